@@ -1,0 +1,114 @@
+// Register roles and AAPCS argument/result placement.
+#include "arm/target/target.h"
+
+#include <stdexcept>
+
+namespace vcr::arm {
+
+RegSet RegSet::range(PReg lo, PReg hi) {
+  RegSet s;
+  for (auto r = static_cast<unsigned>(lo); r <= static_cast<unsigned>(hi); ++r)
+    s.add(static_cast<PReg>(r));
+  return s;
+}
+
+std::vector<PReg> RegSet::list() const {
+  std::vector<PReg> out;
+  for (unsigned r = 0; r < mir::kNumPRegs; ++r)
+    if (bits_.test(r)) out.push_back(static_cast<PReg>(r));
+  return out;
+}
+
+std::string RegSet::str() const {
+  std::string s = "{";
+  for (PReg r : list()) {
+    if (s.size() > 1) s += ", ";
+    s += mir::pregName(r);
+  }
+  return s + "}";
+}
+
+RegSet callerSaved() { return RegSet::range(PReg::R0, PReg::R3) | RegSet{PReg::R12, PReg::LR}; }
+RegSet calleeSaved() { return RegSet::range(PReg::R4, PReg::R11); }
+RegSet reserved() {
+  return RegSet{PReg::R9, PReg::R10, PReg::R11, PReg::R12, PReg::SP, PReg::LR, PReg::PC};
+}
+RegSet argRegs() { return RegSet::range(PReg::R0, PReg::R3); }
+
+Pool Pool::parse(const std::string &spec) {
+  Pool p;
+  p.regs = RegSet{};
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    size_t comma = spec.find(',', pos);
+    std::string item = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    size_t dash = item.find('-');
+    auto reg = [&](const std::string &n) {
+      auto r = mir::pregFromName(n);
+      if (!r || *r == PReg::SP || *r == PReg::PC)
+        throw std::invalid_argument("bad register '" + n + "' in pool '" + spec + "'");
+      return *r;
+    };
+    if (dash == std::string::npos) {
+      p.regs.add(reg(item));
+    } else {
+      PReg lo = reg(item.substr(0, dash)), hi = reg(item.substr(dash + 1));
+      if (lo > hi) throw std::invalid_argument("empty range '" + item + "' in pool");
+      p.regs = p.regs | RegSet::range(lo, hi);
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (p.regs.empty()) throw std::invalid_argument("empty register pool");
+  return p;
+}
+
+std::vector<WordLoc> paramLocations(const mir::Signature &sig) {
+  std::vector<WordLoc> out;
+  unsigned next = 0;  // next free core register
+  uint32_t stack = 0;
+  bool spilled = false;  // once a param is on the stack, no back-filling
+  for (mir::ValType t : sig.params) {
+    if (t == mir::ValType::I32) {
+      if (!spilled && next < 4) {
+        out.push_back({false, static_cast<PReg>(next++), 0});
+      } else {
+        spilled = true;
+        out.push_back({true, PReg::R0, stack});
+        stack += 4;
+      }
+    } else {
+      if (next % 2) ++next;  // even-aligned pair
+      if (!spilled && next + 1 < 4) {
+        out.push_back({false, static_cast<PReg>(next), 0});
+        out.push_back({false, static_cast<PReg>(next + 1), 0});
+        next += 2;
+      } else {
+        spilled = true;
+        next = 4;
+        stack = (stack + 7) & ~7u;
+        out.push_back({true, PReg::R0, stack});
+        out.push_back({true, PReg::R0, stack + 4});
+        stack += 8;
+      }
+    }
+  }
+  return out;
+}
+
+uint32_t stackArgBytes(const mir::Signature &sig) {
+  uint32_t end = 0;
+  for (const WordLoc &w : paramLocations(sig))
+    if (w.onStack) end = w.offset + 4;
+  return end;
+}
+
+std::vector<WordLoc> resultLocations(const mir::Signature &sig) {
+  std::vector<WordLoc> out;
+  if (sig.results.empty()) return out;
+  out.push_back({false, PReg::R0, 0});
+  if (sig.results[0] == mir::ValType::I64) out.push_back({false, PReg::R1, 0});
+  return out;
+}
+
+}  // namespace vcr::arm

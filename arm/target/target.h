@@ -1,0 +1,80 @@
+#pragma once
+/// The Thumb-2 Cortex-M register file and the AAPCS calling convention, as
+/// the compiler side (selection, allocators, emitter) sees them. The checker
+/// keeps its own, independently written statement (verifier/abi.h); a test
+/// holds the two against each other.
+
+#include "core/ir/mir.h"
+
+#include <bitset>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace vcr::arm {
+
+using mir::PReg;
+
+/// A set of physical registers.
+class RegSet {
+public:
+  RegSet() = default;
+  RegSet(std::initializer_list<PReg> rs) {
+    for (PReg r : rs) add(r);
+  }
+  static RegSet range(PReg lo, PReg hi);  ///< lo..hi inclusive
+  void add(PReg r) { bits_.set(static_cast<size_t>(r)); }
+  void remove(PReg r) { bits_.reset(static_cast<size_t>(r)); }
+  [[nodiscard]] bool contains(PReg r) const { return bits_.test(static_cast<size_t>(r)); }
+  [[nodiscard]] unsigned size() const { return static_cast<unsigned>(bits_.count()); }
+  [[nodiscard]] bool empty() const { return bits_.none(); }
+  [[nodiscard]] std::vector<PReg> list() const;  ///< ascending
+  [[nodiscard]] std::string str() const;         ///< "{r0, r1, lr}"
+  RegSet operator|(RegSet o) const { return RegSet(bits_ | o.bits_); }
+  RegSet operator&(RegSet o) const { return RegSet(bits_ & o.bits_); }
+  RegSet operator-(RegSet o) const { return RegSet(bits_ & ~o.bits_); }
+  friend bool operator==(const RegSet &, const RegSet &) = default;
+
+private:
+  explicit RegSet(std::bitset<mir::kNumPRegs> b) : bits_(b) {}
+  std::bitset<mir::kNumPRegs> bits_;
+};
+
+/// Registers by role (AAPCS plus the wasm runtime's reservations).
+RegSet callerSaved();   ///< R0-R3, R12, LR (and the flags): clobbered by a call
+RegSet calleeSaved();   ///< R4-R11: preserved by a call
+RegSet reserved();      ///< R9 globals base, R10 memory size, R11 memory base, R12 scratch, SP, LR, PC
+RegSet argRegs();       ///< R0-R3
+inline constexpr PReg kGlobalsBase = PReg::R9;
+inline constexpr PReg kMemSize = PReg::R10;
+inline constexpr PReg kMemBase = PReg::R11;
+inline constexpr PReg kScratch = PReg::R12;
+
+/// The allocatable pool. Default: R0-R8, the legacy allocator's 9 registers,
+/// so comparisons are fair. Experiments may widen it (R12, LR once saved).
+struct Pool {
+  RegSet regs = RegSet::range(PReg::R0, PReg::R8);
+  [[nodiscard]] static Pool legacy() { return {}; }
+  /// Parse "r0-r8", "r0-r8,r12,lr"; throws std::invalid_argument.
+  [[nodiscard]] static Pool parse(const std::string &spec);
+};
+
+/// Where one 32-bit word of an argument or result lives at a call boundary.
+struct WordLoc {
+  bool onStack = false;
+  PReg reg = PReg::R0;    ///< when !onStack
+  uint32_t offset = 0;    ///< when onStack: bytes above SP at the call
+  friend bool operator==(const WordLoc &, const WordLoc &) = default;
+};
+
+/// AAPCS locations of every parameter word, in order (an i64 gives lo then
+/// hi). i32 in the next of R0-R3; i64 in an even pair R0:R1/R2:R3 (skipping
+/// R1/R3 if needed); once anything goes to the stack, everything after does
+/// (8-byte aligned for i64).
+[[nodiscard]] std::vector<WordLoc> paramLocations(const mir::Signature &sig);
+/// Bytes of stack the arguments of `sig` take (a multiple of 8 is not implied).
+[[nodiscard]] uint32_t stackArgBytes(const mir::Signature &sig);
+/// Result words: R0, or R0:R1 for an i64; at most one result is supported.
+[[nodiscard]] std::vector<WordLoc> resultLocations(const mir::Signature &sig);
+
+}  // namespace vcr::arm

@@ -1,0 +1,28 @@
+#pragma once
+/// Control-flow graph facts of one function: successors, predecessors,
+/// reverse post-order, reachability, immediate dominators and loop-nesting
+/// depth (natural loops of back edges whose head dominates the tail).
+
+#include "core/ir/mir.h"
+
+#include <vector>
+
+namespace vcr::mir {
+
+struct Cfg {
+  std::vector<std::vector<BlockId>> succs, preds;
+  std::vector<BlockId> rpo;       ///< reachable blocks in reverse post-order
+  std::vector<bool> reachable;
+  std::vector<int32_t> idom;      ///< -1 for the entry and unreachable blocks
+  std::vector<uint32_t> loopDepth;
+  std::vector<bool> loopHeader;
+
+  [[nodiscard]] static Cfg build(const Function &f);
+  [[nodiscard]] bool dominates(BlockId a, BlockId b) const;
+  [[nodiscard]] size_t numBlocks() const { return succs.size(); }
+};
+
+/// Successor block ids of a terminator (deduplicated, in target order).
+[[nodiscard]] std::vector<BlockId> successors(const Instr &term);
+
+}  // namespace vcr::mir

@@ -1,0 +1,59 @@
+#pragma once
+/// Reference interpreter: the executable statement of MIR semantics.
+/// Runs a function of a module, in vreg form or in allocated form, on
+/// concrete arguments and a linear-memory image.
+///
+/// Vreg form: values live in vregs; calls pass values directly.
+/// Allocated form: a machine state of 16 registers and a byte-addressed
+/// stack. Arguments are placed per AAPCS (R0-R3, i64 in even pairs, then the
+/// stack); a call clobbers R0-R3, R12 and LR; the callee-saved registers and
+/// SP are checked at return. Reading a register that holds no value (never
+/// written, or clobbered by a call) is an Error, not garbage: this is the
+/// allocator's safety net.
+
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vcr::mir {
+
+/// A host function for imports: gets the import name and the argument
+/// values (i64 as one uint64), returns the result values.
+using HostFn = std::function<std::vector<uint64_t>(const Import &, std::span<const uint64_t>)>;
+
+/// The deterministic host used by tests and the differential: each result
+/// is a hash of the import name, the result index and the arguments.
+[[nodiscard]] std::vector<uint64_t> mixHost(const Import &imp, std::span<const uint64_t> args);
+
+struct ExecEnv {
+  std::vector<uint8_t> memory;    ///< linear memory (its size is memory.size)
+  std::vector<uint32_t> globals;  ///< globals table words
+  HostFn host = mixHost;
+  uint64_t fuel = 50'000'000;     ///< instructions before giving up
+  uint32_t maxDepth = 256;        ///< call depth before giving up
+};
+
+struct ExecResult {
+  enum class Status : uint8_t {
+    Returned,   ///< normal return; `results` holds one value per result type
+    Trapped,    ///< a wasm-level trap; `trap` says which
+    Exhausted,  ///< fuel or call depth ran out (no verdict)
+    Error       ///< the MIR itself is wrong: `error` says where and why
+  };
+  Status status = Status::Error;
+  std::vector<uint64_t> results;
+  TrapReason trap = TrapReason::Unreachable;
+  std::string error;
+  uint64_t steps = 0;  ///< instructions executed, callees included
+};
+
+/// Run function `fn` of `m` with `args` (one uint64 per param; i32 params
+/// use the low 32 bits). Every function of `m` must be in the same form.
+[[nodiscard]] ExecResult execute(const Module &m, std::string_view fn,
+                                 std::span<const uint64_t> args, ExecEnv &env);
+
+}  // namespace vcr::mir

@@ -1,0 +1,176 @@
+#pragma once
+/// MIR: a Thumb-2-level machine IR. Operands are virtual registers before
+/// register allocation and physical registers or SP-relative stack slots
+/// after. One instruction set serves both forms; `Function::allocated` says
+/// which one a function is in. Semantics: docs/mir.md and core/ir/interp.cpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vcr::mir {
+
+enum class Opcode : uint8_t {
+#define X(e, m, nd, nu, fl) e,
+#include "core/ir/opcodes.def"
+#undef X
+};
+inline constexpr unsigned kNumOpcodes = 0
+#define X(e, m, nd, nu, fl) +1
+#include "core/ir/opcodes.def"
+#undef X
+    ;
+
+/// Static facts about an opcode, from opcodes.def.
+struct OpcodeInfo {
+  std::string_view mnemonic;
+  int ndefs;  ///< -1: variadic
+  int nuses;  ///< -1: variadic
+  bool terminator, allocatedOnly, sideEffect, immOperand;
+};
+[[nodiscard]] const OpcodeInfo &info(Opcode op);
+[[nodiscard]] std::optional<Opcode> opcodeFromMnemonic(std::string_view m);
+
+/// Physical registers of the Thumb-2 register file (r13 = sp, r14 = lr).
+enum class PReg : uint8_t {
+  R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, SP, LR, PC
+};
+inline constexpr unsigned kNumPRegs = 16;
+[[nodiscard]] std::string_view pregName(PReg r);
+[[nodiscard]] std::optional<PReg> pregFromName(std::string_view s);
+
+/// Condition codes of `set`/`set64`: signed (s) and unsigned (u) orders.
+enum class Cond : uint8_t { None, Eq, Ne, SLt, ULt, SGt, UGt, SLe, ULe, SGe, UGe };
+[[nodiscard]] std::string_view condName(Cond c);
+[[nodiscard]] std::optional<Cond> condFromName(std::string_view s);
+/// Evaluate a 32-bit / 64-bit comparison.
+[[nodiscard]] bool evalCond(Cond c, uint32_t a, uint32_t b);
+[[nodiscard]] bool evalCond64(Cond c, uint64_t a, uint64_t b);
+
+/// Access width of `load`/`store` (stores use U8/U16/W32 as 8/16/32).
+enum class Width : uint8_t { W32, U8, S8, U16, S16 };
+[[nodiscard]] std::string_view widthName(Width w);
+[[nodiscard]] unsigned widthBytes(Width w);
+
+/// Why a trap happened.
+enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds };
+[[nodiscard]] std::string_view trapName(TrapReason r);
+[[nodiscard]] std::optional<TrapReason> trapFromName(std::string_view s);
+
+/// Who created an instruction. Everything but Original is allocator-inserted.
+enum class Origin : uint8_t {
+  Original, Move, Spill, Reload, Remat, Prologue, Epilogue, OutArg, InArg
+};
+[[nodiscard]] std::string_view originName(Origin o);
+[[nodiscard]] std::optional<Origin> originFromName(std::string_view s);
+
+using VReg = uint32_t;
+using BlockId = uint32_t;
+
+/// An operand: a virtual register, a physical register, an immediate, or a
+/// stack word [sp+offset] (offset in bytes, relative to the current SP).
+struct Operand {
+  enum class Kind : uint8_t { VReg, PReg, Imm, Stack };
+  Kind kind = Kind::Imm;
+  uint32_t value = 0;
+
+  static Operand vreg(VReg v) { return {Kind::VReg, v}; }
+  static Operand preg(PReg r) { return {Kind::PReg, static_cast<uint32_t>(r)}; }
+  static Operand imm(uint32_t i) { return {Kind::Imm, i}; }
+  static Operand stack(uint32_t off) { return {Kind::Stack, off}; }
+  bool isVReg() const { return kind == Kind::VReg; }
+  bool isPReg() const { return kind == Kind::PReg; }
+  bool isImm() const { return kind == Kind::Imm; }
+  bool isStack() const { return kind == Kind::Stack; }
+  PReg preg() const { return static_cast<PReg>(value); }
+  friend bool operator==(const Operand &, const Operand &) = default;
+};
+
+/// One instruction. Field use by opcode:
+///  imm    : movi value; load/store/load64/store64 offset; gget/gset index;
+///           adjsp amount (as int32).
+///  cc     : set/set64.      width: load/store.     reason: trapif/trap.
+///  callee : call (function or import name, without '@').
+///  targets: br (1), brif (taken, not-taken), brtable (cases..., default).
+struct Instr {
+  Opcode op = Opcode::Mov;
+  Cond cc = Cond::None;
+  Width width = Width::W32;
+  TrapReason reason = TrapReason::Unreachable;
+  Origin origin = Origin::Original;
+  uint32_t imm = 0;
+  std::vector<Operand> defs;
+  std::vector<Operand> uses;
+  std::vector<BlockId> targets;
+  std::string callee;
+
+  bool isTerminator() const { return info(op).terminator; }
+  bool inserted() const { return origin != Origin::Original; }
+};
+
+struct Block {
+  std::string label;  ///< printed name; blocks are referred to by index
+  std::vector<Instr> instrs;
+};
+
+enum class ValType : uint8_t { I32, I64 };
+[[nodiscard]] std::string_view valTypeName(ValType t);
+[[nodiscard]] inline unsigned words(ValType t) { return t == ValType::I64 ? 2 : 1; }
+
+struct Signature {
+  std::vector<ValType> params, results;
+  friend bool operator==(const Signature &, const Signature &) = default;
+};
+
+/// Where a vreg came from in the wasm source; the legacy model needs it.
+struct VRegInfo {
+  enum class Kind : uint8_t { Temp, Param, Local, Stack };
+  Kind kind = Kind::Temp;
+  int32_t index = -1;  ///< param or local index (Param/Local)
+  int32_t hiOf = -1;   ///< for the high half of an i64: its low half's vreg
+};
+[[nodiscard]] std::string_view vregKindName(VRegInfo::Kind k);
+
+struct Function {
+  std::string name;
+  Signature sig;
+  bool allocated = false;
+  std::vector<Block> blocks;  ///< blocks[0] is the entry
+  /// Per-vreg source information, indexed by vreg; may be shorter than
+  /// numVRegs() (missing entries are Temp).
+  std::vector<VRegInfo> vregInfo;
+  int32_t wasmIndex = -1;  ///< index in the wasm function space, if any
+
+  /// One past the highest vreg mentioned anywhere (0 if none).
+  [[nodiscard]] uint32_t numVRegs() const;
+  [[nodiscard]] size_t numInstrs() const;
+  [[nodiscard]] VRegInfo vinfo(VReg v) const {
+    return v < vregInfo.size() ? vregInfo[v] : VRegInfo{};
+  }
+};
+
+struct Import {
+  std::string name;  ///< "module.field"
+  Signature sig;
+};
+
+struct Global {
+  uint32_t init = 0;  ///< word value (an i64 global takes two indices)
+  bool mut = true;
+};
+
+struct Module {
+  uint32_t memoryPages = 0;
+  std::vector<Global> globals;
+  std::vector<Import> imports;
+  std::vector<Function> functions;
+
+  [[nodiscard]] const Function *findFunction(std::string_view name) const;
+  [[nodiscard]] const Import *findImport(std::string_view name) const;
+  /// Signature of a callee by name (function or import), if it exists.
+  [[nodiscard]] const Signature *calleeSig(std::string_view name) const;
+};
+
+}  // namespace vcr::mir
