@@ -1,0 +1,214 @@
+// The verify-alloc pipeline: inputs -> selection -> measures -> allocation.
+#include "tools/pipeline.h"
+
+#include "arm/select/select.h"
+#include "arm/select/wasm_load.h"
+#include "core/alloc/allocator.h"
+#include "core/alloc/liveness.h"
+#include "core/ir/cfg.h"
+#include "core/ir/text.h"
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace vcr::tools {
+
+namespace {
+
+bool hasInputExtension(const fs::path &p) {
+  auto e = p.extension().string();
+  return e == ".wat" || e == ".wasm" || e == ".mir";
+}
+
+Diagnostic fileError(const std::string &file, std::string msg) {
+  Diagnostic d;
+  d.file = file;
+  d.message = std::move(msg);
+  return d;
+}
+
+std::optional<std::string> readText(const std::string &path, Diagnostics &diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.push_back(fileError(path, "cannot open file"));
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// A module of vreg MIR read from one file, plus the functions declined.
+struct LoadedModule {
+  mir::Module module;
+  std::vector<select::Declined> declined;
+};
+
+std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &diags) {
+  if (fs::path(path).extension() == ".mir") {
+    auto text = readText(path, diags);
+    if (!text) return std::nullopt;
+    auto parsed = mir::parseModule(*text, path);
+    diags.insert(diags.end(), parsed.diags.begin(), parsed.diags.end());
+    if (!parsed.module) return std::nullopt;
+    return LoadedModule{std::move(*parsed.module), {}};
+  }
+  auto bin = select::loadWasmFile(path, diags);
+  if (!bin) return std::nullopt;
+  auto sel = select::selectModule(*bin, diags);
+  if (!sel) return std::nullopt;
+  return LoadedModule{std::move(sel->module), std::move(sel->declined)};
+}
+
+void writeFile(const std::string &dir, const std::string &name, const std::string &text,
+               Diagnostics &diags) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string path = (fs::path(dir) / name).string();
+  std::ofstream out(path);
+  if (!out || !(out << text)) diags.push_back(fileError(path, "cannot write file"));
+}
+
+std::string stem(const std::string &file) { return fs::path(file).stem().string(); }
+
+AllocReport toAllocReport(const alloc::AllocStats &s) {
+  AllocReport a;
+  a.rounds = s.rounds;
+  a.spilledVRegs = s.spilledVRegs;
+  a.spillStores = s.spillStores;
+  a.reloads = s.reloads;
+  a.remats = s.remats;
+  a.movesBefore = s.movesBefore;
+  a.moves = s.movesAfter;
+  a.frameBytes = s.frameBytes;
+  for (mir::PReg r : s.calleeSaved.list()) a.calleeSaved.emplace_back(mir::pregName(r));
+  a.timeUs = s.timeUs;
+  return a;
+}
+
+/// Measure and allocate one function; exceptions become an "error" row.
+FunctionReport processFunction(const std::string &file, const mir::Module &m,
+                               const mir::Function &f, const PipelineOptions &opt,
+                               alloc::Allocator *allocator, mir::Module *allocated,
+                               Diagnostics &diags) {
+  FunctionReport r;
+  r.file = file;
+  r.function = f.name;
+  try {
+    r.mirInstructions = f.numInstrs();
+    r.vregs = f.numVRegs();
+    r.calls = countCalls(f);
+    r.loops = countLoops(f);
+    if (f.allocated) {
+      r.status = "error";
+      r.reason = "function is already in allocated form";
+      return r;
+    }
+    r.peakPressure = alloc::peakPressure(f);
+    if (!allocator) return r;
+    alloc::AllocOptions ao;
+    ao.pool = opt.pool;
+    ao.wantDot = !opt.dotDir.empty();
+    alloc::AllocResult res = allocator->allocate(f, m, ao);
+    if (!res.ok) {
+      r.status = "error";
+      r.reason = "allocator invariant failure: " + res.error;
+      return r;
+    }
+    r.alloc = toAllocReport(res.stats);
+    if (ao.wantDot) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, diags);
+    if (allocated) allocated->functions.push_back(std::move(res.function));
+  } catch (const std::exception &e) {
+    r.status = "error";
+    r.reason = std::string("internal error: ") + e.what();
+  }
+  return r;
+}
+
+}  // namespace
+
+int Report::exitCode() const {
+  if (filesFailed || hasErrors(diags)) return 2;
+  for (const auto &f : functions)
+    if (f.status == "error") return 2;
+  return 0;
+}
+
+unsigned countLoops(const mir::Function &f) {
+  auto cfg = mir::Cfg::build(f);
+  return static_cast<unsigned>(std::count(cfg.loopHeader.begin(), cfg.loopHeader.end(), true));
+}
+
+unsigned countCalls(const mir::Function &f) {
+  unsigned n = 0;
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs) n += i.op == mir::Opcode::Call;
+  return n;
+}
+
+std::vector<std::string> collectInputs(const std::vector<std::string> &paths, Diagnostics &diags) {
+  std::vector<std::string> out;
+  for (const std::string &p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec) && hasInputExtension(it->path()))
+          found.push_back(it->path().string());
+      if (ec) diags.push_back(fileError(p, "cannot read directory: " + ec.message()));
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      diags.push_back(fileError(p, "no such file or directory"));
+    }
+  }
+  return out;
+}
+
+Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions &opt) {
+  Report rep;
+  std::vector<std::string> files = collectInputs(paths, rep.diags);
+  rep.filesFailed = static_cast<unsigned>(rep.diags.size());
+  std::unique_ptr<alloc::Allocator> allocator;
+  if (opt.allocate) allocator = alloc::makeGraphColouring();
+  for (const std::string &file : files) {
+    ++rep.filesRead;
+    size_t before = rep.diags.size();
+    std::optional<LoadedModule> lm;
+    try {
+      lm = loadModule(file, rep.diags);
+    } catch (const std::exception &e) {
+      rep.diags.push_back(fileError(file, std::string("internal error while loading: ") + e.what()));
+    }
+    if (!lm) {
+      if (rep.diags.size() == before) rep.diags.push_back(fileError(file, "cannot load module"));
+      ++rep.filesFailed;
+      continue;
+    }
+    mir::Module allocated = lm->module;
+    allocated.functions.clear();
+    bool emit = allocator && !opt.emitMirDir.empty();
+    for (const mir::Function &f : lm->module.functions)
+      rep.functions.push_back(processFunction(file, lm->module, f, opt, allocator.get(),
+                                              emit ? &allocated : nullptr, rep.diags));
+    for (const auto &d : lm->declined) {
+      FunctionReport r;
+      r.file = file;
+      r.function = d.function;
+      r.status = "declined";
+      r.reason = d.reason;
+      rep.functions.push_back(std::move(r));
+    }
+    if (emit) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
+  }
+  return rep;
+}
+
+}  // namespace vcr::tools

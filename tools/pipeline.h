@@ -1,0 +1,68 @@
+#pragma once
+/// The verify-alloc pipeline as a library: walk inputs (.wat, .wasm, .mir
+/// files and directories), select every function to vreg MIR, measure it,
+/// allocate it, and collect one FunctionReport per function. The command-line
+/// tool (verify_alloc_main.cpp) only parses options and prints.
+
+#include "arm/target/target.h"
+#include "core/ir/diag.h"
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vcr::tools {
+
+struct PipelineOptions {
+  bool allocate = true;        ///< run the graph-colouring allocator
+  arm::Pool pool;              ///< allocatable registers
+  std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
+  std::string dotDir;          ///< write interference graphs here (empty: don't)
+};
+
+/// What the allocator did to one function.
+struct AllocReport {
+  unsigned rounds = 0, spilledVRegs = 0, spillStores = 0, reloads = 0, remats = 0;
+  unsigned movesBefore = 0, moves = 0;
+  uint32_t frameBytes = 0;
+  std::vector<std::string> calleeSaved;
+  uint64_t timeUs = 0;
+};
+
+/// One row of the report.
+struct FunctionReport {
+  std::string file, function;
+  std::string status = "ok";  ///< "ok", "declined", "error"
+  std::string reason;         ///< for declined and error
+  size_t mirInstructions = 0;
+  uint32_t vregs = 0;
+  unsigned peakPressure = 0, calls = 0, loops = 0;
+  std::optional<AllocReport> alloc;
+};
+
+struct Report {
+  std::vector<FunctionReport> functions;
+  Diagnostics diags;          ///< input problems (unreadable, malformed, invalid)
+  unsigned filesRead = 0, filesFailed = 0;
+
+  /// 0: all fine; 2: some input was unreadable or invalid; later stages add 1.
+  [[nodiscard]] int exitCode() const;
+};
+
+/// Expand PATHs (files and directories, recursively, sorted) to input files
+/// with a .wat, .wasm or .mir extension. Missing paths become diagnostics.
+[[nodiscard]] std::vector<std::string> collectInputs(const std::vector<std::string> &paths,
+                                                     Diagnostics &diags);
+
+/// Run the pipeline over the inputs. Never throws for bad input: every
+/// problem becomes a diagnostic or an "error" row, and the rest goes on.
+[[nodiscard]] Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions &opt);
+
+/// Loop count of a function (number of loop headers).
+[[nodiscard]] unsigned countLoops(const mir::Function &f);
+/// Number of call instructions.
+[[nodiscard]] unsigned countCalls(const mir::Function &f);
+
+}  // namespace vcr::tools

@@ -1,0 +1,15 @@
+#pragma once
+/// Rendering of a pipeline Report: the JSON document (schema in
+/// docs/report-schema.md) and the per-function text table.
+
+#include "tools/pipeline.h"
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+namespace vcr::tools {
+
+[[nodiscard]] nlohmann::json toJson(const Report &r);
+[[nodiscard]] std::string toTable(const Report &r);
+
+}  // namespace vcr::tools

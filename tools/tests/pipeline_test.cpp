@@ -1,0 +1,110 @@
+#include "tools/pipeline.h"
+#include "tools/report.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace vcr::tools;
+
+namespace {
+/// A fresh temporary directory with the given files.
+fs::path makeDir(const std::string &name,
+                 const std::vector<std::pair<std::string, std::string>> &files) {
+  fs::path d = fs::temp_directory_path() / ("vcr-pipeline-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  for (const auto &[n, text] : files) std::ofstream(d / n, std::ios::binary) << text;
+  return d;
+}
+const FunctionReport *find(const Report &r, const std::string &fn) {
+  for (const auto &f : r.functions)
+    if (f.function == fn) return &f;
+  return nullptr;
+}
+bool anyDiagMentions(const Report &r, const std::string &s) {
+  for (const auto &d : r.diags)
+    if (d.str().find(s) != std::string::npos) return true;
+  return false;
+}
+const std::string kGood = R"((module
+  (func $add (export "add") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add)
+  (func $half (export "half") (param f32) (result f32)
+    local.get 0 f32.const 0.5 f32.mul))
+)";
+}  // namespace
+
+TEST_CASE("bad inputs are reported by file and do not stop the other files") {
+  std::string wasmHeaderOnly("\0asm\1\0\0\0\1\5", 10);  // truncated type section
+  fs::path d = makeDir("bad", {{"a_good.wat", kGood},
+                               {"b_malformed.wat", "(module (func $f (result i32) i32.add"},
+                               {"c_truncated.wasm", wasmHeaderOnly},
+                               {"d_garbage.wasm", "not wasm at all"},
+                               {"e_bad.mir", "func @f() -> (i32) {\nbb0:\n  ret v9\n}\n"},
+                               {"f_ignored.txt", "ignored"}});
+  PipelineOptions opt;
+  Report r = runPipeline({d.string(), (d / "missing.wat").string()}, opt);
+  CHECK(r.filesRead == 5);
+  CHECK(r.exitCode() == 2);
+  CHECK(anyDiagMentions(r, "b_malformed.wat"));
+  CHECK(anyDiagMentions(r, "c_truncated.wasm"));
+  CHECK(anyDiagMentions(r, "d_garbage.wasm"));
+  CHECK(anyDiagMentions(r, "e_bad.mir"));
+  CHECK(anyDiagMentions(r, "missing.wat"));
+  const FunctionReport *add = find(r, "add");
+  REQUIRE(add);
+  CHECK(add->status == "ok");
+  REQUIRE(add->alloc);
+  CHECK(add->alloc->moves == 0);  // coalescing removes the ABI copies
+  const FunctionReport *half = find(r, "half");
+  REQUIRE(half);
+  CHECK(half->status == "declined");
+  CHECK(half->reason.find("f32") != std::string::npos);
+}
+
+TEST_CASE("the JSON report has the documented shape") {
+  fs::path d = makeDir("json", {{"m.wat", kGood}});
+  Report r = runPipeline({d.string()}, PipelineOptions{});
+  nlohmann::json j = toJson(r);
+  CHECK(j["tool"] == "verify-alloc");
+  CHECK(j.contains("version"));
+  REQUIRE(j["functions"].size() == 2);
+  for (const auto &f : j["functions"]) {
+    for (const char *k : {"file", "function", "status", "mir_instructions", "vregs",
+                          "peak_pressure", "calls", "loops"})
+      CHECK_MESSAGE(f.contains(k), k);
+    if (f["status"] == "ok") {
+      for (const char *k : {"rounds", "spilled_vregs", "spill_stores", "reloads", "remats",
+                            "moves", "frame_bytes", "callee_saved", "time_us"})
+        CHECK_MESSAGE(f["alloc"].contains(k), k);
+    } else {
+      CHECK(f.contains("reason"));
+    }
+  }
+  CHECK(j["summary"]["functions"] == 2);
+  CHECK(j["summary"]["declined"] == 1);
+  CHECK(j["summary"]["exit_code"] == 0);
+  CHECK(toTable(r).find("add") != std::string::npos);
+}
+
+TEST_CASE("the bundled corpus: every function selected or declined, pressure fixtures measured") {
+  Report r = runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus"}, PipelineOptions{});
+  CHECK(r.exitCode() == 0);
+  for (const auto &d : r.diags) FAIL_CHECK(d.str());
+  for (const auto &f : r.functions) {
+    CHECK_MESSAGE(f.status != "error", f.file, ": ", f.function, ": ", f.reason);
+    if (f.status == "ok") CHECK_MESSAGE(f.alloc.has_value(), f.function);
+  }
+  const FunctionReport *p10 = find(r, "pressure10");
+  REQUIRE(p10);
+  CHECK(p10->peakPressure >= 10);
+  const FunctionReport *cl = find(r, "control_loop");
+  REQUIRE(cl);
+  CHECK(cl->peakPressure == 8);
+  REQUIRE(cl->alloc);
+  CHECK(cl->alloc->spilledVRegs == 0);
+}
