@@ -1,1 +1,231 @@
-// placeholder: being written
+// Reference interpreter: the executable statement of MIR semantics (docs/mir.md).
+#include "core/ir/interp.h"
+
+#include "core/ir/interp_machine.h"
+#include "core/ir/interp_ops.h"
+
+namespace vcr::mir {
+
+namespace {
+uint64_t splitmix(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+std::vector<uint64_t> mixHost(const Import &imp, std::span<const uint64_t> args) {
+  uint64_t h = splitmix(imp.name.size());
+  for (char c : imp.name) h = splitmix(h ^ static_cast<uint8_t>(c));
+  std::vector<uint64_t> out;
+  out.reserve(imp.sig.results.size());
+  for (size_t i = 0; i < imp.sig.results.size(); ++i) {
+    uint64_t r = splitmix(h ^ (0x100 + i));
+    for (uint64_t a : args) r = splitmix(r ^ a);
+    out.push_back(imp.sig.results[i] == ValType::I32 ? r & 0xffffffffu : r);
+  }
+  return out;
+}
+
+ExecResult execute(const Module &m, std::string_view fn, std::span<const uint64_t> args,
+                   ExecEnv &env) {
+  ExecResult res;
+  res.status = ExecResult::Status::Error;
+  const Function *f = m.findFunction(fn);
+  if (!f) {
+    res.error = "no function @" + std::string(fn) + " in the module";
+    return res;
+  }
+  for (const Function &g : m.functions)
+    if (g.allocated != f->allocated) {
+      res.error = "module mixes forms: @" + f->name + " is in " +
+                  (f->allocated ? "allocated" : "vreg") + " form but @" + g.name + " is not";
+      return res;
+    }
+  if (args.size() != f->sig.params.size()) {
+    res.error = "@" + f->name + " takes " + std::to_string(f->sig.params.size()) +
+                " arguments, " + std::to_string(args.size()) + " given";
+    return res;
+  }
+  try {
+    interp_detail::Machine mach(m, env, res);
+    mach.run(static_cast<uint32_t>(f - m.functions.data()), args);
+  } catch (const interp_detail::Halt &) {
+    res.results.clear();
+  }
+  return res;
+}
+
+namespace interp_detail {
+
+using namespace interp_ops;
+
+void Machine::run(uint32_t fi, std::span<const uint64_t> args) {
+  alloc_ = m_.functions[fi].allocated;
+  if (alloc_) {
+    startAllocated(fi, args);
+  } else {
+    const Signature &sig = m_.functions[fi].sig;
+    for (size_t i = 0; i < sig.params.size(); ++i) {
+      argBuf_.push_back(lo32(args[i]));
+      if (sig.params[i] == ValType::I64) argBuf_.push_back(hi32(args[i]));
+    }
+    enter(fi);
+    resume();
+  }
+  loop();
+}
+
+void Machine::loop() {
+  const uint64_t fuel = env_.fuel;
+  for (;;) {
+    if (ip_ >= ncode_) fail("execution fell off the end of the block");
+    const Instr &in = code_[ip_];
+    if (res_.steps >= fuel) exhaust("fuel of " + std::to_string(fuel) + " instructions exhausted");
+    ++res_.steps;
+    bool ok = true;
+    switch (in.op) {
+    case Opcode::Mov:
+    case Opcode::Lds:
+    case Opcode::Sts: write(in.defs[0], read(in.uses[0])); break;
+    case Opcode::MovI: write(in.defs[0], in.imm); break;
+    case Opcode::Add: case Opcode::Sub: case Opcode::Mul: case Opcode::And:
+    case Opcode::Orr: case Opcode::Eor: case Opcode::Shl: case Opcode::ShrU:
+    case Opcode::ShrS: case Opcode::Rotl: case Opcode::Rotr: case Opcode::SDiv:
+    case Opcode::UDiv: case Opcode::SRem: case Opcode::URem: {
+      const uint32_t a = read(in.uses[0]), b = read(in.uses[1]);
+      write(in.defs[0], binary32(in.op, a, b, ok));
+      break;
+    }
+    case Opcode::Clz: case Opcode::Ctz: case Opcode::Popcnt:
+    case Opcode::Sext8: case Opcode::Sext16:
+      write(in.defs[0], unary32(in.op, read(in.uses[0]), ok));
+      break;
+    case Opcode::Set: {
+      const uint32_t a = read(in.uses[0]), b = read(in.uses[1]);
+      write(in.defs[0], evalCond(in.cc, a, b) ? 1 : 0);
+      break;
+    }
+    case Opcode::Sel: {
+      const uint32_t c = read(in.uses[0]), a = read(in.uses[1]), b = read(in.uses[2]);
+      write(in.defs[0], c != 0 ? a : b);
+      break;
+    }
+    case Opcode::UMull: case Opcode::SMull: {
+      const uint32_t a = read(in.uses[0]), b = read(in.uses[1]);
+      const uint64_t r = mull(in.op == Opcode::SMull, a, b);
+      write(in.defs[0], lo32(r));
+      write(in.defs[1], hi32(r));
+      break;
+    }
+    case Opcode::Add64: case Opcode::Sub64: case Opcode::Mul64: case Opcode::SDiv64:
+    case Opcode::UDiv64: case Opcode::SRem64: case Opcode::URem64: {
+      const uint32_t a0 = read(in.uses[0]), a1 = read(in.uses[1]);
+      const uint32_t b0 = read(in.uses[2]), b1 = read(in.uses[3]);
+      const uint64_t r = binary64(in.op, join(a0, a1), join(b0, b1), ok);
+      write(in.defs[0], lo32(r));
+      write(in.defs[1], hi32(r));
+      break;
+    }
+    case Opcode::Shl64: case Opcode::ShrU64: case Opcode::ShrS64:
+    case Opcode::Rotl64: case Opcode::Rotr64: {
+      const uint32_t a0 = read(in.uses[0]), a1 = read(in.uses[1]), n = read(in.uses[2]);
+      const uint64_t r = shift64(in.op, join(a0, a1), n, ok);
+      write(in.defs[0], lo32(r));
+      write(in.defs[1], hi32(r));
+      break;
+    }
+    case Opcode::Set64: {
+      const uint32_t a0 = read(in.uses[0]), a1 = read(in.uses[1]);
+      const uint32_t b0 = read(in.uses[2]), b1 = read(in.uses[3]);
+      write(in.defs[0], evalCond64(in.cc, join(a0, a1), join(b0, b1)) ? 1 : 0);
+      break;
+    }
+    case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
+      execMemory(in);
+      break;
+    case Opcode::GGet:
+      if (in.imm >= env_.globals.size())
+        fail("global index " + std::to_string(in.imm) + " out of range (the globals table has " +
+             std::to_string(env_.globals.size()) + " words)");
+      write(in.defs[0], env_.globals[in.imm]);
+      break;
+    case Opcode::GSet: {
+      const uint32_t v = read(in.uses[0]);
+      if (in.imm >= env_.globals.size())
+        fail("global index " + std::to_string(in.imm) + " out of range (the globals table has " +
+             std::to_string(env_.globals.size()) + " words)");
+      if (in.imm < m_.globals.size() && !m_.globals[in.imm].mut)
+        fail("write to immutable global " + std::to_string(in.imm));
+      env_.globals[in.imm] = v;
+      break;
+    }
+    case Opcode::MemSize:
+      write(in.defs[0], static_cast<uint32_t>(env_.memory.size() / 65536));
+      break;
+    case Opcode::Param: execParam(in); break;
+    case Opcode::Call: execCall(in); continue;
+    case Opcode::TrapIf:
+      if (read(in.uses[0]) != 0) trap(in.reason);
+      break;
+    case Opcode::Push: execPush(in); break;
+    case Opcode::Pop: execPop(in); break;
+    case Opcode::AdjSp:
+      setSp(static_cast<uint64_t>(int64_t(sp_) + int64_t(static_cast<int32_t>(in.imm))));
+      break;
+    case Opcode::Br: jump(in.targets[0]); continue;
+    case Opcode::BrIf: jump(read(in.uses[0]) != 0 ? in.targets[0] : in.targets[1]); continue;
+    case Opcode::BrTable: {
+      const uint32_t k = read(in.uses[0]);
+      const size_t ncases = in.targets.size() - 1;
+      jump(k < ncases ? in.targets[k] : in.targets.back());
+      continue;
+    }
+    case Opcode::Ret:
+      if (execRet(in)) return;
+      continue;
+    case Opcode::Trap: trap(in.reason);
+    }
+    if (!ok) fail("unhandled opcode");
+    ++ip_;
+  }
+}
+
+void Machine::execParam(const Instr &in) {
+  if (alloc_) return;  // a declaration of the ABI homes
+  const uint32_t argBase = frames_.back().argBase;
+  for (size_t k = 0; k < in.defs.size(); ++k) write(in.defs[k], argBuf_[argBase + k]);
+}
+
+void Machine::execMemory(const Instr &in) {
+  const bool isStore = in.op == Opcode::Store || in.op == Opcode::Store64;
+  const bool wide = in.op == Opcode::Load64 || in.op == Opcode::Store64;
+  uint32_t lo = 0, hi = 0;
+  if (in.op == Opcode::Store) lo = read(in.uses[0]);
+  if (in.op == Opcode::Store64) lo = read(in.uses[0]), hi = read(in.uses[1]);
+  const uint32_t addr = read(in.uses.back());
+  const unsigned n = wide ? 8 : widthBytes(in.width);
+  const uint64_t ea = uint64_t(addr) + in.imm;
+  if (ea + n > env_.memory.size()) trap(TrapReason::OutOfBounds);
+  uint8_t *p = env_.memory.data() + ea;
+  if (isStore) {
+    const uint64_t v = join(lo, hi);
+    for (unsigned k = 0; k < n; ++k) p[k] = static_cast<uint8_t>(v >> (8 * k));
+    return;
+  }
+  uint64_t v = 0;
+  for (unsigned k = 0; k < n; ++k) v |= uint64_t(p[k]) << (8 * k);
+  if (wide) {
+    write(in.defs[0], lo32(v));
+    write(in.defs[1], hi32(v));
+    return;
+  }
+  uint32_t w = lo32(v);
+  if (in.width == Width::S8) w = static_cast<uint32_t>(int32_t(int8_t(uint8_t(w))));
+  if (in.width == Width::S16) w = static_cast<uint32_t>(int32_t(int16_t(uint16_t(w))));
+  write(in.defs[0], w);
+}
+
+}  // namespace interp_detail
+}  // namespace vcr::mir

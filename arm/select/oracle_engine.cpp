@@ -1,0 +1,219 @@
+// The wabt interpreter behind the oracle (built as C++17, see oracle_engine.h).
+#include "arm/select/oracle_engine.h"
+
+#include <wabt/binary-reader.h>
+#include <wabt/cast.h>
+#include <wabt/interp/binary-reader-interp.h>
+#include <wabt/interp/interp.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace vcr::select::detail {
+
+namespace wi = wabt::interp;
+
+struct Engine::State {
+  wi::Store store;  // declared first: the RefPtrs below are destroyed before it
+  wi::ModuleDesc desc;
+  std::vector<EngineImport> imports;
+  wi::Module::Ptr module;
+  wi::Instance::Ptr instance;
+  EngineHost host;
+  unsigned runs = 0;
+};
+
+namespace {
+
+constexpr uint64_t kMaxPages = 1024;  // 64 MiB
+
+char typeCode(wabt::Type t) {
+  if (t == wabt::Type::I32) return 'i';
+  if (t == wabt::Type::I64) return 'I';
+  return '?';
+}
+
+uint64_t fromValue(wabt::Type t, const wi::Value &v) {
+  if (t == wabt::Type::I32) return v.Get<uint32_t>();
+  if (t == wabt::Type::I64) return v.Get<uint64_t>();
+  return 0;
+}
+
+wi::Value toValue(wabt::Type t, uint64_t x) {
+  if (t == wabt::Type::I64) return wi::Value::Make(static_cast<uint64_t>(x));
+  if (t == wabt::Type::I32) return wi::Value::Make(static_cast<uint32_t>(x));
+  return wi::Value();  // other types: zero bits
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<State> st) : st_(std::move(st)) {}
+Engine::~Engine() = default;
+
+std::unique_ptr<Engine> Engine::load(const std::string &file, const std::vector<uint8_t> &bytes,
+                                     std::string *error) {
+  auto st = std::make_unique<State>();
+  wabt::Features features;
+  wabt::Errors errs;
+  wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/false,
+                               /*stop_on_first_error=*/true,
+                               /*fail_on_custom_section_error=*/false);
+  if (wabt::Failed(wi::ReadBinaryInterp(file, bytes.data(), bytes.size(), opts, &errs, &st->desc))) {
+    *error = "oracle cannot load the module";
+    if (!errs.empty()) *error += ": " + errs.front().message;
+    return nullptr;
+  }
+  // The interpreter allocates (and zeroes) the whole memory up front.
+  auto tooLarge = [&](const wabt::Limits &l) {
+    if (l.initial <= kMaxPages) return false;
+    *error = "oracle refuses a memory of " + std::to_string(l.initial) + " pages (limit " +
+             std::to_string(kMaxPages) + ")";
+    return true;
+  };
+  for (const auto &m : st->desc.memories)
+    if (tooLarge(m.type.limits)) return nullptr;
+  for (const auto &imp : st->desc.imports)
+    if (imp.type.type->kind == wabt::ExternalKind::Memory &&
+        tooLarge(wabt::cast<wi::MemoryType>(imp.type.type.get())->limits))
+      return nullptr;
+  for (const auto &imp : st->desc.imports) {
+    if (imp.type.type->kind != wabt::ExternalKind::Func) continue;
+    const auto &ft = *wabt::cast<wi::FuncType>(imp.type.type.get());
+    EngineImport ei;
+    ei.module = imp.type.module;
+    ei.field = imp.type.name;
+    for (auto t : ft.params) ei.params += typeCode(t);
+    for (auto t : ft.results) ei.results += typeCode(t);
+    st->imports.push_back(std::move(ei));
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(st)));
+}
+
+const std::vector<EngineImport> &Engine::funcImports() const { return st_->imports; }
+
+bool Engine::instantiate(EngineHost host, std::string *error) {
+  State &st = *st_;
+  st.host = std::move(host);
+  st.module = wi::Module::New(st.store, st.desc);
+  wi::RefVec imports;
+  size_t funcImport = 0;
+  for (const auto &it : st.module->import_types()) {
+    switch (it.type->kind) {
+    case wabt::ExternalKind::Func: {
+      const auto &ft = *wabt::cast<wi::FuncType>(it.type.get());
+      size_t index = funcImport++;
+      State *sp = &st;
+      auto cb = [sp, index, ft](wi::Thread &, const wi::Values &params, wi::Values &results,
+                                wi::Trap::Ptr *) -> wabt::Result {
+        std::vector<uint64_t> args;
+        for (size_t i = 0; i < params.size() && i < ft.params.size(); ++i)
+          args.push_back(fromValue(ft.params[i], params[i]));
+        std::vector<uint64_t> res = sp->host ? sp->host(index, args) : std::vector<uint64_t>{};
+        results.resize(ft.results.size());
+        for (size_t i = 0; i < ft.results.size(); ++i)
+          results[i] = toValue(ft.results[i], i < res.size() ? res[i] : 0);
+        return wabt::Result::Ok;
+      };
+      imports.push_back(wi::HostFunc::New(st.store, ft, cb).ref());
+      break;
+    }
+    case wabt::ExternalKind::Memory:
+      imports.push_back(wi::Memory::New(st.store, *wabt::cast<wi::MemoryType>(it.type.get())).ref());
+      break;
+    case wabt::ExternalKind::Global: {
+      const auto &gt = *wabt::cast<wi::GlobalType>(it.type.get());
+      imports.push_back(wi::Global::New(st.store, gt, toValue(gt.type, 0)).ref());
+      break;
+    }
+    case wabt::ExternalKind::Table:
+      imports.push_back(wi::Table::New(st.store, *wabt::cast<wi::TableType>(it.type.get())).ref());
+      break;
+    default:
+      *error = "oracle cannot provide import '" + it.module + "." + it.name + "'";
+      return false;
+    }
+  }
+  wi::Trap::Ptr trap;
+  st.instance = wi::Instance::Instantiate(st.store, st.module.ref(), imports, &trap);
+  if (!st.instance) {
+    *error = "oracle cannot instantiate the module";
+    if (trap) *error += ": " + trap->message();
+    return false;
+  }
+  return true;
+}
+
+uint32_t Engine::numFunctions() const {
+  return st_->instance ? static_cast<uint32_t>(st_->instance->funcs().size()) : 0;
+}
+
+EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
+                      const std::vector<uint8_t> &memoryImage,
+                      const std::vector<uint32_t> &globalWords) {
+  EngineRun out;
+  if (!st_->instance) {
+    out.error = "module not instantiated";
+    return out;
+  }
+  wi::Store &store = st_->store;
+  const wi::Instance &inst = *st_->instance;
+  if (funcIndex >= inst.funcs().size()) {
+    out.error = "no function with wasm index " + std::to_string(funcIndex);
+    return out;
+  }
+  if (++st_->runs % 256 == 0) store.Collect();
+  // Overwrite the state: memory (zero-padded) and globals (one word per
+  // i32 global, two per i64 global, none for other types).
+  wi::Memory::Ptr mem;
+  if (!inst.memories().empty()) {
+    mem = store.UnsafeGet<wi::Memory>(inst.memories()[0]);
+    auto size = static_cast<size_t>(mem->ByteSize());
+    size_t n = std::min(size, memoryImage.size());
+    if (n) std::memcpy(mem->UnsafeData(), memoryImage.data(), n);
+    if (size > n) std::memset(mem->UnsafeData() + n, 0, size - n);
+  }
+  size_t word = 0;
+  auto wordAt = [&](size_t w) -> uint64_t { return w < globalWords.size() ? globalWords[w] : 0; };
+  for (wi::Ref ref : inst.globals()) {
+    auto g = store.UnsafeGet<wi::Global>(ref);
+    wabt::Type t = g->type().type;
+    if (t == wabt::Type::I32) {
+      g->UnsafeSet(toValue(t, wordAt(word)));
+      word += 1;
+    } else if (t == wabt::Type::I64) {
+      g->UnsafeSet(toValue(t, wordAt(word) | wordAt(word + 1) << 32));
+      word += 2;
+    }
+  }
+  auto fn = store.UnsafeGet<wi::Func>(inst.funcs()[funcIndex]);
+  const wi::FuncType &ft = fn->type();
+  if (nargs != ft.params.size()) {
+    out.error = "expected " + std::to_string(ft.params.size()) + " arguments, got " +
+                std::to_string(nargs);
+    return out;
+  }
+  wi::Values params, results;
+  for (size_t i = 0; i < nargs; ++i) params.push_back(toValue(ft.params[i], args[i]));
+  wi::Trap::Ptr trap;
+  if (wabt::Succeeded(fn->Call(store, params, results, &trap))) {
+    out.status = EngineRun::Status::Returned;
+    for (size_t i = 0; i < ft.results.size() && i < results.size(); ++i)
+      out.results.push_back(fromValue(ft.results[i], results[i]));
+  } else {
+    out.trap = trap ? trap->message() : std::string("unknown trap");
+    out.status = out.trap.find("exhausted") != std::string::npos ? EngineRun::Status::Exhausted
+                                                                  : EngineRun::Status::Trapped;
+  }
+  if (mem) out.memory.assign(mem->UnsafeData(), mem->UnsafeData() + mem->ByteSize());
+  for (wi::Ref ref : inst.globals()) {
+    auto g = store.UnsafeGet<wi::Global>(ref);
+    wabt::Type t = g->type().type;
+    if (t != wabt::Type::I32 && t != wabt::Type::I64) continue;
+    uint64_t v = fromValue(t, g->Get());
+    out.globals.push_back(static_cast<uint32_t>(v));
+    if (t == wabt::Type::I64) out.globals.push_back(static_cast<uint32_t>(v >> 32));
+  }
+  return out;
+}
+
+}  // namespace vcr::select::detail

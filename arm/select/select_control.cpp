@@ -1,0 +1,217 @@
+// Selection of wasm control flow: block/loop/if, br, br_if, br_table, return.
+#include "arm/select/select_internal.h"
+
+#include <wabt/cast.h>
+
+#include <map>
+
+namespace vcr::select::detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+
+std::vector<mir::ValType> FuncSelector::blockResults(const wabt::Block &b, const wabt::Expr &e) {
+  const wabt::FuncSignature *sig = &b.decl.sig;
+  if (b.decl.has_func_type)
+    if (const auto *ft = ctx_.wm->GetFuncType(b.decl.type_var)) sig = &ft->sig;
+  if (!sig->param_types.empty()) decline(e, "unsupported block with parameters (multi-value)");
+  if (sig->result_types.size() > 1) decline(e, "unsupported block with several results (multi-value)");
+  std::vector<mir::ValType> out;
+  for (wabt::Type t : sig->result_types) {
+    auto vt = toValType(t);
+    if (!vt) decline(e, "unsupported block result type '" + t.GetName() + "'");
+    out.push_back(*vt);
+  }
+  return out;
+}
+
+FuncSelector::Ctrl &FuncSelector::label(uint32_t depth, const wabt::Expr &e) {
+  if (depth >= ctrls_.size()) decline(e, "branch depth " + std::to_string(depth) + " out of range");
+  return ctrls_[ctrls_.size() - 1 - depth];
+}
+
+mir::BlockId FuncSelector::targetOf(Ctrl &c) {
+  if (!c.target) c.target = newBlock();
+  return *c.target;
+}
+
+std::vector<Operand> FuncSelector::resultWords(size_t n) {
+  if (stack_.size() < n) throw DeclineError{"internal error: operand stack underflow"};
+  std::vector<Operand> words;
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+    words.push_back(Operand::vreg(stack_[i].lo));
+    if (stack_[i].wide) words.push_back(Operand::vreg(stack_[i].hi));
+  }
+  return words;
+}
+
+// The values a branch carries go to the label's result vregs.
+void FuncSelector::moveResults(Ctrl &c) {
+  size_t n = c.resultRegs.size();
+  if (stack_.size() < n) throw DeclineError{"internal error: operand stack underflow"};
+  for (size_t i = 0; i < n; ++i) {
+    const Val &v = stack_[stack_.size() - n + i];
+    const Val &r = c.resultRegs[i];
+    emitMov(r.lo, v.lo);
+    if (r.wide) emitMov(r.hi, v.hi);
+  }
+}
+
+void FuncSelector::lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e) {
+  auto results = blockResults(b, e);
+  copyAliasesWrittenIn(b.exprs);
+  Ctrl c;
+  c.kind = kind;
+  c.height = stack_.size();
+  if (kind == Ctrl::Kind::Loop) {
+    // A branch to a loop carries no values (no block parameters in the MVP);
+    // its results are whatever the body leaves on the stack.
+    mir::BlockId head = newBlock();
+    Instr br;
+    br.op = Opcode::Br;
+    br.targets = {head};
+    terminate(std::move(br));
+    startBlock(head);
+    c.target = head;
+    ctrls_.push_back(std::move(c));
+    walk(b.exprs);
+    ctrls_.pop_back();
+    return;
+  }
+  c.results = results;
+  for (auto t : results) c.resultRegs.push_back(newTemp(t == mir::ValType::I64));
+  ctrls_.push_back(std::move(c));
+  walk(b.exprs);
+  endConstruct();
+}
+
+// End of a block or if: join the fallthrough with the branches to the end.
+void FuncSelector::endConstruct() {
+  Ctrl c = std::move(ctrls_.back());
+  ctrls_.pop_back();
+  if (reachable_ && !c.target) return;  // nothing branches here: just fall through
+  if (reachable_) {
+    moveResults(c);
+    Instr br;
+    br.op = Opcode::Br;
+    br.targets = {*c.target};
+    terminate(std::move(br));
+  }
+  stack_.resize(c.height);
+  if (!c.target) return;  // neither falls through nor is branched to: dead
+  startBlock(*c.target);
+  for (const Val &r : c.resultRegs) push(r);
+}
+
+void FuncSelector::lowerIf(const wabt::IfExpr &ie) {
+  auto results = blockResults(ie.true_, ie);
+  Val cond = pop();
+  copyAliasesWrittenIn(ie);
+  Ctrl c;
+  c.kind = Ctrl::Kind::If;
+  c.height = stack_.size();
+  c.results = results;
+  for (auto t : results) c.resultRegs.push_back(newTemp(t == mir::ValType::I64));
+  bool hasElse = !ie.false_.empty();
+  mir::BlockId thenB = newBlock();
+  mir::BlockId elseB = hasElse ? newBlock() : targetOf(c);
+  Instr brif;
+  brif.op = Opcode::BrIf;
+  brif.uses = {Operand::vreg(cond.lo)};
+  brif.targets = {thenB, elseB};
+  terminate(std::move(brif));
+  ctrls_.push_back(std::move(c));
+  startBlock(thenB);
+  walk(ie.true_.exprs);
+  if (reachable_) {
+    Ctrl &top = ctrls_.back();
+    moveResults(top);
+    Instr br;
+    br.op = Opcode::Br;
+    br.targets = {targetOf(top)};
+    terminate(std::move(br));
+  }
+  stack_.resize(ctrls_.back().height);
+  if (hasElse) {
+    startBlock(elseB);
+    walk(ie.false_);
+  }
+  endConstruct();
+}
+
+void FuncSelector::lowerBr(const wabt::Expr &e, uint32_t depth) {
+  Ctrl &c = label(depth, e);
+  if (c.kind == Ctrl::Kind::Func) {
+    lowerReturn();
+    return;
+  }
+  moveResults(c);
+  Instr br;
+  br.op = Opcode::Br;
+  br.targets = {targetOf(c)};
+  terminate(std::move(br));
+}
+
+void FuncSelector::lowerBrIf(const wabt::Expr &e, uint32_t depth) {
+  Val cond = pop();
+  Ctrl &c = label(depth, e);
+  Instr brif;
+  brif.op = Opcode::BrIf;
+  brif.uses = {Operand::vreg(cond.lo)};
+  if (c.kind == Ctrl::Kind::Func) {
+    mir::BlockId ret = newBlock(), cont = newBlock();
+    brif.targets = {ret, cont};
+    terminate(std::move(brif));
+    startBlock(ret);
+    lowerReturn();
+    startBlock(cont);
+    return;
+  }
+  moveResults(c);
+  mir::BlockId taken = targetOf(c), cont = newBlock();
+  brif.targets = {taken, cont};
+  terminate(std::move(brif));
+  startBlock(cont);
+}
+
+// br_table: targets that need values moved (or a return) get an edge block
+// each, placed right after the br_table; the others are branched to directly.
+void FuncSelector::lowerBrTable(const wabt::BrTableExpr &e) {
+  Val index = pop();
+  std::vector<uint32_t> depths;
+  for (const auto &v : e.targets) depths.push_back(v.index());
+  depths.push_back(e.default_target.index());
+  std::map<uint32_t, mir::BlockId> edges;
+  std::vector<uint32_t> edgeOrder;
+  Instr bt;
+  bt.op = Opcode::BrTable;
+  bt.uses = {Operand::vreg(index.lo)};
+  for (uint32_t d : depths) {
+    Ctrl &c = label(d, e);
+    if (c.kind != Ctrl::Kind::Func && c.resultRegs.empty()) {
+      bt.targets.push_back(targetOf(c));
+      continue;
+    }
+    auto it = edges.find(d);
+    if (it == edges.end()) {
+      it = edges.emplace(d, newBlock()).first;
+      edgeOrder.push_back(d);
+    }
+    bt.targets.push_back(it->second);
+  }
+  terminate(std::move(bt));
+  for (uint32_t d : edgeOrder) {
+    startBlock(edges[d]);
+    lowerBr(e, d);
+  }
+}
+
+void FuncSelector::lowerReturn() {
+  Instr ret;
+  ret.op = Opcode::Ret;
+  ret.uses = resultWords(ctrls_.front().results.size());
+  terminate(std::move(ret));
+}
+
+}  // namespace vcr::select::detail

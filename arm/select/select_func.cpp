@@ -1,0 +1,416 @@
+// Function-level selection: vregs, blocks, the operator walk and control flow.
+#include "arm/select/select_internal.h"
+
+#include <wabt/cast.h>
+
+#include <algorithm>
+
+namespace vcr::select::detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::VReg;
+using Kind = mir::VRegInfo::Kind;
+
+FuncSelector::FuncSelector(const ModuleCtx &ctx, const wabt::Func &fn, mir::Function &out)
+    : ctx_(ctx), fn_(fn), out_(out) {}
+
+// ---------------------------------------------------------------- emission
+
+VReg FuncSelector::newVReg(Kind k, int32_t index, int32_t hiOf) {
+  auto v = static_cast<VReg>(out_.vregInfo.size());
+  out_.vregInfo.push_back(mir::VRegInfo{k, index, hiOf});
+  return v;
+}
+
+FuncSelector::Val FuncSelector::newTemp(bool wide) {
+  Val v;
+  v.lo = newVReg(Kind::Stack);
+  if (wide) {
+    v.hi = newVReg(Kind::Stack, -1, static_cast<int32_t>(v.lo));
+    v.wide = true;
+  }
+  return v;
+}
+
+VReg FuncSelector::newScratch() { return newVReg(Kind::Temp); }
+
+void FuncSelector::emit(Instr i) {
+  if (!reachable_) throw DeclineError{"internal error: code emitted in unreachable position"};
+  out_.blocks[cur_].instrs.push_back(std::move(i));
+}
+
+void FuncSelector::emitMov(VReg d, VReg s) {
+  Instr i;
+  i.op = Opcode::Mov;
+  i.defs = {Operand::vreg(d)};
+  i.uses = {Operand::vreg(s)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitMovI(VReg d, uint32_t imm) {
+  Instr i;
+  i.op = Opcode::MovI;
+  i.imm = imm;
+  i.defs = {Operand::vreg(d)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitOp(Opcode op, std::vector<VReg> defs, std::vector<VReg> uses) {
+  Instr i;
+  i.op = op;
+  for (VReg d : defs) i.defs.push_back(Operand::vreg(d));
+  for (VReg u : uses) i.uses.push_back(Operand::vreg(u));
+  emit(std::move(i));
+}
+
+void FuncSelector::emitOpImm(Opcode op, VReg d, VReg a, uint32_t imm) {
+  Instr i;
+  i.op = op;
+  i.defs = {Operand::vreg(d)};
+  i.uses = {Operand::vreg(a), Operand::imm(imm)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitSet(mir::Cond cc, VReg d, VReg a, VReg b) {
+  Instr i;
+  i.op = Opcode::Set;
+  i.cc = cc;
+  i.defs = {Operand::vreg(d)};
+  i.uses = {Operand::vreg(a), Operand::vreg(b)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitSetImm(mir::Cond cc, VReg d, VReg a, uint32_t imm) {
+  Instr i;
+  i.op = Opcode::Set;
+  i.cc = cc;
+  i.defs = {Operand::vreg(d)};
+  i.uses = {Operand::vreg(a), Operand::imm(imm)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitTrapIf(VReg c, mir::TrapReason r) {
+  Instr i;
+  i.op = Opcode::TrapIf;
+  i.reason = r;
+  i.uses = {Operand::vreg(c)};
+  emit(std::move(i));
+}
+
+void FuncSelector::terminate(Instr i) {
+  emit(std::move(i));
+  reachable_ = false;
+}
+
+mir::BlockId FuncSelector::newBlock() {
+  out_.blocks.emplace_back();
+  return static_cast<mir::BlockId>(out_.blocks.size() - 1);
+}
+
+void FuncSelector::startBlock(mir::BlockId b) {
+  cur_ = b;
+  reachable_ = true;
+  order_.push_back(b);
+}
+
+// Lay the blocks out in the order they were started (the wasm operator
+// order) and name them bb0, bb1, ...
+void FuncSelector::finishLayout() {
+  std::vector<int64_t> newId(out_.blocks.size(), -1);
+  for (size_t i = 0; i < order_.size(); ++i) newId[order_[i]] = static_cast<int64_t>(i);
+  std::vector<mir::Block> blocks;
+  blocks.reserve(order_.size());
+  for (size_t i = 0; i < order_.size(); ++i) {
+    mir::Block b = std::move(out_.blocks[order_[i]]);
+    b.label = "bb" + std::to_string(i);
+    if (b.instrs.empty() || !b.instrs.back().isTerminator())
+      throw DeclineError{"internal error: block without terminator"};
+    for (auto &t : b.instrs.back().targets) {
+      if (newId[t] < 0) throw DeclineError{"internal error: branch to an unplaced block"};
+      t = static_cast<mir::BlockId>(newId[t]);
+    }
+    blocks.push_back(std::move(b));
+  }
+  out_.blocks = std::move(blocks);
+}
+
+namespace {
+
+/// A readable name for an operator, for decline reasons.
+std::string exprName(const wabt::Expr &e) {
+  switch (e.type()) {
+  case wabt::ExprType::Binary: return wabt::cast<wabt::BinaryExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Compare: return wabt::cast<wabt::CompareExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Unary: return wabt::cast<wabt::UnaryExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Convert: return wabt::cast<wabt::ConvertExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Ternary: return wabt::cast<wabt::TernaryExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Load: return wabt::cast<wabt::LoadExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Store: return wabt::cast<wabt::StoreExpr>(&e)->opcode.GetName();
+  case wabt::ExprType::Const:
+    return wabt::cast<wabt::ConstExpr>(&e)->const_.type().GetName() + std::string(".const");
+  case wabt::ExprType::CallIndirect: return "call_indirect";
+  case wabt::ExprType::MemoryGrow: return "memory.grow";
+  case wabt::ExprType::MemoryCopy: return "memory.copy";
+  case wabt::ExprType::MemoryFill: return "memory.fill";
+  case wabt::ExprType::MemoryInit: return "memory.init";
+  case wabt::ExprType::ReturnCall: return "return_call";
+  case wabt::ExprType::ReturnCallIndirect: return "return_call_indirect";
+  default: return wabt::GetExprTypeName(e);
+  }
+}
+
+/// Mark the locals written (local.set/tee) anywhere in `list`.
+void collectWrites(const wabt::ExprList &list, std::vector<bool> &written) {
+  for (const wabt::Expr &e : list) {
+    switch (e.type()) {
+    case wabt::ExprType::LocalSet:
+    case wabt::ExprType::LocalTee: {
+      const auto &var = e.type() == wabt::ExprType::LocalSet
+                            ? wabt::cast<wabt::LocalSetExpr>(&e)->var
+                            : wabt::cast<wabt::LocalTeeExpr>(&e)->var;
+      if (var.is_index() && var.index() < written.size()) written[var.index()] = true;
+      break;
+    }
+    case wabt::ExprType::Block:
+      collectWrites(wabt::cast<wabt::BlockExpr>(&e)->block.exprs, written);
+      break;
+    case wabt::ExprType::Loop:
+      collectWrites(wabt::cast<wabt::LoopExpr>(&e)->block.exprs, written);
+      break;
+    case wabt::ExprType::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      collectWrites(ie->true_.exprs, written);
+      collectWrites(ie->false_, written);
+      break;
+    }
+    default: break;
+    }
+  }
+}
+
+bool integerType(wabt::Type t) {
+  return t == wabt::Type::I32 || t == wabt::Type::I64 || t == wabt::Type::Void ||
+         t == wabt::Type::Any;
+}
+
+bool integerOpcode(wabt::Opcode op) {
+  return integerType(op.GetResultType()) && integerType(op.GetParamType1()) &&
+         integerType(op.GetParamType2()) && integerType(op.GetParamType3());
+}
+
+/// The first operator in `list` (depth first) outside the integer subset.
+const wabt::Expr *firstUnsupported(const wabt::ExprList &list) {
+  using T = wabt::ExprType;
+  for (const wabt::Expr &e : list) {
+    const wabt::Expr *inner = nullptr;
+    switch (e.type()) {
+    case T::Nop: case T::Unreachable: case T::Drop: case T::Select: case T::LocalGet:
+    case T::LocalSet: case T::LocalTee: case T::GlobalGet: case T::GlobalSet: case T::MemorySize:
+    case T::Br: case T::BrIf: case T::BrTable: case T::Return: case T::Call: break;
+    case T::Const: {
+      auto t = wabt::cast<wabt::ConstExpr>(&e)->const_.type();
+      if (t != wabt::Type::I32 && t != wabt::Type::I64) return &e;
+      break;
+    }
+    case T::Binary: if (!integerOpcode(wabt::cast<wabt::BinaryExpr>(&e)->opcode)) return &e; break;
+    case T::Compare: if (!integerOpcode(wabt::cast<wabt::CompareExpr>(&e)->opcode)) return &e; break;
+    case T::Unary: if (!integerOpcode(wabt::cast<wabt::UnaryExpr>(&e)->opcode)) return &e; break;
+    case T::Convert: if (!integerOpcode(wabt::cast<wabt::ConvertExpr>(&e)->opcode)) return &e; break;
+    case T::Load: if (!integerOpcode(wabt::cast<wabt::LoadExpr>(&e)->opcode)) return &e; break;
+    case T::Store: if (!integerOpcode(wabt::cast<wabt::StoreExpr>(&e)->opcode)) return &e; break;
+    case T::Block: inner = firstUnsupported(wabt::cast<wabt::BlockExpr>(&e)->block.exprs); break;
+    case T::Loop: inner = firstUnsupported(wabt::cast<wabt::LoopExpr>(&e)->block.exprs); break;
+    case T::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      inner = firstUnsupported(ie->true_.exprs);
+      if (!inner) inner = firstUnsupported(ie->false_);
+      break;
+    }
+    default: return &e;
+    }
+    if (inner) return inner;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// A function whose signature or locals use a type outside the subset is
+// declined naming its first unsupported operator, if it has one.
+void FuncSelector::declineType(const std::string &what) const {
+  if (const wabt::Expr *e = firstUnsupported(fn_.exprs))
+    decline(*e, "unsupported operator '" + exprName(*e) + "'");
+  throw DeclineError{what};
+}
+
+void FuncSelector::decline(const wabt::Expr &e, const std::string &what) const {
+  throw DeclineError{what + " at byte offset " + std::to_string(e.loc.offset)};
+}
+
+// ---------------------------------------------------------------- stack
+
+FuncSelector::Val FuncSelector::pop() {
+  if (stack_.size() <= (ctrls_.empty() ? 0 : ctrls_.back().height))
+    throw DeclineError{"internal error: operand stack underflow"};
+  Val v = stack_.back();
+  stack_.pop_back();
+  return v;
+}
+
+// Before local `local` is written, the stack entries that alias it get
+// their own copies, so they keep the value they had when pushed.
+void FuncSelector::copyAliases(int local) {
+  for (auto &v : stack_) {
+    if (v.alias != local) continue;
+    Val n = newTemp(v.wide);
+    emitMov(n.lo, v.lo);
+    if (v.wide) emitMov(n.hi, v.hi);
+    v = n;
+  }
+}
+
+// Entries that alias a local written inside a construct are copied before
+// it: inside, the copy on one path would not be seen on another.
+void FuncSelector::copyAliasesWrittenIn(const wabt::ExprList &body) {
+  if (std::none_of(stack_.begin(), stack_.end(), [](const Val &v) { return v.alias >= 0; })) return;
+  std::vector<bool> written(locals_.size(), false);
+  collectWrites(body, written);
+  for (size_t l = 0; l < written.size(); ++l)
+    if (written[l]) copyAliases(static_cast<int>(l));
+}
+
+void FuncSelector::copyAliasesWrittenIn(const wabt::IfExpr &ie) {
+  if (std::none_of(stack_.begin(), stack_.end(), [](const Val &v) { return v.alias >= 0; })) return;
+  std::vector<bool> written(locals_.size(), false);
+  collectWrites(ie.true_.exprs, written);
+  collectWrites(ie.false_, written);
+  for (size_t l = 0; l < written.size(); ++l)
+    if (written[l]) copyAliases(static_cast<int>(l));
+}
+
+// ---------------------------------------------------------------- driver
+
+void FuncSelector::run() {
+  const auto &sig = fn_.decl.sig;
+  if (sig.result_types.size() > 1) declineType("returns more than one value (multi-value)");
+  for (wabt::Type t : sig.param_types) {
+    auto vt = toValType(t);
+    if (!vt) declineType("unsupported parameter type '" + t.GetName() + "'");
+    out_.sig.params.push_back(*vt);
+  }
+  for (wabt::Type t : sig.result_types) {
+    auto vt = toValType(t);
+    if (!vt) declineType("unsupported result type '" + t.GetName() + "'");
+    out_.sig.results.push_back(*vt);
+  }
+  startBlock(newBlock());
+  Instr param;
+  param.op = Opcode::Param;
+  for (size_t i = 0; i < out_.sig.params.size(); ++i) {
+    Val v;
+    v.lo = newVReg(Kind::Param, static_cast<int32_t>(i));
+    param.defs.push_back(Operand::vreg(v.lo));
+    if (out_.sig.params[i] == mir::ValType::I64) {
+      v.wide = true;
+      v.hi = newVReg(Kind::Param, static_cast<int32_t>(i), static_cast<int32_t>(v.lo));
+      param.defs.push_back(Operand::vreg(v.hi));
+    }
+    locals_.push_back(v);
+  }
+  emit(std::move(param));
+  for (wabt::Type t : fn_.local_types) {
+    auto vt = toValType(t);
+    auto index = static_cast<int32_t>(locals_.size());
+    if (!vt) declineType("unsupported type '" + t.GetName() + "' of local " + std::to_string(index));
+    Val v;
+    v.lo = newVReg(Kind::Local, index);
+    emitMovI(v.lo, 0);
+    if (*vt == mir::ValType::I64) {
+      v.wide = true;
+      v.hi = newVReg(Kind::Local, index, static_cast<int32_t>(v.lo));
+      emitMovI(v.hi, 0);
+    }
+    locals_.push_back(v);
+  }
+  Ctrl top;
+  top.kind = Ctrl::Kind::Func;
+  top.results = out_.sig.results;
+  ctrls_.push_back(top);
+  walk(fn_.exprs);
+  if (reachable_) lowerReturn();
+  finishLayout();
+}
+
+void FuncSelector::walk(const wabt::ExprList &list) {
+  for (const wabt::Expr &e : list) {
+    if (!reachable_) break;  // the rest of this list is dead code
+    lowerExpr(e);
+  }
+}
+
+void FuncSelector::lowerExpr(const wabt::Expr &e) {
+  using T = wabt::ExprType;
+  switch (e.type()) {
+  case T::Nop: return;
+  case T::Unreachable: {
+    Instr i;
+    i.op = Opcode::Trap;
+    i.reason = mir::TrapReason::Unreachable;
+    terminate(std::move(i));
+    return;
+  }
+  case T::Drop: (void)pop(); return;
+  case T::Select: lowerSelect(e); return;
+  case T::Const: {
+    const auto &c = wabt::cast<wabt::ConstExpr>(&e)->const_;
+    if (c.type() == wabt::Type::I32) {
+      Val d = newTemp(false);
+      emitMovI(d.lo, c.u32());
+      push(d);
+    } else if (c.type() == wabt::Type::I64) {
+      Val d = newTemp(true);
+      emitMovI(d.lo, static_cast<uint32_t>(c.u64()));
+      emitMovI(d.hi, static_cast<uint32_t>(c.u64() >> 32));
+      push(d);
+    } else {
+      decline(e, "unsupported operator '" + exprName(e) + "'");
+    }
+    return;
+  }
+  case T::Binary: lowerOpcode(e, wabt::cast<wabt::BinaryExpr>(&e)->opcode); return;
+  case T::Compare: lowerOpcode(e, wabt::cast<wabt::CompareExpr>(&e)->opcode); return;
+  case T::Unary: lowerOpcode(e, wabt::cast<wabt::UnaryExpr>(&e)->opcode); return;
+  case T::Convert: lowerOpcode(e, wabt::cast<wabt::ConvertExpr>(&e)->opcode); return;
+  case T::Load: lowerLoad(*wabt::cast<wabt::LoadExpr>(&e)); return;
+  case T::Store: lowerStore(*wabt::cast<wabt::StoreExpr>(&e)); return;
+  case T::LocalGet:
+  case T::LocalSet:
+  case T::LocalTee: lowerLocal(e); return;
+  case T::GlobalGet:
+  case T::GlobalSet: lowerGlobal(e); return;
+  case T::MemorySize: {
+    Val d = newTemp(false);
+    emitOp(Opcode::MemSize, {d.lo}, {});
+    push(d);
+    return;
+  }
+  case T::Block: lowerBlock(wabt::cast<wabt::BlockExpr>(&e)->block, Ctrl::Kind::Block, e); return;
+  case T::Loop: lowerBlock(wabt::cast<wabt::LoopExpr>(&e)->block, Ctrl::Kind::Loop, e); return;
+  case T::If: lowerIf(*wabt::cast<wabt::IfExpr>(&e)); return;
+  case T::Br: lowerBr(e, wabt::cast<wabt::BrExpr>(&e)->var.index()); return;
+  case T::BrIf: lowerBrIf(e, wabt::cast<wabt::BrIfExpr>(&e)->var.index()); return;
+  case T::BrTable: lowerBrTable(*wabt::cast<wabt::BrTableExpr>(&e)); return;
+  case T::Return: lowerReturn(); return;
+  case T::Call: lowerCall(*wabt::cast<wabt::CallExpr>(&e)); return;
+  default: decline(e, "unsupported operator '" + exprName(e) + "'");
+  }
+}
+
+void FuncSelector::lowerOpcode(const wabt::Expr &e, wabt::Opcode op) {
+  if (lowerI32(e, op) || lowerI64(e, op)) return;
+  decline(e, "unsupported operator '" + std::string(op.GetName()) + "'");
+}
+
+}  // namespace vcr::select::detail

@@ -1,0 +1,140 @@
+#pragma once
+/// Internals of selection shared by its translation units: the module
+/// context and the per-function selector (operator walk, control flow,
+/// operand stack of vregs). Not part of the public interface.
+
+#include "arm/select/select.h"
+#include "core/ir/mir.h"
+
+#include <wabt/ir.h>
+#include <wabt/opcode.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vcr::select::detail {
+
+/// Thrown inside the selector to decline the current function.
+struct DeclineError {
+  std::string reason;
+};
+
+/// One entry of the wasm function space as callers see it.
+struct CalleeInfo {
+  std::string name;        ///< MIR name (function or import)
+  mir::Signature sig;
+  bool representable = true;  ///< signature uses only i32/i64, <= 1 result
+  bool isImport = false;
+};
+
+/// Module-level facts the function selector needs.
+struct ModuleCtx {
+  const wabt::Module *wm = nullptr;
+  std::vector<CalleeInfo> funcs;     ///< wasm function space (imports first)
+  std::vector<int32_t> globalWord;   ///< wasm global -> first table word, -1 if none
+  std::vector<wabt::Type> globalType;
+  bool hasMemory = false;
+  SelectOptions opt;
+};
+
+/// wasm value type -> MIR value type (nullopt for f32, f64, v128, refs).
+[[nodiscard]] std::optional<mir::ValType> toValType(wabt::Type t);
+
+/// Lowers one wasm function to vreg MIR. Throws DeclineError.
+class FuncSelector {
+public:
+  FuncSelector(const ModuleCtx &ctx, const wabt::Func &fn, mir::Function &out);
+  /// Run the whole lowering; `out` then holds the MIR function.
+  void run();
+  /// Names of the functions and imports this function calls.
+  [[nodiscard]] const std::set<std::string> &callees() const { return callees_; }
+
+private:
+  /// An operand-stack value: one vreg, or a (lo, hi) pair for an i64.
+  /// `alias` is the wasm local whose vregs these are (local.get pushes an
+  /// alias, not a copy), -1 for a temporary.
+  struct Val {
+    mir::VReg lo = 0, hi = 0;
+    bool wide = false;
+    int alias = -1;
+  };
+  /// A wasm control construct being lowered.
+  struct Ctrl {
+    enum class Kind { Func, Block, Loop, If } kind = Kind::Block;
+    std::vector<mir::ValType> results;  ///< the label's result types (none for loops)
+    std::vector<Val> resultRegs;        ///< where branches put the results (Block/If)
+    std::optional<mir::BlockId> target; ///< loop header, or end block (made when first needed)
+    size_t height = 0;                  ///< operand-stack height at entry
+  };
+
+  // --- vregs and emission (select_func.cpp)
+  mir::VReg newVReg(mir::VRegInfo::Kind k, int32_t index = -1, int32_t hiOf = -1);
+  Val newTemp(bool wide);   ///< a fresh operand-stack value (Kind::Stack)
+  mir::VReg newScratch();   ///< a fresh Kind::Temp vreg for lowering internals
+  void emit(mir::Instr i);
+  void emitMov(mir::VReg d, mir::VReg s);
+  void emitMovI(mir::VReg d, uint32_t imm);
+  void emitOp(mir::Opcode op, std::vector<mir::VReg> defs, std::vector<mir::VReg> uses);
+  void emitOpImm(mir::Opcode op, mir::VReg d, mir::VReg a, uint32_t imm);
+  void emitSet(mir::Cond cc, mir::VReg d, mir::VReg a, mir::VReg b);
+  void emitSetImm(mir::Cond cc, mir::VReg d, mir::VReg a, uint32_t imm);
+  void emitTrapIf(mir::VReg c, mir::TrapReason r);
+  void terminate(mir::Instr i);
+  mir::BlockId newBlock();
+  void startBlock(mir::BlockId b);
+  void finishLayout();
+  [[noreturn]] void decline(const wabt::Expr &e, const std::string &what) const;
+  [[noreturn]] void declineType(const std::string &what) const;
+
+  // --- operand stack
+  void push(Val v) { stack_.push_back(v); }
+  Val pop();
+  void copyAliases(int local);
+  void copyAliasesWrittenIn(const wabt::ExprList &body);
+  void copyAliasesWrittenIn(const wabt::IfExpr &ie);
+
+  // --- control flow (select_func.cpp)
+  void walk(const wabt::ExprList &list);
+  void lowerExpr(const wabt::Expr &e);
+  void lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e);
+  void lowerIf(const wabt::IfExpr &ie);
+  void endConstruct();
+  std::vector<mir::ValType> blockResults(const wabt::Block &b, const wabt::Expr &e);
+  Ctrl &label(uint32_t depth, const wabt::Expr &e);
+  mir::BlockId targetOf(Ctrl &c);
+  void moveResults(Ctrl &c);
+  std::vector<mir::Operand> resultWords(size_t n);
+  void lowerBr(const wabt::Expr &e, uint32_t depth);
+  void lowerBrIf(const wabt::Expr &e, uint32_t depth);
+  void lowerBrTable(const wabt::BrTableExpr &e);
+  void lowerReturn();
+  void lowerCall(const wabt::CallExpr &e);
+  void lowerLocal(const wabt::Expr &e);
+  void lowerGlobal(const wabt::Expr &e);
+
+  // --- operators (select_ops.cpp: i32, memory; select_i64.cpp: i64)
+  void lowerOpcode(const wabt::Expr &e, wabt::Opcode op);
+  bool lowerI32(const wabt::Expr &e, wabt::Opcode op);
+  bool lowerI64(const wabt::Expr &e, wabt::Opcode op);
+  void lowerLoad(const wabt::LoadExpr &e);
+  void lowerStore(const wabt::StoreExpr &e);
+  void lowerSelect(const wabt::Expr &e);
+  void divGuards32(wabt::Opcode op, mir::VReg a, mir::VReg b);
+  void divGuards64(wabt::Opcode op, const Val &a, const Val &b);
+
+  const ModuleCtx &ctx_;
+  const wabt::Func &fn_;
+  mir::Function &out_;
+  std::vector<Val> locals_;
+  std::vector<Val> stack_;
+  std::vector<Ctrl> ctrls_;
+  mir::BlockId cur_ = 0;
+  bool reachable_ = false;
+  std::vector<mir::BlockId> order_;   ///< blocks in the order they were started
+  std::set<std::string> callees_;
+};
+
+}  // namespace vcr::select::detail

@@ -1,0 +1,294 @@
+// Unit tests of selection: names, layout, declines, the operand-stack model
+// and the shape of the produced MIR.
+#include "arm/select/select.h"
+#include "core/ir/text.h"
+#include "core/ir/validate.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace vcr;
+using namespace vcr::select;
+using mir::Opcode;
+
+namespace {
+
+Selection selectWat(const std::string &wat, const SelectOptions &opt = {}) {
+  Diagnostics diags;
+  auto bin = watToWasm(wat, "test.wat", diags);
+  std::string msg = diags.empty() ? std::string() : diags[0].str();
+  REQUIRE_MESSAGE(bin, msg);
+  auto sel = selectModule(*bin, diags, opt);
+  REQUIRE(sel);
+  return std::move(*sel);
+}
+
+/// Every selected function passes the MIR validator.
+void requireValid(const Selection &sel) {
+  for (const auto &f : sel.module.functions) {
+    Diagnostics d;
+    bool ok = mir::validateFunction(f, sel.module, d);
+    std::string why;
+    for (const auto &x : d) why += x.str() + "\n";
+    std::string msg = why + mir::printFunction(f);
+    CHECK_MESSAGE(ok, msg);
+  }
+}
+
+size_t countOp(const mir::Function &f, Opcode op) {
+  size_t n = 0;
+  for (const auto &b : f.blocks)
+    n += static_cast<size_t>(std::count_if(b.instrs.begin(), b.instrs.end(),
+                                           [&](const mir::Instr &i) { return i.op == op; }));
+  return n;
+}
+
+const mir::Function &fn(const Selection &s, const std::string &name) {
+  const auto *f = s.module.findFunction(name);
+  std::string msg = "no function " + name;
+  REQUIRE_MESSAGE(f, msg);
+  return *f;
+}
+
+}  // namespace
+
+TEST_CASE("names, wasm indices, imports, memory and globals") {
+  auto s = selectWat(R"((module
+    (import "env" "ext" (func (param i32 i64) (result i32)))
+    (import "env" "g" (global $ig (mut i32)))
+    (import "env" "fext" (func (param f32)))
+    (memory 2)
+    (global $a (mut i32) (i32.const 66560))
+    (global $b i64 (i64.const 0x1122334455667788))
+    (global $f (mut f32) (f32.const 1.5))
+    (global $c (mut i32) (i32.const -1))
+    (func $named (result i32) (i32.const 1))
+    (func (export "exp name!") (result i32) (i32.const 2))
+    (func (result i32) (i32.const 3))
+    (func $env.ext (result i32) (i32.const 4)))
+  )");
+  const auto &m = s.module;
+  CHECK(m.memoryPages == 2);
+  REQUIRE(m.imports.size() == 1);  // env.fext has an f32 parameter: not representable
+  CHECK(m.imports[0].name == "env.ext");
+  CHECK(m.imports[0].sig.params == std::vector<mir::ValType>{mir::ValType::I32, mir::ValType::I64});
+  REQUIRE(m.functions.size() == 4);
+  CHECK(m.functions[0].name == "named");
+  CHECK(m.functions[0].wasmIndex == 2);
+  CHECK(m.functions[1].name == "exp_name_");
+  CHECK(m.functions[2].name == "f4");
+  CHECK(m.functions[3].name == "env.ext.1");  // unique against the import
+  CHECK(m.functions[3].wasmIndex == 5);
+  // globals: imported i32 (0), $a, $b lo/hi, ($f has no words), $c
+  REQUIRE(m.globals.size() == 5);
+  CHECK(m.globals[0].init == 0);
+  CHECK(m.globals[1].init == 66560);
+  CHECK(m.globals[2].init == 0x55667788u);
+  CHECK(m.globals[3].init == 0x11223344u);
+  CHECK_FALSE(m.globals[2].mut);
+  CHECK(m.globals[4].init == 0xffffffffu);
+  CHECK(s.globalWord == std::vector<int32_t>{0, 1, 2, -1, 4});
+  requireValid(s);
+}
+
+TEST_CASE("an f32 function is declined, an i32 function is selected") {
+  auto s = selectWat(R"((module
+    (func $fadd (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+    (func $iadd (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+    (func $fconst (result i32) (drop (f32.const 1)) (i32.const 0))
+    (func $caller (result i32) (call $iadd (i32.const 1) (call $fconst)))
+    (func $grow (result i32) (memory.grow (i32.const 1)))
+    (memory 1))
+  )");
+  REQUIRE(s.declined.size() == 4);
+  auto reasonOf = [&](const std::string &f) {
+    for (const auto &d : s.declined)
+      if (d.function == f) return d.reason;
+    return std::string("<not declined>");
+  };
+  CHECK(reasonOf("fadd").find("unsupported operator 'f32.add' at byte offset") != std::string::npos);
+  CHECK(reasonOf("fconst").find("unsupported operator 'f32.const'") != std::string::npos);
+  CHECK(reasonOf("fconst").find("offset") != std::string::npos);
+  CHECK(reasonOf("grow").find("memory.grow") != std::string::npos);
+  CHECK(reasonOf("caller") == "calls declined function 'fconst'");
+  REQUIRE(s.module.functions.size() == 1);
+  CHECK(s.module.functions[0].name == "iadd");
+  requireValid(s);
+
+  auto t = selectWat(R"((module (func $f (param i32) (result f32) (f32.convert_i32_s (local.get 0)))
+                                (func $g (param i32) (result i32) (local.get 0))))");
+  REQUIRE(t.declined.size() == 1);
+  CHECK(t.declined[0].function == "f");
+  CHECK(t.declined[0].reason.find("f32.convert_i32_s") != std::string::npos);
+  CHECK(t.module.functions.size() == 1);
+}
+
+TEST_CASE("local.get pushes an alias; local.set copies aliasing stack entries first") {
+  auto s = selectWat(R"((module
+    (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+    (func $swapish (param i32 i32) (result i32)
+      local.get 0          ;; alias of local 0 stays on the stack...
+      local.get 1
+      local.set 0          ;; ...so it is copied before local 0 is written
+      local.get 0
+      i32.sub))
+  )");
+  const auto &twice = fn(s, "twice");
+  CHECK(countOp(twice, Opcode::Mov) == 0);
+  // bb0: param v0 ; add v1, v0, v0 ; ret v1
+  const auto &b0 = twice.blocks.at(0).instrs;
+  REQUIRE(b0.size() == 3);
+  CHECK(b0[0].op == Opcode::Param);
+  CHECK(b0[1].op == Opcode::Add);
+  CHECK(b0[1].uses[0] == mir::Operand::vreg(0));
+  CHECK(b0[1].uses[1] == mir::Operand::vreg(0));
+  CHECK(twice.vinfo(0).kind == mir::VRegInfo::Kind::Param);
+  CHECK(twice.vinfo(1).kind == mir::VRegInfo::Kind::Stack);
+
+  const auto &sw = fn(s, "swapish");
+  const auto &i = sw.blocks.at(0).instrs;
+  // param v0, v1 ; mov v2, v0 (the copy) ; mov v0, v1 (the set) ; sub v3, v2, v0 ; ret
+  REQUIRE(i.size() == 5);
+  CHECK(i[1].op == Opcode::Mov);
+  CHECK(i[1].uses[0] == mir::Operand::vreg(0));
+  CHECK(i[2].op == Opcode::Mov);
+  CHECK(i[2].defs[0] == mir::Operand::vreg(0));
+  CHECK(i[3].op == Opcode::Sub);
+  CHECK(i[3].uses[0] == i[1].defs[0]);
+  CHECK(i[3].uses[1] == mir::Operand::vreg(0));
+  requireValid(s);
+}
+
+TEST_CASE("i64 values are vreg pairs with hiOf; locals are zeroed at entry") {
+  auto s = selectWat(R"((module
+    (func $f (param i64 i32) (result i64) (local i64 i32)
+      (local.set 2 (i64.add (local.get 0) (i64.extend_i32_u (local.get 1))))
+      (local.get 2)))
+  )");
+  const auto &f = fn(s, "f");
+  const auto &b0 = f.blocks.at(0).instrs;
+  REQUIRE(b0[0].op == Opcode::Param);
+  REQUIRE(b0[0].defs.size() == 3);  // lo, hi, i32
+  CHECK(f.vinfo(1).kind == mir::VRegInfo::Kind::Param);
+  CHECK(f.vinfo(1).hiOf == 0);
+  CHECK(f.vinfo(1).index == 0);
+  CHECK(f.vinfo(2).index == 1);
+  // local 2 (i64) and local 3 (i32): Kind::Local with wasm local indices
+  CHECK(f.vinfo(3).kind == mir::VRegInfo::Kind::Local);
+  CHECK(f.vinfo(3).index == 2);
+  CHECK(f.vinfo(4).hiOf == 3);
+  CHECK(f.vinfo(5).index == 3);
+  CHECK(countOp(f, Opcode::MovI) >= 3 + 1);  // 3 zeroing words + extend's hi
+  CHECK(countOp(f, Opcode::Add64) == 1);
+  CHECK(f.sig.results == std::vector<mir::ValType>{mir::ValType::I64});
+  requireValid(s);
+}
+
+TEST_CASE("division guards, unreachable and dead code") {
+  auto s = selectWat(R"((module
+    (func $d (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func $r (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+    (func $u (param i32) (result i32)
+      (block (result i32)
+        (br_if 0 (i32.const 5) (local.get 0))
+        unreachable
+        (i32.const 99)              ;; dead
+        drop)
+      (i32.const 1)
+      i32.add))
+  )");
+  const auto &d = fn(s, "d");
+  CHECK(countOp(d, Opcode::TrapIf) == 2);  // divzero + overflow
+  CHECK(countOp(d, Opcode::SDiv) == 1);
+  CHECK(countOp(fn(s, "r"), Opcode::TrapIf) == 1);  // divzero only
+  const auto &u = fn(s, "u");
+  CHECK(countOp(u, Opcode::Trap) == 1);
+  CHECK(countOp(u, Opcode::MovI) == 2);  // 5 and 1; 99 is dead
+  requireValid(s);
+}
+
+TEST_CASE("control flow: blocks in program order, results via result vregs, br_table edges") {
+  auto s = selectWat(R"((module
+    (func $sw (param i32) (result i32)
+      (block $b2 (result i32)
+        (block $b1 (result i32)
+          (block $b0 (result i32)
+            (i32.const 10) (local.get 0) (br_table $b0 $b1 $b2 $b1))
+          (i32.const 1) i32.add (br $b2))
+        (i32.const 2) i32.mul))
+    (func $ifelse (param i32) (result i32)
+      (if (result i32) (local.get 0) (then (i32.const 3)) (else (i32.const 4))))
+    (func $loop (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1))
+    (func $ret (param i32) (result i32)
+      (br_if 0 (i32.const 7) (local.get 0))
+      (drop)
+      (drop (block (result i32) (br_table 0 1 (i32.const 9) (local.get 0))))
+      (i32.const 8)))
+  )");
+  requireValid(s);
+  const auto &sw = fn(s, "sw");
+  for (size_t b = 0; b < sw.blocks.size(); ++b) CHECK(sw.blocks[b].label == "bb" + std::to_string(b));
+  // the br_table has 4 targets; all three labels carry a value: 3 edge blocks
+  const mir::Instr *bt = nullptr;
+  for (const auto &b : sw.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::BrTable) bt = &i;
+  REQUIRE(bt);
+  CHECK(bt->targets.size() == 4);
+  CHECK(bt->targets[1] == bt->targets[3]);  // the same edge block for $b1
+  for (auto t : bt->targets) {
+    const auto &edge = sw.blocks.at(t).instrs;
+    REQUIRE(edge.size() == 2);
+    CHECK(edge[0].op == Opcode::Mov);
+    CHECK(edge[1].op == Opcode::Br);
+  }
+  const auto &ie = fn(s, "ifelse");
+  CHECK(countOp(ie, Opcode::BrIf) == 1);
+  CHECK(countOp(ie, Opcode::Mov) == 2);
+  const auto &ret = fn(s, "ret");
+  CHECK(countOp(ret, Opcode::Ret) >= 3);  // br_if to the function label, br_table's, the end
+}
+
+TEST_CASE("aliases that live across a construct writing the local are copied before it") {
+  auto s = selectWat(R"((module
+    (func $f (param i32 i32) (result i32)
+      (local.get 0)
+      (block
+        (br_if 0 (local.get 1))
+        (local.set 0 (i32.const 5)))
+      (local.get 0)
+      i32.add))
+  )");
+  const auto &f = fn(s, "f");
+  const auto &b0 = f.blocks.at(0).instrs;
+  REQUIRE(b0.size() >= 2);
+  CHECK(b0[1].op == Opcode::Mov);  // the copy of local 0 precedes the block
+  CHECK(b0[1].uses[0] == mir::Operand::vreg(0));
+  requireValid(s);
+}
+
+TEST_CASE("faults change exactly the lowering they name") {
+  const char *wat = R"((module (func $f (param i32 i32) (result i32 )
+      (i32.add (i32.sub (local.get 0) (local.get 1))
+               (i32.add (i32.shr_u (local.get 0) (local.get 1)) (i32.lt_s (local.get 0) (local.get 1))))))
+  )";
+  auto ok = selectWat(wat);
+  SelectOptions o;
+  o.fault = SelectOptions::Fault::SubSwapped;
+  auto sub = selectWat(wat, o);
+  o.fault = SelectOptions::Fault::ShrSigned;
+  auto shr = selectWat(wat, o);
+  o.fault = SelectOptions::Fault::LtUnsigned;
+  auto lt = selectWat(wat, o);
+  auto text = [](const Selection &s) { return mir::printFunction(s.module.functions.at(0)); };
+  CHECK(text(ok) != text(sub));
+  CHECK(text(ok) != text(shr));
+  CHECK(text(ok) != text(lt));
+  CHECK(countOp(shr.module.functions[0], Opcode::ShrU) == 0);
+  CHECK(countOp(ok.module.functions[0], Opcode::ShrU) == 1);
+}

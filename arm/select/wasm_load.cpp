@@ -1,0 +1,131 @@
+// Loading .wat/.wasm input with wabt: parse, validate, convert text to binary.
+#include "arm/select/wasm_load.h"
+
+#include <wabt/binary-reader-ir.h>
+#include <wabt/binary-reader.h>
+#include <wabt/binary-writer.h>
+#include <wabt/error.h>
+#include <wabt/ir.h>
+#include <wabt/resolve-names.h>
+#include <wabt/stream.h>
+#include <wabt/validator.h>
+#include <wabt/wast-lexer.h>
+#include <wabt/wast-parser.h>
+
+#include <fstream>
+#include <iterator>
+
+namespace vcr::select {
+namespace {
+
+/// Convert wabt errors of a text input (line:column locations).
+void addTextErrors(const wabt::Errors &errs, std::string_view file, Diagnostics &diags) {
+  for (const auto &e : errs) {
+    Diagnostic d;
+    d.level = e.error_level == wabt::ErrorLevel::Error ? Diagnostic::Level::Error
+                                                       : Diagnostic::Level::Warning;
+    d.file = std::string(file);
+    d.line = e.loc.line > 0 ? static_cast<uint32_t>(e.loc.line) : 0;
+    d.column = e.loc.first_column > 0 ? static_cast<uint32_t>(e.loc.first_column) : 0;
+    d.message = e.message;
+    diags.push_back(std::move(d));
+  }
+}
+
+/// Convert wabt errors of a binary input (byte offsets).
+void addBinaryErrors(const wabt::Errors &errs, std::string_view file, Diagnostics &diags) {
+  for (const auto &e : errs) {
+    Diagnostic d;
+    d.level = e.error_level == wabt::ErrorLevel::Error ? Diagnostic::Level::Error
+                                                       : Diagnostic::Level::Warning;
+    d.file = std::string(file);
+    d.message = e.message;
+    if (e.loc.offset != static_cast<size_t>(-1))
+      d.message += " (at byte offset " + std::to_string(e.loc.offset) + ")";
+    diags.push_back(std::move(d));
+  }
+}
+
+void addError(std::string_view file, std::string message, Diagnostics &diags) {
+  Diagnostic d;
+  d.file = std::string(file);
+  d.message = std::move(message);
+  diags.push_back(std::move(d));
+}
+
+bool endsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes, std::string_view file,
+                                         Diagnostics &diags) {
+  wabt::Features features;
+  wabt::Errors errs;
+  wabt::Module module;
+  wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/true,
+                               /*stop_on_first_error=*/true,
+                               /*fail_on_custom_section_error=*/false);
+  std::string fname(file);
+  wabt::Result r = wabt::ReadBinaryIr(fname.c_str(), bytes.data(), bytes.size(), opts, &errs, &module);
+  if (wabt::Succeeded(r))
+    r = wabt::ValidateModule(&module, &errs, wabt::ValidateOptions(features));
+  if (wabt::Failed(r)) {
+    size_t before = diags.size();
+    addBinaryErrors(errs, file, diags);
+    if (diags.size() == before) addError(file, "invalid wasm binary", diags);
+    return std::nullopt;
+  }
+  return WasmBinary{std::string(file), std::move(bytes)};
+}
+
+std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file,
+                                    Diagnostics &diags) {
+  wabt::Features features;
+  wabt::Errors errs;
+  auto lexer = wabt::WastLexer::CreateBufferLexer(file, text.data(), text.size(), &errs);
+  std::unique_ptr<wabt::Module> module;
+  wabt::WastParseOptions parseOpts(features);
+  wabt::Result r = wabt::ParseWatModule(lexer.get(), &module, &errs, &parseOpts);
+  if (wabt::Succeeded(r) && module) r = wabt::ResolveNamesModule(module.get(), &errs);
+  if (wabt::Succeeded(r) && module)
+    r = wabt::ValidateModule(module.get(), &errs, wabt::ValidateOptions(features));
+  if (wabt::Failed(r) || !module) {
+    size_t before = diags.size();
+    addTextErrors(errs, file, diags);
+    if (diags.size() == before) addError(file, "invalid wasm text", diags);
+    return std::nullopt;
+  }
+  wabt::MemoryStream stream;
+  wabt::WriteBinaryOptions writeOpts(features, /*canonicalize_lebs=*/true,
+                                     /*relocatable=*/false, /*write_debug_names=*/true);
+  if (wabt::Failed(wabt::WriteBinaryModule(&stream, module.get(), writeOpts))) {
+    addError(file, "could not encode the module as a wasm binary", diags);
+    return std::nullopt;
+  }
+  WasmBinary bin{std::string(file), std::move(stream.output_buffer().data)};
+  // The written binary is re-read and validated, so both paths agree.
+  return checkWasmBytes(std::move(bin.bytes), file, diags);
+}
+
+std::optional<WasmBinary> loadWasmFile(const std::string &path, Diagnostics &diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    addError(path, "cannot open file", diags);
+    return std::nullopt;
+  }
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    addError(path, "cannot read file", diags);
+    return std::nullopt;
+  }
+  bool binary = endsWith(path, ".wasm");
+  if (!endsWith(path, ".wasm") && !endsWith(path, ".wat"))
+    binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' && bytes[3] == 'm';
+  if (binary) return checkWasmBytes(std::move(bytes), path, diags);
+  std::string text(bytes.begin(), bytes.end());
+  return watToWasm(text, path, diags);
+}
+
+}  // namespace vcr::select

@@ -1,0 +1,38 @@
+#pragma once
+/// Loading WebAssembly input: .wat text or .wasm binary, parsed and validated
+/// with wabt. The result is always a validated binary (text is converted with
+/// its names kept in a name section), which selection and the oracle read.
+
+#include "core/ir/diag.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vcr::select {
+
+/// A validated wasm binary and the file it came from (for diagnostics).
+struct WasmBinary {
+  std::string file;
+  std::vector<uint8_t> bytes;
+};
+
+/// Read `path` (.wat or .wasm by extension; anything else is tried as a
+/// binary if it starts with the wasm magic, else as text), parse and validate
+/// it. Errors go to `diags` with the file and line:column (text) or byte
+/// offset (binary).
+[[nodiscard]] std::optional<WasmBinary> loadWasmFile(const std::string &path, Diagnostics &diags);
+
+/// Parse, validate and convert wat text to a binary with debug names.
+/// `file` names the input in diagnostics.
+[[nodiscard]] std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file,
+                                                  Diagnostics &diags);
+
+/// Parse and validate a wasm binary held in memory (never crashes on bad
+/// bytes). `file` names the input in diagnostics.
+[[nodiscard]] std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes,
+                                                       std::string_view file, Diagnostics &diags);
+
+}  // namespace vcr::select

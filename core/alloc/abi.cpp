@@ -1,0 +1,170 @@
+// ABI lowering: params, call arguments/results and return values become moves to and from AAPCS locations.
+#include "core/alloc/work.h"
+
+#include <algorithm>
+
+namespace vcr::alloc {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::Origin;
+
+mir::VReg WorkFunction::freshVReg(bool temp) {
+  mir::VReg v = numVRegs++;
+  noSpill.resize(numVRegs, false);
+  everSpilled.resize(numVRegs, false);
+  noSpill[v] = temp;
+  return v;
+}
+
+namespace {
+
+Operand locOperand(const arm::WordLoc &l) {
+  return l.onStack ? Operand::stack(l.offset) : Operand::preg(l.reg);
+}
+
+Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o,
+                uint32_t imm = 0) {
+  Instr i;
+  i.op = op;
+  i.defs = std::move(defs);
+  i.uses = std::move(uses);
+  i.origin = o;
+  i.imm = imm;
+  return i;
+}
+
+/// Copy `src` into the register or outgoing word `l`.
+void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l) {
+  Operand dst = locOperand(l);
+  if (src.isImm()) {
+    if (l.onStack) {  // never produced by selection; kept total all the same
+      out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, Origin::OutArg, src.value));
+      out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, Origin::OutArg));
+    } else {
+      out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Move, src.value));
+    }
+  } else if (l.onStack) {
+    out.push_back(makeInstr(Opcode::Sts, {dst}, {src}, Origin::OutArg));
+  } else {
+    out.push_back(makeInstr(Opcode::Mov, {dst}, {src}, Origin::Move));
+  }
+}
+
+bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vector<Instr> &out,
+               std::string &error) {
+  const mir::Signature *sig = m.calleeSig(in.callee);
+  if (!sig) {
+    error = "call to unknown function '@" + in.callee + "'";
+    return false;
+  }
+  auto params = arm::paramLocations(*sig);
+  auto results = arm::resultLocations(*sig);
+  if (params.size() != in.uses.size() || results.size() != in.defs.size()) {
+    error = "call to '@" + in.callee + "' has operands that do not match its signature";
+    return false;
+  }
+  w.hasCalls = true;
+  w.outgoingBytes = std::max(w.outgoingBytes, arm::stackArgBytes(*sig));
+  Instr call = in;
+  call.uses.clear();
+  call.defs.clear();
+  // Stack words first, register words last: short R0-R3 live ranges.
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].onStack) placeWord(out, in.uses[i], params[i]);
+  for (size_t i = 0; i < params.size(); ++i)
+    if (!params[i].onStack) placeWord(out, in.uses[i], params[i]);
+  for (const auto &l : params) call.uses.push_back(locOperand(l));
+  for (const auto &l : results) call.defs.push_back(locOperand(l));
+  out.push_back(std::move(call));
+  for (size_t i = 0; i < results.size(); ++i)
+    out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(results[i])}, Origin::Move));
+  return true;
+}
+
+}  // namespace
+
+bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std::string &error) {
+  w.fn = f;
+  w.fn.allocated = false;
+  w.fn.vregInfo.clear();
+  w.numVRegs = f.numVRegs();
+  w.noSpill.assign(w.numVRegs, false);
+  w.everSpilled.assign(w.numVRegs, false);
+  if (f.blocks.empty()) {
+    error = "function has no blocks";
+    return false;
+  }
+  // A branch back to the entry would re-run the prologue: give the function
+  // a fresh entry block that falls into the old one.
+  bool entryTargeted = false;
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs)
+      if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) entryTargeted = true;
+  if (entryTargeted) {
+    for (auto &b : w.fn.blocks)
+      for (auto &i : b.instrs)
+        for (auto &t : i.targets) ++t;
+    mir::Block entry;
+    entry.label = "entry";
+    auto &old = w.fn.blocks[0].instrs;
+    if (!old.empty() && old.front().op == Opcode::Param) {
+      entry.instrs.push_back(old.front());
+      old.erase(old.begin());
+    }
+    Instr br = makeInstr(Opcode::Br, {}, {}, Origin::Original);
+    br.targets = {1};
+    entry.instrs.push_back(br);
+    w.fn.blocks.insert(w.fn.blocks.begin(), std::move(entry));
+  }
+
+  const auto params = arm::paramLocations(f.sig);
+  const auto results = arm::resultLocations(f.sig);
+  for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
+    std::vector<Instr> out;
+    auto &instrs = w.fn.blocks[b].instrs;
+    out.reserve(instrs.size() + 8);
+    bool sawParam = false;
+    for (Instr &in : instrs) {
+      if (in.op == Opcode::Param) {
+        if (b != 0 || sawParam || in.defs.size() != params.size()) {
+          error = "malformed 'param' (block " + w.fn.blocks[b].label + ")";
+          return false;
+        }
+        sawParam = true;
+        Instr decl = makeInstr(Opcode::Param, {}, {}, Origin::Original);
+        for (const auto &l : params) decl.defs.push_back(locOperand(l));
+        out.push_back(std::move(decl));
+        for (size_t i = 0; i < params.size(); ++i) {
+          if (params[i].onStack)
+            out.push_back(makeInstr(Opcode::Lds, {in.defs[i]}, {Operand::stack(params[i].offset)}, Origin::InArg));
+          else
+            out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(params[i])}, Origin::Move));
+        }
+      } else if (in.op == Opcode::Call) {
+        if (!lowerCall(in, m, w, out, error)) return false;
+      } else if (in.op == Opcode::Ret) {
+        if (in.uses.size() != results.size()) {
+          error = "'ret' operands do not match the signature (block " + w.fn.blocks[b].label + ")";
+          return false;
+        }
+        for (size_t i = 0; i < results.size(); ++i) placeWord(out, in.uses[i], results[i]);
+        Instr ret = in;
+        ret.uses.clear();
+        for (const auto &l : results) ret.uses.push_back(locOperand(l));
+        out.push_back(std::move(ret));
+      } else {
+        out.push_back(std::move(in));
+      }
+    }
+    if (b == 0 && !sawParam && !params.empty()) {
+      error = "entry block lacks the 'param' of a function with parameters";
+      return false;
+    }
+    instrs = std::move(out);
+  }
+  return true;
+}
+
+}  // namespace vcr::alloc

@@ -1,0 +1,71 @@
+#pragma once
+/// The register-allocator interface that vcr-ra's graph-colouring allocator
+/// and the legacy-allocator model implement, plus whole-module allocation.
+
+#include "arm/target/target.h"
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vcr::alloc {
+
+/// What the caller asks of an allocation.
+struct AllocOptions {
+  arm::Pool pool;        ///< registers that may hold allocated values
+  bool wantDot = false;  ///< also render the interference graph (Graphviz)
+};
+
+/// What an allocation did.
+struct AllocStats {
+  unsigned rounds = 0;        ///< colouring attempts (1 = coloured at once)
+  unsigned spilledVRegs = 0;  ///< vregs spilled (to a slot or rematerialised)
+  unsigned spillStores = 0;   ///< `sts ... !spill` in the output
+  unsigned reloads = 0;       ///< `lds ... !reload` in the output
+  unsigned remats = 0;        ///< `movi ... !remat` in the output
+  unsigned movesBefore = 0;   ///< `mov`s in the ABI-lowered working form
+  unsigned movesAfter = 0;    ///< `mov`s left in the output
+  uint32_t frameBytes = 0;    ///< pushed bytes + the `adjsp` amount
+  arm::RegSet calleeSaved;    ///< registers pushed by the prologue (may include LR)
+  uint64_t timeUs = 0;        ///< wall time of the allocation
+};
+
+/// The allocated function or, on an internal invariant failure, an error.
+struct AllocResult {
+  bool ok = false;
+  std::string error;      ///< internal invariant failure only: a bug
+  mir::Function function; ///< allocated form (when ok)
+  AllocStats stats;
+  std::string dot;        ///< interference graph, when AllocOptions::wantDot
+};
+
+/// A register allocator: vreg-form function in, allocated-form function out.
+class Allocator {
+public:
+  virtual ~Allocator() = default;
+  /// Short name for reports ("irc", "legacy").
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  /// Allocate one vreg-form function of module `m`.
+  [[nodiscard]] virtual AllocResult allocate(const mir::Function &f, const mir::Module &m,
+                                             const AllocOptions &opt) = 0;
+};
+
+/// vcr-ra's allocator: iterated register coalescing with integrated spilling.
+[[nodiscard]] std::unique_ptr<Allocator> makeGraphColouring();
+
+/// Every function allocated. `module` copies memory, globals and imports;
+/// a function whose allocation failed is kept in vreg form there and its
+/// result carries the error.
+struct ModuleAllocation {
+  mir::Module module;
+  std::vector<AllocResult> results;  ///< parallel to the input's functions
+};
+
+/// Allocate every function of `m` with `a`.
+[[nodiscard]] ModuleAllocation allocateModule(Allocator &a, const mir::Module &m,
+                                              const AllocOptions &opt);
+
+}  // namespace vcr::alloc

@@ -1,0 +1,131 @@
+// Spill-code insertion: rematerialise constants, reload stack params, else a slot with short-lived temps.
+#include "core/alloc/work.h"
+
+#include <algorithm>
+
+namespace vcr::alloc {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::Origin;
+
+namespace {
+
+enum class SpillKind : uint8_t { Slot, Remat, InArg };
+
+struct SpillInfo {
+  SpillKind kind = SpillKind::Slot;
+  unsigned defCount = 0;
+  const Instr *def = nullptr;  ///< the unique def (Remat / InArg)
+  Instr defCopy;               ///< copy of it (the function is rebuilt)
+};
+
+Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o,
+                uint32_t imm = 0) {
+  Instr i;
+  i.op = op;
+  i.defs = std::move(defs);
+  i.uses = std::move(uses);
+  i.origin = o;
+  i.imm = imm;
+  return i;
+}
+
+}  // namespace
+
+void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats) {
+  std::vector<int32_t> index(w.numVRegs, -1);
+  std::vector<SpillInfo> info(spilledNodes.size());
+  for (size_t i = 0; i < spilledNodes.size(); ++i) {
+    mir::VReg v = spilledNodes[i] - kVRegBase;
+    index[v] = static_cast<int32_t>(i);
+    if (!w.everSpilled[v]) ++stats.spilledVRegs;
+    w.everSpilled[v] = true;
+  }
+  auto spilledIdx = [&](const Operand &o) -> int32_t {
+    return o.isVReg() && o.value < index.size() ? index[o.value] : -1;
+  };
+  // Classify: a value whose only def is a `movi` is rematerialised; one
+  // whose only def loads an incoming stack parameter is reloaded from there.
+  for (const auto &b : w.fn.blocks)
+    for (const Instr &in : b.instrs)
+      for (const Operand &d : in.defs)
+        if (int32_t s = spilledIdx(d); s >= 0) {
+          ++info[s].defCount;
+          info[s].def = &in;
+        }
+  for (SpillInfo &si : info) {
+    if (si.defCount == 1 && si.def->op == Opcode::MovI) si.kind = SpillKind::Remat;
+    if (si.defCount == 1 && si.def->op == Opcode::Lds && si.def->origin == Origin::InArg)
+      si.kind = SpillKind::InArg;
+    if (si.kind != SpillKind::Slot) si.defCopy = *si.def;
+  }
+
+  // Load spilled value `s` into register operand `dst`.
+  auto load = [&](std::vector<Instr> &out, int32_t s, const Operand &dst) {
+    const SpillInfo &si = info[s];
+    mir::VReg v = spilledNodes[s] - kVRegBase;
+    if (si.kind == SpillKind::Remat) {
+      out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Remat, si.defCopy.imm));
+    } else if (si.kind == SpillKind::InArg) {
+      out.push_back(makeInstr(Opcode::Lds, {dst}, si.defCopy.uses, Origin::InArg));
+    } else {
+      out.push_back(makeInstr(Opcode::Lds, {dst}, {Operand::stack(v)}, Origin::Reload));
+    }
+  };
+
+  for (auto &b : w.fn.blocks) {
+    std::vector<Instr> out;
+    out.reserve(b.instrs.size() + 8);
+    for (Instr &in : b.instrs) {
+      // The unique def of a rematerialised / in-arg value disappears.
+      bool deleted = false;
+      for (const Operand &d : in.defs)
+        if (int32_t s = spilledIdx(d); s >= 0 && info[s].kind != SpillKind::Slot) deleted = true;
+      if (deleted) continue;
+      // A move touching one spilled value becomes the store or the load itself.
+      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1) {
+        int32_t sd = spilledIdx(in.defs[0]), su = spilledIdx(in.uses[0]);
+        if (sd >= 0 && su < 0 && !in.uses[0].isImm()) {
+          out.push_back(makeInstr(Opcode::Sts, {Operand::stack(in.defs[0].value)}, {in.uses[0]}, Origin::Spill));
+          continue;
+        }
+        if (su >= 0 && sd < 0) {
+          load(out, su, in.defs[0]);
+          continue;
+        }
+      }
+      // General case: one fresh temp per spilled value of the instruction.
+      std::vector<std::pair<int32_t, mir::VReg>> temps;
+      auto tempFor = [&](int32_t s) {
+        for (auto &[k, t] : temps)
+          if (k == s) return t;
+        mir::VReg t = w.freshVReg(true);
+        temps.push_back({s, t});
+        return t;
+      };
+      for (Operand &u : in.uses)
+        if (int32_t s = spilledIdx(u); s >= 0) {
+          bool loaded = false;
+          for (auto &[k, t] : temps) loaded = loaded || k == s;
+          mir::VReg t = tempFor(s);
+          if (!loaded) load(out, s, Operand::vreg(t));
+          u = Operand::vreg(t);
+        }
+      std::vector<Instr> after;
+      for (Operand &d : in.defs)
+        if (int32_t s = spilledIdx(d); s >= 0) {
+          mir::VReg v = d.value;
+          mir::VReg t = tempFor(s);
+          d = Operand::vreg(t);
+          after.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
+        }
+      out.push_back(std::move(in));
+      for (Instr &a : after) out.push_back(std::move(a));
+    }
+    b.instrs = std::move(out);
+  }
+}
+
+}  // namespace vcr::alloc

@@ -1,0 +1,314 @@
+// Hand-written MIR cases for the allocator: calls, ABI placement, spilling, remat, coalescing, dot.
+#include "core/alloc/allocator.h"
+#include "core/alloc/tests/test_util.h"
+#include "core/ir/text.h"
+#include "core/ir/validate.h"
+
+#include <doctest/doctest.h>
+
+using namespace vcr;
+using namespace vcr::alloc;
+using mir::Opcode;
+using mir::PReg;
+
+namespace {
+
+mir::Module parse(const std::string &text) {
+  mir::ParseResult p = mir::parseModule(text, "test.mir");
+  std::string errs;
+  for (const auto &d : p.diags) errs += d.str() + "\n";
+  REQUIRE_MESSAGE(p.module.has_value(), errs);
+  return *p.module;
+}
+
+/// Allocate the whole module, check validity, roles and the differential.
+ModuleAllocation allocateChecked(const mir::Module &m, const AllocOptions &opt = {}) {
+  auto ra = makeGraphColouring();
+  ModuleAllocation out = allocateModule(*ra, m, opt);
+  for (const AllocResult &r : out.results) {
+    REQUIRE_MESSAGE(r.ok, r.error);
+    std::string bad = test::checkRegisterRoles(r.function, opt.pool);
+    CHECK_MESSAGE(bad.empty(), bad);
+  }
+  Diagnostics diags;
+  bool valid = mir::validateModule(out.module, diags);
+  std::string errs;
+  for (const auto &d : diags) errs += d.str() + "\n";
+  CHECK_MESSAGE(valid, errs << mir::printModule(out.module));
+  for (const auto &f : m.functions) {
+    test::DiffOutcome d = test::differential(m, out.module, f.name, 24, 7);
+    CHECK_MESSAGE(d.same, d.why << "\n" << mir::printModule(out.module));
+  }
+  return out;
+}
+
+const mir::Function &fn(const ModuleAllocation &a, const std::string &name) {
+  const mir::Function *f = a.module.findFunction(name);
+  REQUIRE(f != nullptr);
+  return *f;
+}
+const AllocResult &result(const ModuleAllocation &a, const mir::Module &m, const std::string &name) {
+  for (size_t i = 0; i < m.functions.size(); ++i)
+    if (m.functions[i].name == name) return a.results[i];
+  FAIL("no function " << name);
+  return a.results[0];
+}
+
+unsigned count(const mir::Function &f, Opcode op) {
+  unsigned n = 0;
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs) n += i.op == op;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("coalescing: add(a, b) allocates with no moves") {
+  mir::Module m = parse(R"(
+func @add(i32, i32) -> (i32) {
+bb0:
+  param v0, v1
+  add v2, v0, v1
+  ret v2
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  const mir::Function &f = fn(a, "add");
+  CHECK(f.allocated);
+  CHECK(count(f, Opcode::Mov) == 0);
+  CHECK(result(a, m, "add").stats.movesAfter == 0);
+  CHECK(result(a, m, "add").stats.movesBefore == 3);
+  CHECK(result(a, m, "add").stats.rounds == 1);
+  CHECK(mir::printFunction(f).find("add r0, r0, r1") != std::string::npos);
+  CHECK(f.numInstrs() == 3);  // param, add, ret: no frame either
+}
+
+TEST_CASE("a value live across a call lives in R4-R8 (or is spilled)") {
+  mir::Module m = parse(R"(
+func @g(i32) -> (i32) {
+bb0:
+  param v0
+  mul v1, v0, v0
+  ret v1
+}
+func @f(i32) -> (i32) {
+bb0:
+  param v0
+  add v3, v0, #5
+  call @g (v0) -> (v1)
+  add v2, v3, v1
+  ret v2
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  const mir::Function &f = fn(a, "f");
+  const AllocResult &r = result(a, m, "f");
+  // The value read after the call (v3) sits in a callee-saved register that
+  // the prologue saves, or comes back from the stack.
+  bool ok = false;
+  for (const auto &b : f.blocks) {
+    bool afterCall = false;
+    for (const auto &i : b.instrs) {
+      if (i.op == Opcode::Call) afterCall = true;
+      if (afterCall && i.op == Opcode::Lds && i.origin == mir::Origin::Reload) ok = true;
+      if (afterCall && i.op == Opcode::Add)
+        for (const auto &u : i.uses)
+          if (u.isPReg() && arm::calleeSaved().contains(u.preg()) && r.stats.calleeSaved.contains(u.preg()))
+            ok = true;
+    }
+  }
+  CHECK_MESSAGE(ok, mir::printFunction(f));
+  CHECK(r.stats.calleeSaved.contains(PReg::LR));  // BL clobbers LR
+  CHECK(r.stats.frameBytes % 8 == 0);             // AAPCS: SP 8-aligned at calls
+  CHECK(count(f, Opcode::Push) == 1);
+  CHECK(count(f, Opcode::Pop) == 1);
+}
+
+TEST_CASE("ABI: i64 params in R0:R1 / R2:R3, later params from the caller's stack") {
+  mir::Module m = parse(R"(
+func @p(i64, i64, i32, i32, i64) -> (i64) {
+bb0:
+  param v0, v1, v2, v3, v4, v5, v6, v7
+  add64 v8, v9, v0, v1, v2, v3
+  add v10, v4, v5
+  add64 v11, v12, v8, v9, v6, v7
+  add v13, v11, v10
+  ret v13, v12
+}
+func @q(i32, i64) -> (i64) {
+bb0:
+  param v0, v1, v2
+  call @p (v1, v2, v1, v2, v0, v0, v1, v2) -> (v3, v4)
+  add v5, v3, v0
+  ret v5, v4
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  const mir::Function &p = fn(a, "p");
+  const mir::Instr &param = p.blocks[0].instrs[0];
+  REQUIRE(param.op == Opcode::Param);
+  REQUIRE(param.defs.size() == 8);
+  CHECK(param.defs[0] == mir::Operand::preg(PReg::R0));
+  CHECK(param.defs[1] == mir::Operand::preg(PReg::R1));
+  CHECK(param.defs[2] == mir::Operand::preg(PReg::R2));
+  CHECK(param.defs[3] == mir::Operand::preg(PReg::R3));
+  for (uint32_t i = 0; i < 4; ++i) CHECK(param.defs[4 + i] == mir::Operand::stack(4 * i));
+  // Every stack param is read with its entry offset shifted by the frame.
+  const uint32_t frame = result(a, m, "p").stats.frameBytes;
+  unsigned inargs = 0;
+  for (const auto &b : p.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::Lds && i.origin == mir::Origin::InArg) {
+        ++inargs;
+        CHECK(i.uses[0].value >= frame);
+        CHECK(i.uses[0].value < frame + 16);
+      }
+  CHECK(inargs == 4);
+  // q passes (i64, i64) in registers and the rest in its outgoing area.
+  const mir::Function &q = fn(a, "q");
+  const mir::Instr *call = nullptr;
+  for (const auto &b : q.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::Call) call = &i;
+  REQUIRE(call != nullptr);
+  REQUIRE(call->uses.size() == 8);
+  CHECK(call->uses[3] == mir::Operand::preg(PReg::R3));
+  CHECK(call->uses[4] == mir::Operand::stack(0));
+  CHECK(call->uses[7] == mir::Operand::stack(12));
+  REQUIRE(call->defs.size() == 2);
+  CHECK(call->defs[1] == mir::Operand::preg(PReg::R1));
+  CHECK(result(a, m, "q").stats.frameBytes >= 16 + 4);  // outgoing area + LR
+}
+
+TEST_CASE("spilling under pressure > 9: constants are rematerialised") {
+  // Twelve constants live at once (peak pressure 12 > 9).
+  std::string text = "func @k() -> (i32) {\nbb0:\n";
+  for (int i = 0; i < 12; ++i) text += "  movi v" + std::to_string(i) + ", #" + std::to_string(1000 + i * 7) + "\n";
+  text += "  add v20, v11, v10\n";
+  for (int i = 9; i >= 0; --i)
+    text += "  add v" + std::to_string(30 - i) + ", v" + std::to_string(i == 9 ? 20 : 30 - i - 1) + ", v" +
+            std::to_string(i) + "\n";
+  text += "  ret v30\n}\n";
+  mir::Module m = parse(text);
+  ModuleAllocation a = allocateChecked(m);
+  const AllocStats &s = a.results[0].stats;
+  CHECK(s.spilledVRegs > 0);
+  CHECK(s.remats > 0);
+  CHECK(s.spillStores == 0);  // nothing but constants needed spilling
+  CHECK(s.reloads == 0);
+}
+
+TEST_CASE("spilling under pressure > 9: computed values go to shared stack slots") {
+  std::string text = "func @s(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n";
+  for (int i = 0; i < 12; ++i)
+    text += "  mul v" + std::to_string(2 + i) + ", v0, #" + std::to_string(3 + i) + "\n  add v" +
+            std::to_string(2 + i) + ", v" + std::to_string(2 + i) + ", v1\n";
+  text += "  mov v40, v13\n";
+  for (int i = 0; i < 11; ++i) text += "  eor v40, v40, v" + std::to_string(2 + i) + "\n";
+  text += "  ret v40\n}\n";
+  mir::Module m = parse(text);
+  ModuleAllocation a = allocateChecked(m);
+  const AllocStats &s = a.results[0].stats;
+  MESSAGE("spilled " << s.spilledVRegs << ", stores " << s.spillStores << ", reloads " << s.reloads
+                     << ", frame " << s.frameBytes << " bytes, rounds " << s.rounds);
+  CHECK(s.spilledVRegs > 0);
+  CHECK(s.spillStores > 0);
+  CHECK(s.reloads > 0);
+  CHECK(s.rounds >= 2);
+}
+
+TEST_CASE("a loop back to the entry block gets a fresh entry for the prologue") {
+  mir::Module m = parse(R"(
+func @g(i32) -> (i32) {
+bb0:
+  param v0
+  ret v0
+}
+func @loop(i32) -> (i32) {
+bb0:
+  param v0
+  and v0, v0, #7
+  movi v1, #0
+  br bb1
+bb1:
+  call @g (v0) -> (v2)
+  add v1, v1, v2
+  sub v0, v0, #1
+  brif v0, bb1, bb2
+bb2:
+  ret v1
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  CHECK(fn(a, "loop").blocks.size() == 3);
+}
+
+TEST_CASE("a wider pool (r12, lr) is used and LR is saved when allocated") {
+  std::string text = "func @w(i32) -> (i32) {\nbb0:\n  param v0\n";
+  for (int i = 1; i <= 10; ++i) text += "  add v" + std::to_string(i) + ", v0, #" + std::to_string(i) + "\n";
+  text += "  mov v20, v1\n";
+  for (int i = 2; i <= 10; ++i) text += "  mul v20, v20, v" + std::to_string(i) + "\n";
+  text += "  ret v20\n}\n";
+  mir::Module m = parse(text);
+  AllocOptions wide;
+  wide.pool = arm::Pool::parse("r0-r8,r12,lr");
+  ModuleAllocation a = allocateChecked(m, wide);
+  const AllocStats &s = a.results[0].stats;
+  CHECK(s.spilledVRegs == 0);  // 11 live values fit in 11 registers
+  AllocOptions legacy;
+  ModuleAllocation b = allocateChecked(m, legacy);
+  CHECK(b.results[0].stats.spilledVRegs > 0);
+}
+
+TEST_CASE("dot output names vregs, colours and spills") {
+  std::string text = "func @d(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n";
+  for (int i = 2; i < 14; ++i) text += "  mul v" + std::to_string(i) + ", v0, v1\n  add v1, v1, #1\n";
+  text += "  mov v40, v2\n";
+  for (int i = 3; i < 14; ++i) text += "  add v40, v40, v" + std::to_string(i) + "\n";
+  text += "  ret v40\n}\n";
+  mir::Module m = parse(text);
+  auto ra = makeGraphColouring();
+  AllocOptions opt;
+  opt.wantDot = true;
+  AllocResult r = ra->allocate(m.functions[0], m, opt);
+  REQUIRE(r.ok);
+  CHECK(r.dot.rfind("graph \"d\" {", 0) == 0);
+  CHECK(r.dot.find("v2") != std::string::npos);
+  CHECK(r.dot.find("spilled") != std::string::npos);
+  CHECK(r.dot.find("style=dotted") != std::string::npos);
+  CHECK(r.dot.find(" -- ") != std::string::npos);
+}
+
+TEST_CASE("the safety net has teeth: corrupted allocations are caught") {
+  mir::Module m = parse(R"(
+func @g(i32) -> (i32) {
+bb0:
+  param v0
+  add v1, v0, #1
+  ret v1
+}
+func @f(i32, i32) -> (i32) {
+bb0:
+  param v0, v1
+  call @g (v0) -> (v2)
+  add v3, v2, v1
+  ret v3
+}
+)");
+  auto ra = makeGraphColouring();
+  ModuleAllocation good = allocateModule(*ra, m, {});
+  REQUIRE(test::differential(m, good.module, "f", 8, 3).same);
+  SUBCASE("a wrong register") {
+    mir::Module bad = good.module;
+    for (auto &b : bad.functions[1].blocks)
+      for (auto &i : b.instrs)
+        if (i.op == Opcode::Add) i.uses[0] = mir::Operand::preg(i.uses[0].preg() == PReg::R2 ? PReg::R3 : PReg::R2);
+    CHECK_FALSE(test::differential(m, bad, "f", 8, 3).same);
+  }
+  SUBCASE("a missing pop (callee-saved and LR not restored)") {
+    mir::Module bad = good.module;
+    for (auto &b : bad.functions[1].blocks)
+      std::erase_if(b.instrs, [](const mir::Instr &i) { return i.op == Opcode::Pop; });
+    CHECK_FALSE(test::differential(m, bad, "f", 8, 3).same);
+  }
+}

@@ -1,0 +1,75 @@
+// The allocator's safety net: generated functions, vreg form vs allocated form in the interpreter.
+#include "core/alloc/allocator.h"
+#include "core/alloc/bench/mir_gen.h"
+#include "core/alloc/tests/test_util.h"
+#include "core/ir/text.h"
+#include "core/ir/validate.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <string>
+
+using namespace vcr;
+using namespace vcr::alloc;
+
+namespace {
+
+/// Number of generated functions (env VCR_ALLOC_GENERATED overrides).
+unsigned generatedCount(unsigned dflt) {
+  if (const char *s = std::getenv("VCR_ALLOC_GENERATED")) return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
+  return dflt;
+}
+
+std::string diagText(const Diagnostics &ds) {
+  std::string s;
+  for (const auto &d : ds) s += d.str() + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("safety net: generated MIR modules allocate and run identically") {
+  // The wasmgen safety net (corpus_test.cpp) takes the full VCR_ALLOC_GENERATED
+  // count; this MIR-level one adds a fifth of it (shapes selection never makes).
+  const unsigned functions = generatedCount(10000) / 5;
+  auto ra = makeGraphColouring();
+  AllocOptions opt;
+  unsigned done = 0, modules = 0, spilling = 0, firstRound = 0, runs = 0;
+  for (uint64_t seed = 1; done < functions; ++seed) {
+    gen::MirGenOptions g;
+    g.seed = seed;
+    g.size = 5 + static_cast<unsigned>(seed * 7 % 116);
+    g.pressure = static_cast<unsigned>(seed % 17);
+    g.callShare = seed % 3 == 0 ? 0 : 12;
+    g.loopShare = seed % 4 == 1 ? 0 : 10;
+    g.i64Share = seed % 5 == 2 ? 0 : 20;
+    mir::Module m = gen::generateModule(g);
+    Diagnostics diags;
+    REQUIRE_MESSAGE(mir::validateModule(m, diags), "generator produced invalid MIR (seed " << seed << "):\n"
+                                                        << diagText(diags) << mir::printModule(m));
+    ModuleAllocation out = allocateModule(*ra, m, opt);
+    for (size_t i = 0; i < out.results.size(); ++i) {
+      const AllocResult &r = out.results[i];
+      REQUIRE_MESSAGE(r.ok, r.error);
+      if (r.stats.rounds == 1) ++firstRound;
+      if (r.stats.spilledVRegs) ++spilling;
+      std::string bad = test::checkRegisterRoles(r.function, opt.pool);
+      REQUIRE_MESSAGE(bad.empty(), "register outside the pool/ABI roles (seed " << seed << "): " << bad);
+    }
+    done += static_cast<unsigned>(m.functions.size());
+    ++modules;
+    Diagnostics vd;
+    REQUIRE_MESSAGE(mir::validateModule(out.module, vd), "allocated module invalid (seed " << seed << "):\n"
+                                                             << diagText(vd) << mir::printModule(out.module));
+    for (const char *fn : {"main", "h2"}) {
+      test::DiffOutcome d = test::differential(m, out.module, fn, fn[0] == 'm' ? 20 : 4, seed);
+      runs += d.runs;
+      REQUIRE_MESSAGE(d.same, "seed " << seed << ": " << d.why << "\n--- vreg form\n" << mir::printModule(m)
+                                      << "--- allocated\n" << mir::printModule(out.module));
+    }
+  }
+  MESSAGE(done << " generated functions in " << modules << " modules, " << runs << " runs; " << spilling
+               << " needed spill code, " << firstRound << " coloured in the first round");
+  CHECK(done >= functions);
+}

@@ -1,0 +1,270 @@
+// Reference interpreter: calls, returns, host imports, push/pop and the allocated-form frame checks.
+#include "core/ir/interp_machine.h"
+#include "core/ir/interp_ops.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace vcr::mir::interp_detail {
+
+using namespace interp_ops;
+
+namespace {
+constexpr unsigned kLr = static_cast<unsigned>(PReg::LR);
+constexpr unsigned kR12 = static_cast<unsigned>(PReg::R12);
+constexpr uint32_t kCanaryBase = 0xC0DE0000u;  ///< R4-R11 at the outermost entry
+constexpr uint32_t kTokenBase = 0xF0000001u;   ///< return addresses (Thumb bit set)
+
+/// Register numbers of a push/pop list, ascending.
+unsigned sortedRegs(const std::vector<Operand> &list, std::array<unsigned, kNumPRegs> &out) {
+  unsigned n = 0;
+  for (const Operand &o : list) out[n++] = o.value;
+  std::sort(out.begin(), out.begin() + n);
+  return n;
+}
+}  // namespace
+
+std::vector<uint64_t> Machine::callHost(int32_t c) {
+  const Import &imp = m_.imports[size_t(-c - 1)];
+  if (!env_.host) fail("no host function to call import @" + imp.name);
+  std::vector<uint64_t> r;
+  try {
+    r = env_.host(imp, std::span<const uint64_t>(hostArgs_));
+  } catch (const std::exception &e) {
+    fail("host function for @" + imp.name + " threw: " + e.what());
+  } catch (...) {
+    fail("host function for @" + imp.name + " threw");
+  }
+  if (r.size() != imp.sig.results.size())
+    fail("host function for @" + imp.name + " returned " + std::to_string(r.size()) +
+         " values, expected " + std::to_string(imp.sig.results.size()));
+  return r;
+}
+
+void Machine::execCall(const Instr &in) {
+  const int32_t c = calleeTab_[ip_];
+  const Signature &sig = sigOf(c);
+  if (!alloc_) {
+    if (c < 0) {
+      hostArgs_.clear();
+      size_t k = 0;
+      for (ValType t : sig.params) {
+        const uint32_t lo = read(in.uses[k++]);
+        hostArgs_.push_back(t == ValType::I64 ? join(lo, read(in.uses[k++])) : lo);
+      }
+      const std::vector<uint64_t> r = callHost(c);
+      k = 0;
+      for (size_t i = 0; i < r.size(); ++i) {
+        write(in.defs[k++], lo32(r[i]));
+        if (sig.results[i] == ValType::I64) write(in.defs[k++], hi32(r[i]));
+      }
+      ++ip_;
+      return;
+    }
+    const auto argBase = static_cast<uint32_t>(argBuf_.size());
+    for (const Operand &u : in.uses) argBuf_.push_back(read(u));
+    frames_.back().block = block_;
+    frames_.back().ip = ip_;
+    enter(static_cast<uint32_t>(c));
+    frames_.back().argBase = argBase;
+    resume();
+    return;
+  }
+  readArgsAllocated(placementOf(c), sig, in.callee);
+  if (c < 0) {
+    const std::vector<uint64_t> r = callHost(c);
+    finishCall(sig, r.empty() ? 0 : r[0]);
+    return;
+  }
+  frames_.back().block = block_;
+  frames_.back().ip = ip_;
+  enterAllocated(static_cast<uint32_t>(c));
+}
+
+void Machine::finishCall(const Signature &sig, uint64_t result) {
+  for (unsigned r = 0; r < 4; ++r) clobber(r, NoValue::Kind::Call);
+  clobber(kR12, NoValue::Kind::Call);
+  clobber(kLr, NoValue::Kind::Call);
+  if (sig.results.size() == 1) {
+    setReg(0, lo32(result));
+    if (sig.results[0] == ValType::I64) setReg(1, hi32(result));
+  }
+  ++ip_;
+}
+
+uint32_t Machine::argWord(const WordLoc &loc, size_t arg, const std::string &callee) {
+  const std::string what = "argument " + std::to_string(arg) + " of the call to @" + callee;
+  if (!loc.onStack) {
+    if (!(defined_ & (1u << loc.reg)))
+      fail(what + " is passed in " + regName(loc.reg) + ", which holds no value " +
+           noValueText(loc.reg));
+    return regs_[loc.reg];
+  }
+  const uint32_t a = stackAddr(uint64_t(sp_) + loc.offset, "outgoing argument");
+  uint32_t v;
+  if (stack_.load(a, v) != StackMem::Value)
+    fail(what + " is passed in [sp+" + std::to_string(loc.offset) + "], which holds no value");
+  return v;
+}
+
+void Machine::readArgsAllocated(const Placement &pl, const Signature &sig, const std::string &callee) {
+  hostArgs_.clear();
+  size_t w = 0;
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    const uint32_t lo = argWord(pl.words[w++], i, callee);
+    hostArgs_.push_back(sig.params[i] == ValType::I64 ? join(lo, argWord(pl.words[w++], i, callee))
+                                                      : lo);
+  }
+}
+
+void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
+  const Function &f = m_.functions[fi];
+  const Placement &pl = placementOf(static_cast<int32_t>(fi));
+  defined_ = 0;
+  why_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
+  for (unsigned r = 4; r <= 11; ++r) setReg(r, kCanaryBase | (r << 8) | r);
+  const uint32_t area = (pl.stackBytes + 7) & ~7u;
+  if (area > StackMem::kSize / 2) {
+    res_.status = ExecResult::Status::Error;
+    res_.error = "@" + f.name + ": stack arguments do not fit the stack region";
+    throw Halt{};
+  }
+  sp_ = StackMem::kTop - area;
+  size_t w = 0;
+  auto place = [&](uint32_t word) {
+    const WordLoc &loc = pl.words[w++];
+    if (loc.onStack) stack_.store(sp_ + loc.offset, word, StackMem::Value);
+    else setReg(loc.reg, word);
+  };
+  for (size_t i = 0; i < f.sig.params.size(); ++i) {
+    place(lo32(args[i]));
+    if (f.sig.params[i] == ValType::I64) place(hi32(args[i]));
+  }
+  enterAllocated(fi);
+  frames_.back().frameLimit = StackMem::kTop;
+}
+
+void Machine::enterAllocated(uint32_t fi) {
+  const Placement &pl = placementOf(static_cast<int32_t>(fi));
+  enter(fi);
+  Frame &fr = frames_.back();
+  fr.entrySp = sp_;
+  fr.frameLimit = std::min<uint32_t>(StackMem::kTop, sp_ + pl.stackBytes);
+  fr.lrToken = kTokenBase + 2 * nextToken_++;
+  fr.savedMask = 0;
+  for (unsigned r = 4; r <= 11; ++r) {
+    fr.saved[r - 4] = regs_[r];
+    if (defined_ & (1u << r)) fr.savedMask |= 1u << r;
+  }
+  const Function &f = m_.functions[fi];
+  uint32_t paramRegs = 0;
+  for (const WordLoc &loc : pl.words)
+    if (!loc.onStack) paramRegs |= 1u << loc.reg;
+  for (unsigned r : {0u, 1u, 2u, 3u, kR12})
+    if (!(paramRegs & (1u << r))) {
+      defined_ &= ~(1u << r);
+      why_[r] = NoValue{NoValue::Kind::Entry, &f, 0, 0};
+    }
+  setReg(kLr, fr.lrToken);
+  resume();
+}
+
+bool Machine::execRet(const Instr &in) {
+  const Signature &sig = fn_->sig;
+  if (!alloc_) {
+    retBuf_.clear();
+    for (const Operand &u : in.uses) retBuf_.push_back(read(u));
+    const Frame fr = frames_.back();
+    frames_.pop_back();
+    if (frames_.empty()) {
+      size_t k = 0;
+      for (ValType t : sig.results) {
+        const uint32_t lo = retBuf_[k++];
+        res_.results.push_back(t == ValType::I64 ? join(lo, retBuf_[k++]) : lo);
+      }
+      res_.status = ExecResult::Status::Returned;
+      return true;
+    }
+    pool_.resize(fr.base);
+    argBuf_.resize(fr.argBase);
+    resume();
+    const Instr &call = code_[ip_];
+    for (size_t k = 0; k < retBuf_.size(); ++k) write(call.defs[k], retBuf_[k]);
+    ++ip_;
+    return false;
+  }
+  uint64_t result = 0;
+  auto resultWord = [&](unsigned r) {
+    if (!(defined_ & (1u << r)))
+      fail("the result of @" + fn_->name + " is returned in " + regName(r) +
+           ", which holds no value " + noValueText(r));
+    return regs_[r];
+  };
+  if (sig.results.size() == 1) {
+    result = resultWord(0);
+    if (sig.results[0] == ValType::I64) result = join(lo32(result), resultWord(1));
+  }
+  const Frame &fr = frames_.back();
+  if (sp_ != fr.entrySp)
+    fail("sp at the return of @" + fn_->name + " is " + hex(sp_) + " but was " + hex(fr.entrySp) +
+         " at entry (unbalanced by " + std::to_string(int64_t(sp_) - int64_t(fr.entrySp)) +
+         " bytes)");
+  for (unsigned r = 4; r <= 11; ++r) {
+    if (!(fr.savedMask & (1u << r))) continue;
+    const bool def = defined_ & (1u << r);
+    if (!def || regs_[r] != fr.saved[r - 4])
+      fail("callee-saved " + regName(r) + " not preserved by @" + fn_->name + ": it holds " +
+           (def ? hex(regs_[r]) : "no value " + noValueText(r)) + " at the return but held " +
+           hex(fr.saved[r - 4]) + " at entry");
+  }
+  if (!(defined_ & (1u << kLr)))
+    fail("lr holds no value at the return of @" + fn_->name + " " + noValueText(kLr) +
+         "; lr must be saved across calls");
+  if (regs_[kLr] != fr.lrToken)
+    fail("lr at the return of @" + fn_->name + " is " + hex(regs_[kLr]) +
+         ", not the return address " + hex(fr.lrToken));
+  frames_.pop_back();
+  if (frames_.empty()) {
+    if (sig.results.size() == 1) res_.results.push_back(result);
+    res_.status = ExecResult::Status::Returned;
+    return true;
+  }
+  resume();
+  finishCall(sig, result);
+  return false;
+}
+
+void Machine::execPush(const Instr &in) {
+  std::array<unsigned, kNumPRegs> regs{};
+  const unsigned n = sortedRegs(in.uses, regs);
+  const int64_t newSp = int64_t(sp_) - 4 * int64_t(n);
+  if (newSp < int64_t(StackMem::kBottom)) fail("push overflows the stack region");
+  for (unsigned k = 0; k < n; ++k) {
+    const unsigned r = regs[k];
+    const auto addr = static_cast<uint32_t>(newSp + 4 * k);
+    if (defined_ & (1u << r)) stack_.store(addr, regs_[r], StackMem::Value);
+    else stack_.store(addr, 0, StackMem::Poison);
+  }
+  sp_ = static_cast<uint32_t>(newSp);
+}
+
+void Machine::execPop(const Instr &in) {
+  std::array<unsigned, kNumPRegs> regs{};
+  std::array<uint32_t, kNumPRegs> vals{};
+  std::array<StackMem::State, kNumPRegs> states{};
+  const unsigned n = sortedRegs(in.defs, regs);
+  for (unsigned k = 0; k < n; ++k) {
+    const uint32_t addr = stackAddr(uint64_t(sp_) + 4 * k, "pop");
+    states[k] = stack_.load(addr, vals[k]);
+    if (states[k] == StackMem::Unwritten)
+      fail("pop of " + regName(regs[k]) + " from [sp+" + std::to_string(4 * k) + "] (" + hex(addr) +
+           ") which was never written");
+  }
+  for (unsigned k = 0; k < n; ++k) {
+    if (states[k] == StackMem::Value) setReg(regs[k], vals[k]);
+    else clobber(regs[k], NoValue::Kind::Popped);
+  }
+  setSp(uint64_t(sp_) + 4 * n);
+}
+
+}  // namespace vcr::mir::interp_detail

@@ -1,0 +1,202 @@
+#pragma once
+/// Private to the reference interpreter: the machine that executes MIR.
+/// Prepared per-function tables (block offsets, resolved callees, AAPCS
+/// placements), an explicit frame stack (no native recursion per MIR call),
+/// the vreg value pool of vreg form, and the register file and stack region
+/// of allocated form. Errors, traps and exhaustion unwind with `Halt` after
+/// the ExecResult has been filled in.
+
+#include "core/ir/interp.h"
+#include "core/ir/mir.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vcr::mir::interp_detail {
+
+/// Where one parameter word lives at a call boundary (AAPCS).
+struct WordLoc {
+  bool onStack = false;
+  uint8_t reg = 0;      ///< R0..R3 when !onStack
+  uint32_t offset = 0;  ///< bytes above SP at the call when onStack
+};
+
+/// AAPCS placement of all parameter words of a signature.
+struct Placement {
+  std::vector<WordLoc> words;  ///< one per word, an i64 gives lo then hi
+  uint32_t stackBytes = 0;     ///< bytes of stack the arguments take
+};
+
+/// R0-R3 in order; an i64 in an even pair R0:R1 or R2:R3; the rest on the
+/// stack (i64 8-byte aligned); once a word goes to the stack, no later word
+/// goes back to a register.
+[[nodiscard]] Placement placeParams(const Signature &sig);
+
+/// "0x1f": a value for messages.
+[[nodiscard]] std::string hex(uint64_t v);
+/// "r4", "lr": a register number for messages.
+[[nodiscard]] std::string regName(unsigned r);
+
+/// Thrown to unwind the interpreter once the ExecResult is final.
+struct Halt {};
+
+/// Why a register holds no value (for error messages).
+struct NoValue {
+  enum class Kind : uint8_t { Entry, Call, Popped };
+  Kind kind = Kind::Entry;
+  const Function *fn = nullptr;  ///< function of the entry / call site
+  uint32_t block = 0, instr = 0; ///< call site (Call, Popped)
+};
+
+/// The allocated-form stack region: 1 MiB below kTop, allocated lazily
+/// downwards, with a per-byte state (never written / value / no value).
+class StackMem {
+public:
+  static constexpr uint32_t kTop = 0x20100000u;
+  static constexpr uint32_t kSize = 1u << 20;
+  static constexpr uint32_t kBottom = kTop - kSize;
+  enum State : uint8_t { Unwritten = 0, Value = 1, Poison = 2 };
+
+  /// Word at `addr` (kBottom <= addr, addr + 4 <= kTop). Returns the
+  /// weakest state of its bytes (Unwritten, then Poison, then Value).
+  State load(uint32_t addr, uint32_t &out);
+  /// Store a word with the given state.
+  void store(uint32_t addr, uint32_t v, State s);
+  /// Forget the bytes in [from, to) (they went below SP).
+  void invalidate(uint32_t from, uint32_t to);
+
+private:
+  void reserve(uint32_t addr);
+  std::vector<uint8_t> bytes_, state_;  ///< cover [kTop - bytes_.size(), kTop)
+};
+
+/// A function prepared for execution (checked once, on its first entry).
+struct PreparedFn {
+  bool ready = false;
+  uint32_t numVRegs = 0, paramWords = 0, resultWords = 0;
+  std::vector<uint32_t> blockBase;  ///< flat index of each block's first instr
+  std::vector<int32_t> callee;      ///< flat per instr: >= 0 function, < 0 -(import+1)
+};
+
+/// One activation.
+struct Frame {
+  uint32_t fn = 0, block = 0, ip = 0;
+  uint32_t base = 0;     ///< vreg form: first pool slot
+  uint32_t argBase = 0;  ///< vreg form: first argument word in argBuf_
+  uint32_t entrySp = 0, frameLimit = 0, lrToken = 0;  ///< allocated form
+  uint32_t savedMask = 0;  ///< allocated form: which of R4-R11 held a value at entry
+  std::array<uint32_t, 8> saved{};  ///< allocated form: R4-R11 at entry
+};
+
+/// The interpreter proper. Use once per execute().
+class Machine {
+public:
+  /// Machine for module `m`; results go to `res`.
+  Machine(const Module &m, ExecEnv &env, ExecResult &res);
+  /// Run function `fi` on `args` until it returns; throws Halt otherwise.
+  void run(uint32_t fi, std::span<const uint64_t> args);
+
+private:
+  // preparation (interp_machine.cpp)
+  /// Check function `fi` once and build its tables; Error on malformed MIR.
+  const PreparedFn &prepare(uint32_t fi);
+  /// Structural checks of instruction `i` of block `b`; resolves callees.
+  void checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t i);
+  /// AAPCS placement of a resolved callee's parameters (cached).
+  const Placement &placementOf(int32_t callee);
+  /// Signature of a resolved callee.
+  const Signature &sigOf(int32_t callee) const;
+  /// Error at an explicit place (used before the function runs).
+  [[noreturn]] void failAt(const Function &f, uint32_t b, uint32_t i, const std::string &msg);
+  // diagnostics
+  /// "in @f at label:index (mnemonic)" for the current instruction.
+  [[nodiscard]] std::string where() const;
+  /// Finish with Error at the current instruction.
+  [[noreturn]] void fail(const std::string &msg);
+  /// Finish with a wasm trap.
+  [[noreturn]] void trap(TrapReason r);
+  /// Finish with Exhausted (fuel or depth).
+  [[noreturn]] void exhaust(const std::string &msg);
+  /// Why register `r` holds no value, in parentheses.
+  [[nodiscard]] std::string noValueText(unsigned r) const;
+  // control
+  /// Push a frame for function `fi` (depth-checked); the caller then resumes.
+  void enter(uint32_t fi);
+  /// Load the current position from the top frame.
+  void resume();
+  /// Continue at the start of block `b` of the current function.
+  void jump(BlockId b);
+  // operands
+  /// Value of a use operand (Error if it holds none).
+  uint32_t read(const Operand &o);
+  /// Assign a def operand.
+  void write(const Operand &o, uint32_t v);
+  /// Value of physical register `r` (Error if it holds none).
+  uint32_t readReg(unsigned r);
+  /// Give physical register `r` a value.
+  void setReg(unsigned r, uint32_t v);
+  /// Take the value of `r` away, remembering the current instruction as why.
+  void clobber(unsigned r, NoValue::Kind k);
+  /// Check a stack word address against the current frame and the region.
+  uint32_t stackAddr(uint64_t addr, const char *what);
+  /// Move SP (Error outside the region); bytes it rises over are forgotten.
+  void setSp(uint64_t v);
+  // instructions (interp.cpp, interp_calls.cpp)
+  /// The fetch-execute loop; returns when the outermost function returns.
+  void loop();
+  /// `param`: assign the argument words (vreg form).
+  void execParam(const Instr &in);
+  /// load, load64, store, store64.
+  void execMemory(const Instr &in);
+  /// `call` of a function (new frame) or an import (host).
+  void execCall(const Instr &in);
+  /// `ret`; true when the outermost function returned.
+  bool execRet(const Instr &in);
+  /// `push`: store registers below SP, lowest register lowest.
+  void execPush(const Instr &in);
+  /// `pop`: the inverse of push.
+  void execPop(const Instr &in);
+  /// Read a callee's arguments from their AAPCS homes into hostArgs_.
+  void readArgsAllocated(const Placement &pl, const Signature &sig, const std::string &callee);
+  /// One argument word from its AAPCS home (Error if it holds no value).
+  uint32_t argWord(const WordLoc &loc, size_t arg, const std::string &callee);
+  /// After a call: clobber R0-R3, R12, LR, write the result, step past the call.
+  void finishCall(const Signature &sig, uint64_t result);
+  /// Outermost entry in allocated form: canaries, arguments, SP, LR.
+  void startAllocated(uint32_t fi, std::span<const uint64_t> args);
+  /// Enter function `fi` in allocated form on the current machine state.
+  void enterAllocated(uint32_t fi);
+  /// Call the import of a resolved callee with hostArgs_.
+  std::vector<uint64_t> callHost(int32_t callee);
+
+  const Module &m_;
+  ExecEnv &env_;
+  ExecResult &res_;
+  bool alloc_ = false;
+  std::vector<PreparedFn> prep_;
+  std::vector<Placement> fnPlace_, impPlace_;
+  std::vector<uint8_t> fnPlaced_, impPlaced_;
+  std::vector<Frame> frames_;
+  // current position, cached from frames_.back()
+  const Function *fn_ = nullptr;
+  const Instr *code_ = nullptr;
+  uint32_t ncode_ = 0, ip_ = 0, block_ = 0, base_ = 0;
+  const int32_t *calleeTab_ = nullptr;
+  // vreg form
+  std::vector<uint64_t> pool_;
+  std::vector<uint32_t> argBuf_, retBuf_;
+  // allocated form
+  std::array<uint32_t, kNumPRegs> regs_{};
+  uint32_t defined_ = 0;
+  std::array<NoValue, kNumPRegs> why_{};
+  uint32_t sp_ = StackMem::kTop;
+  uint32_t nextToken_ = 0;
+  StackMem stack_;
+  // host calls
+  std::vector<uint64_t> hostArgs_;
+};
+
+}  // namespace vcr::mir::interp_detail

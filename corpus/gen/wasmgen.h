@@ -1,0 +1,47 @@
+#pragma once
+// Seeded generator of random, valid, terminating wasm modules (WAT text) in
+// the integer MVP subset the selector supports.
+
+#include <cstdint>
+#include <string>
+
+namespace vcr::gen {
+
+/// Knobs of the generator. Every field has a default; the output is a pure
+/// function of the options (same options, same text, on every platform).
+struct GenOptions {
+  /// Seed of the generator's own PRNG (splitmix64).
+  uint64_t seed = 1;
+  /// Approximate number of wasm operators in the main function's random
+  /// statements; the local initialisation and part of the pressure group come
+  /// on top (about 40-60 operators at the defaults). Helpers get size / 4.
+  unsigned size = 40;
+  /// Target number of values kept live at once by the pressure group(s) of
+  /// the main function (0 or 1: no pressure group).
+  unsigned pressure = 6;
+  /// Share of statements/expressions that are calls (0: no `call` at all).
+  double callShare = 0.1;
+  /// Share of statements that are counted loops (0: no `loop` at all).
+  double loopShare = 0.1;
+  /// Share of values typed i64 (0: no i64 operator in any function body).
+  double i64Share = 0.2;
+  /// Share of statements/expressions that load or store (0: no memory access).
+  double memShare = 0.15;
+  /// Number of extra small functions ($h0, $h1, ...) the main one may call;
+  /// helper k only calls helpers below k (no recursion).
+  unsigned helpers = 2;
+  /// Declare the import "env" "ext" (param i32 i64) (result i32) and call it.
+  bool imports = true;
+};
+
+/// A valid module in WAT text: memory 1 page exported as "memory", one mutable
+/// i32 global ($g32) and one mutable i64 global ($g64), optionally the import
+/// $ext = "env" "ext" (param i32 i64) (result i32), `helpers` small functions
+/// $h0.. (exported "h0"..), and the main function $gen exported as "gen" with
+/// 0-6 params of mixed i32/i64 types and one i32 or i64 result. Every function
+/// terminates on every input (loops are bounded by counter locals, no
+/// recursion); traps (division by zero, out-of-bounds, unreachable) are
+/// possible but rare. Deterministic in the options.
+std::string generateWat(const GenOptions &opt);
+
+}  // namespace vcr::gen

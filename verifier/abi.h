@@ -1,0 +1,63 @@
+#pragma once
+/// The checker's own statement of the AAPCS (Procedure Call Standard for the
+/// Arm Architecture) as it applies to vcr-ra's MIR, written independently of
+/// arm/target so that a mistake there is not inherited here:
+///  - parameter words go to R0, R1, R2, R3 in order; an i64 takes an even
+///    register pair (R0:R1 or R2:R3, skipping R1 or R3 when needed); a pair
+///    never straddles R3 and the stack;
+///  - once a parameter is placed on the stack, all later ones are too (no
+///    back-filling); stack words are at [sp+0], [sp+4], ... of the caller's
+///    SP at the call; an i64 on the stack is 8-byte aligned;
+///  - results: an i32 in R0, an i64 in R0:R1 (lo in R0);
+///  - a call clobbers R0-R3, R12 and LR; R4-R11 and SP survive it;
+///  - reserved by the wasm runtime: R9 globals base, R10 memory size,
+///    R11 memory base, R12 scratch; SP, LR, PC are never allocated.
+
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace vcr::verifier::abi {
+
+/// A 16-bit set of physical registers, bit i = PReg i.
+using RegMask = uint16_t;
+
+/// Bit of one register.
+[[nodiscard]] constexpr RegMask bit(mir::PReg r) {
+  return static_cast<RegMask>(1u << static_cast<unsigned>(r));
+}
+/// Whether `m` contains `r`.
+[[nodiscard]] constexpr bool has(RegMask m, mir::PReg r) { return (m & bit(r)) != 0; }
+
+/// R0-R3: argument and result registers.
+inline constexpr RegMask kArgRegs = 0x000F;
+/// R0-R3, R12, LR: clobbered by a call.
+inline constexpr RegMask kCallerSaved = 0x000F | (1u << 12) | (1u << 14);
+/// R4-R11: preserved by a call.
+inline constexpr RegMask kCalleeSaved = 0x0FF0;
+/// R9, R10, R11, R12, SP, LR, PC: never in a pool by default.
+inline constexpr RegMask kReserved = 0xFE00;
+/// The legacy allocator's pool, R0-R8.
+inline constexpr RegMask kLegacyPool = 0x01FF;
+
+/// Where one 32-bit word crosses a call boundary.
+struct WordHome {
+  bool onStack = false;
+  mir::PReg reg = mir::PReg::R0;  ///< when !onStack
+  uint32_t offset = 0;            ///< when onStack: bytes above SP at the call
+  friend bool operator==(const WordHome &, const WordHome &) = default;
+};
+
+/// Homes of all parameter words of `sig` (an i64 gives lo then hi).
+[[nodiscard]] std::vector<WordHome> paramHomes(const mir::Signature &sig);
+/// Bytes of the caller's stack that the parameters of `sig` occupy.
+[[nodiscard]] uint32_t stackParamBytes(const mir::Signature &sig);
+/// Homes of the result words of `sig`: R0, or R0:R1 per i64, in order
+/// (several results beyond two words are not AAPCS; they get R2, R3 and
+/// then fail the check through an out-of-range marker `onStack`).
+[[nodiscard]] std::vector<WordHome> resultHomes(const mir::Signature &sig);
+/// The operand that names a home in allocated MIR (`r2` or `[sp+8]`).
+[[nodiscard]] mir::Operand homeOperand(const WordHome &h);
+
+}  // namespace vcr::verifier::abi

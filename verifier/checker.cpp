@@ -1,0 +1,184 @@
+// checkFunction: runs the structural, frame, edge and per-block SMT obligations of one function.
+#include "verifier/checker.h"
+
+#include "core/ir/cfg.h"
+#include "verifier/dataflow.h"
+#include "verifier/liveness.h"
+#include "verifier/pairing.h"
+#include "verifier/smt/smt.h"
+#include "verifier/symexec.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace vcr::verifier {
+
+using namespace mir;
+
+namespace {
+
+std::string hex(std::optional<uint64_t> v) {
+  if (!v) return "<array or unknown>";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(*v));
+  return buf;
+}
+
+/// File name for an obligation id (keeps [A-Za-z0-9_.-]).
+std::string fileName(const std::string &id) {
+  std::string s;
+  for (char ch : id) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+    s += ok ? ch : '_';
+  }
+  return s + ".smt2";
+}
+
+/// Decides pending obligations with one solver.
+struct Decider {
+  smt::Context &ctx;
+  smt::Solver solver;
+  const CheckOptions &opt;
+
+  Obligation decide(PendingObligation &&p, const BlockTrace &trace) {
+    Obligation o = std::move(p.ob);
+    if (o.status != Status::Proved || p.goals.empty()) return o;
+    std::vector<smt::Term> eqs;
+    smt::Term all = ctx.boolean(true);
+    for (const Goal &g : p.goals) {
+      eqs.push_back(ctx.eq(g.orig, g.alloc));
+      all = ctx.land(all, eqs.back());
+    }
+    if (!opt.smtDir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(opt.smtDir, ec);
+      std::ofstream(std::filesystem::path(opt.smtDir) / fileName(o.id)) << solver.toSmtLib(o.id, all);
+    }
+    smt::CheckResult r = solver.check(o.id, all, opt.timeoutMs);
+    o.solverTimeUs = r.timeUs;
+    o.method = r.syntactic ? "syntactic" : "z3";
+    if (r.verdict == smt::Verdict::Proved) {
+      o.status = Status::Proved;
+      return o;
+    }
+    if (r.verdict == smt::Verdict::Unknown) {
+      o.status = Status::Unknown;
+      o.detail = "solver gave no answer: " + r.reason;
+      return o;
+    }
+    o.status = Status::Refuted;
+    o.hasCounterexample = true;
+    Counterexample &cx = o.cex;
+    for (size_t k = 0; k < p.goals.size(); ++k)
+      if (r.model.eval(eqs[k]) == 0u) {
+        cx.location = p.goals[k].label;
+        cx.expected = hex(r.model.eval(p.goals[k].orig));
+        cx.actual = hex(r.model.eval(p.goals[k].alloc));
+        break;
+      }
+    o.detail = "differs: " + cx.location + " (original " + cx.expected + ", allocated " +
+               cx.actual + ")";
+    // the inputs the failing goal depends on (all block inputs if none failed)
+    std::vector<std::string> used;
+    for (const Goal &g : p.goals)
+      if (g.label == cx.location) {
+        used = ctx.variablesOf(g.orig);
+        for (auto &n : ctx.variablesOf(g.alloc)) used.push_back(n);
+      }
+    for (const auto &[name, t] : trace.inputs) {
+      const std::vector<std::string> vars = ctx.variablesOf(t);
+      const bool relevant = cx.location.empty() || (!vars.empty() && std::find(used.begin(), used.end(), vars[0]) != used.end());
+      if (auto v = r.model.eval(t); v && relevant) cx.inputs.push_back({name, *v});
+    }
+    for (const auto &step : trace.steps) {
+      std::string line = step.text;
+      for (size_t k = 0; k < step.values.size(); ++k)
+        line += (k ? ", " : "    ; ") + step.values[k].first + " = " +
+                hex(r.model.eval(step.values[k].second));
+      cx.trail.push_back(line);
+    }
+    return o;
+  }
+};
+
+/// Edge obligations: the successor's entry relation is part of the
+/// predecessor's exit relation, and the SP offsets agree.
+void edgeObligations(const Function &alloc, const Liveness &live, const Dataflow &df,
+                     std::vector<Obligation> &out) {
+  for (uint32_t b = 0; b < alloc.blocks.size(); ++b) {
+    if (!df.out[b].reached) continue;
+    for (BlockId s : allocSuccs(alloc, b)) {
+      Obligation o = makeObligation(alloc.name, "bb" + std::to_string(b) + "->bb" +
+                                                    std::to_string(s) + ".edge",
+                                    "edge", int32_t(b));
+      const LocState &x = df.out[b], &y = df.in[s];
+      if (x.sp != y.sp) refute(o, "SP differs along the edge");
+      auto covered = [&](const ValSet &need, const ValSet &have, const std::string &loc) {
+        for (uint32_t v : need)
+          if ((df.isPseudo(v) || live.in(s, v)) &&
+              !std::binary_search(have.begin(), have.end(), v))
+            refute(o, loc + " is assumed to hold " + df.valueName(v) + " but the exit does not");
+      };
+      for (unsigned r = 0; r < kNumPRegs; ++r)
+        covered(y.regs[r], x.regs[r], std::string(pregName(PReg(r))));
+      for (const auto &[off, set] : y.frame) {
+        auto it = x.frame.find(off);
+        covered(set, it == x.frame.end() ? ValSet{} : it->second, frameName(off));
+      }
+      out.push_back(std::move(o));
+    }
+  }
+}
+
+}  // namespace
+
+CheckResult checkFunction(const Function &original, const Function &allocated,
+                          const Module &module, const CheckOptions &opt) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  CheckResult res;
+  auto &obs = res.obligations;
+  try {
+    std::optional<Pairing> pairing =
+        checkStructure(original, allocated, module, opt.poolMask, obs);
+    if (pairing) {
+      const Liveness live = computeLiveness(original, allocated, *pairing);
+      const Dataflow df = computeDataflow(original, allocated, module, *pairing, live);
+      const SymInput in{original, allocated, module, *pairing, live, df};
+      obs.push_back(checkParamDecl(in));
+      Obligation frame = makeObligation(allocated.name, "frame", "frame", -1);
+      for (const FrameIssue &fi : df.issues)
+        refute(frame, "bb" + std::to_string(fi.block) +
+                          (fi.instr >= 0 ? " instr " + std::to_string(fi.instr) : " entry") +
+                          ": " + fi.what);
+      obs.push_back(std::move(frame));
+      edgeObligations(allocated, live, df, obs);
+      smt::Context ctx;
+      Decider d{ctx, smt::Solver(ctx), opt};
+      for (uint32_t b = 0; b < allocated.blocks.size(); ++b) {
+        if (!df.in[b].reached) continue;
+        BlockQueries q = buildBlockQueries(in, b, ctx);
+        for (PendingObligation &p : q.obligations) obs.push_back(d.decide(std::move(p), q.trace));
+      }
+    }
+  } catch (const std::exception &e) {
+    Obligation o = makeObligation(allocated.name, "internal", "structure", -1);
+    o.status = Status::Unknown;
+    o.detail = std::string("checker could not complete: ") + e.what();
+    obs.push_back(std::move(o));
+  }
+  for (const Obligation &o : obs) {
+    if (o.status == Status::Proved) ++res.proved;
+    else if (o.status == Status::Refuted) ++res.refuted;
+    else ++res.unknown;
+  }
+  res.timeUs = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+  return res;
+}
+
+}  // namespace vcr::verifier

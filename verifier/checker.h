@@ -1,0 +1,46 @@
+#pragma once
+/// The independent register-allocation checker (issue 4). It trusts nothing
+/// the allocator computed: from the vreg-form function, the allocated-form
+/// function and the module (for callee signatures) it derives its own
+/// liveness, its own location dataflow and its own AAPCS homes, then proves
+/// per-block semantic equivalence with Z3. Layering: verifier/ links only
+/// vcr_ir, Z3 and nlohmann_json.
+
+#include "core/ir/mir.h"
+#include "verifier/obligation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vcr::verifier {
+
+/// Knobs of one check.
+struct CheckOptions {
+  unsigned timeoutMs = 10000;  ///< per solver query; a timeout is Unknown
+  uint16_t poolMask = 0x01FF;  ///< allocatable registers, bit i = r_i (default R0-R8)
+  std::string smtDir;          ///< if set, every SMT obligation is written here as <id>.smt2
+};
+
+/// The verdict on one function.
+struct CheckResult {
+  std::vector<Obligation> obligations;
+  unsigned proved = 0, refuted = 0, unknown = 0;
+  uint64_t timeUs = 0;  ///< wall time of the whole check
+
+  /// {"obligations", "proved", "refuted", "unknown", "time_us", "failures": [...]}
+  [[nodiscard]] nlohmann::json toJson() const;
+  /// True iff every obligation is proved.
+  [[nodiscard]] bool ok() const { return refuted == 0 && unknown == 0; }
+};
+
+/// Check that `allocated` (same name, Function::allocated) implements
+/// `original` (vreg form) under AAPCS. Never throws on bad input: problems
+/// become refuted structure obligations.
+[[nodiscard]] CheckResult checkFunction(const mir::Function &original,
+                                        const mir::Function &allocated,
+                                        const mir::Module &module, const CheckOptions &opt);
+
+}  // namespace vcr::verifier

@@ -1,0 +1,270 @@
+// The forward location dataflow over the allocated code (sets of held values per location).
+#include "verifier/dataflow.h"
+
+#include "core/ir/cfg.h"
+#include "verifier/abi.h"
+
+#include <algorithm>
+
+namespace vcr::verifier {
+
+using namespace mir;
+
+std::string Dataflow::valueName(uint32_t id) const {
+  if (!isPseudo(id)) return "v" + std::to_string(id);
+  return "entry." + std::string(pregName(pseudoReg(id - numVRegs)));
+}
+
+std::string frameName(int32_t offset) {
+  return offset < 0 ? "[entry" + std::to_string(offset) + "]"
+                    : "[entry+" + std::to_string(offset) + "]";
+}
+
+namespace {
+
+void erase(ValSet &s, uint32_t v) {
+  auto it = std::lower_bound(s.begin(), s.end(), v);
+  if (it != s.end() && *it == v) s.erase(it);
+}
+void insert(ValSet &s, uint32_t v) {
+  auto it = std::lower_bound(s.begin(), s.end(), v);
+  if (it == s.end() || *it != v) s.insert(it, v);
+}
+ValSet intersect(const ValSet &a, const ValSet &b) {
+  ValSet r;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(r));
+  return r;
+}
+
+/// The transfer function and its context.
+struct Walker {
+  const Function &orig, &alloc;
+  const Module &mod;
+  const Pairing &p;
+  const Liveness &live;
+  Dataflow &df;
+  std::map<uint32_t, ValSet> constVregs;  // c -> vregs always equal to c
+  std::vector<FrameIssue> *sink = nullptr;  // set on the reporting pass
+  uint32_t block = 0;
+  int32_t instr = 0;
+
+  void issue(const std::string &what) {
+    if (sink) sink->push_back({block, instr, what});
+  }
+
+  /// Entry-relative offset of [sp+N], checking alignment and bounds.
+  int32_t slot(const LocState &s, uint32_t n, bool write) {
+    const int64_t o = int64_t(s.sp) + int64_t(static_cast<int32_t>(n));
+    if (n % 4 != 0 || s.sp % 4 != 0)
+      issue("stack access [sp+" + std::to_string(n) + "] is not word-aligned");
+    if (static_cast<int32_t>(n) < 0)
+      issue("stack access [sp+" + std::to_string(n) + "] is below SP");
+    if (o >= int64_t(df.inArgBytes))
+      issue(std::string(write ? "store to " : "load from ") + frameName(static_cast<int32_t>(o)) +
+            ", outside the frame (the caller's stack)");
+    return static_cast<int32_t>(o);
+  }
+
+  ValSet get(const LocState &s, const Operand &o) {
+    if (o.isPReg()) return o.value < kNumPRegs ? s.regs[o.value] : ValSet{};
+    if (o.isStack()) {
+      auto it = s.frame.find(slot(s, o.value, false));
+      return it == s.frame.end() ? ValSet{} : it->second;
+    }
+    return {};
+  }
+  void set(LocState &s, const Operand &o, ValSet v) {
+    if (o.isPReg() && o.value < kNumPRegs) s.regs[o.value] = std::move(v);
+    if (o.isStack()) s.frame[slot(s, o.value, true)] = std::move(v);
+  }
+  void kill(LocState &s, uint32_t v) {
+    for (ValSet &r : s.regs) erase(r, v);
+    for (auto &[o, set] : s.frame) erase(set, v);
+  }
+  void dropBelowSp(LocState &s) {
+    s.frame.erase(s.frame.begin(), s.frame.lower_bound(s.sp));
+  }
+  ValSet consts(uint32_t c) {
+    auto it = constVregs.find(c);
+    return it == constVregs.end() ? ValSet{} : it->second;
+  }
+
+  void original(LocState &s, const Instr &a, const Instr &v) {
+    if (v.op == Opcode::Param) {
+      if (s.sp != 0) issue("`param` is not at the entry SP");
+      auto homes = abi::paramHomes(orig.sig);
+      for (const Operand &d : v.defs)
+        if (d.isVReg()) kill(s, d.value);
+      for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
+        if (v.defs[k].isVReg()) set(s, abi::homeOperand(homes[k]), {v.defs[k].value});
+      return;
+    }
+    if (v.op == Opcode::Call) {
+      const Signature *sig = mod.calleeSig(v.callee);
+      const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
+      for (unsigned r = 0; r < kNumPRegs; ++r)
+        if (abi::has(abi::kCallerSaved, static_cast<PReg>(r))) s.regs[r].clear();
+      dropBelowSp(s);
+      s.frame.erase(s.frame.lower_bound(s.sp), s.frame.lower_bound(s.sp + int32_t(argBytes)));
+      for (const Operand &d : v.defs)
+        if (d.isVReg()) kill(s, d.value);
+      auto homes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
+      for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
+        if (v.defs[k].isVReg() && !homes[k].onStack) s.regs[size_t(homes[k].reg)] = {v.defs[k].value};
+      return;
+    }
+    ValSet extra;
+    if (v.op == Opcode::Mov && !a.uses.empty()) extra = get(s, a.uses[0]);
+    if (v.op == Opcode::MovI) extra = consts(v.imm);
+    for (const Operand &d : v.defs)
+      if (d.isVReg()) {
+        kill(s, d.value);
+        erase(extra, d.value);
+      }
+    for (size_t k = 0; k < v.defs.size() && k < a.defs.size(); ++k) {
+      if (!v.defs[k].isVReg()) continue;
+      ValSet nv = v.defs.size() == 1 ? extra : ValSet{};
+      insert(nv, v.defs[k].value);
+      set(s, a.defs[k], std::move(nv));
+    }
+  }
+
+  void inserted(LocState &s, const Instr &a) {
+    switch (a.op) {
+    case Opcode::Mov: set(s, a.defs[0], get(s, a.uses[0])); break;
+    case Opcode::MovI: set(s, a.defs[0], consts(a.imm)); break;
+    case Opcode::Lds: set(s, a.defs[0], get(s, a.uses[0])); break;
+    case Opcode::Sts: set(s, a.defs[0], get(s, a.uses[0])); break;
+    case Opcode::Push: {
+      const int32_t base = s.sp - 4 * int32_t(a.uses.size());
+      for (size_t i = 0; i < a.uses.size(); ++i)
+        s.frame[base + 4 * int32_t(i)] = get(s, a.uses[i]);
+      s.sp = base;
+      break;
+    }
+    case Opcode::Pop: {
+      for (size_t i = 0; i < a.defs.size(); ++i) {
+        auto it = s.frame.find(s.sp + 4 * int32_t(i));
+        set(s, a.defs[i], it == s.frame.end() ? ValSet{} : it->second);
+      }
+      s.sp += 4 * int32_t(a.defs.size());
+      if (s.sp > 0) issue("pop raises SP above the entry SP");
+      dropBelowSp(s);
+      break;
+    }
+    case Opcode::AdjSp: {
+      const int32_t n = static_cast<int32_t>(a.imm);
+      if (n % 4 != 0) issue("adjsp by " + std::to_string(n) + " is not a multiple of 4");
+      s.sp += n;
+      if (s.sp > 0) issue("adjsp raises SP above the entry SP");
+      if (n > 0) dropBelowSp(s);
+      break;
+    }
+    default: break;
+    }
+  }
+
+  void prune(LocState &s, const std::vector<bool> &liveSet) {
+    auto keep = [&](uint32_t v) { return df.isPseudo(v) || (v < liveSet.size() && liveSet[v]); };
+    auto clean = [&](ValSet &set) { std::erase_if(set, [&](uint32_t v) { return !keep(v); }); };
+    for (ValSet &r : s.regs) clean(r);
+    for (auto it = s.frame.begin(); it != s.frame.end();) {
+      clean(it->second);
+      it = it->second.empty() ? s.frame.erase(it) : std::next(it);
+    }
+  }
+
+  LocState runBlock(uint32_t b, LocState s) {
+    block = b;
+    const auto &is = alloc.blocks[b].instrs;
+    for (size_t i = 0; i < is.size(); ++i) {
+      instr = static_cast<int32_t>(i);
+      const Instr &a = is[i];
+      if (const Instr *v = p.origInstr(orig, b, static_cast<uint32_t>(i))) {
+        original(s, a, *v);
+      } else if (a.inserted()) {
+        inserted(s, a);
+      }
+      for (const Operand &o : a.uses)  // bounds/alignment of stack reads (call args)
+        if (o.isStack() && a.op == Opcode::Call) (void)slot(s, o.value, false);
+    }
+    prune(s, live.liveOut[b]);
+    return s;
+  }
+};
+
+}  // namespace
+
+Dataflow computeDataflow(const Function &original, const Function &allocated,
+                         const Module &module, const Pairing &p, const Liveness &live) {
+  Dataflow df;
+  df.numVRegs = live.numVRegs;
+  df.inArgBytes = abi::stackParamBytes(original.sig);
+  Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0};
+  for (uint32_t v = 0; v < p.constOf.size(); ++v)
+    if (p.constOf[v]) insert(w.constVregs[*p.constOf[v]], v);
+  const size_t nb = allocated.blocks.size();
+  df.in.assign(nb, {});
+  df.out.assign(nb, {});
+  LocState entry;
+  entry.reached = true;
+  for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
+  const Cfg cfg = Cfg::build(allocated);
+  std::vector<std::vector<BlockId>> preds(nb);
+  for (uint32_t b = 0; b < nb; ++b)
+    for (BlockId s : allocSuccs(allocated, b)) preds[s].push_back(b);
+
+  auto meet = [&](uint32_t b, bool report) {
+    if (b == 0) return entry;
+    LocState m;
+    for (BlockId q : preds[b]) {
+      const LocState &o = df.out[q];
+      if (!o.reached) continue;
+      if (!m.reached) {
+        m = o;
+        continue;
+      }
+      if (o.sp != m.sp && report)
+        df.issues.push_back({b, -1, "SP differs at the join: " + std::to_string(m.sp) +
+                                        " from one predecessor, " + std::to_string(o.sp) +
+                                        " from bb" + std::to_string(q)});
+      for (size_t r = 0; r < kNumPRegs; ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
+      for (auto it = m.frame.begin(); it != m.frame.end();) {
+        auto jt = o.frame.find(it->first);
+        if (jt == o.frame.end()) {
+          it = m.frame.erase(it);
+          continue;
+        }
+        it->second = intersect(it->second, jt->second);
+        ++it;
+      }
+    }
+    if (m.reached) w.prune(m, live.liveIn[b]);
+    return m;
+  };
+
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (BlockId b : cfg.rpo) {
+      LocState in = meet(b, false);
+      if (!in.reached) continue;
+      if (in == df.in[b] && df.out[b].reached) continue;
+      df.in[b] = in;
+      LocState out = w.runBlock(b, std::move(in));
+      if (!(out == df.out[b])) {
+        df.out[b] = std::move(out);
+        changed = true;
+      }
+    }
+  }
+  // Reporting pass over the fixpoint.
+  w.sink = &df.issues;
+  for (BlockId b : cfg.rpo) {
+    if (!df.in[b].reached) continue;
+    (void)meet(b, true);
+    (void)w.runBlock(b, df.in[b]);
+  }
+  return df;
+}
+
+}  // namespace vcr::verifier

@@ -1,0 +1,33 @@
+#pragma once
+/// The checker's own liveness of the original (vreg-form) function, laid out
+/// on the allocated CFG: block b's instructions are those of original block
+/// b (none for an inserted edge block) and its successors are the allocated
+/// block's successors. Never taken from the allocator.
+
+#include "core/ir/mir.h"
+#include "verifier/pairing.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace vcr::verifier {
+
+/// Live vregs at the entry and exit of every allocated block.
+struct Liveness {
+  std::vector<std::vector<bool>> liveIn, liveOut;  ///< [block][vreg]
+  uint32_t numVRegs = 0;
+
+  /// Whether vreg v is live into block b.
+  [[nodiscard]] bool in(uint32_t b, uint32_t v) const { return v < numVRegs && liveIn[b][v]; }
+  /// Whether vreg v is live out of block b.
+  [[nodiscard]] bool out(uint32_t b, uint32_t v) const { return v < numVRegs && liveOut[b][v]; }
+};
+
+/// Backward dataflow to the fixpoint.
+[[nodiscard]] Liveness computeLiveness(const mir::Function &original,
+                                       const mir::Function &allocated, const Pairing &p);
+
+/// Allocated-CFG successors of block b (deduplicated, in target order).
+[[nodiscard]] std::vector<mir::BlockId> allocSuccs(const mir::Function &allocated, uint32_t b);
+
+}  // namespace vcr::verifier

@@ -1,0 +1,284 @@
+// Structural obligations: block correspondence, instruction pairing, operand kinds, registers.
+#include "verifier/pairing.h"
+
+#include "verifier/abi.h"
+
+#include <algorithm>
+#include <string>
+
+namespace vcr::verifier {
+
+using namespace mir;
+
+Obligation makeObligation(const std::string &function, const std::string &suffix,
+                          const std::string &kind, int32_t block) {
+  Obligation o;
+  o.id = function + "." + suffix;
+  o.kind = kind;
+  o.function = function;
+  o.block = block;
+  o.status = Status::Proved;
+  o.method = "syntactic";
+  return o;
+}
+
+void refute(Obligation &o, const std::string &why) {
+  o.status = Status::Refuted;
+  o.method = "syntactic";
+  if (!o.detail.empty()) o.detail += "; ";
+  o.detail += why;
+}
+
+namespace {
+
+std::string at(uint32_t b, size_t i) {
+  return "bb" + std::to_string(b) + " instr " + std::to_string(i);
+}
+
+/// Whether an inserted instruction of origin `o` may have opcode `op`.
+bool allowedInserted(Origin o, Opcode op) {
+  switch (o) {
+  case Origin::Move: return op == Opcode::Mov || op == Opcode::MovI;
+  case Origin::Remat: return op == Opcode::MovI;
+  case Origin::Spill: return op == Opcode::Sts;
+  case Origin::Reload: return op == Opcode::Lds;
+  case Origin::OutArg: return op == Opcode::Sts || op == Opcode::Mov || op == Opcode::MovI;
+  case Origin::InArg: return op == Opcode::Lds || op == Opcode::Mov;
+  case Origin::Prologue: return op == Opcode::Push || op == Opcode::AdjSp || op == Opcode::Sts;
+  case Origin::Epilogue: return op == Opcode::Pop || op == Opcode::AdjSp || op == Opcode::Lds;
+  case Origin::Original: return false;
+  }
+  return false;
+}
+
+/// Checker of one allocated function, accumulating into obligations.
+struct Structure {
+  const Function &orig, &alloc;
+  const Module &mod;
+  uint16_t pool;
+  Pairing p;
+  bool fatal = false;
+
+  bool regIn(const Operand &o, uint16_t mask) const {
+    return o.isPReg() && o.value < kNumPRegs && (mask >> o.value) & 1u;
+  }
+
+  /// Operand shapes of an inserted instruction; false + why when wrong.
+  bool checkInserted(const Instr &in, std::string &why) const {
+    const uint16_t moveRegs = pool | abi::kArgRegs;
+    const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
+    auto regs = [&](const std::vector<Operand> &ops, uint16_t mask) {
+      for (const Operand &o : ops)
+        if (!regIn(o, mask)) return false;
+      return true;
+    };
+    switch (in.op) {
+    case Opcode::Mov:
+      if (in.defs.size() != 1 || in.uses.size() != 1 || !regs(in.defs, moveRegs) ||
+          !regs(in.uses, moveRegs))
+        return why = "mov operands must be registers of the pool or r0-r3", false;
+      return true;
+    case Opcode::MovI:
+      if (in.defs.size() != 1 || !in.uses.empty() || !regs(in.defs, moveRegs))
+        return why = "movi must define one register of the pool or r0-r3", false;
+      return true;
+    case Opcode::Lds:
+      if (in.defs.size() != 1 || in.uses.size() != 1 || !regs(in.defs, moveRegs) ||
+          !in.uses[0].isStack())
+        return why = "lds must be `lds rX, [sp+N]` with rX in the pool or r0-r3", false;
+      return true;
+    case Opcode::Sts:
+      if (in.defs.size() != 1 || in.uses.size() != 1 || !in.defs[0].isStack() ||
+          !regs(in.uses, moveRegs | (in.origin == Origin::Prologue ? saveRegs : 0)))
+        return why = "sts must be `sts [sp+N], rX` with rX in the pool or r0-r3", false;
+      return true;
+    case Opcode::Push:
+    case Opcode::Pop: {
+      const auto &ops = in.op == Opcode::Push ? in.uses : in.defs;
+      const auto &other = in.op == Opcode::Push ? in.defs : in.uses;
+      if (ops.empty() || !other.empty() || !regs(ops, saveRegs))
+        return why = "push/pop lists registers of the pool, r4-r11 or lr", false;
+      for (size_t i = 1; i < ops.size(); ++i)
+        if (ops[i].value <= ops[i - 1].value)
+          return why = "push/pop register list must be ascending without repeats", false;
+      return true;
+    }
+    case Opcode::AdjSp:
+      if (!in.defs.empty() || !in.uses.empty()) return why = "adjsp takes only #imm", false;
+      return true;
+    default: return why = "not an instruction an allocator may insert", false;
+    }
+  }
+
+  /// Compare an original instruction with its allocated counterpart.
+  bool matchOriginal(const Instr &v, const Instr &a, std::string &why) const {
+    if (v.op != a.op) return why = "opcode differs from the original", false;
+    if (v.cc != a.cc || v.width != a.width || v.reason != a.reason || v.imm != a.imm ||
+        v.callee != a.callee)
+      return why = "instruction fields (cc/width/reason/imm/callee) differ from the original",
+             false;
+    if (v.defs.size() != a.defs.size() || v.uses.size() != a.uses.size())
+      return why = "operand count differs from the original", false;
+    if (v.targets.size() != a.targets.size())
+      return why = "branch target count differs from the original", false;
+    for (size_t k = 0; k < v.targets.size(); ++k) {
+      BlockId t = a.targets[k];
+      if (t >= p.resolved.size() || p.resolved[t] != v.targets[k])
+        return why = "branch target " + std::to_string(k) + " does not lead to bb" +
+                     std::to_string(v.targets[k]),
+               false;
+    }
+    const bool abiSite = v.op == Opcode::Param || v.op == Opcode::Call || v.op == Opcode::Ret;
+    auto pairOps = [&](const std::vector<Operand> &vs, const std::vector<Operand> &as) {
+      for (size_t k = 0; k < vs.size(); ++k) {
+        const Operand &x = vs[k], &y = as[k];
+        if (x.isImm()) {
+          if (!(y.isImm() && y.value == x.value))
+            return why = "immediate operand differs from the original", false;
+        } else if (x.isVReg()) {
+          if (y.isStack() && abiSite) continue;
+          if (!y.isPReg() || y.value >= kNumPRegs)
+            return why = "a vreg operand must become a physical register", false;
+          if (abiSite) {
+            if (!abi::has(abi::kArgRegs, y.preg()))
+              return why = "ABI operand " + std::string(pregName(y.preg())) +
+                           " is not one of r0-r3",
+                     false;
+          } else if (!regIn(y, pool)) {
+            return why = "register " + std::string(pregName(y.preg())) +
+                         " is not in the allocatable pool",
+                   false;
+          }
+        } else {
+          return why = "original operand is neither a vreg nor an immediate", false;
+        }
+      }
+      return true;
+    };
+    return pairOps(v.defs, a.defs) && pairOps(v.uses, a.uses);
+  }
+
+  void run(std::vector<Obligation> &out) {
+    const std::string &fn = alloc.name;
+    Obligation top = makeObligation(fn, "structure", "structure", -1);
+    if (orig.allocated) refute(top, "the original function is marked allocated");
+    if (!alloc.allocated) refute(top, "the allocated function is not marked allocated");
+    if (orig.name != alloc.name) refute(top, "function names differ: " + orig.name);
+    if (!(orig.sig == alloc.sig)) refute(top, "signatures differ");
+    const uint32_t n = static_cast<uint32_t>(orig.blocks.size());
+    p.numOrigBlocks = n;
+    if (n == 0) refute(top, "the original function has no blocks");
+    if (alloc.blocks.size() < n)
+      refute(top, "the allocated function has fewer blocks than the original");
+    for (const Block &b : orig.blocks)
+      if (!b.instrs.empty())
+        for (BlockId t : b.instrs.back().targets)
+          if (t == 0) refute(top, "the entry block is a branch target (unsupported)");
+    if (top.status != Status::Proved) {
+      fatal = true;
+      out.push_back(top);
+      return;
+    }
+    // Edge blocks resolve to their branch target.
+    const uint32_t na = static_cast<uint32_t>(alloc.blocks.size());
+    p.resolved.assign(na, 0);
+    for (uint32_t b = 0; b < na; ++b) {
+      p.resolved[b] = b;
+      if (b < n) continue;
+      const auto &is = alloc.blocks[b].instrs;
+      if (is.empty() || is.back().op != Opcode::Br || is.back().targets.size() != 1 ||
+          is.back().targets[0] >= n) {
+        refute(top, "extra block bb" + std::to_string(b) +
+                        " is not an edge block ending in `br` to an original block");
+        fatal = true;
+      } else {
+        p.resolved[b] = is.back().targets[0];
+      }
+    }
+    out.push_back(top);
+    if (fatal) return;
+
+    p.orig.assign(na, {});
+    for (uint32_t b = 0; b < na; ++b) {
+      Obligation ob = makeObligation(fn, "bb" + std::to_string(b) + ".structure", "structure",
+                                     static_cast<int32_t>(b));
+      const auto &is = alloc.blocks[b].instrs;
+      p.orig[b].assign(is.size(), -1);
+      size_t next = 0;
+      const std::vector<Instr> none;
+      const auto &vs = b < n ? orig.blocks[b].instrs : none;
+      for (size_t i = 0; i < is.size(); ++i) {
+        const Instr &a = is[i];
+        std::string why;
+        const bool edgeBr = b >= n && i + 1 == is.size();
+        if (edgeBr) continue;  // the edge block's `br`, checked above
+        if (a.isTerminator() && i + 1 != is.size()) {
+          refute(ob, at(b, i) + ": terminator before the end of the block");
+          fatal = true;
+        }
+        if (a.origin == Origin::Original) {
+          if (next >= vs.size()) {
+            refute(ob, at(b, i) + ": original instruction with no counterpart in the original");
+            fatal = true;
+            break;
+          }
+          if (!matchOriginal(vs[next], a, why)) {
+            refute(ob, at(b, i) + ": " + why);
+            // Wrong registers are reported but do not stop the semantic checks.
+            fatal = fatal || (why.find("pool") == std::string::npos &&
+                              why.find("ABI operand") == std::string::npos);
+          }
+          p.orig[b][i] = static_cast<int32_t>(next++);
+        } else if (!allowedInserted(a.origin, a.op)) {
+          refute(ob, at(b, i) + ": `" + std::string(info(a.op).mnemonic) +
+                         "` may not be inserted as !" + std::string(originName(a.origin)));
+          fatal = true;
+        } else if (!checkInserted(a, why)) {
+          refute(ob, at(b, i) + ": " + why);
+          fatal = true;
+        }
+      }
+      if (b < n && next != vs.size()) {
+        refute(ob, "bb" + std::to_string(b) + ": original instruction " + std::to_string(next) +
+                       " (`" + std::string(info(vs[next].op).mnemonic) + "`) is missing");
+        fatal = true;
+      }
+      if (is.empty() || !is.back().isTerminator()) {
+        refute(ob, "bb" + std::to_string(b) + " does not end in a terminator");
+        fatal = true;
+      }
+      out.push_back(ob);
+    }
+  }
+};
+
+/// Vregs whose only definition in `f` is `movi v, #c`.
+std::vector<std::optional<uint32_t>> constants(const Function &f) {
+  const uint32_t nv = f.numVRegs();
+  std::vector<unsigned> defs(nv, 0);
+  std::vector<std::optional<uint32_t>> c(nv);
+  for (const Block &b : f.blocks)
+    for (const Instr &in : b.instrs)
+      for (const Operand &d : in.defs)
+        if (d.isVReg() && d.value < nv) {
+          ++defs[d.value];
+          c[d.value] = in.op == Opcode::MovI ? std::optional<uint32_t>(in.imm) : std::nullopt;
+        }
+  for (uint32_t v = 0; v < nv; ++v)
+    if (defs[v] != 1) c[v] = std::nullopt;
+  return c;
+}
+
+}  // namespace
+
+std::optional<Pairing> checkStructure(const Function &original, const Function &allocated,
+                                      const Module &module, uint16_t poolMask,
+                                      std::vector<Obligation> &out) {
+  Structure s{original, allocated, module, poolMask, {}};
+  s.run(out);
+  if (s.fatal) return std::nullopt;
+  s.p.constOf = constants(original);
+  return std::move(s.p);
+}
+
+}  // namespace vcr::verifier

@@ -1,0 +1,41 @@
+#pragma once
+/// The checker's SMT statement of MIR value semantics (docs/mir.md,
+/// "Semantics"), written independently of the reference interpreter; a test
+/// holds the two against each other on random values. Everything is over
+/// 32-bit words; i64 pairs are (lo, hi).
+
+#include "core/ir/mir.h"
+#include "verifier/smt/smt.h"
+
+#include <optional>
+#include <vector>
+
+namespace vcr::verifier {
+
+/// Result words of a pure (register-to-register) opcode given its use
+/// words (immediates already turned into constants; movi takes its value
+/// from `in.imm`). nullopt if `in.op` is not pure (memory, calls, control,
+/// stack, param).
+[[nodiscard]] std::optional<std::vector<smt::Term>> evalPure(smt::Context &c, const mir::Instr &in,
+                                                             const std::vector<smt::Term> &uses);
+
+/// The Boolean `a cc b` on words of equal width (32 or 64 bits).
+[[nodiscard]] smt::Term condTerm(smt::Context &c, mir::Cond cc, smt::Term a, smt::Term b);
+
+/// The effective address zext(addr) + offset of a load/store, as 64 bits
+/// (no wrap-around).
+[[nodiscard]] smt::Term effectiveAddress(smt::Context &c, smt::Term addr, uint32_t offset);
+/// The `oob` trap condition of an access of `bytes` bytes at `ea` (64-bit)
+/// into a memory of `memBytes` bytes: ea + bytes > memBytes.
+[[nodiscard]] smt::Term outOfBounds(smt::Context &c, smt::Term ea, unsigned bytes,
+                                    uint64_t memBytes);
+/// The word a `load` of width `w` yields at effective address `ea` (64-bit).
+[[nodiscard]] smt::Term loadValue(smt::Context &c, smt::Term mem, smt::Term ea, mir::Width w);
+
+/// Little-endian read of `bytes` bytes of `mem` at the 32-bit address `addr`.
+[[nodiscard]] smt::Term loadBytes(smt::Context &c, smt::Term mem, smt::Term addr, unsigned bytes);
+/// Little-endian write of the low `bytes` bytes of `value` at `addr`.
+[[nodiscard]] smt::Term storeBytes(smt::Context &c, smt::Term mem, smt::Term addr, smt::Term value,
+                                   unsigned bytes);
+
+}  // namespace vcr::verifier

@@ -1,0 +1,439 @@
+// Side-by-side symbolic execution of an original block and its allocated block.
+#include "verifier/symexec.h"
+
+#include "core/ir/text.h"
+#include "verifier/abi.h"
+#include "verifier/semantics.h"
+
+#include <array>
+#include <map>
+#include <unordered_map>
+
+namespace vcr::verifier {
+
+using namespace mir;
+using smt::Term;
+using B = smt::Context::BinOp;
+using P = smt::Context::Pred;
+
+namespace {
+
+/// An observable event of one side: a memory access, a trap check.
+struct Event {
+  std::string label;
+  std::vector<Term> terms;
+};
+
+/// Linear memory, globals and the event log of one side.
+struct World {
+  Term mem, glob;
+  std::vector<Event> events;
+};
+
+std::string ops(const std::vector<Operand> &os) {
+  std::string s;
+  for (const Operand &o : os) s += (s.empty() ? "" : ", ") + printOperand(o);
+  return s;
+}
+
+struct Builder {
+  const SymInput &in;
+  const uint32_t b;
+  smt::Context &c;
+  BlockQueries q;
+  const std::string tag;  // "@bbK"
+  std::unordered_map<uint32_t, Term> env;  // original side
+  World vw, aw;
+  std::array<Term, kNumPRegs> regs{};  // allocated side
+  std::map<int32_t, Term> frame;
+  int32_t sp = 0;
+  unsigned calls = 0;
+  std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
+
+  Builder(const SymInput &i, uint32_t blk, smt::Context &ctx)
+      : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)) {}
+
+  std::string fn() const { return in.allocated.name; }
+  std::string bb() const { return "bb" + std::to_string(b); }
+
+  Term input(const std::string &name) {
+    Term t = c.var(name + tag, 32);
+    q.trace.inputs.push_back({name, t});
+    return t;
+  }
+  Term pseudoVar(uint32_t k) {
+    return c.var("entry." + std::string(pregName(pseudoReg(k))), 32);
+  }
+  Term frameAt(int32_t o) {
+    auto it = frame.find(o);
+    if (it != frame.end()) return it->second;
+    return frame[o] = input(frameName(o));
+  }
+  Term vread(const Operand &o) {
+    if (o.isImm()) return c.bv(o.value, 32);
+    auto it = env.find(o.value);
+    if (it != env.end()) return it->second;
+    return env[o.value] = input("v" + std::to_string(o.value) + ".undefined");
+  }
+  Term aread(const Operand &o) {
+    if (o.isImm()) return c.bv(o.value, 32);
+    if (o.isStack()) return frameAt(sp + static_cast<int32_t>(o.value));
+    if (o.isPReg() && o.value < kNumPRegs) return regs[o.value];
+    return input("bad-operand");
+  }
+  void awrite(const Operand &o, Term t) {
+    if (o.isStack()) frame[sp + static_cast<int32_t>(o.value)] = t;
+    else if (o.isPReg() && o.value < kNumPRegs) regs[o.value] = t;
+  }
+  void dropBelowSp() { frame.erase(frame.begin(), frame.lower_bound(sp)); }
+
+  // ---- block entry -------------------------------------------------------
+  void enterFunction() {
+    const auto homes = abi::paramHomes(in.original.sig);
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      if (!abi::has(abi::kCalleeSaved | abi::bit(PReg::LR), PReg(r)))
+        regs[r] = input(std::string(pregName(PReg(r))));
+    for (uint32_t k = 0; k < kNumPseudo; ++k) {
+      regs[size_t(pseudoReg(k))] = pseudoVar(k);
+      q.trace.inputs.push_back({"entry." + std::string(pregName(pseudoReg(k))), pseudoVar(k)});
+    }
+    for (size_t k = 0; k < homes.size(); ++k) {
+      Term a = input("arg" + std::to_string(k));
+      if (homes[k].onStack) frame[int32_t(homes[k].offset)] = a;
+      else regs[size_t(homes[k].reg)] = a;
+    }
+  }
+
+  void enterBlock() {
+    const LocState &s = in.df.in[b];
+    sp = s.sp;
+    auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
+    // union-find over values that share a location
+    std::map<uint32_t, uint32_t> parent;
+    auto find = [&](uint32_t v) {
+      while (parent[v] != v) v = parent[v] = parent[parent[v]];
+      return v;
+    };
+    auto add = [&](uint32_t v) { parent.try_emplace(v, v); };
+    auto join = [&](const ValSet &set) {
+      int64_t first = -1;
+      for (uint32_t v : set) {
+        if (!relevant(v)) continue;
+        add(v);
+        if (first < 0) first = v;
+        else parent[find(v)] = find(static_cast<uint32_t>(first));
+      }
+    };
+    for (const ValSet &r : s.regs) join(r);
+    for (const auto &[o, set] : s.frame) join(set);
+    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
+      if (in.live.in(b, v)) add(v);
+    // one term per class: a pseudo-value, else a constant, else a variable
+    std::map<uint32_t, Term> cls;
+    for (auto &[v, p] : parent) {
+      const uint32_t root = find(v);
+      auto [it, fresh] = cls.try_emplace(root, Term{});
+      (void)fresh;
+      Term mine = in.df.isPseudo(v) ? pseudoVar(v - in.df.numVRegs)
+                  : in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
+                                          : Term{};
+      if (!it->second.valid() && mine.valid()) it->second = mine;
+      else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(it->second)) it->second = mine;
+    }
+    for (auto &[root, t] : cls)
+      if (!t.valid()) t = input("v" + std::to_string(root));
+    auto termOf = [&](uint32_t v) { return cls[find(v)]; };
+    for (auto &[v, p] : parent) {
+      if (in.df.isPseudo(v)) continue;
+      Term t = termOf(v);
+      if (in.pairing.constOf[v] && !c.same(t, c.bv(*in.pairing.constOf[v], 32)))
+        t = c.bv(*in.pairing.constOf[v], 32);  // drop a contradictory equation (weaker, sound)
+      env[v] = t;
+    }
+    auto locTerm = [&](const ValSet &set, const std::string &name) {
+      for (uint32_t v : set)
+        if (relevant(v)) return termOf(v);
+      return input(name);
+    };
+    for (unsigned r = 0; r < kNumPRegs; ++r) regs[r] = locTerm(s.regs[r], std::string(pregName(PReg(r))));
+    for (const auto &[o, set] : s.frame) {
+      bool any = false;
+      for (uint32_t v : set) any = any || relevant(v);
+      if (any) frame[o] = locTerm(set, frameName(o));
+    }
+  }
+
+  // ---- shared semantics of memory, globals and traps ---------------------
+  std::vector<Term> effect(World &w, const Instr &i, const std::vector<Term> &u,
+                           const std::string &label) {
+    const uint64_t size = uint64_t(in.module.memoryPages) * 65536u;
+    auto access = [&](Term addr, unsigned bytes) {
+      Term e = effectiveAddress(c, addr, i.imm);
+      w.events.push_back({label + " address", {e}});
+      w.events.push_back({label + " oob trap", {outOfBounds(c, e, bytes, size)}});
+      return e;
+    };
+    auto plus4 = [&](Term e) { return c.bin(B::Add, e, c.bv(4, 64)); };
+    switch (i.op) {
+    case Opcode::Load: return {loadValue(c, w.mem, access(u.at(0), widthBytes(i.width)), i.width)};
+    case Opcode::Load64: {
+      Term e = access(u.at(0), 8);
+      return {loadValue(c, w.mem, e, Width::W32), loadValue(c, w.mem, plus4(e), Width::W32)};
+    }
+    case Opcode::Store: {
+      Term e = access(u.at(1), widthBytes(i.width));
+      w.mem = storeBytes(c, w.mem, c.extract(e, 31, 0), u[0], widthBytes(i.width));
+      return {};
+    }
+    case Opcode::Store64: {
+      Term e = access(u.at(2), 8);
+      w.mem = storeBytes(c, w.mem, c.extract(e, 31, 0), u[0], 4);
+      w.mem = storeBytes(c, w.mem, c.extract(plus4(e), 31, 0), u[1], 4);
+      return {};
+    }
+    case Opcode::GGet: return {c.select(w.glob, c.bv(i.imm, 32))};
+    case Opcode::GSet: w.glob = c.store(w.glob, c.bv(i.imm, 32), u.at(0)); return {};
+    case Opcode::MemSize: return {c.bv(in.module.memoryPages, 32)};
+    case Opcode::TrapIf:
+      w.events.push_back({label + " trap condition", {c.cmp(P::Ne, u.at(0), c.bv(0, 32))}});
+      return {};
+    default: return {};
+    }
+  }
+
+  // ---- calls, returns, branches ------------------------------------------
+  void call(const Instr &v, const Instr &a, BlockTrace::Step &step) {
+    ++calls;
+    PendingObligation po{makeObligation(fn(), bb() + ".call" + std::to_string(calls), "abi.call",
+                                        int32_t(b)),
+                         {}};
+    const Signature *sig = in.module.calleeSig(v.callee);
+    if (!sig) refute(po.ob, "unknown callee @" + v.callee);
+    const auto homes = sig ? abi::paramHomes(*sig) : std::vector<abi::WordHome>{};
+    const auto rhomes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
+    std::vector<Operand> want, wantRes;
+    for (const auto &h : homes) want.push_back(abi::homeOperand(h));
+    for (const auto &h : rhomes) wantRes.push_back(abi::homeOperand(h));
+    if (a.uses != want)
+      refute(po.ob, "call @" + v.callee + " names arguments (" + ops(a.uses) +
+                        ") but AAPCS places them at (" + ops(want) + ")");
+    if (a.defs != wantRes)
+      refute(po.ob, "call @" + v.callee + " names results (" + ops(a.defs) +
+                        ") but AAPCS returns them in (" + ops(wantRes) + ")");
+    if (sp % 8 != 0)
+      refute(po.ob, "SP is not 8-byte aligned at the call (entry SP " + std::to_string(sp) + ")");
+    const std::string cl = "call" + std::to_string(calls);
+    for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
+      po.goals.push_back({"argument " + std::to_string(k) + " of @" + v.callee + " in " +
+                              printOperand(want[k]),
+                          vread(v.uses[k]), aread(want[k])});
+    po.goals.push_back({"linear memory at " + cl, vw.mem, aw.mem});
+    po.goals.push_back({"globals at " + cl, vw.glob, aw.glob});
+    q.obligations.push_back(std::move(po));
+    // the callee's effect: fresh results, memory and globals, shared by both sides
+    vw.mem = aw.mem = c.memoryVar(cl + ".memory" + tag);
+    vw.glob = aw.glob = c.globalsVar(cl + ".globals" + tag);
+    const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      if (abi::has(abi::kCallerSaved, PReg(r)))
+        regs[r] = input(cl + ".clobbered." + std::string(pregName(PReg(r))));
+    dropBelowSp();
+    frame.erase(frame.lower_bound(sp), frame.lower_bound(sp + int32_t(argBytes)));
+    for (size_t k = 0; k < v.defs.size(); ++k) {
+      Term res = input(cl + ".result" + std::to_string(k));
+      if (v.defs[k].isVReg()) env[v.defs[k].value] = res;
+      if (k < rhomes.size() && !rhomes[k].onStack) regs[size_t(rhomes[k].reg)] = res;
+      step.values.push_back({printOperand(v.defs[k]), res});
+    }
+  }
+
+  void ret(const Instr &v, const Instr &a) {
+    PendingObligation r{makeObligation(fn(), bb() + ".ret", "abi.ret", int32_t(b)), {}};
+    const auto homes = abi::resultHomes(in.original.sig);
+    std::vector<Operand> want;
+    for (const auto &h : homes) want.push_back(abi::homeOperand(h));
+    if (a.uses != want)
+      refute(r.ob, "ret names (" + ops(a.uses) + ") but AAPCS returns in (" + ops(want) + ")");
+    for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
+      r.goals.push_back({"result word " + std::to_string(k) + " in " + printOperand(want[k]),
+                         vread(v.uses[k]), aread(want[k])});
+    tail.push_back(std::move(r));
+    PendingObligation p{makeObligation(fn(), bb() + ".preserve", "preserve", int32_t(b)), {}};
+    if (sp != 0)
+      refute(p.ob, "SP at ret is entry SP " + std::string(sp < 0 ? "" : "+") + std::to_string(sp));
+    for (uint32_t k = 0; k < kNumPseudo; ++k) {
+      const std::string rn(pregName(pseudoReg(k)));
+      p.goals.push_back({rn + " holds its entry value", pseudoVar(k), regs[size_t(pseudoReg(k))]});
+    }
+    tail.push_back(std::move(p));
+  }
+
+  void branch(const Instr &v, const Instr &a) {
+    PendingObligation p{makeObligation(fn(), bb() + ".branch", "branch", int32_t(b)), {}};
+    Term x = vread(v.uses.at(0)), y = aread(a.uses.at(0));
+    if (v.op == Opcode::BrIf)
+      p.goals.push_back({"branch condition (" + printOperand(a.uses[0]) + " != 0)",
+                         c.cmp(P::Ne, x, c.bv(0, 32)), c.cmp(P::Ne, y, c.bv(0, 32))});
+    else
+      p.goals.push_back({"branch table index " + printOperand(a.uses[0]), x, y});
+    tail.push_back(std::move(p));
+  }
+
+  // ---- one paired instruction ---------------------------------------------
+  void original(const Instr &v, const Instr &a, uint32_t vi, BlockTrace::Step &step) {
+    const std::string label = bb() + " `" + printInstr(v, in.original) + "` (#" +
+                              std::to_string(vi) + ")";
+    auto def = [&](const std::vector<Term> &vt, const std::vector<Term> &at) {
+      for (size_t k = 0; k < v.defs.size() && k < vt.size(); ++k) {
+        env[v.defs[k].value] = vt[k];
+        step.values.push_back({printOperand(v.defs[k]), vt[k]});
+      }
+      for (size_t k = 0; k < a.defs.size() && k < at.size(); ++k) {
+        awrite(a.defs[k], at[k]);
+        step.values.push_back({printOperand(a.defs[k]), at[k]});
+      }
+    };
+    switch (v.op) {
+    case Opcode::Param: {
+      std::vector<Term> args;
+      for (size_t k = 0; k < v.defs.size(); ++k) args.push_back(c.var("arg" + std::to_string(k) + tag, 32));
+      def(args, {});
+      return;
+    }
+    case Opcode::Call: call(v, a, step); return;
+    case Opcode::Ret: ret(v, a); return;
+    case Opcode::BrIf: case Opcode::BrTable: branch(v, a); return;
+    case Opcode::Br: case Opcode::Trap: return;
+    default: break;
+    }
+    std::vector<Term> vu, au;
+    for (const Operand &o : v.uses) vu.push_back(vread(o));
+    for (const Operand &o : a.uses) au.push_back(aread(o));
+    if (auto vt = evalPure(c, v, vu)) {
+      def(*vt, *evalPure(c, a, au));
+      return;
+    }
+    std::vector<Term> vt = effect(vw, v, vu, label), at = effect(aw, a, au, label);
+    def(vt, at);
+  }
+
+  void inserted(const Instr &a, BlockTrace::Step &step) {
+    switch (a.op) {
+    case Opcode::Mov: case Opcode::MovI: case Opcode::Lds: case Opcode::Sts: {
+      Term t = a.op == Opcode::MovI ? c.bv(a.imm, 32) : aread(a.uses.at(0));
+      awrite(a.defs.at(0), t);
+      step.values.push_back({printOperand(a.defs[0]), t});
+      break;
+    }
+    case Opcode::Push: {
+      const int32_t base = sp - 4 * int32_t(a.uses.size());
+      for (size_t i = 0; i < a.uses.size(); ++i) frame[base + 4 * int32_t(i)] = aread(a.uses[i]);
+      sp = base;
+      break;
+    }
+    case Opcode::Pop: {
+      for (size_t i = 0; i < a.defs.size(); ++i) {
+        Term t = frameAt(sp + 4 * int32_t(i));
+        awrite(a.defs[i], t);
+        step.values.push_back({printOperand(a.defs[i]), t});
+      }
+      sp += 4 * int32_t(a.defs.size());
+      dropBelowSp();
+      break;
+    }
+    case Opcode::AdjSp:
+      sp += static_cast<int32_t>(a.imm);
+      if (static_cast<int32_t>(a.imm) > 0) dropBelowSp();
+      break;
+    default: break;
+    }
+  }
+
+  // ---- block exit -----------------------------------------------------------
+  void effectsObligation() {
+    PendingObligation p{makeObligation(fn(), bb() + ".effects", "effects", int32_t(b)), {}};
+    if (vw.events.size() != aw.events.size())
+      refute(p.ob, "the two sides have different numbers of memory/trap events");
+    for (size_t k = 0; k < vw.events.size() && k < aw.events.size(); ++k)
+      for (size_t j = 0; j < vw.events[k].terms.size(); ++j)
+        p.goals.push_back({vw.events[k].label, vw.events[k].terms[j], aw.events[k].terms[j]});
+    p.goals.push_back({"linear memory at the block exit", vw.mem, aw.mem});
+    p.goals.push_back({"globals at the block exit", vw.glob, aw.glob});
+    q.obligations.push_back(std::move(p));
+  }
+
+  void exitObligation() {
+    if (allocSuccs(in.allocated, b).empty()) return;
+    PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
+    const LocState &s = in.df.out[b];
+    std::vector<bool> held(in.live.numVRegs, false);
+    auto want = [&](const ValSet &set, Term loc, const std::string &name) {
+      for (uint32_t v : set) {
+        if (in.df.isPseudo(v)) {
+          p.goals.push_back({name + " holds " + in.df.valueName(v),
+                             pseudoVar(v - in.df.numVRegs), loc});
+        } else if (in.live.out(b, v)) {
+          held[v] = true;
+          p.goals.push_back({name + " holds v" + std::to_string(v),
+                             vread(Operand::vreg(v)), loc});
+        }
+      }
+    };
+    for (unsigned r = 0; r < kNumPRegs; ++r) want(s.regs[r], regs[r], std::string(pregName(PReg(r))));
+    for (const auto &[o, set] : s.frame) want(set, frameAt(o), frameName(o));
+    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
+      if (in.live.out(b, v) && !held[v] && !in.pairing.constOf[v])
+        refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
+                         " but no location provably holds it");
+    q.obligations.push_back(std::move(p));
+  }
+
+  void run() {
+    vw.mem = aw.mem = c.memoryVar("memory" + tag);
+    vw.glob = aw.glob = c.globalsVar("globals" + tag);
+    if (b == 0) enterFunction();
+    else enterBlock();
+    const auto &is = in.allocated.blocks[b].instrs;
+    for (size_t i = 0; i < is.size(); ++i) {
+      const Instr &a = is[i];
+      BlockTrace::Step step{printInstr(a, in.allocated), {}};
+      if (const Instr *v = in.pairing.origInstr(in.original, b, uint32_t(i)))
+        original(*v, a, uint32_t(in.pairing.orig[b][i]), step);
+      else if (a.inserted())
+        inserted(a, step);
+      q.trace.steps.push_back(std::move(step));
+    }
+    effectsObligation();
+    exitObligation();
+    for (auto &t : tail) q.obligations.push_back(std::move(t));
+  }
+};
+
+}  // namespace
+
+BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c) {
+  Builder bd(in, b, c);
+  bd.run();
+  return std::move(bd.q);
+}
+
+Obligation checkParamDecl(const SymInput &in) {
+  Obligation o = makeObligation(in.allocated.name, "abi.params", "abi.params", 0);
+  const auto homes = abi::paramHomes(in.original.sig);
+  std::vector<Operand> want;
+  for (const auto &h : homes) want.push_back(abi::homeOperand(h));
+  const Instr *decl = nullptr;
+  if (!in.allocated.blocks.empty())
+    for (const Instr &i : in.allocated.blocks[0].instrs)
+      if (i.op == Opcode::Param) decl = &i;
+  if (!decl) {
+    if (!want.empty()) refute(o, "the entry block has no `param` declaration");
+    return o;
+  }
+  if (decl->defs != want)
+    refute(o, "param declares (" + ops(decl->defs) + ") but AAPCS places the parameters at (" +
+                  ops(want) + ")");
+  return o;
+}
+
+}  // namespace vcr::verifier

@@ -1,0 +1,244 @@
+// checkFunction on hand-written correct allocations and on hand-made wrong ones (mutants).
+#include "check_util.h"
+
+#include <cstdlib>
+#include <functional>
+
+using namespace vcr;
+using namespace vcr::verifier;
+using namespace vcr::verifier::test;
+using mir::Operand;
+using mir::PReg;
+
+namespace {
+
+/// (block, index) of the instruction of `f` that prints as `text`.
+std::pair<size_t, size_t> find(const mir::Function &f, const std::string &text) {
+  for (size_t b = 0; b < f.blocks.size(); ++b)
+    for (size_t i = 0; i < f.blocks[b].instrs.size(); ++i)
+      if (mir::printInstr(f.blocks[b].instrs[i], f) == text) return {b, i};
+  FAIL("no instruction `" << text << "` in @" << f.name);
+  return {0, 0};
+}
+
+mir::Instr &at(mir::Function &f, const std::string &text) {
+  auto [b, i] = find(f, text);
+  return f.blocks[b].instrs[i];
+}
+
+void erase(mir::Function &f, const std::string &text) {
+  auto [b, i] = find(f, text);
+  f.blocks[b].instrs.erase(f.blocks[b].instrs.begin() + static_cast<long>(i));
+}
+
+struct Pair {
+  mir::Module orig = loadData("basic.vreg.mir");
+  mir::Module alloc = loadData("basic.alloc.mir");
+  CheckResult check(const std::string &fn, CheckOptions opt = {}) {
+    return checkFunction(fnOf(orig, fn), fnOf(alloc, fn), orig, opt);
+  }
+};
+
+/// Apply `mutate` to @fn's allocation and require a refutation of `kind`.
+const Obligation *refutedBy(const std::string &fn, const std::string &kind,
+                            const std::function<void(mir::Function &)> &mutate,
+                            bool needModel) {
+  Pair local;
+  mutate(fnOf(local.alloc, fn));
+  CheckResult r = local.check(fn);
+  INFO(failures(r));
+  CHECK(r.refuted > 0);
+  CHECK(!r.ok());
+  for (const Obligation &o : r.obligations)
+    if (o.status == Status::Refuted && o.kind == kind) {
+      if (needModel) {
+        CHECK(o.hasCounterexample);
+        CHECK(!o.cex.location.empty());
+        CHECK(!o.cex.trail.empty());
+        CHECK(o.cex.expected != o.cex.actual);
+      }
+      static Obligation keep;
+      keep = o;
+      return &keep;
+    }
+  FAIL("no refuted obligation of kind " << kind);
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("checker: every hand-written correct allocation is proved") {
+  Pair p;
+  for (const char *fn : {"add", "loop", "calls", "callmix", "spill", "wide"}) {
+    CAPTURE(fn);
+    CheckResult r = p.check(fn);
+    INFO(failures(r));
+    CHECK(r.ok());
+    CHECK(r.proved == r.obligations.size());
+    CHECK(r.obligations.size() >= 4);
+    nlohmann::json j = r.toJson();
+    CHECK(j["refuted"] == 0);
+    CHECK(j["failures"].empty());
+  }
+}
+
+TEST_CASE("checker: the loop's edge block and join are handled") {
+  Pair p;
+  CheckResult r = p.check("loop");
+  bool sawEdge = false, sawExit = false;
+  for (const Obligation &o : r.obligations) {
+    sawEdge = sawEdge || o.id == "loop.bb1->bb4.edge";
+    sawExit = sawExit || o.id == "loop.bb4.exit";
+  }
+  CHECK(sawEdge);
+  CHECK(sawExit);
+}
+
+TEST_CASE("mutant: wrong register at a use") {
+  refutedBy("spill", "abi.ret", [](mir::Function &f) {
+    at(f, "add r0, r0, r1").uses[1] = Operand::preg(PReg::R2);
+  }, true);
+}
+
+TEST_CASE("mutant: reload dropped") {
+  refutedBy("spill", "abi.ret", [](mir::Function &f) { erase(f, "lds r1, [sp+0] !reload"); }, true);
+}
+
+TEST_CASE("mutant: reload from the wrong slot") {
+  refutedBy("spill", "abi.ret", [](mir::Function &f) {
+    at(f, "lds r1, [sp+0] !reload").uses[0] = Operand::stack(4);
+  }, true);
+}
+
+TEST_CASE("mutant: spill store dropped") {
+  refutedBy("spill", "abi.ret", [](mir::Function &f) { erase(f, "sts [sp+0], r3 !spill"); }, true);
+}
+
+TEST_CASE("mutant: callee-saved register clobbered without a save") {
+  const Obligation *o = refutedBy("calls", "preserve", [](mir::Function &f) {
+    erase(f, "push r4, lr !prologue");
+    erase(f, "pop r4, lr !epilogue");
+  }, true);
+  REQUIRE(o);
+  CHECK((o->cex.location.find("r4") != std::string::npos ||
+         o->cex.location.find("lr") != std::string::npos));
+}
+
+TEST_CASE("mutant: caller-saved register read after a call") {
+  refutedBy("calls", "abi.ret", [](mir::Function &f) {
+    at(f, "mov r4, r0 !move").defs[0] = Operand::preg(PReg::R2);
+    at(f, "add r0, r0, r4").uses[1] = Operand::preg(PReg::R2);
+  }, true);
+}
+
+TEST_CASE("mutant: call argument in the wrong register") {
+  refutedBy("callmix", "abi.call", [](mir::Function &f) {
+    at(f, "mov r2, r0 !outarg").defs[0] = Operand::preg(PReg::R1);
+  }, true);
+}
+
+TEST_CASE("mutant: i64 halves swapped (call argument and result)") {
+  refutedBy("callmix", "abi.call", [](mir::Function &f) {
+    at(f, "mov r2, r0 !outarg").uses[0] = Operand::preg(PReg::R1);
+    at(f, "mov r3, r1 !outarg").uses[0] = Operand::preg(PReg::R0);
+  }, true);
+  refutedBy("wide", "abi.ret", [](mir::Function &f) {
+    at(f, "mov r0, r2 !move").uses[0] = Operand::preg(PReg::R3);
+    at(f, "mov r1, r3 !move").uses[0] = Operand::preg(PReg::R2);
+  }, true);
+}
+
+TEST_CASE("mutant: wrong return register") {
+  refutedBy("add", "abi.ret", [](mir::Function &f) {
+    at(f, "add r0, r0, r1").defs[0] = Operand::preg(PReg::R1);
+  }, true);
+  // naming a non-AAPCS register in `ret` is caught syntactically
+  const Obligation *o = refutedBy("add", "abi.ret", [](mir::Function &f) {
+    at(f, "add r0, r0, r1").defs[0] = Operand::preg(PReg::R1);
+    at(f, "ret r0").uses[0] = Operand::preg(PReg::R1);
+  }, false);
+  REQUIRE(o);
+  CHECK(o->detail.find("AAPCS") != std::string::npos);
+}
+
+TEST_CASE("mutant: rematerialised constant with the wrong value") {
+  refutedBy("calls", "abi.ret", [](mir::Function &f) { at(f, "movi r1, #7 !remat").imm = 8; }, true);
+}
+
+TEST_CASE("mutant: stack access outside the frame") {
+  const Obligation *o = refutedBy("spill", "frame", [](mir::Function &f) {
+    at(f, "lds r2, [sp+8] !inarg").uses[0] = Operand::stack(12);
+  }, false);
+  REQUIRE(o);
+  CHECK(o->detail.find("outside the frame") != std::string::npos);
+}
+
+TEST_CASE("mutant: move reversed on an edge block") {
+  refutedBy("loop", "abi.ret", [](mir::Function &f) {
+    auto &m = at(f, "mov r0, r2 !move");
+    std::swap(m.defs[0], m.uses[0]);
+  }, true);
+  const Obligation *o = refutedBy("loop", "exit", [](mir::Function &f) {
+    auto &m = at(f, "mov r0, r2 !move");
+    std::swap(m.defs[0], m.uses[0]);
+  }, false);
+  REQUIRE(o);
+  CHECK(o->detail.find("v2 is live out") != std::string::npos);
+}
+
+TEST_CASE("mutant: loop-carried value in the wrong register") {
+  refutedBy("loop", "exit", [](mir::Function &f) {
+    at(f, "add r2, r2, r3").defs[0] = Operand::preg(PReg::R3);
+  }, false);
+}
+
+TEST_CASE("structural: registers outside the pool, bad inserted instructions, lost originals") {
+  refutedBy("add", "structure", [](mir::Function &f) {
+    at(f, "add r0, r0, r1").uses[1] = Operand::preg(PReg::R9);
+  }, false);
+  refutedBy("spill", "structure", [](mir::Function &f) {
+    at(f, "add r0, r0, r1").origin = mir::Origin::Move;
+  }, false);
+  refutedBy("spill", "structure", [](mir::Function &f) { erase(f, "mul r1, r2, r1"); }, false);
+  refutedBy("add", "abi.params", [](mir::Function &f) {
+    std::swap(at(f, "param r0, r1").defs[0], at(f, "param r0, r1").defs[1]);
+  }, false);
+  refutedBy("loop", "structure", [](mir::Function &f) {
+    f.blocks.push_back(f.blocks[2]);  // an extra block that is not an edge block
+  }, false);
+}
+
+TEST_CASE("checker: a tighter pool is enforced, a wider one accepted") {
+  Pair p;
+  CheckOptions narrow;
+  narrow.poolMask = 0x000F;  // r0-r3: @calls uses r4 (saved) only through moves
+  CheckResult r = p.check("add", narrow);
+  CHECK(r.ok());
+  CheckOptions tiny;
+  tiny.poolMask = 0x0001;  // r0 only
+  CHECK(!p.check("add", tiny).ok());
+}
+
+TEST_CASE("checker: JSON report of a refutation") {
+  Pair p;
+  mir::Function &f = fnOf(p.alloc, "add");
+  at(f, "add r0, r0, r1").defs[0] = Operand::preg(PReg::R1);
+  CheckResult r = p.check("add");
+  nlohmann::json j = r.toJson();
+  CHECK(j["refuted"].get<unsigned>() >= 1);
+  REQUIRE(!j["failures"].empty());
+  bool withCex = false;
+  for (const auto &f : j["failures"])
+    if (f.contains("counterexample")) {
+      withCex = true;
+      CHECK(f["counterexample"].contains("inputs"));
+      CHECK(f["counterexample"]["trail"].size() >= 2);
+      CHECK(f["status"] == "refuted");
+    }
+  CHECK(withCex);
+  if (std::getenv("VCR_SHOW")) MESSAGE(j.dump(2));
+  if (std::getenv("VCR_SHOW")) {
+    Pair q;
+    for (const auto &o : q.check("loop").obligations) MESSAGE(o.toJson().dump());
+  }
+}
