@@ -32,6 +32,9 @@ struct CheckResult {
 
   /// {"obligations", "proved", "refuted", "unknown", "time_us", "failures": [...]}
   [[nodiscard]] nlohmann::json toJson() const;
+  /// Text summary: the counts, then every failing obligation with its
+  /// counterexample (Obligation::str).
+  [[nodiscard]] std::string summary() const;
   /// True iff every obligation is proved.
   [[nodiscard]] bool ok() const { return refuted == 0 && unknown == 0; }
 };

@@ -129,6 +129,18 @@ struct Walker {
     }
   }
 
+  /// An original `mov d, u` the allocator removed: d now equals u, so every
+  /// location holding u also holds d.
+  void elidedMove(LocState &s, const Instr &v) {
+    const uint32_t d = v.defs[0].value, u = v.uses[0].value;
+    if (d == u) return;
+    kill(s, d);
+    for (ValSet &r : s.regs)
+      if (std::binary_search(r.begin(), r.end(), u)) insert(r, d);
+    for (auto &[o, set] : s.frame)
+      if (std::binary_search(set.begin(), set.end(), u)) insert(set, d);
+  }
+
   void inserted(LocState &s, const Instr &a) {
     switch (a.op) {
     case Opcode::Mov: set(s, a.defs[0], get(s, a.uses[0])); break;
@@ -177,8 +189,11 @@ struct Walker {
   LocState runBlock(uint32_t b, LocState s) {
     block = b;
     const auto &is = alloc.blocks[b].instrs;
+    size_t el = 0;
     for (size_t i = 0; i < is.size(); ++i) {
       instr = static_cast<int32_t>(i);
+      for (; el < p.elided[b].size() && p.elided[b][el].first == i; ++el)
+        elidedMove(s, orig.blocks[b].instrs[p.elided[b][el].second]);
       const Instr &a = is[i];
       if (const Instr *v = p.origInstr(orig, b, static_cast<uint32_t>(i))) {
         original(s, a, *v);

@@ -30,6 +30,29 @@ nlohmann::json Obligation::toJson() const {
   return j;
 }
 
+std::string Obligation::str() const {
+  std::string s = id + ": " + statusName(status) + " (" + kind + ", " + method + ", " +
+                  std::to_string(solverTimeUs) + " us)";
+  if (!detail.empty()) s += "\n  " + detail;
+  if (hasCounterexample) {
+    s += "\n  inputs:";
+    for (const auto &[name, v] : cex.inputs) s += " " + name + "=" + std::to_string(v);
+    s += "\n  diverges at: " + cex.location + ": original " + cex.expected + ", allocated " +
+         cex.actual + "\n  trail:";
+    for (const std::string &t : cex.trail) s += "\n    " + t;
+  }
+  return s;
+}
+
+std::string CheckResult::summary() const {
+  std::string s = std::to_string(obligations.size()) + " obligations: " + std::to_string(proved) +
+                  " proved, " + std::to_string(refuted) + " refuted, " + std::to_string(unknown) +
+                  " unknown, " + std::to_string(timeUs) + " us";
+  for (const Obligation &o : obligations)
+    if (o.status != Status::Proved) s += "\n" + o.str();
+  return s;
+}
+
 nlohmann::json CheckResult::toJson() const {
   nlohmann::json failures = nlohmann::json::array();
   for (const Obligation &o : obligations)

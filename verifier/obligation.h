@@ -55,6 +55,8 @@ struct Obligation {
 
   /// JSON object of this obligation.
   [[nodiscard]] nlohmann::json toJson() const;
+  /// Human-readable report: one line, plus the counterexample if any.
+  [[nodiscard]] std::string str() const;
 };
 
 }  // namespace vcr::verifier

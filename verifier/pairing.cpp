@@ -83,7 +83,8 @@ struct Structure {
         return why = "movi must define one register of the pool or r0-r3", false;
       return true;
     case Opcode::Lds:
-      if (in.defs.size() != 1 || in.uses.size() != 1 || !regs(in.defs, moveRegs) ||
+      if (in.defs.size() != 1 || in.uses.size() != 1 ||
+          !regs(in.defs, moveRegs | (in.origin == Origin::Epilogue ? saveRegs : 0)) ||
           !in.uses[0].isStack())
         return why = "lds must be `lds rX, [sp+N]` with rX in the pool or r0-r3", false;
       return true;
@@ -199,6 +200,7 @@ struct Structure {
     if (fatal) return;
 
     p.orig.assign(na, {});
+    p.elided.assign(na, {});
     for (uint32_t b = 0; b < na; ++b) {
       Obligation ob = makeObligation(fn, "bb" + std::to_string(b) + ".structure", "structure",
                                      static_cast<int32_t>(b));
@@ -217,6 +219,12 @@ struct Structure {
           fatal = true;
         }
         if (a.origin == Origin::Original) {
+          // A coalesced original `mov` may be missing: the vreg side runs it
+          // alone (greedy: an allocated `mov` is always paired).
+          while (a.op != Opcode::Mov && next < vs.size() && vs[next].op == Opcode::Mov &&
+                 vs[next].defs.size() == 1 && vs[next].uses.size() == 1 &&
+                 vs[next].defs[0].isVReg() && vs[next].uses[0].isVReg())
+            p.elided[b].push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(next++)});
           if (next >= vs.size()) {
             refute(ob, at(b, i) + ": original instruction with no counterpart in the original");
             fatal = true;

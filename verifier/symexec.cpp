@@ -310,7 +310,8 @@ struct Builder {
     for (const Operand &o : v.uses) vu.push_back(vread(o));
     for (const Operand &o : a.uses) au.push_back(aread(o));
     if (auto vt = evalPure(c, v, vu)) {
-      def(*vt, *evalPure(c, a, au));
+      auto at = evalPure(c, a, au);  // same opcode and operand count (structure)
+      def(*vt, at ? *at : std::vector<Term>{});
       return;
     }
     std::vector<Term> vt = effect(vw, v, vu, label), at = effect(aw, a, au, label);
@@ -394,7 +395,16 @@ struct Builder {
     if (b == 0) enterFunction();
     else enterBlock();
     const auto &is = in.allocated.blocks[b].instrs;
+    const auto &elided = in.pairing.elided[b];
+    size_t el = 0;
     for (size_t i = 0; i < is.size(); ++i) {
+      for (; el < elided.size() && elided[el].first == i; ++el) {
+        const Instr &v = in.original.blocks[b].instrs[elided[el].second];
+        Term t = vread(v.uses[0]);
+        env[v.defs[0].value] = t;
+        q.trace.steps.push_back({"(coalesced away) " + printInstr(v, in.original),
+                                 {{printOperand(v.defs[0]), t}}});
+      }
       const Instr &a = is[i];
       BlockTrace::Step step{printInstr(a, in.allocated), {}};
       if (const Instr *v = in.pairing.origInstr(in.original, b, uint32_t(i)))

@@ -2,8 +2,6 @@
 #include "core/alloc/work.h"
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 
 namespace vcr::alloc {
 
@@ -48,15 +46,11 @@ private:
     while (!coloured && r.stats.rounds < kMaxRounds) {
       ++r.stats.rounds;
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
-      Liveness live = Liveness::computeNodes(w.fn, cfg, map);
+      GlobalLiveness live = GlobalLiveness::compute(w.fn, cfg, map);
       Interference graph(map.numNodes);
       buildInterference(graph, w.fn, cfg, live, map);
       if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph);
       colours = colourGraph(graph, w, opt.pool);
-      if (std::getenv("VCR_ALLOC_TRACE"))
-        std::fprintf(stderr, "%s round %u: %zu instrs, %u nodes, %zu edges, %zu moves, %zu spilled\n",
-                     f.name.c_str(), r.stats.rounds, w.fn.numInstrs(), graph.numNodes, graph.edges.size(),
-                     graph.moves.size(), colours.spilled.size());
       coloured = colours.spilled.empty();
       if (!coloured) spillNodes(w, colours.spilled, r.stats);
     }

@@ -105,15 +105,14 @@ private:
 
 Interference::Interference(uint32_t nn) : numNodes(nn), extra(nn) {}
 
-void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg, const Liveness &lv,
-                       const NodeMap &map) {
+void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
+                       const GlobalLiveness &lv, const NodeMap &map) {
   const uint32_t nn = map.numNodes;
   g.edges = EdgeSet(nn, f.numInstrs() * 4 + 64);
   g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   g.moveList.resize(nn);
   g.weight.assign(nn, 0.0);
-  g.span.assign(nn, 0);
   g.occurs.resize(nn);
 
   SparseSet live(nn);
@@ -135,8 +134,7 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     live.clear();
     const Bits &out = lv.liveOut[b];
-    for (size_t n = out.find_first(); n != Bits::npos; n = out.find_next(n))
-      live.insert(static_cast<uint32_t>(n));
+    for (size_t c = out.find_first(); c != Bits::npos; c = out.find_next(c)) live.insert(lv.nodes[c]);
     const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
     const double w = std::pow(10.0, depth);
     const auto &is = f.blocks[b].instrs;
@@ -166,7 +164,6 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
         g.occurs.set(n);
         g.weight[n] += w;
       });
-      for (uint32_t l : live.members()) ++g.span[l];
     }
   }
   g.base.emplace(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), nn);

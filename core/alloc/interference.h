@@ -19,7 +19,7 @@ namespace vcr::alloc {
 /// open-addressing hash set above that (the matrix would be too big).
 class EdgeSet {
 public:
-  static constexpr uint32_t kMatrixNodes = 8192;
+  static constexpr uint32_t kMatrixNodes = 4096;
   /// For nodes below `numNodes`, with room for about `expected` edges.
   explicit EdgeSet(uint32_t numNodes = 0, size_t expected = 64);
   /// Insert {u, v}; true if it was new.
@@ -92,7 +92,6 @@ struct Interference {
   std::vector<GraphMove> moves;
   std::vector<std::vector<uint32_t>> moveList; ///< per node: indices into moves
   std::vector<double> weight;                  ///< per node: sum of 10^loopDepth per use/def
-  std::vector<uint32_t> span;                  ///< per node: instructions it is live across
   Bits occurs;                                 ///< per node: appears in the function
 
   [[nodiscard]] static bool precoloured(uint32_t n) { return n < kVRegBase; }
@@ -100,6 +99,15 @@ struct Interference {
   /// Add the interference edge {u, v} after the build (no-op if present,
   /// u == v or both precoloured).
   void addEdge(uint32_t u, uint32_t v);
+  /// Calls `stop(m)` for neighbours m of non-precoloured node n until it
+  /// returns true; returns whether it did.
+  template <class F> bool anyNeighbour(uint32_t n, F &&stop) const {
+    for (auto [a, e] = boost::adjacent_vertices(n, *base); a != e; ++a)
+      if (stop(static_cast<uint32_t>(*a))) return true;
+    for (uint32_t m : extra[n])
+      if (stop(m)) return true;
+    return false;
+  }
   /// Calls `fn(m)` for every neighbour m of non-precoloured node n.
   template <class F> void forEachNeighbour(uint32_t n, F &&fn) const {
     for (auto [a, e] = boost::adjacent_vertices(n, *base); a != e; ++a) fn(static_cast<uint32_t>(*a));
@@ -117,8 +125,8 @@ struct GraphSnapshot {
 /// Build the interference graph of working-form `f` (Chaitin/Appel: each def
 /// interferes with everything live after it, except a move's source).
 /// `g` must be fresh, over map.numNodes nodes.
-void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg, const Liveness &lv,
-                       const NodeMap &map);
+void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
+                       const GlobalLiveness &lv, const NodeMap &map);
 
 /// The edges and moves of `g` as they are now.
 [[nodiscard]] GraphSnapshot snapshot(const Interference &g);

@@ -1,9 +1,7 @@
 // Iterated register coalescing (George & Appel 1996): simplify, coalesce, freeze, spill, select.
 #include "core/alloc/work.h"
 
-#include <cstdlib>
 #include <functional>
-#include <limits>
 #include <queue>
 
 namespace vcr::alloc {
@@ -133,23 +131,25 @@ private:
   bool georgeOk(uint32_t t, uint32_t r) const {
     return g_.degree[t] < k_ || pre(t) || g_.interferes(t, r);
   }
+  /// George: every significant neighbour of v already interferes with u.
   bool george(uint32_t u, uint32_t v) {
-    bool ok = true;
-    forAdjacent(v, [&](uint32_t t) { ok = ok && georgeOk(t, u); });
-    return ok;
+    return !g_.anyNeighbour(v, [&](uint32_t t) { return live(t) && !georgeOk(t, u); });
   }
+  /// Briggs: the merged node has fewer than K significant neighbours.
   bool briggs(uint32_t u, uint32_t v) {
+    if (g_.degree[u] + g_.degree[v] < k_) return true;
     ++epoch_;
     unsigned k = 0;
-    auto count = [&](uint32_t n) {
-      if (mark_[n] == epoch_) return;
+    auto significant = [&](uint32_t n) {
+      if (!live(n) || mark_[n] == epoch_) return false;
       mark_[n] = epoch_;
       if (pre(n) || g_.degree[n] >= k_) ++k;
+      return k >= k_;
     };
-    forAdjacent(u, count);
-    forAdjacent(v, count);
-    return k < k_;
+    return !g_.anyNeighbour(u, significant) && !g_.anyNeighbour(v, significant);
   }
+  /// Still in the graph (not on the select stack, not merged away).
+  bool live(uint32_t n) const { return state_[n] != NodeState::Select && state_[n] != NodeState::Coalesced; }
 
   void coalesce() {
     uint32_t mi = moveWl_.back();
@@ -227,16 +227,9 @@ private:
   }
   double spillKey(uint32_t n) const { return noSpill(n) ? 1e300 : spillCost(n); }
 
+  /// (uses + defs) weighted 10^loopDepth, divided by the current degree.
   double spillCost(uint32_t n) const {
-    static int variant = std::getenv("VCR_SPILL_VARIANT") ? std::atoi(std::getenv("VCR_SPILL_VARIANT")) : 0;
-    double w = g_.weight[n], d = std::max(g_.degree[n], 1u), s = std::max(g_.span[n], 1u);
-    switch (variant) {
-    case 1: return g_.span[n] <= 1 ? 1e30 : w / d;
-    case 2: return w / s;
-    case 3: return g_.span[n] <= 1 ? 1e30 : w / s;
-    case 4: return w / (d * s);
-    default: return w / d;
-    }
+    return g_.weight[n] / static_cast<double>(std::max(g_.degree[n], 1u));
   }
 
   int pickColour(uint32_t n, PRegMask ok) {

@@ -13,28 +13,44 @@ Liveness Liveness::compute(const Function &f, const Cfg &cfg) {
   return computeNodes(f, cfg, NodeMap::vregs(f));
 }
 
-Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap &map) {
+GlobalLiveness GlobalLiveness::compute(const Function &f, const Cfg &cfg, const NodeMap &map) {
   const size_t nb = f.blocks.size();
-  const size_t nn = map.numNodes;
-  Liveness lv;
-  lv.liveIn.assign(nb, Bits(nn));
-  lv.liveOut.assign(nb, Bits(nn));
-  // Upward-exposed uses and defs of each block.
-  std::vector<Bits> use(nb, Bits(nn)), def(nb, Bits(nn));
+  GlobalLiveness lv;
+  // Pass 1: upward-exposed uses decide which nodes are global.
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> defBlock(map.numNodes, kNone), compact(map.numNodes, kNone);
+  for (size_t b = 0; b < nb; ++b)
+    for (const mir::Instr &i : f.blocks[b].instrs) {
+      map.forEachUse(i, [&](uint32_t n) {
+        if (defBlock[n] != b && compact[n] == kNone) {
+          compact[n] = static_cast<uint32_t>(lv.nodes.size());
+          lv.nodes.push_back(n);
+        }
+      });
+      map.forEachDef(i, [&](uint32_t n) { defBlock[n] = static_cast<uint32_t>(b); });
+    }
+  const size_t ng = lv.nodes.size();
+  lv.liveIn.assign(nb, Bits(ng));
+  lv.liveOut.assign(nb, Bits(ng));
+  // Pass 2: upward-exposed uses and defs of each block, over global nodes.
+  std::vector<Bits> use(nb, Bits(ng)), def(nb, Bits(ng));
   for (size_t b = 0; b < nb; ++b) {
     Bits &u = use[b], &d = def[b];
     for (const mir::Instr &i : f.blocks[b].instrs) {
       map.forEachUse(i, [&](uint32_t n) {
-        if (!d.test(n)) u.set(n);
+        uint32_t c = compact[n];
+        if (c != kNone && !d.test(c)) u.set(c);
       });
-      map.forEachDef(i, [&](uint32_t n) { d.set(n); });
+      map.forEachDef(i, [&](uint32_t n) {
+        if (compact[n] != kNone) d.set(compact[n]);
+      });
     }
   }
   // Visit order: post-order (successors first), then unreachable blocks.
   std::vector<BlockId> order(cfg.rpo.rbegin(), cfg.rpo.rend());
   for (size_t b = 0; b < nb; ++b)
     if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(static_cast<BlockId>(b));
-  Bits tmp(nn);
+  Bits tmp(ng);
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : order) {
@@ -48,6 +64,21 @@ Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap
         changed = true;
       }
     }
+  }
+  return lv;
+}
+
+Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap &map) {
+  GlobalLiveness g = GlobalLiveness::compute(f, cfg, map);
+  Liveness lv;
+  const size_t nb = f.blocks.size();
+  lv.liveIn.assign(nb, Bits(map.numNodes));
+  lv.liveOut.assign(nb, Bits(map.numNodes));
+  for (size_t b = 0; b < nb; ++b) {
+    for (size_t c = g.liveIn[b].find_first(); c != Bits::npos; c = g.liveIn[b].find_next(c))
+      lv.liveIn[b].set(g.nodes[c]);
+    for (size_t c = g.liveOut[b].find_first(); c != Bits::npos; c = g.liveOut[b].find_next(c))
+      lv.liveOut[b].set(g.nodes[c]);
   }
   return lv;
 }

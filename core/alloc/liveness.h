@@ -22,6 +22,18 @@ struct Liveness {
                                              const NodeMap &map);
 };
 
+/// Liveness restricted to the "global" nodes: those read in some block
+/// before being written there (only they can be live across a block
+/// boundary). Block-local values need no dataflow; keeping them out makes
+/// the sets small for large functions.
+struct GlobalLiveness {
+  std::vector<uint32_t> nodes;        ///< compact index -> node
+  std::vector<Bits> liveIn, liveOut;  ///< per block, over compact indices
+
+  [[nodiscard]] static GlobalLiveness compute(const mir::Function &f, const mir::Cfg &cfg,
+                                              const NodeMap &map);
+};
+
 /// Maximum over program points of the number of simultaneously live vregs
 /// (an i64 is two vregs). Computed by a backward scan of each block from its
 /// live-out set; at an instruction the values live after it plus its defs

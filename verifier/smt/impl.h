@@ -11,9 +11,18 @@
 
 namespace vcr::verifier::smt {
 
+/// The Z3 context shared by every smt::Context of a thread. Z3 4.8.12 makes
+/// creating and deleting contexts very slow (tens of ms each) once any
+/// solver has run in the process, so one context lives as long as the
+/// thread; an smt::Context owns only its expression table.
+inline z3::context &threadZ3() {
+  thread_local z3::context z;
+  return z;
+}
+
 /// The Z3 context and the table of expressions the Term handles index.
 struct Context::Impl {
-  z3::context z;
+  z3::context &z = threadZ3();
   std::vector<z3::expr> terms;  ///< terms[0] is a placeholder
 
   Impl() { terms.push_back(z.bool_val(true)); }

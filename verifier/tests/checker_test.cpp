@@ -69,7 +69,7 @@ const Obligation *refutedBy(const std::string &fn, const std::string &kind,
 
 TEST_CASE("checker: every hand-written correct allocation is proved") {
   Pair p;
-  for (const char *fn : {"add", "loop", "calls", "callmix", "spill", "wide"}) {
+  for (const char *fn : {"add", "loop", "calls", "callmix", "spill", "wide", "twoslots"}) {
     CAPTURE(fn);
     CheckResult r = p.check(fn);
     INFO(failures(r));
@@ -112,6 +112,22 @@ TEST_CASE("mutant: reload from the wrong slot") {
 
 TEST_CASE("mutant: spill store dropped") {
   refutedBy("spill", "abi.ret", [](mir::Function &f) { erase(f, "sts [sp+0], r3 !spill"); }, true);
+}
+
+TEST_CASE("mutant: spill into a slot still in use") {
+  refutedBy("twoslots", "abi.ret", [](mir::Function &f) {
+    at(f, "sts [sp+4], r1 !spill").defs[0] = Operand::stack(0);
+    at(f, "lds r1, [sp+4] !reload").uses[0] = Operand::stack(0);
+  }, true);
+}
+
+TEST_CASE("mutant: reload after the frame was released") {
+  // after `adjsp #8` the slot [sp+4] names the saved lr, not the spilled v1
+  refutedBy("twoslots", "abi.ret", [](mir::Function &f) {
+    auto &e = f.blocks[0].instrs;
+    std::swap(e[e.size() - 4], e[e.size() - 3]);  // adjsp #8 before the last add
+    std::swap(e[e.size() - 5], e[e.size() - 4]);  // ... and before the last reload
+  }, false);
 }
 
 TEST_CASE("mutant: callee-saved register clobbered without a save") {
@@ -236,6 +252,9 @@ TEST_CASE("checker: JSON report of a refutation") {
       CHECK(f["status"] == "refuted");
     }
   CHECK(withCex);
+  CHECK(r.summary().find("add.bb0.ret: refuted") != std::string::npos);
+  CHECK(r.summary().find("trail:") != std::string::npos);
+  if (std::getenv("VCR_SHOW")) MESSAGE(r.summary());
   if (std::getenv("VCR_SHOW")) MESSAGE(j.dump(2));
   if (std::getenv("VCR_SHOW")) {
     Pair q;

@@ -1,0 +1,394 @@
+// The legacy allocator model's pre-walk analysis (homes, reservations, promotion) and its entry points.
+#include "ladder/legacy_internal.h"
+
+#include "core/ir/cfg.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace vcr::ladder {
+
+using namespace detail;
+
+std::string_view legacyErrorText(LegacyError e) {
+  switch (e) {
+  case LegacyError::None: return "";
+  case LegacyError::NoFreeTemp: return "all allocatable registers are live on the stack";
+  case LegacyError::NoPair: return "no consecutive pair of free registers for i64";
+  case LegacyError::PoolExhausted: return "i64 spill-slot pool exhausted";
+  case LegacyError::Malformed: return "input is not selected vreg MIR";
+  }
+  return "";
+}
+
+namespace detail {
+
+Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o, uint32_t imm) {
+  Instr i;
+  i.op = op;
+  i.defs = std::move(defs);
+  i.uses = std::move(uses);
+  i.origin = o;
+  i.imm = imm;
+  return i;
+}
+
+namespace {
+
+/// Give the function a fresh entry block if a branch targets block 0 (the
+/// prologue must run once).
+void splitEntry(mir::Function &fn) {
+  bool targeted = false;
+  for (const auto &b : fn.blocks)
+    for (const auto &i : b.instrs)
+      targeted |= std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end();
+  if (!targeted) return;
+  for (auto &b : fn.blocks)
+    for (auto &i : b.instrs)
+      for (auto &t : i.targets) ++t;
+  mir::Block entry;
+  entry.label = "entry";
+  auto &old = fn.blocks[0].instrs;
+  if (!old.empty() && old.front().op == Opcode::Param) {
+    entry.instrs.push_back(old.front());
+    old.erase(old.begin());
+  }
+  Instr br = makeInstr(Opcode::Br, {}, {}, Origin::Original);
+  br.targets = {1};
+  entry.instrs.push_back(br);
+  fn.blocks.insert(fn.blocks.begin(), std::move(entry));
+}
+
+/// Local promotion: leaf function, i32 local, first access a write, all
+/// accesses at control depth 0 (approximated: in blocks of loop depth 0 that
+/// dominate every returning block), at least two accesses (selection's
+/// zero-initialisation is not an access). R4..R8 in local-index order.
+void promote(Analysis &a, const mir::Cfg &cfg) {
+  const auto &fn = a.fn;
+  std::vector<mir::BlockId> rets;
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    if (cfg.reachable[b] && !fn.blocks[b].instrs.empty() && fn.blocks[b].instrs.back().op == Opcode::Ret)
+      rets.push_back(b);
+  auto depth0 = [&](mir::BlockId b) {
+    if (!cfg.reachable[b] || cfg.loopDepth[b] != 0) return false;
+    for (mir::BlockId r : rets)
+      if (!cfg.dominates(b, r)) return false;
+    return true;
+  };
+  struct Acc { unsigned count = 0; bool firstWrite = false, seen = false, ok = true; };
+  std::map<int32_t, std::pair<VReg, Acc>> byIndex;  // local index -> (vreg, facts)
+  for (VReg v = 0; v < a.home.size(); ++v) {
+    auto info = fn.vinfo(v);
+    if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0)
+      byIndex[info.index] = {v, Acc{}};
+  }
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i) {
+      if (b == 0 && a.zeroInit[i]) continue;
+      const Instr &in = fn.blocks[b].instrs[i];
+      for (auto &[idx, p] : byIndex) {
+        bool use = std::any_of(in.uses.begin(), in.uses.end(), [&](const Operand &o) { return o == Operand::vreg(p.first); });
+        bool def = std::any_of(in.defs.begin(), in.defs.end(), [&](const Operand &o) { return o == Operand::vreg(p.first); });
+        if (!use && !def) continue;
+        Acc &acc = p.second;
+        if (!acc.seen) acc.firstWrite = def && !use;
+        acc.seen = true;
+        acc.count += 1;
+        if (!depth0(b)) acc.ok = false;
+      }
+    }
+  unsigned next = 0;
+  for (auto &[idx, p] : byIndex) {
+    const Acc &acc = p.second;
+    if (next >= 5 || !acc.ok || !acc.firstWrite || acc.count < 2) continue;
+    a.home[p.first] = {Home::Kind::Reg, static_cast<PReg>(static_cast<unsigned>(PReg::R4) + next), 0};
+    ++next;
+  }
+  a.promoted = next;
+}
+
+/// Parameter homes' reservations: the last read, extended to the end of
+/// every loop (back edge t -> h, blocks h..t in layout order) containing it.
+void reserveParams(Analysis &a) {
+  const auto &fn = a.fn;
+  std::vector<std::pair<size_t, size_t>> loops;  // position ranges
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    if (!fn.blocks[b].instrs.empty())
+      for (mir::BlockId t : mir::successors(fn.blocks[b].instrs.back()))
+        if (t <= b) loops.push_back({a.blockStart[t], a.blockStart[b + 1] - 1});
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i)
+      for (const Operand &o : fn.blocks[b].instrs[i].uses)
+        if (o.isVReg() && o.value < a.home.size() && a.home[o.value].kind == Home::Kind::Reg &&
+            fn.vinfo(o.value).kind == mir::VRegInfo::Kind::Param)
+          a.release[o.value] = std::max<int64_t>(a.release[o.value], static_cast<int64_t>(a.blockStart[b] + i));
+  for (auto &r : a.release)
+    for (bool changed = r >= 0; changed;) {
+      changed = false;
+      for (auto [lo, hi] : loops)
+        if (r >= static_cast<int64_t>(lo) && r < static_cast<int64_t>(hi)) {
+          r = static_cast<int64_t>(hi);
+          changed = true;
+        }
+    }
+}
+
+/// Per block: in-block temps' last uses, alias pushes and the depth bound.
+///
+/// A read of a frame-homed local is a wasm `local.get` that the legacy
+/// allocator loads into a stack register where it occurs; MIR only shows the
+/// reading instruction I (operand k), so the push point is reconstructed:
+///  - right after the def of the nearest earlier temp operand of I (the
+///    `local.get` follows that operand's expression immediately);
+///  - right after the local's latest in-block write when it looks like a
+///    `local.tee`: no instruction between the write and I leaves the stack
+///    at or below the depth I's operand k sits at (a completed statement);
+///  - otherwise, for a first operand, just before the expression of the next
+///    temp operand starts; else at I itself (no extra register time).
+/// `local.set x; local.get x` at the same depth is indistinguishable from
+/// `local.tee x` in MIR and is modelled as the tee.
+void blockFacts(Analysis &a) {
+  const auto &fn = a.fn;
+  a.lastUse.assign(fn.blocks.size(), {});
+  a.aliases.assign(fn.blocks.size(), {});
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b) {
+    const auto &is = fn.blocks[b].instrs;
+    const size_t n = is.size();
+    std::map<VReg, size_t> defAt;
+    for (size_t i = 0; i < n; ++i) {
+      for (const Operand &o : is[i].uses)
+        if (o.isVReg() && isTemp(a, o.value)) a.lastUse[b][o.value] = i;
+      for (const Operand &o : is[i].defs)
+        if (o.isVReg() && !defAt.count(o.value)) defAt[o.value] = i;
+    }
+    auto isLiveTemp = [&](VReg v) { return isTemp(a, v) && a.lastUse[b].count(v) && defAt.count(v) && fn.vinfo(v).hiOf < 0; };
+    // liveAfter[i]: in-block temps live just after instruction i.
+    std::vector<int> diff(n + 1, 0);
+    for (auto [v, d] : defAt)
+      if (isLiveTemp(v) && a.lastUse[b][v] > d) {
+        diff[d] += 1;
+        diff[a.lastUse[b][v]] -= 1;
+      }
+    std::vector<int> liveAfter(n, 0);
+    for (size_t i = 0, run = 0; i < n; ++i) liveAfter[i] = static_cast<int>(run += static_cast<size_t>(diff[i]));
+    // Start of a temp's expression: its def, or earlier through its temp operands.
+    std::map<VReg, size_t> start;
+    for (size_t i = 0; i < n; ++i) {
+      size_t s = i;
+      for (const Operand &o : is[i].uses)
+        if (o.isVReg() && start.count(o.value)) s = std::min(s, start[o.value]);
+      for (const Operand &o : is[i].defs)
+        if (o.isVReg() && isTemp(a, o.value)) start[o.value] = s;
+    }
+    std::map<VReg, size_t> lastWrite;
+    std::vector<int64_t> pushOf;
+    for (size_t i = 0; i < n; ++i) {
+      const Instr &in = is[i];
+      pushOf.assign(in.uses.size(), -1);
+      for (unsigned k = 0; k < in.uses.size(); ++k) {
+        const Operand &o = in.uses[k];
+        if (!o.isVReg() || isTemp(a, o.value) || a.home[o.value].kind != Home::Kind::Frame) continue;
+        auto kind = fn.vinfo(o.value).kind;
+        if (kind != mir::VRegInfo::Kind::Local && kind != mir::VRegInfo::Kind::Param) continue;
+        int64_t push = -1;
+        bool prevTemp = false;
+        int base = 0;  // stack entries below operand k: live temps not used by I, plus I's earlier temp operands
+        for (unsigned j = 0; j < k; ++j) {
+          const Operand &u = in.uses[j];
+          if (u.isVReg() && defAt.count(u.value) && isTemp(a, u.value) && defAt[u.value] < i) {
+            push = std::max(push, static_cast<int64_t>(defAt[u.value]));
+            prevTemp = true;
+            ++base;
+          } else if (pushOf[j] >= 0) {
+            push = std::max(push, pushOf[j]);
+          }
+        }
+        int below = i > 0 ? liveAfter[i - 1] : 0;
+        for (const Operand &u : in.uses)
+          if (u.isVReg() && isLiveTemp(u.value) && a.lastUse[b][u.value] == i) --below;
+        base += std::max(below, 0);
+        if (auto w = lastWrite.find(o.value); w != lastWrite.end()) {
+          bool tee = true;
+          for (size_t x = w->second + 1; x < i && tee; ++x) tee = liveAfter[x] > base;
+          if (tee) push = std::max(push, static_cast<int64_t>(w->second));
+        }
+        if (push < 0 && !prevTemp)
+          for (unsigned j = k + 1; j < in.uses.size() && push < 0; ++j)
+            if (in.uses[j].isVReg() && start.count(in.uses[j].value) && start[in.uses[j].value] > 0 &&
+                start[in.uses[j].value] < i)
+              push = static_cast<int64_t>(start[in.uses[j].value]) - 1;
+        pushOf[k] = push;
+        if (push >= 0 && push + 1 < static_cast<int64_t>(i))
+          a.aliases[b].push_back({static_cast<size_t>(push), i, k, o.value});
+      }
+      const bool init = in.op == Opcode::Param || (b == 0 && i < a.zeroInit.size() && a.zeroInit[i]);
+      if (!init)
+        for (const Operand &o : in.defs)
+          if (o.isVReg()) lastWrite[o.value] = i;
+    }
+    std::vector<std::pair<size_t, size_t>> spans;
+    for (auto [v, d] : defAt)
+      if (isLiveTemp(v)) spans.push_back({d, a.lastUse[b][v]});
+    for (const auto &al : a.aliases[b]) spans.push_back({al.pushAfter, al.useAt});
+    std::vector<int> depth(n + 1, 0);
+    for (auto [s, e] : spans)
+      if (e > s) {
+        depth[s] += 1;
+        depth[e] -= 1;
+      }
+    int run = 0;
+    for (size_t i = 0; i < n; ++i) a.depthBound = std::max(a.depthBound, static_cast<unsigned>(std::max(run += depth[i], 0)));
+  }
+}
+
+}  // namespace
+
+Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg) {
+  Analysis a;
+  a.fn = f;
+  if (a.fn.blocks.empty()) {
+    a.error = "function has no blocks";
+    return a;
+  }
+  splitEntry(a.fn);
+  auto &fn = a.fn;
+  const uint32_t nv = fn.numVRegs();
+  a.home.assign(nv, {});
+  a.release.assign(nv, -1);
+  a.partner.assign(nv, -1);
+  a.lo.assign(nv, false);
+  for (VReg v = 0; v < nv; ++v)
+    if (int32_t l = fn.vinfo(v).hiOf; l >= 0 && static_cast<uint32_t>(l) < nv) {
+      a.partner[v] = l;
+      a.partner[static_cast<uint32_t>(l)] = static_cast<int32_t>(v);
+      a.lo[static_cast<uint32_t>(l)] = true;
+    }
+  {
+    std::vector<bool> defined(nv, false);
+    for (const auto &b : fn.blocks)
+      for (const auto &i : b.instrs)
+        for (const Operand &o : i.defs)
+          if (o.isVReg()) defined[o.value] = true;
+    for (const auto &b : fn.blocks)
+      for (const auto &i : b.instrs)
+        for (const Operand &o : i.uses)
+          if (o.isPReg() || o.isStack() || (o.isVReg() && !defined[o.value])) {
+            a.error = o.isVReg() ? "v" + std::to_string(o.value) + " is used but never defined (block " + b.label + ")"
+                                 : "a physical operand in vreg form (block " + b.label + ")";
+            return a;
+          }
+  }
+  a.blockStart.push_back(0);
+  for (const auto &b : fn.blocks) a.blockStart.push_back(a.blockStart.back() + b.instrs.size());
+  for (const auto &b : fn.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::Call) {
+        a.leaf = false;
+        if (const mir::Signature *s = m.calleeSig(i.callee)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));
+      }
+  a.outBytes = (a.outBytes + 7) & ~7u;
+
+  // Selection's zero-initialisation of locals: `movi vL, #0` right after `param`.
+  const auto &entry = fn.blocks[0].instrs;
+  a.zeroInit.assign(entry.size(), false);
+  for (size_t i = 0; i < entry.size(); ++i) {
+    if (i == 0 && entry[i].op == Opcode::Param) continue;
+    if (entry[i].op != Opcode::MovI || entry[i].imm != 0 || entry[i].defs.size() != 1 || !entry[i].defs[0].isVReg() ||
+        fn.vinfo(entry[i].defs[0].value).kind != mir::VRegInfo::Kind::Local)
+      break;
+    a.zeroInit[i] = true;
+  }
+
+  // Params: AAPCS homes, or frame slots when backed / arriving on the stack.
+  uint32_t homeBytes = 0;
+  auto frameHome = [&](VReg v) {
+    a.home[v] = {Home::Kind::Frame, PReg::R0, homeBytes};
+    homeBytes += 4;
+  };
+  if (!entry.empty() && entry[0].op == Opcode::Param) {
+    auto locs = arm::paramLocations(fn.sig);
+    if (locs.size() != entry[0].defs.size()) {
+      a.error = "'param' does not match the signature";
+      return a;
+    }
+    for (size_t i = 0; i < locs.size(); ++i) {
+      if (!entry[0].defs[i].isVReg()) continue;
+      VReg v = entry[0].defs[i].value;
+      if (locs[i].onStack)
+        a.home[v] = {Home::Kind::Frame, PReg::R0, kIncoming + locs[i].offset};
+      else if (cfg.paramBacking)
+        frameHome(v);
+      else
+        a.home[v] = {Home::Kind::Reg, locs[i].reg, 0};
+    }
+  }
+  const mir::Cfg cfgraph = mir::Cfg::build(fn);
+  if (cfg.promotion && a.leaf) promote(a, cfgraph);
+  // Other locals live in frame slots; so do temps that cross blocks.
+  std::vector<int64_t> defBlock(nv, -1);
+  std::vector<bool> cross(nv, false);
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (const Instr &i : fn.blocks[b].instrs) {
+      for (const Operand &o : i.uses)
+        if (o.isVReg() && o.value < nv && defBlock[o.value] != static_cast<int64_t>(b)) cross[o.value] = true;
+      for (const Operand &o : i.defs)
+        if (o.isVReg() && o.value < nv) {
+          if (defBlock[o.value] >= 0 && defBlock[o.value] != static_cast<int64_t>(b)) cross[o.value] = true;
+          defBlock[o.value] = b;
+        }
+    }
+  for (VReg v = 0; v < nv; ++v) {
+    if (a.home[v].kind != Home::Kind::None) continue;
+    auto kind = fn.vinfo(v).kind;
+    if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param || cross[v]) frameHome(v);
+  }
+  // An i64 half homed differently from its partner would break pairing: home both.
+  for (VReg v = 0; v < nv; ++v)
+    if (a.partner[v] >= 0 && a.home[v].kind == Home::Kind::Frame &&
+        a.home[static_cast<VReg>(a.partner[v])].kind == Home::Kind::None)
+      frameHome(static_cast<VReg>(a.partner[v]));
+  a.homeBytes = homeBytes;
+  reserveParams(a);
+  blockFacts(a);
+  return a;
+}
+
+}  // namespace detail
+
+LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m) const {
+  auto start = std::chrono::steady_clock::now();
+  LegacyOutcome out;
+  Analysis a = analyse(f, m, cfg_);
+  out.promotedLocals = a.promoted;
+  out.maxStackDepth = a.depthBound;
+  if (!a.error.empty()) {
+    out.error = LegacyError::Malformed;
+    out.result.error = "function '" + f.name + "': " + a.error;
+    return out;
+  }
+  try {
+    Walker w(a, m, cfg_);
+    out.result.function = w.run();
+    out.result.stats = w.stats;
+    out.result.ok = true;
+  } catch (const Exhausted &e) {
+    out.error = e.kind;
+    out.result.error = "function '" + f.name + "': " + std::string(legacyErrorText(e.kind)) + " (" + e.where + ")";
+  }
+  out.result.stats.rounds = 1;
+  out.result.stats.timeUs = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  return out;
+}
+
+alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::Module &m, const alloc::AllocOptions &) {
+  return run(f, m).result;
+}
+
+unsigned stackDepthBound(const mir::Function &f) {
+  mir::Module empty;
+  return analyse(f, empty, LegacyConfig{}).depthBound;
+}
+
+}  // namespace vcr::ladder

@@ -1,0 +1,71 @@
+#pragma once
+/// A model of the legacy single-pass register allocator (docs: the domain
+/// brief, section 2): one walk over the selected vreg MIR in wasm operator
+/// order, keeping the operand stack in registers R0-R8 taken round-robin,
+/// with its reservations (parameter homes, promoted locals, i64 pairs), its
+/// optional spilling to a small pool of 8-byte slots and its call
+/// marshalling. It produces real allocated MIR (docs/mir.md) or one of the
+/// legacy compiler's three exhaustion errors.
+
+#include "core/alloc/allocator.h"
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vcr::ladder {
+
+/// Knobs the recovery ladder turns.
+struct LegacyConfig {
+  bool promotion = true;     ///< promote eligible i32 locals of leaf functions to R4..R8
+  bool spilling = false;     ///< reserve the spill pool; spill the deepest stack entry when full
+  bool paramBacking = false; ///< store register params to frame slots at entry
+  unsigned poolSlots = 8;    ///< 8-byte slots of the spill pool
+};
+
+/// Why a legacy attempt failed.
+enum class LegacyError : uint8_t {
+  None,
+  NoFreeTemp,     ///< "all allocatable registers are live on the stack"
+  NoPair,         ///< "no consecutive pair of free registers for i64"
+  PoolExhausted,  ///< "i64 spill-slot pool exhausted"
+  Malformed       ///< the input is not selected vreg MIR this model understands
+};
+
+/// The legacy compiler's message for an error.
+[[nodiscard]] std::string_view legacyErrorText(LegacyError e);
+
+/// One legacy attempt in full.
+struct LegacyOutcome {
+  alloc::AllocResult result;      ///< ok, or the error text in result.error
+  LegacyError error = LegacyError::None;
+  unsigned promotedLocals = 0;    ///< locals promoted to R4..R8
+  unsigned maxStackDepth = 0;     ///< operand-stack depth bound (words of live stack entries, in entries)
+};
+
+/// The legacy allocator with one fixed configuration.
+class LegacyAllocator final : public alloc::Allocator {
+public:
+  explicit LegacyAllocator(LegacyConfig cfg = {}) : cfg_(cfg) {}
+  /// "legacy".
+  [[nodiscard]] std::string_view name() const override { return "legacy"; }
+  /// Allocate `f`; on exhaustion result.ok is false and result.error holds
+  /// "function 'f': <legacy message> (at block:instr)". The pool option is
+  /// ignored: the legacy pool is always R0-R8.
+  [[nodiscard]] alloc::AllocResult allocate(const mir::Function &f, const mir::Module &m,
+                                            const alloc::AllocOptions &opt) override;
+  /// The same, with the error kind and the model's facts.
+  [[nodiscard]] LegacyOutcome run(const mir::Function &f, const mir::Module &m) const;
+  /// The configuration.
+  [[nodiscard]] const LegacyConfig &config() const { return cfg_; }
+
+private:
+  LegacyConfig cfg_;
+};
+
+/// Operand-stack depth bound of `f` (the most stack entries live at once
+/// in the model, i64 entries counted once); used to size the grown pool.
+[[nodiscard]] unsigned stackDepthBound(const mir::Function &f);
+
+}  // namespace vcr::ladder

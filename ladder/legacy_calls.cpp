@@ -1,0 +1,205 @@
+// The legacy model's calls: argument marshalling, caller-saved saves, result parking; and parallel moves.
+#include "ladder/legacy_internal.h"
+
+#include <algorithm>
+
+namespace vcr::ladder::detail {
+
+namespace {
+unsigned num(PReg r) { return static_cast<unsigned>(r); }
+Operand preg(PReg r) { return Operand::preg(r); }
+
+/// Where a call argument word is before marshalling.
+struct Src {
+  enum class Kind : uint8_t { Reg, Imm, Mem } kind = Kind::Imm;
+  PReg reg = PReg::R0;
+  Operand mem;  ///< Mem: a stack word
+  uint32_t imm = 0;
+};
+}  // namespace
+
+void Walker::parallelMove(std::vector<std::pair<PReg, PReg>> moves) {
+  std::erase_if(moves, [](const auto &m) { return m.first == m.second; });
+  while (!moves.empty()) {
+    auto ready = std::find_if(moves.begin(), moves.end(), [&](const auto &m) {
+      return std::none_of(moves.begin(), moves.end(), [&](const auto &o) { return &o != &m && o.second == m.first; });
+    });
+    if (ready != moves.end()) {
+      out_.push_back(makeInstr(Opcode::Mov, {preg(ready->first)}, {preg(ready->second)}, Origin::Move));
+      moves.erase(ready);
+      continue;
+    }
+    // A cycle: save one destination's current value in the scratch register.
+    PReg d = moves.front().first;
+    out_.push_back(makeInstr(Opcode::Mov, {preg(PReg::R12)}, {preg(d)}, Origin::Move));
+    for (auto &m : moves)
+      if (m.second == d) m.second = PReg::R12;
+  }
+}
+
+void Walker::emitCall(const Instr &in, size_t idx) {
+  const size_t pos = a_.blockStart[block_] + idx;
+  pinned_.clear();
+  updateReserved(pos, true);
+  const mir::Signature *sig = m_.calleeSig(in.callee);
+  if (!sig) fail(LegacyError::Malformed);
+  const auto locs = arm::paramLocations(*sig);
+  const auto results = arm::resultLocations(*sig);
+  if (locs.size() != in.uses.size() || results.size() != in.defs.size()) fail(LegacyError::Malformed);
+
+  // Where each argument word is now (no reloads: marshalling reads memory directly).
+  std::vector<Src> srcs;
+  std::vector<int> consumed;
+  for (unsigned k = 0; k < in.uses.size(); ++k) {
+    const Operand &o = in.uses[k];
+    Src s;
+    auto fromEntry = [&](int e) {
+      const Entry &en = entries_[e];
+      if (en.inReg) {
+        s.kind = Src::Kind::Reg;
+        s.reg = en.reg;
+      } else {
+        s.kind = Src::Kind::Mem;
+        s.mem = Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(en.slot) + 4 * en.word);
+      }
+    };
+    if (o.isImm()) {
+      s.imm = o.value;
+    } else if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) {
+      fromEntry(it->second);
+      consumed.push_back(it->second);
+    } else if (a_.home[o.value].kind == Home::Kind::Reg) {
+      if (!homeLive(o.value, pos, false)) fail(LegacyError::Malformed);
+      s.kind = Src::Kind::Reg;
+      s.reg = a_.home[o.value].reg;
+    } else if (a_.home[o.value].kind == Home::Kind::Frame) {
+      s.kind = Src::Kind::Mem;
+      s.mem = homeSlot(o.value);
+    } else if (auto e = valueEntry_.find(o.value); e != valueEntry_.end()) {
+      fromEntry(e->second);
+      if (a_.lastUse[block_][o.value] == idx) consumed.push_back(e->second);
+    } else {
+      fail(LegacyError::Malformed);
+    }
+    srcs.push_back(s);
+  }
+  for (int e : consumed) releaseEntry(e);
+  updateReserved(pos, false);
+
+  // Live caller-saved registers go to the save area around the call.
+  std::vector<PReg> saved;
+  for (unsigned r = 0; r < 4; ++r) {
+    int e = owner_[r];
+    if ((e >= 0 && entries_[e].defined) || reserved_[r]) {
+      saved.push_back(static_cast<PReg>(r));
+      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(saveOff_ + 4 * r)}, {preg(static_cast<PReg>(r))}, Origin::Spill));
+    }
+  }
+  // Stack words first (through the scratch register), then R0-R3.
+  for (size_t k = 0; k < locs.size(); ++k) {
+    if (!locs[k].onStack) continue;
+    Operand dst = Operand::stack(locs[k].offset);
+    const Src &s = srcs[k];
+    if (s.kind == Src::Kind::Reg) {
+      out_.push_back(makeInstr(Opcode::Sts, {dst}, {preg(s.reg)}, Origin::OutArg));
+      continue;
+    }
+    if (s.kind == Src::Kind::Imm)
+      out_.push_back(makeInstr(Opcode::MovI, {preg(PReg::R12)}, {}, Origin::OutArg, s.imm));
+    else
+      out_.push_back(makeInstr(Opcode::Lds, {preg(PReg::R12)}, {s.mem}, Origin::OutArg));
+    out_.push_back(makeInstr(Opcode::Sts, {dst}, {preg(PReg::R12)}, Origin::OutArg));
+  }
+  std::vector<std::pair<PReg, PReg>> moves;
+  for (size_t k = 0; k < locs.size(); ++k)
+    if (!locs[k].onStack && srcs[k].kind == Src::Kind::Reg) moves.push_back({locs[k].reg, srcs[k].reg});
+  parallelMove(moves);
+  for (size_t k = 0; k < locs.size(); ++k) {
+    if (locs[k].onStack) continue;
+    if (srcs[k].kind == Src::Kind::Imm)
+      out_.push_back(makeInstr(Opcode::MovI, {preg(locs[k].reg)}, {}, Origin::Move, srcs[k].imm));
+    else if (srcs[k].kind == Src::Kind::Mem)
+      out_.push_back(makeInstr(Opcode::Lds, {preg(locs[k].reg)}, {srcs[k].mem}, Origin::Move));
+  }
+  Instr call = in;
+  call.uses.clear();
+  call.defs.clear();
+  for (const auto &l : locs) call.uses.push_back(l.onStack ? Operand::stack(l.offset) : preg(l.reg));
+  for (const auto &l : results) call.defs.push_back(preg(l.reg));
+  out_.push_back(std::move(call));
+
+  // The result: stays in R0(:R1) unless a restored value needs those registers.
+  std::vector<PReg> where;
+  for (const auto &l : results) where.push_back(l.reg);
+  bool needed = false;
+  for (const Operand &d : in.defs) {
+    if (!d.isVReg()) continue;
+    auto lu = a_.lastUse[block_].find(d.value);
+    needed |= !isTemp(a_, d.value) || (lu != a_.lastUse[block_].end() && lu->second > idx);
+  }
+  bool collide = false;
+  for (PReg r : saved) collide |= std::find(where.begin(), where.end(), r) != where.end();
+  int parked = -1;
+  if (needed && collide) {
+    std::vector<PReg> dst;
+    for (unsigned r = 4; r + where.size() <= 9 && dst.empty(); ++r) {
+      bool ok = true;
+      for (unsigned w = 0; w < where.size(); ++w) ok &= isFree(static_cast<PReg>(r + w));
+      if (ok)
+        for (unsigned w = 0; w < where.size(); ++w) dst.push_back(static_cast<PReg>(r + w));
+    }
+    if (!dst.empty()) {
+      for (size_t w = 0; w < where.size(); ++w)
+        out_.push_back(makeInstr(Opcode::Mov, {preg(dst[w])}, {preg(where[w])}, Origin::Move));
+      where = dst;
+    } else {
+      for (size_t s = 0; s < poolUsed_.size() && parked < 0; ++s)
+        if (!poolUsed_[s]) parked = static_cast<int>(s);
+      if (parked < 0) fail(poolUsed_.empty() ? LegacyError::NoFreeTemp : LegacyError::PoolExhausted);
+      poolUsed_[static_cast<size_t>(parked)] = true;
+      for (size_t w = 0; w < where.size(); ++w)
+        out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))},
+                                 {preg(where[w])}, Origin::Spill));
+    }
+  }
+  for (PReg r : saved)
+    out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveOff_ + 4 * num(r))}, Origin::Reload));
+  if (!needed) return;
+  // Bind the result words to their vregs.
+  std::vector<int> made(in.defs.size(), -1);
+  for (size_t w = 0; w < in.defs.size(); ++w) {
+    const VReg v = in.defs[w].value;
+    const Home &h = a_.home[v];
+    if (h.kind == Home::Kind::Frame || (h.kind == Home::Kind::Reg && homeLive(v, pos, true))) {
+      PReg src = where[w];
+      if (parked >= 0) {
+        src = PReg::R12;
+        out_.push_back(makeInstr(Opcode::Lds, {preg(src)}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))}, Origin::Reload));
+      }
+      if (h.kind == Home::Kind::Frame)
+        out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {preg(src)}, Origin::Move));
+      else
+        out_.push_back(makeInstr(Opcode::Mov, {preg(h.reg)}, {preg(src)}, Origin::Move));
+      continue;
+    }
+    auto lu = a_.lastUse[block_].find(v);
+    if (h.kind != Home::Kind::None || lu == a_.lastUse[block_].end() || lu->second <= idx) continue;
+    int e = newEntry(v, true);
+    valueEntry_[v] = e;
+    made[w] = e;
+    if (parked >= 0) {
+      entries_[e].slot = parked;
+      entries_[e].word = static_cast<uint32_t>(w);
+    } else {
+      claim(e, where[w]);
+    }
+  }
+  if (made.size() == 2 && made[0] >= 0 && made[1] >= 0) {
+    entries_[made[0]].partner = made[1];
+    entries_[made[1]].partner = made[0];
+  }
+  if (parked >= 0 && std::none_of(made.begin(), made.end(), [](int e) { return e >= 0; }))
+    poolUsed_[static_cast<size_t>(parked)] = false;
+}
+
+}  // namespace vcr::ladder::detail

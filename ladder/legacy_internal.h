@@ -1,0 +1,156 @@
+#pragma once
+/// Internals of the legacy allocator model shared by its translation units:
+/// the pre-walk analysis (homes, reservations, promotion, alias pushes) and
+/// the walker's register-file state.
+
+#include "ladder/legacy.h"
+
+#include "arm/target/target.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vcr::ladder::detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::Origin;
+using mir::PReg;
+using mir::VReg;
+
+/// Thrown by the walker on an exhaustion error (or malformed input).
+struct Exhausted {
+  LegacyError kind;
+  std::string where;
+};
+
+/// Stack offsets at or above this mark are incoming-argument words (offset
+/// from the SP at entry); they are rebased once the frame size is known.
+inline constexpr uint32_t kIncoming = 0x40000000u;
+
+/// Where a vreg lives across instructions, fixed for the whole function.
+struct Home {
+  enum class Kind : uint8_t { None, Reg, Frame } kind = Kind::None;
+  PReg reg = PReg::R0;  ///< Reg: a param's home or a promoted local's register
+  uint32_t off = 0;     ///< Frame: byte offset in the home area, or kIncoming + entry offset
+};
+
+/// A frame-homed local read by an instruction whose wasm `local.get` the
+/// model places earlier: the value is loaded after instruction `pushAfter`
+/// and held in a register (a stack entry) until operand `operand` of `useAt`.
+struct AliasPush {
+  size_t pushAfter = 0, useAt = 0;
+  unsigned operand = 0;
+  VReg v = 0;
+};
+
+/// Facts computed before the walk.
+struct Analysis {
+  mir::Function fn;                     ///< the input, with a fresh entry block if needed
+  std::vector<Home> home;               ///< per vreg
+  std::vector<int64_t> release;         ///< per vreg with a Reg param home: last reserved position (-1: none)
+  std::vector<int32_t> partner;         ///< per vreg: the other half of its i64, or -1
+  std::vector<bool> lo;                 ///< per vreg: the low half of an i64
+  std::vector<bool> zeroInit;           ///< per block 0 instr: selection's local zero-initialisation
+  std::vector<size_t> blockStart;       ///< global position of each block's first instruction
+  std::vector<std::vector<AliasPush>> aliases;  ///< per block
+  std::vector<std::map<VReg, size_t>> lastUse;  ///< per block: in-block temps' last use index
+  bool leaf = true;
+  unsigned promoted = 0;
+  uint32_t homeBytes = 0;     ///< bytes of the home area
+  uint32_t outBytes = 0;      ///< outgoing-argument area
+  unsigned depthBound = 0;    ///< operand-stack depth bound
+  std::string error;          ///< malformed input
+};
+
+/// Analyse `f` for configuration `cfg`.
+[[nodiscard]] Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg);
+
+/// True when a vreg is an in-block temporary (not homed anywhere).
+[[nodiscard]] inline bool isTemp(const Analysis &a, VReg v) {
+  return v >= a.home.size() || a.home[v].kind == Home::Kind::None;
+}
+
+/// An instruction with the given origin.
+[[nodiscard]] Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses,
+                              Origin o, uint32_t imm = 0);
+
+/// The walker's state for one function.
+class Walker {
+public:
+  Walker(Analysis &a, const mir::Module &m, const LegacyConfig &cfg);
+  /// Walk every block; throws Exhausted.
+  mir::Function run();
+  /// Stats of the output.
+  alloc::AllocStats stats;
+
+private:
+  /// A value held for the operand stack (a temp, a result or an alias push).
+  struct Entry {
+    VReg v = 0;
+    bool defined = false;   ///< false: register reserved for a pending i64 half
+    bool inReg = false;
+    PReg reg = PReg::R0;
+    int slot = -1;          ///< pool slot when spilled
+    uint32_t word = 0;      ///< word within the slot
+    uint64_t seq = 0;       ///< push order (smaller = deeper)
+    int partner = -1;       ///< entry of the other i64 half
+    bool dead = false;
+  };
+
+  // legacy_state.cpp: the register file
+  [[nodiscard]] bool isFree(PReg r) const;
+  [[nodiscard]] unsigned freeCount() const;
+  PReg takeReg(int entry);
+  std::pair<PReg, PReg> takePair(int loEntry, int hiEntry);
+  bool spillDeepest();
+  int newEntry(VReg v, bool defined);
+  void releaseEntry(int e);
+  PReg materialise(int e);
+  void fail(LegacyError k) const;
+
+  // legacy_walk.cpp: the walk
+  void walkBlock(mir::BlockId b);
+  void emitEntry();
+  void step(const Instr &in, size_t idx);
+  Operand useOperand(const Instr &in, size_t idx, unsigned k, std::vector<int> &scratch);
+  void defineTemp(VReg v, size_t idx, std::vector<int> &scratch, PReg &out);
+  void afterInstr(size_t idx);
+  void emitRet(const Instr &in, size_t idx);
+  void finishFrame(mir::Function &out);
+  [[nodiscard]] Operand homeSlot(VReg v) const;
+  void updateReserved(size_t pos, bool inclusive);
+  [[nodiscard]] bool homeLive(VReg v, size_t pos, bool forDef) const;
+  void claim(int e, PReg r);
+
+  // legacy_calls.cpp: calls and parallel moves
+  void emitCall(const Instr &in, size_t idx);
+  void parallelMove(std::vector<std::pair<PReg, PReg>> moves);  ///< (dst, src)
+
+  Analysis &a_;
+  const mir::Module &m_;
+  LegacyConfig cfg_;
+  std::vector<Entry> entries_;
+  std::array<int, 9> owner_{};        ///< entry in R0..R8, -1 free
+  std::array<bool, 9> reserved_{};    ///< param home or promoted local
+  std::map<VReg, int> valueEntry_;    ///< in-block temp -> entry
+  std::map<std::pair<size_t, unsigned>, int> aliasEntry_;  ///< (use instr, operand) -> entry
+  std::vector<bool> poolUsed_;
+  std::vector<int> pinned_;
+  unsigned cursor_ = 0;
+  uint64_t seq_ = 0;
+  mir::BlockId block_ = 0;
+  std::vector<Instr> out_;
+  bool hasCalls_ = false;
+  uint32_t saveOff_ = 0, poolOff_ = 0, homeOff_ = 0, bodyBytes_ = 0;
+  std::string where_;
+  std::optional<std::pair<VReg, PReg>> lastStored_;  ///< the last frame store of this instruction
+};
+
+}  // namespace vcr::ladder::detail

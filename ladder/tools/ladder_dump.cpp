@@ -1,0 +1,34 @@
+// ladder-dump: print each function's vreg MIR, the ladder's rung and the legacy model's allocated MIR.
+#include "arm/select/select.h"
+#include "arm/select/wasm_load.h"
+#include "core/ir/text.h"
+#include "ladder/ladder.h"
+
+#include <cstdio>
+#include <string>
+
+int main(int argc, char **argv) {
+  using namespace vcr;
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: ladder-dump FILE.wat|FILE.wasm [function]\n");
+    return 2;
+  }
+  Diagnostics diags;
+  auto bin = select::loadWasmFile(argv[1], diags);
+  auto sel = bin ? select::selectModule(*bin, diags) : std::nullopt;
+  if (!sel) {
+    for (const auto &d : diags) std::fprintf(stderr, "%s\n", d.str().c_str());
+    return 1;
+  }
+  for (const auto &f : sel->module.functions) {
+    if (argc > 2 && f.name != argv[2]) continue;
+    ladder::LadderResult r = ladder::runLadder(f, sel->module);
+    std::printf("=== %s: rung %s (promoted %u, depth bound %u)\n", f.name.c_str(), r.rung.c_str(),
+                r.promotedLocals, r.depthBound);
+    for (const auto &a : r.attempts)
+      std::printf(";   %s: %s\n", a.rung.c_str(), a.message.empty() ? "ok" : a.message.c_str());
+    std::printf("%s", mir::printFunction(f).c_str());
+    if (r.result.ok) std::printf("%s", mir::printFunction(r.result.function).c_str());
+  }
+  return 0;
+}
