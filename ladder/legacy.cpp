@@ -134,6 +134,17 @@ void reserveParams(Analysis &a) {
     }
 }
 
+/// The order in which wasm pushed an instruction's operands (MIR lists
+/// `sel` as cond, a, b and stores as value, address).
+std::vector<unsigned> wasmOrder(const Instr &in) {
+  if (in.op == Opcode::Sel && in.uses.size() == 3) return {1, 2, 0};
+  if (in.op == Opcode::Store && in.uses.size() == 2) return {1, 0};
+  if (in.op == Opcode::Store64 && in.uses.size() == 3) return {2, 0, 1};
+  std::vector<unsigned> o(in.uses.size());
+  for (unsigned k = 0; k < o.size(); ++k) o[k] = k;
+  return o;
+}
+
 /// Per block: in-block temps' last uses, alias pushes and the depth bound.
 ///
 /// A read of a frame-homed local is a wasm `local.get` that the legacy
@@ -186,7 +197,9 @@ void blockFacts(Analysis &a) {
     for (size_t i = 0; i < n; ++i) {
       const Instr &in = is[i];
       pushOf.assign(in.uses.size(), -1);
-      for (unsigned k = 0; k < in.uses.size(); ++k) {
+      const std::vector<unsigned> order = wasmOrder(in);
+      for (unsigned q = 0; q < order.size(); ++q) {
+        const unsigned k = order[q];
         const Operand &o = in.uses[k];
         if (!o.isVReg() || isTemp(a, o.value) || a.home[o.value].kind != Home::Kind::Frame) continue;
         auto kind = fn.vinfo(o.value).kind;
@@ -194,7 +207,8 @@ void blockFacts(Analysis &a) {
         int64_t push = -1;
         bool prevTemp = false;
         int base = 0;  // stack entries below operand k: live temps not used by I, plus I's earlier temp operands
-        for (unsigned j = 0; j < k; ++j) {
+        for (unsigned qj = 0; qj < q; ++qj) {
+          const unsigned j = order[qj];
           const Operand &u = in.uses[j];
           if (u.isVReg() && defAt.count(u.value) && isTemp(a, u.value) && defAt[u.value] < i) {
             push = std::max(push, static_cast<int64_t>(defAt[u.value]));
@@ -214,10 +228,12 @@ void blockFacts(Analysis &a) {
           if (tee) push = std::max(push, static_cast<int64_t>(w->second));
         }
         if (push < 0 && !prevTemp)
-          for (unsigned j = k + 1; j < in.uses.size() && push < 0; ++j)
-            if (in.uses[j].isVReg() && start.count(in.uses[j].value) && start[in.uses[j].value] > 0 &&
+          for (unsigned qj = q + 1; qj < order.size() && push < 0; ++qj)
+            if (const unsigned j = order[qj]; in.uses[j].isVReg() && start.count(in.uses[j].value) && start[in.uses[j].value] > 0 &&
                 start[in.uses[j].value] < i)
               push = static_cast<int64_t>(start[in.uses[j].value]) - 1;
+        // The value must be the one I reads: never load before the latest write.
+        if (auto w = lastWrite.find(o.value); w != lastWrite.end() && push < static_cast<int64_t>(w->second)) push = -1;
         pushOf[k] = push;
         if (push >= 0 && push + 1 < static_cast<int64_t>(i))
           a.aliases[b].push_back({static_cast<size_t>(push), i, k, o.value});

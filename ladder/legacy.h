@@ -41,7 +41,7 @@ struct LegacyOutcome {
   alloc::AllocResult result;      ///< ok, or the error text in result.error
   LegacyError error = LegacyError::None;
   unsigned promotedLocals = 0;    ///< locals promoted to R4..R8
-  unsigned maxStackDepth = 0;     ///< operand-stack depth bound (words of live stack entries, in entries)
+  unsigned maxStackDepth = 0;     ///< operand-stack depth bound (stack entries, an i64 counted once)
 };
 
 /// The legacy allocator with one fixed configuration.

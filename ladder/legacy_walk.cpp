@@ -166,17 +166,17 @@ void Walker::step(const Instr &in, size_t idx) {
   // sequences (ADDS/ADC...) need the result pair disjoint from the operands.
   const bool pairResult = in.defs.size() >= 2;
   auto popUses = [&] {
-  for (unsigned k = 0; k < in.uses.size(); ++k) {
-    if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) releaseEntry(it->second);
-    const Operand &o = in.uses[k];
-    if (o.isVReg() && isTemp(a_, o.value)) {
-      auto lu = a_.lastUse[block_].find(o.value);
-      if (lu != a_.lastUse[block_].end() && lu->second == idx)
-        if (auto it = valueEntry_.find(o.value); it != valueEntry_.end()) releaseEntry(it->second);
+    for (unsigned k = 0; k < in.uses.size(); ++k) {
+      if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) releaseEntry(it->second);
+      const Operand &o = in.uses[k];
+      if (o.isVReg() && isTemp(a_, o.value)) {
+        auto lu = a_.lastUse[block_].find(o.value);
+        if (lu != a_.lastUse[block_].end() && lu->second == idx)
+          if (auto it = valueEntry_.find(o.value); it != valueEntry_.end()) releaseEntry(it->second);
+      }
     }
-  }
-  for (int e : scratch) releaseEntry(e);
-  scratch.clear();
+    for (int e : scratch) releaseEntry(e);
+    scratch.clear();
   };
   if (!pairResult) {
     popUses();

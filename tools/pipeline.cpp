@@ -107,6 +107,7 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
     if (f.allocated) {
       r.status = "error";
       r.reason = "function is already in allocated form";
+      r.inputError = true;
       return r;
     }
     r.peakPressure = alloc::peakPressure(f);
@@ -135,7 +136,9 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
 int Report::exitCode() const {
   if (filesFailed || hasErrors(diags)) return 2;
   for (const auto &f : functions)
-    if (f.status == "error") return 2;
+    if (f.status == "error" && f.inputError) return 2;
+  for (const auto &f : functions)
+    if (f.status == "error") return 1;
   return 0;
 }
 

@@ -36,6 +36,7 @@ struct FunctionReport {
   std::string file, function;
   std::string status = "ok";  ///< "ok", "declined", "error"
   std::string reason;         ///< for declined and error
+  bool inputError = false;    ///< the error is the input's fault (exit 2), not a tool bug (exit 1)
   size_t mirInstructions = 0;
   uint32_t vregs = 0;
   unsigned peakPressure = 0, calls = 0, loops = 0;
@@ -47,7 +48,8 @@ struct Report {
   Diagnostics diags;          ///< input problems (unreadable, malformed, invalid)
   unsigned filesRead = 0, filesFailed = 0;
 
-  /// 0: all fine; 2: some input was unreadable or invalid; later stages add 1.
+  /// 2: some input was unreadable or invalid; else 1: a function failed
+  /// inside the tool (an allocator invariant failure is a bug); else 0.
   [[nodiscard]] int exitCode() const;
 };
 

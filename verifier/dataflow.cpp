@@ -129,9 +129,13 @@ struct Walker {
     }
   }
 
-  /// An original `mov d, u` the allocator removed: d now equals u, so every
-  /// location holding u also holds d.
-  void elidedMove(LocState &s, const Instr &v) {
+  /// A pure original instruction the allocator removed: its defs are held
+  /// nowhere, except that after `mov d, u` every location holding u holds d.
+  void elidedInstr(LocState &s, const Instr &v) {
+    if (v.op != Opcode::Mov || !v.uses[0].isVReg()) {
+      for (const Operand &d : v.defs) kill(s, d.value);
+      return;
+    }
     const uint32_t d = v.defs[0].value, u = v.uses[0].value;
     if (d == u) return;
     kill(s, d);
@@ -193,7 +197,7 @@ struct Walker {
     for (size_t i = 0; i < is.size(); ++i) {
       instr = static_cast<int32_t>(i);
       for (; el < p.elided[b].size() && p.elided[b][el].first == i; ++el)
-        elidedMove(s, orig.blocks[b].instrs[p.elided[b][el].second]);
+        elidedInstr(s, orig.blocks[b].instrs[p.elided[b][el].second]);
       const Instr &a = is[i];
       if (const Instr *v = p.origInstr(orig, b, static_cast<uint32_t>(i))) {
         original(s, a, *v);

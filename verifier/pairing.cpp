@@ -111,6 +111,30 @@ struct Structure {
     }
   }
 
+  /// Same opcode, fields, operand counts and immediates: the pairing key.
+  static bool sameShape(const Instr &v, const Instr &a) {
+    if (v.op != a.op || v.cc != a.cc || v.width != a.width || v.reason != a.reason ||
+        v.imm != a.imm || v.callee != a.callee || v.defs.size() != a.defs.size() ||
+        v.uses.size() != a.uses.size() || v.targets.size() != a.targets.size())
+      return false;
+    for (size_t k = 0; k < v.uses.size(); ++k)
+      if (v.uses[k].isImm() != a.uses[k].isImm() || (v.uses[k].isImm() && v.uses[k] != a.uses[k]))
+        return false;
+    return true;
+  }
+
+  /// A register-to-register instruction of vreg operands (no effects, no traps).
+  static bool isPure(const Instr &v) {
+    if (v.op == Opcode::Param || v.op == Opcode::Call || info(v.op).sideEffect ||
+        info(v.op).terminator || info(v.op).allocatedOnly)
+      return false;
+    for (const Operand &o : v.defs)
+      if (!o.isVReg()) return false;
+    for (const Operand &o : v.uses)
+      if (!o.isVReg() && !o.isImm()) return false;
+    return true;
+  }
+
   /// Compare an original instruction with its allocated counterpart.
   bool matchOriginal(const Instr &v, const Instr &a, std::string &why) const {
     if (v.op != a.op) return why = "opcode differs from the original", false;
@@ -219,11 +243,11 @@ struct Structure {
           fatal = true;
         }
         if (a.origin == Origin::Original) {
-          // A coalesced original `mov` may be missing: the vreg side runs it
-          // alone (greedy: an allocated `mov` is always paired).
-          while (a.op != Opcode::Mov && next < vs.size() && vs[next].op == Opcode::Mov &&
-                 vs[next].defs.size() == 1 && vs[next].uses.size() == 1 &&
-                 vs[next].defs[0].isVReg() && vs[next].uses[0].isVReg())
+          // The allocator may drop pure original instructions (a coalesced
+          // `mov`, a `movi` it rematerialises at every use, dead code): the
+          // vreg side then runs them alone. Greedy: an instruction of the
+          // same shape is always paired.
+          while (next < vs.size() && !sameShape(vs[next], a) && isPure(vs[next]))
             p.elided[b].push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(next++)});
           if (next >= vs.size()) {
             refute(ob, at(b, i) + ": original instruction with no counterpart in the original");

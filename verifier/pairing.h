@@ -20,9 +20,10 @@ struct Pairing {
   /// Per allocated block, per instruction: index of the original instruction
   /// it implements in the same-numbered original block, or -1 if inserted.
   std::vector<std::vector<int32_t>> orig;
-  /// Per allocated block: original `mov`s the allocator removed (coalesced),
-  /// as (allocated position, original index): the vreg side executes the
-  /// move just before allocated instruction `position`.
+  /// Per allocated block: pure original instructions the allocator removed
+  /// (coalesced moves, constants rematerialised at their uses, dead code),
+  /// as (allocated position, original index): the vreg side executes them
+  /// alone, just before allocated instruction `position`.
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> elided;
   /// Per allocated block: the original block its control reaches (itself for
   /// b < numOrigBlocks, the branch target for an edge block).

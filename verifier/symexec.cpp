@@ -400,10 +400,15 @@ struct Builder {
     for (size_t i = 0; i < is.size(); ++i) {
       for (; el < elided.size() && elided[el].first == i; ++el) {
         const Instr &v = in.original.blocks[b].instrs[elided[el].second];
-        Term t = vread(v.uses[0]);
-        env[v.defs[0].value] = t;
-        q.trace.steps.push_back({"(coalesced away) " + printInstr(v, in.original),
-                                 {{printOperand(v.defs[0]), t}}});
+        std::vector<Term> vu;
+        for (const Operand &o : v.uses) vu.push_back(vread(o));
+        BlockTrace::Step step{"(removed by the allocator) " + printInstr(v, in.original), {}};
+        if (auto vt = evalPure(c, v, vu))
+          for (size_t k = 0; k < v.defs.size() && k < vt->size(); ++k) {
+            env[v.defs[k].value] = (*vt)[k];
+            step.values.push_back({printOperand(v.defs[k]), (*vt)[k]});
+          }
+        q.trace.steps.push_back(std::move(step));
       }
       const Instr &a = is[i];
       BlockTrace::Step step{printInstr(a, in.allocated), {}};

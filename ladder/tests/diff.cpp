@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 
 namespace vcr::ladder::test {
@@ -78,6 +79,8 @@ std::vector<std::string> corpusFiles() {
 }
 
 mir::Module selectFile(const std::string &path) {
+  static std::map<std::string, mir::Module> cache;  // selection is the slow part of these tests
+  if (auto it = cache.find(path); it != cache.end()) return it->second;
   Diagnostics diags;
   auto bin = select::loadWasmFile(path, diags);
   std::optional<select::Selection> sel;
@@ -85,6 +88,7 @@ mir::Module selectFile(const std::string &path) {
   std::string errs;
   for (const auto &dg : diags) errs += dg.str() + "\n";
   REQUIRE_MESSAGE(sel.has_value(), errs);
+  cache[path] = sel->module;
   return sel->module;
 }
 

@@ -108,3 +108,22 @@ TEST_CASE("the bundled corpus: every function selected or declined, pressure fix
   REQUIRE(cl->alloc);
   CHECK(cl->alloc->spilledVRegs == 0);
 }
+
+TEST_CASE("--emit-mir and --dot write the allocated MIR and coloured interference graphs") {
+  fs::path d = makeDir("emit", {{"m.wat", kGood}});
+  PipelineOptions opt;
+  opt.emitMirDir = (d / "mir").string();
+  opt.dotDir = (d / "dot").string();
+  Report r = runPipeline({(d / "m.wat").string()}, opt);
+  CHECK(r.exitCode() == 0);
+  std::ifstream mir(d / "mir" / "m.mir");
+  REQUIRE(mir.good());
+  std::string text((std::istreambuf_iterator<char>(mir)), std::istreambuf_iterator<char>());
+  CHECK(text.find("func @add(i32, i32) -> (i32) allocated") != std::string::npos);
+  CHECK(text.find("add r0, r0, r1") != std::string::npos);
+  std::ifstream dot(d / "dot" / "m.add.dot");
+  REQUIRE(dot.good());
+  std::string graph((std::istreambuf_iterator<char>(dot)), std::istreambuf_iterator<char>());
+  CHECK(graph.find("graph") != std::string::npos);
+  CHECK(graph.find("fillcolor") != std::string::npos);
+}

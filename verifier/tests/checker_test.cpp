@@ -130,6 +130,21 @@ TEST_CASE("mutant: reload after the frame was released") {
   }, false);
 }
 
+TEST_CASE("mutant: a needed pure original instruction dropped") {
+  // pure instructions may be removed (coalesced moves, remat'd constants,
+  // dead code); removing a needed one is caught semantically
+  refutedBy("spill", "abi.ret", [](mir::Function &f) { erase(f, "mul r1, r2, r1"); }, true);
+}
+
+TEST_CASE("checker: removed coalesced moves and rematerialised constants are accepted") {
+  Pair p;
+  mir::Function &f = fnOf(p.alloc, "calls");
+  erase(f, "movi r1, #7");  // v3 is rematerialised after the call anyway
+  CheckResult r = p.check("calls");
+  INFO(failures(r));
+  CHECK(r.ok());
+}
+
 TEST_CASE("mutant: callee-saved register clobbered without a save") {
   const Obligation *o = refutedBy("calls", "preserve", [](mir::Function &f) {
     erase(f, "push r4, lr !prologue");
@@ -215,7 +230,8 @@ TEST_CASE("structural: registers outside the pool, bad inserted instructions, lo
   refutedBy("spill", "structure", [](mir::Function &f) {
     at(f, "add r0, r0, r1").origin = mir::Origin::Move;
   }, false);
-  refutedBy("spill", "structure", [](mir::Function &f) { erase(f, "mul r1, r2, r1"); }, false);
+  refutedBy("calls", "structure", [](mir::Function &f) { erase(f, "gset r0, #0"); }, false);
+  refutedBy("wide", "structure", [](mir::Function &f) { erase(f, "store64 r2, r3, [r0+8]"); }, false);
   refutedBy("add", "abi.params", [](mir::Function &f) {
     std::swap(at(f, "param r0, r1").defs[0], at(f, "param r0, r1").defs[1]);
   }, false);

@@ -3,7 +3,7 @@
 // computes what its comment says (known answers, and the kernels against the
 // same C compiled natively).
 
-#include "corpus/gen/wasmrun.h"
+#include "corpus/gen/tests/oracle_module.h"
 #include "corpus/gen/watcheck.h"
 
 #include <doctest/doctest.h>
@@ -53,7 +53,8 @@ namespace bi {
 }  // namespace native
 
 namespace fs = std::filesystem;
-using vcr::gen::WasmRunner;
+using vcr::gen::testing::OracleModule;
+using vcr::select::OracleRun;
 
 namespace {
 
@@ -64,46 +65,52 @@ std::vector<uint8_t> readFile(const fs::path &p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::unique_ptr<WasmRunner> loadFixture(const std::string &name) {
+std::unique_ptr<OracleModule> loadFixture(const std::string &name) {
   fs::path p = root / "corpus/fixtures" / (name + ".wat");
-  std::vector<uint8_t> text = readFile(p);
   std::string err;
-  auto r = WasmRunner::loadWat(std::string(text.begin(), text.end()), p.string(), &err);
+  auto r = OracleModule::loadFile(p.string(), &err);
   INFO(err);
   REQUIRE(r);
   return r;
 }
 
-std::unique_ptr<WasmRunner> loadKernel(const std::string &name) {
+std::unique_ptr<OracleModule> loadKernel(const std::string &name) {
   fs::path p = root / "corpus/kernels" / (name + ".wasm");
   std::string err;
-  auto r = WasmRunner::load(readFile(p), p.string(), &err);
+  auto r = OracleModule::loadFile(p.string(), &err);
   INFO(err);
   REQUIRE(r);
   return r;
 }
 
 // Calls and requires a normal return with one result.
-uint64_t call1(WasmRunner &r, const std::string &f, const std::vector<uint64_t> &args) {
-  vcr::gen::WasmCallResult res = r.call(f, args);
+uint64_t call1(OracleModule &r, const std::string &f, const std::vector<uint64_t> &args) {
+  OracleRun res = r.call(f, args);
   INFO(f << ": " << res.error << res.trap);
-  REQUIRE(res.ran);
-  REQUIRE_FALSE(res.trapped);
+  REQUIRE(res.status == OracleRun::Status::Returned);
   REQUIRE(res.results.size() == 1);
   return res.results[0];
 }
 
-void callVoid(WasmRunner &r, const std::string &f, const std::vector<uint64_t> &args) {
-  vcr::gen::WasmCallResult res = r.call(f, args);
+void callVoid(OracleModule &r, const std::string &f, const std::vector<uint64_t> &args) {
+  OracleRun res = r.call(f, args);
   INFO(f << ": " << res.error << res.trap);
-  REQUIRE(res.ran);
-  REQUIRE_FALSE(res.trapped);
+  REQUIRE(res.status == OracleRun::Status::Returned);
+  CHECK(res.results.empty());
 }
 
-std::string callTrap(WasmRunner &r, const std::string &f, const std::vector<uint64_t> &args) {
-  vcr::gen::WasmCallResult res = r.call(f, args);
-  REQUIRE(res.ran);
-  return res.trapped ? res.trap : std::string();
+// Calls and requires termination; returns the trap message ("" on a return).
+std::string callTrap(OracleModule &r, const std::string &f, const std::vector<uint64_t> &args) {
+  OracleRun res = r.call(f, args);
+  INFO(f << ": " << res.error);
+  REQUIRE(vcr::gen::testing::terminated(res));
+  return vcr::gen::testing::trapped(res) ? res.trap : std::string();
+}
+
+// A memory's bytes at [at, at + n) as a pointer (bounds checked).
+uint8_t *memAt(OracleModule &r, size_t at, size_t n) {
+  REQUIRE(at + n <= r.memory().size());
+  return r.memory().data() + at;
 }
 
 uint64_t u32(int64_t v) { return static_cast<uint32_t>(v); }
@@ -210,7 +217,7 @@ TEST_CASE("fixtures compute what their comments say") {
   CHECK(call1(*bt, "pick", {2, 7, 3}) == 21);
   CHECK(call1(*bt, "pick", {9, 7, 3}) == 4);
   const char text[] = "ab 12 c3 #x 9\n 77 z";
-  std::memcpy(bt->memory() + 100, text, sizeof text - 1);
+  std::memcpy(memAt(*bt, 100, sizeof text - 1), text, sizeof text - 1);
   CHECK(call1(*bt, "run_fsm", {100, sizeof text - 1}) == (2u << 16) + 3u);
 
   auto mem = loadFixture("memory");
@@ -218,7 +225,7 @@ TEST_CASE("fixtures compute what their comments say") {
   CHECK(call1(*mem, "globals", {5}) == 5);
   CHECK(call1(*mem, "globals", {5}) == 10);
   call1(*mem, "widths", {0, 0x80});
-  CHECK(static_cast<int8_t>(mem->memory()[0]) == -128);
+  CHECK(static_cast<int8_t>(mem->memory().at(0)) == -128);
 
   auto traps = loadFixture("traps");
   CHECK(callTrap(*traps, "div_s", {1, 0}).find("divide by zero") != std::string::npos);
@@ -240,10 +247,9 @@ TEST_CASE("pressure fixtures terminate on arbitrary inputs") {
         std::vector<uint64_t> args;
         for (int i = 0; i < r->paramCount(f); ++i)
           args.push_back(seed * (i + 1) + static_cast<uint64_t>(i));
-        vcr::gen::WasmCallResult res = r->call(f, args);
+        OracleRun res = r->call(f, args);
         INFO(name << " " << f << ": " << res.error << res.trap);
-        CHECK(res.ran);
-        CHECK_FALSE(res.trapped);  // none of these fixtures traps
+        CHECK(res.status == OracleRun::Status::Returned);  // none of these fixtures traps
       }
   }
 }
@@ -278,7 +284,7 @@ TEST_CASE("every kernel has a built .wasm in the subset with its names") {
 
 TEST_CASE("kernels give known answers") {
   auto crc = loadKernel("crc32");
-  std::memcpy(crc->memory() + kIn, "123456789", 9);
+  std::memcpy(memAt(*crc, kIn, 9), "123456789", 9);
   CHECK(call1(*crc, "crc32", {kIn, 9}) == 0xCBF43926u);
 
   auto sha = loadKernel("sha256");
@@ -301,26 +307,26 @@ TEST_CASE("kernels give known answers") {
   uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   uint8_t block[64] = {'a', 'b', 'c', 0x80};
   block[63] = 24;
-  std::memcpy(sha->memory() + kIn, state, sizeof state);
-  std::memcpy(sha->memory() + kIn + 64, block, sizeof block);
-  std::memcpy(sha->memory() + kAux, k, sizeof k);
+  std::memcpy(memAt(*sha, kIn, sizeof state), state, sizeof state);
+  std::memcpy(memAt(*sha, kIn + 64, sizeof block), block, sizeof block);
+  std::memcpy(memAt(*sha, kAux, sizeof k), k, sizeof k);
   callVoid(*sha, "sha256_compress", {kIn, kIn + 64, kAux});
   const uint32_t abc[8] = {0xba7816bf, 0x8f01cfea, 0x414140de, 0x5dae2223,
                            0xb00361a3, 0x96177a9c, 0xb410ff61, 0xf20015ad};
-  CHECK(std::memcmp(sha->memory() + kIn, abc, sizeof abc) == 0);
+  CHECK(std::memcmp(memAt(*sha, kIn, sizeof abc), abc, sizeof abc) == 0);
 
   auto b64 = loadKernel("base64");
   for (auto [in, out] : std::vector<std::pair<std::string, std::string>>{
            {"foobar", "Zm9vYmFy"}, {"fooba", "Zm9vYmE="}, {"f", "Zg=="}, {"", ""}}) {
-    std::memcpy(b64->memory() + kIn, in.data(), in.size());
+    std::memcpy(memAt(*b64, kIn, in.size()), in.data(), in.size());
     uint64_t n = call1(*b64, "base64_encode", {kIn, in.size(), kOut});
-    CHECK(std::string(reinterpret_cast<char *>(b64->memory() + kOut), n) == out);
+    CHECK(std::string(reinterpret_cast<char *>(memAt(*b64, kOut, n)), n) == out);
   }
 
   auto ha = loadKernel("hashes");
-  std::memcpy(ha->memory() + kIn, "Wikipedia", 9);
+  std::memcpy(memAt(*ha, kIn, 9), "Wikipedia", 9);
   CHECK(call1(*ha, "adler32", {kIn, 9}) == 0x11E60398u);
-  std::memcpy(ha->memory() + kIn, "a", 1);
+  std::memcpy(memAt(*ha, kIn, 1), "a", 1);
   CHECK(call1(*ha, "fnv1a32", {kIn, 1}) == 0xe40c292cu);
   CHECK(call1(*ha, "fnv1a64", {kIn, 1}) == 0xaf63dc4c8601ec8cull);
 
@@ -335,15 +341,15 @@ TEST_CASE("kernels give known answers") {
   auto xtea = loadKernel("xtea");
   const uint32_t key[4] = {0x00010203, 0x04050607, 0x08090a0b, 0x0c0d0e0f};
   const uint32_t v[2] = {0x41424344, 0x45464748};
-  std::memcpy(xtea->memory() + kIn, v, sizeof v);
-  std::memcpy(xtea->memory() + kAux, key, sizeof key);
+  std::memcpy(memAt(*xtea, kIn, sizeof v), v, sizeof v);
+  std::memcpy(memAt(*xtea, kAux, sizeof key), key, sizeof key);
   callVoid(*xtea, "xtea_encipher", {32, kIn, kAux});
   uint32_t enc[2];
-  std::memcpy(enc, xtea->memory() + kIn, sizeof enc);
+  std::memcpy(enc, memAt(*xtea, kIn, sizeof enc), sizeof enc);
   CHECK(enc[0] == 0x497df3d0u);
   CHECK(enc[1] == 0x72612cb5u);
   callVoid(*xtea, "xtea_decipher", {32, kIn, kAux});
-  CHECK(std::memcmp(xtea->memory() + kIn, v, sizeof v) == 0);
+  CHECK(std::memcmp(memAt(*xtea, kIn, sizeof v), v, sizeof v) == 0);
 }
 
 TEST_CASE("kernels agree with the same C compiled natively") {
@@ -361,10 +367,10 @@ TEST_CASE("kernels agree with the same C compiled natively") {
       b = static_cast<uint8_t>(rnd());
     uint32_t len = 1 + static_cast<uint32_t>(rnd() % sizeof buf);
     auto crc = loadKernel("crc32");
-    std::memcpy(crc->memory() + kIn, buf, len);
+    std::memcpy(memAt(*crc, kIn, len), buf, len);
     CHECK(call1(*crc, "crc32", {kIn, len}) == native::crc::crc32(buf, len));
     auto ha = loadKernel("hashes");
-    std::memcpy(ha->memory() + kIn, buf, len);
+    std::memcpy(memAt(*ha, kIn, len), buf, len);
     CHECK(call1(*ha, "adler32", {kIn, len}) == native::ha::adler32(buf, len));
     CHECK(call1(*ha, "mix64_buffer", {kIn, len / 8, rnd()}) != 0);
 
@@ -373,10 +379,10 @@ TEST_CASE("kernels agree with the same C compiled natively") {
     for (int32_t &e : a)
       e = static_cast<int32_t>(rnd());
     auto is = loadKernel("isort");
-    std::memcpy(is->memory() + kIn, a, sizeof a);
+    std::memcpy(memAt(*is, kIn, sizeof a), a, sizeof a);
     callVoid(*is, "insertion_sort", {kIn, 37});
     std::sort(std::begin(a), std::end(a));
-    CHECK(std::memcmp(is->memory() + kIn, a, sizeof a) == 0);
+    CHECK(std::memcmp(memAt(*is, kIn, sizeof a), a, sizeof a) == 0);
 
     // matmul4
     int32_t m[32], c[16];
@@ -384,9 +390,9 @@ TEST_CASE("kernels agree with the same C compiled natively") {
       e = static_cast<int32_t>(rnd() % 2001) - 1000;
     native::mm::matmul4(m, m + 16, c);
     auto mm = loadKernel("matmul4");
-    std::memcpy(mm->memory() + kIn, m, sizeof m);
+    std::memcpy(memAt(*mm, kIn, sizeof m), m, sizeof m);
     callVoid(*mm, "matmul4", {kIn, kIn + 64, kOut});
-    CHECK(std::memcmp(mm->memory() + kOut, c, sizeof c) == 0);
+    CHECK(std::memcmp(memAt(*mm, kOut, sizeof c), c, sizeof c) == 0);
     CHECK(call1(*mm, "gram_trace4", {kIn}) == static_cast<uint64_t>(native::mm::gram_trace4(m)));
 
     // fir
@@ -397,10 +403,10 @@ TEST_CASE("kernels agree with the same C compiled natively") {
       e = static_cast<int16_t>(rnd());
     native::fi::fir_q15(xs, h, y, 33, 8);
     auto fir = loadKernel("fir");
-    std::memcpy(fir->memory() + kIn, xs, sizeof xs);
-    std::memcpy(fir->memory() + kIn + 128, h, sizeof h);
+    std::memcpy(memAt(*fir, kIn, sizeof xs), xs, sizeof xs);
+    std::memcpy(memAt(*fir, kIn + 128, sizeof h), h, sizeof h);
     callVoid(*fir, "fir_q15", {kIn, kIn + 128, kOut, 33, 8});
-    CHECK(std::memcmp(fir->memory() + kOut, y, sizeof y) == 0);
+    CHECK(std::memcmp(memAt(*fir, kOut, sizeof y), y, sizeof y) == 0);
 
     // pid
     native::pi::PidState st = {3 << 16, 1 << 12, 1 << 15, 0, 0, -50000, 50000, -1000000, 1000000};
@@ -408,12 +414,12 @@ TEST_CASE("kernels agree with the same C compiled natively") {
     for (int32_t &e : meas)
       e = static_cast<int32_t>(rnd() % 4000);
     auto pid = loadKernel("pid");
-    std::memcpy(pid->memory() + kIn, &st, sizeof st);
-    std::memcpy(pid->memory() + kAux, meas, sizeof meas);
+    std::memcpy(memAt(*pid, kIn, sizeof st), &st, sizeof st);
+    std::memcpy(memAt(*pid, kAux, sizeof meas), meas, sizeof meas);
     int32_t last = native::pi::pid_run(&st, 2000, meas, out, 20);
     CHECK(call1(*pid, "pid_run", {kIn, 2000, kAux, kOut, 20}) == static_cast<uint32_t>(last));
-    CHECK(std::memcmp(pid->memory() + kOut, out, sizeof out) == 0);
-    CHECK(std::memcmp(pid->memory() + kIn, &st, sizeof st) == 0);
+    CHECK(std::memcmp(memAt(*pid, kOut, sizeof out), out, sizeof out) == 0);
+    CHECK(std::memcmp(memAt(*pid, kIn, sizeof st), &st, sizeof st) == 0);
 
     // bits
     auto bits = loadKernel("bits");
