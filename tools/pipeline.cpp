@@ -7,6 +7,7 @@
 #include "core/alloc/liveness.h"
 #include "core/ir/cfg.h"
 #include "core/ir/text.h"
+#include "verifier/checker.h"
 
 #include <algorithm>
 #include <exception>
@@ -91,7 +92,34 @@ AllocReport toAllocReport(const alloc::AllocStats &s) {
   return a;
 }
 
-/// Measure and allocate one function; exceptions become an "error" row.
+uint16_t poolMask(const arm::Pool &pool) {
+  uint16_t m = 0;
+  for (mir::PReg r : pool.regs.list()) m |= static_cast<uint16_t>(1u << static_cast<unsigned>(r));
+  return m;
+}
+
+/// Run the independent checker and record its verdict in `r`.
+void checkAllocation(const mir::Function &f, const mir::Function &allocated, const mir::Module &m,
+                     const PipelineOptions &opt, FunctionReport &r) {
+  verifier::CheckOptions co;
+  co.timeoutMs = opt.timeoutMs;
+  co.poolMask = poolMask(opt.pool);
+  co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + f.name;
+  verifier::CheckResult cr = verifier::checkFunction(f, allocated, m, co);
+  CheckReport c;
+  c.obligations = static_cast<unsigned>(cr.obligations.size());
+  c.proved = cr.proved;
+  c.refuted = cr.refuted;
+  c.unknown = cr.unknown;
+  c.timeUs = cr.timeUs;
+  c.json = cr.toJson();
+  if (!cr.ok()) c.failureText = cr.summary();
+  if (cr.refuted) r.status = "refuted";
+  else if (cr.unknown) r.status = "unknown";
+  r.check = std::move(c);
+}
+
+/// Measure, allocate and check one function; exceptions become an "error" row.
 FunctionReport processFunction(const std::string &file, const mir::Module &m,
                                const mir::Function &f, const PipelineOptions &opt,
                                alloc::Allocator *allocator, mir::Module *allocated,
@@ -122,6 +150,7 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
       return r;
     }
     r.alloc = toAllocReport(res.stats);
+    if (opt.check) checkAllocation(f, res.function, m, opt, r);
     if (ao.wantDot) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, diags);
     if (allocated) allocated->functions.push_back(std::move(res.function));
   } catch (const std::exception &e) {
@@ -138,7 +167,7 @@ int Report::exitCode() const {
   for (const auto &f : functions)
     if (f.status == "error" && f.inputError) return 2;
   for (const auto &f : functions)
-    if (f.status == "error") return 1;
+    if (f.status == "error" || f.status == "refuted" || f.status == "unknown") return 1;
   return 0;
 }
 

@@ -8,6 +8,8 @@
 #include "core/ir/diag.h"
 #include "core/ir/mir.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +22,17 @@ struct PipelineOptions {
   arm::Pool pool;              ///< allocatable registers
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
   std::string dotDir;          ///< write interference graphs here (empty: don't)
+  bool check = true;           ///< run the independent checker on each allocation
+  unsigned timeoutMs = 10000;  ///< per solver query; a timeout is "unknown"
+  std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
+};
+
+/// The checker's verdict on one function (a summary of verifier::CheckResult).
+struct CheckReport {
+  unsigned obligations = 0, proved = 0, refuted = 0, unknown = 0;
+  uint64_t timeUs = 0;
+  nlohmann::json json;      ///< the checker's own JSON object (with failures)
+  std::string failureText;  ///< refuted/unknown obligations as a user reads them
 };
 
 /// What the allocator did to one function.
@@ -34,13 +47,14 @@ struct AllocReport {
 /// One row of the report.
 struct FunctionReport {
   std::string file, function;
-  std::string status = "ok";  ///< "ok", "declined", "error"
+  std::string status = "ok";  ///< "ok", "declined", "error", "refuted", "unknown"
   std::string reason;         ///< for declined and error
   bool inputError = false;    ///< the error is the input's fault (exit 2), not a tool bug (exit 1)
   size_t mirInstructions = 0;
   uint32_t vregs = 0;
   unsigned peakPressure = 0, calls = 0, loops = 0;
   std::optional<AllocReport> alloc;
+  std::optional<CheckReport> check;
 };
 
 struct Report {
@@ -49,7 +63,8 @@ struct Report {
   unsigned filesRead = 0, filesFailed = 0;
 
   /// 2: some input was unreadable or invalid; else 1: a function failed
-  /// inside the tool (an allocator invariant failure is a bug); else 0.
+  /// inside the tool (an allocator invariant failure is a bug) or has a
+  /// refuted or unknown obligation; else 0.
   [[nodiscard]] int exitCode() const;
 };
 

@@ -27,6 +27,12 @@ int main(int argc, char **argv) {
   app.add_option("--dot", opt.dotDir, "write each function's interference graph (Graphviz) to DIR")
       ->option_text("DIR");
   app.add_flag("--no-alloc", noAlloc, "only select and measure; do not allocate");
+  bool noCheck = false;
+  app.add_flag("--no-check", noCheck, "allocate but do not run the independent checker");
+  app.add_option("--timeout", opt.timeoutMs, "per-query solver timeout in ms (a timeout is 'unknown')")
+      ->capture_default_str();
+  app.add_option("--smt", opt.smtDir, "write every SMT obligation as SMT-LIB2 to DIR/<function>/")
+      ->option_text("DIR");
   app.add_flag("-q,--quiet", quiet, "do not print the table");
   CLI11_PARSE(app, argc, argv);
 
@@ -38,6 +44,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   opt.allocate = !noAlloc;
+  opt.check = !noCheck;
   vcr::tools::Report rep = vcr::tools::runPipeline(paths, opt);
   if (!quiet) std::cout << vcr::tools::toTable(rep);
   else

@@ -27,7 +27,7 @@ struct AllocStats {
   unsigned reloads = 0;       ///< `lds ... !reload` in the output
   unsigned remats = 0;        ///< `movi ... !remat` in the output
   unsigned movesBefore = 0;   ///< `mov`s in the ABI-lowered working form
-  unsigned movesAfter = 0;    ///< `mov`s left in the output
+  unsigned movesAfter = 0;    ///< `mov`s left in the output, self-moves excluded
   uint32_t frameBytes = 0;    ///< pushed bytes + the `adjsp` amount
   arm::RegSet calleeSaved;    ///< registers pushed by the prologue (may include LR)
   uint64_t timeUs = 0;        ///< wall time of the allocation
@@ -52,6 +52,11 @@ public:
   [[nodiscard]] virtual AllocResult allocate(const mir::Function &f, const mir::Module &m,
                                              const AllocOptions &opt) = 0;
 };
+
+/// `mov r, r`: an original move that coalescing made redundant. Allocated
+/// code keeps it so that original instructions pair 1:1; it costs nothing
+/// (the emitter elides it) and is not counted in AllocStats::movesAfter.
+[[nodiscard]] bool isSelfMove(const mir::Instr &i);
 
 /// vcr-ra's allocator: iterated register coalescing with integrated spilling.
 [[nodiscard]] std::unique_ptr<Allocator> makeGraphColouring();

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace vcr::alloc {
 
 EdgeSet::EdgeSet(uint32_t numNodes, size_t expected) {
-  if (numNodes > 1 && numNodes <= kMatrixNodes) {
-    matrix_.assign((uint64_t(numNodes) * (numNodes - 1) / 2 + 63) / 64, 0);
+  const uint64_t words = (uint64_t(numNodes) * (numNodes - 1) / 2 + 63) / 64;
+  const bool dense = numNodes <= kDenseMatrixNodes && words * 8 <= uint64_t(expected) * 16;
+  if (numNodes > 1 && (numNodes <= kMatrixNodes || dense)) {
+    matrix_.assign(words, 0);
     return;
   }
   size_t cap = 64;
@@ -57,9 +60,9 @@ bool EdgeSet::hashContains(uint32_t u, uint32_t v) const {
   }
 }
 
-void Interference::addEdge(uint32_t u, uint32_t v) {
-  if (u == v || (precoloured(u) && precoloured(v))) return;
-  if (!edges.insert(u, v)) return;
+bool Interference::addEdge(uint32_t u, uint32_t v) {
+  if (u == v || (precoloured(u) && precoloured(v))) return false;
+  if (!edges.insert(u, v)) return false;
   if (!precoloured(u)) {
     extra[u].push_back(v);
     ++degree[u];
@@ -68,6 +71,7 @@ void Interference::addEdge(uint32_t u, uint32_t v) {
     extra[v].push_back(u);
     ++degree[v];
   }
+  return true;
 }
 
 namespace {
@@ -101,6 +105,15 @@ private:
   std::vector<uint32_t> dense_, pos_;
 };
 
+/// A rough edge count: per block, its instructions times its live-out
+/// values (dense graphs come from many values live across much code).
+size_t estimateEdges(const mir::Function &f, const GlobalLiveness &lv) {
+  size_t e = f.numInstrs() * 4;
+  size_t across = 0;
+  for (size_t b = 0; b < f.blocks.size(); ++b) across += lv.liveOut[b].count() * f.blocks[b].instrs.size();
+  return std::max(e, across / 4);
+}
+
 }  // namespace
 
 Interference::Interference(uint32_t nn) : numNodes(nn), extra(nn) {}
@@ -108,14 +121,14 @@ Interference::Interference(uint32_t nn) : numNodes(nn), extra(nn) {}
 void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
                        const GlobalLiveness &lv, const NodeMap &map) {
   const uint32_t nn = map.numNodes;
-  g.edges = EdgeSet(nn, f.numInstrs() * 4 + 64);
+  g.edges = EdgeSet(nn, estimateEdges(f, lv) + 64);
   g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   g.moveList.resize(nn);
   g.weight.assign(nn, 0.0);
   g.occurs.resize(nn);
 
-  SparseSet live(nn);
+  SparseSet live(nn); size_t pairsDbg = 0, defsDbg = 0;
   std::vector<uint32_t> defs;
   std::vector<std::pair<uint32_t, uint32_t>> arcs;
   arcs.reserve(f.numInstrs() * 8);
@@ -157,6 +170,7 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
         g.occurs.set(d);
         g.weight[d] += w;
         for (uint32_t l : live.members()) interfere(l, d);
+        pairsDbg += live.members().size(); ++defsDbg;
       }
       for (uint32_t d : defs) live.erase(d);
       map.forEachUse(in, [&](uint32_t n) {
@@ -166,6 +180,7 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
       });
     }
   }
+  if (f.numInstrs() > 5000) fprintf(stderr, "pairs %zu defs %zu\n", pairsDbg, defsDbg);
   g.base.emplace(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), nn);
 }
 

@@ -15,11 +15,14 @@
 namespace vcr::alloc {
 
 /// A set of unordered node pairs: the adjacency "matrix" of the graph. A
-/// triangular bit-matrix for graphs of up to kMatrixNodes nodes, an
-/// open-addressing hash set above that (the matrix would be too big).
+/// triangular bit-matrix for graphs of up to kMatrixNodes nodes, or of up to
+/// kDenseMatrixNodes nodes when about as many edges are expected as the
+/// matrix has bytes / 16 (a hash set that full would be as big and much
+/// slower); an open-addressing hash set otherwise.
 class EdgeSet {
 public:
   static constexpr uint32_t kMatrixNodes = 4096;
+  static constexpr uint32_t kDenseMatrixNodes = 16384;
   /// For nodes below `numNodes`, with room for about `expected` edges.
   explicit EdgeSet(uint32_t numNodes = 0, size_t expected = 64);
   /// Insert {u, v}; true if it was new.
@@ -97,8 +100,8 @@ struct Interference {
   [[nodiscard]] static bool precoloured(uint32_t n) { return n < kVRegBase; }
   [[nodiscard]] bool interferes(uint32_t u, uint32_t v) const { return edges.contains(u, v); }
   /// Add the interference edge {u, v} after the build (no-op if present,
-  /// u == v or both precoloured).
-  void addEdge(uint32_t u, uint32_t v);
+  /// u == v or both precoloured); true if it was added.
+  bool addEdge(uint32_t u, uint32_t v);
   /// Calls `stop(m)` for neighbours m of non-precoloured node n until it
   /// returns true; returns whether it did.
   template <class F> bool anyNeighbour(uint32_t n, F &&stop) const {

@@ -1,6 +1,7 @@
 // Iterated register coalescing (George & Appel 1996): simplify, coalesce, freeze, spill, select.
 #include "core/alloc/work.h"
 
+#include <algorithm>
 #include <functional>
 #include <queue>
 
@@ -44,18 +45,52 @@ private:
     return !pre(n) && n - kVRegBase < w_.noSpill.size() && w_.noSpill[n - kVRegBase];
   }
 
+  /// Calls `stop(m)` for the neighbours m of n still in the graph until it
+  /// returns true; returns whether it did. Neighbours that left the graph
+  /// (they never come back) are dropped from n's lists on the way, keeping
+  /// the order of the others.
+  template <class F> bool anyAdjacent(uint32_t n, F &&stop) {
+    auto scan = [&](uint32_t *first, uint32_t &len) {
+      uint32_t keep = 0, i = 0;
+      bool stopped = false;
+      for (; i < len; ++i) {
+        uint32_t m = first[i];
+        if (!live(m)) continue;
+        first[keep++] = m;
+        if (stop(m)) {
+          stopped = true;
+          ++i;
+          break;
+        }
+      }
+      if (keep != i) std::copy(first + i, first + len, first + keep);
+      len -= i - keep;
+      return stopped;
+    };
+    if (scan(nbr_.data() + nbrStart_[n], nbrLen_[n])) return true;
+    auto &ex = extra_[n];
+    auto len = static_cast<uint32_t>(ex.size());
+    bool stopped = scan(ex.data(), len);
+    ex.resize(len);
+    return stopped;
+  }
   template <class F> void forAdjacent(uint32_t n, F &&fn) {
-    g_.forEachNeighbour(n, [&](uint32_t m) {
-      if (state_[m] != NodeState::Select && state_[m] != NodeState::Coalesced) fn(m);
+    anyAdjacent(n, [&](uint32_t m) {
+      fn(m);
+      return false;
     });
   }
   bool moveLive(uint32_t mi) const {
     return mstate_[mi] == MoveState::Worklist || mstate_[mi] == MoveState::Active;
   }
-  bool moveRelated(uint32_t n) const {
-    for (uint32_t mi : g_.moveList[n])
-      if (moveLive(mi)) return true;
-    return false;
+  bool moveRelated(uint32_t n) const { return liveMoves_[n] != 0; }
+  /// Move `mi` leaves the worklist/active sets for good (state `s`).
+  void retireMove(uint32_t mi, MoveState s) {
+    if (moveLive(mi)) {
+      --liveMoves_[alias(g_.moves[mi].dst)];
+      --liveMoves_[alias(g_.moves[mi].src)];
+    }
+    mstate_[mi] = s;
   }
   bool nonEmpty(std::vector<uint32_t> &wl, NodeState s) {
     while (!wl.empty() && state_[wl.back()] != s) wl.pop_back();
@@ -80,7 +115,29 @@ private:
     return n;
   }
 
+  /// Working copies of the adjacency lists (pruned as nodes leave the
+  /// graph) and the live-move counts.
+  void copyGraph() {
+    nbrStart_.assign(g_.numNodes, 0);
+    nbrLen_.assign(g_.numNodes, 0);
+    extra_.resize(g_.numNodes);
+    nbr_.reserve(boost::num_edges(*g_.base));
+    for (uint32_t n = kVRegBase; n < g_.numNodes; ++n) {
+      nbrStart_[n] = static_cast<uint32_t>(nbr_.size());
+      for (auto [a, e] = boost::adjacent_vertices(n, *g_.base); a != e; ++a) nbr_.push_back(static_cast<uint32_t>(*a));
+      nbrLen_[n] = static_cast<uint32_t>(nbr_.size()) - nbrStart_[n];
+      extra_[n] = g_.extra[n];
+    }
+    moves_ = g_.moveList;
+    liveMoves_.assign(g_.numNodes, 0);
+    for (const GraphMove &m : g_.moves) {
+      ++liveMoves_[m.dst];
+      ++liveMoves_[m.src];
+    }
+  }
+
   void makeWorklists() {
+    copyGraph();
     for (uint32_t n = 0; n < g_.numNodes; ++n) {
       alias_[n] = n;
       if (pre(n)) {
@@ -99,8 +156,15 @@ private:
     for (uint32_t mi = static_cast<uint32_t>(g_.moves.size()); mi-- > 0;) moveWl_.push_back(mi);
   }
 
+  /// Drops the retired moves from n's working move list (order kept).
+  std::vector<uint32_t> &liveMoveList(uint32_t n) {
+    auto &ml = moves_[n];
+    std::erase_if(ml, [&](uint32_t mi) { return !moveLive(mi); });
+    return ml;
+  }
+
   void enableMoves(uint32_t n) {
-    for (uint32_t mi : g_.moveList[n])
+    for (uint32_t mi : liveMoveList(n))
       if (mstate_[mi] == MoveState::Active) {
         mstate_[mi] = MoveState::Worklist;
         moveWl_.push_back(mi);
@@ -133,7 +197,7 @@ private:
   }
   /// George: every significant neighbour of v already interferes with u.
   bool george(uint32_t u, uint32_t v) {
-    return !g_.anyNeighbour(v, [&](uint32_t t) { return live(t) && !georgeOk(t, u); });
+    return !anyAdjacent(v, [&](uint32_t t) { return !georgeOk(t, u); });
   }
   /// Briggs: the merged node has fewer than K significant neighbours.
   bool briggs(uint32_t u, uint32_t v) {
@@ -141,12 +205,12 @@ private:
     ++epoch_;
     unsigned k = 0;
     auto significant = [&](uint32_t n) {
-      if (!live(n) || mark_[n] == epoch_) return false;
+      if (mark_[n] == epoch_) return false;
       mark_[n] = epoch_;
       if (pre(n) || g_.degree[n] >= k_) ++k;
       return k >= k_;
     };
-    return !g_.anyNeighbour(u, significant) && !g_.anyNeighbour(v, significant);
+    return !anyAdjacent(u, significant) && !anyAdjacent(v, significant);
   }
   /// Still in the graph (not on the select stack, not merged away).
   bool live(uint32_t n) const { return state_[n] != NodeState::Select && state_[n] != NodeState::Coalesced; }
@@ -158,16 +222,16 @@ private:
     uint32_t u = x, v = y;
     if (pre(y)) std::swap(u, v);
     if (u == v) {
-      mstate_[mi] = MoveState::Coalesced;
+      retireMove(mi, MoveState::Coalesced);
       addWorkList(u);
     } else if (pre(v) || g_.interferes(u, v) || (!pre(u) && noSpill(u) != noSpill(v))) {
       // Spill temps only join registers or other temps, so that a
       // long-lived value never inherits a temp's infinite spill cost.
-      mstate_[mi] = MoveState::Constrained;
+      retireMove(mi, MoveState::Constrained);
       addWorkList(u);
       addWorkList(v);
     } else if (pre(u) ? george(u, v) : briggs(u, v)) {
-      mstate_[mi] = MoveState::Coalesced;
+      retireMove(mi, MoveState::Coalesced);
       combine(u, v);
       addWorkList(u);
     } else {
@@ -180,21 +244,27 @@ private:
     alias_[v] = u;
     auto &ml = g_.moveList[u];
     ml.insert(ml.end(), g_.moveList[v].begin(), g_.moveList[v].end());
+    auto &wl = moves_[u];
+    wl.insert(wl.end(), moves_[v].begin(), moves_[v].end());
     enableMoves(v);
+    liveMoves_[u] += liveMoves_[v];
     g_.weight[u] += g_.weight[v];
     forAdjacent(v, [&](uint32_t t) {
-      g_.addEdge(t, u);
+      if (g_.addEdge(t, u)) {
+        if (!pre(t)) extra_[t].push_back(u);
+        if (!pre(u)) extra_[u].push_back(t);
+      }
       decrementDegree(t);
     });
     if (!pre(u) && g_.degree[u] >= k_ && state_[u] == NodeState::Freeze) setState(u, NodeState::Spill);
   }
 
   void freezeMoves(uint32_t u) {
-    for (uint32_t mi : g_.moveList[u]) {
+    for (uint32_t mi : liveMoveList(u)) {
       if (!moveLive(mi)) continue;
       uint32_t x = alias(g_.moves[mi].dst), y = alias(g_.moves[mi].src);
       uint32_t v = y == alias(u) ? x : y;
-      mstate_[mi] = MoveState::Frozen;
+      retireMove(mi, MoveState::Frozen);
       if (!pre(v) && state_[v] == NodeState::Freeze && g_.degree[v] < k_ && !moveRelated(v))
         setState(v, NodeState::Simplify);
     }
@@ -285,6 +355,9 @@ private:
   std::vector<int> colour_;
   std::vector<MoveState> mstate_;
   std::vector<uint32_t> mark_;
+  std::vector<uint32_t> nbr_, nbrStart_, nbrLen_, liveMoves_;
+  std::vector<std::vector<uint32_t>> extra_;
+  std::vector<std::vector<uint32_t>> moves_;  ///< per node: its moves, retired ones dropped lazily
   uint32_t epoch_ = 0;
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;

@@ -1,7 +1,11 @@
-// Rewrite: replace every vreg by its colour and delete the moves coalescing made redundant.
+// Rewrite: replace every vreg by its colour and delete the inserted moves coalescing made redundant.
 #include "core/alloc/work.h"
 
 namespace vcr::alloc {
+
+bool isSelfMove(const mir::Instr &i) {
+  return i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0] == i.uses[0];
+}
 
 bool rewriteColours(const WorkFunction &w, const Colouring &c, mir::Function &out, std::string &error) {
   out = mir::Function{};
@@ -27,8 +31,10 @@ bool rewriteColours(const WorkFunction &w, const Colouring &c, mir::Function &ou
       mir::Instr i = in;
       for (auto &o : i.defs) colourOf(o);
       for (auto &o : i.uses) colourOf(o);
-      if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0] == i.uses[0])
-        continue;
+      // An original move that coalescing made a self-move stays, so that the
+      // allocated code keeps every original instruction in order (the
+      // checker pairs them 1:1); the emitter elides it. Inserted ones go.
+      if (isSelfMove(i) && i.inserted()) continue;
       nb.instrs.push_back(std::move(i));
     }
     out.blocks.push_back(std::move(nb));
