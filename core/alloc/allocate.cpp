@@ -2,7 +2,6 @@
 #include "core/alloc/work.h"
 
 #include <chrono>
-#include <cstdio>
 
 namespace vcr::alloc {
 
@@ -44,22 +43,19 @@ private:
     Colouring colours;
     GraphSnapshot first;
     bool coloured = false;
+    Interference previous(0);  // storage handed from round to round
     while (!coloured && r.stats.rounds < kMaxRounds) {
       ++r.stats.rounds;
-      auto T0 = std::chrono::steady_clock::now();
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
       GlobalLiveness live = GlobalLiveness::compute(w.fn, cfg, map);
-      auto T1 = std::chrono::steady_clock::now();
-      Interference graph(map.numNodes);
+      Interference graph(map.numNodes, std::move(previous));
       buildInterference(graph, w.fn, cfg, live, map);
-      auto T2 = std::chrono::steady_clock::now();
       if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph);
       colours = colourGraph(graph, w, opt.pool);
-      auto T3 = std::chrono::steady_clock::now();
       coloured = colours.spilled.empty();
       if (!coloured) spillNodes(w, colours.spilled, r.stats);
-      auto T4 = std::chrono::steady_clock::now();
-      if (f.numInstrs() > 5000) fprintf(stderr, "nodes %u edges %zu moves %zu live %ld build %ld irc %ld spill %ld spilled %zu\n", map.numNodes, graph.edges.size(), graph.moves.size(), (long)std::chrono::duration_cast<std::chrono::microseconds>(T1-T0).count(), (long)std::chrono::duration_cast<std::chrono::microseconds>(T2-T1).count(), (long)std::chrono::duration_cast<std::chrono::microseconds>(T3-T2).count(), (long)std::chrono::duration_cast<std::chrono::microseconds>(T4-T3).count(), colours.spilled.size());
+      previous.edges = std::move(graph.edges);
+      previous.arcs = std::move(graph.arcs);
     }
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";

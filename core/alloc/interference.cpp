@@ -3,17 +3,20 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 namespace vcr::alloc {
 
-EdgeSet::EdgeSet(uint32_t numNodes, size_t expected) {
-  const uint64_t words = (uint64_t(numNodes) * (numNodes - 1) / 2 + 63) / 64;
+EdgeSet::EdgeSet(uint32_t numNodes, size_t expected) { reset(numNodes, expected); }
+
+void EdgeSet::reset(uint32_t numNodes, size_t expected) {
+  size_ = 0;
+  const uint64_t words = numNodes > 1 ? (uint64_t(numNodes) * (numNodes - 1) / 2 + 63) / 64 : 0;
   const bool dense = numNodes <= kDenseMatrixNodes && words * 8 <= uint64_t(expected) * 16;
   if (numNodes > 1 && (numNodes <= kMatrixNodes || dense)) {
-    matrix_.assign(words, 0);
+    matrix_.assign(words, 0);  // reuses the capacity of an earlier round
     return;
   }
+  matrix_.clear();
   size_t cap = 64;
   shift_ = 58;
   while (cap < expected * 2) {
@@ -118,20 +121,25 @@ size_t estimateEdges(const mir::Function &f, const GlobalLiveness &lv) {
 
 Interference::Interference(uint32_t nn) : numNodes(nn), extra(nn) {}
 
+Interference::Interference(uint32_t nn, Interference &&previous)
+    : numNodes(nn), extra(nn), edges(std::move(previous.edges)), arcs(std::move(previous.arcs)) {}
+
 void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
                        const GlobalLiveness &lv, const NodeMap &map) {
   const uint32_t nn = map.numNodes;
-  g.edges = EdgeSet(nn, estimateEdges(f, lv) + 64);
+  const size_t expected = estimateEdges(f, lv) + 64;
+  g.edges.reset(nn, expected);
   g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   g.moveList.resize(nn);
   g.weight.assign(nn, 0.0);
   g.occurs.resize(nn);
 
-  SparseSet live(nn); size_t pairsDbg = 0, defsDbg = 0;
+  SparseSet live(nn);
   std::vector<uint32_t> defs;
-  std::vector<std::pair<uint32_t, uint32_t>> arcs;
-  arcs.reserve(f.numInstrs() * 8);
+  std::vector<std::pair<uint32_t, uint32_t>> &arcs = g.arcs;
+  arcs.clear();
+  arcs.reserve(std::min(2 * expected, f.numInstrs() * 64 + 64));
   auto interfere = [&](uint32_t u, uint32_t v) {
     if (u == v || (Interference::precoloured(u) && Interference::precoloured(v))) return;
     if (!g.edges.insert(u, v)) return;
@@ -170,7 +178,6 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
         g.occurs.set(d);
         g.weight[d] += w;
         for (uint32_t l : live.members()) interfere(l, d);
-        pairsDbg += live.members().size(); ++defsDbg;
       }
       for (uint32_t d : defs) live.erase(d);
       map.forEachUse(in, [&](uint32_t n) {
@@ -180,7 +187,6 @@ void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &
       });
     }
   }
-  if (f.numInstrs() > 5000) fprintf(stderr, "pairs %zu defs %zu\n", pairsDbg, defsDbg);
   g.base.emplace(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), nn);
 }
 

@@ -25,6 +25,9 @@ public:
   static constexpr uint32_t kDenseMatrixNodes = 16384;
   /// For nodes below `numNodes`, with room for about `expected` edges.
   explicit EdgeSet(uint32_t numNodes = 0, size_t expected = 64);
+  /// Empty the set and size it as the constructor does, keeping the
+  /// storage of earlier use where it fits (no fresh pages per round).
+  void reset(uint32_t numNodes, size_t expected);
   /// Insert {u, v}; true if it was new.
   bool insert(uint32_t u, uint32_t v) {
     if (u == v) return false;
@@ -84,6 +87,9 @@ struct GraphMove {
 struct Interference {
   /// An empty graph over `numNodes` nodes (built in place, never copied).
   explicit Interference(uint32_t numNodes);
+  /// An empty graph over `numNodes` nodes reusing the edge-set and build
+  /// storage of `previous` (an earlier round's graph).
+  Interference(uint32_t numNodes, Interference &&previous);
   Interference(const Interference &) = delete;
   Interference &operator=(const Interference &) = delete;
 
@@ -95,6 +101,7 @@ struct Interference {
   std::vector<GraphMove> moves;
   std::vector<std::vector<uint32_t>> moveList; ///< per node: indices into moves
   std::vector<double> weight;                  ///< per node: sum of 10^loopDepth per use/def
+  std::vector<std::pair<uint32_t, uint32_t>> arcs;  ///< build scratch: directed arcs of the edges
   Bits occurs;                                 ///< per node: appears in the function
 
   [[nodiscard]] static bool precoloured(uint32_t n) { return n < kVRegBase; }

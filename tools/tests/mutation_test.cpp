@@ -1,0 +1,230 @@
+// Mutation tests of the independent checker: injected allocation faults over the whole corpus.
+#include "tools/mutation.h"
+
+#include "arm/select/select.h"
+#include "arm/select/wasm_load.h"
+#include "core/alloc/allocator.h"
+#include "core/ir/text.h"
+#include "tools/pipeline.h"
+#include "verifier/checker.h"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+using namespace vcr;
+using namespace vcr::tools;
+
+namespace {
+
+/// Per-class tallies of the campaign.
+struct ClassStats {
+  unsigned mutants = 0, changing = 0, refuted = 0, proved = 0, strict = 0, unknown = 0;
+  unsigned functionsWithoutSite = 0;
+};
+
+/// A corpus module in both forms.
+struct CorpusModule {
+  std::string file;
+  mir::Module vreg, allocated;
+  std::vector<bool> allocOk;
+};
+
+std::vector<CorpusModule> loadCorpus(std::vector<std::string> &problems) {
+  Diagnostics diags;
+  std::vector<std::string> files = collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags);
+  std::vector<CorpusModule> out;
+  auto allocator = alloc::makeGraphColouring();
+  for (const std::string &file : files) {
+    auto bin = select::loadWasmFile(file, diags);
+    if (!bin) continue;
+    auto sel = select::selectModule(*bin, diags);
+    if (!sel) continue;
+    CorpusModule cm;
+    cm.file = std::filesystem::path(file).filename().string();
+    cm.vreg = std::move(sel->module);
+    alloc::ModuleAllocation ma = alloc::allocateModule(*allocator, cm.vreg, alloc::AllocOptions{});
+    bool all = true;
+    for (const auto &r : ma.results) {
+      cm.allocOk.push_back(r.ok);
+      all = all && r.ok;
+    }
+    if (!all) {  // the interpreter wants every function of a module in one form
+      problems.push_back(cm.file + ": an allocation failed, module skipped");
+      continue;
+    }
+    cm.allocated = std::move(ma.module);
+    out.push_back(std::move(cm));
+  }
+  for (const auto &d : diags) problems.push_back(d.str());
+  return out;
+}
+
+mir::Module withFunction(const mir::Module &m, const mir::Function &f) {
+  mir::Module copy = m;
+  for (auto &g : copy.functions)
+    if (g.name == f.name) g = f;
+  return copy;
+}
+
+}  // namespace
+
+TEST_CASE("mutation classes find their sites in a hand-written allocation") {
+  const char *text = R"(module { memory 1 }
+func @f(i32, i32) -> (i32) {
+bb0:
+  param v0, v1
+  add v2, v0, v1
+  call @g (v2) -> (v3)
+  sub v4, v3, v0
+  ret v4
+}
+func @f(i32, i32) -> (i32) allocated {
+bb0:
+  param r0, r1
+  push r4, lr !prologue
+  adjsp #-8 !prologue
+  sts [sp+0], r0 !spill
+  add r0, r0, r1
+  call @g (r0) -> (r0)
+  lds r4, [sp+0] !reload
+  sub r0, r0, r4
+  adjsp #8 !epilogue
+  pop r4, lr !epilogue
+  ret r0
+}
+func @g(i32) -> (i32) {
+bb0:
+  param v0
+  ret v0
+}
+)";
+  auto parsed = mir::parseModule(text, "inline.mir");
+  REQUIRE(parsed.module);
+  const mir::Function *alloc = nullptr;
+  for (const auto &f : parsed.module->functions)
+    if (f.allocated) alloc = &f;
+  REQUIRE(alloc);
+  std::map<MutationClass, size_t> n;
+  for (MutationClass c : allMutationClasses()) {
+    auto ms = mutate(*alloc, c, 1, 100);
+    n[c] = ms.size();
+    for (const auto &m : ms) {
+      CHECK(m.cls == c);
+      CHECK(!m.description.empty());
+      CHECK(mir::printFunction(m.function) != mir::printFunction(*alloc));
+    }
+  }
+  CHECK(n[MutationClass::SwapRegsAtUse] == 2);  // add and sub
+  CHECK(n[MutationClass::DropReload] == 1);
+  CHECK(n[MutationClass::DropSpillStore] == 1);
+  CHECK(n[MutationClass::ReloadWrongSlot] == 1);  // [sp+4] is still inside the frame
+  CHECK(n[MutationClass::SpillIntoLiveSlot] == 0); // only one slot
+  CHECK(n[MutationClass::ClobberCalleeSaved] == 6); // r4 unsaved, or movi r4..r8 before ret
+  CHECK(n[MutationClass::ReadCallerSavedAfterCall] == 2);
+  CHECK(n[MutationClass::WrongCallArgReg] == 1);
+  CHECK(n[MutationClass::WrongReturnRegister] == 1);
+  CHECK(n[MutationClass::WrongRematConstant] == 0);
+  CHECK(n[MutationClass::SwapI64Halves] == 0);
+  CHECK(n[MutationClass::StackOutsideFrame] == 2);
+  auto few = mutate(*alloc, MutationClass::ClobberCalleeSaved, 7, 3);
+  CHECK(few.size() == 3);
+  auto again = mutate(*alloc, MutationClass::ClobberCalleeSaved, 7, 3);
+  for (size_t i = 0; i < few.size(); ++i) CHECK(few[i].description == again[i].description);
+}
+
+TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> problems;
+  std::vector<CorpusModule> corpus = loadCorpus(problems);
+  REQUIRE_MESSAGE(!corpus.empty(), "no corpus module loaded");
+  std::array<ClassStats, kNumMutationClasses> stats{};
+  std::vector<std::string> skipped, escapes, unsound;
+  std::string shownReport, shownMutant;
+  unsigned functions = 0;
+  verifier::CheckOptions opt;
+  for (const CorpusModule &cm : corpus) {
+    for (const mir::Function &orig : cm.vreg.functions) {
+      const mir::Function *alloc = cm.allocated.findFunction(orig.name);
+      REQUIRE(alloc);
+      verifier::CheckResult base = verifier::checkFunction(orig, *alloc, cm.vreg, opt);
+      if (!base.ok()) {
+        skipped.push_back(cm.file + ":@" + orig.name);
+        continue;
+      }
+      ++functions;
+      const uint64_t seed = std::hash<std::string>{}(cm.file + orig.name);
+      std::vector<DiffInput> inputs = makeDiffInputs(cm.vreg, orig.name, 20, seed);
+      CHECK_MESSAGE(inputs.size() >= 20, cm.file << ":@" << orig.name << " has only " << inputs.size()
+                                                 << " usable inputs");
+      const std::string baseDiff = behaviourDifference(cm.allocated, orig.name, inputs);
+      REQUIRE_MESSAGE(baseDiff.empty(), "unmutated allocation differs: " << baseDiff);
+      for (MutationClass c : allMutationClasses()) {
+        ClassStats &s = stats[static_cast<unsigned>(c)];
+        std::vector<Mutant> mutants = mutate(*alloc, c, seed, 3);
+        if (mutants.empty()) ++s.functionsWithoutSite;
+        for (const Mutant &m : mutants) {
+          ++s.mutants;
+          verifier::CheckResult cr = verifier::checkFunction(orig, m.function, cm.vreg, opt);
+          const std::string diff = behaviourDifference(withFunction(cm.allocated, m.function), orig.name, inputs);
+          const std::string what = cm.file + ":@" + orig.name + " [" + std::string(mutationClassName(c)) +
+                                   "] " + m.description;
+          if (!diff.empty()) ++s.changing;
+          if (cr.refuted) ++s.refuted;
+          else if (cr.unknown) ++s.unknown;
+          else ++s.proved;
+          if (cr.refuted && diff.empty()) ++s.strict;
+          if (!diff.empty() && !cr.refuted) escapes.push_back(what + "\n  behaviour: " + diff);
+          if (cr.ok() && !diff.empty())
+            unsound.push_back(what + "\n  " + diff + "\n" + mir::printFunction(m.function));
+          if (cr.refuted && !diff.empty() && shownReport.empty() &&
+              (c == MutationClass::SpillIntoLiveSlot || c == MutationClass::ReloadWrongSlot)) {
+            shownReport = cr.summary();
+            shownMutant = what;
+          }
+        }
+      }
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::ostringstream t;
+  char line[160];
+  std::snprintf(line, sizeof line, "%-26s %8s %10s %8s %8s %8s %8s\n", "class", "mutants", "changing",
+                "refuted", "proved", "strict", "no-site");
+  t << line;
+  unsigned classesWithMutants = 0, total = 0, changing = 0, refuted = 0;
+  for (MutationClass c : allMutationClasses()) {
+    const ClassStats &s = stats[static_cast<unsigned>(c)];
+    classesWithMutants += s.mutants > 0;
+    total += s.mutants;
+    changing += s.changing;
+    refuted += s.refuted;
+    std::snprintf(line, sizeof line, "%-26s %8u %10u %8u %8u %8u %8u\n",
+                  std::string(mutationClassName(c)).c_str(), s.mutants, s.changing, s.refuted, s.proved,
+                  s.strict, s.functionsWithoutSite);
+    t << line;
+  }
+  t << "functions: " << functions << ", mutants: " << total << ", behaviour-changing: " << changing
+    << ", refuted: " << refuted << ", escapes: " << escapes.size() << ", time: " << secs << " s\n"
+    << "(strict = refuted without a behaviour change on the random inputs; no-site = functions "
+       "where the class has no applicable site)\n";
+  t << "skipped (unmutated allocation not fully proved): " << skipped.size();
+  for (const auto &s : skipped) t << " " << s;
+  t << "\n";
+  for (const auto &p : problems) t << "note: " << p << "\n";
+  MESSAGE("mutation campaign\n" << t.str());
+  if (!shownReport.empty())
+    MESSAGE("a refutation as the user sees it, for " << shownMutant << "\n" << shownReport);
+
+  for (const auto &u : unsound) FAIL_CHECK("checker soundness bug: proved a behaviour-changing mutant: " << u);
+  for (const auto &e : escapes) FAIL_CHECK("behaviour-changing mutant not refuted: " << e);
+  CHECK(classesWithMutants >= 12);
+  CHECK(changing > 0);
+  CHECK(!shownReport.empty());
+}
