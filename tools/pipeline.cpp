@@ -7,6 +7,7 @@
 #include "core/alloc/liveness.h"
 #include "core/ir/cfg.h"
 #include "core/ir/text.h"
+#include "ladder/ladder.h"
 #include "verifier/checker.h"
 
 #include <algorithm>
@@ -119,6 +120,40 @@ void checkAllocation(const mir::Function &f, const mir::Function &allocated, con
   r.check = std::move(c);
 }
 
+unsigned countOrigin(const mir::Function &f, mir::Opcode op, mir::Origin o) {
+  unsigned n = 0;
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs) n += i.op == op && i.origin == o;
+  return n;
+}
+
+/// Run the legacy ladder model on `f` for the research table.
+LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned peak,
+                          const PipelineOptions &opt) {
+  ladder::LadderResult lr = ladder::runLadder(f, m);
+  LegacyReport l;
+  l.rung = lr.rung;
+  l.check = "-";
+  if (!lr.result.ok) return l;
+  const mir::Function &a = lr.result.function;
+  l.spillStores = countOrigin(a, mir::Opcode::Sts, mir::Origin::Spill);
+  l.reloads = countOrigin(a, mir::Opcode::Lds, mir::Origin::Reload);
+  for (const auto &b : a.blocks)
+    for (const auto &i : b.instrs) l.moves += i.op == mir::Opcode::Mov && !alloc::isSelfMove(i);
+  l.frameTraffic = frameTraffic(a);
+  // Spurious: the legacy allocator needed a recovery rung or spill code
+  // although the values live at once fit the pool.
+  bool spilled = l.rung != "base" || l.spillStores + l.reloads > 0;
+  l.spurious = spilled && peak <= opt.pool.regs.size();
+  if (opt.check) {
+    verifier::CheckOptions co;
+    co.timeoutMs = opt.timeoutMs;
+    verifier::CheckResult cr = verifier::checkFunction(f, a, m, co);
+    l.check = cr.refuted ? "refuted" : cr.unknown ? "unknown" : "proved";
+  }
+  return l;
+}
+
 /// Measure, allocate and check one function; exceptions become an "error" row.
 FunctionReport processFunction(const std::string &file, const mir::Module &m,
                                const mir::Function &f, const PipelineOptions &opt,
@@ -139,17 +174,21 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
       return r;
     }
     r.peakPressure = alloc::peakPressure(f);
+    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt);
     if (!allocator) return r;
     alloc::AllocOptions ao;
     ao.pool = opt.pool;
     ao.wantDot = !opt.dotDir.empty();
-    alloc::AllocResult res = allocator->allocate(f, m, ao);
+    GuardedAllocation g = guardedAllocate(*allocator, f, m, ao);
+    r.firing = g.firing;
+    alloc::AllocResult res = std::move(g.result);
     if (!res.ok) {
       r.status = "error";
       r.reason = "allocator invariant failure: " + res.error;
       return r;
     }
     r.alloc = toAllocReport(res.stats);
+    r.alloc->frameTraffic = frameTraffic(res.function);
     if (opt.check) checkAllocation(f, res.function, m, opt, r);
     if (ao.wantDot) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, diags);
     if (allocated) allocated->functions.push_back(std::move(res.function));
@@ -162,18 +201,35 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
 
 }  // namespace
 
+unsigned Report::ladderFired() const {
+  unsigned n = 0;
+  for (const auto &f : functions) n += f.firing.has_value();
+  return n;
+}
+
 int Report::exitCode() const {
   if (filesFailed || hasErrors(diags)) return 2;
   for (const auto &f : functions)
     if (f.status == "error" && f.inputError) return 2;
   for (const auto &f : functions)
     if (f.status == "error" || f.status == "refuted" || f.status == "unknown") return 1;
+  if (!permissive && ladderFired()) return 1;
   return 0;
 }
 
 unsigned countLoops(const mir::Function &f) {
   auto cfg = mir::Cfg::build(f);
   return static_cast<unsigned>(std::count(cfg.loopHeader.begin(), cfg.loopHeader.end(), true));
+}
+
+unsigned frameTraffic(const mir::Function &allocated) {
+  unsigned n = 0;
+  for (const auto &b : allocated.blocks)
+    for (const auto &i : b.instrs) {
+      bool abiArg = i.origin == mir::Origin::OutArg || i.origin == mir::Origin::InArg;
+      if ((i.op == mir::Opcode::Lds || i.op == mir::Opcode::Sts) && !abiArg) ++n;
+    }
+  return n;
 }
 
 unsigned countCalls(const mir::Function &f) {
@@ -206,10 +262,11 @@ std::vector<std::string> collectInputs(const std::vector<std::string> &paths, Di
 
 Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions &opt) {
   Report rep;
+  rep.permissive = opt.permissive;
   std::vector<std::string> files = collectInputs(paths, rep.diags);
   rep.filesFailed = static_cast<unsigned>(rep.diags.size());
   std::unique_ptr<alloc::Allocator> allocator;
-  if (opt.allocate) allocator = alloc::makeGraphColouring();
+  if (opt.allocate) allocator = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
   for (const std::string &file : files) {
     ++rep.filesRead;
     size_t before = rep.diags.size();
@@ -236,6 +293,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
       r.function = d.function;
       r.status = "declined";
       r.reason = d.reason;
+      if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false};
       rep.functions.push_back(std::move(r));
     }
     if (emit) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);

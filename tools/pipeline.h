@@ -5,12 +5,16 @@
 /// tool (verify_alloc_main.cpp) only parses options and prints.
 
 #include "arm/target/target.h"
+#include "core/alloc/allocator.h"
+#include "tools/guard.h"
 #include "core/ir/diag.h"
 #include "core/ir/mir.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +29,20 @@ struct PipelineOptions {
   bool check = true;           ///< run the independent checker on each allocation
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is "unknown"
   std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
+  bool legacy = false;         ///< also run the legacy ladder model (research table)
+  bool permissive = false;     ///< a ladder firing keeps the ladder's code and does not fail the run
+  /// The allocator under guard; default vcr-ra's graph colouring. Tests
+  /// inject a failing one to show the guard fires.
+  std::function<std::unique_ptr<alloc::Allocator>()> makeAllocator;
+};
+
+/// What the legacy ladder model did to one function (--legacy).
+struct LegacyReport {
+  std::string rung;  ///< base, spill, param-backing, promotion-off, pool-grow, exhausted, declined
+  unsigned spillStores = 0, reloads = 0, moves = 0;
+  unsigned frameTraffic = 0;  ///< stack loads + stores, ABI argument passing excluded
+  std::string check;     ///< checker verdict on the legacy code: proved, refuted, unknown, or "-"
+  bool spurious = false; ///< spills although peak pressure fits the pool
 };
 
 /// The checker's verdict on one function (a summary of verifier::CheckResult).
@@ -39,6 +57,7 @@ struct CheckReport {
 struct AllocReport {
   unsigned rounds = 0, spilledVRegs = 0, spillStores = 0, reloads = 0, remats = 0;
   unsigned movesBefore = 0, moves = 0;
+  unsigned frameTraffic = 0;  ///< stack loads + stores, ABI argument passing excluded
   uint32_t frameBytes = 0;
   std::vector<std::string> calleeSaved;
   uint64_t timeUs = 0;
@@ -55,16 +74,21 @@ struct FunctionReport {
   unsigned peakPressure = 0, calls = 0, loops = 0;
   std::optional<AllocReport> alloc;
   std::optional<CheckReport> check;
+  std::optional<LadderFiring> firing;  ///< the guard fired on this function
+  std::optional<LegacyReport> legacy;
 };
 
 struct Report {
   std::vector<FunctionReport> functions;
   Diagnostics diags;          ///< input problems (unreadable, malformed, invalid)
   unsigned filesRead = 0, filesFailed = 0;
+  bool permissive = false;    ///< ladder firings do not fail the run
+  [[nodiscard]] unsigned ladderFired() const;
 
   /// 2: some input was unreadable or invalid; else 1: a function failed
   /// inside the tool (an allocator invariant failure is a bug) or has a
-  /// refuted or unknown obligation; else 0.
+  /// refuted or unknown obligation, or the ladder fired in a strict run;
+  /// else 0.
   [[nodiscard]] int exitCode() const;
 };
 
@@ -79,6 +103,10 @@ struct Report {
 
 /// Loop count of a function (number of loop headers).
 [[nodiscard]] unsigned countLoops(const mir::Function &f);
+/// Stack loads and stores of allocated code (lds/sts/push/pop words), ABI
+/// argument passing (outarg, inarg) excluded: the memory traffic an
+/// allocation costs, however its instructions are labelled.
+[[nodiscard]] unsigned frameTraffic(const mir::Function &allocated);
 /// Number of call instructions.
 [[nodiscard]] unsigned countCalls(const mir::Function &f);
 

@@ -16,6 +16,7 @@ nlohmann::json allocJson(const AllocReport &a) {
           {"spill_stores", a.spillStores}, {"reloads", a.reloads},
           {"remats", a.remats},           {"moves_before", a.movesBefore},
           {"moves", a.moves},             {"frame_bytes", a.frameBytes},
+          {"frame_traffic", a.frameTraffic},
           {"callee_saved", a.calleeSaved}, {"time_us", a.timeUs}};
 }
 
@@ -31,6 +32,12 @@ nlohmann::json functionJson(const FunctionReport &f) {
   if (!f.reason.empty()) j["reason"] = f.reason;
   if (f.alloc) j["alloc"] = allocJson(*f.alloc);
   if (f.check) j["check"] = f.check->json;
+  if (f.firing) j["ladder_fired"] = {{"rung", f.firing->rung}, {"reason", f.firing->reason}};
+  if (f.legacy)
+    j["legacy"] = {{"rung", f.legacy->rung},       {"spill_stores", f.legacy->spillStores},
+                   {"reloads", f.legacy->reloads}, {"moves", f.legacy->moves},
+                   {"frame_traffic", f.legacy->frameTraffic},
+                   {"check", f.legacy->check},     {"spurious", f.legacy->spurious}};
   return j;
 }
 
@@ -47,6 +54,8 @@ nlohmann::json toJson(const Report &r) {
   std::map<std::string, unsigned> byStatus;
   unsigned spilled = 0, stores = 0, reloads = 0, remats = 0, moves = 0, allocated = 0;
   uint64_t allocUs = 0, checkUs = 0;
+  nlohmann::json rungs = nlohmann::json::object();
+  bool anyLegacy = false;
   unsigned obligations = 0, proved = 0, refuted = 0, unknown = 0;
   for (const auto &f : r.functions) {
     if (f.check) {
@@ -57,6 +66,10 @@ nlohmann::json toJson(const Report &r) {
       checkUs += f.check->timeUs;
     }
     fns.push_back(functionJson(f));
+    if (f.legacy) {
+      anyLegacy = true;
+      rungs[f.legacy->rung] = rungs.value(f.legacy->rung, 0) + 1;
+    }
     ++byStatus[f.status];
     if (f.alloc) {
       ++allocated;
@@ -90,7 +103,9 @@ nlohmann::json toJson(const Report &r) {
                             {"refuted", refuted},
                             {"unknown", unknown},
                             {"check_time_us", checkUs},
+                            {"ladder_fired", r.ladderFired()},
                             {"exit_code", r.exitCode()}};
+  if (anyLegacy) summary["rungs"] = rungs;
   return {{"tool", "verify-alloc"},
           {"version", VCR_VERSION},
           {"functions", fns},
@@ -115,6 +130,12 @@ std::string toTable(const Report &r) {
                          a.frameBytes, joinRegs(a.calleeSaved), a.timeUs);
     }
     if (f.check) out += fmt::format(" | {}/{}", f.check->proved, f.check->obligations);
+    if (f.legacy)
+      out += fmt::format(" | legacy {:<13} st {:>3} rl {:>3} mv {:>3} ft {:>3} vs {:>3} {}{}",
+                         f.legacy->rung, f.legacy->spillStores, f.legacy->reloads, f.legacy->moves,
+                         f.legacy->frameTraffic, f.alloc ? f.alloc->frameTraffic : 0, f.legacy->check,
+                         f.legacy->spurious ? " SPURIOUS" : "");
+    if (f.firing) out += fmt::format(" | LADDER FIRED: rung {}", f.firing->rung);
     if (!f.reason.empty()) out += "  (" + f.reason + ")";
     out += "\n";
   }
@@ -142,6 +163,47 @@ std::string toTable(const Report &r) {
   if (obligations)
     out += fmt::format("checker: {} of {} obligations proved, {} ms\n", proved, obligations,
                        checkUs / 1000);
+  out += fmt::format("ladder fired: {}{}\n", r.ladderFired(),
+                     r.ladderFired() && r.permissive ? " (permissive: ladder code kept)" : "");
+  for (const auto &f : r.functions)
+    if (f.firing)
+      out += fmt::format("  ladder fired on {} ({}): rung {}, because {}\n", f.function, f.file,
+                         f.firing->rung, f.firing->reason);
+  return out;
+}
+
+std::string toCsv(const Report &r) {
+  auto q = [](const std::string &s) {
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  std::string out = "file,function,status,mir_instructions,peak_pressure,calls,loops,"
+                    "rounds,spilled_vregs,spill_stores,reloads,remats,moves,frame_bytes,"
+                    "obligations,proved,ladder_fired,legacy_rung,legacy_spill_stores,"
+                    "legacy_reloads,legacy_moves,legacy_check,legacy_spurious,frame_traffic,legacy_frame_traffic\n";
+  for (const auto &f : r.functions) {
+    out += fmt::format("{},{},{},{},{},{},{}", q(f.file), q(f.function), f.status,
+                       f.mirInstructions, f.peakPressure, f.calls, f.loops);
+    if (f.alloc)
+      out += fmt::format(",{},{},{},{},{},{},{}", f.alloc->rounds, f.alloc->spilledVRegs,
+                         f.alloc->spillStores, f.alloc->reloads, f.alloc->remats, f.alloc->moves,
+                         f.alloc->frameBytes);
+    else
+      out += ",,,,,,,";
+    if (f.check) out += fmt::format(",{},{}", f.check->obligations, f.check->proved);
+    else out += ",,";
+    out += f.firing ? ",1" : ",0";
+    if (f.legacy)
+      out += fmt::format(",{},{},{},{},{},{}", f.legacy->rung, f.legacy->spillStores,
+                         f.legacy->reloads, f.legacy->moves, f.legacy->check,
+                         f.legacy->spurious ? 1 : 0);
+    else
+      out += ",,,,,,";
+    out += fmt::format(",{},{}", f.alloc ? std::to_string(f.alloc->frameTraffic) : "",
+                       f.legacy ? std::to_string(f.legacy->frameTraffic) : "");
+    out += "\n";
+  }
   return out;
 }
 

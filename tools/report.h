@@ -11,5 +11,7 @@ namespace vcr::tools {
 
 [[nodiscard]] nlohmann::json toJson(const Report &r);
 [[nodiscard]] std::string toTable(const Report &r);
+/// The per-function table flat, one CSV row per function (--csv).
+[[nodiscard]] std::string toCsv(const Report &r);
 
 }  // namespace vcr::tools

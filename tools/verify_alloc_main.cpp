@@ -28,6 +28,14 @@ int main(int argc, char **argv) {
       ->option_text("DIR");
   app.add_flag("--no-alloc", noAlloc, "only select and measure; do not allocate");
   bool noCheck = false;
+  std::string csvFile;
+  app.add_flag("--legacy", opt.legacy,
+               "also run the legacy single-pass allocator model and its recovery ladder "
+               "(research table: rung per function, spills, checker verdict)");
+  app.add_flag("--permissive", opt.permissive,
+               "if the ladder fires (vcr-ra failed on a function), keep the ladder's code and "
+               "do not fail the run");
+  app.add_option("--csv", csvFile, "write the per-function table as CSV to FILE")->option_text("FILE");
   app.add_flag("--no-check", noCheck, "allocate but do not run the independent checker");
   app.add_option("--timeout", opt.timeoutMs, "per-query solver timeout in ms (a timeout is 'unknown')")
       ->capture_default_str();
@@ -49,6 +57,19 @@ int main(int argc, char **argv) {
   if (!quiet) std::cout << vcr::tools::toTable(rep);
   else
     for (const auto &d : rep.diags) std::cerr << d.str() << "\n";
+  if (rep.ladderFired() && !opt.permissive)
+    for (const auto &f : rep.functions)
+      if (f.firing)
+        std::cerr << "verify-alloc: error: the recovery ladder fired on '" << f.function << "' ("
+                  << f.file << "), rung " << f.firing->rung << ": " << f.firing->reason << "\n";
+  if (!csvFile.empty()) {
+    std::ofstream out(csvFile);
+    out << vcr::tools::toCsv(rep);
+    if (!out) {
+      std::cerr << "verify-alloc: cannot write " << csvFile << "\n";
+      return 2;
+    }
+  }
   if (!jsonFile.empty()) {
     std::ofstream out(jsonFile);
     out << vcr::tools::toJson(rep).dump(2) << "\n";

@@ -11,8 +11,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include "core/ir/text.h"
 #include <filesystem>
 #include <fstream>
 
@@ -151,17 +149,6 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
       const Liveness live = computeLiveness(original, allocated, *pairing);
       const Dataflow df = computeDataflow(original, allocated, module, *pairing, live);
       const SymInput in{original, allocated, module, *pairing, live, df};
-      if (std::getenv("VCR_DBG")) { // TEMPDBG
-        std::fprintf(stderr, "%s\n", printFunction(original).c_str());
-        for (uint32_t b = 0; b < allocated.blocks.size(); ++b) {
-          std::fprintf(stderr, "bb%u in/out:\n", b);
-          for (const LocState *st : {&df.in[b], &df.out[b]}) {
-            for (size_t r = 0; r < kNumPRegs; ++r) { if (st->regs[r].empty()) continue; std::fprintf(stderr, " r%zu={", r); for (auto v : st->regs[r]) std::fprintf(stderr, "%u ", v); std::fprintf(stderr, "}"); }
-            for (auto &[o, set] : st->frame) { std::fprintf(stderr, " [%d]={", o); for (auto v : set) std::fprintf(stderr, "%u ", v); std::fprintf(stderr, "}"); }
-            std::fprintf(stderr, "\n");
-          }
-        }
-      }
       obs.push_back(checkParamDecl(in));
       Obligation frame = makeObligation(allocated.name, "frame", "frame", -1);
       for (const FrameIssue &fi : df.issues)

@@ -81,6 +81,15 @@ struct Walker {
     for (ValSet &r : s.regs) erase(r, v);
     for (auto &[o, set] : s.frame) erase(set, v);
   }
+  /// Every location (register or frame word) whose value set contains v.
+  std::vector<ValSet *> holdersOf(LocState &s, uint32_t v) {
+    std::vector<ValSet *> h;
+    for (ValSet &r : s.regs)
+      if (std::binary_search(r.begin(), r.end(), v)) h.push_back(&r);
+    for (auto &[o, set] : s.frame)
+      if (std::binary_search(set.begin(), set.end(), v)) h.push_back(&set);
+    return h;
+  }
   void dropBelowSp(LocState &s) {
     s.frame.erase(s.frame.begin(), s.frame.lower_bound(s.sp));
   }
@@ -116,15 +125,26 @@ struct Walker {
     ValSet extra;
     if (v.op == Opcode::Mov && !a.uses.empty()) extra = get(s, a.uses[0]);
     if (v.op == Opcode::MovI) extra = consts(v.imm);
+    // After `mov d, u` every location that held u holds d too, whichever
+    // allocated move the greedy pairing chose (a coalesced `mov d, u` may be
+    // paired with a self-move that really implements a later `mov e, d`).
+    const bool copy = v.op == Opcode::Mov && v.defs.size() == 1 && v.defs[0].isVReg() &&
+                      !v.uses.empty() && v.uses[0].isVReg();
+    std::vector<ValSet *> holders;
+    if (copy) holders = holdersOf(s, v.uses[0].value);
+    // A copy's target holds d only if its source provably holds u; else the
+    // pairing matched the wrong move and the target keeps just the source's values.
+    const bool defHeld = !copy || std::binary_search(extra.begin(), extra.end(), v.uses[0].value);
     for (const Operand &d : v.defs)
       if (d.isVReg()) {
         kill(s, d.value);
         erase(extra, d.value);
       }
+    for (ValSet *h : holders) insert(*h, v.defs[0].value);
     for (size_t k = 0; k < v.defs.size() && k < a.defs.size(); ++k) {
       if (!v.defs[k].isVReg()) continue;
       ValSet nv = v.defs.size() == 1 ? extra : ValSet{};
-      insert(nv, v.defs[k].value);
+      if (defHeld) insert(nv, v.defs[k].value);
       set(s, a.defs[k], std::move(nv));
     }
   }

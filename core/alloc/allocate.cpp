@@ -33,7 +33,12 @@ public:
   }
 
 private:
-  static AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
+  /// Edge-set and build storage kept from round to round and from call to
+  /// call: the big buffers are not given back to the system and faulted in
+  /// again for every round (that churn used to dominate large functions).
+  Interference scratch_{0};
+
+  AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
     WorkFunction w;
     if (!lowerAbi(f, m, w, r.error)) return r;
@@ -43,19 +48,18 @@ private:
     Colouring colours;
     GraphSnapshot first;
     bool coloured = false;
-    Interference previous(0);  // storage handed from round to round
     while (!coloured && r.stats.rounds < kMaxRounds) {
       ++r.stats.rounds;
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
       GlobalLiveness live = GlobalLiveness::compute(w.fn, cfg, map);
-      Interference graph(map.numNodes, std::move(previous));
+      Interference graph(map.numNodes, std::move(scratch_));
       buildInterference(graph, w.fn, cfg, live, map);
       if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph);
       colours = colourGraph(graph, w, opt.pool);
       coloured = colours.spilled.empty();
       if (!coloured) spillNodes(w, colours.spilled, r.stats);
-      previous.edges = std::move(graph.edges);
-      previous.arcs = std::move(graph.arcs);
+      scratch_.edges = std::move(graph.edges);
+      scratch_.arcs = std::move(graph.arcs);
     }
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";

@@ -84,8 +84,11 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       for (const Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0 && info[s].kind != SpillKind::Slot) deleted = true;
       if (deleted) continue;
-      // A move touching one spilled value becomes the store or the load itself.
-      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1) {
+      // An inserted move touching one spilled value becomes the store or the
+      // load itself. Original moves keep their place (the allocated code
+      // keeps every original instruction); coalescing then makes them
+      // self-moves next to the spill store or reload.
+      if (in.op == Opcode::Mov && in.inserted() && in.defs.size() == 1 && in.uses.size() == 1) {
         int32_t sd = spilledIdx(in.defs[0]), su = spilledIdx(in.uses[0]);
         if (sd >= 0 && su < 0 && !in.uses[0].isImm()) {
           out.push_back(makeInstr(Opcode::Sts, {Operand::stack(in.defs[0].value)}, {in.uses[0]}, Origin::Spill));

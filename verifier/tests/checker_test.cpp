@@ -277,3 +277,16 @@ TEST_CASE("checker: JSON report of a refutation") {
     for (const auto &o : q.check("loop").obligations) MESSAGE(o.toJson().dump());
   }
 }
+
+TEST_CASE("checker: coalesced self-move paired with the wrong copy, loop-carried spill slot") {
+  mir::Module vm = test::loadData("coalesce.vreg.mir");
+  mir::Module am = test::loadData("coalesce.alloc.mir");
+  CheckResult r = checkFunction(test::fnOf(vm, "coal"), test::fnOf(am, "coal"), vm, CheckOptions{});
+  INFO(test::failures(r));
+  CHECK(r.ok());
+  CHECK(r.obligations.size() >= 6);
+  // Storing the wrong register in the latch must still be refuted.
+  mir::Function bad = test::fnOf(am, "coal");
+  bad.blocks[2].instrs[0].uses[0] = Operand::preg(PReg::R2);
+  CHECK_FALSE(checkFunction(test::fnOf(vm, "coal"), bad, vm, CheckOptions{}).ok());
+}

@@ -1,0 +1,137 @@
+// The ladder as an assertion: the guard fires (and a strict run fails) when
+// the allocator under guard fails; on the corpus and on generated functions
+// vcr-ra allocates everything on the first pass, the guard never fires, and
+// wherever the legacy model needs rungs 2-5 vcr-ra costs no more frame traffic.
+#include "arm/select/select.h"
+#include "arm/select/wasm_load.h"
+#include "core/alloc/allocator.h"
+#include "corpus/gen/wasmgen.h"
+#include "ladder/ladder.h"
+#include "tools/guard.h"
+#include "tools/pipeline.h"
+#include "tools/report.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <set>
+
+using namespace vcr;
+
+namespace {
+
+/// An allocator that always fails, as a broken vcr-ra would.
+class FailingAllocator final : public alloc::Allocator {
+public:
+  std::string_view name() const override { return "failing"; }
+  alloc::AllocResult allocate(const mir::Function &f, const mir::Module &, const alloc::AllocOptions &) override {
+    alloc::AllocResult r;
+    r.error = "injected failure in '" + f.name + "'";
+    return r;
+  }
+};
+
+const std::string kFixtures = std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/";
+const std::set<std::string> kRecoveryRungs = {"spill", "param-backing", "promotion-off", "pool-grow"};
+
+}  // namespace
+
+TEST_CASE("the guard fires when the allocator fails: strict run fails and names the rung") {
+  tools::PipelineOptions opt;
+  opt.makeAllocator = [] { return std::make_unique<FailingAllocator>(); };
+  tools::Report strict = tools::runPipeline({kFixtures + "pressure10.wat"}, opt);
+  CHECK(strict.ladderFired() == 2);
+  CHECK(strict.exitCode() == 1);
+  for (const auto &f : strict.functions) {
+    REQUIRE(f.firing);
+    CHECK(f.firing->function == f.function);
+    CHECK(f.firing->rung == "spill");  // pressure10 and pressure10_consts need the spill rung
+    CHECK(f.firing->reason.find("injected failure") != std::string::npos);
+    REQUIRE(f.alloc);  // the ladder's code was used, and checked
+    REQUIRE(f.check);
+  }
+  nlohmann::json j = tools::toJson(strict);
+  CHECK(j["summary"]["ladder_fired"] == 2);
+  CHECK(j["functions"][0]["ladder_fired"]["rung"] == "spill");
+  CHECK(tools::toTable(strict).find("ladder fired on pressure10") != std::string::npos);
+
+  opt.permissive = true;
+  tools::Report permissive = tools::runPipeline({kFixtures + "pressure10.wat"}, opt);
+  CHECK(permissive.ladderFired() == 2);
+  CHECK(permissive.exitCode() == 0);
+}
+
+TEST_CASE("--legacy research table: rungs, spurious spills, CSV") {
+  tools::PipelineOptions opt;
+  opt.legacy = true;
+  tools::Report r = tools::runPipeline({kFixtures}, opt);
+  CHECK(r.exitCode() == 0);
+  CHECK(r.ladderFired() == 0);
+  auto row = [&](const std::string &fn) -> const tools::FunctionReport & {
+    for (const auto &f : r.functions)
+      if (f.function == fn) return f;
+    FAIL("no function " << fn);
+    return r.functions.front();
+  };
+  CHECK(row("control_loop").legacy->rung == "spill");
+  CHECK(row("control_loop").legacy->spurious);
+  CHECK(row("control_loop").alloc->spillStores + row("control_loop").alloc->reloads == 0);
+  CHECK(row("pressure10").legacy->rung == "spill");
+  CHECK_FALSE(row("pressure10").legacy->spurious);
+  CHECK(row("i64_pairs").legacy->rung == "param-backing");
+  CHECK(row("promote_chain").legacy->rung == "promotion-off");
+  CHECK(row("i64_live20").legacy->rung == "pool-grow");
+  CHECK(row("add").legacy->rung == "base");
+  nlohmann::json j = tools::toJson(r);
+  CHECK(j["summary"]["rungs"]["pool-grow"].get<int>() >= 1);
+  std::string csv = tools::toCsv(r);
+  CHECK(csv.find("legacy_rung") != std::string::npos);
+  CHECK(csv.find("\"control_loop\",ok") != std::string::npos);
+}
+
+TEST_CASE("acceptance bar: first pass everywhere, zero firings, no more frame traffic than the ladder") {
+  auto vcr = alloc::makeGraphColouring();
+  unsigned functions = 0, recovered = 0;
+  auto checkModule = [&](const mir::Module &m, const std::string &where) {
+    for (const auto &f : m.functions) {
+      tools::GuardedAllocation g = tools::guardedAllocate(*vcr, f, m, {});
+      CHECK_MESSAGE(!g.firing, where, ": ", f.name, " fired the ladder");
+      REQUIRE_MESSAGE(g.result.ok, where, ": ", f.name);
+      ladder::LadderResult lr = ladder::runLadder(f, m);
+      ++functions;
+      if (!kRecoveryRungs.count(lr.rung) || !lr.result.ok) continue;
+      ++recovered;
+      unsigned mine = tools::frameTraffic(g.result.function);
+      unsigned theirs = tools::frameTraffic(lr.result.function);
+      CHECK_MESSAGE(mine <= theirs, where, ": ", f.name, " (legacy rung ", lr.rung, "): vcr-ra frame traffic ",
+                    mine, " > legacy ", theirs);
+    }
+  };
+  Diagnostics diags;
+  for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
+    auto bin = select::loadWasmFile(file, diags);
+    REQUIRE(bin);
+    auto sel = select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    checkModule(sel->module, file);
+  }
+  const char *env = std::getenv("VCR_LADDER_GENERATED");
+  unsigned count = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 1000;
+  for (unsigned seed = 1, done = 0; done < count; ++seed) {
+    gen::GenOptions g;
+    g.seed = seed;
+    g.size = 20 + seed % 80;
+    g.pressure = seed % 18;
+    g.helpers = seed % 2;
+    auto bin = select::watToWasm(gen::generateWat(g), "gen" + std::to_string(seed) + ".wat", diags);
+    REQUIRE(bin);
+    auto sel = select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    checkModule(sel->module, "seed " + std::to_string(seed));
+    done += static_cast<unsigned>(sel->module.functions.size());
+  }
+  MESSAGE(functions, " functions allocated on the first pass; ", recovered,
+          " of them need legacy rungs 2-5");
+  CHECK(recovered > 20);
+}
