@@ -79,10 +79,15 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     std::vector<Instr> out;
     out.reserve(b.instrs.size() + 8);
     for (Instr &in : b.instrs) {
-      // The unique def of a rematerialised / in-arg value disappears.
+      // The unique def of a rematerialised / in-arg value disappears, except
+      // an original one: it stays, defining a dead never-spilled temp, so
+      // that the allocated code keeps every original instruction in order.
       bool deleted = false;
-      for (const Operand &d : in.defs)
-        if (int32_t s = spilledIdx(d); s >= 0 && info[s].kind != SpillKind::Slot) deleted = true;
+      for (Operand &d : in.defs)
+        if (int32_t s = spilledIdx(d); s >= 0 && info[s].kind != SpillKind::Slot) {
+          if (in.inserted()) deleted = true;
+          else d = Operand::vreg(w.freshVReg(true));
+        }
       if (deleted) continue;
       // An inserted move touching one spilled value becomes the store or the
       // load itself. Original moves keep their place (the allocated code
