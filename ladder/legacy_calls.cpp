@@ -119,7 +119,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     if (srcs[k].kind == Src::Kind::Imm)
       out_.push_back(makeInstr(Opcode::MovI, {preg(locs[k].reg)}, {}, Origin::Move, srcs[k].imm));
     else if (srcs[k].kind == Src::Kind::Mem)
-      out_.push_back(makeInstr(Opcode::Lds, {preg(locs[k].reg)}, {srcs[k].mem}, Origin::Move));
+      out_.push_back(makeInstr(Opcode::Lds, {preg(locs[k].reg)}, {srcs[k].mem}, Origin::Frame));
   }
   Instr call = in;
   call.uses.clear();
@@ -177,7 +177,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
         out_.push_back(makeInstr(Opcode::Lds, {preg(src)}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))}, Origin::Reload));
       }
       if (h.kind == Home::Kind::Frame)
-        out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {preg(src)}, Origin::Move));
+        out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {preg(src)}, Origin::Frame));
       else
         out_.push_back(makeInstr(Opcode::Mov, {preg(h.reg)}, {preg(src)}, Origin::Move));
       continue;

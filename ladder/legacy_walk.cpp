@@ -107,7 +107,7 @@ Operand Walker::useOperand(const Instr &in, size_t idx, unsigned k, std::vector<
     scratch.push_back(e);
     Operand slot = homeSlot(v);
     out_.push_back(makeInstr(Opcode::Lds, {Operand::preg(r)}, {slot},
-                             slot.value >= kIncoming ? Origin::InArg : Origin::Move));
+                             slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
     return Operand::preg(r);
   }
   auto it = valueEntry_.find(v);
@@ -185,7 +185,7 @@ void Walker::step(const Instr &in, size_t idx) {
   // local.set of a frame local: store the popped value directly.
   if (in.op == Opcode::Mov && in.defs.size() == 1 && in.defs[0].isVReg() && out.uses[0].isPReg() &&
       a_.home[in.defs[0].value].kind == Home::Kind::Frame) {
-    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(in.defs[0].value)}, {out.uses[0]}, Origin::Move));
+    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(in.defs[0].value)}, {out.uses[0]}, Origin::Frame));
     lastStored_ = {in.defs[0].value, out.uses[0].preg()};
     return;
   }
@@ -223,7 +223,7 @@ void Walker::step(const Instr &in, size_t idx) {
   }
   out_.push_back(std::move(out));
   for (auto [v, r] : stores) {
-    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(r)}, Origin::Move));
+    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(r)}, Origin::Frame));
     lastStored_ = {v, r};
   }
   for (int e : scratch) releaseEntry(e);
@@ -245,7 +245,7 @@ void Walker::afterInstr(size_t idx) {
     PReg r = takeReg(e);
     Operand slot = homeSlot(p.v);
     out_.push_back(makeInstr(Opcode::Lds, {Operand::preg(r)}, {slot},
-                             slot.value >= kIncoming ? Origin::InArg : Origin::Move));
+                             slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
   }
   lastStored_.reset();
 }
@@ -260,7 +260,7 @@ void Walker::emitEntry() {
   for (size_t i = 0; i < locs.size() && i < param.defs.size(); ++i) {
     VReg v = param.defs[i].value;
     if (!locs[i].onStack && a_.home[v].kind == Home::Kind::Frame)
-      out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(locs[i].reg)}, Origin::InArg));
+      out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(locs[i].reg)}, Origin::Frame));
   }
 }
 

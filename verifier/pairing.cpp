@@ -42,6 +42,7 @@ bool allowedInserted(Origin o, Opcode op) {
   case Origin::Remat: return op == Opcode::MovI;
   case Origin::Spill: return op == Opcode::Sts;
   case Origin::Reload: return op == Opcode::Lds;
+  case Origin::Frame: return op == Opcode::Lds || op == Opcode::Sts;
   case Origin::OutArg: return op == Opcode::Sts || op == Opcode::Mov || op == Opcode::MovI;
   case Origin::InArg: return op == Opcode::Lds || op == Opcode::Mov;
   case Origin::Prologue: return op == Opcode::Push || op == Opcode::AdjSp || op == Opcode::Sts;

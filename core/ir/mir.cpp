@@ -21,8 +21,8 @@ constexpr std::array<std::string_view, 11> kCondNames = {
     "", "eq", "ne", "slt", "ult", "sgt", "ugt", "sle", "ule", "sge", "uge"};
 constexpr std::array<std::string_view, 4> kTrapNames = {
     "unreachable", "divzero", "overflow", "oob"};
-constexpr std::array<std::string_view, 9> kOriginNames = {
-    "orig", "move", "spill", "reload", "remat", "prologue", "epilogue", "outarg", "inarg"};
+constexpr std::array<std::string_view, 10> kOriginNames = {
+    "orig", "move", "spill", "reload", "remat", "prologue", "epilogue", "outarg", "inarg", "frame"};
 
 template <typename E, size_t N>
 std::optional<E> lookup(const std::array<std::string_view, N> &names, std::string_view s,

@@ -60,8 +60,10 @@ enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds };
 [[nodiscard]] std::optional<TrapReason> trapFromName(std::string_view s);
 
 /// Who created an instruction. Everything but Original is allocator-inserted.
+/// Frame: a load/store of a value whose home is a frame slot (the legacy
+/// allocator keeps unpromoted locals there); not a spill of a register value.
 enum class Origin : uint8_t {
-  Original, Move, Spill, Reload, Remat, Prologue, Epilogue, OutArg, InArg
+  Original, Move, Spill, Reload, Remat, Prologue, Epilogue, OutArg, InArg, Frame
 };
 [[nodiscard]] std::string_view originName(Origin o);
 [[nodiscard]] std::optional<Origin> originFromName(std::string_view s);

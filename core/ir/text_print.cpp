@@ -47,7 +47,7 @@ std::string_view safeTrap(TrapReason r) {
                                                                                      : "?";
 }
 std::string_view safeOrigin(Origin o) {
-  return static_cast<unsigned>(o) <= static_cast<unsigned>(Origin::InArg) ? originName(o) : "?";
+  return static_cast<unsigned>(o) <= static_cast<unsigned>(Origin::Frame) ? originName(o) : "?";
 }
 std::string_view safeWidth(Width w) {
   return static_cast<unsigned>(w) <= static_cast<unsigned>(Width::S16) ? widthName(w) : "?";

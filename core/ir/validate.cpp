@@ -136,7 +136,7 @@ private:
       report(b, i, "invalid width");
     if (static_cast<unsigned>(in.reason) > static_cast<unsigned>(TrapReason::OutOfBounds))
       report(b, i, "invalid trap reason");
-    if (static_cast<unsigned>(in.origin) > static_cast<unsigned>(Origin::InArg))
+    if (static_cast<unsigned>(in.origin) > static_cast<unsigned>(Origin::Frame))
       report(b, i, "invalid origin");
     if (oi.allocatedOnly && !f_.allocated) report(b, i, "only allowed in allocated form");
 
