@@ -24,16 +24,6 @@ Operand locOperand(const arm::WordLoc &l) {
   return l.onStack ? Operand::stack(l.offset) : Operand::preg(l.reg);
 }
 
-Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o,
-                uint32_t imm = 0) {
-  Instr i;
-  i.op = op;
-  i.defs = std::move(defs);
-  i.uses = std::move(uses);
-  i.origin = o;
-  i.imm = imm;
-  return i;
-}
 
 /// Copy `src` into the register or outgoing word `l`.
 void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l) {

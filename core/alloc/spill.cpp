@@ -21,16 +21,6 @@ struct SpillInfo {
   Instr defCopy;               ///< copy of it (the function is rebuilt)
 };
 
-Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o,
-                uint32_t imm = 0) {
-  Instr i;
-  i.op = op;
-  i.defs = std::move(defs);
-  i.uses = std::move(uses);
-  i.origin = o;
-  i.imm = imm;
-  return i;
-}
 
 }  // namespace
 
