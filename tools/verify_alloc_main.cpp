@@ -5,8 +5,39 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+
+namespace {
+
+/// Why writing a report to `out` would destroy an input ("" if it is safe):
+/// `--json corpus/x.wat` would otherwise swallow the input as the report file.
+std::string clobbersInput(const std::string &out, const std::vector<std::string> &inputs) {
+  namespace fs = std::filesystem;
+  const std::string ext = fs::path(out).extension().string();
+  if (ext == ".wat" || ext == ".wasm" || ext == ".mir")
+    return "'" + out + "' looks like an input (" + ext + "); reports go to .json/.csv files";
+  std::error_code ec;
+  for (const auto &in : inputs) {
+    if (fs::exists(out, ec) && fs::equivalent(out, in, ec))
+      return "'" + out + "' is one of the inputs";
+  }
+  return "";
+}
+
+/// Write `text` to `file` ("-" is stdout); false on failure.
+bool writeReport(const std::string &file, const std::string &text) {
+  if (file == "-") {
+    std::cout << text;
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(file);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+}  // namespace
 
 int main(int argc, char **argv) {
   CLI::App app{"verify-alloc: verified register allocation for wasm -> Thumb-2.\n"
@@ -18,7 +49,7 @@ int main(int argc, char **argv) {
   vcr::tools::PipelineOptions opt;
   bool noAlloc = false, quiet = false;
   app.add_option("PATH", paths, "input files or directories (default: the bundled corpus)");
-  app.add_option("--json", jsonFile, "write the JSON report (docs/report-schema.md) to FILE")
+  app.add_option("--json", jsonFile, "write the JSON report (docs/report-schema.md) to FILE ('-': stdout)")
       ->option_text("FILE");
   app.add_option("--pool", pool, "allocatable registers, e.g. r0-r8 or r0-r8,r12,lr")
       ->capture_default_str();
@@ -51,6 +82,14 @@ int main(int argc, char **argv) {
     std::cerr << "verify-alloc: --pool: " << e.what() << "\n";
     return 2;
   }
+  for (const auto *out : {&jsonFile, &csvFile}) {
+    if (out->empty()) continue;
+    if (std::string why = clobbersInput(*out, paths); !why.empty()) {
+      std::cerr << "verify-alloc: refusing to write the report: " << why << "\n";
+      return 2;
+    }
+  }
+  if (jsonFile == "-") quiet = true;  // stdout carries the JSON alone
   opt.allocate = !noAlloc;
   opt.check = !noCheck;
   vcr::tools::Report rep = vcr::tools::runPipeline(paths, opt);
@@ -63,17 +102,13 @@ int main(int argc, char **argv) {
         std::cerr << "verify-alloc: error: the recovery ladder fired on '" << f.function << "' ("
                   << f.file << "), rung " << f.firing->rung << ": " << f.firing->reason << "\n";
   if (!csvFile.empty()) {
-    std::ofstream out(csvFile);
-    out << vcr::tools::toCsv(rep);
-    if (!out) {
+    if (!writeReport(csvFile, vcr::tools::toCsv(rep))) {
       std::cerr << "verify-alloc: cannot write " << csvFile << "\n";
       return 2;
     }
   }
   if (!jsonFile.empty()) {
-    std::ofstream out(jsonFile);
-    out << vcr::tools::toJson(rep).dump(2) << "\n";
-    if (!out) {
+    if (!writeReport(jsonFile, vcr::tools::toJson(rep).dump(2) + "\n")) {
       std::cerr << "verify-alloc: cannot write " << jsonFile << "\n";
       return 2;
     }

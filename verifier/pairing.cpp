@@ -43,7 +43,8 @@ bool allowedInserted(Origin o, Opcode op) {
   case Origin::Spill: return op == Opcode::Sts;
   case Origin::Reload: return op == Opcode::Lds;
   case Origin::Frame: return op == Opcode::Lds || op == Opcode::Sts;
-  case Origin::OutArg: return op == Opcode::Sts || op == Opcode::Mov || op == Opcode::MovI;
+  case Origin::OutArg:
+    return op == Opcode::Sts || op == Opcode::Lds || op == Opcode::Mov || op == Opcode::MovI;
   case Origin::InArg: return op == Opcode::Lds || op == Opcode::Mov;
   case Origin::Prologue: return op == Opcode::Push || op == Opcode::AdjSp || op == Opcode::Sts;
   case Origin::Epilogue: return op == Opcode::Pop || op == Opcode::AdjSp || op == Opcode::Lds;
@@ -65,8 +66,17 @@ struct Structure {
   }
 
   /// Operand shapes of an inserted instruction; false + why when wrong.
-  bool checkInserted(const Instr &in, std::string &why) const {
-    const uint16_t moveRegs = pool | abi::kArgRegs;
+  /// R12 (IP) is the scratch register: an inserted move, constant or load
+  /// may write it, and an inserted instruction of the same run (no original
+  /// instruction in between) may read it; `scratchLive` tracks the run.
+  bool checkInserted(const Instr &in, std::string &why, bool &scratchLive) const {
+    for (const Operand &o : in.uses)
+      if (o.isPReg() && o.preg() == PReg::R12 && !scratchLive)
+        return why = "r12 (scratch) read outside the run of inserted instructions that wrote it",
+               false;
+    for (const Operand &o : in.defs)
+      if (o.isPReg() && o.preg() == PReg::R12) scratchLive = true;
+    const uint16_t moveRegs = pool | abi::kArgRegs | abi::bit(PReg::R12);
     const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
     auto regs = [&](const std::vector<Operand> &ops, uint16_t mask) {
       for (const Operand &o : ops)
@@ -77,22 +87,22 @@ struct Structure {
     case Opcode::Mov:
       if (in.defs.size() != 1 || in.uses.size() != 1 || !regs(in.defs, moveRegs) ||
           !regs(in.uses, moveRegs))
-        return why = "mov operands must be registers of the pool or r0-r3", false;
+        return why = "mov operands must be registers of the pool, r0-r3 or r12", false;
       return true;
     case Opcode::MovI:
       if (in.defs.size() != 1 || !in.uses.empty() || !regs(in.defs, moveRegs))
-        return why = "movi must define one register of the pool or r0-r3", false;
+        return why = "movi must define one register of the pool, r0-r3 or r12", false;
       return true;
     case Opcode::Lds:
       if (in.defs.size() != 1 || in.uses.size() != 1 ||
           !regs(in.defs, moveRegs | (in.origin == Origin::Epilogue ? saveRegs : 0)) ||
           !in.uses[0].isStack())
-        return why = "lds must be `lds rX, [sp+N]` with rX in the pool or r0-r3", false;
+        return why = "lds must be `lds rX, [sp+N]` with rX in the pool, r0-r3 or r12", false;
       return true;
     case Opcode::Sts:
       if (in.defs.size() != 1 || in.uses.size() != 1 || !in.defs[0].isStack() ||
           !regs(in.uses, moveRegs | (in.origin == Origin::Prologue ? saveRegs : 0)))
-        return why = "sts must be `sts [sp+N], rX` with rX in the pool or r0-r3", false;
+        return why = "sts must be `sts [sp+N], rX` with rX in the pool, r0-r3 or r12", false;
       return true;
     case Opcode::Push:
     case Opcode::Pop: {
@@ -232,6 +242,7 @@ struct Structure {
       const auto &is = alloc.blocks[b].instrs;
       p.orig[b].assign(is.size(), -1);
       size_t next = 0;
+      bool scratchLive = false;  // R12 written by the current run of inserted instructions
       const std::vector<Instr> none;
       const auto &vs = b < n ? orig.blocks[b].instrs : none;
       for (size_t i = 0; i < is.size(); ++i) {
@@ -244,6 +255,7 @@ struct Structure {
           fatal = true;
         }
         if (a.origin == Origin::Original) {
+          scratchLive = false;
           // The allocator may drop pure original instructions (a coalesced
           // `mov`, a `movi` it rematerialises at every use, dead code): the
           // vreg side then runs them alone. Greedy: an instruction of the
@@ -266,7 +278,7 @@ struct Structure {
           refute(ob, at(b, i) + ": `" + std::string(info(a.op).mnemonic) +
                          "` may not be inserted as !" + std::string(originName(a.origin)));
           fatal = true;
-        } else if (!checkInserted(a, why)) {
+        } else if (!checkInserted(a, why, scratchLive)) {
           refute(ob, at(b, i) + ": " + why);
           fatal = true;
         }

@@ -10,6 +10,7 @@
 #include "tools/guard.h"
 #include "tools/pipeline.h"
 #include "tools/report.h"
+#include "verifier/checker.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -134,4 +135,43 @@ TEST_CASE("acceptance bar: first pass everywhere, zero firings, no more frame tr
   MESSAGE(functions, " functions allocated on the first pass; ", recovered,
           " of them need legacy rungs 2-5");
   CHECK(recovered > 20);
+}
+
+TEST_CASE("the checker proves every allocation of the legacy model (corpus and generated)") {
+  unsigned checked = 0;
+  auto checkModule = [&](const mir::Module &m, const std::string &where) {
+    for (const auto &f : m.functions) {
+      ladder::LadderResult lr = ladder::runLadder(f, m);
+      if (!lr.result.ok) continue;  // "exhausted": no code to check
+      verifier::CheckResult c = verifier::checkFunction(f, lr.result.function, m, {});
+      CHECK_MESSAGE(c.ok(), where, ": legacy ", f.name, " (rung ", lr.rung, "): ", c.summary());
+      ++checked;
+    }
+  };
+  Diagnostics diags;
+  for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
+    auto bin = select::loadWasmFile(file, diags);
+    REQUIRE(bin);
+    auto sel = select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    checkModule(sel->module, file);
+  }
+  const unsigned corpus = checked;
+  const char *env = std::getenv("VCR_LADDER_GENERATED");
+  unsigned count = (env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 1000) / 4;
+  for (unsigned seed = 1, done = 0; done < count; ++seed) {
+    gen::GenOptions g;
+    g.seed = 7000 + seed;
+    g.size = 20 + seed % 60;
+    g.pressure = seed % 16;
+    g.helpers = seed % 2;
+    auto bin = select::watToWasm(gen::generateWat(g), "gen" + std::to_string(g.seed) + ".wat", diags);
+    REQUIRE(bin);
+    auto sel = select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    checkModule(sel->module, "seed " + std::to_string(g.seed));
+    done += static_cast<unsigned>(sel->module.functions.size());
+  }
+  MESSAGE(checked, " legacy allocations checked (", corpus, " from the corpus)");
+  CHECK(corpus >= 80);
 }
