@@ -17,9 +17,9 @@ struct Diff {
   unsigned runs = 0;
 };
 
-/// Run `fn` of both modules on `inputs` seeded random argument vectors with
-/// the same memory image and globals; compare status, results, trap reason,
-/// memory and globals. An interpreter Error on either side is a difference.
+/// Run `fn` of both modules on `inputs` seeded inputs (core/ir/diff.h: the
+/// same memory image and globals on both sides); compare status, results,
+/// trap reason, memory and globals. An interpreter Error is a difference.
 [[nodiscard]] Diff differential(const mir::Module &vregForm, const mir::Module &allocated,
                                 const std::string &fn, unsigned inputs, uint64_t seed);
 

@@ -1,0 +1,74 @@
+#pragma once
+/// The differential harness every layer shares: seeded random inputs for a
+/// function (argument words, a linear-memory image, the globals table) with
+/// the reference interpreter's outcome on the vreg form, and the comparison
+/// of another run (allocated MIR in the interpreter, emitted Thumb-2 in
+/// Unicorn, ...) against it: status, results, trap reason, final memory and
+/// final globals.
+
+#include "core/ir/interp.h"
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vcr::mir {
+
+/// One input and what the vreg form does on it.
+struct DiffInput {
+  std::vector<uint64_t> args;      ///< one per param (i32 in the low 32 bits)
+  std::vector<uint8_t> memory;     ///< linear memory at entry
+  std::vector<uint32_t> globals;   ///< globals table at entry
+  ExecResult expected;             ///< the vreg form's outcome
+  std::vector<uint8_t> expectedMemory;
+  std::vector<uint32_t> expectedGlobals;
+};
+
+/// An outcome to compare, from whichever executor produced it.
+struct Observed {
+  ExecResult::Status status = ExecResult::Status::Error;
+  std::span<const uint64_t> results;
+  TrapReason trap = TrapReason::Unreachable;
+  std::string_view error;                 ///< executor's complaint (Error)
+  std::span<const uint8_t> memory;        ///< final linear memory
+  std::span<const uint32_t> globals;      ///< final globals
+};
+
+/// `bytes` pseudo-random bytes, deterministic in `seed`.
+[[nodiscard]] std::vector<uint8_t> randomMemory(size_t bytes, uint64_t seed);
+
+/// Argument words biased toward what breaks allocators and code generators:
+/// small values, word-aligned addresses inside the first half of memory
+/// (at most 32 KiB), values below 1024, and full random words.
+[[nodiscard]] std::vector<uint64_t> randomArgs(const Signature &sig, size_t memBytes, uint64_t &state);
+
+/// Up to `count` inputs for `fn` of vreg-form module `m` (deterministic in
+/// `seed`); inputs on which the vreg run exhausts `fuel` are skipped (at most
+/// 4*count tries). Empty if there is no such vreg-form function.
+[[nodiscard]] std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsigned count,
+                                                    uint64_t seed, uint64_t fuel = 2'000'000);
+
+/// The input (`args`, `memory`, the module's initial globals) with the vreg
+/// form's outcome on it (`fuel` instructions at most).
+[[nodiscard]] DiffInput expectOn(const Module &m, std::string_view fn, std::vector<uint64_t> args,
+                                 std::vector<uint8_t> memory, uint64_t fuel = 2'000'000);
+
+/// "" if `o` agrees with the expectation of `in`, else what differs
+/// (an executor Error always differs).
+[[nodiscard]] std::string compareOutcome(const DiffInput &in, const Observed &o);
+
+/// Run `fn` of allocated-form (or any-form) module `other` in the reference
+/// interpreter on every input and compare. "" when all agree, else
+/// "@fn input #k (args): what differs" for the first difference.
+[[nodiscard]] std::string behaviourDifference(const Module &other, std::string_view fn,
+                                              const std::vector<DiffInput> &inputs);
+
+/// "returned (1 2)", "trapped divzero", "error: ..." for messages.
+[[nodiscard]] std::string describeResult(const ExecResult &r);
+/// "(1, 2, 3)" for messages.
+[[nodiscard]] std::string argsText(std::span<const uint64_t> args);
+
+}  // namespace vcr::mir
