@@ -1,6 +1,7 @@
 // The verify-alloc pipeline: inputs -> selection -> measures -> allocation.
 #include "tools/pipeline.h"
 
+#include "arm/emit/emit.h"
 #include "arm/select/select.h"
 #include "arm/select/wasm_load.h"
 #include "core/alloc/allocator.h"
@@ -14,6 +15,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -45,10 +47,12 @@ std::optional<std::string> readText(const std::string &path, Diagnostics &diags)
   return ss.str();
 }
 
-/// A module of vreg MIR read from one file, plus the functions declined.
+/// A module of vreg MIR read from one file, plus the functions declined
+/// and the wasm it came from (absent for .mir input).
 struct LoadedModule {
   mir::Module module;
   std::vector<select::Declined> declined;
+  std::optional<select::WasmBinary> bin;
 };
 
 std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &diags) {
@@ -58,13 +62,13 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
     auto parsed = mir::parseModule(*text, path);
     diags.insert(diags.end(), parsed.diags.begin(), parsed.diags.end());
     if (!parsed.module) return std::nullopt;
-    return LoadedModule{std::move(*parsed.module), {}};
+    return LoadedModule{std::move(*parsed.module), {}, std::nullopt};
   }
   auto bin = select::loadWasmFile(path, diags);
   if (!bin) return std::nullopt;
   auto sel = select::selectModule(*bin, diags);
   if (!sel) return std::nullopt;
-  return LoadedModule{std::move(sel->module), std::move(sel->declined)};
+  return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};
 }
 
 void writeFile(const std::string &dir, const std::string &name, const std::string &text,
@@ -129,12 +133,13 @@ unsigned countOrigin(const mir::Function &f, mir::Opcode op, mir::Origin o) {
 
 /// Run the legacy ladder model on `f` for the research table.
 LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned peak,
-                          const PipelineOptions &opt) {
+                          const PipelineOptions &opt, mir::Module *legacyAllocated) {
   ladder::LadderResult lr = ladder::runLadder(f, m);
   LegacyReport l;
   l.rung = lr.rung;
   l.check = "-";
   if (!lr.result.ok) return l;
+  if (legacyAllocated) legacyAllocated->functions.push_back(lr.result.function);
   const mir::Function &a = lr.result.function;
   l.spillStores = countOrigin(a, mir::Opcode::Sts, mir::Origin::Spill);
   l.reloads = countOrigin(a, mir::Opcode::Lds, mir::Origin::Reload);
@@ -158,7 +163,7 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
 FunctionReport processFunction(const std::string &file, const mir::Module &m,
                                const mir::Function &f, const PipelineOptions &opt,
                                alloc::Allocator *allocator, mir::Module *allocated,
-                               Diagnostics &diags) {
+                               mir::Module *legacyAllocated, Diagnostics &diags) {
   FunctionReport r;
   r.file = file;
   r.function = f.name;
@@ -174,7 +179,7 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
       return r;
     }
     r.peakPressure = alloc::peakPressure(f);
-    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt);
+    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, legacyAllocated);
     if (!allocator) return r;
     alloc::AllocOptions ao;
     ao.pool = opt.pool;
@@ -199,6 +204,42 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
   return r;
 }
 
+/// --run for one file: execute vcr-ra's and the legacy model's code and
+/// record the outcome in the file's rows; a disagreement makes the row
+/// "mismatch".
+void runFile(const std::string &file, const LoadedModule &lm, const mir::Module &allocated,
+             const mir::Module &legacyAllocated, const PipelineOptions &opt,
+             std::span<FunctionReport> rows, Diagnostics &diags) {
+  try {
+    Workloads workloads = loadWorkloads(file, diags);
+    const select::WasmBinary *bin = lm.bin ? &*lm.bin : nullptr;
+    auto mine = executeModule(lm.module, allocated, bin, workloads, opt.exec);
+    if (opt.exec.native) {
+      fs::path c = fs::path(file).replace_extension(".c");
+      std::error_code ec;
+      if (fs::exists(c, ec)) runNative(c.string(), lm.module, workloads, opt.exec, mine);
+    }
+    std::map<std::string, ExecReport> theirs;
+    if (opt.legacy) theirs = executeModule(lm.module, legacyAllocated, bin, workloads, opt.exec);
+    for (FunctionReport &r : rows) {
+      if (auto it = mine.find(r.function); it != mine.end()) {
+        r.exec = it->second;
+        if (r.status == "ok" && r.exec->agree < r.exec->runs) {
+          r.status = "mismatch";
+          r.reason = "emitted code disagrees with the oracles: " + r.exec->firstDifference;
+        } else if (r.status == "ok" && r.exec->status == "error") {
+          r.status = "error";
+          r.reason = r.exec->reason;
+        }
+      }
+      if (r.legacy)
+        if (auto it = theirs.find(r.function); it != theirs.end()) r.legacy->exec = it->second;
+    }
+  } catch (const std::exception &e) {
+    diags.push_back(fileError(file, std::string("internal error while running emitted code: ") + e.what()));
+  }
+}
+
 }  // namespace
 
 unsigned Report::ladderFired() const {
@@ -212,7 +253,8 @@ int Report::exitCode() const {
   for (const auto &f : functions)
     if (f.status == "error" && f.inputError) return 2;
   for (const auto &f : functions)
-    if (f.status == "error" || f.status == "refuted" || f.status == "unknown") return 1;
+    if (f.status == "error" || f.status == "refuted" || f.status == "unknown" || f.status == "mismatch")
+      return 1;
   if (!permissive && ladderFired()) return 1;
   return 0;
 }
@@ -283,10 +325,17 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     }
     mir::Module allocated = lm->module;
     allocated.functions.clear();
-    bool emit = allocator && !opt.emitMirDir.empty();
+    mir::Module legacyAllocated = allocated;
+    const bool keep = allocator && (!opt.emitMirDir.empty() || !opt.emitAsmDir.empty() || opt.run);
+    const size_t first = rep.functions.size();
     for (const mir::Function &f : lm->module.functions)
       rep.functions.push_back(processFunction(file, lm->module, f, opt, allocator.get(),
-                                              emit ? &allocated : nullptr, rep.diags));
+                                              keep ? &allocated : nullptr,
+                                              opt.run ? &legacyAllocated : nullptr, rep.diags));
+    if (opt.run) {
+      std::span<FunctionReport> rows(rep.functions.data() + first, rep.functions.size() - first);
+      runFile(file, *lm, allocated, legacyAllocated, opt, rows, rep.diags);
+    }
     for (const auto &d : lm->declined) {
       FunctionReport r;
       r.file = file;
@@ -296,7 +345,13 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
       if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false};
       rep.functions.push_back(std::move(r));
     }
-    if (emit) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
+    if (allocator && !opt.emitAsmDir.empty()) {
+      emit::EmitResult er = emit::emitModule(allocated);
+      std::string text = er.asmText;
+      for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
+      writeFile(opt.emitAsmDir, stem(file) + ".s", text, rep.diags);
+    }
+    if (allocator && !opt.emitMirDir.empty()) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
   }
   return rep;
 }

@@ -6,6 +6,7 @@
 
 #include "arm/target/target.h"
 #include "core/alloc/allocator.h"
+#include "tools/execute.h"
 #include "tools/guard.h"
 #include "core/ir/diag.h"
 #include "core/ir/mir.h"
@@ -25,12 +26,15 @@ struct PipelineOptions {
   bool allocate = true;        ///< run the graph-colouring allocator
   arm::Pool pool;              ///< allocatable registers
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
+  std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
   std::string dotDir;          ///< write interference graphs here (empty: don't)
   bool check = true;           ///< run the independent checker on each allocation
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is "unknown"
   std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
   bool legacy = false;         ///< also run the legacy ladder model (research table)
   bool permissive = false;     ///< a ladder firing keeps the ladder's code and does not fail the run
+  bool run = false;            ///< emit Thumb-2, assemble, run in Unicorn, compare (--run)
+  ExecOptions exec;            ///< inputs per function, seed, --native
   /// The allocator under guard; default vcr-ra's graph colouring. Tests
   /// inject a failing one to show the guard fires.
   std::function<std::unique_ptr<alloc::Allocator>()> makeAllocator;
@@ -43,6 +47,7 @@ struct LegacyReport {
   unsigned frameTraffic = 0;  ///< stack loads + stores, ABI argument passing excluded
   std::string check;     ///< checker verdict on the legacy code: proved, refuted, unknown, or "-"
   bool spurious = false; ///< spills although peak pressure fits the pool
+  std::optional<ExecReport> exec;  ///< the legacy code run in Unicorn (--run)
 };
 
 /// The checker's verdict on one function (a summary of verifier::CheckResult).
@@ -76,6 +81,7 @@ struct FunctionReport {
   std::optional<CheckReport> check;
   std::optional<LadderFiring> firing;  ///< the guard fired on this function
   std::optional<LegacyReport> legacy;
+  std::optional<ExecReport> exec;  ///< the emitted code run in Unicorn (--run)
 };
 
 struct Report {
@@ -87,8 +93,9 @@ struct Report {
 
   /// 2: some input was unreadable or invalid; else 1: a function failed
   /// inside the tool (an allocator invariant failure is a bug) or has a
-  /// refuted or unknown obligation, or the ladder fired in a strict run;
-  /// else 0.
+  /// refuted or unknown obligation, or its emitted code disagreed with the
+  /// oracles (--run, status "mismatch"), or the ladder fired in a strict
+  /// run; else 0.
   [[nodiscard]] int exitCode() const;
 };
 

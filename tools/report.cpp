@@ -20,6 +20,18 @@ nlohmann::json allocJson(const AllocReport &a) {
           {"callee_saved", a.calleeSaved}, {"time_us", a.timeUs}};
 }
 
+nlohmann::json execJson(const ExecReport &e) {
+  nlohmann::json j = {{"status", e.status}, {"runs", e.runs}, {"agree", e.agree},
+                      {"insns_executed", e.insns}, {"loads", e.loads}, {"stores", e.stores},
+                      {"workload", e.workload}, {"code_bytes", e.codeBytes}};
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  if (!e.firstDifference.empty()) j["first_difference"] = e.firstDifference;
+  if (e.nativeInsns) j["native_insns"] = *e.nativeInsns;
+  if (e.nativeAgree) j["native_agree"] = *e.nativeAgree;
+  if (!e.nativeNote.empty()) j["native_note"] = e.nativeNote;
+  return j;
+}
+
 nlohmann::json functionJson(const FunctionReport &f) {
   nlohmann::json j = {{"file", f.file},
                       {"function", f.function},
@@ -38,6 +50,8 @@ nlohmann::json functionJson(const FunctionReport &f) {
                    {"reloads", f.legacy->reloads}, {"moves", f.legacy->moves},
                    {"frame_traffic", f.legacy->frameTraffic},
                    {"check", f.legacy->check},     {"spurious", f.legacy->spurious}};
+  if (f.exec) j["exec"] = execJson(*f.exec);
+  if (f.legacy && f.legacy->exec) j["legacy"]["exec"] = execJson(*f.legacy->exec);
   return j;
 }
 
@@ -57,7 +71,15 @@ nlohmann::json toJson(const Report &r) {
   nlohmann::json rungs = nlohmann::json::object();
   bool anyLegacy = false;
   unsigned obligations = 0, proved = 0, refuted = 0, unknown = 0;
+  unsigned execRuns = 0, execAgree = 0, execDeclined = 0;
+  bool anyExec = false;
   for (const auto &f : r.functions) {
+    if (f.exec) {
+      anyExec = true;
+      execRuns += f.exec->runs;
+      execAgree += f.exec->agree;
+      execDeclined += f.exec->status == "declined";
+    }
     if (f.check) {
       obligations += f.check->obligations;
       proved += f.check->proved;
@@ -106,6 +128,12 @@ nlohmann::json toJson(const Report &r) {
                             {"ladder_fired", r.ladderFired()},
                             {"exit_code", r.exitCode()}};
   if (anyLegacy) summary["rungs"] = rungs;
+  if (anyExec) {
+    summary["exec_runs"] = execRuns;
+    summary["exec_agree"] = execAgree;
+    summary["exec_declined"] = execDeclined;
+    summary["mismatch_functions"] = byStatus["mismatch"];
+  }
   return {{"tool", "verify-alloc"},
           {"version", VCR_VERSION},
           {"functions", fns},
@@ -135,6 +163,17 @@ std::string toTable(const Report &r) {
                          f.legacy->rung, f.legacy->spillStores, f.legacy->reloads, f.legacy->moves,
                          f.legacy->frameTraffic, f.alloc ? f.alloc->frameTraffic : 0, f.legacy->check,
                          f.legacy->spurious ? " SPURIOUS" : "");
+    if (f.exec) {
+      const auto &e = *f.exec;
+      if (e.status == "ok")
+        out += fmt::format(" | run {}/{} insns {}{} code {}B", e.agree, e.runs, e.insns,
+                           e.workload ? "w" : "", e.codeBytes);
+      else
+        out += fmt::format(" | run {}", e.status);
+      if (e.nativeInsns) out += fmt::format(" native {}", *e.nativeInsns);
+      if (f.legacy && f.legacy->exec && f.legacy->exec->status == "ok")
+        out += fmt::format(" legacy {}", f.legacy->exec->insns);
+    }
     if (f.firing) out += fmt::format(" | LADDER FIRED: rung {}", f.firing->rung);
     if (!f.reason.empty()) out += "  (" + f.reason + ")";
     out += "\n";
@@ -158,8 +197,22 @@ std::string toTable(const Report &r) {
     errors += f.status == "error";
     failed += f.status == "refuted" || f.status == "unknown";
   }
-  out += fmt::format("{} files ({} failed), {} functions: {} ok, {} declined, {} error, {} refuted/unknown\n",
-                     r.filesRead, r.filesFailed, r.functions.size(), ok, declined, errors, failed);
+  unsigned mismatch = 0, runs = 0, agree = 0, emitted = 0, execDeclined = 0;
+  for (const auto &f : r.functions)
+    if (f.exec) {
+      mismatch += f.status == "mismatch";
+      runs += f.exec->runs;
+      agree += f.exec->agree;
+      emitted += f.exec->status == "ok";
+      execDeclined += f.exec->status == "declined";
+    }
+  out += fmt::format("{} files ({} failed), {} functions: {} ok, {} declined, {} error, {} refuted/unknown{}\n",
+                     r.filesRead, r.filesFailed, r.functions.size(), ok, declined, errors, failed,
+                     runs ? fmt::format(", {} mismatch", mismatch) : "");
+  if (emitted + execDeclined)
+    out += fmt::format("run: {} functions emitted and run in Unicorn ({} declined by the emitter), "
+                       "{} of {} runs agree with the oracles\n",
+                       emitted, execDeclined, agree, runs);
   if (obligations)
     out += fmt::format("checker: {} of {} obligations proved, {} ms\n", proved, obligations,
                        checkUs / 1000);
@@ -181,7 +234,8 @@ std::string toCsv(const Report &r) {
   std::string out = "file,function,status,mir_instructions,peak_pressure,calls,loops,"
                     "rounds,spilled_vregs,spill_stores,reloads,remats,moves,frame_bytes,"
                     "obligations,proved,ladder_fired,legacy_rung,legacy_spill_stores,"
-                    "legacy_reloads,legacy_moves,legacy_check,legacy_spurious,frame_traffic,legacy_frame_traffic\n";
+                    "legacy_reloads,legacy_moves,legacy_check,legacy_spurious,frame_traffic,legacy_frame_traffic,"
+                    "exec_runs,exec_agree,insns_executed,code_bytes,legacy_insns_executed,native_insns\n";
   for (const auto &f : r.functions) {
     out += fmt::format("{},{},{},{},{},{},{}", q(f.file), q(f.function), f.status,
                        f.mirInstructions, f.peakPressure, f.calls, f.loops);
@@ -202,6 +256,14 @@ std::string toCsv(const Report &r) {
       out += ",,,,,,";
     out += fmt::format(",{},{}", f.alloc ? std::to_string(f.alloc->frameTraffic) : "",
                        f.legacy ? std::to_string(f.legacy->frameTraffic) : "");
+    const bool ran = f.exec && f.exec->status == "ok";
+    if (ran)
+      out += fmt::format(",{},{},{},{}", f.exec->runs, f.exec->agree, f.exec->insns, f.exec->codeBytes);
+    else
+      out += ",,,,";
+    out += fmt::format(",{},{}", f.legacy && f.legacy->exec && f.legacy->exec->status == "ok"
+                                     ? std::to_string(f.legacy->exec->insns) : "",
+                       f.exec && f.exec->nativeInsns ? std::to_string(*f.exec->nativeInsns) : "");
     out += "\n";
   }
   return out;

@@ -55,6 +55,9 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--emit-mir", opt.emitMirDir, "write the allocated MIR of each input to DIR")
       ->option_text("DIR");
+  app.add_option("--emit-asm", opt.emitAsmDir,
+                 "write the Thumb-2 assembly (GNU as, Cortex-M4) of each input to DIR")
+      ->option_text("DIR");
   app.add_option("--dot", opt.dotDir, "write each function's interference graph (Graphviz) to DIR")
       ->option_text("DIR");
   app.add_flag("--no-alloc", noAlloc, "only select and measure; do not allocate");
@@ -72,6 +75,16 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--smt", opt.smtDir, "write every SMT obligation as SMT-LIB2 to DIR/<function>/")
       ->option_text("DIR");
+  app.add_flag("--run", opt.run,
+               "emit Thumb-2, assemble and link it (binutils), run every function in Unicorn on "
+               "seeded inputs and the workloads of workloads.json, and compare with the wabt and "
+               "MIR interpreters (with --legacy: the legacy model's code too)");
+  app.add_option("--run-inputs", opt.exec.inputs, "seeded inputs per function for --run")
+      ->capture_default_str();
+  bool native = false;
+  app.add_flag("--native", native,
+               "with --run: compile the C source next to each kernel (clang-14 -O2, Cortex-M4) "
+               "and run it on the same workloads (native_insns)");
   app.add_flag("-q,--quiet", quiet, "do not print the table");
   CLI11_PARSE(app, argc, argv);
 
@@ -90,6 +103,11 @@ int main(int argc, char **argv) {
     }
   }
   if (jsonFile == "-") quiet = true;  // stdout carries the JSON alone
+  opt.exec.native = native;
+  if (native && !opt.run) {
+    std::cerr << "verify-alloc: --native needs --run\n";
+    return 2;
+  }
   opt.allocate = !noAlloc;
   opt.check = !noCheck;
   vcr::tools::Report rep = vcr::tools::runPipeline(paths, opt);

@@ -1,0 +1,224 @@
+// Emitter driver: per-function emission (directives, blocks, trap stubs), decline propagation and module assembly.
+#include "arm/emit/emit.h"
+
+#include "arm/emit/emitter.h"
+#include "arm/target/runtime.h"
+#include "core/ir/text.h"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+
+namespace vcr::emit {
+
+namespace detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::PReg;
+
+FnEmitter::FnEmitter(const mir::Module &m, const mir::Function &f, const EmitOptions &opts)
+    : module_(m), fn_(f), opts_(opts), sym_(arm::rt::functionSymbol(f.name)) {}
+
+void FnEmitter::line(std::string_view text) {
+  out_ += '\t';
+  out_ += text;
+  out_ += '\n';
+}
+
+void FnEmitter::label(std::string_view name) {
+  out_ += name;
+  out_ += ":\n";
+}
+
+void FnEmitter::decline(const std::string &why) const {
+  std::string where;
+  if (curBlock_ < fn_.blocks.size() && curIndex_ < fn_.blocks[curBlock_].instrs.size()) {
+    const mir::Block &b = fn_.blocks[curBlock_];
+    where = fmt::format("{}:{} `{}`: ", b.label.empty() ? "bb#" + std::to_string(curBlock_) : b.label,
+                        curIndex_, mir::printInstr(b.instrs[curIndex_], fn_));
+  }
+  throw DeclineError{where + why};
+}
+
+std::string FnEmitter::reg(const Operand &o, std::string_view role) const {
+  if (!o.isPReg() || o.value >= mir::kNumPRegs)
+    decline(fmt::format("{} is {}, not a register", role, mir::printOperand(o)));
+  const PReg r = o.preg();
+  if (r == PReg::SP || r == PReg::PC)
+    decline(fmt::format("{} is {}, which cannot be a data register", role, mir::pregName(r)));
+  return std::string(mir::pregName(r));
+}
+
+void FnEmitter::needScratch() {
+  const Instr &in = fn_.blocks[curBlock_].instrs[curIndex_];
+  for (const auto *list : {&in.defs, &in.uses})
+    for (const Operand &o : *list)
+      if (isReg(o, PReg::R12)) decline("the expansion needs r12 as scratch but r12 is an operand");
+  if (curLiveOut_ & regBit(PReg::R12))
+    decline("the expansion needs r12 as scratch but r12 holds a live value across it");
+}
+
+std::string FnEmitter::tempFor(const std::string &d, std::initializer_list<std::string> live) {
+  if (std::find(live.begin(), live.end(), d) == live.end()) return d;
+  needScratch();
+  return "r12";
+}
+
+std::string FnEmitter::blockLabel(mir::BlockId b) const { return fmt::format(".L{}_{}", sym_, b); }
+
+std::string FnEmitter::trapLabel(mir::TrapReason r) {
+  traps_.insert(r);
+  return fmt::format(".L{}_trap_{}", sym_, mir::trapName(r));
+}
+
+std::string FnEmitter::freshLabel(std::string_view what) {
+  return fmt::format(".L{}_{}{}", sym_, what, labels_++);
+}
+
+void FnEmitter::emitInstr(const Instr &in) {
+  if (static_cast<unsigned>(in.op) >= mir::kNumOpcodes) decline("invalid opcode");
+  const mir::OpcodeInfo &oi = mir::info(in.op);
+  if (oi.ndefs >= 0 && in.defs.size() != size_t(oi.ndefs))
+    decline(fmt::format("expected {} defs, found {}", oi.ndefs, in.defs.size()));
+  if (oi.nuses >= 0 && in.uses.size() != size_t(oi.nuses))
+    decline(fmt::format("expected {} uses, found {}", oi.nuses, in.uses.size()));
+  const size_t wantTargets = in.op == Opcode::Br ? 1 : in.op == Opcode::BrIf ? 2 : 0;
+  if (in.op == Opcode::BrTable ? in.targets.empty() : in.targets.size() != wantTargets)
+    decline("wrong number of branch targets");
+  for (mir::BlockId t : in.targets)
+    if (t >= fn_.blocks.size()) decline("branch target out of range");
+
+  switch (in.op) {
+  case Opcode::Mov: case Opcode::MovI: case Opcode::Add: case Opcode::Sub: case Opcode::Mul:
+  case Opcode::And: case Opcode::Orr: case Opcode::Eor: case Opcode::Shl: case Opcode::ShrU:
+  case Opcode::ShrS: case Opcode::Rotl: case Opcode::Rotr: case Opcode::SDiv: case Opcode::UDiv:
+  case Opcode::SRem: case Opcode::URem: case Opcode::Clz: case Opcode::Ctz: case Opcode::Popcnt:
+  case Opcode::Sext8: case Opcode::Sext16:
+    return emitAlu(in);
+  case Opcode::Set: case Opcode::Sel: case Opcode::Set64: return emitCompare(in);
+  case Opcode::UMull: case Opcode::SMull: case Opcode::Add64: case Opcode::Sub64:
+  case Opcode::Mul64: case Opcode::SDiv64: case Opcode::UDiv64: case Opcode::SRem64:
+  case Opcode::URem64: case Opcode::Shl64: case Opcode::ShrU64: case Opcode::ShrS64:
+  case Opcode::Rotl64: case Opcode::Rotr64:
+    return emitI64(in);
+  case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
+  case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::Lds: case Opcode::Sts:
+    return emitMemory(in);
+  case Opcode::Push: case Opcode::Pop: case Opcode::AdjSp: return emitFrame(in);
+  case Opcode::Param: case Opcode::Call: case Opcode::TrapIf: case Opcode::Br:
+  case Opcode::BrIf: case Opcode::BrTable: case Opcode::Ret: case Opcode::Trap:
+    return emitControl(in);
+  }
+  decline("unhandled opcode");
+}
+
+std::string FnEmitter::run() {
+  if (!fn_.allocated) throw DeclineError{"not in allocated form (its allocation failed)"};
+  if (fn_.blocks.empty()) throw DeclineError{"function has no blocks"};
+  const auto live = liveOutMasks(fn_);
+  out_ += fmt::format("\n@ ---- @{}\n", fn_.name);
+  line(".p2align 2");
+  line(fmt::format(".global {}", sym_));
+  line(fmt::format(".type {}, %function", sym_));
+  line(".thumb_func");
+  label(sym_);
+  for (curBlock_ = 0; curBlock_ < fn_.blocks.size(); ++curBlock_) {
+    const auto &is = fn_.blocks[curBlock_].instrs;
+    label(blockLabel(curBlock_));
+    if (is.empty()) {
+      curIndex_ = 0;
+      decline("empty block " + fn_.blocks[curBlock_].label);
+    }
+    for (curIndex_ = 0; curIndex_ < is.size(); ++curIndex_) {
+      if (skipNext_) {
+        skipNext_ = false;
+        continue;
+      }
+      curLiveOut_ = live[curBlock_][curIndex_];
+      next_ = curIndex_ + 1 < is.size() ? &is[curIndex_ + 1] : nullptr;
+      emitInstr(is[curIndex_]);
+    }
+    curIndex_ = static_cast<uint32_t>(is.size() - 1);
+    if (!is.back().isTerminator()) decline("block does not end with a terminator");
+  }
+  for (mir::TrapReason r : traps_) {
+    label(fmt::format(".L{}_trap_{}", sym_, mir::trapName(r)));
+    line(fmt::format("udf #{}", arm::rt::trapCode(r)));
+  }
+  line(fmt::format(".size {0}, .-{0}", sym_));
+  return std::move(out_);
+}
+
+}  // namespace detail
+
+namespace {
+
+/// One function's outcome before decline propagation.
+struct Piece {
+  bool ok = false;
+  std::string text, reason;
+  uint32_t routines = 0;
+  std::set<std::string> callees;
+};
+
+}  // namespace
+
+EmitResult emitModule(const mir::Module &m, const EmitOptions &opts) {
+  std::vector<Piece> pieces(m.functions.size());
+  std::map<std::string, size_t> byName;
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    const mir::Function &f = m.functions[i];
+    Piece &p = pieces[i];
+    if (!byName.emplace(f.name, i).second) {
+      p.reason = "duplicate function name @" + f.name;
+      continue;
+    }
+    try {
+      detail::FnEmitter e(m, f, opts);
+      p.text = e.run();
+      p.routines = e.routines();
+      p.callees = e.callees();
+      p.ok = true;
+    } catch (const detail::DeclineError &d) {
+      p.reason = d.reason;
+    } catch (const std::exception &ex) {
+      p.reason = std::string("internal error: ") + ex.what();
+    }
+  }
+  // A function that calls a declined function is declined too (transitively).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      Piece &p = pieces[i];
+      if (!p.ok) continue;
+      for (const std::string &c : p.callees) {
+        auto it = byName.find(c);
+        if (it != byName.end() && pieces[it->second].ok) continue;
+        p.ok = false;
+        p.reason = "calls @" + c + ", which was declined";
+        changed = true;
+        break;
+      }
+    }
+  }
+  EmitResult r;
+  r.asmText = "@ Thumb-2 assembly generated by vcr-ra (arm/emit)\n"
+              "\t.syntax unified\n\t.cpu cortex-m4\n\t.thumb\n\t.text\n";
+  uint32_t routines = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const Piece &p = pieces[i];
+    if (!p.ok) {
+      r.declined.push_back({m.functions[i].name, p.reason});
+      continue;
+    }
+    r.asmText += p.text;
+    r.emitted.push_back(m.functions[i].name);
+    routines |= p.routines;
+  }
+  r.asmText += detail::runtimeText(routines);
+  return r;
+}
+
+}  // namespace vcr::emit

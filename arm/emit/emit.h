@@ -1,0 +1,71 @@
+#pragma once
+/// Thumb-2 emitter: allocated MIR -> GNU as assembly text for Cortex-M4
+/// (`.syntax unified`, `.cpu cortex-m4`, `.thumb`, section `.text`),
+/// assemblable with `arm-none-eabi-as -mcpu=cortex-m4 -mthumb`.
+///
+/// Register conventions (arm/target/runtime.h is the contract with arm/exec):
+///   R9  globals-table base (gget/gset: `ldr/str d, [r9, #4*index]`)
+///   R10 linear-memory size in bytes (bounds checks compare against it)
+///   R11 linear-memory base
+///   R12 the emitter's only scratch register: it holds a value only inside the
+///       expansion of one MIR instruction. An instruction whose expansion needs
+///       scratch is emitted only if R12 is neither one of its operands nor live
+///       across it (an allocation with R12 in the pool may still use it
+///       elsewhere); otherwise the function is declined.
+///   SP, PC are never data registers (declined); LR may be (widened pool).
+/// Every MIR instruction reads all of its uses before it writes any def; the
+/// expansions order halves or go through R12 so that defs may alias uses.
+///
+/// Memory accesses: T = addr + (offset + bytes) with a carry check (`adds`,
+/// `bcs trap`), then `cmp T, r10; bhi trap`, `add T, T, r11`, and the access
+/// `[T, #-bytes]`. T is R12 for stores; a load computes T in its own
+/// destination register (dead until the load) so loads rarely need R12.
+/// Traps branch to per-function stubs `udf #rt::trapCode(reason)`.
+///
+/// Runtime routines (64-bit divide/remainder and register-amount 64-bit
+/// shifts/rotates) are private, local Thumb functions `__vcr_rt_<op>` emitted
+/// once per module when used. Their convention: the caller lowers SP by 24,
+/// stores the operand words at [sp+0] (a lo), [sp+4] (a hi), [sp+8] (b lo or
+/// the shift amount), [sp+12] (b hi) and LR at [sp+16], `bl`s the routine,
+/// reloads LR, loads the result words from [sp+0] (lo) and [sp+4] (hi) and
+/// raises SP by 24. The routine preserves every register (R0-R12) and leaves
+/// the flags undefined; it needs no SP alignment. The temporary SP change
+/// stays inside one MIR instruction, and the call needs no scratch register.
+
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vcr::emit {
+
+/// A function that was not emitted, and why.
+struct Declined {
+  std::string function;  ///< MIR name
+  std::string reason;
+};
+
+/// The result of emitting a module.
+struct EmitResult {
+  std::string asmText;                 ///< the whole module: header, functions, runtime helpers
+  std::vector<std::string> emitted;    ///< MIR names of the functions emitted
+  std::vector<Declined> declined;      ///< functions not emitted, with the reason
+};
+
+/// Knobs of the emitter.
+struct EmitOptions {
+  bool elideSelfMoves = true;  ///< drop `mov r, r` (else it is emitted as a no-op move)
+};
+
+/// Emit every allocated function of `allocated`. A function that cannot be
+/// encoded (or is not in allocated form, or calls a declined function) is
+/// declined with a reason; the rest are emitted. Never throws on bad input.
+[[nodiscard]] EmitResult emitModule(const mir::Module &allocated, const EmitOptions &opts = {});
+
+/// True iff `v` is a Thumb-2 modified immediate (ThumbExpandImm): 0x000000XY,
+/// 0x00XY00XY, 0xXY00XY00, 0xXYXYXYXY, or an 8-bit value 1bcdefgh rotated
+/// right by 8..31.
+[[nodiscard]] bool isModifiedImmediate(uint32_t v);
+
+}  // namespace vcr::emit

@@ -1,0 +1,139 @@
+// Expansions of memory instructions: bounds-checked linear-memory loads/stores, globals, memsize, stack words.
+#include "arm/emit/emitter.h"
+
+namespace vcr::emit::detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Width;
+
+namespace {
+
+std::string_view loadMnemonic(Width w) {
+  switch (w) {
+  case Width::U8: return "ldrb";
+  case Width::S8: return "ldrsb";
+  case Width::U16: return "ldrh";
+  case Width::S16: return "ldrsh";
+  case Width::W32: break;
+  }
+  return "ldr";
+}
+
+std::string_view storeMnemonic(Width w) {
+  switch (w) {
+  case Width::U8: case Width::S8: return "strb";
+  case Width::U16: case Width::S16: return "strh";
+  case Width::W32: break;
+  }
+  return "str";
+}
+
+}  // namespace
+
+bool FnEmitter::boundsCheck(const std::string &addr, uint32_t offset, unsigned bytes,
+                            const std::string &temp, bool tempIsDest) {
+  if (!tempIsDest) needScratch();
+  const uint64_t end = uint64_t(offset) + bytes;  // ea + bytes = addr + end
+  if (end > 0xffffffffu) {  // addr + end >= 2^32 > any memory size: always out of bounds
+    line("b {}", trapLabel(mir::TrapReason::OutOfBounds));
+    return false;
+  }
+  const auto e = static_cast<uint32_t>(end);
+  if (isModifiedImmediate(e)) {
+    line("adds {}, {}, #{}", temp, addr, e);
+  } else {
+    if (temp == addr) decline("internal: bounds-check temporary equals the address register");
+    materialize(temp, e);
+    line("adds {0}, {0}, {1}", temp, addr);
+  }
+  const std::string trap = trapLabel(mir::TrapReason::OutOfBounds);
+  line("bcs {}", trap);  // ea + bytes wrapped past 2^32
+  line("cmp {}, r10", temp);
+  line("bhi {}", trap);  // ea + bytes > memory size
+  line("add {0}, {0}, r11", temp);  // host address of ea + bytes; access [temp, #-bytes]
+  return true;
+}
+
+std::string FnEmitter::loadTemp(const std::string &d, const std::string &addr, unsigned bytes,
+                                uint32_t offset) const {
+  // A load's destination is dead until the load writes it, so it can hold
+  // the address (saving R12) unless it is R10/R11 (read by the check) or it
+  // is the address register and the end offset has to be materialised first.
+  if (d == "r10" || d == "r11") return "r12";
+  const uint64_t end = uint64_t(offset) + bytes;
+  if (d == addr && end <= 0xffffffffu && !isModifiedImmediate(static_cast<uint32_t>(end)))
+    return d == "r12" ? "" : "r12";  // "": no temporary available
+  return d;
+}
+
+void FnEmitter::stackAccess(std::string_view mn, const std::string &r, uint32_t offset) {
+  if (offset <= 4095) return line("{} {}, [sp, #{}]", mn, r, offset);
+  needScratch();
+  materialize("r12", offset);
+  line("{} {}, [sp, r12]", mn, r);
+}
+
+void FnEmitter::emitMemory(const Instr &in) {
+  switch (in.op) {
+  case Opcode::Load: {
+    const std::string d = reg(in.defs[0], "destination");
+    const std::string a = reg(in.uses[0], "address");
+    const unsigned n = mir::widthBytes(in.width);
+    const std::string t = loadTemp(d, a, n, in.imm);
+    if (t.empty()) decline("no temporary for the address: r12 is both address and destination");
+    if (boundsCheck(a, in.imm, n, t, t == d)) line("{} {}, [{}, #-{}]", loadMnemonic(in.width), d, t, n);
+    return;
+  }
+  case Opcode::Load64: {
+    const std::string lo = reg(in.defs[0], "low destination");
+    const std::string hi = reg(in.defs[1], "high destination");
+    if (lo == hi) decline("both halves of the loaded value are in " + lo);
+    const std::string a = reg(in.uses[0], "address");
+    // LDRD without writeback may load over its base register
+    const std::string t = loadTemp(lo, a, 8, in.imm);
+    if (t.empty()) decline("no temporary for the address: r12 is both address and destination");
+    if (boundsCheck(a, in.imm, 8, t, t == lo)) line("ldrd {}, {}, [{}, #-8]", lo, hi, t);
+    return;
+  }
+  case Opcode::Store: {
+    const std::string v = reg(in.uses[0], "stored value");
+    const std::string a = reg(in.uses[1], "address");
+    const unsigned n = mir::widthBytes(in.width);
+    if (boundsCheck(a, in.imm, n, "r12", false)) line("{} {}, [r12, #-{}]", storeMnemonic(in.width), v, n);
+    return;
+  }
+  case Opcode::Store64: {
+    const std::string lo = reg(in.uses[0], "stored low half");
+    const std::string hi = reg(in.uses[1], "stored high half");
+    const std::string a = reg(in.uses[2], "address");
+    if (boundsCheck(a, in.imm, 8, "r12", false)) line("strd {}, {}, [r12, #-8]", lo, hi);
+    return;
+  }
+  case Opcode::GGet: case Opcode::GSet: {
+    const uint64_t off = uint64_t(in.imm) * 4;
+    if (off > 0xffffffffu) decline("global index " + std::to_string(in.imm) + " out of range");
+    const bool get = in.op == Opcode::GGet;
+    const std::string r = get ? reg(in.defs[0], "destination") : reg(in.uses[0], "stored value");
+    const std::string_view mn = get ? "ldr" : "str";
+    if (off <= 4095) return line("{} {}, [r9, #{}]", mn, r, off);
+    needScratch();
+    materialize("r12", static_cast<uint32_t>(off));
+    return line("{} {}, [r9, r12]", mn, r);
+  }
+  case Opcode::MemSize:  // R10 holds the size in bytes; pages are 64 KiB
+    return line("lsr {}, r10, #16", reg(in.defs[0], "destination"));
+  case Opcode::Lds: {
+    const std::string d = reg(in.defs[0], "destination");
+    if (!in.uses[0].isStack()) decline("lds source is not a stack word");
+    return stackAccess("ldr", d, in.uses[0].value);
+  }
+  case Opcode::Sts: {
+    if (!in.defs[0].isStack()) decline("sts destination is not a stack word");
+    return stackAccess("str", reg(in.uses[0], "stored value"), in.defs[0].value);
+  }
+  default: decline("not a memory instruction");
+  }
+}
+
+}  // namespace vcr::emit::detail

@@ -1,0 +1,149 @@
+#pragma once
+/// Private to arm/emit: the per-function emitter, its helpers and the
+/// runtime-routine registry. One FnEmitter turns one allocated MIR function
+/// into assembly text or declines it (DeclineError).
+
+#include "arm/emit/emit.h"
+#include "core/ir/mir.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vcr::emit::detail {
+
+/// Thrown while emitting a function to decline it; `reason` says why.
+struct DeclineError {
+  std::string reason;
+};
+
+/// The private runtime routines (runtime_asm.cpp), one bit each in a mask.
+enum class Routine : uint8_t {
+  UDiv64, SDiv64, URem64, SRem64, Shl64, ShrU64, ShrS64, Rotl64, Rotr64, Count
+};
+
+/// Assembler symbol of a runtime routine ("__vcr_rt_udiv64").
+[[nodiscard]] std::string routineSymbol(Routine r);
+
+/// Assembly text of the routines whose bits are set in `mask`
+/// (bit = 1 << Routine), including shared helpers; "" for 0.
+[[nodiscard]] std::string runtimeText(uint32_t mask);
+
+/// Registers (bit = 1 << PReg) live after each instruction of allocated `f`:
+/// result[block][instr]. Calls clobber R0-R3, R12, LR; `ret` reads LR.
+[[nodiscard]] std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f);
+
+/// Register bit of `r` in a liveness mask.
+[[nodiscard]] inline uint32_t regBit(mir::PReg r) { return 1u << static_cast<unsigned>(r); }
+
+/// Thumb-2 condition suffix ("eq", "lo", ...) of a MIR condition.
+[[nodiscard]] std::string_view condSuffix(mir::Cond c);
+/// The suffix of the negated condition ("ne" for Eq, "hs" for ULt, ...).
+[[nodiscard]] std::string_view invertedSuffix(mir::Cond c);
+
+/// Emits one allocated function. Usage: construct, call run() (may throw
+/// DeclineError), then read routines() and callees(). The expansion methods
+/// are split by concern over emit_alu.cpp, emit_i64.cpp, emit_mem.cpp and
+/// emit_control.cpp; the helpers and the driver are in emit.cpp.
+class FnEmitter {
+public:
+  /// `m` and `f` must outlive the emitter.
+  FnEmitter(const mir::Module &m, const mir::Function &f, const EmitOptions &opts);
+
+  /// The function's assembly text (directives, body, trap stubs).
+  [[nodiscard]] std::string run();
+  /// Runtime routines the body calls (mask of 1 << Routine).
+  [[nodiscard]] uint32_t routines() const { return routines_; }
+  /// Names of the module functions (not imports) the body calls.
+  [[nodiscard]] const std::set<std::string> &callees() const { return callees_; }
+
+private:
+  // ------------------------------------------------------------ helpers (emit.cpp)
+  /// Append one instruction line (a tab is prepended).
+  void line(std::string_view text);
+  /// Append one formatted instruction line.
+  template <typename... A>
+  void line(fmt::format_string<A...> f, A &&...args) {
+    line(std::string_view(fmt::format(f, std::forward<A>(args)...)));
+  }
+  /// Append a label definition.
+  void label(std::string_view name);
+  /// Decline the function, naming the current instruction.
+  [[noreturn]] void decline(const std::string &why) const;
+  /// Register name of operand `o` (r0..r12, lr); declines on anything else.
+  [[nodiscard]] std::string reg(const mir::Operand &o, std::string_view role) const;
+  /// True if `o` is the physical register `r`.
+  [[nodiscard]] static bool isReg(const mir::Operand &o, mir::PReg r) {
+    return o.isPReg() && o.preg() == r;
+  }
+  /// Declare that the current expansion writes R12: declines if R12 is an
+  /// operand of the instruction or live across it.
+  void needScratch();
+  /// A temporary for the current expansion: `d` (a def the expansion writes
+  /// last anyway) if it differs from every register in `live` (sources still
+  /// read after the temporary is written), else R12 (via needScratch()).
+  [[nodiscard]] std::string tempFor(const std::string &d, std::initializer_list<std::string> live);
+  /// Load the constant `v` into register `rd` (mov/mvn/movw/movt; immediates.cpp).
+  void materialize(std::string_view rd, uint32_t v);
+  /// Local label of block `b`.
+  [[nodiscard]] std::string blockLabel(mir::BlockId b) const;
+  /// Local label of the trap stub for `r` (and record that it is needed).
+  [[nodiscard]] std::string trapLabel(mir::TrapReason r);
+  /// A fresh local label.
+  [[nodiscard]] std::string freshLabel(std::string_view what);
+  /// Record that the body calls runtime routine `r`.
+  void useRoutine(Routine r) { routines_ |= 1u << static_cast<unsigned>(r); }
+  /// Dispatch one instruction to its expansion.
+  void emitInstr(const mir::Instr &in);
+
+  // ------------------------------------------------------------ expansions
+  void emitAlu(const mir::Instr &in);      ///< 32-bit ALU, unary, division
+  void emitCompare(const mir::Instr &in);  ///< set, sel, set64
+  void emitI64(const mir::Instr &in);      ///< pair operations, runtime-routine calls
+  void emitMemory(const mir::Instr &in);   ///< load/store, globals, memsize, stack words
+  void emitFrame(const mir::Instr &in);    ///< push/pop/adjsp
+  void emitControl(const mir::Instr &in);  ///< param, branches, calls, traps, ret
+  /// `mn d, a, #imm` for add/sub/and/orr/eor, via the best immediate form
+  /// (add<->sub of the negation, addw/subw, bic/orn) or R12.
+  void binaryImm(std::string_view mn, const std::string &d, const std::string &a, uint32_t imm);
+  /// shl/shru/shrs/rotl/rotr with an immediate or register amount.
+  void emitShift(const mir::Instr &in, const std::string &d);
+  /// Set the flags as `cmp a, #imm` would (cmp, cmn or via R12).
+  void compareWith(const std::string &a, uint32_t imm);
+  /// Bounds check of an access of `bytes` at addr+offset, leaving in
+  /// register `temp` the host address of ea + bytes (R12 for stores; a
+  /// load's own destination when loadTemp allows). Returns false if the
+  /// access always traps (a branch to the trap stub was emitted instead).
+  bool boundsCheck(const std::string &addr, uint32_t offset, unsigned bytes,
+                   const std::string &temp, bool tempIsDest);
+  /// The register a load of `bytes` at addr+offset into `d` computes its
+  /// address in: `d` itself when that is safe, else "r12".
+  [[nodiscard]] std::string loadTemp(const std::string &d, const std::string &addr, unsigned bytes,
+                                     uint32_t offset) const;
+  /// `mn r, [sp, #offset]` (ldr/str), via R12 for large offsets.
+  void stackAccess(std::string_view mn, const std::string &r, uint32_t offset);
+  /// `b` to block `target` unless it is the fall-through block.
+  void branchTo(mir::BlockId target);
+
+  const mir::Module &module_;
+  const mir::Function &fn_;
+  const EmitOptions &opts_;
+  std::string sym_;  ///< the function's symbol
+  std::string out_;
+  uint32_t routines_ = 0;
+  std::set<std::string> callees_;
+  std::set<mir::TrapReason> traps_;
+  unsigned labels_ = 0;
+  uint32_t curBlock_ = 0;             ///< block of the instruction being emitted
+  uint32_t curIndex_ = 0;             ///< its index in the block
+  uint32_t curLiveOut_ = 0;           ///< registers live after it
+  const mir::Instr *next_ = nullptr;  ///< the next instruction in the block, if any
+  bool skipNext_ = false;             ///< a peephole absorbed the next instruction
+};
+
+}  // namespace vcr::emit::detail

@@ -1,0 +1,67 @@
+// Physical-register liveness of allocated MIR, so the emitter knows when R12 is free as scratch.
+#include "arm/emit/emitter.h"
+
+namespace vcr::emit::detail {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::PReg;
+
+namespace {
+
+struct UseDef {
+  uint32_t use = 0, def = 0;
+};
+
+UseDef regsOf(const Instr &in) {
+  UseDef ud;
+  for (const auto &o : in.uses)
+    if (o.isPReg() && o.value < mir::kNumPRegs) ud.use |= 1u << o.value;
+  for (const auto &o : in.defs)
+    if (o.isPReg() && o.value < mir::kNumPRegs) ud.def |= 1u << o.value;
+  if (in.op == Opcode::Call)
+    ud.def |= regBit(PReg::R0) | regBit(PReg::R1) | regBit(PReg::R2) | regBit(PReg::R3) |
+              regBit(PReg::R12) | regBit(PReg::LR);
+  if (in.op == Opcode::Ret) ud.use |= regBit(PReg::LR);
+  return ud;
+}
+
+}  // namespace
+
+std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f) {
+  const size_t nb = f.blocks.size();
+  std::vector<uint32_t> liveIn(nb, 0);
+  auto succLive = [&](const mir::Block &b) {
+    uint32_t m = 0;
+    if (!b.instrs.empty())
+      for (mir::BlockId t : b.instrs.back().targets)
+        if (t < nb) m |= liveIn[t];
+    return m;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t bi = nb; bi-- > 0;) {
+      uint32_t live = succLive(f.blocks[bi]);
+      const auto &is = f.blocks[bi].instrs;
+      for (size_t k = is.size(); k-- > 0;) {
+        const UseDef ud = regsOf(is[k]);
+        live = (live & ~ud.def) | ud.use;
+      }
+      if (live != liveIn[bi]) liveIn[bi] = live, changed = true;
+    }
+  }
+  std::vector<std::vector<uint32_t>> out(nb);
+  for (size_t bi = 0; bi < nb; ++bi) {
+    const auto &is = f.blocks[bi].instrs;
+    out[bi].resize(is.size());
+    uint32_t live = succLive(f.blocks[bi]);
+    for (size_t k = is.size(); k-- > 0;) {
+      out[bi][k] = live;
+      const UseDef ud = regsOf(is[k]);
+      live = (live & ~ud.def) | ud.use;
+    }
+  }
+  return out;
+}
+
+}  // namespace vcr::emit::detail

@@ -1,0 +1,228 @@
+// The Unicorn engine behind exec::Machine: mappings, hooks and import stubs.
+#include "arm/exec/machine.h"
+#include "arm/target/target.h"
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <stdexcept>
+
+namespace vcr::exec {
+namespace {
+
+constexpr int kRegs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
+                         UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,
+                         UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+                         UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+
+Machine::Impl *implOf(void *user) { return static_cast<Machine::Impl *>(user); }
+
+/// Count instructions in the image (the stubs excluded) and enforce the limit.
+void onCode(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
+  RunState &st = implOf(user)->st;
+  const Image &img = implOf(user)->img;
+  if (addr >= img.stubBegin && addr < img.stubEnd) return;
+  if (st.insns >= st.opts.insnLimit) {
+    st.exhausted = true;
+    uc_emu_stop(uc);
+    return;
+  }
+  ++st.insns;
+}
+
+void onStub(uc_engine *, uint64_t addr, uint32_t, void *user) {
+  implOf(user)->callImport(static_cast<uint32_t>(addr));
+}
+
+void onRead(uc_engine *, uc_mem_type, uint64_t, int, int64_t, void *user) { ++implOf(user)->st.loads; }
+void onWrite(uc_engine *, uc_mem_type, uint64_t, int, int64_t, void *user) { ++implOf(user)->st.stores; }
+
+bool onInvalid(uc_engine *, uc_mem_type type, uint64_t addr, int size, int64_t, void *user) {
+  RunState &st = implOf(user)->st;
+  if (!st.badAccess) {
+    st.badAccess = true;
+    st.badType = type;
+    st.badAddr = addr;
+    st.badSize = size;
+  }
+  return false;
+}
+
+void onIntr(uc_engine *uc, uint32_t intno, void *user) {
+  RunState &st = implOf(user)->st;
+  if (!st.gotIntr) {
+    st.gotIntr = true;
+    st.intrNo = intno;
+    st.intrPc = readReg(uc, mir::PReg::PC);
+  }
+  uc_emu_stop(uc);
+}
+
+}  // namespace
+
+uint32_t readReg(uc_engine *uc, mir::PReg r) {
+  uint32_t v = 0;
+  uc_reg_read(uc, kRegs[static_cast<size_t>(r)], &v);
+  return v;
+}
+
+void writeReg(uc_engine *uc, mir::PReg r, uint32_t v) {
+  uc_reg_write(uc, kRegs[static_cast<size_t>(r)], &v);
+}
+
+Machine::Impl::~Impl() {
+  if (uc) uc_close(uc);
+}
+
+uint32_t Machine::Impl::random() {
+  uint64_t z = (st.rng += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<uint32_t>((z ^ (z >> 31)) >> 16);
+}
+
+bool Machine::Impl::open(bool count, std::string &error) {
+  if (uc) uc_close(uc);
+  uc = nullptr;
+  imageMap = memMap = globalsMap = {};
+  uc_err e = uc_open(UC_ARCH_ARM, static_cast<uc_mode>(UC_MODE_THUMB | UC_MODE_MCLASS), &uc);
+  if (e != UC_ERR_OK) {
+    uc = nullptr;
+    error = fmt::format("cannot create a Unicorn engine: {}", uc_strerror(e));
+    return false;
+  }
+  counting = count;
+  const auto check = [&](uc_err err, std::string_view what) {
+    if (err != UC_ERR_OK) error = fmt::format("{}: {}", what, uc_strerror(err));
+    return err == UC_ERR_OK;
+  };
+  if (!check(uc_ctl_set_cpu_model(uc, UC_CPU_ARM_CORTEX_M4), "selecting the Cortex-M4 model"))
+    return false;
+  const uint32_t lo = img.base & ~0xfffu;
+  const uint64_t hi = pageRound(uint64_t{img.base} + img.bytes.size());
+  if (!remap(imageMap, lo, static_cast<uint32_t>(hi - lo), error)) return false;
+  if (!check(uc_mem_map(uc, kStackTop - kStackSize, kStackSize, UC_PROT_READ | UC_PROT_WRITE),
+             "mapping the stack") ||
+      !check(uc_mem_map(uc, kSentinelAddr, 0x1000, UC_PROT_ALL), "mapping the sentinel page"))
+    return false;
+  std::vector<uint8_t> udf(0x1000);
+  for (size_t i = 0; i < udf.size(); i += 2) udf[i] = 0xff, udf[i + 1] = 0xde;  // udf #255
+  if (!check(uc_mem_write(uc, kSentinelAddr, udf.data(), udf.size()), "filling the sentinel page"))
+    return false;
+  uc_hook h;
+  const uint64_t imgEnd = uint64_t{img.base} + img.bytes.size();
+  if (img.stubEnd > img.stubBegin &&
+      !check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void *>(onStub), this,
+                         img.stubBegin, img.stubEnd - 1),
+             "adding the stub hook"))
+    return false;
+  if (!check(uc_hook_add(uc, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void *>(onInvalid), this, 1, 0),
+             "adding the invalid-access hook") ||
+      !check(uc_hook_add(uc, &h, UC_HOOK_INTR, reinterpret_cast<void *>(onIntr), this, 1, 0),
+             "adding the exception hook"))
+    return false;
+  if (count && (!check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void *>(onCode), this,
+                                   img.base, imgEnd - 1),
+                       "adding the counting hook") ||
+                !check(uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void *>(onRead), this, 1, 0),
+                       "adding the load hook") ||
+                !check(uc_hook_add(uc, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(onWrite), this, 1, 0),
+                       "adding the store hook")))
+    return false;
+  return check(uc_mem_write(uc, img.base, img.bytes.data(), img.bytes.size()), "loading the image");
+}
+
+bool Machine::Impl::remap(Mapping &m, uint32_t base, uint32_t size, std::string &error) {
+  const auto rounded = static_cast<uint32_t>(pageRound(size));
+  if (m.base == base && m.size == rounded) return true;
+  if (m.size) {
+    uc_err e = uc_mem_unmap(uc, m.base, m.size);
+    if (e != UC_ERR_OK) {
+      error = fmt::format("unmapping 0x{:x}+0x{:x}: {}", m.base, m.size, uc_strerror(e));
+      return false;
+    }
+    m = {};
+  }
+  if (rounded == 0) return true;
+  uc_err e = uc_mem_map(uc, base, rounded, UC_PROT_ALL);
+  if (e != UC_ERR_OK) {
+    error = fmt::format("mapping 0x{:x}+0x{:x}: {}", base, rounded, uc_strerror(e));
+    return false;
+  }
+  m = {base, rounded};
+  return true;
+}
+
+bool Machine::Impl::resetMemory(std::string &error) {
+  static const std::vector<uint8_t> zeros(kStackSize, 0);
+  uc_err e = uc_mem_write(uc, kStackTop - kStackSize, zeros.data(), zeros.size());
+  // Rewrite what follows the code (rodata, data, bss): a run may have changed it.
+  const uint32_t from = img.stubEnd > img.base ? img.stubEnd - img.base : 0;
+  if (e == UC_ERR_OK && from < img.bytes.size())
+    e = uc_mem_write(uc, img.base + from, img.bytes.data() + from, img.bytes.size() - from);
+  if (e != UC_ERR_OK) error = fmt::format("resetting memory: {}", uc_strerror(e));
+  return e == UC_ERR_OK;
+}
+
+void Machine::Impl::callImport(uint32_t addr) {
+  auto it = img.stubs.find(addr);
+  if (it == img.stubs.end() || it->second >= img.imports.size()) {
+    st.hostError = fmt::format("jump into the import stub area at 0x{:x}, not at a stub entry", addr);
+    uc_emu_stop(uc);
+    return;
+  }
+  const mir::Import &imp = img.imports[it->second];
+  const std::vector<arm::WordLoc> locs = arm::paramLocations(imp.sig);
+  const uint32_t sp = readReg(uc, mir::PReg::SP);
+  std::vector<uint32_t> words;
+  for (const arm::WordLoc &w : locs) {
+    uint32_t v = 0;
+    if (!w.onStack) {
+      v = readReg(uc, w.reg);
+    } else if (uc_mem_read(uc, uint64_t{sp} + w.offset, &v, 4) != UC_ERR_OK) {
+      st.hostError = fmt::format("call of import '{}': stack argument at 0x{:x} is unreadable",
+                                 imp.name, uint64_t{sp} + w.offset);
+      uc_emu_stop(uc);
+      return;
+    }
+    words.push_back(v);
+  }
+  std::vector<uint64_t> args;
+  size_t k = 0;
+  for (mir::ValType t : imp.sig.params) {
+    uint64_t v = words[k++];
+    if (t == mir::ValType::I64) v |= uint64_t{words[k++]} << 32;
+    args.push_back(v);
+  }
+  std::vector<uint64_t> results;
+  try {
+    if (!st.env->host) throw std::runtime_error("no host function set in ExecEnv");
+    results = st.env->host(imp, args);
+  } catch (const std::exception &ex) {
+    st.hostError = fmt::format("host function for import '{}' failed: {}", imp.name, ex.what());
+  }
+  if (st.hostError.empty() && results.size() != imp.sig.results.size())
+    st.hostError = fmt::format("host function for import '{}' returned {} results, expected {}",
+                               imp.name, results.size(), imp.sig.results.size());
+  if (!st.hostError.empty()) {
+    uc_emu_stop(uc);
+    return;
+  }
+  ++st.hostCalls;
+  unsigned resultWords = 0;
+  if (!results.empty()) {
+    writeReg(uc, mir::PReg::R0, static_cast<uint32_t>(results[0]));
+    resultWords = 1;
+    if (imp.sig.results[0] == mir::ValType::I64) {
+      writeReg(uc, mir::PReg::R1, static_cast<uint32_t>(results[0] >> 32));
+      resultWords = 2;
+    }
+  }
+  if (!st.opts.clobberAtImports) return;
+  for (unsigned r = resultWords; r < 4; ++r) writeReg(uc, static_cast<mir::PReg>(r), random());
+  writeReg(uc, mir::PReg::R12, random());
+  uint32_t flags = random() & 0xf0000000u;
+  uc_reg_write(uc, UC_ARM_REG_APSR_NZCV, &flags);
+}
+
+}  // namespace vcr::exec

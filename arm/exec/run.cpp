@@ -1,0 +1,258 @@
+// Runs one function of an Image on Unicorn: entry state, classification of the stop, write-back.
+#include "arm/exec/machine.h"
+#include "arm/target/runtime.h"
+#include "arm/target/target.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace vcr::exec {
+namespace {
+
+using mir::PReg;
+
+/// A named address range used to reject overlapping mappings.
+struct Region {
+  std::string_view name;
+  uint64_t lo, hi;
+};
+
+/// Why the CPU raised exception `no` (QEMU's EXCP_* numbers).
+std::string_view exceptionName(uint32_t no) {
+  switch (no) {
+  case 1: return "undefined instruction";
+  case 2: return "svc";
+  case 3: return "prefetch abort";
+  case 4: return "data abort";
+  case 7: return "bkpt";
+  case 17: return "coprocessor access (FPU disabled?)";
+  case 18: return "invalid state (branch to an ARM-state address?)";
+  case 19: return "stack limit";
+  default: return "exception";
+  }
+}
+
+std::string_view accessName(uc_mem_type t) {
+  switch (t) {
+  case UC_MEM_READ_UNMAPPED: return "unmapped read";
+  case UC_MEM_WRITE_UNMAPPED: return "unmapped write";
+  case UC_MEM_FETCH_UNMAPPED: return "unmapped fetch";
+  case UC_MEM_READ_PROT: return "protected read";
+  case UC_MEM_WRITE_PROT: return "protected write";
+  case UC_MEM_FETCH_PROT: return "non-executable fetch";
+  default: return "invalid access";
+  }
+}
+
+/// Check the address ranges of a run; `error` names the two that overlap.
+bool checkLayout(const Image &img, uint32_t memBase, uint64_t memBytes, uint64_t globalBytes,
+                 std::string &error) {
+  if (memBase & 0xfff) {
+    error = fmt::format("memBase 0x{:x} is not 4 KiB aligned", memBase);
+    return false;
+  }
+  if (globalBytes > kGlobalsMax) {
+    error = fmt::format("{} globals exceed the {}-byte globals table", globalBytes / 4, kGlobalsMax);
+    return false;
+  }
+  const uint64_t imgLo = img.base & ~0xfffu, imgHi = pageRound(uint64_t{img.base} + img.bytes.size());
+  std::vector<Region> rs{{"image", imgLo, imgHi},
+                         {"globals table", kGlobalsAddr, kGlobalsAddr + kGlobalsMax},
+                         {"stack", kStackTop - kStackSize, kStackTop},
+                         {"return sentinel", kSentinelAddr, kSentinelAddr + 0x1000},
+                         {"Cortex-M system space", 0xE0000000u, uint64_t{1} << 32}};
+  if (memBytes) rs.push_back({"linear memory", memBase, memBase + pageRound(memBytes)});
+  for (size_t i = 0; i < rs.size(); ++i) {
+    if (rs[i].hi > (uint64_t{1} << 32)) {
+      error = fmt::format("{} 0x{:x}..0x{:x} extends past 4 GiB", rs[i].name, rs[i].lo, rs[i].hi);
+      return false;
+    }
+    for (size_t j = 0; j < i; ++j)
+      if (rs[i].lo < rs[j].hi && rs[j].lo < rs[i].hi) {
+        error = fmt::format("{} 0x{:x}..0x{:x} overlaps {} 0x{:x}..0x{:x}", rs[i].name, rs[i].lo,
+                            rs[i].hi, rs[j].name, rs[j].lo, rs[j].hi);
+        return false;
+      }
+  }
+  return true;
+}
+
+/// Copy linear memory and globals back out of the engine.
+void writeBack(uc_engine *uc, uint32_t memBase, mir::ExecEnv &env) {
+  if (!env.memory.empty()) uc_mem_read(uc, memBase, env.memory.data(), env.memory.size());
+  if (!env.globals.empty())
+    uc_mem_read(uc, kGlobalsAddr, env.globals.data(), env.globals.size() * 4);
+}
+
+/// Registers at entry: garbage everywhere, then the arguments (AAPCS) and
+/// the runtime registers; `saved` receives the entry values of R0-PC.
+void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const uint64_t> args,
+                   mir::ExecEnv &env, const RunOptions &opts, uint32_t saved[16]) {
+  uc_engine *uc = m.uc;
+  m.st = RunState{};
+  m.st.env = &env;
+  m.st.opts = opts;
+  m.st.rng = opts.seed;
+  for (unsigned r = 0; r <= 12; ++r) writeReg(uc, static_cast<PReg>(r), m.random());
+  const uint32_t sp = kStackTop - ((arm::stackArgBytes(sig) + 7) & ~7u);
+  const std::vector<arm::WordLoc> locs = arm::paramLocations(sig);
+  size_t k = 0;
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    const unsigned n = mir::words(sig.params[i]);
+    for (unsigned w = 0; w < n; ++w, ++k) {
+      const auto v = static_cast<uint32_t>(args[i] >> (32 * w));
+      if (locs[k].onStack)
+        uc_mem_write(uc, sp + locs[k].offset, &v, 4);
+      else
+        writeReg(uc, locs[k].reg, v);
+    }
+  }
+  writeReg(uc, PReg::R9, kGlobalsAddr);
+  writeReg(uc, PReg::R10, static_cast<uint32_t>(env.memory.size()));
+  writeReg(uc, PReg::R11, opts.memBase);
+  writeReg(uc, PReg::SP, sp);
+  writeReg(uc, PReg::LR, kSentinelAddr | 1);
+  uint32_t xpsr = 0x01000000;  // Thumb, no flags, no IT state
+  uc_reg_write(uc, UC_ARM_REG_XPSR, &xpsr);
+  for (unsigned r = 0; r < 16; ++r) saved[r] = readReg(uc, static_cast<PReg>(r));
+}
+
+/// Turn how the emulation stopped into a status, results or an error.
+void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const uint32_t saved[16],
+                  RunResult &res) {
+  uc_engine *uc = m.uc;
+  const RunState &st = m.st;
+  const RunOptions &opts = st.opts;
+  const uint32_t pc = readReg(uc, PReg::PC);
+  res.status = RunResult::Status::Fault;
+  if (!st.hostError.empty()) {
+    res.error = st.hostError;
+  } else if (st.exhausted) {
+    res.status = RunResult::Status::Exhausted;
+  } else if (e == UC_ERR_INSN_INVALID) {
+    uint16_t hw[2] = {0, 0};
+    uc_mem_read(uc, pc, hw, 2);
+    uc_mem_read(uc, pc + 2, hw + 1, 2);
+    const auto reason = arm::rt::trapFromCode(static_cast<uint8_t>(hw[0] & 0xff));
+    if ((hw[0] & 0xff00) == 0xde00 && reason) {
+      res.status = RunResult::Status::Trapped;
+      res.trap = *reason;
+    } else if ((hw[0] & 0xff00) == 0xde00) {
+      res.error = fmt::format("udf #{} (no trap code) at 0x{:x}", hw[0] & 0xff, pc);
+    } else {
+      res.error = fmt::format(
+          "invalid instruction {:04x} {:04x} at 0x{:x} (or a branch to an even, ARM-state address)",
+          hw[0], hw[1], pc);
+    }
+  } else if (st.badAccess) {
+    res.error = fmt::format("{} of {} bytes at 0x{:x} (pc 0x{:x})", accessName(st.badType),
+                            st.badSize, st.badAddr, pc);
+  } else if (st.gotIntr) {
+    res.error = fmt::format("{} (exception {}) at 0x{:x}", exceptionName(st.intrNo), st.intrNo, st.intrPc);
+  } else if (e != UC_ERR_OK) {
+    res.error = fmt::format("{} at 0x{:x}", uc_strerror(e), pc);
+  } else if (pc != kSentinelAddr) {
+    if (!opts.countInsns) res.status = RunResult::Status::Exhausted;
+    else res.error = fmt::format("emulation stopped at 0x{:x}", pc);
+  } else {
+    std::string bad;
+    for (unsigned r = 4; r <= 13; ++r) {
+      if (r == 12) continue;  // R12 is caller-saved scratch
+      const uint32_t now = readReg(uc, static_cast<PReg>(r));
+      if (now == saved[r]) continue;
+      const std::string name = r == 13 ? std::string("sp")
+                                       : fmt::format("callee-saved {}", mir::pregName(static_cast<PReg>(r)));
+      bad += fmt::format("{}{} not restored (entry 0x{:08x}, exit 0x{:08x})", bad.empty() ? "" : "; ",
+                         name, saved[r], now);
+    }
+    if (!bad.empty()) {
+      res.error = bad;
+    } else {
+      res.status = RunResult::Status::Returned;
+      if (!sig.results.empty()) {
+        uint64_t v = readReg(uc, PReg::R0);
+        if (sig.results[0] == mir::ValType::I64) v |= uint64_t{readReg(uc, PReg::R1)} << 32;
+        res.results.push_back(v);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view statusName(RunResult::Status s) {
+  switch (s) {
+  case RunResult::Status::Returned: return "returned";
+  case RunResult::Status::Trapped: return "trapped";
+  case RunResult::Status::Fault: return "fault";
+  case RunResult::Status::Exhausted: return "exhausted";
+  }
+  return "?";
+}
+
+Machine::Machine(Image img) : impl_(std::make_unique<Impl>(std::move(img))) {}
+Machine::~Machine() = default;
+const Image &Machine::image() const { return impl_->img; }
+
+RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
+                       std::span<const uint64_t> args, mir::ExecEnv &env, const RunOptions &opts) {
+  Impl &m = *impl_;
+  RunResult res;
+  const auto fail = [&](std::string msg) {
+    res.status = RunResult::Status::Fault;
+    res.error = fmt::format("run of '{}': {}", symbol, msg);
+    return res;
+  };
+  const uint32_t entry = m.img.find(symbol);
+  if (!entry) return fail("no such function symbol in the image");
+  if (args.size() != sig.params.size())
+    return fail(fmt::format("{} arguments given, the signature has {}", args.size(), sig.params.size()));
+  if (sig.results.size() > 1) return fail("at most one result is supported");
+  if (!opts.countInsns && opts.insnLimit == 0) {  // Unicorn reads a count of 0 as "no limit"
+    res.status = RunResult::Status::Exhausted;
+    return res;
+  }
+  std::string err;
+  if (!checkLayout(m.img, opts.memBase, env.memory.size(), env.globals.size() * uint64_t{4}, err))
+    return fail(err);
+  if ((!m.uc || m.counting != opts.countInsns) && !m.open(opts.countInsns, err)) return fail(err);
+  if (!m.remap(m.memMap, opts.memBase, static_cast<uint32_t>(env.memory.size()), err) ||
+      !m.remap(m.globalsMap, kGlobalsAddr, static_cast<uint32_t>(env.globals.size() * 4), err) ||
+      !m.resetMemory(err))
+    return fail(err);
+  uc_engine *uc = m.uc;
+  if (m.memMap.size) {
+    std::vector<uint8_t> mem(m.memMap.size, 0);
+    std::copy(env.memory.begin(), env.memory.end(), mem.begin());
+    uc_mem_write(uc, m.memMap.base, mem.data(), mem.size());
+  }
+  if (m.globalsMap.size) {
+    std::vector<uint8_t> g(m.globalsMap.size, 0);
+    std::memcpy(g.data(), env.globals.data(), env.globals.size() * 4);
+    uc_mem_write(uc, kGlobalsAddr, g.data(), g.size());
+  }
+
+  uint32_t saved[16];
+  setEntryState(m, sig, args, env, opts, saved);
+  const uc_err e = uc_emu_start(uc, entry | 1, kSentinelAddr, 0, opts.countInsns ? 0 : opts.insnLimit);
+  const RunState &st = m.st;
+  res.insns = st.insns;
+  res.loads = st.loads;
+  res.stores = st.stores;
+  res.hostCalls = st.hostCalls;
+  writeBack(uc, opts.memBase, env);
+  classifyStop(m, e, sig, saved, res);
+  if (res.status == RunResult::Status::Fault)
+    res.error = fmt::format("run of '{}': {}", symbol, res.error);
+  return res;
+}
+
+RunResult run(const Image &img, std::string_view symbol, const mir::Signature &sig,
+              std::span<const uint64_t> args, mir::ExecEnv &env, const RunOptions &opts) {
+  Machine machine(img);
+  return machine.run(symbol, sig, args, env, opts);
+}
+
+}  // namespace vcr::exec

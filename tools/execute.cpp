@@ -1,0 +1,237 @@
+// verify-alloc --run: emit, assemble, link and run allocated code in Unicorn; compare with the oracles.
+#include "tools/execute.h"
+
+#include "arm/emit/emit.h"
+#include "arm/exec/exec.h"
+#include "arm/exec/tools.h"
+#include "arm/select/oracle.h"
+#include "arm/target/runtime.h"
+#include "core/ir/diff.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+namespace fs = std::filesystem;
+
+namespace vcr::tools {
+
+namespace {
+
+using Status = mir::ExecResult::Status;
+
+Status fromMachine(exec::RunResult::Status s) {
+  switch (s) {
+  case exec::RunResult::Status::Returned: return Status::Returned;
+  case exec::RunResult::Status::Trapped: return Status::Trapped;
+  case exec::RunResult::Status::Exhausted: return Status::Exhausted;
+  case exec::RunResult::Status::Fault: return Status::Error;
+  }
+  return Status::Error;
+}
+
+Status fromOracle(select::OracleRun::Status s) {
+  switch (s) {
+  case select::OracleRun::Status::Returned: return Status::Returned;
+  case select::OracleRun::Status::Trapped: return Status::Trapped;
+  case select::OracleRun::Status::Exhausted: return Status::Exhausted;
+  case select::OracleRun::Status::Error: return Status::Error;
+  }
+  return Status::Error;
+}
+
+uint64_t median(std::vector<uint64_t> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+/// First line(s) of a tool's output, for a one-line reason.
+std::string firstLines(const std::string &s, size_t lines = 2) {
+  size_t pos = 0;
+  for (size_t k = 0; k < lines && pos != std::string::npos; ++k) {
+    pos = s.find('\n', pos == 0 ? 0 : pos + 1);
+  }
+  return pos == std::string::npos ? s : s.substr(0, pos);
+}
+
+/// The seeded inputs and the workloads of one function, with expectations.
+struct Inputs {
+  std::vector<mir::DiffInput> seeded, fixed;
+};
+
+Inputs makeInputs(const mir::Module &vreg, const std::string &fn, const Workloads &workloads,
+                  const ExecOptions &opt) {
+  Inputs in;
+  in.seeded = mir::makeDiffInputs(vreg, fn, opt.inputs, opt.seed ^ std::hash<std::string>{}(fn));
+  const size_t memBytes = size_t(vreg.memoryPages) * 65536;
+  if (auto it = workloads.find(fn); it != workloads.end())
+    for (const Workload &w : it->second) {
+      mir::DiffInput d = mir::expectOn(vreg, fn, w.args, mir::randomMemory(memBytes, w.memorySeed), 200'000'000);
+      if (d.expected.status != Status::Exhausted) in.fixed.push_back(std::move(d));
+    }
+  return in;
+}
+
+}  // namespace
+
+Workloads loadWorkloads(const std::string &inputFile, Diagnostics &diags) {
+  Workloads out;
+  const fs::path path = fs::path(inputFile).parent_path() / "workloads.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return out;
+  try {
+    std::ifstream in(path);
+    nlohmann::json j = nlohmann::json::parse(in);
+    const std::string key = fs::path(inputFile).filename().string();
+    if (!j.contains(key)) return out;
+    for (const auto &[fn, list] : j.at(key).items())
+      for (const auto &w : list) {
+        Workload wl;
+        for (const auto &a : w.at("args")) wl.args.push_back(a.get<uint64_t>());
+        wl.memorySeed = w.value("memory_seed", uint64_t{1});
+        out[fn].push_back(std::move(wl));
+      }
+  } catch (const std::exception &e) {
+    Diagnostic d;
+    d.file = path.string();
+    d.message = std::string("malformed workloads file: ") + e.what();
+    diags.push_back(d);
+    out.clear();
+  }
+  return out;
+}
+
+std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const mir::Module &allocated,
+                                                const select::WasmBinary *bin, const Workloads &workloads,
+                                                const ExecOptions &opt) {
+  std::map<std::string, ExecReport> reports;
+  emit::EmitResult er = emit::emitModule(allocated);
+  for (const auto &d : er.declined) {
+    ExecReport &r = reports[d.function];
+    r.status = "declined";
+    r.reason = d.reason;
+  }
+  if (er.emitted.empty()) return reports;
+  if (opt.patchAsm) opt.patchAsm(er.asmText);
+  exec::BuildOptions bo;
+  bo.imports = allocated.imports;
+  exec::BuildResult built = exec::buildImage(er.asmText, bo);
+  if (!built.ok) {
+    for (const auto &fn : er.emitted) {
+      ExecReport &r = reports[fn];
+      r.status = "error";
+      r.reason = "assembling or linking the emitted code failed: " + firstLines(built.error);
+    }
+    return reports;
+  }
+  exec::Machine machine(std::move(built.image));
+  Diagnostics oracleDiags;
+  std::optional<select::Oracle> oracle;
+  if (bin) oracle = select::Oracle::create(*bin, oracleDiags);
+
+  for (const auto &fn : er.emitted) {
+    ExecReport &r = reports[fn];
+    const mir::Function *vf = vreg.findFunction(fn);
+    if (!vf) {
+      r.status = "error";
+      r.reason = "no vreg-form function @" + fn;
+      continue;
+    }
+    if (auto it = machine.image().sizes.find(arm::rt::functionSymbol(fn)); it != machine.image().sizes.end())
+      r.codeBytes = it->second;
+    Inputs inputs = makeInputs(vreg, fn, workloads, opt);
+    std::vector<uint64_t> insns, loads, stores, fixedInsns, fixedLoads, fixedStores;
+    auto runOne = [&](const mir::DiffInput &in, size_t k, bool fixed) {
+      std::string why;
+      if (oracle && vf->wasmIndex >= 0) {
+        select::OracleRun o = oracle->run(static_cast<uint32_t>(vf->wasmIndex), in.args, in.memory, in.globals);
+        mir::Observed ob{fromOracle(o.status), o.results, o.reason, o.error, o.memory, o.globals};
+        if (std::string d = mir::compareOutcome(in, ob); !d.empty())
+          why = "the wabt interpreter and the MIR interpreter disagree: " + d;
+      }
+      mir::ExecEnv env;
+      env.memory = in.memory;
+      env.globals = in.globals;
+      exec::RunOptions ro;
+      ro.insnLimit = 40 * in.expected.steps + 1'000'000;
+      exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
+      mir::Observed ob{fromMachine(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
+      if (why.empty()) why = mir::compareOutcome(in, ob);
+      ++r.runs;
+      if (why.empty()) ++r.agree;
+      else if (r.firstDifference.empty())
+        r.firstDifference = std::string(fixed ? "workload" : "input") + " #" + std::to_string(k) + " " +
+                            mir::argsText(in.args) + ": " + why;
+      (fixed ? fixedInsns : insns).push_back(rr.insns);
+      (fixed ? fixedLoads : loads).push_back(rr.loads);
+      (fixed ? fixedStores : stores).push_back(rr.stores);
+    };
+    for (size_t k = 0; k < inputs.seeded.size(); ++k) runOne(inputs.seeded[k], k, false);
+    for (size_t k = 0; k < inputs.fixed.size(); ++k) runOne(inputs.fixed[k], k, true);
+    r.workload = !fixedInsns.empty();
+    r.insns = median(r.workload ? fixedInsns : insns);
+    r.loads = median(r.workload ? fixedLoads : loads);
+    r.stores = median(r.workload ? fixedStores : stores);
+  }
+  return reports;
+}
+
+void runNative(const std::string &cFile, const mir::Module &vreg, const Workloads &workloads,
+               const ExecOptions &opt, std::map<std::string, ExecReport> &reports) {
+  auto noteAll = [&](const std::string &why) {
+    for (const auto &[fn, list] : workloads)
+      if (auto it = reports.find(fn); it != reports.end()) it->second.nativeNote = why;
+  };
+  exec::detail::TempDir tmp;
+  if (!tmp.ok()) return noteAll("no temporary directory: " + tmp.error());
+  const std::string obj = tmp.path() + "/native.o";
+  exec::detail::ToolResult cc = exec::detail::runTool(
+      {opt.clang, "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4", "-mthumb", "-O2", "-fno-addrsig",
+       "-ffreestanding", "-fno-builtin", "-nostdlib", "-c", cFile, "-o", obj},
+      tmp.path());
+  if (!cc.ok) return noteAll(opt.clang + " failed: " + firstLines(cc.output));
+  // Calls the compiler makes on its own (64-bit division: __aeabi_uldivmod)
+  // come from libgcc of the arm-none-eabi toolchain, when it is installed.
+  exec::BuildOptions bo;
+  exec::detail::ToolResult gcc = exec::detail::runTool(
+      {"arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-print-libgcc-file-name"}, tmp.path());
+  if (gcc.ok) {
+    std::string lib = gcc.output.substr(0, gcc.output.find('\n'));
+    std::error_code ec;
+    if (fs::exists(lib, ec)) bo.libraries.push_back(lib);
+  }
+  exec::BuildResult built = exec::buildImageFromObject(obj, bo);
+  if (!built.ok) return noteAll("linking the native object failed: " + firstLines(built.error));
+  exec::Machine machine(std::move(built.image));
+  const size_t memBytes = size_t(vreg.memoryPages) * 65536;
+  for (const auto &[fn, list] : workloads) {
+    auto rit = reports.find(fn);
+    const mir::Function *vf = vreg.findFunction(fn);
+    if (rit == reports.end() || !vf) continue;
+    ExecReport &r = rit->second;
+    if (!machine.image().find(fn)) {
+      r.nativeNote = "no symbol '" + fn + "' in the native object";
+      continue;
+    }
+    std::vector<uint64_t> insns;
+    bool agree = true;
+    for (const Workload &w : list) {
+      mir::DiffInput in = mir::expectOn(vreg, fn, w.args, mir::randomMemory(memBytes, w.memorySeed), 200'000'000);
+      mir::ExecEnv env;
+      env.memory = in.memory;
+      env.globals = in.globals;
+      exec::RunResult rr = machine.run(fn, vf->sig, in.args, env);
+      // The native code has its own stack and data: compare results only.
+      agree &= fromMachine(rr.status) == in.expected.status && rr.results == in.expected.results;
+      insns.push_back(rr.insns);
+    }
+    r.nativeInsns = median(insns);
+    r.nativeAgree = agree;
+  }
+}
+
+}  // namespace vcr::tools
