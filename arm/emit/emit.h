@@ -8,10 +8,13 @@
 ///   R10 linear-memory size in bytes (bounds checks compare against it)
 ///   R11 linear-memory base
 ///   R12 the emitter's only scratch register: it holds a value only inside the
-///       expansion of one MIR instruction. An instruction whose expansion needs
-///       scratch is emitted only if R12 is neither one of its operands nor live
-///       across it (an allocation with R12 in the pool may still use it
-///       elsewhere); otherwise the function is declined.
+///       expansion of one MIR instruction. Where it can, an expansion uses its
+///       own def register as the temporary instead (register shifts, srem/urem,
+///       set64 orders, loads' address, mul64 when nothing aliases). An
+///       instruction whose expansion needs R12 is emitted only if R12 is
+///       neither one of its operands nor live across it (an allocation with R12
+///       in the pool may still use it elsewhere); otherwise the function is
+///       declined.
 ///   SP, PC are never data registers (declined); LR may be (widened pool).
 /// Every MIR instruction reads all of its uses before it writes any def; the
 /// expansions order halves or go through R12 so that defs may alias uses.
