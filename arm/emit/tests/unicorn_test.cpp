@@ -1,6 +1,7 @@
-// Self-check of emitted code in Unicorn (Cortex-M4) against the reference interpreter for the tricky expansions.
+// Self-check of emitted code in Unicorn (Cortex-M4, via arm/exec) against the reference interpreter for the tricky expansions.
 #include "arm/emit/tests/emit_util.h"
 
+#include "arm/exec/exec.h"
 #include "arm/select/select.h"
 #include "arm/select/wasm_load.h"
 #include "arm/target/runtime.h"
@@ -10,7 +11,6 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <unicorn/unicorn.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -24,8 +24,6 @@ using namespace vcr;
 
 namespace {
 
-constexpr uint64_t kCode = 0x10000, kRet = 0x8000, kStack = 0x100000, kStackSize = 0x10000;
-constexpr uint64_t kMem = 0x200000, kGlobals = 0x300000;
 
 /// The functions under test: every expansion with a subtle part, with defs
 /// aliasing uses.
@@ -104,120 +102,6 @@ std::string testModule() {
   return s;
 }
 
-/// Run a shell command; false on failure.
-bool sh(const std::string &cmd) { return std::system(cmd.c_str()) == 0; }
-
-struct Image {
-  std::vector<uint8_t> code;
-  std::map<std::string, uint32_t> symbols;
-};
-
-/// Assemble, link at kCode and read back the binary and the symbol table.
-Image build(const std::string &asmText) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("vcr-emit-uc-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string d = dir.string();
-  std::ofstream(d + "/m.s") << asmText;
-  Image img;
-  REQUIRE(sh("arm-none-eabi-as -mcpu=cortex-m4 -mthumb -o " + d + "/m.o " + d + "/m.s"));
-  REQUIRE(sh(fmt::format("arm-none-eabi-ld -Ttext={:#x} -e {:#x} -o {}/m.elf {}/m.o", kCode, kCode, d, d)));
-  REQUIRE(sh("arm-none-eabi-objcopy -O binary " + d + "/m.elf " + d + "/m.bin"));
-  REQUIRE(sh("arm-none-eabi-nm " + d + "/m.elf > " + d + "/m.nm"));
-  std::ifstream bin(d + "/m.bin", std::ios::binary);
-  img.code.assign(std::istreambuf_iterator<char>(bin), {});
-  std::ifstream nm(d + "/m.nm");
-  std::string addr, kind, name;
-  while (nm >> addr >> kind >> name) img.symbols[name] = static_cast<uint32_t>(std::stoul(addr, nullptr, 16));
-  fs::remove_all(dir);
-  return img;
-}
-
-struct Outcome {
-  bool trapped = false;
-  uint8_t trapCode = 0;
-  uint64_t result = 0;
-  std::string error;
-};
-
-void hookCode(uc_engine *uc, uint64_t address, uint32_t, void *user) {
-  uint16_t hw = 0;
-  uc_mem_read(uc, address, &hw, 2);
-  if ((hw & 0xff00) == 0xde00) {  // UDF #imm8
-    *static_cast<int *>(user) = hw & 0xff;
-    uc_emu_stop(uc);
-  }
-}
-
-/// A Cortex-M4 in Unicorn with the image, a stack, linear memory and the
-/// globals table mapped once; run() resets what a call may see.
-class ArmMachine {
-public:
-  ArmMachine(const Image &img, size_t memBytes, size_t globalWords) {
-    REQUIRE(uc_open(UC_ARCH_ARM, static_cast<uc_mode>(UC_MODE_THUMB | UC_MODE_MCLASS), &uc_) ==
-            UC_ERR_OK);
-    uc_ctl_set_cpu_model(uc_, UC_CPU_ARM_CORTEX_M4);
-    const uint64_t codeSize = (kCode + img.code.size() + 0xfff) & ~uint64_t(0xfff);
-    REQUIRE(uc_mem_map(uc_, 0, codeSize, UC_PROT_ALL) == UC_ERR_OK);
-    uc_mem_write(uc_, kCode, img.code.data(), img.code.size());
-    REQUIRE(uc_mem_map(uc_, kStack, kStackSize, UC_PROT_ALL) == UC_ERR_OK);
-    REQUIRE(uc_mem_map(uc_, kMem, (std::max<uint64_t>(memBytes, 1) + 0xfff) & ~uint64_t(0xfff),
-                       UC_PROT_ALL) == UC_ERR_OK);
-    REQUIRE(uc_mem_map(uc_, kGlobals, ((4 * globalWords + 0xfff) & ~size_t(0xfff)) + 0x1000,
-                       UC_PROT_ALL) == UC_ERR_OK);
-    uc_hook h;
-    uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void *>(hookCode), &trap_, 1, 0);
-  }
-  ~ArmMachine() { uc_close(uc_); }
-  ArmMachine(const ArmMachine &) = delete;
-  ArmMachine &operator=(const ArmMachine &) = delete;
-
-  /// Run `addr` with the argument words in r0-r3, `mem` as linear memory and
-  /// `globals` as the globals table (both updated on return).
-  Outcome run(uint32_t addr, const std::vector<uint32_t> &regs, std::vector<uint8_t> &mem,
-              std::vector<uint32_t> &globals, bool i64) {
-    Outcome o;
-    uc_mem_write(uc_, kMem, mem.data(), mem.size());
-    uc_mem_write(uc_, kGlobals, globals.data(), 4 * globals.size());
-    uint32_t r[16] = {};
-    for (unsigned k = 0; k < 13; ++k) r[k] = 0xC0DE0000u | (k << 8) | k;
-    for (size_t k = 0; k < regs.size(); ++k) r[k] = regs[k];
-    r[9] = kGlobals, r[10] = static_cast<uint32_t>(mem.size()), r[11] = kMem;
-    for (unsigned k = 0; k < 13; ++k) uc_reg_write(uc_, UC_ARM_REG_R0 + k, &r[k]);
-    uint32_t sp = kStack + kStackSize - 256, lr = kRet | 1;
-    uc_reg_write(uc_, UC_ARM_REG_SP, &sp);
-    uc_reg_write(uc_, UC_ARM_REG_LR, &lr);
-    trap_ = -1;
-    const uc_err err = uc_emu_start(uc_, addr | 1, kRet, 0, 2'000'000);
-    uint32_t pc = 0;
-    uc_reg_read(uc_, UC_ARM_REG_PC, &pc);
-    if (trap_ >= 0) {
-      o.trapped = true;
-      o.trapCode = static_cast<uint8_t>(trap_);
-      return o;
-    }
-    if (err != UC_ERR_OK || pc != kRet) {
-      o.error = fmt::format("unicorn: {} at pc {:#x}", uc_strerror(err), pc);
-      return o;
-    }
-    uint32_t out[16];
-    for (unsigned k = 0; k < 13; ++k) uc_reg_read(uc_, UC_ARM_REG_R0 + k, &out[k]);
-    uint32_t spOut = 0;
-    uc_reg_read(uc_, UC_ARM_REG_SP, &spOut);
-    o.result = i64 ? (uint64_t(out[1]) << 32 | out[0]) : out[0];
-    for (unsigned k = 4; k <= 11; ++k)
-      if (out[k] != r[k]) o.error += fmt::format("r{} not preserved; ", k);
-    if (spOut != sp) o.error += "sp not restored; ";
-    uc_mem_read(uc_, kMem, mem.data(), mem.size());
-    uc_mem_read(uc_, kGlobals, globals.data(), 4 * globals.size());
-    return o;
-  }
-
-private:
-  uc_engine *uc_ = nullptr;
-  int trap_ = -1;
-};
-
 uint64_t pick(std::mt19937_64 &rng) {
   static const uint64_t special[] = {0, 1, 2, 3, 31, 32, 33, 63, 64, 65, 0x7fffffff, 0x80000000,
                                      0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
@@ -231,60 +115,54 @@ uint64_t pick(std::mt19937_64 &rng) {
   }
 }
 
-/// Run every function of allocated module `m` whose parameters all travel
-/// in R0-R3 on `runs` random inputs, on the emitted code in Unicorn and in
-/// the reference interpreter, and compare results, traps, memory and
-/// globals. Returns the number of runs compared.
+/// Run every emitted function of allocated module `m` on `runs` random
+/// inputs, on the emitted code in Unicorn (arm/exec: AAPCS arguments incl.
+/// stack words, host imports, callee-saved checks) and in the reference
+/// interpreter, and compare results, traps, memory and globals. Returns the
+/// number of runs compared.
 unsigned differential(const mir::Module &m, unsigned runs, const std::string &what,
                       uint64_t seed, bool allowDeclines = false) {
   emit::EmitResult er = emit::emitModule(m);
   if (!allowDeclines)
     for (const auto &d : er.declined) FAIL_CHECK(what << ": " << d.function << ": " << d.reason);
-  const Image img = build(er.asmText);
-  ArmMachine machine(img, size_t(m.memoryPages) * 65536, m.globals.size());
+  if (er.emitted.empty()) return 0;  // everything declined (widened pool)
+  exec::BuildOptions bo;
+  bo.imports = m.imports;
+  exec::BuildResult built = exec::buildImage(er.asmText, bo);
+  REQUIRE_MESSAGE(built.ok, what << ": " << built.error);
+  exec::Machine machine(std::move(built.image));
   std::mt19937_64 rng(seed);
   unsigned checked = 0;
   for (const mir::Function &f : m.functions) {
-    auto sym = img.symbols.find(arm::rt::functionSymbol(f.name));
-    if (sym == img.symbols.end()) continue;
-    const bool i64 = f.sig.results.size() == 1 && f.sig.results[0] == mir::ValType::I64;
+    if (!machine.image().find(f.name)) continue;  // declined
     for (unsigned k = 0; k < runs; ++k) {
       std::vector<uint64_t> args;
-      std::vector<uint32_t> words;
       for (mir::ValType t : f.sig.params) {
         uint64_t x = pick(rng);
-        if (t == mir::ValType::I32) x &= 0xffffffffu;
-        args.push_back(x);
-        if (t == mir::ValType::I64 && words.size() % 2) words.push_back(0);  // even pair
-        words.push_back(static_cast<uint32_t>(x));
-        if (t == mir::ValType::I64) words.push_back(static_cast<uint32_t>(x >> 32));
+        args.push_back(t == mir::ValType::I32 ? (x & 0xffffffffu) : x);
       }
-      if (words.size() > 4) break;  // stack arguments: not set up by this harness
       mir::ExecEnv env;
       env.memory.resize(size_t(m.memoryPages) * 65536);
       for (size_t i = 0; i < env.memory.size(); ++i) env.memory[i] = static_cast<uint8_t>(i * 131 + 7);
       for (const auto &g : m.globals) env.globals.push_back(g.init);
       env.fuel = 1'000'000;
-      std::vector<uint8_t> mem = env.memory;
-      std::vector<uint32_t> globals = env.globals;
+      mir::ExecEnv armEnv = env;
       const mir::ExecResult ref = mir::execute(m, f.name, args, env);
       if (ref.status == mir::ExecResult::Status::Exhausted) continue;
       REQUIRE_MESSAGE(ref.status != mir::ExecResult::Status::Error, f.name << ": " << ref.error);
-      const Outcome got = machine.run(sym->second, words, mem, globals, i64);
+      const exec::RunResult got = machine.run(f.name, f.sig, args, armEnv);
       std::string argText;
       for (uint64_t a : args) argText += fmt::format("{:#x} ", a);
       INFO(what << " @" << f.name << " (" << argText << ")");
-      REQUIRE_MESSAGE(got.error.empty(), got.error);
+      REQUIRE_MESSAGE(got.status != exec::RunResult::Status::Fault, got.error);
       if (ref.status == mir::ExecResult::Status::Trapped) {
-        CHECK(got.trapped);
-        CHECK(int(got.trapCode) == int(arm::rt::trapCode(ref.trap)));
+        CHECK(got.status == exec::RunResult::Status::Trapped);
+        CHECK(got.trap == ref.trap);
       } else {
-        REQUIRE_FALSE(got.trapped);
-        const uint64_t want = ref.results.empty() ? 0 : ref.results[0];
-        if (!f.sig.results.empty())
-          CHECK_MESSAGE(got.result == want, fmt::format("got {:#x}, want {:#x}", got.result, want));
-        CHECK(mem == env.memory);
-        CHECK(globals == env.globals);
+        REQUIRE(got.status == exec::RunResult::Status::Returned);
+        CHECK(got.results == ref.results);
+        CHECK(armEnv.memory == env.memory);
+        CHECK(armEnv.globals == env.globals);
       }
       ++checked;
     }
@@ -298,7 +176,7 @@ unsigned envRuns(const char *name, unsigned dflt) {
 }
 
 bool haveTools() {
-  return emit::test::haveAssembler() && sh("arm-none-eabi-ld --version > /dev/null 2>&1");
+  return emit::test::haveAssembler() && std::system("arm-none-eabi-ld --version > /dev/null 2>&1") == 0;
 }
 
 }  // namespace
@@ -344,7 +222,6 @@ TEST_CASE("selected, allocated and emitted corpus and generated code runs like t
     auto bin = select::loadWasmFile(p.string(), diags);
     REQUIRE(bin.has_value());
     const mir::Module m = pipeline(*bin, arm::Pool::legacy());
-    if (!m.imports.empty()) continue;  // host imports are arm/exec's business
     checked += differential(m, runs, p.filename().string(), 11);
     // the widened pool puts values in R12 and LR: what is emitted must run too
     checked += differential(pipeline(*bin, arm::Pool::parse("r0-r8,r12,lr")), runs,
