@@ -3,7 +3,7 @@
 
 #include "arm/emit/emit.h"
 #include "arm/exec/exec.h"
-#include "arm/exec/tools.h"
+#include "arm/exec/process.h"
 #include "arm/select/oracle.h"
 #include "arm/target/runtime.h"
 #include "core/ir/diff.h"
@@ -186,10 +186,10 @@ void runNative(const std::string &cFile, const mir::Module &vreg, const Workload
     for (const auto &[fn, list] : workloads)
       if (auto it = reports.find(fn); it != reports.end()) it->second.nativeNote = why;
   };
-  exec::detail::TempDir tmp;
+  exec::TempDir tmp;
   if (!tmp.ok()) return noteAll("no temporary directory: " + tmp.error());
   const std::string obj = tmp.path() + "/native.o";
-  exec::detail::ToolResult cc = exec::detail::runTool(
+  exec::ToolResult cc = exec::runTool(
       {opt.clang, "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4", "-mthumb", "-O2", "-fno-addrsig",
        "-ffreestanding", "-fno-builtin", "-nostdlib", "-c", cFile, "-o", obj},
       tmp.path());
@@ -197,7 +197,7 @@ void runNative(const std::string &cFile, const mir::Module &vreg, const Workload
   // Calls the compiler makes on its own (64-bit division: __aeabi_uldivmod)
   // come from libgcc of the arm-none-eabi toolchain, when it is installed.
   exec::BuildOptions bo;
-  exec::detail::ToolResult gcc = exec::detail::runTool(
+  exec::ToolResult gcc = exec::runTool(
       {"arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-print-libgcc-file-name"}, tmp.path());
   if (gcc.ok) {
     std::string lib = gcc.output.substr(0, gcc.output.find('\n'));

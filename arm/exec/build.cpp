@@ -1,7 +1,7 @@
 // Assembles Thumb-2 text / links objects into a loadable Image (binutils + ELF loader).
 #include "arm/exec/elf_load.h"
 #include "arm/exec/exec.h"
-#include "arm/exec/tools.h"
+#include "arm/exec/process.h"
 #include "arm/target/runtime.h"
 
 #include <fmt/format.h>
@@ -11,8 +11,6 @@
 
 namespace vcr::exec {
 namespace {
-
-using detail::TempDir;
 
 /// Split a flag string on blanks.
 std::vector<std::string> splitFlags(std::string_view s) {
@@ -32,7 +30,7 @@ std::string replaceAll(std::string s, const std::string &from, const std::string
 
 /// Run a tool; on failure put its message (temp paths shortened) into `error`.
 bool runStep(const std::vector<std::string> &argv, const TempDir &dir, std::string &error) {
-  detail::ToolResult r = detail::runTool(argv, dir.path());
+  ToolResult r = runTool(argv, dir.path());
   if (!r.ok) error = replaceAll(r.output, dir.path() + "/", "");
   return r.ok;
 }
@@ -43,7 +41,7 @@ bool assemble(std::string_view text, const std::string &name, const BuildOptions
   const std::string src = dir.path() + "/" + name + ".s", obj = dir.path() + "/" + name + ".o";
   std::string body(text);
   if (!body.empty() && body.back() != '\n') body += '\n';
-  if (!detail::writeFile(src, body)) {
+  if (!writeFile(src, body)) {
     error = fmt::format("cannot write {}", src);
     return false;
   }
@@ -117,7 +115,7 @@ BuildResult linkAndLoad(std::vector<std::string> objects, const BuildOptions &op
     objects.push_back(dir.path() + "/vcr_stubs.o");
   }
   const std::string script = dir.path() + "/link.ld", elf = dir.path() + "/image.elf";
-  if (!detail::writeFile(script, linkerScript(opts.textBase))) {
+  if (!writeFile(script, linkerScript(opts.textBase))) {
     res.error = fmt::format("cannot write {}", script);
     return res;
   }
@@ -129,7 +127,7 @@ BuildResult linkAndLoad(std::vector<std::string> objects, const BuildOptions &op
 
   std::vector<uint8_t> file;
   detail::ElfImage elfImg;
-  if (!detail::readFile(elf, file)) {
+  if (!readFile(elf, file)) {
     res.error = "cannot read the linked image";
     return res;
   }
@@ -205,7 +203,7 @@ BuildResult buildImageFromObject(const std::string &objectPath, const BuildOptio
   TempDir dir;
   if (!prepare(opts, dir, res)) return res;
   std::vector<uint8_t> probe;
-  if (!detail::readFile(objectPath, probe)) {
+  if (!readFile(objectPath, probe)) {
     res.error = fmt::format("cannot read object file '{}'", objectPath);
     return res;
   }

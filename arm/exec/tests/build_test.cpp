@@ -2,7 +2,7 @@
 #include "arm/exec/elf_load.h"
 #include "arm/exec/exec.h"
 #include "arm/exec/tests/exec_test_util.h"
-#include "arm/exec/tools.h"
+#include "arm/exec/process.h"
 #include "arm/target/runtime.h"
 
 #include <doctest/doctest.h>
@@ -126,7 +126,7 @@ TEST_CASE("elf loader: malformed files give errors") {
   BuildResult r = buildImage(asmHeader() + thumbFunction("f", "  bx lr") + ".data\n.word 7\n", o);
   REQUIRE(r.ok);
   std::vector<uint8_t> file;
-  REQUIRE(detail::readFile(r.tempDir + "/image.elf", file));
+  REQUIRE(readFile(r.tempDir + "/image.elf", file));
   std::filesystem::remove_all(r.tempDir);
   REQUIRE(loadElf(file, out, err));
   CHECK(out.symbols.at("f").function);
@@ -146,14 +146,14 @@ TEST_CASE("elf loader: malformed files give errors") {
 }
 
 TEST_CASE("build: an object compiled by clang-14 links and runs") {
-  detail::TempDir dir;
+  TempDir dir;
   REQUIRE(dir.ok());
   const std::string c = dir.path() + "/k.c", o = dir.path() + "/k.o";
-  REQUIRE(detail::writeFile(c, "int mul_add(int a, int b, int c) { return a * b + c; }\n"
+  REQUIRE(writeFile(c, "int mul_add(int a, int b, int c) { return a * b + c; }\n"
                                "int sum(const int *p, int n) { int s = 0; for (int i = 0; i < n; ++i) s += p[i]; return s; }\n"
                                "static int counter = 5;\n"
                                "int bump(void) { return ++counter; }\n"));
-  detail::ToolResult cc = detail::runTool({"clang-14", "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4", "-O2",
+  ToolResult cc = runTool({"clang-14", "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4", "-O2",
                                            "-fno-addrsig", "-c", "-o", o, c},
                                           dir.path());
   if (!cc.ok && cc.output.find("not found") != std::string::npos) {

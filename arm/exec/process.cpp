@@ -1,5 +1,5 @@
 // Temp directories and external tool invocation (posix_spawnp) for arm/exec.
-#include "arm/exec/tools.h"
+#include "arm/exec/process.h"
 
 #include <fmt/format.h>
 
@@ -15,7 +15,7 @@
 
 extern char **environ;
 
-namespace vcr::exec::detail {
+namespace vcr::exec {
 
 TempDir::TempDir() {
   const char *base = std::getenv("TMPDIR");
@@ -91,4 +91,4 @@ ToolResult runTool(const std::vector<std::string> &argv, const std::string &dir)
   return r;
 }
 
-}  // namespace vcr::exec::detail
+}  // namespace vcr::exec

@@ -1,13 +1,13 @@
 #pragma once
-/// Internal helpers of arm/exec: a private temp directory and running an
-/// external tool with its stderr captured.
+/// Processes and files for arm/exec and its users: a private temp directory,
+/// running an external tool with its output captured, whole-file I/O.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace vcr::exec::detail {
+namespace vcr::exec {
 
 /// A fresh directory from mkdtemp, removed (recursively) on destruction
 /// unless keep() was called.
@@ -44,4 +44,4 @@ struct ToolResult {
 /// Read a whole file; false on failure.
 [[nodiscard]] bool readFile(const std::string &path, std::vector<uint8_t> &out);
 
-}  // namespace vcr::exec::detail
+}  // namespace vcr::exec
