@@ -44,15 +44,12 @@ struct Decider {
   smt::Solver solver;
   const CheckOptions &opt;
 
-  Obligation decide(PendingObligation &&p, const BlockTrace &trace) {
+  /// Decide `p`; a refutation's model is left in `model` for explain().
+  Obligation decide(PendingObligation &&p, smt::Model &model) {
     Obligation o = std::move(p.ob);
     if (o.status != Status::Proved || p.goals.empty()) return o;
-    std::vector<smt::Term> eqs;
     smt::Term all = ctx.boolean(true);
-    for (const Goal &g : p.goals) {
-      eqs.push_back(ctx.eq(g.orig, g.alloc));
-      all = ctx.land(all, eqs.back());
-    }
+    for (const Goal &g : p.goals) all = ctx.land(all, ctx.eq(g.orig, g.alloc));
     if (!opt.smtDir.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(opt.smtDir, ec);
@@ -60,7 +57,7 @@ struct Decider {
     }
     smt::CheckResult r = solver.check(o.id, all, opt.timeoutMs);
     o.solverTimeUs = r.timeUs;
-    o.method = r.syntactic ? "syntactic" : "z3";
+    o.method = r.method;
     if (r.verdict == smt::Verdict::Proved) {
       o.status = Status::Proved;
       return o;
@@ -72,12 +69,22 @@ struct Decider {
     }
     o.status = Status::Refuted;
     o.hasCounterexample = true;
+    model = std::move(r.model);
+    return o;
+  }
+
+  /// Fill the counterexample of refuted `o` from `model`, with the goal
+  /// labels of `p` and the trace of its block (both built with text).
+  void explain(Obligation &o, const PendingObligation &p, const BlockTrace &trace,
+               const smt::Model &model) {
+    std::vector<smt::Term> eqs;
+    for (const Goal &g : p.goals) eqs.push_back(ctx.eq(g.orig, g.alloc));
     Counterexample &cx = o.cex;
     for (size_t k = 0; k < p.goals.size(); ++k)
-      if (r.model.eval(eqs[k]) == 0u) {
+      if (model.eval(eqs[k]) == 0u) {
         cx.location = p.goals[k].label;
-        cx.expected = hex(r.model.eval(p.goals[k].orig));
-        cx.actual = hex(r.model.eval(p.goals[k].alloc));
+        cx.expected = hex(model.eval(p.goals[k].orig));
+        cx.actual = hex(model.eval(p.goals[k].alloc));
         break;
       }
     o.detail = "differs: " + cx.location + " (original " + cx.expected + ", allocated " +
@@ -92,16 +99,15 @@ struct Decider {
     for (const auto &[name, t] : trace.inputs) {
       const std::vector<std::string> vars = ctx.variablesOf(t);
       const bool relevant = cx.location.empty() || (!vars.empty() && std::find(used.begin(), used.end(), vars[0]) != used.end());
-      if (auto v = r.model.eval(t); v && relevant) cx.inputs.push_back({name, *v});
+      if (auto v = model.eval(t); v && relevant) cx.inputs.push_back({name, *v});
     }
     for (const auto &step : trace.steps) {
       std::string line = step.text;
       for (size_t k = 0; k < step.values.size(); ++k)
         line += (k ? ", " : "    ; ") + step.values[k].first + " = " +
-                hex(r.model.eval(step.values[k].second));
+                hex(model.eval(step.values[k].second));
       cx.trail.push_back(line);
     }
-    return o;
   }
 };
 
@@ -117,17 +123,18 @@ void edgeObligations(const Function &alloc, const Liveness &live, const Dataflow
                                     "edge", int32_t(b));
       const LocState &x = df.out[b], &y = df.in[s];
       if (x.sp != y.sp) refute(o, "SP differs along the edge");
-      auto covered = [&](const ValSet &need, const ValSet &have, const std::string &loc) {
+      // the location's name is built only for a failure
+      auto covered = [&](const ValSet &need, const ValSet &have, auto loc) {
         for (uint32_t v : need)
-          if ((df.isPseudo(v) || live.in(s, v)) &&
-              !std::binary_search(have.begin(), have.end(), v))
-            refute(o, loc + " is assumed to hold " + df.valueName(v) + " but the exit does not");
+          if ((df.isPseudo(v) || live.in(s, v)) && !have.contains(v))
+            refute(o, loc() + " is assumed to hold " + df.valueName(v) + " but the exit does not");
       };
+      static const ValSet none;
       for (unsigned r = 0; r < kNumPRegs; ++r)
-        covered(y.regs[r], x.regs[r], std::string(pregName(PReg(r))));
+        covered(y.regs[r], x.regs[r], [r] { return std::string(pregName(PReg(r))); });
       for (const auto &[off, set] : y.frame) {
         auto it = x.frame.find(off);
-        covered(set, it == x.frame.end() ? ValSet{} : it->second, frameName(off));
+        covered(set, it == x.frame.end() ? none : it->second, [off = off] { return frameName(off); });
       }
       out.push_back(std::move(o));
     }
@@ -142,6 +149,7 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
   const auto start = Clock::now();
   CheckResult res;
   auto &obs = res.obligations;
+  obs.reserve(8 + 8 * allocated.blocks.size());
   try {
     std::optional<Pairing> pairing =
         checkStructure(original, allocated, module, opt.poolMask, obs);
@@ -161,8 +169,20 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
       Decider d{ctx, smt::Solver(ctx), opt};
       for (uint32_t b = 0; b < allocated.blocks.size(); ++b) {
         if (!df.in[b].reached) continue;
-        BlockQueries q = buildBlockQueries(in, b, ctx);
-        for (PendingObligation &p : q.obligations) obs.push_back(d.decide(std::move(p), q.trace));
+        // Labels and trace are built only for a block with a counterexample to report.
+        BlockQueries q = buildBlockQueries(in, b, ctx, false);
+        std::optional<BlockQueries> text;
+        for (size_t k = 0; k < q.obligations.size(); ++k) {
+          smt::Model model;
+          Obligation o = d.decide(std::move(q.obligations[k]), model);
+          if (o.hasCounterexample) {
+            if (!text) text = buildBlockQueries(in, b, ctx, true);
+            if (k >= text->obligations.size() || text->obligations[k].ob.id != o.id)
+              throw std::logic_error("block " + std::to_string(b) + " rebuilt differently");
+            d.explain(o, text->obligations[k], text->trace, model);
+          }
+          obs.push_back(std::move(o));
+        }
       }
     }
   } catch (const std::exception &e) {

@@ -3,8 +3,10 @@
 /// the allocator computed: from the vreg-form function, the allocated-form
 /// function and the module (for callee signatures) it derives its own
 /// liveness, its own location dataflow and its own AAPCS homes, then proves
-/// per-block semantic equivalence with Z3. Layering: verifier/ links only
-/// vcr_ir, Z3 and nlohmann_json.
+/// per-block semantic equivalence in its SMT layer (verifier/smt: a
+/// normalising hash-consed term DAG decides correct allocations; random
+/// testing and then Z3 decide what normalisation leaves open).
+/// Layering: verifier/ links only vcr_ir, Z3 and nlohmann_json.
 
 #include "core/ir/mir.h"
 #include "verifier/obligation.h"

@@ -22,19 +22,9 @@ std::string frameName(int32_t offset) {
 
 namespace {
 
-void erase(ValSet &s, uint32_t v) {
-  auto it = std::lower_bound(s.begin(), s.end(), v);
-  if (it != s.end() && *it == v) s.erase(it);
-}
-void insert(ValSet &s, uint32_t v) {
-  auto it = std::lower_bound(s.begin(), s.end(), v);
-  if (it == s.end() || *it != v) s.insert(it, v);
-}
-ValSet intersect(const ValSet &a, const ValSet &b) {
-  ValSet r;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(r));
-  return r;
-}
+void erase(ValSet &s, uint32_t v) { s.erase(v); }
+void insert(ValSet &s, uint32_t v) { s.insert(v); }
+ValSet intersect(const ValSet &a, const ValSet &b) { return ValSet::intersect(a, b); }
 
 /// The transfer function and its context.
 struct Walker {
@@ -44,7 +34,7 @@ struct Walker {
   const Liveness &live;
   Dataflow &df;
   std::map<uint32_t, ValSet> constVregs;  // c -> vregs always equal to c
-  std::vector<FrameIssue> *sink = nullptr;  // set on the reporting pass
+  std::vector<FrameIssue> *sink = nullptr;  // issues of the block being walked
   uint32_t block = 0;
   int32_t instr = 0;
 
@@ -200,9 +190,10 @@ struct Walker {
     }
   }
 
-  void prune(LocState &s, const std::vector<bool> &liveSet) {
-    auto keep = [&](uint32_t v) { return df.isPseudo(v) || (v < liveSet.size() && liveSet[v]); };
-    auto clean = [&](ValSet &set) { std::erase_if(set, [&](uint32_t v) { return !keep(v); }); };
+  /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
+  void prune(LocState &s, uint32_t b, bool in) {
+    auto keep = [&](uint32_t v) { return df.isPseudo(v) || (in ? live.in(b, v) : live.out(b, v)); };
+    auto clean = [&](ValSet &set) { set.removeIf([&](uint32_t v) { return !keep(v); }); };
     for (ValSet &r : s.regs) clean(r);
     for (auto it = s.frame.begin(); it != s.frame.end();) {
       clean(it->second);
@@ -210,8 +201,10 @@ struct Walker {
     }
   }
 
-  LocState runBlock(uint32_t b, LocState s) {
+  LocState runBlock(uint32_t b, LocState s, std::vector<FrameIssue> &issues) {
     block = b;
+    issues.clear();
+    sink = &issues;
     const auto &is = alloc.blocks[b].instrs;
     size_t el = 0;
     for (size_t i = 0; i < is.size(); ++i) {
@@ -227,7 +220,7 @@ struct Walker {
       for (const Operand &o : a.uses)  // bounds/alignment of stack reads (call args)
         if (o.isStack() && a.op == Opcode::Call) (void)slot(s, o.value, false);
     }
-    prune(s, live.liveOut[b]);
+    prune(s, b, false);
     return s;
   }
 };
@@ -249,9 +242,11 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   entry.reached = true;
   for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
   const Cfg cfg = Cfg::build(allocated);
-  std::vector<std::vector<BlockId>> preds(nb);
-  for (uint32_t b = 0; b < nb; ++b)
-    for (BlockId s : allocSuccs(allocated, b)) preds[s].push_back(b);
+  std::vector<std::vector<BlockId>> preds(nb), succs(nb);
+  for (uint32_t b = 0; b < nb; ++b) {
+    succs[b] = allocSuccs(allocated, b);
+    for (BlockId s : succs[b]) preds[s].push_back(b);
+  }
 
   auto meet = [&](uint32_t b, bool report) {
     if (b == 0) return entry;
@@ -278,30 +273,35 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
         ++it;
       }
     }
-    if (m.reached) w.prune(m, live.liveIn[b]);
+    if (m.reached) w.prune(m, b, true);
     return m;
   };
 
+  // Each block's issues are those of its last walk, i.e. from its fixpoint entry state.
+  std::vector<std::vector<FrameIssue>> blockIssues(nb);
+  std::vector<char> dirty(nb, 1);  // a predecessor's exit changed since the last visit
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : cfg.rpo) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
       LocState in = meet(b, false);
       if (!in.reached) continue;
       if (in == df.in[b] && df.out[b].reached) continue;
       df.in[b] = in;
-      LocState out = w.runBlock(b, std::move(in));
+      LocState out = w.runBlock(b, std::move(in), blockIssues[b]);
       if (!(out == df.out[b])) {
         df.out[b] = std::move(out);
         changed = true;
+        for (BlockId s : succs[b]) dirty[s] = 1;
       }
     }
   }
-  // Reporting pass over the fixpoint.
-  w.sink = &df.issues;
+  // Report in block order: the join's issues, then the block's.
   for (BlockId b : cfg.rpo) {
     if (!df.in[b].reached) continue;
-    (void)meet(b, true);
-    (void)w.runBlock(b, df.in[b]);
+    if (preds[b].size() > 1) (void)meet(b, true);
+    for (FrameIssue &fi : blockIssues[b]) df.issues.push_back(std::move(fi));
   }
   return df;
 }

@@ -16,6 +16,7 @@
 #include "core/ir/mir.h"
 #include "verifier/liveness.h"
 #include "verifier/pairing.h"
+#include "verifier/valset.h"
 
 #include <array>
 #include <cstdint>
@@ -25,8 +26,6 @@
 
 namespace vcr::verifier {
 
-/// A sorted set of value ids: vreg v is v, pseudo k is numVRegs + k.
-using ValSet = std::vector<uint32_t>;
 
 /// Number of pseudo-values: entry R4..R11 (k = 0..7) and entry LR (k = 8).
 inline constexpr uint32_t kNumPseudo = 9;
@@ -35,12 +34,13 @@ inline constexpr uint32_t kNumPseudo = 9;
   return k < 8 ? static_cast<mir::PReg>(4 + k) : mir::PReg::LR;
 }
 
-/// Abstract state at one program point.
+/// Abstract state at one program point. A ValSet holds value ids: vreg v
+/// is v, pseudo k is numVRegs + k.
 struct LocState {
   bool reached = false;
   int32_t sp = 0;  ///< SP minus entry SP, in bytes
   std::array<ValSet, mir::kNumPRegs> regs;
-  std::map<int32_t, ValSet> frame;  ///< entry-SP-relative byte offset -> values
+  FrameMap frame;  ///< entry-SP-relative byte offset -> values
   friend bool operator==(const LocState &, const LocState &) = default;
 };
 

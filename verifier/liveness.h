@@ -12,15 +12,21 @@
 
 namespace vcr::verifier {
 
-/// Live vregs at the entry and exit of every allocated block.
+/// Live vregs at the entry and exit of every allocated block, as bit rows
+/// of `words` 64-bit words per block.
 struct Liveness {
-  std::vector<std::vector<bool>> liveIn, liveOut;  ///< [block][vreg]
+  std::vector<uint64_t> liveIn, liveOut;  ///< [block * words + v / 64] bit v % 64
   uint32_t numVRegs = 0;
+  uint32_t words = 0;  ///< words per block row
 
   /// Whether vreg v is live into block b.
-  [[nodiscard]] bool in(uint32_t b, uint32_t v) const { return v < numVRegs && liveIn[b][v]; }
+  [[nodiscard]] bool in(uint32_t b, uint32_t v) const {
+    return v < numVRegs && (liveIn[size_t(b) * words + v / 64] >> (v % 64) & 1);
+  }
   /// Whether vreg v is live out of block b.
-  [[nodiscard]] bool out(uint32_t b, uint32_t v) const { return v < numVRegs && liveOut[b][v]; }
+  [[nodiscard]] bool out(uint32_t b, uint32_t v) const {
+    return v < numVRegs && (liveOut[size_t(b) * words + v / 64] >> (v % 64) & 1);
+  }
 };
 
 /// Backward dataflow to the fixpoint.

@@ -47,7 +47,7 @@ struct Obligation {
   std::string function;
   int32_t block = -1;    ///< allocated block index, -1 for function-level
   Status status = Status::Unknown;
-  std::string method = "syntactic";  ///< "syntactic" or "z3"
+  std::string method = "syntactic";  ///< "syntactic", "testing" (random counterexample) or "z3"
   uint64_t solverTimeUs = 0;
   std::string detail;    ///< for a failure: what is wrong, in words
   bool hasCounterexample = false;

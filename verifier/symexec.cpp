@@ -42,27 +42,47 @@ struct Builder {
   smt::Context &c;
   BlockQueries q;
   const std::string tag;  // "@bbK"
-  std::unordered_map<uint32_t, Term> env;  // original side
+  std::vector<Term> env;  // original side, by vreg (invalid: not yet defined)
+  std::array<Term, kNumPseudo> pseudo{};  // entry.rK variables, made on first use
   World vw, aw;
-  std::array<Term, kNumPRegs> regs{};  // allocated side
+  std::array<Term, kNumPRegs> regs{};  // allocated side (invalid: unknown, see reg())
+  std::array<unsigned, kNumPRegs> unknownSince{};  // 0: block entry, k: clobbered by call k
   std::map<int32_t, Term> frame;
   int32_t sp = 0;
   unsigned calls = 0;
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
+  const bool text;  // build labels and the trace (only needed to report a failure)
 
-  Builder(const SymInput &i, uint32_t blk, smt::Context &ctx)
-      : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)) {}
+  Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText)
+      : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText) {}
 
-  std::string fn() const { return in.allocated.name; }
+  /// `f()` when building text, else "" (labels cost more than the terms).
+  template <class F> std::string say(F f) const { return text ? f() : std::string(); }
+  /// Record a (name, term) pair of a trace step.
+  void show(BlockTrace::Step &step, const Operand &o, Term t) const {
+    if (text) step.values.push_back({printOperand(o), t});
+  }
+
+  const std::string &fn() const { return in.allocated.name; }
   std::string bb() const { return "bb" + std::to_string(b); }
 
   Term input(const std::string &name) {
     Term t = c.var(name + tag, 32);
-    q.trace.inputs.push_back({name, t});
+    if (text) q.trace.inputs.push_back({name, t});
     return t;
   }
+  Term &envAt(uint32_t v) {
+    if (v >= env.size()) env.resize(v + 1);
+    return env[v];
+  }
   Term pseudoVar(uint32_t k) {
-    return c.var("entry." + std::string(pregName(pseudoReg(k))), 32);
+    if (pseudo[k].valid()) return pseudo[k];
+    static const auto names = [] {
+      std::array<std::string, kNumPseudo> n;
+      for (uint32_t i = 0; i < kNumPseudo; ++i) n[i] = "entry." + std::string(pregName(pseudoReg(i)));
+      return n;
+    }();
+    return pseudo[k] = c.var(names[k], 32);
   }
   Term frameAt(int32_t o) {
     auto it = frame.find(o);
@@ -71,15 +91,26 @@ struct Builder {
   }
   Term vread(const Operand &o) {
     if (o.isImm()) return c.bv(o.value, 32);
-    auto it = env.find(o.value);
-    if (it != env.end()) return it->second;
-    return env[o.value] = input("v" + std::to_string(o.value) + ".undefined");
+    Term &t = envAt(o.value);
+    if (t.valid()) return t;
+    return t = input("v" + std::to_string(o.value) + ".undefined");
   }
   Term aread(const Operand &o) {
     if (o.isImm()) return c.bv(o.value, 32);
     if (o.isStack()) return frameAt(sp + static_cast<int32_t>(o.value));
-    if (o.isPReg() && o.value < kNumPRegs) return regs[o.value];
+    if (o.isPReg() && o.value < kNumPRegs) return reg(o.value);
     return input("bad-operand");
+  }
+  /// Register r's content; an unknown content becomes a fresh input on first read.
+  Term reg(unsigned r) {
+    if (regs[r].valid()) return regs[r];
+    const std::string rn(pregName(PReg(r)));
+    return regs[r] = input(unknownSince[r] ? "call" + std::to_string(unknownSince[r]) + ".clobbered." + rn : rn);
+  }
+  /// Forget register r's content (read later as a fresh input).
+  void forget(unsigned r, unsigned since) {
+    regs[r] = Term{};
+    unknownSince[r] = since;
   }
   void awrite(const Operand &o, Term t) {
     if (o.isStack()) frame[sp + static_cast<int32_t>(o.value)] = t;
@@ -92,10 +123,10 @@ struct Builder {
     const auto homes = abi::paramHomes(in.original.sig);
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (!abi::has(abi::kCalleeSaved | abi::bit(PReg::LR), PReg(r)))
-        regs[r] = input(std::string(pregName(PReg(r))));
+        forget(r, 0);
     for (uint32_t k = 0; k < kNumPseudo; ++k) {
       regs[size_t(pseudoReg(k))] = pseudoVar(k);
-      q.trace.inputs.push_back({"entry." + std::string(pregName(pseudoReg(k))), pseudoVar(k)});
+      if (text) q.trace.inputs.push_back({"entry." + std::string(pregName(pseudoReg(k))), pseudoVar(k)});
     }
     for (size_t k = 0; k < homes.size(); ++k) {
       Term a = input("arg" + std::to_string(k));
@@ -108,17 +139,21 @@ struct Builder {
     const LocState &s = in.df.in[b];
     sp = s.sp;
     auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
-    // union-find over values that share a location
-    std::map<uint32_t, uint32_t> parent;
+    // union-find over values that share a location (kNone: not involved)
+    constexpr uint32_t kNone = ~uint32_t(0);
+    const uint32_t nv = in.df.numVRegs + kNumPseudo;
+    std::vector<uint32_t> parent(nv, kNone);
     auto find = [&](uint32_t v) {
       while (parent[v] != v) v = parent[v] = parent[parent[v]];
       return v;
     };
-    auto add = [&](uint32_t v) { parent.try_emplace(v, v); };
+    auto add = [&](uint32_t v) {
+      if (parent[v] == kNone) parent[v] = v;
+    };
     auto join = [&](const ValSet &set) {
       int64_t first = -1;
       for (uint32_t v : set) {
-        if (!relevant(v)) continue;
+        if (v >= nv || !relevant(v)) continue;
         add(v);
         if (first < 0) first = v;
         else parent[find(v)] = find(static_cast<uint32_t>(first));
@@ -126,40 +161,40 @@ struct Builder {
     };
     for (const ValSet &r : s.regs) join(r);
     for (const auto &[o, set] : s.frame) join(set);
-    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
+    for (uint32_t v = 0; v < in.live.numVRegs && v < nv; ++v)
       if (in.live.in(b, v)) add(v);
     // one term per class: a pseudo-value, else a constant, else a variable
-    std::map<uint32_t, Term> cls;
-    for (auto &[v, p] : parent) {
-      const uint32_t root = find(v);
-      auto [it, fresh] = cls.try_emplace(root, Term{});
-      (void)fresh;
+    std::vector<Term> cls(nv);  // by class root
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (parent[v] == kNone) continue;
+      Term &t = cls[find(v)];
       Term mine = in.df.isPseudo(v) ? pseudoVar(v - in.df.numVRegs)
                   : in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
                                           : Term{};
-      if (!it->second.valid() && mine.valid()) it->second = mine;
-      else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(it->second)) it->second = mine;
+      if (!t.valid() && mine.valid()) t = mine;
+      else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(t)) t = mine;
     }
-    for (auto &[root, t] : cls)
-      if (!t.valid()) t = input("v" + std::to_string(root));
+    for (uint32_t v = 0; v < nv; ++v)
+      if (parent[v] == v && !cls[v].valid()) cls[v] = input("v" + std::to_string(v));
     auto termOf = [&](uint32_t v) { return cls[find(v)]; };
-    for (auto &[v, p] : parent) {
-      if (in.df.isPseudo(v)) continue;
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (parent[v] == kNone || in.df.isPseudo(v)) continue;
       Term t = termOf(v);
       if (in.pairing.constOf[v] && !c.same(t, c.bv(*in.pairing.constOf[v], 32)))
         t = c.bv(*in.pairing.constOf[v], 32);  // drop a contradictory equation (weaker, sound)
-      env[v] = t;
+      envAt(v) = t;
     }
-    auto locTerm = [&](const ValSet &set, const std::string &name) {
+    auto locTerm = [&](const ValSet &set, auto name) {
       for (uint32_t v : set)
-        if (relevant(v)) return termOf(v);
-      return input(name);
+        if (v < nv && relevant(v)) return termOf(v);
+      return input(name());
     };
-    for (unsigned r = 0; r < kNumPRegs; ++r) regs[r] = locTerm(s.regs[r], std::string(pregName(PReg(r))));
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      if (!s.regs[r].empty()) regs[r] = locTerm(s.regs[r], [r] { return std::string(pregName(PReg(r))); });
     for (const auto &[o, set] : s.frame) {
       bool any = false;
       for (uint32_t v : set) any = any || relevant(v);
-      if (any) frame[o] = locTerm(set, frameName(o));
+      if (any) frame[o] = locTerm(set, [o = o] { return frameName(o); });
     }
   }
 
@@ -169,8 +204,8 @@ struct Builder {
     const uint64_t size = uint64_t(in.module.memoryPages) * 65536u;
     auto access = [&](Term addr, unsigned bytes) {
       Term e = effectiveAddress(c, addr, i.imm);
-      w.events.push_back({label + " address", {e}});
-      w.events.push_back({label + " oob trap", {outOfBounds(c, e, bytes, size)}});
+      w.events.push_back({say([&] { return label + " address"; }), {e}});
+      w.events.push_back({say([&] { return label + " oob trap"; }), {outOfBounds(c, e, bytes, size)}});
       return e;
     };
     auto plus4 = [&](Term e) { return c.bin(B::Add, e, c.bv(4, 64)); };
@@ -195,7 +230,7 @@ struct Builder {
     case Opcode::GSet: w.glob = c.store(w.glob, c.bv(i.imm, 32), u.at(0)); return {};
     case Opcode::MemSize: return {c.bv(in.module.memoryPages, 32)};
     case Opcode::TrapIf:
-      w.events.push_back({label + " trap condition", {c.cmp(P::Ne, u.at(0), c.bv(0, 32))}});
+      w.events.push_back({say([&] { return label + " trap condition"; }), {c.cmp(P::Ne, u.at(0), c.bv(0, 32))}});
       return {};
     default: return {};
     }
@@ -224,11 +259,13 @@ struct Builder {
       refute(po.ob, "SP is not 8-byte aligned at the call (entry SP " + std::to_string(sp) + ")");
     const std::string cl = "call" + std::to_string(calls);
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
-      po.goals.push_back({"argument " + std::to_string(k) + " of @" + v.callee + " in " +
-                              printOperand(want[k]),
+      po.goals.push_back({say([&] {
+                            return "argument " + std::to_string(k) + " of @" + v.callee + " in " +
+                                   printOperand(want[k]);
+                          }),
                           vread(v.uses[k]), aread(want[k])});
-    po.goals.push_back({"linear memory at " + cl, vw.mem, aw.mem});
-    po.goals.push_back({"globals at " + cl, vw.glob, aw.glob});
+    po.goals.push_back({say([&] { return "linear memory at " + cl; }), vw.mem, aw.mem});
+    po.goals.push_back({say([&] { return "globals at " + cl; }), vw.glob, aw.glob});
     q.obligations.push_back(std::move(po));
     // the callee's effect: fresh results, memory and globals, shared by both sides
     vw.mem = aw.mem = c.memoryVar(cl + ".memory" + tag);
@@ -236,14 +273,14 @@ struct Builder {
     const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (abi::has(abi::kCallerSaved, PReg(r)))
-        regs[r] = input(cl + ".clobbered." + std::string(pregName(PReg(r))));
+        forget(r, calls);
     dropBelowSp();
     frame.erase(frame.lower_bound(sp), frame.lower_bound(sp + int32_t(argBytes)));
     for (size_t k = 0; k < v.defs.size(); ++k) {
       Term res = input(cl + ".result" + std::to_string(k));
-      if (v.defs[k].isVReg()) env[v.defs[k].value] = res;
+      if (v.defs[k].isVReg()) envAt(v.defs[k].value) = res;
       if (k < rhomes.size() && !rhomes[k].onStack) regs[size_t(rhomes[k].reg)] = res;
-      step.values.push_back({printOperand(v.defs[k]), res});
+      show(step, v.defs[k], res);
     }
   }
 
@@ -255,16 +292,16 @@ struct Builder {
     if (a.uses != want)
       refute(r.ob, "ret names (" + ops(a.uses) + ") but AAPCS returns in (" + ops(want) + ")");
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
-      r.goals.push_back({"result word " + std::to_string(k) + " in " + printOperand(want[k]),
+      r.goals.push_back({say([&] { return "result word " + std::to_string(k) + " in " + printOperand(want[k]); }),
                          vread(v.uses[k]), aread(want[k])});
     tail.push_back(std::move(r));
     PendingObligation p{makeObligation(fn(), bb() + ".preserve", "preserve", int32_t(b)), {}};
     if (sp != 0)
       refute(p.ob, "SP at ret is entry SP " + std::string(sp < 0 ? "" : "+") + std::to_string(sp));
-    for (uint32_t k = 0; k < kNumPseudo; ++k) {
-      const std::string rn(pregName(pseudoReg(k)));
-      p.goals.push_back({rn + " holds its entry value", pseudoVar(k), regs[size_t(pseudoReg(k))]});
-    }
+    p.goals.reserve(kNumPseudo);
+    for (uint32_t k = 0; k < kNumPseudo; ++k)
+      p.goals.push_back({say([&] { return std::string(pregName(pseudoReg(k))) + " holds its entry value"; }),
+                         pseudoVar(k), reg(unsigned(pseudoReg(k)))});
     tail.push_back(std::move(p));
   }
 
@@ -272,25 +309,26 @@ struct Builder {
     PendingObligation p{makeObligation(fn(), bb() + ".branch", "branch", int32_t(b)), {}};
     Term x = vread(v.uses.at(0)), y = aread(a.uses.at(0));
     if (v.op == Opcode::BrIf)
-      p.goals.push_back({"branch condition (" + printOperand(a.uses[0]) + " != 0)",
+      p.goals.push_back({say([&] { return "branch condition (" + printOperand(a.uses[0]) + " != 0)"; }),
                          c.cmp(P::Ne, x, c.bv(0, 32)), c.cmp(P::Ne, y, c.bv(0, 32))});
     else
-      p.goals.push_back({"branch table index " + printOperand(a.uses[0]), x, y});
+      p.goals.push_back({say([&] { return "branch table index " + printOperand(a.uses[0]); }), x, y});
     tail.push_back(std::move(p));
   }
 
   // ---- one paired instruction ---------------------------------------------
   void original(const Instr &v, const Instr &a, uint32_t vi, BlockTrace::Step &step) {
-    const std::string label = bb() + " `" + printInstr(v, in.original) + "` (#" +
-                              std::to_string(vi) + ")";
+    const std::string label = say([&] {
+      return bb() + " `" + printInstr(v, in.original) + "` (#" + std::to_string(vi) + ")";
+    });
     auto def = [&](const std::vector<Term> &vt, const std::vector<Term> &at) {
       for (size_t k = 0; k < v.defs.size() && k < vt.size(); ++k) {
-        env[v.defs[k].value] = vt[k];
-        step.values.push_back({printOperand(v.defs[k]), vt[k]});
+        envAt(v.defs[k].value) = vt[k];
+        show(step, v.defs[k], vt[k]);
       }
       for (size_t k = 0; k < a.defs.size() && k < at.size(); ++k) {
         awrite(a.defs[k], at[k]);
-        step.values.push_back({printOperand(a.defs[k]), at[k]});
+        show(step, a.defs[k], at[k]);
       }
     };
     switch (v.op) {
@@ -307,15 +345,28 @@ struct Builder {
     default: break;
     }
     std::vector<Term> vu, au;
+    vu.reserve(v.uses.size());
+    au.reserve(a.uses.size());
     for (const Operand &o : v.uses) vu.push_back(vread(o));
     for (const Operand &o : a.uses) au.push_back(aread(o));
+    // Equal fields and equal operand terms give equal results: build them once.
+    const bool sameInputs = v.op == a.op && v.cc == a.cc && v.width == a.width && v.imm == a.imm && vu == au;
     if (auto vt = evalPure(c, v, vu)) {
+      if (sameInputs) return def(*vt, *vt);
       auto at = evalPure(c, a, au);  // same opcode and operand count (structure)
       def(*vt, at ? *at : std::vector<Term>{});
       return;
     }
-    std::vector<Term> vt = effect(vw, v, vu, label), at = effect(aw, a, au, label);
-    def(vt, at);
+    const bool sameWorld = sameInputs && vw.mem == aw.mem && vw.glob == aw.glob;
+    const size_t firstEvent = vw.events.size();
+    std::vector<Term> vt = effect(vw, v, vu, label);
+    if (sameWorld) {  // the allocated side makes the same events and the same state
+      aw.events.insert(aw.events.end(), vw.events.begin() + long(firstEvent), vw.events.end());
+      aw.mem = vw.mem;
+      aw.glob = vw.glob;
+      return def(vt, vt);
+    }
+    def(vt, effect(aw, a, au, label));
   }
 
   void inserted(const Instr &a, BlockTrace::Step &step) {
@@ -323,7 +374,7 @@ struct Builder {
     case Opcode::Mov: case Opcode::MovI: case Opcode::Lds: case Opcode::Sts: {
       Term t = a.op == Opcode::MovI ? c.bv(a.imm, 32) : aread(a.uses.at(0));
       awrite(a.defs.at(0), t);
-      step.values.push_back({printOperand(a.defs[0]), t});
+      show(step, a.defs[0], t);
       break;
     }
     case Opcode::Push: {
@@ -336,7 +387,7 @@ struct Builder {
       for (size_t i = 0; i < a.defs.size(); ++i) {
         Term t = frameAt(sp + 4 * int32_t(i));
         awrite(a.defs[i], t);
-        step.values.push_back({printOperand(a.defs[i]), t});
+        show(step, a.defs[i], t);
       }
       sp += 4 * int32_t(a.defs.size());
       dropBelowSp();
@@ -368,20 +419,23 @@ struct Builder {
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
     std::vector<bool> held(in.live.numVRegs, false);
-    auto want = [&](const ValSet &set, Term loc, const std::string &name) {
+    auto want = [&](const ValSet &set, auto loc, auto name) {
+      if (set.empty()) return;
       for (uint32_t v : set) {
         if (in.df.isPseudo(v)) {
-          p.goals.push_back({name + " holds " + in.df.valueName(v),
-                             pseudoVar(v - in.df.numVRegs), loc});
+          p.goals.push_back({say([&] { return name() + " holds " + in.df.valueName(v); }),
+                             pseudoVar(v - in.df.numVRegs), loc()});
         } else if (in.live.out(b, v)) {
           held[v] = true;
-          p.goals.push_back({name + " holds v" + std::to_string(v),
-                             vread(Operand::vreg(v)), loc});
+          p.goals.push_back({say([&] { return name() + " holds v" + std::to_string(v); }),
+                             vread(Operand::vreg(v)), loc()});
         }
       }
     };
-    for (unsigned r = 0; r < kNumPRegs; ++r) want(s.regs[r], regs[r], std::string(pregName(PReg(r))));
-    for (const auto &[o, set] : s.frame) want(set, frameAt(o), frameName(o));
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      want(s.regs[r], [&, r] { return reg(r); }, [r] { return std::string(pregName(PReg(r))); });
+    for (const auto &[o, set] : s.frame)
+      want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
     for (uint32_t v = 0; v < in.live.numVRegs; ++v)
       if (in.live.out(b, v) && !held[v] && !in.pairing.constOf[v])
         refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
@@ -390,6 +444,8 @@ struct Builder {
   }
 
   void run() {
+    q.obligations.reserve(8);
+    tail.reserve(3);
     vw.mem = aw.mem = c.memoryVar("memory" + tag);
     vw.glob = aw.glob = c.globalsVar("globals" + tag);
     if (b == 0) enterFunction();
@@ -402,21 +458,21 @@ struct Builder {
         const Instr &v = in.original.blocks[b].instrs[elided[el].second];
         std::vector<Term> vu;
         for (const Operand &o : v.uses) vu.push_back(vread(o));
-        BlockTrace::Step step{"(removed by the allocator) " + printInstr(v, in.original), {}};
+        BlockTrace::Step step{say([&] { return "(removed by the allocator) " + printInstr(v, in.original); }), {}};
         if (auto vt = evalPure(c, v, vu))
           for (size_t k = 0; k < v.defs.size() && k < vt->size(); ++k) {
-            env[v.defs[k].value] = (*vt)[k];
-            step.values.push_back({printOperand(v.defs[k]), (*vt)[k]});
+            envAt(v.defs[k].value) = (*vt)[k];
+            show(step, v.defs[k], (*vt)[k]);
           }
-        q.trace.steps.push_back(std::move(step));
+        if (text) q.trace.steps.push_back(std::move(step));
       }
       const Instr &a = is[i];
-      BlockTrace::Step step{printInstr(a, in.allocated), {}};
+      BlockTrace::Step step{say([&] { return printInstr(a, in.allocated); }), {}};
       if (const Instr *v = in.pairing.origInstr(in.original, b, uint32_t(i)))
         original(*v, a, uint32_t(in.pairing.orig[b][i]), step);
       else if (a.inserted())
         inserted(a, step);
-      q.trace.steps.push_back(std::move(step));
+      if (text) q.trace.steps.push_back(std::move(step));
     }
     effectsObligation();
     exitObligation();
@@ -426,8 +482,8 @@ struct Builder {
 
 }  // namespace
 
-BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c) {
-  Builder bd(in, b, c);
+BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c, bool withText) {
+  Builder bd(in, b, c, withText);
   bd.run();
   return std::move(bd.q);
 }

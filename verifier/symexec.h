@@ -57,8 +57,12 @@ struct BlockQueries {
   BlockTrace trace;
 };
 
-/// Build the block's obligations in context `c`.
-[[nodiscard]] BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c);
+/// Build the block's obligations in context `c`. Without `withText` the goal
+/// labels and the trace are left empty (much cheaper); building the same
+/// block again with text in the same context yields the same obligations,
+/// in the same order, over the same terms.
+[[nodiscard]] BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c,
+                                             bool withText = true);
 
 /// The `abi.params` obligation: the allocated `param` names the AAPCS homes.
 [[nodiscard]] Obligation checkParamDecl(const SymInput &in);

@@ -1,154 +1,193 @@
-// Term construction over Z3: the Context that owns every expression.
-#include "verifier/smt/impl.h"
+// Term construction: the hash-consed DAG of smt::Context, its leaves and queries.
+#include "verifier/smt/dag.h"
 
-#include <unordered_set>
+#include <functional>
+#include <stdexcept>
 
 namespace vcr::verifier::smt {
 
+namespace {
+
+uint64_t hashNode(const Node &n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t(n.op) << 56 | uint64_t(n.sort) << 48 |
+                                        uint64_t(n.width) << 40 | n.nkids);
+  auto mix = [&](uint64_t x) {
+    h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdull;
+  };
+  mix(n.kid[0]);
+  mix(n.kid[1]);
+  mix(n.kid[2]);
+  mix(n.val);
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+Context::Impl::Impl() {
+  nodes.reserve(256);
+  nodes.push_back(Node{});
+  slots.assign(512, 0);
+  nameSlots.assign(128, 0);
+  names.reserve(64);
+  Node b;
+  b.op = Op::Const;
+  b.sort = Sort::Bool;
+  falseId = intern(b);
+  b.val = 1;
+  trueId = intern(b);
+}
+
+uint32_t Context::Impl::intern(const Node &n) {
+  size_t mask = slots.size() - 1;
+  for (size_t i = hashNode(n) & mask;; i = (i + 1) & mask) {
+    const uint32_t id = slots[i];
+    if (id == 0) {
+      nodes.push_back(n);
+      const auto fresh = static_cast<uint32_t>(nodes.size() - 1);
+      slots[i] = fresh;
+      if (nodes.size() * 2 > slots.size()) {  // grow and rehash
+        slots.assign(slots.size() * 2, 0);
+        mask = slots.size() - 1;
+        for (uint32_t k = 1; k < nodes.size(); ++k) {
+          size_t j = hashNode(nodes[k]) & mask;
+          while (slots[j] != 0) j = (j + 1) & mask;
+          slots[j] = k;
+        }
+      }
+      return fresh;
+    }
+    if (nodes[id] == n) return id;
+  }
+}
+
+uint32_t Context::Impl::nameOf(std::string_view name) {
+  const size_t h = std::hash<std::string_view>{}(name);
+  size_t mask = nameSlots.size() - 1;
+  size_t i = h & mask;
+  for (; nameSlots[i] != 0; i = (i + 1) & mask)
+    if (names[nameSlots[i] - 1] == name) return nameSlots[i] - 1;
+  names.emplace_back(name);
+  const auto idx = static_cast<uint32_t>(names.size() - 1);
+  nameSlots[i] = idx + 1;
+  if (names.size() * 2 > nameSlots.size()) {  // grow and rehash
+    nameSlots.assign(nameSlots.size() * 2, 0);
+    mask = nameSlots.size() - 1;
+    for (uint32_t k = 0; k < names.size(); ++k) {
+      size_t j = std::hash<std::string_view>{}(names[k]) & mask;
+      while (nameSlots[j] != 0) j = (j + 1) & mask;
+      nameSlots[j] = k + 1;
+    }
+  }
+  return idx;
+}
+
 Context::Context() : impl_(std::make_unique<Impl>()) {}
+Context::Context(bool normalise) : impl_(std::make_unique<Impl>()) { impl_->normalise = normalise; }
 Context::~Context() = default;
 
 Term Context::bv(uint64_t value, unsigned bits) {
-  auto &z = impl_->z;
-  if (bits < 64) value &= (uint64_t(1) << bits) - 1;
-  return impl_->add(z.bv_val(static_cast<uint64_t>(value), bits));
+  if (bits == 0 || bits > 64) throw std::logic_error("smt: bit-vector width out of range");
+  Node n;
+  n.op = Op::Const;
+  n.sort = Sort::BV;
+  n.width = static_cast<uint8_t>(bits);
+  n.val = value & maskOf(bits);
+  return Term{impl_->intern(n)};
 }
 
 Term Context::var(const std::string &name, unsigned bits) {
-  return impl_->add(impl_->z.bv_const(name.c_str(), bits));
+  if (bits == 0 || bits > 64) throw std::logic_error("smt: bit-vector width out of range");
+  Node n;
+  n.op = Op::Var;
+  n.sort = Sort::BV;
+  n.width = static_cast<uint8_t>(bits);
+  n.val = impl_->nameOf(name);
+  return Term{impl_->intern(n)};
 }
 
-Term Context::boolean(bool b) { return impl_->add(impl_->z.bool_val(b)); }
+Term Context::boolean(bool b) { return Term{b ? impl_->trueId : impl_->falseId}; }
 
 Term Context::memoryVar(const std::string &name) {
-  auto &z = impl_->z;
-  return impl_->add(z.constant(name.c_str(), z.array_sort(z.bv_sort(32), z.bv_sort(8))));
+  Node n;
+  n.op = Op::ArrayVar;
+  n.sort = Sort::Mem;
+  n.val = impl_->nameOf(name);
+  return Term{impl_->intern(n)};
 }
 
 Term Context::globalsVar(const std::string &name) {
-  auto &z = impl_->z;
-  return impl_->add(z.constant(name.c_str(), z.array_sort(z.bv_sort(32), z.bv_sort(32))));
-}
-
-Term Context::bin(BinOp op, Term ta, Term tb) {
-  const z3::expr &a = impl_->get(ta), &b = impl_->get(tb);
-  switch (op) {
-  case BinOp::Add: return impl_->add(a + b);
-  case BinOp::Sub: return impl_->add(a - b);
-  case BinOp::Mul: return impl_->add(a * b);
-  case BinOp::And: return impl_->add(a & b);
-  case BinOp::Or: return impl_->add(a | b);
-  case BinOp::Xor: return impl_->add(a ^ b);
-  case BinOp::Shl: return impl_->add(z3::shl(a, b));
-  case BinOp::LShr: return impl_->add(z3::lshr(a, b));
-  case BinOp::AShr: return impl_->add(z3::ashr(a, b));
-  case BinOp::UDiv: return impl_->add(z3::udiv(a, b));
-  case BinOp::SDiv: return impl_->add(a / b);
-  case BinOp::URem: return impl_->add(z3::urem(a, b));
-  case BinOp::SRem: return impl_->add(z3::srem(a, b));
-  }
-  return {};
-}
-
-Term Context::bnot(Term a) { return impl_->add(~impl_->get(a)); }
-
-Term Context::cmp(Pred p, Term ta, Term tb) {
-  const z3::expr &a = impl_->get(ta), &b = impl_->get(tb);
-  switch (p) {
-  case Pred::Eq: return impl_->add(a == b);
-  case Pred::Ne: return impl_->add(a != b);
-  case Pred::ULt: return impl_->add(z3::ult(a, b));
-  case Pred::ULe: return impl_->add(z3::ule(a, b));
-  case Pred::UGt: return impl_->add(z3::ugt(a, b));
-  case Pred::UGe: return impl_->add(z3::uge(a, b));
-  case Pred::SLt: return impl_->add(z3::slt(a, b));
-  case Pred::SLe: return impl_->add(z3::sle(a, b));
-  case Pred::SGt: return impl_->add(z3::sgt(a, b));
-  case Pred::SGe: return impl_->add(z3::sge(a, b));
-  }
-  return {};
-}
-
-Term Context::extract(Term a, unsigned hi, unsigned lo) {
-  return impl_->add(impl_->get(a).extract(hi, lo));
-}
-
-Term Context::concat(Term hi, Term lo) {
-  return impl_->add(z3::concat(impl_->get(hi), impl_->get(lo)));
-}
-
-Term Context::zext(Term a, unsigned extra) {
-  if (extra == 0) return a;
-  return impl_->add(z3::zext(impl_->get(a), extra));
-}
-
-Term Context::sext(Term a, unsigned extra) {
-  if (extra == 0) return a;
-  return impl_->add(z3::sext(impl_->get(a), extra));
-}
-
-Term Context::ite(Term c, Term a, Term b) {
-  return impl_->add(z3::ite(impl_->get(c), impl_->get(a), impl_->get(b)));
-}
-
-Term Context::land(Term a, Term b) { return impl_->add(impl_->get(a) && impl_->get(b)); }
-Term Context::lor(Term a, Term b) { return impl_->add(impl_->get(a) || impl_->get(b)); }
-Term Context::lnot(Term a) { return impl_->add(!impl_->get(a)); }
-Term Context::eq(Term a, Term b) { return impl_->add(impl_->get(a) == impl_->get(b)); }
-
-Term Context::select(Term arr, Term idx) {
-  return impl_->add(z3::select(impl_->get(arr), impl_->get(idx)));
-}
-
-Term Context::store(Term arr, Term idx, Term val) {
-  return impl_->add(z3::store(impl_->get(arr), impl_->get(idx), impl_->get(val)));
+  Node n;
+  n.op = Op::ArrayVar;
+  n.sort = Sort::Glob;
+  n.val = impl_->nameOf(name);
+  return Term{impl_->intern(n)};
 }
 
 unsigned Context::width(Term a) const {
-  const z3::expr &e = impl_->get(a);
-  return e.is_bv() ? e.get_sort().bv_size() : 0;
+  const Node &n = impl_->node(a.id);
+  return n.sort == Sort::BV ? n.width : 0;
 }
 
-Term Context::simplify(Term a) { return impl_->add(impl_->get(a).simplify()); }
+Term Context::simplify(Term a) {
+  (void)impl_->node(a.id);  // validates; terms are normalised when built
+  return a;
+}
 
 std::optional<bool> Context::boolLiteral(Term a) const {
-  const z3::expr &e = impl_->get(a);
-  if (e.is_true()) return true;
-  if (e.is_false()) return false;
+  const Node &n = impl_->node(a.id);
+  if (n.op == Op::Const && n.sort == Sort::Bool) return n.val != 0;
   return std::nullopt;
 }
 
 std::optional<uint64_t> Context::bvLiteral(Term a) const {
-  const z3::expr &e = impl_->get(a);
-  uint64_t v = 0;
-  if (e.is_numeral() && e.is_bv() && e.is_numeral_u64(v)) return v;
+  const Node &n = impl_->node(a.id);
+  if (n.op == Op::Const && n.sort == Sort::BV) return n.val;
   return std::nullopt;
 }
 
 bool Context::same(Term a, Term b) const {
-  return z3::eq(impl_->get(a), impl_->get(b));
+  (void)impl_->node(a.id);
+  (void)impl_->node(b.id);
+  return a.id == b.id;
 }
-
-std::string Context::str(Term a) const { return impl_->get(a).to_string(); }
 
 std::vector<std::string> Context::variablesOf(Term a) const {
-  std::vector<std::string> names;
-  std::unordered_set<unsigned> seen;
-  std::vector<z3::expr> work{impl_->get(a)};
-  while (!work.empty()) {
-    z3::expr e = work.back();
-    work.pop_back();
-    if (!seen.insert(e.id()).second) continue;
-    if (e.is_const() && e.decl().decl_kind() == Z3_OP_UNINTERPRETED) {
-      names.push_back(e.decl().name().str());
-      continue;
-    }
-    if (e.is_app())
-      for (unsigned k = 0; k < e.num_args(); ++k) work.push_back(e.arg(k));
+  std::vector<std::string> out;
+  for (uint32_t id : topoOrder(*impl_, {a.id})) {
+    const Node &n = impl_->nodes[id];
+    if (n.op == Op::Var || n.op == Op::ArrayVar) out.push_back(impl_->names[n.val]);
   }
-  return names;
+  return out;
 }
 
-size_t Context::size() const { return impl_->terms.size() - 1; }
+size_t Context::size() const { return impl_->nodes.size() - 1; }
+
+std::vector<uint32_t> topoOrder(const Context::Impl &c, const std::vector<uint32_t> &roots) {
+  std::vector<uint32_t> order;
+  std::vector<bool> seen(c.nodes.size(), false);
+  std::vector<std::pair<uint32_t, unsigned>> stack;  // (node, next kid)
+  for (uint32_t r : roots) {
+    (void)c.node(r);
+    if (seen[r]) continue;
+    seen[r] = true;
+    stack.push_back({r, 0});
+    while (!stack.empty()) {
+      auto &[id, k] = stack.back();
+      const Node &n = c.nodes[id];
+      if (k < n.nkids) {
+        const uint32_t kid = n.kid[k++];
+        if (!seen[kid]) {
+          seen[kid] = true;
+          stack.push_back({kid, 0});
+        }
+        continue;
+      }
+      order.push_back(id);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
 
 }  // namespace vcr::verifier::smt

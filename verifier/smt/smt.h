@@ -1,9 +1,13 @@
 #pragma once
 /// The checker's SMT layer (Alive2 style): the only part of verifier/ that
-/// sees Z3. Terms are small handles into a Context that owns the Z3 context
-/// and every expression built in it; a Solver decides one goal at a time
-/// (simplification first, the solver only if that does not decide it) and
-/// exports a goal as a self-contained SMT-LIB2 file.
+/// sees Z3. Terms are small handles into a Context: the checker's own
+/// hash-consed term DAG, normalised as it is built (constant folding,
+/// neutral elements, operand order, extract/concat and select/store over
+/// base+constant addresses), so identical expressions have identical
+/// handles. A Solver decides one goal at a time: a goal that normalised to
+/// a literal is decided at once; otherwise concrete random testing looks for
+/// a counterexample; only then is the goal lowered to Z3 (created lazily).
+/// A goal exports as a self-contained SMT-LIB2 file.
 ///
 /// Sorts used: bit-vectors of 1..64 bits, Booleans, and two array sorts:
 /// linear memory Array(BV32, BV8) and the globals table Array(BV32, BV32).
@@ -12,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vcr::verifier::smt {
@@ -24,12 +29,16 @@ struct Term {
   friend bool operator==(const Term &, const Term &) = default;
 };
 
-/// Owner of the Z3 context and of every expression; builds terms.
+/// Owner of every term; builds (and normalises) terms.
 /// Bit-vector operators have plain SMT-LIB semantics (no total-division
 /// adjustments: those belong to the opcode semantics built on top).
+/// Widths are 1..64 bits; an ill-sorted operation throws std::logic_error.
 class Context {
 public:
   Context();
+  /// A context that normalises terms (the default) or, with false, builds
+  /// them exactly as asked (tests use it as the unsimplified reference).
+  explicit Context(bool normalise);
   ~Context();
   Context(const Context &) = delete;
   Context &operator=(const Context &) = delete;
@@ -89,7 +98,7 @@ public:
   // queries
   /// Width of a bit-vector term (0 for other sorts).
   [[nodiscard]] unsigned width(Term a) const;
-  /// Z3's simplifier applied to a.
+  /// a itself: terms are normalised when built (kept for callers).
   Term simplify(Term a);
   /// The value of a term that is a Boolean literal, if it is one.
   [[nodiscard]] std::optional<bool> boolLiteral(Term a) const;
@@ -104,9 +113,17 @@ public:
   /// Number of terms built so far.
   [[nodiscard]] size_t size() const;
 
+  /// Test oracle: the value Z3 gives `t` (bit-vector, or Boolean as 0/1)
+  /// once each listed variable is replaced by its value; nullopt if Z3 does
+  /// not reduce it to a literal.
+  [[nodiscard]] std::optional<uint64_t> z3Value(
+      Term t, const std::vector<std::pair<Term, uint64_t>> &assignment);
+
   struct Impl;
-  /// Internal: the Z3 side (only smt/*.cpp use it).
+  /// Internal: the term table (only smt/*.cpp use it).
   Impl &impl() { return *impl_; }
+  /// Internal: the term table (only smt/*.cpp use it).
+  [[nodiscard]] const Impl &impl() const { return *impl_; }
 
 private:
   std::unique_ptr<Impl> impl_;
@@ -119,14 +136,20 @@ public:
   ~Model();
   Model(Model &&) noexcept;
   Model &operator=(Model &&) noexcept;
-  /// Value of a bit-vector (or Boolean, as 0/1) term in the model, with
-  /// model completion; nullopt for arrays or when there is no model.
+  /// Value of a bit-vector (or Boolean, as 0/1) term of the model's
+  /// Context under the model (variables it does not mention are 0);
+  /// nullopt for arrays or when there is no model.
   [[nodiscard]] std::optional<uint64_t> eval(Term t) const;
   /// Whether the model exists.
   [[nodiscard]] bool valid() const;
 
+  /// A model of `ctx` giving the listed variables their values (others 0),
+  /// array variables pseudo-random contents fixed by `seed`.
+  static Model of(const Context &ctx, const std::vector<std::pair<Term, uint64_t>> &values,
+                  uint64_t seed = 0);
+
   struct Impl;
-  /// Internal: constructs from the Z3 side.
+  /// Internal: constructs from the smt layer.
   explicit Model(std::unique_ptr<Impl> impl);
 
 private:
@@ -139,7 +162,8 @@ enum class Verdict : uint8_t { Proved, Refuted, Unknown };
 /// What Solver::check found.
 struct CheckResult {
   Verdict verdict = Verdict::Unknown;
-  bool syntactic = false;  ///< decided by simplification alone
+  bool syntactic = false;  ///< decided by normalisation alone
+  std::string method;      ///< "syntactic", "testing" (random counterexample) or "z3"
   uint64_t timeUs = 0;     ///< wall time of simplification and solving
   std::string reason;      ///< for Unknown: why (timeout, incomplete, ...)
   Model model;             ///< for Refuted: a counterexample
@@ -152,7 +176,8 @@ public:
   /// A solver over the terms of `ctx`.
   explicit Solver(Context &ctx);
   /// Prove the Boolean `goal`; `name` labels it for diagnostics. A timeout
-  /// or incomplete answer gives Unknown, never Proved.
+  /// or incomplete answer gives Unknown, never Proved. A counterexample
+  /// found by testing is exact: the goal evaluates to false under it.
   CheckResult check(const std::string &name, Term goal, unsigned timeoutMs);
   /// Self-contained SMT-LIB2 text asking for a model of (not goal):
   /// set-logic, declarations, one assertion, check-sat. `unsat` means the
