@@ -290,3 +290,27 @@ TEST_CASE("checker: coalesced self-move paired with the wrong copy, loop-carried
   bad.blocks[2].instrs[0].uses[0] = Operand::preg(PReg::R2);
   CHECK_FALSE(checkFunction(test::fnOf(vm, "coal"), bad, vm, CheckOptions{}).ok());
 }
+
+TEST_CASE("r12 is a scratch register inside one run of inserted instructions, never across an original") {
+  auto check = [](const std::string &allocatedBody) {
+    mir::ParseResult orig = mir::parseModule(
+        "func @f(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n  sub v2, v0, v1\n  ret v2\n}\n", "o.mir");
+    mir::ParseResult alloc = mir::parseModule(
+        "func @f(i32, i32) -> (i32) allocated {\nbb0:\n  param r0, r1\n" + allocatedBody + "}\n", "a.mir");
+    REQUIRE(orig.module);
+    REQUIRE(alloc.module);
+    return checkFunction(orig.module->functions[0], alloc.module->functions[0], *orig.module, {});
+  };
+  // A swap through r12 in one run of moves, then r1 - r0 computed as v0 - v1: proved.
+  CheckResult good = check("  mov r12, r0 !move\n  mov r0, r1 !move\n  mov r1, r12 !move\n"
+                           "  sub r0, r1, r0\n  ret r0\n");
+  INFO(failures(good));
+  CHECK(good.ok());
+  // The same value carried in r12 across the original `sub`: refuted structurally.
+  CheckResult bad = check("  mov r12, r1 !move\n  sub r0, r0, r1\n  mov r1, r12 !move\n  ret r0\n");
+  CHECK_FALSE(bad.ok());
+  bool named = false;
+  for (const Obligation &o : bad.obligations)
+    named |= o.kind == "structure" && o.detail.find("r12 (scratch)") != std::string::npos;
+  CHECK(named);
+}
