@@ -76,9 +76,11 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
 }  // namespace
 
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std::string &error) {
-  w.fn = f;
+  w.fn = mir::Function{};
+  w.fn.name = f.name;
+  w.fn.sig = f.sig;
+  w.fn.wasmIndex = f.wasmIndex;
   w.fn.allocated = false;
-  w.fn.vregInfo.clear();
   w.numVRegs = f.numVRegs();
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
@@ -87,18 +89,22 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     return false;
   }
   // A branch back to the entry would re-run the prologue: give the function
-  // a fresh entry block that falls into the old one.
+  // a fresh entry block that falls into the old one. Otherwise the blocks
+  // are read from `f` directly and each instruction is copied once.
   bool entryTargeted = false;
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs)
       if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) entryTargeted = true;
+  mir::Function shifted;
+  const mir::Function *src = &f;
   if (entryTargeted) {
-    for (auto &b : w.fn.blocks)
+    shifted.blocks = f.blocks;
+    for (auto &b : shifted.blocks)
       for (auto &i : b.instrs)
         for (auto &t : i.targets) ++t;
     mir::Block entry;
     entry.label = "entry";
-    auto &old = w.fn.blocks[0].instrs;
+    auto &old = shifted.blocks[0].instrs;
     if (!old.empty() && old.front().op == Opcode::Param) {
       entry.instrs.push_back(old.front());
       old.erase(old.begin());
@@ -106,17 +112,20 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     Instr br = makeInstr(Opcode::Br, {}, {}, Origin::Original);
     br.targets = {1};
     entry.instrs.push_back(br);
-    w.fn.blocks.insert(w.fn.blocks.begin(), std::move(entry));
+    shifted.blocks.insert(shifted.blocks.begin(), std::move(entry));
+    src = &shifted;
   }
+  w.fn.blocks.resize(src->blocks.size());
+  for (size_t b = 0; b < src->blocks.size(); ++b) w.fn.blocks[b].label = src->blocks[b].label;
 
   const auto params = arm::paramLocations(f.sig);
   const auto results = arm::resultLocations(f.sig);
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     std::vector<Instr> out;
-    auto &instrs = w.fn.blocks[b].instrs;
-    out.reserve(instrs.size() + 8);
+    const auto &instrs = src->blocks[b].instrs;
+    out.reserve(instrs.size() + instrs.size() / 2 + 8);
     bool sawParam = false;
-    for (Instr &in : instrs) {
+    for (const Instr &in : instrs) {
       if (in.op == Opcode::Param) {
         if (b != 0 || sawParam || in.defs.size() != params.size()) {
           error = "malformed 'param' (block " + w.fn.blocks[b].label + ")";
@@ -145,14 +154,14 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
         for (const auto &l : results) ret.uses.push_back(locOperand(l));
         out.push_back(std::move(ret));
       } else {
-        out.push_back(std::move(in));
+        out.push_back(in);
       }
     }
     if (b == 0 && !sawParam && !params.empty()) {
       error = "entry block lacks the 'param' of a function with parameters";
       return false;
     }
-    instrs = std::move(out);
+    w.fn.blocks[b].instrs = std::move(out);
   }
   return true;
 }

@@ -1,4 +1,4 @@
-// The vcr-ra allocator driver: ABI lowering, then build/colour/spill rounds until the graph colours.
+// The vcr-ra allocator driver: ABI lowering, one build/colour round, then colour repair around the spills.
 #include "core/alloc/work.h"
 
 #include <chrono>
@@ -7,15 +7,18 @@ namespace vcr::alloc {
 
 namespace {
 
-/// Rounds before giving up; spill temps are never spilled again, so real
-/// functions colour within a few rounds and this only stops a bug.
+/// Full rounds before giving up. A round builds the graph and colours it
+/// by IRC; when values spill, repairColouring keeps every colour and only
+/// colours the spill temps (evicting cheap neighbours if one is boxed in),
+/// so a second full round happens only when a temp meets nothing but
+/// registers and other temps. Spill temps are never spilled again: this
+/// only stops a bug.
 constexpr unsigned kMaxRounds = 64;
 
-unsigned countOps(const mir::Function &f, mir::Opcode op, mir::Origin origin, bool anyOrigin) {
+unsigned countMoves(const mir::Function &f) {
   unsigned n = 0;
   for (const auto &b : f.blocks)
-    for (const auto &i : b.instrs)
-      if (i.op == op && (anyOrigin || i.origin == origin)) ++n;
+    for (const auto &i : b.instrs) n += i.op == mir::Opcode::Mov;
   return n;
 }
 
@@ -33,16 +36,18 @@ public:
   }
 
 private:
-  /// Edge-set and build storage kept from round to round and from call to
-  /// call: the big buffers are not given back to the system and faulted in
-  /// again for every round (that churn used to dominate large functions).
-  Interference scratch_{0};
+  /// Storage kept from round to round and from call to call: the big
+  /// buffers are not given back to the system and faulted in again for
+  /// every round.
+  FlatCode code_;
+  GlobalLiveness live_;
+  Interference graph_;
 
   AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
     WorkFunction w;
     if (!lowerAbi(f, m, w, r.error)) return r;
-    r.stats.movesBefore = countOps(w.fn, mir::Opcode::Mov, mir::Origin::Original, true);
+    r.stats.movesBefore = countMoves(w.fn);
     const mir::Cfg cfg = mir::Cfg::build(w.fn);  // spilling never changes the blocks
 
     Colouring colours;
@@ -51,29 +56,23 @@ private:
     while (!coloured && r.stats.rounds < kMaxRounds) {
       ++r.stats.rounds;
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
-      GlobalLiveness live = GlobalLiveness::compute(w.fn, cfg, map);
-      Interference graph(map.numNodes, std::move(scratch_));
-      buildInterference(graph, w.fn, cfg, live, map);
-      if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph);
-      colours = colourGraph(graph, w, opt.pool);
+      code_.build(w.fn, map);
+      live_.compute(code_, cfg, map.numNodes);
+      buildInterference(graph_, code_, cfg, live_, map.numNodes);
+      if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph_);
+      colours = colourGraph(graph_, w, opt.pool);
       coloured = colours.spilled.empty();
-      if (!coloured) spillNodes(w, colours.spilled, r.stats);
-      scratch_.edges = std::move(graph.edges);
-      scratch_.arcs = std::move(graph.arcs);
+      // Keep every colour and spill around it; a full round again only if
+      // a spill temp is boxed in.
+      if (!coloured) coloured = repairColouring(w, code_, live_, graph_, opt.pool, colours, r.stats);
     }
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
       return r;
     }
-    if (!rewriteColours(w, colours, r.function, r.error)) return r;
-    layoutFrame(r.function, w, r.stats);
-
-    r.stats.movesAfter = countOps(r.function, mir::Opcode::Mov, mir::Origin::Original, true);
-    for (const auto &b : r.function.blocks)
-      for (const auto &i : b.instrs) r.stats.movesAfter -= isSelfMove(i);
-    r.stats.spillStores = countOps(r.function, mir::Opcode::Sts, mir::Origin::Spill, false);
-    r.stats.reloads = countOps(r.function, mir::Opcode::Lds, mir::Origin::Reload, false);
-    r.stats.remats = countOps(r.function, mir::Opcode::MovI, mir::Origin::Remat, false);
+    FrameScan scan;
+    if (!rewriteColours(w, colours, r.function, scan, r.stats, r.error)) return r;
+    layoutFrame(r.function, w, scan, r.stats);
     if (opt.wantDot) r.dot = renderDot(f.name, first, colours, w);
     r.ok = true;
     return r;

@@ -2,7 +2,6 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace vcr::alloc {
 
@@ -14,79 +13,103 @@ using mir::PReg;
 
 namespace {
 
-bool isSlotAccess(const Instr &i) {
-  return (i.op == Opcode::Lds && i.origin == Origin::Reload) ||
-         (i.op == Opcode::Sts && i.origin == Origin::Spill);
+
+/// Transpose the 64x64 bit block `b` (b[r] bit c = row r, column c).
+void transpose64(uint64_t b[64]) {
+  uint64_t m = 0x00000000FFFFFFFFull;
+  for (unsigned j = 32; j != 0; j >>= 1, m ^= m << j)
+    for (unsigned k = 0; k < 64; k = (k + j + 1) & ~j) {
+      uint64_t t = ((b[k] >> j) ^ b[k + j]) & m;
+      b[k] ^= t << j;
+      b[k + j] ^= t;
+    }
 }
-uint32_t slotOf(const Instr &i) { return i.op == Opcode::Lds ? i.uses[0].value : i.defs[0].value; }
+
+/// M |= transpose(M) for an n x n bit matrix of rows of `words` words,
+/// one 64x64 block at a time.
+void symmetrise(std::vector<uint64_t> &mat, size_t n, size_t words) {
+  uint64_t blk[64];
+  for (size_t bi = 0; bi < words; ++bi)
+    for (size_t bj = bi; bj < words; ++bj) {
+      // Block (bi, bj) transposed goes to (bj, bi) and the reverse.
+      uint64_t a[64] = {}, c[64] = {};
+      for (size_t r = 0; r < 64 && bi * 64 + r < n; ++r) a[r] = mat[(bi * 64 + r) * words + bj];
+      for (size_t r = 0; r < 64 && bj * 64 + r < n; ++r) c[r] = mat[(bj * 64 + r) * words + bi];
+      std::copy(a, a + 64, blk);
+      transpose64(blk);
+      for (size_t r = 0; r < 64 && bj * 64 + r < n; ++r) mat[(bj * 64 + r) * words + bi] |= blk[r];
+      transpose64(c);
+      for (size_t r = 0; r < 64 && bi * 64 + r < n; ++r) mat[(bi * 64 + r) * words + bj] |= c[r];
+    }
+}
 
 /// Share frame slots between spilled values that are never live at once:
 /// liveness over the symbolic slots (`sts` defines, `lds` uses), then a
-/// greedy colouring of their interference. Returns symbolic id -> slot.
-std::unordered_map<uint32_t, uint32_t> assignSlots(const mir::Function &f, uint32_t &numSlots) {
-  std::unordered_map<uint32_t, uint32_t> dense;  // symbolic id -> dense index
-  std::vector<uint32_t> ids;
-  for (const auto &b : f.blocks)
-    for (const Instr &i : b.instrs)
-      if (isSlotAccess(i) && dense.emplace(slotOf(i), ids.size()).second) ids.push_back(slotOf(i));
-  const size_t ns = ids.size(), nb = f.blocks.size();
-  std::unordered_map<uint32_t, uint32_t> result;
+/// greedy colouring of their interference. Returns symbolic id -> slot
+/// (kNoNode for ids that are not slots); sets are rows of flat word arrays
+/// and only blocks with slot accesses are read again.
+std::vector<uint32_t> assignSlots(const mir::Function &f, const FrameScan &sc, uint32_t &numSlots) {
+  const size_t ns = sc.ids.size(), nb = f.blocks.size(), words = (ns + 63) / 64;
+  std::vector<uint32_t> result(sc.dense.size(), kNoNode);
   numSlots = 0;
   if (ns == 0) return result;
-  std::vector<Bits> use(nb, Bits(ns)), def(nb, Bits(ns)), in(nb, Bits(ns)), out(nb, Bits(ns));
-  std::vector<std::vector<mir::BlockId>> succs(nb);
+  std::vector<uint64_t> use(nb * words, 0), def(nb * words, 0), in(nb * words, 0), out(nb * words, 0);
   for (size_t b = 0; b < nb; ++b) {
+    if (!(sc.flags[b] & 1)) continue;
+    uint64_t *u = use.data() + b * words, *d = def.data() + b * words;
     for (const Instr &i : f.blocks[b].instrs) {
       if (!isSlotAccess(i)) continue;
-      uint32_t s = dense[slotOf(i)];
-      if (i.op == Opcode::Lds && !def[b].test(s)) use[b].set(s);
-      if (i.op == Opcode::Sts) def[b].set(s);
+      uint32_t s = sc.dense[slotOf(i)];
+      if (i.op == Opcode::Lds && !testBit(d, s)) setBit(u, s);
+      if (i.op == Opcode::Sts) setBit(d, s);
     }
-    if (!f.blocks[b].instrs.empty())
-      for (mir::BlockId t : mir::successors(f.blocks[b].instrs.back()))
-        if (t < nb) succs[b].push_back(t);
   }
-  Bits tmp(ns);
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t b = nb; b-- > 0;) {
-      for (mir::BlockId s : succs[b]) out[b] |= in[s];
-      tmp = out[b];
-      tmp -= def[b];
-      tmp |= use[b];
-      if (tmp != in[b]) {
-        in[b].swap(tmp);
-        changed = true;
+      uint64_t *o = out.data() + b * words, *li = in.data() + b * words;
+      const uint64_t *u = use.data() + b * words, *d = def.data() + b * words;
+      for (uint32_t k = sc.succStart[b]; k < sc.succStart[b + 1]; ++k)
+        for (size_t w = 0; w < words; ++w) o[w] |= in[sc.succ[k] * words + w];
+      for (size_t w = 0; w < words; ++w) {
+        uint64_t x = (o[w] & ~d[w]) | u[w];
+        if (x != li[w]) {
+          li[w] = x;
+          changed = true;
+        }
       }
     }
   }
-  std::vector<Bits> conflict(ns, Bits(ns));
+  std::vector<uint64_t> conflict(ns * words, 0), live(words);
   for (size_t b = 0; b < nb; ++b) {
-    Bits live = out[b];
+    if (!(sc.flags[b] & 1)) continue;  // no store here: no conflict starts here
+    std::copy(out.begin() + b * words, out.begin() + (b + 1) * words, live.begin());
     const auto &is = f.blocks[b].instrs;
     for (auto it = is.rbegin(); it != is.rend(); ++it) {
       if (!isSlotAccess(*it)) continue;
-      uint32_t s = dense[slotOf(*it)];
+      uint32_t s = sc.dense[slotOf(*it)];
       if (it->op == Opcode::Sts) {
-        conflict[s] |= live;
-        for (size_t l = live.find_first(); l != Bits::npos; l = live.find_next(l)) conflict[l].set(s);
-        live.reset(s);
+        uint64_t *row = conflict.data() + s * words;
+        for (size_t w = 0; w < words; ++w) row[w] |= live[w];
+        live[s >> 6] &= ~(1ull << (s & 63));
       } else {
-        live.set(s);
+        setBit(live.data(), s);
       }
     }
   }
+  symmetrise(conflict, ns, words);
   std::vector<uint32_t> slot(ns, 0);
   std::vector<bool> taken;
   for (size_t s = 0; s < ns; ++s) {
     taken.assign(numSlots + 1, false);
-    for (size_t o = conflict[s].find_first(); o != Bits::npos && o < s; o = conflict[s].find_next(o))
-      taken[slot[o]] = true;
+    forEachBit(conflict.data() + s * words, static_cast<uint32_t>(words), [&](uint32_t o) {
+      if (o < s) taken[slot[o]] = true;
+    });
     uint32_t k = 0;
     while (taken[k]) ++k;
     slot[s] = k;
     numSlots = std::max(numSlots, k + 1);
-    result[ids[s]] = k;
+    result[sc.ids[s]] = k;
   }
   return result;
 }
@@ -102,28 +125,23 @@ Instr frameInstr(Opcode op, std::vector<Operand> regs, Origin o, uint32_t imm = 
 
 }  // namespace
 
-void layoutFrame(mir::Function &out, const WorkFunction &w, AllocStats &stats) {
+void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &sc, AllocStats &stats) {
   uint32_t numSlots = 0;
-  auto slots = assignSlots(out, numSlots);
+  auto slots = assignSlots(out, sc, numSlots);
 
   // Registers to save: callee-saved ones written here, and LR if the
   // function calls (BL clobbers it) or holds a value in it.
-  arm::RegSet written;
-  for (const auto &b : out.blocks)
-    for (const Instr &i : b.instrs)
-      if (i.op != Opcode::Param)
-        for (const Operand &o : i.defs)
-          if (o.isPReg()) written.add(o.preg());
-  arm::RegSet saved = written & arm::calleeSaved();
-  if (w.hasCalls || written.contains(PReg::LR)) saved.add(PReg::LR);
+  arm::RegSet saved = sc.written & arm::calleeSaved();
+  if (w.hasCalls || sc.written.contains(PReg::LR)) saved.add(PReg::LR);
   const uint32_t pushed = 4 * saved.size();
   uint32_t n = w.outgoingBytes + 4 * numSlots;
   if (w.hasCalls && (pushed + n) % 8) n += 4;  // AAPCS: SP 8-byte aligned at calls
   const uint32_t frame = pushed + n;
 
   // Fix-ups: slots sit above the outgoing area, incoming params above the frame.
-  for (auto &b : out.blocks)
-    for (Instr &i : b.instrs) {
+  for (size_t b = 0; b < out.blocks.size(); ++b) {
+    if (!sc.flags[b]) continue;
+    for (Instr &i : out.blocks[b].instrs) {
       if (isSlotAccess(i)) {
         Operand &o = i.op == Opcode::Lds ? i.uses[0] : i.defs[0];
         o = Operand::stack(w.outgoingBytes + 4 * slots[o.value]);
@@ -131,6 +149,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, AllocStats &stats) {
         i.uses[0] = Operand::stack(frame + i.uses[0].value);
       }
     }
+  }
 
   std::vector<Operand> regs;
   for (PReg r : saved.list()) regs.push_back(Operand::preg(r));

@@ -1,80 +1,43 @@
-// Interference-graph construction: a backward scan of each block from its live-out set.
+// Interference-graph construction: a backward scan of each block from its live-out set, rows ORed per def.
 #include "core/alloc/interference.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace vcr::alloc {
 
-EdgeSet::EdgeSet(uint32_t numNodes, size_t expected) { reset(numNodes, expected); }
-
-void EdgeSet::reset(uint32_t numNodes, size_t expected) {
-  size_ = 0;
-  const uint64_t words = numNodes > 1 ? (uint64_t(numNodes) * (numNodes - 1) / 2 + 63) / 64 : 0;
-  const bool dense = numNodes <= kDenseMatrixNodes && words * 8 <= uint64_t(expected) * 16;
-  if (numNodes > 1 && (numNodes <= kMatrixNodes || dense)) {
-    matrix_.assign(words, 0);  // reuses the capacity of an earlier round
-    return;
-  }
-  matrix_.clear();
-  size_t cap = 64;
-  shift_ = 58;
-  while (cap < expected * 2) {
-    cap *= 2;
-    --shift_;
-  }
-  table_.assign(cap, ~0ull);
-}
-
-void EdgeSet::grow() {
-  std::vector<uint64_t> old;
-  old.swap(table_);
-  table_.assign(old.size() * 2, ~0ull);
-  --shift_;
-  const size_t mask = table_.size() - 1;
-  for (uint64_t k : old) {
-    if (k == ~0ull) continue;
-    size_t s = slot(k);
-    while (table_[s] != ~0ull) s = (s + 1) & mask;
-    table_[s] = k;
-  }
-}
-
-bool EdgeSet::hashInsert(uint32_t u, uint32_t v) {
-  if ((size_ + 1) * 2 > table_.size()) grow();
-  const uint64_t k = key(u, v);
-  const size_t mask = table_.size() - 1;
-  for (size_t s = slot(k);; s = (s + 1) & mask) {
-    if (table_[s] == k) return false;
-    if (table_[s] == ~0ull) {
-      table_[s] = k;
-      ++size_;
-      return true;
-    }
-  }
-}
-
-bool EdgeSet::hashContains(uint32_t u, uint32_t v) const {
-  const uint64_t k = key(u, v);
-  const size_t mask = table_.size() - 1;
-  for (size_t s = slot(k);; s = (s + 1) & mask) {
-    if (table_[s] == k) return true;
-    if (table_[s] == ~0ull) return false;
-  }
-}
-
-bool Interference::addEdge(uint32_t u, uint32_t v) {
+bool Interference::interferes(uint32_t u, uint32_t v) const {
   if (u == v || (precoloured(u) && precoloured(v))) return false;
-  if (!edges.insert(u, v)) return false;
-  if (!precoloured(u)) {
-    extra[u].push_back(v);
-    ++degree[u];
+  if (precoloured(u)) return preMask[v] >> u & 1;
+  if (precoloured(v)) return preMask[u] >> v & 1;
+  if (isGlobal(u)) return testBit(row(u), v);
+  if (isGlobal(v)) return testBit(row(v), u);
+  if (localStart[u + 1] - localStart[u] > localStart[v + 1] - localStart[v]) std::swap(u, v);
+  const uint32_t *b = localAdj.data() + localStart[u], *e = localAdj.data() + localStart[u + 1];
+  return std::find(b, e, v) != e;
+}
+
+size_t Interference::numEdges() const {
+  size_t twice = 0, pre = 0;
+  for (uint32_t n = kVRegBase; n < numNodes; ++n) {
+    auto p = static_cast<uint32_t>(__builtin_popcount(preMask[n]));
+    pre += p;
+    twice += degree[n] - p;
   }
-  if (!precoloured(v)) {
-    extra[v].push_back(u);
-    ++degree[v];
-  }
-  return true;
+  return twice / 2 + pre;
+}
+
+CsrGraph Interference::boostGraph() const {
+  std::vector<uint32_t> src, dst;
+  for (uint32_t n = kVRegBase; n < numNodes; ++n)
+    forEachNeighbour(n, [&](uint32_t m) {
+      src.push_back(n);
+      dst.push_back(m);
+      if (precoloured(m)) {  // precoloured nodes keep no lists of their own
+        src.push_back(m);
+        dst.push_back(n);
+      }
+    });
+  return CsrGraph(boost::construct_inplace_from_sources_and_targets, src, dst, numNodes);
 }
 
 namespace {
@@ -82,7 +45,10 @@ namespace {
 /// A set of nodes with O(1) insert/erase/test and iteration over members.
 class SparseSet {
 public:
-  explicit SparseSet(size_t n) : pos_(n, kNoNode) {}
+  void reset(size_t n) {
+    pos_.assign(n, kNoNode);
+    dense_.clear();
+  }
   bool contains(uint32_t n) const { return pos_[n] != kNoNode; }
   void insert(uint32_t n) {
     if (contains(n)) return;
@@ -108,96 +74,172 @@ private:
   std::vector<uint32_t> dense_, pos_;
 };
 
-/// A rough edge count: per block, its instructions times its live-out
-/// values (dense graphs come from many values live across much code).
-size_t estimateEdges(const mir::Function &f, const GlobalLiveness &lv) {
-  size_t e = f.numInstrs() * 4;
-  size_t across = 0;
-  for (size_t b = 0; b < f.blocks.size(); ++b) across += lv.liveOut[b].count() * f.blocks[b].instrs.size();
-  return std::max(e, across / 4);
+/// Group undirected pairs into a deduplicated adjacency (CSR) over `nn` nodes.
+void groupPairs(const std::vector<std::pair<uint32_t, uint32_t>> &pairs, uint32_t nn,
+                std::vector<uint32_t> &start, std::vector<uint32_t> &adj) {
+  start.assign(nn + 1, 0);
+  for (const auto &[u, v] : pairs) ++start[u + 1], ++start[v + 1];
+  for (uint32_t i = 0; i < nn; ++i) start[i + 1] += start[i];
+  adj.resize(start[nn]);
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (const auto &[u, v] : pairs) {
+    adj[fill[u]++] = v;
+    adj[fill[v]++] = u;
+  }
+  // Deduplicate each list in place (stamp = owner of the last sighting).
+  std::vector<uint32_t> stamp(nn, kNoNode);
+  uint32_t out = 0;
+  for (uint32_t n = 0; n < nn; ++n) {
+    const uint32_t b = start[n], e = start[n + 1];
+    start[n] = out;
+    for (uint32_t i = b; i < e; ++i)
+      if (stamp[adj[i]] != n) {
+        stamp[adj[i]] = n;
+        adj[out++] = adj[i];
+      }
+  }
+  start[nn] = out;
+  adj.resize(out);
 }
 
 }  // namespace
 
-Interference::Interference(uint32_t nn) : numNodes(nn), extra(nn) {}
-
-Interference::Interference(uint32_t nn, Interference &&previous)
-    : numNodes(nn), extra(nn), edges(std::move(previous.edges)), arcs(std::move(previous.arcs)) {}
-
-void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
-                       const GlobalLiveness &lv, const NodeMap &map) {
-  const uint32_t nn = map.numNodes;
-  const size_t expected = estimateEdges(f, lv) + 64;
-  g.edges.reset(nn, expected);
-  g.degree.assign(nn, 0);
-  for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
-  g.moveList.resize(nn);
+void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cfg, const GlobalLiveness &lv,
+                       uint32_t nn) {
+  auto pre = [](uint32_t n) { return Interference::precoloured(n); };
+  g.numNodes = nn;
+  g.globals.clear();
+  g.globalOf.assign(nn, kNoNode);
+  for (uint32_t n : lv.nodes)
+    if (!pre(n)) {
+      g.globalOf[n] = static_cast<uint32_t>(g.globals.size());
+      g.globals.push_back(n);
+    }
+  const auto ng = static_cast<uint32_t>(g.globals.size());
+  const uint32_t nw = (nn + 63) / 64, gw = (ng + 63) / 64;
+  g.nodeWords = nw;
+  g.globalWords = gw;
+  g.globalRows.assign(size_t(ng) * nw, 0);
+  g.localGlobal.assign(size_t(nn) * gw, 0);
+  g.preMask.assign(nn, 0);
+  g.moves.clear();
   g.weight.assign(nn, 0.0);
+  g.occurs.clear();
   g.occurs.resize(nn);
 
-  SparseSet live(nn);
-  std::vector<uint32_t> defs;
-  std::vector<std::pair<uint32_t, uint32_t>> &arcs = g.arcs;
-  arcs.clear();
-  arcs.reserve(std::min(2 * expected, f.numInstrs() * 64 + 64));
-  auto interfere = [&](uint32_t u, uint32_t v) {
-    if (u == v || (Interference::precoloured(u) && Interference::precoloured(v))) return;
-    if (!g.edges.insert(u, v)) return;
-    if (!Interference::precoloured(u)) {
-      arcs.push_back({u, v});
-      ++g.degree[u];
-    }
-    if (!Interference::precoloured(v)) {
-      arcs.push_back({v, u});
-      ++g.degree[v];
-    }
+  std::vector<uint64_t> gg(size_t(ng) * gw, 0), liveG(gw, 0);  // global-global rows; live globals
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;            // local-local edges, with repeats
+  SparseSet liveL;                                             // live local vreg nodes
+  liveL.reset(nn);
+  uint32_t livePre = 0;                                        // live precoloured nodes
+  auto insert = [&](uint32_t n) {
+    if (pre(n)) livePre |= 1u << n;
+    else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) setBit(liveG.data(), gi);
+    else liveL.insert(n);
   };
-  for (size_t b = 0; b < f.blocks.size(); ++b) {
-    live.clear();
-    const Bits &out = lv.liveOut[b];
-    for (size_t c = out.find_first(); c != Bits::npos; c = out.find_next(c)) live.insert(lv.nodes[c]);
+  auto erase = [&](uint32_t n) {
+    if (pre(n)) livePre &= ~(1u << n);
+    else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) liveG[gi >> 6] &= ~(1ull << (gi & 63));
+    else liveL.erase(n);
+  };
+  static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+
+  const uint32_t nb = code.numBlocks();
+  for (uint32_t b = 0; b < nb; ++b) {
+    liveL.clear();
+    livePre = 0;
+    std::fill(liveG.begin(), liveG.end(), 0);
+    lv.forEachIn(lv.liveOut(b), insert);
     const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
-    const double w = std::pow(10.0, depth);
-    const auto &is = f.blocks[b].instrs;
-    for (auto it = is.rbegin(); it != is.rend(); ++it) {
-      const mir::Instr &in = *it;
-      if (isNodeMove(in, map)) {
-        uint32_t d = map.node(in.defs[0]), s = map.node(in.uses[0]);
-        live.erase(s);
-        if (d != s) {
-          auto mi = static_cast<uint32_t>(g.moves.size());
-          g.moves.push_back({d, s});
-          g.moveList[d].push_back(mi);
-          g.moveList[s].push_back(mi);
-        }
+    const double w = kPow10[depth];
+    for (uint32_t i = code.blockStart[b + 1]; i-- > code.blockStart[b];) {
+      const uint32_t *op = code.ops.data() + code.opStart[i];
+      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
+      if (code.move[i]) {
+        const uint32_t d = op[0], s = op[1];
+        erase(s);
+        if (d != s) g.moves.push_back({d, s});
       }
-      defs.clear();
-      map.forEachDef(in, [&](uint32_t n) { defs.push_back(n); });
-      for (uint32_t d : defs) live.insert(d);
-      for (uint32_t d : defs) {
+      for (uint32_t k = 0; k < nd; ++k) insert(op[k]);
+      for (uint32_t k = 0; k < nd; ++k) {
+        const uint32_t d = op[k];
         g.occurs.set(d);
         g.weight[d] += w;
-        for (uint32_t l : live.members()) interfere(l, d);
+        if (pre(d)) {
+          for (uint32_t l : liveL.members()) g.preMask[l] |= 1u << d;
+          forEachBit(liveG.data(), gw, [&](uint32_t gi) { g.preMask[g.globals[gi]] |= 1u << d; });
+        } else if (uint32_t gi = g.globalOf[d]; gi != kNoNode) {
+          uint64_t *r = gg.data() + size_t(gi) * gw;
+          for (uint32_t x = 0; x < gw; ++x) r[x] |= liveG[x];
+          g.preMask[d] |= livePre;
+          for (uint32_t l : liveL.members()) setBit(g.localGlobal.data() + size_t(l) * gw, gi);
+        } else {
+          uint64_t *r = g.localGlobal.data() + size_t(d) * gw;
+          for (uint32_t x = 0; x < gw; ++x) r[x] |= liveG[x];
+          g.preMask[d] |= livePre;
+          for (uint32_t l : liveL.members())
+            if (l != d) pairs.push_back({d, l});
+        }
       }
-      for (uint32_t d : defs) live.erase(d);
-      map.forEachUse(in, [&](uint32_t n) {
-        live.insert(n);
-        g.occurs.set(n);
-        g.weight[n] += w;
-      });
+      for (uint32_t k = 0; k < nd; ++k) erase(op[k]);
+      for (uint32_t k = nd; k < n; ++k) {
+        insert(op[k]);
+        g.occurs.set(op[k]);
+        g.weight[op[k]] += w;
+      }
     }
   }
-  g.base.emplace(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), nn);
+
+  // Rows of the global nodes: the symmetric closure of the global-global
+  // rows plus the transpose of the local nodes' global rows.
+  for (uint32_t i = 0; i < ng; ++i)
+    forEachBit(gg.data() + size_t(i) * gw, gw, [&](uint32_t j) {
+      if (j == i) return;
+      setBit(g.globalRows.data() + size_t(i) * nw, g.globals[j]);
+      setBit(g.globalRows.data() + size_t(j) * nw, g.globals[i]);
+    });
+  if (gw)
+    for (uint32_t n = kVRegBase; n < nn; ++n)
+      if (g.globalOf[n] == kNoNode)
+        forEachBit(g.localGlobal.data() + size_t(n) * gw, gw,
+                   [&](uint32_t gi) { setBit(g.globalRows.data() + size_t(gi) * nw, n); });
+  groupPairs(pairs, nn, g.localStart, g.localAdj);
+
+  g.degree.assign(nn, 0);
+  for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
+  for (uint32_t n = kVRegBase; n < nn; ++n) {
+    uint32_t d = static_cast<uint32_t>(__builtin_popcount(g.preMask[n]));
+    if (g.isGlobal(n)) {
+      const uint64_t *r = g.row(n);
+      for (uint32_t x = 0; x < nw; ++x) d += static_cast<uint32_t>(__builtin_popcountll(r[x]));
+    } else {
+      const uint64_t *r = g.globalNeighbours(n);
+      for (uint32_t x = 0; x < gw; ++x) d += static_cast<uint32_t>(__builtin_popcountll(r[x]));
+      d += g.localStart[n + 1] - g.localStart[n];
+    }
+    g.degree[n] = d;
+  }
+
+  // Moves per node, in the order of `moves` (CSR).
+  g.moveStart.assign(nn + 1, 0);
+  for (const GraphMove &m : g.moves) ++g.moveStart[m.dst + 1], ++g.moveStart[m.src + 1];
+  for (uint32_t i = 0; i < nn; ++i) g.moveStart[i + 1] += g.moveStart[i];
+  g.moveIdx.resize(g.moveStart[nn]);
+  std::vector<uint32_t> fill(g.moveStart.begin(), g.moveStart.end() - 1);
+  for (uint32_t mi = 0; mi < g.moves.size(); ++mi) {
+    g.moveIdx[fill[g.moves[mi].dst]++] = mi;
+    g.moveIdx[fill[g.moves[mi].src]++] = mi;
+  }
 }
 
 GraphSnapshot snapshot(const Interference &g) {
   GraphSnapshot s;
   s.moves = g.moves;
   s.occurs = g.occurs;
+  const CsrGraph csr = g.boostGraph();
   for (uint32_t u = kVRegBase; u < g.numNodes; ++u)
-    g.forEachNeighbour(u, [&](uint32_t a) {
-      if (u < a || Interference::precoloured(a)) s.edges.push_back({u, a});
-    });
+    for (auto [a, e] = boost::adjacent_vertices(u, csr); a != e; ++a)
+      if (u < *a || Interference::precoloured(*a)) s.edges.push_back({u, static_cast<uint32_t>(*a)});
   return s;
 }
 

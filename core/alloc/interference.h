@@ -1,6 +1,18 @@
 #pragma once
 /// The interference graph: vregs plus precoloured physical registers, with
 /// the move-related pairs kept for coalescing.
+///
+/// Storage is split by the kind of node, because nearly all edges (over 90%
+/// in large functions) touch one of the few "global" nodes, the values live
+/// across a block boundary (GlobalLiveness::nodes):
+///  - a global node has a bit row over all nodes (its neighbours);
+///  - a block-local node has a bit row over the global indices (its global
+///    neighbours) and a deduplicated adjacency list of local neighbours;
+///  - precoloured neighbours of any node are a register mask.
+/// The build ORs whole live sets into rows instead of inserting pairs one by
+/// one, so duplicates cost nothing and no hash set is needed. The same graph
+/// as a Boost.Graph compressed sparse row graph is `boostGraph()`; the DOT
+/// view and the statistics read that form.
 
 #include "core/alloc/liveness.h"
 #include "core/alloc/nodes.h"
@@ -8,73 +20,14 @@
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
-#include <optional>
 #include <utility>
 #include <vector>
 
 namespace vcr::alloc {
 
-/// A set of unordered node pairs: the adjacency "matrix" of the graph. A
-/// triangular bit-matrix for graphs of up to kMatrixNodes nodes, or of up to
-/// kDenseMatrixNodes nodes when about as many edges are expected as the
-/// matrix has bytes / 16 (a hash set that full would be as big and much
-/// slower); an open-addressing hash set otherwise.
-class EdgeSet {
-public:
-  static constexpr uint32_t kMatrixNodes = 4096;
-  static constexpr uint32_t kDenseMatrixNodes = 16384;
-  /// For nodes below `numNodes`, with room for about `expected` edges.
-  explicit EdgeSet(uint32_t numNodes = 0, size_t expected = 64);
-  /// Empty the set and size it as the constructor does, keeping the
-  /// storage of earlier use where it fits (no fresh pages per round).
-  void reset(uint32_t numNodes, size_t expected);
-  /// Insert {u, v}; true if it was new.
-  bool insert(uint32_t u, uint32_t v) {
-    if (u == v) return false;
-    if (!matrix_.empty()) {
-      uint64_t b = bit(u, v);
-      uint64_t &w = matrix_[b >> 6], m = 1ull << (b & 63);
-      if (w & m) return false;
-      w |= m;
-      ++size_;
-      return true;
-    }
-    return hashInsert(u, v);
-  }
-  [[nodiscard]] bool contains(uint32_t u, uint32_t v) const {
-    if (u == v) return false;
-    if (!matrix_.empty()) {
-      uint64_t b = bit(u, v);
-      return matrix_[b >> 6] >> (b & 63) & 1;
-    }
-    return hashContains(u, v);
-  }
-  [[nodiscard]] size_t size() const { return size_; }
-
-private:
-  static uint64_t bit(uint32_t u, uint32_t v) {
-    if (u < v) std::swap(u, v);  // u > v: row u of the lower triangle
-    return uint64_t(u) * (u - 1) / 2 + v;
-  }
-  bool hashInsert(uint32_t u, uint32_t v);
-  [[nodiscard]] bool hashContains(uint32_t u, uint32_t v) const;
-  std::vector<uint64_t> matrix_;
-  static uint64_t key(uint32_t u, uint32_t v) {
-    return u < v ? (uint64_t(u) << 32 | v) : (uint64_t(v) << 32 | u);
-  }
-  [[nodiscard]] size_t slot(uint64_t k) const {
-    return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
-  void grow();
-  std::vector<uint64_t> table_;
-  size_t size_ = 0;
-  unsigned shift_ = 58;
-};
-
-/// The adjacency lists of the graph as built: a Boost.Graph compressed
-/// sparse row graph (each undirected edge stored in both directions; lists
-/// of precoloured nodes are not kept). Edges added later by coalescing go
-/// to Interference::extra.
+/// The interference graph as a Boost.Graph compressed sparse row graph:
+/// each undirected edge stored in both directions, precoloured nodes with
+/// their vreg neighbours too.
 using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                     boost::no_property, uint32_t, uint32_t>;
 
@@ -83,46 +36,60 @@ struct GraphMove {
   uint32_t dst = 0, src = 0;
 };
 
-/// The interference graph of one round.
-struct Interference {
-  /// An empty graph over `numNodes` nodes (built in place, never copied).
-  explicit Interference(uint32_t numNodes);
-  /// An empty graph over `numNodes` nodes reusing the edge-set and build
-  /// storage of `previous` (an earlier round's graph).
-  Interference(uint32_t numNodes, Interference &&previous);
-  Interference(const Interference &) = delete;
-  Interference &operator=(const Interference &) = delete;
+/// Bit helpers over rows of 64-bit words.
+inline bool testBit(const uint64_t *row, uint32_t i) { return row[i >> 6] >> (i & 63) & 1; }
+inline void setBit(uint64_t *row, uint32_t i) { row[i >> 6] |= 1ull << (i & 63); }
+/// Calls fn(i) for each set bit i of a row of `words` words.
+template <class F> void forEachBit(const uint64_t *row, uint32_t words, F &&fn) {
+  for (uint32_t w = 0; w < words; ++w)
+    for (uint64_t x = row[w]; x; x &= x - 1) fn(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
+}
 
+/// The interference graph of one round (see the file comment for the layout).
+struct Interference {
   uint32_t numNodes = 0;
-  std::optional<CsrGraph> base;                ///< adjacency as built
-  std::vector<std::vector<uint32_t>> extra;    ///< per node: edges added after the build
-  EdgeSet edges;
-  std::vector<uint32_t> degree;                ///< precoloured: effectively infinite
+  std::vector<uint32_t> globals;   ///< global index -> node (from the liveness)
+  std::vector<uint32_t> globalOf;  ///< node -> global index, or kNoNode
+  uint32_t nodeWords = 0;          ///< words of a row over all nodes
+  uint32_t globalWords = 0;        ///< words of a row over the global indices
+  std::vector<uint64_t> globalRows;   ///< per global index: neighbours (nodeWords words)
+  std::vector<uint64_t> localGlobal;  ///< per node: global neighbours of a local node (globalWords words)
+  std::vector<uint32_t> preMask;      ///< per node: precoloured neighbours (bit r = register r)
+  std::vector<uint32_t> localStart, localAdj;  ///< local-local adjacency (CSR, per node)
+  std::vector<uint32_t> degree;       ///< neighbours; precoloured: effectively infinite
   std::vector<GraphMove> moves;
-  std::vector<std::vector<uint32_t>> moveList; ///< per node: indices into moves
-  std::vector<double> weight;                  ///< per node: sum of 10^loopDepth per use/def
-  std::vector<std::pair<uint32_t, uint32_t>> arcs;  ///< build scratch: directed arcs of the edges
-  Bits occurs;                                 ///< per node: appears in the function
+  std::vector<uint32_t> moveStart, moveIdx;  ///< per node: indices into moves (CSR)
+  std::vector<double> weight;                ///< per node: sum of 10^loopDepth per use/def
+  Bits occurs;                               ///< per node: appears in the function
 
   [[nodiscard]] static bool precoloured(uint32_t n) { return n < kVRegBase; }
-  [[nodiscard]] bool interferes(uint32_t u, uint32_t v) const { return edges.contains(u, v); }
-  /// Add the interference edge {u, v} after the build (no-op if present,
-  /// u == v or both precoloured); true if it was added.
-  bool addEdge(uint32_t u, uint32_t v);
-  /// Calls `stop(m)` for neighbours m of non-precoloured node n until it
-  /// returns true; returns whether it did.
-  template <class F> bool anyNeighbour(uint32_t n, F &&stop) const {
-    for (auto [a, e] = boost::adjacent_vertices(n, *base); a != e; ++a)
-      if (stop(static_cast<uint32_t>(*a))) return true;
-    for (uint32_t m : extra[n])
-      if (stop(m)) return true;
-    return false;
+  [[nodiscard]] bool isGlobal(uint32_t n) const { return globalOf[n] != kNoNode; }
+  [[nodiscard]] const uint64_t *row(uint32_t n) const {
+    return globalRows.data() + size_t(globalOf[n]) * nodeWords;
   }
+  [[nodiscard]] const uint64_t *globalNeighbours(uint32_t n) const {
+    return localGlobal.data() + size_t(n) * globalWords;
+  }
+  /// Whether u and v interfere (false for two precoloured nodes).
+  [[nodiscard]] bool interferes(uint32_t u, uint32_t v) const;
   /// Calls `fn(m)` for every neighbour m of non-precoloured node n.
   template <class F> void forEachNeighbour(uint32_t n, F &&fn) const {
-    for (auto [a, e] = boost::adjacent_vertices(n, *base); a != e; ++a) fn(static_cast<uint32_t>(*a));
-    for (uint32_t m : extra[n]) fn(m);
+    for (uint32_t r = preMask[n]; r; r &= r - 1) fn(static_cast<uint32_t>(__builtin_ctz(r)));
+    if (isGlobal(n)) {
+      forEachBit(row(n), nodeWords, fn);
+      return;
+    }
+    forEachBit(globalNeighbours(n), globalWords, [&](uint32_t i) { fn(globals[i]); });
+    for (uint32_t i = localStart[n]; i < localStart[n + 1]; ++i) fn(localAdj[i]);
   }
+  /// The moves of node n.
+  template <class F> void forEachMove(uint32_t n, F &&fn) const {
+    for (uint32_t i = moveStart[n]; i < moveStart[n + 1]; ++i) fn(moveIdx[i]);
+  }
+  /// Number of (undirected) edges.
+  [[nodiscard]] size_t numEdges() const;
+  /// The same graph as a Boost.Graph CSR graph.
+  [[nodiscard]] CsrGraph boostGraph() const;
 };
 
 /// A copy of the edges and moves of a graph, for the dot rendering.
@@ -132,13 +99,13 @@ struct GraphSnapshot {
   Bits occurs;
 };
 
-/// Build the interference graph of working-form `f` (Chaitin/Appel: each def
-/// interferes with everything live after it, except a move's source).
-/// `g` must be fresh, over map.numNodes nodes.
-void buildInterference(Interference &g, const mir::Function &f, const mir::Cfg &cfg,
-                       const GlobalLiveness &lv, const NodeMap &map);
+/// Build the interference graph of the working form `code` (Chaitin/Appel:
+/// each def interferes with everything live after it, except a move's
+/// source) into `g`, reusing its storage. `lv` is the liveness of `code`.
+void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cfg, const GlobalLiveness &lv,
+                       uint32_t numNodes);
 
-/// The edges and moves of `g` as they are now.
+/// The edges (from the Boost.Graph form) and moves of `g`.
 [[nodiscard]] GraphSnapshot snapshot(const Interference &g);
 
 }  // namespace vcr::alloc

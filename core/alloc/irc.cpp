@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <queue>
 
 namespace vcr::alloc {
 
@@ -16,17 +15,29 @@ enum class MoveState : uint8_t { Worklist, Active, Coalesced, Constrained, Froze
 
 /// One colouring attempt. Worklists are vectors with lazy deletion: a
 /// node's state is authoritative, stale entries are skipped when popped.
+/// The graph `g` is not changed: the attempt works on copies of its rows,
+/// lists, degrees and weights, which coalescing extends. One object per
+/// thread is reused for every attempt, so its buffers keep their storage.
 class Irc {
 public:
-  Irc(Interference &g, const WorkFunction &w, const arm::Pool &pool)
-      : g_(g), w_(w), k_(pool.regs.size()), state_(g.numNodes, NodeState::Absent),
-        alias_(g.numNodes), colour_(g.numNodes, -1), mstate_(g.moves.size(), MoveState::Worklist),
-        mark_(g.numNodes, 0) {
+  Colouring run(const Interference &g, const WorkFunction &w, const arm::Pool &pool) {
+    gp_ = &g;
+    wp_ = &w;
+    k_ = pool.regs.size();
+    state_.assign(g.numNodes, NodeState::Absent);
+    alias_.resize(g.numNodes);
+    colour_.assign(g.numNodes, -1);
+    mstate_.assign(g.moves.size(), MoveState::Worklist);
+    mark_.assign(g.numNodes, 0);
+    epoch_ = 0;
+    poolMask_ = usedCallee_ = 0;
     for (PRegMask r = 0; r < kVRegBase; ++r)
       if (pool.regs.contains(static_cast<mir::PReg>(r))) poolMask_ |= 1u << r;
-  }
-
-  Colouring run() {
+    simplifyWl_.clear();
+    freezeWl_.clear();
+    moveWl_.clear();
+    selectStack_.clear();
+    spillHeap_.clear();
     makeWorklists();
     for (;;) {
       if (nonEmpty(simplifyWl_, NodeState::Simplify)) simplify();
@@ -41,15 +52,38 @@ public:
 private:
   using PRegMask = uint32_t;
   bool pre(uint32_t n) const { return Interference::precoloured(n); }
+  bool global(uint32_t n) const { return !pre(n) && gp_->globalOf[n] != kNoNode; }
+  uint64_t *row(uint32_t n) { return rows_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
+  uint64_t *globalNbrs(uint32_t n) { return lg_.data() + size_t(n) * gp_->globalWords; }
+  /// The same rows with the nodes that left the graph cleared.
+  uint64_t *liveRow(uint32_t n) { return rowsLive_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
+  uint64_t *liveGlobalNbrs(uint32_t n) { return lgLive_.data() + size_t(n) * gp_->globalWords; }
   bool noSpill(uint32_t n) const {
-    return !pre(n) && n - kVRegBase < w_.noSpill.size() && w_.noSpill[n - kVRegBase];
+    return !pre(n) && n - kVRegBase < wp_->noSpill.size() && wp_->noSpill[n - kVRegBase];
   }
 
+  /// Calls `stop(m)` for each set bit m of a row (mapped by `map`) that is
+  /// still in the graph, until it returns true; returns whether it did.
+  /// Bits of nodes that left the graph are cleared on the way.
+  template <class Map, class F> bool anyBit(uint64_t *row, uint32_t words, Map &&map, F &&stop) {
+    for (uint32_t w = 0; w < words; ++w)
+      for (uint64_t x = row[w]; x; x &= x - 1) {
+        const uint64_t low = x & -x;
+        uint32_t m = map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
+        if (!live(m)) row[w] &= ~low;
+        else if (stop(m)) return true;
+      }
+    return false;
+  }
   /// Calls `stop(m)` for the neighbours m of n still in the graph until it
   /// returns true; returns whether it did. Neighbours that left the graph
   /// (they never come back) are dropped from n's lists on the way, keeping
   /// the order of the others.
   template <class F> bool anyAdjacent(uint32_t n, F &&stop) {
+    for (PRegMask r = pre_[n]; r; r &= r - 1)
+      if (stop(static_cast<uint32_t>(__builtin_ctz(r)))) return true;
+    if (global(n)) return anyBit(liveRow(n), gp_->nodeWords, [](uint32_t m) { return m; }, stop);
+    if (anyBit(liveGlobalNbrs(n), gp_->globalWords, [&](uint32_t i) { return gp_->globals[i]; }, stop)) return true;
     auto scan = [&](uint32_t *first, uint32_t &len) {
       uint32_t keep = 0, i = 0;
       bool stopped = false;
@@ -67,7 +101,7 @@ private:
       len -= i - keep;
       return stopped;
     };
-    if (scan(nbr_.data() + nbrStart_[n], nbrLen_[n])) return true;
+    if (scan(nbr_.data() + gp_->localStart[n], nbrLen_[n])) return true;
     auto &ex = extra_[n];
     auto len = static_cast<uint32_t>(ex.size());
     bool stopped = scan(ex.data(), len);
@@ -80,6 +114,18 @@ private:
       return false;
     });
   }
+  /// Every neighbour of n, including those that left the graph.
+  template <class F> void forEachNeighbour(uint32_t n, F &&fn) {
+    for (PRegMask r = pre_[n]; r; r &= r - 1) fn(static_cast<uint32_t>(__builtin_ctz(r)));
+    if (global(n)) {
+      forEachBit(row(n), gp_->nodeWords, fn);
+      return;
+    }
+    forEachBit(globalNbrs(n), gp_->globalWords, [&](uint32_t i) { fn(gp_->globals[i]); });
+    for (uint32_t i = gp_->localStart[n]; i < gp_->localStart[n + 1]; ++i) fn(gp_->localAdj[i]);
+    for (uint32_t m : extraAll_[n]) fn(m);
+  }
+
   bool moveLive(uint32_t mi) const {
     return mstate_[mi] == MoveState::Worklist || mstate_[mi] == MoveState::Active;
   }
@@ -87,8 +133,8 @@ private:
   /// Move `mi` leaves the worklist/active sets for good (state `s`).
   void retireMove(uint32_t mi, MoveState s) {
     if (moveLive(mi)) {
-      --liveMoves_[alias(g_.moves[mi].dst)];
-      --liveMoves_[alias(g_.moves[mi].src)];
+      --liveMoves_[alias(gp_->moves[mi].dst)];
+      --liveMoves_[alias(gp_->moves[mi].src)];
     }
     mstate_[mi] = s;
   }
@@ -96,8 +142,19 @@ private:
     while (!wl.empty() && state_[wl.back()] != s) wl.pop_back();
     return !wl.empty();
   }
+  using Keyed = std::pair<double, uint32_t>;
+  void heapPush(Keyed k) {
+    spillHeap_.push_back(k);
+    std::push_heap(spillHeap_.begin(), spillHeap_.end(), std::greater<Keyed>());
+  }
+  Keyed heapPop() {
+    std::pop_heap(spillHeap_.begin(), spillHeap_.end(), std::greater<Keyed>());
+    Keyed k = spillHeap_.back();
+    spillHeap_.pop_back();
+    return k;
+  }
   bool spillNonEmpty() {
-    while (!spillHeap_.empty() && state_[spillHeap_.top().second] != NodeState::Spill) spillHeap_.pop();
+    while (!spillHeap_.empty() && state_[spillHeap_.front().second] != NodeState::Spill) heapPop();
     return !spillHeap_.empty();
   }
   bool nextMove() {
@@ -108,29 +165,41 @@ private:
     state_[n] = s;
     if (s == NodeState::Simplify) simplifyWl_.push_back(n);
     else if (s == NodeState::Freeze) freezeWl_.push_back(n);
-    else if (s == NodeState::Spill) spillHeap_.push({spillKey(n), n});
+    else if (s == NodeState::Spill) heapPush({spillKey(n), n});
   }
   uint32_t alias(uint32_t n) const {
     while (state_[n] == NodeState::Coalesced) n = alias_[n];
     return n;
   }
 
-  /// Working copies of the adjacency lists (pruned as nodes leave the
-  /// graph) and the live-move counts.
+  /// Working copies of the graph (rows and lists extended by coalescing,
+  /// lists pruned as nodes leave the graph) and the live-move counts.
   void copyGraph() {
-    nbrStart_.assign(g_.numNodes, 0);
-    nbrLen_.assign(g_.numNodes, 0);
-    extra_.resize(g_.numNodes);
-    nbr_.reserve(boost::num_edges(*g_.base));
-    for (uint32_t n = kVRegBase; n < g_.numNodes; ++n) {
-      nbrStart_[n] = static_cast<uint32_t>(nbr_.size());
-      for (auto [a, e] = boost::adjacent_vertices(n, *g_.base); a != e; ++a) nbr_.push_back(static_cast<uint32_t>(*a));
-      nbrLen_[n] = static_cast<uint32_t>(nbr_.size()) - nbrStart_[n];
-      extra_[n] = g_.extra[n];
+    const uint32_t nn = gp_->numNodes;
+    rows_ = gp_->globalRows;
+    lg_ = gp_->localGlobal;
+    rowsLive_ = rows_;
+    lgLive_ = lg_;
+    pre_ = gp_->preMask;
+    degree_ = gp_->degree;
+    weight_ = gp_->weight;
+    nbr_ = gp_->localAdj;
+    nbrLen_.resize(nn);
+    for (uint32_t n = 0; n < nn; ++n) nbrLen_[n] = gp_->localStart[n + 1] - gp_->localStart[n];
+    if (extra_.size() < nn) extra_.resize(nn);
+    if (extraAll_.size() < nn) extraAll_.resize(nn);
+    for (uint32_t n = 0; n < nn; ++n) {
+      extra_[n].clear();
+      extraAll_[n].clear();
     }
-    moves_ = g_.moveList;
-    liveMoves_.assign(g_.numNodes, 0);
-    for (const GraphMove &m : g_.moves) {
+    mv_ = gp_->moveIdx;
+    mvLen_.resize(nn);
+    for (uint32_t n = 0; n < nn; ++n) mvLen_[n] = gp_->moveStart[n + 1] - gp_->moveStart[n];
+    next_.assign(nn, kNoNode);
+    tail_.resize(nn);
+    for (uint32_t n = 0; n < nn; ++n) tail_[n] = n;
+    liveMoves_.assign(nn, 0);
+    for (const GraphMove &m : gp_->moves) {
       ++liveMoves_[m.dst];
       ++liveMoves_[m.src];
     }
@@ -138,14 +207,14 @@ private:
 
   void makeWorklists() {
     copyGraph();
-    for (uint32_t n = 0; n < g_.numNodes; ++n) {
+    for (uint32_t n = 0; n < gp_->numNodes; ++n) {
       alias_[n] = n;
       if (pre(n)) {
         state_[n] = NodeState::Precoloured;
         colour_[n] = static_cast<int>(n);
-      } else if (!g_.occurs.test(n)) {
+      } else if (!gp_->occurs.test(n)) {
         state_[n] = NodeState::Absent;
-      } else if (g_.degree[n] >= k_) {
+      } else if (degree_[n] >= k_) {
         setState(n, NodeState::Spill);
       } else if (moveRelated(n)) {
         setState(n, NodeState::Freeze);
@@ -153,27 +222,34 @@ private:
         setState(n, NodeState::Simplify);
       }
     }
-    for (uint32_t mi = static_cast<uint32_t>(g_.moves.size()); mi-- > 0;) moveWl_.push_back(mi);
+    for (uint32_t mi = static_cast<uint32_t>(gp_->moves.size()); mi-- > 0;) moveWl_.push_back(mi);
   }
 
-  /// Drops the retired moves from n's working move list (order kept).
-  std::vector<uint32_t> &liveMoveList(uint32_t n) {
-    auto &ml = moves_[n];
-    std::erase_if(ml, [&](uint32_t mi) { return !moveLive(mi); });
-    return ml;
+  /// Calls fn(mi) for the live moves of n's coalesced group (n and the
+  /// nodes merged into it), dropping retired moves from the lists.
+  template <class F> void forLiveMoves(uint32_t n, F &&fn) {
+    for (uint32_t m = n; m != kNoNode; m = next_[m]) {
+      uint32_t *first = mv_.data() + gp_->moveStart[m];
+      uint32_t keep = 0;
+      for (uint32_t i = 0; i < mvLen_[m]; ++i)
+        if (moveLive(first[i])) first[keep++] = first[i];
+      mvLen_[m] = keep;
+      for (uint32_t i = 0; i < keep; ++i) fn(first[i]);
+    }
   }
 
   void enableMoves(uint32_t n) {
-    for (uint32_t mi : liveMoveList(n))
+    forLiveMoves(n, [&](uint32_t mi) {
       if (mstate_[mi] == MoveState::Active) {
         mstate_[mi] = MoveState::Worklist;
         moveWl_.push_back(mi);
       }
+    });
   }
 
   void decrementDegree(uint32_t m) {
     if (pre(m)) return;
-    uint32_t d = g_.degree[m]--;
+    uint32_t d = degree_[m]--;
     if (d != k_ || state_[m] != NodeState::Spill) return;
     enableMoves(m);
     forAdjacent(m, [&](uint32_t a) { enableMoves(a); });
@@ -189,11 +265,20 @@ private:
   }
 
   void addWorkList(uint32_t u) {
-    if (!pre(u) && state_[u] == NodeState::Freeze && g_.degree[u] < k_ && !moveRelated(u))
+    if (!pre(u) && state_[u] == NodeState::Freeze && degree_[u] < k_ && !moveRelated(u))
       setState(u, NodeState::Simplify);
   }
-  bool georgeOk(uint32_t t, uint32_t r) const {
-    return g_.degree[t] < k_ || pre(t) || g_.interferes(t, r);
+  /// Whether u and v interfere, in the working copies (u, v in the graph).
+  bool interferes(uint32_t u, uint32_t v) {
+    if (u == v || (pre(u) && pre(v))) return false;
+    if (pre(u)) return pre_[v] >> u & 1;
+    if (pre(v)) return pre_[u] >> v & 1;
+    if (global(u)) return testBit(row(u), v);
+    if (global(v)) return testBit(row(v), u);
+    return anyAdjacent(u, [&](uint32_t m) { return m == v; });
+  }
+  bool georgeOk(uint32_t t, uint32_t r) {
+    return degree_[t] < k_ || pre(t) || interferes(t, r);
   }
   /// George: every significant neighbour of v already interferes with u.
   bool george(uint32_t u, uint32_t v) {
@@ -201,13 +286,13 @@ private:
   }
   /// Briggs: the merged node has fewer than K significant neighbours.
   bool briggs(uint32_t u, uint32_t v) {
-    if (g_.degree[u] + g_.degree[v] < k_) return true;
+    if (degree_[u] + degree_[v] < k_) return true;
     ++epoch_;
     unsigned k = 0;
     auto significant = [&](uint32_t n) {
       if (mark_[n] == epoch_) return false;
       mark_[n] = epoch_;
-      if (pre(n) || g_.degree[n] >= k_) ++k;
+      if (pre(n) || degree_[n] >= k_) ++k;
       return k >= k_;
     };
     return !anyAdjacent(u, significant) && !anyAdjacent(v, significant);
@@ -218,13 +303,16 @@ private:
   void coalesce() {
     uint32_t mi = moveWl_.back();
     moveWl_.pop_back();
-    uint32_t x = alias(g_.moves[mi].dst), y = alias(g_.moves[mi].src);
+    uint32_t x = alias(gp_->moves[mi].dst), y = alias(gp_->moves[mi].src);
     uint32_t u = x, v = y;
     if (pre(y)) std::swap(u, v);
+    // A value live across blocks absorbs a block-local one, not the reverse
+    // (its row already holds most of the merged neighbourhood).
+    if (!pre(u) && !pre(v) && global(v) && !global(u)) std::swap(u, v);
     if (u == v) {
       retireMove(mi, MoveState::Coalesced);
       addWorkList(u);
-    } else if (pre(v) || g_.interferes(u, v) || (!pre(u) && noSpill(u) != noSpill(v))) {
+    } else if (pre(v) || interferes(u, v) || (!pre(u) && noSpill(u) != noSpill(v))) {
       // Spill temps only join registers or other temps, so that a
       // long-lived value never inherits a temp's infinite spill cost.
       retireMove(mi, MoveState::Constrained);
@@ -239,35 +327,72 @@ private:
     }
   }
 
+  /// Add the edge {t, u} (t in the graph, u the surviving node of a merge);
+  /// `known` says whether t is already u's neighbour.
+  void addEdge(uint32_t t, uint32_t u, bool known) {
+    if (known || t == u || (pre(t) && pre(u))) return;
+    if (pre(t) || pre(u)) {
+      uint32_t r = pre(t) ? t : u, n = pre(t) ? u : t;
+      pre_[n] |= 1u << r;
+      ++degree_[n];
+      return;
+    }
+    if (global(u)) setBit(row(u), t), setBit(liveRow(u), t);
+    else if (global(t)) setBit(globalNbrs(u), gp_->globalOf[t]), setBit(liveGlobalNbrs(u), gp_->globalOf[t]);
+    else {
+      extra_[u].push_back(t);
+      extraAll_[u].push_back(t);
+    }
+    if (global(t)) setBit(row(t), u), setBit(liveRow(t), u);
+    else if (global(u)) setBit(globalNbrs(t), gp_->globalOf[u]), setBit(liveGlobalNbrs(t), gp_->globalOf[u]);
+    else {
+      extra_[t].push_back(u);
+      extraAll_[t].push_back(u);
+    }
+    ++degree_[t];
+    ++degree_[u];
+  }
+
   void combine(uint32_t u, uint32_t v) {
     state_[v] = NodeState::Coalesced;
     alias_[v] = u;
-    auto &ml = g_.moveList[u];
-    ml.insert(ml.end(), g_.moveList[v].begin(), g_.moveList[v].end());
-    auto &wl = moves_[u];
-    wl.insert(wl.end(), moves_[v].begin(), moves_[v].end());
+    next_[tail_[u]] = v;
+    tail_[u] = tail_[v];
     enableMoves(v);
     liveMoves_[u] += liveMoves_[v];
-    g_.weight[u] += g_.weight[v];
+    weight_[u] += weight_[v];
+    // u's current neighbours, to add only the new edges.
+    const bool localU = !pre(u) && !global(u);
+    if (localU) {
+      ++epoch_;
+      anyAdjacent(u, [&](uint32_t m) {
+        mark_[m] = epoch_;
+        return false;
+      });
+    }
     forAdjacent(v, [&](uint32_t t) {
-      if (g_.addEdge(t, u)) {
-        if (!pre(t)) extra_[t].push_back(u);
-        if (!pre(u)) extra_[u].push_back(t);
+      bool known;
+      if (localU && !pre(t) && !global(t)) {
+        known = mark_[t] == epoch_;
+        mark_[t] = epoch_;
+      } else {
+        known = interferes(t, u);
       }
+      addEdge(t, u, known);
       decrementDegree(t);
     });
-    if (!pre(u) && g_.degree[u] >= k_ && state_[u] == NodeState::Freeze) setState(u, NodeState::Spill);
+    if (!pre(u) && degree_[u] >= k_ && state_[u] == NodeState::Freeze) setState(u, NodeState::Spill);
   }
 
   void freezeMoves(uint32_t u) {
-    for (uint32_t mi : liveMoveList(u)) {
-      if (!moveLive(mi)) continue;
-      uint32_t x = alias(g_.moves[mi].dst), y = alias(g_.moves[mi].src);
+    forLiveMoves(u, [&](uint32_t mi) {
+      if (!moveLive(mi)) return;
+      uint32_t x = alias(gp_->moves[mi].dst), y = alias(gp_->moves[mi].src);
       uint32_t v = y == alias(u) ? x : y;
       retireMove(mi, MoveState::Frozen);
-      if (!pre(v) && state_[v] == NodeState::Freeze && g_.degree[v] < k_ && !moveRelated(v))
+      if (!pre(v) && state_[v] == NodeState::Freeze && degree_[v] < k_ && !moveRelated(v))
         setState(v, NodeState::Simplify);
-    }
+    });
   }
 
   void freeze() {
@@ -282,12 +407,11 @@ private:
     // lazy min-heap: a node's key is its cost when pushed; its degree only
     // falls, so its cost only rises: re-key entries that became stale.
     for (;;) {
-      auto [key, n] = spillHeap_.top();
-      spillHeap_.pop();
+      auto [key, n] = heapPop();
       if (state_[n] != NodeState::Spill) continue;
       double now = spillKey(n);
-      if (now > key && !spillHeap_.empty() && now > spillHeap_.top().first) {
-        spillHeap_.push({now, n});
+      if (now > key && !spillHeap_.empty() && now > spillHeap_.front().first) {
+        heapPush({now, n});
         continue;
       }
       setState(n, NodeState::Simplify);
@@ -299,15 +423,18 @@ private:
 
   /// (uses + defs) weighted 10^loopDepth, divided by the current degree.
   double spillCost(uint32_t n) const {
-    return g_.weight[n] / static_cast<double>(std::max(g_.degree[n], 1u));
+    return weight_[n] / static_cast<double>(std::max(degree_[n], 1u));
   }
 
   int pickColour(uint32_t n, PRegMask ok) {
-    for (uint32_t mi : g_.moveList[n]) {
-      uint32_t o = alias(g_.moves[mi].dst) == n ? alias(g_.moves[mi].src) : alias(g_.moves[mi].dst);
-      int c = colour_[o];
-      if ((state_[o] == NodeState::Coloured || pre(o)) && c >= 0 && (ok >> c & 1)) return c;
-    }
+    // A move partner's colour first (all moves of n's group, in order).
+    for (uint32_t m = n; m != kNoNode; m = next_[m])
+      for (uint32_t i = gp_->moveStart[m]; i < gp_->moveStart[m + 1]; ++i) {
+        const GraphMove &mv = gp_->moves[gp_->moveIdx[i]];
+        uint32_t o = alias(mv.dst) == n ? alias(mv.src) : alias(mv.dst);
+        int c = colour_[o];
+        if ((state_[o] == NodeState::Coloured || pre(o)) && c >= 0 && (ok >> c & 1)) return c;
+      }
     // Caller-saved first (free at calls), then callee-saved already pushed,
     // then a new callee-saved register, LR last.
     static constexpr int kOrder[] = {0, 1, 2, 3, 12, 4, 5, 6, 7, 8, 9, 10, 11, 14};
@@ -324,7 +451,7 @@ private:
       uint32_t n = selectStack_.back();
       selectStack_.pop_back();
       PRegMask ok = poolMask_;
-      g_.forEachNeighbour(n, [&](uint32_t w) {
+      forEachNeighbour(n, [&](uint32_t w) {
         uint32_t m = alias(w);
         if ((state_[m] == NodeState::Coloured || pre(m)) && colour_[m] >= 0) ok &= ~(1u << colour_[m]);
       });
@@ -338,7 +465,7 @@ private:
         if (c >= 4 && c <= 11) usedCallee_ |= 1u << c;
       }
     }
-    for (uint32_t n = 0; n < g_.numNodes; ++n)
+    for (uint32_t n = 0; n < gp_->numNodes; ++n)
       if (state_[n] == NodeState::Coalesced) {
         uint32_t a = alias(n);
         colour_[n] = state_[a] == NodeState::Coloured || pre(a) ? colour_[a] : -1;
@@ -347,28 +474,35 @@ private:
     return out;
   }
 
-  Interference &g_;
-  const WorkFunction &w_;
-  unsigned k_;
+  const Interference *gp_ = nullptr;
+  const WorkFunction *wp_ = nullptr;
+  unsigned k_ = 0;
   std::vector<NodeState> state_;
   std::vector<uint32_t> alias_;
   std::vector<int> colour_;
   std::vector<MoveState> mstate_;
   std::vector<uint32_t> mark_;
-  std::vector<uint32_t> nbr_, nbrStart_, nbrLen_, liveMoves_;
-  std::vector<std::vector<uint32_t>> extra_;
-  std::vector<std::vector<uint32_t>> moves_;  ///< per node: its moves, retired ones dropped lazily
+  std::vector<uint64_t> rows_, lg_;          ///< copies of the graph's bit rows, extended by merges
+  std::vector<uint64_t> rowsLive_, lgLive_;  ///< the same, nodes that left the graph cleared
+  std::vector<uint32_t> pre_, degree_;       ///< copies of the precoloured masks and degrees
+  std::vector<double> weight_;               ///< per node: spill weight (merged on coalescing)
+  std::vector<uint32_t> nbr_, nbrLen_;       ///< local lists (starts as in the graph), pruned
+  std::vector<std::vector<uint32_t>> extra_;     ///< per node: local edges added by merges, pruned
+  std::vector<std::vector<uint32_t>> extraAll_;  ///< per node: local edges added by merges
+  std::vector<uint32_t> mv_, mvLen_;         ///< per node: its live moves (starts as in the graph)
+  std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
+  std::vector<uint32_t> liveMoves_;
   uint32_t epoch_ = 0;
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
-  using Keyed = std::pair<double, uint32_t>;
-  std::priority_queue<Keyed, std::vector<Keyed>, std::greater<Keyed>> spillHeap_;
+  std::vector<Keyed> spillHeap_;  ///< lazy min-heap of spill candidates
 };
 
 }  // namespace
 
-Colouring colourGraph(Interference &g, const WorkFunction &w, const arm::Pool &pool) {
-  return Irc(g, w, pool).run();
+Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool) {
+  thread_local Irc irc;
+  return irc.run(g, w, pool);
 }
 
 }  // namespace vcr::alloc

@@ -1,4 +1,4 @@
-// Backward liveness dataflow over vregs or working-form nodes, and peak pressure.
+// Backward liveness dataflow over vregs or working-form nodes, the flat operand table, and peak pressure.
 #include "core/alloc/liveness.h"
 
 #include <algorithm>
@@ -9,63 +9,96 @@ using mir::BlockId;
 using mir::Cfg;
 using mir::Function;
 
+void FlatCode::build(const Function &f, const NodeMap &map) {
+  blockStart.clear();
+  opStart.clear();
+  numDefs.clear();
+  move.clear();
+  ops.clear();
+  for (const mir::Block &b : f.blocks) {
+    blockStart.push_back(static_cast<uint32_t>(opStart.size()));
+    for (const mir::Instr &i : b.instrs) {
+      opStart.push_back(static_cast<uint32_t>(ops.size()));
+      map.forEachDef(i, [&](uint32_t n) { ops.push_back(n); });
+      numDefs.push_back(static_cast<uint8_t>(ops.size() - opStart.back()));
+      map.forEachUse(i, [&](uint32_t n) { ops.push_back(n); });
+      move.push_back(isNodeMove(i, map) ? 1 : 0);
+    }
+  }
+  blockStart.push_back(static_cast<uint32_t>(opStart.size()));
+  opStart.push_back(static_cast<uint32_t>(ops.size()));
+}
+
 Liveness Liveness::compute(const Function &f, const Cfg &cfg) {
   return computeNodes(f, cfg, NodeMap::vregs(f));
 }
 
 GlobalLiveness GlobalLiveness::compute(const Function &f, const Cfg &cfg, const NodeMap &map) {
-  const size_t nb = f.blocks.size();
+  FlatCode code;
+  code.build(f, map);
   GlobalLiveness lv;
-  // Pass 1: upward-exposed uses decide which nodes are global.
+  lv.compute(code, cfg, map.numNodes);
+  return lv;
+}
+
+void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numNodes) {
+  const uint32_t nb = code.numBlocks();
   constexpr uint32_t kNone = UINT32_MAX;
-  std::vector<uint32_t> defBlock(map.numNodes, kNone), compact(map.numNodes, kNone);
-  for (size_t b = 0; b < nb; ++b)
-    for (const mir::Instr &i : f.blocks[b].instrs) {
-      map.forEachUse(i, [&](uint32_t n) {
-        if (defBlock[n] != b && compact[n] == kNone) {
-          compact[n] = static_cast<uint32_t>(lv.nodes.size());
-          lv.nodes.push_back(n);
+  // Pass 1: upward-exposed uses decide which nodes are global.
+  nodes.clear();
+  compact.assign(numNodes, kNone);
+  std::vector<uint32_t> defBlock(numNodes, kNone);
+  for (uint32_t b = 0; b < nb; ++b)
+    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
+      const uint32_t *op = code.ops.data() + code.opStart[i];
+      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
+      for (uint32_t k = nd; k < n; ++k)
+        if (defBlock[op[k]] != b && compact[op[k]] == kNone) {
+          compact[op[k]] = static_cast<uint32_t>(nodes.size());
+          nodes.push_back(op[k]);
         }
-      });
-      map.forEachDef(i, [&](uint32_t n) { defBlock[n] = static_cast<uint32_t>(b); });
+      for (uint32_t k = 0; k < nd; ++k) defBlock[op[k]] = b;
     }
-  const size_t ng = lv.nodes.size();
-  lv.liveIn.assign(nb, Bits(ng));
-  lv.liveOut.assign(nb, Bits(ng));
+  words = static_cast<uint32_t>((nodes.size() + 63) / 64);
+  const size_t total = size_t(nb) * words;
+  in.assign(total, 0);
+  out.assign(total, 0);
+  if (words == 0) return;
   // Pass 2: upward-exposed uses and defs of each block, over global nodes.
-  std::vector<Bits> use(nb, Bits(ng)), def(nb, Bits(ng));
-  for (size_t b = 0; b < nb; ++b) {
-    Bits &u = use[b], &d = def[b];
-    for (const mir::Instr &i : f.blocks[b].instrs) {
-      map.forEachUse(i, [&](uint32_t n) {
-        uint32_t c = compact[n];
-        if (c != kNone && !d.test(c)) u.set(c);
-      });
-      map.forEachDef(i, [&](uint32_t n) {
-        if (compact[n] != kNone) d.set(compact[n]);
-      });
+  std::vector<uint64_t> use(total, 0), def(total, 0);
+  for (uint32_t b = 0; b < nb; ++b) {
+    uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
+      const uint32_t *op = code.ops.data() + code.opStart[i];
+      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
+      for (uint32_t k = nd; k < n; ++k)
+        if (uint32_t c = compact[op[k]]; c != kNone && !(d[c >> 6] >> (c & 63) & 1)) u[c >> 6] |= 1ull << (c & 63);
+      for (uint32_t k = 0; k < nd; ++k)
+        if (uint32_t c = compact[op[k]]; c != kNone) d[c >> 6] |= 1ull << (c & 63);
     }
   }
   // Visit order: post-order (successors first), then unreachable blocks.
   std::vector<BlockId> order(cfg.rpo.rbegin(), cfg.rpo.rend());
-  for (size_t b = 0; b < nb; ++b)
-    if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(static_cast<BlockId>(b));
-  Bits tmp(ng);
+  for (uint32_t b = 0; b < nb; ++b)
+    if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(b);
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : order) {
-      Bits &out = lv.liveOut[b];
-      for (BlockId s : cfg.succs[b]) out |= lv.liveIn[s];
-      tmp = out;
-      tmp -= def[b];
-      tmp |= use[b];
-      if (tmp != lv.liveIn[b]) {
-        lv.liveIn[b].swap(tmp);
-        changed = true;
+      uint64_t *o = out.data() + size_t(b) * words, *li = in.data() + size_t(b) * words;
+      const uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+      for (BlockId s : cfg.succs[b]) {
+        const uint64_t *si = in.data() + size_t(s) * words;
+        for (uint32_t w = 0; w < words; ++w) o[w] |= si[w];
+      }
+      for (uint32_t w = 0; w < words; ++w) {
+        uint64_t x = (o[w] & ~d[w]) | u[w];
+        if (x != li[w]) {
+          li[w] = x;
+          changed = true;
+        }
       }
     }
   }
-  return lv;
 }
 
 Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap &map) {
@@ -75,10 +108,8 @@ Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap
   lv.liveIn.assign(nb, Bits(map.numNodes));
   lv.liveOut.assign(nb, Bits(map.numNodes));
   for (size_t b = 0; b < nb; ++b) {
-    for (size_t c = g.liveIn[b].find_first(); c != Bits::npos; c = g.liveIn[b].find_next(c))
-      lv.liveIn[b].set(g.nodes[c]);
-    for (size_t c = g.liveOut[b].find_first(); c != Bits::npos; c = g.liveOut[b].find_next(c))
-      lv.liveOut[b].set(g.nodes[c]);
+    g.forEachIn(g.liveIn(b), [&](uint32_t n) { lv.liveIn[b].set(n); });
+    g.forEachIn(g.liveOut(b), [&](uint32_t n) { lv.liveOut[b].set(n); });
   }
   return lv;
 }

@@ -22,14 +22,46 @@ struct Liveness {
                                              const NodeMap &map);
 };
 
+/// The node operands of a function in flat arrays, built once per round so
+/// that the liveness and interference passes read dense integers instead of
+/// mir::Operand vectors. Instruction i of the function (counted across
+/// blocks in order) has defs ops[opStart[i] .. opStart[i]+numDefs[i]) (a
+/// call's clobbers included) and uses up to opStart[i+1].
+struct FlatCode {
+  std::vector<uint32_t> blockStart;  ///< per block: index of its first instruction; one more at the end
+  std::vector<uint32_t> opStart;     ///< per instruction: first operand; one more at the end
+  std::vector<uint8_t> numDefs;      ///< per instruction
+  std::vector<uint8_t> move;         ///< per instruction: 1 for a node-to-node move
+  std::vector<uint32_t> ops;         ///< node operands (defs, then uses)
+
+  /// Rebuild from `f` with numbering `map` (storage of earlier use kept).
+  void build(const mir::Function &f, const NodeMap &map);
+  [[nodiscard]] uint32_t numBlocks() const { return static_cast<uint32_t>(blockStart.size()) - 1; }
+};
+
 /// Liveness restricted to the "global" nodes: those read in some block
 /// before being written there (only they can be live across a block
 /// boundary). Block-local values need no dataflow; keeping them out makes
-/// the sets small for large functions.
+/// the sets small for large functions. The sets are rows of `words` 64-bit
+/// words in flat arrays (one allocation for all blocks).
 struct GlobalLiveness {
-  std::vector<uint32_t> nodes;        ///< compact index -> node
-  std::vector<Bits> liveIn, liveOut;  ///< per block, over compact indices
+  std::vector<uint32_t> nodes;    ///< compact (global) index -> node
+  std::vector<uint32_t> compact;  ///< node -> compact index, or kNoNode
+  uint32_t words = 0;             ///< words per block row
+  std::vector<uint64_t> in, out;  ///< per block: `words` words over compact indices
 
+  /// Live-in / live-out row of block b.
+  [[nodiscard]] const uint64_t *liveIn(size_t b) const { return in.data() + b * words; }
+  [[nodiscard]] const uint64_t *liveOut(size_t b) const { return out.data() + b * words; }
+  /// Calls fn(node) for each node of a row.
+  template <class F> void forEachIn(const uint64_t *row, F &&fn) const {
+    for (uint32_t w = 0; w < words; ++w)
+      for (uint64_t x = row[w]; x; x &= x - 1)
+        fn(nodes[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
+  }
+
+  /// Recompute for `code` over `numNodes` nodes (storage of earlier use kept).
+  void compute(const FlatCode &code, const mir::Cfg &cfg, uint32_t numNodes);
   [[nodiscard]] static GlobalLiveness compute(const mir::Function &f, const mir::Cfg &cfg,
                                               const NodeMap &map);
 };

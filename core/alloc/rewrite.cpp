@@ -1,19 +1,24 @@
 // Rewrite: replace every vreg by its colour and delete the inserted moves coalescing made redundant.
 #include "core/alloc/work.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace vcr::alloc {
 
 bool isSelfMove(const mir::Instr &i) {
   return i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0] == i.uses[0];
 }
 
-bool rewriteColours(const WorkFunction &w, const Colouring &c, mir::Function &out, std::string &error) {
+bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, FrameScan &sc, AllocStats &stats,
+                    std::string &error) {
   out = mir::Function{};
-  out.name = w.fn.name;
-  out.sig = w.fn.sig;
+  out.name = std::move(w.fn.name);
+  out.sig = std::move(w.fn.sig);
   out.wasmIndex = w.fn.wasmIndex;
   out.allocated = true;
-  out.blocks.reserve(w.fn.blocks.size());
+  out.blocks = std::move(w.fn.blocks);
+  w.fn.blocks.clear();
   auto colourOf = [&](mir::Operand &o) {
     if (!o.isVReg()) return;
     int r = kVRegBase + o.value < c.colour.size() ? c.colour[kVRegBase + o.value] : -1;
@@ -23,21 +28,43 @@ bool rewriteColours(const WorkFunction &w, const Colouring &c, mir::Function &ou
     }
     o = mir::Operand::preg(static_cast<mir::PReg>(r));
   };
-  for (const mir::Block &b : w.fn.blocks) {
-    mir::Block nb;
-    nb.label = b.label;
-    nb.instrs.reserve(b.instrs.size());
-    for (const mir::Instr &in : b.instrs) {
-      mir::Instr i = in;
-      for (auto &o : i.defs) colourOf(o);
+  const size_t nb = out.blocks.size();
+  sc = FrameScan{};
+  sc.dense.assign(w.numVRegs, kNoNode);
+  sc.flags.assign(nb, 0);
+  sc.succStart.assign(nb + 1, 0);
+  for (size_t b = 0; b < nb; ++b) {
+    auto &is = out.blocks[b].instrs;
+    // An original move that coalescing made a self-move stays, so that the
+    // allocated code keeps every original instruction in order (the
+    // checker pairs them 1:1); the emitter elides it. Inserted ones go.
+    bool drop = false;
+    for (mir::Instr &i : is) {
+      for (auto &o : i.defs) {
+        colourOf(o);
+        if (o.isPReg() && i.op != mir::Opcode::Param) sc.written.add(o.preg());
+      }
       for (auto &o : i.uses) colourOf(o);
-      // An original move that coalescing made a self-move stays, so that the
-      // allocated code keeps every original instruction in order (the
-      // checker pairs them 1:1); the emitter elides it. Inserted ones go.
-      if (isSelfMove(i) && i.inserted()) continue;
-      nb.instrs.push_back(std::move(i));
+      const bool self = isSelfMove(i);
+      drop = drop || (self && i.inserted());
+      stats.movesAfter += i.op == mir::Opcode::Mov && !self;
+      stats.spillStores += i.op == mir::Opcode::Sts && i.origin == mir::Origin::Spill;
+      stats.reloads += i.op == mir::Opcode::Lds && i.origin == mir::Origin::Reload;
+      stats.remats += i.op == mir::Opcode::MovI && i.origin == mir::Origin::Remat;
+      if (i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
+      if (!isSlotAccess(i)) continue;
+      sc.flags[b] |= 1;
+      if (uint32_t id = slotOf(i); id < w.numVRegs && sc.dense[id] == kNoNode) {
+        sc.dense[id] = static_cast<uint32_t>(sc.ids.size());
+        sc.ids.push_back(id);
+      }
     }
-    out.blocks.push_back(std::move(nb));
+    if (drop) std::erase_if(is, [](const mir::Instr &i) { return isSelfMove(i) && i.inserted(); });
+    if (!is.empty())
+      for (mir::BlockId t : is.back().targets)
+        if (t < nb && std::find(sc.succ.begin() + sc.succStart[b], sc.succ.end(), t) == sc.succ.end())
+          sc.succ.push_back(t);
+    sc.succStart[b + 1] = static_cast<uint32_t>(sc.succ.size());
   }
   return error.empty();
 }

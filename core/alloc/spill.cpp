@@ -24,7 +24,31 @@ struct SpillInfo {
 
 }  // namespace
 
-void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats) {
+void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats,
+                std::vector<uint32_t> *touched, const std::vector<uint32_t> *blocks, SpillSites *sites) {
+  if (sites) {
+    sites->firstVReg = w.numVRegs;
+    sites->instr.clear();
+    sites->kind.clear();
+  }
+  uint32_t here = 0;  // the current instruction, numbered by sites->blockBase
+  auto fresh = [&](uint8_t kind) {
+    if (sites) {
+      sites->instr.push_back(here);
+      sites->kind.push_back(kind);
+    }
+    return w.freshVReg(true);
+  };
+  auto addKind = [&](mir::VReg t, uint8_t kind) {
+    if (sites) sites->kind[t - sites->firstVReg] |= kind;
+  };
+  if (touched) touched->clear();
+  std::vector<uint32_t> all;
+  if (!blocks) {
+    all.resize(w.fn.blocks.size());
+    for (size_t b = 0; b < all.size(); ++b) all[b] = static_cast<uint32_t>(b);
+    blocks = &all;
+  }
   std::vector<int32_t> index(w.numVRegs, -1);
   std::vector<SpillInfo> info(spilledNodes.size());
   for (size_t i = 0; i < spilledNodes.size(); ++i) {
@@ -38,13 +62,18 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
   };
   // Classify: a value whose only def is a `movi` is rematerialised; one
   // whose only def loads an incoming stack parameter is reloaded from there.
-  for (const auto &b : w.fn.blocks)
-    for (const Instr &in : b.instrs)
+  const std::vector<uint8_t> *flagged = sites ? sites->touches : nullptr;
+  for (uint32_t bi : *blocks) {
+    uint32_t at = flagged ? (*sites->blockBase)[bi] : 0;
+    for (const Instr &in : w.fn.blocks[bi].instrs) {
+      if (flagged && !(*flagged)[at++]) continue;
       for (const Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0) {
           ++info[s].defCount;
           info[s].def = &in;
         }
+    }
+  }
   for (SpillInfo &si : info) {
     if (si.defCount == 1 && si.def->op == Opcode::MovI) si.kind = SpillKind::Remat;
     if (si.defCount == 1 && si.def->op == Opcode::Lds && si.def->origin == Origin::InArg)
@@ -65,10 +94,26 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     }
   };
 
-  for (auto &b : w.fn.blocks) {
+  auto mentions = [&](const Instr &in) {
+    for (const Operand &o : in.defs)
+      if (spilledIdx(o) >= 0) return true;
+    for (const Operand &o : in.uses)
+      if (spilledIdx(o) >= 0) return true;
+    return false;
+  };
+  for (uint32_t bi : *blocks) {
+    mir::Block &b = w.fn.blocks[bi];
+    if (blocks == &all && std::none_of(b.instrs.begin(), b.instrs.end(), mentions)) continue;
+    if (touched) touched->push_back(bi);
     std::vector<Instr> out;
     out.reserve(b.instrs.size() + 8);
+    here = sites ? (*sites->blockBase)[bi] - 1 : 0;
     for (Instr &in : b.instrs) {
+      ++here;
+      if (flagged && !(*flagged)[here]) {  // mentions no spilled value
+        out.push_back(std::move(in));
+        continue;
+      }
       // The unique def of a rematerialised / in-arg value disappears, except
       // an original one: it stays, defining a dead never-spilled temp, so
       // that the allocated code keeps every original instruction in order.
@@ -76,7 +121,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       for (Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0 && info[s].kind != SpillKind::Slot) {
           if (in.inserted()) deleted = true;
-          else d = Operand::vreg(w.freshVReg(true));
+          else d = Operand::vreg(fresh(SpillSites::kDef));
         }
       if (deleted) continue;
       // An inserted move touching one spilled value becomes the store or the
@@ -96,10 +141,13 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       }
       // General case: one fresh temp per spilled value of the instruction.
       std::vector<std::pair<int32_t, mir::VReg>> temps;
-      auto tempFor = [&](int32_t s) {
+      auto tempFor = [&](int32_t s, uint8_t kind) {
         for (auto &[k, t] : temps)
-          if (k == s) return t;
-        mir::VReg t = w.freshVReg(true);
+          if (k == s) {
+            addKind(t, kind);
+            return t;
+          }
+        mir::VReg t = fresh(kind);
         temps.push_back({s, t});
         return t;
       };
@@ -107,7 +155,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
         if (int32_t s = spilledIdx(u); s >= 0) {
           bool loaded = false;
           for (auto &[k, t] : temps) loaded = loaded || k == s;
-          mir::VReg t = tempFor(s);
+          mir::VReg t = tempFor(s, SpillSites::kUse);
           if (!loaded) load(out, s, Operand::vreg(t));
           u = Operand::vreg(t);
         }
@@ -115,7 +163,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       for (Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0) {
           mir::VReg v = d.value;
-          mir::VReg t = tempFor(s);
+          mir::VReg t = tempFor(s, SpillSites::kDef);
           d = Operand::vreg(t);
           after.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
         }

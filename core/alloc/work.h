@@ -40,19 +40,80 @@ struct Colouring {
 /// working form. Returns false with `error` set on malformed input.
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, std::string &error);
 
-/// Iterated register coalescing over `g` with the registers of `pool`.
-[[nodiscard]] Colouring colourGraph(Interference &g, const WorkFunction &w, const arm::Pool &pool);
+/// Iterated register coalescing over `g` with the registers of `pool`
+/// (`g` is read only: the attempt works on copies of its rows and lists).
+[[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool);
+
+/// Where spillNodes put each temp it made: the instruction it serves
+/// (numbered across blocks from `blockBase`, the index of each block's
+/// first instruction before the rewrite) and whether it is loaded before
+/// that instruction (kUse) and/or stored after it (kDef).
+struct SpillSites {
+  static constexpr uint8_t kUse = 1, kDef = 2;
+  const std::vector<uint32_t> *blockBase = nullptr;  ///< in
+  /// in, optional: per instruction (same numbering), whether it mentions a
+  /// spilled value; the others are not read.
+  const std::vector<uint8_t> *touches = nullptr;
+  uint32_t firstVReg = 0;                            ///< the first temp
+  std::vector<uint32_t> instr;                       ///< per temp
+  std::vector<uint8_t> kind;                         ///< per temp
+};
 
 /// Rewrite the spilled nodes of a failed round: remat, in-arg reload or a
 /// stack slot with short-lived temps. Updates the spill counters of `stats`.
-void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats);
+/// When `touched` is given it receives the blocks that changed (ascending).
+/// When `blocks` is given (ascending), only those blocks mention the
+/// spilled nodes and only they are read.
+/// When `sites` is given, it records where each temp went.
+void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats,
+                std::vector<uint32_t> *touched = nullptr, const std::vector<uint32_t> *blocks = nullptr,
+                SpillSites *sites = nullptr);
+
+/// Repair a failed colouring instead of rebuilding the graph: every
+/// coloured node keeps its colour; uncoloured nodes are retried against
+/// their own neighbours (a coalesced group that failed as a whole may fit
+/// member by member), the rest are spilled, and the spill temps are
+/// coloured greedily from the live sets of the blocks that changed. A temp
+/// that finds no colour evicts (spills) its cheapest coloured neighbours,
+/// whose temps are coloured in the next step. `c` must be the colouring of
+/// `g`, which was built with liveness `lv` from `code`, the flat form of
+/// the current `w.fn`. Counts
+/// each spill step as a round in `stats`. False if a temp is boxed in by
+/// registers and other temps: then `w.fn` holds the spills done so far and
+/// the caller colours it afresh.
+bool repairColouring(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv,
+                     const Interference &g, const arm::Pool &pool, Colouring &c, AllocStats &stats);
+
+/// What the colour rewrite learns in passing for the frame layout.
+struct FrameScan {
+  arm::RegSet written;                    ///< registers defined (the entry `param` aside)
+  std::vector<uint32_t> dense;            ///< symbolic slot id -> dense index, or kNoNode
+  std::vector<uint32_t> ids;              ///< dense index -> symbolic slot id
+  std::vector<uint8_t> flags;             ///< per block: 1 slot access, 2 in-arg reload
+  std::vector<uint32_t> succStart, succ;  ///< successors (CSR)
+};
+
+/// A spill-slot store or reload (`sts !spill` / `lds !reload`).
+[[nodiscard]] inline bool isSlotAccess(const mir::Instr &i) {
+  return (i.op == mir::Opcode::Lds && i.origin == mir::Origin::Reload) ||
+         (i.op == mir::Opcode::Sts && i.origin == mir::Origin::Spill);
+}
+/// The symbolic slot of a slot access.
+[[nodiscard]] inline uint32_t slotOf(const mir::Instr &i) {
+  return i.op == mir::Opcode::Lds ? i.uses[0].value : i.defs[0].value;
+}
 
 /// Replace vregs by their colours and delete self-moves, giving the
-/// allocated form in `out`. False (with `error`) if a vreg has no colour.
-bool rewriteColours(const WorkFunction &w, const Colouring &c, mir::Function &out, std::string &error);
+/// allocated form in `out`; the instructions are moved out of `w.fn`.
+/// The same pass fills `scan` and counts the moves, spill stores, reloads
+/// and remats of `out` into `stats`. False (with `error`) if a vreg has no
+/// colour.
+bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, FrameScan &scan, AllocStats &stats,
+                    std::string &error);
 
-/// Slot sharing, frame layout, prologue/epilogue and stack-offset fix-ups.
-void layoutFrame(mir::Function &out, const WorkFunction &w, AllocStats &stats);
+/// Slot sharing, frame layout, prologue/epilogue and stack-offset fix-ups
+/// of `out`, given what rewriteColours learnt of it.
+void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &scan, AllocStats &stats);
 
 /// Graphviz rendering of a snapshot of the interference graph.
 /// Spilled vregs are drawn dashed red, move pairs as dotted edges.

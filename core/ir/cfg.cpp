@@ -1,7 +1,8 @@
-// CFG construction, dominators (Cooper-Harvey-Kennedy) and loop depth.
+// CFG construction, dominators (Cooper-Harvey-Kennedy) and loop depth, in near-linear time.
 #include "core/ir/cfg.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace vcr::mir {
 
@@ -34,6 +35,7 @@ Cfg Cfg::build(const Function &f) {
 
   // Iterative DFS for post-order.
   std::vector<BlockId> post;
+  post.reserve(n);
   std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
   g.reachable[0] = true;
   while (!stack.empty()) {
@@ -80,19 +82,49 @@ Cfg Cfg::build(const Function &f) {
   }
   for (size_t b = 1; b < n; ++b) g.idom[b] = idom[b];
 
+  // Dominance in O(1): pre/post numbers of a DFS of the dominator tree.
+  std::vector<uint32_t> childStart(n + 1, 0), child(g.rpo.size()), pre(n, 0), last(n, 0);
+  for (BlockId b : g.rpo)
+    if (b != 0) ++childStart[idom[b] + 1];
+  for (size_t i = 1; i <= n; ++i) childStart[i] += childStart[i - 1];
+  {
+    std::vector<uint32_t> fill(childStart.begin(), childStart.end() - 1);
+    for (BlockId b : g.rpo)
+      if (b != 0) child[fill[idom[b]]++] = b;
+  }
+  uint32_t clock = 0;
+  std::vector<std::pair<BlockId, uint32_t>> dstack{{0, childStart[0]}};
+  pre[0] = clock++;
+  while (!dstack.empty()) {
+    auto &[b, i] = dstack.back();
+    if (i < childStart[b + 1]) {
+      BlockId c = child[i++];
+      pre[c] = clock++;
+      dstack.push_back({c, childStart[c]});
+    } else {
+      last[b] = clock - 1;  // largest pre number in b's subtree
+      dstack.pop_back();
+    }
+  }
+  auto dominates = [&](BlockId a, BlockId b) { return pre[a] <= pre[b] && pre[b] <= last[a]; };
+
   // Natural loops: for each header h, the union over its back edges t->h
   // (h dominates t) of the blocks that reach t without passing h. Each
   // header adds one to the depth of every block of its loop.
+  std::vector<uint32_t> stamp(n, UINT32_MAX), body, work;
   for (BlockId h = 0; h < n; ++h) {
     if (!g.reachable[h]) continue;
-    std::vector<bool> in(n, false);
-    std::vector<BlockId> work;
+    body.clear();
     for (BlockId t : g.preds[h]) {
-      if (!g.reachable[t] || !g.dominates(h, t)) continue;
-      g.loopHeader[h] = true;
-      in[h] = true;
-      if (!in[t]) {
-        in[t] = true;
+      if (!g.reachable[t] || !dominates(h, t)) continue;
+      if (!g.loopHeader[h]) {
+        g.loopHeader[h] = true;
+        stamp[h] = h;
+        body.push_back(h);
+      }
+      if (stamp[t] != h) {
+        stamp[t] = h;
+        body.push_back(t);
         work.push_back(t);
       }
     }
@@ -100,13 +132,13 @@ Cfg Cfg::build(const Function &f) {
       BlockId b = work.back();
       work.pop_back();
       for (BlockId p : g.preds[b])
-        if (g.reachable[p] && !in[p]) {
-          in[p] = true;
+        if (g.reachable[p] && stamp[p] != h) {
+          stamp[p] = h;
+          body.push_back(p);
           work.push_back(p);
         }
     }
-    for (size_t b = 0; b < n; ++b)
-      if (in[b]) ++g.loopDepth[b];
+    for (BlockId b : body) ++g.loopDepth[b];
   }
   return g;
 }
