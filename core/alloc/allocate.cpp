@@ -9,9 +9,8 @@ namespace {
 
 /// Full rounds before giving up. A round builds the graph and colours it
 /// by IRC; when values spill, repairColouring keeps every colour and only
-/// colours the spill temps (evicting cheap neighbours if one is boxed in),
-/// so a second full round happens only when a temp meets nothing but
-/// registers and other temps. Spill temps are never spilled again: this
+/// colours the spill temps, so a second full round happens only when a
+/// temp finds no free colour. Spill temps are never spilled again: this
 /// only stops a bug.
 constexpr unsigned kMaxRounds = 64;
 

@@ -73,13 +73,12 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
 /// coloured node keeps its colour; uncoloured nodes are retried against
 /// their own neighbours (a coalesced group that failed as a whole may fit
 /// member by member), the rest are spilled, and the spill temps are
-/// coloured greedily from the live sets of the blocks that changed. A temp
-/// that finds no colour evicts (spills) its cheapest coloured neighbours,
-/// whose temps are coloured in the next step. `c` must be the colouring of
+/// coloured greedily from the live sets of the blocks that changed. `c`
+/// must be the colouring of
 /// `g`, which was built with liveness `lv` from `code`, the flat form of
 /// the current `w.fn`. Counts
-/// each spill step as a round in `stats`. False if a temp is boxed in by
-/// registers and other temps: then `w.fn` holds the spills done so far and
+/// the spill step as a round in `stats`. False if a temp finds no colour:
+/// then `w.fn` holds the spills done so far and
 /// the caller colours it afresh.
 bool repairColouring(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv,
                      const Interference &g, const arm::Pool &pool, Colouring &c, AllocStats &stats);
