@@ -163,7 +163,8 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
 FunctionReport processFunction(const std::string &file, const mir::Module &m,
                                const mir::Function &f, const PipelineOptions &opt,
                                alloc::Allocator *allocator, mir::Module *allocated,
-                               mir::Module *legacyAllocated, Diagnostics &diags) {
+                               mir::Module *legacyAllocated, const mir::Module *external,
+                               Diagnostics &diags) {
   FunctionReport r;
   r.file = file;
   r.function = f.name;
@@ -180,6 +181,26 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
     }
     r.peakPressure = alloc::peakPressure(f);
     if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, legacyAllocated);
+    if (external) {
+      const mir::Function *a = external->findFunction(f.name);
+      if (!a || !a->allocated) {
+        r.status = "error";
+        r.reason = "no allocated-form function @" + f.name + " in " + opt.allocatedFile;
+        r.inputError = true;
+        return r;
+      }
+      AllocReport ar;
+      ar.spillStores = countOrigin(*a, mir::Opcode::Sts, mir::Origin::Spill);
+      ar.reloads = countOrigin(*a, mir::Opcode::Lds, mir::Origin::Reload);
+      ar.remats = countOrigin(*a, mir::Opcode::MovI, mir::Origin::Remat);
+      for (const auto &b : a->blocks)
+        for (const auto &i : b.instrs) ar.moves += i.op == mir::Opcode::Mov && !alloc::isSelfMove(i);
+      ar.frameTraffic = frameTraffic(*a);
+      r.alloc = ar;
+      if (opt.check) checkAllocation(f, *a, m, opt, r);
+      if (allocated) allocated->functions.push_back(*a);
+      return r;
+    }
     if (!allocator) return r;
     alloc::AllocOptions ao;
     ao.pool = opt.pool;
@@ -309,6 +330,15 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   rep.filesFailed = static_cast<unsigned>(rep.diags.size());
   std::unique_ptr<alloc::Allocator> allocator;
   if (opt.allocate) allocator = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
+  std::optional<mir::Module> external;
+  if (!opt.allocatedFile.empty()) {
+    std::optional<LoadedModule> lm = loadModule(opt.allocatedFile, rep.diags);
+    if (!lm) {
+      ++rep.filesFailed;
+      return rep;
+    }
+    external = std::move(lm->module);
+  }
   for (const std::string &file : files) {
     ++rep.filesRead;
     size_t before = rep.diags.size();
@@ -326,12 +356,14 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     mir::Module allocated = lm->module;
     allocated.functions.clear();
     mir::Module legacyAllocated = allocated;
-    const bool keep = allocator && (!opt.emitMirDir.empty() || !opt.emitAsmDir.empty() || opt.run);
+    const bool haveCode = allocator || external;
+    const bool keep = haveCode && (!opt.emitMirDir.empty() || !opt.emitAsmDir.empty() || opt.run);
     const size_t first = rep.functions.size();
     for (const mir::Function &f : lm->module.functions)
       rep.functions.push_back(processFunction(file, lm->module, f, opt, allocator.get(),
                                               keep ? &allocated : nullptr,
-                                              opt.run ? &legacyAllocated : nullptr, rep.diags));
+                                              opt.run ? &legacyAllocated : nullptr,
+                                              external ? &*external : nullptr, rep.diags));
     if (opt.run) {
       std::span<FunctionReport> rows(rep.functions.data() + first, rep.functions.size() - first);
       runFile(file, *lm, allocated, legacyAllocated, opt, rows, rep.diags);
@@ -342,16 +374,16 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
       r.function = d.function;
       r.status = "declined";
       r.reason = d.reason;
-      if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false};
+      if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false, std::nullopt};
       rep.functions.push_back(std::move(r));
     }
-    if (allocator && !opt.emitAsmDir.empty()) {
+    if (haveCode && !opt.emitAsmDir.empty()) {
       emit::EmitResult er = emit::emitModule(allocated);
       std::string text = er.asmText;
       for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
       writeFile(opt.emitAsmDir, stem(file) + ".s", text, rep.diags);
     }
-    if (allocator && !opt.emitMirDir.empty()) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
+    if (haveCode && !opt.emitMirDir.empty()) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
   }
   return rep;
 }

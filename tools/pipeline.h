@@ -33,6 +33,9 @@ struct PipelineOptions {
   std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
   bool legacy = false;         ///< also run the legacy ladder model (research table)
   bool permissive = false;     ///< a ladder firing keeps the ladder's code and does not fail the run
+  /// Check the allocated-form functions of this .mir file (matched by name)
+  /// instead of allocating: allocations made elsewhere, by hand, or mutated.
+  std::string allocatedFile;
   bool run = false;            ///< emit Thumb-2, assemble, run in Unicorn, compare (--run)
   ExecOptions exec;            ///< inputs per function, seed, --native
   /// The allocator under guard; default vcr-ra's graph colouring. Tests

@@ -180,7 +180,8 @@ std::string toTable(const Report &r) {
   }
   for (const auto &f : r.functions)
     if (f.check && !f.check->failureText.empty())
-      out += fmt::format("\n{} in {}: {}\n{}", f.status, f.function, f.file, f.check->failureText);
+      out += fmt::format("\n{} in {}: {}\n{}{}", f.status, f.function, f.file, f.check->failureText,
+                         f.check->failureText.ends_with('\n') ? "" : "\n");
   for (const auto &d : r.diags) out += d.str() + "\n";
   unsigned ok = 0, declined = 0, errors = 0, failed = 0;
   unsigned proved = 0, obligations = 0;

@@ -61,6 +61,10 @@ int main(int argc, char **argv) {
   app.add_option("--dot", opt.dotDir, "write each function's interference graph (Graphviz) to DIR")
       ->option_text("DIR");
   app.add_flag("--no-alloc", noAlloc, "only select and measure; do not allocate");
+  app.add_option("--allocated", opt.allocatedFile,
+                 "check the allocated-form functions of this .mir file (matched by name) instead "
+                 "of allocating: allocations made elsewhere, by hand or mutated")
+      ->option_text("FILE");
   bool noCheck = false;
   std::string csvFile;
   app.add_flag("--legacy", opt.legacy,

@@ -127,3 +127,40 @@ TEST_CASE("--emit-mir and --dot write the allocated MIR and coloured interferenc
   CHECK(graph.find("graph") != std::string::npos);
   CHECK(graph.find("fillcolor") != std::string::npos);
 }
+
+TEST_CASE("--allocated checks allocations made elsewhere; --emit-asm writes Thumb-2") {
+  fs::path d = makeDir("external", {{"m.wat", kGood}});
+  PipelineOptions opt;
+  opt.emitMirDir = (d / "mir").string();
+  opt.emitAsmDir = (d / "asm").string();
+  REQUIRE(runPipeline({(d / "m.wat").string()}, opt).exitCode() == 0);
+  std::ifstream s(d / "asm" / "m.s");
+  std::string asmText((std::istreambuf_iterator<char>(s)), std::istreambuf_iterator<char>());
+  CHECK(asmText.find(".syntax unified") != std::string::npos);
+  CHECK(asmText.find("vcr_fn_add:") != std::string::npos);
+  CHECK(asmText.find("bx lr") != std::string::npos);
+
+  std::ifstream in(d / "mir" / "m.mir");
+  std::string mirText((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  PipelineOptions ext;
+  ext.allocatedFile = (d / "mir" / "m.mir").string();
+  Report same = runPipeline({(d / "m.wat").string()}, ext);
+  CHECK(same.exitCode() == 0);
+  REQUIRE(find(same, "add"));
+  CHECK(find(same, "add")->status == "ok");
+
+  // add r0, r0, r1 -> add r0, r0, r0: the checker refutes it with a counterexample.
+  const std::string bad = "add r0, r0, r1";
+  REQUIRE(mirText.find(bad) != std::string::npos);
+  mirText.replace(mirText.find(bad), bad.size(), "add r0, r0, r0");
+  std::ofstream(d / "wrong.mir") << mirText;
+  ext.allocatedFile = (d / "wrong.mir").string();
+  Report wrong = runPipeline({(d / "m.wat").string()}, ext);
+  CHECK(wrong.exitCode() == 1);
+  REQUIRE(find(wrong, "add"));
+  CHECK(find(wrong, "add")->status == "refuted");
+  CHECK(toTable(wrong).find("diverges at") != std::string::npos);
+
+  ext.allocatedFile = (d / "missing.mir").string();
+  CHECK(runPipeline({(d / "m.wat").string()}, ext).exitCode() == 2);
+}
