@@ -50,7 +50,6 @@ public:
   }
 
 private:
-  using PRegMask = uint32_t;
   bool pre(uint32_t n) const { return Interference::precoloured(n); }
   bool global(uint32_t n) const { return !pre(n) && gp_->globalOf[n] != kNoNode; }
   uint64_t *row(uint32_t n) { return rows_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
@@ -435,14 +434,7 @@ private:
         int c = colour_[o];
         if ((state_[o] == NodeState::Coloured || pre(o)) && c >= 0 && (ok >> c & 1)) return c;
       }
-    // Caller-saved first (free at calls), then callee-saved already pushed,
-    // then a new callee-saved register, LR last.
-    static constexpr int kOrder[] = {0, 1, 2, 3, 12, 4, 5, 6, 7, 8, 9, 10, 11, 14};
-    constexpr PRegMask kCaller = 0x100f;
-    for (PRegMask pass : {ok & kCaller, ok & usedCallee_, ok})
-      for (int c : kOrder)
-        if (pass >> c & 1) return c;
-    return -1;
+    return pickFreeColour(ok, usedCallee_);
   }
 
   Colouring assignColours() {

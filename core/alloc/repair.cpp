@@ -7,19 +7,6 @@ namespace vcr::alloc {
 
 namespace {
 
-using PRegMask = uint32_t;
-
-/// Caller-saved first (free at calls), then callee-saved already pushed,
-/// then a new callee-saved register, LR last: the order of irc.cpp.
-int pickFree(PRegMask ok, PRegMask usedCallee) {
-  static constexpr int kOrder[] = {0, 1, 2, 3, 12, 4, 5, 6, 7, 8, 9, 10, 11, 14};
-  constexpr PRegMask kCaller = 0x100f;
-  for (PRegMask pass : {ok & kCaller, ok & usedCallee, ok})
-    for (int c : kOrder)
-      if (pass >> c & 1) return c;
-  return -1;
-}
-
 /// The state of one repair: colours, the nodes the current step added and
 /// what constrains them.
 class Repair {
@@ -52,7 +39,7 @@ public:
         int pc = colour_[m.dst == n ? m.src : m.dst];
         if (col < 0 && pc >= 0 && (ok >> pc & 1)) col = pc;
       });
-      if (col < 0 && ok) col = pickFree(ok, usedCallee_);
+      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_);
       if (col < 0) spill.push_back(n);
       else assign(n, col);
     }
@@ -83,7 +70,7 @@ public:
       int col = -1;
       for (uint32_t i = prefStart_[k]; i < prefStart_[k + 1] && col < 0; ++i)
         if (int pc = colour_[pref_[i]]; pc >= 0 && (ok >> pc & 1)) col = pc;
-      if (col < 0 && ok) col = pickFree(ok, usedCallee_);
+      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_);
       // No free colour: a full round (rebuild and IRC over the rewritten
       // code) decides. Evicting neighbours here instead spills them over
       // their whole range, and measured worse than the legacy ladder on

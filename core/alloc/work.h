@@ -12,10 +12,27 @@
 #include "core/alloc/liveness.h"
 #include "core/ir/cfg.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace vcr::alloc {
+
+/// A set of physical registers as a bit mask (bit i = r_i).
+using PRegMask = uint32_t;
+
+/// The colour to give a value that may take any register of `ok`:
+/// caller-saved first (free at calls), then callee-saved registers already
+/// pushed (`usedCallee`), then a new callee-saved register, LR last; -1 if
+/// `ok` is empty. IRC's select and the spill repair share this order.
+[[nodiscard]] inline int pickFreeColour(PRegMask ok, PRegMask usedCallee) {
+  static constexpr int kOrder[] = {0, 1, 2, 3, 12, 4, 5, 6, 7, 8, 9, 10, 11, 14};
+  constexpr PRegMask kCaller = 0x100f;
+  for (PRegMask pass : {ok & kCaller, ok & usedCallee, ok})
+    for (int c : kOrder)
+      if (pass >> c & 1) return c;
+  return -1;
+}
 
 /// The function being allocated and what the phases learn about it.
 struct WorkFunction {

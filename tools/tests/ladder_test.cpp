@@ -36,6 +36,18 @@ public:
 const std::string kFixtures = std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/";
 const std::set<std::string> kRecoveryRungs = {"spill", "param-backing", "promotion-off", "pool-grow"};
 
+/// Select every corpus file and hand its module to `f(module, file)`.
+template <class F> void forEachCorpusModule(F &&f) {
+  Diagnostics diags;
+  for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
+    auto bin = select::loadWasmFile(file, diags);
+    REQUIRE(bin);
+    auto sel = select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    f(sel->module, file);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the guard fires when the allocator fails: strict run fails and names the rung") {
@@ -109,14 +121,8 @@ TEST_CASE("acceptance bar: first pass everywhere, zero firings, no more frame tr
                     mine, " > legacy ", theirs);
     }
   };
+  forEachCorpusModule(checkModule);
   Diagnostics diags;
-  for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
-    auto bin = select::loadWasmFile(file, diags);
-    REQUIRE(bin);
-    auto sel = select::selectModule(*bin, diags);
-    REQUIRE(sel);
-    checkModule(sel->module, file);
-  }
   const char *env = std::getenv("VCR_LADDER_GENERATED");
   unsigned count = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 1000;
   for (unsigned seed = 1, done = 0; done < count; ++seed) {
@@ -148,14 +154,8 @@ TEST_CASE("the checker proves every allocation of the legacy model (corpus and g
       ++checked;
     }
   };
+  forEachCorpusModule(checkModule);
   Diagnostics diags;
-  for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
-    auto bin = select::loadWasmFile(file, diags);
-    REQUIRE(bin);
-    auto sel = select::selectModule(*bin, diags);
-    REQUIRE(sel);
-    checkModule(sel->module, file);
-  }
   const unsigned corpus = checked;
   const char *env = std::getenv("VCR_LADDER_GENERATED");
   unsigned count = (env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 1000) / 4;
