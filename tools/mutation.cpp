@@ -1,4 +1,4 @@
-// Mutation harness for the checker: fault injection into allocated MIR, and the interpreter differential.
+// Mutation harness for the checker: fault injection into allocated MIR (the differential is core/ir/diff.h).
 #include "tools/mutation.h"
 
 #include "core/ir/text.h"
@@ -380,92 +380,6 @@ std::vector<Mutant> mutate(const Function &allocated, MutationClass c, uint64_t 
     out.push_back(std::move(m));
   }
   return out;
-}
-
-namespace {
-
-std::string describeResult(const mir::ExecResult &r) {
-  switch (r.status) {
-  case mir::ExecResult::Status::Returned: {
-    std::string s = "returned (";
-    for (size_t i = 0; i < r.results.size(); ++i) s += (i ? ", " : "") + std::to_string(r.results[i]);
-    return s + ")";
-  }
-  case mir::ExecResult::Status::Trapped: return "trapped " + std::string(mir::trapName(r.trap));
-  case mir::ExecResult::Status::Exhausted: return "exhausted: " + r.error;
-  case mir::ExecResult::Status::Error: return "error: " + r.error;
-  }
-  return "?";
-}
-
-std::string argsText(const std::vector<uint64_t> &args) {
-  std::string s = "(";
-  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + std::to_string(args[i]);
-  return s + ")";
-}
-
-constexpr uint64_t kVRegFuel = 2'000'000;
-
-}  // namespace
-
-std::vector<DiffInput> makeDiffInputs(const mir::Module &m, const std::string &fn, unsigned count,
-                                      uint64_t seed) {
-  std::vector<DiffInput> out;
-  const Function *f = m.findFunction(fn);
-  if (!f || f->allocated) return out;
-  std::mt19937_64 rng(seed);
-  const size_t memBytes = size_t(m.memoryPages) * 65536;
-  const uint64_t ptrRange = std::min<uint64_t>(memBytes / 2, 32768);
-  for (unsigned tries = 0; tries < 4 * count && out.size() < count; ++tries) {
-    DiffInput in;
-    for (mir::ValType t : f->sig.params) {
-      uint64_t x = rng();
-      switch (rng() % 4) {  // small values, pointers into memory, random words
-      case 0: x %= 16; break;
-      case 1: x = ptrRange ? (x % ptrRange) & ~7ull : x % 64; break;
-      case 2: x %= 1024; break;
-      default: break;
-      }
-      in.args.push_back(t == mir::ValType::I32 ? (x & 0xffffffffu) : x);
-    }
-    in.memory.resize(memBytes);
-    for (auto &byte : in.memory) byte = static_cast<uint8_t>(rng());
-    for (const auto &g : m.globals) in.globals.push_back(g.init);
-    mir::ExecEnv env;
-    env.memory = in.memory;
-    env.globals = in.globals;
-    env.fuel = kVRegFuel;
-    in.expected = mir::execute(m, fn, in.args, env);
-    if (in.expected.status == mir::ExecResult::Status::Exhausted) continue;
-    in.expectedMemory = std::move(env.memory);
-    in.expectedGlobals = std::move(env.globals);
-    out.push_back(std::move(in));
-  }
-  return out;
-}
-
-std::string behaviourDifference(const mir::Module &allocated, const std::string &fn,
-                                const std::vector<DiffInput> &inputs) {
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    const DiffInput &in = inputs[k];
-    mir::ExecEnv env;
-    env.memory = in.memory;
-    env.globals = in.globals;
-    env.fuel = 4 * in.expected.steps + 100'000;
-    mir::ExecResult r = mir::execute(allocated, fn, in.args, env);
-    const mir::ExecResult &e = in.expected;
-    std::string why;
-    if (r.status != e.status || r.results != e.results ||
-        (r.status == mir::ExecResult::Status::Trapped && r.trap != e.trap) ||
-        r.status == mir::ExecResult::Status::Error)
-      why = "vreg form " + describeResult(e) + ", allocated form " + describeResult(r);
-    else if (env.memory != in.expectedMemory)
-      why = "final linear memory differs";
-    else if (env.globals != in.expectedGlobals)
-      why = "final globals differ";
-    if (!why.empty()) return "@" + fn + " input #" + std::to_string(k) + " " + argsText(in.args) + ": " + why;
-  }
-  return "";
 }
 
 }  // namespace vcr::tools

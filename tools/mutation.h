@@ -1,10 +1,9 @@
 #pragma once
 /// Mutation testing of the independent checker (issue 4, "the checker's
 /// teeth"): inject register-allocation faults of named classes into a
-/// correct allocated-form function, and decide with the reference
-/// interpreter whether a mutant changes behaviour against the vreg form.
+/// correct allocated-form function. Whether a mutant changes behaviour is
+/// decided with the shared differential harness (core/ir/diff.h).
 
-#include "core/ir/interp.h"
 #include "core/ir/mir.h"
 
 #include <array>
@@ -51,30 +50,5 @@ struct Mutant {
 /// chosen by `seed` (deterministic). Empty when the class has no site.
 [[nodiscard]] std::vector<Mutant> mutate(const mir::Function &allocated, MutationClass c,
                                          uint64_t seed, unsigned maxMutants = 3);
-
-/// One input of a differential run and the vreg form's outcome on it.
-struct DiffInput {
-  std::vector<uint64_t> args;
-  std::vector<uint8_t> memory;
-  std::vector<uint32_t> globals;
-  mir::ExecResult expected;            ///< the vreg form's result
-  std::vector<uint8_t> expectedMemory; ///< linear memory after the vreg run
-  std::vector<uint32_t> expectedGlobals;
-};
-
-/// Up to `count` random inputs for function `fn` of vreg-form module `m`,
-/// with the vreg form's outcomes. Arguments mix small values, pointers into
-/// linear memory and random words; memory is a seeded random image. Inputs
-/// on which the vreg form exhausts its fuel are dropped (at most 4*count
-/// tries).
-[[nodiscard]] std::vector<DiffInput> makeDiffInputs(const mir::Module &m, const std::string &fn,
-                                                    unsigned count, uint64_t seed);
-
-/// Run `fn` of allocated-form module `allocated` on every input and compare
-/// with the vreg outcome (status, results, trap reason, final memory and
-/// globals; an interpreter Error or exhaustion counts as a change). Returns
-/// "" when every input agrees, else a description of the first difference.
-[[nodiscard]] std::string behaviourDifference(const mir::Module &allocated, const std::string &fn,
-                                              const std::vector<DiffInput> &inputs);
 
 }  // namespace vcr::tools

@@ -65,10 +65,13 @@ std::vector<uint64_t> randomArgs(const Signature &sig, size_t memBytes, uint64_t
   std::vector<uint64_t> args;
   for (ValType t : sig.params) {
     uint64_t x = next(state);
-    switch (next(state) % 4) {
+    static constexpr uint64_t kBoundary[] = {0, ~0ull, 0x80000000ull, 0x7fffffffull,
+                                             0x8000000000000000ull, 0x7fffffffffffffffull};
+    switch (next(state) % 5) {
     case 0: x %= 16; break;
     case 1: x = ptrRange ? (x % ptrRange) & ~7ull : x % 64; break;
     case 2: x %= 1024; break;
+    case 3: x = kBoundary[x % std::size(kBoundary)]; break;
     default: break;
     }
     args.push_back(t == ValType::I32 ? (x & 0xffffffffu) : x);

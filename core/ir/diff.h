@@ -42,7 +42,8 @@ struct Observed {
 
 /// Argument words biased toward what breaks allocators and code generators:
 /// small values, word-aligned addresses inside the first half of memory
-/// (at most 32 KiB), values below 1024, and full random words.
+/// (at most 32 KiB), values below 1024, boundary values (0, all ones,
+/// INT_MIN, INT_MAX of both widths) and full random words.
 [[nodiscard]] std::vector<uint64_t> randomArgs(const Signature &sig, size_t memBytes, uint64_t &state);
 
 /// Up to `count` inputs for `fn` of vreg-form module `m` (deterministic in

@@ -1,4 +1,5 @@
 // Mutation tests of the independent checker: injected allocation faults over the whole corpus.
+#include "core/ir/diff.h"
 #include "tools/mutation.h"
 
 #include "arm/select/select.h"
@@ -169,10 +170,10 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
       }
       ++functions;
       const uint64_t seed = std::hash<std::string>{}(cm.file + orig.name);
-      std::vector<DiffInput> inputs = makeDiffInputs(cm.vreg, orig.name, 20, seed);
+      std::vector<mir::DiffInput> inputs = mir::makeDiffInputs(cm.vreg, orig.name, 20, seed);
       CHECK_MESSAGE(inputs.size() >= 20, cm.file << ":@" << orig.name << " has only " << inputs.size()
                                                  << " usable inputs");
-      const std::string baseDiff = behaviourDifference(cm.allocated, orig.name, inputs);
+      const std::string baseDiff = mir::behaviourDifference(cm.allocated, orig.name, inputs);
       REQUIRE_MESSAGE(baseDiff.empty(), "unmutated allocation differs: " << baseDiff);
       for (MutationClass c : allMutationClasses()) {
         ClassStats &s = stats[static_cast<unsigned>(c)];
@@ -183,7 +184,7 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
           const auto t0 = std::chrono::steady_clock::now();
           verifier::CheckResult cr = verifier::checkFunction(orig, m.function, cm.vreg, mutantOpt);
           const auto t1 = std::chrono::steady_clock::now();
-          const std::string diff = behaviourDifference(withFunction(cm.allocated, m.function), orig.name, inputs);
+          const std::string diff = mir::behaviourDifference(withFunction(cm.allocated, m.function), orig.name, inputs);
           checkSecs += std::chrono::duration<double>(t1 - t0).count();
           interpSecs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
           const std::string what = cm.file + ":@" + orig.name + " [" + std::string(mutationClassName(c)) +

@@ -27,10 +27,11 @@ struct DiffOutcome {
   unsigned runs = 0;
 };
 
-/// Run function `fn` of `vregForm` and of `allocated` on `inputs` random
-/// argument vectors (seeded), same memory image and globals, and compare
-/// status, results, trap reason, final memory and globals. An interpreter
-/// Error on either side is a difference.
+/// Run function `fn` of `vregForm` and of `allocated` on up to `inputs`
+/// seeded inputs of the shared harness (core/ir/diff.h: same memory image
+/// and globals on both sides; inputs the vreg form cannot finish are
+/// skipped) and compare status, results, trap reason, final memory and
+/// globals. An interpreter Error on either side is a difference.
 [[nodiscard]] DiffOutcome differential(const mir::Module &vregForm, const mir::Module &allocated,
                                        const std::string &fn, unsigned inputs, uint64_t seed);
 
