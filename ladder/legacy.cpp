@@ -24,16 +24,6 @@ std::string_view legacyErrorText(LegacyError e) {
 
 namespace detail {
 
-Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses, Origin o, uint32_t imm) {
-  Instr i;
-  i.op = op;
-  i.defs = std::move(defs);
-  i.uses = std::move(uses);
-  i.origin = o;
-  i.imm = imm;
-  return i;
-}
-
 namespace {
 
 /// Give the function a fresh entry block if a branch targets block 0 (the

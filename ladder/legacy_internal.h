@@ -77,9 +77,7 @@ struct Analysis {
   return v >= a.home.size() || a.home[v].kind == Home::Kind::None;
 }
 
-/// An instruction with the given origin.
-[[nodiscard]] Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses,
-                              Origin o, uint32_t imm = 0);
+using mir::makeInstr;
 
 /// The walker's state for one function.
 class Walker {

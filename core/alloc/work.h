@@ -136,16 +136,6 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &sca
 [[nodiscard]] std::string renderDot(const std::string &name, const GraphSnapshot &g,
                                     const Colouring &finalColours, const WorkFunction &w);
 
-/// An allocator-inserted (or rebuilt) instruction.
-inline mir::Instr makeInstr(mir::Opcode op, std::vector<mir::Operand> defs,
-                            std::vector<mir::Operand> uses, mir::Origin o, uint32_t imm = 0) {
-  mir::Instr i;
-  i.op = op;
-  i.defs = std::move(defs);
-  i.uses = std::move(uses);
-  i.origin = o;
-  i.imm = imm;
-  return i;
-}
+using mir::makeInstr;
 
 }  // namespace vcr::alloc

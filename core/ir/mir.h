@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vcr::mir {
@@ -111,6 +112,19 @@ struct Instr {
   bool isTerminator() const { return info(op).terminator; }
   bool inserted() const { return origin != Origin::Original; }
 };
+
+/// An instruction with operands, origin and (movi value, offset, index,
+/// amount) immediate: what allocators build when they insert or rewrite code.
+[[nodiscard]] inline Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses,
+                                     Origin o, uint32_t imm = 0) {
+  Instr i;
+  i.op = op;
+  i.defs = std::move(defs);
+  i.uses = std::move(uses);
+  i.origin = o;
+  i.imm = imm;
+  return i;
+}
 
 struct Block {
   std::string label;  ///< printed name; blocks are referred to by index

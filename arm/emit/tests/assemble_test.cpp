@@ -46,16 +46,6 @@ mir::Module allocate(const mir::Module &m, const std::string &what, const arm::P
   return a.module;
 }
 
-std::vector<std::filesystem::path> corpusFiles() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> paths;
-  for (const auto &e : fs::recursive_directory_iterator(fs::path(VCR_SOURCE_DIR) / "corpus"))
-    if (e.is_regular_file() && (e.path().extension() == ".wat" || e.path().extension() == ".wasm") &&
-        e.path().string().find("/tests/") == std::string::npos)
-      paths.push_back(e.path());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
 
 unsigned envCount(const char *name, unsigned dflt) {
   const char *v = std::getenv(name);
@@ -75,7 +65,7 @@ TEST_CASE("every corpus module emits and assembles; no function is declined") {
   }
   unsigned files = 0, functions = 0;
   std::vector<emit::Declined> declined;
-  for (const auto &p : corpusFiles()) {
+  for (const auto &p : emit::test::corpusFiles()) {
     Diagnostics diags;
     auto bin = select::loadWasmFile(p.string(), diags);
     REQUIRE_MESSAGE(bin.has_value(), diagText(diags));
@@ -110,7 +100,7 @@ TEST_CASE("corpus with the widened pool (r12, lr allocatable): assembles, declin
   const arm::Pool wide = arm::Pool::parse("r0-r8,r12,lr");
   unsigned emitted = 0;
   std::map<std::string, unsigned> reasons;
-  for (const auto &p : corpusFiles()) {
+  for (const auto &p : emit::test::corpusFiles()) {
     Diagnostics diags;
     auto bin = select::loadWasmFile(p.string(), diags);
     REQUIRE(bin.has_value());

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,17 @@ AsResult assemble(const std::string &asmText, bool objdump) {
 
 bool haveAssembler() {
   return std::system("arm-none-eabi-as --version > /dev/null 2>&1") == 0;
+}
+
+std::vector<std::filesystem::path> corpusFiles() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> paths;
+  for (const auto &e : fs::recursive_directory_iterator(fs::path(VCR_SOURCE_DIR) / "corpus"))
+    if (e.is_regular_file() && (e.path().extension() == ".wat" || e.path().extension() == ".wasm") &&
+        e.path().string().find("/tests/") == std::string::npos)
+      paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 }  // namespace vcr::emit::test

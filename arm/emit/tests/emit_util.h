@@ -5,8 +5,10 @@
 #include "arm/emit/emit.h"
 #include "core/ir/mir.h"
 
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vcr::emit::test {
 
@@ -34,5 +36,8 @@ struct AsResult {
 
 /// True iff arm-none-eabi-as is on the PATH.
 [[nodiscard]] bool haveAssembler();
+
+/// Every .wat/.wasm file of the bundled corpus (test data under tests/ excluded), sorted.
+[[nodiscard]] std::vector<std::filesystem::path> corpusFiles();
 
 }  // namespace vcr::emit::test

@@ -208,16 +208,9 @@ mir::Module pipeline(const select::WasmBinary &bin, const arm::Pool &pool) {
 
 TEST_CASE("selected, allocated and emitted corpus and generated code runs like the interpreter") {
   if (!haveTools()) return;
-  namespace fs = std::filesystem;
   const unsigned runs = envRuns("VCR_EMIT_UC_RUNS", 100) / 5 + 1;
   unsigned checked = 0, modules = 0;
-  std::vector<fs::path> paths;
-  for (const auto &e : fs::recursive_directory_iterator(fs::path(VCR_SOURCE_DIR) / "corpus"))
-    if (e.is_regular_file() && (e.path().extension() == ".wat" || e.path().extension() == ".wasm") &&
-        e.path().string().find("/tests/") == std::string::npos)
-      paths.push_back(e.path());
-  std::sort(paths.begin(), paths.end());
-  for (const auto &p : paths) {
+  for (const auto &p : emit::test::corpusFiles()) {
     Diagnostics diags;
     auto bin = select::loadWasmFile(p.string(), diags);
     REQUIRE(bin.has_value());
