@@ -30,6 +30,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     sites->firstVReg = w.numVRegs;
     sites->instr.clear();
     sites->kind.clear();
+
   }
   uint32_t here = 0;  // the current instruction, numbered by sites->blockBase
   auto fresh = [&](uint8_t kind) {
@@ -110,9 +111,18 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     here = sites ? (*sites->blockBase)[bi] - 1 : 0;
     for (Instr &in : b.instrs) {
       ++here;
+      if (sites && sites->groupStart) (*sites->groupStart)[here] = static_cast<uint32_t>(out.size());
       if (flagged && !(*flagged)[here]) {  // mentions no spilled value
         out.push_back(std::move(in));
         continue;
+      }
+      // A split of a value around one instruction (repair.cpp) stored it to
+      // and reloaded it from its own slot; spilled for good, both go.
+      if (in.inserted() && isSlotAccess(in)) {
+        const Operand &reg = in.op == Opcode::Lds ? in.defs[0] : in.uses[0];
+        if (reg.isVReg() && reg.value == slotOf(in) && spilledIdx(reg) >= 0 &&
+            info[spilledIdx(reg)].kind == SpillKind::Slot)
+          continue;
       }
       // The unique def of a rematerialised / in-arg value disappears, except
       // an original one: it stays, defining a dead never-spilled temp, so

@@ -74,6 +74,10 @@ struct SpillSites {
   uint32_t firstVReg = 0;                            ///< the first temp
   std::vector<uint32_t> instr;                       ///< per temp
   std::vector<uint8_t> kind;                         ///< per temp
+  /// in/out, optional (sized by the caller, same numbering): for each
+  /// instruction of a rewritten block, the index in the new block of the
+  /// first instruction of its group (its reloads, itself, its stores).
+  std::vector<uint32_t> *groupStart = nullptr;
 };
 
 /// Rewrite the spilled nodes of a failed round: remat, in-arg reload or a
