@@ -308,7 +308,7 @@ void Walker::finishFrame(mir::Function &out) {
         for (Operand &o : *ops)
           if (o.isStack() && o.value >= kIncoming) o = Operand::stack(o.value - kIncoming + frame);
     }
-  std::vector<Operand> regs;
+  mir::OperandList regs;
   for (PReg r : saved.list()) regs.push_back(Operand::preg(r));
   std::vector<Instr> prologue, epilogue;
   if (!regs.empty()) prologue.push_back(makeInstr(Opcode::Push, {}, regs, Origin::Prologue));

@@ -164,7 +164,7 @@ void clobberCalleeSaved(const Function &f, std::vector<Site> &out) {
           if (o.isPReg() && o.preg() >= PReg::R4 && o.preg() <= PReg::R11) saved.insert(o.value);
   for (unsigned r : saved)
     out.push_back([r](Function &g) {
-      auto drop = [r](std::vector<Operand> &ops) {
+      auto drop = [r](mir::OperandList &ops) {
         ops.erase(std::remove(ops.begin(), ops.end(), Operand::preg(reg(r))), ops.end());
       };
       for (auto &b : g.blocks)

@@ -78,7 +78,7 @@ struct Structure {
       if (o.isPReg() && o.preg() == PReg::R12) scratchLive = true;
     const uint16_t moveRegs = pool | abi::kArgRegs | abi::bit(PReg::R12);
     const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
-    auto regs = [&](const std::vector<Operand> &ops, uint16_t mask) {
+    auto regs = [&](const mir::OperandList &ops, uint16_t mask) {
       for (const Operand &o : ops)
         if (!regIn(o, mask)) return false;
       return true;
@@ -165,7 +165,7 @@ struct Structure {
                false;
     }
     const bool abiSite = v.op == Opcode::Param || v.op == Opcode::Call || v.op == Opcode::Ret;
-    auto pairOps = [&](const std::vector<Operand> &vs, const std::vector<Operand> &as) {
+    auto pairOps = [&](const mir::OperandList &vs, const mir::OperandList &as) {
       for (size_t k = 0; k < vs.size(); ++k) {
         const Operand &x = vs[k], &y = as[k];
         if (x.isImm()) {

@@ -30,7 +30,7 @@ struct World {
   std::vector<Event> events;
 };
 
-std::string ops(const std::vector<Operand> &os) {
+std::string ops(const mir::OperandList &os) {
   std::string s;
   for (const Operand &o : os) s += (s.empty() ? "" : ", ") + printOperand(o);
   return s;
@@ -246,7 +246,7 @@ struct Builder {
     if (!sig) refute(po.ob, "unknown callee @" + v.callee);
     const auto homes = sig ? abi::paramHomes(*sig) : std::vector<abi::WordHome>{};
     const auto rhomes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
-    std::vector<Operand> want, wantRes;
+    mir::OperandList want, wantRes;
     for (const auto &h : homes) want.push_back(abi::homeOperand(h));
     for (const auto &h : rhomes) wantRes.push_back(abi::homeOperand(h));
     if (a.uses != want)
@@ -287,7 +287,7 @@ struct Builder {
   void ret(const Instr &v, const Instr &a) {
     PendingObligation r{makeObligation(fn(), bb() + ".ret", "abi.ret", int32_t(b)), {}};
     const auto homes = abi::resultHomes(in.original.sig);
-    std::vector<Operand> want;
+    mir::OperandList want;
     for (const auto &h : homes) want.push_back(abi::homeOperand(h));
     if (a.uses != want)
       refute(r.ob, "ret names (" + ops(a.uses) + ") but AAPCS returns in (" + ops(want) + ")");
@@ -491,7 +491,7 @@ BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c, 
 Obligation checkParamDecl(const SymInput &in) {
   Obligation o = makeObligation(in.allocated.name, "abi.params", "abi.params", 0);
   const auto homes = abi::paramHomes(in.original.sig);
-  std::vector<Operand> want;
+  mir::OperandList want;
   for (const auto &h : homes) want.push_back(abi::homeOperand(h));
   const Instr *decl = nullptr;
   if (!in.allocated.blocks.empty())

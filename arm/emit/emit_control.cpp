@@ -15,7 +15,7 @@ using mir::PReg;
 namespace {
 
 /// Sorted register list of push/pop, or an error message.
-std::string regList(const std::vector<Operand> &ops, std::vector<unsigned> &regs) {
+std::string regList(const mir::OperandList &ops, std::vector<unsigned> &regs) {
   for (const Operand &o : ops) {
     if (!o.isPReg() || o.value >= mir::kNumPRegs) return "register list holds a non-register";
     if (o.preg() == PReg::SP || o.preg() == PReg::PC) return "sp/pc in a register list";

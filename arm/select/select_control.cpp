@@ -36,9 +36,9 @@ mir::BlockId FuncSelector::targetOf(Ctrl &c) {
   return *c.target;
 }
 
-std::vector<Operand> FuncSelector::resultWords(size_t n) {
+mir::OperandList FuncSelector::resultWords(size_t n) {
   if (stack_.size() < n) throw DeclineError{"internal error: operand stack underflow"};
-  std::vector<Operand> words;
+  mir::OperandList words;
   for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
     words.push_back(Operand::vreg(stack_[i].lo));
     if (stack_[i].wide) words.push_back(Operand::vreg(stack_[i].hi));

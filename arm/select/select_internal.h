@@ -106,7 +106,7 @@ private:
   Ctrl &label(uint32_t depth, const wabt::Expr &e);
   mir::BlockId targetOf(Ctrl &c);
   void moveResults(Ctrl &c);
-  std::vector<mir::Operand> resultWords(size_t n);
+  mir::OperandList resultWords(size_t n);
   void lowerBr(const wabt::Expr &e, uint32_t depth);
   void lowerBrIf(const wabt::Expr &e, uint32_t depth);
   void lowerBrTable(const wabt::BrTableExpr &e);

@@ -114,7 +114,7 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, const FrameScan &sc, u
   return result;
 }
 
-Instr frameInstr(Opcode op, std::vector<Operand> regs, Origin o, uint32_t imm = 0) {
+Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
   Instr i;
   i.op = op;
   i.origin = o;
@@ -151,7 +151,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &sc,
     }
   }
 
-  std::vector<Operand> regs;
+  mir::OperandList regs;
   for (PReg r : saved.list()) regs.push_back(Operand::preg(r));
   std::vector<Instr> prologue, epilogue;
   if (!regs.empty()) prologue.push_back(frameInstr(Opcode::Push, regs, Origin::Prologue));

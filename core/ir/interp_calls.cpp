@@ -16,7 +16,7 @@ constexpr uint32_t kCanaryBase = 0xC0DE0000u;  ///< R4-R11 at the outermost entr
 constexpr uint32_t kTokenBase = 0xF0000001u;   ///< return addresses (Thumb bit set)
 
 /// Register numbers of a push/pop list, ascending.
-unsigned sortedRegs(const std::vector<Operand> &list, std::array<unsigned, kNumPRegs> &out) {
+unsigned sortedRegs(const OperandList &list, std::array<unsigned, kNumPRegs> &out) {
   unsigned n = 0;
   for (const Operand &o : list) out[n++] = o.value;
   std::sort(out.begin(), out.begin() + n);

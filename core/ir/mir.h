@@ -4,6 +4,8 @@
 /// after. One instruction set serves both forms; `Function::allocated` says
 /// which one a function is in. Semantics: docs/mir.md and core/ir/interp.cpp.
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -91,6 +93,13 @@ struct Operand {
   friend bool operator==(const Operand &, const Operand &) = default;
 };
 
+/// An instruction's operand or target list. Nearly every instruction has at
+/// most four operands and two targets, so they live inside the instruction
+/// (no heap allocation per copy); longer lists (calls, push/pop, brtable)
+/// spill to the heap. The API is std::vector's.
+using OperandList = boost::container::small_vector<Operand, 4>;
+using TargetList = boost::container::small_vector<BlockId, 2>;
+
 /// One instruction. Field use by opcode:
 ///  imm    : movi value; load/store/load64/store64 offset; gget/gset index;
 ///           adjsp amount (as int32).
@@ -104,9 +113,9 @@ struct Instr {
   TrapReason reason = TrapReason::Unreachable;
   Origin origin = Origin::Original;
   uint32_t imm = 0;
-  std::vector<Operand> defs;
-  std::vector<Operand> uses;
-  std::vector<BlockId> targets;
+  OperandList defs;
+  OperandList uses;
+  TargetList targets;
   std::string callee;
 
   bool isTerminator() const { return info(op).terminator; }
@@ -115,7 +124,7 @@ struct Instr {
 
 /// An instruction with operands, origin and (movi value, offset, index,
 /// amount) immediate: what allocators build when they insert or rewrite code.
-[[nodiscard]] inline Instr makeInstr(Opcode op, std::vector<Operand> defs, std::vector<Operand> uses,
+[[nodiscard]] inline Instr makeInstr(Opcode op, OperandList defs, OperandList uses,
                                      Origin o, uint32_t imm = 0) {
   Instr i;
   i.op = op;

@@ -480,7 +480,7 @@ Operand Parser::toOperand(const Raw &r) {
 
 void Parser::parseCall(Instr &in) {
   in.callee = std::string(expect(Tok::Name, "'@callee' after 'call'").text.substr(1));
-  auto list = [&](std::vector<Operand> &out) {
+  auto list = [&](OperandList &out) {
     expect(Tok::LParen, "'('");
     if (at(Tok::RParen)) {
       next();

@@ -73,7 +73,7 @@ std::string printSig(const Signature &s) {
   return list(s.params) + " -> " + list(s.results);
 }
 
-std::string joinOperands(const std::vector<Operand> &ops) {
+std::string joinOperands(const OperandList &ops) {
   std::string out;
   for (size_t i = 0; i < ops.size(); ++i) {
     if (i) out += ", ";

@@ -10,8 +10,7 @@ namespace vcr::alloc::test {
 using mir::Opcode;
 using mir::PReg;
 
-mir::Instr ins(Opcode op, std::vector<mir::Operand> defs, std::vector<mir::Operand> uses,
-               std::vector<mir::BlockId> targets) {
+mir::Instr ins(Opcode op, mir::OperandList defs, mir::OperandList uses, mir::TargetList targets) {
   mir::Instr i;
   i.op = op;
   i.defs = std::move(defs);

@@ -14,8 +14,8 @@
 namespace vcr::alloc::test {
 
 /// Instruction builder: `ins(Opcode::Add, {v(2)}, {v(0), v(1)})`.
-[[nodiscard]] mir::Instr ins(mir::Opcode op, std::vector<mir::Operand> defs,
-                             std::vector<mir::Operand> uses, std::vector<mir::BlockId> targets = {});
+[[nodiscard]] mir::Instr ins(mir::Opcode op, mir::OperandList defs, mir::OperandList uses,
+                             mir::TargetList targets = {});
 /// Shorthands for operands.
 [[nodiscard]] inline mir::Operand v(uint32_t n) { return mir::Operand::vreg(n); }
 [[nodiscard]] inline mir::Operand imm(uint32_t n) { return mir::Operand::imm(n); }

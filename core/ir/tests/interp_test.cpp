@@ -32,7 +32,7 @@ struct Fn {
     f.blocks.push_back(Block{std::move(label), {}});
     return *this;
   }
-  Fn &op(Opcode o, std::vector<Operand> defs, std::vector<Operand> uses, uint32_t im = 0) {
+  Fn &op(Opcode o, OperandList defs, OperandList uses, uint32_t im = 0) {
     Instr i;
     i.op = o;
     i.defs = std::move(defs);
@@ -47,17 +47,17 @@ struct Fn {
     last().cc = c;
     return *this;
   }
-  Fn &mem(Opcode o, Width w, std::vector<Operand> defs, std::vector<Operand> uses, uint32_t off) {
+  Fn &mem(Opcode o, Width w, OperandList defs, OperandList uses, uint32_t off) {
     op(o, std::move(defs), std::move(uses), off);
     last().width = w;
     return *this;
   }
-  Fn &jump(Opcode o, std::vector<Operand> uses, std::vector<BlockId> ts) {
+  Fn &jump(Opcode o, OperandList uses, TargetList ts) {
     op(o, {}, std::move(uses));
     last().targets = std::move(ts);
     return *this;
   }
-  Fn &call(std::string callee, std::vector<Operand> defs, std::vector<Operand> uses) {
+  Fn &call(std::string callee, OperandList defs, OperandList uses) {
     op(Opcode::Call, std::move(defs), std::move(uses));
     last().callee = std::move(callee);
     return *this;
@@ -67,7 +67,7 @@ struct Fn {
     last().reason = why;
     return *this;
   }
-  Fn &ret(std::vector<Operand> uses) { return op(Opcode::Ret, {}, std::move(uses)); }
+  Fn &ret(OperandList uses) { return op(Opcode::Ret, {}, std::move(uses)); }
 };
 
 Module mod(std::vector<Function> fs) {

@@ -128,19 +128,19 @@ TEST_CASE("parsed fields: widths, offsets, immediates, calls, targets, vreg info
   CHECK(ld.op == Opcode::Load);
   CHECK(ld.width == Width::S8);
   CHECK(ld.imm == 65535);
-  CHECK(ld.uses == std::vector<Operand>{Operand::vreg(16)});
+  CHECK(ld.uses == OperandList{Operand::vreg(16)});
   const Instr &st = instr(m, "all", 0, 58);
   CHECK(st.op == Opcode::Store);
   CHECK(st.width == Width::W32);
-  CHECK(st.uses == std::vector<Operand>{Operand::vreg(16), Operand::vreg(0)});
+  CHECK(st.uses == OperandList{Operand::vreg(16), Operand::vreg(0)});
   const Instr &call = instr(m, "all", 0, 66);
   CHECK(call.op == Opcode::Call);
   CHECK(call.callee == "env.log");
   CHECK(call.uses.size() == 3);
-  CHECK(call.defs == std::vector<Operand>{Operand::vreg(23)});
+  CHECK(call.defs == OperandList{Operand::vreg(23)});
   const Instr &bt = instr(m, "all", 1, 1);
   CHECK(bt.op == Opcode::BrTable);
-  CHECK(bt.targets == std::vector<BlockId>{1, 3, 2});
+  CHECK(bt.targets == TargetList{1, 3, 2});
 
   Module a = parseOk(readData("all_alloc.mir"));
   const Instr &param = instr(a, "all", 0, 0);
@@ -220,7 +220,7 @@ TEST_CASE("parser: comments, immediates forms, forward labels, lenient widths") 
   CHECK(f.blocks[0].instrs[3].imm == 0x80000000u);
   CHECK(f.blocks[0].instrs[4].width == Width::W32);
   CHECK(f.blocks[0].instrs[4].imm == 0);
-  CHECK(f.blocks[0].instrs[5].targets == std::vector<BlockId>{1});
+  CHECK(f.blocks[0].instrs[5].targets == TargetList{1});
   CHECK(printInstr(f.blocks[0].instrs[4], f) == "load.32 v3, [v0+0]");
 }
 
