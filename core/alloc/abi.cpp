@@ -76,12 +76,13 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
 }  // namespace
 
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std::string &error) {
-  w.fn = mir::Function{};
   w.fn.name = f.name;
   w.fn.sig = f.sig;
   w.fn.wasmIndex = f.wasmIndex;
   w.fn.allocated = false;
   w.numVRegs = f.numVRegs();
+  w.hasCalls = false;
+  w.outgoingBytes = 0;
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
   if (f.blocks.empty()) {
@@ -116,12 +117,15 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     src = &shifted;
   }
   w.fn.blocks.resize(src->blocks.size());
-  for (size_t b = 0; b < src->blocks.size(); ++b) w.fn.blocks[b].label = src->blocks[b].label;
+  for (size_t b = 0; b < src->blocks.size(); ++b) {
+    w.fn.blocks[b].label = src->blocks[b].label;
+    w.fn.blocks[b].instrs.clear();
+  }
 
   const auto params = arm::paramLocations(f.sig);
   const auto results = arm::resultLocations(f.sig);
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
-    std::vector<Instr> out;
+    std::vector<Instr> &out = w.fn.blocks[b].instrs;
     const auto &instrs = src->blocks[b].instrs;
     out.reserve(instrs.size() + instrs.size() / 2 + 8);
     bool sawParam = false;
@@ -161,7 +165,6 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
       error = "entry block lacks the 'param' of a function with parameters";
       return false;
     }
-    w.fn.blocks[b].instrs = std::move(out);
   }
   return true;
 }

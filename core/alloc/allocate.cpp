@@ -38,13 +38,15 @@ private:
   /// Storage kept from round to round and from call to call: the big
   /// buffers are not given back to the system and faulted in again for
   /// every round.
+  WorkFunction work_;
+  FrameScan scan_;
   FlatCode code_;
   GlobalLiveness live_;
   Interference graph_;
 
   AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
-    WorkFunction w;
+    WorkFunction &w = work_;
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     const mir::Cfg cfg = mir::Cfg::build(w.fn);  // spilling never changes the blocks
@@ -69,9 +71,8 @@ private:
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
       return r;
     }
-    FrameScan scan;
-    if (!rewriteColours(w, colours, r.function, scan, r.stats, r.error)) return r;
-    layoutFrame(r.function, w, scan, r.stats);
+    if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
+    layoutFrame(r.function, w, scan_, r.stats);
     if (opt.wantDot) r.dot = renderDot(f.name, first, colours, w);
     r.ok = true;
     return r;

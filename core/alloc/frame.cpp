@@ -48,12 +48,13 @@ void symmetrise(std::vector<uint64_t> &mat, size_t n, size_t words) {
 /// greedy colouring of their interference. Returns symbolic id -> slot
 /// (kNoNode for ids that are not slots); sets are rows of flat word arrays
 /// and only blocks with slot accesses are read again.
-std::vector<uint32_t> assignSlots(const mir::Function &f, const FrameScan &sc, uint32_t &numSlots) {
+std::vector<uint32_t> assignSlots(const mir::Function &f, FrameScan &sc, uint32_t &numSlots) {
   const size_t ns = sc.ids.size(), nb = f.blocks.size(), words = (ns + 63) / 64;
   std::vector<uint32_t> result(sc.dense.size(), kNoNode);
   numSlots = 0;
   if (ns == 0) return result;
-  std::vector<uint64_t> use(nb * words, 0), def(nb * words, 0), in(nb * words, 0), out(nb * words, 0);
+  std::vector<uint64_t> &use = sc.use, &def = sc.def, &in = sc.in, &out = sc.out;
+  for (auto *v : {&use, &def, &in, &out}) v->assign(nb * words, 0);
   for (size_t b = 0; b < nb; ++b) {
     if (!(sc.flags[b] & 1)) continue;
     uint64_t *u = use.data() + b * words, *d = def.data() + b * words;
@@ -80,7 +81,9 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, const FrameScan &sc, u
       }
     }
   }
-  std::vector<uint64_t> conflict(ns * words, 0), live(words);
+  std::vector<uint64_t> &conflict = sc.conflict, &live = sc.live;
+  conflict.assign(ns * words, 0);
+  live.assign(words, 0);
   for (size_t b = 0; b < nb; ++b) {
     if (!(sc.flags[b] & 1)) continue;  // no store here: no conflict starts here
     std::copy(out.begin() + b * words, out.begin() + (b + 1) * words, live.begin());
@@ -125,7 +128,7 @@ Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
 
 }  // namespace
 
-void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &sc, AllocStats &stats) {
+void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, AllocStats &stats) {
   uint32_t numSlots = 0;
   auto slots = assignSlots(out, sc, numSlots);
 

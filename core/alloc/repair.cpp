@@ -203,7 +203,8 @@ private:
     });
     for (size_t e = 0; e < ev.size();) {
       auto &instrs = w_.fn.blocks[ev[e].block].instrs;
-      std::vector<mir::Instr> out;
+      std::vector<mir::Instr> &out = w_.scratch;
+      out.clear();
       out.reserve(instrs.size() + 2 * splits_.size());
       uint32_t pos = 0;
       const uint32_t block = ev[e].block;
@@ -214,7 +215,7 @@ private:
                                   : makeInstr(mir::Opcode::Lds, {v}, {slot}, mir::Origin::Reload));
       }
       for (; pos < instrs.size(); ++pos) out.push_back(std::move(instrs[pos]));
-      instrs = std::move(out);
+      instrs.swap(out);
     }
     splits_.clear();
   }

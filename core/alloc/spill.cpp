@@ -106,8 +106,9 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     mir::Block &b = w.fn.blocks[bi];
     if (blocks == &all && std::none_of(b.instrs.begin(), b.instrs.end(), mentions)) continue;
     if (touched) touched->push_back(bi);
-    std::vector<Instr> out;
-    out.reserve(b.instrs.size() + 8);
+    std::vector<Instr> &out = w.scratch;
+    out.clear();
+    out.reserve(b.instrs.size() + b.instrs.size() / 2 + 8);
     here = sites ? (*sites->blockBase)[bi] - 1 : 0;
     for (Instr &in : b.instrs) {
       ++here;
@@ -180,7 +181,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       out.push_back(std::move(in));
       for (Instr &a : after) out.push_back(std::move(a));
     }
-    b.instrs = std::move(out);
+    b.instrs.swap(out);  // the old block's storage serves the next one
   }
 }
 

@@ -42,6 +42,7 @@ struct WorkFunction {
   bool hasCalls = false;
   uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument area
   std::vector<bool> everSpilled;  ///< per vreg: spilled in some round
+  std::vector<mir::Instr> scratch;  ///< a block being rewritten (storage reused)
 
   /// A fresh vreg (a spill temp when `temp`).
   mir::VReg freshVReg(bool temp);
@@ -111,6 +112,8 @@ struct FrameScan {
   std::vector<uint32_t> ids;              ///< dense index -> symbolic slot id
   std::vector<uint8_t> flags;             ///< per block: 1 slot access, 2 in-arg reload
   std::vector<uint32_t> succStart, succ;  ///< successors (CSR)
+  /// Workspace of the slot sharing (kept from call to call).
+  std::vector<uint64_t> use, def, in, out, conflict, live;
 };
 
 /// A spill-slot store or reload (`sts !spill` / `lds !reload`).
@@ -133,7 +136,7 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
 
 /// Slot sharing, frame layout, prologue/epilogue and stack-offset fix-ups
 /// of `out`, given what rewriteColours learnt of it.
-void layoutFrame(mir::Function &out, const WorkFunction &w, const FrameScan &scan, AllocStats &stats);
+void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &scan, AllocStats &stats);
 
 /// Graphviz rendering of a snapshot of the interference graph.
 /// Spilled vregs are drawn dashed red, move pairs as dotted edges.
