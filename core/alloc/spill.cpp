@@ -151,7 +151,8 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
         }
       }
       // General case: one fresh temp per spilled value of the instruction.
-      std::vector<std::pair<int32_t, mir::VReg>> temps;
+      // At most a handful per instruction: inline storage, no allocation.
+      boost::container::small_vector<std::pair<int32_t, mir::VReg>, 6> temps;
       auto tempFor = [&](int32_t s, uint8_t kind) {
         for (auto &[k, t] : temps)
           if (k == s) {
@@ -170,16 +171,17 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
           if (!loaded) load(out, s, Operand::vreg(t));
           u = Operand::vreg(t);
         }
-      std::vector<Instr> after;
+      boost::container::small_vector<std::pair<mir::VReg, mir::VReg>, 2> stores;  // (spilled vreg, temp)
       for (Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0) {
           mir::VReg v = d.value;
           mir::VReg t = tempFor(s, SpillSites::kDef);
           d = Operand::vreg(t);
-          after.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
+          stores.push_back({v, t});
         }
       out.push_back(std::move(in));
-      for (Instr &a : after) out.push_back(std::move(a));
+      for (const auto &[v, t] : stores)
+        out.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
     }
     b.instrs.swap(out);  // the old block's storage serves the next one
   }
