@@ -127,7 +127,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     std::vector<Instr> &out = w.fn.blocks[b].instrs;
     const auto &instrs = src->blocks[b].instrs;
-    out.reserve(instrs.size() + instrs.size() / 2 + 8);
+    out.reserve(2 * instrs.size() + 8);  // room for the spill code to come
     bool sawParam = false;
     for (const Instr &in : instrs) {
       if (in.op == Opcode::Param) {

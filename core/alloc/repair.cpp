@@ -2,6 +2,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace vcr::alloc {
@@ -215,7 +216,8 @@ private:
                                   : makeInstr(mir::Opcode::Lds, {v}, {slot}, mir::Origin::Reload));
       }
       for (; pos < instrs.size(); ++pos) out.push_back(std::move(instrs[pos]));
-      instrs.swap(out);
+      instrs.clear();
+      std::move(out.begin(), out.end(), std::back_inserter(instrs));
     }
     splits_.clear();
   }

@@ -2,6 +2,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace vcr::alloc {
 
@@ -183,7 +184,10 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       for (const auto &[v, t] : stores)
         out.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
     }
-    b.instrs.swap(out);  // the old block's storage serves the next one
+    // Back into the block's own storage: both buffers keep their capacity,
+    // so rewriting a block allocates nothing once they are large enough.
+    b.instrs.clear();
+    std::move(out.begin(), out.end(), std::back_inserter(b.instrs));
   }
 }
 
