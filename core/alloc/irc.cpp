@@ -62,17 +62,28 @@ private:
   }
 
   /// Calls `stop(m)` for each set bit m of a row (mapped by `map`) that is
-  /// still in the graph, until it returns true; returns whether it did.
-  /// Bits of nodes that left the graph are cleared on the way.
-  template <class Map, class F> bool anyBit(uint64_t *row, uint32_t words, Map &&map, F &&stop) {
-    for (uint32_t w = 0; w < words; ++w)
-      for (uint64_t x = row[w]; x; x &= x - 1) {
-        const uint64_t low = x & -x;
-        uint32_t m = map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
-        if (!live(m)) row[w] &= ~low;
-        else if (stop(m)) return true;
-      }
+  /// still in the graph (`alive`, in the row's index space), until it
+  /// returns true; returns whether it did. Bits of nodes that left the
+  /// graph are cleared on the way, a word at a time. (No node leaves the
+  /// graph while a row is scanned.)
+  template <class Map, class F>
+  bool anyBit(uint64_t *row, const uint64_t *alive, uint32_t words, Map &&map, F &&stop) {
+    for (uint32_t w = 0; w < words; ++w) {
+      uint64_t x = row[w] & alive[w];
+      row[w] = x;
+      for (; x; x &= x - 1)
+        if (stop(map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))))) return true;
+    }
     return false;
+  }
+  /// Node n leaves the graph (simplified or merged away).
+  void leave(uint32_t n, NodeState s) {
+    state_[n] = s;
+    alive_[n >> 6] &= ~(1ull << (n & 63));
+    if (global(n)) {
+      const uint32_t i = gp_->globalOf[n];
+      aliveGlobal_[i >> 6] &= ~(1ull << (i & 63));
+    }
   }
   /// Calls `stop(m)` for the neighbours m of n still in the graph until it
   /// returns true; returns whether it did. Neighbours that left the graph
@@ -81,8 +92,10 @@ private:
   template <class F> bool anyAdjacent(uint32_t n, F &&stop) {
     for (PRegMask r = pre_[n]; r; r &= r - 1)
       if (stop(static_cast<uint32_t>(__builtin_ctz(r)))) return true;
-    if (global(n)) return anyBit(liveRow(n), gp_->nodeWords, [](uint32_t m) { return m; }, stop);
-    if (anyBit(liveGlobalNbrs(n), gp_->globalWords, [&](uint32_t i) { return gp_->globals[i]; }, stop)) return true;
+    if (global(n)) return anyBit(liveRow(n), alive_.data(), gp_->nodeWords, [](uint32_t m) { return m; }, stop);
+    if (anyBit(liveGlobalNbrs(n), aliveGlobal_.data(), gp_->globalWords,
+               [&](uint32_t i) { return gp_->globals[i]; }, stop))
+      return true;
     auto scan = [&](uint32_t *first, uint32_t &len) {
       uint32_t keep = 0, i = 0;
       bool stopped = false;
@@ -212,6 +225,8 @@ private:
 
   void makeWorklists() {
     copyGraph();
+    alive_.assign(gp_->nodeWords, ~0ull);
+    aliveGlobal_.assign(gp_->globalWords, ~0ull);
     bulk_ = true;  // the spill heap is built once at the end, in linear time
     for (uint32_t n = 0; n < gp_->numNodes; ++n) {
       alias_[n] = n;
@@ -267,7 +282,7 @@ private:
   void simplify() {
     uint32_t n = simplifyWl_.back();
     simplifyWl_.pop_back();
-    state_[n] = NodeState::Select;
+    leave(n, NodeState::Select);
     selectStack_.push_back(n);
     forAdjacent(n, [&](uint32_t m) { decrementDegree(m); });
   }
@@ -362,7 +377,7 @@ private:
   }
 
   void combine(uint32_t u, uint32_t v) {
-    state_[v] = NodeState::Coalesced;
+    leave(v, NodeState::Coalesced);
     alias_[v] = u;
     next_[tail_[u]] = v;
     tail_[u] = tail_[v];
@@ -493,6 +508,7 @@ private:
   std::vector<uint32_t> mv_, mvLen_;         ///< per node: its live moves (starts as in the graph)
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> liveMoves_;
+  std::vector<uint64_t> alive_, aliveGlobal_;  ///< nodes / global indices still in the graph
   uint32_t epoch_ = 0;
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
