@@ -30,6 +30,7 @@ public:
     mstate_.assign(g.moves.size(), MoveState::Worklist);
     mark_.assign(g.numNodes, 0);
     epoch_ = 0;
+    active_ = 0;
     poolMask_ = usedCallee_ = 0;
     for (PRegMask r = 0; r < kVRegBase; ++r)
       if (pool.regs.contains(static_cast<mir::PReg>(r))) poolMask_ |= 1u << r;
@@ -144,6 +145,7 @@ private:
   bool moveRelated(uint32_t n) const { return liveMoves_[n] != 0; }
   /// Move `mi` leaves the worklist/active sets for good (state `s`).
   void retireMove(uint32_t mi, MoveState s) {
+    active_ -= mstate_[mi] == MoveState::Active;
     if (moveLive(mi)) {
       --liveMoves_[alias(gp_->moves[mi].dst)];
       --liveMoves_[alias(gp_->moves[mi].src)];
@@ -265,6 +267,7 @@ private:
     forLiveMoves(n, [&](uint32_t mi) {
       if (mstate_[mi] == MoveState::Active) {
         mstate_[mi] = MoveState::Worklist;
+        --active_;
         moveWl_.push_back(mi);
       }
     });
@@ -274,8 +277,10 @@ private:
     if (pre(m)) return;
     uint32_t d = degree_[m]--;
     if (d != k_ || state_[m] != NodeState::Spill) return;
-    enableMoves(m);
-    forAdjacent(m, [&](uint32_t a) { enableMoves(a); });
+    if (active_ != 0) {  // else there is nothing to enable: skip the scan
+      enableMoves(m);
+      forAdjacent(m, [&](uint32_t a) { enableMoves(a); });
+    }
     setState(m, moveRelated(m) ? NodeState::Freeze : NodeState::Simplify);
   }
 
@@ -347,6 +352,7 @@ private:
       addWorkList(u);
     } else {
       mstate_[mi] = MoveState::Active;
+      ++active_;
     }
   }
 
@@ -510,6 +516,7 @@ private:
   std::vector<uint32_t> liveMoves_;
   std::vector<uint64_t> alive_, aliveGlobal_;  ///< nodes / global indices still in the graph
   uint32_t epoch_ = 0;
+  uint32_t active_ = 0;  ///< moves in the Active state
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
   std::vector<Keyed> spillHeap_;  ///< lazy min-heap of spill candidates
