@@ -75,7 +75,13 @@ TEST_CASE("safety net: every corpus file allocates and runs identically") {
   for (const auto &p : paths) {
     if (p.string().find("/tests/") != std::string::npos) continue;
     mir::Module m = selectFile(p.string());
-    checkModule(m, p.filename().string(), 20);
+    ModuleAllocation a = checkModule(m, p.filename().string(), 20);
+    // A spill temp with no free register is placed by splitting a value
+    // around its instruction: one colouring and one repair, never a
+    // second full round (isqrt64 needed 8 rounds before splitting).
+    for (size_t i = 0; i < a.results.size(); ++i)
+      CHECK_MESSAGE(a.results[i].stats.rounds <= 2, p.filename().string() << " @" << m.functions[i].name << ": "
+                                                                          << a.results[i].stats.rounds << " rounds");
     ++files;
     functions += static_cast<unsigned>(m.functions.size());
   }
@@ -115,7 +121,7 @@ TEST_CASE("quality: pressure10 spills a little") {
 TEST_CASE("safety net: wasmgen-generated functions allocate on the first call and run identically") {
   unsigned target = 10000;
   if (const char *s = std::getenv("VCR_ALLOC_GENERATED")) target = static_cast<unsigned>(std::strtoul(s, nullptr, 10));
-  unsigned functions = 0, modules = 0, declined = 0, spilling = 0, firstRound = 0;
+  unsigned functions = 0, modules = 0, declined = 0, spilling = 0, firstRound = 0, fullAgain = 0;
   for (uint64_t seed = 1; functions < target; ++seed) {
     gen::GenOptions g;
     g.seed = seed;
@@ -138,11 +144,17 @@ TEST_CASE("safety net: wasmgen-generated functions allocate on the first call an
     for (const AllocResult &r : a.results) {
       spilling += r.stats.spilledVRegs > 0;
       firstRound += r.stats.rounds == 1;
+      fullAgain += r.stats.rounds > 2;
     }
     functions += static_cast<unsigned>(m.functions.size());
     ++modules;
   }
   MESSAGE(functions << " functions from " << modules << " generated modules (" << declined << " declined by selection); "
-                    << spilling << " needed spill code, " << firstRound << " coloured in the first round");
+                    << spilling << " needed spill code, " << firstRound << " coloured in the first round, "
+                    << fullAgain << " needed a second full round");
   CHECK(functions >= target);
+  // Splitting places nearly every boxed-in spill temp; a second full
+  // round (a temp at a block's last instruction, or only unsplittable
+  // values in the way) stays rare.
+  CHECK(fullAgain * 100 <= spilling);
 }
