@@ -128,18 +128,6 @@ private:
       return false;
     });
   }
-  /// Every neighbour of n, including those that left the graph.
-  template <class F> void forEachNeighbour(uint32_t n, F &&fn) {
-    for (PRegMask r = pre_[n]; r; r &= r - 1) fn(static_cast<uint32_t>(__builtin_ctz(r)));
-    if (global(n)) {
-      forEachBit(row(n), gp_->nodeWords, fn);
-      return;
-    }
-    forEachBit(globalNbrs(n), gp_->globalWords, [&](uint32_t i) { fn(gp_->globals[i]); });
-    for (uint32_t i = gp_->localStart[n]; i < gp_->localStart[n + 1]; ++i) fn(gp_->localAdj[i]);
-    for (uint32_t m : extraAll_[n]) fn(m);
-  }
-
   bool moveLive(uint32_t mi) const {
     return mstate_[mi] == MoveState::Worklist || mstate_[mi] == MoveState::Active;
   }
@@ -473,16 +461,54 @@ private:
     return pickFreeColour(ok, usedCallee_);
   }
 
+  /// Record that a's coalesced group holds colour c in the colour planes.
+  void paint(uint32_t a, int c) {
+    uint64_t *plane = planes_.data() + size_t(c) * gp_->nodeWords;
+    uint64_t *planeG = planesG_.data() + size_t(c) * gp_->globalWords;
+    for (uint32_t m = a; m != kNoNode; m = next_[m]) {
+      setBit(plane, m);
+      if (global(m)) setBit(planeG, gp_->globalOf[m]);
+    }
+  }
+
+  /// The colours of n's neighbours. A bit row meets a colour's plane (the
+  /// nodes whose group holds it) in a few word ANDs, instead of one visit
+  /// per neighbour; only a local node's local lists are visited.
+  PRegMask takenColours(uint32_t n) {
+    PRegMask taken = pre_[n];  // a precoloured neighbour's colour is its register
+    const bool g = global(n);
+    const uint64_t *r = g ? row(n) : globalNbrs(n);
+    const uint32_t words = g ? gp_->nodeWords : gp_->globalWords;
+    for (PRegMask left = poolMask_ & ~taken; left; left &= left - 1) {
+      const unsigned c = static_cast<unsigned>(__builtin_ctz(left));
+      const uint64_t *plane = (g ? planes_.data() : planesG_.data()) + size_t(c) * words;
+      for (uint32_t w = 0; w < words; ++w)
+        if (r[w] & plane[w]) {
+          taken |= 1u << c;
+          break;
+        }
+    }
+    if (!g) {
+      auto visit = [&](uint32_t w) {
+        uint32_t m = alias(w);
+        if ((state_[m] == NodeState::Coloured || pre(m)) && colour_[m] >= 0) taken |= 1u << colour_[m];
+      };
+      for (uint32_t i = gp_->localStart[n]; i < gp_->localStart[n + 1]; ++i) visit(gp_->localAdj[i]);
+      for (uint32_t m : extraAll_[n]) visit(m);
+    }
+    return taken;
+  }
+
   Colouring assignColours() {
     Colouring out;
+    planes_.assign(size_t(kVRegBase) * gp_->nodeWords, 0);
+    planesG_.assign(size_t(kVRegBase) * gp_->globalWords, 0);
+    for (uint32_t p = 0; p < kVRegBase; ++p)
+      if (poolMask_ >> p & 1) paint(p, static_cast<int>(p));  // groups merged into a register
     while (!selectStack_.empty()) {
       uint32_t n = selectStack_.back();
       selectStack_.pop_back();
-      PRegMask ok = poolMask_;
-      forEachNeighbour(n, [&](uint32_t w) {
-        uint32_t m = alias(w);
-        if ((state_[m] == NodeState::Coloured || pre(m)) && colour_[m] >= 0) ok &= ~(1u << colour_[m]);
-      });
+      PRegMask ok = poolMask_ & ~takenColours(n);
       int c = ok ? pickColour(n, ok) : -1;
       if (c < 0) {
         state_[n] = NodeState::Spilled;
@@ -490,6 +516,7 @@ private:
       } else {
         state_[n] = NodeState::Coloured;
         colour_[n] = c;
+        paint(n, c);
         if (c >= 4 && c <= 11) usedCallee_ |= 1u << c;
       }
     }
@@ -521,6 +548,7 @@ private:
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> liveMoves_;
   std::vector<uint64_t> alive_, aliveGlobal_;  ///< nodes / global indices still in the graph
+  std::vector<uint64_t> planes_, planesG_;     ///< per colour: nodes / global indices holding it
   uint32_t epoch_ = 0;
   uint32_t active_ = 0;  ///< moves in the Active state
   PRegMask poolMask_ = 0, usedCallee_ = 0;
