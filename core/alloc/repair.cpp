@@ -216,8 +216,7 @@ private:
                                   : makeInstr(mir::Opcode::Lds, {v}, {slot}, mir::Origin::Reload));
       }
       for (; pos < instrs.size(); ++pos) out.push_back(std::move(instrs[pos]));
-      instrs.clear();
-      std::move(out.begin(), out.end(), std::back_inserter(instrs));
+      instrs.assign(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
     }
     splits_.clear();
   }

@@ -186,8 +186,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     }
     // Back into the block's own storage: both buffers keep their capacity,
     // so rewriting a block allocates nothing once they are large enough.
-    b.instrs.clear();
-    std::move(out.begin(), out.end(), std::back_inserter(b.instrs));
+    b.instrs.assign(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
   }
 }
 
