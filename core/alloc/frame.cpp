@@ -14,17 +14,6 @@ using mir::PReg;
 namespace {
 
 
-/// Transpose the 64x64 bit block `b` (b[r] bit c = row r, column c).
-void transpose64(uint64_t b[64]) {
-  uint64_t m = 0x00000000FFFFFFFFull;
-  for (unsigned j = 32; j != 0; j >>= 1, m ^= m << j)
-    for (unsigned k = 0; k < 64; k = (k + j + 1) & ~j) {
-      uint64_t t = ((b[k] >> j) ^ b[k + j]) & m;
-      b[k] ^= t << j;
-      b[k + j] ^= t;
-    }
-}
-
 /// M |= transpose(M) for an n x n bit matrix of rows of `words` words,
 /// one 64x64 block at a time.
 void symmetrise(std::vector<uint64_t> &mat, size_t n, size_t words) {

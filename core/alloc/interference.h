@@ -45,6 +45,17 @@ template <class F> void forEachBit(const uint64_t *row, uint32_t words, F &&fn) 
     for (uint64_t x = row[w]; x; x &= x - 1) fn(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
 }
 
+/// Transpose the 64x64 bit block `b` in place (b[r] bit c = row r, column c).
+inline void transpose64(uint64_t b[64]) {
+  uint64_t m = 0x00000000FFFFFFFFull;
+  for (unsigned j = 32; j != 0; j >>= 1, m ^= m << j)
+    for (unsigned k = 0; k < 64; k = (k + j + 1) & ~j) {
+      uint64_t t = ((b[k] >> j) ^ b[k + j]) & m;
+      b[k] ^= t << j;
+      b[k + j] ^= t;
+    }
+}
+
 /// The interference graph of one round (see the file comment for the layout).
 struct Interference {
   uint32_t numNodes = 0;
