@@ -80,11 +80,9 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   w.fn.sig = f.sig;
   w.fn.wasmIndex = f.wasmIndex;
   w.fn.allocated = false;
-  w.numVRegs = f.numVRegs();
+  w.numVRegs = static_cast<uint32_t>(f.vregInfo.size());  // then as Function::numVRegs, below
   w.hasCalls = false;
   w.outgoingBytes = 0;
-  w.noSpill.assign(w.numVRegs, false);
-  w.everSpilled.assign(w.numVRegs, false);
   if (f.blocks.empty()) {
     error = "function has no blocks";
     return false;
@@ -92,10 +90,20 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   // A branch back to the entry would re-run the prologue: give the function
   // a fresh entry block that falls into the old one. Otherwise the blocks
   // are read from `f` directly and each instruction is copied once.
+  // The same pass counts the vregs (Function::numVRegs, without a pass
+  // of its own over a cold function).
   bool entryTargeted = false;
+  auto see = [&](const Operand &o) {
+    if (o.isVReg() && o.value >= w.numVRegs) w.numVRegs = o.value + 1;
+  };
   for (const auto &b : f.blocks)
-    for (const auto &i : b.instrs)
+    for (const auto &i : b.instrs) {
       if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) entryTargeted = true;
+      for (const Operand &o : i.defs) see(o);
+      for (const Operand &o : i.uses) see(o);
+    }
+  w.noSpill.assign(w.numVRegs, false);
+  w.everSpilled.assign(w.numVRegs, false);
   mir::Function shifted;
   const mir::Function *src = &f;
   if (entryTargeted) {

@@ -148,7 +148,7 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
 
 int main(int argc, char **argv) {
   // Usage: alloc_bench [reps [mir|wasm|all [size]]]
-  unsigned reps = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 5;
+  unsigned reps = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 20;
   reps = std::max(reps, 1u);
   // Profiling aids: argv[2] picks one generator ("mir" / "wasm"), argv[3] one size.
   std::string which = argc > 2 ? argv[2] : "all";
