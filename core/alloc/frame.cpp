@@ -90,17 +90,25 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, FrameScan &sc, uint32_
     }
   }
   symmetrise(conflict, ns, words);
-  std::vector<uint32_t> slot(ns, 0);
-  std::vector<bool> taken;
+  // Greedy in order: the first slot none of whose members (all earlier
+  // values) conflicts with s. Each slot's members are a bit row, so the
+  // test is a few word ANDs rather than a visit per conflicting value.
+  std::vector<uint64_t> &members = sc.use;  // the dataflow is done with it
+  members.clear();
   for (size_t s = 0; s < ns; ++s) {
-    taken.assign(numSlots + 1, false);
-    forEachBit(conflict.data() + s * words, static_cast<uint32_t>(words), [&](uint32_t o) {
-      if (o < s) taken[slot[o]] = true;
-    });
+    const uint64_t *row = conflict.data() + s * words;
     uint32_t k = 0;
-    while (taken[k]) ++k;
-    slot[s] = k;
-    numSlots = std::max(numSlots, k + 1);
+    for (; k < numSlots; ++k) {
+      const uint64_t *m = members.data() + size_t(k) * words;
+      size_t w = 0;
+      while (w < words && !(row[w] & m[w])) ++w;
+      if (w == words) break;
+    }
+    if (k == numSlots) {
+      ++numSlots;
+      members.resize(size_t(numSlots) * words, 0);
+    }
+    setBit(members.data() + size_t(k) * words, static_cast<uint32_t>(s));
     result[sc.ids[s]] = k;
   }
   return result;
