@@ -76,7 +76,8 @@ public:
         if (int pc = colour_[pref_[i]]; pc >= 0 && (ok >> pc & 1)) col = pc;
       if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_);
       // No free colour: split a value that lives through the instruction
-      // around it (store before, reload after) to free its register. Only
+      // (store before it, reload before the value's next use) to free its
+      // register. Only
       // if none can be, a full round (rebuild and IRC over the rewritten
       // code) decides. Evicting a neighbour over its whole range instead
       // measured worse than the legacy ladder on generated code

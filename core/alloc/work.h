@@ -99,7 +99,8 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
 /// must be the colouring of
 /// `g`, which was built with liveness `lv` from `code`, the flat form of
 /// the current `w.fn`. Counts
-/// the spill step as a round in `stats`. False if a temp finds no colour:
+/// the spill step as a round in `stats`. False if a temp finds no colour,
+/// even by splitting a value that lives through its instruction:
 /// then `w.fn` holds the spills done so far and
 /// the caller colours it afresh.
 bool repairColouring(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv,
