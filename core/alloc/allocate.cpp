@@ -14,6 +14,19 @@ namespace {
 /// only stops a bug.
 constexpr unsigned kMaxRounds = 64;
 
+/// Adds the time since the last lap to a phase.
+class PhaseClock {
+public:
+  void lap(double &phase) {
+    auto now = std::chrono::steady_clock::now();
+    phase += std::chrono::duration<double, std::micro>(now - last_).count();
+    last_ = now;
+  }
+
+private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 unsigned countMoves(const mir::Function &f) {
   unsigned n = 0;
   for (const auto &b : f.blocks)
@@ -46,10 +59,13 @@ private:
 
   AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
+    PhaseTimes &t = r.stats.phases;
+    PhaseClock clock;
     WorkFunction &w = work_;
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     const mir::Cfg cfg = mir::Cfg::build(w.fn);  // spilling never changes the blocks
+    clock.lap(t.lower);
 
     Colouring colours;
     GraphSnapshot first;
@@ -58,21 +74,28 @@ private:
       ++r.stats.rounds;
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
       code_.build(w.fn, map);
+      clock.lap(t.flat);
       live_.compute(code_, cfg, map.numNodes);
+      clock.lap(t.liveness);
       buildInterference(graph_, code_, cfg, live_, map.numNodes);
       if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph_);
+      clock.lap(t.graph);
       colours = colourGraph(graph_, w, opt.pool);
       coloured = colours.spilled.empty();
+      clock.lap(t.irc);
       // Keep every colour and spill around it; a full round again only if
       // a spill temp is boxed in.
       if (!coloured) coloured = repairColouring(w, code_, live_, graph_, opt.pool, colours, r.stats);
+      clock.lap(t.repair);
     }
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
       return r;
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
+    clock.lap(t.rewrite);
     layoutFrame(r.function, w, scan_, r.stats);
+    clock.lap(t.frame);
     if (opt.wantDot) r.dot = renderDot(f.name, first, colours, w);
     r.ok = true;
     return r;

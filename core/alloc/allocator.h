@@ -19,6 +19,14 @@ struct AllocOptions {
   bool wantDot = false;  ///< also render the interference graph (Graphviz)
 };
 
+/// Where an allocation's time went, in microseconds of wall time, summed
+/// over rounds: ABI lowering, flat operand form, liveness, interference
+/// graph, IRC, spill repair (spill code, splits, temp colours), colour
+/// rewrite, frame layout.
+struct PhaseTimes {
+  double lower = 0, flat = 0, liveness = 0, graph = 0, irc = 0, repair = 0, rewrite = 0, frame = 0;
+};
+
 /// What an allocation did.
 struct AllocStats {
   unsigned rounds = 0;        ///< colouring attempts (1 = coloured at once)
@@ -31,6 +39,7 @@ struct AllocStats {
   uint32_t frameBytes = 0;    ///< pushed bytes + the `adjsp` amount
   arm::RegSet calleeSaved;    ///< registers pushed by the prologue (may include LR)
   uint64_t timeUs = 0;        ///< wall time of the allocation
+  PhaseTimes phases;          ///< the same time by phase
 };
 
 /// The allocated function or, on an internal invariant failure, an error.

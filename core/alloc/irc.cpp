@@ -32,6 +32,7 @@ public:
     mark_.assign(g.numNodes, 0);
     epoch_ = 0;
     active_ = 0;
+    spillCount_ = 0;
     poolMask_ = usedCallee_ = 0;
     for (PRegMask r = 0; r < kVRegBase; ++r)
       if (pool.regs.contains(static_cast<mir::PReg>(r))) poolMask_ |= 1u << r;
@@ -80,6 +81,7 @@ private:
   }
   /// Node n leaves the graph (simplified or merged away).
   void leave(uint32_t n, NodeState s) {
+    spillCount_ -= state_[n] == NodeState::Spill;
     state_[n] = s;
     alive_[n >> 6] &= ~(1ull << (n & 63));
     if (global(n)) {
@@ -155,7 +157,7 @@ private:
   static Keyed keyed(double cost, uint32_t n) { return uint64_t(costBits(cost)) << 32 | n; }
   static uint32_t keyCost(Keyed k) { return static_cast<uint32_t>(k >> 32); }
   static uint32_t keyNode(Keyed k) { return static_cast<uint32_t>(k); }
-  static bool later(Keyed a, Keyed b) { return a > b; }
+  static constexpr std::greater<Keyed> later{};  // a min-heap (inlined, unlike a function pointer)
   void heapPush(Keyed k) {
     spillHeap_.push_back(k);
     if (!bulk_) std::push_heap(spillHeap_.begin(), spillHeap_.end(), later);
@@ -167,6 +169,10 @@ private:
     return k;
   }
   bool spillNonEmpty() {
+    if (spillCount_ == 0) {  // every entry is stale: no need to pop them one by one
+      spillHeap_.clear();
+      return false;
+    }
     while (!spillHeap_.empty() && state_[keyNode(spillHeap_.front())] != NodeState::Spill) heapPop();
     return !spillHeap_.empty();
   }
@@ -175,6 +181,7 @@ private:
     return !moveWl_.empty();
   }
   void setState(uint32_t n, NodeState s) {
+    spillCount_ += (s == NodeState::Spill) - (state_[n] == NodeState::Spill);
     state_[n] = s;
     if (s == NodeState::Simplify) simplifyWl_.push_back(n);
     else if (s == NodeState::Freeze) freezeWl_.push_back(n);
@@ -551,6 +558,7 @@ private:
   std::vector<uint64_t> planes_, planesG_;     ///< per colour: nodes / global indices holding it
   uint32_t epoch_ = 0;
   uint32_t active_ = 0;  ///< moves in the Active state
+  uint32_t spillCount_ = 0;  ///< nodes in the Spill state
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
   std::vector<Keyed> spillHeap_;  ///< lazy min-heap of spill candidates

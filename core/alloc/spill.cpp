@@ -1,6 +1,8 @@
 // Spill-code insertion: rematerialise constants, reload stack params, else a slot with short-lived temps.
 #include "core/alloc/work.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <iterator>
 

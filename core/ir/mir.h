@@ -4,7 +4,7 @@
 /// after. One instruction set serves both forms; `Function::allocated` says
 /// which one a function is in. Semantics: docs/mir.md and core/ir/interp.cpp.
 
-#include <boost/container/small_vector.hpp>
+#include "core/ir/small_list.h"
 
 #include <cstdint>
 #include <optional>
@@ -95,10 +95,10 @@ struct Operand {
 
 /// An instruction's operand or target list. Nearly every instruction has at
 /// most four operands and two targets, so they live inside the instruction
-/// (no heap allocation per copy); longer lists (calls, push/pop, brtable)
-/// spill to the heap. The API is std::vector's.
-using OperandList = boost::container::small_vector<Operand, 4>;
-using TargetList = boost::container::small_vector<BlockId, 2>;
+/// (no heap allocation per copy, a fixed-size copy per move); longer lists
+/// (calls, push/pop, brtable) go to the heap. The API is std::vector's.
+using OperandList = SmallList<Operand, 4>;
+using TargetList = SmallList<BlockId, 2>;
 
 /// One instruction. Field use by opcode:
 ///  imm    : movi value; load/store/load64/store64 offset; gget/gset index;

@@ -32,6 +32,8 @@ struct Point {
   size_t instrs = 0;
   double usPerInstr = 0;
   unsigned rounds = 0, spilled = 0;
+  size_t outInstrs = 0;      ///< allocated instructions (summed over the seeds, then averaged)
+  alloc::PhaseTimes phases;  ///< per instruction (ns), medians over the samples
 };
 
 /// A module to time plus the function of it that is allocated.
@@ -95,6 +97,7 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
   auto alloc = alloc::makeGraphColouring();
   alloc::AllocOptions opt;
   std::vector<double> usPerInstr;
+  std::vector<alloc::PhaseTimes> phases;  // ns per instruction
   Point p;
   constexpr unsigned kSeeds = 3;
   for (unsigned s = 0; s < kSeeds; ++s) {
@@ -110,14 +113,30 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
         std::exit(1);
       }
       usPerInstr.push_back((t1 - t0) / double(n));
+      alloc::PhaseTimes ph = res.stats.phases;
+      for (double *d : {&ph.lower, &ph.flat, &ph.liveness, &ph.graph, &ph.irc, &ph.repair, &ph.rewrite, &ph.frame})
+        *d *= 1000.0 / double(n);
+      phases.push_back(ph);
+      if (r == 0) p.outInstrs += res.function.numInstrs();
       p.rounds = std::max(p.rounds, res.stats.rounds);
       p.spilled = std::max(p.spilled, res.stats.spilledVRegs);
     }
     p.instrs += n;
   }
   p.instrs /= kSeeds;
+  p.outInstrs /= kSeeds;
   std::sort(usPerInstr.begin(), usPerInstr.end());
   p.usPerInstr = usPerInstr[usPerInstr.size() / 2];
+  auto median = [&](double alloc::PhaseTimes::*field) {
+    std::vector<double> v;
+    for (const auto &ph : phases) v.push_back(ph.*field);
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  using PT = alloc::PhaseTimes;
+  for (double PT::*f : {&PT::lower, &PT::flat, &PT::liveness, &PT::graph, &PT::irc, &PT::repair, &PT::rewrite,
+                        &PT::frame})
+    p.phases.*f = median(f);
   return p;
 }
 
@@ -127,14 +146,23 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
   if (only) sizes = {only};
   std::vector<Point> pts;
   fmt::print("{} (median of {} runs x 3 seeds per size)\n", title, reps);
-  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8}\n", "instrs", "instr/ms", "us/instr", "rounds", "spilled");
+  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8} {:>10}\n", "instrs", "instr/ms", "us/instr", "rounds", "spilled",
+             "out instrs");
   bool fast = true;
   for (unsigned s : sizes) {
     Point p = measure(gen, scale, s, reps);
     pts.push_back(p);
     fast = fast && 1000.0 / p.usPerInstr >= 1000.0;
-    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8}\n", p.instrs, 1000.0 / p.usPerInstr, p.usPerInstr,
-               p.rounds, p.spilled);
+    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8} {:>10}\n", p.instrs, 1000.0 / p.usPerInstr, p.usPerInstr,
+               p.rounds, p.spilled, p.outInstrs);
+  }
+  fmt::print("phases, ns per instruction (median of each; wall time):\n{:>10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} "
+             "{:>7} {:>7}\n",
+             "instrs", "lower", "flat", "live", "graph", "irc", "repair", "rewrite", "frame");
+  for (const Point &p : pts) {
+    const alloc::PhaseTimes &t = p.phases;
+    fmt::print("{:>10} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f}\n", p.instrs, t.lower,
+               t.flat, t.liveness, t.graph, t.irc, t.repair, t.rewrite, t.frame);
   }
   if (pts.size() < 3) return fast;
   double growth = pts.back().usPerInstr / pts[1].usPerInstr;
