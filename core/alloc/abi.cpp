@@ -2,6 +2,8 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 namespace vcr::alloc {
 
@@ -12,9 +14,12 @@ using mir::Origin;
 
 mir::VReg WorkFunction::freshVReg(bool temp) {
   mir::VReg v = numVRegs++;
-  noSpill.resize(numVRegs, false);
-  everSpilled.resize(numVRegs, false);
-  noSpill[v] = temp;
+  // push_back, not resize: a vector<bool> grown by one with resize costs
+  // about a thousand instructions each time (callgrind on alloc_bench).
+  if (noSpill.size() <= v) noSpill.resize(v), noSpill.push_back(temp);
+  else noSpill[v] = temp;
+  if (everSpilled.size() <= v) everSpilled.resize(v), everSpilled.push_back(false);
+  else everSpilled[v] = false;
   return v;
 }
 
@@ -42,21 +47,36 @@ void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &
   }
 }
 
+/// A callee's AAPCS locations, worked out once per lowering.
+struct CalleeAbi {
+  std::vector<arm::WordLoc> params, results;
+  uint32_t stackBytes = 0;
+};
+
+/// Callees by name (views of the input's `callee` strings, which outlive
+/// the lowering): a function calls the same few callees again and again.
+using CalleeCache = std::unordered_map<std::string_view, CalleeAbi>;
+
 bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vector<Instr> &out,
-               std::string &error) {
-  const mir::Signature *sig = m.calleeSig(in.callee);
-  if (!sig) {
-    error = "call to unknown function '@" + in.callee + "'";
-    return false;
+               CalleeCache &cache, std::string &error) {
+  auto it = cache.find(in.callee);
+  if (it == cache.end()) {
+    const mir::Signature *sig = m.calleeSig(in.callee);
+    if (!sig) {
+      error = "call to unknown function '@" + in.callee + "'";
+      return false;
+    }
+    it = cache.emplace(in.callee, CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig),
+                                            arm::stackArgBytes(*sig)}).first;
   }
-  auto params = arm::paramLocations(*sig);
-  auto results = arm::resultLocations(*sig);
+  const auto &params = it->second.params;
+  const auto &results = it->second.results;
   if (params.size() != in.uses.size() || results.size() != in.defs.size()) {
     error = "call to '@" + in.callee + "' has operands that do not match its signature";
     return false;
   }
   w.hasCalls = true;
-  w.outgoingBytes = std::max(w.outgoingBytes, arm::stackArgBytes(*sig));
+  w.outgoingBytes = std::max(w.outgoingBytes, it->second.stackBytes);
   Instr call = in;
   call.uses.clear();
   call.defs.clear();
@@ -132,6 +152,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
 
   const auto params = arm::paramLocations(f.sig);
   const auto results = arm::resultLocations(f.sig);
+  CalleeCache callees;
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     std::vector<Instr> &out = w.fn.blocks[b].instrs;
     const auto &instrs = src->blocks[b].instrs;
@@ -154,7 +175,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
             out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(params[i])}, Origin::Move));
         }
       } else if (in.op == Opcode::Call) {
-        if (!lowerCall(in, m, w, out, error)) return false;
+        if (!lowerCall(in, m, w, out, callees, error)) return false;
       } else if (in.op == Opcode::Ret) {
         if (in.uses.size() != results.size()) {
           error = "'ret' operands do not match the signature (block " + w.fn.blocks[b].label + ")";

@@ -16,6 +16,15 @@ bool Interference::interferes(uint32_t u, uint32_t v) const {
   return std::find(b, e, v) != e;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+uint32_t popcountWords(const uint64_t *row, uint32_t words) {
+  uint32_t n = 0;
+  for (uint32_t x = 0; x < words; ++x) n += static_cast<uint32_t>(__builtin_popcountll(row[x]));
+  return n;
+}
+
 size_t Interference::numEdges() const {
   size_t twice = 0, pre = 0;
   for (uint32_t n = kVRegBase; n < numNodes; ++n) {
@@ -222,11 +231,9 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   for (uint32_t n = kVRegBase; n < nn; ++n) {
     uint32_t d = static_cast<uint32_t>(__builtin_popcount(g.preMask[n]));
     if (g.isGlobal(n)) {
-      const uint64_t *r = g.row(n);
-      for (uint32_t x = 0; x < nw; ++x) d += static_cast<uint32_t>(__builtin_popcountll(r[x]));
+      d += popcountWords(g.row(n), nw);
     } else {
-      const uint64_t *r = g.globalNeighbours(n);
-      for (uint32_t x = 0; x < gw; ++x) d += static_cast<uint32_t>(__builtin_popcountll(r[x]));
+      d += popcountWords(g.globalNeighbours(n), gw);
       d += g.localStart[n + 1] - g.localStart[n];
     }
     g.degree[n] = d;

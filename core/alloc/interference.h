@@ -45,6 +45,11 @@ template <class F> void forEachBit(const uint64_t *row, uint32_t words, F &&fn) 
     for (uint64_t x = row[w]; x; x &= x - 1) fn(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
 }
 
+/// The number of set bits in a row of `words` words. Built twice, for
+/// CPUs with and without the POPCNT instruction, and picked at load time:
+/// the portable build otherwise calls libgcc for every word.
+[[nodiscard]] uint32_t popcountWords(const uint64_t *row, uint32_t words);
+
 /// Transpose the 64x64 bit block `b` in place (b[r] bit c = row r, column c).
 inline void transpose64(uint64_t b[64]) {
   uint64_t m = 0x00000000FFFFFFFFull;

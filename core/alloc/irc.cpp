@@ -219,6 +219,7 @@ private:
     tail_.resize(nn);
     for (uint32_t n = 0; n < nn; ++n) tail_[n] = n;
     liveMoves_.assign(nn, 0);
+    mayHaveActive_.assign(nn, 0);
     for (const GraphMove &m : gp_->moves) {
       ++liveMoves_[m.dst];
       ++liveMoves_[m.src];
@@ -263,7 +264,10 @@ private:
     }
   }
 
+  /// Active moves of n's group back to the worklist.
   void enableMoves(uint32_t n) {
+    if (!mayHaveActive_[n]) return;  // no move list to scan
+    mayHaveActive_[n] = 0;
     forLiveMoves(n, [&](uint32_t mi) {
       if (mstate_[mi] == MoveState::Active) {
         mstate_[mi] = MoveState::Worklist;
@@ -352,6 +356,7 @@ private:
       addWorkList(u);
     } else {
       mstate_[mi] = MoveState::Active;
+      mayHaveActive_[u] = mayHaveActive_[v] = 1;
       ++active_;
     }
   }
@@ -389,6 +394,7 @@ private:
     tail_[u] = tail_[v];
     enableMoves(v);
     liveMoves_[u] += liveMoves_[v];
+    mayHaveActive_[u] |= mayHaveActive_[v];
     weight_[u] += weight_[v];
     // u's current neighbours, to add only the new edges.
     const bool localU = !pre(u) && !global(u);
@@ -554,6 +560,11 @@ private:
   std::vector<uint32_t> mv_, mvLen_;         ///< per node: its live moves (starts as in the graph)
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> liveMoves_;
+  /// Per group representative: whether some move of the group may be
+  /// Active. Set when a move of the group turns Active (and on merges),
+  /// cleared when enableMoves has sent them all back: never false while
+  /// one is Active, so enableMoves skips the other groups' move lists.
+  std::vector<uint8_t> mayHaveActive_;
   std::vector<uint64_t> alive_, aliveGlobal_;  ///< nodes / global indices still in the graph
   std::vector<uint64_t> planes_, planesG_;     ///< per colour: nodes / global indices holding it
   uint32_t epoch_ = 0;
