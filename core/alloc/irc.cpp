@@ -83,6 +83,7 @@ private:
   void leave(uint32_t n, NodeState s) {
     spillCount_ -= state_[n] == NodeState::Spill;
     state_[n] = s;
+    markSignificant(n, false);
     alive_[n >> 6] &= ~(1ull << (n & 63));
     if (global(n)) {
       const uint32_t i = gp_->globalOf[n];
@@ -246,6 +247,10 @@ private:
         setState(n, NodeState::Simplify);
       }
     }
+    sig_.assign(gp_->nodeWords, 0);
+    sigG_.assign(gp_->globalWords, 0);
+    for (uint32_t n = kVRegBase; n < gp_->numNodes; ++n)
+      if (state_[n] != NodeState::Absent && degree_[n] >= k_) markSignificant(n, true);
     for (uint32_t mi = static_cast<uint32_t>(gp_->moves.size()); mi-- > 0;) moveWl_.push_back(mi);
     std::make_heap(spillHeap_.begin(), spillHeap_.end(), later);
     bulk_ = false;
@@ -280,6 +285,7 @@ private:
   void decrementDegree(uint32_t m) {
     if (pre(m)) return;
     uint32_t d = degree_[m]--;
+    if (d == k_) markSignificant(m, false);
     if (d != k_ || state_[m] != NodeState::Spill) return;
     if (active_ != 0) {  // else there is nothing to enable: skip the scan
       enableMoves(m);
@@ -317,8 +323,33 @@ private:
     return !anyAdjacent(v, [&](uint32_t t) { return !georgeOk(t, u); });
   }
   /// Briggs: the merged node has fewer than K significant neighbours.
+  /// When u is a global node its significant neighbours are counted a word
+  /// at a time (its row AND the significant set), and only v's neighbours
+  /// outside u's row one by one. (coalesce makes u the global one when
+  /// only one is.)
   bool briggs(uint32_t u, uint32_t v) {
     if (degree_[u] + degree_[v] < k_) return true;
+    if (global(u)) {
+      unsigned k = static_cast<unsigned>(__builtin_popcount(pre_[u] | pre_[v]));
+      const uint64_t *ru = liveRow(u);
+      const uint32_t words = gp_->nodeWords;
+      if (global(v)) {
+        const uint64_t *rv = liveRow(v);
+        for (uint32_t w = 0; w < words && k < k_; ++w)
+          k += static_cast<unsigned>(__builtin_popcountll((ru[w] | rv[w]) & sig_[w]));
+        return k < k_;
+      }
+      for (uint32_t w = 0; w < words && k < k_; ++w)
+        k += static_cast<unsigned>(__builtin_popcountll(ru[w] & sig_[w]));
+      auto outside = [&](uint32_t m) { return testBit(sig_.data(), m) && !testBit(ru, m); };
+      const uint64_t *gv = liveGlobalNbrs(v);
+      for (uint32_t w = 0; w < gp_->globalWords && k < k_; ++w)
+        for (uint64_t x = gv[w] & sigG_[w]; x && k < k_; x &= x - 1)
+          k += !testBit(ru, gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
+      for (uint32_t i = 0; i < nbrLen_[v] && k < k_; ++i) k += outside(nbr_[gp_->localStart[v] + i]);
+      for (uint32_t m : extra_[v]) k += outside(m);
+      return k < k_;
+    }
     ++epoch_;
     unsigned k = 0;
     auto significant = [&](uint32_t n) {
@@ -368,7 +399,7 @@ private:
     if (pre(t) || pre(u)) {
       uint32_t r = pre(t) ? t : u, n = pre(t) ? u : t;
       pre_[n] |= 1u << r;
-      ++degree_[n];
+      raiseDegree(n);
       return;
     }
     if (global(u)) setBit(row(u), t), setBit(liveRow(u), t);
@@ -383,8 +414,23 @@ private:
       extra_[t].push_back(u);
       extraAll_[t].push_back(u);
     }
-    ++degree_[t];
-    ++degree_[u];
+    raiseDegree(t);
+    raiseDegree(u);
+  }
+  void raiseDegree(uint32_t n) {
+    if (++degree_[n] == k_) markSignificant(n, true);
+  }
+  /// Keep `sig_` / `sigG_` equal to the set of nodes in the graph (not
+  /// precoloured) whose degree is at least K.
+  void markSignificant(uint32_t n, bool on) {
+    if (pre(n)) return;
+    const uint64_t bit = 1ull << (n & 63);
+    sig_[n >> 6] = on ? sig_[n >> 6] | bit : sig_[n >> 6] & ~bit;
+    if (global(n)) {
+      const uint32_t i = gp_->globalOf[n];
+      const uint64_t gbit = 1ull << (i & 63);
+      sigG_[i >> 6] = on ? sigG_[i >> 6] | gbit : sigG_[i >> 6] & ~gbit;
+    }
   }
 
   void combine(uint32_t u, uint32_t v) {
@@ -560,6 +606,7 @@ private:
   std::vector<uint32_t> mv_, mvLen_;         ///< per node: its live moves (starts as in the graph)
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> liveMoves_;
+  std::vector<uint64_t> sig_, sigG_;  ///< significant nodes / global indices (see markSignificant)
   /// Per group representative: whether some move of the group may be
   /// Active. Set when a move of the group turns Active (and on merges),
   /// cleared when enableMoves has sent them all back: never false while
