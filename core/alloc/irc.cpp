@@ -101,6 +101,10 @@ private:
     if (anyBit(liveGlobalNbrs(n), aliveGlobal_.data(), gp_->globalWords,
                [&](uint32_t i) { return gp_->globals[i]; }, stop))
       return true;
+    return forLocalAdjacent(n, stop);
+  }
+  /// The local-list part of anyAdjacent (a local node's local neighbours).
+  template <class F> bool forLocalAdjacent(uint32_t n, F &&stop) {
     auto scan = [&](uint32_t *first, uint32_t &len) {
       uint32_t keep = 0, i = 0;
       bool stopped = false;
@@ -284,9 +288,12 @@ private:
 
   void decrementDegree(uint32_t m) {
     if (pre(m)) return;
-    uint32_t d = degree_[m]--;
-    if (d == k_) markSignificant(m, false);
-    if (d != k_ || state_[m] != NodeState::Spill) return;
+    if (degree_[m]-- == k_) becameInsignificant(m);
+  }
+  /// m's degree just fell below K.
+  void becameInsignificant(uint32_t m) {
+    markSignificant(m, false);
+    if (state_[m] != NodeState::Spill) return;
     if (active_ != 0) {  // else there is nothing to enable: skip the scan
       enableMoves(m);
       forAdjacent(m, [&](uint32_t a) { enableMoves(a); });
@@ -294,12 +301,40 @@ private:
     setState(m, moveRelated(m) ? NodeState::Freeze : NodeState::Simplify);
   }
 
+  /// Remove a node of degree < K and lower its neighbours' degrees. The
+  /// hottest loop of IRC on large functions (one pass per edge), so the
+  /// neighbour walk is written out here: the same order as anyAdjacent,
+  /// precoloured neighbours skipped (their degree never changes).
   void simplify() {
     uint32_t n = simplifyWl_.back();
     simplifyWl_.pop_back();
     leave(n, NodeState::Select);
     selectStack_.push_back(n);
-    forAdjacent(n, [&](uint32_t m) { decrementDegree(m); });
+    auto dec = [&](uint32_t m) {
+      if (degree_[m]-- == k_) becameInsignificant(m);
+    };
+    if (global(n)) {
+      uint64_t *row = liveRow(n);
+      const uint64_t *alive = alive_.data();
+      for (uint32_t w = 0; w < gp_->nodeWords; ++w) {
+        uint64_t x = row[w] & alive[w];
+        row[w] = x;
+        if (w == 0) x &= ~((1ull << kVRegBase) - 1);  // registers are in pre_, never here; kept safe
+        for (; x; x &= x - 1) dec(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
+      }
+      return;
+    }
+    uint64_t *gr = liveGlobalNbrs(n);
+    const uint64_t *aliveG = aliveGlobal_.data();
+    for (uint32_t w = 0; w < gp_->globalWords; ++w) {
+      uint64_t x = gr[w] & aliveG[w];
+      gr[w] = x;
+      for (; x; x &= x - 1) dec(gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
+    }
+    forLocalAdjacent(n, [&](uint32_t m) {
+      if (!pre(m)) dec(m);
+      return false;
+    });
   }
 
   void addWorkList(uint32_t u) {
