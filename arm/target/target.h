@@ -29,6 +29,8 @@ public:
   [[nodiscard]] unsigned size() const { return static_cast<unsigned>(bits_.count()); }
   [[nodiscard]] bool empty() const { return bits_.none(); }
   [[nodiscard]] std::vector<PReg> list() const;  ///< ascending
+  /// The set as a bit mask (bit i = r_i): for loops that must not allocate.
+  [[nodiscard]] uint32_t mask() const { return static_cast<uint32_t>(bits_.to_ulong()); }
   [[nodiscard]] std::string str() const;         ///< "{r0, r1, lr}"
   RegSet operator|(RegSet o) const { return RegSet(bits_ | o.bits_); }
   RegSet operator&(RegSet o) const { return RegSet(bits_ & o.bits_); }

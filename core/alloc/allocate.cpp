@@ -56,6 +56,7 @@ private:
   FlatCode code_;
   GlobalLiveness live_;
   Interference graph_;
+  mir::Cfg cfg_;
 
   AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
@@ -64,7 +65,8 @@ private:
     WorkFunction &w = work_;
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
-    const mir::Cfg cfg = mir::Cfg::build(w.fn);  // spilling never changes the blocks
+    cfg_.rebuild(w.fn);  // spilling never changes the blocks
+    const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);
 
     Colouring colours;

@@ -57,7 +57,7 @@ struct NodeMap {
   template <class F> void forEachDef(const mir::Instr &i, F &&fn) const {
     bool isCall = working && i.op == mir::Opcode::Call;
     if (isCall)
-      for (mir::PReg r : clobbers.list()) fn(static_cast<uint32_t>(r));
+      for (uint32_t m = clobbers.mask(); m; m &= m - 1) fn(static_cast<uint32_t>(__builtin_ctz(m)));
     for (const mir::Operand &o : i.defs) {
       uint32_t n = node(o);
       if (n == kNoNode) continue;

@@ -15,9 +15,20 @@ std::vector<BlockId> successors(const Instr &term) {
 
 Cfg Cfg::build(const Function &f) {
   Cfg g;
+  g.rebuild(f);
+  return g;
+}
+
+void Cfg::rebuild(const Function &f) {
+  Cfg &g = *this;
   const size_t n = f.blocks.size();
   g.succs.resize(n);
   g.preds.resize(n);
+  for (size_t b = 0; b < n; ++b) {
+    g.succs[b].clear();  // keeps the lists' storage
+    g.preds[b].clear();
+  }
+  g.rpo.clear();
   g.reachable.assign(n, false);
   g.idom.assign(n, -1);
   g.loopDepth.assign(n, 0);
@@ -25,13 +36,14 @@ Cfg Cfg::build(const Function &f) {
   for (size_t b = 0; b < n; ++b) {
     const auto &is = f.blocks[b].instrs;
     if (is.empty() || !is.back().isTerminator()) continue;
-    for (BlockId s : successors(is.back())) {
-      if (s >= n) continue;
-      g.succs[b].push_back(s);
+    auto &out = g.succs[b];
+    for (BlockId s : is.back().targets) {  // successors(), without a vector of its own
+      if (s >= n || std::find(out.begin(), out.end(), s) != out.end()) continue;
+      out.push_back(s);
       g.preds[s].push_back(static_cast<BlockId>(b));
     }
   }
-  if (n == 0) return g;
+  if (n == 0) return;
 
   // Iterative DFS for post-order.
   std::vector<BlockId> post;
@@ -140,7 +152,7 @@ Cfg Cfg::build(const Function &f) {
     }
     for (BlockId b : body) ++g.loopDepth[b];
   }
-  return g;
+  return;
 }
 
 bool Cfg::dominates(BlockId a, BlockId b) const {

@@ -18,6 +18,9 @@ struct Cfg {
   std::vector<bool> loopHeader;
 
   [[nodiscard]] static Cfg build(const Function &f);
+  /// The same into this object, reusing its storage (for callers that
+  /// build many CFGs, like the allocator).
+  void rebuild(const Function &f);
   [[nodiscard]] bool dominates(BlockId a, BlockId b) const;
   [[nodiscard]] size_t numBlocks() const { return succs.size(); }
 };
