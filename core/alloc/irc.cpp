@@ -164,8 +164,7 @@ private:
   static uint32_t keyNode(Keyed k) { return static_cast<uint32_t>(k); }
   // The spill heap: a binary min-heap written out, because its pops were
   // the hottest code of IRC on large functions (perf on alloc_bench): the
-  // smaller child is chosen without a branch, and entries that can never
-  // be chosen again are dropped in bulk (prune). Keys are distinct (the
+  // smaller child is chosen without a branch. Keys are distinct (the
   // node number is part of each), so the pop order is the sorted order of
   // the keys: the same as any other correct heap's.
   void heapPush(Keyed k) {
@@ -201,24 +200,11 @@ private:
   void heapify() {
     for (size_t i = spillHeap_.size() / 2; i-- > 0;) siftDown(i, spillHeap_[i]);
   }
-  /// Drop the entries of nodes that are done with the Spill state for good
-  /// (simplified, selected or merged; only a Freeze node can return to
-  /// Spill) once they are most of the heap, and rebuild it in linear time.
-  /// Those entries would only have been popped and skipped.
-  void prune() {
-    if (spillHeap_.size() < 4096 || spillHeap_.size() < 4 * size_t(spillCount_)) return;
-    std::erase_if(spillHeap_, [&](Keyed k) {
-      const NodeState st = state_[keyNode(k)];
-      return st != NodeState::Spill && st != NodeState::Freeze;
-    });
-    heapify();
-  }
   bool spillNonEmpty() {
     if (spillCount_ == 0) {  // every entry is stale: no need to pop them one by one
       spillHeap_.clear();
       return false;
     }
-    prune();
     while (!spillHeap_.empty() && state_[keyNode(spillHeap_.front())] != NodeState::Spill) heapPop();
     return !spillHeap_.empty();
   }
