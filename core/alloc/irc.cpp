@@ -1,4 +1,5 @@
 // Iterated register coalescing (George & Appel 1996): simplify, coalesce, freeze, spill, select.
+#include "core/alloc/spill_queue.h"
 #include "core/alloc/work.h"
 
 #include <algorithm>
@@ -40,7 +41,7 @@ public:
     freezeWl_.clear();
     moveWl_.clear();
     selectStack_.clear();
-    spillHeap_.clear();
+    spillQ_.clear();
     makeWorklists();
     for (;;) {
       if (nonEmpty(simplifyWl_, NodeState::Simplify)) simplify();
@@ -162,51 +163,13 @@ private:
   static Keyed keyed(double cost, uint32_t n) { return uint64_t(costBits(cost)) << 32 | n; }
   static uint32_t keyCost(Keyed k) { return static_cast<uint32_t>(k >> 32); }
   static uint32_t keyNode(Keyed k) { return static_cast<uint32_t>(k); }
-  // The spill heap: a binary min-heap written out, because its pops were
-  // the hottest code of IRC on large functions (perf on alloc_bench): the
-  // smaller child is chosen without a branch. Keys are distinct (the
-  // node number is part of each), so the pop order is the sorted order of
-  // the keys: the same as any other correct heap's.
-  void heapPush(Keyed k) {
-    spillHeap_.push_back(k);
-    if (bulk_) return;
-    Keyed *h = spillHeap_.data();
-    size_t i = spillHeap_.size() - 1;
-    while (i > 0 && h[(i - 1) / 2] > k) {
-      h[i] = h[(i - 1) / 2];
-      i = (i - 1) / 2;
-    }
-    h[i] = k;
-  }
-  Keyed heapPop() {
-    const Keyed top = spillHeap_.front();
-    const Keyed last = spillHeap_.back();
-    spillHeap_.pop_back();
-    if (!spillHeap_.empty()) siftDown(0, last);
-    return top;
-  }
-  /// Place k at hole i, moving smaller children up.
-  void siftDown(size_t i, Keyed k) {
-    Keyed *h = spillHeap_.data();
-    const size_t n = spillHeap_.size();
-    for (size_t c = 2 * i + 1; c < n; c = 2 * i + 1) {
-      c += c + 1 < n && h[c + 1] < h[c];  // the smaller child, without a branch
-      if (h[c] >= k) break;
-      h[i] = h[c];
-      i = c;
-    }
-    h[i] = k;
-  }
-  void heapify() {
-    for (size_t i = spillHeap_.size() / 2; i-- > 0;) siftDown(i, spillHeap_[i]);
-  }
   bool spillNonEmpty() {
     if (spillCount_ == 0) {  // every entry is stale: no need to pop them one by one
-      spillHeap_.clear();
+      spillQ_.clear();
       return false;
     }
-    while (!spillHeap_.empty() && state_[keyNode(spillHeap_.front())] != NodeState::Spill) heapPop();
-    return !spillHeap_.empty();
+    while (!spillQ_.empty() && state_[keyNode(spillQ_.top())] != NodeState::Spill) spillQ_.pop();
+    return !spillQ_.empty();
   }
   bool nextMove() {
     while (!moveWl_.empty() && mstate_[moveWl_.back()] != MoveState::Worklist) moveWl_.pop_back();
@@ -217,7 +180,7 @@ private:
     state_[n] = s;
     if (s == NodeState::Simplify) simplifyWl_.push_back(n);
     else if (s == NodeState::Freeze) freezeWl_.push_back(n);
-    else if (s == NodeState::Spill) heapPush(keyed(spillKey(n), n));
+    else if (s == NodeState::Spill) spillQ_.push(keyed(spillKey(n), n));
   }
   uint32_t alias(uint32_t n) const {
     while (state_[n] == NodeState::Coalesced) n = alias_[n];
@@ -262,7 +225,6 @@ private:
     copyGraph();
     alive_.assign(gp_->nodeWords, ~0ull);
     aliveGlobal_.assign(gp_->globalWords, ~0ull);
-    bulk_ = true;  // the spill heap is built once at the end, in linear time
     for (uint32_t n = 0; n < gp_->numNodes; ++n) {
       alias_[n] = n;
       if (pre(n)) {
@@ -283,8 +245,6 @@ private:
     for (uint32_t n = kVRegBase; n < gp_->numNodes; ++n)
       if (state_[n] != NodeState::Absent && degree_[n] >= k_) markSignificant(n, true);
     for (uint32_t mi = static_cast<uint32_t>(gp_->moves.size()); mi-- > 0;) moveWl_.push_back(mi);
-    heapify();
-    bulk_ = false;
   }
 
   /// Calls fn(mi) for the live moves of n's coalesced group (n and the
@@ -547,15 +507,15 @@ private:
 
   void selectSpill() {
     // Cheapest by (uses + defs) * 10^depth / degree, spill temps last. A
-    // lazy min-heap: a node's key is its cost when pushed; its degree only
+    // lazy min-queue: a node's key is its cost when pushed; its degree only
     // falls, so its cost only rises: re-key entries that became stale.
     for (;;) {
-      const Keyed k = heapPop();
+      const Keyed k = spillQ_.pop();
       const uint32_t n = keyNode(k);
       if (state_[n] != NodeState::Spill) continue;
       const uint32_t now = costBits(spillKey(n));
-      if (now > keyCost(k) && !spillHeap_.empty() && now > keyCost(spillHeap_.front())) {
-        heapPush(uint64_t(now) << 32 | n);
+      if (now > keyCost(k) && !spillQ_.empty() && now > keyCost(spillQ_.top())) {
+        spillQ_.push(uint64_t(now) << 32 | n);
         continue;
       }
       setState(n, NodeState::Simplify);
@@ -681,8 +641,7 @@ private:
   uint32_t spillCount_ = 0;  ///< nodes in the Spill state
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
-  std::vector<Keyed> spillHeap_;  ///< lazy min-heap of spill candidates
-  bool bulk_ = false;             ///< filling spillHeap_ before one make_heap
+  SpillQueue spillQ_;  ///< spill candidates, keyed lazily (spill_queue.h)
 };
 
 }  // namespace
