@@ -10,10 +10,14 @@
 /// sift-down, a chain of dependent cache misses, for each.
 ///
 /// Here keys sit in buckets by the top bits of their float (its exponent
-/// and 4 bits of mantissa: buckets about 6% wide). Push and pop are O(1)
-/// apart from scanning one bucket for its exact minimum, so the pop order
-/// is exactly the sorted order of the keys, as with a heap. Costs spread
-/// over a few hundred buckets, each holding a few dozen keys.
+/// and 4 bits of mantissa: buckets about 6% wide). The lowest non-empty
+/// bucket is sorted when it is first asked for its minimum, and pops then
+/// take from its end; a push keeps a bucket sorted if it is the bucket's
+/// new minimum, else marks it for sorting again. Costs cluster (many
+/// values have the same weight and similar degrees), so one sort serves
+/// many pops, and a re-keyed candidate usually lands in a higher bucket
+/// at O(1). The pop order is exactly the sorted order of the keys, as with
+/// a heap (spill_queue_test).
 
 #include <algorithm>
 #include <cstdint>
