@@ -225,6 +225,7 @@ private:
     copyGraph();
     alive_.assign(gp_->nodeWords, ~0ull);
     aliveGlobal_.assign(gp_->globalWords, ~0ull);
+    spillQ_.beginBulk();  // the initial candidates are heapified at once
     for (uint32_t n = 0; n < gp_->numNodes; ++n) {
       alias_[n] = n;
       if (pre(n)) {
@@ -245,6 +246,7 @@ private:
     for (uint32_t n = kVRegBase; n < gp_->numNodes; ++n)
       if (state_[n] != NodeState::Absent && degree_[n] >= k_) markSignificant(n, true);
     for (uint32_t mi = static_cast<uint32_t>(gp_->moves.size()); mi-- > 0;) moveWl_.push_back(mi);
+    spillQ_.endBulk();
   }
 
   /// Calls fn(mi) for the live moves of n's coalesced group (n and the

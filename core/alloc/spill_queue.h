@@ -6,93 +6,79 @@
 /// lazily: a candidate whose cost rose since it was pushed is popped and
 /// pushed again with its new cost. On large functions that re-keying is
 /// most of the queue's work (on the 10,000-instruction wasm benchmark,
-/// about seven re-keys per chosen spill), and a binary heap pays a full
-/// sift-down, a chain of dependent cache misses, for each.
+/// about seven re-keys per chosen spill), and each pop is a sift-down: a
+/// chain of dependent loads. So this is a binary heap written out, with
+/// the smaller child chosen without a branch; against std::pop_heap it
+/// made the 10,000-instruction wasm benchmark about 14% faster (paired
+/// runs of alloc_bench). A bucket queue (buckets by float exponent, each
+/// sorted on demand) was tried too: no faster on the benchmark's other
+/// functions, with bad cases when costs cluster, so it was not kept.
 ///
-/// Here keys sit in buckets by the top bits of their float (its exponent
-/// and 4 bits of mantissa: buckets about 6% wide). The lowest non-empty
-/// bucket is sorted when it is first asked for its minimum, and pops then
-/// take from its end; a push keeps a bucket sorted if it is the bucket's
-/// new minimum, else marks it for sorting again. Costs cluster (many
-/// values have the same weight and similar degrees), so one sort serves
-/// many pops, and a re-keyed candidate usually lands in a higher bucket
-/// at O(1). The pop order is exactly the sorted order of the keys, as with
-/// a heap (spill_queue_test).
+/// Keys are distinct, so the pop order is exactly the sorted order of the
+/// keys (spill_queue_test), whatever the heap's shape.
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 namespace vcr::alloc {
 
 class SpillQueue {
 public:
-  /// Empty the queue (the buckets keep their storage).
+  /// Empty the queue (the storage is kept).
   void clear() {
-    for (uint32_t b = lo_; b <= hi_ && b < buckets_.size(); ++b) {
-      buckets_[b].clear();
-      sorted_[b] = 1;  // an empty bucket is sorted
-    }
-    size_ = 0;
-    lo_ = kNoBucket;
-    hi_ = 0;
-    cursor_ = kNoBucket;
+    heap_.clear();
+    bulk_ = false;
   }
-  [[nodiscard]] bool empty() const { return size_ == 0; }
-  [[nodiscard]] size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return heap_.empty(); }
+  [[nodiscard]] size_t size() const { return heap_.size(); }
+
+  /// Pushes until endBulk() are collected unordered, then heapified at
+  /// once in linear time (the initial candidates).
+  void beginBulk() { bulk_ = true; }
+  void endBulk() {
+    bulk_ = false;
+    for (size_t i = heap_.size() / 2; i-- > 0;) siftDown(i, heap_[i]);
+  }
 
   void push(uint64_t k) {
-    if (buckets_.empty()) {
-      buckets_.resize(kBuckets);
-      sorted_.assign(kBuckets, 0);
+    heap_.push_back(k);
+    if (bulk_) return;
+    uint64_t *h = heap_.data();
+    size_t i = heap_.size() - 1;
+    while (i > 0 && h[(i - 1) / 2] > k) {
+      h[i] = h[(i - 1) / 2];
+      i = (i - 1) / 2;
     }
-    const uint32_t b = bucketOf(k);
-    std::vector<uint64_t> &bk = buckets_[b];
-    // A sorted bucket (descending) stays sorted if k is its new minimum.
-    if (sorted_[b] && !bk.empty() && k > bk.back()) sorted_[b] = 0;
-    bk.push_back(k);
-    ++size_;
-    lo_ = std::min(lo_, b);
-    hi_ = std::max(hi_, b);
-    if (b < cursor_) cursor_ = b;
+    h[i] = k;
   }
-
-  /// The smallest key (the queue must not be empty).
-  [[nodiscard]] uint64_t top() { return bucket().back(); }
-
-  /// Remove and return the smallest key (the queue must not be empty).
+  /// The smallest key (the queue must not be empty, nor in a bulk fill).
+  [[nodiscard]] uint64_t top() const { return heap_.front(); }
+  /// Remove and return the smallest key (same conditions).
   uint64_t pop() {
-    std::vector<uint64_t> &bk = bucket();
-    const uint64_t k = bk.back();
-    bk.pop_back();
-    --size_;
-    return k;
+    const uint64_t top = heap_.front();
+    const uint64_t last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) siftDown(0, last);
+    return top;
   }
 
 private:
-  static constexpr unsigned kShift = 32 + 19;  ///< key bits below the bucket index
-  static constexpr uint32_t kBuckets = 1u << (64 - kShift);
-  static constexpr uint32_t kNoBucket = UINT32_MAX;
-  static uint32_t bucketOf(uint64_t k) { return static_cast<uint32_t>(k >> kShift); }
-
-  /// The lowest non-empty bucket, sorted in descending order: its minimum
-  /// last. Later pops from it cost nothing until a push breaks the order.
-  std::vector<uint64_t> &bucket() {
-    while (buckets_[cursor_].empty()) ++cursor_;
-    std::vector<uint64_t> &bk = buckets_[cursor_];
-    if (!sorted_[cursor_]) {
-      std::sort(bk.begin(), bk.end(), std::greater<uint64_t>());
-      sorted_[cursor_] = 1;
+  /// Place k at hole i, moving smaller children up.
+  void siftDown(size_t i, uint64_t k) {
+    uint64_t *h = heap_.data();
+    const size_t n = heap_.size();
+    for (size_t c = 2 * i + 1; c < n; c = 2 * i + 1) {
+      c += c + 1 < n && h[c + 1] < h[c];  // the smaller child, without a branch
+      if (h[c] >= k) break;
+      h[i] = h[c];
+      i = c;
     }
-    return bk;
+    h[i] = k;
   }
 
-  std::vector<std::vector<uint64_t>> buckets_;
-  size_t size_ = 0;
-  uint32_t lo_ = kNoBucket, hi_ = 0;  ///< range of buckets that may hold keys (for clear)
-  uint32_t cursor_ = kNoBucket;       ///< no key sits below this bucket
-  std::vector<uint8_t> sorted_;       ///< per bucket: in descending order
+  std::vector<uint64_t> heap_;
+  bool bulk_ = false;
 };
 
 }  // namespace vcr::alloc
