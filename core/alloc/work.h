@@ -38,10 +38,12 @@ using PRegMask = uint32_t;
 struct WorkFunction {
   mir::Function fn;             ///< working form (mixed vregs / registers)
   uint32_t numVRegs = 0;        ///< next fresh vreg
-  std::vector<bool> noSpill;    ///< per vreg: a spill temp (never spilled again)
+  // Bytes, not vector<bool>: a fresh vreg appends to both (a spill round
+  // makes thousands), and vector<bool>'s append is a slow path.
+  std::vector<uint8_t> noSpill;    ///< per vreg: a spill temp (never spilled again)
   bool hasCalls = false;
   uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument area
-  std::vector<bool> everSpilled;  ///< per vreg: spilled in some round
+  std::vector<uint8_t> everSpilled;  ///< per vreg: spilled in some round
   std::vector<mir::Instr> scratch;  ///< a block being rewritten (storage reused)
 
   /// A fresh vreg (a spill temp when `temp`).
