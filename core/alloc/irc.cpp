@@ -182,8 +182,14 @@ private:
     else if (s == NodeState::Freeze) freezeWl_.push_back(n);
     else if (s == NodeState::Spill) spillQ_.push(keyed(spillKey(n), n));
   }
-  uint32_t alias(uint32_t n) const {
-    while (state_[n] == NodeState::Coalesced) n = alias_[n];
+  /// The node a coalesced node was merged into, transitively; the chain
+  /// is shortened on the way (path halving), as in union-find.
+  uint32_t alias(uint32_t n) {
+    while (state_[n] == NodeState::Coalesced) {
+      const uint32_t up = alias_[n];
+      if (state_[up] == NodeState::Coalesced) alias_[n] = alias_[up];
+      n = up;
+    }
     return n;
   }
 
