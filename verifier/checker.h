@@ -11,7 +11,7 @@
 #include "core/ir/mir.h"
 #include "verifier/obligation.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <string>

@@ -2,6 +2,8 @@
 #include "verifier/checker.h"
 #include "verifier/obligation.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vcr::verifier {
 
 const char *statusName(Status s) {

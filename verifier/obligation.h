@@ -15,7 +15,7 @@
 ///   branch     - the same branch decision
 ///   exit       - every live-out vreg equals the content of its locations
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <string>

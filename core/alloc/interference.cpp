@@ -35,20 +35,6 @@ size_t Interference::numEdges() const {
   return twice / 2 + pre;
 }
 
-CsrGraph Interference::boostGraph() const {
-  std::vector<uint32_t> src, dst;
-  for (uint32_t n = kVRegBase; n < numNodes; ++n)
-    forEachNeighbour(n, [&](uint32_t m) {
-      src.push_back(n);
-      dst.push_back(m);
-      if (precoloured(m)) {  // precoloured nodes keep no lists of their own
-        src.push_back(m);
-        dst.push_back(n);
-      }
-    });
-  return CsrGraph(boost::construct_inplace_from_sources_and_targets, src, dst, numNodes);
-}
-
 namespace {
 
 /// A set of nodes with O(1) insert/erase/test and iteration over members.
@@ -249,17 +235,6 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     g.moveIdx[fill[g.moves[mi].dst]++] = mi;
     g.moveIdx[fill[g.moves[mi].src]++] = mi;
   }
-}
-
-GraphSnapshot snapshot(const Interference &g) {
-  GraphSnapshot s;
-  s.moves = g.moves;
-  s.occurs = g.occurs;
-  const CsrGraph csr = g.boostGraph();
-  for (uint32_t u = kVRegBase; u < g.numNodes; ++u)
-    for (auto [a, e] = boost::adjacent_vertices(u, csr); a != e; ++a)
-      if (u < *a || Interference::precoloured(*a)) s.edges.push_back({u, static_cast<uint32_t>(*a)});
-  return s;
 }
 
 }  // namespace vcr::alloc

@@ -11,25 +11,19 @@
 ///  - precoloured neighbours of any node are a register mask.
 /// The build ORs whole live sets into rows instead of inserting pairs one by
 /// one, so duplicates cost nothing and no hash set is needed. The same graph
-/// as a Boost.Graph compressed sparse row graph is `boostGraph()`; the DOT
-/// view and the statistics read that form.
+/// as a Boost.Graph compressed sparse row graph is `boostGraph()`
+/// (boost_graph.h, kept out of this header: Boost.Graph's headers tripled
+/// the compile time of every allocator file); the DOT view reads that form.
 
 #include "core/alloc/liveness.h"
 #include "core/alloc/nodes.h"
 #include "core/ir/cfg.h"
 
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
 namespace vcr::alloc {
-
-/// The interference graph as a Boost.Graph compressed sparse row graph:
-/// each undirected edge stored in both directions, precoloured nodes with
-/// their vreg neighbours too.
-using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                    boost::no_property, uint32_t, uint32_t>;
 
 /// A move `dst <- src` between two nodes.
 struct GraphMove {
@@ -104,8 +98,6 @@ struct Interference {
   }
   /// Number of (undirected) edges.
   [[nodiscard]] size_t numEdges() const;
-  /// The same graph as a Boost.Graph CSR graph.
-  [[nodiscard]] CsrGraph boostGraph() const;
 };
 
 /// A copy of the edges and moves of a graph, for the dot rendering.

@@ -1,6 +1,8 @@
 // checkFunction on hand-written correct allocations and on hand-made wrong ones (mutants).
 #include "check_util.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 #include <functional>
 

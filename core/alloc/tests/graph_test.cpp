@@ -1,5 +1,6 @@
 // The allocator's fast interference graph against a slow reference: the textbook edge set.
 #include "core/alloc/bench/mir_gen.h"
+#include "core/alloc/boost_graph.h"
 #include "core/alloc/work.h"
 
 #include <doctest/doctest.h>
@@ -83,7 +84,7 @@ TEST_CASE("interference graph: bit rows and lists equal the textbook edge set") 
         g.forEachNeighbour(n, [&](uint32_t a) { CHECK(ref.count({std::min(a, n), std::max(a, n)}) == 1); });
       }
       // The Boost.Graph view holds each edge in both directions.
-      const CsrGraph csr = g.boostGraph();
+      const CsrGraph csr = boostGraph(g);
       CHECK(boost::num_vertices(csr) == map.numNodes);
       CHECK(boost::num_edges(csr) == 2 * ref.size());
       for (auto [e, end] = boost::edges(csr); e != end; ++e) {
