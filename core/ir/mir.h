@@ -5,6 +5,7 @@
 /// which one a function is in. Semantics: docs/mir.md and core/ir/interp.cpp.
 
 #include "core/ir/small_list.h"
+#include "core/ir/symbol.h"
 
 #include <cstdint>
 #include <optional>
@@ -116,7 +117,7 @@ struct Instr {
   OperandList defs;
   OperandList uses;
   TargetList targets;
-  std::string callee;
+  Symbol callee;
 
   bool isTerminator() const { return info(op).terminator; }
   bool inserted() const { return origin != Origin::Original; }

@@ -89,6 +89,7 @@ TEST_CASE("SmallList behaves like std::vector under random operations") {
 TEST_CASE("an instruction's lists are inline and the instruction is compact") {
   static_assert(sizeof(OperandList) == 40);
   static_assert(sizeof(TargetList) == 16);
+  static_assert(sizeof(Instr) == 120);
   Instr i = makeInstr(Opcode::Add64, {Operand::vreg(1), Operand::vreg(2)},
                       {Operand::vreg(3), Operand::vreg(4), Operand::vreg(5), Operand::vreg(6)}, Origin::Original);
   Instr j = i;
