@@ -100,3 +100,22 @@ TEST_CASE("an instruction's lists are inline and the instruction is compact") {
   Instr k = std::move(j);
   CHECK(k.uses[4] == Operand::imm(1));
 }
+
+TEST_CASE("Symbol: interned names compare by pointer and read like strings") {
+  Symbol a = std::string("env.log"), b = "env.log", c = std::string_view("env.mix"), none;
+  CHECK(a == b);
+  CHECK_FALSE(a == c);
+  CHECK(&a.str() == &b.str());  // one copy of the name
+  CHECK(a == "env.log");
+  CHECK(none.empty());
+  CHECK(none.str().empty());
+  CHECK(none == Symbol(""));
+  CHECK("@" + a + " and " + c == "@env.log and env.mix");
+  std::string_view view = c;
+  CHECK(view == "env.mix");
+  Instr call;
+  call.op = Opcode::Call;
+  call.callee = a;
+  Instr moved = std::move(call);
+  CHECK(moved.callee == "env.log");
+}
