@@ -518,14 +518,18 @@ private:
     // lazy min-queue: a node's key is its cost when pushed; its degree only
     // falls, so its cost only rises: re-key entries that became stale.
     for (;;) {
-      const Keyed k = spillQ_.pop();
+      const Keyed k = spillQ_.top();
       const uint32_t n = keyNode(k);
-      if (state_[n] != NodeState::Spill) continue;
-      const uint32_t now = costBits(spillKey(n));
-      if (now > keyCost(k) && !spillQ_.empty() && now > keyCost(spillQ_.top())) {
-        spillQ_.push(uint64_t(now) << 32 | n);
+      if (state_[n] != NodeState::Spill) {
+        spillQ_.pop();
         continue;
       }
+      const uint32_t now = costBits(spillKey(n));
+      if (now > keyCost(k) && spillQ_.size() > 1 && now > keyCost(spillQ_.second())) {
+        spillQ_.replaceTop(uint64_t(now) << 32 | n);
+        continue;
+      }
+      spillQ_.pop();
       setState(n, NodeState::Simplify);
       freezeMoves(n);
       return;

@@ -3,11 +3,11 @@
 ///
 /// A key is one 64-bit word: the bits of a non-negative float cost above a
 /// node number, so keys are distinct and order like (cost, node). IRC keys
-/// lazily: a candidate whose cost rose since it was pushed is popped and
-/// pushed again with its new cost. On large functions that re-keying is
-/// most of the queue's work (on the 10,000-instruction wasm benchmark,
-/// about seven re-keys per chosen spill), and each pop is a sift-down: a
-/// chain of dependent loads. So this is a binary heap written out, with
+/// lazily: a candidate whose cost rose since it was pushed gets its new
+/// cost in place of the old (replaceTop). On large functions that
+/// re-keying is most of the queue's work (on the 10,000-instruction wasm
+/// benchmark, about seven re-keys per chosen spill), and each sift-down is
+/// a chain of dependent loads. So this is a binary heap written out, with
 /// the smaller child chosen without a branch; against std::pop_heap it
 /// made the 10,000-instruction wasm benchmark about 14% faster (paired
 /// runs of alloc_bench). A bucket queue (buckets by float exponent, each
@@ -54,6 +54,16 @@ public:
   }
   /// The smallest key (the queue must not be empty, nor in a bulk fill).
   [[nodiscard]] uint64_t top() const { return heap_.front(); }
+  /// The second smallest key: the top once the top is popped (the queue
+  /// must hold two keys).
+  [[nodiscard]] uint64_t second() const {
+    return heap_.size() > 2 && heap_[2] < heap_[1] ? heap_[2] : heap_[1];
+  }
+  /// Pop the top and push k, in one sift-down from the root. A re-keyed
+  /// candidate's new key is only a little above the old one, so it stops
+  /// near the root, where a pop and a push would each cross the whole
+  /// height of the heap.
+  void replaceTop(uint64_t k) { siftDown(0, k); }
   /// Remove and return the smallest key (same conditions).
   uint64_t pop() {
     const uint64_t top = heap_.front();

@@ -41,6 +41,16 @@ TEST_CASE("SpillQueue pops keys in sorted order") {
     REQUIRE(q.size() == ref.size());
     while (!ref.empty()) {
       REQUIRE(q.top() == *ref.begin());
+      if (ref.size() > 1) REQUIRE(q.second() == *std::next(ref.begin()));
+      if (rng() % 3 == 0) {  // re-key the top in place, as IRC does
+        const uint64_t old = q.top();
+        const uint64_t k = key(costOf(old) * (1.0f + float(rng() % 20) / 100.0f) + 1e-6f, static_cast<uint32_t>(old));
+        q.replaceTop(k);
+        ref.erase(ref.begin());
+        ref.insert(k);
+        REQUIRE(q.top() == *ref.begin());
+        continue;
+      }
       const uint64_t k = q.pop();
       REQUIRE(k == *ref.begin());
       ref.erase(ref.begin());
