@@ -10,8 +10,8 @@ namespace {
 /// Full rounds before giving up. A round builds the graph and colours it
 /// by IRC; when values spill, repairColouring keeps every colour and only
 /// colours the spill temps, so a second full round happens only when a
-/// temp finds no free colour even by splitting a value around it. Spill temps are never spilled again: this
-/// only stops a bug.
+/// temp finds no free colour even by splitting a value around it. Spill
+/// temps are never spilled again: this only stops a bug.
 constexpr unsigned kMaxRounds = 64;
 
 /// Adds the time since the last lap to a phase.

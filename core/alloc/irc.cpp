@@ -33,7 +33,6 @@ public:
     mark_.assign(g.numNodes, 0);
     epoch_ = 0;
     active_ = 0;
-    spillCount_ = 0;
     poolMask_ = usedCallee_ = 0;
     for (PRegMask r = 0; r < kVRegBase; ++r)
       if (pool.regs.contains(static_cast<mir::PReg>(r))) poolMask_ |= 1u << r;
@@ -82,7 +81,6 @@ private:
   }
   /// Node n leaves the graph (simplified or merged away).
   void leave(uint32_t n, NodeState s) {
-    spillCount_ -= state_[n] == NodeState::Spill;
     state_[n] = s;
     markSignificant(n, false);
     alive_[n >> 6] &= ~(1ull << (n & 63));
@@ -98,6 +96,10 @@ private:
   template <class F> bool anyAdjacent(uint32_t n, F &&stop) {
     for (PRegMask r = pre_[n]; r; r &= r - 1)
       if (stop(static_cast<uint32_t>(__builtin_ctz(r)))) return true;
+    return anyVRegAdjacent(n, stop);
+  }
+  /// anyAdjacent without the precoloured neighbours.
+  template <class F> bool anyVRegAdjacent(uint32_t n, F &&stop) {
     if (global(n)) return anyBit(liveRow(n), alive_.data(), gp_->nodeWords, [](uint32_t m) { return m; }, stop);
     if (anyBit(liveGlobalNbrs(n), aliveGlobal_.data(), gp_->globalWords,
                [&](uint32_t i) { return gp_->globals[i]; }, stop))
@@ -164,10 +166,6 @@ private:
   static uint32_t keyCost(Keyed k) { return static_cast<uint32_t>(k >> 32); }
   static uint32_t keyNode(Keyed k) { return static_cast<uint32_t>(k); }
   bool spillNonEmpty() {
-    if (spillCount_ == 0) {  // every entry is stale: no need to pop them one by one
-      spillQ_.clear();
-      return false;
-    }
     while (!spillQ_.empty() && state_[keyNode(spillQ_.top())] != NodeState::Spill) spillQ_.pop();
     return !spillQ_.empty();
   }
@@ -176,7 +174,6 @@ private:
     return !moveWl_.empty();
   }
   void setState(uint32_t n, NodeState s) {
-    spillCount_ += (s == NodeState::Spill) - (state_[n] == NodeState::Spill);
     state_[n] = s;
     if (s == NodeState::Simplify) simplifyWl_.push_back(n);
     else if (s == NodeState::Freeze) freezeWl_.push_back(n);
@@ -282,11 +279,8 @@ private:
   }
 
   void decrementDegree(uint32_t m) {
-    if (pre(m)) return;
-    if (degree_[m]-- == k_) becameInsignificant(m);
-  }
-  /// m's degree just fell below K.
-  void becameInsignificant(uint32_t m) {
+    if (pre(m) || degree_[m]-- != k_) return;
+    // m's degree just fell below K.
     markSignificant(m, false);
     if (state_[m] != NodeState::Spill) return;
     if (active_ != 0) {  // else there is nothing to enable: skip the scan
@@ -296,38 +290,16 @@ private:
     setState(m, moveRelated(m) ? NodeState::Freeze : NodeState::Simplify);
   }
 
-  /// Remove a node of degree < K and lower its neighbours' degrees. The
-  /// hottest loop of IRC on large functions (one pass per edge), so the
-  /// neighbour walk is written out here: the same order as anyAdjacent,
-  /// precoloured neighbours skipped (their degree never changes).
+  /// Remove a node of degree < K and lower its neighbours' degrees (the
+  /// hottest loop of IRC on large functions: one visit per edge; the
+  /// registers' degrees never change, so they are not visited).
   void simplify() {
     uint32_t n = simplifyWl_.back();
     simplifyWl_.pop_back();
     leave(n, NodeState::Select);
     selectStack_.push_back(n);
-    auto dec = [&](uint32_t m) {
-      if (degree_[m]-- == k_) becameInsignificant(m);
-    };
-    if (global(n)) {
-      uint64_t *row = liveRow(n);
-      const uint64_t *alive = alive_.data();
-      for (uint32_t w = 0; w < gp_->nodeWords; ++w) {
-        uint64_t x = row[w] & alive[w];
-        row[w] = x;
-        if (w == 0) x &= ~((1ull << kVRegBase) - 1);  // registers are in pre_, never here; kept safe
-        for (; x; x &= x - 1) dec(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x)));
-      }
-      return;
-    }
-    uint64_t *gr = liveGlobalNbrs(n);
-    const uint64_t *aliveG = aliveGlobal_.data();
-    for (uint32_t w = 0; w < gp_->globalWords; ++w) {
-      uint64_t x = gr[w] & aliveG[w];
-      gr[w] = x;
-      for (; x; x &= x - 1) dec(gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
-    }
-    forLocalAdjacent(n, [&](uint32_t m) {
-      if (!pre(m)) dec(m);
+    anyVRegAdjacent(n, [&](uint32_t m) {
+      decrementDegree(m);
       return false;
     });
   }
@@ -376,8 +348,11 @@ private:
       for (uint32_t w = 0; w < gp_->globalWords && k < k_; ++w)
         for (uint64_t x = gv[w] & sigG_[w]; x && k < k_; x &= x - 1)
           k += !testBit(ru, gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
-      for (uint32_t i = 0; i < nbrLen_[v] && k < k_; ++i) k += outside(nbr_[gp_->localStart[v] + i]);
-      for (uint32_t m : extra_[v]) k += outside(m);
+      if (k < k_)
+        forLocalAdjacent(v, [&](uint32_t m) {
+          k += outside(m);
+          return k >= k_;
+        });
       return k < k_;
     }
     ++epoch_;
@@ -650,7 +625,6 @@ private:
   std::vector<uint64_t> planes_, planesG_;     ///< per colour: nodes / global indices holding it
   uint32_t epoch_ = 0;
   uint32_t active_ = 0;  ///< moves in the Active state
-  uint32_t spillCount_ = 0;  ///< nodes in the Spill state
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
   SpillQueue spillQ_;  ///< spill candidates, keyed lazily (spill_queue.h)

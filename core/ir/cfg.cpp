@@ -152,7 +152,6 @@ void Cfg::rebuild(const Function &f) {
     }
     for (BlockId b : body) ++g.loopDepth[b];
   }
-  return;
 }
 
 bool Cfg::dominates(BlockId a, BlockId b) const {

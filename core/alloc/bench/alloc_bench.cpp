@@ -36,6 +36,12 @@ struct Point {
   alloc::PhaseTimes phases;  ///< per instruction (ns), medians over the samples
 };
 
+/// The fields of PhaseTimes, in the order they are printed.
+constexpr double alloc::PhaseTimes::*kPhases[] = {
+    &alloc::PhaseTimes::lower, &alloc::PhaseTimes::flat,   &alloc::PhaseTimes::liveness,
+    &alloc::PhaseTimes::graph, &alloc::PhaseTimes::irc,    &alloc::PhaseTimes::repair,
+    &alloc::PhaseTimes::rewrite, &alloc::PhaseTimes::frame};
+
 /// A module to time plus the function of it that is allocated.
 struct Sample {
   mir::Module module;
@@ -114,8 +120,7 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
       }
       usPerInstr.push_back((t1 - t0) / double(n));
       alloc::PhaseTimes ph = res.stats.phases;
-      for (double *d : {&ph.lower, &ph.flat, &ph.liveness, &ph.graph, &ph.irc, &ph.repair, &ph.rewrite, &ph.frame})
-        *d *= 1000.0 / double(n);
+      for (auto field : kPhases) ph.*field *= 1000.0 / double(n);
       phases.push_back(ph);
       if (r == 0) p.outInstrs += res.function.numInstrs();
       p.rounds = std::max(p.rounds, res.stats.rounds);
@@ -133,10 +138,7 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
     std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
     return v[v.size() / 2];
   };
-  using PT = alloc::PhaseTimes;
-  for (double PT::*f : {&PT::lower, &PT::flat, &PT::liveness, &PT::graph, &PT::irc, &PT::repair, &PT::rewrite,
-                        &PT::frame})
-    p.phases.*f = median(f);
+  for (auto field : kPhases) p.phases.*field = median(field);
   return p;
 }
 
@@ -160,9 +162,9 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
              "{:>7} {:>7}\n",
              "instrs", "lower", "flat", "live", "graph", "irc", "repair", "rewrite", "frame");
   for (const Point &p : pts) {
-    const alloc::PhaseTimes &t = p.phases;
-    fmt::print("{:>10} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f} {:>7.0f}\n", p.instrs, t.lower,
-               t.flat, t.liveness, t.graph, t.irc, t.repair, t.rewrite, t.frame);
+    fmt::print("{:>10}", p.instrs);
+    for (auto field : kPhases) fmt::print(" {:>7.0f}", p.phases.*field);
+    fmt::print("\n");
   }
   if (pts.size() < 3) return fast;
   double growth = pts.back().usPerInstr / pts[1].usPerInstr;
