@@ -108,6 +108,7 @@ void checkAllocation(const mir::Function &f, const mir::Function &allocated, con
                      const PipelineOptions &opt, FunctionReport &r) {
   verifier::CheckOptions co;
   co.timeoutMs = opt.timeoutMs;
+  co.stackLimit = opt.stackLimit;
   co.poolMask = poolMask(opt.pool);
   co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + f.name;
   verifier::CheckResult cr = verifier::checkFunction(f, allocated, m, co);
@@ -151,8 +152,9 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   bool spilled = l.rung != "base" || l.spillStores + l.reloads > 0;
   l.spurious = spilled && peak <= opt.pool.regs.size();
   if (opt.check) {
-    verifier::CheckOptions co;
+    verifier::CheckOptions co;  // the legacy model's own pool: R0-R8
     co.timeoutMs = opt.timeoutMs;
+    co.stackLimit = opt.stackLimit;
     verifier::CheckResult cr = verifier::checkFunction(f, a, m, co);
     l.check = cr.refuted ? "refuted" : cr.unknown ? "unknown" : "proved";
   }

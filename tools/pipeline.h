@@ -30,6 +30,7 @@ struct PipelineOptions {
   std::string dotDir;          ///< write interference graphs here (empty: don't)
   bool check = true;           ///< run the independent checker on each allocation
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is "unknown"
+  uint32_t stackLimit = 16 * 1024;  ///< bytes of stack one frame may use (checked)
   std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
   bool legacy = false;         ///< also run the legacy ladder model (research table)
   bool permissive = false;     ///< a ladder firing keeps the ladder's code and does not fail the run

@@ -77,6 +77,10 @@ int main(int argc, char **argv) {
   app.add_flag("--no-check", noCheck, "allocate but do not run the independent checker");
   app.add_option("--timeout", opt.timeoutMs, "per-query solver timeout in ms (a timeout is 'unknown')")
       ->capture_default_str();
+  app.add_option("--stack-limit", opt.stackLimit,
+                 "bytes of stack one function's frame may use; a frame that needs more is a "
+                 "refuted 'frame' obligation")
+      ->capture_default_str();
   app.add_option("--smt", opt.smtDir, "write every SMT obligation as SMT-LIB2 to DIR/<function>/")
       ->option_text("DIR");
   app.add_flag("--run", opt.run,

@@ -63,4 +63,15 @@ mir::Operand homeOperand(const WordHome &h) {
   return h.onStack ? mir::Operand::stack(h.offset) : mir::Operand::preg(h.reg);
 }
 
+std::string_view reservedRole(mir::PReg r) {
+  switch (r) {
+  case mir::PReg::R9: return "globals base";
+  case mir::PReg::R10: return "memory size";
+  case mir::PReg::R11: return "memory base";
+  case mir::PReg::SP: return "stack pointer";
+  case mir::PReg::PC: return "program counter";
+  default: return "";
+  }
+}
+
 }  // namespace vcr::verifier::abi

@@ -16,6 +16,7 @@
 #include "core/ir/mir.h"
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace vcr::verifier::abi {
@@ -38,6 +39,13 @@ inline constexpr RegMask kCallerSaved = 0x000F | (1u << 12) | (1u << 14);
 inline constexpr RegMask kCalleeSaved = 0x0FF0;
 /// R9, R10, R11, R12, SP, LR, PC: never in a pool by default.
 inline constexpr RegMask kReserved = 0xFE00;
+/// R9, R10, R11, SP, PC: registers with a fixed role that no pool may
+/// contain (R12 and LR may: their uses are checked like any register's).
+inline constexpr RegMask kNeverAllocatable =
+    (1u << 9) | (1u << 10) | (1u << 11) | (1u << 13) | (1u << 15);
+/// The fixed role of a register of kNeverAllocatable ("memory size" for
+/// R10), or "" for any other register.
+[[nodiscard]] std::string_view reservedRole(mir::PReg r);
 /// The legacy allocator's pool, R0-R8.
 inline constexpr RegMask kLegacyPool = 0x01FF;
 

@@ -155,7 +155,7 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
         checkStructure(original, allocated, module, opt.poolMask, obs);
     if (pairing) {
       const Liveness live = computeLiveness(original, allocated, *pairing);
-      const Dataflow df = computeDataflow(original, allocated, module, *pairing, live);
+      const Dataflow df = computeDataflow(original, allocated, module, *pairing, live, opt.stackLimit);
       const SymInput in{original, allocated, module, *pairing, live, df};
       obs.push_back(checkParamDecl(in));
       Obligation frame = makeObligation(allocated.name, "frame", "frame", -1);

@@ -24,6 +24,10 @@ struct CheckOptions {
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is Unknown
   uint16_t poolMask = 0x01FF;  ///< allocatable registers, bit i = r_i (default R0-R8)
   std::string smtDir;          ///< if set, every SMT obligation is written here as <id>.smt2
+  /// Bytes of stack one function's frame may use below its entry SP (pushes,
+  /// adjsp, outgoing arguments); more is a refuted `frame` obligation. That
+  /// the whole call chain fits the target's stack is an assumption (proofs/).
+  uint32_t stackLimit = 16 * 1024;
 };
 
 /// The verdict on one function.

@@ -1,7 +1,6 @@
 // The forward location dataflow over the allocated code (sets of held values per location).
 #include "verifier/dataflow.h"
 
-#include "core/ir/cfg.h"
 #include "verifier/abi.h"
 
 #include <algorithm>
@@ -37,9 +36,21 @@ struct Walker {
   std::vector<FrameIssue> *sink = nullptr;  // issues of the block being walked
   uint32_t block = 0;
   int32_t instr = 0;
+  uint32_t stackLimit = 0;  // bytes of stack one frame may use
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
+  }
+
+  /// Whether moving SP by `delta` keeps the frame within the stack limit
+  /// (an issue otherwise: the code would need more stack than the target
+  /// promises, and SP is left where it was).
+  bool lowerSp(const LocState &s, int64_t delta) {
+    const int64_t to = int64_t(s.sp) + delta;
+    if (to >= -int64_t(stackLimit)) return true;
+    issue("the frame needs " + std::to_string(-to) + " bytes of stack, over the limit of " +
+          std::to_string(stackLimit) + " bytes (--stack-limit)");
+    return false;
   }
 
   /// Entry-relative offset of [sp+N], checking alignment and bounds.
@@ -162,6 +173,7 @@ struct Walker {
     case Opcode::Lds: set(s, a.defs[0], get(s, a.uses[0])); break;
     case Opcode::Sts: set(s, a.defs[0], get(s, a.uses[0])); break;
     case Opcode::Push: {
+      lowerSp(s, -4 * int64_t(a.uses.size()));
       const int32_t base = s.sp - 4 * int32_t(a.uses.size());
       for (size_t i = 0; i < a.uses.size(); ++i)
         s.frame[base + 4 * int32_t(i)] = get(s, a.uses[i]);
@@ -181,6 +193,11 @@ struct Walker {
     case Opcode::AdjSp: {
       const int32_t n = static_cast<int32_t>(a.imm);
       if (n % 4 != 0) issue("adjsp by " + std::to_string(n) + " is not a multiple of 4");
+      if (!lowerSp(s, n)) break;
+      if (int64_t(s.sp) + n > 0) {
+        issue("adjsp raises SP above the entry SP");
+        break;
+      }
       s.sp += n;
       if (s.sp > 0) issue("adjsp raises SP above the entry SP");
       if (n > 0) dropBelowSp(s);
@@ -227,12 +244,38 @@ struct Walker {
 
 }  // namespace
 
+/// Reverse post-order of the blocks reachable from block 0 along `succs`
+/// (the checker's own, not core/ir's CFG: every block it omits would go
+/// unchecked, so it is derived here from the terminators alone).
+std::vector<BlockId> reversePostOrder(const std::vector<std::vector<BlockId>> &succs) {
+  std::vector<BlockId> post;
+  if (succs.empty()) return post;
+  std::vector<char> seen(succs.size(), 0);
+  std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
+  seen[0] = 1;
+  while (!stack.empty()) {
+    auto &[b, next] = stack.back();
+    if (next < succs[b].size()) {
+      const BlockId s = succs[b][next++];
+      if (!seen[s]) {
+        seen[s] = 1;
+        stack.push_back({s, 0});
+      }
+      continue;
+    }
+    post.push_back(b);
+    stack.pop_back();
+  }
+  return {post.rbegin(), post.rend()};
+}
+
 Dataflow computeDataflow(const Function &original, const Function &allocated,
-                         const Module &module, const Pairing &p, const Liveness &live) {
+                         const Module &module, const Pairing &p, const Liveness &live,
+                         uint32_t stackLimit) {
   Dataflow df;
   df.numVRegs = live.numVRegs;
   df.inArgBytes = abi::stackParamBytes(original.sig);
-  Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0};
+  Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
   for (uint32_t v = 0; v < p.constOf.size(); ++v)
     if (p.constOf[v]) insert(w.constVregs[*p.constOf[v]], v);
   const size_t nb = allocated.blocks.size();
@@ -241,12 +284,12 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   LocState entry;
   entry.reached = true;
   for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
-  const Cfg cfg = Cfg::build(allocated);
   std::vector<std::vector<BlockId>> preds(nb), succs(nb);
   for (uint32_t b = 0; b < nb; ++b) {
     succs[b] = allocSuccs(allocated, b);
     for (BlockId s : succs[b]) preds[s].push_back(b);
   }
+  const std::vector<BlockId> rpo = reversePostOrder(succs);
 
   auto meet = [&](uint32_t b, bool report) {
     if (b == 0) return entry;
@@ -282,7 +325,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   std::vector<char> dirty(nb, 1);  // a predecessor's exit changed since the last visit
   for (bool changed = true; changed;) {
     changed = false;
-    for (BlockId b : cfg.rpo) {
+    for (BlockId b : rpo) {
       if (!dirty[b]) continue;
       dirty[b] = 0;
       LocState in = meet(b, false);
@@ -298,7 +341,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
     }
   }
   // Report in block order: the join's issues, then the block's.
-  for (BlockId b : cfg.rpo) {
+  for (BlockId b : rpo) {
     if (!df.in[b].reached) continue;
     if (preds[b].size() > 1) (void)meet(b, true);
     for (FrameIssue &fi : blockIssues[b]) df.issues.push_back(std::move(fi));

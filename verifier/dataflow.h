@@ -66,10 +66,18 @@ struct Dataflow {
   [[nodiscard]] std::string valueName(uint32_t id) const;
 };
 
-/// Run the dataflow to its fixpoint and collect frame issues.
+/// Run the dataflow to its fixpoint and collect frame issues, among them
+/// any point where the frame would use more than `stackLimit` bytes of
+/// stack below the entry SP.
 [[nodiscard]] Dataflow computeDataflow(const mir::Function &original,
                                        const mir::Function &allocated, const mir::Module &module,
-                                       const Pairing &p, const Liveness &live);
+                                       const Pairing &p, const Liveness &live,
+                                       uint32_t stackLimit);
+
+/// Reverse post-order of the blocks reachable from block 0, given each
+/// block's successors (the checker's own order; unreachable blocks omitted).
+[[nodiscard]] std::vector<mir::BlockId> reversePostOrder(
+    const std::vector<std::vector<mir::BlockId>> &succs);
 
 /// Name of a frame word, relative to the entry SP: "[entry-8]", "[entry+0]".
 [[nodiscard]] std::string frameName(int32_t offset);

@@ -1,7 +1,9 @@
 // Backward liveness of the original function's vregs over the allocated CFG.
 #include "verifier/liveness.h"
 
-#include "core/ir/cfg.h"
+#include "verifier/semantics.h"
+
+#include <algorithm>
 
 namespace vcr::verifier {
 
@@ -9,10 +11,11 @@ using namespace mir;
 
 std::vector<BlockId> allocSuccs(const Function &allocated, uint32_t b) {
   const auto &is = allocated.blocks[b].instrs;
-  if (is.empty() || !is.back().isTerminator()) return {};
+  if (is.empty() || !isTerminatorOp(is.back().op)) return {};
   std::vector<BlockId> out;
-  for (BlockId t : successors(is.back()))
-    if (t < allocated.blocks.size()) out.push_back(t);
+  for (BlockId t : is.back().targets)
+    if (t < allocated.blocks.size() && std::find(out.begin(), out.end(), t) == out.end())
+      out.push_back(t);
   return out;
 }
 

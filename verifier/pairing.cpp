@@ -2,6 +2,7 @@
 #include "verifier/pairing.h"
 
 #include "verifier/abi.h"
+#include "verifier/semantics.h"
 
 #include <algorithm>
 #include <string>
@@ -136,9 +137,7 @@ struct Structure {
 
   /// A register-to-register instruction of vreg operands (no effects, no traps).
   static bool isPure(const Instr &v) {
-    if (v.op == Opcode::Param || v.op == Opcode::Call || info(v.op).sideEffect ||
-        info(v.op).terminator || info(v.op).allocatedOnly)
-      return false;
+    if (!isPureOp(v.op)) return false;
     for (const Operand &o : v.defs)
       if (!o.isVReg()) return false;
     for (const Operand &o : v.uses)
@@ -146,52 +145,96 @@ struct Structure {
     return true;
   }
 
+  /// How an allocated instruction fails to implement its original one.
+  enum class Mismatch : uint8_t {
+    None,
+    Shape,         ///< opcode, fields, operand kinds or targets: no pairing (fatal)
+    OutsidePool,   ///< a register outside the pool: reported, semantics still checked
+    AbiOperand,    ///< an ABI operand outside r0-r3: reported, semantics still checked
+  };
+
   /// Compare an original instruction with its allocated counterpart.
-  bool matchOriginal(const Instr &v, const Instr &a, std::string &why) const {
-    if (v.op != a.op) return why = "opcode differs from the original", false;
+  Mismatch matchOriginal(const Instr &v, const Instr &a, std::string &why) const {
+    Mismatch m = pairShape(v, a, why);
+    if (m == Mismatch::None) m = pairRegisters(v.defs, a.defs, v.op, why);
+    if (m == Mismatch::None) m = pairRegisters(v.uses, a.uses, v.op, why);
+    return m;
+  }
+
+  /// Opcode, fields, operand counts, immediates and targets.
+  Mismatch pairShape(const Instr &v, const Instr &a, std::string &why) const {
+    auto fail = [&](std::string w) {
+      why = std::move(w);
+      return Mismatch::Shape;
+    };
+    if (v.op != a.op) return fail("opcode differs from the original");
     if (v.cc != a.cc || v.width != a.width || v.reason != a.reason || v.imm != a.imm ||
         v.callee != a.callee)
-      return why = "instruction fields (cc/width/reason/imm/callee) differ from the original",
-             false;
+      return fail("instruction fields (cc/width/reason/imm/callee) differ from the original");
     if (v.defs.size() != a.defs.size() || v.uses.size() != a.uses.size())
-      return why = "operand count differs from the original", false;
+      return fail("operand count differs from the original");
     if (v.targets.size() != a.targets.size())
-      return why = "branch target count differs from the original", false;
+      return fail("branch target count differs from the original");
     for (size_t k = 0; k < v.targets.size(); ++k) {
       BlockId t = a.targets[k];
       if (t >= p.resolved.size() || p.resolved[t] != v.targets[k])
-        return why = "branch target " + std::to_string(k) + " does not lead to bb" +
-                     std::to_string(v.targets[k]),
-               false;
+        return fail("branch target " + std::to_string(k) + " does not lead to bb" +
+                    std::to_string(v.targets[k]));
     }
-    const bool abiSite = v.op == Opcode::Param || v.op == Opcode::Call || v.op == Opcode::Ret;
-    auto pairOps = [&](const mir::OperandList &vs, const mir::OperandList &as) {
-      for (size_t k = 0; k < vs.size(); ++k) {
-        const Operand &x = vs[k], &y = as[k];
-        if (x.isImm()) {
-          if (!(y.isImm() && y.value == x.value))
-            return why = "immediate operand differs from the original", false;
-        } else if (x.isVReg()) {
-          if (y.isStack() && abiSite) continue;
-          if (!y.isPReg() || y.value >= kNumPRegs)
-            return why = "a vreg operand must become a physical register", false;
-          if (abiSite) {
-            if (!abi::has(abi::kArgRegs, y.preg()))
-              return why = "ABI operand " + std::string(pregName(y.preg())) +
-                           " is not one of r0-r3",
-                     false;
-          } else if (!regIn(y, pool)) {
-            return why = "register " + std::string(pregName(y.preg())) +
-                         " is not in the allocatable pool",
-                   false;
-          }
-        } else {
-          return why = "original operand is neither a vreg nor an immediate", false;
-        }
-      }
-      return true;
+    return Mismatch::None;
+  }
+
+  /// Each vreg operand became a register of the right set (a stack word
+  /// only at an ABI site), each immediate stayed.
+  Mismatch pairRegisters(const mir::OperandList &vs, const mir::OperandList &as, Opcode op,
+                         std::string &why) const {
+    const bool abiSite = op == Opcode::Param || op == Opcode::Call || op == Opcode::Ret;
+    auto fail = [&](Mismatch m, std::string w) {
+      why = std::move(w);
+      return m;
     };
-    return pairOps(v.defs, a.defs) && pairOps(v.uses, a.uses);
+    for (size_t k = 0; k < vs.size(); ++k) {
+      const Operand &x = vs[k], &y = as[k];
+      if (x.isImm()) {
+        if (!(y.isImm() && y.value == x.value))
+          return fail(Mismatch::Shape, "immediate operand differs from the original");
+      } else if (x.isVReg()) {
+        if (y.isStack() && abiSite) continue;
+        if (!y.isPReg() || y.value >= kNumPRegs)
+          return fail(Mismatch::Shape, "a vreg operand must become a physical register");
+        if (abiSite) {
+          if (!abi::has(abi::kArgRegs, y.preg()))
+            return fail(Mismatch::AbiOperand,
+                        "ABI operand " + std::string(pregName(y.preg())) + " is not one of r0-r3");
+        } else if (!regIn(y, pool)) {
+          return fail(Mismatch::OutsidePool, "register " + std::string(pregName(y.preg())) +
+                                                 " is not in the allocatable pool");
+        }
+      } else {
+        return fail(Mismatch::Shape, "original operand is neither a vreg nor an immediate");
+      }
+    }
+    return Mismatch::None;
+  }
+
+  /// Prologue code only at the entry: in block 0, before any original
+  /// instruction but `param`. Epilogue code only in the run of inserted
+  /// instructions that ends at a `ret`. (The reserved-register and preserve
+  /// goals check their effect wherever they are; this keeps the roles honest.)
+  void confineFrameCode(uint32_t b, Obligation &ob) const {
+    const auto &is = alloc.blocks[b].instrs;
+    bool entryRun = b == 0;  // still before any original instruction but `param`
+    for (size_t i = 0; i < is.size(); ++i) {
+      const Instr &a = is[i];
+      if (a.origin == Origin::Original && a.op != Opcode::Param) entryRun = false;
+      if (a.origin == Origin::Prologue && !entryRun)
+        refute(ob, at(b, i) + ": !prologue code outside the function entry");
+      if (a.origin != Origin::Epilogue) continue;
+      size_t j = i + 1;
+      while (j < is.size() && is[j].inserted()) ++j;
+      if (j >= is.size() || is[j].op != Opcode::Ret)
+        refute(ob, at(b, i) + ": !epilogue code outside the run of inserted instructions before a `ret`");
+    }
   }
 
   void run(std::vector<Obligation> &out) {
@@ -200,6 +243,10 @@ struct Structure {
     if (orig.allocated) refute(top, "the original function is marked allocated");
     if (!alloc.allocated) refute(top, "the allocated function is not marked allocated");
     if (orig.name != alloc.name) refute(top, "function names differ: " + orig.name);
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      if (abi::has(pool & abi::kNeverAllocatable, PReg(r)))
+        refute(top, "the pool contains " + std::string(pregName(PReg(r))) + " (" +
+                        std::string(abi::reservedRole(PReg(r))) + "), which is never allocatable");
     if (!(orig.sig == alloc.sig)) refute(top, "signatures differ");
     const uint32_t n = static_cast<uint32_t>(orig.blocks.size());
     p.numOrigBlocks = n;
@@ -250,7 +297,7 @@ struct Structure {
         std::string why;
         const bool edgeBr = b >= n && i + 1 == is.size();
         if (edgeBr) continue;  // the edge block's `br`, checked above
-        if (a.isTerminator() && i + 1 != is.size()) {
+        if (isTerminatorOp(a.op) && i + 1 != is.size()) {
           refute(ob, at(b, i) + ": terminator before the end of the block");
           fatal = true;
         }
@@ -267,11 +314,10 @@ struct Structure {
             fatal = true;
             break;
           }
-          if (!matchOriginal(vs[next], a, why)) {
+          if (const Mismatch m = matchOriginal(vs[next], a, why); m != Mismatch::None) {
             refute(ob, at(b, i) + ": " + why);
             // Wrong registers are reported but do not stop the semantic checks.
-            fatal = fatal || (why.find("pool") == std::string::npos &&
-                              why.find("ABI operand") == std::string::npos);
+            fatal = fatal || m == Mismatch::Shape;
           }
           p.orig[b][i] = static_cast<int32_t>(next++);
         } else if (!allowedInserted(a.origin, a.op)) {
@@ -283,12 +329,13 @@ struct Structure {
           fatal = true;
         }
       }
+      confineFrameCode(b, ob);
       if (b < n && next != vs.size()) {
         refute(ob, "bb" + std::to_string(b) + ": original instruction " + std::to_string(next) +
                        " (`" + std::string(info(vs[next].op).mnemonic) + "`) is missing");
         fatal = true;
       }
-      if (is.empty() || !is.back().isTerminator()) {
+      if (is.empty() || !isTerminatorOp(is.back().op)) {
         refute(ob, "bb" + std::to_string(b) + " does not end in a terminator");
         fatal = true;
       }

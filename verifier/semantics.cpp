@@ -198,4 +198,27 @@ smt::Term loadValue(smt::Context &c, smt::Term mem, smt::Term ea, Width w) {
   return (w == Width::S8 || w == Width::S16) ? c.sext(v, 32 - bits) : c.zext(v, 32 - bits);
 }
 
+bool isPureOp(Opcode op) {
+  switch (op) {
+  case Opcode::Mov: case Opcode::MovI: case Opcode::Add: case Opcode::Sub: case Opcode::Mul:
+  case Opcode::And: case Opcode::Orr: case Opcode::Eor: case Opcode::Shl: case Opcode::ShrU:
+  case Opcode::ShrS: case Opcode::Rotl: case Opcode::Rotr: case Opcode::SDiv: case Opcode::UDiv:
+  case Opcode::SRem: case Opcode::URem: case Opcode::Clz: case Opcode::Ctz: case Opcode::Popcnt:
+  case Opcode::Sext8: case Opcode::Sext16: case Opcode::Set: case Opcode::Sel: case Opcode::UMull:
+  case Opcode::SMull: case Opcode::Add64: case Opcode::Sub64: case Opcode::Mul64:
+  case Opcode::SDiv64: case Opcode::UDiv64: case Opcode::SRem64: case Opcode::URem64:
+  case Opcode::Shl64: case Opcode::ShrU64: case Opcode::ShrS64: case Opcode::Rotl64:
+  case Opcode::Rotr64: case Opcode::Set64: return true;
+  default: return false;
+  }
+}
+
+bool isTerminatorOp(Opcode op) {
+  switch (op) {
+  case Opcode::Br: case Opcode::BrIf: case Opcode::BrTable: case Opcode::Ret: case Opcode::Trap:
+    return true;
+  default: return false;
+  }
+}
+
 }  // namespace vcr::verifier

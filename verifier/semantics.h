@@ -12,6 +12,16 @@
 
 namespace vcr::verifier {
 
+/// The checker's own classification of opcodes, written here rather than
+/// read from core/ir's opcode table (opcodes.def), so that a wrong flag there
+/// cannot make the checker skip or drop an instruction. A test holds the two
+/// against each other.
+/// Pure: a function of its operands only (no memory, globals, trap, control,
+/// stack or ABI role); exactly the opcodes evalPure computes.
+[[nodiscard]] bool isPureOp(mir::Opcode op);
+/// Ends a block: br, brif, brtable, ret, trap.
+[[nodiscard]] bool isTerminatorOp(mir::Opcode op);
+
 /// Result words of a pure (register-to-register) opcode given its use
 /// words (immediates already turned into constants; movi takes its value
 /// from `in.imm`). nullopt if `in.op` is not pure (memory, calls, control,

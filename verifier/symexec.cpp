@@ -52,9 +52,15 @@ struct Builder {
   unsigned calls = 0;
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
   const bool text;  // build labels and the trace (only needed to report a failure)
+  PendingObligation reserved;           // R9-R11 at every site that depends on them
+  unsigned reservedSites = 0;
+  std::unordered_map<std::string, unsigned> inputUses;  // input name -> times made
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText)
-      : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText) {}
+      : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
+        reserved{makeObligation(i.allocated.name, "bb" + std::to_string(blk) + ".reserved",
+                                "reserved", int32_t(blk)),
+                 {}} {}
 
   /// `f()` when building text, else "" (labels cost more than the terms).
   template <class F> std::string say(F f) const { return text ? f() : std::string(); }
@@ -66,9 +72,14 @@ struct Builder {
   const std::string &fn() const { return in.allocated.name; }
   std::string bb() const { return "bb" + std::to_string(b); }
 
+  /// A fresh block input. Every call makes a new variable, even for a name
+  /// asked before (a frame word dropped twice is two unknown words, never
+  /// one): a repeated name gets a "#k" suffix.
   Term input(const std::string &name) {
-    Term t = c.var(name + tag, 32);
-    if (text) q.trace.inputs.push_back({name, t});
+    unsigned &n = inputUses[name];
+    const std::string unique = n++ ? name + "#" + std::to_string(n - 1) : name;
+    Term t = c.var(unique + tag, 32);
+    if (text) q.trace.inputs.push_back({unique, t});
     return t;
   }
   Term &envAt(uint32_t v) {
@@ -199,6 +210,34 @@ struct Builder {
   }
 
   // ---- shared semantics of memory, globals and traps ---------------------
+  /// A point where the run may end in a trap: linear memory and globals
+  /// there are observed (a trap ends the run with them), so a store or
+  /// `gset` whose effect is overwritten later in the block still counts.
+  void trapPoint(World &w, const std::string &label) {
+    w.events.push_back({say([&] { return "linear memory at " + label + " (may trap)"; }), {w.mem}});
+    w.events.push_back({say([&] { return "globals at " + label + " (may trap)"; }), {w.glob}});
+  }
+
+  /// R9 (globals base), R10 (memory size) and R11 (memory base) must hold
+  /// their entry values wherever the code depends on them: every memory or
+  /// global access, `memsize`, call and return. Proved symbolically on the
+  /// allocated side, whatever origin tags the instructions carry.
+  void reservedAt(const Instr &a) {
+    switch (a.op) {
+    case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
+    case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::Call:
+    case Opcode::Ret: break;
+    default: return;
+    }
+    ++reservedSites;
+    for (unsigned r = 9; r <= 11; ++r)
+      reserved.goals.push_back({say([&] {
+                                  return std::string(pregName(PReg(r))) + " (" + std::string(abi::reservedRole(PReg(r))) +
+                                         ") holds its entry value at `" + printInstr(a, in.allocated) +
+                                         "` (#" + std::to_string(reservedSites) + ")";
+                                }),
+                                pseudoVar(r - 4), reg(r)});
+  }
   std::vector<Term> effect(World &w, const Instr &i, const std::vector<Term> &u,
                            const std::string &label) {
     const uint64_t size = uint64_t(in.module.memoryPages) * 65536u;
@@ -206,6 +245,7 @@ struct Builder {
       Term e = effectiveAddress(c, addr, i.imm);
       w.events.push_back({say([&] { return label + " address"; }), {e}});
       w.events.push_back({say([&] { return label + " oob trap"; }), {outOfBounds(c, e, bytes, size)}});
+      trapPoint(w, label);
       return e;
     };
     auto plus4 = [&](Term e) { return c.bin(B::Add, e, c.bv(4, 64)); };
@@ -231,6 +271,7 @@ struct Builder {
     case Opcode::MemSize: return {c.bv(in.module.memoryPages, 32)};
     case Opcode::TrapIf:
       w.events.push_back({say([&] { return label + " trap condition"; }), {c.cmp(P::Ne, u.at(0), c.bv(0, 32))}});
+      trapPoint(w, label);
       return {};
     default: return {};
     }
@@ -331,6 +372,7 @@ struct Builder {
         show(step, a.defs[k], at[k]);
       }
     };
+    reservedAt(a);
     switch (v.op) {
     case Opcode::Param: {
       std::vector<Term> args;
@@ -393,8 +435,8 @@ struct Builder {
       dropBelowSp();
       break;
     }
-    case Opcode::AdjSp:
-      sp += static_cast<int32_t>(a.imm);
+    case Opcode::AdjSp:  // wraps like the register (a wild value is a refuted frame obligation)
+      sp = static_cast<int32_t>(static_cast<uint32_t>(sp) + a.imm);
       if (static_cast<int32_t>(a.imm) > 0) dropBelowSp();
       break;
     default: break;
@@ -475,6 +517,7 @@ struct Builder {
       if (text) q.trace.steps.push_back(std::move(step));
     }
     effectsObligation();
+    if (reservedSites) q.obligations.push_back(std::move(reserved));
     exitObligation();
     for (auto &t : tail) q.obligations.push_back(std::move(t));
   }

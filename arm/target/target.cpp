@@ -35,6 +35,17 @@ RegSet reserved() {
 }
 RegSet argRegs() { return RegSet::range(PReg::R0, PReg::R3); }
 
+std::string_view fixedRole(PReg r) {
+  switch (r) {
+  case kGlobalsBase: return "globals base";
+  case kMemSize: return "memory size";
+  case kMemBase: return "memory base";
+  case PReg::SP: return "stack pointer";
+  case PReg::PC: return "program counter";
+  default: return "";
+  }
+}
+
 Pool Pool::parse(const std::string &spec) {
   Pool p;
   p.regs = RegSet{};
@@ -45,8 +56,10 @@ Pool Pool::parse(const std::string &spec) {
     size_t dash = item.find('-');
     auto reg = [&](const std::string &n) {
       auto r = mir::pregFromName(n);
-      if (!r || *r == PReg::SP || *r == PReg::PC)
-        throw std::invalid_argument("bad register '" + n + "' in pool '" + spec + "'");
+      if (!r) throw std::invalid_argument("bad register '" + n + "' in pool '" + spec + "'");
+      if (std::string_view role = fixedRole(*r); !role.empty())
+        throw std::invalid_argument(std::string(mir::pregName(*r)) + " is the " + std::string(role) +
+                                    " register and is never allocatable (pool '" + spec + "')");
       return *r;
     };
     if (dash == std::string::npos) {

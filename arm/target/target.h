@@ -52,12 +52,17 @@ inline constexpr PReg kMemSize = PReg::R10;
 inline constexpr PReg kMemBase = PReg::R11;
 inline constexpr PReg kScratch = PReg::R12;
 
+/// The fixed role of R9 ("globals base"), R10, R11, SP or PC, which no pool
+/// may contain; "" for every other register.
+[[nodiscard]] std::string_view fixedRole(PReg r);
+
 /// The allocatable pool. Default: R0-R8, the legacy allocator's 9 registers,
 /// so comparisons are fair. Experiments may widen it (R12, LR once saved).
 struct Pool {
   RegSet regs = RegSet::range(PReg::R0, PReg::R8);
   [[nodiscard]] static Pool legacy() { return {}; }
-  /// Parse "r0-r8", "r0-r8,r12,lr"; throws std::invalid_argument.
+  /// Parse "r0-r8", "r0-r8,r12,lr"; throws std::invalid_argument, naming
+  /// the register and its role for R9-R11, SP and PC.
   [[nodiscard]] static Pool parse(const std::string &spec);
 };
 
