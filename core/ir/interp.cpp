@@ -145,25 +145,8 @@ void Machine::loop() {
     case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
       execMemory(in);
       break;
-    case Opcode::GGet:
-      if (in.imm >= env_.globals.size())
-        fail("global index " + std::to_string(in.imm) + " out of range (the globals table has " +
-             std::to_string(env_.globals.size()) + " words)");
-      write(in.defs[0], env_.globals[in.imm]);
-      break;
-    case Opcode::GSet: {
-      const uint32_t v = read(in.uses[0]);
-      if (in.imm >= env_.globals.size())
-        fail("global index " + std::to_string(in.imm) + " out of range (the globals table has " +
-             std::to_string(env_.globals.size()) + " words)");
-      if (in.imm < m_.globals.size() && !m_.globals[in.imm].mut)
-        fail("write to immutable global " + std::to_string(in.imm));
-      env_.globals[in.imm] = v;
-      break;
-    }
-    case Opcode::MemSize:
-      write(in.defs[0], static_cast<uint32_t>(env_.memory.size() / 65536));
-      break;
+    case Opcode::GGet: case Opcode::GSet: execGlobal(in); break;
+    case Opcode::MemSize: write(in.defs[0], memorySizePages()); break;
     case Opcode::Param: execParam(in); break;
     case Opcode::Call: execCall(in); continue;
     case Opcode::TrapIf:
@@ -196,35 +179,6 @@ void Machine::execParam(const Instr &in) {
   if (alloc_) return;  // a declaration of the ABI homes
   const uint32_t argBase = frames_.back().argBase;
   for (size_t k = 0; k < in.defs.size(); ++k) write(in.defs[k], argBuf_[argBase + k]);
-}
-
-void Machine::execMemory(const Instr &in) {
-  const bool isStore = in.op == Opcode::Store || in.op == Opcode::Store64;
-  const bool wide = in.op == Opcode::Load64 || in.op == Opcode::Store64;
-  uint32_t lo = 0, hi = 0;
-  if (in.op == Opcode::Store) lo = read(in.uses[0]);
-  if (in.op == Opcode::Store64) lo = read(in.uses[0]), hi = read(in.uses[1]);
-  const uint32_t addr = read(in.uses.back());
-  const unsigned n = wide ? 8 : widthBytes(in.width);
-  const uint64_t ea = uint64_t(addr) + in.imm;
-  if (ea + n > env_.memory.size()) trap(TrapReason::OutOfBounds);
-  uint8_t *p = env_.memory.data() + ea;
-  if (isStore) {
-    const uint64_t v = join(lo, hi);
-    for (unsigned k = 0; k < n; ++k) p[k] = static_cast<uint8_t>(v >> (8 * k));
-    return;
-  }
-  uint64_t v = 0;
-  for (unsigned k = 0; k < n; ++k) v |= uint64_t(p[k]) << (8 * k);
-  if (wide) {
-    write(in.defs[0], lo32(v));
-    write(in.defs[1], hi32(v));
-    return;
-  }
-  uint32_t w = lo32(v);
-  if (in.width == Width::S8) w = static_cast<uint32_t>(int32_t(int8_t(uint8_t(w))));
-  if (in.width == Width::S16) w = static_cast<uint32_t>(int32_t(int16_t(uint16_t(w))));
-  write(in.defs[0], w);
 }
 
 }  // namespace interp_detail

@@ -9,7 +9,12 @@
 /// stack); a call clobbers R0-R3, R12 and LR; the callee-saved registers and
 /// SP are checked at return. Reading a register that holds no value (never
 /// written, or clobbered by a call) is an Error, not garbage: this is the
-/// allocator's safety net.
+/// allocator's safety net. R9, R10 and R11 have their runtime roles (globals
+/// base, memory size in bytes, memory base; set at the outermost entry):
+/// load/store bounds-check against the current R10 and access R11 + ea,
+/// gget/gset access R9 + 4*index, memsize is R10 >> 16, as the emitted code
+/// does; an access that a changed R9-R11 sends outside the linear-memory image
+/// or the globals table is an Error (docs/mir.md, "Semantics").
 
 #include "core/ir/mir.h"
 

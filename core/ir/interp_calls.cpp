@@ -12,7 +12,7 @@ using namespace interp_ops;
 namespace {
 constexpr unsigned kLr = static_cast<unsigned>(PReg::LR);
 constexpr unsigned kR12 = static_cast<unsigned>(PReg::R12);
-constexpr uint32_t kCanaryBase = 0xC0DE0000u;  ///< R4-R11 at the outermost entry
+constexpr uint32_t kCanaryBase = 0xC0DE0000u;  ///< R4-R8 at the outermost entry
 constexpr uint32_t kTokenBase = 0xF0000001u;   ///< return addresses (Thumb bit set)
 
 /// Register numbers of a push/pop list, ascending.
@@ -122,7 +122,17 @@ void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
   const Placement &pl = placementOf(static_cast<int32_t>(fi));
   defined_ = 0;
   why_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
-  for (unsigned r = 4; r <= 11; ++r) setReg(r, kCanaryBase | (r << 8) | r);
+  for (unsigned r = 4; r <= 8; ++r) setReg(r, kCanaryBase | (r << 8) | r);
+  // the runtime registers of arm/target/runtime.h
+  setReg(static_cast<unsigned>(PReg::R9), kGlobalsBase);
+  setReg(static_cast<unsigned>(PReg::R10), static_cast<uint32_t>(env_.memory.size()));
+  setReg(static_cast<unsigned>(PReg::R11), kMemBase);
+  if (env_.memory.size() > (uint64_t(1) << 32) - kMemBase) {
+    res_.status = ExecResult::Status::Error;
+    res_.error = "@" + f.name + ": linear memory of " + std::to_string(env_.memory.size()) +
+                 " bytes does not fit the address space above " + hex(kMemBase);
+    throw Halt{};
+  }
   const uint32_t area = (pl.stackBytes + 7) & ~7u;
   if (area > StackMem::kSize / 2) {
     res_.status = ExecResult::Status::Error;

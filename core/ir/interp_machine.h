@@ -73,6 +73,13 @@ private:
   std::vector<uint8_t> bytes_, state_;  ///< cover [kTop - bytes_.size(), kTop)
 };
 
+/// Allocated form: where the interpreter maps linear memory (R11 at the
+/// outermost entry) and the globals table (R9 at entry); R10 at entry is the
+/// memory size in bytes. Both lie apart from the stack region, and R11 is not
+/// 0, so that an allocation that zeroes or moves R11 cannot pass by luck.
+inline constexpr uint32_t kGlobalsBase = 0x30000000u;
+inline constexpr uint32_t kMemBase = 0x40000000u;
+
 /// A function prepared for execution (checked once, on its first entry).
 struct PreparedFn {
   bool ready = false;
@@ -149,8 +156,19 @@ private:
   void loop();
   /// `param`: assign the argument words (vreg form).
   void execParam(const Instr &in);
+  // memory (interp_memory.cpp)
   /// load, load64, store, store64.
   void execMemory(const Instr &in);
+  /// The `n` bytes at `addr + offset` of linear memory, or a trap (bounds
+  /// check) or an Error (allocated form: R10/R11 led outside the image).
+  uint8_t *linearAccess(uint32_t addr, uint32_t offset, unsigned n, const char *what);
+  /// gget, gset.
+  void execGlobal(const Instr &in);
+  /// Byte offset in the globals table that gget/gset `in` accesses (Error
+  /// outside the table).
+  uint32_t globalByte(const Instr &in);
+  /// memsize: pages of linear memory (allocated form: R10 >> 16).
+  uint32_t memorySizePages();
   /// `call` of a function (new frame) or an import (host).
   void execCall(const Instr &in);
   /// `ret`; true when the outermost function returned.
