@@ -57,9 +57,6 @@ Pool Pool::parse(const std::string &spec) {
     auto reg = [&](const std::string &n) {
       auto r = mir::pregFromName(n);
       if (!r) throw std::invalid_argument("bad register '" + n + "' in pool '" + spec + "'");
-      if (std::string_view role = fixedRole(*r); !role.empty())
-        throw std::invalid_argument(std::string(mir::pregName(*r)) + " is the " + std::string(role) +
-                                    " register and is never allocatable (pool '" + spec + "')");
       return *r;
     };
     if (dash == std::string::npos) {
@@ -73,6 +70,10 @@ Pool Pool::parse(const std::string &spec) {
     pos = comma + 1;
   }
   if (p.regs.empty()) throw std::invalid_argument("empty register pool");
+  for (PReg r : p.regs.list())  // a range takes in what lies between its ends
+    if (std::string_view role = fixedRole(r); !role.empty())
+      throw std::invalid_argument(std::string(mir::pregName(r)) + " is the " + std::string(role) +
+                                  " register and is never allocatable (pool '" + spec + "')");
   return p;
 }
 

@@ -17,6 +17,11 @@ TEST_CASE("default pool is R0-R8, the legacy allocator's nine registers") {
   CHECK_THROWS((void)arm::Pool::parse("r0-sp"));
   CHECK_THROWS((void)arm::Pool::parse("r5-r2"));
   CHECK_THROWS((void)arm::Pool::parse("x1"));
+  // registers with a fixed role are never allocatable; the message names the role
+  CHECK_THROWS_WITH((void)arm::Pool::parse("r0-r11"), doctest::Contains("r9 is the globals base register"));
+  CHECK_THROWS_WITH((void)arm::Pool::parse("r0-r8,r10"), doctest::Contains("memory size"));
+  CHECK_THROWS_WITH((void)arm::Pool::parse("r11"), doctest::Contains("memory base"));
+  CHECK_THROWS_WITH((void)arm::Pool::parse("r0,pc"), doctest::Contains("program counter"));
 }
 
 TEST_CASE("register roles follow AAPCS and the runtime reservations") {
