@@ -322,6 +322,12 @@ void Campaign::fuzzBase(const Base &b, unsigned count, uint64_t seed) {
       bool syntactic = false;
       for (const auto &o : cr.obligations) syntactic |= o.status == verifier::Status::Refuted && o.method == "syntactic";
       record(syntactic ? Outcome::StructRejected : Outcome::Refuted, kinds);
+      if (opt_.explain)
+        for (const auto &o : cr.obligations)
+          if (o.status == verifier::Status::Refuted) {
+            std::cerr << "explain: " << (syntactic ? "struct " : "refuted ") << m->describe() << "\n    " << o.id << ": " << o.detail.substr(0, 300) << "\n";
+            break;
+          }
       continue;
     }
     if (cr.unknown) { record(Outcome::Unknown, kinds); continue; }
@@ -389,12 +395,12 @@ CampaignReport Campaign::run() {
   if (opt_.verbose) std::cerr << "soundness-fuzz: " << rep_.subjects << " subject functions in " << bases_.size() << " allocated modules (" << since(start) << " s)\n";
   unsigned total = 0;
   for (const Base &b : bases_) total += static_cast<unsigned>(b.fns.size());
-  unsigned given = 0;
+  unsigned cum = 0;
   for (size_t i = 0; i < bases_.size(); ++i) {
-    // Mutants in proportion to the base's subject functions; the last takes the rest.
-    unsigned share = i + 1 == bases_.size() ? opt_.mutants - given
-                                            : static_cast<unsigned>(uint64_t(opt_.mutants) * bases_[i].fns.size() / total);
-    given += share;
+    // Mutants in proportion to the base's subject functions.
+    const unsigned from = static_cast<unsigned>(uint64_t(opt_.mutants) * cum / total);
+    cum += static_cast<unsigned>(bases_[i].fns.size());
+    const unsigned share = static_cast<unsigned>(uint64_t(opt_.mutants) * cum / total) - from;
     fuzzBase(bases_[i], share, opt_.seed * 7919 + i);
     if (opt_.verbose)
       std::cerr << "  " << bases_[i].label << ": " << share << " mutants, " << rep_.tried << " tried so far (" << since(start) << " s)\n";

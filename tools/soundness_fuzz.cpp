@@ -38,12 +38,42 @@ PReg anyReg(Rng &rng) {
   return oneOf(rng, regs);
 }
 /// A register of the default pool, or now and then any register.
-PReg dataReg(Rng &rng) { return chance(rng, 0.8) ? static_cast<PReg>(pick(rng, 9)) : anyReg(rng); }
+PReg dataReg(Rng &rng) { return chance(rng, 0.85) ? static_cast<PReg>(pick(rng, 9)) : anyReg(rng); }
 PReg reservedReg(Rng &rng) { return static_cast<PReg>(9 + pick(rng, 3)); }
+/// A register push/pop and epilogue/prologue saves may name (R0-R11, LR), now and then any.
+PReg saveReg(Rng &rng) {
+  if (!chance(rng, 0.85)) return anyReg(rng);
+  const unsigned r = pick(rng, 13);
+  return r == 12 ? PReg::LR : static_cast<PReg>(r);
+}
 
 Origin anyOrigin(Rng &rng) { return static_cast<Origin>(pick(rng, 10)); }
-/// `natural` mostly, any tag sometimes.
-Origin tag(Rng &rng, Origin natural) { return chance(rng, 0.75) ? natural : anyOrigin(rng); }
+/// Mostly a tag the checker's structure rules allow on `op` (so the mutant
+/// reaches the semantic obligations), now and then any tag.
+Origin tagFor(Rng &rng, Opcode op) {
+  static const std::vector<Origin> mov = {Origin::Move, Origin::OutArg, Origin::InArg},
+                                   movi = {Origin::Move, Origin::Remat, Origin::OutArg},
+                                   lds = {Origin::Reload, Origin::Frame, Origin::OutArg, Origin::InArg, Origin::Epilogue},
+                                   sts = {Origin::Spill, Origin::Frame, Origin::OutArg, Origin::Prologue},
+                                   adj = {Origin::Prologue, Origin::Epilogue};
+  if (!chance(rng, 0.85)) return anyOrigin(rng);
+  switch (op) {
+  case Opcode::Mov: return oneOf(rng, mov);
+  case Opcode::MovI: return oneOf(rng, movi);
+  case Opcode::Lds: return oneOf(rng, lds);
+  case Opcode::Sts: return oneOf(rng, sts);
+  case Opcode::Push: return Origin::Prologue;
+  case Opcode::Pop: return Origin::Epilogue;
+  case Opcode::AdjSp: return oneOf(rng, adj);
+  default: return Origin::Original;
+  }
+}
+/// A replacement register for an operand of `in`, mostly one its shape allows.
+PReg regFor(Rng &rng, const Instr &in) {
+  const bool save = in.op == Opcode::Push || in.op == Opcode::Pop || (in.op == Opcode::Lds && in.origin == Origin::Epilogue) ||
+                    (in.op == Opcode::Sts && in.origin == Origin::Prologue);
+  return save ? saveReg(rng) : dataReg(rng);
+}
 
 std::string where(const Function &f, Pos p) {
   return f.blocks[p.b].label + ":" + std::to_string(p.i) + " `" + mir::printInstr(f.blocks[p.b].instrs[p.i], f) + "`";
@@ -92,7 +122,9 @@ std::vector<uint32_t> stackOffsets(const Function &f) {
 }
 
 uint32_t anyOffset(const Function &f, Rng &rng) {
-  return chance(rng, 0.8) ? oneOf(rng, stackOffsets(f)) : 4 * pick(rng, 64);
+  const std::vector<uint32_t> offs = stackOffsets(f);  // ascending; the last two are the frame size and one past
+  if (offs.size() > 3 && chance(rng, 0.7)) return offs[pick(rng, offs.size() - 2)];
+  return chance(rng, 0.7) ? oneOf(rng, offs) : 4 * pick(rng, 64);
 }
 
 Instr make(Opcode op, mir::OperandList defs, mir::OperandList uses, Origin o, uint32_t imm = 0) {
@@ -138,8 +170,8 @@ std::optional<std::string> regOperand(Function &f, Rng &rng) {
   std::string before = where(f, s.p);
   Instr &in = f.blocks[s.p.b].instrs[s.p.i];
   Operand &o = s.def ? in.defs[s.k] : in.uses[s.k];
-  PReg r = anyReg(rng);
-  if (r == o.preg()) r = static_cast<PReg>((static_cast<unsigned>(r) + 1) % 13);
+  PReg r = regFor(rng, in);
+  if (r == o.preg()) r = static_cast<PReg>((static_cast<unsigned>(r) + 1) % 9);
   o = Operand::preg(r);
   return before + " -> `" + mir::printInstr(in, f) + "`";
 }
@@ -148,20 +180,19 @@ std::optional<std::string> insertSimple(Function &f, Rng &rng, Opcode op) {
   Pos p = insertPoint(f, rng);
   Instr in;
   switch (op) {
-  case Opcode::Mov: in = make(op, {Operand::preg(dataReg(rng))}, {Operand::preg(anyReg(rng))}, tag(rng, Origin::Move)); break;
-  case Opcode::MovI: in = make(op, {Operand::preg(dataReg(rng))}, {}, tag(rng, Origin::Remat), chance(rng, 0.5) ? pick(rng, 16) : static_cast<uint32_t>(rng())); break;
-  case Opcode::Sts: in = make(op, {Operand::stack(anyOffset(f, rng))}, {Operand::preg(dataReg(rng))}, tag(rng, Origin::Spill)); break;
-  default: in = make(Opcode::Lds, {Operand::preg(dataReg(rng))}, {Operand::stack(anyOffset(f, rng))}, tag(rng, Origin::Reload)); break;
+  case Opcode::Mov: in = make(op, {Operand::preg(dataReg(rng))}, {Operand::preg(dataReg(rng))}, tagFor(rng, op)); break;
+  case Opcode::MovI: in = make(op, {Operand::preg(dataReg(rng))}, {}, tagFor(rng, op), chance(rng, 0.5) ? pick(rng, 16) : static_cast<uint32_t>(rng())); break;
+  case Opcode::Sts: in = make(op, {Operand::stack(anyOffset(f, rng))}, {}, tagFor(rng, op)); in.uses = {Operand::preg(regFor(rng, in))}; break;
+  default: in = make(Opcode::Lds, {}, {Operand::stack(anyOffset(f, rng))}, tagFor(rng, Opcode::Lds)); in.defs = {Operand::preg(regFor(rng, in))}; break;
   }
   return insertAt(f, p, {in});
 }
 
 std::optional<std::string> insertPushPop(Function &f, Rng &rng) {
   Pos p = insertPoint(f, rng);
-  const Origin o = anyOrigin(rng);
-  Instr push = make(Opcode::Push, {}, {Operand::preg(dataReg(rng))}, o);
-  Instr pop = make(Opcode::Pop, {Operand::preg(chance(rng, 0.5) ? push.uses[0].preg() : dataReg(rng))}, {}, o);
-  const unsigned shape = pick(rng, 3);
+  Instr push = make(Opcode::Push, {}, {Operand::preg(saveReg(rng))}, tagFor(rng, Opcode::Push));
+  Instr pop = make(Opcode::Pop, {Operand::preg(chance(rng, 0.5) ? push.uses[0].preg() : saveReg(rng))}, {}, tagFor(rng, Opcode::Pop));
+  const unsigned shape = chance(rng, 0.6) ? 2 : pick(rng, 2);
   if (shape == 0) return insertAt(f, p, {push});
   if (shape == 1) return insertAt(f, p, {pop});
   const auto &code = f.blocks[p.b].instrs;
@@ -238,23 +269,26 @@ std::optional<std::string> retag(Function &f, Rng &rng) {
   const Pos p = oneOf(rng, all);
   std::string before = where(f, p);
   Instr &in = f.blocks[p.b].instrs[p.i];
-  Origin o = anyOrigin(rng);
+  Origin o = chance(rng, 0.5) ? tagFor(rng, in.op) : anyOrigin(rng);
   if (o == in.origin) o = static_cast<Origin>((static_cast<unsigned>(o) + 1) % 10);
   in.origin = o;
   return before + " -> `" + mir::printInstr(in, f) + "`";
 }
 
 std::optional<std::string> reorder(Function &f, Rng &rng) {
-  std::vector<Pos> all = positions(f, false, false), pairs;
+  std::vector<Pos> all = positions(f, false, false), pairs, mixed;
   for (Pos p : all) {
     const auto &code = f.blocks[p.b].instrs;
-    if (p.i + 1 < code.size() && !code[p.i + 1].isTerminator()) pairs.push_back(p);
+    if (p.i + 1 >= code.size() || code[p.i + 1].isTerminator()) continue;
+    pairs.push_back(p);
+    if (code[p.i].inserted() || code[p.i + 1].inserted()) mixed.push_back(p);
   }
   if (pairs.empty()) return std::nullopt;
-  const Pos p = oneOf(rng, pairs);
+  // Mostly an inserted instruction moves past a neighbour (originals keep their order).
+  const Pos p = !mixed.empty() && chance(rng, 0.8) ? oneOf(rng, mixed) : oneOf(rng, pairs);
   auto &code = f.blocks[p.b].instrs;
   uint32_t q = p.i + 1;
-  if (chance(rng, 0.4)) {
+  if (chance(rng, 0.3)) {
     const uint32_t last = static_cast<uint32_t>(code.size() - 2);  // before the terminator
     q = p.i + 1 + pick(rng, last - p.i);
   }
@@ -335,30 +369,29 @@ std::optional<std::string> forgottenFrameWord(Function &f, Rng &rng) {
   if (same.empty() && any.empty()) return std::nullopt;
   const Pos p = !same.empty() && chance(rng, 0.85) ? oneOf(rng, same) : oneOf(rng, any);
   Instr &target = f.blocks[p.b].instrs[p.i];
-  const PReg a = target.defs.empty() || !target.defs[0].isPReg() ? PReg::R12 : target.defs[0].preg();
-  const PReg c = a == PReg::R12 ? PReg::LR : PReg::R12;
-  const PReg v = dataReg(rng);
-  const Origin o = tag(rng, Origin::Spill);
-  std::vector<Instr> seq;
-  auto drop = [&] {  // make [sp+0] a dropped word again
-    if (chance(rng, 0.5)) {
-      seq.push_back(make(Opcode::Push, {}, {Operand::preg(v)}, o));
-      seq.push_back(make(Opcode::Pop, {Operand::preg(v)}, {}, o));
-      seq.push_back(make(Opcode::AdjSp, {}, {}, o, static_cast<uint32_t>(-4)));
-    } else {
-      seq.push_back(make(Opcode::AdjSp, {}, {}, o, static_cast<uint32_t>(-8)));
-    }
-  };
-  drop();
-  const uint32_t amount = -seq.back().imm;
+  // Two pool registers for the reloads: the def (dead before it) and the used
+  // register or any other (dead or not: the checker must tell).
+  const PReg a = !target.defs.empty() && target.defs[0].isPReg() && chance(rng, 0.7) ? target.defs[0].preg() : dataReg(rng);
+  PReg c = chance(rng, 0.5) ? target.uses[0].preg() : dataReg(rng);
+  if (c == a) c = static_cast<PReg>((static_cast<unsigned>(a) + 1) % 9);
   PReg w = dataReg(rng);
-  if (w == v) w = static_cast<PReg>((static_cast<unsigned>(v) + 1) % 9);
-  seq.push_back(make(Opcode::Lds, {Operand::preg(a)}, {Operand::stack(0)}, tag(rng, Origin::Reload)));
-  seq.push_back(make(Opcode::Sts, {Operand::stack(0)}, {Operand::preg(w)}, tag(rng, Origin::Spill)));
-  seq.push_back(make(Opcode::AdjSp, {}, {}, o, amount));
-  seq.push_back(make(Opcode::AdjSp, {}, {}, o, static_cast<uint32_t>(-static_cast<int32_t>(amount))));
-  seq.push_back(make(Opcode::Lds, {Operand::preg(c)}, {Operand::stack(0)}, tag(rng, Origin::Reload)));
-  seq.push_back(make(Opcode::AdjSp, {}, {}, o, amount));
+  const bool viaPop = chance(rng, 0.5);
+  const uint32_t n = viaPop ? 4 : 8;
+  auto adj = [&](int32_t by) { return make(Opcode::AdjSp, {}, {}, by < 0 ? tagFor(rng, Opcode::AdjSp) : tagFor(rng, Opcode::AdjSp), static_cast<uint32_t>(by)); };
+  std::vector<Instr> seq;
+  if (viaPop) {  // `push w; pop w` leaves the word below SP, dropped
+    const PReg s = saveReg(rng);
+    seq.push_back(make(Opcode::Push, {}, {Operand::preg(s)}, tagFor(rng, Opcode::Push)));
+    seq.push_back(make(Opcode::Pop, {Operand::preg(s)}, {}, tagFor(rng, Opcode::Pop)));
+    if (w == s) w = static_cast<PReg>((static_cast<unsigned>(s) + 1) % 9);
+  }
+  seq.push_back(adj(-static_cast<int32_t>(n)));
+  seq.push_back(make(Opcode::Lds, {Operand::preg(a)}, {Operand::stack(0)}, tagFor(rng, Opcode::Lds)));
+  seq.push_back(make(Opcode::Sts, {Operand::stack(0)}, {Operand::preg(w)}, tagFor(rng, Opcode::Sts)));
+  seq.push_back(adj(static_cast<int32_t>(n)));
+  seq.push_back(adj(-static_cast<int32_t>(n)));
+  seq.push_back(make(Opcode::Lds, {Operand::preg(c)}, {Operand::stack(0)}, tagFor(rng, Opcode::Lds)));
+  seq.push_back(adj(static_cast<int32_t>(n)));
   std::string before = where(f, p);
   target.uses[0] = Operand::preg(a);
   target.uses[1] = Operand::preg(c);
@@ -374,16 +407,15 @@ std::optional<std::string> reservedClobber(Function &f, Rng &rng) {
   if (sites.empty()) return std::nullopt;
   const Pos p = oneOf(rng, sites);
   const PReg r = reservedReg(rng);
-  const Origin o = chance(rng, 0.6) ? (chance(rng, 0.5) ? Origin::Epilogue : Origin::Prologue) : anyOrigin(rng);
   std::vector<Instr> seq;
   switch (pick(rng, 4)) {
   case 0:
-    seq.push_back(make(Opcode::Push, {}, {Operand::preg(dataReg(rng))}, o));
-    seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, o));
+    seq.push_back(make(Opcode::Push, {}, {Operand::preg(saveReg(rng))}, tagFor(rng, Opcode::Push)));
+    seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, chance(rng, 0.8) ? Origin::Epilogue : anyOrigin(rng)));
     break;
-  case 1: seq.push_back(make(Opcode::MovI, {Operand::preg(r)}, {}, o, chance(rng, 0.5) ? 0 : static_cast<uint32_t>(rng()))); break;
-  case 2: seq.push_back(make(Opcode::Lds, {Operand::preg(r)}, {Operand::stack(anyOffset(f, rng))}, o)); break;
-  default: seq.push_back(make(Opcode::Mov, {Operand::preg(r)}, {Operand::preg(dataReg(rng))}, o)); break;
+  case 1: seq.push_back(make(Opcode::Lds, {Operand::preg(r)}, {Operand::stack(anyOffset(f, rng))}, chance(rng, 0.8) ? Origin::Epilogue : anyOrigin(rng))); break;
+  case 2: seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, Origin::Epilogue)); break;  // SP moves too
+  default: seq.push_back(make(Opcode::MovI, {Operand::preg(r)}, {}, tagFor(rng, Opcode::MovI), pick(rng, 2) ? 0 : static_cast<uint32_t>(rng()))); break;
   }
   return insertAt(f, p, seq);
 }
@@ -392,10 +424,9 @@ std::optional<std::string> hugeFrame(Function &f, Rng &rng) {
   const Pos p = insertPoint(f, rng);
   static const std::vector<uint32_t> sizes = {1u << 24, 300u << 10, 1u << 20, 256u << 10};
   const uint32_t n = oneOf(rng, sizes);
-  const Origin o = tag(rng, Origin::Spill);
-  std::vector<Instr> seq = {make(Opcode::AdjSp, {}, {}, o, static_cast<uint32_t>(-static_cast<int32_t>(n))),
-                            make(Opcode::Sts, {Operand::stack(chance(rng, 0.5) ? 0 : n - 4)}, {Operand::preg(dataReg(rng))}, tag(rng, Origin::Spill)),
-                            make(Opcode::AdjSp, {}, {}, o, n)};
+  std::vector<Instr> seq = {make(Opcode::AdjSp, {}, {}, tagFor(rng, Opcode::AdjSp), static_cast<uint32_t>(-static_cast<int32_t>(n))),
+                            make(Opcode::Sts, {Operand::stack(chance(rng, 0.5) ? 0 : n - 4)}, {Operand::preg(dataReg(rng))}, tagFor(rng, Opcode::Sts)),
+                            make(Opcode::AdjSp, {}, {}, tagFor(rng, Opcode::AdjSp), n)};
   return insertAt(f, p, seq);
 }
 

@@ -97,6 +97,7 @@ struct CampaignOptions {
   unsigned timeoutMs = 1000;        ///< per solver query for mutants
   std::string outDir;               ///< where proved-but-different mutants are written ("" = nowhere)
   bool verbose = false;             ///< progress lines on stderr
+  bool explain = false;             ///< each rejected mutant and its first refuted obligation on stderr
 };
 
 /// One proved mutant that behaved differently (or made the interpreter err).

@@ -27,6 +27,7 @@ int main(int argc, char **argv) {
   app.add_flag("--no-legacy", noLegacy, "only vcr-ra's allocations (not the legacy model's)");
   app.add_flag("--no-unicorn", noUnicorn, "judge with the interpreter only (no binutils needed)");
   app.add_flag("-v,--verbose", opt.verbose, "progress on stderr");
+  app.add_flag("--explain", opt.explain, "print each rejected mutant with its first refuted obligation on stderr");
   CLI11_PARSE(app, argc, argv);
   opt.legacy = !noLegacy;
   opt.unicorn = !noUnicorn;
