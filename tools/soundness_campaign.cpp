@@ -121,7 +121,14 @@ std::string unicornDifference(exec::Machine &machine, const std::string &symbol,
 }
 
 /// Emit and build `m`; null (with `why`) if that fails.
-std::unique_ptr<exec::Machine> build(const mir::Module &m, std::vector<std::string> &emitted, std::string &why) {
+std::unique_ptr<exec::Machine> build(const mir::Module &m, std::vector<std::string> &emitted, std::string &why,
+                                     double &secs) {
+  const auto t0 = Clock::now();
+  struct Timer {
+    Clock::time_point t0;
+    double &secs;
+    ~Timer() { secs += since(t0); }
+  } timer{t0, secs};
   emit::EmitResult er = emit::emitModule(m);
   emitted = er.emitted;
   if (er.emitted.empty()) {
@@ -173,7 +180,7 @@ void Campaign::addBase(const std::string &label, std::shared_ptr<const mir::Modu
   std::string why;
   std::unique_ptr<exec::Machine> machine;
   if (opt_.unicorn) {
-    machine = build(b.allocated, emitted, why);
+    machine = build(b.allocated, emitted, why, rep_.buildSeconds);
     if (!machine) rep_.notes.push_back(label + ": the unmutated module does not build: " + why);
   }
   verifier::CheckOptions co;
@@ -302,7 +309,8 @@ void Campaign::fuzzBase(const Base &b, unsigned count, uint64_t seed) {
     const std::string &fn = b.fns[k % b.fns.size()];
     const mir::Function &orig = *b.vreg->findFunction(fn);
     const mir::Function &alloc = *b.allocated.findFunction(fn);
-    std::optional<FuzzMutant> m = makeMutant(alloc, seed * 1'000'003 + k);
+    std::optional<FuzzMutant> m = opt_.only.empty() ? makeMutant(alloc, seed * 1'000'003 + k)
+                                                    : makeMutantOf(alloc, opt_.only, seed * 1'000'003 + k);
     if (!m) continue;
     ++rep_.tried;
     std::vector<EditKind> kinds;
@@ -352,7 +360,7 @@ void Campaign::judge(const Base &b, std::vector<Pending> &pending) {
     }
     std::vector<std::string> emitted;
     std::string why;
-    std::unique_ptr<exec::Machine> machine = build(batch, emitted, why);
+    std::unique_ptr<exec::Machine> machine = build(batch, emitted, why, rep_.buildSeconds);
     for (const Pending &p : pending) {
       if (std::find(emitted.begin(), emitted.end(), p.symbol) == emitted.end()) continue;
       std::unique_ptr<exec::Machine> own;
@@ -363,7 +371,7 @@ void Campaign::judge(const Base &b, std::vector<Pending> &pending) {
         g.name = p.symbol;
         one.functions.push_back(std::move(g));
         std::vector<std::string> e1;
-        own = build(one, e1, why);
+        own = build(one, e1, why, rep_.buildSeconds);
         m = own.get();
         if (!m) {
           unicorn[p.symbol] = "the emitted code does not assemble: " + why;

@@ -367,7 +367,7 @@ std::optional<std::string> forgottenFrameWord(Function &f, Rng &rng) {
     (in.uses[0] == in.uses[1] ? same : any).push_back(p);
   }
   if (same.empty() && any.empty()) return std::nullopt;
-  const Pos p = !same.empty() && chance(rng, 0.85) ? oneOf(rng, same) : oneOf(rng, any);
+  const Pos p = !same.empty() && (any.empty() || chance(rng, 0.85)) ? oneOf(rng, same) : oneOf(rng, any);
   Instr &target = f.blocks[p.b].instrs[p.i];
   // Two pool registers for the reloads: the def (dead before it) and the used
   // register or any other (dead or not: the checker must tell).
@@ -465,6 +465,12 @@ std::string_view editKindName(EditKind k) {
       "HugeFrame"};
   const auto i = static_cast<unsigned>(k);
   return i < kNumEditKinds ? kNames[i] : "?";
+}
+
+std::optional<EditKind> editKindFromName(std::string_view name) {
+  for (unsigned k = 0; k < kNumEditKinds; ++k)
+    if (editKindName(static_cast<EditKind>(k)) == name) return static_cast<EditKind>(k);
+  return std::nullopt;
 }
 
 std::string FuzzMutant::describe() const {

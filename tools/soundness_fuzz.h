@@ -46,6 +46,8 @@ enum class EditKind : uint8_t {
 inline constexpr unsigned kNumEditKinds = 19;
 /// "RegOperand", ...
 [[nodiscard]] std::string_view editKindName(EditKind k);
+/// The kind named `name`, if any.
+[[nodiscard]] std::optional<EditKind> editKindFromName(std::string_view name);
 
 /// One applied edit.
 struct Edit {
@@ -97,6 +99,7 @@ struct CampaignOptions {
   unsigned timeoutMs = 1000;        ///< per solver query for mutants
   std::string outDir;               ///< where proved-but-different mutants are written ("" = nowhere)
   bool verbose = false;             ///< progress lines on stderr
+  std::vector<EditKind> only;       ///< if set, every mutant is exactly these edits (one shape), not random ones
   bool explain = false;             ///< each rejected mutant and its first refuted obligation on stderr
 };
 
@@ -122,6 +125,7 @@ struct CampaignReport {
   unsigned provedNotEmitted = 0;              ///< proved mutants the emitter declined (interpreter only)
   unsigned checkerExceptions = 0;             ///< checkFunction threw (counted as unknown)
   double seconds = 0, checkSeconds = 0, runSeconds = 0;
+  double buildSeconds = 0;                    ///< emitting, assembling and linking (part of runSeconds)
   std::vector<Finding> findings;
   std::vector<std::string> notes;             ///< skipped functions, build problems
 

@@ -28,7 +28,18 @@ int main(int argc, char **argv) {
   app.add_flag("--no-unicorn", noUnicorn, "judge with the interpreter only (no binutils needed)");
   app.add_flag("-v,--verbose", opt.verbose, "progress on stderr");
   app.add_flag("--explain", opt.explain, "print each rejected mutant with its first refuted obligation on stderr");
+  std::vector<std::string> only;
+  app.add_option("--only", only, "make every mutant of exactly these edit kinds, in order (e.g. GsetBeforeTrap)")
+      ->option_text("KIND...");
   CLI11_PARSE(app, argc, argv);
+  for (const std::string &k : only) {
+    auto kind = vcr::tools::fuzz::editKindFromName(k);
+    if (!kind) {
+      std::cerr << "soundness-fuzz: unknown edit kind '" << k << "'\n";
+      return 2;
+    }
+    opt.only.push_back(*kind);
+  }
   opt.legacy = !noLegacy;
   opt.unicorn = !noUnicorn;
   const vcr::tools::fuzz::CampaignReport rep = vcr::tools::fuzz::runCampaign(opt);

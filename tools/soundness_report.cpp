@@ -26,8 +26,9 @@ std::string CampaignReport::text() const {
   t << "  proved mutants run in Unicorn: " << provedRunInUnicorn << " (" << unicornRuns
     << " runs); declined by the emitter (interpreter only): " << provedNotEmitted << "; interpreter runs: " << interpRuns
     << "; checker exceptions: " << checkerExceptions << "\n";
-  std::snprintf(line, sizeof line, "  time %.1f s (checker %.1f s, execution %.1f s): %.1f mutants/s\n", seconds,
-                checkSeconds, runSeconds, rate(tried, seconds));
+  std::snprintf(line, sizeof line,
+                "  time %.1f s (checker %.1f s, execution %.1f s of which emit+assemble+link %.1f s): %.1f mutants/s\n",
+                seconds, checkSeconds, runSeconds, buildSeconds, rate(tried, seconds));
   t << line;
   std::snprintf(line, sizeof line, "\n%-20s %8s %8s %8s %8s %8s %8s %8s\n", "edit kind (in mutant)", "mutants", "struct",
                 "refuted", "unknown", "prov-eq", "prov-DIFF", "int-err");
@@ -67,6 +68,7 @@ nlohmann::json CampaignReport::json() const {
   j["seconds"] = seconds;
   j["check_seconds"] = checkSeconds;
   j["run_seconds"] = runSeconds;
+  j["build_seconds"] = buildSeconds;
   j["mutants_per_second"] = rate(tried, seconds);
   j["findings"] = nlohmann::json::array();
   for (const Finding &f : findings)
