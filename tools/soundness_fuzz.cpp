@@ -50,13 +50,13 @@ PReg saveReg(Rng &rng) {
 Origin anyOrigin(Rng &rng) { return static_cast<Origin>(pick(rng, 10)); }
 /// Mostly a tag the checker's structure rules allow on `op` (so the mutant
 /// reaches the semantic obligations), now and then any tag.
-Origin tagFor(Rng &rng, Opcode op) {
+Origin tagFor(Rng &rng, Opcode op, double allowed = 0.85) {
   static const std::vector<Origin> mov = {Origin::Move, Origin::OutArg, Origin::InArg},
                                    movi = {Origin::Move, Origin::Remat, Origin::OutArg},
                                    lds = {Origin::Reload, Origin::Frame, Origin::OutArg, Origin::InArg, Origin::Epilogue},
                                    sts = {Origin::Spill, Origin::Frame, Origin::OutArg, Origin::Prologue},
                                    adj = {Origin::Prologue, Origin::Epilogue};
-  if (!chance(rng, 0.85)) return anyOrigin(rng);
+  if (!chance(rng, allowed)) return anyOrigin(rng);
   switch (op) {
   case Opcode::Mov: return oneOf(rng, mov);
   case Opcode::MovI: return oneOf(rng, movi);
@@ -68,6 +68,11 @@ Origin tagFor(Rng &rng, Opcode op) {
   default: return Origin::Original;
   }
 }
+/// A tag the structure rules allow on `op` (hole-shaped edits get past them).
+Origin okTag(Rng &rng, Opcode op) { return tagFor(rng, op, 1.0); }
+/// A register of the default pool R0-R8.
+PReg poolReg(Rng &rng) { return static_cast<PReg>(pick(rng, 9)); }
+
 /// A replacement register for an operand of `in`, mostly one its shape allows.
 PReg regFor(Rng &rng, const Instr &in) {
   const bool save = in.op == Opcode::Push || in.op == Opcode::Pop || (in.op == Opcode::Lds && in.origin == Origin::Epilogue) ||
@@ -371,26 +376,26 @@ std::optional<std::string> forgottenFrameWord(Function &f, Rng &rng) {
   Instr &target = f.blocks[p.b].instrs[p.i];
   // Two pool registers for the reloads: the def (dead before it) and the used
   // register or any other (dead or not: the checker must tell).
-  const PReg a = !target.defs.empty() && target.defs[0].isPReg() && chance(rng, 0.7) ? target.defs[0].preg() : dataReg(rng);
-  PReg c = chance(rng, 0.5) ? target.uses[0].preg() : dataReg(rng);
+  const PReg a = !target.defs.empty() && target.defs[0].isPReg() && chance(rng, 0.7) ? target.defs[0].preg() : poolReg(rng);
+  PReg c = chance(rng, 0.5) ? target.uses[0].preg() : poolReg(rng);
   if (c == a) c = static_cast<PReg>((static_cast<unsigned>(a) + 1) % 9);
-  PReg w = dataReg(rng);
+  PReg w = poolReg(rng);
   const bool viaPop = chance(rng, 0.5);
   const uint32_t n = viaPop ? 4 : 8;
-  auto adj = [&](int32_t by) { return make(Opcode::AdjSp, {}, {}, by < 0 ? tagFor(rng, Opcode::AdjSp) : tagFor(rng, Opcode::AdjSp), static_cast<uint32_t>(by)); };
+  auto adj = [&](int32_t by) { return make(Opcode::AdjSp, {}, {}, by < 0 ? okTag(rng, Opcode::AdjSp) : okTag(rng, Opcode::AdjSp), static_cast<uint32_t>(by)); };
   std::vector<Instr> seq;
   if (viaPop) {  // `push w; pop w` leaves the word below SP, dropped
     const PReg s = saveReg(rng);
-    seq.push_back(make(Opcode::Push, {}, {Operand::preg(s)}, tagFor(rng, Opcode::Push)));
-    seq.push_back(make(Opcode::Pop, {Operand::preg(s)}, {}, tagFor(rng, Opcode::Pop)));
+    seq.push_back(make(Opcode::Push, {}, {Operand::preg(s)}, okTag(rng, Opcode::Push)));
+    seq.push_back(make(Opcode::Pop, {Operand::preg(s)}, {}, okTag(rng, Opcode::Pop)));
     if (w == s) w = static_cast<PReg>((static_cast<unsigned>(s) + 1) % 9);
   }
   seq.push_back(adj(-static_cast<int32_t>(n)));
-  seq.push_back(make(Opcode::Lds, {Operand::preg(a)}, {Operand::stack(0)}, tagFor(rng, Opcode::Lds)));
-  seq.push_back(make(Opcode::Sts, {Operand::stack(0)}, {Operand::preg(w)}, tagFor(rng, Opcode::Sts)));
+  seq.push_back(make(Opcode::Lds, {Operand::preg(a)}, {Operand::stack(0)}, okTag(rng, Opcode::Lds)));
+  seq.push_back(make(Opcode::Sts, {Operand::stack(0)}, {Operand::preg(w)}, okTag(rng, Opcode::Sts)));
   seq.push_back(adj(static_cast<int32_t>(n)));
   seq.push_back(adj(-static_cast<int32_t>(n)));
-  seq.push_back(make(Opcode::Lds, {Operand::preg(c)}, {Operand::stack(0)}, tagFor(rng, Opcode::Lds)));
+  seq.push_back(make(Opcode::Lds, {Operand::preg(c)}, {Operand::stack(0)}, okTag(rng, Opcode::Lds)));
   seq.push_back(adj(static_cast<int32_t>(n)));
   std::string before = where(f, p);
   target.uses[0] = Operand::preg(a);
@@ -399,34 +404,53 @@ std::optional<std::string> forgottenFrameWord(Function &f, Rng &rng) {
   return insertAt(f, p, seq) + "; " + before + d;
 }
 
-/// R9/R10/R11 written just before something that relies on them.
+/// R9/R10/R11 written just before something that relies on them: alone, or
+/// saved before and restored after the access (so the return sees them intact).
 std::optional<std::string> reservedClobber(Function &f, Rng &rng) {
-  std::vector<Pos> sites;
-  for (Pos p : positions(f, true, false))
-    if (touchesReserved(f.blocks[p.b].instrs[p.i])) sites.push_back(p);
-  if (sites.empty()) return std::nullopt;
-  const Pos p = oneOf(rng, sites);
-  const PReg r = reservedReg(rng);
-  std::vector<Instr> seq;
-  switch (pick(rng, 4)) {
-  case 0:
-    seq.push_back(make(Opcode::Push, {}, {Operand::preg(saveReg(rng))}, tagFor(rng, Opcode::Push)));
-    seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, chance(rng, 0.8) ? Origin::Epilogue : anyOrigin(rng)));
-    break;
-  case 1: seq.push_back(make(Opcode::Lds, {Operand::preg(r)}, {Operand::stack(anyOffset(f, rng))}, chance(rng, 0.8) ? Origin::Epilogue : anyOrigin(rng))); break;
-  case 2: seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, Origin::Epilogue)); break;  // SP moves too
-  default: seq.push_back(make(Opcode::MovI, {Operand::preg(r)}, {}, tagFor(rng, Opcode::MovI), pick(rng, 2) ? 0 : static_cast<uint32_t>(rng()))); break;
+  std::vector<Pos> sites, noCall;
+  for (Pos p : positions(f, true, false)) {
+    const Instr &in = f.blocks[p.b].instrs[p.i];
+    if (!touchesReserved(in)) continue;
+    sites.push_back(p);
+    if (in.op != Opcode::Call && !in.isTerminator()) noCall.push_back(p);
   }
-  return insertAt(f, p, seq);
+  if (sites.empty()) return std::nullopt;
+  const bool restore = !noCall.empty() && chance(rng, 0.6);
+  const Pos p = restore ? oneOf(rng, noCall) : oneOf(rng, sites);
+  const PReg r = reservedReg(rng);
+  PReg junk = poolReg(rng);
+  const Instr save = make(Opcode::Push, {}, {Operand::preg(r)}, Origin::Prologue);
+  std::vector<Instr> seq;
+  if (restore) seq.push_back(save);
+  switch (pick(rng, 3)) {
+  case 0:  // `push junk; pop r`
+    seq.push_back(make(Opcode::Push, {}, {Operand::preg(junk)}, okTag(rng, Opcode::Push)));
+    seq.push_back(make(Opcode::Pop, {Operand::preg(r)}, {}, Origin::Epilogue));
+    break;
+  case 1:  // `push junk; lds r, [sp+0]; adjsp #4`
+    seq.push_back(make(Opcode::Push, {}, {Operand::preg(junk)}, okTag(rng, Opcode::Push)));
+    seq.push_back(make(Opcode::Lds, {Operand::preg(r)}, {Operand::stack(0)}, Origin::Epilogue));
+    seq.push_back(make(Opcode::AdjSp, {}, {}, Origin::Epilogue, 4));
+    break;
+  default:  // `movi r, #k` (outside the structure rules: must be rejected)
+    seq.push_back(make(Opcode::MovI, {Operand::preg(r)}, {}, okTag(rng, Opcode::MovI), pick(rng, 2) ? 0 : static_cast<uint32_t>(rng())));
+    break;
+  }
+  std::string d = insertAt(f, p, seq);
+  if (restore) {
+    const Pos after{p.b, p.i + static_cast<uint32_t>(seq.size()) + 1};
+    d += " and " + insertAt(f, after, {make(Opcode::Pop, {Operand::preg(r)}, {}, Origin::Epilogue)});
+  }
+  return d;
 }
 
 std::optional<std::string> hugeFrame(Function &f, Rng &rng) {
   const Pos p = insertPoint(f, rng);
   static const std::vector<uint32_t> sizes = {1u << 24, 300u << 10, 1u << 20, 256u << 10};
   const uint32_t n = oneOf(rng, sizes);
-  std::vector<Instr> seq = {make(Opcode::AdjSp, {}, {}, tagFor(rng, Opcode::AdjSp), static_cast<uint32_t>(-static_cast<int32_t>(n))),
-                            make(Opcode::Sts, {Operand::stack(chance(rng, 0.5) ? 0 : n - 4)}, {Operand::preg(dataReg(rng))}, tagFor(rng, Opcode::Sts)),
-                            make(Opcode::AdjSp, {}, {}, tagFor(rng, Opcode::AdjSp), n)};
+  std::vector<Instr> seq = {make(Opcode::AdjSp, {}, {}, okTag(rng, Opcode::AdjSp), static_cast<uint32_t>(-static_cast<int32_t>(n))),
+                            make(Opcode::Sts, {Operand::stack(chance(rng, 0.5) ? 0 : n - 4)}, {Operand::preg(poolReg(rng))}, okTag(rng, Opcode::Sts)),
+                            make(Opcode::AdjSp, {}, {}, okTag(rng, Opcode::AdjSp), n)};
   return insertAt(f, p, seq);
 }
 
