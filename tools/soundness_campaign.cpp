@@ -305,13 +305,15 @@ void Campaign::fuzzBase(const Base &b, unsigned count, uint64_t seed) {
   verifier::CheckOptions co;
   co.timeoutMs = opt_.timeoutMs;
   std::vector<Pending> pending;
-  for (unsigned k = 0; k < count; ++k) {
+  unsigned made = 0;
+  for (unsigned k = 0; made < count && k < 4 * count + 8; ++k) {  // a function without a site for the edits is passed over
     const std::string &fn = b.fns[k % b.fns.size()];
     const mir::Function &orig = *b.vreg->findFunction(fn);
     const mir::Function &alloc = *b.allocated.findFunction(fn);
     std::optional<FuzzMutant> m = opt_.only.empty() ? makeMutant(alloc, seed * 1'000'003 + k)
                                                     : makeMutantOf(alloc, opt_.only, seed * 1'000'003 + k);
     if (!m) continue;
+    ++made;
     ++rep_.tried;
     std::vector<EditKind> kinds;
     for (const Edit &e : m->edits) kinds.push_back(e.kind);

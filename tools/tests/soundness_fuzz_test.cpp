@@ -104,6 +104,7 @@ TEST_CASE("soundness campaign smoke finds no proved mutant that behaves differen
   opt.mutants = envFloor("VCR_FUZZ_MUTANTS", 2000, 2000);
   opt.generated = envFloor("VCR_FUZZ_GENERATED", 2, 1);
   opt.seed = 1;
+  if (const char *out = std::getenv("VCR_FUZZ_OUT")) opt.outDir = out;  // reproducers of any finding
   const CampaignReport rep = runCampaign(opt);
   MESSAGE(rep.text());
   CHECK(rep.tried >= 2000);
