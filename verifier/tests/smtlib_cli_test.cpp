@@ -53,7 +53,7 @@ bool requireAnswers(const std::vector<std::string> &files, const std::vector<std
   bool ok = true;
   for (const char *solver : {"z3", "cvc5"}) {
     double secs = 0;
-    std::vector<std::string> got = solveAll(solver, files, dir, 10000, secs);
+    std::vector<std::string> got = solveAll(solver, files, dir, 30000, secs);
     MESSAGE(std::string(solver) << ": " << files.size() << " queries in " << secs << " s");
     for (size_t k = 0; k < files.size(); ++k) {
       CHECK_MESSAGE(got[k] == want[k], std::string(solver) << " answers " << got[k] << ", expected " << want[k]

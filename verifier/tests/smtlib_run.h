@@ -69,16 +69,25 @@ inline std::string runCommand(const std::string &cmd) {
 
 /// One answer line per query of `files`, from `solver` ("z3" or "cvc5") with
 /// a per-query limit of `perQueryMs`: "sat", "unsat", or what the solver said
-/// instead (unknown, timeout, an error; "(no answer)" if it stopped early).
-/// Queries go in batches of `batch` files, two batches at a time; each batch
-/// process is killed after a hard limit. `secs` gets the wall time.
+/// instead (unknown, timeout, an error; "(no answer)" if it gave none).
+/// Queries go in batches of `batch` files, two batches at a time; each
+/// process is killed after a hard limit, and the queries a batch left
+/// unanswered are asked again one by one. `secs` gets the wall time.
 inline std::vector<std::string> solveAll(const std::string &solver, const std::vector<std::string> &files,
                                          const std::filesystem::path &scratch, unsigned perQueryMs,
-                                         double &secs, size_t batch = 64) {
+                                         double &secs, size_t batch = 16) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> answers(files.size(), "(no answer)");
   const size_t nb = (files.size() + batch - 1) / batch;
   std::atomic<size_t> next{0};
+  // the solver command for `n` queries, killed after a hard limit
+  auto prefix = [&](size_t n) {
+    const unsigned hard = 30 + static_cast<unsigned>(n * perQueryMs / 1000);
+    const std::string limit = std::to_string(perQueryMs);
+    return "timeout " + std::to_string(hard) + " " +
+           (solver == "z3" ? "z3 -smt2 -t:" + limit + " "
+                           : "cvc5 --lang smt2 --incremental --tlimit-per=" + limit + " ");
+  };
   auto worker = [&] {
     for (size_t b; (b = next++) < nb;) {
       const size_t lo = b * batch, hi = std::min(files.size(), lo + batch);
@@ -90,20 +99,19 @@ inline std::vector<std::string> solveAll(const std::string &solver, const std::v
           out << in.rdbuf() << "(reset)\n";
         }
       }
-      const unsigned hard = 30 + static_cast<unsigned>((hi - lo) * perQueryMs / 1000);
-      const std::string limit = std::to_string(perQueryMs);
-      const std::string cmd = "timeout " + std::to_string(hard) + " " +
-                              (solver == "z3" ? "z3 -smt2 -t:" + limit + " "
-                                              : "cvc5 --lang smt2 --incremental --tlimit-per=" + limit + " ") +
-                              path;
-      std::istringstream lines(runCommand(cmd));
-      std::string line;
-      for (size_t k = lo; k < hi && std::getline(lines, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        answers[k++] = line;
-      }
+      auto answer = [&](const std::string &cmd, size_t from, size_t to) {
+        std::istringstream lines(runCommand(cmd));
+        std::string line;
+        for (size_t k = from; k < to && std::getline(lines, line);) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          if (!line.empty()) answers[k++] = line;
+        }
+      };
+      answer(prefix(hi - lo) + path, lo, hi);
       std::filesystem::remove(path);
+      // a solver that stopped early (a crash) loses the rest of its batch: ask those alone
+      for (size_t k = lo; k < hi; ++k)
+        if (answers[k] == "(no answer)") answer(prefix(1) + files[k], k, k + 1);
     }
   };
   std::thread t(worker);
