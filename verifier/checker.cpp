@@ -6,13 +6,13 @@
 #include "verifier/liveness.h"
 #include "verifier/pairing.h"
 #include "verifier/smt/smt.h"
+#include "verifier/smt_export.h"
 #include "verifier/symexec.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <memory>
 
 namespace vcr::verifier {
 
@@ -27,17 +27,6 @@ std::string hex(std::optional<uint64_t> v) {
   return buf;
 }
 
-/// File name for an obligation id (keeps [A-Za-z0-9_.-]).
-std::string fileName(const std::string &id) {
-  std::string s;
-  for (char ch : id) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
-    s += ok ? ch : '_';
-  }
-  return s + ".smt2";
-}
-
 /// Decides pending obligations with one solver.
 struct Decider {
   smt::Context &ctx;
@@ -50,11 +39,6 @@ struct Decider {
     if (o.status != Status::Proved || p.goals.empty()) return o;
     smt::Term all = ctx.boolean(true);
     for (const Goal &g : p.goals) all = ctx.land(all, ctx.eq(g.orig, g.alloc));
-    if (!opt.smtDir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(opt.smtDir, ec);
-      std::ofstream(std::filesystem::path(opt.smtDir) / fileName(o.id)) << solver.toSmtLib(o.id, all);
-    }
     smt::CheckResult r = solver.check(o.id, all, opt.timeoutMs);
     o.solverTimeUs = r.timeUs;
     o.method = r.method;
@@ -167,14 +151,19 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
       edgeObligations(allocated, live, df, obs);
       smt::Context ctx;
       Decider d{ctx, smt::Solver(ctx), opt};
+      // --smt: every SMT obligation as stated, rebuilt without normalisation
+      std::unique_ptr<SmtExport> exporter;
+      if (!opt.smtDir.empty()) exporter = std::make_unique<SmtExport>(in, opt.smtDir);
       for (uint32_t b = 0; b < allocated.blocks.size(); ++b) {
         if (!df.in[b].reached) continue;
         // Labels and trace are built only for a block with a counterexample to report.
         BlockQueries q = buildBlockQueries(in, b, ctx, false);
         std::optional<BlockQueries> text;
+        if (exporter) exporter->beginBlock(b, q.obligations);
         for (size_t k = 0; k < q.obligations.size(); ++k) {
           smt::Model model;
           Obligation o = d.decide(std::move(q.obligations[k]), model);
+          if (exporter) exporter->decided(k, o);
           if (o.hasCounterexample) {
             if (!text) text = buildBlockQueries(in, b, ctx, true);
             if (k >= text->obligations.size() || text->obligations[k].ob.id != o.id)

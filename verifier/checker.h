@@ -23,7 +23,9 @@ namespace vcr::verifier {
 struct CheckOptions {
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is Unknown
   uint16_t poolMask = 0x01FF;  ///< allocatable registers, bit i = r_i (default R0-R8)
-  std::string smtDir;          ///< if set, every SMT obligation is written here as <id>.smt2
+  /// If set, every SMT obligation is written here as stated (terms before
+  /// normalisation) as <id>.smt2, with manifest.tsv (verifier/smt_export.h).
+  std::string smtDir;
   /// Bytes of stack one function's frame may use below its entry SP (pushes,
   /// adjsp, outgoing arguments); more is a refuted `frame` obligation. That
   /// the whole call chain fits the target's stack is an assumption (proofs/).
