@@ -110,7 +110,8 @@ void checkAllocation(const mir::Function &f, const mir::Function &allocated, con
   co.timeoutMs = opt.timeoutMs;
   co.stackLimit = opt.stackLimit;
   co.poolMask = poolMask(opt.pool);
-  co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + f.name;
+  // DIR/<input stem>/<function>: two inputs may have functions of one name
+  co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + stem(r.file) + "/" + f.name;
   verifier::CheckResult cr = verifier::checkFunction(f, allocated, m, co);
   CheckReport c;
   c.obligations = static_cast<unsigned>(cr.obligations.size());

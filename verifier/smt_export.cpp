@@ -35,7 +35,7 @@ void SmtExport::beginBlock(uint32_t b, const std::vector<PendingObligation> &pen
   // A fresh context per block: no term is shared with the checker's
   // normalising context, and printing stays linear in the block's size.
   ctx_ = std::make_unique<smt::Context>(false);
-  raw_ = buildBlockQueries(in_, b, *ctx_, false);
+  raw_ = buildBlockQueries(in_, b, *ctx_, false, EntryForm::Stated);
   const auto &raw = raw_.obligations;
   auto mismatch = [&](const std::string &what) {
     throw std::logic_error("--smt: block " + std::to_string(b) +
@@ -65,11 +65,17 @@ void SmtExport::decided(size_t k, const Obligation &o) {
     all = all.valid() ? c.land(all, e) : e;
     differing += !c.same(g.orig, g.alloc);
   }
+  // The goals must follow from the block's entry relation, stated as
+  // hypotheses: export H => G, i.e. assert H and (not G).
+  smt::Term hyp = c.boolean(true);
+  for (const smt::Term &h : raw_.hypotheses) hyp = c.land(hyp, h);
+  all = c.lor(c.lnot(hyp), all);
   const std::string file = smtFileName(o.id);
   const std::string verdict = statusName(o.status);
   std::ofstream out(fs::path(dir_) / file);
   out << "; in-process verdict: " << verdict << " (" << o.method << "); " << p.goals.size()
-      << " goals, " << differing << " with differing sides; terms as stated, not normalised\n"
+      << " goals, " << differing << " with differing sides, " << raw_.hypotheses.size()
+      << " entry equations; terms as stated, not normalised\n"
       << smt::Solver(c).toSmtLib(o.id, all);
   if (!out) throw std::runtime_error("--smt: cannot write " + (fs::path(dir_) / file).string());
   manifest_ << file << '\t' << o.id << '\t' << verdict << '\t' << o.method << '\t' << p.goals.size()

@@ -55,6 +55,7 @@ struct Builder {
   PendingObligation reserved;           // R9-R11 at every site that depends on them
   unsigned reservedSites = 0;
   std::unordered_map<std::string, unsigned> inputUses;  // input name -> times made
+  bool stated = false;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
@@ -206,6 +207,44 @@ struct Builder {
       bool any = false;
       for (uint32_t v : set) any = any || relevant(v);
       if (any) frame[o] = locTerm(set, [o = o] { return frameName(o); });
+    }
+  }
+
+  /// EntryForm::Stated: each relevant vreg (live-in) and each location
+  /// holding a relevant value gets its own variable; every equation of
+  /// In*(b) (`loc = v`, `loc = entry.rK`) and every `Const` fact of a
+  /// live-in vreg becomes a hypothesis. No substitution: the solver has to
+  /// connect the two sides itself.
+  void enterBlockStated() {
+    const LocState &s = in.df.in[b];
+    sp = s.sp;
+    auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
+    auto valueTerm = [&](uint32_t v) {
+      if (in.df.isPseudo(v)) return pseudoVar(v - in.df.numVRegs);
+      Term &t = envAt(v);
+      if (!t.valid()) t = input("v" + std::to_string(v));
+      return t;
+    };
+    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
+      if (in.live.in(b, v)) {
+        Term t = valueTerm(v);
+        if (in.pairing.constOf[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.constOf[v], 32)));
+      }
+    auto bind = [&](const ValSet &set, Term loc) {
+      for (uint32_t v : set)
+        if (relevant(v)) q.hypotheses.push_back(c.eq(loc, valueTerm(v)));
+    };
+    for (unsigned r = 0; r < kNumPRegs; ++r)
+      if (!s.regs[r].empty()) {
+        regs[r] = input(std::string(pregName(PReg(r))));
+        bind(s.regs[r], regs[r]);
+      }
+    for (const auto &[o, set] : s.frame) {
+      bool any = false;
+      for (uint32_t v : set) any = any || relevant(v);
+      if (!any) continue;
+      frame[o] = input(frameName(o));
+      bind(set, frame[o]);
     }
   }
 
@@ -491,6 +530,7 @@ struct Builder {
     vw.mem = aw.mem = c.memoryVar("memory" + tag);
     vw.glob = aw.glob = c.globalsVar("globals" + tag);
     if (b == 0) enterFunction();
+    else if (stated) enterBlockStated();
     else enterBlock();
     const auto &is = in.allocated.blocks[b].instrs;
     const auto &elided = in.pairing.elided[b];
@@ -525,8 +565,10 @@ struct Builder {
 
 }  // namespace
 
-BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c, bool withText) {
+BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c, bool withText,
+                               EntryForm form) {
   Builder bd(in, b, c, withText);
+  bd.stated = form == EntryForm::Stated;
   bd.run();
   return std::move(bd.q);
 }

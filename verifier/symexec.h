@@ -55,6 +55,21 @@ struct SymInput {
 struct BlockQueries {
   std::vector<PendingObligation> obligations;
   BlockTrace trace;
+  /// Stated form only: the block's entry relation In*(b) as equations over
+  /// each location's and each vreg's own variable; every goal of the block
+  /// is to hold under them.
+  std::vector<smt::Term> hypotheses;
+};
+
+/// How a block's entry relation In*(b) enters the terms.
+enum class EntryForm : uint8_t {
+  /// By substitution: values that share a location share one term (what the
+  /// checker decides; a correct allocation yields identical terms).
+  Substituted,
+  /// As stated: every location and every vreg gets its own variable and the
+  /// equations of In*(b) become `hypotheses` (what --smt exports, so that an
+  /// external solver re-derives the substitution's conclusions).
+  Stated,
 };
 
 /// Build the block's obligations in context `c`. Without `withText` the goal
@@ -62,7 +77,8 @@ struct BlockQueries {
 /// block again with text in the same context yields the same obligations,
 /// in the same order, over the same terms.
 [[nodiscard]] BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c,
-                                             bool withText = true);
+                                             bool withText = true,
+                                             EntryForm form = EntryForm::Substituted);
 
 /// The `abi.params` obligation: the allocated `param` names the AAPCS homes.
 [[nodiscard]] Obligation checkParamDecl(const SymInput &in);
