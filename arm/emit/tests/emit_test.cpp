@@ -1,5 +1,6 @@
 // Unit tests of the emitter on hand-written allocated MIR: key sequences, aliasing, immediates, traps, declines.
 #include "arm/emit/tests/emit_util.h"
+#include "tests/tool_guard.h"
 
 #include <doctest/doctest.h>
 
@@ -23,7 +24,7 @@ std::string emitFn(const std::string &sig, const std::string &body,
   emit::EmitResult r = emit::emitModule(m, opts);
   REQUIRE_MESSAGE(r.declined.empty(), (r.declined.empty() ? "" : r.declined[0].reason));
   REQUIRE(r.emitted.size() == 1);
-  if (emit::test::haveAssembler()) {
+  if (vcr::testing::toolForExtraStep("arm-none-eabi-as", emit::test::haveAssembler())) {
     emit::test::AsResult as = emit::test::assemble(r.asmText);
     REQUIRE_MESSAGE(as.ok, as.output << "\n" << r.asmText);
   }
@@ -55,7 +56,7 @@ TEST_CASE("module header and function directives") {
   CHECK(bodyOf(r.asmText, "add") == ".Lvcr_fn_add_0:\nadd r0, r0, r1\nbx lr\n");
 }
 
-TEST_CASE("self moves are elided unless asked; param emits nothing") {
+TEST_CASE("self moves are elided unless asked and param emits nothing") {
   const std::string body = "  param r0\n  mov r0, r0\n  mov r1, r0\n  ret r0\n";
   CHECK(emitFn("(i32) -> (i32)", body) == ".Lvcr_fn_f_0:\nmov r1, r0\nbx lr\n");
   emit::EmitOptions keep;
@@ -198,7 +199,7 @@ TEST_CASE("64-bit division and shifts call private runtime routines, emitted onc
   CHECK(has(r.asmText, "__vcr_rt_srem64:"));
   CHECK(has(r.asmText, "__vcr_rt_sdivmod64_core:"));
   CHECK_FALSE(has(r.asmText, "__vcr_rt_rotl64:"));  // unused routines are not emitted
-  if (emit::test::haveAssembler()) {
+  if (vcr::testing::toolForExtraStep("arm-none-eabi-as", emit::test::haveAssembler())) {
     auto as = emit::test::assemble(r.asmText);
     CHECK_MESSAGE(as.ok, as.output);
   }
