@@ -17,14 +17,15 @@ namespace vcr::testing {
 inline unsigned envCount(const char *name, unsigned dflt, unsigned floor) {
   const char *s = std::getenv(name);
   if (!s) return dflt;
+  const std::string var(name), text(s);  // doctest prints a char pointer as an address
   char *end = nullptr;
   const unsigned long v = std::strtoul(s, &end, 10);
   if (end == s || *end != '\0') {
-    FAIL_CHECK(name << "=\"" << s << "\" is not a count");
+    FAIL_CHECK(var << "=\"" << text << "\" is not a count");
     return floor;
   }
   if (v < floor) {
-    FAIL_CHECK(name << "=" << v << " is below " << floor << ", the smallest count that keeps this test meaningful");
+    FAIL_CHECK(var << "=" << v << " is below " << floor << ", the smallest count that keeps this test meaningful");
     return floor;
   }
   return static_cast<unsigned>(v);

@@ -7,6 +7,7 @@
 #include "core/alloc/allocator.h"
 #include "core/ir/text.h"
 #include "tools/pipeline.h"
+#include "tests/size_env.h"
 #include "verifier/checker.h"
 
 #include <doctest/doctest.h>
@@ -165,8 +166,7 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   mutantOpt.timeoutMs = 1000;
   // One mutant per class and function keeps the test near a minute; set
   // VCR_MUTATION_PER_SITE=N for up to N (the checker then dominates).
-  const char *perSite = std::getenv("VCR_MUTATION_PER_SITE");
-  const unsigned cap = perSite ? static_cast<unsigned>(std::max(1, std::atoi(perSite))) : 1;
+  const unsigned cap = vcr::testing::envCount("VCR_MUTATION_PER_SITE", 1, 1);
   const char *only = std::getenv("VCR_MUTATION_ONLY");  // only corpus files whose name contains it
   unsigned modulesMatched = 0;
   for (const CorpusModule &cm : corpus) {
@@ -270,7 +270,7 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   if (strict) CHECK(killed == changing);
   // A campaign over nothing proves nothing: a filter must match a module,
   // and the campaign must judge functions and mutants.
-  if (only) CHECK_MESSAGE(modulesMatched > 0, "VCR_MUTATION_ONLY=\"" << only << "\" matches no corpus file");
+  if (only) CHECK_MESSAGE(modulesMatched > 0, "VCR_MUTATION_ONLY=\"" << std::string(only) << "\" matches no corpus file");
   CHECK(functions > 0);
   CHECK(total > 0);
   if (!only) CHECK(functions >= 80);
