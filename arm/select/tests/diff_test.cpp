@@ -207,7 +207,7 @@ TEST_CASE("differential: every operator, control flow, calls, globals, memory") 
   CHECK(st.disagreements == 0);
 }
 
-TEST_CASE("differential: corpus fixtures and kernels") {
+TEST_CASE("differential: every corpus function runs alike in the wabt oracle and the MIR interpreter") {
   DiffOptions opt;
   opt.inputsPerFunction = 24;
   DiffStats st = diffCorpus(opt);
@@ -219,7 +219,7 @@ TEST_CASE("differential: corpus fixtures and kernels") {
   CHECK(st.runs > st.functions * 10);
 }
 
-TEST_CASE("differential: generated modules") {
+TEST_CASE("differential: generated functions run alike in the wabt oracle and the MIR interpreter") {
   DiffOptions opt;
   opt.inputsPerFunction = 20;
   size_t n = generatedCount();

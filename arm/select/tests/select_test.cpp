@@ -53,7 +53,7 @@ const mir::Function &fn(const Selection &s, const std::string &name) {
 
 }  // namespace
 
-TEST_CASE("names, wasm indices, imports, memory and globals") {
+TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global initial values") {
   auto s = selectWat(R"((module
     (import "env" "ext" (func (param i32 i64) (result i32)))
     (import "env" "g" (global $ig (mut i32)))
@@ -185,7 +185,7 @@ TEST_CASE("i64 values are vreg pairs linked by hiOf and locals are zeroed at ent
   requireValid(s);
 }
 
-TEST_CASE("division guards, unreachable and dead code") {
+TEST_CASE("division gets its trap guards, unreachable becomes a trap and dead code is dropped") {
   auto s = selectWat(R"((module
     (func $d (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
     (func $r (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
