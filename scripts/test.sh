@@ -18,7 +18,8 @@ if [ "${VCR_SKIP_SANITIZE:-0}" != 1 ]; then
     "-DCMAKE_CXX_FLAGS_SANITIZE=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_SANITIZE=-O1 -g1 -DNDEBUG"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # The property tests run in full in the first pass; here smaller counts
-  # keep the sanitizer pass short while still covering every code path.
+  # keep the sanitizer pass short while still covering every code path
+  # (each stays at or above its floor in tests/size_env.h callers: README).
   export VCR_DIFF_GENERATED=150 VCR_ALLOC_GENERATED=300 VCR_CHECK_GENERATED=150 \
          VCR_LADDER_GENERATED=100 VCR_EXEC_GENERATED=100 VCR_MUTATION_ONLY=.wat
   ctest --test-dir build-asan --output-on-failure -j2

@@ -7,6 +7,7 @@
 #include "core/alloc/allocator.h"
 #include "core/ir/text.h"
 #include "tools/pipeline.h"
+#include "tests/size_env.h"
 #include "verifier/checker.h"
 
 #include <doctest/doctest.h>
@@ -39,16 +40,25 @@ struct CorpusModule {
   std::vector<bool> allocOk;
 };
 
-std::vector<CorpusModule> loadCorpus(std::vector<std::string> &problems) {
+/// Every corpus module in both forms. A module that cannot be loaded,
+/// selected or fully allocated is left out and named in `skipped` (the
+/// campaign fails on it); other diagnostics go to `notes`.
+std::vector<CorpusModule> loadCorpus(std::vector<std::string> &skipped, std::vector<std::string> &notes) {
   Diagnostics diags;
   std::vector<std::string> files = collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags);
   std::vector<CorpusModule> out;
   auto allocator = alloc::makeGraphColouring();
   for (const std::string &file : files) {
     auto bin = select::loadWasmFile(file, diags);
-    if (!bin) continue;
+    if (!bin) {
+      skipped.push_back(file + ": does not load");
+      continue;
+    }
     auto sel = select::selectModule(*bin, diags);
-    if (!sel) continue;
+    if (!sel) {
+      skipped.push_back(file + ": selection failed");
+      continue;
+    }
     CorpusModule cm;
     cm.file = std::filesystem::path(file).filename().string();
     cm.vreg = std::move(sel->module);
@@ -59,13 +69,13 @@ std::vector<CorpusModule> loadCorpus(std::vector<std::string> &problems) {
       all = all && r.ok;
     }
     if (!all) {  // the interpreter wants every function of a module in one form
-      problems.push_back(cm.file + ": an allocation failed, module skipped");
+      skipped.push_back(cm.file + ": an allocation failed");
       continue;
     }
     cm.allocated = std::move(ma.module);
     out.push_back(std::move(cm));
   }
-  for (const auto &d : diags) problems.push_back(d.str());
+  for (const auto &d : diags) notes.push_back(d.str());
   return out;
 }
 
@@ -140,9 +150,10 @@ bb0:
 
 TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> problems;
-  std::vector<CorpusModule> corpus = loadCorpus(problems);
+  std::vector<std::string> skippedModules, problems;
+  std::vector<CorpusModule> corpus = loadCorpus(skippedModules, problems);
   REQUIRE_MESSAGE(!corpus.empty(), "no corpus module loaded");
+  for (const auto &m : skippedModules) FAIL_CHECK("corpus module left out of the campaign: " << m);
   std::array<ClassStats, kNumMutationClasses> stats{};
   std::vector<std::string> skipped, undecided, unsound;
   std::string shownReport, shownMutant;
@@ -155,17 +166,21 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   mutantOpt.timeoutMs = 1000;
   // One mutant per class and function keeps the test near a minute; set
   // VCR_MUTATION_PER_SITE=N for up to N (the checker then dominates).
-  const char *perSite = std::getenv("VCR_MUTATION_PER_SITE");
-  const unsigned cap = perSite ? static_cast<unsigned>(std::max(1, std::atoi(perSite))) : 1;
-  const char *only = std::getenv("VCR_MUTATION_ONLY");  // debugging: one corpus file
+  const unsigned cap = vcr::testing::envCount("VCR_MUTATION_PER_SITE", 1, 1);
+  const char *only = std::getenv("VCR_MUTATION_ONLY");  // only corpus files whose name contains it
+  unsigned modulesMatched = 0;
   for (const CorpusModule &cm : corpus) {
     if (only && cm.file.find(only) == std::string::npos) continue;
+    ++modulesMatched;
     for (const mir::Function &orig : cm.vreg.functions) {
       const mir::Function *alloc = cm.allocated.findFunction(orig.name);
       REQUIRE(alloc);
       verifier::CheckResult base = verifier::checkFunction(orig, *alloc, cm.vreg, opt);
-      if (!base.ok()) {
+      if (!base.ok()) {  // a mutant of an unproved baseline says nothing about the checker
         skipped.push_back(cm.file + ":@" + orig.name);
+        FAIL_CHECK("unmutated allocation not proved, so its mutants cannot be judged: " << cm.file << ":@"
+                                                                                      << orig.name << "\n"
+                                                                                      << base.summary());
         continue;
       }
       ++functions;
@@ -235,7 +250,7 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
     << ", not refuted (solver timeout): " << undecided.size() << ", time: " << secs << " s (checker " << checkSecs << " s, interpreter " << interpSecs << " s)\n"
     << "(strict = refuted without a behaviour change on the random inputs; no-site = functions "
        "where the class has no applicable site)\n";
-  t << "skipped (unmutated allocation not fully proved): " << skipped.size();
+  t << "unmutated allocations not proved (each fails the test): " << skipped.size();
   for (const auto &s : skipped) t << " " << s;
   t << "\n";
   for (const auto &p : problems) t << "note: " << p << "\n";
@@ -253,6 +268,12 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
     else MESSAGE("behaviour-changing mutant rejected as unknown, not refuted: " << e);
   }
   if (strict) CHECK(killed == changing);
+  // A campaign over nothing proves nothing: a filter must match a module,
+  // and the campaign must judge functions and mutants.
+  if (only) CHECK_MESSAGE(modulesMatched > 0, "VCR_MUTATION_ONLY=\"" << std::string(only) << "\" matches no corpus file");
+  CHECK(functions > 0);
+  CHECK(total > 0);
+  if (!only) CHECK(functions >= 80);
   CHECK(classesWithMutants >= 12);
   CHECK(changing > 0);
   CHECK(!shownReport.empty());

@@ -128,7 +128,7 @@ TEST_CASE("--emit-mir and --dot write the allocated MIR and coloured interferenc
   CHECK(graph.find("fillcolor") != std::string::npos);
 }
 
-TEST_CASE("--allocated checks allocations made elsewhere; --emit-asm writes Thumb-2") {
+TEST_CASE("verify-alloc --allocated proves a correct allocation made elsewhere and refutes a wrong one and --emit-asm writes Thumb-2") {
   fs::path d = makeDir("external", {{"m.wat", kGood}});
   PipelineOptions opt;
   opt.emitMirDir = (d / "mir").string();

@@ -93,7 +93,8 @@ AsResult assemble(const std::string &asmText, bool objdump) {
 }
 
 bool haveAssembler() {
-  return std::system("arm-none-eabi-as --version > /dev/null 2>&1") == 0;
+  static const bool have = std::system("arm-none-eabi-as --version > /dev/null 2>&1") == 0;
+  return have;
 }
 
 std::vector<std::filesystem::path> corpusFiles() {

@@ -34,7 +34,7 @@ struct AsResult {
 /// disassemble the object and return the listing in `output`.
 [[nodiscard]] AsResult assemble(const std::string &asmText, bool objdump = false);
 
-/// True iff arm-none-eabi-as is on the PATH.
+/// True iff arm-none-eabi-as runs (probed once per process).
 [[nodiscard]] bool haveAssembler();
 
 /// Every .wat/.wasm file of the bundled corpus (test data under tests/ excluded), sorted.

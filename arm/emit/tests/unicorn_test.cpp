@@ -8,6 +8,8 @@
 #include "core/alloc/allocator.h"
 #include "corpus/gen/wasmgen.h"
 #include "core/ir/interp.h"
+#include "tests/size_env.h"
+#include "tests/tool_guard.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -170,13 +172,10 @@ unsigned differential(const mir::Module &m, unsigned runs, const std::string &wh
   return checked;
 }
 
-unsigned envRuns(const char *name, unsigned dflt) {
-  const char *v = std::getenv(name);
-  return v ? std::max(1u, static_cast<unsigned>(std::strtoul(v, nullptr, 10))) : dflt;
-}
-
+/// The assembler and linker that arm/exec runs (a missing one skips, or fails under CI).
 bool haveTools() {
-  return emit::test::haveAssembler() && std::system("arm-none-eabi-ld --version > /dev/null 2>&1") == 0;
+  return vcr::testing::toolAvailable("arm-none-eabi-as", emit::test::haveAssembler()) &&
+         vcr::testing::toolAvailable("arm-none-eabi-ld");
 }
 
 }  // namespace
@@ -184,7 +183,8 @@ bool haveTools() {
 TEST_CASE("emitted expansions run like the reference interpreter (Unicorn, Cortex-M4)") {
   if (!haveTools()) return;
   const mir::Module m = emit::test::parse(testModule());
-  const unsigned checked = differential(m, envRuns("VCR_EMIT_UC_RUNS", 100), "expansions", 7);
+  // Floor 20 runs per function: CHECK(checked > 1000) below needs about that many.
+  const unsigned checked = differential(m, vcr::testing::envCount("VCR_EMIT_UC_RUNS", 100, 20), "expansions", 7);
   MESSAGE(checked << " runs of " << m.functions.size() << " functions agree");
   CHECK(checked > 1000);
 }
@@ -208,7 +208,7 @@ mir::Module pipeline(const select::WasmBinary &bin, const arm::Pool &pool) {
 
 TEST_CASE("selected, allocated and emitted corpus and generated code runs like the interpreter") {
   if (!haveTools()) return;
-  const unsigned runs = envRuns("VCR_EMIT_UC_RUNS", 100) / 5 + 1;
+  const unsigned runs = vcr::testing::envCount("VCR_EMIT_UC_RUNS", 100, 20) / 5 + 1;
   unsigned checked = 0, modules = 0;
   for (const auto &p : emit::test::corpusFiles()) {
     Diagnostics diags;
@@ -221,7 +221,7 @@ TEST_CASE("selected, allocated and emitted corpus and generated code runs like t
                             p.filename().string() + " (pool r0-r8,r12,lr)", 12, true);
     ++modules;
   }
-  const unsigned gens = envRuns("VCR_EMIT_UC_GEN", 30);
+  const unsigned gens = vcr::testing::envCount("VCR_EMIT_UC_GEN", 30, 5);
   for (unsigned k = 0; k < gens; ++k) {
     gen::GenOptions o;
     o.seed = 5000 + k;

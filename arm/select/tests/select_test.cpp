@@ -53,7 +53,7 @@ const mir::Function &fn(const Selection &s, const std::string &name) {
 
 }  // namespace
 
-TEST_CASE("names, wasm indices, imports, memory and globals") {
+TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global initial values") {
   auto s = selectWat(R"((module
     (import "env" "ext" (func (param i32 i64) (result i32)))
     (import "env" "g" (global $ig (mut i32)))
@@ -124,7 +124,7 @@ TEST_CASE("an f32 function is declined, an i32 function is selected") {
   CHECK(t.module.functions.size() == 1);
 }
 
-TEST_CASE("local.get pushes an alias; local.set copies aliasing stack entries first") {
+TEST_CASE("local.get pushes an alias and local.set first copies the stack entries that alias the local") {
   auto s = selectWat(R"((module
     (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
     (func $swapish (param i32 i32) (result i32)
@@ -160,7 +160,7 @@ TEST_CASE("local.get pushes an alias; local.set copies aliasing stack entries fi
   requireValid(s);
 }
 
-TEST_CASE("i64 values are vreg pairs with hiOf; locals are zeroed at entry") {
+TEST_CASE("i64 values are vreg pairs linked by hiOf and locals are zeroed at entry") {
   auto s = selectWat(R"((module
     (func $f (param i64 i32) (result i64) (local i64 i32)
       (local.set 2 (i64.add (local.get 0) (i64.extend_i32_u (local.get 1))))
@@ -185,7 +185,7 @@ TEST_CASE("i64 values are vreg pairs with hiOf; locals are zeroed at entry") {
   requireValid(s);
 }
 
-TEST_CASE("division guards, unreachable and dead code") {
+TEST_CASE("division gets its trap guards, unreachable becomes a trap and dead code is dropped") {
   auto s = selectWat(R"((module
     (func $d (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
     (func $r (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))

@@ -4,6 +4,7 @@
 #include "core/alloc/tests/test_util.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
+#include "tests/size_env.h"
 
 #include <doctest/doctest.h>
 
@@ -15,11 +16,9 @@ using namespace vcr::alloc;
 
 namespace {
 
-/// Number of generated functions (env VCR_ALLOC_GENERATED overrides).
-unsigned generatedCount(unsigned dflt) {
-  if (const char *s = std::getenv("VCR_ALLOC_GENERATED")) return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
-  return dflt;
-}
+/// Number of generated functions (env VCR_ALLOC_GENERATED overrides). Floor
+/// 100: a fifth of it is 20 functions, about one per generator shape mix.
+unsigned generatedCount(unsigned dflt) { return vcr::testing::envCount("VCR_ALLOC_GENERATED", dflt, 100); }
 
 std::string diagText(const Diagnostics &ds) {
   std::string s;

@@ -66,7 +66,7 @@ TEST_CASE("a well-formed module has no problems") {
   CHECK(problems(m).empty());
 }
 
-TEST_CASE("use of a vreg undefined on one path of a diamond is reported; both paths is fine") {
+TEST_CASE("a vreg defined on only one path of a diamond is reported at its use and one defined on both paths is not") {
   const std::string head =
       "func @d(i32) -> (i32) {\nentry:\n  param v0\n  brif v0, left, right\n"
       "left:\n  movi v1, #1\n  br join\nright:\n";
