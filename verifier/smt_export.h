@@ -3,7 +3,9 @@
 /// re-checking by any SMT-LIB solver. The checker decides its obligations
 /// over normalised terms; the exporter rebuilds every reached block in a
 /// separate, non-normalising smt::Context and writes the conjunction of
-/// orig == alloc over the obligation's goals, negated, as DIR/<id>.smt2. An
+/// orig == alloc over the obligation's goals, under the block's entry relation
+/// stated as hypotheses (EntryForm::Stated: own variables per location and
+/// vreg, no substitution), negated, as DIR/<id>.smt2. An
 /// external solver's `unsat` then confirms what the normaliser concluded.
 ///
 /// DIR/manifest.tsv gets one line per exported file (appended):
