@@ -57,6 +57,22 @@ struct Decider {
     return o;
   }
 
+  /// Two memories (or globals tables) that differ under `model`: name a
+  /// cell where they do, among the addresses either side stores to.
+  void witnessCell(const Goal &g, const smt::Model &model, Counterexample &cx) {
+    std::vector<smt::Term> idx = ctx.storeIndices(g.orig);
+    for (smt::Term t : ctx.storeIndices(g.alloc)) idx.push_back(t);
+    for (smt::Term i : idx) {
+      const auto a = model.eval(ctx.select(g.orig, i)), b = model.eval(ctx.select(g.alloc, i));
+      if (a && b && *a != *b) {
+        cx.location += " at address " + hex(model.eval(i));
+        cx.expected = hex(a);
+        cx.actual = hex(b);
+        return;
+      }
+    }
+  }
+
   /// Fill the counterexample of refuted `o` from `model`, with the goal
   /// labels of `p` and the trace of its block (both built with text).
   void explain(Obligation &o, const PendingObligation &p, const BlockTrace &trace,
@@ -69,6 +85,7 @@ struct Decider {
         cx.location = p.goals[k].label;
         cx.expected = hex(model.eval(p.goals[k].orig));
         cx.actual = hex(model.eval(p.goals[k].alloc));
+        if (!model.eval(p.goals[k].orig)) witnessCell(p.goals[k], model, cx);
         break;
       }
     o.detail = "differs: " + cx.location + " (original " + cx.expected + ", allocated " +

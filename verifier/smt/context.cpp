@@ -161,6 +161,13 @@ std::vector<std::string> Context::variablesOf(Term a) const {
   return out;
 }
 
+std::vector<Term> Context::storeIndices(Term a) const {
+  std::vector<Term> out;
+  for (uint32_t id : topoOrder(*impl_, {a.id}))
+    if (impl_->nodes[id].op == Op::Store) out.push_back(Term{impl_->nodes[id].kid[1]});
+  return out;
+}
+
 size_t Context::size() const { return impl_->nodes.size() - 1; }
 
 std::vector<uint32_t> topoOrder(const Context::Impl &c, const std::vector<uint32_t> &roots) {

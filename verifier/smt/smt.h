@@ -110,6 +110,9 @@ public:
   [[nodiscard]] std::string str(Term a) const;
   /// Names of the uninterpreted constants (variables) a term mentions.
   [[nodiscard]] std::vector<std::string> variablesOf(Term a) const;
+  /// The index terms of every `store` inside array term `a` (the addresses
+  /// where two memories built from one start can differ), in DAG order.
+  [[nodiscard]] std::vector<Term> storeIndices(Term a) const;
   /// Number of terms built so far.
   [[nodiscard]] size_t size() const;
 
