@@ -23,15 +23,6 @@ namespace {
 
 using Status = mir::ExecResult::Status;
 
-Status fromMachine(exec::RunResult::Status s) {
-  switch (s) {
-  case exec::RunResult::Status::Returned: return Status::Returned;
-  case exec::RunResult::Status::Trapped: return Status::Trapped;
-  case exec::RunResult::Status::Exhausted: return Status::Exhausted;
-  case exec::RunResult::Status::Fault: return Status::Error;
-  }
-  return Status::Error;
-}
 
 Status fromOracle(select::OracleRun::Status s) {
   switch (s) {
@@ -159,7 +150,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       exec::RunOptions ro;
       ro.insnLimit = 40 * in.expected.steps + 1'000'000;
       exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
-      mir::Observed ob{fromMachine(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
+      mir::Observed ob{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
       if (why.empty()) why = mir::compareOutcome(in, ob);
       ++r.runs;
       if (why.empty()) ++r.agree;
@@ -226,7 +217,7 @@ void runNative(const std::string &cFile, const mir::Module &vreg, const Workload
       env.globals = in.globals;
       exec::RunResult rr = machine.run(fn, vf->sig, in.args, env);
       // The native code has its own stack and data: compare results only.
-      agree &= fromMachine(rr.status) == in.expected.status && rr.results == in.expected.results;
+      agree &= exec::asExecStatus(rr.status) == in.expected.status && rr.results == in.expected.results;
       insns.push_back(rr.insns);
     }
     r.nativeInsns = median(insns);

@@ -48,15 +48,6 @@ struct Pending {
   bool interpError = false;
 };
 
-Status fromMachine(exec::RunResult::Status s) {
-  switch (s) {
-  case exec::RunResult::Status::Returned: return Status::Returned;
-  case exec::RunResult::Status::Trapped: return Status::Trapped;
-  case exec::RunResult::Status::Exhausted: return Status::Exhausted;
-  case exec::RunResult::Status::Fault: return Status::Error;
-  }
-  return Status::Error;
-}
 
 mir::Module withFunction(const mir::Module &m, const mir::Function &f) {
   mir::Module copy = m;
@@ -113,7 +104,7 @@ std::string unicornDifference(exec::Machine &machine, const std::string &symbol,
     ro.insnLimit = 16 * in.expected.steps + 200'000;
     exec::RunResult rr = machine.run(symbol, sig, in.args, env, ro);
     ++runs;
-    mir::Observed o{fromMachine(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
+    mir::Observed o{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
     if (std::string d = mir::compareOutcome(in, o); !d.empty())
       return "unicorn input #" + std::to_string(k) + " " + mir::argsText(in.args) + ": " + d;
   }

@@ -95,6 +95,18 @@ struct RunResult {
 /// Name of a status ("returned", "trapped", "fault", "exhausted").
 [[nodiscard]] std::string_view statusName(RunResult::Status s);
 
+/// The interpreter's status for a machine run's (a fault is an Error), so
+/// that Unicorn runs compare with mir::compareOutcome.
+[[nodiscard]] inline mir::ExecResult::Status asExecStatus(RunResult::Status s) {
+  switch (s) {
+  case RunResult::Status::Returned: return mir::ExecResult::Status::Returned;
+  case RunResult::Status::Trapped: return mir::ExecResult::Status::Trapped;
+  case RunResult::Status::Exhausted: return mir::ExecResult::Status::Exhausted;
+  case RunResult::Status::Fault: return mir::ExecResult::Status::Error;
+  }
+  return mir::ExecResult::Status::Error;
+}
+
 /// Call `symbol` (an assembler symbol, or a MIR function name) with `args`
 /// (one uint64 per param, AAPCS placement incl. i64 pairs and stack args) on
 /// linear memory env.memory and globals env.globals (both written back

@@ -22,35 +22,13 @@
 using namespace vcr;
 using namespace vcr::tools;
 using vcr::verifier::test::Exported;
+using vcr::verifier::test::scratch;
+using vcr::verifier::test::slurp;
+using vcr::verifier::test::solversPresent;
 namespace fs = std::filesystem;
 
 namespace {
 
-/// Both solvers are on PATH; otherwise fail under CI, else report a skip.
-bool solversPresent() {
-  using verifier::test::haveTool;
-  if (haveTool("z3") && haveTool("cvc5")) return true;
-  if (std::getenv("CI")) {
-    FAIL("z3 or cvc5 command-line tool missing (CI is set)");
-    return false;
-  }
-  std::printf("VCR-SKIP: z3 or cvc5 command-line tool missing\n");
-  return false;
-}
-
-fs::path scratch(const std::string &tag) {
-  const fs::path dir = fs::temp_directory_path() / ("vcr_" + tag + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// Both solvers answer unsat on every proved and sat on every refuted
 /// obligation of `ex` (unknown ones are not asked); true if they do.

@@ -21,31 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Both solvers are on PATH; otherwise fail under CI, else report a skip.
-bool solversPresent() {
-  if (haveTool("z3") && haveTool("cvc5")) return true;
-  if (std::getenv("CI")) {
-    FAIL("z3 or cvc5 command-line tool missing (CI is set)");
-    return false;
-  }
-  std::printf("VCR-SKIP: z3 or cvc5 command-line tool missing\n");
-  return false;
-}
-
-/// A fresh scratch directory (the caller removes it when the test passes).
-fs::path scratch(const std::string &tag) {
-  const fs::path dir = fs::temp_directory_path() / ("vcr_" + tag + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// Both solvers' answers must be `want[k]` for files[k]; true if they are.
 bool requireAnswers(const std::vector<std::string> &files, const std::vector<std::string> &want,

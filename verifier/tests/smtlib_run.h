@@ -3,7 +3,11 @@
 /// and run the z3 and cvc5 command-line tools on every exported query, in
 /// batches ((reset) between queries) on two worker threads.
 
+#include "tests/tool_guard.h"
+
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -50,9 +54,29 @@ inline std::vector<Exported> readManifests(const std::filesystem::path &root) {
   return out;
 }
 
-/// Whether `tool` is on PATH.
-inline bool haveTool(const std::string &tool) {
-  return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
+/// Both solvers are on PATH; otherwise fail under CI, else report a skip
+/// (tests/tool_guard.h).
+inline bool solversPresent() {
+  const bool z3 = vcr::testing::toolAvailable("z3");
+  const bool cvc5 = vcr::testing::toolAvailable("cvc5");
+  return z3 && cvc5;
+}
+
+/// A fresh scratch directory (the caller removes it when the test passes).
+inline std::filesystem::path scratch(const std::string &tag) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("vcr_" + tag + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+/// A whole file as a string.
+inline std::string slurp(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 /// All of a command's standard output and error.
