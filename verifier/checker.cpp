@@ -83,9 +83,10 @@ struct Decider {
     for (size_t k = 0; k < p.goals.size(); ++k)
       if (model.eval(eqs[k]) == 0u) {
         cx.location = p.goals[k].label;
-        cx.expected = hex(model.eval(p.goals[k].orig));
+        const std::optional<uint64_t> orig = model.eval(p.goals[k].orig);
+        cx.expected = hex(orig);
         cx.actual = hex(model.eval(p.goals[k].alloc));
-        if (!model.eval(p.goals[k].orig)) witnessCell(p.goals[k], model, cx);
+        if (!orig) witnessCell(p.goals[k], model, cx);  // arrays: name a differing cell
         break;
       }
     o.detail = "differs: " + cx.location + " (original " + cx.expected + ", allocated " +

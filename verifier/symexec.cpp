@@ -52,13 +52,13 @@ struct Builder {
   unsigned calls = 0;
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
   const bool text;  // build labels and the trace (only needed to report a failure)
-  PendingObligation reserved;           // R9-R11 at every site that depends on them
-  unsigned reservedSites = 0;
+  const bool stated;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
+  PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site)
   std::unordered_map<std::string, unsigned> inputUses;  // input name -> times made
-  bool stated = false;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
 
-  Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText)
+  Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText, EntryForm form)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
+        stated(form == EntryForm::Stated),
         reserved{makeObligation(i.allocated.name, "bb" + std::to_string(blk) + ".reserved",
                                 "reserved", int32_t(blk)),
                  {}} {}
@@ -268,12 +268,12 @@ struct Builder {
     case Opcode::Ret: break;
     default: return;
     }
-    ++reservedSites;
+    const size_t site = reserved.goals.size() / 3 + 1;
     for (unsigned r = 9; r <= 11; ++r)
       reserved.goals.push_back({say([&] {
                                   return std::string(pregName(PReg(r))) + " (" + std::string(abi::reservedRole(PReg(r))) +
                                          ") holds its entry value at `" + printInstr(a, in.allocated) +
-                                         "` (#" + std::to_string(reservedSites) + ")";
+                                         "` (#" + std::to_string(site) + ")";
                                 }),
                                 pseudoVar(r - 4), reg(r)});
   }
@@ -557,7 +557,7 @@ struct Builder {
       if (text) q.trace.steps.push_back(std::move(step));
     }
     effectsObligation();
-    if (reservedSites) q.obligations.push_back(std::move(reserved));
+    if (!reserved.goals.empty()) q.obligations.push_back(std::move(reserved));
     exitObligation();
     for (auto &t : tail) q.obligations.push_back(std::move(t));
   }
@@ -567,8 +567,7 @@ struct Builder {
 
 BlockQueries buildBlockQueries(const SymInput &in, uint32_t b, smt::Context &c, bool withText,
                                EntryForm form) {
-  Builder bd(in, b, c, withText);
-  bd.stated = form == EntryForm::Stated;
+  Builder bd(in, b, c, withText, form);
   bd.run();
   return std::move(bd.q);
 }

@@ -29,6 +29,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// A corpus input in vreg form and as vcr-ra allocates it (fails the test if
+/// loading, selection or any allocation fails).
+struct Allocated {
+  mir::Module vreg;
+  std::vector<mir::Function> functions;  ///< allocated, in the order of vreg.functions
+};
+
+Allocated selectAndAllocate(const std::string &file) {
+  Diagnostics diags;
+  auto bin = select::loadWasmFile(file, diags);
+  REQUIRE_MESSAGE(bin, file);
+  auto sel = select::selectModule(*bin, diags);
+  REQUIRE_MESSAGE(sel, file);
+  Allocated a{std::move(sel->module), {}};
+  auto allocator = alloc::makeGraphColouring();
+  alloc::ModuleAllocation ma = alloc::allocateModule(*allocator, a.vreg, alloc::AllocOptions{});
+  for (auto &r : ma.results) {
+    REQUIRE_MESSAGE(r.ok, file);
+    a.functions.push_back(std::move(r.function));
+  }
+  return a;
+}
+
 
 /// Both solvers answer unsat on every proved and sat on every refuted
 /// obligation of `ex` (unknown ones are not asked); true if they do.
@@ -117,21 +140,14 @@ TEST_CASE("smt export of the whole corpus as stated: z3 and cvc5 answer unsat on
 TEST_CASE("smt export of refuted corpus mutants: z3 and cvc5 answer sat on every obligation refuted by the SMT layer") {
   if (!solversPresent()) return;
   const fs::path dir = scratch("smt_mutants");
-  auto allocator = alloc::makeGraphColouring();
   std::set<std::string> classes;
   unsigned mutants = 0, smtRefuted = 0;
   for (const char *name : {"memory.wat", "calls.wat", "loops.wat", "br_table.wat", "traps.wat"}) {
-    Diagnostics diags;
-    auto bin = select::loadWasmFile(std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/" + name, diags);
-    REQUIRE(bin);
-    auto sel = select::selectModule(*bin, diags);
-    REQUIRE(sel);
-    const mir::Module &m = sel->module;
-    alloc::ModuleAllocation ma = alloc::allocateModule(*allocator, m, alloc::AllocOptions{});
+    const Allocated a = selectAndAllocate(std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/" + name);
+    const mir::Module &m = a.vreg;
     for (size_t i = 0; i < m.functions.size(); ++i) {
-      REQUIRE(ma.results[i].ok);
       for (MutationClass c : allMutationClasses())
-        for (const Mutant &mu : mutate(ma.results[i].function, c, 7 + i, 1)) {
+        for (const Mutant &mu : mutate(a.functions[i], c, 7 + i, 1)) {
           verifier::CheckOptions opt;
           opt.timeoutMs = 2000;
           opt.smtDir = (dir / (std::string(name) + "." + m.functions[i].name + "." +
@@ -175,18 +191,12 @@ TEST_CASE("smt export of commuted corpus allocations: z3 and cvc5 confirm the no
   if (!solversPresent()) return;
   const fs::path dir = scratch("smt_commuted");
   Diagnostics diags;
-  auto allocator = alloc::makeGraphColouring();
   unsigned variants = 0;
   for (const std::string &file : collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
-    auto bin = select::loadWasmFile(file, diags);
-    REQUIRE(bin);
-    auto sel = select::selectModule(*bin, diags);
-    REQUIRE(sel);
-    const mir::Module &m = sel->module;
-    alloc::ModuleAllocation ma = alloc::allocateModule(*allocator, m, alloc::AllocOptions{});
+    const Allocated a = selectAndAllocate(file);
+    const mir::Module &m = a.vreg;
     for (size_t i = 0; i < m.functions.size(); ++i) {
-      REQUIRE(ma.results[i].ok);
-      const mir::Function &f = ma.results[i].function;
+      const mir::Function &f = a.functions[i];
       std::vector<std::pair<size_t, size_t>> sites;  // (block, instruction)
       for (size_t b = 0; b < f.blocks.size(); ++b)
         for (size_t k = 0; k < f.blocks[b].instrs.size(); ++k) {
