@@ -12,6 +12,10 @@
 #include "verifier/checker.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -121,6 +125,8 @@ void checkAllocation(const mir::Function &f, const mir::Function &allocated, con
   c.timeUs = cr.timeUs;
   c.json = cr.toJson();
   if (!cr.ok()) c.failureText = cr.summary();
+  if (r.artifacts)
+    for (const verifier::Obligation &o : cr.obligations) r.artifacts->obligations.push_back(o.toJson());
   if (cr.refuted) r.status = "refuted";
   else if (cr.unknown) r.status = "unknown";
   r.check = std::move(c);
@@ -135,14 +141,14 @@ unsigned countOrigin(const mir::Function &f, mir::Opcode op, mir::Origin o) {
 
 /// Run the legacy ladder model on `f` for the research table.
 LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned peak,
-                          const PipelineOptions &opt, mir::Module *legacyAllocated) {
+                          const PipelineOptions &opt, std::optional<mir::Function> &legacyCode) {
   ladder::LadderResult lr = ladder::runLadder(f, m);
   LegacyReport l;
   l.rung = lr.rung;
   l.check = "-";
   if (!lr.result.ok) return l;
-  if (legacyAllocated) legacyAllocated->functions.push_back(lr.result.function);
-  const mir::Function &a = lr.result.function;
+  legacyCode = lr.result.function;
+  const mir::Function &a = *legacyCode;
   l.spillStores = countOrigin(a, mir::Opcode::Sts, mir::Origin::Spill);
   l.reloads = countOrigin(a, mir::Opcode::Lds, mir::Origin::Reload);
   for (const auto &b : a.blocks)
@@ -162,15 +168,23 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   return l;
 }
 
+/// What processing one function yields: its row, and its code.
+struct FunctionOutcome {
+  FunctionReport row;
+  std::optional<mir::Function> allocated;  ///< vcr-ra's (or the --allocated) code
+  std::optional<mir::Function> legacy;     ///< the legacy model's code (--legacy)
+  Diagnostics diags;
+};
+
 /// Measure, allocate and check one function; exceptions become an "error" row.
-FunctionReport processFunction(const std::string &file, const mir::Module &m,
-                               const mir::Function &f, const PipelineOptions &opt,
-                               alloc::Allocator *allocator, mir::Module *allocated,
-                               mir::Module *legacyAllocated, const mir::Module *external,
-                               Diagnostics &diags) {
-  FunctionReport r;
+FunctionOutcome processFunction(const std::string &file, const mir::Module &m,
+                                const mir::Function &f, const PipelineOptions &opt,
+                                alloc::Allocator *allocator, const mir::Module *external) {
+  FunctionOutcome out;
+  FunctionReport &r = out.row;
   r.file = file;
   r.function = f.name;
+  if (opt.keepArtifacts) r.artifacts = std::make_shared<Artifacts>();
   try {
     r.mirInstructions = f.numInstrs();
     r.vregs = f.numVRegs();
@@ -180,17 +194,26 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
       r.status = "error";
       r.reason = "function is already in allocated form";
       r.inputError = true;
-      return r;
+      return out;
     }
+    if (r.mirInstructions > opt.maxInstructions) {
+      r.status = "error";
+      r.reason = "function has " + std::to_string(r.mirInstructions) +
+                 " MIR instructions, over the limit of " + std::to_string(opt.maxInstructions) +
+                 " (--max-instructions)";
+      r.inputError = true;
+      return out;
+    }
+    if (r.artifacts) r.artifacts->vregMir = mir::printFunction(f);
     r.peakPressure = alloc::peakPressure(f);
-    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, legacyAllocated);
+    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, out.legacy);
     if (external) {
       const mir::Function *a = external->findFunction(f.name);
       if (!a || !a->allocated) {
         r.status = "error";
         r.reason = "no allocated-form function @" + f.name + " in " + opt.allocatedFile;
         r.inputError = true;
-        return r;
+        return out;
       }
       AllocReport ar;
       ar.spillStores = countOrigin(*a, mir::Opcode::Sts, mir::Origin::Spill);
@@ -201,31 +224,32 @@ FunctionReport processFunction(const std::string &file, const mir::Module &m,
       ar.frameTraffic = frameTraffic(*a);
       r.alloc = ar;
       if (opt.check) checkAllocation(f, *a, m, opt, r);
-      if (allocated) allocated->functions.push_back(*a);
-      return r;
+      out.allocated = *a;
+      return out;
     }
-    if (!allocator) return r;
+    if (!allocator) return out;
     alloc::AllocOptions ao;
     ao.pool = opt.pool;
-    ao.wantDot = !opt.dotDir.empty();
+    ao.wantDot = !opt.dotDir.empty() || opt.keepArtifacts;
     GuardedAllocation g = guardedAllocate(*allocator, f, m, ao);
     r.firing = g.firing;
     alloc::AllocResult res = std::move(g.result);
     if (!res.ok) {
       r.status = "error";
       r.reason = "allocator invariant failure: " + res.error;
-      return r;
+      return out;
     }
     r.alloc = toAllocReport(res.stats);
     r.alloc->frameTraffic = frameTraffic(res.function);
     if (opt.check) checkAllocation(f, res.function, m, opt, r);
-    if (ao.wantDot) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, diags);
-    if (allocated) allocated->functions.push_back(std::move(res.function));
+    if (!opt.dotDir.empty()) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, out.diags);
+    if (r.artifacts) r.artifacts->dot = std::move(res.dot);
+    out.allocated = std::move(res.function);
   } catch (const std::exception &e) {
     r.status = "error";
     r.reason = std::string("internal error: ") + e.what();
   }
-  return r;
+  return out;
 }
 
 /// --run for one file: execute vcr-ra's and the legacy model's code and
@@ -263,6 +287,129 @@ void runFile(const std::string &file, const LoadedModule &lm, const mir::Module 
     diags.push_back(fileError(file, std::string("internal error while running emitted code: ") + e.what()));
   }
 }
+
+/// One input file on its way through the pipeline.
+struct FileWork {
+  std::string file;
+  int input = -1;                          ///< index into Report::inputs
+  Diagnostics diags;                       ///< this file's diagnostics, in order
+  std::optional<LoadedModule> lm;          ///< absent: the file failed to load
+  std::vector<FunctionOutcome> outcomes;   ///< one per function of lm->module
+  std::vector<FunctionReport> declinedRows;
+};
+
+void loadFile(FileWork &w) {
+  try {
+    w.lm = loadModule(w.file, w.diags);
+  } catch (const std::exception &e) {
+    w.diags.push_back(fileError(w.file, std::string("internal error while loading: ") + e.what()));
+  }
+  if (!w.lm && !hasErrors(w.diags)) w.diags.push_back(fileError(w.file, "cannot load module"));
+}
+
+/// The part of a module's listing that is function `name`'s.
+std::string asmOf(const std::string &asmText, const std::string &name) {
+  const std::string head = "\n@ ---- @" + name + "\n";
+  size_t b = asmText.find(head);
+  if (b == std::string::npos) return "";
+  size_t e = asmText.find("\n@ ---- ", b + head.size());
+  return asmText.substr(b + 1, e == std::string::npos ? std::string::npos : e - b);
+}
+
+/// After every function of the file is done: assemble its allocated
+/// module, run it (--run), emit it, and add the declined functions' rows.
+void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
+  if (!w.lm) return;
+  mir::Module allocated = w.lm->module;
+  allocated.functions.clear();
+  mir::Module legacyAllocated = allocated;
+  for (auto &o : w.outcomes) {
+    w.diags.insert(w.diags.end(), o.diags.begin(), o.diags.end());
+    if (o.allocated) allocated.functions.push_back(*o.allocated);
+    if (o.legacy) legacyAllocated.functions.push_back(*o.legacy);
+    if (o.row.artifacts) {
+      if (o.allocated) o.row.artifacts->allocatedMir = mir::printFunction(*o.allocated);
+      if (o.legacy) o.row.artifacts->legacyMir = mir::printFunction(*o.legacy);
+    }
+  }
+  if (opt.run) {
+    std::vector<FunctionReport> rows;
+    for (auto &o : w.outcomes) rows.push_back(std::move(o.row));
+    runFile(w.file, *w.lm, allocated, legacyAllocated, opt, rows, w.diags);
+    for (size_t j = 0; j < rows.size(); ++j) w.outcomes[j].row = std::move(rows[j]);
+  }
+  for (const auto &d : w.lm->declined) {
+    FunctionReport r;
+    r.file = w.file;
+    r.function = d.function;
+    r.status = "declined";
+    r.reason = d.reason;
+    if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false, std::nullopt};
+    w.declinedRows.push_back(std::move(r));
+  }
+  if (haveCode && (!opt.emitAsmDir.empty() || opt.keepArtifacts)) {
+    emit::EmitResult er = emit::emitModule(allocated);
+    if (!opt.emitAsmDir.empty()) {
+      std::string text = er.asmText;
+      for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
+      writeFile(opt.emitAsmDir, stem(w.file) + ".s", text, w.diags);
+    }
+    for (auto &o : w.outcomes)
+      if (o.row.artifacts) {
+        o.row.artifacts->asmText = asmOf(er.asmText, o.row.function);
+        for (const auto &d : er.declined)
+          if (d.function == o.row.function) o.row.artifacts->asmDeclined = d.reason;
+      }
+  }
+  if (haveCode && !opt.emitMirDir.empty())
+    writeFile(opt.emitMirDir, stem(w.file) + ".mir", mir::printModule(allocated), w.diags);
+}
+
+/// Calls body(i, worker) for every i in [0, n) on up to `jobs` threads
+/// (worker < jobs); each i exactly once. Bodies must not throw.
+void parallelFor(size_t n, unsigned jobs, const std::function<void(size_t, unsigned)> &body) {
+  const unsigned threads = static_cast<unsigned>(std::min<size_t>(std::max(1u, jobs), n));
+  if (threads <= 1) {
+    for (size_t i = 0; i < n; ++i) body(i, 0);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::jthread> pool;
+  for (unsigned w = 0; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) body(i, w);
+    });
+}
+
+void parallelFor(size_t n, unsigned jobs, const std::function<void(size_t)> &body) {
+  parallelFor(n, jobs, [&](size_t i, unsigned) { body(i); });
+}
+
+/// Counts what is done and reports it, one report at a time.
+class ProgressMeter {
+ public:
+  ProgressMeter(const std::function<void(const Progress &)> &sink,
+                std::chrono::steady_clock::time_point t0, size_t files)
+      : sink_(sink), t0_(t0) {
+    p_.files = files;
+  }
+  void setFunctions(size_t n) { update([&] { p_.functions = n; }); }
+  void functionDone() { update([&] { ++p_.functionsDone; }); }
+  void fileDone() { update([&] { ++p_.filesDone; }); }
+
+ private:
+  template <class F> void update(F change) {
+    if (!sink_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    change();
+    p_.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    sink_(p_);
+  }
+  const std::function<void(const Progress &)> &sink_;
+  std::chrono::steady_clock::time_point t0_;
+  std::mutex mu_;
+  Progress p_;
+};
 
 }  // namespace
 
@@ -327,66 +474,72 @@ std::vector<std::string> collectInputs(const std::vector<std::string> &paths, Di
 }
 
 Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions &opt) {
+  const auto t0 = std::chrono::steady_clock::now();
   Report rep;
   rep.permissive = opt.permissive;
-  std::vector<std::string> files = collectInputs(paths, rep.diags);
-  rep.filesFailed = static_cast<unsigned>(rep.diags.size());
-  std::unique_ptr<alloc::Allocator> allocator;
-  if (opt.allocate) allocator = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
+  rep.shardIndex = opt.shardIndex;
+  rep.shardCount = std::max(1u, opt.shardCount);
+  rep.inputs = collectInputs(paths, rep.diags);
+  rep.pathsFailed = static_cast<unsigned>(rep.diags.size());
+  rep.filesFailed = rep.pathsFailed;
+  rep.diagInput.assign(rep.diags.size(), -1);
   std::optional<mir::Module> external;
   if (!opt.allocatedFile.empty()) {
     std::optional<LoadedModule> lm = loadModule(opt.allocatedFile, rep.diags);
+    rep.diagInput.resize(rep.diags.size(), -1);
     if (!lm) {
       ++rep.filesFailed;
+      ++rep.pathsFailed;
       return rep;
     }
     external = std::move(lm->module);
   }
-  for (const std::string &file : files) {
+  std::vector<FileWork> work;
+  for (size_t i = 0; i < rep.inputs.size(); ++i)
+    if (i % rep.shardCount == rep.shardIndex - 1) {
+      work.emplace_back();
+      work.back().file = rep.inputs[i];
+      work.back().input = static_cast<int>(i);
+    }
+  const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  ProgressMeter meter(opt.onProgress, t0, work.size());
+  parallelFor(work.size(), jobs, [&](size_t k) { loadFile(work[k]); });
+
+  // One task per function of every loaded file, run in any order, written
+  // to its own slot: the report's order is the inputs' order whatever `jobs`.
+  std::vector<std::pair<size_t, size_t>> tasks;
+  for (size_t k = 0; k < work.size(); ++k)
+    if (work[k].lm) {
+      work[k].outcomes.resize(work[k].lm->module.functions.size());
+      for (size_t j = 0; j < work[k].outcomes.size(); ++j) tasks.emplace_back(k, j);
+    }
+  meter.setFunctions(tasks.size());
+  const bool haveCode = opt.allocate || external;
+  std::vector<std::unique_ptr<alloc::Allocator>> allocators(jobs);
+  parallelFor(tasks.size(), jobs, [&](size_t t, unsigned worker) {
+    auto [k, j] = tasks[t];
+    std::unique_ptr<alloc::Allocator> &a = allocators[worker];
+    if (opt.allocate && !external && !a) a = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
+    const mir::Module &m = work[k].lm->module;
+    work[k].outcomes[j] = processFunction(work[k].file, m, m.functions[j], opt, a.get(),
+                                          external ? &*external : nullptr);
+    meter.functionDone();
+  });
+  parallelFor(work.size(), jobs, [&](size_t k) {
+    finishFile(work[k], opt, haveCode);
+    meter.fileDone();
+  });
+
+  for (FileWork &w : work) {
     ++rep.filesRead;
-    size_t before = rep.diags.size();
-    std::optional<LoadedModule> lm;
-    try {
-      lm = loadModule(file, rep.diags);
-    } catch (const std::exception &e) {
-      rep.diags.push_back(fileError(file, std::string("internal error while loading: ") + e.what()));
+    rep.filesFailed += !w.lm;
+    for (auto &d : w.diags) {
+      rep.diags.push_back(std::move(d));
+      rep.diagInput.push_back(w.input);
     }
-    if (!lm) {
-      if (rep.diags.size() == before) rep.diags.push_back(fileError(file, "cannot load module"));
-      ++rep.filesFailed;
-      continue;
-    }
-    mir::Module allocated = lm->module;
-    allocated.functions.clear();
-    mir::Module legacyAllocated = allocated;
-    const bool haveCode = allocator || external;
-    const bool keep = haveCode && (!opt.emitMirDir.empty() || !opt.emitAsmDir.empty() || opt.run);
-    const size_t first = rep.functions.size();
-    for (const mir::Function &f : lm->module.functions)
-      rep.functions.push_back(processFunction(file, lm->module, f, opt, allocator.get(),
-                                              keep ? &allocated : nullptr,
-                                              opt.run ? &legacyAllocated : nullptr,
-                                              external ? &*external : nullptr, rep.diags));
-    if (opt.run) {
-      std::span<FunctionReport> rows(rep.functions.data() + first, rep.functions.size() - first);
-      runFile(file, *lm, allocated, legacyAllocated, opt, rows, rep.diags);
-    }
-    for (const auto &d : lm->declined) {
-      FunctionReport r;
-      r.file = file;
-      r.function = d.function;
-      r.status = "declined";
-      r.reason = d.reason;
-      if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false, std::nullopt};
-      rep.functions.push_back(std::move(r));
-    }
-    if (haveCode && !opt.emitAsmDir.empty()) {
-      emit::EmitResult er = emit::emitModule(allocated);
-      std::string text = er.asmText;
-      for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
-      writeFile(opt.emitAsmDir, stem(file) + ".s", text, rep.diags);
-    }
-    if (haveCode && !opt.emitMirDir.empty()) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
+    for (auto &o : w.outcomes) rep.functions.push_back(std::move(o.row));
+    for (auto &r : w.declinedRows) rep.functions.push_back(std::move(r));
   }
   return rep;
 }

@@ -22,12 +22,20 @@
 
 namespace vcr::tools {
 
+/// How far a run is (PipelineOptions::onProgress).
+struct Progress {
+  size_t filesDone = 0, files = 0, functionsDone = 0, functions = 0;
+  double elapsedSeconds = 0;
+};
+
 struct PipelineOptions {
   bool allocate = true;        ///< run the graph-colouring allocator
   arm::Pool pool;              ///< allocatable registers
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
   std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
   std::string dotDir;          ///< write interference graphs here (empty: don't)
+  /// Keep each function's texts in FunctionReport::artifacts (--html).
+  bool keepArtifacts = false;
   bool check = true;           ///< run the independent checker on each allocation
   unsigned timeoutMs = 10000;  ///< per solver query; a timeout is "unknown"
   uint32_t stackLimit = 16 * 1024;  ///< bytes of stack one frame may use (checked)
@@ -40,9 +48,20 @@ struct PipelineOptions {
   bool run = false;            ///< emit Thumb-2, assemble, run in Unicorn, compare (--run)
   ExecOptions exec;            ///< inputs per function, seed, --native
   /// The allocator under guard; default vcr-ra's graph colouring. Tests
-  /// inject a failing one to show the guard fires.
+  /// inject a failing one to show the guard fires. Called once per worker
+  /// thread.
   std::function<std::unique_ptr<alloc::Allocator>()> makeAllocator;
+  /// Worker threads (--jobs); 0: one per core. The report is the same
+  /// whatever the count: rows and diagnostics keep input order.
+  unsigned jobs = 1;
+  /// Process only inputs i with i % shardCount == shardIndex - 1 (--shard K/N).
+  unsigned shardIndex = 1, shardCount = 1;
+  /// A function with more MIR instructions is an input error, not a job.
+  size_t maxInstructions = 250000;
+  /// Called (serialised) whenever a function or a file is done.
+  std::function<void(const Progress &)> onProgress;
 };
+
 
 /// What the legacy ladder model did to one function (--legacy).
 struct LegacyReport {
@@ -72,6 +91,19 @@ struct AllocReport {
   uint64_t timeUs = 0;
 };
 
+/// The texts behind one row, kept when PipelineOptions::keepArtifacts (the
+/// HTML report shows them side by side). Empty where there is nothing.
+struct Artifacts {
+  std::string vregMir;       ///< the function as selected (vreg form)
+  std::string allocatedMir;  ///< vcr-ra's allocation (or the --allocated one)
+  std::string legacyMir;     ///< the legacy model's allocation (--legacy)
+  std::string dot;           ///< interference graph, coloured by assignment (Graphviz)
+  std::string asmText;       ///< this function's Thumb-2 listing
+  std::string asmDeclined;   ///< why the emitter declined it (then asmText is empty)
+  /// Every obligation the checker asked, proved ones too (Obligation::toJson).
+  nlohmann::json obligations = nlohmann::json::array();
+};
+
 /// One row of the report.
 struct FunctionReport {
   std::string file, function;
@@ -86,12 +118,20 @@ struct FunctionReport {
   std::optional<LadderFiring> firing;  ///< the guard fired on this function
   std::optional<LegacyReport> legacy;
   std::optional<ExecReport> exec;  ///< the emitted code run in Unicorn (--run)
+  std::shared_ptr<Artifacts> artifacts;  ///< kept texts (PipelineOptions::keepArtifacts)
 };
 
 struct Report {
   std::vector<FunctionReport> functions;
   Diagnostics diags;          ///< input problems (unreadable, malformed, invalid)
+  /// The input each diagnostic belongs to (index into `inputs`), or -1 for
+  /// a run-wide one (a missing path, the --allocated file): what `merge`
+  /// needs to put shards' diagnostics back in single-run order.
+  std::vector<int> diagInput;
   unsigned filesRead = 0, filesFailed = 0;
+  std::vector<std::string> inputs;  ///< every input file, before sharding
+  unsigned shardIndex = 1, shardCount = 1;
+  unsigned pathsFailed = 0;         ///< paths that named no input (run-wide)
   bool permissive = false;    ///< ladder firings do not fail the run
   [[nodiscard]] unsigned ladderFired() const;
 

@@ -42,8 +42,12 @@ nlohmann::json functionJson(const FunctionReport &f) {
                       {"calls", f.calls},
                       {"loops", f.loops}};
   if (!f.reason.empty()) j["reason"] = f.reason;
+  if (f.inputError) j["input_error"] = true;
   if (f.alloc) j["alloc"] = allocJson(*f.alloc);
-  if (f.check) j["check"] = f.check->json;
+  if (f.check) {
+    j["check"] = f.check->json;
+    if (!f.check->failureText.empty()) j["check"]["failure_text"] = f.check->failureText;
+  }
   if (f.firing) j["ladder_fired"] = {{"rung", f.firing->rung}, {"reason", f.firing->reason}};
   if (f.legacy)
     j["legacy"] = {{"rung", f.legacy->rung},       {"spill_stores", f.legacy->spillStores},
@@ -103,8 +107,15 @@ nlohmann::json toJson(const Report &r) {
       allocUs += f.alloc->timeUs;
     }
   }
-  nlohmann::json diags = nlohmann::json::array();
-  for (const auto &d : r.diags) diags.push_back(d.str());
+  nlohmann::json diags = nlohmann::json::array(), records = nlohmann::json::array();
+  for (size_t i = 0; i < r.diags.size(); ++i) {
+    const Diagnostic &d = r.diags[i];
+    diags.push_back(d.str());
+    records.push_back({{"level", static_cast<int>(d.level)}, {"file", d.file},
+                       {"function", d.function}, {"line", d.line}, {"column", d.column},
+                       {"message", d.message},
+                       {"input", i < r.diagInput.size() ? r.diagInput[i] : -1}});
+  }
   nlohmann::json summary = {{"files", r.filesRead},
                             {"files_failed", r.filesFailed},
                             {"functions", r.functions.size()},
@@ -134,10 +145,13 @@ nlohmann::json toJson(const Report &r) {
     summary["exec_declined"] = execDeclined;
     summary["mismatch_functions"] = byStatus["mismatch"];
   }
-  return {{"tool", "verify-alloc"},
-          {"version", VCR_VERSION},
-          {"functions", fns},
-          {"diagnostics", diags},
+  nlohmann::json run = {{"inputs", r.inputs},
+                        {"shard", {{"index", r.shardIndex}, {"count", r.shardCount}}},
+                        {"paths_failed", r.pathsFailed},
+                        {"permissive", r.permissive}};
+  return {{"tool", "verify-alloc"},       {"version", VCR_VERSION},
+          {"functions", fns},             {"diagnostics", diags},
+          {"diagnostic_records", records}, {"run", run},
           {"summary", summary}};
 }
 

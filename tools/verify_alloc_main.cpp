@@ -1,13 +1,19 @@
 // verify-alloc: select, allocate and report every function of the inputs.
 #include "tools/pipeline.h"
 #include "tools/report.h"
+#include "tools/report_merge.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 namespace {
 
@@ -35,6 +41,88 @@ bool writeReport(const std::string &file, const std::string &text) {
   std::ofstream out(file);
   out << text;
   return static_cast<bool>(out);
+}
+
+/// Parse "K/N" (1 <= K <= N) for --shard.
+bool parseShard(const std::string &text, unsigned &k, unsigned &n) {
+  unsigned a = 0, b = 0;
+  char slash = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%u%c%u%c", &a, &slash, &b, &rest) != 3 || slash != '/') return false;
+  if (b < 1 || a < 1 || a > b) return false;
+  k = a;
+  n = b;
+  return true;
+}
+
+/// The progress line on a terminal: rewritten in place at most ten times a
+/// second, cleared at the end.
+class ProgressLine {
+ public:
+  void operator()(const vcr::tools::Progress &p) {
+    auto now = std::chrono::steady_clock::now();
+    bool last = p.functions && p.functionsDone == p.functions && p.filesDone == p.files;
+    if (!last && now - shown_ < std::chrono::milliseconds(100)) return;
+    shown_ = now;
+    std::fprintf(stderr, "\r\033[Kverify-alloc: %zu/%zu files, %zu/%zu functions, %.1f s", p.filesDone,
+                 p.files, p.functionsDone, p.functions, p.elapsedSeconds);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  ~ProgressLine() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point shown_{};
+  bool drawn_ = false;
+};
+
+/// Write the table, CSV and JSON of `rep` as asked; returns the exit code.
+int finish(const vcr::tools::Report &rep, bool quiet, const std::string &csvFile,
+           const std::string &jsonFile) {
+  if (!quiet) std::cout << vcr::tools::toTable(rep);
+  else
+    for (const auto &d : rep.diags) std::cerr << d.str() << "\n";
+  if (rep.ladderFired() && !rep.permissive)
+    for (const auto &f : rep.functions)
+      if (f.firing)
+        std::cerr << "verify-alloc: error: the recovery ladder fired on '" << f.function << "' ("
+                  << f.file << "), rung " << f.firing->rung << ": " << f.firing->reason << "\n";
+  if (!csvFile.empty() && !writeReport(csvFile, vcr::tools::toCsv(rep))) {
+    std::cerr << "verify-alloc: cannot write " << csvFile << "\n";
+    return 2;
+  }
+  if (!jsonFile.empty() && !writeReport(jsonFile, vcr::tools::toJson(rep).dump(2) + "\n")) {
+    std::cerr << "verify-alloc: cannot write " << jsonFile << "\n";
+    return 2;
+  }
+  return rep.exitCode();
+}
+
+/// `verify-alloc merge A.json B.json ...`: one report from a sharded run's.
+int runMerge(const std::vector<std::string> &files, bool quiet, const std::string &csvFile,
+             const std::string &jsonFile) {
+  std::vector<vcr::tools::Report> shards;
+  for (const auto &file : files) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << "verify-alloc merge: cannot open " << file << "\n";
+      return 2;
+    }
+    try {
+      shards.push_back(vcr::tools::reportFromJson(nlohmann::json::parse(in)));
+    } catch (const std::exception &e) {
+      std::cerr << "verify-alloc merge: " << file << ": " << e.what() << "\n";
+      return 2;
+    }
+  }
+  std::string error;
+  vcr::tools::Report rep = vcr::tools::mergeReports(shards, error);
+  if (!error.empty()) {
+    std::cerr << "verify-alloc merge: " << error << "\n";
+    return 2;
+  }
+  return finish(rep, quiet || jsonFile == "-", csvFile, jsonFile);
 }
 
 }  // namespace
@@ -93,8 +181,40 @@ int main(int argc, char **argv) {
   app.add_flag("--native", native,
                "with --run: compile the C source next to each kernel (clang-14 -O2, Cortex-M4) "
                "and run it on the same workloads (native_insns)");
-  app.add_flag("-q,--quiet", quiet, "do not print the table");
+  app.add_flag("-q,--quiet", quiet, "do not print the table (nor the progress line)");
+  unsigned jobs = 0;
+  app.add_option("-j,--jobs", jobs,
+                 "check functions on N threads (default: one per core); the report is the same "
+                 "for every N")
+      ->option_text("N");
+  std::string shard;
+  app.add_option("--shard", shard,
+                 "process only inputs i with i mod N = K-1 (1 <= K <= N); merge the shards' "
+                 "--json reports with `verify-alloc merge`")
+      ->option_text("K/N");
+  app.add_option("--max-instructions", opt.maxInstructions,
+                 "a function with more MIR instructions is an input error (exit 2), not a job")
+      ->capture_default_str();
+
+  std::vector<std::string> mergeFiles;
+  std::string mergeJson, mergeCsv;
+  bool mergeQuiet = false;
+  CLI::App *merge = app.add_subcommand(
+      "merge", "combine the --json reports of a sharded run (--shard 1/N .. N/N) into one "
+               "report: same table, JSON and exit code as one run");
+  merge->add_option("REPORT", mergeFiles, "the shards' JSON reports")->required();
+  merge->add_option("--json", mergeJson, "write the merged JSON report to FILE ('-': stdout)")
+      ->option_text("FILE");
+  merge->add_option("--csv", mergeCsv, "write the merged table as CSV to FILE")->option_text("FILE");
+  merge->add_flag("-q,--quiet", mergeQuiet, "do not print the table");
   CLI11_PARSE(app, argc, argv);
+  if (*merge) return runMerge(mergeFiles, mergeQuiet, mergeCsv, mergeJson);
+
+  if (!shard.empty() && !parseShard(shard, opt.shardIndex, opt.shardCount)) {
+    std::cerr << "verify-alloc: --shard: expected K/N with 1 <= K <= N, got '" << shard << "'\n";
+    return 2;
+  }
+  opt.jobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
 
   if (paths.empty()) paths.push_back(std::string(VCR_SOURCE_DIR) + "/corpus");
   try {
@@ -118,26 +238,11 @@ int main(int argc, char **argv) {
   }
   opt.allocate = !noAlloc;
   opt.check = !noCheck;
-  vcr::tools::Report rep = vcr::tools::runPipeline(paths, opt);
-  if (!quiet) std::cout << vcr::tools::toTable(rep);
-  else
-    for (const auto &d : rep.diags) std::cerr << d.str() << "\n";
-  if (rep.ladderFired() && !opt.permissive)
-    for (const auto &f : rep.functions)
-      if (f.firing)
-        std::cerr << "verify-alloc: error: the recovery ladder fired on '" << f.function << "' ("
-                  << f.file << "), rung " << f.firing->rung << ": " << f.firing->reason << "\n";
-  if (!csvFile.empty()) {
-    if (!writeReport(csvFile, vcr::tools::toCsv(rep))) {
-      std::cerr << "verify-alloc: cannot write " << csvFile << "\n";
-      return 2;
-    }
+  vcr::tools::Report rep;
+  {
+    ProgressLine line;
+    if (!quiet && ::isatty(STDERR_FILENO)) opt.onProgress = std::ref(line);
+    rep = vcr::tools::runPipeline(paths, opt);
   }
-  if (!jsonFile.empty()) {
-    if (!writeReport(jsonFile, vcr::tools::toJson(rep).dump(2) + "\n")) {
-      std::cerr << "verify-alloc: cannot write " << jsonFile << "\n";
-      return 2;
-    }
-  }
-  return rep.exitCode();
+  return finish(rep, quiet, csvFile, jsonFile);
 }
