@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <exception>
@@ -109,13 +110,13 @@ uint16_t poolMask(const arm::Pool &pool) {
 
 /// Run the independent checker and record its verdict in `r`.
 void checkAllocation(const mir::Function &f, const mir::Function &allocated, const mir::Module &m,
-                     const PipelineOptions &opt, FunctionReport &r) {
+                     const PipelineOptions &opt, const std::string &outName, FunctionReport &r) {
   verifier::CheckOptions co;
   co.timeoutMs = opt.timeoutMs;
   co.stackLimit = opt.stackLimit;
   co.poolMask = poolMask(opt.pool);
   // DIR/<input stem>/<function>: two inputs may have functions of one name
-  co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + stem(r.file) + "/" + f.name;
+  co.smtDir = opt.smtDir.empty() ? "" : opt.smtDir + "/" + outName + "/" + f.name;
   verifier::CheckResult cr = verifier::checkFunction(f, allocated, m, co);
   CheckReport c;
   c.obligations = static_cast<unsigned>(cr.obligations.size());
@@ -177,7 +178,7 @@ struct FunctionOutcome {
 };
 
 /// Measure, allocate and check one function; exceptions become an "error" row.
-FunctionOutcome processFunction(const std::string &file, const mir::Module &m,
+FunctionOutcome processFunction(const std::string &file, const std::string &outName, const mir::Module &m,
                                 const mir::Function &f, const PipelineOptions &opt,
                                 alloc::Allocator *allocator, const mir::Module *external) {
   FunctionOutcome out;
@@ -223,7 +224,7 @@ FunctionOutcome processFunction(const std::string &file, const mir::Module &m,
         for (const auto &i : b.instrs) ar.moves += i.op == mir::Opcode::Mov && !alloc::isSelfMove(i);
       ar.frameTraffic = frameTraffic(*a);
       r.alloc = ar;
-      if (opt.check) checkAllocation(f, *a, m, opt, r);
+      if (opt.check) checkAllocation(f, *a, m, opt, outName, r);
       out.allocated = *a;
       return out;
     }
@@ -241,8 +242,8 @@ FunctionOutcome processFunction(const std::string &file, const mir::Module &m,
     }
     r.alloc = toAllocReport(res.stats);
     r.alloc->frameTraffic = frameTraffic(res.function);
-    if (opt.check) checkAllocation(f, res.function, m, opt, r);
-    if (!opt.dotDir.empty()) writeFile(opt.dotDir, stem(file) + "." + f.name + ".dot", res.dot, out.diags);
+    if (opt.check) checkAllocation(f, res.function, m, opt, outName, r);
+    if (!opt.dotDir.empty()) writeFile(opt.dotDir, outName + "." + f.name + ".dot", res.dot, out.diags);
     if (r.artifacts) r.artifacts->dot = std::move(res.dot);
     out.allocated = std::move(res.function);
   } catch (const std::exception &e) {
@@ -288,9 +289,24 @@ void runFile(const std::string &file, const LoadedModule &lm, const mir::Module 
   }
 }
 
+/// The names the inputs' outputs take in --emit-mir/--emit-asm/--dot/--smt
+/// folders: each input's stem, or "<stem>.<k>" for the k-th of inputs sharing
+/// a stem (a/x.wat and b/x.wasm must not overwrite each other's files).
+std::vector<std::string> outputNames(const std::vector<std::string> &inputs) {
+  std::map<std::string, unsigned> total, seen;
+  for (const auto &in : inputs) ++total[stem(in)];
+  std::vector<std::string> names;
+  for (const auto &in : inputs) {
+    const std::string s = stem(in);
+    names.push_back(total[s] == 1 ? s : s + "." + std::to_string(++seen[s]));
+  }
+  return names;
+}
+
 /// One input file on its way through the pipeline.
 struct FileWork {
   std::string file;
+  std::string outName;                     ///< its name in output folders (outputName)
   int input = -1;                          ///< index into Report::inputs
   Diagnostics diags;                       ///< this file's diagnostics, in order
   std::optional<LoadedModule> lm;          ///< absent: the file failed to load
@@ -352,7 +368,7 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
     if (!opt.emitAsmDir.empty()) {
       std::string text = er.asmText;
       for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
-      writeFile(opt.emitAsmDir, stem(w.file) + ".s", text, w.diags);
+      writeFile(opt.emitAsmDir, w.outName + ".s", text, w.diags);
     }
     for (auto &o : w.outcomes)
       if (o.row.artifacts) {
@@ -362,7 +378,7 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
       }
   }
   if (haveCode && !opt.emitMirDir.empty())
-    writeFile(opt.emitMirDir, stem(w.file) + ".mir", mir::printModule(allocated), w.diags);
+    writeFile(opt.emitMirDir, w.outName + ".mir", mir::printModule(allocated), w.diags);
 }
 
 /// Calls body(i, worker) for every i in [0, n) on up to `jobs` threads
@@ -495,11 +511,13 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     external = std::move(lm->module);
   }
   std::vector<FileWork> work;
+  const std::vector<std::string> names = outputNames(rep.inputs);
   for (size_t i = 0; i < rep.inputs.size(); ++i)
     if (i % rep.shardCount == rep.shardIndex - 1) {
       work.emplace_back();
       work.back().file = rep.inputs[i];
       work.back().input = static_cast<int>(i);
+      work.back().outName = names[i];
     }
   const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
 
@@ -522,7 +540,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     std::unique_ptr<alloc::Allocator> &a = allocators[worker];
     if (opt.allocate && !external && !a) a = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
     const mir::Module &m = work[k].lm->module;
-    work[k].outcomes[j] = processFunction(work[k].file, m, m.functions[j], opt, a.get(),
+    work[k].outcomes[j] = processFunction(work[k].file, work[k].outName, m, m.functions[j], opt, a.get(),
                                           external ? &*external : nullptr);
     meter.functionDone();
   });

@@ -185,3 +185,24 @@ TEST_CASE("a function over --max-instructions is an input error naming the limit
   CHECK(over);
   CHECK(r.exitCode() == 2);
 }
+
+TEST_CASE("inputs sharing a stem get output files of their own") {
+  const fs::path d = fs::temp_directory_path() / "vcr-parallel-stems";
+  fs::remove_all(d);
+  fs::create_directories(d / "a");
+  fs::create_directories(d / "b");
+  fs::copy_file(VCR_SOURCE_DIR "/corpus/fixtures/calls.wat", d / "a" / "x.wat");
+  fs::copy_file(VCR_SOURCE_DIR "/corpus/fixtures/simple.wat", d / "b" / "x.wat");
+  fs::copy_file(VCR_SOURCE_DIR "/corpus/fixtures/loops.wat", d / "y.wat");
+  PipelineOptions o = options(2);
+  o.emitMirDir = (d / "out").string();
+  const Report r = runPipeline({d.string()}, o);
+  REQUIRE(r.exitCode() == 0);
+  CHECK(fs::exists(d / "out" / "x.1.mir"));
+  CHECK(fs::exists(d / "out" / "x.2.mir"));
+  CHECK(fs::exists(d / "out" / "y.mir"));
+  CHECK(!fs::exists(d / "out" / "x.mir"));
+  std::ifstream one(d / "out" / "x.1.mir"), two(d / "out" / "x.2.mir");
+  std::string a((std::istreambuf_iterator<char>(one)), {}), b((std::istreambuf_iterator<char>(two)), {});
+  CHECK(a != b);
+}
