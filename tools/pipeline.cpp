@@ -1,5 +1,6 @@
 // The verify-alloc pipeline: inputs -> selection -> measures -> allocation.
 #include "tools/pipeline.h"
+#include "tools/parallel.h"
 
 #include "arm/emit/emit.h"
 #include "arm/select/select.h"
@@ -12,16 +13,15 @@
 #include "verifier/checker.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
-#include <thread>
+
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <span>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -380,52 +380,6 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
   if (haveCode && !opt.emitMirDir.empty())
     writeFile(opt.emitMirDir, w.outName + ".mir", mir::printModule(allocated), w.diags);
 }
-
-/// Calls body(i, worker) for every i in [0, n) on up to `jobs` threads
-/// (worker < jobs); each i exactly once. Bodies must not throw.
-void parallelFor(size_t n, unsigned jobs, const std::function<void(size_t, unsigned)> &body) {
-  const unsigned threads = static_cast<unsigned>(std::min<size_t>(std::max(1u, jobs), n));
-  if (threads <= 1) {
-    for (size_t i = 0; i < n; ++i) body(i, 0);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::jthread> pool;
-  for (unsigned w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      for (size_t i; (i = next.fetch_add(1)) < n;) body(i, w);
-    });
-}
-
-void parallelFor(size_t n, unsigned jobs, const std::function<void(size_t)> &body) {
-  parallelFor(n, jobs, [&](size_t i, unsigned) { body(i); });
-}
-
-/// Counts what is done and reports it, one report at a time.
-class ProgressMeter {
- public:
-  ProgressMeter(const std::function<void(const Progress &)> &sink,
-                std::chrono::steady_clock::time_point t0, size_t files)
-      : sink_(sink), t0_(t0) {
-    p_.files = files;
-  }
-  void setFunctions(size_t n) { update([&] { p_.functions = n; }); }
-  void functionDone() { update([&] { ++p_.functionsDone; }); }
-  void fileDone() { update([&] { ++p_.filesDone; }); }
-
- private:
-  template <class F> void update(F change) {
-    if (!sink_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    change();
-    p_.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-    sink_(p_);
-  }
-  const std::function<void(const Progress &)> &sink_;
-  std::chrono::steady_clock::time_point t0_;
-  std::mutex mu_;
-  Progress p_;
-};
 
 }  // namespace
 
