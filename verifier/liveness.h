@@ -7,6 +7,7 @@
 #include "core/ir/mir.h"
 #include "verifier/pairing.h"
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +27,17 @@ struct Liveness {
   /// Whether vreg v is live out of block b.
   [[nodiscard]] bool out(uint32_t b, uint32_t v) const {
     return v < numVRegs && (liveOut[size_t(b) * words + v / 64] >> (v % 64) & 1);
+  }
+  /// Calls f(v) for every vreg live into block b, in increasing order.
+  template <class F> void forEachIn(uint32_t b, F f) const { forEach(liveIn, b, f); }
+  /// Calls f(v) for every vreg live out of block b, in increasing order.
+  template <class F> void forEachOut(uint32_t b, F f) const { forEach(liveOut, b, f); }
+
+private:
+  template <class F> void forEach(const std::vector<uint64_t> &rows, uint32_t b, F f) const {
+    for (uint32_t w = 0; w < words; ++w)
+      for (uint64_t x = rows[size_t(b) * words + w]; x != 0; x &= x - 1)
+        f(w * 64 + static_cast<uint32_t>(std::countr_zero(x)));
   }
 };
 

@@ -7,7 +7,8 @@
 // Prints whether the checker's goals are met: max check/alloc <= 5x and
 // growth <= 3x on both generators. Not a test.
 // Usage: check_bench [reps [wasm|mir|corpus|all]]. VCR_BENCH_VERBOSE=1 prints
-// every function's times.
+// every function's times. Profiling aid: check_bench profile mir|wasm
+// mixed|fsm INSTRS [N] checks one generated function N times.
 #include "arm/select/select.h"
 #include "arm/select/wasm_load.h"
 #include "core/alloc/allocator.h"
@@ -250,7 +251,25 @@ void corpus() {
 
 }  // namespace
 
+/// Profiling aid: allocate once, check `n` times, print the mean check time.
+int profile(const std::string &gen, const std::string &shape, unsigned target, unsigned n) {
+  const bool fsm = shape == "fsm";
+  Generator g = gen == "mir" ? Generator([fsm](uint64_t s, unsigned k) { return mirSample(s, k, fsm); })
+                             : Generator([fsm](uint64_t s, unsigned k) { return wasmSample(s, k, fsm); });
+  Sample s = calibrated(g, 7000 + 13 + target, target, gen == "mir" ? (fsm ? 45.0 : 2.5) : (fsm ? 30.0 : 2.0));
+  const mir::Function &f = s.module.functions[s.function];
+  auto res = allocator->allocate(f, s.module, {});
+  if (!res.ok) return 1;
+  const double t0 = cpuUs();
+  for (unsigned k = 0; k < n; ++k) (void)verifier::checkFunction(f, res.function, s.module, {});
+  fmt::print("{} {} {} instrs {} blocks: check {:.1f} us (mean of {}), alloc {} us\n", gen, shape, f.numInstrs(),
+             f.blocks.size(), (cpuUs() - t0) / n, n, res.stats.timeUs);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 4 && std::string(argv[1]) == "profile")
+    return profile(argv[2], argv[3], unsigned(std::atoi(argv[4])), argc > 5 ? unsigned(std::atoi(argv[5])) : 20);
   reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
   const std::string which = argc > 2 ? argv[2] : "all";
   {  // warm up Z3 and the caches once so no function pays the start-up
