@@ -31,6 +31,44 @@ struct World {
   std::vector<Event> events;
 };
 
+/// Terms of the original side by vreg: open addressing, one allocation per
+/// block (a block touches few vregs of a function that may have many).
+class VRegTerms {
+public:
+  /// The term slot of vreg v (invalid until assigned).
+  Term &operator[](uint32_t v) {
+    if (2 * (used_ + 1) > keys_.size()) grow();
+    const size_t mask = keys_.size() - 1;
+    for (size_t i = (v * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == v + 1) return vals_[i];
+      if (keys_[i] == 0) {
+        keys_[i] = v + 1;
+        ++used_;
+        return vals_[i];
+      }
+    }
+  }
+
+private:
+  void grow() {
+    std::vector<uint32_t> keys(std::max<size_t>(64, keys_.size() * 2), 0);
+    std::vector<Term> vals(keys.size());
+    const size_t mask = keys.size() - 1;
+    for (size_t k = 0; k < keys_.size(); ++k)
+      if (keys_[k] != 0) {
+        size_t i = ((keys_[k] - 1) * 0x9E3779B1u) & mask;
+        while (keys[i] != 0) i = (i + 1) & mask;
+        keys[i] = keys_[k];
+        vals[i] = vals_[k];
+      }
+    keys_.swap(keys);
+    vals_.swap(vals);
+  }
+  std::vector<uint32_t> keys_;  // vreg + 1; 0: empty
+  std::vector<Term> vals_;
+  size_t used_ = 0;
+};
+
 std::string ops(const mir::OperandList &os) {
   std::string s;
   for (const Operand &o : os) s += (s.empty() ? "" : ", ") + printOperand(o);
@@ -43,7 +81,7 @@ struct Builder {
   smt::Context &c;
   BlockQueries q;
   const std::string tag;  // "@bbK"
-  std::unordered_map<uint32_t, Term> env;  // original side, by vreg (invalid: not yet defined)
+  VRegTerms env;  // original side, by vreg (invalid: not yet defined)
   std::array<Term, kNumPseudo> pseudo{};  // entry.rK variables, made on first use
   World vw, aw;
   std::array<Term, kNumPRegs> regs{};  // allocated side (invalid: unknown, see reg())

@@ -260,6 +260,17 @@ int profile(const std::string &gen, const std::string &shape, unsigned target, u
   const mir::Function &f = s.module.functions[s.function];
   auto res = allocator->allocate(f, s.module, {});
   if (!res.ok) return 1;
+  std::map<uint32_t, unsigned> slots;  // frame words the allocated code addresses
+  size_t inserted = 0;
+  for (const auto &b : res.function.blocks)
+    for (const auto &i : b.instrs) {
+      inserted += i.inserted();
+      for (const auto &o : i.defs) slots[o.value] += o.isStack();
+      for (const auto &o : i.uses) slots[o.value] += o.isStack();
+    }
+  std::erase_if(slots, [](const auto &e) { return e.second == 0; });
+  fmt::print("allocated: {} instrs ({} inserted), {} distinct [sp+N] operands\n", res.function.numInstrs(),
+             inserted, slots.size());
   const double t0 = cpuUs();
   for (unsigned k = 0; k < n; ++k) (void)verifier::checkFunction(f, res.function, s.module, {});
   fmt::print("{} {} {} instrs {} blocks: check {:.1f} us (mean of {}), alloc {} us\n", gen, shape, f.numInstrs(),
