@@ -167,6 +167,8 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
                           ": " + fi.what);
       obs.push_back(std::move(frame));
       edgeObligations(allocated, live, df, obs);
+      // One context, reset per block: blocks share no term, and the term
+      // table stays as small as a block however big the function is.
       smt::Context ctx;
       Decider d{ctx, smt::Solver(ctx), opt};
       // --smt: every SMT obligation as stated, rebuilt without normalisation
@@ -174,6 +176,7 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
       if (!opt.smtDir.empty()) exporter = std::make_unique<SmtExport>(in, opt.smtDir);
       for (uint32_t b = 0; b < allocated.blocks.size(); ++b) {
         if (!df.in[b].reached) continue;
+        ctx.reset();
         // Labels and trace are built only for a block with a counterexample to report.
         BlockQueries q = buildBlockQueries(in, b, ctx, false);
         std::optional<BlockQueries> text;

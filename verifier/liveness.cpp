@@ -1,9 +1,11 @@
-// Backward liveness of the original function's vregs over the allocated CFG.
+// Backward liveness of the original function's vregs over the allocated CFG
+// (sparse sorted sets, worklist to the fixpoint).
 #include "verifier/liveness.h"
 
 #include "verifier/semantics.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace vcr::verifier {
 
@@ -22,38 +24,62 @@ std::vector<BlockId> allocSuccs(const Function &allocated, uint32_t b) {
 Liveness computeLiveness(const Function &original, const Function &allocated, const Pairing &p) {
   Liveness lv;
   lv.numVRegs = original.numVRegs();
-  lv.words = (lv.numVRegs + 63) / 64;
-  const size_t nb = allocated.blocks.size(), nw = lv.words;
-  lv.liveIn.assign(nb * nw, 0);
-  lv.liveOut.assign(nb * nw, 0);
-  // use/def summaries of each block (uses before any def in the block)
-  std::vector<uint64_t> gen(nb * nw, 0), kill(nb * nw, 0);
-  auto bit = [](std::vector<uint64_t> &m, size_t row, uint32_t v) -> uint64_t & { return m[row + v / 64]; };
-  for (size_t b = 0; b < p.numOrigBlocks && b < nb; ++b)
+  const size_t nb = allocated.blocks.size();
+  lv.liveIn.assign(nb, {});
+  lv.liveOut.assign(nb, {});
+  // use/def summaries of each block: gen (used before any def in the block), kill (defined)
+  std::vector<std::vector<uint32_t>> gen(nb), kill(nb);
+  std::vector<uint32_t> defStamp(lv.numVRegs, 0), useStamp(lv.numVRegs, 0);  // block + 1
+  for (size_t b = 0; b < p.numOrigBlocks && b < nb; ++b) {
+    const auto stamp = static_cast<uint32_t>(b + 1);
     for (const Instr &in : original.blocks[b].instrs) {
       for (const Operand &u : in.uses)
-        if (u.isVReg() && u.value < lv.numVRegs && !(bit(kill, b * nw, u.value) >> (u.value % 64) & 1))
-          bit(gen, b * nw, u.value) |= uint64_t(1) << (u.value % 64);
-      for (const Operand &d : in.defs)
-        if (d.isVReg() && d.value < lv.numVRegs) bit(kill, b * nw, d.value) |= uint64_t(1) << (d.value % 64);
-    }
-  std::vector<std::vector<BlockId>> succ(nb);
-  for (size_t b = 0; b < nb; ++b) succ[b] = allocSuccs(allocated, static_cast<uint32_t>(b));
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t bi = nb; bi-- > 0;) {
-      const size_t row = bi * nw;
-      for (size_t w = 0; w < nw; ++w) {
-        uint64_t out = 0;
-        for (BlockId s : succ[bi]) out |= lv.liveIn[s * nw + w];
-        const uint64_t in = gen[row + w] | (out & ~kill[row + w]);
-        if (in != lv.liveIn[row + w] || out != lv.liveOut[row + w]) {
-          lv.liveIn[row + w] = in;
-          lv.liveOut[row + w] = out;
-          changed = true;
+        if (u.isVReg() && u.value < lv.numVRegs && defStamp[u.value] != stamp && useStamp[u.value] != stamp) {
+          useStamp[u.value] = stamp;
+          gen[b].push_back(u.value);
         }
-      }
+      for (const Operand &d : in.defs)
+        if (d.isVReg() && d.value < lv.numVRegs && defStamp[d.value] != stamp) {
+          defStamp[d.value] = stamp;
+          kill[b].push_back(d.value);
+        }
     }
+    std::sort(gen[b].begin(), gen[b].end());
+    std::sort(kill[b].begin(), kill[b].end());
+  }
+  std::vector<std::vector<BlockId>> succ(nb), pred(nb);
+  for (size_t b = 0; b < nb; ++b) {
+    succ[b] = allocSuccs(allocated, static_cast<uint32_t>(b));
+    for (BlockId s : succ[b]) pred[s].push_back(static_cast<BlockId>(b));
+  }
+  for (size_t b = 0; b < nb; ++b) lv.liveIn[b] = gen[b];
+  // Worklist, highest block first (reverse order suits a backward problem).
+  std::vector<BlockId> work;
+  std::vector<char> queued(nb, 1);
+  for (size_t b = 0; b < nb; ++b) work.push_back(static_cast<BlockId>(b));
+  std::vector<uint32_t> out, tmp, in;
+  while (!work.empty()) {
+    const BlockId b = work.back();
+    work.pop_back();
+    queued[b] = 0;
+    out.clear();
+    for (BlockId s : succ[b]) {
+      tmp.clear();
+      std::set_union(out.begin(), out.end(), lv.liveIn[s].begin(), lv.liveIn[s].end(), std::back_inserter(tmp));
+      out.swap(tmp);
+    }
+    lv.liveOut[b] = out;
+    tmp.clear();
+    std::set_difference(out.begin(), out.end(), kill[b].begin(), kill[b].end(), std::back_inserter(tmp));
+    in.clear();
+    std::set_union(gen[b].begin(), gen[b].end(), tmp.begin(), tmp.end(), std::back_inserter(in));
+    if (in == lv.liveIn[b]) continue;
+    lv.liveIn[b] = in;
+    for (BlockId q : pred[b])
+      if (!queued[q]) {
+        queued[q] = 1;
+        work.push_back(q);
+      }
   }
   return lv;
 }

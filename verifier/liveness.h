@@ -7,25 +7,34 @@
 #include "core/ir/mir.h"
 #include "verifier/pairing.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 namespace vcr::verifier {
 
-/// Live vregs at the entry and exit of every allocated block, as bit rows
-/// of `words` 64-bit words per block.
+/// Live vregs at the entry and exit of every allocated block, as sorted
+/// lists (sparse: the work and memory follow the live sets, not the number
+/// of blocks times the number of vregs).
 struct Liveness {
-  std::vector<uint64_t> liveIn, liveOut;  ///< [block * words + v / 64] bit v % 64
+  std::vector<std::vector<uint32_t>> liveIn, liveOut;  ///< per block, increasing
   uint32_t numVRegs = 0;
-  uint32_t words = 0;  ///< words per block row
 
   /// Whether vreg v is live into block b.
   [[nodiscard]] bool in(uint32_t b, uint32_t v) const {
-    return v < numVRegs && (liveIn[size_t(b) * words + v / 64] >> (v % 64) & 1);
+    return std::binary_search(liveIn[b].begin(), liveIn[b].end(), v);
   }
   /// Whether vreg v is live out of block b.
   [[nodiscard]] bool out(uint32_t b, uint32_t v) const {
-    return v < numVRegs && (liveOut[size_t(b) * words + v / 64] >> (v % 64) & 1);
+    return std::binary_search(liveOut[b].begin(), liveOut[b].end(), v);
+  }
+  /// Calls f(v) for every vreg live into block b, in increasing order.
+  template <class F> void forEachIn(uint32_t b, F f) const {
+    for (uint32_t v : liveIn[b]) f(v);
+  }
+  /// Calls f(v) for every vreg live out of block b, in increasing order.
+  template <class F> void forEachOut(uint32_t b, F f) const {
+    for (uint32_t v : liveOut[b]) f(v);
   }
 };
 

@@ -5,6 +5,7 @@
 #include "verifier/abi.h"
 #include "verifier/semantics.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <unordered_map>
@@ -30,6 +31,44 @@ struct World {
   std::vector<Event> events;
 };
 
+/// Terms of the original side by vreg: open addressing, one allocation per
+/// block (a block touches few vregs of a function that may have many).
+class VRegTerms {
+public:
+  /// The term slot of vreg v (invalid until assigned).
+  Term &operator[](uint32_t v) {
+    if (2 * (used_ + 1) > keys_.size()) grow();
+    const size_t mask = keys_.size() - 1;
+    for (size_t i = (v * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+      if (keys_[i] == v + 1) return vals_[i];
+      if (keys_[i] == 0) {
+        keys_[i] = v + 1;
+        ++used_;
+        return vals_[i];
+      }
+    }
+  }
+
+private:
+  void grow() {
+    std::vector<uint32_t> keys(std::max<size_t>(64, keys_.size() * 2), 0);
+    std::vector<Term> vals(keys.size());
+    const size_t mask = keys.size() - 1;
+    for (size_t k = 0; k < keys_.size(); ++k)
+      if (keys_[k] != 0) {
+        size_t i = ((keys_[k] - 1) * 0x9E3779B1u) & mask;
+        while (keys[i] != 0) i = (i + 1) & mask;
+        keys[i] = keys_[k];
+        vals[i] = vals_[k];
+      }
+    keys_.swap(keys);
+    vals_.swap(vals);
+  }
+  std::vector<uint32_t> keys_;  // vreg + 1; 0: empty
+  std::vector<Term> vals_;
+  size_t used_ = 0;
+};
+
 std::string ops(const mir::OperandList &os) {
   std::string s;
   for (const Operand &o : os) s += (s.empty() ? "" : ", ") + printOperand(o);
@@ -42,7 +81,7 @@ struct Builder {
   smt::Context &c;
   BlockQueries q;
   const std::string tag;  // "@bbK"
-  std::vector<Term> env;  // original side, by vreg (invalid: not yet defined)
+  VRegTerms env;  // original side, by vreg (invalid: not yet defined)
   std::array<Term, kNumPseudo> pseudo{};  // entry.rK variables, made on first use
   World vw, aw;
   std::array<Term, kNumPRegs> regs{};  // allocated side (invalid: unknown, see reg())
@@ -83,10 +122,7 @@ struct Builder {
     if (text) q.trace.inputs.push_back({unique, t});
     return t;
   }
-  Term &envAt(uint32_t v) {
-    if (v >= env.size()) env.resize(v + 1);
-    return env[v];
-  }
+  Term &envAt(uint32_t v) { return env[v]; }
   Term pseudoVar(uint32_t k) {
     if (pseudo[k].valid()) return pseudo[k];
     static const auto names = [] {
@@ -151,47 +187,58 @@ struct Builder {
     const LocState &s = in.df.in[b];
     sp = s.sp;
     auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
-    // union-find over values that share a location (kNone: not involved)
-    constexpr uint32_t kNone = ~uint32_t(0);
     const uint32_t nv = in.df.numVRegs + kNumPseudo;
-    std::vector<uint32_t> parent(nv, kNone);
-    auto find = [&](uint32_t v) {
-      while (parent[v] != v) v = parent[v] = parent[parent[v]];
-      return v;
+    // The values involved, sorted: every live-in vreg and every relevant
+    // value a location holds (work in their number, not the function's vregs).
+    std::vector<uint32_t> vals;
+    auto collect = [&](const ValSet &set) {
+      for (uint32_t v : set)
+        if (v < nv && relevant(v)) vals.push_back(v);
     };
-    auto add = [&](uint32_t v) {
-      if (parent[v] == kNone) parent[v] = v;
+    for (const ValSet &r : s.regs) collect(r);
+    for (const auto &[o, set] : s.frame) collect(set);
+    in.live.forEachIn(b, [&](uint32_t v) { vals.push_back(v); });
+    std::sort(vals.begin(), vals.end());
+    vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
+    auto index = [&](uint32_t v) {
+      return static_cast<uint32_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
+    };
+    // union-find over values that share a location (by index into vals)
+    std::vector<uint32_t> parent(vals.size());
+    for (uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    auto find = [&](uint32_t i) {
+      while (parent[i] != i) i = parent[i] = parent[parent[i]];
+      return i;
     };
     auto join = [&](const ValSet &set) {
       int64_t first = -1;
       for (uint32_t v : set) {
         if (v >= nv || !relevant(v)) continue;
-        add(v);
-        if (first < 0) first = v;
-        else parent[find(v)] = find(static_cast<uint32_t>(first));
+        const uint32_t i = index(v);
+        if (first < 0) first = i;
+        else parent[find(i)] = find(static_cast<uint32_t>(first));
       }
     };
     for (const ValSet &r : s.regs) join(r);
     for (const auto &[o, set] : s.frame) join(set);
-    for (uint32_t v = 0; v < in.live.numVRegs && v < nv; ++v)
-      if (in.live.in(b, v)) add(v);
     // one term per class: a pseudo-value, else a constant, else a variable
-    std::vector<Term> cls(nv);  // by class root
-    for (uint32_t v = 0; v < nv; ++v) {
-      if (parent[v] == kNone) continue;
-      Term &t = cls[find(v)];
+    std::vector<Term> cls(vals.size());  // by class root
+    for (uint32_t i = 0; i < vals.size(); ++i) {
+      const uint32_t v = vals[i];
+      Term &t = cls[find(i)];
       Term mine = in.df.isPseudo(v) ? pseudoVar(v - in.df.numVRegs)
                   : in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
                                           : Term{};
       if (!t.valid() && mine.valid()) t = mine;
       else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(t)) t = mine;
     }
-    for (uint32_t v = 0; v < nv; ++v)
-      if (parent[v] == v && !cls[v].valid()) cls[v] = input("v" + std::to_string(v));
-    auto termOf = [&](uint32_t v) { return cls[find(v)]; };
-    for (uint32_t v = 0; v < nv; ++v) {
-      if (parent[v] == kNone || in.df.isPseudo(v)) continue;
-      Term t = termOf(v);
+    for (uint32_t i = 0; i < vals.size(); ++i)
+      if (parent[i] == i && !cls[i].valid()) cls[i] = input("v" + std::to_string(vals[i]));
+    auto termOf = [&](uint32_t v) { return cls[find(index(v))]; };
+    for (uint32_t i = 0; i < vals.size(); ++i) {
+      const uint32_t v = vals[i];
+      if (in.df.isPseudo(v)) continue;
+      Term t = cls[find(i)];
       if (in.pairing.constOf[v] && !c.same(t, c.bv(*in.pairing.constOf[v], 32)))
         t = c.bv(*in.pairing.constOf[v], 32);  // drop a contradictory equation (weaker, sound)
       envAt(v) = t;
@@ -225,11 +272,10 @@ struct Builder {
       if (!t.valid()) t = input("v" + std::to_string(v));
       return t;
     };
-    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
-      if (in.live.in(b, v)) {
-        Term t = valueTerm(v);
-        if (in.pairing.constOf[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.constOf[v], 32)));
-      }
+    in.live.forEachIn(b, [&](uint32_t v) {
+      Term t = valueTerm(v);
+      if (in.pairing.constOf[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.constOf[v], 32)));
+    });
     auto bind = [&](const ValSet &set, Term loc) {
       for (uint32_t v : set)
         if (relevant(v)) q.hypotheses.push_back(c.eq(loc, valueTerm(v)));
@@ -499,7 +545,7 @@ struct Builder {
     if (allocSuccs(in.allocated, b).empty()) return;
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
-    std::vector<bool> held(in.live.numVRegs, false);
+    std::vector<uint32_t> held;  // live-out vregs some location holds
     auto want = [&](const ValSet &set, auto loc, auto name) {
       if (set.empty()) return;
       for (uint32_t v : set) {
@@ -507,7 +553,7 @@ struct Builder {
           p.goals.push_back({say([&] { return name() + " holds " + in.df.valueName(v); }),
                              pseudoVar(v - in.df.numVRegs), loc()});
         } else if (in.live.out(b, v)) {
-          held[v] = true;
+          held.push_back(v);
           p.goals.push_back({say([&] { return name() + " holds v" + std::to_string(v); }),
                              vread(Operand::vreg(v)), loc()});
         }
@@ -517,10 +563,12 @@ struct Builder {
       want(s.regs[r], [&, r] { return reg(r); }, [r] { return std::string(pregName(PReg(r))); });
     for (const auto &[o, set] : s.frame)
       want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
-    for (uint32_t v = 0; v < in.live.numVRegs; ++v)
-      if (in.live.out(b, v) && !held[v] && !in.pairing.constOf[v])
+    std::sort(held.begin(), held.end());
+    in.live.forEachOut(b, [&](uint32_t v) {
+      if (!std::binary_search(held.begin(), held.end(), v) && !in.pairing.constOf[v])
         refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
                          " but no location provably holds it");
+    });
     q.obligations.push_back(std::move(p));
   }
 

@@ -91,6 +91,12 @@ public:
   /// The pressure group: `n` values built then combined into the accumulator.
   std::string pressureGroup(unsigned n, unsigned ind);
 
+  // state machines (gen_fsm.cpp)
+  /// The body is a state machine of `n` states instead of random statements.
+  void stateMachineMode(unsigned n) { states_ = n; }
+  /// A dispatch loop over `n` states that load, compare and branch.
+  std::string stateMachine(unsigned n, unsigned ind);
+
 private:
   // One helper per construct; each returns folded WAT text and counts the
   // operators it emits against the budget.
@@ -110,6 +116,8 @@ private:
   std::string ifExpr(Ty t, unsigned depth);
   /// br_table carrying a value to blocks with results.
   std::string brTableExpr(Ty t, unsigned depth);
+  /// Two to five straight-line statements (sets and stores) of a state.
+  std::string caseWork(unsigned ind);
   /// `count` statements.
   std::string stmtList(unsigned count, unsigned ind);
   /// Counted loop (sometimes with a result).
@@ -162,6 +170,7 @@ private:
   std::vector<Local> locals_;
   std::vector<Label> labels_;
   std::optional<unsigned> acc_;
+  unsigned states_ = 0;  ///< state-machine mode: this many states
 };
 
 }  // namespace vcr::gen::detail

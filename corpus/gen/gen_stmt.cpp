@@ -338,6 +338,12 @@ std::string FuncGen::generate(const std::string &name, const std::string &export
   emitted_ = 0;  // the initialisation does not count against the budget
   bool pressured = pressure_ < 2;
   unsigned pressureAt = budget_ * (20 + rng_.below(50)) / 100;
+  if (states_) {  // the pressure group stays live across the machine
+    if (!pressured) body += pressureGroup(pressure_, 4);
+    pressured = true;
+    body += stateMachine(states_, 4);
+    emitted_ = budget_;
+  }
   while (haveBudget()) {
     if (!pressured && emitted_ >= pressureAt) {
       // The group counts against the budget, but leaves at least half of it

@@ -51,6 +51,7 @@ std::string generateWat(const GenOptions &opt) {
   }
   Sig sig = randomSig(rng, opt, 6);
   FuncGen g(rng, opt, sig, callees, opt.size, opt.pressure);
+  g.stateMachineMode(opt.states);
   out += g.generate("$gen", "gen");
   return out + ")\n";
 }

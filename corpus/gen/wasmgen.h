@@ -30,6 +30,11 @@ struct GenOptions {
   /// Number of extra small functions ($h0, $h1, ...) the main one may call;
   /// helper k only calls helpers below k (no recursion).
   unsigned helpers = 2;
+  /// 0: the main function is random statements. Else it is a state
+  /// machine of this many states (`size` unused): a loop around a br_table
+  /// dispatch whose cases load a byte, compare it and branch to code that
+  /// sets the next state (bounded by a fuel counter).
+  unsigned states = 0;
   /// Declare the import "env" "ext" (param i32 i64) (result i32) and call it.
   bool imports = true;
 };

@@ -11,7 +11,7 @@
 namespace {
 
 void usage(FILE *to) {
-  std::fputs("usage: wasmgen [--seed N] [--size N] [--pressure N] [--helpers N]\n"
+  std::fputs("usage: wasmgen [--seed N] [--size N] [--pressure N] [--helpers N] [--states N]\n"
              "               [--call-share X] [--loop-share X] [--i64-share X] [--mem-share X]\n"
              "               [--no-imports]\n"
              "Prints a random valid wasm module (WAT text) to stdout.\n",
@@ -63,6 +63,8 @@ int main(int argc, char **argv) {
       ok = parseUnsigned(v, n) && (opt.seed = n, true);
     else if (a == "--size")
       ok = parseUnsigned(v, n) && n <= 100000 && (opt.size = static_cast<unsigned>(n), true);
+    else if (a == "--states")
+      ok = parseUnsigned(v, n) && n <= 100000 && (opt.states = static_cast<unsigned>(n), true);
     else if (a == "--pressure")
       ok = parseUnsigned(v, n) && n <= 1000 && (opt.pressure = static_cast<unsigned>(n), true);
     else if (a == "--helpers")

@@ -1,6 +1,7 @@
 // Term construction: the hash-consed DAG of smt::Context, its leaves and queries.
 #include "verifier/smt/dag.h"
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 
@@ -26,10 +27,21 @@ uint64_t hashNode(const Node &n) {
 
 Context::Impl::Impl() {
   nodes.reserve(256);
-  nodes.push_back(Node{});
-  slots.assign(512, 0);
-  nameSlots.assign(128, 0);
   names.reserve(64);
+  clear();
+}
+
+void Context::Impl::clear() {
+  nodes.clear();
+  nodes.push_back(Node{});
+  // A table grown by one big block is shrunk, so that clearing stays cheap.
+  if (slots.size() > 4096 || slots.empty()) slots.assign(512, 0);
+  else std::fill(slots.begin(), slots.end(), 0);
+  if (nameSlots.size() > 1024 || nameSlots.empty()) nameSlots.assign(128, 0);
+  else std::fill(nameSlots.begin(), nameSlots.end(), 0);
+  names.clear();
+  extractMemo.clear();
+  z3.reset();
   Node b;
   b.op = Op::Const;
   b.sort = Sort::Bool;
@@ -85,6 +97,8 @@ uint32_t Context::Impl::nameOf(std::string_view name) {
 Context::Context() : impl_(std::make_unique<Impl>()) {}
 Context::Context(bool normalise) : impl_(std::make_unique<Impl>()) { impl_->normalise = normalise; }
 Context::~Context() = default;
+
+void Context::reset() { impl_->clear(); }
 
 Term Context::bv(uint64_t value, unsigned bits) {
   if (bits == 0 || bits > 64) throw std::logic_error("smt: bit-vector width out of range");

@@ -72,6 +72,8 @@ struct Context::Impl {
   uint32_t falseId = 0, trueId = 0;  ///< the Boolean literals (built first)
 
   Impl();
+  /// Back to the state of a new table (only the two Boolean literals).
+  void clear();
 
   /// The hash-consed node equal to `n` (created if new).
   uint32_t intern(const Node &n);

@@ -42,6 +42,10 @@ public:
   ~Context();
   Context(const Context &) = delete;
   Context &operator=(const Context &) = delete;
+  /// Forget every term (handles made before become invalid), keeping the
+  /// memory: a fresh context at the price of none. The checker resets one
+  /// context per block, so the term table stays as small as a block.
+  void reset();
 
   // constants and variables
   /// Bit-vector constant of `bits` bits (value truncated).

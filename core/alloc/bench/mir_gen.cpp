@@ -2,6 +2,7 @@
 #include "core/alloc/bench/mir_gen.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -58,7 +59,8 @@ public:
     }
     for (unsigned i = 0; i < opt_.pressure / 6; ++i) locals64_.push_back(fresh64());
     std::vector<VReg> keep(locals32_.end() - opt_.pressure, locals32_.end());
-    statements(opt_.size, 0);
+    if (opt_.states && mayCall) stateMachine(opt_.states);
+    else statements(opt_.size, 0);
     // Everything kept stays live to the end: fold it into the result.
     VReg acc = pick32();
     for (VReg k : keep) acc = binop(Opcode::Eor, acc, k);
@@ -325,6 +327,95 @@ private:
     back.uses = {Operand::vreg(counter)};
     back.targets = {head, exit};
     emit(back);
+    cur_ = exit;
+  }
+
+  Instr brTo(Opcode op, std::vector<BlockId> targets, VReg cond) {
+    Instr i = make(op);
+    if (op != Opcode::Br) i.uses = {Operand::vreg(cond)};
+    for (BlockId t : targets) i.targets.push_back(t);
+    return i;
+  }
+  /// `d = op a, #imm`.
+  void immOp(Opcode op, VReg d, VReg a, uint32_t imm, mir::Cond cc = mir::Cond::None) {
+    Instr i = make(op);
+    i.defs = {Operand::vreg(d)};
+    i.uses = {Operand::vreg(a), Operand::imm(imm)};
+    i.cc = cc;
+    emit(i);
+  }
+  /// `n` straight-line statements whose temporaries (and `extra`) stay in
+  /// the block.
+  void straight(unsigned n, std::optional<VReg> extra) {
+    const size_t s32 = v32_.size(), s64 = v64_.size(), f32 = floor32_, f64 = floor64_;
+    floor32_ = s32;
+    floor64_ = s64;
+    if (extra) v32_.push_back(*extra);
+    statements(n, 3);
+    v32_.resize(s32);
+    v64_.resize(s64);
+    floor32_ = f32;
+    floor64_ = f64;
+  }
+  /// A leaf of the state machine: a little work, the next state, back to `head`.
+  void stateLeaf(BlockId head, VReg state, unsigned n) {
+    straight(4 + below(8), std::nullopt);
+    Instr set = make(Opcode::MovI);
+    set.defs = {Operand::vreg(state)};
+    set.imm = below(n + n / 8 + 1);  // now and then out of range: the default case
+    emit(set);
+    emit(brTo(Opcode::Br, {head}, 0));
+  }
+  /// A dispatch loop over `n` states, left when the fuel runs out or the
+  /// state is out of range (the `brtable` default).
+  void stateMachine(unsigned n) {
+    VReg state = fresh(), fuel = fresh(), pos = fresh();
+    for (auto [v, imm] : {std::pair{state, 0u}, {fuel, 50u + below(200)}, {pos, below(4096)}}) {
+      Instr i = make(Opcode::MovI);
+      i.defs = {Operand::vreg(v)};
+      i.imm = imm;
+      emit(i);
+    }
+    const BlockId head = newBlock(), disp = newBlock(), exit = newBlock();
+    emit(brTo(Opcode::Br, {head}, 0));
+    cur_ = head;
+    emit(brTo(Opcode::BrIf, {disp, exit}, fuel));
+    cur_ = disp;
+    immOp(Opcode::Sub, fuel, fuel, 1);
+    Instr table = brTo(Opcode::BrTable, {}, state);
+    for (unsigned k = 0; k < n; ++k) table.targets.push_back(newBlock());
+    table.targets.push_back(exit);
+    emit(table);
+    for (unsigned k = 0; k < n; ++k) {
+      cur_ = table.targets[k];
+      // x = mem8[pos & 0xfff + off]; pos += 1; compare x, branch
+      VReg a = fresh(), x = fresh(), c = fresh();
+      immOp(Opcode::And, a, pos, 0xFF0);
+      Instr ld = make(Opcode::Load);
+      ld.width = chance(70) ? mir::Width::U8 : mir::Width::W32;
+      ld.imm = below(8);
+      ld.defs = {Operand::vreg(x)};
+      ld.uses = {Operand::vreg(a)};
+      emit(ld);
+      immOp(Opcode::Add, pos, pos, 1 + below(3));
+      straight(3 + below(8), x);
+      immOp(Opcode::Set, c, x, below(256), chance(50) ? mir::Cond::ULt : mir::Cond::Eq);
+      const BlockId yes = newBlock(), no = newBlock();
+      emit(brTo(Opcode::BrIf, {yes, no}, c));
+      cur_ = yes;
+      stateLeaf(head, state, n);
+      cur_ = no;
+      if (chance(50)) {  // a second compare
+        VReg c2 = fresh();
+        immOp(Opcode::Set, c2, x, below(256), mir::Cond::UGt);
+        const BlockId y2 = newBlock(), n2 = newBlock();
+        emit(brTo(Opcode::BrIf, {y2, n2}, c2));
+        cur_ = y2;
+        stateLeaf(head, state, n);
+        cur_ = n2;
+      }
+      stateLeaf(head, state, n);
+    }
     cur_ = exit;
   }
 

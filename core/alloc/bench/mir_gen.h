@@ -3,6 +3,9 @@
 /// benchmark and safety-net tests: straight-line arithmetic (i32 and i64
 /// pairs), diamonds, counted loops, calls (helpers with register and stack
 /// parameters, an import), memory and globals, under a chosen pressure.
+/// With `states` set, `main` is instead a state machine: a dispatch loop
+/// (`brtable` on a state vreg, bounded by a fuel counter) over that many
+/// small states that load, compare and branch.
 /// Every generated function terminates and never traps.
 
 #include "core/ir/mir.h"
@@ -21,6 +24,11 @@ struct MirGenOptions {
   unsigned branchShare = 8; ///< percent that open a diamond
   unsigned i64Share = 15;   ///< percent of i64 arithmetic
   unsigned memShare = 10;   ///< percent of loads/stores/globals
+  /// 0: `main` is random statements (size of them). Else `main` is a state
+  /// machine of this many states (about 4 blocks and 45 instructions each,
+  /// `size` unused): a loop around a `brtable` dispatch whose cases load a
+  /// byte, compare it and branch to blocks that set the next state.
+  unsigned states = 0;
 };
 
 /// A module with helpers `h0`..`h3`, an import `env.mix` and the function
