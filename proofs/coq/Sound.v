@@ -1,6 +1,6 @@
 (* The two semantics (vreg form over vregs, allocated form over registers and frame; calls are events) and the simulation proof. *)
 From Coq Require Import ZArith List Bool Lia.
-From VCR Require Import Syntax Validator.
+From VCR Require Import Syntax Validator Solve.
 Import ListNotations.
 Open Scope Z_scope.
 
@@ -494,4 +494,221 @@ Proof.
     + destruct (caller_saved r); [discriminate|]; auto.
     + destruct (o <? a_sp A + stack_param_bytes sg); [discriminate|]; auto.
 Qed.
+
+
+(** One inserted instruction: the vreg side does nothing. *)
+Lemma ins_sim : forall A ai A' sv sa, tr_ins cf A ai = Some A' -> MS A sv sa ->
+  exists sa', exec_a_ins sa ai = Some sa' /\ MS A' sv sa'.
+Proof.
+  intros A ai A' sv sa Ht HM; pose proof HM as [Hsp [Hm H]].
+  destruct ai; simpl in Ht |- *; try discriminate; rewrite Hsp.
+  - (* AMove *)
+    destruct (aloc cf (a_sp A) d) as [ld|] eqn:Ed; [|discriminate].
+    destruct (aloc cf (a_sp A) s) as [ls|] eqn:Es; [|discriminate]; inversion Ht; subst A'; clear Ht.
+    eexists; split; [reflexivity|]; split; [destruct ld; auto|split; [destruct ld; simpl; auto|]].
+    intros f Hf; simpl in Hf; apply in_app_or in Hf; destruct Hf as [Hf|Hf].
+    + apply in_map_iff in Hf; destruct Hf as [x [<- Hx]]; apply vals_at_sound, H in Hx; simpl in *.
+      rewrite rd_wr; destruct loc_eq_dec; congruence.
+    + apply in_kill_loc in Hf; destruct Hf; apply fholds_wr; auto.
+  - (* ARemat *)
+    destruct (aloc cf (a_sp A) d) as [ld|] eqn:Ed; [|discriminate]; inversion Ht; subst A'; clear Ht.
+    eexists; split; [reflexivity|]; split; [destruct ld; auto|split; [destruct ld; simpl; auto|]].
+    intros f Hf; simpl in Hf; apply in_app_or in Hf; destruct Hf as [Hf|Hf].
+    + apply in_map_iff in Hf; destruct Hf as [w [<- Hw]]; apply consts_sound, H in Hw; simpl in *.
+      rewrite rd_wr; destruct loc_eq_dec; congruence.
+    + apply in_kill_loc in Hf; destruct Hf; apply fholds_wr; auto.
+  - (* AAdjsp *)
+    destruct ((n mod 4 =? 0) && (- c_limit cf <=? a_sp A + n) && (a_sp A + n <=? 0)); [|discriminate].
+    inversion Ht; subst A'; clear Ht; eexists; split; [reflexivity|].
+    split; [simpl; auto|split; [simpl; auto|]].
+    intros f Hf; simpl in Hf; unfold kill_below in Hf; apply filter_In in Hf; destruct Hf as [Hf Hb].
+    pose proof (H _ Hf) as Hh; destruct f as [[r|o] x|v c]; simpl in *; auto.
+    destruct (o <? a_sp A + n); [discriminate|auto].
+Qed.
+
+Lemma ins_list_sim : forall l A A' sv sa, tr_ins_list cf A l = Some A' -> MS A sv sa ->
+  exists sa', exec_a_ins_list sa l = Some sa' /\ MS A' sv sa'.
+Proof.
+  induction l as [|i l IH]; simpl; intros A A' sv sa Ht HM.
+  - inversion Ht; subst; eauto.
+  - destruct (tr_ins cf A i) as [A1|] eqn:E; [|discriminate].
+    destruct (ins_sim _ _ _ _ _ E HM) as [sa1 [E1 H1]]; rewrite E1; eauto.
+Qed.
+
+(** A block body. *)
+Lemma block_sim : forall ais A vis A' sv sa, tr_block cf A ais vis = Some A' -> MS A sv sa ->
+  sim1 (MS A') (exec_vlist sv vis) (exec_alist sa ais).
+Proof.
+  unfold sim1; induction ais as [|ai ais IH]; intros A vis A' sv sa Ht HM; simpl in Ht |- *.
+  - destruct vis; [|discriminate]; inversion Ht; subst; left; simpl; eauto 6.
+  - destruct (is_orig ai) eqn:Eo.
+    + destruct vis as [|vi vis]; [discriminate|].
+      destruct (tr_orig cf A ai vi) as [A1|] eqn:E; [|discriminate].
+      destruct (orig_sim _ _ _ _ _ _ E HM) as [[e [sv1 [sa1 [Ev [Ea H1]]]]] | [e [o [Ev Ea]]]];
+        simpl; rewrite Ev, Ea.
+      * destruct (IH _ _ _ _ _ Ht H1) as [[e2 [sv2 [sa2 [Ev2 [Ea2 H2]]]]] | [e2 [o [Ev2 Ea2]]]];
+          rewrite Ev2, Ea2; simpl; [left|right]; eauto 6.
+      * right; eauto.
+    + destruct (tr_ins_list cf A (expand ai)) as [A1|] eqn:E; [|discriminate].
+      destruct (ins_list_sim _ _ _ _ _ E HM) as [sa1 [E1 H1]]; rewrite E1.
+      apply (IH _ _ _ _ _ Ht H1).
+Qed.
+
+Lemma resolves_nth : forall nor ab ts ts', resolves nor ab ts ts' = true ->
+  length ts = length ts' /\ forall i, (i < length ts)%nat -> resolve nor ab (nth i ts O) = Some (nth i ts' O).
+Proof.
+  induction ts as [|t ts IH]; intros [|t' ts'] H; simpl in H; try discriminate.
+  - split; auto; intros i Hi; simpl in Hi; lia.
+  - destruct (resolve nor ab t) as [u|] eqn:E; [|discriminate]; apply andb_prop in H; destruct H as [Hu H].
+    apply Nat.eqb_eq in Hu; subst u; destruct (IH _ H) as [Hl Hn]; simpl; split; auto.
+    intros [|i] Hi; simpl; auto; apply Hn; lia.
+Qed.
+
+Lemma map_saved : forall F sv sa, all_saved F = true -> facts F sv sa -> map (rg sa) saved_regs = map ent saved_regs.
+Proof.
+  unfold all_saved; intros F sv sa Ha H; apply map_ext_in; intros r Hr.
+  rewrite forallb_forall in Ha; apply Ha, memf_In, H in Hr; auto.
+Qed.
+
+(** A terminator: same successor (up to edge blocks) or the same outcome. *)
+Lemma term_sim : forall nor ab A atm vt succs sv sa, tr_term cf nor ab A atm vt = Some succs -> MS A sv sa ->
+  (exists t t', exec_vt sv vt = TGoto t' /\ exec_at sa atm = TGoto t /\ In t succs /\ resolve nor ab t = Some t') \/
+  (exists o, exec_vt sv vt = TEnd o /\ exec_at sa atm = TEnd o).
+Proof.
+  intros nor ab A atm vt succs sv sa Ht HM; pose proof HM as [Hsp [Hm H]].
+  destruct atm, vt; simpl in Ht |- *; try discriminate.
+  - destruct (resolve nor ab t) as [u|] eqn:E; [|discriminate]; destruct (Nat.eqb u t0) eqn:Eu; [|discriminate].
+    apply Nat.eqb_eq in Eu; subst; inversion Ht; subst; left; exists t, t0; simpl; auto.
+  - destruct (Z.eqb k k0 && uses_ok cf A us us0 && resolves nor ab ts ts0 && negb (Nat.eqb (length ts) 0)) eqn:E;
+      [|discriminate]; inversion Ht; subst succs; clear Ht.
+    repeat rewrite andb_true_iff in E; destruct E as [[[Ek Eu] Er] En]; apply Z.eqb_eq in Ek; subst k0.
+    destruct (uses_ok_sound _ _ _ _ _ Eu HM) as [ls [E1 E2]]; rewrite E1, E2.
+    destruct (resolves_nth _ _ _ _ Er) as [Hl Hn]; rewrite <- Hl.
+    destruct (length ts) eqn:Elt; [discriminate|].
+    left; eexists; eexists; split; [reflexivity|split; [reflexivity|split]].
+    + apply nth_In; lia.
+    + apply Hn; lia.
+  - destruct (uses_ok cf A (map OR (result_regs (c_sig cf))) us0) eqn:Eu; [|discriminate].
+    destruct (a_sp A =? 0) eqn:Es; [|discriminate]; destruct (all_saved (a_F A)) eqn:Ea; [|discriminate].
+    destruct (uses_ok_sound _ _ _ _ _ Eu HM) as [ls [E1 E2]]; apply alocs_map_OR in E1; subst ls.
+    rewrite map_map in E2; simpl in E2; apply Z.eqb_eq in Es.
+    assert (E3 : map (rg sa) (result_regs (c_sig cf)) = map (vr sv) us0)
+      by (rewrite <- E2; apply map_ext; auto).
+    pose proof (map_saved _ _ _ Ea H) as Hs; simpl in Hs.
+    right; eexists; split; [reflexivity|]; rewrite E3, Hs, Hsp, Es, Hm; auto.
+  - destruct (Z.eqb k k0) eqn:Ek; [|discriminate]; apply Z.eqb_eq in Ek; subst; right; rewrite Hm; eauto.
+Qed.
+
+Lemma sub_MS : forall A B sv sa, sub A B = true -> MS B sv sa -> MS A sv sa.
+Proof.
+  unfold sub; intros A B sv sa Hs [Hsp [Hm H]]; apply andb_prop in Hs; destruct Hs as [E Hf].
+  apply Z.eqb_eq in E; split; [congruence|split; auto]; intros f Hin.
+  rewrite forallb_forall in Hf; apply Hf, memf_In, H in Hin; auto.
+Qed.
+
+Lemma rmatch_prepend : forall e r1 r2, rmatch r1 r2 -> rmatch (rprepend e r1) (rprepend e r2).
+Proof. intros e [t o|t|] [t' o'|t'|] H; simpl in *; try tauto; intuition congruence. Qed.
+
+Lemma check_block_of : forall cf' vf af ins b, check_all cf' vf af ins = true ->
+  (b < length (a_blocks af))%nat -> check_block cf' vf af ins b = true.
+Proof.
+  unfold check_all; intros cf' vf af ins b H Hb; repeat rewrite andb_true_iff in H.
+  destruct H as [_ H]; rewrite forallb_forall in H; apply H, in_seq; lia.
+Qed.
+
+(** The simulation: from every original block whose claimed entry state
+    describes the pair, the two runs match for any fuel on the vreg side. *)
+Lemma run_sim : forall vf af ins, check_all cf vf af ins = true ->
+  forall n b A sv sa, (b < length (v_blocks vf))%nat -> nth_error ins b = Some (Some A) -> MS A sv sa ->
+  exists m, (n <= m)%nat /\ rmatch (run_v vf n b sv) (run_a af m b sa).
+Proof.
+  intros vf af ins Hc; pose proof Hc as Hc'; unfold check_all in Hc'; repeat rewrite andb_true_iff in Hc'.
+  destruct Hc' as [[[[Hlen Hpos] Hle] _] _]; apply Nat.eqb_eq in Hlen; apply Nat.leb_le in Hle.
+  induction n as [|n IH]; intros b A sv sa Hb Hin HM.
+  - exists O; split; simpl; auto.
+  - assert (Hba : (b < length (a_blocks af))%nat) by lia.
+    pose proof (check_block_of _ _ _ _ _ Hc Hba) as Hcb; unfold check_block in Hcb; rewrite Hin in Hcb.
+    destruct (nth_error (a_blocks af) b) as [[ais atm]|] eqn:Eab; [|discriminate].
+    apply Nat.ltb_lt in Hb as Hb'; rewrite Hb' in Hcb.
+    destruct (nth_error (v_blocks vf) b) as [[vis vt]|] eqn:Evb; [|discriminate].
+    destruct (tr_block cf A ais vis) as [A'|] eqn:Etb; [|discriminate].
+    destruct (tr_term cf (length (v_blocks vf)) (a_blocks af) A' atm vt) as [succs|] eqn:Ett; [|discriminate].
+    rewrite forallb_forall in Hcb.
+    destruct (block_sim _ _ _ _ _ _ Etb HM) as [[e [sv1 [sa1 [Ev [Ea H1]]]]] | [e [o [Ev Ea]]]].
+    2: { exists (S n); split; auto; simpl; rewrite Evb, Eab, Ev, Ea; simpl; auto. }
+    destruct (term_sim _ _ _ _ _ _ _ _ Ett H1) as [[t [t' [Tv [Ta [Tin Tr]]]]] | [o [Tv Ta]]].
+    2: { exists (S n); split; auto; simpl; rewrite Evb, Eab, Ev, Ea, Tv, Ta; simpl; auto. }
+    pose proof (Hcb t Tin) as He; unfold edge_ok in He.
+    destruct (nth_error ins t) as [[At|]|] eqn:Et; try discriminate.
+    pose proof (sub_MS _ _ _ _ He H1) as H2.
+    unfold resolve in Tr; destruct (Nat.ltb t (length (v_blocks vf))) eqn:Elt.
+    + inversion Tr; subst t'; apply Nat.ltb_lt in Elt.
+      destruct (IH t At sv1 sa1 Elt Et H2) as [m [Hnm Hm]]; exists (S m); split; [lia|]; simpl.
+      rewrite Evb, Eab, Ev, Ea, Tv, Ta; apply rmatch_prepend; auto.
+    + destruct (nth_error (a_blocks af) t) as [[ais2 atm2]|] eqn:Eab2; [|discriminate].
+      destruct atm2 as [t2| | |]; try discriminate.
+      destruct (Nat.ltb t2 (length (v_blocks vf))) eqn:Elt2; [|discriminate]; inversion Tr; subst t'.
+      assert (Hta : (t < length (a_blocks af))%nat) by (apply nth_error_Some; congruence).
+      pose proof (check_block_of _ _ _ _ _ Hc Hta) as Hcb2; unfold check_block in Hcb2.
+      rewrite Et, Eab2, Elt in Hcb2.
+      destruct (tr_block cf At ais2 []) as [Ae|] eqn:Etb2; [|discriminate].
+      apply andb_prop in Hcb2; destruct Hcb2 as [_ He2]; unfold edge_ok in He2.
+      destruct (nth_error ins t2) as [[At2|]|] eqn:Et2; try discriminate.
+      destruct (block_sim _ _ _ _ _ _ Etb2 H2) as [[e2 [sv2 [sa2 [Ev2 [Ea2 H3]]]]] | [e2 [o [Ev2 Ea2]]]];
+        simpl in Ev2; inversion Ev2; subst e2 sv2.
+      pose proof (sub_MS _ _ _ _ He2 H3) as H4; apply Nat.ltb_lt in Elt2.
+      destruct (IH t2 At2 sv1 sa2 Elt2 Et2 H4) as [m [Hnm Hm]]; exists (S (S m)); split; [lia|]; simpl.
+      rewrite Evb, Eab, Ev, Ea, Tv, Ta, Eab2, Ea2; simpl.
+      replace (rprepend [] (run_a af m t2 sa2)) with (run_a af m t2 sa2) by (destruct (run_a af m t2 sa2); reflexivity).
+      apply rmatch_prepend; auto.
+Qed.
+
+(** The initial states satisfy the entry facts. *)
+Lemma init_MS : forall stk0 vr0 m0, MS (init_abs cf) (init_v vr0 m0) (init_a stk0 m0).
+Proof.
+  intros stk0 vr0 m0; split; [auto|split; [auto|]].
+  intros f Hf; unfold init_abs in Hf; cbn [a_F] in Hf; apply in_app_or in Hf; destruct Hf as [Hf|Hf];
+    apply in_flat_map in Hf; destruct Hf as [x [Hx Hf]].
+  - destruct (find_idx x (entry_homes cf)) as [j|] eqn:E; simpl in Hf; [|tauto].
+    destruct Hf as [<-|[]]; simpl; destruct x; simpl; unfold init_rd; rewrite E; auto.
+  - destruct (find_idx (Reg x) (entry_homes cf)) as [j|] eqn:E; simpl in Hf; [tauto|].
+    destruct Hf as [<-|[]]; simpl; unfold init_rd; rewrite E; auto.
+Qed.
+
+(** ** The main theorem.
+    If the checker accepts the claimed entry states [ins], then for every
+    input (argument words [arg], entry registers [ent], entry frame [stk0],
+    initial vreg file [vr0], initial memory and globals [m0]), every
+    behaviour of callees and of clobbered locations ([ext], [junk]) and
+    every meaning of the kept operations ([gen], [cst], [pick], [trapk]):
+    whatever the vreg function does in n blocks, the allocated function does
+    in some m blocks: the same calls with the same R9-R11, argument words and
+    memory, then the same outcome (results, memory and globals, the values
+    the caller finds in R4-R11 and LR, SP back at entry; or the same trap). *)
+Theorem check_sound : forall vf af ins, check_all cf vf af ins = true ->
+  forall stk0 vr0 m0 n, exists m, (n <= m)%nat /\
+    rmatch (run_v vf n O (init_v vr0 m0)) (run_a af m O (init_a stk0 m0)).
+Proof.
+  intros vf af ins Hc stk0 vr0 m0 n; pose proof Hc as Hc'; unfold check_all in Hc'.
+  repeat rewrite andb_true_iff in Hc'; destruct Hc' as [[[[_ Hpos] _] H0] _].
+  destruct (nth_error ins 0) as [[A0|]|] eqn:E0; try discriminate.
+  apply Nat.ltb_lt in Hpos; eapply run_sim; eauto; eapply sub_MS; eauto; apply init_MS.
+Qed.
+
+
+
+(** More fuel never changes a finished (or wrong) run of the allocated function. *)
+Lemma run_a_mono : forall af m b sa, (forall t, run_a af m b sa <> ROut t) ->
+  forall m', (m <= m')%nat -> run_a af m' b sa = run_a af m b sa.
+Proof.
+  induction m as [|m IH]; intros b sa H m' Hle; [simpl in H; destruct (H []); auto|].
+  destruct m' as [|m']; [lia|]; simpl in H |- *.
+  destruct (nth_error (a_blocks af) b) as [[is tm]|]; auto.
+  destruct (exec_alist sa is) as [e s'|e o'|]; auto.
+  destruct (exec_at s' tm) as [b'| o'|]; auto.
+  assert (Hn : forall t, run_a af m b' s' <> ROut t)
+    by (intros t E; rewrite E in H; apply (H (e ++ t)); auto).
+  rewrite (IH b' s' Hn m'); auto; lia.
+Qed.
+
 End SEM.
