@@ -386,6 +386,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
       for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";
       writeFile(opt.emitAsmDir, stem(file) + ".s", text, rep.diags);
     }
+    if (!opt.emitVregMirDir.empty()) writeFile(opt.emitVregMirDir, stem(file) + ".vreg.mir", mir::printModule(lm->module), rep.diags);
     if (haveCode && !opt.emitMirDir.empty()) writeFile(opt.emitMirDir, stem(file) + ".mir", mir::printModule(allocated), rep.diags);
   }
   return rep;

@@ -441,10 +441,10 @@ Proof.
     { simpl; rewrite rd_wr; destruct loc_eq_dec; [|congruence]; unfold upd; destruct Z.eq_dec; congruence. }
     apply in_app_or in Hf; destruct Hf as [Hf|Hf]; [|apply in_app_or in Hf; destruct Hf as [Hf|Hf]].
     + apply in_map_iff in Hf; destruct Hf as [x [<- Hx]]; apply vals_at_sound in Hx.
-      apply in_kill_loc in Hx; destruct Hx as [Hx Ha]; apply in_kill_v in Hx; destruct Hx as [Hx Hn].
+      apply in_kill_v in Hx; destruct Hx as [Hx Hn].
       pose proof (H _ Hx) as Hh; simpl in Hh |- *.
-      rewrite rd_wr; destruct loc_eq_dec; [|congruence]; simpl in Ha; destruct loc_eq_dec; [discriminate|].
-      rewrite Em in *; destruct x; simpl in *; auto; unfold upd; destruct Z.eq_dec; subst; auto;
+      rewrite rd_wr; destruct loc_eq_dec; [|congruence]; rewrite Hh.
+      destruct x; simpl in *; auto; unfold upd; destruct Z.eq_dec; subst; auto;
       try (rewrite Z.eqb_refl in Hn; discriminate).
     + apply in_map_iff in Hf; destruct Hf as [l [<- Hx]]; apply holders_sound in Hx.
       apply in_kill_loc in Hx; destruct Hx as [Hx Ha]; apply in_kill_v in Hx; destruct Hx as [Hx Hn].

@@ -90,7 +90,7 @@ Definition tr_orig (cf : config) (A : abs) (ai : ainstr) (vi : vinstr) : option 
       | Some ld, Some lu =>
           if memf (FL lu (AV vu)) F then
             let F1 := kill_loc ld (kill_v vd F) in
-            Some (mkA sp (FL ld (AV vd) :: map (FL ld) (vals_at lu F1)
+            Some (mkA sp (FL ld (AV vd) :: map (FL ld) (vals_at lu (kill_v vd F))
                           ++ map (fun l => FL l (AV vd)) (holders (AV vu) F1) ++ F1))
           else None
       | _, _ => None
