@@ -5,7 +5,8 @@ Import ListNotations.
 
 Section MAIN.
 Variables val mem trapv : Type.
-Variable gen : key -> list val -> mem -> gres val mem trapv.   (* kept operations *)
+Variable gen : key -> list val -> mem -> gres val mem trapv.   (* kept operations with effects *)
+Variable pure : key -> list val -> list val.                   (* pure kept operations *)
 Variable ext : key -> list val -> mem -> list val * mem.       (* callees *)
 Variable cst : BinNums.Z -> val.                               (* immediates *)
 Variable pick : key -> list val -> nat.                        (* branch choice *)
@@ -14,9 +15,9 @@ Variable junk : nat -> loc -> val.                             (* clobbered cont
 Variable arg : nat -> val.                                     (* argument words *)
 Variable ent : BinNums.Z -> val.                               (* registers at entry *)
 
-Definition RV vf n vr0 m0 := run_v val mem trapv gen ext cst pick trapk arg ent vf n O (init_v val mem vr0 m0).
+Definition RV vf n vr0 m0 := run_v val mem trapv gen pure ext cst pick trapk arg ent vf n O (init_v val mem vr0 m0).
 Definition RA cf af m stk0 m0 :=
-  run_a val mem trapv gen ext cst pick trapk junk cf af m O (init_a val mem arg ent cf stk0 m0).
+  run_a val mem trapv gen pure ext cst pick trapk junk cf af m O (init_a val mem arg ent cf stk0 m0).
 
 (** Simulation: whatever the vreg function observably does within n blocks,
     the allocated function does within some m >= n blocks. *)

@@ -15,6 +15,8 @@ Inductive gres := GNext (rs : list val) (m : mem) | GTrap (t : trapv).
 (** Every kept operation is an abstract function of the runtime's R9-R11
     (globals base, memory size, memory base), its operand values and memory. *)
 Variable gen : key -> list val -> mem -> gres.
+(** Pure operations: a function of the operand values alone. *)
+Variable pure : key -> list val -> list val.
 (** Callees: results and memory out, a function of (callee, R9-R11 and
     argument words, memory) (assumption A1). *)
 Variable ext : key -> list val -> mem -> list val * mem.
@@ -73,6 +75,7 @@ Definition exec_v (s : vstate) (i : vinstr) : ires vstate :=
       | GNext rs m => INext [] (vwr_list (mkV (vr s) m) ds rs)
       | GTrap t => IStop [] (OTrap t)
       end
+  | VOp k ds us => INext [] (vwr_list s ds (pure k (map (vr s) us)))
   | VCopy d u => INext [] (vwr s d (vr s u))
   | VConst d c => INext [] (vwr s d (cst c))
   | VParam ds => INext [] (vwr_list s ds (map arg (seq 0 (length ds))))
@@ -157,6 +160,11 @@ Definition exec_a_orig (s : astate) (i : ainstr) : ires astate :=
           | GNext rs m => INext [] (wr_list (mkS (rg s) (sk s) sp m (tk s)) lds rs)
           | GTrap t => IStop [] (OTrap t)
           end
+      | _, _ => IWrong
+      end
+  | AOp k ds us =>
+      match alocs cf sp us, alocs cf sp ds with
+      | Some lus, Some lds => INext [] (wr_list s lds (pure k (map (rd s) lus)))
       | _, _ => IWrong
       end
   | ACopy d u =>
@@ -430,6 +438,17 @@ Proof.
     destruct (wr_list_fields lds (mkS (rg sa) (sk sa) (a_sp A) m (tk sa)) rs) as [F1 F2].
     split; [rewrite F1; auto|split; [rewrite F2, vm_vwr_list; auto|]].
     simpl; apply defs_sound; auto.
+  - (* AOp *)
+    destruct (Z.eqb k k0) eqn:Ek; [|discriminate]; apply Z.eqb_eq in Ek; subst k0.
+    destruct (uses_ok cf A us us0) eqn:Eu; [|discriminate]; simpl in Ht.
+    destruct (alocs cf (a_sp A) ds) as [lds|] eqn:Ed; [|discriminate].
+    destruct (Nat.eqb (length lds) (length ds0)) eqn:El; [|discriminate]; apply Nat.eqb_eq in El.
+    inversion Ht; subst A'; clear Ht.
+    destruct (uses_ok_sound _ _ _ _ _ Eu HM) as [lus [E1 E2]]; rewrite E1, Hsp, Ed, E2.
+    left; do 3 eexists; split; [reflexivity|split; [reflexivity|]].
+    destruct (wr_list_fields lds sa (pure k (map (vr sv) us0))) as [F1 F2].
+    split; [rewrite F1; auto|split; [rewrite F2, vm_vwr_list; auto|]].
+    simpl; apply defs_sound; auto.
   - (* ACopy *)
     destruct (aloc cf (a_sp A) d) as [ld|] eqn:Ed; [|discriminate].
     destruct (aloc cf (a_sp A) u) as [lu|] eqn:Eu; [|discriminate].
@@ -535,16 +554,79 @@ Proof.
     destruct (ins_sim _ _ _ _ _ E HM) as [sa1 [E1 H1]]; rewrite E1; eauto.
 Qed.
 
+Lemma prepend_nil : forall S (r : ires S), prepend [] r = r.
+Proof. intros S [e s|e o|]; reflexivity. Qed.
+
+Lemma exec_vlist_app : forall l1 l2 sv, exec_vlist sv (l1 ++ l2) =
+  match exec_vlist sv l1 with INext e s => prepend e (exec_vlist s l2) | IStop e o => IStop e o | IWrong => IWrong end.
+Proof.
+  induction l1 as [|i l1 IH]; intros l2 sv; simpl; [rewrite prepend_nil; auto|].
+  destruct (exec_v sv i) as [e s'|e o|]; auto; rewrite IH.
+  destruct (exec_vlist s' l1) as [e1 s1|e1 o1|]; simpl; auto.
+  destruct (exec_vlist s1 l2); simpl; rewrite ?app_assoc; auto.
+Qed.
+
+Lemma kill_vs_sound : forall ds F sv sa rs, facts F sv sa -> facts (kill_vs ds F) (vwr_list sv ds rs) sa.
+Proof.
+  induction ds as [|d ds IH]; intros F sv sa rs H; simpl; auto.
+  apply IH; intros f Hf; apply in_kill_v in Hf; destruct Hf; apply fholds_vwr; auto.
+Qed.
+
+(** A dropped pure vreg instruction: the allocated side does nothing. *)
+Lemma elide_sim : forall F vi F' sv sa, tr_elide F vi = Some F' -> facts F sv sa ->
+  exists sv', exec_v sv vi = INext [] sv' /\ vm sv' = vm sv /\ facts F' sv' sa.
+Proof.
+  intros F vi F' sv sa Ht H; destruct vi; simpl in Ht |- *; try discriminate.
+  - inversion Ht; subst; eexists; split; [reflexivity|split; [apply vm_vwr_list|apply kill_vs_sound; auto]].
+  - destruct (Z.eqb d u) eqn:E; inversion Ht; subst F'; clear Ht.
+    + apply Z.eqb_eq in E; subst u; eexists; split; [reflexivity|split; [reflexivity|]].
+      intros f Hf; eapply fholds_ext; [| |apply H; exact Hf]; auto.
+      intros v; simpl; unfold upd; destruct Z.eq_dec; subst; auto.
+    + eexists; split; [reflexivity|split; [reflexivity|]].
+      intros f Hf; apply in_app_or in Hf; destruct Hf as [Hf|Hf].
+      * apply in_map_iff in Hf; destruct Hf as [l [<- Hl]]; apply holders_sound, in_kill_v in Hl.
+        destruct Hl as [Hl _]; apply H in Hl; simpl in *; rewrite Hl; unfold upd; destruct Z.eq_dec; congruence.
+      * apply in_kill_v in Hf; destruct Hf; apply fholds_vwr; auto.
+  - inversion Ht; subst F'; clear Ht; eexists; split; [reflexivity|split; [reflexivity|]].
+    intros f [<-|Hf].
+    + simpl; unfold upd; destruct Z.eq_dec; congruence.
+    + apply in_kill_v in Hf; destruct Hf; apply fholds_vwr; auto.
+Qed.
+
+Lemma skip_sim : forall vis ai A A1 vis1 sv sa, skip ai A vis = Some (A1, vis1) -> MS A sv sa ->
+  exists pre sv1, vis = pre ++ vis1 /\ exec_vlist sv pre = INext [] sv1 /\ MS A1 sv1 sa.
+Proof.
+  induction vis as [|vi vis IH]; intros ai A A1 vis1 sv sa Hs HM; simpl in Hs; [discriminate|].
+  destruct (same_shape ai vi).
+  - inversion Hs; subst; exists [], sv; auto.
+  - destruct (elidable vi); [|discriminate]; destruct (tr_elide (a_F A) vi) as [F'|] eqn:E; [|discriminate].
+    destruct HM as [Hsp [Hm H]]; destruct (elide_sim _ _ _ _ _ E H) as [sv' [Ev [Evm H']]].
+    destruct (IH _ _ _ _ sv' sa Hs) as [pre [sv1 [-> [Ep H1]]]]; [split; [auto|split; [congruence|auto]]|].
+    exists (vi :: pre), sv1; simpl; rewrite Ev, Ep; auto.
+Qed.
+
+Lemma skip_all_sim : forall vis A A' sv sa, skip_all A vis = Some A' -> MS A sv sa ->
+  exists sv', exec_vlist sv vis = INext [] sv' /\ MS A' sv' sa.
+Proof.
+  induction vis as [|vi vis IH]; intros A A' sv sa Hs HM; simpl in Hs |- *; [inversion Hs; subst; eauto|].
+  destruct (tr_elide (a_F A) vi) as [F'|] eqn:E; [|discriminate].
+  destruct HM as [Hsp [Hm H]]; destruct (elide_sim _ _ _ _ _ E H) as [sv' [Ev [Evm H']]].
+  destruct (IH _ _ sv' sa Hs) as [sv1 [Ep H1]]; [split; [auto|split; [congruence|auto]]|].
+  rewrite Ev; simpl; rewrite Ep; simpl; eauto.
+Qed.
+
 (** A block body. *)
 Lemma block_sim : forall ais A vis A' sv sa, tr_block cf A ais vis = Some A' -> MS A sv sa ->
   sim1 (MS A') (exec_vlist sv vis) (exec_alist sa ais).
 Proof.
   unfold sim1; induction ais as [|ai ais IH]; intros A vis A' sv sa Ht HM; simpl in Ht |- *.
-  - destruct vis; [|discriminate]; inversion Ht; subst; left; simpl; eauto 6.
+  - destruct (skip_all_sim _ _ _ _ _ Ht HM) as [sv' [E H']]; rewrite E; left; eauto 6.
   - destruct (is_orig ai) eqn:Eo.
-    + destruct vis as [|vi vis]; [discriminate|].
-      destruct (tr_orig cf A ai vi) as [A1|] eqn:E; [|discriminate].
-      destruct (orig_sim _ _ _ _ _ _ E HM) as [[e [sv1 [sa1 [Ev [Ea H1]]]]] | [e [o [Ev Ea]]]];
+    + destruct (skip ai A vis) as [[A0 [|vi vis']]|] eqn:Es; try discriminate.
+      destruct (skip_sim _ _ _ _ _ _ _ Es HM) as [pre [sv0 [-> [Ep H0]]]].
+      rewrite exec_vlist_app, Ep, prepend_nil.
+      destruct (tr_orig cf A0 ai vi) as [A1|] eqn:E; [|discriminate].
+      destruct (orig_sim _ _ _ _ _ _ E H0) as [[e [sv1 [sa1 [Ev [Ea H1]]]]] | [e [o [Ev Ea]]]];
         simpl; rewrite Ev, Ea.
       * destruct (IH _ _ _ _ _ Ht H1) as [[e2 [sv2 [sa2 [Ev2 [Ea2 H2]]]]] | [e2 [o [Ev2 Ea2]]]];
           rewrite Ev2, Ea2; simpl; [left|right]; eauto 6.

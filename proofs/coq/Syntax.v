@@ -20,7 +20,8 @@ Proof. decide equality; apply Z.eq_dec. Defined.
 
 (** Vreg-form instructions (all original). *)
 Inductive vinstr :=
-| VGen (k : key) (ds us : list vreg)        (* every kept operation: ALU, load, store, gget, trapif... *)
+| VGen (k : key) (ds us : list vreg)        (* an operation with effects: load, store, gget, gset, memsize, trapif *)
+| VOp (k : key) (ds us : list vreg)         (* a pure operation: ALU, compare, select, i64 pair ops *)
 | VCopy (d u : vreg)                        (* mov d, u *)
 | VConst (d : vreg) (c : Z)                 (* movi d, #c *)
 | VParam (ds : list vreg)                   (* param: ds receive the argument words *)
@@ -36,6 +37,7 @@ Inductive vterm :=
     a vreg instruction), the rest are inserted by the allocator. *)
 Inductive ainstr :=
 | AGen (k : key) (ds us : list aop)
+| AOp (k : key) (ds us : list aop)
 | ACopy (d u : aop)
 | AConst (d : aop) (c : Z)
 | AParam (hs : list aop)                    (* annotation only: executes nothing *)
@@ -53,7 +55,24 @@ Inductive aterm :=
 | ATrap (k : key).
 
 Definition is_orig (i : ainstr) : bool :=
-  match i with AGen _ _ _ | ACopy _ _ | AConst _ _ | AParam _ | ACall _ _ _ => true | _ => false end.
+  match i with AGen _ _ _ | AOp _ _ _ | ACopy _ _ | AConst _ _ | AParam _ | ACall _ _ _ => true | _ => false end.
+
+(** The pairing key: an allocated original implements a vreg instruction
+    of the same shape (same operation, immediates and operand counts). *)
+Definition same_shape (ai : ainstr) (vi : vinstr) : bool :=
+  match ai, vi with
+  | AGen k ds us, VGen k' ds' us' | AOp k ds us, VOp k' ds' us' =>
+      Z.eqb k k' && Nat.eqb (length ds) (length ds') && Nat.eqb (length us) (length us')
+  | ACopy _ _, VCopy _ _ => true
+  | AConst _ c, VConst _ c' => Z.eqb c c'
+  | AParam hs, VParam ds => true
+  | ACall f _ _, VCall f' _ _ => Z.eqb f f'
+  | _, _ => false
+  end.
+
+(** Pure vreg instructions the allocator may drop (coalesced, rematerialised, dead). *)
+Definition elidable (vi : vinstr) : bool :=
+  match vi with VOp _ _ _ | VCopy _ _ | VConst _ _ => true | _ => false end.
 
 (** Push and pop are defined by their expansion into SP moves and word moves
     (the same final state as the hardware's). *)

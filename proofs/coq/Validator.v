@@ -85,6 +85,13 @@ Definition tr_orig (cf : config) (A : abs) (ai : ainstr) (vi : vinstr) : option 
         | None => None
         end
       else None
+  | AOp k ads aus, VOp k' vds vus =>
+      if Z.eqb k k' && uses_ok cf A aus vus then
+        match alocs cf sp ads with
+        | Some lds => if Nat.eqb (length lds) (length vds) then Some (mkA sp (defs lds vds F)) else None
+        | None => None
+        end
+      else None
   | ACopy ad au, VCopy vd vu =>
       match aloc cf sp ad, aloc cf sp au with
       | Some ld, Some lu =>
@@ -147,15 +154,48 @@ Fixpoint tr_ins_list (cf : config) (A : abs) (l : list ainstr) : option abs :=
   | i :: l' => match tr_ins cf A i with Some A' => tr_ins_list cf A' l' | None => None end
   end.
 
+(** A pure vreg instruction the allocator dropped: the vreg side runs it alone. *)
+Fixpoint kill_vs (ds : list vreg) (F : list fact) : list fact :=
+  match ds with [] => F | d :: ds' => kill_vs ds' (kill_v d F) end.
+
+Definition tr_elide (F : list fact) (vi : vinstr) : option (list fact) :=
+  match vi with
+  | VOp _ ds _ => Some (kill_vs ds F)
+  | VConst d c => Some (FC d c :: kill_v d F)
+  | VCopy d u =>
+      if Z.eqb d u then Some F
+      else let F1 := kill_v d F in Some (map (fun l => FL l (AV d)) (holders (AV u) F1) ++ F1)
+  | _ => None
+  end.
+
+(** Greedy pairing: drop elidable vreg instructions until one has the shape of ai. *)
+Fixpoint skip (ai : ainstr) (A : abs) (vis : list vinstr) : option (abs * list vinstr) :=
+  match vis with
+  | [] => None
+  | vi :: vis' =>
+      if same_shape ai vi then Some (A, vis)
+      else if elidable vi then
+        match tr_elide (a_F A) vi with Some F' => skip ai (mkA (a_sp A) F') vis' | None => None end
+      else None
+  end.
+
+(** At the block end, every vreg instruction left must be elidable. *)
+Fixpoint skip_all (A : abs) (vis : list vinstr) : option abs :=
+  match vis with
+  | [] => Some A
+  | vi :: vis' => match tr_elide (a_F A) vi with Some F' => skip_all (mkA (a_sp A) F') vis' | None => None end
+  end.
+
 (** A block body: the originals consume the vreg block in order. *)
 Fixpoint tr_block (cf : config) (A : abs) (ais : list ainstr) (vis : list vinstr) : option abs :=
   match ais with
-  | [] => match vis with [] => Some A | _ => None end
+  | [] => skip_all A vis
   | ai :: ais' =>
       if is_orig ai then
-        match vis with
-        | vi :: vis' => match tr_orig cf A ai vi with Some A' => tr_block cf A' ais' vis' | None => None end
-        | [] => None
+        match skip ai A vis with
+        | Some (A1, vi :: vis') =>
+            match tr_orig cf A1 ai vi with Some A' => tr_block cf A' ais' vis' | None => None end
+        | _ => None
         end
       else match tr_ins_list cf A (expand ai) with Some A' => tr_block cf A' ais' vis | None => None end
   end.

@@ -35,6 +35,12 @@ let ndefs mn =
   | "store" | "store64" | "gset" | "trapif" -> 0
   | _ -> reject "unknown opcode %s" mn
 
+(* Operations with an effect on memory or globals, or that may trap; the
+   rest are pure functions of their operands (the C++ checker's isPureOp). *)
+let effectful mn =
+  let base = match String.index_opt mn '.' with Some i -> String.sub mn 0 i | None -> mn in
+  List.mem base [ "load"; "load64"; "store"; "store64"; "gget"; "gset"; "memsize"; "trapif" ]
+
 let is_term mn = List.mem mn [ "br"; "brif"; "brtable"; "ret"; "trap" ]
 
 let rec take n l = if n = 0 then ([], l) else match l with [] -> ([], []) | x :: r -> let a, b = take (n - 1) r in (x :: a, b)
@@ -86,7 +92,8 @@ let vinstr (i : instr) =
   | "call", _ -> VCall (key ("@" ^ i.callee), List.map (vreg i) i.args, List.map (vreg i) i.res)
   | _ ->
       let k, ds, us = gen_shape i in
-      VGen (k, List.map (vreg i) ds, List.map (vreg i) us)
+      if effectful i.mn then VGen (k, List.map (vreg i) ds, List.map (vreg i) us)
+      else VOp (k, List.map (vreg i) ds, List.map (vreg i) us)
 
 let vterm labels (t : instr) =
   match t.mn, t.ops with
@@ -109,7 +116,8 @@ let ainstr (i : instr) =
   | "", ("lds" | "sts" | "push" | "pop" | "adjsp"), _ -> reject "line %d: %s without an origin tag" i.line i.mn
   | "", _, _ ->
       let k, ds, us = gen_shape i in
-      AGen (k, List.map (aop i) ds, List.map (aop i) us)
+      if effectful i.mn then AGen (k, List.map (aop i) ds, List.map (aop i) us)
+      else AOp (k, List.map (aop i) ds, List.map (aop i) us)
   | _, "mov", [ d; u ] -> AMove (aop i d, aop i u)
   | _, "movi", [ d; Imm c ] -> ARemat (aop i d, z (word c))
   | _, "lds", [ d; (Stk _ as s) ] -> AMove (aop i d, aop i s)
