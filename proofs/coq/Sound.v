@@ -350,6 +350,18 @@ Proof.
   apply IH; auto; apply def1_sound; auto.
 Qed.
 
+Lemma kill_vs_sound : forall ds F sv sa rs, facts F sv sa -> facts (kill_vs ds F) (vwr_list sv ds rs) sa.
+Proof.
+  induction ds as [|d ds IH]; intros F sv sa rs H; simpl; auto.
+  apply IH; intros f Hf; apply in_kill_v in Hf; destruct Hf; apply fholds_vwr; auto.
+Qed.
+
+Lemma kill_locs_sound : forall ls F sv sa rs, facts F sv sa -> facts (kill_locs ls F) sv (wr_list sa ls rs).
+Proof.
+  induction ls as [|l ls IH]; intros F sv sa rs H; simpl; auto.
+  apply IH; intros f Hf; apply in_kill_loc in Hf; destruct Hf; apply fholds_wr; auto.
+Qed.
+
 Lemma holds_all_sound : forall ls vs F sv sa, holds_all F ls vs = true -> facts F sv sa ->
   map (rd sa) ls = map (vr sv) vs.
 Proof.
@@ -440,25 +452,33 @@ Proof.
     simpl; apply defs_sound; auto.
   - (* AOp *)
     destruct (Z.eqb k k0) eqn:Ek; [|discriminate]; apply Z.eqb_eq in Ek; subst k0.
-    destruct (uses_ok cf A us us0) eqn:Eu; [|discriminate]; simpl in Ht.
     destruct (alocs cf (a_sp A) ds) as [lds|] eqn:Ed; [|discriminate].
+    destruct (alocs cf (a_sp A) us) as [lus|] eqn:Eus; [|discriminate].
     destruct (Nat.eqb (length lds) (length ds0)) eqn:El; [|discriminate]; apply Nat.eqb_eq in El.
     inversion Ht; subst A'; clear Ht.
-    destruct (uses_ok_sound _ _ _ _ _ Eu HM) as [lus [E1 E2]]; rewrite E1, Hsp, Ed, E2.
-    left; do 3 eexists; split; [reflexivity|split; [reflexivity|]].
-    destruct (wr_list_fields lds sa (pure k (map (vr sv) us0))) as [F1 F2].
-    split; [rewrite F1; auto|split; [rewrite F2, vm_vwr_list; auto|]].
-    simpl; apply defs_sound; auto.
+    destruct (uses_ok cf A us us0) eqn:Eu.
+    + destruct (uses_ok_sound _ _ _ _ _ Eu HM) as [lus' [E1 E2]]; rewrite E1, Hsp, Ed, E2.
+      left; do 3 eexists; split; [reflexivity|split; [reflexivity|]].
+      destruct (wr_list_fields lds sa (pure k (map (vr sv) us0))) as [F1 F2].
+      split; [rewrite F1; auto|split; [rewrite F2, vm_vwr_list; auto|]].
+      simpl; apply defs_sound; auto.
+    + rewrite Hsp, Eus, Ed; left; do 3 eexists; split; [reflexivity|split; [reflexivity|]].
+      destruct (wr_list_fields lds sa (pure k (map (rd sa) lus))) as [F1 F2].
+      split; [rewrite F1; auto|split; [rewrite F2, vm_vwr_list; auto|]].
+      simpl; apply kill_locs_sound, kill_vs_sound; auto.
   - (* ACopy *)
     destruct (aloc cf (a_sp A) d) as [ld|] eqn:Ed; [|discriminate].
     destruct (aloc cf (a_sp A) u) as [lu|] eqn:Eu; [|discriminate].
-    destruct (memf (FL lu (AV u0)) (a_F A)) eqn:Em; [|discriminate]; inversion Ht; subst A'; clear Ht.
+    inversion Ht; subst A'; clear Ht.
     rewrite Hsp, Ed, Eu; left; do 3 eexists; split; [reflexivity|split; [reflexivity|]].
-    apply memf_In, H in Em; simpl in Em.
     split; [destruct ld; auto|split; [destruct ld; auto|]].
-    intros f Hf; simpl in Hf; destruct Hf as [<-|Hf].
-    { simpl; rewrite rd_wr; destruct loc_eq_dec; [|congruence]; unfold upd; destruct Z.eq_dec; congruence. }
-    apply in_app_or in Hf; destruct Hf as [Hf|Hf]; [|apply in_app_or in Hf; destruct Hf as [Hf|Hf]].
+    assert (Hrest : forall f, In f (map (FL ld) (vals_at lu (kill_v d0 (a_F A)))
+        ++ map (fun l => FL l (AV d0)) (holders (AV u0) (kill_loc ld (kill_v d0 (a_F A))))
+        ++ kill_loc ld (kill_v d0 (a_F A))) -> fholds (vwr sv d0 (vr sv u0)) (wr sa ld (rd sa lu)) f).
+    2: { intros f Hf; simpl in Hf; destruct (memf (FL lu (AV u0)) (a_F A)) eqn:Em; [destruct Hf as [<-|Hf]|];
+         auto; apply memf_In, H in Em; simpl in Em.
+         simpl; rewrite rd_wr; destruct loc_eq_dec; [|congruence]; unfold upd; destruct Z.eq_dec; congruence. }
+    intros f Hf; apply in_app_or in Hf; destruct Hf as [Hf|Hf]; [|apply in_app_or in Hf; destruct Hf as [Hf|Hf]].
     + apply in_map_iff in Hf; destruct Hf as [x [<- Hx]]; apply vals_at_sound in Hx.
       apply in_kill_v in Hx; destruct Hx as [Hx Hn].
       pose proof (H _ Hx) as Hh; simpl in Hh |- *.
@@ -564,12 +584,6 @@ Proof.
   destruct (exec_v sv i) as [e s'|e o|]; auto; rewrite IH.
   destruct (exec_vlist s' l1) as [e1 s1|e1 o1|]; simpl; auto.
   destruct (exec_vlist s1 l2); simpl; rewrite ?app_assoc; auto.
-Qed.
-
-Lemma kill_vs_sound : forall ds F sv sa rs, facts F sv sa -> facts (kill_vs ds F) (vwr_list sv ds rs) sa.
-Proof.
-  induction ds as [|d ds IH]; intros F sv sa rs H; simpl; auto.
-  apply IH; intros f Hf; apply in_kill_v in Hf; destruct Hf; apply fholds_vwr; auto.
 Qed.
 
 (** A dropped pure vreg instruction: the allocated side does nothing. *)

@@ -41,6 +41,11 @@ Definition holders (x : aval) (F : list fact) : list loc :=
 Definition consts_of (c : Z) (F : list fact) : list vreg :=
   flat_map (fun f => match f with FC v c' => if Z.eq_dec c c' then [v] else [] | _ => [] end) F.
 
+Fixpoint kill_locs (ls : list loc) (F : list fact) : list fact :=
+  match ls with [] => F | l :: ls' => kill_locs ls' (kill_loc l F) end.
+Fixpoint kill_vs (ds : list vreg) (F : list fact) : list fact :=
+  match ds with [] => F | d :: ds' => kill_vs ds' (kill_v d F) end.
+
 (** Define vreg v in location l. *)
 Definition def1 (l : loc) (v : vreg) (F : list fact) := FL l (AV v) :: kill_loc l (kill_v v F).
 Fixpoint defs (ls : list loc) (vs : list vreg) (F : list fact) : list fact :=
@@ -86,20 +91,24 @@ Definition tr_orig (cf : config) (A : abs) (ai : ainstr) (vi : vinstr) : option 
         end
       else None
   | AOp k ads aus, VOp k' vds vus =>
-      if Z.eqb k k' && uses_ok cf A aus vus then
-        match alocs cf sp ads with
-        | Some lds => if Nat.eqb (length lds) (length vds) then Some (mkA sp (defs lds vds F)) else None
-        | None => None
+      (* a pure operation: if an operand is not provably right, its results are unknown *)
+      if Z.eqb k k' then
+        match alocs cf sp ads, alocs cf sp aus with
+        | Some lds, Some _ =>
+            if Nat.eqb (length lds) (length vds) then
+              Some (mkA sp (if uses_ok cf A aus vus then defs lds vds F else kill_locs lds (kill_vs vds F)))
+            else None
+        | _, _ => None
         end
       else None
   | ACopy ad au, VCopy vd vu =>
       match aloc cf sp ad, aloc cf sp au with
       | Some ld, Some lu =>
-          if memf (FL lu (AV vu)) F then
-            let F1 := kill_loc ld (kill_v vd F) in
-            Some (mkA sp (FL ld (AV vd) :: map (FL ld) (vals_at lu (kill_v vd F))
-                          ++ map (fun l => FL l (AV vd)) (holders (AV vu) F1) ++ F1))
-          else None
+          (* the target holds vd only if the source provably holds vu *)
+          let F1 := kill_loc ld (kill_v vd F) in
+          let rest := map (FL ld) (vals_at lu (kill_v vd F))
+                      ++ map (fun l => FL l (AV vd)) (holders (AV vu) F1) ++ F1 in
+          Some (mkA sp (if memf (FL lu (AV vu)) F then FL ld (AV vd) :: rest else rest))
       | _, _ => None
       end
   | AConst ad c, VConst vd c' =>
@@ -155,8 +164,6 @@ Fixpoint tr_ins_list (cf : config) (A : abs) (l : list ainstr) : option abs :=
   end.
 
 (** A pure vreg instruction the allocator dropped: the vreg side runs it alone. *)
-Fixpoint kill_vs (ds : list vreg) (F : list fact) : list fact :=
-  match ds with [] => F | d :: ds' => kill_vs ds' (kill_v d F) end.
 
 Definition tr_elide (F : list fact) (vi : vinstr) : option (list fact) :=
   match vi with
