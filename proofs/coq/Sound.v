@@ -629,6 +629,19 @@ Proof.
   rewrite Ev; simpl; rewrite Ep; simpl; eauto.
 Qed.
 
+Lemma pre_elide_sim : forall A ais vis A0 vis0 sv sa, pre_elide A ais vis = (A0, vis0) -> MS A sv sa ->
+  exists pre sv0, vis = pre ++ vis0 /\ exec_vlist sv pre = INext [] sv0 /\ MS A0 sv0 sa.
+Proof.
+  unfold pre_elide; intros A ais vis A0 vis0 sv sa Hp HM.
+  destruct (find is_orig ais) as [ai|].
+  - destruct (skip ai A vis) as [[A1 vis1]|] eqn:Es; inversion Hp; subst.
+    + eapply skip_sim; eauto.
+    + exists [], sv; auto.
+  - destruct (skip_all A vis) as [A1|] eqn:Es; inversion Hp; subst.
+    + destruct (skip_all_sim _ _ _ _ _ Es HM) as [sv' [E H']]; exists vis, sv'; rewrite app_nil_r; auto.
+    + exists [], sv; auto.
+Qed.
+
 (** A block body. *)
 Lemma block_sim : forall ais A vis A' sv sa, tr_block cf A ais vis = Some A' -> MS A sv sa ->
   sim1 (MS A') (exec_vlist sv vis) (exec_alist sa ais).
@@ -645,8 +658,11 @@ Proof.
       * destruct (IH _ _ _ _ _ Ht H1) as [[e2 [sv2 [sa2 [Ev2 [Ea2 H2]]]]] | [e2 [o [Ev2 Ea2]]]];
           rewrite Ev2, Ea2; simpl; [left|right]; eauto 6.
       * right; eauto.
-    + destruct (tr_ins_list cf A (expand ai)) as [A1|] eqn:E; [|discriminate].
-      destruct (ins_list_sim _ _ _ _ _ E HM) as [sa1 [E1 H1]]; rewrite E1.
+    + destruct (pre_elide A ais vis) as [A0 vis0] eqn:Ep.
+      destruct (pre_elide_sim _ _ _ _ _ _ _ Ep HM) as [pre [sv0 [-> [Epre H0]]]].
+      rewrite exec_vlist_app, Epre, prepend_nil.
+      destruct (tr_ins_list cf A0 (expand ai)) as [A1|] eqn:E; [|discriminate].
+      destruct (ins_list_sim _ _ _ _ _ E H0) as [sa1 [E1 H1]]; rewrite E1.
       apply (IH _ _ _ _ _ Ht H1).
 Qed.
 

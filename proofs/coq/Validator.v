@@ -193,6 +193,15 @@ Fixpoint skip_all (A : abs) (vis : list vinstr) : option abs :=
   | vi :: vis' => match tr_elide (a_F A) vi with Some F' => skip_all (mkA (a_sp A) F') vis' | None => None end
   end.
 
+(** Before an inserted instruction, drop the elidable vreg instructions the
+    next original would drop anyway (so a rematerialisation after a dropped
+    `movi` sees its constant). Only a proposal: the transfer checks the rest. *)
+Definition pre_elide (A : abs) (ais : list ainstr) (vis : list vinstr) : abs * list vinstr :=
+  match find is_orig ais with
+  | Some ai => match skip ai A vis with Some (A1, vis1) => (A1, vis1) | None => (A, vis) end
+  | None => match skip_all A vis with Some A1 => (A1, []) | None => (A, vis) end
+  end.
+
 (** A block body: the originals consume the vreg block in order. *)
 Fixpoint tr_block (cf : config) (A : abs) (ais : list ainstr) (vis : list vinstr) : option abs :=
   match ais with
@@ -204,7 +213,9 @@ Fixpoint tr_block (cf : config) (A : abs) (ais : list ainstr) (vis : list vinstr
             match tr_orig cf A1 ai vi with Some A' => tr_block cf A' ais' vis' | None => None end
         | _ => None
         end
-      else match tr_ins_list cf A (expand ai) with Some A' => tr_block cf A' ais' vis | None => None end
+      else
+        let '(A0, vis0) := pre_elide A ais' vis in
+        match tr_ins_list cf A0 (expand ai) with Some A' => tr_block cf A' ais' vis0 | None => None end
   end.
 
 (** An allocated label leads to original block t directly, or through an
