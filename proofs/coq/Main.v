@@ -23,7 +23,10 @@ Definition RA cf af m stk0 m0 :=
     the allocated function does within some m >= n blocks. *)
 Theorem validate_sound : forall cf vf af, validate cf vf af = true ->
   forall stk0 vr0 m0 n, exists m, (n <= m)%nat /\ rmatch val mem trapv (RV vf n vr0 m0) (RA cf af m stk0 m0).
-Proof. intros cf vf af H; unfold validate in H; intros; eapply check_sound; eauto. Qed.
+Proof.
+  intros cf vf af H stk0 vr0 m0 n; rewrite validate_eq in H.
+  exact (check_sound val mem trapv gen pure ext cst pick trapk junk arg ent cf vf af (solve cf vf af) H stk0 vr0 m0 n).
+Qed.
 
 Lemma RA_mono : forall cf af m m' stk0 m0, (forall t, RA cf af m stk0 m0 <> ROut _ _ _ t) ->
   (m <= m')%nat -> RA cf af m' stk0 m0 = RA cf af m stk0 m0.

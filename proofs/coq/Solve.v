@@ -84,3 +84,6 @@ Definition solve (cf : config) (vf : vfun) (af : afun) : list (option abs) :=
 (** The validator: propose, then check. Only [check_all] matters for soundness. *)
 Definition validate (cf : config) (vf : vfun) (af : afun) : bool :=
   check_all cf vf af (solve cf vf af).
+
+Lemma validate_eq : forall cf vf af, validate cf vf af = check_all cf vf af (solve cf vf af).
+Proof. reflexivity. Qed.

@@ -57,6 +57,8 @@ let check (m : modl) (vf : func) (af : func) (pool : int) : string option =
               (* original operands: pool registers, r0-r3 / [sp+N] at ABI sites *)
               let abi = List.mem i.mn [ "param"; "call"; "ret" ] in
               let all = i.ops @ i.args @ i.res in
+              if not abi && List.exists (function Stk _ -> true | _ -> false) all then
+                fail "%s: a vreg operand must become a register (a stack word only at param/call/ret)" at;
               List.iter (fun r ->
                   if abi then (if not (has arg_regs r) then fail "%s: ABI operand r%d is not one of r0-r3" at r)
                   else if not (has pool r) then fail "%s: register r%d is not in the pool" at r)
