@@ -73,6 +73,8 @@ def main():
     ap.add_argument("--mutants", type=int, default=int(os.environ.get("VCR_COQ_MUTANTS", "300")))
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
+    a.source, a.out = os.path.abspath(a.source), os.path.abspath(a.out)
+    a.verify_alloc, a.soundness_fuzz = os.path.abspath(a.verify_alloc), os.path.abspath(a.soundness_fuzz)
     proofs = os.path.join(a.source, "proofs")
 
     for tool in ("coqc", "ocamlfind", "ocamlopt"):
