@@ -157,7 +157,7 @@ def main():
     mutants = Table("mutants")
     md = os.path.join(a.out, "mutants")
     r = run([a.soundness_fuzz, "--mutants", str(a.mutants), "--seed", str(a.seed), "--no-unicorn",
-             "--generated", "0", "--dump", md], cwd=a.source)
+             "--dump", md], cwd=a.source)
     tsv = os.path.join(md, "verdicts.tsv")
     if not os.path.exists(tsv):
         print("FAIL: soundness-fuzz wrote no verdicts\n" + r.stdout[-2000:] + r.stderr[-2000:])
