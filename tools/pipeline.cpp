@@ -376,6 +376,8 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
           if (d.function == o.row.function) o.row.artifacts->asmDeclined = d.reason;
       }
   }
+  if (!opt.emitVregMirDir.empty())
+    writeFile(opt.emitVregMirDir, w.outName + ".vreg.mir", mir::printModule(w.lm->module), w.diags);
   if (haveCode && !opt.emitMirDir.empty())
     writeFile(opt.emitMirDir, w.outName + ".mir", mir::printModule(allocated), w.diags);
 }

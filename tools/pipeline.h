@@ -32,6 +32,7 @@ struct PipelineOptions {
   bool allocate = true;        ///< run the graph-colouring allocator
   arm::Pool pool;              ///< allocatable registers
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
+  std::string emitVregMirDir;  ///< write the vreg (selected, unallocated) MIR here (empty: don't)
   std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
   std::string dotDir;          ///< write interference graphs here (empty: don't)
   /// Keep each function's texts in FunctionReport::artifacts (--html).

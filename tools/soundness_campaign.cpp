@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace vcr::tools::fuzz {
@@ -151,12 +152,35 @@ private:
   void judge(const Base &b, std::vector<Pending> &pending);
   void record(Outcome o, const std::vector<EditKind> &kinds);
   void finding(Outcome o, const Base &b, const Pending &p, const std::string &diff);
+  void dump(const Base &b, const std::string &fn, const FuzzMutant &m, const char *verdict);
 
   const CampaignOptions &opt_;
   CampaignReport rep_;
   std::vector<Base> bases_;
   unsigned findingNo_ = 0;
+  std::map<const Base *, std::string> dumpedBase_;  ///< --dump: the vreg file written per subject
+  unsigned dumpNo_ = 0;
 };
+
+/// --dump: the mutant (alone in its module) and the checker's verdict, for the Coq validator.
+void Campaign::dump(const Base &b, const std::string &fn, const FuzzMutant &m, const char *verdict) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(opt_.dumpDir, ec);
+  std::string &vfile = dumpedBase_[&b];
+  if (vfile.empty()) {
+    vfile = "base" + std::to_string(dumpedBase_.size()) + ".vreg.mir";
+    std::ofstream(fs::path(opt_.dumpDir) / vfile) << mir::printModule(*b.vreg);
+  }
+  mir::Module one = b.allocated;
+  one.functions.clear();
+  one.functions.push_back(m.function);
+  one.functions.back().name = fn;
+  const std::string afile = "m" + std::to_string(++dumpNo_) + ".alloc.mir";
+  std::ofstream(fs::path(opt_.dumpDir) / afile) << mir::printModule(one);
+  std::ofstream(fs::path(opt_.dumpDir) / "verdicts.tsv", std::ios::app)
+      << afile << "\t" << vfile << "\t" << fn << "\t" << verdict << "\t" << m.describe() << "\n";
+}
 
 void Campaign::addBase(const std::string &label, std::shared_ptr<const mir::Module> vreg, mir::Module allocated,
                        const std::vector<bool> &ok, const select::WasmBinary &bin) {
@@ -319,6 +343,7 @@ void Campaign::fuzzBase(const Base &b, unsigned count, uint64_t seed) {
     }
     rep_.checkSeconds += since(t0);
     if (threw) { ++rep_.checkerExceptions; record(Outcome::Unknown, kinds); continue; }
+    if (!opt_.dumpDir.empty()) dump(b, fn, *m, cr.refuted ? "refuted" : cr.unknown ? "unknown" : "proved");
     if (cr.refuted) {
       bool syntactic = false;
       for (const auto &o : cr.obligations) syntactic |= o.status == verifier::Status::Refuted && o.method == "syntactic";

@@ -101,6 +101,10 @@ struct CampaignOptions {
   bool verbose = false;             ///< progress lines on stderr
   std::vector<EditKind> only;       ///< if set, every mutant is exactly these edits (one shape), not random ones
   bool explain = false;             ///< each rejected mutant and its first refuted obligation on stderr
+  /// Write every mutant here ("" = nowhere): base<i>.vreg.mir per subject,
+  /// m<k>.alloc.mir per mutant, and verdicts.tsv (file, vreg file, function,
+  /// checker verdict proved/refuted/unknown, edits), for the Coq validator.
+  std::string dumpDir;
 };
 
 /// One proved mutant that behaved differently (or made the interpreter err).

@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
   app.add_option("--timeout", opt.timeoutMs, "per-query solver timeout in ms for mutants")->capture_default_str();
   app.add_option("--out", opt.outDir, "write each proved-but-different mutant as <stem>.vreg.mir + <stem>.alloc.mir here")
       ->option_text("DIR");
+  app.add_option("--dump", opt.dumpDir, "write every mutant and the checker's verdict on it to DIR (verdicts.tsv)")
+      ->option_text("DIR");
   app.add_option("--report", report, "write the text report to FILE")->option_text("FILE");
   app.add_option("--json", json, "write the JSON report to FILE")->option_text("FILE");
   app.add_flag("--no-legacy", noLegacy, "only vcr-ra's allocations (not the legacy model's)");

@@ -143,6 +143,9 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--emit-mir", opt.emitMirDir, "write the allocated MIR of each input to DIR")
       ->option_text("DIR");
+  app.add_option("--emit-vreg-mir", opt.emitVregMirDir,
+                 "write the vreg MIR (selected, before allocation) of each input to DIR as <stem>.vreg.mir")
+      ->option_text("DIR");
   app.add_option("--emit-asm", opt.emitAsmDir,
                  "write the Thumb-2 assembly (GNU as, Cortex-M4) of each input to DIR")
       ->option_text("DIR");
