@@ -32,7 +32,10 @@ struct Walker {
   const Pairing &p;
   const Liveness &live;
   Dataflow &df;
-  std::map<uint32_t, ValSet> constVregs;  // c -> vregs always equal to c
+  // c -> the vregs always equal to c that matter in the block being walked:
+  // those its original instructions use and those live out of it. (Any
+  // other constant vreg could only sit in a set until the exit prunes it.)
+  std::map<uint32_t, ValSet> constVregs;
   std::vector<FrameIssue> *sink = nullptr;  // issues of the block being walked
   uint32_t block = 0;
   int32_t instr = 0;
@@ -218,8 +221,21 @@ struct Walker {
     }
   }
 
+  void blockConstants(uint32_t b) {
+    constVregs.clear();
+    auto note = [&](uint32_t v) {
+      if (v < p.constOf.size() && p.constOf[v]) insert(constVregs[*p.constOf[v]], v);
+    };
+    if (b < p.numOrigBlocks)
+      for (const Instr &v : orig.blocks[b].instrs)
+        for (const Operand &u : v.uses)
+          if (u.isVReg()) note(u.value);
+    live.forEachOut(b, note);
+  }
+
   LocState runBlock(uint32_t b, LocState s, std::vector<FrameIssue> &issues) {
     block = b;
+    blockConstants(b);
     issues.clear();
     sink = &issues;
     const auto &is = alloc.blocks[b].instrs;
@@ -276,8 +292,6 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   df.numVRegs = live.numVRegs;
   df.inArgBytes = abi::stackParamBytes(original.sig);
   Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
-  for (uint32_t v = 0; v < p.constOf.size(); ++v)
-    if (p.constOf[v]) insert(w.constVregs[*p.constOf[v]], v);
   const size_t nb = allocated.blocks.size();
   df.in.assign(nb, {});
   df.out.assign(nb, {});

@@ -1,7 +1,8 @@
 // Backward liveness of the original function's vregs over the allocated CFG
-// (sparse sorted sets, worklist to the fixpoint).
+// (sparse sorted sets, post-order passes to the fixpoint).
 #include "verifier/liveness.h"
 
+#include "verifier/dataflow.h"
 #include "verifier/semantics.h"
 
 #include <algorithm>
@@ -53,33 +54,37 @@ Liveness computeLiveness(const Function &original, const Function &allocated, co
     for (BlockId s : succ[b]) pred[s].push_back(static_cast<BlockId>(b));
   }
   for (size_t b = 0; b < nb; ++b) lv.liveIn[b] = gen[b];
-  // Worklist, highest block first (reverse order suits a backward problem).
-  std::vector<BlockId> work;
-  std::vector<char> queued(nb, 1);
-  for (size_t b = 0; b < nb; ++b) work.push_back(static_cast<BlockId>(b));
+  // Passes in post-order (successors first; blocks not reached from the
+  // entry last), each visiting only blocks with a changed successor.
+  std::vector<BlockId> order = reversePostOrder(succ);
+  std::reverse(order.begin(), order.end());
+  std::vector<char> listed(nb, 0);
+  for (BlockId b : order) listed[b] = 1;
+  for (size_t b = nb; b-- > 0;)
+    if (!listed[b]) order.push_back(static_cast<BlockId>(b));
+  std::vector<char> dirty(nb, 1);
   std::vector<uint32_t> out, tmp, in;
-  while (!work.empty()) {
-    const BlockId b = work.back();
-    work.pop_back();
-    queued[b] = 0;
-    out.clear();
-    for (BlockId s : succ[b]) {
-      tmp.clear();
-      std::set_union(out.begin(), out.end(), lv.liveIn[s].begin(), lv.liveIn[s].end(), std::back_inserter(tmp));
-      out.swap(tmp);
-    }
-    lv.liveOut[b] = out;
-    tmp.clear();
-    std::set_difference(out.begin(), out.end(), kill[b].begin(), kill[b].end(), std::back_inserter(tmp));
-    in.clear();
-    std::set_union(gen[b].begin(), gen[b].end(), tmp.begin(), tmp.end(), std::back_inserter(in));
-    if (in == lv.liveIn[b]) continue;
-    lv.liveIn[b] = in;
-    for (BlockId q : pred[b])
-      if (!queued[q]) {
-        queued[q] = 1;
-        work.push_back(q);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (BlockId b : order) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
+      out.clear();
+      for (BlockId s : succ[b]) {
+        tmp.clear();
+        std::set_union(out.begin(), out.end(), lv.liveIn[s].begin(), lv.liveIn[s].end(), std::back_inserter(tmp));
+        out.swap(tmp);
       }
+      lv.liveOut[b] = out;
+      tmp.clear();
+      std::set_difference(out.begin(), out.end(), kill[b].begin(), kill[b].end(), std::back_inserter(tmp));
+      in.clear();
+      std::set_union(gen[b].begin(), gen[b].end(), tmp.begin(), tmp.end(), std::back_inserter(in));
+      if (in == lv.liveIn[b]) continue;
+      lv.liveIn[b].swap(in);
+      changed = true;
+      for (BlockId q : pred[b]) dirty[q] = 1;
+    }
   }
   return lv;
 }

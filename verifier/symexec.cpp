@@ -22,7 +22,7 @@ namespace {
 /// An observable event of one side: a memory access, a trap check.
 struct Event {
   std::string label;
-  std::vector<Term> terms;
+  Term term;  ///< the observed value
 };
 
 /// Linear memory, globals and the event log of one side.
@@ -299,8 +299,8 @@ struct Builder {
   /// there are observed (a trap ends the run with them), so a store or
   /// `gset` whose effect is overwritten later in the block still counts.
   void trapPoint(World &w, const std::string &label) {
-    w.events.push_back({say([&] { return "linear memory at " + label + " (may trap)"; }), {w.mem}});
-    w.events.push_back({say([&] { return "globals at " + label + " (may trap)"; }), {w.glob}});
+    w.events.push_back({say([&] { return "linear memory at " + label + " (may trap)"; }), w.mem});
+    w.events.push_back({say([&] { return "globals at " + label + " (may trap)"; }), w.glob});
   }
 
   /// R9 (globals base), R10 (memory size) and R11 (memory base) must hold
@@ -328,8 +328,8 @@ struct Builder {
     const uint64_t size = uint64_t(in.module.memoryPages) * 65536u;
     auto access = [&](Term addr, unsigned bytes) {
       Term e = effectiveAddress(c, addr, i.imm);
-      w.events.push_back({say([&] { return label + " address"; }), {e}});
-      w.events.push_back({say([&] { return label + " oob trap"; }), {outOfBounds(c, e, bytes, size)}});
+      w.events.push_back({say([&] { return label + " address"; }), e});
+      w.events.push_back({say([&] { return label + " oob trap"; }), outOfBounds(c, e, bytes, size)});
       trapPoint(w, label);
       return e;
     };
@@ -355,7 +355,7 @@ struct Builder {
     case Opcode::GSet: w.glob = c.store(w.glob, c.bv(i.imm, 32), u.at(0)); return {};
     case Opcode::MemSize: return {c.bv(in.module.memoryPages, 32)};
     case Opcode::TrapIf:
-      w.events.push_back({say([&] { return label + " trap condition"; }), {c.cmp(P::Ne, u.at(0), c.bv(0, 32))}});
+      w.events.push_back({say([&] { return label + " trap condition"; }), c.cmp(P::Ne, u.at(0), c.bv(0, 32))});
       trapPoint(w, label);
       return {};
     default: return {};
@@ -533,11 +533,11 @@ struct Builder {
     PendingObligation p{makeObligation(fn(), bb() + ".effects", "effects", int32_t(b)), {}};
     if (vw.events.size() != aw.events.size())
       refute(p.ob, "the two sides have different numbers of memory/trap events");
+    p.goals.reserve(vw.events.size() + 2);
     for (size_t k = 0; k < vw.events.size() && k < aw.events.size(); ++k)
-      for (size_t j = 0; j < vw.events[k].terms.size(); ++j)
-        p.goals.push_back({vw.events[k].label, vw.events[k].terms[j], aw.events[k].terms[j]});
-    p.goals.push_back({"linear memory at the block exit", vw.mem, aw.mem});
-    p.goals.push_back({"globals at the block exit", vw.glob, aw.glob});
+      p.goals.push_back({vw.events[k].label, vw.events[k].term, aw.events[k].term});
+    p.goals.push_back({say([] { return std::string("linear memory at the block exit"); }), vw.mem, aw.mem});
+    p.goals.push_back({say([] { return std::string("globals at the block exit"); }), vw.glob, aw.glob});
     q.obligations.push_back(std::move(p));
   }
 
@@ -545,6 +545,10 @@ struct Builder {
     if (allocSuccs(in.allocated, b).empty()) return;
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
+    size_t n = 0;
+    for (const ValSet &r : s.regs) n += r.size();
+    for (const auto &[o, set] : s.frame) n += set.size();
+    p.goals.reserve(n);
     std::vector<uint32_t> held;  // live-out vregs some location holds
     auto want = [&](const ValSet &set, auto loc, auto name) {
       if (set.empty()) return;

@@ -35,9 +35,9 @@ void Context::Impl::clear() {
   nodes.clear();
   nodes.push_back(Node{});
   // A table grown by one big block is shrunk, so that clearing stays cheap.
-  if (slots.size() > 4096 || slots.empty()) slots.assign(512, 0);
+  if (slots.size() > 2048 || slots.empty()) slots.assign(512, 0);
   else std::fill(slots.begin(), slots.end(), 0);
-  if (nameSlots.size() > 1024 || nameSlots.empty()) nameSlots.assign(128, 0);
+  if (nameSlots.size() > 512 || nameSlots.empty()) nameSlots.assign(128, 0);
   else std::fill(nameSlots.begin(), nameSlots.end(), 0);
   names.clear();
   extractMemo.clear();

@@ -4,6 +4,8 @@
 #include "corpus/gen/wasmgen.h"
 #include "corpus/gen/tests/oracle_module.h"
 #include "corpus/gen/watcheck.h"
+#include "arm/select/select.h"
+#include "arm/select/wasm_load.h"
 
 #include <doctest/doctest.h>
 
@@ -248,4 +250,36 @@ TEST_CASE("generated functions terminate in the interpreter and traps are rare")
   }
   CHECK(calls > 200);
   CHECK(traps * 5 < calls);  // rare-ish: under 20%
+}
+
+TEST_CASE("state-machine mode makes a terminating dispatch loop over many small blocks") {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    GenOptions o;
+    o.seed = seed;
+    o.pressure = static_cast<unsigned>(seed * 3 % 15);
+    o.states = 40 + static_cast<unsigned>(seed) * 10;
+    const std::string wat = generateWat(o);
+    INFO("seed " << seed);
+    CHECK(countOf(wat, ";; state ") == o.states + 1);  // the ";; state machine" header, one per state
+    CHECK(countOf(wat, "(br_table") >= 1);
+    std::string err;
+    auto run = vcr::gen::testing::OracleModule::loadWat(wat, "fsm" + std::to_string(seed), &err);
+    INFO(err);
+    REQUIRE(run);
+    std::vector<uint64_t> args(static_cast<size_t>(run->paramCount("gen")), seed);
+    CHECK(vcr::gen::testing::terminated(run->call("gen", args)));
+    // Selected, the machine is hundreds of blocks of a few instructions each.
+    vcr::Diagnostics diags;
+    auto bin = vcr::select::watToWasm(wat, "fsm.wat", diags);
+    REQUIRE(bin);
+    auto sel = vcr::select::selectModule(*bin, diags);
+    REQUIRE(sel);
+    const auto &f = sel->module.functions.back();
+    CHECK(f.blocks.size() > 3 * o.states);
+    CHECK(f.numInstrs() < 25 * f.blocks.size());
+  }
+  GenOptions plain;
+  GenOptions zero = plain;
+  zero.states = 0;
+  CHECK(generateWat(plain) == generateWat(zero));  // off by default: output unchanged
 }
