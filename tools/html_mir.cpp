@@ -132,7 +132,12 @@ void markTrail(const nlohmann::json &cex, int block, const std::vector<std::stri
     for (size_t i = l0; i < l1; ++i) quoted |= lm[i].bad = trim(left[i]) == instr;
     for (size_t i = r0; i < r1; ++i) quoted |= rm[i].bad = trim(right[i]) == instr;
   }
-  if (!quoted && rc > r0 && rc <= r1) rm[rc - 1].bad = true;
+  if (!quoted && rc > r0 && rc <= r1) {
+    rm[rc - 1].bad = true;
+    // the vreg block's last instruction too if it is the same operation (ret, br)
+    auto opOf = [](const std::string &line) { const std::string t = trim(line); return t.substr(0, t.find(' ')); };
+    if (l1 > l0 && opOf(left[l1 - 1]) == opOf(right[rc - 1])) lm[l1 - 1].bad = true;
+  }
   // the vreg side: the definitions of the vregs the trail gives values
   for (size_t i = l0; i < l1; ++i) {
     if (!lm[i].steps.empty()) continue;

@@ -17,7 +17,7 @@ constexpr const char *kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.2em 2em;color:#222;background:#fff}
 h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.2em;margin-top:1.6em;border-bottom:2px solid #ccd}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccd;padding:2px 8px;text-align:left;vertical-align:top}
-th{background:#e8ecf6}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#e8ecf6}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.sortable th{cursor:pointer}table.sortable th[aria-sort=ascending]::after{content:" \25B2"}
 table.sortable th[aria-sort=descending]::after{content:" \25BC"}
 .st-ok,.st-proved{background:#dff3df}.st-refuted,.st-error,.st-mismatch{background:#f9d6d6}

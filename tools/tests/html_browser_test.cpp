@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,26 @@ TEST_CASE("html report in headless chromium: rows, counterexample, screenshot") 
     CHECK(dom.find("&lt;i&gt;x&amp;y.wat") != std::string::npos);
     CHECK(dom.find("<i>x") == std::string::npos);
     CHECK(dom.find("legacy rung") != std::string::npos);
+    // the sorting script: a page next to the index clicks the "vregs" header
+    // twice (descending) and writes the column out
+    std::ofstream(site / "sort-probe.html")
+        << "<!DOCTYPE html><html><body><pre id=\"out\"></pre><iframe id=\"f\" src=\"index.html\"></iframe>"
+           "<script>document.getElementById('f').addEventListener('load',function(){"
+           "var d=this.contentDocument,th=d.querySelectorAll('#functions th')[5];th.click();th.click();"
+           "var v=Array.prototype.map.call(d.querySelectorAll('#functions tbody tr'),"
+           "function(r){return r.cells[5].textContent;});"
+           "document.getElementById('out').textContent='SORTED '+th.getAttribute('aria-sort')+' '+v.join(' ')+' END';"
+           "});</script></body></html>";
+    const std::string probe =
+        chromium(tmp / "profile", "--allow-file-access-from-files --dump-dom", site / "sort-probe.html");
+    const size_t at = probe.find("SORTED descending ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream col(probe.substr(at + 18, probe.find(" END", at) - at - 18));
+    std::vector<long> vregs;
+    for (long v = 0; col >> v;) vregs.push_back(v);
+    CHECK(vregs.size() == rep["functions"].size());
+    CHECK(std::is_sorted(vregs.rbegin(), vregs.rend()));
+    CHECK(vregs.front() > vregs.back());
     // a function page: the graph drawn by Graphviz, the legacy model, the listing
     const std::string page = chromium(tmp / "profile", "--dump-dom", site / "f0001-add.html");
     CHECK(page.find("<img class=\"graph\"") != std::string::npos);
