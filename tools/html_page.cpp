@@ -58,6 +58,9 @@ std::string obligationTable(const json &obs, bool all) {
   std::string s = "<h2>Obligations</h2>\n";
   if (!all) s += "<p class=\"note\">Only the refuted and unknown obligations are known for this row.</p>\n";
   if (obs.empty()) return s + "<p class=\"note\">No obligations (the checker did not run).</p>\n";
+  // a large function's list starts folded (the failures are below anyway)
+  s += fmt::format("<details{}><summary>{} obligations</summary>\n", obs.size() <= 200 ? " open" : "",
+                   obs.size());
   s += "<table class=\"sortable\" id=\"obligations\"><thead><tr><th>#</th><th>obligation</th><th>kind</th>"
        "<th>block</th><th>status</th><th>method</th><th>time</th><th>detail</th></tr></thead><tbody>\n";
   for (size_t i = 0; i < obs.size(); ++i) {
@@ -71,7 +74,7 @@ std::string obligationTable(const json &obs, bool all) {
                      i + 1, id, e(o.value("kind", "")), o.value("block", -1), statusClass(status), e(status),
                      e(o.value("method", "")), us, formatUs(us), e(o.value("detail", "")));
   }
-  return s + "</tbody></table>\n";
+  return s + "</tbody></table></details>\n";
 }
 
 /// One refuted or unknown obligation: detail, inputs, divergence, trail, MIR.

@@ -34,6 +34,7 @@ pre,code{font:12px/1.35 ui-monospace,Menlo,Consolas,monospace}
 .diverge{font-size:1.05em}.diverge .orig{color:#126b12;font-weight:700}.diverge .alloc{color:#b11;font-weight:700}
 ol.trail li.bad{background:#ff9c9c}.note{color:#666;font-style:italic}
 img.graph{max-width:100%;border:1px solid #ccd;background:#fff}
+#functions td{white-space:nowrap}summary{cursor:pointer;color:#1a5fb4}
 )";
 
 /// Sorts a table.sortable by the clicked header (numbers as numbers; a cell's

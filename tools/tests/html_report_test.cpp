@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -160,4 +162,19 @@ TEST_CASE("html report fails cleanly when the directory cannot be made") {
   CHECK_FALSE(writeHtmlReport(hostileReport(), (dir / "sub").string(), HtmlOptions{}, error));
   CHECK(error.find("cannot create directory") != std::string::npos);
   fs::remove(dir);
+}
+
+TEST_CASE("verify-alloc --html exits 2 with a message when the site cannot be written") {
+  const fs::path blocker = freshDir("cli-blocked");
+  std::ofstream(blocker.string()) << "a file, not a directory";
+  const fs::path out = blocker.string() + ".out";
+  const std::string cmd = std::string("'") + VERIFY_ALLOC + "' -q '" + VCR_SOURCE_DIR +
+                          "/corpus/fixtures/simple.wat' --html '" + (blocker / "site").string() + "' 2>'" +
+                          out.string() + "'";
+  const int rc = std::system(cmd.c_str());
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 2);
+  CHECK(slurp(out).find("verify-alloc: --html: cannot create directory") != std::string::npos);
+  fs::remove(blocker);
+  fs::remove(out);
 }
