@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <regex>
@@ -11,6 +12,10 @@
 namespace vcr::tools::html {
 
 namespace {
+
+/// Texts up to this many lines are shown whole beside a counterexample;
+/// longer ones show the obligation's block and kContext lines around it.
+constexpr size_t kWholeLines = 300, kContext = 3;
 
 /// What one source line shows besides its text.
 struct Mark {
@@ -151,10 +156,16 @@ void markTrail(const nlohmann::json &cex, int block, const std::vector<std::stri
   }
 }
 
-std::string pane(std::string_view title, const std::vector<std::string> &lines, const std::vector<Mark> &marks) {
+/// One MIR pane: lines [first, last) of the text (a note for the rest).
+std::string pane(std::string_view title, const std::vector<std::string> &lines, const std::vector<Mark> &marks,
+                 size_t first, size_t last) {
   std::string s = "<div class=\"mir\"><h3>" + htmlEscape(title) + "</h3><div class=\"code\">";
   if (lines.empty()) s += "<div class=\"l note\">(none)</div>";
-  for (size_t i = 0; i < lines.size(); ++i) {
+  auto skipped = [&](size_t a, size_t b) {
+    if (a < b) s += fmt::format("<div class=\"l note\">(lines {}-{} not shown)</div>", a + 1, b);
+  };
+  skipped(0, first);
+  for (size_t i = first; i < last; ++i) {
     const Mark &m = marks[i];
     std::string cls = "l";
     if (m.block) cls += " blk";
@@ -169,6 +180,7 @@ std::string pane(std::string_view title, const std::vector<std::string> &lines, 
     if (!m.values.empty()) s += "<span class=\"tv\">; " + htmlEscape(m.values) + "</span>";
     s += "</div>";
   }
+  skipped(last, lines.size());
   return s + "</div></div>";
 }
 
@@ -179,7 +191,15 @@ std::string mirSideBySide(std::string_view leftTitle, std::string_view left, std
   const std::vector<std::string> l = splitLines(left), r = splitLines(right);
   std::vector<Mark> lm(l.size()), rm(r.size());
   if (cex && cex->is_object()) markTrail(*cex, block, l, lm, r, rm);
-  return "<div class=\"side\">" + pane(leftTitle, l, lm) + pane(rightTitle, r, rm) + "</div>\n";
+  // a large function with a counterexample: its block with a little context
+  auto window = [&](const std::vector<std::string> &lines) -> std::pair<size_t, size_t> {
+    if (!cex || block < 0 || lines.size() <= kWholeLines) return {0, lines.size()};
+    const auto [a, b] = blockRange(lines, block);
+    return {a > kContext ? a - kContext : 0, std::min(lines.size(), b + kContext)};
+  };
+  const auto [l0, l1] = window(l);
+  const auto [r0, r1] = window(r);
+  return "<div class=\"side\">" + pane(leftTitle, l, lm, l0, l1) + pane(rightTitle, r, rm, r0, r1) + "</div>\n";
 }
 
 }  // namespace vcr::tools::html

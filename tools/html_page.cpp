@@ -10,6 +10,10 @@ namespace {
 
 using nlohmann::json;
 
+/// Counterexamples that get the two MIR texts beside them (a page stays
+/// readable however many obligations a function fails).
+constexpr size_t kMirCounterexamples = 5;
+
 std::string e(std::string_view s) { return htmlEscape(s); }
 
 /// A JSON scalar as text (strings without quotes).
@@ -78,7 +82,7 @@ std::string obligationTable(const json &obs, bool all) {
 }
 
 /// One refuted or unknown obligation: detail, inputs, divergence, trail, MIR.
-std::string counterexample(const json &o, size_t i, const FunctionReport &f) {
+std::string counterexample(const json &o, size_t i, const FunctionReport &f, bool withMir) {
   std::string s = fmt::format("<div class=\"cex\" id=\"cex{}\">\n<h3>{} <span class=\"{}\">{}</span> "
                               "({}, {})</h3>\n",
                               i, e(o.value("id", "")), statusClass(o.value("status", "")),
@@ -102,9 +106,12 @@ std::string counterexample(const json &o, size_t i, const FunctionReport &f) {
   s += "<h4>Trail</h4>\n<ol class=\"trail\">\n";
   for (const auto &t : c.value("trail", json::array())) s += "<li><code>" + e(text(t)) + "</code></li>\n";
   s += "</ol>\n";
-  if (f.artifacts)
+  if (f.artifacts && withMir)
     s += mirSideBySide("vreg MIR (original)", f.artifacts->vregMir, "allocated MIR", f.artifacts->allocatedMir,
                        &c, o.value("block", -1));
+  else if (f.artifacts)
+    s += fmt::format("<p class=\"note\">The MIR is shown beside the first {} counterexamples only.</p>\n",
+                     kMirCounterexamples);
   return s + "</div>\n";
 }
 
@@ -143,12 +150,13 @@ std::string functionPage(const FunctionReport &f, const Graph &graph) {
   const json obs = obligationsOf(f, all);
   s += obligationTable(obs, all);
   s += "<h2>Counterexamples</h2>\n";
-  bool drewMir = false;
+  size_t drawn = 0;
   for (size_t i = 0; i < obs.size(); ++i)
     if (obs[i].value("status", "") != "proved") {
-      s += counterexample(obs[i], i, f);
-      drewMir = drewMir || (obs[i].contains("counterexample") && f.artifacts);
+      s += counterexample(obs[i], i, f, drawn < kMirCounterexamples);
+      drawn += obs[i].contains("counterexample") && f.artifacts;
     }
+  const bool drewMir = drawn > 0;
   if (f.check && !f.check->refuted && !f.check->unknown)
     s += "<p class=\"note\">None: every obligation is proved.</p>\n";
   else if (!f.check)

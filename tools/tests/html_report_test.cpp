@@ -1,4 +1,5 @@
 // The HTML report generator: escaping of hostile names and texts, one page per function, counterexamples.
+#include "tools/html_detail.h"
 #include "tools/html_report.h"
 #include "tools/pipeline.h"
 
@@ -177,4 +178,20 @@ TEST_CASE("verify-alloc --html exits 2 with a message when the site cannot be wr
   CHECK(slurp(out).find("verify-alloc: --html: cannot create directory") != std::string::npos);
   fs::remove(blocker);
   fs::remove(out);
+}
+
+TEST_CASE("html MIR panes of a large function show the counterexample's block") {
+  std::string text = "func @big() {\n";
+  for (int b = 0; b < 100; ++b) text += "bb" + std::to_string(b) + ":\n  movi v" + std::to_string(b) + ", #1\n  br bb" + std::to_string(b + 1) + "\n";
+  text += "}\n";
+  const nlohmann::json cex = {{"trail", {"movi v50, #1    ; v50 = 0x1", "br bb51"}}, {"location", "r0"}};
+  const std::string html = vcr::tools::html::mirSideBySide("vreg", text, "alloc", text, &cex, 50);
+  CHECK(html.find(">bb50:<") != std::string::npos);
+  CHECK(html.find("  movi v50, #1") != std::string::npos);
+  CHECK(html.find("bb10:") == std::string::npos);
+  CHECK(html.find("(lines 1-") != std::string::npos);
+  CHECK(html.find("<span class=\"tn\">#2</span>  br bb51") != std::string::npos);
+  // small texts are shown whole
+  const std::string whole = vcr::tools::html::mirSideBySide("a", "bb0:\n  ret\n", "b", "bb0:\n  ret\n");
+  CHECK(whole.find("not shown") == std::string::npos);
 }
