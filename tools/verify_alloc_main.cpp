@@ -2,6 +2,7 @@
 #include "tools/pipeline.h"
 #include "tools/report.h"
 #include "tools/report_merge.h"
+#include "tools/html_report.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -199,6 +200,12 @@ int main(int argc, char **argv) {
                  "a function with more MIR instructions is an input error (exit 2), not a job")
       ->capture_default_str();
 
+  std::string htmlDir;
+  app.add_option("--html", htmlDir,
+                 "write a static HTML report (index, one page per function with obligations, "
+                 "counterexamples, interference graph, listing) to DIR")
+      ->option_text("DIR");
+
   std::vector<std::string> mergeFiles;
   std::string mergeJson, mergeCsv;
   bool mergeQuiet = false;
@@ -242,10 +249,26 @@ int main(int argc, char **argv) {
   opt.allocate = !noAlloc;
   opt.check = !noCheck;
   vcr::tools::Report rep;
+  double wallSeconds = 0;
   {
     ProgressLine line;
     if (!quiet && ::isatty(STDERR_FILENO)) opt.onProgress = std::ref(line);
+    opt.keepArtifacts = !htmlDir.empty();
+    const auto start = std::chrono::steady_clock::now();
     rep = vcr::tools::runPipeline(paths, opt);
+    wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  return finish(rep, quiet, csvFile, jsonFile);
+  const int rc = finish(rep, quiet, csvFile, jsonFile);
+  if (!htmlDir.empty()) {
+    vcr::tools::HtmlOptions html;
+    html.runInfo = {{"pool", pool},
+                    {"jobs", std::to_string(opt.jobs) + " threads on " +
+                                 std::to_string(std::thread::hardware_concurrency()) + " cores"},
+                    {"wall time", std::to_string(int(wallSeconds * 1000)) + " ms"}};
+    if (std::string error; !vcr::tools::writeHtmlReport(rep, htmlDir, html, error)) {
+      std::cerr << "verify-alloc: --html: " << error << "\n";
+      return 2;
+    }
+  }
+  return rc;
 }
