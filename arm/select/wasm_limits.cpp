@@ -23,10 +23,18 @@ class LimitReader : public wabt::BinaryReaderNop {
 public:
   std::string problem;  ///< empty unless a limit was exceeded
 
+  /// Malformed input: stop quietly; the real read reports it.
+  bool OnError(const wabt::Error &) override { return true; }
+
   wabt::Result BeginFunctionBody(wabt::Index index, wabt::Offset) override {
     func_ = index;
     depth_ = 0;
     locals_ = 0;
+    inBody_ = true;
+    return wabt::Result::Ok;
+  }
+  wabt::Result EndFunctionBody(wabt::Index) override {
+    inBody_ = false;
     return wabt::Result::Ok;
   }
   wabt::Result OnLocalDecl(wabt::Index, wabt::Index count, wabt::Type) override {
@@ -47,8 +55,12 @@ private:
   wabt::Index func_ = 0;
   uint32_t depth_ = 0;
   uint64_t locals_ = 0;
+  bool inBody_ = false;  ///< between BeginFunctionBody and EndFunctionBody
 
   wabt::Result open() {
+    // wabt 1.0.32's IR reader fails an assertion (abort) on a block in a
+    // constant expression such as a global's initialiser: refuse it first.
+    if (!inBody_) return malformed("block, loop, if or try in a constant expression");
     if (++depth_ > kMaxNesting)
       return over("block/loop/if nesting deeper than " + std::to_string(kMaxNesting));
     return wabt::Result::Ok;
@@ -57,8 +69,9 @@ private:
     if (depth_ > 0) --depth_;
     return wabt::Result::Ok;
   }
-  wabt::Result over(const std::string &what) {
-    problem = "function " + std::to_string(func_) + ": " + what;
+  wabt::Result over(const std::string &what) { return malformed("function " + std::to_string(func_) + ": " + what); }
+  wabt::Result malformed(const std::string &what) {
+    problem = what;
     if (state) problem += " (at byte offset " + hexOffset(state->offset) + ")";
     return wabt::Result::Error;
   }
