@@ -78,8 +78,9 @@ void promote(Analysis &a, const mir::Cfg &cfg) {
       if (b == 0 && a.zeroInit[i]) continue;
       const Instr &in = fn.blocks[b].instrs[i];
       for (auto &[idx, p] : byIndex) {
-        bool use = std::any_of(in.uses.begin(), in.uses.end(), [&](const Operand &o) { return o == Operand::vreg(p.first); });
-        bool def = std::any_of(in.defs.begin(), in.defs.end(), [&](const Operand &o) { return o == Operand::vreg(p.first); });
+        const Operand self = Operand::vreg(p.first);  // a lambda may not capture `p` (clang-14)
+        bool use = std::any_of(in.uses.begin(), in.uses.end(), [&](const Operand &o) { return o == self; });
+        bool def = std::any_of(in.defs.begin(), in.defs.end(), [&](const Operand &o) { return o == self; });
         if (!use && !def) continue;
         Acc &acc = p.second;
         if (!acc.seen) acc.firstWrite = def && !use;

@@ -58,7 +58,15 @@ void FuncSelector::moveResults(Ctrl &c) {
   }
 }
 
+// wasm_load rejects deeper input; this keeps the recursion bounded whatever
+// the caller passes.
+void FuncSelector::checkNesting(const wabt::Expr &e) const {
+  if (ctrls_.size() > kMaxNesting)
+    decline(e, "block/loop/if nesting deeper than " + std::to_string(kMaxNesting));
+}
+
 void FuncSelector::lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e) {
+  checkNesting(e);
   auto results = blockResults(b, e);
   copyAliasesWrittenIn(b.exprs);
   Ctrl c;
@@ -105,6 +113,7 @@ void FuncSelector::endConstruct() {
 }
 
 void FuncSelector::lowerIf(const wabt::IfExpr &ie) {
+  checkNesting(ie);
   auto results = blockResults(ie.true_, ie);
   Val cond = pop();
   copyAliasesWrittenIn(ie);

@@ -320,6 +320,10 @@ void FuncSelector::run() {
     locals_.push_back(v);
   }
   emit(std::move(param));
+  // wasm_load rejects more; a vreg per local must not run away whatever the caller passes.
+  if (fn_.local_types.size() > kMaxLocals)
+    throw DeclineError{"declares " + std::to_string(fn_.local_types.size()) +
+                       " locals, more than the limit of " + std::to_string(kMaxLocals)};
   for (wabt::Type t : fn_.local_types) {
     auto vt = toValType(t);
     auto index = static_cast<int32_t>(locals_.size());

@@ -4,6 +4,7 @@
 /// operand stack of vregs). Not part of the public interface.
 
 #include "arm/select/select.h"
+#include "arm/select/wasm_limits.h"
 #include "core/ir/mir.h"
 
 #include <wabt/ir.h>
@@ -99,6 +100,8 @@ private:
   // --- control flow (select_func.cpp)
   void walk(const wabt::ExprList &list);
   void lowerExpr(const wabt::Expr &e);
+  /// Decline if one more block/loop/if would nest deeper than kMaxNesting.
+  void checkNesting(const wabt::Expr &e) const;
   void lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e);
   void lowerIf(const wabt::IfExpr &ie);
   void endConstruct();

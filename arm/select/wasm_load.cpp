@@ -1,6 +1,8 @@
 // Loading .wat/.wasm input with wabt: parse, validate, convert text to binary.
 #include "arm/select/wasm_load.h"
 
+#include "arm/select/wasm_limits.h"
+
 #include <wabt/binary-reader-ir.h>
 #include <wabt/binary-reader.h>
 #include <wabt/binary-writer.h>
@@ -67,6 +69,10 @@ std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes, std::string
   wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/true,
                                /*stop_on_first_error=*/true,
                                /*fail_on_custom_section_error=*/false);
+  if (auto over = checkBinaryLimits(bytes, file)) {
+    diags.push_back(std::move(*over));
+    return std::nullopt;
+  }
   std::string fname(file);
   wabt::Result r = wabt::ReadBinaryIr(fname.c_str(), bytes.data(), bytes.size(), opts, &errs, &module);
   if (wabt::Succeeded(r))
@@ -82,6 +88,10 @@ std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes, std::string
 
 std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file,
                                     Diagnostics &diags) {
+  if (auto over = checkTextLimits(text, file)) {
+    diags.push_back(std::move(*over));
+    return std::nullopt;
+  }
   wabt::Features features;
   wabt::Errors errs;
   auto lexer = wabt::WastLexer::CreateBufferLexer(file, text.data(), text.size(), &errs);

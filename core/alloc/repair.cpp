@@ -15,7 +15,7 @@ class Repair {
 public:
   Repair(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv, const Interference &g,
          const arm::Pool &pool, Colouring &c)
-      : w_(w), lv_(lv), g_(g), pool_(pool), colour_(c.colour), code_(code) {
+      : w_(w), lv_(lv), g_(g), colour_(c.colour), code_(code) {
     for (mir::PReg r : pool.regs.list()) poolMask_ |= 1u << static_cast<unsigned>(r);
     for (int col : colour_)
       if (col >= 4 && col <= 11) usedCallee_ |= 1u << col;
@@ -344,7 +344,6 @@ private:
   WorkFunction &w_;
   const GlobalLiveness &lv_;
   const Interference &g_;
-  const arm::Pool &pool_;
   std::vector<int> &colour_;
   PRegMask poolMask_ = 0, usedCallee_ = 0;
   const FlatCode &code_;

@@ -10,7 +10,6 @@ namespace {
 constexpr uint64_t kUndef = uint64_t(1) << 32;  ///< vreg pool: "holds no value"
 constexpr uint32_t kMaxVRegs = 1u << 24;
 constexpr unsigned kSp = static_cast<unsigned>(PReg::SP);
-constexpr unsigned kLr = static_cast<unsigned>(PReg::LR);
 constexpr unsigned kPc = static_cast<unsigned>(PReg::PC);
 
 std::string blockName(const Function &f, uint32_t b) {
@@ -205,7 +204,7 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
 
   const uint32_t flat = p.blockBase[b] + i;
   if (in.op == Opcode::Call) {
-    int32_t c;
+    int32_t c = 0;  // set below, or bad() throws
     if (const Function *g = m_.findFunction(in.callee)) {
       c = static_cast<int32_t>(g - m_.functions.data());
     } else if (const Import *imp = m_.findImport(in.callee)) {

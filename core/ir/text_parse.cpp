@@ -16,6 +16,8 @@ namespace {
 constexpr uint32_t kMaxVReg = (1u << 20) - 1;
 /// Parsing stops after this many errors.
 constexpr size_t kMaxErrors = 20;
+/// wasm's largest memory: 65536 pages of 64 KiB (4 GiB).
+constexpr uint32_t kMaxMemoryPages = 65536;
 
 using detail::Tok;
 using detail::Num;
@@ -236,7 +238,11 @@ void Parser::parseModuleHeader() {
     }
     if (atWord("memory")) {
       next();
+      const Token &pt = peek();
       mod_.memoryPages = number(false, "a page count");
+      if (mod_.memoryPages > kMaxMemoryPages)
+        fail(pt, "memory of " + std::to_string(mod_.memoryPages) + " pages, more than wasm's " +
+                     std::to_string(kMaxMemoryPages) + " (4 GiB)");
     } else if (atWord("global")) {
       next();
       const Token &it = peek();

@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
     if (a == "--seed")
       ok = parseUnsigned(v, n) && (opt.seed = n, true);
     else if (a == "--size")
-      ok = parseUnsigned(v, n) && n <= 100000 && (opt.size = static_cast<unsigned>(n), true);
+      ok = parseUnsigned(v, n) && n <= 1000000 && (opt.size = static_cast<unsigned>(n), true);
     else if (a == "--states")
       ok = parseUnsigned(v, n) && n <= 100000 && (opt.states = static_cast<unsigned>(n), true);
     else if (a == "--pressure")

@@ -60,7 +60,9 @@ struct Tally {
   unsigned functions = 0, runs = 0, agree = 0, declined = 0;
   std::vector<std::string> declines;
   void add(const std::string &where, const std::map<std::string, tools::ExecReport> &reports) {
-    for (const auto &[fn, r] : reports) {
+    for (const auto &entry : reports) {  // no structured binding: the CHECK macros capture (clang-14)
+      const std::string &fn = entry.first;
+      const tools::ExecReport &r = entry.second;
       ++functions;
       if (r.status == "declined") {
         ++declined;

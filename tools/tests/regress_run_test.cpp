@@ -58,7 +58,9 @@ TEST_CASE("each wrong allocation of the checker's regression folder runs differe
     opt.inputs = 40;
     const auto reports = tools::executeModule(vreg, alloc, nullptr, {}, opt);
     REQUIRE(!reports.empty());
-    for (const auto &[fn, r] : reports) {
+    for (const auto &entry : reports) {  // no structured binding: the CHECK macros capture (clang-14)
+      const std::string &fn = entry.first;
+      const tools::ExecReport &r = entry.second;
       CAPTURE(fn);
       CAPTURE(r.status);
       CAPTURE(r.reason);

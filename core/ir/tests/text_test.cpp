@@ -351,3 +351,13 @@ TEST_CASE("robustness: every truncation and random mutations parse or diagnose")
   CHECK(modules > 0);
   CHECK(failures > 0);
 }
+
+TEST_CASE("limits: a memory over wasm's 65536 pages is an error naming the place") {
+  auto ok = parseModule("module {\n  memory 65536\n}\n", "max.mir");
+  CHECK(ok.module);
+  auto r = parseModule("module {\n  memory 4294967295\n}\n", "huge.mir");
+  CHECK_FALSE(r.module);
+  REQUIRE_FALSE(r.diags.empty());
+  CHECK(r.diags[0].str().find("huge.mir:2:10") != std::string::npos);
+  CHECK(r.diags[0].message.find("more than wasm's 65536") != std::string::npos);
+}
