@@ -20,6 +20,16 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTION
 
 found_any=0
 summary=()
+# Seeds that live elsewhere in the tree, read as they are (not copied):
+# the corpus fixtures for .wat, the checker's regression pairs for .mir.
+extra_seeds() {
+  case "$1" in
+    wat) echo "$root/corpus/fixtures" ;;
+    mir) echo "$root/verifier/tests/regress" ;;
+    pipeline) echo "$root/verifier/tests/regress $root/corpus/kernels" ;;
+  esac
+}
+
 for t in "${targets[@]}"; do
   bin="$build/fuzz/fuzz_$t"
   if [ ! -x "$bin" ]; then echo "fuzz-campaign: no $bin (build with clang-14 and -DVCR_FUZZ=ON)"; exit 2; fi
@@ -28,7 +38,7 @@ for t in "${targets[@]}"; do
   if [ "$t" = pipeline ]; then limit=30; rss=2048; fi
   before=$(ls "$work/artifacts" | wc -l)
   echo "fuzz-campaign: fuzz_$t for ${seconds}s (log: $work/log)"
-  "$bin" "$work/corpus" "$root/fuzz/seeds/$t" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+  "$bin" "$work/corpus" "$root/fuzz/seeds/$t" $(extra_seeds "$t") -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
       -max_total_time="$seconds" -timeout="$limit" -rss_limit_mb="$rss" -max_len=8192 \
       -artifact_prefix="$work/artifacts/" >"$work/log" 2>&1
   # Fork mode's status lines: "#EXECS: cov: C ft: F corp: N exec/s E oom/timeout/crash: O/T/C time: S ..."

@@ -26,6 +26,16 @@ if ((${#missing[@]})); then
   exit 0
 fi
 
+# Seeds that live elsewhere in the tree, read as they are (not copied):
+# the corpus fixtures for .wat, the checker's regression pairs for .mir.
+extra_seeds() {
+  case "$1" in
+    wat) echo "$root/corpus/fixtures" ;;
+    mir) echo "$root/verifier/tests/regress" ;;
+    pipeline) echo "$root/verifier/tests/regress $root/corpus/kernels" ;;
+  esac
+}
+
 status=0
 for t in "${targets[@]}"; do
   work="$out/$t"; mkdir -p "$work/corpus" "$work/crashes"
@@ -33,7 +43,7 @@ for t in "${targets[@]}"; do
   limit=5; rss=1024
   if [ "$t" = pipeline ]; then limit=30; rss=2048; fi
   # New inputs go to the scratch corpus (first folder); the seeds stay as committed.
-  "$bin_dir/fuzz_$t" "$work/corpus" "$root/fuzz/seeds/$t" -max_total_time="$seconds" \
+  "$bin_dir/fuzz_$t" "$work/corpus" "$root/fuzz/seeds/$t" $(extra_seeds "$t") -max_total_time="$seconds" \
       -timeout="$limit" -rss_limit_mb="$rss" -max_len=8192 -print_final_stats=1 \
       -artifact_prefix="$work/crashes/" >"$work/log" 2>&1
   rc=$?
