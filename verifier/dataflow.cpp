@@ -35,7 +35,7 @@ struct Walker {
   // c -> the vregs always equal to c that matter in the block being walked:
   // those its original instructions use and those live out of it. (Any
   // other constant vreg could only sit in a set until the exit prunes it.)
-  std::map<uint32_t, ValSet> constVregs;
+  std::vector<std::pair<uint32_t, uint32_t>> constVregs;  // (c, vreg), sorted
   std::vector<FrameIssue> *sink = nullptr;  // issues of the block being walked
   uint32_t block = 0;
   int32_t instr = 0;
@@ -98,8 +98,10 @@ struct Walker {
     s.frame.erase(s.frame.begin(), s.frame.lower_bound(s.sp));
   }
   ValSet consts(uint32_t c) {
-    auto it = constVregs.find(c);
-    return it == constVregs.end() ? ValSet{} : it->second;
+    ValSet r;
+    auto it = std::lower_bound(constVregs.begin(), constVregs.end(), std::pair<uint32_t, uint32_t>{c, 0});
+    for (; it != constVregs.end() && it->first == c; ++it) r.insert(it->second);
+    return r;
   }
 
   void original(LocState &s, const Instr &a, const Instr &v) {
@@ -224,13 +226,14 @@ struct Walker {
   void blockConstants(uint32_t b) {
     constVregs.clear();
     auto note = [&](uint32_t v) {
-      if (v < p.constOf.size() && p.constOf[v]) insert(constVregs[*p.constOf[v]], v);
+      if (v < p.constOf.size() && p.constOf[v]) constVregs.push_back({uint32_t(*p.constOf[v]), v});
     };
     if (b < p.numOrigBlocks)
       for (const Instr &v : orig.blocks[b].instrs)
         for (const Operand &u : v.uses)
           if (u.isVReg()) note(u.value);
     live.forEachOut(b, note);
+    std::sort(constVregs.begin(), constVregs.end());
   }
 
   LocState runBlock(uint32_t b, LocState s, std::vector<FrameIssue> &issues) {
@@ -298,7 +301,9 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   LocState entry;
   entry.reached = true;
   for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
-  std::vector<std::vector<BlockId>> preds(nb), succs(nb);
+  std::vector<std::vector<BlockId>> preds(nb);
+  auto &succs = df.succs;
+  succs.assign(nb, {});
   for (uint32_t b = 0; b < nb; ++b) {
     succs[b] = allocSuccs(allocated, b);
     for (BlockId s : succs[b]) preds[s].push_back(b);

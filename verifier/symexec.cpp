@@ -542,7 +542,7 @@ struct Builder {
   }
 
   void exitObligation() {
-    if (allocSuccs(in.allocated, b).empty()) return;
+    if (in.df.succs[b].empty()) return;
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
     size_t n = 0;
