@@ -133,11 +133,11 @@ private:
   uint32_t inline_[kInline] = {};
 };
 
-/// A small map from frame offsets to ValSets, kept as a sorted vector
-/// (frames have few tracked words; copying it is one allocation).
-class FrameMap {
+/// A small map from frame offsets to values of type V, kept as a sorted
+/// vector (frames have few tracked words; copying it is one allocation).
+template <class V> class OffsetMap {
 public:
-  using value_type = std::pair<int32_t, ValSet>;
+  using value_type = std::pair<int32_t, V>;
   using iterator = std::vector<value_type>::iterator;
   using const_iterator = std::vector<value_type>::const_iterator;
 
@@ -171,20 +171,23 @@ public:
     auto it = lower_bound(k);
     return it != v_.end() && it->first == k ? it : v_.end();
   }
-  /// The set of offset `k`, inserted empty if missing.
-  ValSet &operator[](int32_t k) {
+  /// The value of offset `k`, inserted default-constructed if missing.
+  V &operator[](int32_t k) {
     auto it = lower_bound(k);
-    if (it == v_.end() || it->first != k) it = v_.insert(it, value_type{k, ValSet{}});
+    if (it == v_.end() || it->first != k) it = v_.insert(it, value_type{k, V{}});
     return it->second;
   }
   /// Remove one entry; returns the next.
   iterator erase(iterator it) { return v_.erase(it); }
   /// Remove a range of entries; returns the next.
   iterator erase(iterator first, iterator last) { return v_.erase(first, last); }
-  friend bool operator==(const FrameMap &a, const FrameMap &b) { return a.v_ == b.v_; }
+  friend bool operator==(const OffsetMap &a, const OffsetMap &b) { return a.v_ == b.v_; }
 
 private:
   std::vector<value_type> v_;
 };
+
+/// Frame offsets to the values each word holds (the location dataflow).
+using FrameMap = OffsetMap<ValSet>;
 
 }  // namespace vcr::verifier
