@@ -40,6 +40,7 @@ struct Walker {
   uint32_t block = 0;
   int32_t instr = 0;
   uint32_t stackLimit = 0;  // bytes of stack one frame may use
+  std::vector<char> marked = {};  // by vreg, scratch of prune() (all 0 between calls)
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
@@ -214,13 +215,18 @@ struct Walker {
 
   /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
   void prune(LocState &s, uint32_t b, bool in) {
-    auto keep = [&](uint32_t v) { return df.isPseudo(v) || (in ? live.in(b, v) : live.out(b, v)); };
+    // mark the live vregs (linear in the live set), test each held value in O(1)
+    const std::vector<uint32_t> &lv = in ? live.liveIn[b] : live.liveOut[b];
+    if (marked.size() < df.numVRegs) marked.assign(df.numVRegs, 0);
+    for (uint32_t v : lv) marked[v] = 1;
+    auto keep = [&](uint32_t v) { return df.isPseudo(v) || marked[v]; };
     auto clean = [&](ValSet &set) { set.removeIf([&](uint32_t v) { return !keep(v); }); };
     for (ValSet &r : s.regs) clean(r);
     for (auto it = s.frame.begin(); it != s.frame.end();) {
       clean(it->second);
       it = it->second.empty() ? s.frame.erase(it) : std::next(it);
     }
+    for (uint32_t v : lv) marked[v] = 0;
   }
 
   void blockConstants(uint32_t b) {

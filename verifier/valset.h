@@ -63,7 +63,9 @@ public:
   }
   /// Remove `v` (no effect if absent).
   void erase(uint32_t v) {
+    if (size_ == 0) return;
     uint32_t *d = data();
+    if (v < d[0] || v > d[size_ - 1]) return;
     uint32_t *p = std::lower_bound(d, d + size_, v);
     if (p == d + size_ || *p != v) return;
     std::memmove(p, p + 1, size_t(d + size_ - p - 1) * sizeof(uint32_t));
