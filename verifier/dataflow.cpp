@@ -137,8 +137,9 @@ struct Walker {
     // paired with a self-move that really implements a later `mov e, d`).
     const bool copy = v.op == Opcode::Mov && v.defs.size() == 1 && v.defs[0].isVReg() &&
                       !v.uses.empty() && v.uses[0].isVReg();
+    // (d == u: the kill below empties the holders' u, so remember them first)
     std::vector<ValSet *> holders;
-    if (copy) holders = holdersOf(s, v.uses[0].value);
+    if (copy && v.defs[0].value == v.uses[0].value) holders = holdersOf(s, v.uses[0].value);
     // A copy's target holds d only if its source provably holds u; else the
     // pairing matched the wrong move and the target keeps just the source's values.
     const bool defHeld = !copy || std::binary_search(extra.begin(), extra.end(), v.uses[0].value);
@@ -147,6 +148,12 @@ struct Walker {
         kill(s, d.value);
         erase(extra, d.value);
       }
+    if (copy && v.defs[0].value != v.uses[0].value) {  // kill(d) left every holder of u as it was
+      for (ValSet &r : s.regs)
+        if (r.contains(v.uses[0].value)) insert(r, v.defs[0].value);
+      for (auto &[o, set] : s.frame)
+        if (set.contains(v.uses[0].value)) insert(set, v.defs[0].value);
+    }
     for (ValSet *h : holders) insert(*h, v.defs[0].value);
     for (size_t k = 0; k < v.defs.size() && k < a.defs.size(); ++k) {
       if (!v.defs[k].isVReg()) continue;

@@ -129,15 +129,12 @@ struct Builder {
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
   const bool text;  // build labels and the trace (only needed to report a failure)
   const bool stated;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
-  PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site)
+  PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site; named at the first)
   NameCounts inputUses;  // input name -> times made
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText, EntryForm form)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
-        stated(form == EntryForm::Stated),
-        reserved{makeObligation(i.allocated.name, "bb" + std::to_string(blk) + ".reserved",
-                                "reserved", int32_t(blk)),
-                 {}} {}
+        stated(form == EntryForm::Stated) {}
 
   /// `f()` when building text, else "" (labels cost more than the terms).
   template <class F> std::string say(F f) const { return text ? f() : std::string(); }
@@ -351,6 +348,7 @@ struct Builder {
     case Opcode::Ret: break;
     default: return;
     }
+    if (reserved.goals.empty()) reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
     const size_t site = reserved.goals.size() / 3 + 1;
     for (unsigned r = 9; r <= 11; ++r)
       reserved.goals.push_back({say([&] {
