@@ -119,7 +119,7 @@ void edgeObligations(const Function &alloc, const Liveness &live, const Dataflow
                      std::vector<Obligation> &out) {
   for (uint32_t b = 0; b < alloc.blocks.size(); ++b) {
     if (!df.out[b].reached) continue;
-    for (BlockId s : allocSuccs(alloc, b)) {
+    for (BlockId s : df.succs[b]) {
       Obligation o = makeObligation(alloc.name, "bb" + std::to_string(b) + "->bb" +
                                                     std::to_string(s) + ".edge",
                                     "edge", int32_t(b));

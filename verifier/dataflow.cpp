@@ -35,11 +35,12 @@ struct Walker {
   // c -> the vregs always equal to c that matter in the block being walked:
   // those its original instructions use and those live out of it. (Any
   // other constant vreg could only sit in a set until the exit prunes it.)
-  std::map<uint32_t, ValSet> constVregs;
+  std::vector<std::pair<uint32_t, uint32_t>> constVregs;  // (c, vreg), sorted
   std::vector<FrameIssue> *sink = nullptr;  // issues of the block being walked
   uint32_t block = 0;
   int32_t instr = 0;
   uint32_t stackLimit = 0;  // bytes of stack one frame may use
+  std::vector<char> marked = {};  // by vreg, scratch of prune() (all 0 between calls)
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
@@ -98,8 +99,10 @@ struct Walker {
     s.frame.erase(s.frame.begin(), s.frame.lower_bound(s.sp));
   }
   ValSet consts(uint32_t c) {
-    auto it = constVregs.find(c);
-    return it == constVregs.end() ? ValSet{} : it->second;
+    ValSet r;
+    auto it = std::lower_bound(constVregs.begin(), constVregs.end(), std::pair<uint32_t, uint32_t>{c, 0});
+    for (; it != constVregs.end() && it->first == c; ++it) r.insert(it->second);
+    return r;
   }
 
   void original(LocState &s, const Instr &a, const Instr &v) {
@@ -134,8 +137,9 @@ struct Walker {
     // paired with a self-move that really implements a later `mov e, d`).
     const bool copy = v.op == Opcode::Mov && v.defs.size() == 1 && v.defs[0].isVReg() &&
                       !v.uses.empty() && v.uses[0].isVReg();
+    // (d == u: the kill below empties the holders' u, so remember them first)
     std::vector<ValSet *> holders;
-    if (copy) holders = holdersOf(s, v.uses[0].value);
+    if (copy && v.defs[0].value == v.uses[0].value) holders = holdersOf(s, v.uses[0].value);
     // A copy's target holds d only if its source provably holds u; else the
     // pairing matched the wrong move and the target keeps just the source's values.
     const bool defHeld = !copy || std::binary_search(extra.begin(), extra.end(), v.uses[0].value);
@@ -144,6 +148,12 @@ struct Walker {
         kill(s, d.value);
         erase(extra, d.value);
       }
+    if (copy && v.defs[0].value != v.uses[0].value) {  // kill(d) left every holder of u as it was
+      for (ValSet &r : s.regs)
+        if (r.contains(v.uses[0].value)) insert(r, v.defs[0].value);
+      for (auto &[o, set] : s.frame)
+        if (set.contains(v.uses[0].value)) insert(set, v.defs[0].value);
+    }
     for (ValSet *h : holders) insert(*h, v.defs[0].value);
     for (size_t k = 0; k < v.defs.size() && k < a.defs.size(); ++k) {
       if (!v.defs[k].isVReg()) continue;
@@ -212,25 +222,31 @@ struct Walker {
 
   /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
   void prune(LocState &s, uint32_t b, bool in) {
-    auto keep = [&](uint32_t v) { return df.isPseudo(v) || (in ? live.in(b, v) : live.out(b, v)); };
+    // mark the live vregs (linear in the live set), test each held value in O(1)
+    const std::vector<uint32_t> &lv = in ? live.liveIn[b] : live.liveOut[b];
+    if (marked.size() < df.numVRegs) marked.assign(df.numVRegs, 0);
+    for (uint32_t v : lv) marked[v] = 1;
+    auto keep = [&](uint32_t v) { return df.isPseudo(v) || marked[v]; };
     auto clean = [&](ValSet &set) { set.removeIf([&](uint32_t v) { return !keep(v); }); };
     for (ValSet &r : s.regs) clean(r);
     for (auto it = s.frame.begin(); it != s.frame.end();) {
       clean(it->second);
       it = it->second.empty() ? s.frame.erase(it) : std::next(it);
     }
+    for (uint32_t v : lv) marked[v] = 0;
   }
 
   void blockConstants(uint32_t b) {
     constVregs.clear();
     auto note = [&](uint32_t v) {
-      if (v < p.constOf.size() && p.constOf[v]) insert(constVregs[*p.constOf[v]], v);
+      if (v < p.constOf.size() && p.constOf[v]) constVregs.push_back({uint32_t(*p.constOf[v]), v});
     };
     if (b < p.numOrigBlocks)
       for (const Instr &v : orig.blocks[b].instrs)
         for (const Operand &u : v.uses)
           if (u.isVReg()) note(u.value);
     live.forEachOut(b, note);
+    std::sort(constVregs.begin(), constVregs.end());
   }
 
   LocState runBlock(uint32_t b, LocState s, std::vector<FrameIssue> &issues) {
@@ -298,7 +314,9 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   LocState entry;
   entry.reached = true;
   for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
-  std::vector<std::vector<BlockId>> preds(nb), succs(nb);
+  std::vector<std::vector<BlockId>> preds(nb);
+  auto &succs = df.succs;
+  succs.assign(nb, {});
   for (uint32_t b = 0; b < nb; ++b) {
     succs[b] = allocSuccs(allocated, b);
     for (BlockId s : succs[b]) preds[s].push_back(b);

@@ -56,6 +56,7 @@ struct Dataflow {
   uint32_t numVRegs = 0;
   uint32_t inArgBytes = 0;  ///< incoming stack-parameter bytes at [entry sp + 0, ...)
   std::vector<LocState> in, out;  ///< per allocated block
+  std::vector<std::vector<mir::BlockId>> succs;  ///< allocSuccs of every allocated block
   std::vector<FrameIssue> issues;
 
   /// Id of pseudo-value k.

@@ -7,8 +7,7 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
-#include <unordered_map>
+#include <functional>
 
 namespace vcr::verifier {
 
@@ -69,6 +68,44 @@ private:
   size_t used_ = 0;
 };
 
+/// How many times each input name was made: open addressing over the names
+/// (no allocation per name; short names stay inside their strings).
+class NameCounts {
+public:
+  /// The count of `name` (0 when new); valid until the next call.
+  unsigned &operator[](const std::string &name) {
+    if (2 * (names_.size() + 1) > slots_.size()) grow();
+    const size_t h = std::hash<std::string>{}(name), mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == 0) {
+        names_.push_back({name, h, 0});
+        slots_[i] = uint32_t(names_.size());
+        return names_.back().count;
+      }
+      Entry &e = names_[slots_[i] - 1];
+      if (e.hash == h && e.name == name) return e.count;
+    }
+  }
+
+private:
+  struct Entry {
+    std::string name;
+    size_t hash;
+    unsigned count;
+  };
+  void grow() {
+    slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t k = 0; k < names_.size(); ++k) {
+      size_t i = names_[k].hash & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = k + 1;
+    }
+  }
+  std::vector<Entry> names_;
+  std::vector<uint32_t> slots_;  // index into names_ + 1; 0: empty
+};
+
 std::string ops(const mir::OperandList &os) {
   std::string s;
   for (const Operand &o : os) s += (s.empty() ? "" : ", ") + printOperand(o);
@@ -86,21 +123,18 @@ struct Builder {
   World vw, aw;
   std::array<Term, kNumPRegs> regs{};  // allocated side (invalid: unknown, see reg())
   std::array<unsigned, kNumPRegs> unknownSince{};  // 0: block entry, k: clobbered by call k
-  std::map<int32_t, Term> frame;
+  OffsetMap<Term> frame;  // entry-SP-relative offset -> content (allocated side)
   int32_t sp = 0;
   unsigned calls = 0;
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
   const bool text;  // build labels and the trace (only needed to report a failure)
   const bool stated;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
-  PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site)
-  std::unordered_map<std::string, unsigned> inputUses;  // input name -> times made
+  PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site; named at the first)
+  NameCounts inputUses;  // input name -> times made
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText, EntryForm form)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
-        stated(form == EntryForm::Stated),
-        reserved{makeObligation(i.allocated.name, "bb" + std::to_string(blk) + ".reserved",
-                                "reserved", int32_t(blk)),
-                 {}} {}
+        stated(form == EntryForm::Stated) {}
 
   /// `f()` when building text, else "" (labels cost more than the terms).
   template <class F> std::string say(F f) const { return text ? f() : std::string(); }
@@ -314,6 +348,7 @@ struct Builder {
     case Opcode::Ret: break;
     default: return;
     }
+    if (reserved.goals.empty()) reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
     const size_t site = reserved.goals.size() / 3 + 1;
     for (unsigned r = 9; r <= 11; ++r)
       reserved.goals.push_back({say([&] {
@@ -542,7 +577,7 @@ struct Builder {
   }
 
   void exitObligation() {
-    if (allocSuccs(in.allocated, b).empty()) return;
+    if (in.df.succs[b].empty()) return;
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
     size_t n = 0;

@@ -63,7 +63,9 @@ public:
   }
   /// Remove `v` (no effect if absent).
   void erase(uint32_t v) {
+    if (size_ == 0) return;
     uint32_t *d = data();
+    if (v < d[0] || v > d[size_ - 1]) return;
     uint32_t *p = std::lower_bound(d, d + size_, v);
     if (p == d + size_ || *p != v) return;
     std::memmove(p, p + 1, size_t(d + size_ - p - 1) * sizeof(uint32_t));
@@ -133,11 +135,11 @@ private:
   uint32_t inline_[kInline] = {};
 };
 
-/// A small map from frame offsets to ValSets, kept as a sorted vector
-/// (frames have few tracked words; copying it is one allocation).
-class FrameMap {
+/// A small map from frame offsets to values of type V, kept as a sorted
+/// vector (frames have few tracked words; copying it is one allocation).
+template <class V> class OffsetMap {
 public:
-  using value_type = std::pair<int32_t, ValSet>;
+  using value_type = std::pair<int32_t, V>;
   using iterator = std::vector<value_type>::iterator;
   using const_iterator = std::vector<value_type>::const_iterator;
 
@@ -171,20 +173,23 @@ public:
     auto it = lower_bound(k);
     return it != v_.end() && it->first == k ? it : v_.end();
   }
-  /// The set of offset `k`, inserted empty if missing.
-  ValSet &operator[](int32_t k) {
+  /// The value of offset `k`, inserted default-constructed if missing.
+  V &operator[](int32_t k) {
     auto it = lower_bound(k);
-    if (it == v_.end() || it->first != k) it = v_.insert(it, value_type{k, ValSet{}});
+    if (it == v_.end() || it->first != k) it = v_.insert(it, value_type{k, V{}});
     return it->second;
   }
   /// Remove one entry; returns the next.
   iterator erase(iterator it) { return v_.erase(it); }
   /// Remove a range of entries; returns the next.
   iterator erase(iterator first, iterator last) { return v_.erase(first, last); }
-  friend bool operator==(const FrameMap &a, const FrameMap &b) { return a.v_ == b.v_; }
+  friend bool operator==(const OffsetMap &a, const OffsetMap &b) { return a.v_ == b.v_; }
 
 private:
   std::vector<value_type> v_;
 };
+
+/// Frame offsets to the values each word holds (the location dataflow).
+using FrameMap = OffsetMap<ValSet>;
 
 }  // namespace vcr::verifier
