@@ -140,8 +140,8 @@ private:
 template <class V> class OffsetMap {
 public:
   using value_type = std::pair<int32_t, V>;
-  using iterator = std::vector<value_type>::iterator;
-  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = typename std::vector<value_type>::iterator;
+  using const_iterator = typename std::vector<value_type>::const_iterator;
 
   /// Entries in increasing offset order.
   iterator begin() { return v_.begin(); }
