@@ -17,7 +17,7 @@ namespace vcr::verifier {
 /// A sorted set of uint32 value ids with inline storage for small sets.
 class ValSet {
 public:
-  static constexpr uint32_t kInline = 6;
+  static constexpr uint32_t kInline = 4;
 
   ValSet() = default;
   /// The set of the given ids (any order, duplicates dropped).
@@ -60,6 +60,11 @@ public:
     std::memmove(d + at + 1, d + at, (size_ - at) * sizeof(uint32_t));
     d[at] = v;
     ++size_;
+  }
+  /// Append `v`, which must be above every id present (keeps the order).
+  void pushBackSorted(uint32_t v) {
+    if (size_ == capacity()) grow();
+    data()[size_++] = v;
   }
   /// Remove `v` (no effect if absent).
   void erase(uint32_t v) {
@@ -183,6 +188,14 @@ public:
   iterator erase(iterator it) { return v_.erase(it); }
   /// Remove a range of entries; returns the next.
   iterator erase(iterator first, iterator last) { return v_.erase(first, last); }
+  /// Remove every entry for which `drop(entry)` holds (one pass).
+  template <class Pred> void removeIf(Pred drop) {
+    v_.erase(std::remove_if(v_.begin(), v_.end(), drop), v_.end());
+  }
+  /// Remove every entry; the storage is kept.
+  void clear() { v_.clear(); }
+  /// Append an entry whose offset is above every present one.
+  void pushBack(int32_t k, V v) { v_.emplace_back(k, std::move(v)); }
   friend bool operator==(const OffsetMap &a, const OffsetMap &b) { return a.v_ == b.v_; }
 
 private:
