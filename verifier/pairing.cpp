@@ -14,7 +14,8 @@ using namespace mir;
 Obligation makeObligation(const std::string &function, const std::string &suffix,
                           const std::string &kind, int32_t block) {
   Obligation o;
-  o.id = function + "." + suffix;
+  o.id.reserve(function.size() + 1 + suffix.size());  // one allocation, not three
+  o.id.append(function).append(1, '.').append(suffix);
   o.kind = kind;
   o.function = function;
   o.block = block;

@@ -133,6 +133,7 @@ struct Builder {
   PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site; named at the first)
   NameCounts inputUses;  // input name -> times made (text only)
   uint32_t nextInput = 0;  // key of the next block input
+  std::vector<Term> scratchV, scratchA;  // operand terms of the instruction being paired
   std::vector<Term> args;  // the argument words (entry block)
   static constexpr uint32_t kPseudoKey = 0xFFFF0000u;  // keys of entry.rK, above any input's
 
@@ -247,6 +248,7 @@ struct Builder {
   void enterBlock() {
     const LocState &s = in.df.in[b];
     sp = s.sp;
+    frame.reserve(s.frame.size() + 4);
     const uint32_t nv = in.df.numVRegs + kNumPseudo;
     std::vector<uint32_t> ownScratch;
     std::vector<uint32_t> &slot = in.scratch ? *in.scratch : ownScratch;
@@ -376,7 +378,10 @@ struct Builder {
     case Opcode::Ret: break;
     default: return;
     }
-    if (reserved.goals.empty()) reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
+    if (reserved.goals.empty()) {
+      reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
+      reserved.goals.reserve(6);
+    }
     const size_t site = reserved.goals.size() / 3 + 1;
     for (unsigned r = 9; r <= 11; ++r)
       reserved.goals.push_back({say([&] {
@@ -538,9 +543,9 @@ struct Builder {
     case Opcode::Br: case Opcode::Trap: return;
     default: break;
     }
-    std::vector<Term> vu, au;
-    vu.reserve(v.uses.size());
-    au.reserve(a.uses.size());
+    std::vector<Term> &vu = scratchV, &au = scratchA;  // reused: no allocation per instruction
+    vu.clear();
+    au.clear();
     for (const Operand &o : v.uses) vu.push_back(vread(o));
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
