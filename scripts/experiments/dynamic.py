@@ -55,7 +55,7 @@ def figure(rows, sides, path):
     ax.set_xscale("symlog", linthresh=10)
     ax.set_xlabel("executed instructions on the workload (symlog)")
     ax.set_title("Executed spill / reload / move / frame instructions per kernel function")
-    ax.legend(fontsize=6, ncol=k, loc="lower right")
+    ax.legend(fontsize=7, ncol=2 * k, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 1.0 / max(n, 1)))
     save(fig, path)
 
 

@@ -75,7 +75,8 @@ def failure_reasons(static, kernels):
         checks, declines = Counter(), Counter()
         for f in static[p]["functions"]:
             for fl in (f.get("check") or {}).get("failures", []):
-                checks[re.sub(r"^bb\d+ instr \d+: ", "", fl.get("detail", fl.get("kind", "?")))[:120]] += 1
+                first = fl.get("detail", fl.get("kind", "?")).split(";")[0]
+                checks[re.sub(r"^bb\d+ instr \d+: ", "", first)[:120]] += 1
         for f in (kernels.get(p) or {"functions": []})["functions"]:
             e = f.get("exec") or {}
             if e.get("status") == "declined":
@@ -143,7 +144,7 @@ def figure(pools, st, ex, path):
         lg = [rel(p, "legacy") for p in pools]
         a.bar([x - w / 2 for x in xs], v, w, label="vcr-ra", color="#2b7bba")
         a.bar([x + w / 2 for x in xs], lg, w, label="legacy model", color="#d95f02")
-    a.set_title("executed instructions on kernel workloads, / vcr-ra @9 (same functions)")
+    a.set_title("executed instructions on kernel workloads\n(relative to vcr-ra at 9, same functions)", fontsize=10)
     for a in (ax[0][0], ax[0][1], ax[1][0], ax[1][1]):
         a.set_xticks(xs)
         a.set_xticklabels(labels, fontsize=8)
@@ -211,8 +212,7 @@ def run(static, kernels, out_dir):
                   "repeat the 9-register figures, and only vcr-ra's change with the pool.\n")
     if 8 in st and 11 in st:
         md.append(f"\nvcr-ra from 8 to 11 registers: static spill stores + reloads "
-                  f"{st[8]['vcr_st'] + st[8]['vcr_rl']} -> {st[11]['vcr_st'] + st[11]['vcr_rl']}, frame traffic "
-                  f"{st[8]['vcr_frame']} -> {st[11]['vcr_frame']}, functions that spill {st[8]['vcr_spilling']} "
+                  f"{st[8]['vcr_st'] + st[8]['vcr_rl']} -> {st[11]['vcr_st'] + st[11]['vcr_rl']}, functions that spill {st[8]['vcr_spilling']} "
                   f"-> {st[11]['vcr_spilling']}.\n")
     md.append("\n![pool sweep](experiments/pool_sweep.png)\n\nData: `experiments/pools.csv` (per function "
               "and pool), `experiments/pools_summary.csv`.\n")

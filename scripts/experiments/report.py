@@ -5,7 +5,7 @@ data and PNG figures under OUT/experiments/.
 
 Usage: report.py RAW_DIR OUT_DIR
 RAW_DIR holds static-<pool>.json, kernels-<pool>.json (pools 8..11),
-scale.json, optimal.json (only with --optimal) and meta.json.
+scale-<k>.json (k = 1.. repetitions), optimal.json (only with --optimal) and meta.json.
 """
 import os
 import sys
@@ -19,6 +19,15 @@ import spurious  # noqa: E402
 from common import POOLS, load_report  # noqa: E402
 
 
+def scale_reports(raw):
+    """The scaling runs scale-1.json, scale-2.json, ... (repetitions of one run)."""
+    reps, k = [], 1
+    while (r := load_report(os.path.join(raw, f"scale-{k}.json"))) is not None:
+        reps.append(r)
+        k += 1
+    return reps
+
+
 def main(raw, out):
     meta = load_report(os.path.join(raw, "meta.json")) or {}
     static = {p: r for p in POOLS if (r := load_report(os.path.join(raw, f"static-{p}.json")))}
@@ -26,7 +35,7 @@ def main(raw, out):
     opt = load_report(os.path.join(raw, "optimal.json")) if meta.get("optimal") else None
     os.makedirs(os.path.join(out, "experiments"), exist_ok=True)
     sections = [optimal.run(opt, out), pools.run(static, kernels, out), spurious.run(static, out, pools.legacy_follows_pool(static)),
-                dynamic.run(kernels.get(9), out), scaling.run(load_report(os.path.join(raw, "scale.json")), out)]
+                dynamic.run(kernels.get(9), out), scaling.run(scale_reports(raw), out)]
     head = ["# Experiments (issue 16)\n",
             "Regenerate everything here with `bash scripts/experiments.sh` (`--quick` for the reduced run the "
             "ctest `experiments_quick` makes). Numbers come from runs of `build/tools/verify-alloc`; the "
