@@ -10,7 +10,9 @@
 #   --out DIR  where experiments.md and experiments/ go (default docs; --quick: build/experiments-quick)
 #   --raw DIR  where the raw JSON reports go (default $VCR_BUILD_DIR/experiments-raw[-quick])
 # Tools: $VCR_VERIFY_ALLOC and $VCR_WASMGEN, else $VCR_BUILD_DIR (default build)/...;
-# a full run builds those two targets if they are missing.
+# a full run builds those two targets if they are missing. With `verify-alloc --optimal`:
+# VCR_OPTIMAL_TIME (CBC seconds per function, default 10) and VCR_OPTIMAL_GENERATED (how many
+# generated modules join the corpus for it, default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0 OUT="" RAW=""
@@ -19,7 +21,7 @@ while (($#)); do
     --quick) QUICK=1 ;;
     --out) OUT=$2; shift ;;
     --raw) RAW=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "experiments.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -61,11 +63,11 @@ va() {
 if [ $QUICK = 1 ]; then
   STATIC=(corpus/fixtures/pressure10.wat corpus/fixtures/control_loop.wat corpus/kernels/pid.wasm)
   KERNELS=(corpus/kernels/pid.wasm)
-  NGEN=2 MIXED=(60 400) STATES=(8) SEEDS=(1) REPS=1
+  NGEN=2 NOPT=1 MIXED=(60 400) STATES=(8) SEEDS=(1) REPS=1
 else
   STATIC=(corpus)
   KERNELS=(corpus/kernels)
-  NGEN=200 MIXED=(50 100 200 400 800 1600 3200 6400 11000) STATES=(4 8 16 32 64 128 205) SEEDS=(1 2 3) REPS=5
+  NGEN=200 NOPT=${VCR_OPTIMAL_GENERATED:-60} MIXED=(50 100 200 400 800 1600 3200 6400 11000) STATES=(4 8 16 32 64 128 205) SEEDS=(1 2 3) REPS=5
 fi
 for ((s = 1; s <= NGEN; s++)); do
   i64=$(awk "BEGIN{print ($s % 4) * 0.12}")
@@ -88,11 +90,17 @@ for p in 8 9 10 11; do
   va "kernels-$p" --pool "$pool" --legacy --run --count-origins --run-inputs 2 --json "$RAW/kernels-$p.json" \
     "${KERNELS[@]}"
 done
-# Experiment 1: only when this verify-alloc has the ILP allocator.
+# Experiments 1 and 4 (optimal): only when this verify-alloc has the ILP allocator. Its rows' alloc,
+# check and exec describe the optimal code: checked, and run in Unicorn against the oracles.
 have_optimal=false
-if "$VA" --help 2>&1 | grep -q -- '--optimal'; then
+help=$("$VA" --help 2>&1 || true)
+if grep -q -- '--optimal' <<<"$help"; then
   have_optimal=true
-  va optimal --optimal --legacy --json "$RAW/optimal.json" "${STATIC[@]}"
+  OPT=(--optimal)
+  if grep -q -- '--optimal-time' <<<"$help"; then OPT+=(--optimal-time "${VCR_OPTIMAL_TIME:-10}"); fi
+  OPT_INPUTS=("${STATIC[@]}")
+  for ((s = 1; s <= NOPT; s++)); do OPT_INPUTS+=("$RAW/gen/gen-$s.wat"); done
+  va optimal "${OPT[@]}" --run --count-origins --run-inputs 3 --json "$RAW/optimal.json" "${OPT_INPUTS[@]}"
 fi
 # Experiment 5: one thread, so that the times are one function's; REPS runs (the report takes the
 # minimum per function: on a shared machine preemption only ever adds time).
@@ -106,6 +114,7 @@ cat > "$RAW/meta.json" <<EOF
 {"mode": "$([ $QUICK = 1 ] && echo quick || echo full)", "commit": "$commit",
  "date": "$(date -u +%Y-%m-%dT%H:%MZ)", "optimal": $have_optimal,
  "static_inputs": "${STATIC[*]} + $NGEN generated modules",
+ "optimal_inputs": "${STATIC[*]} + generated modules 1..$NOPT",
  "generated": "wasmgen --seed s --size 20+(37s mod 180) --pressure 2+(s mod 14) --i64-share 0.12(s mod 4), s = 1..$NGEN",
  "scale_reps": $REPS, "wall_seconds": $wall, "exit_codes": {${exits%,}}}
 EOF

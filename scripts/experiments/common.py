@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
 # The pools of the sweep: size -> verify-alloc --pool spec.
 POOLS = {8: "r0-r7", 9: "r0-r8", 10: "r0-r8,r12", 11: "r0-r8,r12,lr"}
+HEADLINES = []  # one line per experiment's headline numbers, for the top of the report
 RUNGS = ["base", "spill", "param-backing", "promotion-off", "pool-grow", "exhausted", "declined"]
 
 

@@ -4,28 +4,33 @@ workloads, for vcr-ra, the legacy model and (when present) optimal, beside
 the static counts. Counts come from `verify-alloc --run --count-origins`."""
 import os
 
-from common import exec_ok, geomean, kernel_name, md_table, origin_count, plt, save, write_csv
+from common import HEADLINES, exec_ok, geomean, kernel_name, md_table, origin_count, plt, save, write_csv
 
 KINDS = ("spill", "reload", "move", "frame", "remat")
 SIDES = (("vcr", "vcr-ra", "#2b7bba"), ("legacy", "legacy model", "#d95f02"), ("optimal", "optimal", "#1b9e77"))
 
 
-def side_objects(f, side):
-    """(static dict, exec dict) of one allocator's result for a function row."""
+def side_objects(f, side, opt_rows):
+    """(static dict, exec dict) of one allocator's result for a function row; the optimal code's come
+    from the --optimal report's row of the same function (its alloc and exec describe that code)."""
     if side == "vcr":
         return f.get("alloc") or {}, f.get("exec")
+    if side == "optimal":
+        o = opt_rows.get((f["file"], f["function"])) or {}
+        return o.get("alloc") or {}, o.get("exec")
     obj = f.get(side) or {}
-    return obj.get("alloc", obj), obj.get("exec")
+    return obj, obj.get("exec")
 
 
-def rows_of(rep):
+def rows_of(rep, opt_rep=None):
+    opt_rows = {(f["file"], f["function"]): f for f in (opt_rep or {"functions": []})["functions"]}
     rows = []
     for f in rep["functions"]:
         if not exec_ok(f.get("exec")) or not f["exec"].get("workload"):
             continue
         r = {"name": kernel_name(f), "peak": f["peak_pressure"]}
         for side, _, _ in SIDES:
-            st, e = side_objects(f, side)
+            st, e = side_objects(f, side, opt_rows)
             if not exec_ok(e):
                 continue
             r[side] = {"static": (st.get("spill_stores", 0), st.get("reloads", 0), st.get("moves", 0)),
@@ -59,11 +64,11 @@ def figure(rows, sides, path):
     save(fig, path)
 
 
-def run(rep, out_dir):
-    """Experiment 4 on the 9-register kernel run. Returns Markdown."""
+def run(rep, out_dir, opt_rep=None):
+    """Experiment 4 on the 9-register kernel run (and the --optimal report's kernel rows). Returns Markdown."""
     if not rep:
         return "## 4. Dynamic cost in Unicorn\n\nnot available: no kernel run\n"
-    rows = rows_of(rep)
+    rows = rows_of(rep, opt_rep)
     if not rows or not any(r.get("vcr", {}).get("dyn", {}).get("spill") is not None for r in rows):
         return "## 4. Dynamic cost in Unicorn\n\nnot available: the run has no `insns_by_origin`\n"
     sides = [s for s in SIDES if any(s[0] in r for r in rows)]
@@ -111,6 +116,11 @@ def run(rep, out_dir):
     if "vcr" in tot and "legacy" in tot:
         v = sum(tot["vcr"][k] for k in ("spill", "reload", "move", "frame"))
         lg = sum(tot["legacy"][k] for k in ("spill", "reload", "move", "frame"))
+        HEADLINES.append(f"4. Kernel workloads in Unicorn: executed spill + reload + move + frame instructions "
+                         f"vcr-ra {v}, legacy model {lg}; all executed instructions {tot['vcr']['insns']} vs "
+                         f"{tot['legacy']['insns']} ({tot['vcr']['insns'] / tot['legacy']['insns']:.2f}x)"
+                         + (f"; optimal {sum(tot['optimal'][k] for k in ('spill', 'reload', 'move', 'frame'))} "
+                            f"spill/reload/move/frame" if "optimal" in tot else ""))
         md.append(f"\nExecuted spill + reload + move + frame instructions: vcr-ra {v}, legacy model {lg} "
                   f"({v / lg:.2f}x).\n" if lg else "")
     if not any(s[0] == "optimal" for s in sides):

@@ -5,7 +5,7 @@ import os
 import re
 from collections import Counter
 
-from common import (POOLS, RUNGS, allocated, exec_ok, legacy_spill_ops, md_table, origin_count, plt, save,
+from common import (HEADLINES, POOLS, RUNGS, allocated, exec_ok, legacy_spill_ops, md_table, origin_count, plt, save,
                     vcr_spill_ops, write_csv)
 
 
@@ -210,6 +210,13 @@ def run(static, kernels, out_dir):
     if not legacy_follows_pool(static):
         md.append("\nIn this build the legacy model ignores `--pool` (its pool is always R0-R8): its rows "
                   "repeat the 9-register figures, and only vcr-ra's change with the pool.\n")
+    ref = 9 if 9 in st else pools[0]
+    HEADLINES.append("2. Pool sweep, vcr-ra static spill stores + reloads: " + ", ".join(
+        f"{p}: {st[p]['vcr_st'] + st[p]['vcr_rl']}" for p in pools) + f" (legacy model at 9: "
+        f"{st[ref]['leg_st'] + st[ref]['leg_rl']} spill + {st[ref]['leg_frame']} frame traffic)"
+        + "".join(f"; at {p} registers {st[p]['not_proved']} of {st[p]['functions']} allocations not proved and "
+                  f"{ex[p]['vcr']['declined']} kernel functions declined by the emitter"
+                  for p in pools if p in ex and (st[p]["not_proved"] or ex[p]["vcr"]["declined"])))
     if 8 in st and 11 in st:
         md.append(f"\nvcr-ra from 8 to 11 registers: static spill stores + reloads "
                   f"{st[8]['vcr_st'] + st[8]['vcr_rl']} -> {st[11]['vcr_st'] + st[11]['vcr_rl']}, functions that spill {st[8]['vcr_spilling']} "

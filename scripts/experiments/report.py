@@ -16,7 +16,7 @@ import optimal  # noqa: E402
 import pools  # noqa: E402
 import scaling  # noqa: E402
 import spurious  # noqa: E402
-from common import POOLS, load_report  # noqa: E402
+from common import HEADLINES, POOLS, load_report  # noqa: E402
 
 
 def scale_reports(raw):
@@ -34,8 +34,9 @@ def main(raw, out):
     kernels = {p: r for p in POOLS if (r := load_report(os.path.join(raw, f"kernels-{p}.json")))}
     opt = load_report(os.path.join(raw, "optimal.json")) if meta.get("optimal") else None
     os.makedirs(os.path.join(out, "experiments"), exist_ok=True)
-    sections = [optimal.run(opt, out), pools.run(static, kernels, out), spurious.run(static, out, pools.legacy_follows_pool(static)),
-                dynamic.run(kernels.get(9), out), scaling.run(scale_reports(raw), out)]
+    sections = [optimal.run(opt, out, static.get(9)), pools.run(static, kernels, out),
+                spurious.run(static, out, pools.legacy_follows_pool(static)), dynamic.run(kernels.get(9), out, opt),
+                scaling.run(scale_reports(raw), out)]
     head = ["# Experiments (issue 16)\n",
             "Regenerate everything here with `bash scripts/experiments.sh` (`--quick` for the reduced run the "
             "ctest `experiments_quick` makes). Numbers come from runs of `build/tools/verify-alloc`; the "
@@ -44,6 +45,8 @@ def main(raw, out):
     if meta:
         facts.append(f"- mode: {meta.get('mode', '?')}; commit {meta.get('commit', '?')}; {meta.get('date', '?')}")
         facts.append(f"- inputs of experiments 2-3: {meta.get('static_inputs', '?')}; kernels: corpus/kernels")
+        if meta.get("optimal"):
+            facts.append(f"- inputs of experiment 1: {meta.get('optimal_inputs', '?')}")
         if meta.get("generated"):
             facts.append(f"- generated modules: {meta['generated']}")
         if meta.get("wall_seconds"):
@@ -53,7 +56,9 @@ def main(raw, out):
             if v not in (0, "0"):
                 facts.append(f"- `{k}` exited {v} (1: some function refuted, mismatched or fired the ladder; "
                              "the rows say which)")
-    text = "\n".join(head) + ("\n" + "\n".join(facts) + "\n" if facts else "") + "\n" + "\n".join(sections)
+    lines = ["## Headlines\n"] + [f"- {h}" for h in sorted(HEADLINES)]
+    text = ("\n".join(head) + ("\n" + "\n".join(facts) + "\n" if facts else "") + "\n" + "\n".join(lines) + "\n\n"
+            + "\n".join(sections))
     with open(os.path.join(out, "experiments.md"), "w") as fh:
         fh.write(text)
     print(f"report.py: wrote {os.path.join(out, 'experiments.md')}")

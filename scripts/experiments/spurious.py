@@ -4,7 +4,7 @@ spill code at the base rung) is *spurious* when its peak value pressure fits
 the pool, *genuine* when it does not; and vcr-ra beside each."""
 import os
 
-from common import (allocated, legacy_needs_rung, legacy_spill_ops, md_table, plt, save, vcr_spill_ops,
+from common import (HEADLINES, allocated, legacy_needs_rung, legacy_spill_ops, md_table, plt, save, vcr_spill_ops,
                     write_csv)
 
 
@@ -100,6 +100,9 @@ def run(static, out_dir, legacy_follows_pool=True):
     spur9 = [f for k, f in cls9 if k == "spurious"]
     if not legacy_follows_pool:
         md.append("\nOnly the 9-register pool is classified: in this build the legacy model ignores `--pool`.\n")
+    HEADLINES.append(f"3. At 9 registers the legacy model needs a rung or spill code for {len(cls9)} functions: "
+                     f"{len(spur9)} spurious (vcr-ra spills in {sum(1 for f in spur9 if vcr_spill_ops(f) > 0)}), "
+                     f"{len(cls9) - len(spur9)} genuine; {len(fb9)} vcr-ra functions fit the pool and still spill")
     md.append(f"\nAt 9 registers: {len(spur9)} spurious (vcr-ra spills in "
               f"{sum(1 for f in spur9 if vcr_spill_ops(f) > 0)} of them), "
               f"{len(cls9) - len(spur9)} genuine.\n")
