@@ -207,6 +207,12 @@ def run(static, kernels, out_dir):
         md.append("\nWhat fails at each pool (from the reports; a refuted obligation is the checker rejecting "
                   "vcr-ra's allocation, a decline is the emitter refusing the allocated code):\n\n"
                   + "\n".join(reasons) + "\n")
+        if any("r12 (scratch)" in r for r in reasons):
+            md.append("\nThe refutations come from the checker's rule that R12 is the emitter's scratch register "
+                      "(read only inside the run of inserted instructions that wrote it), which it applies even when "
+                      "`--pool` makes R12 allocatable; the declines from the emitter needing R12 as scratch where "
+                      "the allocation keeps a value in it. Until the allocator, the emitter and the checker agree "
+                      "on R12 in the pool, the 10- and 11-register rows are an upper bound on what they gain.\n")
     if not legacy_follows_pool(static):
         md.append("\nIn this build the legacy model ignores `--pool` (its pool is always R0-R8): its rows "
                   "repeat the 9-register figures, and only vcr-ra's change with the pool.\n")
