@@ -170,7 +170,20 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
       edgeObligations(allocated, df, obs);
       // One context, reset per block: blocks share no term, and the term
       // table stays as small as a block however big the function is.
-      smt::Context ctx;
+      // The context's tables are kept per thread across functions (reset()
+      // forgets every term), so a small function does not pay for them.
+      // Reset again on leaving, however it is left: no Z3 term outlives the
+      // function (the thread's Z3 context may be destroyed first at exit).
+      thread_local smt::Context ctx;
+      struct ResetOnExit {
+        smt::Context &c;
+        ~ResetOnExit() {
+          try {
+            c.reset();
+          } catch (...) {  // out of memory while clearing: nothing better to do here
+          }
+        }
+      } resetOnExit{ctx};
       Decider d{ctx, smt::Solver(ctx), opt};
       // --smt: every SMT obligation as stated, rebuilt without normalisation
       std::unique_ptr<SmtExport> exporter;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <span>
 #include <tuple>
 
 namespace vcr::verifier {
@@ -516,7 +517,7 @@ struct Builder {
     const std::string label = say([&] {
       return bb() + " `" + printInstr(v, in.original) + "` (#" + std::to_string(vi) + ")";
     });
-    auto def = [&](const std::vector<Term> &vt, const std::vector<Term> &at) {
+    auto def = [&](std::span<const Term> vt, std::span<const Term> at) {
       for (size_t k = 0; k < v.defs.size() && k < vt.size(); ++k) {
         envAt(v.defs[k].value) = vt[k];
         show(step, v.defs[k], vt[k]);
@@ -553,7 +554,8 @@ struct Builder {
     if (auto vt = evalPure(c, v, vu)) {
       if (sameInputs) return def(*vt, *vt);
       auto at = evalPure(c, a, au);  // same opcode and operand count (structure)
-      def(*vt, at ? *at : std::vector<Term>{});
+      if (at) def(*vt, *at);
+      else def(*vt, {});
       return;
     }
     const bool sameWorld = sameInputs && vw.mem == aw.mem && vw.glob == aw.glob;
