@@ -82,12 +82,13 @@ const char *routineOf(wabt::Opcode op) {
 }
 }  // namespace
 
-FuncSelector::Val FuncSelector::callRuntime(const std::string &name, size_t nargs) {
+FuncSelector::Val FuncSelector::callRuntime(const std::string &name) {
   auto index = mir::findRuntimeFn(name);
   if (!index) throw DeclineError{"internal error: no runtime routine @" + name};
   const mir::Signature &sig = mir::runtimeFns()[*index].sig;
-  if (sig.params.size() != nargs || sig.results.size() != 1)
-    throw DeclineError{"internal error: runtime routine @" + name + " has another signature"};
+  const size_t nargs = sig.params.size();
+  if (sig.results.size() != 1 || stack_.size() < nargs)
+    throw DeclineError{"internal error: runtime routine @" + name + " does not fit the operand stack"};
   Instr call;
   call.op = Opcode::Call;
   call.callee = name;
@@ -102,8 +103,7 @@ FuncSelector::Val FuncSelector::callRuntime(const std::string &name, size_t narg
 
 bool FuncSelector::lowerFloat(const wabt::Expr &, wabt::Opcode op) {
   if (const char *rt = routineOf(op)) {
-    const size_t nargs = op.GetParamType2() == wabt::Type::Void ? 1 : 2;
-    push(callRuntime(rt, nargs));
+    push(callRuntime(rt));
     return true;
   }
   // The high word of an f64 holds its sign; the low word passes through.
@@ -121,7 +121,7 @@ bool FuncSelector::lowerFloat(const wabt::Expr &, wabt::Opcode op) {
   switch (op) {
   case O::F32Ne:
   case O::F64Ne: {  // ne is !eq: true when either operand is NaN, as wasm wants
-    Val eq = callRuntime(op == O::F32Ne ? "__aeabi_fcmpeq" : "__aeabi_dcmpeq", 2);
+    Val eq = callRuntime(op == O::F32Ne ? "__aeabi_fcmpeq" : "__aeabi_dcmpeq");
     Val d = newTemp(false);
     emitOpImm(Opcode::Eor, d.lo, eq.lo, 1);
     push(d);

@@ -125,8 +125,8 @@ private:
   bool lowerI64(const wabt::Expr &e, wabt::Opcode op);
   /// f32/f64 operators on a soft-float CPU (select_float.cpp).
   bool lowerFloat(const wabt::Expr &e, wabt::Opcode op);
-  /// Pop `nargs` operands, call runtime routine `name` on them, return its result.
-  Val callRuntime(const std::string &name, size_t nargs);
+  /// Pop the operands of runtime routine `name`, call it on them, return its result.
+  Val callRuntime(const std::string &name);
   void lowerLoad(const wabt::LoadExpr &e);
   void lowerStore(const wabt::StoreExpr &e);
   void lowerSelect(const wabt::Expr &e);
