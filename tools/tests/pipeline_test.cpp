@@ -47,7 +47,7 @@ TEST_CASE("bad inputs are reported by file and do not stop the other files") {
                                {"e_bad.mir", "func @f() -> (i32) {\nbb0:\n  ret v9\n}\n"},
                                {"f_ignored.txt", "ignored"}});
   PipelineOptions opt;
-  opt.cpu = arm::Cpu::CortexM4F;  // floats declined there (cortex-m4 compiles them)
+  opt.cpu = vcr::arm::Cpu::CortexM4F;  // floats declined there (cortex-m4 compiles them)
   Report r = runPipeline({d.string(), (d / "missing.wat").string()}, opt);
   CHECK(r.filesRead == 5);
   CHECK(r.exitCode() == 2);
@@ -70,7 +70,7 @@ TEST_CASE("bad inputs are reported by file and do not stop the other files") {
 TEST_CASE("the JSON report has the documented shape") {
   fs::path d = makeDir("json", {{"m.wat", kGood}});
   PipelineOptions m4f;
-  m4f.cpu = arm::Cpu::CortexM4F;  // $half declined there
+  m4f.cpu = vcr::arm::Cpu::CortexM4F;  // $half declined there
   Report r = runPipeline({d.string()}, m4f);
   nlohmann::json j = toJson(r);
   CHECK(j["tool"] == "verify-alloc");
