@@ -173,6 +173,16 @@ TEST_CASE("on cortex-m4 floats are words: bit operations inline, arithmetic as r
   CHECK(s.module.globals.size() == 2);
   CHECK(s.module.globals[1].init == 0x40000000u);  // 2.0: high word
   CHECK(countOp(fn("k"), Opcode::MovI) == 1);
+
+  // a function named like a runtime routine is renamed: a call names one callee
+  auto c = selectWat(R"((module
+    (func $__aeabi_fadd (param i32) (result i32) (local.get 0))
+    (func $f (param f32) (result f32) (f32.add (local.get 0) (local.get 0)))))");
+  REQUIRE(c.module.functions.size() == 2);
+  CHECK(c.module.functions[0].name == "__aeabi_fadd.1");
+  for (const auto &b : c.module.functions[1].blocks)
+    for (const auto &in : b.instrs)
+      if (in.op == Opcode::Call) CHECK(in.callee == "__aeabi_fadd");
 }
 
 TEST_CASE("local.get pushes an alias and local.set first copies the stack entries that alias the local") {
