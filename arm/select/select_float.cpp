@@ -23,8 +23,10 @@ const char *routineOf(wabt::Opcode op) {
   case O::F32Sub: return "__aeabi_fsub";
   case O::F32Mul: return "__aeabi_fmul";
   case O::F32Div: return "__aeabi_fdiv";
-  case O::F64Add: return "__aeabi_dadd";
-  case O::F64Sub: return "__aeabi_dsub";
+  // libgcc's __aeabi_dadd/dsub misround when the exponents differ by 33 or more and the
+  // result renormalises (README, "Floating point"): f64 add/sub are ours
+  case O::F64Add: return "__vcr_fp_dadd";
+  case O::F64Sub: return "__vcr_fp_dsub";
   case O::F64Mul: return "__aeabi_dmul";
   case O::F64Div: return "__aeabi_ddiv";
   case O::F32Eq: return "__aeabi_fcmpeq";

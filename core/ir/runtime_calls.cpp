@@ -18,7 +18,7 @@ enum class K : uint32_t {
   FCmpEq, FCmpLt, FCmpLe, FCmpGt, FCmpGe, DCmpEq, DCmpLt, DCmpLe, DCmpGt, DCmpGe,
   I2F, UI2F, L2F, UL2F, I2D, UI2D, L2D, UL2D, F2D, D2F,
   FSqrt, DSqrt, FMin, FMax, DMin, DMax,
-  FCeil, FFloor, FTrunc, FNearest, DCeil, DFloor, DTrunc, DNearest,
+  FCeil, FFloor, FTrunc, FNearest, DCeil, DFloor, DTrunc, DNearest, VDAdd, VDSub,
   F2IS, F2IU, F2LS, F2LU, D2IS, D2IU, D2LS, D2LU,
   F2ISSat, F2IUSat, F2LSSat, F2LUSat, D2ISSat, D2IUSat, D2LSSat, D2LUSat,
   Count
@@ -54,6 +54,9 @@ const std::vector<RuntimeFn> &table() {
     add("__vcr_fp_dmax", {L, L}, {L}, true);
     for (auto n : {"__vcr_fp_fceil", "__vcr_fp_ffloor", "__vcr_fp_ftrunc", "__vcr_fp_fnearest"}) add(n, {I}, {I}, true);
     for (auto n : {"__vcr_fp_dceil", "__vcr_fp_dfloor", "__vcr_fp_dtrunc", "__vcr_fp_dnearest"}) add(n, {L}, {L}, true);
+    // f64 add/sub of our own: libgcc's __aeabi_dadd misrounds some inputs (float_runtime.c)
+    add("__vcr_fp_dadd", {L, L}, {L}, true);
+    add("__vcr_fp_dsub", {L, L}, {L}, true);
     // trunc (trapping) then trunc_sat, each: f32->i32 s/u, f32->i64 s/u, f64->i32 s/u, f64->i64 s/u
     static const char *kTrunc[] = {
         "__vcr_fp_f2i_s", "__vcr_fp_f2i_u", "__vcr_fp_f2l_s", "__vcr_fp_f2l_u",
@@ -194,6 +197,8 @@ RuntimeOutcome evalRuntimeFn(uint32_t index, std::span<const uint64_t> args) {
   case K::DFloor: return value(bits(std::floor(f64(a))));
   case K::DTrunc: return value(bits(std::trunc(f64(a))));
   case K::DNearest: return value(bits(wasmNearest(f64(a))));
+  case K::VDAdd: return value(bits(f64(a) + f64(b)));
+  case K::VDSub: return value(bits(f64(a) - f64(b)));
   default: break;
   }
   if (index >= static_cast<uint32_t>(K::F2IS) && index < static_cast<uint32_t>(K::Count)) {

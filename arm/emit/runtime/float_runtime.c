@@ -182,6 +182,67 @@ uint64_t __vcr_fp_dsqrt(uint64_t x) {
   return ((uint64_t)(exp + 1075) << 52) + (r & 0xfffffffffffffull);
 }
 
+/* ---- f64 addition, correctly rounded (libgcc 12.2's __aeabi_dadd is not: when the exponents
+   differ by 33 or more it folds the smaller operand's low word into one sticky bit, and an
+   effective subtraction from a power of two then renormalises with a wrong guard bit).
+   Significands carry 3 extra bits (guard, round, sticky). */
+uint64_t __vcr_fp_dadd(uint64_t a, uint64_t b) {
+  const uint64_t magA = a & 0x7fffffffffffffffull, magB = b & 0x7fffffffffffffffull;
+  if (d_isnan(a) || d_isnan(b)) return D_QNAN;
+  if (magA == 0x7ff0000000000000ull || magB == 0x7ff0000000000000ull) {
+    if (magA == magB && (a ^ b) >> 63) return D_QNAN; /* inf - inf */
+    return magA == 0x7ff0000000000000ull ? a : b;
+  }
+  if (magA == 0 && magB == 0) return a & b; /* -0 only for -0 + -0 */
+  if (magA < magB) { /* a: the larger magnitude, whose sign the result takes */
+    const uint64_t t = a;
+    a = b;
+    b = t;
+  }
+  const uint64_t sign = a & 0x8000000000000000ull;
+  int ea = (int)((a >> 52) & 0x7ff), eb = (int)((b >> 52) & 0x7ff);
+  uint64_t ma = a & 0xfffffffffffffull, mb = b & 0xfffffffffffffull;
+  if (ea) ma |= 0x10000000000000ull; else ea = 1;
+  if (eb) mb |= 0x10000000000000ull; else eb = 1;
+  ma <<= 3;
+  mb <<= 3;
+  const int d = ea - eb;
+  if (d >= 63) {
+    mb = mb != 0;
+  } else if (d > 0) {
+    const uint64_t lost = mb & (((uint64_t)1 << d) - 1);
+    mb = (mb >> d) | (lost != 0);
+  }
+  uint64_t m;
+  if ((a ^ b) >> 63) {
+    m = ma - mb;
+    if (m == 0) return 0; /* x - x = +0 */
+    while (m < ((uint64_t)1 << 55) && ea > 1) {
+      m <<= 1;
+      --ea;
+    }
+  } else {
+    m = ma + mb;
+    if (m >= ((uint64_t)1 << 56)) {
+      m = (m >> 1) | (m & 1);
+      ++ea;
+    }
+  }
+  const unsigned grs = (unsigned)(m & 7);
+  m >>= 3;
+  if (grs > 4 || (grs == 4 && (m & 1))) ++m;
+  /* m < 2^52 only for a subnormal (ea == 1): its exponent field is 0; a carry into bit 52 or
+     53 moves the exponent up through the addition. */
+  if (m >= ((uint64_t)1 << 53)) {
+    m >>= 1;
+    ++ea;
+  }
+  if (ea >= 0x7ff) return sign | 0x7ff0000000000000ull;
+  return sign | (((uint64_t)(ea - 1) << 52) + m);
+}
+
+uint64_t __vcr_fp_dsub(uint64_t a, uint64_t b) { return __vcr_fp_dadd(a, b ^ 0x8000000000000000ull); }
+
 /* ---- truncation to integers. The magnitude of trunc(x) (x finite, in range). */
 static uint64_t f_mag(uint32_t a) {
   const int e = (int)(a >> 23) - 150;

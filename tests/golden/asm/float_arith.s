@@ -69,7 +69,7 @@ vcr_fn_add64:
 .Lvcr_fn_add64_0:
 	push {lr}
 	sub sp, sp, #4
-	bl __aeabi_dadd
+	bl __vcr_fp_dadd
 	add sp, sp, #4
 	pop {pc}
 	.size vcr_fn_add64, .-vcr_fn_add64
@@ -83,7 +83,7 @@ vcr_fn_sub64:
 .Lvcr_fn_sub64_0:
 	push {lr}
 	sub sp, sp, #4
-	bl __aeabi_dsub
+	bl __vcr_fp_dsub
 	add sp, sp, #4
 	pop {pc}
 	.size vcr_fn_sub64, .-vcr_fn_sub64
@@ -170,7 +170,7 @@ vcr_fn_dot64:
 	mov r3, r1
 	mov r0, r5
 	mov r1, r4
-	bl __aeabi_dadd
+	bl __vcr_fp_dadd
 	add sp, sp, #8
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_dot64, .-vcr_fn_dot64
@@ -508,7 +508,7 @@ vcr_fn_glob64:
 	mov r3, r1
 	mov r0, r4
 	mov r1, r5
-	bl __aeabi_dadd
+	bl __vcr_fp_dadd
 	str r0, [r9, #0]
 	str r1, [r9, #4]
 	ldr r0, [r9, #0]
@@ -516,3 +516,2711 @@ vcr_fn_glob64:
 	add sp, sp, #4
 	pop {r4, r5, pc}
 	.size vcr_fn_glob64, .-vcr_fn_glob64
+
+@ ---- private runtime routines (convention: see arm/emit/emit.h)
+
+@ ---- float runtime (arm/emit/runtime/float_runtime.c, clang-14 -O2)
+	.text
+	.syntax unified
+	.eabi_attribute	67, "2.09"
+	.cpu	cortex-m4
+	.eabi_attribute	6, 13
+	.eabi_attribute	7, 77
+	.eabi_attribute	8, 0
+	.eabi_attribute	9, 2
+	.eabi_attribute	34, 0
+	.eabi_attribute	17, 1
+	.eabi_attribute	20, 1
+	.eabi_attribute	21, 0
+	.eabi_attribute	23, 3
+	.eabi_attribute	24, 1
+	.eabi_attribute	25, 1
+	.eabi_attribute	38, 1
+	.eabi_attribute	18, 4
+	.eabi_attribute	26, 2
+	.eabi_attribute	14, 0
+	.file	"float_runtime.c"
+	.globl	__vcr_fp_fmin
+	.p2align	1
+	.type	__vcr_fp_fmin,%function
+	.code	16
+	.thumb_func
+__vcr_fp_fmin:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	movw	r2, #0
+	movt	r2, #32704
+	bhi	.LBB0_3
+	movs	r3, #1
+	bic	r12, r1, #-2147483648
+	movt	r3, #32640
+	cmp	r12, r3
+	bhs	.LBB0_3
+	orr	r2, r0, #-2147483648
+	cmp	r0, #0
+	it	mi
+	mvnmi	r2, r0
+	orr	r3, r1, #-2147483648
+	cmp	r1, #0
+	it	mi
+	mvnmi	r3, r1
+	cmp	r2, r3
+	it	lo
+	movlo	r1, r0
+	mov	r2, r1
+.LBB0_3:
+	mov	r0, r2
+	bx	lr
+.Lfunc_end0:
+	.size	__vcr_fp_fmin, .Lfunc_end0-__vcr_fp_fmin
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_fmax
+	.p2align	1
+	.type	__vcr_fp_fmax,%function
+	.code	16
+	.thumb_func
+__vcr_fp_fmax:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	movw	r2, #0
+	movt	r2, #32704
+	bhi	.LBB1_3
+	movs	r3, #1
+	bic	r12, r1, #-2147483648
+	movt	r3, #32640
+	cmp	r12, r3
+	bhs	.LBB1_3
+	orr	r2, r0, #-2147483648
+	cmp	r0, #0
+	it	mi
+	mvnmi	r2, r0
+	orr	r3, r1, #-2147483648
+	cmp	r1, #0
+	it	mi
+	mvnmi	r3, r1
+	cmp	r2, r3
+	it	hi
+	movhi	r1, r0
+	mov	r2, r1
+.LBB1_3:
+	mov	r0, r2
+	bx	lr
+.Lfunc_end1:
+	.size	__vcr_fp_fmax, .Lfunc_end1-__vcr_fp_fmax
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dmin
+	.p2align	1
+	.type	__vcr_fp_dmin,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dmin:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r11}
+	str	r11, [sp, #-4]!
+	rsbs	r5, r0, #0
+	movw	r5, #0
+	bic	r4, r1, #-2147483648
+	movt	r5, #32752
+	movw	r12, #0
+	sbcs.w	r4, r5, r4
+	movt	r12, #32760
+	mov.w	lr, #0
+	blo	.LBB2_3
+	bic	r4, r3, #-2147483648
+	rsbs	r6, r2, #0
+	sbcs.w	r4, r5, r4
+	blo	.LBB2_3
+	orr	r12, r1, #-2147483648
+	cmp	r1, #0
+	mov	r5, r0
+	orr	r4, r3, #-2147483648
+	mov	r6, r2
+	itt	mi
+	mvnmi.w	r12, r1
+	mvnmi	r5, r5
+	cmp	r3, #0
+	itt	mi
+	mvnmi	r4, r3
+	mvnmi	r6, r6
+	subs	r6, r5, r6
+	sbcs.w	r6, r12, r4
+	mov.w	r6, #0
+	it	lo
+	movlo	r6, #1
+	cmp	r6, #0
+	itt	ne
+	movne	r3, r1
+	movne	r2, r0
+	mov	lr, r2
+	mov	r12, r3
+.LBB2_3:
+	mov	r0, lr
+	mov	r1, r12
+	ldr	r11, [sp], #4
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end2:
+	.size	__vcr_fp_dmin, .Lfunc_end2-__vcr_fp_dmin
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dmax
+	.p2align	1
+	.type	__vcr_fp_dmax,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dmax:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r11}
+	str	r11, [sp, #-4]!
+	rsbs	r5, r0, #0
+	movw	r5, #0
+	bic	r4, r1, #-2147483648
+	movt	r5, #32752
+	movw	r12, #0
+	sbcs.w	r4, r5, r4
+	movt	r12, #32760
+	mov.w	lr, #0
+	blo	.LBB3_3
+	bic	r4, r3, #-2147483648
+	rsbs	r6, r2, #0
+	sbcs.w	r4, r5, r4
+	blo	.LBB3_3
+	orr	r12, r1, #-2147483648
+	cmp	r1, #0
+	mov	r5, r0
+	orr	r4, r3, #-2147483648
+	mov	r6, r2
+	itt	mi
+	mvnmi.w	r12, r1
+	mvnmi	r5, r5
+	cmp	r3, #0
+	itt	mi
+	mvnmi	r4, r3
+	mvnmi	r6, r6
+	subs	r6, r6, r5
+	sbcs.w	r6, r4, r12
+	mov.w	r6, #0
+	it	lo
+	movlo	r6, #1
+	cmp	r6, #0
+	itt	ne
+	movne	r3, r1
+	movne	r2, r0
+	mov	lr, r2
+	mov	r12, r3
+.LBB3_3:
+	mov	r0, lr
+	mov	r1, r12
+	ldr	r11, [sp], #4
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end3:
+	.size	__vcr_fp_dmax, .Lfunc_end3-__vcr_fp_dmax
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_ftrunc
+	.p2align	1
+	.type	__vcr_fp_ftrunc,%function
+	.code	16
+	.thumb_func
+__vcr_fp_ftrunc:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #1258291200
+	lsr.w	r1, r2, #23
+	blo	.LBB4_2
+	cmp	r1, #255
+	mov	r1, r0
+	it	eq
+	orreq	r1, r1, #4194304
+	lsls	r2, r0, #9
+	it	eq
+	moveq	r1, r0
+	mov	r0, r1
+	bx	lr
+.LBB4_2:
+	cmp.w	r2, #1065353216
+	itt	lo
+	andlo	r0, r0, #-2147483648
+	bxlo	lr
+.LBB4_3:
+	rsb.w	r1, r1, #150
+	movs	r2, #1
+	lsl.w	r1, r2, r1
+	subs	r2, r1, #1
+	rsbs	r1, r1, #0
+	tst	r2, r0
+	it	ne
+	andne	r0, r1
+	bx	lr
+.Lfunc_end4:
+	.size	__vcr_fp_ftrunc, .Lfunc_end4-__vcr_fp_ftrunc
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_ffloor
+	.p2align	1
+	.type	__vcr_fp_ffloor,%function
+	.code	16
+	.thumb_func
+__vcr_fp_ffloor:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #1258291200
+	lsr.w	r2, r1, #23
+	blo	.LBB5_2
+	cmp	r2, #255
+	mov	r1, r0
+	it	eq
+	orreq	r1, r1, #4194304
+	lsls	r2, r0, #9
+	it	ne
+	movne	r0, r1
+	bx	lr
+.LBB5_2:
+	cmp	r2, #126
+	bhi	.LBB5_5
+	cbz	r1, .LBB5_7
+	ands	r0, r0, #-2147483648
+	it	ne
+	orrne	r0, r0, #1065353216
+	bx	lr
+.LBB5_5:
+	rsb.w	r1, r2, #150
+	movs	r2, #1
+	lsl.w	r1, r2, r1
+	subs	r2, r1, #1
+	tst	r2, r0
+	it	eq
+	bxeq	lr
+.LBB5_6:
+	rsbs	r2, r1, #0
+	cmp	r0, #0
+	and.w	r0, r0, r2
+	it	mi
+	addmi	r0, r1
+.LBB5_7:
+	bx	lr
+.Lfunc_end5:
+	.size	__vcr_fp_ffloor, .Lfunc_end5-__vcr_fp_ffloor
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_fceil
+	.p2align	1
+	.type	__vcr_fp_fceil,%function
+	.code	16
+	.thumb_func
+__vcr_fp_fceil:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #1258291200
+	lsr.w	r2, r1, #23
+	blo	.LBB6_2
+	cmp	r2, #255
+	mov	r1, r0
+	it	eq
+	orreq	r1, r1, #4194304
+	lsls	r2, r0, #9
+	it	ne
+	movne	r0, r1
+	bx	lr
+.LBB6_2:
+	cmp	r2, #126
+	bhi	.LBB6_5
+	cbz	r1, .LBB6_7
+	ands	r0, r0, #-2147483648
+	it	eq
+	moveq.w	r0, #1065353216
+	bx	lr
+.LBB6_5:
+	rsb.w	r1, r2, #150
+	movs	r2, #1
+	lsl.w	r1, r2, r1
+	subs	r2, r1, #1
+	tst	r2, r0
+	it	eq
+	bxeq	lr
+.LBB6_6:
+	rsbs	r2, r1, #0
+	cmp	r0, #0
+	and.w	r0, r0, r2
+	it	pl
+	addpl	r0, r1
+.LBB6_7:
+	bx	lr
+.Lfunc_end6:
+	.size	__vcr_fp_fceil, .Lfunc_end6-__vcr_fp_fceil
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_fnearest
+	.p2align	1
+	.type	__vcr_fp_fnearest,%function
+	.code	16
+	.thumb_func
+__vcr_fp_fnearest:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #1258291200
+	lsr.w	r2, r1, #23
+	blo	.LBB7_2
+	cmp	r2, #255
+	mov	r1, r0
+	it	eq
+	orreq	r1, r1, #4194304
+	lsls	r2, r0, #9
+	it	ne
+	movne	r0, r1
+	bx	lr
+.LBB7_2:
+	cmp	r2, #126
+	bhi	.LBB7_5
+	cbz	r1, .LBB7_9
+	and	r3, r0, #-2147483648
+	mov	r0, r3
+	cmp	r2, #126
+	it	eq
+	orreq	r0, r0, #1065353216
+	cmp.w	r1, #1056964608
+	it	eq
+	moveq	r0, r3
+	bx	lr
+.LBB7_5:
+	rsb.w	r1, r2, #150
+	movs	r2, #1
+	lsl.w	r1, r2, r1
+	subs	r2, r1, #1
+	ands.w	r3, r2, r0
+	it	eq
+	bxeq	lr
+.LBB7_6:
+	rsbs	r2, r1, #0
+	cmp.w	r3, r1, lsr #1
+	and.w	r2, r2, r0
+	bhi	.LBB7_8
+	lsr.w	r12, r1, #1
+	ands	r0, r1
+	cmp	r3, r12
+	it	ne
+	movne	r1, #0
+	cmp	r0, #0
+	it	eq
+	moveq	r1, r0
+.LBB7_8:
+	adds	r0, r1, r2
+.LBB7_9:
+	bx	lr
+.Lfunc_end7:
+	.size	__vcr_fp_fnearest, .Lfunc_end7-__vcr_fp_fnearest
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dtrunc
+	.p2align	1
+	.type	__vcr_fp_dtrunc,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dtrunc:
+	.fnstart
+	ubfx	r3, r1, #20, #11
+	movw	r2, #1075
+	cmp	r3, r2
+	blo	.LBB8_2
+	subw	r2, r3, #2047
+	mov	r3, r1
+	clz	r2, r2
+	bfc	r3, #20, #12
+	lsrs	r2, r2, #5
+	orrs	r3, r0
+	it	ne
+	movne	r3, #1
+	tst	r3, r2
+	it	ne
+	orrne	r1, r1, #524288
+	bx	lr
+.LBB8_2:
+	movw	r2, #1023
+	cmp	r3, r2
+	mov.w	r12, #0
+	ittt	lo
+	andlo	r1, r1, #-2147483648
+	movlo	r0, #0
+	bxlo	lr
+.LBB8_3:
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	movw	r2, #1075
+	sub.w	lr, r2, r3
+	movw	r2, #1043
+	subs	r2, r2, r3
+	mov.w	r3, #1
+	rsb.w	r4, lr, #32
+	lsr.w	r4, r3, r4
+	it	pl
+	lslpl.w	r4, r3, r2
+	lsl.w	r2, r3, lr
+	it	pl
+	movpl	r2, #0
+	subs.w	lr, r2, #1
+	sbc	r3, r4, #0
+	and.w	r5, r3, r1
+	and.w	r3, lr, r0
+	rsbs	r2, r2, #0
+	sbc.w	r4, r12, r4
+	orrs	r3, r5
+	itt	ne
+	andne	r1, r4
+	andne	r0, r2
+	pop	{r4, r5, r7, pc}
+.Lfunc_end8:
+	.size	__vcr_fp_dtrunc, .Lfunc_end8-__vcr_fp_dtrunc
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dfloor
+	.p2align	1
+	.type	__vcr_fp_dfloor,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dfloor:
+	.fnstart
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	bic	r12, r1, #-2147483648
+	lsr.w	r2, r12, #20
+	movw	r3, #1075
+	cmp	r2, r3
+	blo	.LBB9_2
+	subw	r2, r2, #2047
+	mov	r3, r1
+	clz	r2, r2
+	bfc	r3, #20, #12
+	lsrs	r2, r2, #5
+	orrs	r3, r0
+	it	ne
+	movne	r3, #1
+	tst	r3, r2
+	it	ne
+	orrne	r1, r1, #524288
+	pop	{r4, r6, r7, pc}
+.LBB9_2:
+	movw	r3, #1022
+	cmp	r2, r3
+	bhi	.LBB9_5
+	orrs.w	r2, r0, r12
+	beq	.LBB9_7
+	ands	r1, r1, #-2147483648
+	orr	r0, r1, #805306368
+	it	ne
+	orrne	r1, r0, #267386880
+	movs	r0, #0
+	pop	{r4, r6, r7, pc}
+.LBB9_5:
+	movw	r3, #1075
+	sub.w	r12, r3, r2
+	movw	r3, #1043
+	subs	r3, r3, r2
+	mov.w	lr, #1
+	rsb.w	r2, r12, #32
+	lsr.w	r4, lr, r2
+	it	pl
+	lslpl.w	r4, lr, r3
+	lsl.w	r3, lr, r12
+	it	pl
+	movpl	r3, #0
+	subs.w	r12, r3, #1
+	sbc	r2, r4, #0
+	and.w	lr, r2, r1
+	and.w	r2, r12, r0
+	orrs.w	r2, r2, lr
+	it	eq
+	popeq	{r4, r6, r7, pc}
+.LBB9_6:
+	rsbs.w	r12, r3, #0
+	mov.w	r2, #0
+	sbcs	r2, r4
+	and.w	r12, r12, r0
+	ands	r2, r1
+	adds.w	r0, r12, r3
+	adc.w	r3, r2, r4
+	cmp	r1, #0
+	itt	pl
+	movpl	r3, r2
+	movpl	r0, r12
+	mov	r1, r3
+.LBB9_7:
+	pop	{r4, r6, r7, pc}
+.Lfunc_end9:
+	.size	__vcr_fp_dfloor, .Lfunc_end9-__vcr_fp_dfloor
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dceil
+	.p2align	1
+	.type	__vcr_fp_dceil,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dceil:
+	.fnstart
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	bic	r12, r1, #-2147483648
+	lsr.w	r2, r12, #20
+	movw	r3, #1075
+	cmp	r2, r3
+	blo	.LBB10_2
+	subw	r2, r2, #2047
+	mov	r3, r1
+	clz	r2, r2
+	bfc	r3, #20, #12
+	lsrs	r2, r2, #5
+	orrs	r3, r0
+	it	ne
+	movne	r3, #1
+	tst	r3, r2
+	it	ne
+	orrne	r1, r1, #524288
+	pop	{r4, r6, r7, pc}
+.LBB10_2:
+	movw	r3, #1022
+	cmp	r2, r3
+	bhi	.LBB10_5
+	orrs.w	r2, r0, r12
+	beq	.LBB10_7
+	ands	r1, r1, #-2147483648
+	mov.w	r0, #0
+	itt	eq
+	moveq	r1, #0
+	movteq	r1, #16368
+	pop	{r4, r6, r7, pc}
+.LBB10_5:
+	movw	r3, #1075
+	sub.w	r12, r3, r2
+	movw	r3, #1043
+	subs	r3, r3, r2
+	mov.w	lr, #1
+	rsb.w	r2, r12, #32
+	lsr.w	r4, lr, r2
+	it	pl
+	lslpl.w	r4, lr, r3
+	lsl.w	r3, lr, r12
+	it	pl
+	movpl	r3, #0
+	subs.w	r12, r3, #1
+	sbc	r2, r4, #0
+	and.w	lr, r2, r1
+	and.w	r2, r12, r0
+	orrs.w	r2, r2, lr
+	it	eq
+	popeq	{r4, r6, r7, pc}
+.LBB10_6:
+	rsbs.w	r12, r3, #0
+	mov.w	r2, #0
+	sbcs	r2, r4
+	and.w	r12, r12, r0
+	ands	r2, r1
+	adds.w	r0, r12, r3
+	adc.w	r3, r2, r4
+	cmp	r1, #0
+	itt	mi
+	movmi	r3, r2
+	movmi	r0, r12
+	mov	r1, r3
+.LBB10_7:
+	pop	{r4, r6, r7, pc}
+.Lfunc_end10:
+	.size	__vcr_fp_dceil, .Lfunc_end10-__vcr_fp_dceil
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dnearest
+	.p2align	1
+	.type	__vcr_fp_dnearest,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dnearest:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r8, r9, r11}
+	push.w	{r8, r9, r11}
+	bic	r3, r1, #-2147483648
+	lsrs	r2, r3, #20
+	movw	r6, #1075
+	cmp	r2, r6
+	blo	.LBB11_2
+	subw	r2, r2, #2047
+	mov	r3, r1
+	clz	r2, r2
+	bfc	r3, #20, #12
+	lsrs	r2, r2, #5
+	orrs	r3, r0
+	it	ne
+	movne	r3, #1
+	tst	r3, r2
+	it	ne
+	orrne	r1, r1, #524288
+	pop.w	{r8, r9, r11}
+	pop	{r4, r5, r6, r7, pc}
+.LBB11_2:
+	movw	r6, #1022
+	cmp	r2, r6
+	bhi	.LBB11_5
+	orrs.w	r6, r0, r3
+	beq	.LBB11_11
+	eor	r3, r3, #536870912
+	subw	r2, r2, #1022
+	eor	r3, r3, #534773760
+	clz	r2, r2
+	orrs	r0, r3
+	and	r1, r1, #-2147483648
+	lsr.w	r2, r2, #5
+	it	ne
+	movne	r0, #1
+	orr	r3, r1, #805306368
+	tst	r0, r2
+	it	ne
+	orrne	r1, r3, #267386880
+	movs	r0, #0
+	pop.w	{r8, r9, r11}
+	pop	{r4, r5, r6, r7, pc}
+.LBB11_5:
+	movw	r3, #1075
+	subs	r3, r3, r2
+	movw	r6, #1043
+	subs	r6, r6, r2
+	mov.w	r5, #1
+	rsb.w	r2, r3, #32
+	lsr.w	r2, r5, r2
+	lsl.w	r3, r5, r3
+	it	pl
+	lslpl.w	r2, r5, r6
+	it	pl
+	movpl	r3, #0
+	subs	r6, r3, #1
+	sbc	r5, r2, #0
+	and.w	lr, r5, r1
+	and.w	r5, r6, r0
+	rsbs.w	r8, r3, #0
+	mov.w	r6, #0
+	sbcs	r6, r2
+	orrs.w	r4, r5, lr
+	beq	.LBB11_11
+	lsrs.w	r9, r2, #1
+	rrx	r4, r3
+	and.w	r12, r6, r1
+	subs	r6, r4, r5
+	sbcs.w	r6, r9, lr
+	and.w	r8, r8, r0
+	bhs	.LBB11_8
+	adds.w	r0, r8, r3
+	adc.w	r1, r12, r2
+	pop.w	{r8, r9, r11}
+	pop	{r4, r5, r6, r7, pc}
+.LBB11_8:
+	eors	r4, r5
+	eor.w	r6, lr, r9
+	orrs	r6, r4
+	bne	.LBB11_10
+	ands	r0, r3
+	ands	r1, r2
+	orr.w	r6, r0, r1
+	adds.w	r0, r8, r3
+	adc.w	r1, r12, r2
+	cbnz	r6, .LBB11_11
+.LBB11_10:
+	mov	r0, r8
+	mov	r1, r12
+.LBB11_11:
+	pop.w	{r8, r9, r11}
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end11:
+	.size	__vcr_fp_dnearest, .Lfunc_end11-__vcr_fp_dnearest
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_fsqrt
+	.p2align	1
+	.type	__vcr_fp_fsqrt,%function
+	.code	16
+	.thumb_func
+__vcr_fp_fsqrt:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #2139095040
+	itt	hi
+	orrhi	r0, r0, #4194304
+	bxhi	lr
+.LBB12_1:
+	cmp	r1, #0
+	it	eq
+	bxeq	lr
+.LBB12_2:
+	cmp	r0, #0
+	bmi	.LBB12_7
+	cmp.w	r0, #2139095040
+	itt	eq
+	moveq.w	r0, #2139095040
+	bxeq	lr
+.LBB12_4:
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	.pad	#8
+	sub	sp, #8
+	movw	r5, #65535
+	movt	r5, #127
+	lsrs	r2, r0, #23
+	bfc	r0, #23, #9
+	beq	.LBB12_8
+	add.w	r3, r0, #8388608
+	movs	r1, #0
+.LBB12_6:
+	movs	r0, #0
+	str	r0, [sp, #4]
+	subs	r2, #150
+	add	r4, sp, #4
+	mov	r0, r3
+	movs	r3, #24
+	str	r4, [sp]
+	bl	sqrt_core
+	ldr	r1, [sp, #4]
+	ands	r0, r5
+	orr.w	r0, r0, r1, lsl #23
+	add.w	r0, r0, #1258291200
+	add	sp, #8
+	pop.w	{r4, r5, r7, lr}
+	bx	lr
+.LBB12_7:
+	movs	r0, #0
+	movt	r0, #32704
+	bx	lr
+.LBB12_8:
+	movs	r2, #0
+	movs	r1, #0
+	.p2align	2
+.LBB12_9:
+	lsls	r3, r0, #9
+	bmi	.LBB12_14
+	lsls	r3, r0, #10
+	bmi	.LBB12_15
+	lsls	r3, r0, #11
+	bmi	.LBB12_16
+	lsls	r1, r1, #4
+	orr.w	r1, r1, r0, lsr #28
+	lsls	r3, r0, #4
+	lsls	r0, r0, #12
+	sub.w	r2, r2, #4
+	mov	r0, r3
+	bpl	.LBB12_9
+	adds	r2, #1
+	b	.LBB12_6
+.LBB12_14:
+	lsls	r1, r1, #1
+	orr.w	r1, r1, r0, lsr #31
+	lsls	r3, r0, #1
+	b	.LBB12_6
+.LBB12_15:
+	lsls	r1, r1, #2
+	orr.w	r1, r1, r0, lsr #30
+	lsls	r3, r0, #2
+	subs	r2, #1
+	b	.LBB12_6
+.LBB12_16:
+	lsls	r1, r1, #3
+	orr.w	r1, r1, r0, lsr #29
+	lsls	r3, r0, #3
+	subs	r2, #2
+	b	.LBB12_6
+.Lfunc_end12:
+	.size	__vcr_fp_fsqrt, .Lfunc_end12-__vcr_fp_fsqrt
+	.cantunwind
+	.fnend
+
+	.p2align	1
+	.type	sqrt_core,%function
+	.code	16
+	.thumb_func
+sqrt_core:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r8, r9, r10, r11}
+	push.w	{r8, r9, r10, r11}
+	.pad	#16
+	sub	sp, #16
+	rsb	r6, r3, r3, lsl #1
+	adds	r6, #4
+	and	r8, r6, #1
+	add.w	r12, r8, r6
+	add.w	lr, r3, #1
+	add.w	r5, r12, lr
+	cmn.w	r5, #2
+	strd	r2, r3, [sp]
+	blt	.LBB13_9
+	and	r2, r2, #1
+	lsrs	r4, r0, #1
+	eor	r6, r2, #31
+	lsls	r1, r2
+	lsrs	r4, r6
+	orr.w	r10, r1, r4
+	adds	r1, r5, #1
+	lsls	r0, r2
+	add.w	r1, r1, r1, lsr #31
+	movs	r2, #2
+	str	r0, [sp, #12]
+	and.w	r0, r2, r0, lsl #1
+	add.w	r6, r2, r1, asr #1
+	bic	r4, r1, #1
+	add.w	r1, r3, r8
+	mvn	r2, #3
+	mov.w	r9, #0
+	subs	r1, r2, r1
+	mov.w	r11, #0
+	movs	r5, #0
+	mov.w	r8, #0
+	str	r0, [sp, #8]
+	b	.LBB13_4
+	.p2align	2
+.LBB13_2:
+	lsl.w	r0, r11, #1
+	orr.w	r11, r0, r9, lsr #31
+	lsl.w	r9, r9, #1
+.LBB13_3:
+	subs	r6, #1
+	cmp	r6, #1
+	sub.w	r4, r4, #2
+	bls	.LBB13_10
+.LBB13_4:
+	cmp	r4, r12
+	bge	.LBB13_6
+	adds	r0, r4, #1
+	ldr	r2, [sp, #8]
+	cmp	r0, r12
+	it	lt
+	movlt	r2, #0
+	b	.LBB13_7
+	.p2align	2
+.LBB13_6:
+	ldr	r0, [sp, #12]
+	adds	r2, r1, r4
+	lsr.w	r3, r0, r2
+	rsb.w	r0, r2, #32
+	lsl.w	r0, r10, r0
+	orrs	r0, r3
+	subs	r2, #32
+	it	pl
+	lsrpl.w	r0, r10, r2
+	and	r2, r0, #3
+.LBB13_7:
+	lsl.w	r0, r8, #2
+	movs	r3, #0
+	orr.w	r0, r0, r5, lsr #30
+	adds.w	r5, r2, r5, lsl #2
+	adc.w	r8, r3, r0
+	lsl.w	r0, r11, #2
+	orr.w	r2, r0, r9, lsr #30
+	lsl.w	r0, r9, #2
+	adds	r3, r0, #1
+	subs	r0, r5, r3
+	sbcs.w	r0, r8, r2
+	blo	.LBB13_2
+	lsl.w	r0, r11, #1
+	subs	r5, r5, r3
+	orr.w	r11, r0, r9, lsr #31
+	lsl.w	r0, r9, #1
+	sbc.w	r8, r8, r2
+	add.w	r9, r0, #1
+	b	.LBB13_3
+.LBB13_9:
+	movs	r5, #0
+	mov.w	r8, #0
+	mov.w	r9, #0
+	mov.w	r11, #0
+.LBB13_10:
+	rsb.w	r10, lr, #32
+	lsr.w	r0, r9, lr
+	lsl.w	r1, r11, r10
+	orrs.w	r5, r5, r8
+	orr.w	r0, r0, r1
+	it	ne
+	movne	r5, #1
+	subs.w	r6, lr, #32
+	it	pl
+	lsrpl.w	r0, r11, r6
+	lsr.w	r1, r11, lr
+	it	pl
+	movpl	r1, #0
+	orrs	r0, r1
+	beq	.LBB13_17
+	mov.w	r8, #2
+	.p2align	2
+.LBB13_12:
+	lsrs.w	r1, r11, #1
+	rrx	r0, r9
+	lsl.w	r3, r1, r10
+	lsr.w	r4, r0, lr
+	orrs	r3, r4
+	cmp	r6, #0
+	it	pl
+	lsrpl.w	r3, r1, r6
+	lsr.w	r4, r1, lr
+	it	pl
+	movpl	r4, #0
+	orrs	r3, r4
+	and	r3, r9, #1
+	orr.w	r5, r5, r3
+	beq	.LBB13_20
+	lsr.w	r1, r9, #2
+	orr.w	r4, r1, r11, lsl #30
+	lsr.w	r1, r11, #2
+	lsl.w	r3, r1, r10
+	lsr.w	r2, r4, lr
+	orrs	r2, r3
+	cmp	r6, #0
+	it	pl
+	lsrpl.w	r2, r1, r6
+	lsr.w	r3, r1, lr
+	and	r0, r0, #1
+	it	pl
+	movpl	r3, #0
+	orrs	r2, r3
+	orr.w	r5, r5, r0
+	beq	.LBB13_18
+	lsr.w	r0, r9, #3
+	orr.w	r0, r0, r11, lsl #29
+	lsr.w	r1, r11, #3
+	lsl.w	r2, r1, r10
+	lsr.w	r3, r0, lr
+	orrs	r2, r3
+	cmp	r6, #0
+	it	pl
+	lsrpl.w	r2, r1, r6
+	lsr.w	r3, r1, lr
+	it	pl
+	movpl	r3, #0
+	orrs	r2, r3
+	and	r2, r4, #1
+	orr.w	r5, r5, r2
+	beq	.LBB13_19
+	and	r0, r0, #1
+	orrs	r5, r0
+	lsr.w	r0, r9, #4
+	orr.w	r9, r0, r11, lsl #28
+	lsr.w	r11, r11, #4
+	lsl.w	r0, r11, r10
+	lsr.w	r1, r9, lr
+	orrs	r0, r1
+	cmp	r6, #0
+	it	pl
+	lsrpl.w	r0, r11, r6
+	lsr.w	r1, r11, lr
+	it	pl
+	movpl	r1, #0
+	orrs	r0, r1
+	add.w	r8, r8, #4
+	bne	.LBB13_12
+	sub.w	r8, r8, #1
+	b	.LBB13_22
+.LBB13_17:
+	mov.w	r8, #1
+	b	.LBB13_22
+.LBB13_18:
+	add.w	r8, r8, #1
+	mov	r9, r4
+	b	.LBB13_21
+.LBB13_19:
+	add.w	r8, r8, #2
+.LBB13_20:
+	mov	r9, r0
+.LBB13_21:
+	mov	r11, r1
+.LBB13_22:
+	ldr	r2, [r7, #8]
+	lsrs.w	r1, r11, #1
+	rrx	r6, r9
+	lsls.w	r0, r9, #31
+	beq	.LBB13_24
+	and	r0, r9, #2
+	orrs	r0, r5
+	it	ne
+	movne	r0, #1
+	adds	r6, r6, r0
+	adc	r1, r1, #0
+.LBB13_24:
+	ldrd	r0, r4, [sp]
+	rsb.w	r5, r4, #32
+	bic	r3, r0, #1
+	lsr.w	r0, r6, r4
+	lsl.w	r5, r1, r5
+	orrs	r0, r5
+	subs.w	r5, r4, #32
+	it	pl
+	lsrpl.w	r0, r1, r5
+	lsr.w	r5, r1, r4
+	it	pl
+	movpl	r5, #0
+	sub.w	r3, r3, r12
+	orrs	r5, r0
+	add.w	r3, r3, r3, lsr #31
+	it	ne
+	movne	r5, #1
+	lsr.w	r0, r6, r5
+	eor	r6, r5, #31
+	lsls	r4, r1, #1
+	add.w	r3, r8, r3, asr #1
+	lsl.w	r6, r4, r6
+	add	r3, r5
+	orrs	r0, r6
+	lsrs	r1, r5
+	str	r3, [r2]
+	add	sp, #16
+	pop.w	{r8, r9, r10, r11}
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end13:
+	.size	sqrt_core, .Lfunc_end13-sqrt_core
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dsqrt
+	.p2align	1
+	.type	__vcr_fp_dsqrt,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dsqrt:
+	.fnstart
+	movw	r12, #0
+	bic	r3, r1, #-2147483648
+	subs	r2, r0, #1
+	movt	r12, #32752
+	sbcs.w	r2, r3, r12
+	itt	hs
+	orrhs	r1, r1, #524288
+	bxhs	lr
+.LBB14_1:
+	orrs.w	r2, r0, r3
+	it	eq
+	bxeq	lr
+.LBB14_2:
+	cmp	r1, #0
+	bmi	.LBB14_7
+	eor.w	r2, r1, r12
+	orrs	r2, r0
+	ittt	eq
+	moveq	r0, #0
+	moveq	r1, r12
+	bxeq	lr
+.LBB14_4:
+	lsrs	r2, r1, #20
+	bfc	r1, #20, #12
+	beq	.LBB14_8
+	add.w	r3, r1, #1048576
+.LBB14_6:
+	.save	{r7, lr}
+	push	{r7, lr}
+	.setfp	r7, sp
+	mov	r7, sp
+	.pad	#8
+	sub	sp, #8
+	movs	r1, #0
+	str	r1, [sp, #4]
+	subw	r2, r2, #1075
+	add.w	r12, sp, #4
+	mov	r1, r3
+	movs	r3, #53
+	str.w	r12, [sp]
+	bl	sqrt_core
+	ldr	r2, [sp, #4]
+	bfc	r1, #20, #12
+	addw	r2, r2, #1075
+	orr.w	r1, r1, r2, lsl #20
+	add	sp, #8
+	pop.w	{r7, lr}
+	bx	lr
+.LBB14_7:
+	movs	r1, #0
+	movt	r1, #32760
+	movs	r0, #0
+	bx	lr
+.LBB14_8:
+	movs	r2, #0
+	.p2align	2
+.LBB14_9:
+	lsls	r3, r1, #12
+	bmi	.LBB14_14
+	lsls	r3, r1, #13
+	bmi	.LBB14_15
+	lsls	r3, r1, #14
+	bmi	.LBB14_16
+	lsls	r3, r1, #4
+	orr.w	r3, r3, r0, lsr #28
+	lsls	r1, r1, #15
+	lsl.w	r0, r0, #4
+	sub.w	r2, r2, #4
+	mov	r1, r3
+	bpl	.LBB14_9
+	adds	r2, #1
+	b	.LBB14_6
+.LBB14_14:
+	lsls	r1, r1, #1
+	orr.w	r3, r1, r0, lsr #31
+	lsls	r0, r0, #1
+	b	.LBB14_6
+.LBB14_15:
+	lsls	r1, r1, #2
+	orr.w	r3, r1, r0, lsr #30
+	lsls	r0, r0, #2
+	subs	r2, #1
+	b	.LBB14_6
+.LBB14_16:
+	lsls	r1, r1, #3
+	orr.w	r3, r1, r0, lsr #29
+	lsls	r0, r0, #3
+	subs	r2, #2
+	b	.LBB14_6
+.Lfunc_end14:
+	.size	__vcr_fp_dsqrt, .Lfunc_end14-__vcr_fp_dsqrt
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dadd
+	.p2align	1
+	.type	__vcr_fp_dadd,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dadd:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r8, r9, r10, r11}
+	push.w	{r8, r9, r10, r11}
+	movw	r8, #0
+	bic	r4, r1, #-2147483648
+	rsbs	r6, r0, #0
+	movt	r8, #32752
+	movw	r12, #0
+	sbcs.w	r6, r8, r4
+	movt	r12, #32760
+	mov.w	lr, #0
+	blo.w	.LBB15_38
+	bic	r5, r3, #-2147483648
+	rsbs	r6, r2, #0
+	sbcs.w	r6, r8, r5
+	blo.w	.LBB15_38
+	eor.w	r6, r4, r8
+	orrs.w	lr, r0, r6
+	itt	ne
+	eorne.w	r6, r5, r8
+	orrsne.w	r6, r6, r2
+	bne	.LBB15_4
+	eor.w	r6, r0, r2
+	eors	r4, r5
+	orrs	r4, r6
+	eor.w	r5, r3, r1
+	it	ne
+	movne	r4, #1
+	movs	r6, #0
+	cmp.w	r5, #-1
+	it	gt
+	movgt	r6, #1
+	orrs	r4, r6
+	cmp.w	lr, #0
+	itt	eq
+	moveq	r2, r0
+	moveq	r3, r1
+	cmp	r4, #0
+	ite	ne
+	movne	r12, r3
+	moveq	r2, r4
+	mov	lr, r2
+	b	.LBB15_38
+.LBB15_4:
+	orr.w	r6, r3, r1
+	orr.w	r12, r2, r0
+	bic	r6, r6, #-2147483648
+	orrs.w	r6, r6, r12
+	beq	.LBB15_7
+	subs	r6, r0, r2
+	sbcs.w	r6, r4, r5
+	mov.w	r6, #0
+	it	lo
+	movlo	r6, #1
+	cmp	r6, #0
+	mov	r6, r2
+	mov	lr, r3
+	itttt	ne
+	movne	r6, r0
+	movne	lr, r1
+	movne	r0, r2
+	movne	r1, r3
+	ubfx	r2, r1, #20, #11
+	mov	r4, lr
+	ubfx	r5, lr, #20, #11
+	bfc	r4, #20, #12
+	cmp	r2, #0
+	mov	r9, r2
+	lsl.w	r3, r1, #3
+	it	eq
+	moveq.w	r9, #1
+	cmp	r5, #0
+	ite	eq
+	moveq	r5, #1
+	addne.w	r4, r4, #1048576
+	orr.w	r3, r3, r0, lsr #29
+	bfc	r3, #23, #9
+	cmp	r2, #0
+	sub.w	r5, r9, r5
+	it	ne
+	addne.w	r3, r3, #8388608
+	cmp	r5, #63
+	blt	.LBB15_8
+	orrs	r6, r4
+	it	ne
+	movne	r6, #1
+	mov.w	r12, #0
+	b	.LBB15_10
+.LBB15_7:
+	and.w	lr, r2, r0
+	and.w	r12, r3, r1
+	b	.LBB15_38
+.LBB15_8:
+	lsls	r2, r4, #3
+	orr.w	r12, r2, r6, lsr #29
+	cmp	r5, #1
+	lsl.w	r6, r6, #3
+	blt	.LBB15_10
+	mov.w	r4, #-1
+	lsl.w	r2, r4, r5
+	subs.w	r10, r5, #32
+	itt	pl
+	lslpl.w	r4, r4, r10
+	movpl	r2, #0
+	bic.w	r11, r6, r2
+	rsb.w	r2, r5, #32
+	lsrs	r6, r5
+	lsl.w	r2, r12, r2
+	orrs	r2, r6
+	bic.w	r4, r12, r4
+	cmp.w	r10, #0
+	it	pl
+	lsrpl.w	r2, r12, r10
+	lsr.w	r12, r12, r5
+	it	pl
+	movpl.w	r12, #0
+	orrs.w	r4, r4, r11
+	it	ne
+	movne	r4, #1
+	orr.w	r6, r2, r4
+.LBB15_10:
+	eor.w	r2, r1, lr
+	cmp.w	r2, #-1
+	lsl.w	r0, r0, #3
+	ble	.LBB15_13
+	adds	r0, r0, r6
+	adc.w	r4, r12, r3
+	cmp.w	r4, #16777216
+	blo	.LBB15_31
+	lsrs.w	r4, r4, #1
+	rrx	r2, r0
+	and	r0, r0, #1
+	orrs	r0, r2
+	add.w	r9, r9, #1
+	b	.LBB15_31
+.LBB15_13:
+	subs	r0, r0, r6
+	sbc.w	r3, r3, r12
+	orrs.w	r2, r0, r3
+	mov.w	lr, #0
+	beq	.LBB15_25
+	cmp.w	lr, r3, lsr #23
+	bne	.LBB15_26
+	cmp.w	r9, #2
+	blo	.LBB15_26
+	movs	r5, #0
+.LBB15_17:
+	cmp.w	r5, r3, lsr #22
+	sub.w	r2, r9, #1
+	bne	.LBB15_27
+	cmp	r2, #2
+	blo	.LBB15_27
+	cmp.w	r5, r3, lsr #21
+	sub.w	r2, r9, #2
+	bne	.LBB15_28
+	cmp	r2, #2
+	blo	.LBB15_28
+	cmp.w	r5, r3, lsr #20
+	sub.w	r2, r9, #3
+	bne	.LBB15_29
+	cmp	r2, #2
+	blo	.LBB15_29
+	lsls	r2, r3, #4
+	orr.w	r4, r2, r0, lsr #28
+	lsls	r0, r0, #4
+	cmp.w	r5, r3, lsr #19
+	sub.w	r9, r9, #4
+	bne	.LBB15_31
+	cmp.w	r9, #1
+	mov	r3, r4
+	bhi	.LBB15_17
+	b	.LBB15_31
+.LBB15_25:
+	mov.w	r12, #0
+	b	.LBB15_38
+.LBB15_26:
+	mov	r4, r3
+	b	.LBB15_31
+.LBB15_27:
+	lsls	r3, r3, #1
+	orr.w	r4, r3, r0, lsr #31
+	lsls	r0, r0, #1
+	b	.LBB15_30
+.LBB15_28:
+	lsls	r3, r3, #2
+	orr.w	r4, r3, r0, lsr #30
+	lsls	r0, r0, #2
+	b	.LBB15_30
+.LBB15_29:
+	lsls	r3, r3, #3
+	orr.w	r4, r3, r0, lsr #29
+	lsls	r0, r0, #3
+.LBB15_30:
+	mov	r9, r2
+.LBB15_31:
+	and	r2, r0, #7
+	lsrs	r3, r0, #3
+	orr.w	r6, r3, r4, lsl #29
+	cmp	r2, #4
+	lsr.w	r3, r4, #3
+	bhi	.LBB15_34
+	bne	.LBB15_35
+	ands	r0, r0, #8
+	beq	.LBB15_35
+.LBB15_34:
+	adds	r6, #1
+	adc	r3, r3, #0
+.LBB15_35:
+	movs	r0, #0
+	cmp.w	r0, r3, lsr #21
+	movw	r0, #2047
+	it	ne
+	addne.w	r9, r9, #1
+	cmp	r9, r0
+	and	r0, r1, #-2147483648
+	blo	.LBB15_37
+	orr.w	r12, r0, r8
+	mov.w	lr, #0
+	b	.LBB15_38
+.LBB15_37:
+	lsrs	r1, r3, #21
+	it	ne
+	movne	r1, #1
+	lsr.w	r2, r6, r1
+	lsls	r6, r3, #1
+	eor	r5, r1, #31
+	lsls	r6, r5
+	orr.w	lr, r2, r6
+	lsr.w	r1, r3, r1
+	sub.w	r2, r9, #1
+	add.w	r1, r1, r2, lsl #20
+	orr.w	r12, r1, r0
+.LBB15_38:
+	mov	r0, lr
+	mov	r1, r12
+	pop.w	{r8, r9, r10, r11}
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end15:
+	.size	__vcr_fp_dadd, .Lfunc_end15-__vcr_fp_dadd
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dsub
+	.p2align	1
+	.type	__vcr_fp_dsub,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dsub:
+	.fnstart
+	eor	r3, r3, #-2147483648
+	b	__vcr_fp_dadd
+.Lfunc_end16:
+	.size	__vcr_fp_dsub, .Lfunc_end16-__vcr_fp_dsub
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2i_s
+	.p2align	1
+	.type	__vcr_fp_f2i_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2i_s:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #2139095040
+	bhi	.LBB17_9
+	movs	r2, #1
+	movt	r2, #20224
+	cmp.w	r0, #-1
+	it	gt
+	movgt.w	r2, #1325400064
+	cmp	r1, r2
+	bhs	.LBB17_10
+	cmp.w	r1, #1065353216
+	bhs	.LBB17_4
+	movs	r1, #0
+	b	.LBB17_8
+.LBB17_4:
+	movs	r3, #1
+	mov	r2, r0
+	cmp.w	r1, #1258291200
+	bfi	r2, r3, #23, #9
+	blo	.LBB17_6
+	mvn	r3, #149
+	add.w	r1, r3, r1, lsr #23
+	subs.w	r3, r1, #32
+	lsl.w	r1, r2, r1
+	b	.LBB17_7
+.LBB17_6:
+	lsrs	r1, r1, #23
+	rsb.w	r3, r1, #150
+	rsbs.w	r1, r1, #118
+	lsr.w	r1, r2, r3
+.LBB17_7:
+	it	pl
+	movpl	r1, #0
+.LBB17_8:
+	cmp.w	r0, #-1
+	it	le
+	rsble	r1, r1, #0
+	mov	r0, r1
+	bx	lr
+.LBB17_9:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB17_10:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end17:
+	.size	__vcr_fp_f2i_s, .Lfunc_end17-__vcr_fp_f2i_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2i_u
+	.p2align	1
+	.type	__vcr_fp_f2i_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2i_u:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #2139095040
+	bhi	.LBB18_9
+	mov.w	r2, #1065353216
+	cmp.w	r0, #-1
+	it	gt
+	movgt.w	r2, #1333788672
+	cmp	r1, r2
+	bhs	.LBB18_10
+	cmp.w	r1, #1065353216
+	bhs	.LBB18_4
+	movs	r1, #0
+	b	.LBB18_8
+.LBB18_4:
+	movs	r3, #1
+	mov	r2, r0
+	cmp.w	r1, #1258291200
+	bfi	r2, r3, #23, #9
+	blo	.LBB18_6
+	mvn	r3, #149
+	add.w	r1, r3, r1, lsr #23
+	subs.w	r3, r1, #32
+	lsl.w	r1, r2, r1
+	b	.LBB18_7
+.LBB18_6:
+	lsrs	r1, r1, #23
+	rsb.w	r3, r1, #150
+	rsbs.w	r1, r1, #118
+	lsr.w	r1, r2, r3
+.LBB18_7:
+	it	pl
+	movpl	r1, #0
+.LBB18_8:
+	cmp.w	r0, #-1
+	it	le
+	rsble	r1, r1, #0
+	mov	r0, r1
+	bx	lr
+.LBB18_9:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB18_10:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end18:
+	.size	__vcr_fp_f2i_u, .Lfunc_end18-__vcr_fp_f2i_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2l_s
+	.p2align	1
+	.type	__vcr_fp_f2l_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2l_s:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	bhi	.LBB19_9
+	movs	r1, #1
+	movt	r1, #24320
+	cmp.w	r0, #-1
+	it	gt
+	movgt.w	r1, #1593835520
+	cmp	r2, r1
+	bhs	.LBB19_10
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	cmp.w	r2, #1065353216
+	mov.w	lr, #0
+	bhs	.LBB19_4
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB19_8
+.LBB19_4:
+	movs	r1, #1
+	mov	r3, r0
+	cmp.w	r2, #1258291200
+	bfi	r3, r1, #23, #9
+	blo	.LBB19_6
+	mvn	r1, #149
+	add.w	r1, r1, r2, lsr #23
+	rsb.w	r2, r1, #32
+	lsr.w	r12, r3, r2
+	subs.w	r4, r1, #32
+	it	pl
+	lslpl.w	r12, r3, r4
+	lsl.w	r3, r3, r1
+	b	.LBB19_7
+.LBB19_6:
+	lsrs	r1, r2, #23
+	rsb.w	r2, r1, #150
+	mov.w	r12, #0
+	lsrs	r3, r2
+	rsbs.w	r1, r1, #118
+	it	pl
+	movpl.w	r12, #0
+.LBB19_7:
+	it	pl
+	movpl	r3, #0
+.LBB19_8:
+	rsbs	r2, r3, #0
+	sbc.w	r1, lr, r12
+	cmp.w	r0, #-1
+	itt	gt
+	movgt	r2, r3
+	movgt	r1, r12
+	mov	r0, r2
+	pop	{r4, r6, r7, pc}
+.LBB19_9:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB19_10:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end19:
+	.size	__vcr_fp_f2l_s, .Lfunc_end19-__vcr_fp_f2l_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2l_u
+	.p2align	1
+	.type	__vcr_fp_f2l_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2l_u:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	bhi	.LBB20_9
+	mov.w	r1, #1065353216
+	cmp.w	r0, #-1
+	it	gt
+	movgt.w	r1, #1602224128
+	cmp	r2, r1
+	bhs	.LBB20_10
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	cmp.w	r2, #1065353216
+	mov.w	lr, #0
+	bhs	.LBB20_4
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB20_8
+.LBB20_4:
+	movs	r1, #1
+	mov	r3, r0
+	cmp.w	r2, #1258291200
+	bfi	r3, r1, #23, #9
+	blo	.LBB20_6
+	mvn	r1, #149
+	add.w	r1, r1, r2, lsr #23
+	rsb.w	r2, r1, #32
+	lsr.w	r12, r3, r2
+	subs.w	r4, r1, #32
+	it	pl
+	lslpl.w	r12, r3, r4
+	lsl.w	r3, r3, r1
+	b	.LBB20_7
+.LBB20_6:
+	lsrs	r1, r2, #23
+	rsb.w	r2, r1, #150
+	mov.w	r12, #0
+	lsrs	r3, r2
+	rsbs.w	r1, r1, #118
+	it	pl
+	movpl.w	r12, #0
+.LBB20_7:
+	it	pl
+	movpl	r3, #0
+.LBB20_8:
+	rsbs	r2, r3, #0
+	sbc.w	r1, lr, r12
+	cmp.w	r0, #-1
+	itt	gt
+	movgt	r2, r3
+	movgt	r1, r12
+	mov	r0, r2
+	pop	{r4, r6, r7, pc}
+.LBB20_9:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB20_10:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end20:
+	.size	__vcr_fp_f2l_u, .Lfunc_end20-__vcr_fp_f2l_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2i_s
+	.p2align	1
+	.type	__vcr_fp_d2i_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2i_s:
+	.fnstart
+	subs	r3, r0, #1
+	movw	r3, #0
+	bic	r2, r1, #-2147483648
+	movt	r3, #32752
+	sbcs.w	r3, r2, r3
+	bhs	.LBB21_8
+	movs	r3, #0
+	cmp	r1, #0
+	it	mi
+	movmi	r3, #1
+	subs.w	r3, r0, r3, lsl #21
+	movw	r3, #0
+	movt	r3, #16864
+	sbcs.w	r3, r2, r3
+	bhs	.LBB21_9
+	movs	r3, #0
+	movt	r3, #16368
+	cmp	r2, r3
+	bhs	.LBB21_4
+	movs	r0, #0
+	b	.LBB21_7
+.LBB21_4:
+	lsrs	r3, r2, #20
+	movw	r12, #1075
+	cmp	r3, r12
+	blo	.LBB21_6
+	movw	r3, #64461
+	movt	r3, #65535
+	add.w	r2, r3, r2, lsr #20
+	lsls	r0, r2
+	subs.w	r3, r2, #32
+	it	pl
+	movpl	r0, #0
+	b	.LBB21_7
+.LBB21_6:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	mov.w	lr, #1
+	mov	r4, r1
+	sub.w	r12, r12, r3
+	bfi	r4, lr, #20, #12
+	lsr.w	lr, r0, r12
+	rsb.w	r0, r12, #32
+	lsl.w	r0, r4, r0
+	orr.w	r0, r0, lr
+	movw	r2, #1043
+	subs	r2, r2, r3
+	it	pl
+	lsrpl.w	r0, r4, r2
+	pop.w	{r4, r6, r7, lr}
+.LBB21_7:
+	cmp.w	r1, #-1
+	it	le
+	rsble	r0, r0, #0
+	bx	lr
+.LBB21_8:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB21_9:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end21:
+	.size	__vcr_fp_d2i_s, .Lfunc_end21-__vcr_fp_d2i_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2i_u
+	.p2align	1
+	.type	__vcr_fp_d2i_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2i_u:
+	.fnstart
+	subs	r3, r0, #1
+	movw	r3, #0
+	bic	r2, r1, #-2147483648
+	movt	r3, #32752
+	sbcs.w	r3, r2, r3
+	bhs	.LBB22_8
+	movw	r12, #0
+	movt	r12, #16368
+	cmp.w	r1, #-1
+	mov	r3, r12
+	itt	gt
+	movgt	r3, #0
+	movtgt	r3, #16880
+	cmp	r2, r3
+	bhs	.LBB22_9
+	cmp	r2, r12
+	bhs	.LBB22_4
+	movs	r0, #0
+	b	.LBB22_7
+.LBB22_4:
+	lsrs	r3, r2, #20
+	movw	r12, #1075
+	cmp	r3, r12
+	blo	.LBB22_6
+	movw	r3, #64461
+	movt	r3, #65535
+	add.w	r2, r3, r2, lsr #20
+	lsls	r0, r2
+	subs.w	r3, r2, #32
+	it	pl
+	movpl	r0, #0
+	b	.LBB22_7
+.LBB22_6:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	mov.w	lr, #1
+	mov	r4, r1
+	sub.w	r12, r12, r3
+	bfi	r4, lr, #20, #12
+	lsr.w	lr, r0, r12
+	rsb.w	r0, r12, #32
+	lsl.w	r0, r4, r0
+	orr.w	r0, r0, lr
+	movw	r2, #1043
+	subs	r2, r2, r3
+	it	pl
+	lsrpl.w	r0, r4, r2
+	pop.w	{r4, r6, r7, lr}
+.LBB22_7:
+	cmp.w	r1, #-1
+	it	le
+	rsble	r0, r0, #0
+	bx	lr
+.LBB22_8:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB22_9:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end22:
+	.size	__vcr_fp_d2i_u, .Lfunc_end22-__vcr_fp_d2i_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2l_s
+	.p2align	1
+	.type	__vcr_fp_d2l_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2l_s:
+	.fnstart
+	subs	r2, r0, #1
+	movw	r2, #0
+	bic	r3, r1, #-2147483648
+	movt	r2, #32752
+	sbcs.w	r2, r3, r2
+	bhs	.LBB23_8
+	movs	r2, #0
+	cmp	r1, #0
+	it	mi
+	movmi	r2, #1
+	subs	r2, r0, r2
+	movw	r2, #0
+	movt	r2, #17376
+	sbcs.w	r2, r3, r2
+	bhs	.LBB23_9
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	movs	r2, #0
+	movt	r2, #16368
+	cmp	r3, r2
+	mov.w	lr, #0
+	bhs	.LBB23_4
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB23_7
+.LBB23_4:
+	lsr.w	r12, r3, #20
+	movs	r5, #1
+	mov	r2, r1
+	movw	r4, #1075
+	cmp	r12, r4
+	bfi	r2, r5, #20, #12
+	blo	.LBB23_6
+	movw	r5, #64461
+	movt	r5, #65535
+	add.w	r3, r5, r3, lsr #20
+	rsb.w	r5, r3, #32
+	lsls	r2, r3
+	lsr.w	r5, r0, r5
+	orr.w	r12, r5, r2
+	subs.w	r2, r3, #32
+	lsl.w	r3, r0, r3
+	it	pl
+	lslpl.w	r12, r0, r2
+	it	pl
+	movpl	r3, #0
+	b	.LBB23_7
+.LBB23_6:
+	sub.w	r4, r4, r12
+	rsb.w	r3, r4, #32
+	lsrs	r0, r4
+	lsl.w	r3, r2, r3
+	orrs	r3, r0
+	movw	r0, #1043
+	subs.w	r0, r0, r12
+	lsr.w	r12, r2, r4
+	it	pl
+	lsrpl.w	r3, r2, r0
+	it	pl
+	movpl.w	r12, #0
+.LBB23_7:
+	rsbs	r0, r3, #0
+	sbc.w	r2, lr, r12
+	cmp.w	r1, #-1
+	itt	gt
+	movgt	r0, r3
+	movgt	r2, r12
+	mov	r1, r2
+	pop	{r4, r5, r7, pc}
+.LBB23_8:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB23_9:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end23:
+	.size	__vcr_fp_d2l_s, .Lfunc_end23-__vcr_fp_d2l_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2l_u
+	.p2align	1
+	.type	__vcr_fp_d2l_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2l_u:
+	.fnstart
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	subs	r2, r0, #1
+	movw	r2, #0
+	bic	r3, r1, #-2147483648
+	movt	r2, #32752
+	sbcs.w	r2, r3, r2
+	bhs	.LBB24_8
+	movs	r4, #0
+	movt	r4, #16368
+	cmp.w	r1, #-1
+	mov	r2, r4
+	itt	gt
+	movgt	r2, #0
+	movtgt	r2, #17392
+	cmp	r3, r2
+	bhs	.LBB24_9
+	cmp	r3, r4
+	mov.w	lr, #0
+	bhs	.LBB24_4
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB24_7
+.LBB24_4:
+	lsr.w	r12, r3, #20
+	movs	r5, #1
+	mov	r2, r1
+	movw	r4, #1075
+	cmp	r12, r4
+	bfi	r2, r5, #20, #12
+	blo	.LBB24_6
+	movw	r5, #64461
+	movt	r5, #65535
+	add.w	r3, r5, r3, lsr #20
+	rsb.w	r5, r3, #32
+	lsls	r2, r3
+	lsr.w	r5, r0, r5
+	orr.w	r12, r5, r2
+	subs.w	r2, r3, #32
+	lsl.w	r3, r0, r3
+	it	pl
+	lslpl.w	r12, r0, r2
+	it	pl
+	movpl	r3, #0
+	b	.LBB24_7
+.LBB24_6:
+	sub.w	r4, r4, r12
+	rsb.w	r3, r4, #32
+	lsrs	r0, r4
+	lsl.w	r3, r2, r3
+	orrs	r3, r0
+	movw	r0, #1043
+	subs.w	r0, r0, r12
+	lsr.w	r12, r2, r4
+	it	pl
+	lsrpl.w	r3, r2, r0
+	it	pl
+	movpl.w	r12, #0
+.LBB24_7:
+	rsbs	r0, r3, #0
+	sbc.w	r2, lr, r12
+	cmp.w	r1, #-1
+	itt	gt
+	movgt	r0, r3
+	movgt	r2, r12
+	mov	r1, r2
+	pop	{r4, r5, r7, pc}
+.LBB24_8:
+	@APP
+	udf	#20
+	@NO_APP
+.LBB24_9:
+	@APP
+	udf	#18
+	@NO_APP
+.Lfunc_end24:
+	.size	__vcr_fp_d2l_u, .Lfunc_end24-__vcr_fp_d2l_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2i_sat_s
+	.p2align	1
+	.type	__vcr_fp_f2i_sat_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2i_sat_s:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #2139095040
+	itt	hi
+	movhi	r0, #0
+	bxhi	lr
+.LBB25_1:
+	cmp.w	r0, #-1
+	bgt	.LBB25_3
+	cmp.w	r1, #1325400064
+	itt	hi
+	movhi.w	r0, #-2147483648
+	bxhi	lr
+.LBB25_3:
+	cmp	r0, #0
+	bmi	.LBB25_5
+	lsrs	r2, r1, #24
+	cmp	r2, #78
+	itt	hi
+	mvnhi	r0, #-2147483648
+	bxhi	lr
+.LBB25_5:
+	cmp.w	r1, #1065353216
+	bhs	.LBB25_7
+	movs	r1, #0
+	b	.LBB25_11
+.LBB25_7:
+	movs	r3, #1
+	mov	r2, r0
+	cmp.w	r1, #1258291200
+	bfi	r2, r3, #23, #9
+	blo	.LBB25_9
+	mvn	r3, #149
+	add.w	r1, r3, r1, lsr #23
+	subs.w	r3, r1, #32
+	lsl.w	r1, r2, r1
+	b	.LBB25_10
+.LBB25_9:
+	lsrs	r1, r1, #23
+	rsb.w	r3, r1, #150
+	rsbs.w	r1, r1, #118
+	lsr.w	r1, r2, r3
+.LBB25_10:
+	it	pl
+	movpl	r1, #0
+.LBB25_11:
+	cmp	r0, #0
+	it	mi
+	rsbmi	r1, r1, #0
+	mov	r0, r1
+	bx	lr
+.Lfunc_end25:
+	.size	__vcr_fp_f2i_sat_s, .Lfunc_end25-__vcr_fp_f2i_sat_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2i_sat_u
+	.p2align	1
+	.type	__vcr_fp_f2i_sat_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2i_sat_u:
+	.fnstart
+	bic	r1, r0, #-2147483648
+	cmp.w	r1, #2139095040
+	bhi	.LBB26_3
+	movw	r2, #65535
+	cmp.w	r0, #-1
+	movt	r2, #127
+	bgt	.LBB26_4
+	add.w	r3, r2, #1056964608
+	cmp	r1, r3
+	bls	.LBB26_4
+.LBB26_3:
+	movs	r0, #0
+	bx	lr
+.LBB26_4:
+	cmp	r0, #0
+	bmi	.LBB26_6
+	add.w	r3, r2, #1325400064
+	cmp	r1, r3
+	itt	hi
+	movhi.w	r0, #-1
+	bxhi	lr
+.LBB26_6:
+	cmp.w	r1, #1065353216
+	bhs	.LBB26_8
+	movs	r1, #0
+	b	.LBB26_12
+.LBB26_8:
+	ands	r2, r0
+	cmp.w	r1, #1258291200
+	add.w	r2, r2, #8388608
+	blo	.LBB26_10
+	mvn	r3, #149
+	add.w	r1, r3, r1, lsr #23
+	subs.w	r3, r1, #32
+	lsl.w	r1, r2, r1
+	b	.LBB26_11
+.LBB26_10:
+	lsrs	r1, r1, #23
+	rsb.w	r3, r1, #150
+	rsbs.w	r1, r1, #118
+	lsr.w	r1, r2, r3
+.LBB26_11:
+	it	pl
+	movpl	r1, #0
+.LBB26_12:
+	cmp	r0, #0
+	it	mi
+	rsbmi	r1, r1, #0
+	mov	r0, r1
+	bx	lr
+.Lfunc_end26:
+	.size	__vcr_fp_f2i_sat_u, .Lfunc_end26-__vcr_fp_f2i_sat_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2l_sat_s
+	.p2align	1
+	.type	__vcr_fp_f2l_sat_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2l_sat_s:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	ittt	hi
+	movhi	r0, #0
+	movhi	r1, #0
+	bxhi	lr
+.LBB27_1:
+	cmp.w	r0, #-1
+	bgt	.LBB27_3
+	cmp.w	r2, #1593835520
+	ittt	hi
+	movhi.w	r1, #-2147483648
+	movhi	r0, #0
+	bxhi	lr
+.LBB27_3:
+	cmp	r0, #0
+	bmi	.LBB27_5
+	lsrs	r1, r2, #24
+	cmp	r1, #94
+	ittt	hi
+	mvnhi	r1, #-2147483648
+	movhi.w	r0, #-1
+	bxhi	lr
+.LBB27_5:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	cmp.w	r2, #1065353216
+	mov.w	lr, #0
+	bhs	.LBB27_7
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB27_11
+.LBB27_7:
+	movs	r1, #1
+	mov	r3, r0
+	cmp.w	r2, #1258291200
+	bfi	r3, r1, #23, #9
+	blo	.LBB27_9
+	mvn	r1, #149
+	add.w	r1, r1, r2, lsr #23
+	rsb.w	r2, r1, #32
+	lsr.w	r12, r3, r2
+	subs.w	r4, r1, #32
+	it	pl
+	lslpl.w	r12, r3, r4
+	lsl.w	r3, r3, r1
+	b	.LBB27_10
+.LBB27_9:
+	lsrs	r1, r2, #23
+	rsb.w	r2, r1, #150
+	mov.w	r12, #0
+	lsrs	r3, r2
+	rsbs.w	r1, r1, #118
+	it	pl
+	movpl.w	r12, #0
+.LBB27_10:
+	it	pl
+	movpl	r3, #0
+.LBB27_11:
+	rsbs	r2, r3, #0
+	sbc.w	r1, lr, r12
+	cmp	r0, #0
+	itt	pl
+	movpl	r2, r3
+	movpl	r1, r12
+	pop.w	{r4, r6, r7, lr}
+	mov	r0, r2
+	bx	lr
+.Lfunc_end27:
+	.size	__vcr_fp_f2l_sat_s, .Lfunc_end27-__vcr_fp_f2l_sat_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_f2l_sat_u
+	.p2align	1
+	.type	__vcr_fp_f2l_sat_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_f2l_sat_u:
+	.fnstart
+	bic	r2, r0, #-2147483648
+	cmp.w	r2, #2139095040
+	bhi	.LBB28_3
+	movw	r3, #65535
+	cmp.w	r0, #-1
+	movt	r3, #127
+	bgt	.LBB28_4
+	add.w	r1, r3, #1056964608
+	cmp	r2, r1
+	bls	.LBB28_4
+.LBB28_3:
+	movs	r0, #0
+	movs	r1, #0
+	bx	lr
+.LBB28_4:
+	cmp	r0, #0
+	bmi	.LBB28_6
+	add.w	r1, r3, #1593835520
+	cmp	r2, r1
+	ittt	hi
+	movhi.w	r0, #-1
+	movhi.w	r1, #-1
+	bxhi	lr
+.LBB28_6:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	cmp.w	r2, #1065353216
+	mov.w	lr, #0
+	bhs	.LBB28_8
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB28_12
+.LBB28_8:
+	ands	r3, r0
+	cmp.w	r2, #1258291200
+	add.w	r3, r3, #8388608
+	blo	.LBB28_10
+	mvn	r1, #149
+	add.w	r1, r1, r2, lsr #23
+	rsb.w	r2, r1, #32
+	lsr.w	r12, r3, r2
+	subs.w	r4, r1, #32
+	it	pl
+	lslpl.w	r12, r3, r4
+	lsl.w	r3, r3, r1
+	b	.LBB28_11
+.LBB28_10:
+	lsrs	r1, r2, #23
+	rsb.w	r2, r1, #150
+	mov.w	r12, #0
+	lsrs	r3, r2
+	rsbs.w	r1, r1, #118
+	it	pl
+	movpl.w	r12, #0
+.LBB28_11:
+	it	pl
+	movpl	r3, #0
+.LBB28_12:
+	rsbs	r2, r3, #0
+	sbc.w	r1, lr, r12
+	cmp	r0, #0
+	itt	pl
+	movpl	r2, r3
+	movpl	r1, r12
+	pop.w	{r4, r6, r7, lr}
+	mov	r0, r2
+	bx	lr
+.Lfunc_end28:
+	.size	__vcr_fp_f2l_sat_u, .Lfunc_end28-__vcr_fp_f2l_sat_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2i_sat_s
+	.p2align	1
+	.type	__vcr_fp_d2i_sat_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2i_sat_s:
+	.fnstart
+	rsbs	r3, r0, #0
+	movw	r3, #0
+	bic	r2, r1, #-2147483648
+	movt	r3, #32752
+	sbcs	r3, r2
+	itt	lo
+	movlo	r0, #0
+	bxlo	lr
+.LBB29_1:
+	cmp.w	r1, #-1
+	bgt	.LBB29_3
+	lsrs	r3, r0, #21
+	orr.w	r3, r3, r2, lsl #11
+	rsbs	r3, r3, #0
+	movw	r3, #527
+	sbcs.w	r3, r3, r2, lsr #21
+	itt	lo
+	movlo.w	r0, #-2147483648
+	bxlo	lr
+.LBB29_3:
+	cmp	r1, #0
+	bmi	.LBB29_5
+	movw	r3, #65535
+	movt	r3, #16863
+	cmp	r2, r3
+	itt	hi
+	mvnhi	r0, #-2147483648
+	bxhi	lr
+.LBB29_5:
+	movs	r3, #0
+	movt	r3, #16368
+	cmp	r2, r3
+	bhs	.LBB29_7
+	movs	r0, #0
+	b	.LBB29_10
+.LBB29_7:
+	lsrs	r3, r2, #20
+	movw	r12, #1075
+	cmp	r3, r12
+	blo	.LBB29_9
+	movw	r3, #64461
+	movt	r3, #65535
+	add.w	r2, r3, r2, lsr #20
+	lsls	r0, r2
+	subs.w	r3, r2, #32
+	it	pl
+	movpl	r0, #0
+	b	.LBB29_10
+.LBB29_9:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	mov.w	lr, #1
+	mov	r4, r1
+	sub.w	r12, r12, r3
+	bfi	r4, lr, #20, #12
+	lsr.w	lr, r0, r12
+	rsb.w	r0, r12, #32
+	lsl.w	r0, r4, r0
+	orr.w	r0, r0, lr
+	movw	r2, #1043
+	subs	r2, r2, r3
+	it	pl
+	lsrpl.w	r0, r4, r2
+	pop.w	{r4, r6, r7, lr}
+.LBB29_10:
+	cmp	r1, #0
+	it	mi
+	rsbmi	r0, r0, #0
+	bx	lr
+.Lfunc_end29:
+	.size	__vcr_fp_d2i_sat_s, .Lfunc_end29-__vcr_fp_d2i_sat_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2i_sat_u
+	.p2align	1
+	.type	__vcr_fp_d2i_sat_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2i_sat_u:
+	.fnstart
+	rsbs	r3, r0, #0
+	movw	r3, #0
+	bic	r2, r1, #-2147483648
+	movt	r3, #32752
+	sbcs	r3, r2
+	blo	.LBB30_3
+	cmp.w	r1, #-1
+	bgt	.LBB30_4
+	movw	r3, #65535
+	movt	r3, #16367
+	cmp	r2, r3
+	bls	.LBB30_4
+.LBB30_3:
+	movs	r0, #0
+	bx	lr
+.LBB30_4:
+	cmp	r1, #0
+	bmi	.LBB30_6
+	movw	r3, #65535
+	movt	r3, #16879
+	cmp	r2, r3
+	itt	hi
+	movhi.w	r0, #-1
+	bxhi	lr
+.LBB30_6:
+	movs	r3, #0
+	movt	r3, #16368
+	cmp	r2, r3
+	bhs	.LBB30_8
+	movs	r0, #0
+	b	.LBB30_11
+.LBB30_8:
+	lsrs	r3, r2, #20
+	movw	r12, #1075
+	cmp	r3, r12
+	blo	.LBB30_10
+	movw	r3, #64461
+	movt	r3, #65535
+	add.w	r2, r3, r2, lsr #20
+	lsls	r0, r2
+	subs.w	r3, r2, #32
+	it	pl
+	movpl	r0, #0
+	b	.LBB30_11
+.LBB30_10:
+	.save	{r4, r6, r7, lr}
+	push	{r4, r6, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	mov.w	lr, #1
+	mov	r4, r1
+	sub.w	r12, r12, r3
+	bfi	r4, lr, #20, #12
+	lsr.w	lr, r0, r12
+	rsb.w	r0, r12, #32
+	lsl.w	r0, r4, r0
+	orr.w	r0, r0, lr
+	movw	r2, #1043
+	subs	r2, r2, r3
+	it	pl
+	lsrpl.w	r0, r4, r2
+	pop.w	{r4, r6, r7, lr}
+.LBB30_11:
+	cmp	r1, #0
+	it	mi
+	rsbmi	r0, r0, #0
+	bx	lr
+.Lfunc_end30:
+	.size	__vcr_fp_d2i_sat_u, .Lfunc_end30-__vcr_fp_d2i_sat_u
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2l_sat_s
+	.p2align	1
+	.type	__vcr_fp_d2l_sat_s,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2l_sat_s:
+	.fnstart
+	rsbs	r2, r0, #0
+	movw	r2, #0
+	bic	r3, r1, #-2147483648
+	movt	r2, #32752
+	sbcs	r2, r3
+	ittt	lo
+	movlo	r0, #0
+	movlo	r1, #0
+	bxlo	lr
+.LBB31_1:
+	cmp.w	r1, #-1
+	bgt	.LBB31_3
+	rsbs	r2, r0, #0
+	movw	r2, #0
+	movt	r2, #17376
+	sbcs	r2, r3
+	ittt	lo
+	movlo.w	r1, #-2147483648
+	movlo	r0, #0
+	bxlo	lr
+.LBB31_3:
+	cmp	r1, #0
+	bmi	.LBB31_5
+	movw	r2, #65535
+	movt	r2, #17375
+	cmp	r3, r2
+	ittt	hi
+	mvnhi	r1, #-2147483648
+	movhi.w	r0, #-1
+	bxhi	lr
+.LBB31_5:
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	movs	r2, #0
+	movt	r2, #16368
+	cmp	r3, r2
+	mov.w	lr, #0
+	bhs	.LBB31_7
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB31_10
+.LBB31_7:
+	lsr.w	r12, r3, #20
+	movs	r5, #1
+	mov	r2, r1
+	movw	r4, #1075
+	cmp	r12, r4
+	bfi	r2, r5, #20, #12
+	blo	.LBB31_9
+	movw	r5, #64461
+	movt	r5, #65535
+	add.w	r3, r5, r3, lsr #20
+	rsb.w	r5, r3, #32
+	lsls	r2, r3
+	lsr.w	r5, r0, r5
+	orr.w	r12, r5, r2
+	subs.w	r2, r3, #32
+	lsl.w	r3, r0, r3
+	it	pl
+	lslpl.w	r12, r0, r2
+	it	pl
+	movpl	r3, #0
+	b	.LBB31_10
+.LBB31_9:
+	sub.w	r4, r4, r12
+	rsb.w	r3, r4, #32
+	lsrs	r0, r4
+	lsl.w	r3, r2, r3
+	orrs	r3, r0
+	movw	r0, #1043
+	subs.w	r0, r0, r12
+	lsr.w	r12, r2, r4
+	it	pl
+	lsrpl.w	r3, r2, r0
+	it	pl
+	movpl.w	r12, #0
+.LBB31_10:
+	rsbs	r0, r3, #0
+	sbc.w	r2, lr, r12
+	cmp	r1, #0
+	itt	pl
+	movpl	r0, r3
+	movpl	r2, r12
+	pop.w	{r4, r5, r7, lr}
+	mov	r1, r2
+	bx	lr
+.Lfunc_end31:
+	.size	__vcr_fp_d2l_sat_s, .Lfunc_end31-__vcr_fp_d2l_sat_s
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_d2l_sat_u
+	.p2align	1
+	.type	__vcr_fp_d2l_sat_u,%function
+	.code	16
+	.thumb_func
+__vcr_fp_d2l_sat_u:
+	.fnstart
+	rsbs	r2, r0, #0
+	movw	r2, #0
+	bic	r3, r1, #-2147483648
+	movt	r2, #32752
+	sbcs	r2, r3
+	blo	.LBB32_3
+	cmp.w	r1, #-1
+	bgt	.LBB32_4
+	movw	r2, #65535
+	movt	r2, #16367
+	cmp	r3, r2
+	bls	.LBB32_4
+.LBB32_3:
+	movs	r0, #0
+	movs	r1, #0
+	bx	lr
+.LBB32_4:
+	cmp	r1, #0
+	bmi	.LBB32_6
+	movw	r2, #65535
+	movt	r2, #17391
+	cmp	r3, r2
+	ittt	hi
+	movhi.w	r0, #-1
+	movhi.w	r1, #-1
+	bxhi	lr
+.LBB32_6:
+	.save	{r4, r5, r7, lr}
+	push	{r4, r5, r7, lr}
+	.setfp	r7, sp, #8
+	add	r7, sp, #8
+	movs	r2, #0
+	movt	r2, #16368
+	cmp	r3, r2
+	mov.w	lr, #0
+	bhs	.LBB32_8
+	movs	r3, #0
+	mov.w	r12, #0
+	b	.LBB32_11
+.LBB32_8:
+	lsr.w	r12, r3, #20
+	movs	r5, #1
+	mov	r2, r1
+	movw	r4, #1075
+	cmp	r12, r4
+	bfi	r2, r5, #20, #12
+	blo	.LBB32_10
+	movw	r5, #64461
+	movt	r5, #65535
+	add.w	r3, r5, r3, lsr #20
+	rsb.w	r5, r3, #32
+	lsls	r2, r3
+	lsr.w	r5, r0, r5
+	orr.w	r12, r5, r2
+	subs.w	r2, r3, #32
+	lsl.w	r3, r0, r3
+	it	pl
+	lslpl.w	r12, r0, r2
+	it	pl
+	movpl	r3, #0
+	b	.LBB32_11
+.LBB32_10:
+	sub.w	r4, r4, r12
+	rsb.w	r3, r4, #32
+	lsrs	r0, r4
+	lsl.w	r3, r2, r3
+	orrs	r3, r0
+	movw	r0, #1043
+	subs.w	r0, r0, r12
+	lsr.w	r12, r2, r4
+	it	pl
+	lsrpl.w	r3, r2, r0
+	it	pl
+	movpl.w	r12, #0
+.LBB32_11:
+	rsbs	r0, r3, #0
+	sbc.w	r2, lr, r12
+	cmp	r1, #0
+	itt	pl
+	movpl	r0, r3
+	movpl	r2, r12
+	pop.w	{r4, r5, r7, lr}
+	mov	r1, r2
+	bx	lr
+.Lfunc_end32:
+	.size	__vcr_fp_d2l_sat_u, .Lfunc_end32-__vcr_fp_d2l_sat_u
+	.cantunwind
+	.fnend
+
+	.section	".note.GNU-stack","",%progbits
+	.eabi_attribute	30, 1
+
+	.syntax unified
+	.thumb
+	.text

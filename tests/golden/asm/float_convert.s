@@ -1575,6 +1575,272 @@ __vcr_fp_dsqrt:
 	.cantunwind
 	.fnend
 
+	.globl	__vcr_fp_dadd
+	.p2align	1
+	.type	__vcr_fp_dadd,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dadd:
+	.fnstart
+	.save	{r4, r5, r6, r7, lr}
+	push	{r4, r5, r6, r7, lr}
+	.setfp	r7, sp, #12
+	add	r7, sp, #12
+	.save	{r8, r9, r10, r11}
+	push.w	{r8, r9, r10, r11}
+	movw	r8, #0
+	bic	r4, r1, #-2147483648
+	rsbs	r6, r0, #0
+	movt	r8, #32752
+	movw	r12, #0
+	sbcs.w	r6, r8, r4
+	movt	r12, #32760
+	mov.w	lr, #0
+	blo.w	.LBB15_38
+	bic	r5, r3, #-2147483648
+	rsbs	r6, r2, #0
+	sbcs.w	r6, r8, r5
+	blo.w	.LBB15_38
+	eor.w	r6, r4, r8
+	orrs.w	lr, r0, r6
+	itt	ne
+	eorne.w	r6, r5, r8
+	orrsne.w	r6, r6, r2
+	bne	.LBB15_4
+	eor.w	r6, r0, r2
+	eors	r4, r5
+	orrs	r4, r6
+	eor.w	r5, r3, r1
+	it	ne
+	movne	r4, #1
+	movs	r6, #0
+	cmp.w	r5, #-1
+	it	gt
+	movgt	r6, #1
+	orrs	r4, r6
+	cmp.w	lr, #0
+	itt	eq
+	moveq	r2, r0
+	moveq	r3, r1
+	cmp	r4, #0
+	ite	ne
+	movne	r12, r3
+	moveq	r2, r4
+	mov	lr, r2
+	b	.LBB15_38
+.LBB15_4:
+	orr.w	r6, r3, r1
+	orr.w	r12, r2, r0
+	bic	r6, r6, #-2147483648
+	orrs.w	r6, r6, r12
+	beq	.LBB15_7
+	subs	r6, r0, r2
+	sbcs.w	r6, r4, r5
+	mov.w	r6, #0
+	it	lo
+	movlo	r6, #1
+	cmp	r6, #0
+	mov	r6, r2
+	mov	lr, r3
+	itttt	ne
+	movne	r6, r0
+	movne	lr, r1
+	movne	r0, r2
+	movne	r1, r3
+	ubfx	r2, r1, #20, #11
+	mov	r4, lr
+	ubfx	r5, lr, #20, #11
+	bfc	r4, #20, #12
+	cmp	r2, #0
+	mov	r9, r2
+	lsl.w	r3, r1, #3
+	it	eq
+	moveq.w	r9, #1
+	cmp	r5, #0
+	ite	eq
+	moveq	r5, #1
+	addne.w	r4, r4, #1048576
+	orr.w	r3, r3, r0, lsr #29
+	bfc	r3, #23, #9
+	cmp	r2, #0
+	sub.w	r5, r9, r5
+	it	ne
+	addne.w	r3, r3, #8388608
+	cmp	r5, #63
+	blt	.LBB15_8
+	orrs	r6, r4
+	it	ne
+	movne	r6, #1
+	mov.w	r12, #0
+	b	.LBB15_10
+.LBB15_7:
+	and.w	lr, r2, r0
+	and.w	r12, r3, r1
+	b	.LBB15_38
+.LBB15_8:
+	lsls	r2, r4, #3
+	orr.w	r12, r2, r6, lsr #29
+	cmp	r5, #1
+	lsl.w	r6, r6, #3
+	blt	.LBB15_10
+	mov.w	r4, #-1
+	lsl.w	r2, r4, r5
+	subs.w	r10, r5, #32
+	itt	pl
+	lslpl.w	r4, r4, r10
+	movpl	r2, #0
+	bic.w	r11, r6, r2
+	rsb.w	r2, r5, #32
+	lsrs	r6, r5
+	lsl.w	r2, r12, r2
+	orrs	r2, r6
+	bic.w	r4, r12, r4
+	cmp.w	r10, #0
+	it	pl
+	lsrpl.w	r2, r12, r10
+	lsr.w	r12, r12, r5
+	it	pl
+	movpl.w	r12, #0
+	orrs.w	r4, r4, r11
+	it	ne
+	movne	r4, #1
+	orr.w	r6, r2, r4
+.LBB15_10:
+	eor.w	r2, r1, lr
+	cmp.w	r2, #-1
+	lsl.w	r0, r0, #3
+	ble	.LBB15_13
+	adds	r0, r0, r6
+	adc.w	r4, r12, r3
+	cmp.w	r4, #16777216
+	blo	.LBB15_31
+	lsrs.w	r4, r4, #1
+	rrx	r2, r0
+	and	r0, r0, #1
+	orrs	r0, r2
+	add.w	r9, r9, #1
+	b	.LBB15_31
+.LBB15_13:
+	subs	r0, r0, r6
+	sbc.w	r3, r3, r12
+	orrs.w	r2, r0, r3
+	mov.w	lr, #0
+	beq	.LBB15_25
+	cmp.w	lr, r3, lsr #23
+	bne	.LBB15_26
+	cmp.w	r9, #2
+	blo	.LBB15_26
+	movs	r5, #0
+.LBB15_17:
+	cmp.w	r5, r3, lsr #22
+	sub.w	r2, r9, #1
+	bne	.LBB15_27
+	cmp	r2, #2
+	blo	.LBB15_27
+	cmp.w	r5, r3, lsr #21
+	sub.w	r2, r9, #2
+	bne	.LBB15_28
+	cmp	r2, #2
+	blo	.LBB15_28
+	cmp.w	r5, r3, lsr #20
+	sub.w	r2, r9, #3
+	bne	.LBB15_29
+	cmp	r2, #2
+	blo	.LBB15_29
+	lsls	r2, r3, #4
+	orr.w	r4, r2, r0, lsr #28
+	lsls	r0, r0, #4
+	cmp.w	r5, r3, lsr #19
+	sub.w	r9, r9, #4
+	bne	.LBB15_31
+	cmp.w	r9, #1
+	mov	r3, r4
+	bhi	.LBB15_17
+	b	.LBB15_31
+.LBB15_25:
+	mov.w	r12, #0
+	b	.LBB15_38
+.LBB15_26:
+	mov	r4, r3
+	b	.LBB15_31
+.LBB15_27:
+	lsls	r3, r3, #1
+	orr.w	r4, r3, r0, lsr #31
+	lsls	r0, r0, #1
+	b	.LBB15_30
+.LBB15_28:
+	lsls	r3, r3, #2
+	orr.w	r4, r3, r0, lsr #30
+	lsls	r0, r0, #2
+	b	.LBB15_30
+.LBB15_29:
+	lsls	r3, r3, #3
+	orr.w	r4, r3, r0, lsr #29
+	lsls	r0, r0, #3
+.LBB15_30:
+	mov	r9, r2
+.LBB15_31:
+	and	r2, r0, #7
+	lsrs	r3, r0, #3
+	orr.w	r6, r3, r4, lsl #29
+	cmp	r2, #4
+	lsr.w	r3, r4, #3
+	bhi	.LBB15_34
+	bne	.LBB15_35
+	ands	r0, r0, #8
+	beq	.LBB15_35
+.LBB15_34:
+	adds	r6, #1
+	adc	r3, r3, #0
+.LBB15_35:
+	movs	r0, #0
+	cmp.w	r0, r3, lsr #21
+	movw	r0, #2047
+	it	ne
+	addne.w	r9, r9, #1
+	cmp	r9, r0
+	and	r0, r1, #-2147483648
+	blo	.LBB15_37
+	orr.w	r12, r0, r8
+	mov.w	lr, #0
+	b	.LBB15_38
+.LBB15_37:
+	lsrs	r1, r3, #21
+	it	ne
+	movne	r1, #1
+	lsr.w	r2, r6, r1
+	lsls	r6, r3, #1
+	eor	r5, r1, #31
+	lsls	r6, r5
+	orr.w	lr, r2, r6
+	lsr.w	r1, r3, r1
+	sub.w	r2, r9, #1
+	add.w	r1, r1, r2, lsl #20
+	orr.w	r12, r1, r0
+.LBB15_38:
+	mov	r0, lr
+	mov	r1, r12
+	pop.w	{r8, r9, r10, r11}
+	pop	{r4, r5, r6, r7, pc}
+.Lfunc_end15:
+	.size	__vcr_fp_dadd, .Lfunc_end15-__vcr_fp_dadd
+	.cantunwind
+	.fnend
+
+	.globl	__vcr_fp_dsub
+	.p2align	1
+	.type	__vcr_fp_dsub,%function
+	.code	16
+	.thumb_func
+__vcr_fp_dsub:
+	.fnstart
+	eor	r3, r3, #-2147483648
+	b	__vcr_fp_dadd
+.Lfunc_end16:
+	.size	__vcr_fp_dsub, .Lfunc_end16-__vcr_fp_dsub
+	.cantunwind
+	.fnend
+
 	.globl	__vcr_fp_f2i_s
 	.p2align	1
 	.type	__vcr_fp_f2i_s,%function
@@ -1584,53 +1850,53 @@ __vcr_fp_f2i_s:
 	.fnstart
 	bic	r1, r0, #-2147483648
 	cmp.w	r1, #2139095040
-	bhi	.LBB15_9
+	bhi	.LBB17_9
 	movs	r2, #1
 	movt	r2, #20224
 	cmp.w	r0, #-1
 	it	gt
 	movgt.w	r2, #1325400064
 	cmp	r1, r2
-	bhs	.LBB15_10
+	bhs	.LBB17_10
 	cmp.w	r1, #1065353216
-	bhs	.LBB15_4
+	bhs	.LBB17_4
 	movs	r1, #0
-	b	.LBB15_8
-.LBB15_4:
+	b	.LBB17_8
+.LBB17_4:
 	movs	r3, #1
 	mov	r2, r0
 	cmp.w	r1, #1258291200
 	bfi	r2, r3, #23, #9
-	blo	.LBB15_6
+	blo	.LBB17_6
 	mvn	r3, #149
 	add.w	r1, r3, r1, lsr #23
 	subs.w	r3, r1, #32
 	lsl.w	r1, r2, r1
-	b	.LBB15_7
-.LBB15_6:
+	b	.LBB17_7
+.LBB17_6:
 	lsrs	r1, r1, #23
 	rsb.w	r3, r1, #150
 	rsbs.w	r1, r1, #118
 	lsr.w	r1, r2, r3
-.LBB15_7:
+.LBB17_7:
 	it	pl
 	movpl	r1, #0
-.LBB15_8:
+.LBB17_8:
 	cmp.w	r0, #-1
 	it	le
 	rsble	r1, r1, #0
 	mov	r0, r1
 	bx	lr
-.LBB15_9:
+.LBB17_9:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB15_10:
+.LBB17_10:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end15:
-	.size	__vcr_fp_f2i_s, .Lfunc_end15-__vcr_fp_f2i_s
+.Lfunc_end17:
+	.size	__vcr_fp_f2i_s, .Lfunc_end17-__vcr_fp_f2i_s
 	.cantunwind
 	.fnend
 
@@ -1643,52 +1909,52 @@ __vcr_fp_f2i_u:
 	.fnstart
 	bic	r1, r0, #-2147483648
 	cmp.w	r1, #2139095040
-	bhi	.LBB16_9
+	bhi	.LBB18_9
 	mov.w	r2, #1065353216
 	cmp.w	r0, #-1
 	it	gt
 	movgt.w	r2, #1333788672
 	cmp	r1, r2
-	bhs	.LBB16_10
+	bhs	.LBB18_10
 	cmp.w	r1, #1065353216
-	bhs	.LBB16_4
+	bhs	.LBB18_4
 	movs	r1, #0
-	b	.LBB16_8
-.LBB16_4:
+	b	.LBB18_8
+.LBB18_4:
 	movs	r3, #1
 	mov	r2, r0
 	cmp.w	r1, #1258291200
 	bfi	r2, r3, #23, #9
-	blo	.LBB16_6
+	blo	.LBB18_6
 	mvn	r3, #149
 	add.w	r1, r3, r1, lsr #23
 	subs.w	r3, r1, #32
 	lsl.w	r1, r2, r1
-	b	.LBB16_7
-.LBB16_6:
+	b	.LBB18_7
+.LBB18_6:
 	lsrs	r1, r1, #23
 	rsb.w	r3, r1, #150
 	rsbs.w	r1, r1, #118
 	lsr.w	r1, r2, r3
-.LBB16_7:
+.LBB18_7:
 	it	pl
 	movpl	r1, #0
-.LBB16_8:
+.LBB18_8:
 	cmp.w	r0, #-1
 	it	le
 	rsble	r1, r1, #0
 	mov	r0, r1
 	bx	lr
-.LBB16_9:
+.LBB18_9:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB16_10:
+.LBB18_10:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end16:
-	.size	__vcr_fp_f2i_u, .Lfunc_end16-__vcr_fp_f2i_u
+.Lfunc_end18:
+	.size	__vcr_fp_f2i_u, .Lfunc_end18-__vcr_fp_f2i_u
 	.cantunwind
 	.fnend
 
@@ -1701,30 +1967,30 @@ __vcr_fp_f2l_s:
 	.fnstart
 	bic	r2, r0, #-2147483648
 	cmp.w	r2, #2139095040
-	bhi	.LBB17_9
+	bhi	.LBB19_9
 	movs	r1, #1
 	movt	r1, #24320
 	cmp.w	r0, #-1
 	it	gt
 	movgt.w	r1, #1593835520
 	cmp	r2, r1
-	bhs	.LBB17_10
+	bhs	.LBB19_10
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
 	add	r7, sp, #8
 	cmp.w	r2, #1065353216
 	mov.w	lr, #0
-	bhs	.LBB17_4
+	bhs	.LBB19_4
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB17_8
-.LBB17_4:
+	b	.LBB19_8
+.LBB19_4:
 	movs	r1, #1
 	mov	r3, r0
 	cmp.w	r2, #1258291200
 	bfi	r3, r1, #23, #9
-	blo	.LBB17_6
+	blo	.LBB19_6
 	mvn	r1, #149
 	add.w	r1, r1, r2, lsr #23
 	rsb.w	r2, r1, #32
@@ -1733,8 +1999,8 @@ __vcr_fp_f2l_s:
 	it	pl
 	lslpl.w	r12, r3, r4
 	lsl.w	r3, r3, r1
-	b	.LBB17_7
-.LBB17_6:
+	b	.LBB19_7
+.LBB19_6:
 	lsrs	r1, r2, #23
 	rsb.w	r2, r1, #150
 	mov.w	r12, #0
@@ -1742,10 +2008,10 @@ __vcr_fp_f2l_s:
 	rsbs.w	r1, r1, #118
 	it	pl
 	movpl.w	r12, #0
-.LBB17_7:
+.LBB19_7:
 	it	pl
 	movpl	r3, #0
-.LBB17_8:
+.LBB19_8:
 	rsbs	r2, r3, #0
 	sbc.w	r1, lr, r12
 	cmp.w	r0, #-1
@@ -1754,16 +2020,16 @@ __vcr_fp_f2l_s:
 	movgt	r1, r12
 	mov	r0, r2
 	pop	{r4, r6, r7, pc}
-.LBB17_9:
+.LBB19_9:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB17_10:
+.LBB19_10:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end17:
-	.size	__vcr_fp_f2l_s, .Lfunc_end17-__vcr_fp_f2l_s
+.Lfunc_end19:
+	.size	__vcr_fp_f2l_s, .Lfunc_end19-__vcr_fp_f2l_s
 	.cantunwind
 	.fnend
 
@@ -1776,29 +2042,29 @@ __vcr_fp_f2l_u:
 	.fnstart
 	bic	r2, r0, #-2147483648
 	cmp.w	r2, #2139095040
-	bhi	.LBB18_9
+	bhi	.LBB20_9
 	mov.w	r1, #1065353216
 	cmp.w	r0, #-1
 	it	gt
 	movgt.w	r1, #1602224128
 	cmp	r2, r1
-	bhs	.LBB18_10
+	bhs	.LBB20_10
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
 	add	r7, sp, #8
 	cmp.w	r2, #1065353216
 	mov.w	lr, #0
-	bhs	.LBB18_4
+	bhs	.LBB20_4
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB18_8
-.LBB18_4:
+	b	.LBB20_8
+.LBB20_4:
 	movs	r1, #1
 	mov	r3, r0
 	cmp.w	r2, #1258291200
 	bfi	r3, r1, #23, #9
-	blo	.LBB18_6
+	blo	.LBB20_6
 	mvn	r1, #149
 	add.w	r1, r1, r2, lsr #23
 	rsb.w	r2, r1, #32
@@ -1807,8 +2073,8 @@ __vcr_fp_f2l_u:
 	it	pl
 	lslpl.w	r12, r3, r4
 	lsl.w	r3, r3, r1
-	b	.LBB18_7
-.LBB18_6:
+	b	.LBB20_7
+.LBB20_6:
 	lsrs	r1, r2, #23
 	rsb.w	r2, r1, #150
 	mov.w	r12, #0
@@ -1816,10 +2082,10 @@ __vcr_fp_f2l_u:
 	rsbs.w	r1, r1, #118
 	it	pl
 	movpl.w	r12, #0
-.LBB18_7:
+.LBB20_7:
 	it	pl
 	movpl	r3, #0
-.LBB18_8:
+.LBB20_8:
 	rsbs	r2, r3, #0
 	sbc.w	r1, lr, r12
 	cmp.w	r0, #-1
@@ -1828,16 +2094,16 @@ __vcr_fp_f2l_u:
 	movgt	r1, r12
 	mov	r0, r2
 	pop	{r4, r6, r7, pc}
-.LBB18_9:
+.LBB20_9:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB18_10:
+.LBB20_10:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end18:
-	.size	__vcr_fp_f2l_u, .Lfunc_end18-__vcr_fp_f2l_u
+.Lfunc_end20:
+	.size	__vcr_fp_f2l_u, .Lfunc_end20-__vcr_fp_f2l_u
 	.cantunwind
 	.fnend
 
@@ -1853,7 +2119,7 @@ __vcr_fp_d2i_s:
 	bic	r2, r1, #-2147483648
 	movt	r3, #32752
 	sbcs.w	r3, r2, r3
-	bhs	.LBB19_8
+	bhs	.LBB21_8
 	movs	r3, #0
 	cmp	r1, #0
 	it	mi
@@ -1862,18 +2128,18 @@ __vcr_fp_d2i_s:
 	movw	r3, #0
 	movt	r3, #16864
 	sbcs.w	r3, r2, r3
-	bhs	.LBB19_9
+	bhs	.LBB21_9
 	movs	r3, #0
 	movt	r3, #16368
 	cmp	r2, r3
-	bhs	.LBB19_4
+	bhs	.LBB21_4
 	movs	r0, #0
-	b	.LBB19_7
-.LBB19_4:
+	b	.LBB21_7
+.LBB21_4:
 	lsrs	r3, r2, #20
 	movw	r12, #1075
 	cmp	r3, r12
-	blo	.LBB19_6
+	blo	.LBB21_6
 	movw	r3, #64461
 	movt	r3, #65535
 	add.w	r2, r3, r2, lsr #20
@@ -1881,8 +2147,8 @@ __vcr_fp_d2i_s:
 	subs.w	r3, r2, #32
 	it	pl
 	movpl	r0, #0
-	b	.LBB19_7
-.LBB19_6:
+	b	.LBB21_7
+.LBB21_6:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
@@ -1900,21 +2166,21 @@ __vcr_fp_d2i_s:
 	it	pl
 	lsrpl.w	r0, r4, r2
 	pop.w	{r4, r6, r7, lr}
-.LBB19_7:
+.LBB21_7:
 	cmp.w	r1, #-1
 	it	le
 	rsble	r0, r0, #0
 	bx	lr
-.LBB19_8:
+.LBB21_8:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB19_9:
+.LBB21_9:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end19:
-	.size	__vcr_fp_d2i_s, .Lfunc_end19-__vcr_fp_d2i_s
+.Lfunc_end21:
+	.size	__vcr_fp_d2i_s, .Lfunc_end21-__vcr_fp_d2i_s
 	.cantunwind
 	.fnend
 
@@ -1930,7 +2196,7 @@ __vcr_fp_d2i_u:
 	bic	r2, r1, #-2147483648
 	movt	r3, #32752
 	sbcs.w	r3, r2, r3
-	bhs	.LBB20_8
+	bhs	.LBB22_8
 	movw	r12, #0
 	movt	r12, #16368
 	cmp.w	r1, #-1
@@ -1939,16 +2205,16 @@ __vcr_fp_d2i_u:
 	movgt	r3, #0
 	movtgt	r3, #16880
 	cmp	r2, r3
-	bhs	.LBB20_9
+	bhs	.LBB22_9
 	cmp	r2, r12
-	bhs	.LBB20_4
+	bhs	.LBB22_4
 	movs	r0, #0
-	b	.LBB20_7
-.LBB20_4:
+	b	.LBB22_7
+.LBB22_4:
 	lsrs	r3, r2, #20
 	movw	r12, #1075
 	cmp	r3, r12
-	blo	.LBB20_6
+	blo	.LBB22_6
 	movw	r3, #64461
 	movt	r3, #65535
 	add.w	r2, r3, r2, lsr #20
@@ -1956,8 +2222,8 @@ __vcr_fp_d2i_u:
 	subs.w	r3, r2, #32
 	it	pl
 	movpl	r0, #0
-	b	.LBB20_7
-.LBB20_6:
+	b	.LBB22_7
+.LBB22_6:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
@@ -1975,21 +2241,21 @@ __vcr_fp_d2i_u:
 	it	pl
 	lsrpl.w	r0, r4, r2
 	pop.w	{r4, r6, r7, lr}
-.LBB20_7:
+.LBB22_7:
 	cmp.w	r1, #-1
 	it	le
 	rsble	r0, r0, #0
 	bx	lr
-.LBB20_8:
+.LBB22_8:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB20_9:
+.LBB22_9:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end20:
-	.size	__vcr_fp_d2i_u, .Lfunc_end20-__vcr_fp_d2i_u
+.Lfunc_end22:
+	.size	__vcr_fp_d2i_u, .Lfunc_end22-__vcr_fp_d2i_u
 	.cantunwind
 	.fnend
 
@@ -2005,7 +2271,7 @@ __vcr_fp_d2l_s:
 	bic	r3, r1, #-2147483648
 	movt	r2, #32752
 	sbcs.w	r2, r3, r2
-	bhs	.LBB21_8
+	bhs	.LBB23_8
 	movs	r2, #0
 	cmp	r1, #0
 	it	mi
@@ -2014,7 +2280,7 @@ __vcr_fp_d2l_s:
 	movw	r2, #0
 	movt	r2, #17376
 	sbcs.w	r2, r3, r2
-	bhs	.LBB21_9
+	bhs	.LBB23_9
 	.save	{r4, r5, r7, lr}
 	push	{r4, r5, r7, lr}
 	.setfp	r7, sp, #8
@@ -2023,18 +2289,18 @@ __vcr_fp_d2l_s:
 	movt	r2, #16368
 	cmp	r3, r2
 	mov.w	lr, #0
-	bhs	.LBB21_4
+	bhs	.LBB23_4
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB21_7
-.LBB21_4:
+	b	.LBB23_7
+.LBB23_4:
 	lsr.w	r12, r3, #20
 	movs	r5, #1
 	mov	r2, r1
 	movw	r4, #1075
 	cmp	r12, r4
 	bfi	r2, r5, #20, #12
-	blo	.LBB21_6
+	blo	.LBB23_6
 	movw	r5, #64461
 	movt	r5, #65535
 	add.w	r3, r5, r3, lsr #20
@@ -2048,8 +2314,8 @@ __vcr_fp_d2l_s:
 	lslpl.w	r12, r0, r2
 	it	pl
 	movpl	r3, #0
-	b	.LBB21_7
-.LBB21_6:
+	b	.LBB23_7
+.LBB23_6:
 	sub.w	r4, r4, r12
 	rsb.w	r3, r4, #32
 	lsrs	r0, r4
@@ -2062,7 +2328,7 @@ __vcr_fp_d2l_s:
 	lsrpl.w	r3, r2, r0
 	it	pl
 	movpl.w	r12, #0
-.LBB21_7:
+.LBB23_7:
 	rsbs	r0, r3, #0
 	sbc.w	r2, lr, r12
 	cmp.w	r1, #-1
@@ -2071,16 +2337,16 @@ __vcr_fp_d2l_s:
 	movgt	r2, r12
 	mov	r1, r2
 	pop	{r4, r5, r7, pc}
-.LBB21_8:
+.LBB23_8:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB21_9:
+.LBB23_9:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end21:
-	.size	__vcr_fp_d2l_s, .Lfunc_end21-__vcr_fp_d2l_s
+.Lfunc_end23:
+	.size	__vcr_fp_d2l_s, .Lfunc_end23-__vcr_fp_d2l_s
 	.cantunwind
 	.fnend
 
@@ -2100,7 +2366,7 @@ __vcr_fp_d2l_u:
 	bic	r3, r1, #-2147483648
 	movt	r2, #32752
 	sbcs.w	r2, r3, r2
-	bhs	.LBB22_8
+	bhs	.LBB24_8
 	movs	r4, #0
 	movt	r4, #16368
 	cmp.w	r1, #-1
@@ -2109,21 +2375,21 @@ __vcr_fp_d2l_u:
 	movgt	r2, #0
 	movtgt	r2, #17392
 	cmp	r3, r2
-	bhs	.LBB22_9
+	bhs	.LBB24_9
 	cmp	r3, r4
 	mov.w	lr, #0
-	bhs	.LBB22_4
+	bhs	.LBB24_4
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB22_7
-.LBB22_4:
+	b	.LBB24_7
+.LBB24_4:
 	lsr.w	r12, r3, #20
 	movs	r5, #1
 	mov	r2, r1
 	movw	r4, #1075
 	cmp	r12, r4
 	bfi	r2, r5, #20, #12
-	blo	.LBB22_6
+	blo	.LBB24_6
 	movw	r5, #64461
 	movt	r5, #65535
 	add.w	r3, r5, r3, lsr #20
@@ -2137,8 +2403,8 @@ __vcr_fp_d2l_u:
 	lslpl.w	r12, r0, r2
 	it	pl
 	movpl	r3, #0
-	b	.LBB22_7
-.LBB22_6:
+	b	.LBB24_7
+.LBB24_6:
 	sub.w	r4, r4, r12
 	rsb.w	r3, r4, #32
 	lsrs	r0, r4
@@ -2151,7 +2417,7 @@ __vcr_fp_d2l_u:
 	lsrpl.w	r3, r2, r0
 	it	pl
 	movpl.w	r12, #0
-.LBB22_7:
+.LBB24_7:
 	rsbs	r0, r3, #0
 	sbc.w	r2, lr, r12
 	cmp.w	r1, #-1
@@ -2160,16 +2426,16 @@ __vcr_fp_d2l_u:
 	movgt	r2, r12
 	mov	r1, r2
 	pop	{r4, r5, r7, pc}
-.LBB22_8:
+.LBB24_8:
 	@APP
 	udf	#20
 	@NO_APP
-.LBB22_9:
+.LBB24_9:
 	@APP
 	udf	#18
 	@NO_APP
-.Lfunc_end22:
-	.size	__vcr_fp_d2l_u, .Lfunc_end22-__vcr_fp_d2l_u
+.Lfunc_end24:
+	.size	__vcr_fp_d2l_u, .Lfunc_end24-__vcr_fp_d2l_u
 	.cantunwind
 	.fnend
 
@@ -2185,53 +2451,53 @@ __vcr_fp_f2i_sat_s:
 	itt	hi
 	movhi	r0, #0
 	bxhi	lr
-.LBB23_1:
+.LBB25_1:
 	cmp.w	r0, #-1
-	bgt	.LBB23_3
+	bgt	.LBB25_3
 	cmp.w	r1, #1325400064
 	itt	hi
 	movhi.w	r0, #-2147483648
 	bxhi	lr
-.LBB23_3:
+.LBB25_3:
 	cmp	r0, #0
-	bmi	.LBB23_5
+	bmi	.LBB25_5
 	lsrs	r2, r1, #24
 	cmp	r2, #78
 	itt	hi
 	mvnhi	r0, #-2147483648
 	bxhi	lr
-.LBB23_5:
+.LBB25_5:
 	cmp.w	r1, #1065353216
-	bhs	.LBB23_7
+	bhs	.LBB25_7
 	movs	r1, #0
-	b	.LBB23_11
-.LBB23_7:
+	b	.LBB25_11
+.LBB25_7:
 	movs	r3, #1
 	mov	r2, r0
 	cmp.w	r1, #1258291200
 	bfi	r2, r3, #23, #9
-	blo	.LBB23_9
+	blo	.LBB25_9
 	mvn	r3, #149
 	add.w	r1, r3, r1, lsr #23
 	subs.w	r3, r1, #32
 	lsl.w	r1, r2, r1
-	b	.LBB23_10
-.LBB23_9:
+	b	.LBB25_10
+.LBB25_9:
 	lsrs	r1, r1, #23
 	rsb.w	r3, r1, #150
 	rsbs.w	r1, r1, #118
 	lsr.w	r1, r2, r3
-.LBB23_10:
+.LBB25_10:
 	it	pl
 	movpl	r1, #0
-.LBB23_11:
+.LBB25_11:
 	cmp	r0, #0
 	it	mi
 	rsbmi	r1, r1, #0
 	mov	r0, r1
 	bx	lr
-.Lfunc_end23:
-	.size	__vcr_fp_f2i_sat_s, .Lfunc_end23-__vcr_fp_f2i_sat_s
+.Lfunc_end25:
+	.size	__vcr_fp_f2i_sat_s, .Lfunc_end25-__vcr_fp_f2i_sat_s
 	.cantunwind
 	.fnend
 
@@ -2244,56 +2510,56 @@ __vcr_fp_f2i_sat_u:
 	.fnstart
 	bic	r1, r0, #-2147483648
 	cmp.w	r1, #2139095040
-	bhi	.LBB24_3
+	bhi	.LBB26_3
 	movw	r2, #65535
 	cmp.w	r0, #-1
 	movt	r2, #127
-	bgt	.LBB24_4
+	bgt	.LBB26_4
 	add.w	r3, r2, #1056964608
 	cmp	r1, r3
-	bls	.LBB24_4
-.LBB24_3:
+	bls	.LBB26_4
+.LBB26_3:
 	movs	r0, #0
 	bx	lr
-.LBB24_4:
+.LBB26_4:
 	cmp	r0, #0
-	bmi	.LBB24_6
+	bmi	.LBB26_6
 	add.w	r3, r2, #1325400064
 	cmp	r1, r3
 	itt	hi
 	movhi.w	r0, #-1
 	bxhi	lr
-.LBB24_6:
+.LBB26_6:
 	cmp.w	r1, #1065353216
-	bhs	.LBB24_8
+	bhs	.LBB26_8
 	movs	r1, #0
-	b	.LBB24_12
-.LBB24_8:
+	b	.LBB26_12
+.LBB26_8:
 	ands	r2, r0
 	cmp.w	r1, #1258291200
 	add.w	r2, r2, #8388608
-	blo	.LBB24_10
+	blo	.LBB26_10
 	mvn	r3, #149
 	add.w	r1, r3, r1, lsr #23
 	subs.w	r3, r1, #32
 	lsl.w	r1, r2, r1
-	b	.LBB24_11
-.LBB24_10:
+	b	.LBB26_11
+.LBB26_10:
 	lsrs	r1, r1, #23
 	rsb.w	r3, r1, #150
 	rsbs.w	r1, r1, #118
 	lsr.w	r1, r2, r3
-.LBB24_11:
+.LBB26_11:
 	it	pl
 	movpl	r1, #0
-.LBB24_12:
+.LBB26_12:
 	cmp	r0, #0
 	it	mi
 	rsbmi	r1, r1, #0
 	mov	r0, r1
 	bx	lr
-.Lfunc_end24:
-	.size	__vcr_fp_f2i_sat_u, .Lfunc_end24-__vcr_fp_f2i_sat_u
+.Lfunc_end26:
+	.size	__vcr_fp_f2i_sat_u, .Lfunc_end26-__vcr_fp_f2i_sat_u
 	.cantunwind
 	.fnend
 
@@ -2310,40 +2576,40 @@ __vcr_fp_f2l_sat_s:
 	movhi	r0, #0
 	movhi	r1, #0
 	bxhi	lr
-.LBB25_1:
+.LBB27_1:
 	cmp.w	r0, #-1
-	bgt	.LBB25_3
+	bgt	.LBB27_3
 	cmp.w	r2, #1593835520
 	ittt	hi
 	movhi.w	r1, #-2147483648
 	movhi	r0, #0
 	bxhi	lr
-.LBB25_3:
+.LBB27_3:
 	cmp	r0, #0
-	bmi	.LBB25_5
+	bmi	.LBB27_5
 	lsrs	r1, r2, #24
 	cmp	r1, #94
 	ittt	hi
 	mvnhi	r1, #-2147483648
 	movhi.w	r0, #-1
 	bxhi	lr
-.LBB25_5:
+.LBB27_5:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
 	add	r7, sp, #8
 	cmp.w	r2, #1065353216
 	mov.w	lr, #0
-	bhs	.LBB25_7
+	bhs	.LBB27_7
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB25_11
-.LBB25_7:
+	b	.LBB27_11
+.LBB27_7:
 	movs	r1, #1
 	mov	r3, r0
 	cmp.w	r2, #1258291200
 	bfi	r3, r1, #23, #9
-	blo	.LBB25_9
+	blo	.LBB27_9
 	mvn	r1, #149
 	add.w	r1, r1, r2, lsr #23
 	rsb.w	r2, r1, #32
@@ -2352,8 +2618,8 @@ __vcr_fp_f2l_sat_s:
 	it	pl
 	lslpl.w	r12, r3, r4
 	lsl.w	r3, r3, r1
-	b	.LBB25_10
-.LBB25_9:
+	b	.LBB27_10
+.LBB27_9:
 	lsrs	r1, r2, #23
 	rsb.w	r2, r1, #150
 	mov.w	r12, #0
@@ -2361,10 +2627,10 @@ __vcr_fp_f2l_sat_s:
 	rsbs.w	r1, r1, #118
 	it	pl
 	movpl.w	r12, #0
-.LBB25_10:
+.LBB27_10:
 	it	pl
 	movpl	r3, #0
-.LBB25_11:
+.LBB27_11:
 	rsbs	r2, r3, #0
 	sbc.w	r1, lr, r12
 	cmp	r0, #0
@@ -2374,8 +2640,8 @@ __vcr_fp_f2l_sat_s:
 	pop.w	{r4, r6, r7, lr}
 	mov	r0, r2
 	bx	lr
-.Lfunc_end25:
-	.size	__vcr_fp_f2l_sat_s, .Lfunc_end25-__vcr_fp_f2l_sat_s
+.Lfunc_end27:
+	.size	__vcr_fp_f2l_sat_s, .Lfunc_end27-__vcr_fp_f2l_sat_s
 	.cantunwind
 	.fnend
 
@@ -2388,43 +2654,43 @@ __vcr_fp_f2l_sat_u:
 	.fnstart
 	bic	r2, r0, #-2147483648
 	cmp.w	r2, #2139095040
-	bhi	.LBB26_3
+	bhi	.LBB28_3
 	movw	r3, #65535
 	cmp.w	r0, #-1
 	movt	r3, #127
-	bgt	.LBB26_4
+	bgt	.LBB28_4
 	add.w	r1, r3, #1056964608
 	cmp	r2, r1
-	bls	.LBB26_4
-.LBB26_3:
+	bls	.LBB28_4
+.LBB28_3:
 	movs	r0, #0
 	movs	r1, #0
 	bx	lr
-.LBB26_4:
+.LBB28_4:
 	cmp	r0, #0
-	bmi	.LBB26_6
+	bmi	.LBB28_6
 	add.w	r1, r3, #1593835520
 	cmp	r2, r1
 	ittt	hi
 	movhi.w	r0, #-1
 	movhi.w	r1, #-1
 	bxhi	lr
-.LBB26_6:
+.LBB28_6:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
 	add	r7, sp, #8
 	cmp.w	r2, #1065353216
 	mov.w	lr, #0
-	bhs	.LBB26_8
+	bhs	.LBB28_8
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB26_12
-.LBB26_8:
+	b	.LBB28_12
+.LBB28_8:
 	ands	r3, r0
 	cmp.w	r2, #1258291200
 	add.w	r3, r3, #8388608
-	blo	.LBB26_10
+	blo	.LBB28_10
 	mvn	r1, #149
 	add.w	r1, r1, r2, lsr #23
 	rsb.w	r2, r1, #32
@@ -2433,8 +2699,8 @@ __vcr_fp_f2l_sat_u:
 	it	pl
 	lslpl.w	r12, r3, r4
 	lsl.w	r3, r3, r1
-	b	.LBB26_11
-.LBB26_10:
+	b	.LBB28_11
+.LBB28_10:
 	lsrs	r1, r2, #23
 	rsb.w	r2, r1, #150
 	mov.w	r12, #0
@@ -2442,10 +2708,10 @@ __vcr_fp_f2l_sat_u:
 	rsbs.w	r1, r1, #118
 	it	pl
 	movpl.w	r12, #0
-.LBB26_11:
+.LBB28_11:
 	it	pl
 	movpl	r3, #0
-.LBB26_12:
+.LBB28_12:
 	rsbs	r2, r3, #0
 	sbc.w	r1, lr, r12
 	cmp	r0, #0
@@ -2455,8 +2721,8 @@ __vcr_fp_f2l_sat_u:
 	pop.w	{r4, r6, r7, lr}
 	mov	r0, r2
 	bx	lr
-.Lfunc_end26:
-	.size	__vcr_fp_f2l_sat_u, .Lfunc_end26-__vcr_fp_f2l_sat_u
+.Lfunc_end28:
+	.size	__vcr_fp_f2l_sat_u, .Lfunc_end28-__vcr_fp_f2l_sat_u
 	.cantunwind
 	.fnend
 
@@ -2475,9 +2741,9 @@ __vcr_fp_d2i_sat_s:
 	itt	lo
 	movlo	r0, #0
 	bxlo	lr
-.LBB27_1:
+.LBB29_1:
 	cmp.w	r1, #-1
-	bgt	.LBB27_3
+	bgt	.LBB29_3
 	lsrs	r3, r0, #21
 	orr.w	r3, r3, r2, lsl #11
 	rsbs	r3, r3, #0
@@ -2486,27 +2752,27 @@ __vcr_fp_d2i_sat_s:
 	itt	lo
 	movlo.w	r0, #-2147483648
 	bxlo	lr
-.LBB27_3:
+.LBB29_3:
 	cmp	r1, #0
-	bmi	.LBB27_5
+	bmi	.LBB29_5
 	movw	r3, #65535
 	movt	r3, #16863
 	cmp	r2, r3
 	itt	hi
 	mvnhi	r0, #-2147483648
 	bxhi	lr
-.LBB27_5:
+.LBB29_5:
 	movs	r3, #0
 	movt	r3, #16368
 	cmp	r2, r3
-	bhs	.LBB27_7
+	bhs	.LBB29_7
 	movs	r0, #0
-	b	.LBB27_10
-.LBB27_7:
+	b	.LBB29_10
+.LBB29_7:
 	lsrs	r3, r2, #20
 	movw	r12, #1075
 	cmp	r3, r12
-	blo	.LBB27_9
+	blo	.LBB29_9
 	movw	r3, #64461
 	movt	r3, #65535
 	add.w	r2, r3, r2, lsr #20
@@ -2514,8 +2780,8 @@ __vcr_fp_d2i_sat_s:
 	subs.w	r3, r2, #32
 	it	pl
 	movpl	r0, #0
-	b	.LBB27_10
-.LBB27_9:
+	b	.LBB29_10
+.LBB29_9:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
@@ -2533,13 +2799,13 @@ __vcr_fp_d2i_sat_s:
 	it	pl
 	lsrpl.w	r0, r4, r2
 	pop.w	{r4, r6, r7, lr}
-.LBB27_10:
+.LBB29_10:
 	cmp	r1, #0
 	it	mi
 	rsbmi	r0, r0, #0
 	bx	lr
-.Lfunc_end27:
-	.size	__vcr_fp_d2i_sat_s, .Lfunc_end27-__vcr_fp_d2i_sat_s
+.Lfunc_end29:
+	.size	__vcr_fp_d2i_sat_s, .Lfunc_end29-__vcr_fp_d2i_sat_s
 	.cantunwind
 	.fnend
 
@@ -2555,37 +2821,37 @@ __vcr_fp_d2i_sat_u:
 	bic	r2, r1, #-2147483648
 	movt	r3, #32752
 	sbcs	r3, r2
-	blo	.LBB28_3
+	blo	.LBB30_3
 	cmp.w	r1, #-1
-	bgt	.LBB28_4
+	bgt	.LBB30_4
 	movw	r3, #65535
 	movt	r3, #16367
 	cmp	r2, r3
-	bls	.LBB28_4
-.LBB28_3:
+	bls	.LBB30_4
+.LBB30_3:
 	movs	r0, #0
 	bx	lr
-.LBB28_4:
+.LBB30_4:
 	cmp	r1, #0
-	bmi	.LBB28_6
+	bmi	.LBB30_6
 	movw	r3, #65535
 	movt	r3, #16879
 	cmp	r2, r3
 	itt	hi
 	movhi.w	r0, #-1
 	bxhi	lr
-.LBB28_6:
+.LBB30_6:
 	movs	r3, #0
 	movt	r3, #16368
 	cmp	r2, r3
-	bhs	.LBB28_8
+	bhs	.LBB30_8
 	movs	r0, #0
-	b	.LBB28_11
-.LBB28_8:
+	b	.LBB30_11
+.LBB30_8:
 	lsrs	r3, r2, #20
 	movw	r12, #1075
 	cmp	r3, r12
-	blo	.LBB28_10
+	blo	.LBB30_10
 	movw	r3, #64461
 	movt	r3, #65535
 	add.w	r2, r3, r2, lsr #20
@@ -2593,8 +2859,8 @@ __vcr_fp_d2i_sat_u:
 	subs.w	r3, r2, #32
 	it	pl
 	movpl	r0, #0
-	b	.LBB28_11
-.LBB28_10:
+	b	.LBB30_11
+.LBB30_10:
 	.save	{r4, r6, r7, lr}
 	push	{r4, r6, r7, lr}
 	.setfp	r7, sp, #8
@@ -2612,13 +2878,13 @@ __vcr_fp_d2i_sat_u:
 	it	pl
 	lsrpl.w	r0, r4, r2
 	pop.w	{r4, r6, r7, lr}
-.LBB28_11:
+.LBB30_11:
 	cmp	r1, #0
 	it	mi
 	rsbmi	r0, r0, #0
 	bx	lr
-.Lfunc_end28:
-	.size	__vcr_fp_d2i_sat_u, .Lfunc_end28-__vcr_fp_d2i_sat_u
+.Lfunc_end30:
+	.size	__vcr_fp_d2i_sat_u, .Lfunc_end30-__vcr_fp_d2i_sat_u
 	.cantunwind
 	.fnend
 
@@ -2638,9 +2904,9 @@ __vcr_fp_d2l_sat_s:
 	movlo	r0, #0
 	movlo	r1, #0
 	bxlo	lr
-.LBB29_1:
+.LBB31_1:
 	cmp.w	r1, #-1
-	bgt	.LBB29_3
+	bgt	.LBB31_3
 	rsbs	r2, r0, #0
 	movw	r2, #0
 	movt	r2, #17376
@@ -2649,9 +2915,9 @@ __vcr_fp_d2l_sat_s:
 	movlo.w	r1, #-2147483648
 	movlo	r0, #0
 	bxlo	lr
-.LBB29_3:
+.LBB31_3:
 	cmp	r1, #0
-	bmi	.LBB29_5
+	bmi	.LBB31_5
 	movw	r2, #65535
 	movt	r2, #17375
 	cmp	r3, r2
@@ -2659,7 +2925,7 @@ __vcr_fp_d2l_sat_s:
 	mvnhi	r1, #-2147483648
 	movhi.w	r0, #-1
 	bxhi	lr
-.LBB29_5:
+.LBB31_5:
 	.save	{r4, r5, r7, lr}
 	push	{r4, r5, r7, lr}
 	.setfp	r7, sp, #8
@@ -2668,18 +2934,18 @@ __vcr_fp_d2l_sat_s:
 	movt	r2, #16368
 	cmp	r3, r2
 	mov.w	lr, #0
-	bhs	.LBB29_7
+	bhs	.LBB31_7
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB29_10
-.LBB29_7:
+	b	.LBB31_10
+.LBB31_7:
 	lsr.w	r12, r3, #20
 	movs	r5, #1
 	mov	r2, r1
 	movw	r4, #1075
 	cmp	r12, r4
 	bfi	r2, r5, #20, #12
-	blo	.LBB29_9
+	blo	.LBB31_9
 	movw	r5, #64461
 	movt	r5, #65535
 	add.w	r3, r5, r3, lsr #20
@@ -2693,8 +2959,8 @@ __vcr_fp_d2l_sat_s:
 	lslpl.w	r12, r0, r2
 	it	pl
 	movpl	r3, #0
-	b	.LBB29_10
-.LBB29_9:
+	b	.LBB31_10
+.LBB31_9:
 	sub.w	r4, r4, r12
 	rsb.w	r3, r4, #32
 	lsrs	r0, r4
@@ -2707,7 +2973,7 @@ __vcr_fp_d2l_sat_s:
 	lsrpl.w	r3, r2, r0
 	it	pl
 	movpl.w	r12, #0
-.LBB29_10:
+.LBB31_10:
 	rsbs	r0, r3, #0
 	sbc.w	r2, lr, r12
 	cmp	r1, #0
@@ -2717,8 +2983,8 @@ __vcr_fp_d2l_sat_s:
 	pop.w	{r4, r5, r7, lr}
 	mov	r1, r2
 	bx	lr
-.Lfunc_end29:
-	.size	__vcr_fp_d2l_sat_s, .Lfunc_end29-__vcr_fp_d2l_sat_s
+.Lfunc_end31:
+	.size	__vcr_fp_d2l_sat_s, .Lfunc_end31-__vcr_fp_d2l_sat_s
 	.cantunwind
 	.fnend
 
@@ -2734,20 +3000,20 @@ __vcr_fp_d2l_sat_u:
 	bic	r3, r1, #-2147483648
 	movt	r2, #32752
 	sbcs	r2, r3
-	blo	.LBB30_3
+	blo	.LBB32_3
 	cmp.w	r1, #-1
-	bgt	.LBB30_4
+	bgt	.LBB32_4
 	movw	r2, #65535
 	movt	r2, #16367
 	cmp	r3, r2
-	bls	.LBB30_4
-.LBB30_3:
+	bls	.LBB32_4
+.LBB32_3:
 	movs	r0, #0
 	movs	r1, #0
 	bx	lr
-.LBB30_4:
+.LBB32_4:
 	cmp	r1, #0
-	bmi	.LBB30_6
+	bmi	.LBB32_6
 	movw	r2, #65535
 	movt	r2, #17391
 	cmp	r3, r2
@@ -2755,7 +3021,7 @@ __vcr_fp_d2l_sat_u:
 	movhi.w	r0, #-1
 	movhi.w	r1, #-1
 	bxhi	lr
-.LBB30_6:
+.LBB32_6:
 	.save	{r4, r5, r7, lr}
 	push	{r4, r5, r7, lr}
 	.setfp	r7, sp, #8
@@ -2764,18 +3030,18 @@ __vcr_fp_d2l_sat_u:
 	movt	r2, #16368
 	cmp	r3, r2
 	mov.w	lr, #0
-	bhs	.LBB30_8
+	bhs	.LBB32_8
 	movs	r3, #0
 	mov.w	r12, #0
-	b	.LBB30_11
-.LBB30_8:
+	b	.LBB32_11
+.LBB32_8:
 	lsr.w	r12, r3, #20
 	movs	r5, #1
 	mov	r2, r1
 	movw	r4, #1075
 	cmp	r12, r4
 	bfi	r2, r5, #20, #12
-	blo	.LBB30_10
+	blo	.LBB32_10
 	movw	r5, #64461
 	movt	r5, #65535
 	add.w	r3, r5, r3, lsr #20
@@ -2789,8 +3055,8 @@ __vcr_fp_d2l_sat_u:
 	lslpl.w	r12, r0, r2
 	it	pl
 	movpl	r3, #0
-	b	.LBB30_11
-.LBB30_10:
+	b	.LBB32_11
+.LBB32_10:
 	sub.w	r4, r4, r12
 	rsb.w	r3, r4, #32
 	lsrs	r0, r4
@@ -2803,7 +3069,7 @@ __vcr_fp_d2l_sat_u:
 	lsrpl.w	r3, r2, r0
 	it	pl
 	movpl.w	r12, #0
-.LBB30_11:
+.LBB32_11:
 	rsbs	r0, r3, #0
 	sbc.w	r2, lr, r12
 	cmp	r1, #0
@@ -2813,8 +3079,8 @@ __vcr_fp_d2l_sat_u:
 	pop.w	{r4, r5, r7, lr}
 	mov	r1, r2
 	bx	lr
-.Lfunc_end30:
-	.size	__vcr_fp_d2l_sat_u, .Lfunc_end30-__vcr_fp_d2l_sat_u
+.Lfunc_end32:
+	.size	__vcr_fp_d2l_sat_u, .Lfunc_end32-__vcr_fp_d2l_sat_u
 	.cantunwind
 	.fnend
 
