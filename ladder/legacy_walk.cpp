@@ -57,6 +57,8 @@ mir::Function Walker::run() {
   out.sig = a_.fn.sig;
   out.allocated = true;
   out.wasmIndex = a_.fn.wasmIndex;
+  out.floatParams = a_.fn.floatParams;
+  out.floatResults = a_.fn.floatResults;
   for (mir::BlockId b = 0; b < a_.fn.blocks.size(); ++b) {
     walkBlock(b);
     out.blocks.push_back({a_.fn.blocks[b].label, std::move(out_)});

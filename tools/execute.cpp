@@ -112,6 +112,8 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   if (opt.patchAsm) opt.patchAsm(er.asmText);
   exec::BuildOptions bo;
   bo.imports = allocated.imports;
+  // soft-float calls (--cpu cortex-m4) go to libgcc's AEABI routines
+  if (const std::string &lib = exec::softFloatLibgcc(); !lib.empty()) bo.libraries.push_back(lib);
   exec::BuildResult built = exec::buildImage(er.asmText, bo);
   if (!built.ok) {
     for (const auto &fn : er.emitted) {

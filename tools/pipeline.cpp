@@ -59,7 +59,8 @@ struct LoadedModule {
   std::optional<select::WasmBinary> bin;
 };
 
-std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &diags) {
+std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &diags,
+                                       arm::Cpu cpu = arm::Cpu::CortexM4) {
   if (fs::path(path).extension() == ".mir") {
     auto text = readText(path, diags);
     if (!text) return std::nullopt;
@@ -70,7 +71,9 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
   }
   auto bin = select::loadWasmFile(path, diags);
   if (!bin) return std::nullopt;
-  auto sel = select::selectModule(*bin, diags);
+  select::SelectOptions so;
+  so.cpu = cpu;
+  auto sel = select::selectModule(*bin, diags, so);
   if (!sel) return std::nullopt;
   return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};
 }
@@ -313,9 +316,9 @@ struct FileWork {
   std::vector<FunctionReport> declinedRows;
 };
 
-void loadFile(FileWork &w) {
+void loadFile(FileWork &w, arm::Cpu cpu) {
   try {
-    w.lm = loadModule(w.file, w.diags);
+    w.lm = loadModule(w.file, w.diags, cpu);
   } catch (const std::exception &e) {
     w.diags.push_back(fileError(w.file, std::string("internal error while loading: ") + e.what()));
   }
@@ -448,6 +451,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   const auto t0 = std::chrono::steady_clock::now();
   Report rep;
   rep.permissive = opt.permissive;
+  rep.cpu = std::string(arm::cpuName(opt.cpu));
   rep.shardIndex = opt.shardIndex;
   rep.shardCount = std::max(1u, opt.shardCount);
   rep.inputs = collectInputs(paths, rep.diags);
@@ -477,7 +481,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   ProgressMeter meter(opt.onProgress, t0, work.size());
-  parallelFor(work.size(), jobs, [&](size_t k) { loadFile(work[k]); });
+  parallelFor(work.size(), jobs, [&](size_t k) { loadFile(work[k], opt.cpu); });
 
   // One task per function of every loaded file, run in any order, written
   // to its own slot: the report's order is the inputs' order whatever `jobs`.

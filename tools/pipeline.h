@@ -4,6 +4,7 @@
 /// allocate it, and collect one FunctionReport per function. The command-line
 /// tool (verify_alloc_main.cpp) only parses options and prints.
 
+#include "arm/target/cpu.h"
 #include "arm/target/target.h"
 #include "core/alloc/allocator.h"
 #include "tools/execute.h"
@@ -31,6 +32,7 @@ struct Progress {
 struct PipelineOptions {
   bool allocate = true;        ///< run the graph-colouring allocator
   arm::Pool pool;              ///< allocatable registers
+  arm::Cpu cpu = arm::Cpu::CortexM4;  ///< target CPU (--cpu): what selection does with floats
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
   std::string emitVregMirDir;  ///< write the vreg (selected, unallocated) MIR here (empty: don't)
   std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
@@ -134,6 +136,7 @@ struct Report {
   unsigned shardIndex = 1, shardCount = 1;
   unsigned pathsFailed = 0;         ///< paths that named no input (run-wide)
   bool permissive = false;    ///< ladder firings do not fail the run
+  std::string cpu = "cortex-m4";  ///< the target CPU (--cpu)
   [[nodiscard]] unsigned ladderFired() const;
 
   /// 2: some input was unreadable or invalid; else 1: a function failed

@@ -149,7 +149,8 @@ nlohmann::json toJson(const Report &r) {
   nlohmann::json run = {{"inputs", r.inputs},
                         {"shard", {{"index", r.shardIndex}, {"count", r.shardCount}}},
                         {"paths_failed", r.pathsFailed},
-                        {"permissive", r.permissive}};
+                        {"permissive", r.permissive},
+                        {"cpu", r.cpu}};
   return {{"tool", "verify-alloc"},       {"version", VCR_VERSION},
           {"functions", fns},             {"diagnostics", diags},
           {"diagnostic_records", records}, {"run", run},
@@ -157,7 +158,8 @@ nlohmann::json toJson(const Report &r) {
 }
 
 std::string toTable(const Report &r) {
-  std::string out = fmt::format("{:<22} {:<24} {:<8} {:>6} {:>5} {:>4} {:>5} {:>5} | {:>3} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:<14} {:>7} | {}\n",
+  std::string out = "cpu " + r.cpu + "\n";
+  out += fmt::format("{:<22} {:<24} {:<8} {:>6} {:>5} {:>4} {:>5} {:>5} | {:>3} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:<14} {:>7} | {}\n",
                                 "file", "function", "status", "instrs", "vregs", "peak", "calls",
                                 "loops", "rnd", "spill", "store", "reld", "remat", "moves",
                                 "frame", "callee-saved", "us", "proved");

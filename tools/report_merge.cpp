@@ -132,6 +132,7 @@ Report reportFromJson(const json &j) {
   r.shardCount = at(at(run, "shard"), "count").get<unsigned>();
   r.pathsFailed = at(run, "paths_failed").get<unsigned>();
   r.permissive = at(run, "permissive").get<bool>();
+  r.cpu = run.value("cpu", std::string("cortex-m4"));
   const json &s = at(j, "summary");
   r.filesRead = at(s, "files").get<unsigned>();
   r.filesFailed = at(s, "files_failed").get<unsigned>();
@@ -148,7 +149,8 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   const unsigned n = first.shardCount;
   std::vector<const Report *> byIndex(n + 1, nullptr);
   for (const Report &s : shards) {
-    if (s.shardCount != n || s.inputs != first.inputs || s.permissive != first.permissive) {
+    if (s.shardCount != n || s.inputs != first.inputs || s.permissive != first.permissive ||
+        s.cpu != first.cpu) {
       error = "the reports are not shards of one run (different inputs, shard count or --permissive)";
       return {};
     }
@@ -168,6 +170,7 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   Report m;
   m.inputs = first.inputs;
   m.permissive = first.permissive;
+  m.cpu = first.cpu;
   m.pathsFailed = first.pathsFailed;
   m.filesFailed = first.pathsFailed;
   // Run-wide diagnostics (missing paths, the --allocated file) are in every

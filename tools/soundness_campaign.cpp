@@ -129,6 +129,7 @@ std::unique_ptr<exec::Machine> build(const mir::Module &m, std::vector<std::stri
   }
   exec::BuildOptions bo;
   bo.imports = m.imports;
+  if (const std::string &lib = exec::softFloatLibgcc(); !lib.empty()) bo.libraries.push_back(lib);  // soft float
   exec::BuildResult b = exec::buildImage(er.asmText, bo);
   if (!b.ok) {
     why = b.error.substr(0, 300);

@@ -142,6 +142,11 @@ int main(int argc, char **argv) {
       ->option_text("FILE");
   app.add_option("--pool", pool, "allocatable registers, e.g. r0-r8 or r0-r8,r12,lr")
       ->capture_default_str();
+  std::string cpu = "cortex-m4";
+  app.add_option("--cpu", cpu,
+                 "target CPU: cortex-m4 (no FPU: floats as words, soft-float calls; the default), "
+                 "cortex-m4f, cortex-m7 (floats declined until the VFP register classes exist)")
+      ->capture_default_str();
   app.add_option("--emit-mir", opt.emitMirDir, "write the allocated MIR of each input to DIR")
       ->option_text("DIR");
   app.add_option("--emit-vreg-mir", opt.emitVregMirDir,
@@ -230,6 +235,12 @@ int main(int argc, char **argv) {
   opt.jobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
 
   if (paths.empty()) paths.push_back(std::string(VCR_SOURCE_DIR) + "/corpus");
+  if (auto c = vcr::arm::parseCpu(cpu)) {
+    opt.cpu = *c;
+  } else {
+    std::cerr << "verify-alloc: --cpu: unknown CPU '" << cpu << "' (" << vcr::arm::cpuNames() << ")\n";
+    return 2;
+  }
   try {
     opt.pool = vcr::arm::Pool::parse(pool);
   } catch (const std::exception &e) {

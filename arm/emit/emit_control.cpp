@@ -1,5 +1,6 @@
 // Expansions of frame and control instructions: push/pop/adjsp, branches, brtable, calls, traps, ret.
 #include "arm/emit/emitter.h"
+#include "core/ir/runtime_calls.h"
 
 #include "arm/target/runtime.h"
 
@@ -118,6 +119,13 @@ void FnEmitter::emitControl(const Instr &in) {
       return line("bl {}", arm::rt::functionSymbol(in.callee));
     }
     if (module_.findImport(in.callee)) return line("bl {}", arm::rt::importSymbol(in.callee));
+    if (auto rt = mir::findRuntimeFn(in.callee)) {  // soft float: AEABI (libgcc) or ours
+      if (mir::runtimeFns()[*rt].ours) {
+        if (floatRuntimeText().empty()) decline("the float runtime was not built (clang-14 missing)");
+        useRoutine(Routine::FloatRuntime);
+      }
+      return line("bl {}", in.callee);
+    }
     decline("call of unknown function @" + in.callee);
   }
   default: decline("not a control instruction");

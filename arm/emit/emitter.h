@@ -24,8 +24,14 @@ struct DeclineError {
 
 /// The private runtime routines (runtime_asm.cpp), one bit each in a mask.
 enum class Routine : uint8_t {
-  UDiv64, SDiv64, URem64, SRem64, Shl64, ShrU64, ShrS64, Rotl64, Rotr64, Count
+  UDiv64, SDiv64, URem64, SRem64, Shl64, ShrU64, ShrS64, Rotl64, Rotr64,
+  /// The `__vcr_fp_*` float routines (arm/emit/runtime/float_runtime.c, compiled
+  /// by clang-14 at build time); AEABI soft-float calls need libgcc at link time.
+  FloatRuntime, Count
 };
+
+/// The float runtime's assembly text (generated at build time; "" if clang-14 was missing).
+[[nodiscard]] std::string_view floatRuntimeText();
 
 /// Assembler symbol of a runtime routine ("__vcr_rt_udiv64").
 [[nodiscard]] std::string routineSymbol(Routine r);

@@ -6,7 +6,7 @@ namespace vcr::emit::detail {
 namespace {
 
 constexpr const char *kNames[] = {"udiv64", "sdiv64", "urem64", "srem64", "shl64",
-                                  "shru64", "shrs64", "rotl64", "rotr64"};
+                                  "shru64", "shrs64", "rotl64", "rotr64", "float_runtime"};
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(Routine::Count));
 
 bool has(uint32_t mask, Routine r) { return mask & (1u << static_cast<unsigned>(r)); }
@@ -137,7 +137,7 @@ std::string body(Routine r) {
   case Routine::Rotl64: return kRotlBody;
   case Routine::Rotr64:  // rotr n = rotl ((64 - n) mod 64)
     return std::string("\trsb r2, r2, #64\n\tand r2, r2, #63\n") + kRotlBody;
-  case Routine::Count: break;
+  case Routine::FloatRuntime: case Routine::Count: break;
   }
   return "";
 }
@@ -162,7 +162,7 @@ std::string runtimeText(uint32_t mask) {
   if (sdiv) out += kSDivModCore;
   for (unsigned k = 0; k < static_cast<unsigned>(Routine::Count); ++k) {
     const auto r = static_cast<Routine>(k);
-    if (!has(mask, r)) continue;
+    if (!has(mask, r) || r == Routine::FloatRuntime) continue;
     const std::string sym = routineSymbol(r);
     out += open(sym);
     // 9 words pushed: the caller's 16-byte operand area starts at [sp+36].
@@ -172,6 +172,11 @@ std::string runtimeText(uint32_t mask) {
     out += body(r);
     out += "\tstrd r0, r1, [sp, #36]\n\tpop {r0-r7, pc}\n";
     out += close(sym);
+  }
+  if (has(mask, Routine::FloatRuntime)) {
+    out += "\n@ ---- float runtime (arm/emit/runtime/float_runtime.c, clang-14 -O2)\n";
+    out += floatRuntimeText();
+    out += "\n\t.syntax unified\n\t.thumb\n\t.text\n";
   }
   return out;
 }

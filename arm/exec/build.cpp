@@ -190,6 +190,21 @@ bool prepare(const BuildOptions &opts, TempDir &dir, BuildResult &res) {
 
 }  // namespace
 
+const std::string &softFloatLibgcc() {
+  static const std::string path = [] {
+    TempDir dir;
+    if (!dir.ok()) return std::string();
+    ToolResult r = runTool({"arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mfloat-abi=soft", "-mthumb",
+                            "-print-libgcc-file-name"},
+                           dir.path());
+    if (!r.ok) return std::string();
+    std::string lib = r.output.substr(0, r.output.find('\n'));
+    std::vector<uint8_t> probe;
+    return readFile(lib, probe) ? lib : std::string();
+  }();
+  return path;
+}
+
 uint32_t Image::find(std::string_view name) const {
   if (auto it = symbols.find(std::string(name)); it != symbols.end()) return it->second;
   if (auto it = symbols.find(arm::rt::functionSymbol(name)); it != symbols.end())

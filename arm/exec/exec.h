@@ -80,6 +80,12 @@ struct BuildResult {
 /// into one image; tools' stderr goes into `error`.
 [[nodiscard]] BuildResult buildImage(std::string_view asmText, const BuildOptions &opts = {});
 
+/// Path of libgcc for Thumb-2 ARMv7E-M soft float (the AEABI soft-float
+/// routines, `__aeabi_fadd`, ...), as arm-none-eabi-gcc reports it for
+/// -mcpu=cortex-m4 -mfloat-abi=soft -mthumb; "" if that toolchain is missing.
+/// Asked once per process.
+[[nodiscard]] const std::string &softFloatLibgcc();
+
 /// Same for a relocatable object produced elsewhere (e.g. clang -c output):
 /// link + load.
 [[nodiscard]] BuildResult buildImageFromObject(const std::string &objectPath,

@@ -19,6 +19,7 @@ std::optional<mir::TrapReason> trapReasonFromWabt(const std::string &m) {
   if (has("divide by zero")) return mir::TrapReason::DivZero;
   if (has("integer overflow")) return mir::TrapReason::Overflow;
   if (has("out of bounds memory access")) return mir::TrapReason::OutOfBounds;
+  if (has("invalid conversion to integer")) return mir::TrapReason::BadConversion;
   if (has("unreachable")) return mir::TrapReason::Unreachable;
   return std::nullopt;
 }
@@ -39,11 +40,11 @@ std::optional<Oracle> Oracle::create(const WasmBinary &bin, Diagnostics &diags) 
       bool ok = ei.results.size() <= 1;
       for (char c : ei.params) {
         ok = ok && c != '?';
-        imp.sig.params.push_back(c == 'I' ? mir::ValType::I64 : mir::ValType::I32);
+        imp.sig.params.push_back(c == 'I' || c == 'F' ? mir::ValType::I64 : mir::ValType::I32);
       }
       for (char c : ei.results) {
         ok = ok && c != '?';
-        imp.sig.results.push_back(c == 'I' ? mir::ValType::I64 : mir::ValType::I32);
+        imp.sig.results.push_back(c == 'I' || c == 'F' ? mir::ValType::I64 : mir::ValType::I32);
       }
       st->imports.push_back(std::move(imp));
       st->representable.push_back(ok);

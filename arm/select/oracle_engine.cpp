@@ -30,18 +30,43 @@ constexpr uint64_t kMaxPages = 1024;  // 64 MiB
 char typeCode(wabt::Type t) {
   if (t == wabt::Type::I32) return 'i';
   if (t == wabt::Type::I64) return 'I';
+  if (t == wabt::Type::F32) return 'f';  // a word on a soft-float CPU
+  if (t == wabt::Type::F64) return 'F';
   return '?';
 }
 
 uint64_t fromValue(wabt::Type t, const wi::Value &v) {
   if (t == wabt::Type::I32) return v.Get<uint32_t>();
   if (t == wabt::Type::I64) return v.Get<uint64_t>();
+  if (t == wabt::Type::F32) {  // float values travel as their bit patterns
+    float f = v.Get<float>();
+    uint32_t b;
+    std::memcpy(&b, &f, 4);
+    return b;
+  }
+  if (t == wabt::Type::F64) {
+    double d = v.Get<double>();
+    uint64_t b;
+    std::memcpy(&b, &d, 8);
+    return b;
+  }
   return 0;
 }
 
 wi::Value toValue(wabt::Type t, uint64_t x) {
   if (t == wabt::Type::I64) return wi::Value::Make(static_cast<uint64_t>(x));
   if (t == wabt::Type::I32) return wi::Value::Make(static_cast<uint32_t>(x));
+  if (t == wabt::Type::F32) {
+    const auto b = static_cast<uint32_t>(x);
+    float f;
+    std::memcpy(&f, &b, 4);
+    return wi::Value::Make(f);
+  }
+  if (t == wabt::Type::F64) {
+    double d;
+    std::memcpy(&d, &x, 8);
+    return wi::Value::Make(d);
+  }
   return wi::Value();  // other types: zero bits
 }
 
@@ -177,10 +202,10 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
   for (wi::Ref ref : inst.globals()) {
     auto g = store.UnsafeGet<wi::Global>(ref);
     wabt::Type t = g->type().type;
-    if (t == wabt::Type::I32) {
+    if (t == wabt::Type::I32 || t == wabt::Type::F32) {
       g->UnsafeSet(toValue(t, wordAt(word)));
       word += 1;
-    } else if (t == wabt::Type::I64) {
+    } else if (t == wabt::Type::I64 || t == wabt::Type::F64) {
       g->UnsafeSet(toValue(t, wordAt(word) | wordAt(word + 1) << 32));
       word += 2;
     }
@@ -208,10 +233,10 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
   for (wi::Ref ref : inst.globals()) {
     auto g = store.UnsafeGet<wi::Global>(ref);
     wabt::Type t = g->type().type;
-    if (t != wabt::Type::I32 && t != wabt::Type::I64) continue;
+    if (typeCode(t) == '?') continue;
     uint64_t v = fromValue(t, g->Get());
     out.globals.push_back(static_cast<uint32_t>(v));
-    if (t == wabt::Type::I64) out.globals.push_back(static_cast<uint32_t>(v >> 32));
+    if (t == wabt::Type::I64 || t == wabt::Type::F64) out.globals.push_back(static_cast<uint32_t>(v >> 32));
   }
   return out;
 }

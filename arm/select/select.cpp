@@ -2,6 +2,7 @@
 // that lowers every function and declines what it cannot.
 #include "arm/select/select.h"
 #include "arm/select/select_internal.h"
+#include "core/ir/runtime_calls.h"
 
 #include <wabt/binary-reader-ir.h>
 #include <wabt/binary-reader.h>
@@ -34,6 +35,8 @@ namespace detail {
 std::optional<mir::ValType> toValType(wabt::Type t) {
   if (t == wabt::Type::I32) return mir::ValType::I32;
   if (t == wabt::Type::I64) return mir::ValType::I64;
+  if (t == wabt::Type::F32) return mir::ValType::I32;  // bit pattern in a word
+  if (t == wabt::Type::F64) return mir::ValType::I64;  // bit pattern in a lo/hi pair
   return std::nullopt;
 }
 
@@ -54,8 +57,13 @@ std::string uniqueName(std::string name, std::set<std::string> &used) {
 }
 
 /// The signature of a wasm function as MIR sees it; false if unrepresentable.
-bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig) {
+/// f32/f64 count only on a soft-float CPU (`floats`).
+bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats) {
   if (ws.result_types.size() > 1) return false;
+  auto isFloat = [](wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; };
+  if (!floats && (std::any_of(ws.param_types.begin(), ws.param_types.end(), isFloat) ||
+                  std::any_of(ws.result_types.begin(), ws.result_types.end(), isFloat)))
+    return false;
   for (wabt::Type t : ws.param_types) {
     auto vt = detail::toValType(t);
     if (!vt) return false;
@@ -77,6 +85,8 @@ uint64_t globalInit(const wabt::Global &g) {
   if (const auto *c = wabt::dyn_cast<wabt::ConstExpr>(&e)) {
     if (c->const_.type() == wabt::Type::I32) return c->const_.u32();
     if (c->const_.type() == wabt::Type::I64) return c->const_.u64();
+    if (c->const_.type() == wabt::Type::F32) return c->const_.f32_bits();
+    if (c->const_.type() == wabt::Type::F64) return c->const_.f64_bits();
   }
   return 0;
 }
@@ -87,10 +97,10 @@ void layOutGlobals(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
     ctx.globalType.push_back(g.type);
     bool imported = gi < wm.num_global_imports;
     uint64_t init = imported ? 0 : globalInit(g);
-    if (g.type == wabt::Type::I32 || g.type == wabt::Type::I64) {
+    if (detail::toValType(g.type)) {
       ctx.globalWord.push_back(static_cast<int32_t>(sel.module.globals.size()));
       sel.module.globals.push_back(mir::Global{static_cast<uint32_t>(init), g.mutable_});
-      if (g.type == wabt::Type::I64)
+      if (detail::toValType(g.type) == mir::ValType::I64)
         sel.module.globals.push_back(mir::Global{static_cast<uint32_t>(init >> 32), g.mutable_});
     } else {
       ctx.globalWord.push_back(-1);
@@ -106,13 +116,16 @@ void nameFunctions(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
     if (ex->kind == wabt::ExternalKind::Func && ex->var.is_index())
       exportName.emplace(ex->var.index(), ex->name);
   std::set<std::string> used;
+  // Runtime routine names are callees of their own: a function so named gets a suffix.
+  for (const mir::RuntimeFn &r : mir::runtimeFns()) used.insert(std::string(r.name));
   size_t importIdx = 0;
   for (const wabt::Import *imp : wm.imports) {
     if (imp->kind() != wabt::ExternalKind::Func) continue;
     CalleeInfo ci;
     ci.isImport = true;
     ci.name = uniqueName(importName(imp->module_name, imp->field_name), used);
-    ci.representable = toSignature(wabt::cast<wabt::FuncImport>(imp)->func.decl.sig, ci.sig);
+    ci.representable = toSignature(wabt::cast<wabt::FuncImport>(imp)->func.decl.sig, ci.sig,
+                                    arm::softFloat(ctx.opt.cpu));
     if (ci.representable) sel.module.imports.push_back(mir::Import{ci.name, ci.sig});
     ctx.funcs.push_back(std::move(ci));
     ++importIdx;
@@ -129,7 +142,7 @@ void nameFunctions(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
     if (name.empty()) name = "f" + std::to_string(fi);
     CalleeInfo ci;
     ci.name = uniqueName(name, used);
-    ci.representable = toSignature(f.decl.sig, ci.sig);
+    ci.representable = toSignature(f.decl.sig, ci.sig, arm::softFloat(ctx.opt.cpu));
     ctx.funcs.push_back(std::move(ci));
   }
 }

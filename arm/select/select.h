@@ -5,6 +5,7 @@
 /// is declined with a reason and left out, the rest of the module is kept.
 
 #include "arm/select/wasm_load.h"
+#include "arm/target/cpu.h"
 #include "core/ir/diag.h"
 #include "core/ir/mir.h"
 
@@ -28,6 +29,9 @@ struct SelectOptions {
   /// SubSwapped computes i32.sub as b - a, ShrSigned lowers i32.shr_u as an
   /// arithmetic shift, LtUnsigned lowers i32.lt_s as an unsigned compare.
   enum class Fault { None, SubSwapped, ShrSigned, LtUnsigned } fault = Fault::None;
+  /// The target CPU: on cortex-m4 (no FPU) f32/f64 are core-register words
+  /// and their operations runtime calls; the others decline float code.
+  arm::Cpu cpu = arm::Cpu::CortexM4;
 };
 
 /// The selected module plus what was declined.

@@ -1,5 +1,6 @@
 // Function-level selection: vregs, blocks, the operator walk and control flow.
 #include "arm/select/select_internal.h"
+#include "arm/target/cpu.h"
 
 #include <wabt/cast.h>
 
@@ -190,18 +191,20 @@ void collectWrites(const wabt::ExprList &list, std::vector<bool> &written) {
   }
 }
 
-bool integerType(wabt::Type t) {
+/// Scalar types selection takes; f32/f64 only when `floats`.
+bool scalarType(wabt::Type t, bool floats) {
   return t == wabt::Type::I32 || t == wabt::Type::I64 || t == wabt::Type::Void ||
-         t == wabt::Type::Any;
+         t == wabt::Type::Any || (floats && (t == wabt::Type::F32 || t == wabt::Type::F64));
 }
 
-bool integerOpcode(wabt::Opcode op) {
-  return integerType(op.GetResultType()) && integerType(op.GetParamType1()) &&
-         integerType(op.GetParamType2()) && integerType(op.GetParamType3());
+bool scalarOpcode(wabt::Opcode op, bool floats) {
+  return scalarType(op.GetResultType(), floats) && scalarType(op.GetParamType1(), floats) &&
+         scalarType(op.GetParamType2(), floats) && scalarType(op.GetParamType3(), floats);
 }
 
-/// The first operator in `list` (depth first) outside the integer subset.
-const wabt::Expr *firstUnsupported(const wabt::ExprList &list) {
+/// The first operator in `list` (depth first) outside the scalar subset
+/// (the integer subset unless `floats`).
+const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = true) {
   using T = wabt::ExprType;
   for (const wabt::Expr &e : list) {
     const wabt::Expr *inner = nullptr;
@@ -211,21 +214,21 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list) {
     case T::Br: case T::BrIf: case T::BrTable: case T::Return: case T::Call: break;
     case T::Const: {
       auto t = wabt::cast<wabt::ConstExpr>(&e)->const_.type();
-      if (t != wabt::Type::I32 && t != wabt::Type::I64) return &e;
+      if (!scalarType(t, floats) || t == wabt::Type::Void) return &e;
       break;
     }
-    case T::Binary: if (!integerOpcode(wabt::cast<wabt::BinaryExpr>(&e)->opcode)) return &e; break;
-    case T::Compare: if (!integerOpcode(wabt::cast<wabt::CompareExpr>(&e)->opcode)) return &e; break;
-    case T::Unary: if (!integerOpcode(wabt::cast<wabt::UnaryExpr>(&e)->opcode)) return &e; break;
-    case T::Convert: if (!integerOpcode(wabt::cast<wabt::ConvertExpr>(&e)->opcode)) return &e; break;
-    case T::Load: if (!integerOpcode(wabt::cast<wabt::LoadExpr>(&e)->opcode)) return &e; break;
-    case T::Store: if (!integerOpcode(wabt::cast<wabt::StoreExpr>(&e)->opcode)) return &e; break;
-    case T::Block: inner = firstUnsupported(wabt::cast<wabt::BlockExpr>(&e)->block.exprs); break;
-    case T::Loop: inner = firstUnsupported(wabt::cast<wabt::LoopExpr>(&e)->block.exprs); break;
+    case T::Binary: if (!scalarOpcode(wabt::cast<wabt::BinaryExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Compare: if (!scalarOpcode(wabt::cast<wabt::CompareExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Unary: if (!scalarOpcode(wabt::cast<wabt::UnaryExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Convert: if (!scalarOpcode(wabt::cast<wabt::ConvertExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Load: if (!scalarOpcode(wabt::cast<wabt::LoadExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Store: if (!scalarOpcode(wabt::cast<wabt::StoreExpr>(&e)->opcode, floats)) return &e; break;
+    case T::Block: inner = firstUnsupported(wabt::cast<wabt::BlockExpr>(&e)->block.exprs, floats); break;
+    case T::Loop: inner = firstUnsupported(wabt::cast<wabt::LoopExpr>(&e)->block.exprs, floats); break;
     case T::If: {
       const auto *ie = wabt::cast<wabt::IfExpr>(&e);
-      inner = firstUnsupported(ie->true_.exprs);
-      if (!inner) inner = firstUnsupported(ie->false_);
+      inner = firstUnsupported(ie->true_.exprs, floats);
+      if (!inner) inner = firstUnsupported(ie->false_, floats);
       break;
     }
     default: return &e;
@@ -233,6 +236,38 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list) {
     if (inner) return inner;
   }
   return nullptr;
+}
+
+bool isFloat(wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; }
+
+bool floatOpcode(wabt::Opcode op) {
+  return isFloat(op.GetResultType()) || isFloat(op.GetParamType1()) ||
+         isFloat(op.GetParamType2()) || isFloat(op.GetParamType3());
+}
+
+/// True if an operator in `list` (depth first) takes or yields f32/f64.
+bool anyFloatOp(const wabt::ExprList &list) {
+  using T = wabt::ExprType;
+  for (const wabt::Expr &e : list) {
+    switch (e.type()) {
+    case T::Const: if (isFloat(wabt::cast<wabt::ConstExpr>(&e)->const_.type())) return true; break;
+    case T::Binary: if (floatOpcode(wabt::cast<wabt::BinaryExpr>(&e)->opcode)) return true; break;
+    case T::Compare: if (floatOpcode(wabt::cast<wabt::CompareExpr>(&e)->opcode)) return true; break;
+    case T::Unary: if (floatOpcode(wabt::cast<wabt::UnaryExpr>(&e)->opcode)) return true; break;
+    case T::Convert: if (floatOpcode(wabt::cast<wabt::ConvertExpr>(&e)->opcode)) return true; break;
+    case T::Load: if (floatOpcode(wabt::cast<wabt::LoadExpr>(&e)->opcode)) return true; break;
+    case T::Store: if (floatOpcode(wabt::cast<wabt::StoreExpr>(&e)->opcode)) return true; break;
+    case T::Block: if (anyFloatOp(wabt::cast<wabt::BlockExpr>(&e)->block.exprs)) return true; break;
+    case T::Loop: if (anyFloatOp(wabt::cast<wabt::LoopExpr>(&e)->block.exprs)) return true; break;
+    case T::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      if (anyFloatOp(ie->true_.exprs) || anyFloatOp(ie->false_)) return true;
+      break;
+    }
+    default: break;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -292,19 +327,39 @@ void FuncSelector::copyAliasesWrittenIn(const wabt::IfExpr &ie) {
 
 // ---------------------------------------------------------------- driver
 
+/// True if `fn` has an f32/f64 parameter, result, local or operator.
+bool usesFloat(const wabt::Func &fn) {
+  auto isFloat = [](wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; };
+  for (wabt::Type t : fn.decl.sig.param_types) if (isFloat(t)) return true;
+  for (wabt::Type t : fn.decl.sig.result_types) if (isFloat(t)) return true;
+  for (wabt::Type t : fn.local_types) if (isFloat(t)) return true;
+  return anyFloatOp(fn.exprs);
+}
+
 void FuncSelector::run() {
   const auto &sig = fn_.decl.sig;
+  if (!arm::softFloat(ctx_.opt.cpu) && usesFloat(fn_))
+    throw DeclineError{arm::floatDeclineReason(ctx_.opt.cpu)};
   if (sig.result_types.size() > 1) declineType("returns more than one value (multi-value)");
+  auto floatBits = [](wabt::Type t) -> uint8_t {
+    return t == wabt::Type::F32 ? 32 : t == wabt::Type::F64 ? 64 : 0;
+  };
+  bool floats = false;
   for (wabt::Type t : sig.param_types) {
     auto vt = toValType(t);
     if (!vt) declineType("unsupported parameter type '" + t.GetName() + "'");
     out_.sig.params.push_back(*vt);
+    out_.floatParams.push_back(floatBits(t));
+    floats |= floatBits(t) != 0;
   }
   for (wabt::Type t : sig.result_types) {
     auto vt = toValType(t);
     if (!vt) declineType("unsupported result type '" + t.GetName() + "'");
     out_.sig.results.push_back(*vt);
+    out_.floatResults.push_back(floatBits(t));
+    floats |= floatBits(t) != 0;
   }
+  if (!floats) out_.floatParams.clear(), out_.floatResults.clear();
   startBlock(newBlock());
   Instr param;
   param.op = Opcode::Param;
@@ -369,14 +424,15 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::Select: lowerSelect(e); return;
   case T::Const: {
     const auto &c = wabt::cast<wabt::ConstExpr>(&e)->const_;
-    if (c.type() == wabt::Type::I32) {
+    if (c.type() == wabt::Type::I32 || c.type() == wabt::Type::F32) {
       Val d = newTemp(false);
-      emitMovI(d.lo, c.u32());
+      emitMovI(d.lo, c.type() == wabt::Type::F32 ? c.f32_bits() : c.u32());
       push(d);
-    } else if (c.type() == wabt::Type::I64) {
+    } else if (c.type() == wabt::Type::I64 || c.type() == wabt::Type::F64) {
       Val d = newTemp(true);
-      emitMovI(d.lo, static_cast<uint32_t>(c.u64()));
-      emitMovI(d.hi, static_cast<uint32_t>(c.u64() >> 32));
+      const uint64_t v = c.type() == wabt::Type::F64 ? c.f64_bits() : c.u64();
+      emitMovI(d.lo, static_cast<uint32_t>(v));
+      emitMovI(d.hi, static_cast<uint32_t>(v >> 32));
       push(d);
     } else {
       decline(e, "unsupported operator '" + exprName(e) + "'");
@@ -413,7 +469,7 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
 }
 
 void FuncSelector::lowerOpcode(const wabt::Expr &e, wabt::Opcode op) {
-  if (lowerI32(e, op) || lowerI64(e, op)) return;
+  if (lowerI32(e, op) || lowerI64(e, op) || lowerFloat(e, op)) return;
   decline(e, "unsupported operator '" + std::string(op.GetName()) + "'");
 }
 

@@ -41,7 +41,8 @@ struct ModuleCtx {
   SelectOptions opt;
 };
 
-/// wasm value type -> MIR value type (nullopt for f32, f64, v128, refs).
+/// wasm value type -> MIR value type: f32 is an i32 word, f64 an i64 pair
+/// (soft float, --cpu cortex-m4); nullopt for v128 and refs.
 [[nodiscard]] std::optional<mir::ValType> toValType(wabt::Type t);
 
 /// Lowers one wasm function to vreg MIR. Throws DeclineError.
@@ -122,6 +123,10 @@ private:
   void lowerOpcode(const wabt::Expr &e, wabt::Opcode op);
   bool lowerI32(const wabt::Expr &e, wabt::Opcode op);
   bool lowerI64(const wabt::Expr &e, wabt::Opcode op);
+  /// f32/f64 operators on a soft-float CPU (select_float.cpp).
+  bool lowerFloat(const wabt::Expr &e, wabt::Opcode op);
+  /// Pop the operands of runtime routine `name`, call it on them, return its result.
+  Val callRuntime(const std::string &name);
   void lowerLoad(const wabt::LoadExpr &e);
   void lowerStore(const wabt::StoreExpr &e);
   void lowerSelect(const wabt::Expr &e);

@@ -1,5 +1,6 @@
 // Selection of i32 operators, locals, globals, memory access, select and calls.
 #include "arm/select/select_internal.h"
+#include "arm/target/cpu.h"
 
 #include <wabt/cast.h>
 
@@ -123,7 +124,8 @@ void FuncSelector::lowerLoad(const wabt::LoadExpr &e) {
     push(d);
   };
   switch (e.opcode) {
-  case O::I32Load: load32(mir::Width::W32); return;
+  case O::I32Load:
+  case O::F32Load: load32(mir::Width::W32); return;
   case O::I32Load8S: load32(mir::Width::S8); return;
   case O::I32Load8U: load32(mir::Width::U8); return;
   case O::I32Load16S: load32(mir::Width::S16); return;
@@ -134,7 +136,8 @@ void FuncSelector::lowerLoad(const wabt::LoadExpr &e) {
   case O::I64Load16U: load64(mir::Width::U16, false); return;
   case O::I64Load32S: load64(mir::Width::W32, true); return;
   case O::I64Load32U: load64(mir::Width::W32, false); return;
-  case O::I64Load: {
+  case O::I64Load:
+  case O::F64Load: {
     Val d = newTemp(true);
     Instr i;
     i.op = Opcode::Load64;
@@ -158,12 +161,14 @@ void FuncSelector::lowerStore(const wabt::StoreExpr &e) {
   i.uses = {Operand::vreg(v.lo), Operand::vreg(addr.lo)};
   switch (e.opcode) {
   case O::I32Store:
+  case O::F32Store:
   case O::I64Store32: i.width = mir::Width::W32; break;
   case O::I32Store8:
   case O::I64Store8: i.width = mir::Width::U8; break;
   case O::I32Store16:
   case O::I64Store16: i.width = mir::Width::U16; break;
   case O::I64Store:
+  case O::F64Store:
     i.op = Opcode::Store64;
     i.uses = {Operand::vreg(v.lo), Operand::vreg(v.hi), Operand::vreg(addr.lo)};
     break;
@@ -216,7 +221,10 @@ void FuncSelector::lowerGlobal(const wabt::Expr &e) {
     decline(e, std::string("unsupported operator '") + (get ? "global.get" : "global.set") +
                    "' of a non-integer global");
   auto word = static_cast<uint32_t>(ctx_.globalWord[gi]);
-  bool wide = ctx_.globalType[gi] == wabt::Type::I64;
+  const wabt::Type gt = ctx_.globalType[gi];
+  if ((gt == wabt::Type::F32 || gt == wabt::Type::F64) && !arm::softFloat(ctx_.opt.cpu))
+    throw DeclineError{arm::floatDeclineReason(ctx_.opt.cpu)};
+  bool wide = toValType(gt) == mir::ValType::I64;
   auto access = [&](Opcode op, VReg v, uint32_t w) {
     Instr i;
     i.op = op;

@@ -60,7 +60,7 @@ namespace vcr::arm::rt {
 
 /// Inverse of trapCode; nullopt for any other immediate.
 [[nodiscard]] inline std::optional<mir::TrapReason> trapFromCode(uint8_t code) {
-  if (code < 0x10 || code > 0x10 + static_cast<unsigned>(mir::TrapReason::OutOfBounds))
+  if (code < 0x10 || code > 0x10 + static_cast<unsigned>(mir::kLastTrapReason))
     return std::nullopt;
   return static_cast<mir::TrapReason>(code - 0x10);
 }

@@ -99,6 +99,8 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   w.fn.name = f.name;
   w.fn.sig = f.sig;
   w.fn.wasmIndex = f.wasmIndex;
+  w.fn.floatParams = f.floatParams;
+  w.fn.floatResults = f.floatResults;
   w.fn.allocated = false;
   w.numVRegs = static_cast<uint32_t>(f.vregInfo.size());  // then as Function::numVRegs, below
   w.hasCalls = false;

@@ -16,6 +16,8 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
   out.name = std::move(w.fn.name);
   out.sig = std::move(w.fn.sig);
   out.wasmIndex = w.fn.wasmIndex;
+  out.floatParams = w.fn.floatParams;
+  out.floatResults = w.fn.floatResults;
   out.allocated = true;
   // Moved, not copied: a copy of every instruction cost more than the
   // rest of the rewrite (alloc_bench).

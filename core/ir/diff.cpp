@@ -2,6 +2,7 @@
 #include "core/ir/diff.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vcr::mir {
 
@@ -60,6 +61,45 @@ std::vector<uint8_t> randomMemory(size_t bytes, uint64_t seed) {
   return mem;
 }
 
+namespace {
+/// A float argument (`bits` 32 or 64) biased toward what breaks soft-float
+/// code: edge values (zeros, ones, halves, infinities, NaNs, the truncation
+/// bounds), small values with fractions, or `fallback` (random bits).
+uint64_t randomFloat(uint8_t bits, uint64_t fallback, uint64_t &state) {
+  static constexpr double kEdge[] = {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -2.5, 2.5, 3.5,
+                                     0.49999999999999994, 1e-310, -1e-45, 1e300, -3.0e38,
+                                     2147483647.0, 2147483648.0, -2147483648.0, -2147483649.0,
+                                     4294967295.0, 4294967296.0, 9223372036854775807.0,
+                                     -9223372036854775808.0, 18446744073709551616.0, -0.99,
+                                     8388608.5, 4503599627370497.0};
+  const uint64_t r = next(state);
+  double d = 0;
+  switch (r % 6) {
+  case 0: case 1: d = kEdge[(r >> 8) % std::size(kEdge)]; break;
+  case 2: d = static_cast<double>(static_cast<int64_t>((r >> 8) % 20001) - 10000) / 16.0; break;
+  case 3: {  // infinities and NaNs (quiet, signalling, either sign)
+    static constexpr uint64_t kSpecial64[] = {0x7ff0000000000000ull, 0xfff0000000000000ull,
+                                              0x7ff8000000000000ull, 0xfff8000000000001ull,
+                                              0x7ff0000000000001ull};
+    static constexpr uint32_t kSpecial32[] = {0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00001u,
+                                              0x7f800001u};
+    const size_t k = (r >> 8) % 5;
+    return bits == 32 ? kSpecial32[k] : kSpecial64[k];
+  }
+  default: return bits == 32 ? (fallback & 0xffffffffu) : fallback;
+  }
+  if (bits == 32) {
+    const float f = static_cast<float>(d);
+    uint32_t b;
+    std::memcpy(&b, &f, 4);
+    return b;
+  }
+  uint64_t b;
+  std::memcpy(&b, &d, 8);
+  return b;
+}
+}  // namespace
+
 std::vector<uint64_t> randomArgs(const Signature &sig, size_t memBytes, uint64_t &state) {
   const uint64_t ptrRange = std::min<uint64_t>(memBytes / 2, 32768);
   std::vector<uint64_t> args;
@@ -92,6 +132,7 @@ DiffInput expectOn(const Module &m, std::string_view fn, std::vector<uint64_t> a
   in.expected = execute(m, fn, in.args, env);
   in.expectedMemory = std::move(env.memory);
   in.expectedGlobals = std::move(env.globals);
+  if (const Function *f = m.findFunction(fn)) in.floatResults = f->floatResults;
   return in;
 }
 
@@ -104,6 +145,8 @@ std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsi
   const size_t memBytes = size_t(m.memoryPages) * 65536;
   for (unsigned tries = 0; tries < 4 * count && out.size() < count; ++tries) {
     std::vector<uint64_t> args = randomArgs(f->sig, memBytes, state);
+    for (size_t i = 0; i < args.size() && i < f->floatParams.size(); ++i)
+      if (f->floatParams[i]) args[i] = randomFloat(f->floatParams[i], args[i], state);
     DiffInput in = expectOn(m, fn, std::move(args), randomMemory(memBytes, next(state)), fuel);
     if (in.expected.status == ExecResult::Status::Exhausted) continue;
     out.push_back(std::move(in));
@@ -113,7 +156,17 @@ std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsi
 
 std::string compareOutcome(const DiffInput &in, const Observed &o) {
   const ExecResult &e = in.expected;
-  const bool resultsEqual = std::equal(e.results.begin(), e.results.end(), o.results.begin(), o.results.end());
+  // NaN results of f32/f64 type match any NaN (wasm lets the NaN's bits vary).
+  auto isNaN = [](uint64_t v, uint8_t bits) {
+    return bits == 32 ? (v & 0x7fffffffu) > 0x7f800000u
+                      : (v & 0x7fffffffffffffffu) > 0x7ff0000000000000u;
+  };
+  bool resultsEqual = e.results.size() == o.results.size();
+  for (size_t i = 0; resultsEqual && i < e.results.size(); ++i) {
+    const uint8_t fb = i < in.floatResults.size() ? in.floatResults[i] : 0;
+    resultsEqual = e.results[i] == o.results[i] ||
+                   (fb && isNaN(e.results[i], fb) && isNaN(o.results[i], fb));
+  }
   if (o.status != e.status || o.status == ExecResult::Status::Error ||
       (o.status == ExecResult::Status::Returned && !resultsEqual) ||
       (o.status == ExecResult::Status::Trapped && o.trap != e.trap))

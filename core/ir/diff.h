@@ -25,6 +25,8 @@ struct DiffInput {
   ExecResult expected;             ///< the vreg form's outcome
   std::vector<uint8_t> expectedMemory;
   std::vector<uint32_t> expectedGlobals;
+  /// Function::floatResults of the function: a NaN result matches any NaN there.
+  std::vector<uint8_t> floatResults;
 };
 
 /// An outcome to compare, from whichever executor produced it.

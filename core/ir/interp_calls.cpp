@@ -1,6 +1,7 @@
 // Reference interpreter: calls, returns, host imports, push/pop and the allocated-form frame checks.
 #include "core/ir/interp_machine.h"
 #include "core/ir/interp_ops.h"
+#include "core/ir/runtime_calls.h"
 
 #include <algorithm>
 #include <exception>
@@ -25,6 +26,13 @@ unsigned sortedRegs(const OperandList &list, std::array<unsigned, kNumPRegs> &ou
 }  // namespace
 
 std::vector<uint64_t> Machine::callHost(int32_t c) {
+  if (size_t(-c - 1) >= m_.imports.size()) {  // a runtime routine: wasm semantics, may trap
+    const auto k = static_cast<uint32_t>(size_t(-c - 1) - m_.imports.size());
+    const RuntimeOutcome o = evalRuntimeFn(k, std::span<const uint64_t>(hostArgs_));
+    if (o.trapped) trap(o.trap);
+    if (runtimeFns()[k].sig.results.empty()) return {};
+    return {o.result};
+  }
   const Import &imp = m_.imports[size_t(-c - 1)];
   if (!env_.host) fail("no host function to call import @" + imp.name);
   std::vector<uint64_t> r;

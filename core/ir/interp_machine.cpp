@@ -1,5 +1,6 @@
 // Reference interpreter machinery: AAPCS placement, stack region, preparation, diagnostics, operands.
 #include "core/ir/interp_machine.h"
+#include "core/ir/runtime_calls.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -113,12 +114,14 @@ Machine::Machine(const Module &m, ExecEnv &env, ExecResult &res)
   prep_.resize(m.functions.size());
   fnPlace_.resize(m.functions.size());
   fnPlaced_.assign(m.functions.size(), 0);
-  impPlace_.resize(m.imports.size());
-  impPlaced_.assign(m.imports.size(), 0);
+  impPlace_.resize(m.imports.size() + runtimeFns().size());
+  impPlaced_.assign(m.imports.size() + runtimeFns().size(), 0);
 }
 
 const Signature &Machine::sigOf(int32_t c) const {
-  return c >= 0 ? m_.functions[size_t(c)].sig : m_.imports[size_t(-c - 1)].sig;
+  if (c >= 0) return m_.functions[size_t(c)].sig;
+  const size_t k = size_t(-c - 1);
+  return k < m_.imports.size() ? m_.imports[k].sig : runtimeFns()[k - m_.imports.size()].sig;
 }
 
 const Placement &Machine::placementOf(int32_t c) {
@@ -209,6 +212,8 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
       c = static_cast<int32_t>(g - m_.functions.data());
     } else if (const Import *imp = m_.findImport(in.callee)) {
       c = -static_cast<int32_t>(imp - m_.imports.data()) - 1;
+    } else if (auto r = findRuntimeFn(in.callee)) {
+      c = -static_cast<int32_t>(m_.imports.size() + *r) - 1;  // after the imports
     } else {
       bad("call of unknown function @" + in.callee);
     }

@@ -1,5 +1,6 @@
 // Opcode table, register/condition/trap names and small queries on MIR.
 #include "core/ir/mir.h"
+#include "core/ir/runtime_calls.h"
 
 #include <array>
 
@@ -19,8 +20,8 @@ constexpr std::array<std::string_view, kNumPRegs> kPRegNames = {
     "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
 constexpr std::array<std::string_view, 11> kCondNames = {
     "", "eq", "ne", "slt", "ult", "sgt", "ugt", "sle", "ule", "sge", "uge"};
-constexpr std::array<std::string_view, 4> kTrapNames = {
-    "unreachable", "divzero", "overflow", "oob"};
+constexpr std::array<std::string_view, 5> kTrapNames = {
+    "unreachable", "divzero", "overflow", "oob", "badconv"};
 constexpr std::array<std::string_view, 10> kOriginNames = {
     "orig", "move", "spill", "reload", "remat", "prologue", "epilogue", "outarg", "inarg", "frame"};
 
@@ -157,6 +158,7 @@ const Import *Module::findImport(std::string_view name) const {
 const Signature *Module::calleeSig(std::string_view name) const {
   if (const Function *f = findFunction(name)) return &f->sig;
   if (const Import *i = findImport(name)) return &i->sig;
+  if (auto r = findRuntimeFn(name)) return &runtimeFns()[*r].sig;
   return nullptr;
 }
 

@@ -59,7 +59,10 @@ enum class Width : uint8_t { W32, U8, S8, U16, S16 };
 [[nodiscard]] unsigned widthBytes(Width w);
 
 /// Why a trap happened.
-enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds };
+/// BadConversion: a float-to-integer truncation of a NaN (wasm's "invalid
+/// conversion to integer"); an out-of-range truncation is Overflow.
+enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds, BadConversion };
+inline constexpr TrapReason kLastTrapReason = TrapReason::BadConversion;
 [[nodiscard]] std::string_view trapName(TrapReason r);
 [[nodiscard]] std::optional<TrapReason> trapFromName(std::string_view s);
 
@@ -168,6 +171,11 @@ struct Function {
   /// numVRegs() (missing entries are Temp).
   std::vector<VRegInfo> vregInfo;
   int32_t wasmIndex = -1;  ///< index in the wasm function space, if any
+  /// Per parameter / result: 32 or 64 when wasm types it f32 / f64 (its
+  /// words are that float's bits), else 0; empty when there are none.
+  /// Differential inputs favour float edge values there, and NaN results
+  /// compare as any NaN (wasm allows any). Not part of the text format.
+  std::vector<uint8_t> floatParams, floatResults;
 
   /// One past the highest vreg mentioned anywhere (0 if none).
   [[nodiscard]] uint32_t numVRegs() const;
@@ -195,7 +203,8 @@ struct Module {
 
   [[nodiscard]] const Function *findFunction(std::string_view name) const;
   [[nodiscard]] const Import *findImport(std::string_view name) const;
-  /// Signature of a callee by name (function or import), if it exists.
+  /// Signature of a callee by name (function, import or runtime routine of
+  /// core/ir/runtime_calls.h, in that order), if it exists.
   [[nodiscard]] const Signature *calleeSig(std::string_view name) const;
 };
 

@@ -43,7 +43,7 @@ std::string_view safeCond(Cond c) {
   return static_cast<unsigned>(c) <= static_cast<unsigned>(Cond::UGe) ? condName(c) : "?";
 }
 std::string_view safeTrap(TrapReason r) {
-  return static_cast<unsigned>(r) <= static_cast<unsigned>(TrapReason::OutOfBounds) ? trapName(r)
+  return static_cast<unsigned>(r) <= static_cast<unsigned>(kLastTrapReason) ? trapName(r)
                                                                                      : "?";
 }
 std::string_view safeOrigin(Origin o) {

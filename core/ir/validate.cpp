@@ -134,7 +134,7 @@ private:
       report(b, i, "invalid condition code");
     if (static_cast<unsigned>(in.width) > static_cast<unsigned>(Width::S16))
       report(b, i, "invalid width");
-    if (static_cast<unsigned>(in.reason) > static_cast<unsigned>(TrapReason::OutOfBounds))
+    if (static_cast<unsigned>(in.reason) > static_cast<unsigned>(kLastTrapReason))
       report(b, i, "invalid trap reason");
     if (static_cast<unsigned>(in.origin) > static_cast<unsigned>(Origin::Frame))
       report(b, i, "invalid origin");

@@ -192,3 +192,42 @@ TEST_CASE("deliberately wrong emissions are caught by the differential") {
     CHECK(bad["keep"].agree < bad["keep"].runs);
   }
 }
+
+TEST_CASE("soft float on cortex-m4: runtime calls run in Unicorn, and a wrong routine is caught") {
+  if (!haveBinutils()) return;
+  Selected s = selectWat(R"((module
+    (func (export "dadd") (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1)))
+    (func (export "fadd") (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+    (func (export "near") (param f32) (result f32) (f32.nearest (local.get 0)))
+    (func (export "conv") (param f32) (result i32) (i32.trunc_f32_s (local.get 0)))))",
+                         "soft.wat");
+  mir::Module allocated = allocateAll(s.module);
+  tools::ExecOptions opt;
+  opt.inputs = 30;
+  // 2.5 rounds to 2 (ties to even); 2^31 and NaN trap in the truncation
+  tools::Workloads w{{"near", {tools::Workload{{0x40200000u}, 1}, tools::Workload{{0xc0600000u}, 1}}},
+                     {"conv", {tools::Workload{{0x4f000000u}, 1}, tools::Workload{{0x7fc00000u}, 1}}}};
+  auto clean = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+  for (const char *fn : {"dadd", "fadd", "near", "conv"}) {
+    REQUIRE_MESSAGE(clean[fn].status == "ok", fn, ": ", clean[fn].reason, clean[fn].firstDifference);
+    CHECK_MESSAGE(clean[fn].agree == clean[fn].runs, fn, ": ", clean[fn].firstDifference);
+  }
+  SUBCASE("subtract instead of add, in libgcc's routines and in ours") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(bl __aeabi_fadd)"), "bl __aeabi_fsub");
+      text = std::regex_replace(text, std::regex(R"(bl __vcr_fp_dadd)"), "bl __vcr_fp_dsub");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["fadd"].agree < bad["fadd"].runs);
+    CHECK(bad["dadd"].agree < bad["dadd"].runs);
+  }
+  SUBCASE("ceil instead of nearest, a truncation that does not trap") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(bl __vcr_fp_fnearest)"), "bl __vcr_fp_fceil");
+      text = std::regex_replace(text, std::regex(R"(bl __vcr_fp_f2i_s\b)"), "bl __vcr_fp_f2i_sat_s");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["near"].agree < bad["near"].runs);
+    CHECK(bad["conv"].agree < bad["conv"].runs);
+  }
+}

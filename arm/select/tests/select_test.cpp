@@ -54,6 +54,8 @@ const mir::Function &fn(const Selection &s, const std::string &name) {
 }  // namespace
 
 TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global initial values") {
+  SelectOptions m4f;
+  m4f.cpu = arm::Cpu::CortexM4F;  // float imports are not representable there
   auto s = selectWat(R"((module
     (import "env" "ext" (func (param i32 i64) (result i32)))
     (import "env" "g" (global $ig (mut i32)))
@@ -67,10 +69,10 @@ TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global
     (func (export "exp name!") (result i32) (i32.const 2))
     (func (result i32) (i32.const 3))
     (func $env.ext (result i32) (i32.const 4)))
-  )");
+  )", m4f);
   const auto &m = s.module;
   CHECK(m.memoryPages == 2);
-  REQUIRE(m.imports.size() == 1);  // env.fext has an f32 parameter: not representable
+  REQUIRE(m.imports.size() == 1);  // env.fext has an f32 parameter: not representable on m4f
   CHECK(m.imports[0].name == "env.ext");
   CHECK(m.imports[0].sig.params == std::vector<mir::ValType>{mir::ValType::I32, mir::ValType::I64});
   REQUIRE(m.functions.size() == 4);
@@ -80,19 +82,22 @@ TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global
   CHECK(m.functions[2].name == "f4");
   CHECK(m.functions[3].name == "env.ext.1");  // unique against the import
   CHECK(m.functions[3].wasmIndex == 5);
-  // globals: imported i32 (0), $a, $b lo/hi, ($f has no words), $c
-  REQUIRE(m.globals.size() == 5);
+  // globals: imported i32 (0), $a, $b lo/hi, $f (its bits, whatever the CPU), $c
+  REQUIRE(m.globals.size() == 6);
   CHECK(m.globals[0].init == 0);
   CHECK(m.globals[1].init == 66560);
   CHECK(m.globals[2].init == 0x55667788u);
   CHECK(m.globals[3].init == 0x11223344u);
   CHECK_FALSE(m.globals[2].mut);
-  CHECK(m.globals[4].init == 0xffffffffu);
-  CHECK(s.globalWord == std::vector<int32_t>{0, 1, 2, -1, 4});
+  CHECK(m.globals[4].init == 0x3fc00000u);
+  CHECK(m.globals[5].init == 0xffffffffu);
+  CHECK(s.globalWord == std::vector<int32_t>{0, 1, 2, 4, 5});
   requireValid(s);
 }
 
-TEST_CASE("an f32 function is declined, an i32 function is selected") {
+TEST_CASE("on cortex-m4f an f32 function is declined, an i32 function is selected") {
+  SelectOptions m4f;
+  m4f.cpu = arm::Cpu::CortexM4F;
   auto s = selectWat(R"((module
     (func $fadd (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
     (func $iadd (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
@@ -100,16 +105,15 @@ TEST_CASE("an f32 function is declined, an i32 function is selected") {
     (func $caller (result i32) (call $iadd (i32.const 1) (call $fconst)))
     (func $grow (result i32) (memory.grow (i32.const 1)))
     (memory 1))
-  )");
+  )", m4f);
   REQUIRE(s.declined.size() == 4);
   auto reasonOf = [&](const std::string &f) {
     for (const auto &d : s.declined)
       if (d.function == f) return d.reason;
     return std::string("<not declined>");
   };
-  CHECK(reasonOf("fadd").find("unsupported operator 'f32.add' at byte offset") != std::string::npos);
-  CHECK(reasonOf("fconst").find("unsupported operator 'f32.const'") != std::string::npos);
-  CHECK(reasonOf("fconst").find("offset") != std::string::npos);
+  CHECK(reasonOf("fadd") == arm::floatDeclineReason(arm::Cpu::CortexM4F));
+  CHECK(reasonOf("fconst").find("VFP register classes (issue 14)") != std::string::npos);
   CHECK(reasonOf("grow").find("memory.grow") != std::string::npos);
   CHECK(reasonOf("caller") == "calls declined function 'fconst'");
   REQUIRE(s.module.functions.size() == 1);
@@ -117,11 +121,68 @@ TEST_CASE("an f32 function is declined, an i32 function is selected") {
   requireValid(s);
 
   auto t = selectWat(R"((module (func $f (param i32) (result f32) (f32.convert_i32_s (local.get 0)))
-                                (func $g (param i32) (result i32) (local.get 0))))");
+                                (func $g (param i32) (result i32) (local.get 0))))", m4f);
   REQUIRE(t.declined.size() == 1);
   CHECK(t.declined[0].function == "f");
-  CHECK(t.declined[0].reason.find("f32.convert_i32_s") != std::string::npos);
+  CHECK(t.declined[0].reason.find("cortex-m4f") != std::string::npos);
   CHECK(t.module.functions.size() == 1);
+  SelectOptions m7;
+  m7.cpu = arm::Cpu::CortexM7;
+  auto u = selectWat(R"((module (func $f (param f64) (result f64) (local.get 0))))", m7);
+  REQUIRE(u.declined.size() == 1);
+  CHECK(u.declined[0].reason.find("cortex-m7") != std::string::npos);
+}
+
+TEST_CASE("on cortex-m4 floats are words: bit operations inline, arithmetic as runtime calls") {
+  auto s = selectWat(R"((module
+    (global $g (mut f64) (f64.const 2))
+    (func $fadd (param f32 f32) (result f32) (f32.add (local.get 0) (local.get 1)))
+    (func $dne (param f64 f64) (result i32) (f64.ne (local.get 0) (local.get 1)))
+    (func $neg (param f64) (result f64) (f64.neg (local.get 0)))
+    (func $bits (param f32) (result i32) (i32.reinterpret_f32 (local.get 0)))
+    (func $conv (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+    (func $glob (result f64) (global.get $g))
+    (func $k (result f32) (f32.const 1.5)))
+  )");
+  CHECK(s.declined.empty());
+  requireValid(s);
+  auto fn = [&](const std::string &name) -> const mir::Function & {
+    for (const auto &f : s.module.functions)
+      if (f.name == name) return f;
+    FAIL("no function " << name);
+    return s.module.functions.front();
+  };
+  auto callees = [&](const mir::Function &f) {
+    std::vector<std::string> out;
+    for (const auto &b : f.blocks)
+      for (const auto &in : b.instrs)
+        if (in.op == Opcode::Call) out.push_back(in.callee);
+    return out;
+  };
+  CHECK(callees(fn("fadd")) == std::vector<std::string>{"__aeabi_fadd"});
+  CHECK(fn("fadd").sig.params == std::vector<mir::ValType>{mir::ValType::I32, mir::ValType::I32});
+  CHECK(fn("fadd").floatResults == std::vector<uint8_t>{32});
+  CHECK(callees(fn("dne")) == std::vector<std::string>{"__aeabi_dcmpeq"});
+  CHECK(countOp(fn("dne"), Opcode::Eor) == 1);  // ne = !eq: 1 on NaN
+  CHECK(fn("dne").floatParams == std::vector<uint8_t>{64, 64});
+  CHECK(callees(fn("neg")).empty());
+  CHECK(countOp(fn("neg"), Opcode::Eor) == 1);  // the sign bit of the high word
+  CHECK(countOp(fn("bits"), Opcode::Mov) == 0);  // reinterpretation: the same word
+  CHECK(callees(fn("conv")) == std::vector<std::string>{"__vcr_fp_d2l_u"});
+  CHECK(countOp(fn("glob"), Opcode::GGet) == 2);
+  CHECK(s.module.globals.size() == 2);
+  CHECK(s.module.globals[1].init == 0x40000000u);  // 2.0: high word
+  CHECK(countOp(fn("k"), Opcode::MovI) == 1);
+
+  // a function named like a runtime routine is renamed: a call names one callee
+  auto c = selectWat(R"((module
+    (func $__aeabi_fadd (param i32) (result i32) (local.get 0))
+    (func $f (param f32) (result f32) (f32.add (local.get 0) (local.get 0)))))");
+  REQUIRE(c.module.functions.size() == 2);
+  CHECK(c.module.functions[0].name == "__aeabi_fadd.1");
+  for (const auto &b : c.module.functions[1].blocks)
+    for (const auto &in : b.instrs)
+      if (in.op == Opcode::Call) CHECK(in.callee == "__aeabi_fadd");
 }
 
 TEST_CASE("local.get pushes an alias and local.set first copies the stack entries that alias the local") {

@@ -1,0 +1,28 @@
+// The target CPU: names, parsing and what each does with floating point today.
+#include "arm/target/cpu.h"
+
+#include <array>
+
+namespace vcr::arm {
+
+namespace {
+constexpr std::array<std::string_view, 3> kNames = {"cortex-m4", "cortex-m4f", "cortex-m7"};
+}
+
+std::string_view cpuName(Cpu c) { return kNames[static_cast<size_t>(c)]; }
+
+std::optional<Cpu> parseCpu(std::string_view s) {
+  for (size_t i = 0; i < kNames.size(); ++i)
+    if (kNames[i] == s) return static_cast<Cpu>(i);
+  return std::nullopt;
+}
+
+std::string cpuNames() { return "cortex-m4|cortex-m4f|cortex-m7"; }
+
+std::string floatDeclineReason(Cpu c) {
+  if (softFloat(c)) return "";
+  return "f32/f64 on " + std::string(cpuName(c)) +
+         " live in the FPU and need the VFP register classes (issue 14)";
+}
+
+}  // namespace vcr::arm

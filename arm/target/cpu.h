@@ -1,0 +1,34 @@
+#pragma once
+/// The target CPU (--cpu): which Cortex-M core the code is for, and what
+/// that means for floating point. Today only cortex-m4 (no FPU: f32/f64 are
+/// words in core registers, their arithmetic calls soft-float runtime
+/// routines under the base AAPCS) compiles float code; cortex-m4f and
+/// cortex-m7 keep floats in the VFP register file under AAPCS-VFP, which
+/// needs the VFP register classes (issue 14), so they decline float code.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vcr::arm {
+
+enum class Cpu : uint8_t {
+  CortexM4,   ///< ARMv7E-M, no FPU: soft float (the default)
+  CortexM4F,  ///< ARMv7E-M + FPv4-SP-D16: single precision in S0-S31
+  CortexM7    ///< ARMv7E-M + FPv5-D16: single and double precision
+};
+
+/// "cortex-m4", "cortex-m4f", "cortex-m7".
+[[nodiscard]] std::string_view cpuName(Cpu c);
+/// Inverse of cpuName; nullopt for anything else.
+[[nodiscard]] std::optional<Cpu> parseCpu(std::string_view s);
+/// The names parseCpu accepts, "cortex-m4|cortex-m4f|cortex-m7".
+[[nodiscard]] std::string cpuNames();
+/// True when f32/f64 values are core-register words and every float
+/// operation that is not a bit operation is a runtime call (no FPU).
+[[nodiscard]] inline bool softFloat(Cpu c) { return c == Cpu::CortexM4; }
+/// Why float code is declined on `c` ("" when it is compiled).
+[[nodiscard]] std::string floatDeclineReason(Cpu c);
+
+}  // namespace vcr::arm

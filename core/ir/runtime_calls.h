@@ -1,0 +1,44 @@
+#pragma once
+/// Runtime routines: the callees a `call` may name besides the module's
+/// functions and imports. On a CPU without an FPU every f32/f64 operation
+/// that is not a bit operation is a call to one of them under the base AAPCS
+/// (f32 in one word, f64 in a lo/hi word pair, like i32/i64): the AEABI
+/// soft-float routines of libgcc (`__aeabi_fadd`, ...) and our own
+/// (`__vcr_fp_*`) where wasm's semantics differ from C's (min/max, nearest,
+/// trapping and saturating truncation, sqrt). This table gives each its
+/// signature and wasm semantics, which the reference interpreter executes.
+
+#include "core/ir/mir.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace vcr::mir {
+
+/// One runtime routine: MIR callee name (also its assembler symbol) and signature.
+struct RuntimeFn {
+  std::string_view name;
+  Signature sig;
+  bool ours = false;  ///< a `__vcr_fp_*` routine (arm/emit float runtime), else libgcc's AEABI
+};
+
+/// Every runtime routine, in a fixed order.
+[[nodiscard]] std::span<const RuntimeFn> runtimeFns();
+/// Index of the runtime routine named `name` (without '@'), if it is one.
+[[nodiscard]] std::optional<uint32_t> findRuntimeFn(std::string_view name);
+
+/// What a runtime routine does on concrete arguments (i64/f64 as one uint64).
+struct RuntimeOutcome {
+  bool trapped = false;
+  TrapReason trap = TrapReason::Unreachable;
+  uint64_t result = 0;  ///< the single result (0 words when the signature has none)
+};
+
+/// wasm semantics of routine `index` on `args` (one per param; f32 in the
+/// low 32 bits). NaN results are whatever the host produces: wasm allows any
+/// NaN there, and the differential compares NaNs as wasm permits.
+[[nodiscard]] RuntimeOutcome evalRuntimeFn(uint32_t index, std::span<const uint64_t> args);
+
+}  // namespace vcr::mir

@@ -1,0 +1,129 @@
+// Runtime routines: the table, wasm float semantics of the reference, and calls to them in both MIR forms.
+#include "core/ir/interp.h"
+#include "core/ir/runtime_calls.h"
+#include "core/ir/text.h"
+#include "core/ir/validate.h"
+
+#include <doctest/doctest.h>
+
+#include <bit>
+#include <cmath>
+#include <vector>
+
+using namespace vcr::mir;
+
+namespace {
+
+RuntimeOutcome run(std::string_view name, std::vector<uint64_t> args) {
+  auto k = findRuntimeFn(name);
+  REQUIRE_MESSAGE(k, name);
+  return evalRuntimeFn(*k, args);
+}
+uint64_t f(float x) { return std::bit_cast<uint32_t>(x); }
+uint64_t d(double x) { return std::bit_cast<uint64_t>(x); }
+bool isNaN32(uint64_t v) { return (v & 0x7fffffffu) > 0x7f800000u; }
+
+}  // namespace
+
+TEST_CASE("runtime routines: names, signatures and lookup as callees") {
+  CHECK(findRuntimeFn("__aeabi_fadd").has_value());
+  CHECK_FALSE(findRuntimeFn("fadd").has_value());
+  CHECK_FALSE(findRuntimeFn("__aeabi_nothing").has_value());
+  Module m;
+  const Signature *s = m.calleeSig("__aeabi_dadd");
+  REQUIRE(s);
+  CHECK(s->params == std::vector<ValType>{ValType::I64, ValType::I64});
+  CHECK(s->results == std::vector<ValType>{ValType::I64});
+  REQUIRE(m.calleeSig("__vcr_fp_f2l_s"));
+  CHECK(m.calleeSig("__vcr_fp_f2l_s")->params == std::vector<ValType>{ValType::I32});
+  CHECK(m.calleeSig("__vcr_fp_f2l_s")->results == std::vector<ValType>{ValType::I64});
+  for (const RuntimeFn &r : runtimeFns()) {
+    CHECK(r.sig.results.size() == 1);
+    CHECK(r.ours == r.name.starts_with("__vcr_fp_"));
+  }
+}
+
+TEST_CASE("runtime routines: min and max order -0 below +0 and return NaN for a NaN operand") {
+  CHECK(run("__vcr_fp_fmin", {f(-0.0f), f(0.0f)}).result == f(-0.0f));
+  CHECK(run("__vcr_fp_fmin", {f(0.0f), f(-0.0f)}).result == f(-0.0f));
+  CHECK(run("__vcr_fp_fmax", {f(-0.0f), f(0.0f)}).result == f(0.0f));
+  CHECK(isNaN32(run("__vcr_fp_fmax", {f(1.0f), 0x7fc00000u}).result));
+  CHECK(run("__vcr_fp_dmin", {d(-3.0), d(2.0)}).result == d(-3.0));
+  CHECK(run("__vcr_fp_dmax", {d(0.0), d(-0.0)}).result == d(0.0));
+}
+
+TEST_CASE("runtime routines: nearest rounds ties to even, rounding keeps the sign of zero") {
+  CHECK(run("__vcr_fp_fnearest", {f(2.5f)}).result == f(2.0f));
+  CHECK(run("__vcr_fp_fnearest", {f(3.5f)}).result == f(4.0f));
+  CHECK(run("__vcr_fp_fnearest", {f(-0.5f)}).result == f(-0.0f));
+  CHECK(run("__vcr_fp_dnearest", {d(-2.5)}).result == d(-2.0));
+  CHECK(run("__vcr_fp_dnearest", {d(4503599627370495.5)}).result == d(4503599627370496.0));
+  CHECK(run("__vcr_fp_fceil", {f(-0.5f)}).result == f(-0.0f));
+  CHECK(run("__vcr_fp_dfloor", {d(-0.5)}).result == d(-1.0));
+  CHECK(run("__vcr_fp_dtrunc", {d(-1.75)}).result == d(-1.0));
+  CHECK(run("__vcr_fp_fsqrt", {f(-0.0f)}).result == f(-0.0f));
+  CHECK(isNaN32(run("__vcr_fp_fsqrt", {f(-1.0f)}).result));
+  CHECK(run("__vcr_fp_dsqrt", {d(2.0)}).result == d(std::sqrt(2.0)));
+}
+
+TEST_CASE("runtime routines: truncation traps on NaN and overflow, the sat forms saturate") {
+  auto t = run("__vcr_fp_f2i_s", {0x7fc00000u});
+  CHECK(t.trapped);
+  CHECK(t.trap == TrapReason::BadConversion);
+  t = run("__vcr_fp_f2i_s", {f(2147483648.0f)});
+  CHECK(t.trapped);
+  CHECK(t.trap == TrapReason::Overflow);
+  t = run("__vcr_fp_f2i_s", {f(-2147483648.0f)});
+  CHECK_FALSE(t.trapped);
+  CHECK(t.result == 0x80000000u);
+  CHECK(run("__vcr_fp_d2i_s", {d(-2147483648.9)}).result == 0x80000000u);
+  CHECK(run("__vcr_fp_d2i_s", {d(-2147483649.0)}).trapped);
+  CHECK(run("__vcr_fp_d2i_u", {d(-0.9)}).result == 0);
+  CHECK(run("__vcr_fp_d2i_u", {d(-1.0)}).trapped);
+  CHECK(run("__vcr_fp_d2l_u", {d(18446744073709549568.0)}).result == 18446744073709549568ull);
+  CHECK(run("__vcr_fp_d2l_u", {d(18446744073709551616.0)}).trapped);
+  CHECK(run("__vcr_fp_f2i_sat_s", {0x7fc00000u}).result == 0);
+  CHECK(run("__vcr_fp_f2i_sat_s", {f(-1e10f)}).result == 0x80000000u);
+  CHECK(run("__vcr_fp_f2i_sat_u", {f(1e10f)}).result == 0xffffffffu);
+  CHECK(run("__vcr_fp_d2l_sat_s", {d(1e300)}).result == 0x7fffffffffffffffull);
+  CHECK(run("__vcr_fp_d2l_sat_u", {d(-5.0)}).result == 0);
+}
+
+TEST_CASE("runtime calls run in the interpreter in both forms, and their traps are traps") {
+  auto parsed = parseModule(R"(
+func @t(i32) -> (i32) {
+bb0:
+  param v0
+  call @__vcr_fp_f2i_s (v0) -> (v1)
+  ret v1
+}
+func @ta(i32) -> (i32) allocated {
+bb0:
+  param r0
+  push lr !prologue
+  adjsp #-4 !prologue
+  call @__vcr_fp_f2i_s (r0) -> (r0)
+  adjsp #4 !epilogue
+  pop lr !epilogue
+  ret r0
+}
+)", "t.mir");
+  REQUIRE(parsed.module);
+  // each form in a module of its own (a module holds one form)
+  for (int form = 0; form < 2; ++form) {
+    Module m;
+    m.functions.push_back(parsed.module->functions[size_t(form)]);
+    vcr::Diagnostics diags;
+    CHECK(validateFunction(m.functions[0], m, diags));
+    ExecEnv env;
+    std::vector<uint64_t> args{f(-7.9f)};
+    const std::string name = m.functions[0].name;
+    ExecResult r = execute(m, name, args, env);
+    REQUIRE_MESSAGE(r.status == ExecResult::Status::Returned, r.error);
+    CHECK(r.results == std::vector<uint64_t>{0xfffffff9u});
+    args = {0xffc00001u};
+    r = execute(m, name, args, env);
+    CHECK(r.status == ExecResult::Status::Trapped);
+    CHECK(r.trap == TrapReason::BadConversion);
+  }
+}
