@@ -17,9 +17,16 @@ std::string_view legacyErrorText(LegacyError e) {
   case LegacyError::NoFreeTemp: return "all allocatable registers are live on the stack";
   case LegacyError::NoPair: return "no consecutive pair of free registers for i64";
   case LegacyError::PoolExhausted: return "i64 spill-slot pool exhausted";
+  case LegacyError::Skipped: return "param-backing skipped: an i64 parameter is held in registers";
   case LegacyError::Malformed: return "input is not selected vreg MIR";
   }
   return "";
+}
+
+std::vector<mir::PReg> LegacyEnv::defaultTemps() {
+  std::vector<mir::PReg> t;
+  for (unsigned r = 0; r <= 8; ++r) t.push_back(static_cast<mir::PReg>(r));
+  return t;
 }
 
 namespace detail {
@@ -54,8 +61,25 @@ void splitEntry(mir::Function &fn) {
 /// accesses at control depth 0 (approximated: in blocks of loop depth 0 that
 /// dominate every returning block), at least two accesses (selection's
 /// zero-initialisation is not an access). R4..R8 in local-index order.
-void promote(Analysis &a, const mir::Cfg &cfg) {
+void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
   const auto &fn = a.fn;
+  if (wasm) {  // counted on the wasm operators (LEGACY.md)
+    std::map<int32_t, VReg> byIndex;
+    for (VReg v = 0; v < a.home.size(); ++v) {
+      auto info = fn.vinfo(v);
+      if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0) byIndex[info.index] = v;
+    }
+    unsigned next = 0;
+    for (auto [idx, v] : byIndex) {
+      if (next >= 5 || idx < 0 || static_cast<size_t>(idx) >= wasm->locals.size()) continue;
+      const WasmLocalFacts &l = wasm->locals[static_cast<size_t>(idx)];
+      if (!l.firstWrite || !l.depth0 || l.accesses < 2) continue;
+      a.home[v] = {Home::Kind::Reg, static_cast<PReg>(static_cast<unsigned>(PReg::R4) + next), 0};
+      ++next;
+    }
+    a.promoted = next;
+    return;
+  }
   std::vector<mir::BlockId> rets;
   for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
     if (cfg.reachable[b] && !fn.blocks[b].instrs.empty() && fn.blocks[b].instrs.back().op == Opcode::Ret)
@@ -99,21 +123,35 @@ void promote(Analysis &a, const mir::Cfg &cfg) {
   a.promoted = next;
 }
 
-/// Parameter homes' reservations: the last read, extended to the end of
-/// every loop (back edge t -> h, blocks h..t in layout order) containing it.
-void reserveParams(Analysis &a) {
+/// Register homes' reservations (parameters and promoted locals alike): from
+/// entry to the last read, extended to the end of every loop (back edge
+/// t -> h, blocks h..t in layout order) containing it. A `local.tee` counts
+/// as a read: with wasm facts, the writes of a local that is ever tee'd do.
+void reserveParams(Analysis &a, const WasmFunctionFacts *wasm) {
   const auto &fn = a.fn;
   std::vector<std::pair<size_t, size_t>> loops;  // position ranges
   for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
     if (!fn.blocks[b].instrs.empty())
       for (mir::BlockId t : mir::successors(fn.blocks[b].instrs.back()))
         if (t <= b) loops.push_back({a.blockStart[t], a.blockStart[b + 1] - 1});
+  auto teed = [&](VReg v) {
+    auto info = fn.vinfo(v);
+    return wasm && info.index >= 0 && static_cast<size_t>(info.index) < wasm->locals.size() &&
+           wasm->locals[static_cast<size_t>(info.index)].tee;
+  };
   for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
-    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i)
-      for (const Operand &o : fn.blocks[b].instrs[i].uses)
-        if (o.isVReg() && o.value < a.home.size() && a.home[o.value].kind == Home::Kind::Reg &&
-            fn.vinfo(o.value).kind == mir::VRegInfo::Kind::Param)
+    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i) {
+      const Instr &in = fn.blocks[b].instrs[i];
+      const bool init = in.op == Opcode::Param || (b == 0 && i < a.zeroInit.size() && a.zeroInit[i]);
+      auto read = [&](const Operand &o) {
+        if (o.isVReg() && o.value < a.home.size() && a.home[o.value].kind == Home::Kind::Reg)
           a.release[o.value] = std::max<int64_t>(a.release[o.value], static_cast<int64_t>(a.blockStart[b] + i));
+      };
+      for (const Operand &o : in.uses) read(o);
+      if (!init)
+        for (const Operand &o : in.defs)
+          if (o.isVReg() && teed(o.value)) read(o);
+    }
   for (auto &r : a.release)
     for (bool changed = r >= 0; changed;) {
       changed = false;
@@ -249,11 +287,35 @@ void blockFacts(Analysis &a) {
   }
 }
 
+/// Divisions by a constant that is not a power of two (the divisor a temp
+/// defined by `movi` in the same block): the legacy selector lowers them to a
+/// reciprocal multiply that needs three temps while the dividend is held.
+void constDivisions(Analysis &a) {
+  a.constDiv.assign(a.fn.blocks.size(), {});
+  for (mir::BlockId b = 0; b < a.fn.blocks.size(); ++b) {
+    std::map<VReg, uint32_t> konst;
+    const auto &is = a.fn.blocks[b].instrs;
+    for (size_t i = 0; i < is.size(); ++i) {
+      const Instr &in = is[i];
+      const bool div = in.op == Opcode::UDiv || in.op == Opcode::URem || in.op == Opcode::SDiv || in.op == Opcode::SRem;
+      if (div && in.uses.size() == 2 && in.uses[1].isVReg())
+        if (auto k = konst.find(in.uses[1].value); k != konst.end() && k->second != 0 && (k->second & (k->second - 1)) != 0)
+          a.constDiv[b][i] = k->second;
+      for (const Operand &o : in.defs)
+        if (o.isVReg()) {
+          if (in.op == Opcode::MovI && isTemp(a, o.value)) konst[o.value] = in.imm;
+          else konst.erase(o.value);
+        }
+    }
+  }
+}
+
 }  // namespace
 
-Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg) {
+Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg, const LegacyEnv &env) {
   Analysis a;
   a.fn = f;
+  a.temps = env.temps;
   if (a.fn.blocks.empty()) {
     a.error = "function has no blocks";
     return a;
@@ -270,6 +332,7 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
       a.partner[v] = l;
       a.partner[static_cast<uint32_t>(l)] = static_cast<int32_t>(v);
       a.lo[static_cast<uint32_t>(l)] = true;
+      a.hasI64 = true;
     }
   {
     std::vector<bool> defined(nv, false);
@@ -319,19 +382,27 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
       a.error = "'param' does not match the signature";
       return a;
     }
+    std::vector<bool> read(nv, false);
+    for (const auto &b : fn.blocks)
+      for (const auto &i : b.instrs)
+        for (const Operand &o : i.uses)
+          if (o.isVReg()) read[o.value] = true;
     for (size_t i = 0; i < locs.size(); ++i) {
       if (!entry[0].defs[i].isVReg()) continue;
       VReg v = entry[0].defs[i].value;
+      if (!locs[i].onStack) a.paramRegs = std::max(a.paramRegs, static_cast<unsigned>(locs[i].reg) + 1);
+      // In a function with calls every parameter that is read is
+      // frame-backed at every rung (LEGACY.md, "Registers and homes").
       if (locs[i].onStack)
         a.home[v] = {Home::Kind::Frame, PReg::R0, kIncoming + locs[i].offset};
-      else if (cfg.paramBacking)
+      else if (cfg.paramBacking || (!a.leaf && read[v]))
         frameHome(v);
       else
         a.home[v] = {Home::Kind::Reg, locs[i].reg, 0};
     }
   }
   const mir::Cfg cfgraph = mir::Cfg::build(fn);
-  if (cfg.promotion && a.leaf) promote(a, cfgraph);
+  if (cfg.promotion && a.leaf) promote(a, cfgraph, env.wasm);
   // Other locals live in frame slots; so do temps that cross blocks.
   std::vector<int64_t> defBlock(nv, -1);
   std::vector<bool> cross(nv, false);
@@ -356,8 +427,9 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
         a.home[static_cast<VReg>(a.partner[v])].kind == Home::Kind::None)
       frameHome(static_cast<VReg>(a.partner[v]));
   a.homeBytes = homeBytes;
-  reserveParams(a);
+  reserveParams(a, env.wasm);
   blockFacts(a);
+  constDivisions(a);
   return a;
 }
 
@@ -366,13 +438,25 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
 LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m) const {
   auto start = std::chrono::steady_clock::now();
   LegacyOutcome out;
-  Analysis a = analyse(f, m, cfg_);
+  Analysis a = analyse(f, m, cfg_, env_);
   out.promotedLocals = a.promoted;
   out.maxStackDepth = a.depthBound;
   if (!a.error.empty()) {
     out.error = LegacyError::Malformed;
     out.result.error = "function '" + f.name + "': " + a.error;
     return out;
+  }
+  if (cfg_.paramBacking) {  // an i64 parameter in registers cannot be backed
+    auto locs = arm::paramLocations(f.sig);
+    for (size_t p = 0, w = 0; p < f.sig.params.size(); ++p) {
+      bool wide = f.sig.params[p] == mir::ValType::I64;
+      if (wide && w < locs.size() && !locs[w].onStack) {
+        out.error = LegacyError::Skipped;
+        out.result.error = "function '" + f.name + "': " + std::string(legacyErrorText(out.error));
+        return out;
+      }
+      w += wide ? 2 : 1;
+    }
   }
   try {
     Walker w(a, m, cfg_);
@@ -389,13 +473,15 @@ LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m)
   return out;
 }
 
-alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::Module &m, const alloc::AllocOptions &) {
-  return run(f, m).result;
+alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::Module &m, const alloc::AllocOptions &opt) {
+  LegacyAllocator withPool(cfg_, env_);
+  withPool.env_.temps = opt.pool.regs.list();
+  return withPool.run(f, m).result;
 }
 
 unsigned stackDepthBound(const mir::Function &f) {
   mir::Module empty;
-  return analyse(f, empty, LegacyConfig{}).depthBound;
+  return analyse(f, empty, LegacyConfig{}, LegacyEnv{}).depthBound;
 }
 
 }  // namespace vcr::ladder

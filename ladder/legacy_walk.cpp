@@ -26,16 +26,14 @@ void Walker::updateReserved(size_t pos, bool inclusive) {
   for (VReg v = 0; v < a_.home.size(); ++v) {
     const Home &h = a_.home[v];
     if (h.kind != Home::Kind::Reg || num(h.reg) >= reserved_.size()) continue;
-    bool param = a_.fn.vinfo(v).kind == mir::VRegInfo::Kind::Param;
     auto p = static_cast<int64_t>(pos);
-    if (!param || a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
+    if (a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
   }
 }
 
 bool Walker::homeLive(VReg v, size_t pos, bool forDef) const {
   const Home &h = a_.home[v];
   if (h.kind != Home::Kind::Reg) return false;
-  if (a_.fn.vinfo(v).kind != mir::VRegInfo::Kind::Param) return true;
   auto p = static_cast<int64_t>(pos);
   return forDef ? a_.release[v] > p : a_.release[v] >= p;
 }
@@ -48,7 +46,9 @@ void Walker::claim(int e, PReg r) {
 
 mir::Function Walker::run() {
   saveOff_ = a_.outBytes;
-  poolOff_ = saveOff_ + (a_.leaf ? 0 : 16);
+  // The call save area: 5 words (R0-R3 and R12), a sixth for LR when it is a temp.
+  saveWords_ = a_.leaf ? 0 : 5 + (std::find(a_.temps.begin(), a_.temps.end(), PReg::LR) != a_.temps.end());
+  poolOff_ = saveOff_ + 4 * saveWords_;
   homeOff_ = poolOff_ + 8 * static_cast<uint32_t>(poolUsed_.size());
   bodyBytes_ = homeOff_ + a_.homeBytes;
   hasCalls_ = !a_.leaf;
@@ -164,7 +164,26 @@ void Walker::step(const Instr &in, size_t idx) {
   // Uses popped here free their registers (the instruction reads before it
   // writes), except under an i64 result: the legacy two-instruction pair
   // sequences (ADDS/ADC...) need the result pair disjoint from the operands.
+  // A register home read for the last time stays reserved during the op.
   const bool pairResult = in.defs.size() >= 2;
+  // Division by a non-power-of-two constant: a reciprocal multiply. The
+  // divisor constant is popped; the result, the magic constant and the
+  // UMULL high word are live at once while the dividend is still held. The
+  // model reserves the two extra temps; the code stays vcr-ra's division.
+  std::vector<int> phantoms;
+  const bool constDiv = a_.constDiv[block_].count(idx) > 0;
+  if (constDiv) {
+    if (auto it = valueEntry_.find(in.uses[1].value);
+        it != valueEntry_.end() && a_.lastUse[block_][in.uses[1].value] == idx)
+      releaseEntry(it->second);
+    for (int k = 0; k < 2; ++k) {
+      int e = newEntry(0, true);
+      takeReg(e);
+      pinned_.push_back(e);
+      phantoms.push_back(e);
+    }
+  }
+  const bool holdUses = pairResult || constDiv;
   auto popUses = [&] {
     for (unsigned k = 0; k < in.uses.size(); ++k) {
       if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) releaseEntry(it->second);
@@ -178,10 +197,7 @@ void Walker::step(const Instr &in, size_t idx) {
     for (int e : scratch) releaseEntry(e);
     scratch.clear();
   };
-  if (!pairResult) {
-    popUses();
-    updateReserved(pos, false);
-  }
+  if (!holdUses) popUses();
   // local.set of a frame local: store the popped value directly.
   if (in.op == Opcode::Mov && in.defs.size() == 1 && in.defs[0].isVReg() && out.uses[0].isPReg() &&
       a_.home[in.defs[0].value].kind == Home::Kind::Frame) {
@@ -190,7 +206,7 @@ void Walker::step(const Instr &in, size_t idx) {
     return;
   }
   std::vector<int> useScratch;
-  if (pairResult) std::swap(useScratch, scratch);
+  if (holdUses) std::swap(useScratch, scratch);
   std::vector<std::pair<VReg, PReg>> stores;
   for (size_t k = 0; k < in.defs.size(); ++k) {
     const Operand &o = in.defs[k];
@@ -214,13 +230,13 @@ void Walker::step(const Instr &in, size_t idx) {
     }
     out.defs[k] = Operand::preg(r);
   }
-  if (pairResult) {
+  if (holdUses) {
     std::vector<int> defScratch = std::move(scratch);
     scratch = std::move(useScratch);
     popUses();
     scratch = std::move(defScratch);
-    updateReserved(pos, false);
   }
+  for (int e : phantoms) releaseEntry(e);
   out_.push_back(std::move(out));
   for (auto [v, r] : stores) {
     out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(r)}, Origin::Frame));
@@ -230,6 +246,7 @@ void Walker::step(const Instr &in, size_t idx) {
 }
 
 void Walker::afterInstr(size_t idx) {
+  updateReserved(a_.blockStart[block_] + idx, false);  // the op is done: last reads release their homes
   for (const AliasPush &p : a_.aliases[block_]) {
     if (p.pushAfter != idx) continue;
     int e = newEntry(p.v, true);
@@ -295,7 +312,7 @@ void Walker::finishFrame(mir::Function &out) {
     for (const Instr &i : b.instrs)
       if (i.op != Opcode::Param)
         for (const Operand &o : i.defs)
-          if (o.isPReg() && arm::calleeSaved().contains(o.preg())) saved.add(o.preg());
+          if (o.isPReg() && (arm::calleeSaved().contains(o.preg()) || o.preg() == PReg::LR)) saved.add(o.preg());
   if (hasCalls_) saved.add(PReg::LR);
   const uint32_t pushed = 4 * saved.size();
   uint32_t n = bodyBytes_;
