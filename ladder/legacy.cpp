@@ -416,11 +416,39 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
           defBlock[o.value] = b;
         }
     }
+  // Values that cross a wasm block boundary stay in registers (LEGACY.md):
+  // an i32 temp used or defined in more than one block gets a register
+  // picked when the walk reaches its start and reserved to its last use
+  // (loop-extended). It starts at its first def, or at the end of the
+  // nearest common dominator of its defs (the `block`/`if` that opens the
+  // construct whose result it is) if that comes first.
+  std::vector<std::vector<size_t>> defPos(nv);
+  std::vector<std::vector<mir::BlockId>> defBlocks(nv);
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i)
+      for (const Operand &o : fn.blocks[b].instrs[i].defs)
+        if (o.isVReg() && o.value < nv) {
+          defPos[o.value].push_back(a.blockStart[b] + i);
+          defBlocks[o.value].push_back(b);
+        }
   for (VReg v = 0; v < nv; ++v) {
     if (a.home[v].kind != Home::Kind::None) continue;
     auto kind = fn.vinfo(v).kind;
-    if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param || cross[v]) frameHome(v);
+    if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param) {
+      frameHome(v);
+    } else if (cross[v] && a.partner[v] < 0 && !defPos[v].empty()) {
+      a.home[v] = {Home::Kind::Reg, PReg::PC, 0};  // PC: not yet picked
+      size_t start = *std::min_element(defPos[v].begin(), defPos[v].end());
+      mir::BlockId dom = defBlocks[v][0];
+      for (mir::BlockId b : defBlocks[v])
+        while (!cfgraph.dominates(dom, b) && cfgraph.idom[dom] >= 0) dom = static_cast<mir::BlockId>(cfgraph.idom[dom]);
+      if (!fn.blocks[dom].instrs.empty()) start = std::min(start, a.blockStart[dom + 1] - 1);
+      a.blockValues.push_back({start, v});
+    } else if (cross[v]) {
+      frameHome(v);
+    }
   }
+  std::sort(a.blockValues.begin(), a.blockValues.end());
   // An i64 half homed differently from its partner would break pairing: home both.
   for (VReg v = 0; v < nv; ++v)
     if (a.partner[v] >= 0 && a.home[v].kind == Home::Kind::Frame &&

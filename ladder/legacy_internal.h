@@ -63,6 +63,9 @@ struct Analysis {
   std::vector<std::map<VReg, size_t>> lastUse;  ///< per block: in-block temps' last use index
   std::vector<std::map<size_t, uint32_t>> constDiv;  ///< per block: divisions by a non-power-of-two constant
   std::vector<mir::PReg> temps;         ///< the temp pool in round-robin order
+  /// i32 values crossing a block boundary, by start position: their
+  /// register (Home::reg, PC until then) is picked when the walk gets there.
+  std::vector<std::pair<size_t, VReg>> blockValues;
   unsigned paramRegs = 0;               ///< R0-R3 words the params take (the cursor starts there)
   bool leaf = true;
   bool hasI64 = false;                  ///< some value is an i64: the 8-slot spill area exists at every rung
@@ -133,6 +136,7 @@ private:
   void updateReserved(size_t pos, bool inclusive);
   [[nodiscard]] bool homeLive(VReg v, size_t pos, bool forDef) const;
   void claim(int e, PReg r);
+  void pickBlockValues(size_t pos);
 
   // legacy_calls.cpp: calls and parallel moves
   void emitCall(const Instr &in, size_t idx);
@@ -150,6 +154,7 @@ private:
   std::vector<int> pinned_;
   unsigned cursor_ = 0;
   uint64_t seq_ = 0;
+  size_t nextBlockValue_ = 0;  ///< the next of a_.blockValues to pick
   mir::BlockId block_ = 0;
   std::vector<Instr> out_;
   bool hasCalls_ = false;

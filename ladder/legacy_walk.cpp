@@ -25,7 +25,7 @@ void Walker::updateReserved(size_t pos, bool inclusive) {
   reserved_.fill(false);
   for (VReg v = 0; v < a_.home.size(); ++v) {
     const Home &h = a_.home[v];
-    if (h.kind != Home::Kind::Reg || num(h.reg) >= reserved_.size()) continue;
+    if (h.kind != Home::Kind::Reg || h.reg == PReg::PC || num(h.reg) >= reserved_.size()) continue;
     auto p = static_cast<int64_t>(pos);
     if (a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
   }
@@ -36,6 +36,17 @@ bool Walker::homeLive(VReg v, size_t pos, bool forDef) const {
   if (h.kind != Home::Kind::Reg) return false;
   auto p = static_cast<int64_t>(pos);
   return forDef ? a_.release[v] > p : a_.release[v] >= p;
+}
+
+void Walker::pickBlockValues(size_t pos) {
+  const auto &bv = a_.blockValues;
+  for (; nextBlockValue_ < bv.size() && bv[nextBlockValue_].first <= pos; ++nextBlockValue_) {
+    updateReserved(pos, true);
+    int e = newEntry(bv[nextBlockValue_].second, true);
+    PReg r = takeReg(e);  // round-robin, like any push; spills when the spill rung is on
+    releaseEntry(e);
+    a_.home[bv[nextBlockValue_].second].reg = r;
+  }
 }
 
 void Walker::claim(int e, PReg r) {
@@ -82,6 +93,7 @@ void Walker::walkBlock(mir::BlockId b) {
   const auto &is = a_.fn.blocks[b].instrs;
   for (size_t i = 0; i < is.size(); ++i) {
     where_ = "block " + a_.fn.blocks[b].label + ", instruction " + std::to_string(i);
+    pickBlockValues(a_.blockStart[b] + i);
     step(is[i], i);
     afterInstr(i);
   }

@@ -120,3 +120,6 @@ TEST_CASE("legacy rule: calls frame-back params, save 5 words, break cycles, par
 TEST_CASE("legacy rule: rung order, promotion-off without promoted locals, pool-grow from base") {
   CHECK(checkFixture("ladder_flow.wat") == 1);
 }
+TEST_CASE("legacy rule: values crossing blocks stay in registers, block results reserved") {
+  CHECK(checkFixture("block_values.wat") == 3);
+}
