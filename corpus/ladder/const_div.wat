@@ -4,9 +4,9 @@
 ;; the result, the magic constant and the UMULL high word are live at once
 ;; while the dividend is held. The params are read at the end (R0-R3 stay
 ;; reserved, five temps left): at the second division two earlier values
-;; are on the stack beside the dividend, 2 + 1 + 3 = 6 > 5, although
-;; vcr-ra's MIR has at most 7 live values (4 params, 2 stack values, the
-;; dividend; then the divisor and its zero check replace spent params).
+;; are on the stack beside the dividend, 2 + 1 + 3 = 6 > 5. vcr-ra's MIR
+;; keeps `udiv` by a constant in a register (one temp for the divisor, one
+;; for its zero check) and allocates the function without spilling.
 ;;
 ;; @step4 trace: rung=base result=exhausted
 ;; @step4 trace: rung=spill result=ok

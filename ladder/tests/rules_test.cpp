@@ -99,7 +99,7 @@ TEST_CASE("legacy rule: high-pressure i64 reaches param-backing straight from ba
   CHECK(checkFixture("i64_param_backing.wat") == 2);
 }
 TEST_CASE("legacy rule: a dense 5-local chain needs promotion-off") { CHECK(checkFixture("chain5.wat") == 1); }
-TEST_CASE("legacy rule: 20 live i64 need pool-grow") { CHECK(checkFixture("i64_live20.wat") == 1); }
+TEST_CASE("legacy rule: 20 live i64 need pool-grow") { CHECK(checkFixture("live20_i64.wat") == 1); }
 TEST_CASE("legacy rule: a promoted local freed by its last read compiles at base") {
   CHECK(checkFixture("promoted_release.wat") == 2);
 }
@@ -115,7 +115,7 @@ TEST_CASE("legacy rule: promotion counted on wasm operators") { CHECK(checkFixtu
 TEST_CASE("legacy rule: pair allocation spills at base") { CHECK(checkFixture("i64_pair_spill_base.wat") == 1); }
 TEST_CASE("legacy rule: alias snapshots take temps") { CHECK(checkFixture("alias_snapshot.wat") == 2); }
 TEST_CASE("legacy rule: calls frame-back params, save 5 words, break cycles, park i64 results") {
-  CHECK(checkFixture("calls.wat") == 4);
+  CHECK(checkFixture("call_rules.wat") == 4);
 }
 TEST_CASE("legacy rule: rung order, promotion-off without promoted locals, pool-grow from base") {
   CHECK(checkFixture("ladder_flow.wat") == 1);

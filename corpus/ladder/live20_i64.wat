@@ -1,4 +1,4 @@
-;; i64_live20.wat: twenty live i64 values need pool-grow (LEGACY.md; pinned by
+;; live20_i64.wat: twenty live i64 values need pool-grow (LEGACY.md; pinned by
 ;; the legacy compiler's tests). Pair spilling at base fills the 8-slot area:
 ;; "i64 spill-slot pool exhausted" triggers neither spill nor param-backing;
 ;; promotion-off (after any exhaustion) fails the same way; pool-grow reruns

@@ -1,4 +1,4 @@
-;; calls.wat: the legacy call rules (LEGACY.md, "Calls" and "Registers and
+;; call_rules.wat: the legacy call rules (LEGACY.md, "Calls" and "Registers and
 ;; homes").
 ;;
 ;; $backed: in a function with calls every parameter that is read is stored
