@@ -111,6 +111,22 @@ TEST_CASE("--legacy research table: rungs, spurious spills, CSV") {
   CHECK(csv.find("\"control_loop\",ok") != std::string::npos);
 }
 
+TEST_CASE("--legacy-trace: the legacy per-rung log per function, in the report and its JSON") {
+  tools::PipelineOptions opt;
+  opt.legacy = opt.legacyTrace = true;
+  tools::Report r = tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/ladder/live20_i64.wat"}, opt);
+  REQUIRE(r.functions.size() == 1);
+  REQUIRE(r.functions[0].legacy);
+  const std::vector<std::string> want = {"rung=base result=exhausted", "rung=base [promotion-off] result=exhausted",
+                                         "rung=pool-grow result=ok"};
+  CHECK(r.functions[0].legacy->trace == want);
+  nlohmann::json j = tools::toJson(r);
+  CHECK(j["functions"][0]["legacy"]["trace"] == want);
+  opt.legacyTrace = false;  // without the flag: no trace
+  CHECK(tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/ladder/live20_i64.wat"}, opt)
+            .functions[0].legacy->trace.empty());
+}
+
 TEST_CASE("acceptance bar: first pass everywhere, zero firings, no more frame traffic than the ladder") {
   auto vcr = alloc::makeGraphColouring();
   unsigned functions = 0, recovered = 0;
