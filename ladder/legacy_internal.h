@@ -6,6 +6,7 @@
 #include "ladder/legacy.h"
 
 #include "arm/target/target.h"
+#include "core/ir/cfg.h"
 
 #include <array>
 #include <cstdint>
@@ -79,6 +80,14 @@ struct Analysis {
 /// Analyse `f` for configuration `cfg`.
 [[nodiscard]] Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg,
                                const LegacyEnv &env);
+
+/// Local promotion (legacy_homes.cpp): R4..R8 in local-index order for the
+/// eligible locals, counted on the wasm operators when `wasm` is given.
+void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm);
+/// Register homes' release points (a.release), loop-extended.
+void reserveParams(Analysis &a, const WasmFunctionFacts *wasm);
+/// Divisions by a non-power-of-two constant (a.constDiv).
+void constDivisions(Analysis &a);
 
 /// True when a vreg is an in-block temporary (not homed anywhere).
 [[nodiscard]] inline bool isTemp(const Analysis &a, VReg v) {
