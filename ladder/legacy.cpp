@@ -124,7 +124,12 @@ void blockFacts(Analysis &a) {
       for (unsigned q = 0; q < order.size(); ++q) {
         const unsigned k = order[q];
         const Operand &o = in.uses[k];
-        if (!o.isVReg() || isTemp(a, o.value) || a.home[o.value].kind != Home::Kind::Frame) continue;
+        // Reads of frame locals load into a stack register; reads of an i32
+        // register home push an alias (no register, but a stack entry that
+        // the spiller may pick: LEGACY.md, "i64").
+        if (!o.isVReg() || isTemp(a, o.value)) continue;
+        const Home &h = a.home[o.value];
+        if (h.kind != Home::Kind::Frame && !(h.kind == Home::Kind::Reg && a.partner[o.value] < 0)) continue;
         auto kind = fn.vinfo(o.value).kind;
         if (kind != mir::VRegInfo::Kind::Local && kind != mir::VRegInfo::Kind::Param) continue;
         int64_t push = -1;
@@ -166,6 +171,12 @@ void blockFacts(Analysis &a) {
         for (const Operand &o : in.defs)
           if (o.isVReg()) lastWrite[o.value] = i;
     }
+    // Entries pushed at one point: the one popped last was pushed first (LIFO).
+    std::stable_sort(a.aliases[b].begin(), a.aliases[b].end(), [](const AliasPush &x, const AliasPush &y) {
+      if (x.pushAfter != y.pushAfter) return x.pushAfter < y.pushAfter;
+      if (x.useAt != y.useAt) return x.useAt > y.useAt;
+      return x.operand < y.operand;
+    });
     std::vector<std::pair<size_t, size_t>> spans;
     for (auto [v, d] : defAt)
       if (isLiveTemp(v)) spans.push_back({d, a.lastUse[b][v]});

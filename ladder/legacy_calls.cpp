@@ -81,7 +81,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     Src s;
     auto fromEntry = [&](int e) {
       const Entry &en = entries_[e];
-      if (en.inReg) {
+      if (en.inReg || (en.alias && en.slot < 0)) {
         s.kind = Src::Kind::Reg;
         s.reg = en.reg;
       } else {

@@ -117,6 +117,7 @@ private:
     uint64_t seq = 0;       ///< push order (smaller = deeper)
     int partner = -1;       ///< entry of the other i64 half
     bool dead = false;
+    bool alias = false;     ///< an alias of a register home (`reg`): no register of its own until reloaded
   };
 
   // legacy_state.cpp: the register file

@@ -125,6 +125,26 @@ bool Walker::spillDeepest() {
     }
     if (victim < 0 || en.seq < entries_[victim].seq) victim = e;
   }
+  // Aliases of register homes are stack entries too: the deepest one may be
+  // the victim (a slot is spent, no register is freed).
+  int aliasVictim = -1;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Entry &en = entries_[i];
+    if (!en.alias || en.dead || en.inReg || en.slot >= 0) continue;
+    if (std::find(pinned_.begin(), pinned_.end(), static_cast<int>(i)) != pinned_.end()) continue;
+    if (aliasVictim < 0 || en.seq < entries_[static_cast<size_t>(aliasVictim)].seq) aliasVictim = static_cast<int>(i);
+  }
+  if (aliasVictim >= 0 && (victim < 0 || entries_[static_cast<size_t>(aliasVictim)].seq < entries_[victim].seq)) {
+    int slot = freePoolSlot();
+    if (slot < 0) fail(LegacyError::PoolExhausted);
+    poolUsed_[static_cast<size_t>(slot)] = true;
+    Entry &en = entries_[static_cast<size_t>(aliasVictim)];
+    out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot))},
+                             {Operand::preg(en.reg)}, Origin::Spill));
+    en.slot = slot;
+    en.word = 0;
+    return true;
+  }
   if (victim < 0) return false;
   int slot = freePoolSlot();
   if (slot < 0) fail(LegacyError::PoolExhausted);
@@ -151,7 +171,7 @@ bool Walker::spillDeepest() {
 }
 
 PReg Walker::materialise(int e) {
-  if (entries_[e].inReg) return entries_[e].reg;
+  if (entries_[e].inReg || (entries_[e].alias && entries_[e].slot < 0)) return entries_[e].reg;
   Entry &en = entries_[e];
   int slot = en.slot;
   uint32_t word = en.word;

@@ -263,6 +263,11 @@ void Walker::afterInstr(size_t idx) {
     if (p.pushAfter != idx) continue;
     int e = newEntry(p.v, true);
     aliasEntry_[{p.useAt, p.operand}] = e;
+    if (a_.home[p.v].kind == Home::Kind::Reg) {  // an alias of a register home
+      entries_[e].alias = true;
+      entries_[e].reg = a_.home[p.v].reg;
+      continue;
+    }
     // local.tee: the stored value is still in its register; keep it there.
     if (lastStored_ && lastStored_->first == p.v && owner_[num(lastStored_->second)] < 0 &&
         !reserved_[num(lastStored_->second)]) {

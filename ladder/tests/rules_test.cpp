@@ -123,3 +123,4 @@ TEST_CASE("legacy rule: rung order, promotion-off without promoted locals, pool-
 TEST_CASE("legacy rule: values crossing blocks stay in registers, block results reserved") {
   CHECK(checkFixture("block_values.wat") == 3);
 }
+TEST_CASE("legacy rule: aliases of register homes are spill victims too") { CHECK(checkFixture("alias_spill.wat") == 2); }
