@@ -22,6 +22,8 @@ struct Expect {
   std::string error;                                ///< "error": the reported error contains it
   std::string rung;                                 ///< "rung"
   int promoted = -1;                                ///< "promoted"
+  int reported = -1;                                ///< "reported": the reported error is attempt N's
+  int slots = -1;                                   ///< "slots": the last attempt's pool slots
   std::vector<std::string> code, nocode;            ///< substrings of the final code
 };
 
@@ -40,6 +42,8 @@ std::map<std::string, Expect> readExpectations(const std::string &path) {
     else if (key.rfind("error ", 0) == 0) e.attemptError[static_cast<unsigned>(std::stoul(key.substr(6)))] = value;
     else if (key == "rung") e.rung = value;
     else if (key == "promoted") e.promoted = std::stoi(value);
+    else if (key == "reported") e.reported = std::stoi(value);
+    else if (key == "slots") e.slots = std::stoi(value);
     else if (key == "code") e.code.push_back(value);
     else if (key == "nocode") e.nocode.push_back(value);
     else FAIL("unknown expectation '" << key << "' in " << path);
@@ -83,6 +87,12 @@ unsigned checkFixture(const std::string &name) {
     if (!e.error.empty()) CHECK(r.result.error.find(e.error) != std::string::npos);
     if (!e.rung.empty()) CHECK(r.rung == e.rung);
     if (e.promoted >= 0) CHECK(r.promotedLocals == static_cast<unsigned>(e.promoted));
+    if (e.reported >= 1) {
+      REQUIRE(static_cast<size_t>(e.reported) <= r.attempts.size());
+      CHECK(r.result.error == r.attempts[static_cast<size_t>(e.reported) - 1].message);
+      CHECK(r.result.error != r.attempts.back().message);  // the fixture makes them differ
+    }
+    if (e.slots >= 0) CHECK(r.attempts.back().config.poolSlots == static_cast<unsigned>(e.slots));
     const std::string code = r.result.ok ? mir::printFunction(r.result.function) : "";
     for (const auto &c : e.code) CHECK_MESSAGE(code.find(c) != std::string::npos, "code lacks '" << c << "'\n" << code);
     for (const auto &c : e.nocode) CHECK_MESSAGE(code.find(c) == std::string::npos, "code has '" << c << "'\n" << code);
@@ -124,3 +134,6 @@ TEST_CASE("legacy rule: values crossing blocks stay in registers, block results 
   CHECK(checkFixture("block_values.wat") == 3);
 }
 TEST_CASE("legacy rule: aliases of register homes are spill victims too") { CHECK(checkFixture("alias_spill.wat") == 2); }
+TEST_CASE("legacy rule: the reported error is the promotion-on one; pool-grow clamped to 120; cursor start") {
+  CHECK(checkFixture("exhausted.wat") == 2);
+}
