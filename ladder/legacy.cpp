@@ -313,22 +313,38 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
           defPos[o.value].push_back(a.blockStart[b] + i);
           defBlocks[o.value].push_back(b);
         }
+  auto startOf = [&](VReg v) {
+    size_t start = *std::min_element(defPos[v].begin(), defPos[v].end());
+    mir::BlockId dom = defBlocks[v][0];
+    for (mir::BlockId b : defBlocks[v])
+      while (!cfgraph.dominates(dom, b) && cfgraph.idom[dom] >= 0) dom = static_cast<mir::BlockId>(cfgraph.idom[dom]);
+    if (!fn.blocks[dom].instrs.empty()) start = std::min(start, a.blockStart[dom + 1] - 1);
+    return start;
+  };
   for (VReg v = 0; v < nv; ++v) {
     if (a.home[v].kind != Home::Kind::None) continue;
     auto kind = fn.vinfo(v).kind;
     if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param) {
       frameHome(v);
-    } else if (cross[v] && a.partner[v] < 0 && !defPos[v].empty()) {
-      a.home[v] = {Home::Kind::Reg, PReg::PC, 0};  // PC: not yet picked
-      size_t start = *std::min_element(defPos[v].begin(), defPos[v].end());
-      mir::BlockId dom = defBlocks[v][0];
-      for (mir::BlockId b : defBlocks[v])
-        while (!cfgraph.dominates(dom, b) && cfgraph.idom[dom] >= 0) dom = static_cast<mir::BlockId>(cfgraph.idom[dom]);
-      if (!fn.blocks[dom].instrs.empty()) start = std::min(start, a.blockStart[dom + 1] - 1);
-      a.blockValues.push_back({start, v});
-    } else if (cross[v]) {
-      frameHome(v);
+      continue;
     }
+    const int32_t p = a.partner[v];
+    if (p < 0) {
+      if (cross[v] && !defPos[v].empty()) {
+        a.home[v] = {Home::Kind::Reg, PReg::PC, 0};  // PC: not yet picked
+        a.blockValues.push_back({startOf(v), v});
+      }
+      continue;
+    }
+    // An i64 that crosses a block: a pair picked at the low half's entry.
+    const auto pv = static_cast<VReg>(p);
+    if (!a.lo[v] || !(cross[v] || cross[pv])) continue;
+    if (defPos[v].empty() || defPos[pv].empty() || a.home[pv].kind != Home::Kind::None) {
+      frameHome(v);  // the partner fix-up below homes the other half too
+      continue;
+    }
+    a.home[v] = a.home[pv] = {Home::Kind::Reg, PReg::PC, 0};
+    a.blockValues.push_back({std::min(startOf(v), startOf(pv)), v});
   }
   std::sort(a.blockValues.begin(), a.blockValues.end());
   // An i64 half homed differently from its partner would break pairing: home both.

@@ -42,10 +42,21 @@ void Walker::pickBlockValues(size_t pos) {
   const auto &bv = a_.blockValues;
   for (; nextBlockValue_ < bv.size() && bv[nextBlockValue_].first <= pos; ++nextBlockValue_) {
     updateReserved(pos, true);
-    int e = newEntry(bv[nextBlockValue_].second, true);
+    const VReg v = bv[nextBlockValue_].second;
+    int e = newEntry(v, true);
+    if (a_.partner[v] >= 0) {  // the low half of an i64: a pair (round-robin, pair spilling as usual)
+      const auto hi = static_cast<VReg>(a_.partner[v]);
+      int he = newEntry(hi, true);
+      auto [lo, h] = takePair(e, he);
+      releaseEntry(he);
+      releaseEntry(e);
+      a_.home[v].reg = lo;
+      a_.home[hi].reg = h;
+      continue;
+    }
     PReg r = takeReg(e);  // round-robin, like any push; spills when the spill rung is on
     releaseEntry(e);
-    a_.home[bv[nextBlockValue_].second].reg = r;
+    a_.home[v].reg = r;
   }
 }
 

@@ -12,6 +12,10 @@
 ;; @held_across trace: rung=spill result=ok
 ;; $nothing_below: the same arm without the value below: 1 + 8 = 9.
 ;; @nothing_below trace: rung=base result=ok
+;; $pair_small: an i64 below an `if` and the i64 result: register pairs
+;; across the edges, no frame traffic.
+;; @pair_small trace: rung=base result=ok
+;; @pair_small nocode: !frame
 (module
   (func $small (export "small") (param $a i32) (result i32)
     (i32.const 100)
@@ -32,4 +36,8 @@
         i32.const 1 i32.const 2 i32.const 3 i32.const 4
         i32.const 5 i32.const 6 i32.const 7 i32.const 8
         i32.add i32.add i32.add i32.add i32.add i32.add i32.add)
-      (else (i32.const 2)))))
+      (else (i32.const 2))))
+  (func $pair_small (export "pair_small") (param $a i32) (result i64)
+    (i64.const 100)
+    (if (result i64) (local.get $a) (then (i64.const 1)) (else (i64.const 0x100000000)))
+    i64.add))
