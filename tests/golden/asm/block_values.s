@@ -93,3 +93,27 @@ vcr_fn_nothing__below:
 	pop {r4, r5, r6, r7}
 	bx lr
 	.size vcr_fn_nothing__below, .-vcr_fn_nothing__below
+
+@ ---- @pair_small
+	.p2align 2
+	.global vcr_fn_pair__small
+	.type vcr_fn_pair__small, %function
+	.thumb_func
+vcr_fn_pair__small:
+.Lvcr_fn_pair__small_0:
+	mov r2, #100
+	mov r3, #0
+	cmp r0, #0
+	beq .Lvcr_fn_pair__small_2
+.Lvcr_fn_pair__small_1:
+	mov r0, #1
+	mov r1, #0
+	b .Lvcr_fn_pair__small_3
+.Lvcr_fn_pair__small_2:
+	mov r0, #0
+	mov r1, #1
+.Lvcr_fn_pair__small_3:
+	adds r0, r2, r0
+	adc r1, r3, r1
+	bx lr
+	.size vcr_fn_pair__small, .-vcr_fn_pair__small
