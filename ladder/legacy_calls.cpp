@@ -211,8 +211,16 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     if (h.kind == Home::Kind::Frame || (h.kind == Home::Kind::Reg && homeLive(v, pos, true))) {
       PReg src = where[w];
       if (parked >= 0) {
-        src = PReg::R12;
+        // Reload straight into a register home; for a frame home through
+        // R12, or a free temp when R12 is itself a temp (it may be live).
+        src = h.kind == Home::Kind::Reg ? h.reg : PReg::R12;
+        if (h.kind == Home::Kind::Frame && inPool(PReg::R12)) {
+          auto it = std::find_if(a_.temps.begin(), a_.temps.end(), [&](PReg r) { return isFree(r); });
+          if (it == a_.temps.end()) fail(LegacyError::NoFreeTemp);
+          src = *it;
+        }
         out_.push_back(makeInstr(Opcode::Lds, {preg(src)}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))}, Origin::Reload));
+        if (h.kind == Home::Kind::Reg) continue;
       }
       if (h.kind == Home::Kind::Frame)
         out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {preg(src)}, Origin::Frame));
