@@ -54,6 +54,7 @@ int Walker::newEntry(VReg v, bool defined) {
 PReg Walker::takeReg(int entry) {
   const auto &t = a_.temps;
   const auto n = static_cast<unsigned>(t.size());
+  if (n == 0) fail(LegacyError::NoFreeTemp);
   for (;;) {
     for (unsigned k = 0; k < n; ++k) {
       unsigned i = (cursor_ + k) % n;
@@ -78,6 +79,7 @@ std::pair<PReg, PReg> Walker::takePair(int loEntry, int hiEntry) {
     auto hi = static_cast<PReg>(num(t[i]) + 1);
     return inPool(hi);
   };
+  if (n == 0) fail(LegacyError::NoPair);
   for (;;) {
     for (unsigned k = 0; k < n; ++k) {
       unsigned i = (cursor_ + k) % n;

@@ -63,7 +63,9 @@ unsigned checkFixture(const std::string &name) {
   auto facts = wasmFacts(*bin);
   REQUIRE(facts.has_value());
   unsigned n = 0;
-  for (const auto &[fn, e] : expects) {
+  for (const auto &kv : expects) {  // no structured bindings: doctest's INFO captures in a lambda (clang-14)
+    const std::string &fn = kv.first;
+    const Expect &e = kv.second;
     const mir::Function *f = m.findFunction(fn);
     REQUIRE_MESSAGE(f != nullptr, name << ": no function " << fn);
     LegacyEnv env;
@@ -79,7 +81,9 @@ unsigned checkFixture(const std::string &name) {
       for (const auto &t : e.trace) want += t + "\n";
       CHECK(legacyTrace(r) == want);
     }
-    for (const auto &[k, msg] : e.attemptError) {
+    for (const auto &km : e.attemptError) {
+      const unsigned k = km.first;
+      const std::string &msg = km.second;
       REQUIRE(k >= 1);
       REQUIRE(k <= r.attempts.size());
       CHECK_MESSAGE(r.attempts[k - 1].message.find(msg) != std::string::npos, "attempt " << k);
