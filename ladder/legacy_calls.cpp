@@ -95,7 +95,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
       fromEntry(it->second);
       consumed.push_back(it->second);
     } else if (a_.home[o.value].kind == Home::Kind::Reg) {
-      if (!homeLive(o.value, pos, false)) fail(LegacyError::Malformed);
+      if (!homeLive(o.value, pos, false) || a_.home[o.value].reg == PReg::PC) fail(LegacyError::Malformed);
       s.kind = Src::Kind::Reg;
       s.reg = a_.home[o.value].reg;
     } else if (a_.home[o.value].kind == Home::Kind::Frame) {

@@ -120,7 +120,7 @@ Operand Walker::useOperand(const Instr &in, size_t idx, unsigned k, std::vector<
     return Operand::preg(materialise(it->second));
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Reg) {
-    if (!homeLive(v, pos, false)) fail(LegacyError::Malformed);
+    if (!homeLive(v, pos, false) || a_.home[v].reg == PReg::PC) fail(LegacyError::Malformed);  // PC: not picked yet
     return Operand::preg(a_.home[v].reg);
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Frame) {
