@@ -29,7 +29,7 @@ public:
     last_ = o.error;
     if (out.attempts.size() == 1) {
       out.promotedLocals = o.promotedLocals;
-      out.depthBound = o.maxStackDepth;
+      out.depthBound = env_.wasm ? env_.wasm->depthBound : o.maxStackDepth;  // the wasm operand stack's, if known
     }
     if (o.error == LegacyError::None) {
       out.result = std::move(o.result);

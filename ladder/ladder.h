@@ -36,7 +36,7 @@ struct LadderResult {
   alloc::AllocResult result;            ///< of the attempt that worked (or the reported failure)
   std::vector<LadderAttempt> attempts;  ///< in order
   unsigned promotedLocals = 0;          ///< at the base attempt
-  unsigned depthBound = 0;              ///< operand-stack depth bound
+  unsigned depthBound = 0;              ///< wasm operand-stack depth bound (without wasm facts: the model's, on MIR)
   LegacyError error = LegacyError::None;  ///< the reported error when exhausted
 };
 

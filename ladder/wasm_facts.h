@@ -2,7 +2,8 @@
 /// Facts the legacy allocator takes from the wasm operators themselves (not
 /// from vcr-ra's MIR): per local, its get/set/tee accesses, whether the first
 /// one is a write and whether all of them sit at syntactic nesting depth 0
-/// of wasm blocks/loops/ifs (LEGACY.md, "a promoted local").
+/// of wasm blocks/loops/ifs (LEGACY.md, "a promoted local"); and the
+/// operand-stack depth bound that sizes pool-grow's pool.
 
 #include "arm/select/wasm_load.h"
 
@@ -24,6 +25,10 @@ struct WasmLocalFacts {
 /// One wasm function.
 struct WasmFunctionFacts {
   std::vector<WasmLocalFacts> locals;  ///< by wasm local index
+  /// Most entries on the wasm operand stack at once (an i64 counts once;
+  /// unreachable code after br/return/unreachable is not counted): sizes
+  /// the pool-grow rung's pool.
+  unsigned depthBound = 0;
 };
 
 /// Facts for every defined function, keyed by the index in the wasm function space.

@@ -19,6 +19,7 @@
 ;; @aliases8 trace: rung=pool-grow result=exhausted
 ;; @aliases8 trace: rung=pool-grow+spill result=ok
 ;; @aliases8 error 2: i64 spill-slot pool exhausted
+;; @aliases8 slots: 18
 ;; @aliases8 code: sts [sp+0], r0 !spill
 ;; @aliases8 code: sts [sp+24], r3 !spill
 (module

@@ -16,6 +16,7 @@
 ;; @consts20 error 1: all allocatable registers are live on the stack
 ;; @consts20 error 2: i64 spill-slot pool exhausted
 ;; @consts20 rung: pool-grow
+;; @consts20 slots: 24
 (module
   (func $consts20 (export "consts20") (result i32)
     i32.const 1 i32.const 2 i32.const 3 i32.const 4 i32.const 5

@@ -10,6 +10,7 @@
 ;; @live20 error 1: i64 spill-slot pool exhausted
 ;; @live20 error 2: i64 spill-slot pool exhausted
 ;; @live20 rung: pool-grow
+;; @live20 slots: 24
 (module
   (func $live20 (export "live20") (result i64)
     i64.const 1 i64.const 2 i64.const 3 i64.const 4 i64.const 5
