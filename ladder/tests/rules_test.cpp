@@ -138,6 +138,6 @@ TEST_CASE("legacy rule: values crossing blocks stay in registers, block results 
   CHECK(checkFixture("block_values.wat") == 4);
 }
 TEST_CASE("legacy rule: aliases of register homes are spill victims too") { CHECK(checkFixture("alias_spill.wat") == 2); }
-TEST_CASE("legacy rule: the reported error is the promotion-on one; pool-grow clamped to 120; cursor start") {
+TEST_CASE("legacy rule: the reported error is the promotion-on one, pool-grow clamped to 120, cursor start") {
   CHECK(checkFixture("exhausted.wat") == 2);
 }
