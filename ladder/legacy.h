@@ -1,11 +1,12 @@
 #pragma once
-/// A model of the legacy single-pass register allocator (docs: the domain
-/// brief, section 2): one walk over the selected vreg MIR in wasm operator
-/// order, keeping the operand stack in registers R0-R8 taken round-robin,
-/// with its reservations (parameter homes, promoted locals, i64 pairs), its
-/// optional spilling to a small pool of 8-byte slots and its call
-/// marshalling. It produces real allocated MIR (docs/mir.md) or one of the
-/// legacy compiler's three exhaustion errors.
+/// A model of the legacy single-pass register allocator (LEGACY.md; rule by
+/// rule in docs/ladder.md): one walk over the selected vreg MIR in wasm
+/// operator order, keeping the operand stack in registers taken round-robin
+/// (R0-R8, or the pool given), with its reservations (parameter homes,
+/// promoted locals, values crossing blocks, i64 pairs), its spilling to a
+/// small pool of 8-byte slots and its call marshalling. It produces real
+/// allocated MIR (docs/mir.md) or one of the legacy compiler's three
+/// exhaustion errors.
 
 #include "core/alloc/allocator.h"
 #include "core/ir/mir.h"
