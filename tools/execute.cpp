@@ -100,7 +100,9 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
                                                 const select::WasmBinary *bin, const Workloads &workloads,
                                                 const ExecOptions &opt) {
   std::map<std::string, ExecReport> reports;
-  emit::EmitResult er = emit::emitModule(allocated);
+  emit::EmitOptions eopts;
+  eopts.markOrigins = opt.countOrigins;
+  emit::EmitResult er = emit::emitModule(allocated, eopts);
   for (const auto &d : er.declined) {
     ExecReport &r = reports[d.function];
     r.status = "declined";
@@ -136,6 +138,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       r.codeBytes = it->second;
     Inputs inputs = makeInputs(vreg, fn, workloads, opt);
     std::vector<uint64_t> insns, loads, stores, fixedInsns, fixedLoads, fixedStores;
+    std::map<unsigned, std::vector<uint64_t>> byOrigin, fixedByOrigin;
     auto runOne = [&](const mir::DiffInput &in, size_t k, bool fixed) {
       std::string why;
       if (oracle && vf->wasmIndex >= 0) {
@@ -149,6 +152,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       env.globals = in.globals;
       exec::RunOptions ro;
       ro.insnLimit = 40 * in.expected.steps + 1'000'000;
+      ro.countOrigins = opt.countOrigins;
       exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
       mir::Observed ob{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
       if (why.empty()) why = mir::compareOutcome(in, ob);
@@ -160,6 +164,9 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       (fixed ? fixedInsns : insns).push_back(rr.insns);
       (fixed ? fixedLoads : loads).push_back(rr.loads);
       (fixed ? fixedStores : stores).push_back(rr.stores);
+      if (opt.countOrigins)
+        for (unsigned o = 1; o <= static_cast<unsigned>(mir::Origin::Frame); ++o)  // 0 is Original
+          (fixed ? fixedByOrigin : byOrigin)[o].push_back(rr.originInsns[o]);
     };
     for (size_t k = 0; k < inputs.seeded.size(); ++k) runOne(inputs.seeded[k], k, false);
     for (size_t k = 0; k < inputs.fixed.size(); ++k) runOne(inputs.fixed[k], k, true);
@@ -167,6 +174,8 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
     r.insns = median(r.workload ? fixedInsns : insns);
     r.loads = median(r.workload ? fixedLoads : loads);
     r.stores = median(r.workload ? fixedStores : stores);
+    for (const auto &[o, v] : r.workload ? fixedByOrigin : byOrigin)
+      r.originInsns[std::string(mir::originName(static_cast<mir::Origin>(o)))] = median(v);
   }
   return reports;
 }

@@ -47,12 +47,16 @@ struct ExecReport {
   std::optional<uint64_t> nativeInsns;  ///< clang-14 -O2 on the workloads (--native)
   std::optional<bool> nativeAgree;      ///< native results equal the wasm results
   std::string nativeNote;               ///< why there is no native figure
+  /// ExecOptions::countOrigins: executed instructions of allocator-inserted
+  /// code by origin name ("spill", "reload", "move", ...), medians like insns.
+  std::map<std::string, uint64_t> originInsns;
 };
 
 struct ExecOptions {
   unsigned inputs = 20;  ///< seeded inputs per function
   uint64_t seed = 1;
   bool native = false;   ///< also compile and run the sibling .c (kernels)
+  bool countOrigins = false;  ///< count executed instructions by origin (ExecReport::originInsns)
   std::string clang = "clang-14";
   /// Fault injection for tests: edits the emitted assembly before it is built.
   std::function<void(std::string &asmText)> patchAsm;

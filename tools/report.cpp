@@ -29,6 +29,7 @@ nlohmann::json execJson(const ExecReport &e) {
   if (e.nativeInsns) j["native_insns"] = *e.nativeInsns;
   if (e.nativeAgree) j["native_agree"] = *e.nativeAgree;
   if (!e.nativeNote.empty()) j["native_note"] = e.nativeNote;
+  if (!e.originInsns.empty()) j["insns_by_origin"] = e.originInsns;
   return j;
 }
 

@@ -39,6 +39,7 @@ ExecReport execFromJson(const json &j) {
   if (j.contains("native_insns")) e.nativeInsns = j.at("native_insns").get<uint64_t>();
   if (j.contains("native_agree")) e.nativeAgree = j.at("native_agree").get<bool>();
   e.nativeNote = opt<std::string>(j, "native_note", "");
+  if (j.contains("insns_by_origin")) e.originInsns = j.at("insns_by_origin").get<std::map<std::string, uint64_t>>();
   return e;
 }
 

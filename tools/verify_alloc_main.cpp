@@ -189,6 +189,9 @@ int main(int argc, char **argv) {
   app.add_flag("--native", native,
                "with --run: compile the C source next to each kernel (clang-14 -O2, Cortex-M4) "
                "and run it on the same workloads (native_insns)");
+  app.add_flag("--count-origins", opt.exec.countOrigins,
+               "with --run: count executed instructions of allocator-inserted code by origin "
+               "(spill, reload, move, remat, frame, ...: exec.insns_by_origin in the JSON)");
   app.add_flag("-q,--quiet", quiet, "do not print the table (nor the progress line)");
   unsigned jobs = 0;
   app.add_option("-j,--jobs", jobs,
@@ -248,6 +251,10 @@ int main(int argc, char **argv) {
   opt.exec.native = native;
   if (native && !opt.run) {
     std::cerr << "verify-alloc: --native needs --run\n";
+    return 2;
+  }
+  if (opt.exec.countOrigins && !opt.run) {
+    std::cerr << "verify-alloc: --count-origins needs --run\n";
     return 2;
   }
   opt.allocate = !noAlloc;

@@ -115,7 +115,7 @@ struct Decider {
 
 /// Edge obligations: the successor's entry relation is part of the
 /// predecessor's exit relation, and the SP offsets agree.
-void edgeObligations(const Function &alloc, const Liveness &live, const Dataflow &df,
+void edgeObligations(const Function &alloc, const Dataflow &df,
                      std::vector<Obligation> &out) {
   for (uint32_t b = 0; b < alloc.blocks.size(); ++b) {
     if (!df.out[b].reached) continue;
@@ -128,7 +128,7 @@ void edgeObligations(const Function &alloc, const Liveness &live, const Dataflow
       // the location's name is built only for a failure
       auto covered = [&](const ValSet &need, const ValSet &have, auto loc) {
         for (uint32_t v : need)
-          if ((df.isPseudo(v) || live.in(s, v)) && !have.contains(v))
+          if (!have.contains(v))  // every value assumed at the entry, pruned or not
             refute(o, loc() + " is assumed to hold " + df.valueName(v) + " but the exit does not");
       };
       static const ValSet none;
@@ -158,7 +158,8 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
     if (pairing) {
       const Liveness live = computeLiveness(original, allocated, *pairing);
       const Dataflow df = computeDataflow(original, allocated, module, *pairing, live, opt.stackLimit);
-      const SymInput in{original, allocated, module, *pairing, live, df};
+      std::vector<uint32_t> scratch;  // by value id, see SymInput::scratch
+      const SymInput in{original, allocated, module, *pairing, live, df, &scratch};
       obs.push_back(checkParamDecl(in));
       Obligation frame = makeObligation(allocated.name, "frame", "frame", -1);
       for (const FrameIssue &fi : df.issues)
@@ -166,10 +167,23 @@ CheckResult checkFunction(const Function &original, const Function &allocated,
                           (fi.instr >= 0 ? " instr " + std::to_string(fi.instr) : " entry") +
                           ": " + fi.what);
       obs.push_back(std::move(frame));
-      edgeObligations(allocated, live, df, obs);
+      edgeObligations(allocated, df, obs);
       // One context, reset per block: blocks share no term, and the term
       // table stays as small as a block however big the function is.
-      smt::Context ctx;
+      // The context's tables are kept per thread across functions (reset()
+      // forgets every term), so a small function does not pay for them.
+      // Reset again on leaving, however it is left: no Z3 term outlives the
+      // function (the thread's Z3 context may be destroyed first at exit).
+      thread_local smt::Context ctx;
+      struct ResetOnExit {
+        smt::Context &c;
+        ~ResetOnExit() {
+          try {
+            c.reset();
+          } catch (...) {  // out of memory while clearing: nothing better to do here
+          }
+        }
+      } resetOnExit{ctx};
       Decider d{ctx, smt::Solver(ctx), opt};
       // --smt: every SMT obligation as stated, rebuilt without normalisation
       std::unique_ptr<SmtExport> exporter;

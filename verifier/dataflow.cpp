@@ -4,6 +4,7 @@
 #include "verifier/abi.h"
 
 #include <algorithm>
+#include <array>
 
 namespace vcr::verifier {
 
@@ -41,6 +42,23 @@ struct Walker {
   int32_t instr = 0;
   uint32_t stackLimit = 0;  // bytes of stack one frame may use
   std::vector<char> marked = {};  // by vreg, scratch of prune() (all 0 between calls)
+  // A filter of the values some location of the walked state may hold (bit
+  // v % 256; recomputed at each block entry, only ever added to during the
+  // walk): a def whose bit is clear is held nowhere, so kill() has nothing
+  // to scan. A wrong filter could only leave a stale claim behind, which the
+  // block's exit obligation would then refute; it never makes one proved.
+  std::array<uint64_t, 4> mayHold{};
+
+  void note(uint32_t v) { mayHold[(v >> 6) & 3] |= uint64_t(1) << (v & 63); }
+  void note(const ValSet &set) {
+    for (uint32_t v : set) note(v);
+  }
+  [[nodiscard]] bool mayBeHeld(uint32_t v) const { return (mayHold[(v >> 6) & 3] >> (v & 63)) & 1; }
+  void refilter(const LocState &s) {
+    mayHold = {};
+    for (const ValSet &r : s.regs) note(r);
+    for (const auto &[o, set] : s.frame) note(set);
+  }
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
@@ -79,10 +97,12 @@ struct Walker {
     return {};
   }
   void set(LocState &s, const Operand &o, ValSet v) {
+    note(v);
     if (o.isPReg() && o.value < kNumPRegs) s.regs[o.value] = std::move(v);
     if (o.isStack()) s.frame[slot(s, o.value, true)] = std::move(v);
   }
   void kill(LocState &s, uint32_t v) {
+    if (!mayBeHeld(v)) return;
     for (ValSet &r : s.regs) erase(r, v);
     for (auto &[o, set] : s.frame) erase(set, v);
   }
@@ -126,7 +146,7 @@ struct Walker {
         if (d.isVReg()) kill(s, d.value);
       auto homes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
       for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
-        if (v.defs[k].isVReg() && !homes[k].onStack) s.regs[size_t(homes[k].reg)] = {v.defs[k].value};
+        if (v.defs[k].isVReg() && !homes[k].onStack) set(s, abi::homeOperand(homes[k]), {v.defs[k].value});
       return;
     }
     ValSet extra;
@@ -148,6 +168,7 @@ struct Walker {
         kill(s, d.value);
         erase(extra, d.value);
       }
+    if (copy) note(v.defs[0].value);
     if (copy && v.defs[0].value != v.uses[0].value) {  // kill(d) left every holder of u as it was
       for (ValSet &r : s.regs)
         if (r.contains(v.uses[0].value)) insert(r, v.defs[0].value);
@@ -173,6 +194,7 @@ struct Walker {
     const uint32_t d = v.defs[0].value, u = v.uses[0].value;
     if (d == u) return;
     kill(s, d);
+    note(d);
     for (ValSet &r : s.regs)
       if (std::binary_search(r.begin(), r.end(), u)) insert(r, d);
     for (auto &[o, set] : s.frame)
@@ -188,8 +210,11 @@ struct Walker {
     case Opcode::Push: {
       lowerSp(s, -4 * int64_t(a.uses.size()));
       const int32_t base = s.sp - 4 * int32_t(a.uses.size());
-      for (size_t i = 0; i < a.uses.size(); ++i)
-        s.frame[base + 4 * int32_t(i)] = get(s, a.uses[i]);
+      for (size_t i = 0; i < a.uses.size(); ++i) {
+        ValSet held = get(s, a.uses[i]);
+        note(held);
+        s.frame[base + 4 * int32_t(i)] = std::move(held);
+      }
       s.sp = base;
       break;
     }
@@ -221,19 +246,46 @@ struct Walker {
   }
 
   /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
-  void prune(LocState &s, uint32_t b, bool in) {
-    // mark the live vregs (linear in the live set), test each held value in O(1)
-    const std::vector<uint32_t> &lv = in ? live.liveIn[b] : live.liveOut[b];
+  /// Mark the vregs live at the entry (`in`) or exit of block b, so that
+  /// keep() tests a held value in O(1); unmark() undoes it (linear in the
+  /// live set, not in the function's vregs).
+  void mark(uint32_t b, bool in) {
     if (marked.size() < df.numVRegs) marked.assign(df.numVRegs, 0);
-    for (uint32_t v : lv) marked[v] = 1;
-    auto keep = [&](uint32_t v) { return df.isPseudo(v) || marked[v]; };
-    auto clean = [&](ValSet &set) { set.removeIf([&](uint32_t v) { return !keep(v); }); };
-    for (ValSet &r : s.regs) clean(r);
-    for (auto it = s.frame.begin(); it != s.frame.end();) {
-      clean(it->second);
-      it = it->second.empty() ? s.frame.erase(it) : std::next(it);
+    for (uint32_t v : in ? live.liveIn[b] : live.liveOut[b]) marked[v] = 1;
+  }
+  void unmark(uint32_t b, bool in) {
+    for (uint32_t v : in ? live.liveIn[b] : live.liveOut[b]) marked[v] = 0;
+  }
+  [[nodiscard]] bool keep(uint32_t v) const { return df.isPseudo(v) || marked[v]; }
+
+  /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
+  void prune(LocState &s, uint32_t b, bool in) {
+    mark(b, in);
+    auto drop = [&](uint32_t v) { return !keep(v); };
+    for (ValSet &r : s.regs) r.removeIf(drop);
+    s.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
+      e.second.removeIf(drop);
+      return e.second.empty();
+    });
+    unmark(b, in);
+  }
+
+  /// `o` restricted to what prune(_, b, true) keeps, into `m` (whose storage is reused).
+  void assignPruned(LocState &m, const LocState &o) {
+    m.reached = o.reached;
+    m.sp = o.sp;
+    auto filtered = [&](ValSet &to, const ValSet &from) {
+      to.clear();
+      for (uint32_t v : from)
+        if (keep(v)) to.pushBackSorted(v);
+    };
+    for (size_t r = 0; r < kNumPRegs; ++r) filtered(m.regs[r], o.regs[r]);
+    m.frame.clear();
+    ValSet tmp;
+    for (const auto &[off, set] : o.frame) {
+      filtered(tmp, set);
+      if (!tmp.empty()) m.frame.pushBack(off, tmp);
     }
-    for (uint32_t v : lv) marked[v] = 0;
   }
 
   void blockConstants(uint32_t b) {
@@ -249,9 +301,11 @@ struct Walker {
     std::sort(constVregs.begin(), constVregs.end());
   }
 
-  LocState runBlock(uint32_t b, LocState s, std::vector<FrameIssue> &issues) {
+  /// Walk block b from entry state `s`, leaving its exit state in `s`.
+  void runBlock(uint32_t b, LocState &s, std::vector<FrameIssue> &issues) {
     block = b;
     blockConstants(b);
+    refilter(s);
     issues.clear();
     sink = &issues;
     const auto &is = alloc.blocks[b].instrs;
@@ -270,7 +324,6 @@ struct Walker {
         if (o.isStack() && a.op == Opcode::Call) (void)slot(s, o.value, false);
     }
     prune(s, b, false);
-    return s;
   }
 };
 
@@ -323,14 +376,21 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   }
   const std::vector<BlockId> rpo = reversePostOrder(succs);
 
-  auto meet = [&](uint32_t b, bool report) {
-    if (b == 0) return entry;
-    LocState m;
+  // The meet of b's reached predecessors into `m` (whose storage is reused:
+  // the fixpoint loop works in two scratch states and copies into df.in/out
+  // only what changed, so a visit allocates nothing in the common case).
+  auto meet = [&](uint32_t b, bool report, LocState &m) {
+    if (b == 0) {
+      m = entry;
+      return;
+    }
+    m.reached = false;
+    w.mark(b, true);  // the first reached predecessor is copied pruned; the meet only shrinks it
     for (BlockId q : preds[b]) {
       const LocState &o = df.out[q];
       if (!o.reached) continue;
       if (!m.reached) {
-        m = o;
+        w.assignPruned(m, o);
         continue;
       }
       if (o.sp != m.sp && report)
@@ -338,35 +398,32 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
                                         " from one predecessor, " + std::to_string(o.sp) +
                                         " from bb" + std::to_string(q)});
       for (size_t r = 0; r < kNumPRegs; ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
-      for (auto it = m.frame.begin(); it != m.frame.end();) {
-        auto jt = o.frame.find(it->first);
-        if (jt == o.frame.end()) {
-          it = m.frame.erase(it);
-          continue;
-        }
-        it->second = intersect(it->second, jt->second);
-        ++it;
-      }
+      m.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
+        auto jt = o.frame.find(e.first);
+        if (jt == o.frame.end()) return true;
+        e.second = intersect(e.second, jt->second);
+        return e.second.empty();
+      });
     }
-    if (m.reached) w.prune(m, b, true);
-    return m;
+    w.unmark(b, true);
   };
 
   // Each block's issues are those of its last walk, i.e. from its fixpoint entry state.
   std::vector<std::vector<FrameIssue>> blockIssues(nb);
   std::vector<char> dirty(nb, 1);  // a predecessor's exit changed since the last visit
+  LocState state;
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : rpo) {
       if (!dirty[b]) continue;
       dirty[b] = 0;
-      LocState in = meet(b, false);
-      if (!in.reached) continue;
-      if (in == df.in[b] && df.out[b].reached) continue;
-      df.in[b] = in;
-      LocState out = w.runBlock(b, std::move(in), blockIssues[b]);
-      if (!(out == df.out[b])) {
-        df.out[b] = std::move(out);
+      meet(b, false, state);
+      if (!state.reached) continue;
+      if (state == df.in[b] && df.out[b].reached) continue;
+      df.in[b] = state;
+      w.runBlock(b, state, blockIssues[b]);
+      if (!(state == df.out[b])) {
+        df.out[b] = state;
         changed = true;
         for (BlockId s : succs[b]) dirty[s] = 1;
       }
@@ -375,7 +432,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   // Report in block order: the join's issues, then the block's.
   for (BlockId b : rpo) {
     if (!df.in[b].reached) continue;
-    if (preds[b].size() > 1) (void)meet(b, true);
+    if (preds[b].size() > 1) meet(b, true, state);
     for (FrameIssue &fi : blockIssues[b]) df.issues.push_back(std::move(fi));
   }
   return df;

@@ -64,18 +64,20 @@ Liveness computeLiveness(const Function &original, const Function &allocated, co
     if (!listed[b]) order.push_back(static_cast<BlockId>(b));
   std::vector<char> dirty(nb, 1);
   std::vector<uint32_t> out, tmp, in;
+  auto liveOut = [&](BlockId b) {  // the union of the successors' live-in sets, into `out`
+    out.clear();
+    for (BlockId s : succ[b]) {
+      tmp.clear();
+      std::set_union(out.begin(), out.end(), lv.liveIn[s].begin(), lv.liveIn[s].end(), std::back_inserter(tmp));
+      out.swap(tmp);
+    }
+  };
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : order) {
       if (!dirty[b]) continue;
       dirty[b] = 0;
-      out.clear();
-      for (BlockId s : succ[b]) {
-        tmp.clear();
-        std::set_union(out.begin(), out.end(), lv.liveIn[s].begin(), lv.liveIn[s].end(), std::back_inserter(tmp));
-        out.swap(tmp);
-      }
-      lv.liveOut[b] = out;
+      liveOut(b);
       tmp.clear();
       std::set_difference(out.begin(), out.end(), kill[b].begin(), kill[b].end(), std::back_inserter(tmp));
       in.clear();
@@ -85,6 +87,10 @@ Liveness computeLiveness(const Function &original, const Function &allocated, co
       changed = true;
       for (BlockId q : pred[b]) dirty[q] = 1;
     }
+  }
+  for (size_t b = 0; b < nb; ++b) {  // the exits, once, from the fixpoint's entries
+    liveOut(static_cast<BlockId>(b));
+    lv.liveOut[b] = out;
   }
   return lv;
 }

@@ -14,7 +14,8 @@ using namespace mir;
 Obligation makeObligation(const std::string &function, const std::string &suffix,
                           const std::string &kind, int32_t block) {
   Obligation o;
-  o.id = function + "." + suffix;
+  o.id.reserve(function.size() + 1 + suffix.size());  // one allocation, not three
+  o.id.append(function).append(1, '.').append(suffix);
   o.kind = kind;
   o.function = function;
   o.block = block;
@@ -70,9 +71,13 @@ struct Structure {
   /// R12 (IP) is the scratch register: an inserted move, constant or load
   /// may write it, and an inserted instruction of the same run (no original
   /// instruction in between) may read it; `scratchLive` tracks the run.
+  /// When the pool includes R12 (`--pool r0-r8,r12`) it is an ordinary
+  /// allocatable register and the rule does not apply (the dataflow tracks
+  /// its content like any other register's either way).
   bool checkInserted(const Instr &in, std::string &why, bool &scratchLive) const {
+    const bool r12Scratch = !((pool >> unsigned(PReg::R12)) & 1u);
     for (const Operand &o : in.uses)
-      if (o.isPReg() && o.preg() == PReg::R12 && !scratchLive)
+      if (r12Scratch && o.isPReg() && o.preg() == PReg::R12 && !scratchLive)
         return why = "r12 (scratch) read outside the run of inserted instructions that wrote it",
                false;
     for (const Operand &o : in.defs)

@@ -51,7 +51,7 @@ Term popcount(smt::Context &c, Term a) {
   return r;
 }
 
-std::vector<Term> split(smt::Context &c, Term v64) {
+Words split(smt::Context &c, Term v64) {
   return {c.extract(v64, 31, 0), c.extract(v64, 63, 32)};
 }
 
@@ -110,40 +110,39 @@ Term condTerm(smt::Context &c, Cond cc, Term a, Term b) {
   return c.boolean(false);
 }
 
-std::optional<std::vector<Term>> evalPure(smt::Context &c, const Instr &in,
-                                          const std::vector<Term> &u) {
+std::optional<Words> evalPure(smt::Context &c, const Instr &in, const std::vector<Term> &u) {
   auto need = [&](size_t n) { return u.size() >= n; };
   auto bit = [&](Term b) { return c.ite(b, c.bv(1, 32), c.bv(0, 32)); };
   switch (in.op) {
   case Opcode::Mov:
     if (!need(1)) return std::nullopt;
-    return std::vector<Term>{u[0]};
-  case Opcode::MovI: return std::vector<Term>{c.bv(in.imm, 32)};
+    return Words{u[0]};
+  case Opcode::MovI: return Words{c.bv(in.imm, 32)};
   case Opcode::Add: case Opcode::Sub: case Opcode::Mul: case Opcode::And: case Opcode::Orr:
   case Opcode::Eor: case Opcode::SDiv: case Opcode::UDiv: case Opcode::SRem: case Opcode::URem:
     if (!need(2)) return std::nullopt;
-    return std::vector<Term>{arith(c, in.op, u[0], u[1])};
+    return Words{arith(c, in.op, u[0], u[1])};
   case Opcode::Shl: case Opcode::ShrU: case Opcode::ShrS: case Opcode::Rotl: case Opcode::Rotr:
     if (!need(2)) return std::nullopt;
-    return std::vector<Term>{shiftOp(c, in.op, u[0], u[1])};
+    return Words{shiftOp(c, in.op, u[0], u[1])};
   case Opcode::Clz: case Opcode::Ctz:
     if (!need(1)) return std::nullopt;
-    return std::vector<Term>{countZeros(c, u[0], in.op == Opcode::Clz)};
+    return Words{countZeros(c, u[0], in.op == Opcode::Clz)};
   case Opcode::Popcnt:
     if (!need(1)) return std::nullopt;
-    return std::vector<Term>{popcount(c, u[0])};
+    return Words{popcount(c, u[0])};
   case Opcode::Sext8:
     if (!need(1)) return std::nullopt;
-    return std::vector<Term>{c.sext(c.extract(u[0], 7, 0), 24)};
+    return Words{c.sext(c.extract(u[0], 7, 0), 24)};
   case Opcode::Sext16:
     if (!need(1)) return std::nullopt;
-    return std::vector<Term>{c.sext(c.extract(u[0], 15, 0), 16)};
+    return Words{c.sext(c.extract(u[0], 15, 0), 16)};
   case Opcode::Set:
     if (!need(2)) return std::nullopt;
-    return std::vector<Term>{bit(condTerm(c, in.cc, u[0], u[1]))};
+    return Words{bit(condTerm(c, in.cc, u[0], u[1]))};
   case Opcode::Sel:
     if (!need(3)) return std::nullopt;
-    return std::vector<Term>{c.ite(c.lnot(isZero(c, u[0])), u[1], u[2])};
+    return Words{c.ite(c.lnot(isZero(c, u[0])), u[1], u[2])};
   case Opcode::UMull: case Opcode::SMull: {
     if (!need(2)) return std::nullopt;
     const bool s = in.op == Opcode::SMull;
@@ -161,7 +160,7 @@ std::optional<std::vector<Term>> evalPure(smt::Context &c, const Instr &in,
     return split(c, shiftOp(c, in.op, c.concat(u[1], u[0]), c.zext(u[2], 32)));
   case Opcode::Set64:
     if (!need(4)) return std::nullopt;
-    return std::vector<Term>{bit(condTerm(c, in.cc, c.concat(u[1], u[0]), c.concat(u[3], u[2])))};
+    return Words{bit(condTerm(c, in.cc, c.concat(u[1], u[0]), c.concat(u[3], u[2])))};
   default: return std::nullopt;
   }
 }

@@ -7,6 +7,7 @@
 #include "core/ir/mir.h"
 #include "verifier/smt/smt.h"
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -22,12 +23,34 @@ namespace vcr::verifier {
 /// Ends a block: br, brif, brtable, ret, trap.
 [[nodiscard]] bool isTerminatorOp(mir::Opcode op);
 
+/// The one or two result words of a pure opcode (no allocation).
+class Words {
+public:
+  Words() = default;
+  /// One word.
+  explicit Words(smt::Term a) : w_{a, {}}, n_(1) {}
+  /// Two words, low first.
+  Words(smt::Term lo, smt::Term hi) : w_{lo, hi}, n_(2) {}
+  /// Number of words.
+  [[nodiscard]] size_t size() const { return n_; }
+  /// Word k.
+  [[nodiscard]] smt::Term operator[](size_t k) const { return w_[k]; }
+  /// The words in order.
+  [[nodiscard]] const smt::Term *begin() const { return w_.data(); }
+  /// End of the words.
+  [[nodiscard]] const smt::Term *end() const { return w_.data() + n_; }
+
+private:
+  std::array<smt::Term, 2> w_{};
+  uint8_t n_ = 0;
+};
+
 /// Result words of a pure (register-to-register) opcode given its use
 /// words (immediates already turned into constants; movi takes its value
 /// from `in.imm`). nullopt if `in.op` is not pure (memory, calls, control,
 /// stack, param).
-[[nodiscard]] std::optional<std::vector<smt::Term>> evalPure(smt::Context &c, const mir::Instr &in,
-                                                             const std::vector<smt::Term> &uses);
+[[nodiscard]] std::optional<Words> evalPure(smt::Context &c, const mir::Instr &in,
+                                            const std::vector<smt::Term> &uses);
 
 /// The Boolean `a cc b` on words of equal width (32 or 64 bits).
 [[nodiscard]] smt::Term condTerm(smt::Context &c, mir::Cond cc, smt::Term a, smt::Term b);

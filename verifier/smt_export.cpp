@@ -35,7 +35,7 @@ void SmtExport::beginBlock(uint32_t b, const std::vector<PendingObligation> &pen
   // A fresh context per block: no term is shared with the checker's
   // normalising context, and printing stays linear in the block's size.
   ctx_ = std::make_unique<smt::Context>(false);
-  raw_ = buildBlockQueries(in_, b, *ctx_, false, EntryForm::Stated);
+  raw_ = buildBlockQueries(in_, b, *ctx_, true, EntryForm::Stated);  // with text: named inputs
   const auto &raw = raw_.obligations;
   auto mismatch = [&](const std::string &what) {
     throw std::logic_error("--smt: block " + std::to_string(b) +

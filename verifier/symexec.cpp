@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <span>
+#include <tuple>
 
 namespace vcr::verifier {
 
@@ -130,7 +132,11 @@ struct Builder {
   const bool text;  // build labels and the trace (only needed to report a failure)
   const bool stated;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
   PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site; named at the first)
-  NameCounts inputUses;  // input name -> times made
+  NameCounts inputUses;  // input name -> times made (text only)
+  uint32_t nextInput = 0;  // key of the next block input
+  std::vector<Term> scratchV, scratchA;  // operand terms of the instruction being paired
+  std::vector<Term> args;  // the argument words (entry block)
+  static constexpr uint32_t kPseudoKey = 0xFFFF0000u;  // keys of entry.rK, above any input's
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText, EntryForm form)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
@@ -148,46 +154,62 @@ struct Builder {
 
   /// A fresh block input. Every call makes a new variable, even for a name
   /// asked before (a frame word dropped twice is two unknown words, never
-  /// one): a repeated name gets a "#k" suffix.
-  Term input(const std::string &name) {
-    unsigned &n = inputUses[name];
-    const std::string unique = n++ ? name + "#" + std::to_string(n - 1) : name;
-    Term t = c.var(unique + tag, 32);
-    if (text) q.trace.inputs.push_back({unique, t});
+  /// one). Inputs are keyed by their order of creation, which is the same
+  /// with or without text, so the two builds of a block share their terms;
+  /// `name()` is called only with text, and a repeated name gets "#k".
+  template <class F> Term input(F name) {
+    Term t = c.input(nextInput++, 32);
+    if (text) {
+      const std::string n = name();
+      unsigned &k = inputUses[n];
+      const std::string unique = k++ ? n + "#" + std::to_string(k - 1) : n;
+      c.name(t, unique + tag);
+      q.trace.inputs.push_back({unique, t});
+    }
     return t;
   }
   Term &envAt(uint32_t v) { return env[v]; }
+  /// Entry value of R4-R11/LR (pseudo k): keyed after every block input.
   Term pseudoVar(uint32_t k) {
     if (pseudo[k].valid()) return pseudo[k];
-    static const auto names = [] {
-      std::array<std::string, kNumPseudo> n;
-      for (uint32_t i = 0; i < kNumPseudo; ++i) n[i] = "entry." + std::string(pregName(pseudoReg(i)));
-      return n;
-    }();
-    return pseudo[k] = c.var(names[k], 32);
+    pseudo[k] = c.input(kPseudoKey + k, 32);
+    if (text) c.name(pseudo[k], "entry." + std::string(pregName(pseudoReg(k))));
+    return pseudo[k];
+  }
+  /// Memory and globals at the block entry (n = 0) or after call n.
+  std::pair<Term, Term> world(unsigned n) {
+    std::pair<Term, Term> w{c.memoryInput(n), c.globalsInput(n)};
+    if (text) {
+      const std::string at = n ? "call" + std::to_string(n) + "." : "";
+      c.name(w.first, at + "memory" + tag);
+      c.name(w.second, at + "globals" + tag);
+    }
+    return w;
   }
   Term frameAt(int32_t o) {
     auto it = frame.find(o);
     if (it != frame.end()) return it->second;
-    return frame[o] = input(frameName(o));
+    return frame[o] = input([o] { return frameName(o); });
   }
   Term vread(const Operand &o) {
     if (o.isImm()) return c.bv(o.value, 32);
     Term &t = envAt(o.value);
     if (t.valid()) return t;
-    return t = input("v" + std::to_string(o.value) + ".undefined");
+    return t = input([&o] { return "v" + std::to_string(o.value) + ".undefined"; });
   }
   Term aread(const Operand &o) {
     if (o.isImm()) return c.bv(o.value, 32);
     if (o.isStack()) return frameAt(sp + static_cast<int32_t>(o.value));
     if (o.isPReg() && o.value < kNumPRegs) return reg(o.value);
-    return input("bad-operand");
+    return input([] { return std::string("bad-operand"); });
   }
   /// Register r's content; an unknown content becomes a fresh input on first read.
   Term reg(unsigned r) {
     if (regs[r].valid()) return regs[r];
-    const std::string rn(pregName(PReg(r)));
-    return regs[r] = input(unknownSince[r] ? "call" + std::to_string(unknownSince[r]) + ".clobbered." + rn : rn);
+    return regs[r] = input([&] {
+             const std::string rn(pregName(PReg(r)));
+             return unknownSince[r] ? "call" + std::to_string(unknownSince[r]) + ".clobbered." + rn : rn;
+           });
   }
   /// Forget register r's content (read later as a fresh input).
   void forget(unsigned r, unsigned since) {
@@ -211,32 +233,43 @@ struct Builder {
       if (text) q.trace.inputs.push_back({"entry." + std::string(pregName(pseudoReg(k))), pseudoVar(k)});
     }
     for (size_t k = 0; k < homes.size(); ++k) {
-      Term a = input("arg" + std::to_string(k));
+      Term a = input([k] { return "arg" + std::to_string(k); });
+      args.push_back(a);
       if (homes[k].onStack) frame[int32_t(homes[k].offset)] = a;
       else regs[size_t(homes[k].reg)] = a;
     }
   }
 
+  /// Block entry (EntryForm::Substituted). Every value a location holds in
+  /// In*(b) is pseudo or live into b (the dataflow prunes the rest at the
+  /// join, and the edge obligations prove every value assumed here, pruned
+  /// or not), so all of them are bound. Values that share a location share
+  /// one term: union-find over the block's values, indexed through the
+  /// per-function scratch.
   void enterBlock() {
     const LocState &s = in.df.in[b];
     sp = s.sp;
-    auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
+    frame.reserve(s.frame.size() + 4);
     const uint32_t nv = in.df.numVRegs + kNumPseudo;
-    // The values involved, sorted: every live-in vreg and every relevant
-    // value a location holds (work in their number, not the function's vregs).
+    std::vector<uint32_t> ownScratch;
+    std::vector<uint32_t> &slot = in.scratch ? *in.scratch : ownScratch;
+    if (slot.size() < nv) slot.assign(nv, 0);
+    // The values involved, sorted: every live-in vreg and every value a
+    // location holds (work in their number, not the function's vregs).
     std::vector<uint32_t> vals;
+    vals.reserve(in.live.liveIn[b].size() + 16);
     auto collect = [&](const ValSet &set) {
       for (uint32_t v : set)
-        if (v < nv && relevant(v)) vals.push_back(v);
+        if (v < nv && !slot[v]) slot[v] = 1, vals.push_back(v);
     };
     for (const ValSet &r : s.regs) collect(r);
     for (const auto &[o, set] : s.frame) collect(set);
-    in.live.forEachIn(b, [&](uint32_t v) { vals.push_back(v); });
+    in.live.forEachIn(b, [&](uint32_t v) {
+      if (!slot[v]) slot[v] = 1, vals.push_back(v);
+    });
     std::sort(vals.begin(), vals.end());
-    vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
-    auto index = [&](uint32_t v) {
-      return static_cast<uint32_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
-    };
+    for (uint32_t i = 0; i < vals.size(); ++i) slot[vals[i]] = i + 1;  // index + 1
+    auto index = [&](uint32_t v) { return slot[v] - 1; };
     // union-find over values that share a location (by index into vals)
     std::vector<uint32_t> parent(vals.size());
     for (uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
@@ -247,7 +280,7 @@ struct Builder {
     auto join = [&](const ValSet &set) {
       int64_t first = -1;
       for (uint32_t v : set) {
-        if (v >= nv || !relevant(v)) continue;
+        if (v >= nv) continue;
         const uint32_t i = index(v);
         if (first < 0) first = i;
         else parent[find(i)] = find(static_cast<uint32_t>(first));
@@ -267,8 +300,7 @@ struct Builder {
       else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(t)) t = mine;
     }
     for (uint32_t i = 0; i < vals.size(); ++i)
-      if (parent[i] == i && !cls[i].valid()) cls[i] = input("v" + std::to_string(vals[i]));
-    auto termOf = [&](uint32_t v) { return cls[find(index(v))]; };
+      if (parent[i] == i && !cls[i].valid()) cls[i] = input([&] { return "v" + std::to_string(vals[i]); });
     for (uint32_t i = 0; i < vals.size(); ++i) {
       const uint32_t v = vals[i];
       if (in.df.isPseudo(v)) continue;
@@ -279,16 +311,14 @@ struct Builder {
     }
     auto locTerm = [&](const ValSet &set, auto name) {
       for (uint32_t v : set)
-        if (v < nv && relevant(v)) return termOf(v);
-      return input(name());
+        if (v < nv) return cls[find(index(v))];
+      return input(name);
     };
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (!s.regs[r].empty()) regs[r] = locTerm(s.regs[r], [r] { return std::string(pregName(PReg(r))); });
-    for (const auto &[o, set] : s.frame) {
-      bool any = false;
-      for (uint32_t v : set) any = any || relevant(v);
-      if (any) frame[o] = locTerm(set, [o = o] { return frameName(o); });
-    }
+    for (const auto &[o, set] : s.frame)
+      if (!set.empty()) frame[o] = locTerm(set, [o = o] { return frameName(o); });
+    for (uint32_t v : vals) slot[v] = 0;
   }
 
   /// EntryForm::Stated: each relevant vreg (live-in) and each location
@@ -299,11 +329,12 @@ struct Builder {
   void enterBlockStated() {
     const LocState &s = in.df.in[b];
     sp = s.sp;
-    auto relevant = [&](uint32_t v) { return in.df.isPseudo(v) || in.live.in(b, v); };
+    // every held value is bound, as in enterBlock (the edges prove them all)
+    auto relevant = [&](uint32_t v) { return v < in.df.numVRegs + kNumPseudo; };
     auto valueTerm = [&](uint32_t v) {
       if (in.df.isPseudo(v)) return pseudoVar(v - in.df.numVRegs);
       Term &t = envAt(v);
-      if (!t.valid()) t = input("v" + std::to_string(v));
+      if (!t.valid()) t = input([v] { return "v" + std::to_string(v); });
       return t;
     };
     in.live.forEachIn(b, [&](uint32_t v) {
@@ -316,14 +347,14 @@ struct Builder {
     };
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (!s.regs[r].empty()) {
-        regs[r] = input(std::string(pregName(PReg(r))));
+        regs[r] = input([r] { return std::string(pregName(PReg(r))); });
         bind(s.regs[r], regs[r]);
       }
     for (const auto &[o, set] : s.frame) {
       bool any = false;
       for (uint32_t v : set) any = any || relevant(v);
       if (!any) continue;
-      frame[o] = input(frameName(o));
+      frame[o] = input([o = o] { return frameName(o); });
       bind(set, frame[o]);
     }
   }
@@ -348,7 +379,10 @@ struct Builder {
     case Opcode::Ret: break;
     default: return;
     }
-    if (reserved.goals.empty()) reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
+    if (reserved.goals.empty()) {
+      reserved.ob = makeObligation(fn(), bb() + ".reserved", "reserved", int32_t(b));
+      reserved.goals.reserve(6);
+    }
     const size_t site = reserved.goals.size() / 3 + 1;
     for (unsigned r = 9; r <= 11; ++r)
       reserved.goals.push_back({say([&] {
@@ -418,19 +452,20 @@ struct Builder {
                         ") but AAPCS returns them in (" + ops(wantRes) + ")");
     if (sp % 8 != 0)
       refute(po.ob, "SP is not 8-byte aligned at the call (entry SP " + std::to_string(sp) + ")");
-    const std::string cl = "call" + std::to_string(calls);
+    auto cl = [this] { return "call" + std::to_string(calls); };
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
       po.goals.push_back({say([&] {
                             return "argument " + std::to_string(k) + " of @" + v.callee + " in " +
                                    printOperand(want[k]);
                           }),
                           vread(v.uses[k]), aread(want[k])});
-    po.goals.push_back({say([&] { return "linear memory at " + cl; }), vw.mem, aw.mem});
-    po.goals.push_back({say([&] { return "globals at " + cl; }), vw.glob, aw.glob});
+    po.goals.push_back({say([&] { return "linear memory at " + cl(); }), vw.mem, aw.mem});
+    po.goals.push_back({say([&] { return "globals at " + cl(); }), vw.glob, aw.glob});
     q.obligations.push_back(std::move(po));
     // the callee's effect: fresh results, memory and globals, shared by both sides
-    vw.mem = aw.mem = c.memoryVar(cl + ".memory" + tag);
-    vw.glob = aw.glob = c.globalsVar(cl + ".globals" + tag);
+    std::tie(vw.mem, vw.glob) = world(calls);
+    aw.mem = vw.mem;
+    aw.glob = vw.glob;
     const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (abi::has(abi::kCallerSaved, PReg(r)))
@@ -438,7 +473,7 @@ struct Builder {
     dropBelowSp();
     frame.erase(frame.lower_bound(sp), frame.lower_bound(sp + int32_t(argBytes)));
     for (size_t k = 0; k < v.defs.size(); ++k) {
-      Term res = input(cl + ".result" + std::to_string(k));
+      Term res = input([&] { return cl() + ".result" + std::to_string(k); });
       if (v.defs[k].isVReg()) envAt(v.defs[k].value) = res;
       if (k < rhomes.size() && !rhomes[k].onStack) regs[size_t(rhomes[k].reg)] = res;
       show(step, v.defs[k], res);
@@ -482,7 +517,7 @@ struct Builder {
     const std::string label = say([&] {
       return bb() + " `" + printInstr(v, in.original) + "` (#" + std::to_string(vi) + ")";
     });
-    auto def = [&](const std::vector<Term> &vt, const std::vector<Term> &at) {
+    auto def = [&](std::span<const Term> vt, std::span<const Term> at) {
       for (size_t k = 0; k < v.defs.size() && k < vt.size(); ++k) {
         envAt(v.defs[k].value) = vt[k];
         show(step, v.defs[k], vt[k]);
@@ -495,9 +530,12 @@ struct Builder {
     reservedAt(a);
     switch (v.op) {
     case Opcode::Param: {
-      std::vector<Term> args;
-      for (size_t k = 0; k < v.defs.size(); ++k) args.push_back(c.var("arg" + std::to_string(k) + tag, 32));
-      def(args, {});
+      // the words enterFunction placed in the AAPCS homes (fresh inputs
+      // beyond them, or outside the entry block, where structure refutes it)
+      std::vector<Term> words(args.begin(), args.begin() + long(std::min(args.size(), size_t(v.defs.size()))));
+      for (size_t k = words.size(); k < v.defs.size(); ++k)
+        words.push_back(input([k] { return "arg" + std::to_string(k); }));
+      def(words, {});
       return;
     }
     case Opcode::Call: call(v, a, step); return;
@@ -506,9 +544,9 @@ struct Builder {
     case Opcode::Br: case Opcode::Trap: return;
     default: break;
     }
-    std::vector<Term> vu, au;
-    vu.reserve(v.uses.size());
-    au.reserve(a.uses.size());
+    std::vector<Term> &vu = scratchV, &au = scratchA;  // reused: no allocation per instruction
+    vu.clear();
+    au.clear();
     for (const Operand &o : v.uses) vu.push_back(vread(o));
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
@@ -516,7 +554,8 @@ struct Builder {
     if (auto vt = evalPure(c, v, vu)) {
       if (sameInputs) return def(*vt, *vt);
       auto at = evalPure(c, a, au);  // same opcode and operand count (structure)
-      def(*vt, at ? *at : std::vector<Term>{});
+      if (at) def(*vt, *at);
+      else def(*vt, {});
       return;
     }
     const bool sameWorld = sameInputs && vw.mem == aw.mem && vw.glob == aw.glob;
@@ -584,15 +623,20 @@ struct Builder {
     for (const ValSet &r : s.regs) n += r.size();
     for (const auto &[o, set] : s.frame) n += set.size();
     p.goals.reserve(n);
-    std::vector<uint32_t> held;  // live-out vregs some location holds
+    // Every value a location holds at the exit is a goal (the dataflow keeps
+    // only pseudo-values and live-out vregs there); the live-out vregs held
+    // nowhere are marked in the scratch and refuted below.
+    std::vector<uint32_t> ownScratch;
+    std::vector<uint32_t> &held = in.scratch ? *in.scratch : ownScratch;
+    if (held.size() < in.df.numVRegs + kNumPseudo) held.assign(in.df.numVRegs + kNumPseudo, 0);
     auto want = [&](const ValSet &set, auto loc, auto name) {
       if (set.empty()) return;
       for (uint32_t v : set) {
         if (in.df.isPseudo(v)) {
           p.goals.push_back({say([&] { return name() + " holds " + in.df.valueName(v); }),
                              pseudoVar(v - in.df.numVRegs), loc()});
-        } else if (in.live.out(b, v)) {
-          held.push_back(v);
+        } else {
+          held[v] = 1;
           p.goals.push_back({say([&] { return name() + " holds v" + std::to_string(v); }),
                              vread(Operand::vreg(v)), loc()});
         }
@@ -602,20 +646,25 @@ struct Builder {
       want(s.regs[r], [&, r] { return reg(r); }, [r] { return std::string(pregName(PReg(r))); });
     for (const auto &[o, set] : s.frame)
       want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
-    std::sort(held.begin(), held.end());
     in.live.forEachOut(b, [&](uint32_t v) {
-      if (!std::binary_search(held.begin(), held.end(), v) && !in.pairing.constOf[v])
+      if (!held[v] && !in.pairing.constOf[v])
         refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
                          " but no location provably holds it");
     });
+    auto clear = [&](const ValSet &set) {
+      for (uint32_t v : set) held[v] = 0;
+    };
+    for (const ValSet &r : s.regs) clear(r);
+    for (const auto &[o, set] : s.frame) clear(set);
     q.obligations.push_back(std::move(p));
   }
 
   void run() {
     q.obligations.reserve(8);
     tail.reserve(3);
-    vw.mem = aw.mem = c.memoryVar("memory" + tag);
-    vw.glob = aw.glob = c.globalsVar("globals" + tag);
+    std::tie(vw.mem, vw.glob) = world(0);
+    aw.mem = vw.mem;
+    aw.glob = vw.glob;
     if (b == 0) enterFunction();
     else if (stated) enterBlockStated();
     else enterBlock();

@@ -49,6 +49,10 @@ struct SymInput {
   const Pairing &pairing;
   const Liveness &live;
   const Dataflow &df;
+  /// Per-function scratch by value id (df.numVRegs + kNumPseudo entries, all
+  /// zero between blocks), so that a block's work follows its own values
+  /// rather than the function's. Null: each block allocates its own.
+  std::vector<uint32_t> *scratch = nullptr;
 };
 
 /// The obligations of allocated block `b` (which must be reached) and its trace.

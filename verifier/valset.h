@@ -17,7 +17,7 @@ namespace vcr::verifier {
 /// A sorted set of uint32 value ids with inline storage for small sets.
 class ValSet {
 public:
-  static constexpr uint32_t kInline = 6;
+  static constexpr uint32_t kInline = 4;
 
   ValSet() = default;
   /// The set of the given ids (any order, duplicates dropped).
@@ -61,6 +61,11 @@ public:
     d[at] = v;
     ++size_;
   }
+  /// Append `v`, which must be above every id present (keeps the order).
+  void pushBackSorted(uint32_t v) {
+    if (size_ == capacity()) grow();
+    data()[size_++] = v;
+  }
   /// Remove `v` (no effect if absent).
   void erase(uint32_t v) {
     if (size_ == 0) return;
@@ -95,7 +100,11 @@ public:
     return r;
   }
   friend bool operator==(const ValSet &a, const ValSet &b) {
-    return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
+    if (a.size_ != b.size_) return false;
+    const uint32_t *x = a.data(), *y = b.data();
+    for (uint32_t i = 0; i < a.size_; ++i)  // a plain loop: sets are tiny, a memcmp call is not
+      if (x[i] != y[i]) return false;
+    return true;
   }
 
 private:
@@ -110,6 +119,11 @@ private:
     heapCap_ = cap;
   }
   void assign(const ValSet &o) {
+    if (!heap_ && !o.heap_) {  // the common case: a fixed-size copy the compiler inlines
+      std::memcpy(inline_, o.inline_, sizeof inline_);
+      size_ = o.size_;
+      return;
+    }
     if (o.size_ > capacity()) {
       heap_.reset(new uint32_t[o.size_]);
       heapCap_ = o.size_;
@@ -123,7 +137,7 @@ private:
       heapCap_ = o.heapCap_;
     } else {
       heap_.reset();
-      std::memcpy(inline_, o.inline_, o.size_ * sizeof(uint32_t));
+      std::memcpy(inline_, o.inline_, sizeof inline_);
     }
     size_ = o.size_;
     o.size_ = 0;
@@ -183,6 +197,16 @@ public:
   iterator erase(iterator it) { return v_.erase(it); }
   /// Remove a range of entries; returns the next.
   iterator erase(iterator first, iterator last) { return v_.erase(first, last); }
+  /// Remove every entry for which `drop(entry)` holds (one pass).
+  template <class Pred> void removeIf(Pred drop) {
+    v_.erase(std::remove_if(v_.begin(), v_.end(), drop), v_.end());
+  }
+  /// Make room for `n` entries.
+  void reserve(size_t n) { v_.reserve(n); }
+  /// Remove every entry; the storage is kept.
+  void clear() { v_.clear(); }
+  /// Append an entry whose offset is above every present one.
+  void pushBack(int32_t k, V v) { v_.emplace_back(k, std::move(v)); }
   friend bool operator==(const OffsetMap &a, const OffsetMap &b) { return a.v_ == b.v_; }
 
 private:

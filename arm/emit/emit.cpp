@@ -138,7 +138,11 @@ std::string FnEmitter::run() {
       }
       curLiveOut_ = live[curBlock_][curIndex_];
       next_ = curIndex_ + 1 < is.size() ? &is[curIndex_ + 1] : nullptr;
+      const bool mark = opts_.markOrigins && is[curIndex_].inserted();
+      const unsigned k = marks_++;
+      if (mark) label(arm::rt::originBeginSymbol(is[curIndex_].origin, k, sym_));
       emitInstr(is[curIndex_]);
+      if (mark) label(arm::rt::originEndSymbol(k, sym_));
     }
     curIndex_ = static_cast<uint32_t>(is.size() - 1);
     if (!is.back().isTerminator()) decline("block does not end with a terminator");

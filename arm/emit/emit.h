@@ -59,6 +59,10 @@ struct EmitResult {
 /// Knobs of the emitter.
 struct EmitOptions {
   bool elideSelfMoves = true;  ///< drop `mov r, r` (else it is emitted as a no-op move)
+  /// Wrap each allocator-inserted instruction's expansion in origin-mark
+  /// labels (arm/target/runtime.h) so that exec counts executed instructions
+  /// by origin. Labels only: the instructions are the same.
+  bool markOrigins = false;
 };
 
 /// Emit every allocated function of `allocated`. A function that cannot be

@@ -144,6 +144,7 @@ private:
   uint32_t curLiveOut_ = 0;           ///< registers live after it
   const mir::Instr *next_ = nullptr;  ///< the next instruction in the block, if any
   bool skipNext_ = false;             ///< a peephole absorbed the next instruction
+  unsigned marks_ = 0;                ///< origin marks made (EmitOptions::markOrigins)
 };
 
 }  // namespace vcr::emit::detail

@@ -154,6 +154,15 @@ BuildResult linkAndLoad(std::vector<std::string> objects, const BuildOptions &op
     }
     img.stubs[it->second.value & ~1u] = i;
   }
+  std::map<std::string, OriginRange> marks;  // origin marks by key
+  for (const auto &[name, s] : elfImg.symbols)
+    if (auto mk = arm::rt::parseOriginMark(name)) {
+      OriginRange &r = marks[mk->key];
+      (mk->begin ? r.begin : r.end) = s.value & ~1u;
+      if (mk->begin) r.origin = static_cast<uint8_t>(mk->origin);
+    }
+  for (const auto &[key, r] : marks)
+    if (r.end > r.begin && r.begin && r.origin < kOriginSlots) img.originRanges.push_back(r);
   for (const auto &[name, s] : elfImg.symbols) {
     const uint32_t addr = s.value & ~1u;
     if (!s.function || name.starts_with("__vcr_")) continue;

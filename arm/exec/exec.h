@@ -16,6 +16,7 @@
 #include "core/ir/interp.h"
 #include "core/ir/mir.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,6 +43,17 @@ struct BuildOptions {
   bool keepTemps = false;                  ///< keep the temp dir (its path goes to BuildResult::tempDir)
 };
 
+/// Executed-instruction counters by mir::Origin (index = origin value).
+inline constexpr size_t kOriginSlots = 16;
+static_assert(static_cast<size_t>(mir::Origin::Frame) < kOriginSlots);
+
+/// Code addresses [begin, end) that expand one allocator-inserted instruction
+/// of origin `origin` (from the emitter's origin marks, arm/target/runtime.h).
+struct OriginRange {
+  uint32_t begin = 0, end = 0;
+  uint8_t origin = 0;
+};
+
 struct Image {
   std::vector<uint8_t> bytes;  ///< loaded contents (text+stubs+rodata+data, bss zeroed)
   uint32_t base = 0;           ///< address of bytes[0]
@@ -50,6 +62,7 @@ struct Image {
   std::vector<mir::Import> imports;         ///< as given in BuildOptions
   std::map<uint32_t, size_t> stubs;         ///< stub address -> import index
   uint32_t stubBegin = 0, stubEnd = 0;      ///< address range of the stubs (empty if no imports)
+  std::vector<OriginRange> originRanges;    ///< origin-marked code (empty unless the asm was marked)
 
   /// Address of a function: `name` as an assembler symbol, else as a MIR
   /// name (rt::functionSymbol(name)); 0 if neither exists.
@@ -78,6 +91,7 @@ struct RunOptions {
   bool countInsns = true;           ///< UC_HOOK_CODE counter (also loads/stores via UC_HOOK_MEM_READ/WRITE)
   bool clobberAtImports = true;     ///< host stubs write garbage to R0-R3 (non-results), R12 and flags
   uint64_t seed = 0x5eedULL;        ///< seeds the entry values of R4-R8 and the clobber garbage
+  bool countOrigins = false;        ///< with countInsns: also count by Image::originRanges (RunResult::originInsns)
 };
 
 struct RunResult {
@@ -90,6 +104,9 @@ struct RunResult {
   uint64_t loads = 0;   ///< data reads of the program, one per word access (LDM/LDRD/POP count each word)
   uint64_t stores = 0;  ///< data writes, counted like loads
   uint64_t hostCalls = 0;  ///< import calls made
+  /// With RunOptions::countOrigins: executed instructions inside origin-marked
+  /// code, by mir::Origin value (the rest of `insns` is unmarked code).
+  std::array<uint64_t, kOriginSlots> originInsns{};
 };
 
 /// Name of a status ("returned", "trapped", "fault", "exhausted").

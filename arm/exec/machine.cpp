@@ -28,6 +28,11 @@ void onCode(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
     return;
   }
   ++st.insns;
+  if (st.opts.countOrigins) {
+    const std::vector<uint8_t> &of = implOf(user)->originOf;
+    const uint64_t i = (addr - img.base) >> 1;
+    if (i < of.size() && of[i] != 0xff) ++st.origins[of[i]];
+  }
 }
 
 void onStub(uc_engine *, uint64_t addr, uint32_t, void *user) {

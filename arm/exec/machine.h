@@ -6,7 +6,9 @@
 
 #include <unicorn/unicorn.h>
 
+#include <array>
 #include <cstdint>
+#include <vector>
 #include <string>
 
 namespace vcr::exec {
@@ -22,6 +24,7 @@ struct RunState {
   mir::ExecEnv *env = nullptr;
   RunOptions opts;
   uint64_t insns = 0, loads = 0, stores = 0, hostCalls = 0;
+  std::array<uint64_t, kOriginSlots> origins{};  ///< RunOptions::countOrigins
   bool exhausted = false;
   std::string hostError;  ///< an import call went wrong (the run stopped)
   bool badAccess = false;  ///< an unmapped or protected access
@@ -39,6 +42,9 @@ struct Machine::Impl {
   bool counting = false;    ///< the engine's hooks count instructions and accesses
   Mapping imageMap, memMap, globalsMap;
   RunState st;
+  /// Origin of each halfword of the image (0xff: none), built on the first
+  /// run that counts origins.
+  std::vector<uint8_t> originOf;
 
   explicit Impl(Image image) : img(std::move(image)) {}
   ~Impl();

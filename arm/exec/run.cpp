@@ -234,6 +234,12 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
     uc_mem_write(uc, kGlobalsAddr, g.data(), g.size());
   }
 
+  if (opts.countOrigins && m.originOf.empty()) {
+    m.originOf.assign((m.img.bytes.size() + 1) / 2, 0xff);
+    for (const OriginRange &r : m.img.originRanges)
+      for (uint32_t a = std::max(r.begin, m.img.base); a < r.end && a - m.img.base < m.img.bytes.size(); a += 2)
+        m.originOf[(a - m.img.base) >> 1] = r.origin;
+  }
   uint32_t saved[16];
   setEntryState(m, sig, args, env, opts, saved);
   const uc_err e = uc_emu_start(uc, entry | 1, kSentinelAddr, 0, opts.countInsns ? 0 : opts.insnLimit);
@@ -242,6 +248,7 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   res.loads = st.loads;
   res.stores = st.stores;
   res.hostCalls = st.hostCalls;
+  res.originInsns = st.origins;
   writeBack(uc, opts.memBase, env);
   classifyStop(m, e, sig, saved, res);
   if (res.status == RunResult::Status::Fault)

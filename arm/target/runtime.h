@@ -68,4 +68,43 @@ namespace vcr::arm::rt {
 /// Options every assembler invocation uses.
 inline constexpr std::string_view kAsFlags = "-mcpu=cortex-m4 -mthumb";
 
+/// Origin marks (EmitOptions::markOrigins): the expansion of the k-th
+/// allocator-inserted instruction of function symbol `sym` lies between the
+/// local labels originBeginSymbol(origin, k, sym) and originEndSymbol(k, sym),
+/// so that the runner can count executed instructions by origin (spill,
+/// reload, move, ...). Labels emit no bytes: marked code is the same code.
+[[nodiscard]] inline std::string originBeginSymbol(mir::Origin o, unsigned k, std::string_view sym) {
+  return "__vcr_ob_" + std::to_string(static_cast<unsigned>(o)) + "_" + std::to_string(k) + "_" +
+         std::string(sym);
+}
+/// End label of an origin mark (see originBeginSymbol).
+[[nodiscard]] inline std::string originEndSymbol(unsigned k, std::string_view sym) {
+  return "__vcr_oe_" + std::to_string(k) + "_" + std::string(sym);
+}
+/// A parsed origin mark label: begin labels carry the origin; `key` pairs a
+/// begin with its end.
+struct OriginMark {
+  bool begin = false;
+  unsigned origin = 0;
+  std::string key;
+};
+/// Parse a label made by originBeginSymbol/originEndSymbol; nullopt otherwise.
+[[nodiscard]] inline std::optional<OriginMark> parseOriginMark(std::string_view s) {
+  OriginMark m;
+  if (s.starts_with("__vcr_oe_")) {
+    m.key = std::string(s.substr(9));
+    return m;
+  }
+  if (!s.starts_with("__vcr_ob_")) return std::nullopt;
+  s.remove_prefix(9);
+  const size_t us = s.find('_');
+  if (us == 0 || us == std::string_view::npos || us > 2) return std::nullopt;
+  for (char c : s.substr(0, us))
+    if (c < '0' || c > '9') return std::nullopt;
+  m.begin = true;
+  m.origin = static_cast<unsigned>(std::stoul(std::string(s.substr(0, us))));
+  m.key = std::string(s.substr(us + 1));
+  return m;
+}
+
 }  // namespace vcr::arm::rt

@@ -41,6 +41,7 @@ void Context::Impl::clear() {
   else std::fill(nameSlots.begin(), nameSlots.end(), 0);
   names.clear();
   extractMemo.clear();
+  keyedNames.clear();
   z3.reset();
   Node b;
   b.op = Op::Const;
@@ -120,6 +121,51 @@ Term Context::var(const std::string &name, unsigned bits) {
   return Term{impl_->intern(n)};
 }
 
+Term Context::input(uint32_t key, unsigned bits) {
+  if (bits == 0 || bits > 64) throw std::logic_error("smt: bit-vector width out of range");
+  Node n;
+  n.op = Op::Var;
+  n.sort = Sort::BV;
+  n.width = static_cast<uint8_t>(bits);
+  n.val = kKeyed | key;
+  return Term{impl_->intern(n)};
+}
+
+Term Context::memoryInput(uint32_t key) {
+  Node n;
+  n.op = Op::ArrayVar;
+  n.sort = Sort::Mem;
+  n.val = kKeyed | key;
+  return Term{impl_->intern(n)};
+}
+
+Term Context::globalsInput(uint32_t key) {
+  Node n;
+  n.op = Op::ArrayVar;
+  n.sort = Sort::Glob;
+  n.val = kKeyed | key;
+  return Term{impl_->intern(n)};
+}
+
+void Context::name(Term t, std::string displayName) {
+  const Node &n = impl_->node(t.id);
+  if ((n.op != Op::Var && n.op != Op::ArrayVar) || !(n.val & kKeyed))
+    throw std::logic_error("smt: only keyed variables are named after they are made");
+  impl_->keyedNames[t.id] = std::move(displayName);
+}
+
+std::string Context::Impl::uniqueName(uint32_t id) const {
+  const Node &n = node(id);
+  return n.val & kKeyed ? "k!" + std::to_string(id) : names[n.val];
+}
+
+std::string Context::Impl::displayName(uint32_t id) const {
+  const Node &n = node(id);
+  if (!(n.val & kKeyed)) return names[n.val];
+  auto it = keyedNames.find(id);
+  return it != keyedNames.end() ? it->second : uniqueName(id);
+}
+
 Term Context::boolean(bool b) { return Term{b ? impl_->trueId : impl_->falseId}; }
 
 Term Context::memoryVar(const std::string &name) {
@@ -170,7 +216,7 @@ std::vector<std::string> Context::variablesOf(Term a) const {
   std::vector<std::string> out;
   for (uint32_t id : topoOrder(*impl_, {a.id})) {
     const Node &n = impl_->nodes[id];
-    if (n.op == Op::Var || n.op == Op::ArrayVar) out.push_back(impl_->names[n.val]);
+    if (n.op == Op::Var || n.op == Op::ArrayVar) out.push_back(impl_->displayName(id));
   }
   return out;
 }

@@ -30,7 +30,8 @@ enum class Op : uint8_t {
 enum class Sort : uint8_t { BV, Bool, Mem, Glob };
 
 /// One hash-consed node. `val`: the constant (Const, Bool 0/1), the name
-/// index (Var, ArrayVar), hi << 8 | lo (Extract), the extra bits (SExt).
+/// index or kKeyed | key (Var, ArrayVar), hi << 8 | lo (Extract), the extra
+/// bits (SExt).
 struct Node {
   Op op = Op::Const;
   Sort sort = Sort::Bool;
@@ -40,6 +41,9 @@ struct Node {
   uint64_t val = 0;
   friend bool operator==(const Node &, const Node &) = default;
 };
+
+/// Marks the `val` of a keyed variable (Context::input): the low 32 bits are the key.
+inline constexpr uint64_t kKeyed = uint64_t(1) << 40;
 
 /// All-ones mask of `w` bits (w in 1..64).
 [[nodiscard]] inline uint64_t maskOf(unsigned w) {
@@ -67,6 +71,7 @@ struct Context::Impl {
   std::vector<std::string> names;  ///< variable names, by name index
   std::vector<uint32_t> nameSlots; ///< open-addressing index of names (index + 1; 0 = empty)
   std::unordered_map<uint64_t, uint32_t> extractMemo;  ///< (node, hi, lo) -> result
+  std::unordered_map<uint32_t, std::string> keyedNames;  ///< display names of keyed variables, by node
   std::unique_ptr<Z3Side, Z3SideDeleter> z3;  ///< created on the first solver call
   bool normalise = true;         ///< false: build terms as given (a test oracle)
   uint32_t falseId = 0, trueId = 0;  ///< the Boolean literals (built first)
@@ -84,6 +89,12 @@ struct Context::Impl {
   }
   /// Index of a variable name (interned).
   uint32_t nameOf(std::string_view name);
+  /// The name of variable node `id` that no other variable has: its
+  /// interned name, or "k!<id>" for a keyed one (what Z3 is given).
+  [[nodiscard]] std::string uniqueName(uint32_t id) const;
+  /// The name of variable node `id` for people: its interned name, a keyed
+  /// variable's display name, else its unique name.
+  [[nodiscard]] std::string displayName(uint32_t id) const;
 };
 
 /// Ids of the nodes reachable from `roots`, children before parents.

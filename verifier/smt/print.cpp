@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace vcr::verifier::smt {
 
@@ -87,8 +89,10 @@ struct Printer {
   const Context::Impl &c;
   std::vector<uint32_t> order;
   std::vector<bool> bound;
+  std::unordered_map<uint32_t, std::string> vars;  ///< variable node -> its symbol here
 
   Printer(const Context::Impl &ctx, uint32_t root) : c(ctx), order(topoOrder(ctx, {root})) {
+    nameVariables();
     std::vector<unsigned> uses(c.nodes.size(), 0), height(c.nodes.size(), 0);
     bound.assign(c.nodes.size(), false);
     for (uint32_t id : order)
@@ -105,6 +109,24 @@ struct Printer {
   }
   static std::string name(uint32_t id) { return "t!" + std::to_string(id); }
 
+  /// Symbols of the variables: interned names as they are, keyed variables
+  /// by display name unless it is taken, then by their unique name.
+  void nameVariables() {
+    std::unordered_set<std::string> taken;
+    for (uint32_t id : order) {
+      const Node &n = c.nodes[id];
+      if ((n.op == Op::Var || n.op == Op::ArrayVar) && !(n.val & kKeyed))
+        taken.insert(vars[id] = c.names[n.val]);
+    }
+    for (uint32_t id : order) {
+      const Node &n = c.nodes[id];
+      if ((n.op != Op::Var && n.op != Op::ArrayVar) || !(n.val & kKeyed)) continue;
+      std::string d = c.displayName(id);
+      if (!taken.insert(d).second) taken.insert(d = c.uniqueName(id));
+      vars[id] = std::move(d);
+    }
+  }
+
   void ref(uint32_t id, std::string &out) const {
     if (bound[id]) out += name(id);
     else body(id, out);
@@ -113,7 +135,7 @@ struct Printer {
     const Node &n = c.nodes[id];
     switch (n.op) {
     case Op::Const: out += literal(n); return;
-    case Op::Var: case Op::ArrayVar: out += symbol(c.names[n.val]); return;
+    case Op::Var: case Op::ArrayVar: out += symbol(vars.at(id)); return;
     case Op::Extract:
       out += "((_ extract " + std::to_string(n.val >> 8) + " " + std::to_string(n.val & 0xff) + ") ";
       break;
@@ -152,7 +174,7 @@ std::string smtLibQuery(const Context::Impl &c, const std::string &name, uint32_
   for (uint32_t id : p.order) {
     const Node &n = c.nodes[id];
     if (n.op == Op::Var || n.op == Op::ArrayVar)
-      out += "(declare-fun " + symbol(c.names[n.val]) + " () " + sortText(n) + ")\n";
+      out += "(declare-fun " + symbol(p.vars.at(id)) + " () " + sortText(n) + ")\n";
   }
   for (uint32_t id : p.order)
     if (p.bound[id]) {

@@ -54,6 +54,19 @@ public:
   Term var(const std::string &name, unsigned bits);
   /// Boolean constant.
   Term boolean(bool b);
+  /// The bit-vector variable with numeric key `key` (the same key gives the
+  /// same term until reset()). Keyed variables carry no name unless given
+  /// one with name(); building them costs no string, so the checker makes
+  /// its block inputs this way and names them only when it reports.
+  Term input(uint32_t key, unsigned bits);
+  /// The keyed linear-memory array variable `key`.
+  Term memoryInput(uint32_t key);
+  /// The keyed globals-table array variable `key`.
+  Term globalsInput(uint32_t key);
+  /// Give keyed variable `t` a display name (reports, SMT-LIB files).
+  /// Distinct variables stay distinct whatever their names: a name that is
+  /// not unique in a query is printed with the variable's key added.
+  void name(Term t, std::string displayName);
   /// Linear-memory array variable: Array(BV32, BV8).
   Term memoryVar(const std::string &name);
   /// Globals-table array variable: Array(BV32, BV32).

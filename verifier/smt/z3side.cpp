@@ -32,7 +32,7 @@ struct Z3Side {
     if (memo.size() < c.nodes.size()) memo.resize(c.nodes.size());
     if (memo[root]) return *memo[root];
     for (uint32_t id : topoOrder(c, {root}))
-      if (!memo[id]) memo[id] = make(c, c.nodes[id]);
+      if (!memo[id]) memo[id] = make(c, c.nodes[id], id);
     return *memo[root];
   }
 
@@ -47,12 +47,12 @@ private:
     return z.bool_sort();
   }
 
-  z3::expr make(const Context::Impl &c, const Node &n) {
+  z3::expr make(const Context::Impl &c, const Node &n, uint32_t id) {
     auto k = [&](unsigned i) { return *memo[n.kid[i]]; };
     switch (n.op) {
     case Op::Const:
       return n.sort == Sort::Bool ? z.bool_val(n.val != 0) : z.bv_val(n.val, n.width);
-    case Op::Var: case Op::ArrayVar: return z.constant(c.names[n.val].c_str(), sortOf(n));
+    case Op::Var: case Op::ArrayVar: return z.constant(c.uniqueName(id).c_str(), sortOf(n));
     case Op::Add: return k(0) + k(1);
     case Op::Sub: return k(0) - k(1);
     case Op::Mul: return k(0) * k(1);

@@ -316,3 +316,29 @@ TEST_CASE("r12 is a scratch register inside one run of inserted instructions, ne
     named |= o.kind == "structure" && o.detail.find("r12 (scratch)") != std::string::npos;
   CHECK(named);
 }
+
+TEST_CASE("r12 in the pool is an ordinary register: a value it carries across an original is proved") {
+  auto check = [](const std::string &allocatedBody, uint16_t pool) {
+    mir::ParseResult orig = mir::parseModule(
+        "func @f(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n  sub v2, v0, v1\n  add v3, v2, v1\n  ret v3\n}\n",
+        "o.mir");
+    mir::ParseResult alloc = mir::parseModule(
+        "func @f(i32, i32) -> (i32) allocated {\nbb0:\n  param r0, r1\n" + allocatedBody + "}\n", "a.mir");
+    REQUIRE(orig.module);
+    REQUIRE(alloc.module);
+    CheckOptions opt;
+    opt.poolMask = pool;
+    return checkFunction(orig.module->functions[0], alloc.module->functions[0], *orig.module, opt);
+  };
+  const uint16_t withR12 = 0x01FF | (1u << 12);
+  // v1 kept in r12 across the original `sub`, read back by the `add`.
+  const std::string carried = "  mov r12, r1 !move\n  sub r0, r0, r1\n  add r0, r0, r12\n  ret r0\n";
+  CheckResult ok = check(carried, withR12);
+  INFO(failures(ok));
+  CHECK(ok.ok());
+  // Without r12 in the pool the same code breaks the scratch rule.
+  CHECK_FALSE(check(carried, 0x01FF).ok());
+  // In the pool r12 is still checked like any register: the wrong value is refuted.
+  CheckResult wrong = check("  mov r12, r0 !move\n  sub r0, r0, r1\n  add r0, r0, r12\n  ret r0\n", withR12);
+  CHECK_FALSE(wrong.ok());
+}

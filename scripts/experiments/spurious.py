@@ -1,0 +1,125 @@
+"""Experiment 3 of the experiment report: spurious and genuine rungs. A
+function the legacy model compiles only through a recovery rung (or with
+spill code at the base rung) is *spurious* when its peak value pressure fits
+the pool, *genuine* when it does not; and vcr-ra beside each."""
+import os
+
+from common import (HEADLINES, allocated, legacy_needs_rung, legacy_spill_ops, md_table, plt, save, vcr_spill_ops,
+                    write_csv)
+
+
+def source_of(f):
+    return "generated" if "/gen-" in f["file"] or f["file"].startswith("gen-") else "corpus"
+
+
+def classify(rep, pool):
+    """Rows (class, f) for every function the legacy model needed a rung or spill code for."""
+    out = []
+    for f in rep["functions"]:
+        if allocated(f) and legacy_needs_rung(f):
+            out.append(("spurious" if f["peak_pressure"] <= pool else "genuine", f))
+    return out
+
+
+def fits_but_spills(rep, pool):
+    """vcr-ra functions whose peak pressure fits the pool and that still spill."""
+    return [f for f in rep["functions"] if allocated(f) and f["peak_pressure"] <= pool and vcr_spill_ops(f) > 0]
+
+
+def figure(cls, pool, path):
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for a, side, title in ((ax[0], "legacy", "legacy model"), (ax[1], "vcr", "vcr-ra")):
+        for kind, colour, marker in (("spurious", "#d95f02", "o"), ("genuine", "#2b7bba", "s")):
+            pts = [(f["peak_pressure"], legacy_spill_ops(f) if side == "legacy" else vcr_spill_ops(f))
+                   for k, f in cls if k == kind]
+            if pts:
+                a.scatter([p[0] for p in pts], [p[1] + 1 for p in pts], c=colour, marker=marker, alpha=0.7,
+                          label=f"{kind} ({len(pts)})")
+        a.axvline(pool + 0.5, color="grey", ls="--", lw=1)
+        a.text(pool + 0.6, 1.05, f"pool = {pool}", fontsize=8, color="grey")
+        a.set_xscale("log")
+        a.set_yscale("log")
+        a.set_xlabel("peak pressure (live values, i64 = 2)")
+        a.set_title(f"{title}: static spill stores + reloads (+1)")
+        a.legend(fontsize=8)
+    ax[0].set_ylabel("spill instructions + 1")
+    fig.suptitle(f"Functions the legacy model needs a rung for, pool of {pool}")
+    save(fig, path)
+
+
+def run(static, out_dir, legacy_follows_pool=True):
+    """Experiment 3. static: pool size -> report. Returns Markdown. When the legacy model ignores the
+    pool, only the 9-register run is classified (its rungs are those of R0-R8 whatever --pool says)."""
+    if 9 not in static:
+        return "## 3. Spurious and genuine rungs\n\nnot available: no 9-register run\n"
+    if not legacy_follows_pool:
+        static = {9: static[9]}
+    csv_rows, summary = [], []
+    for pool, rep in sorted(static.items()):
+        cls = classify(rep, pool)
+        fb = fits_but_spills(rep, pool)
+        for kind, f in cls:
+            leg = f["legacy"]
+            csv_rows.append([pool, source_of(f), f["file"], f["function"], kind, f["peak_pressure"], leg["rung"],
+                             leg.get("spill_stores"), leg.get("reloads"), leg.get("frame_traffic"),
+                             f["alloc"].get("spill_stores"), f["alloc"].get("reloads"),
+                             f["alloc"].get("frame_traffic")])
+        for kind in ("spurious", "genuine"):
+            fs = [f for k, f in cls if k == kind]
+            summary.append([pool, kind, len(fs), sum(1 for f in fs if source_of(f) == "corpus"),
+                            sum(1 for f in fs if vcr_spill_ops(f) > 0), sum(legacy_spill_ops(f) for f in fs),
+                            sum(vcr_spill_ops(f) for f in fs), sum(f["legacy"].get("frame_traffic", 0) for f in fs),
+                            sum(f["alloc"].get("frame_traffic", 0) for f in fs)])
+        summary.append([pool, "vcr-ra fits but spills", len(fb), sum(1 for f in fb if source_of(f) == "corpus"),
+                        len(fb), None, sum(vcr_spill_ops(f) for f in fb), None,
+                        sum(f["alloc"].get("frame_traffic", 0) for f in fb)])
+    write_csv(os.path.join(out_dir, "experiments", "spurious.csv"),
+              ["pool", "source", "file", "function", "class", "peak_pressure", "legacy_rung", "legacy_spill_stores",
+               "legacy_reloads", "legacy_frame_traffic", "vcr_spill_stores", "vcr_reloads", "vcr_frame_traffic"],
+              csv_rows)
+    head = ["pool", "class", "functions", "of them corpus", "vcr-ra spills in", "legacy spill ops",
+            "vcr-ra spill ops", "legacy frame traffic", "vcr-ra frame traffic"]
+    write_csv(os.path.join(out_dir, "experiments", "spurious_summary.csv"), head, summary)
+    cls9 = classify(static[9], 9)
+    figure(cls9, 9, os.path.join(out_dir, "experiments", "spurious.png"))
+    corpus9 = sorted(((k, f) for k, f in cls9 if source_of(f) == "corpus"),
+                     key=lambda kf: (kf[0] != "spurious", kf[1]["peak_pressure"], kf[1]["function"]))
+    rows9 = [[f["function"], k, f["peak_pressure"], f["legacy"]["rung"],
+              f"{f['legacy'].get('spill_stores', 0)}/{f['legacy'].get('reloads', 0)}",
+              f["legacy"].get("frame_traffic"), f"{f['alloc'].get('spill_stores', 0)}/{f['alloc'].get('reloads', 0)}",
+              f["alloc"].get("frame_traffic")] for k, f in corpus9]
+    fb9 = fits_but_spills(static[9], 9)
+    md = ["## 3. Spurious and genuine rungs\n",
+          "A function is counted when the legacy model needs a recovery rung for it, or emits spill code at the "
+          "base rung. It is *spurious* when its peak pressure (most values live at one point, an i64 counting "
+          "two) fits the pool, *genuine* when it does not. Inputs: the corpus and the generated modules.\n",
+          md_table(head, summary),
+          "\nThe corpus functions at the 9-register pool:\n",
+          md_table(["function", "class", "peak", "legacy rung", "legacy spill st/rl", "legacy frame traffic",
+                    "vcr-ra spill st/rl", "vcr-ra frame traffic"], rows9)]
+    spur9 = [f for k, f in cls9 if k == "spurious"]
+    if not legacy_follows_pool:
+        md.append("\nOnly the 9-register pool is classified: in this build the legacy model ignores `--pool`.\n")
+    HEADLINES.append(f"3. At 9 registers the legacy model needs a rung or spill code for {len(cls9)} functions: "
+                     f"{len(spur9)} spurious (vcr-ra spills in {sum(1 for f in spur9 if vcr_spill_ops(f) > 0)}), "
+                     f"{len(cls9) - len(spur9)} genuine; {len(fb9)} vcr-ra functions fit the pool and still spill")
+    md.append(f"\nAt 9 registers: {len(spur9)} spurious (vcr-ra spills in "
+              f"{sum(1 for f in spur9 if vcr_spill_ops(f) > 0)} of them), "
+              f"{len(cls9) - len(spur9)} genuine.\n")
+    if fb9:
+        md.append("\nThe issue's goal is that no function whose peak pressure fits the pool spills unless the "
+                  "optimum spills too. vcr-ra functions that fit the 9-register pool and still spill "
+                  f"({len(fb9)}; whether the optimum spills too is experiment 1's question):\n")
+        md.append(md_table(["file", "function", "peak", "spill st/rl", "frame traffic", "calls", "loops"],
+                           [[os.path.basename(f["file"]), f["function"], f["peak_pressure"],
+                             f"{f['alloc'].get('spill_stores', 0)}/{f['alloc'].get('reloads', 0)}",
+                             f["alloc"].get("frame_traffic"), f.get("calls"), f.get("loops")]
+                            for f in sorted(fb9, key=lambda f: -vcr_spill_ops(f))[:25]]))
+        if len(fb9) > 25:
+            md.append(f"\n(first 25 of {len(fb9)} by spill instructions; all in `experiments/spurious_summary.csv` "
+                      "counts and `experiments/pools.csv`)\n")
+    else:
+        md.append("\nNo vcr-ra function whose peak pressure fits the 9-register pool spills.\n")
+    md.append("\n![spurious and genuine](experiments/spurious.png)\n\nData: `experiments/spurious.csv`, "
+              "`experiments/spurious_summary.csv`.\n")
+    return "\n".join(md)
