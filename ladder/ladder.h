@@ -1,8 +1,15 @@
 #pragma once
-/// The legacy compiler's recovery ladder (domain brief, section 3) over the
-/// legacy allocator model: base, spill-on-exhaustion, param frame-backing,
-/// promotion-off (rungs 0-3 again without local promotion) and pool-grow
-/// (a spill pool of operand-stack depth bound + 4 slots, at most 120).
+/// The legacy compiler's recovery ladder (LEGACY.md, "The ladder") over the
+/// legacy allocator model. Each rung reruns the whole function:
+///  - base (promotion on, no spill rung);
+///  - spill, only after "all allocatable registers are live on the stack";
+///  - param-backing, only after "no consecutive pair of free registers for
+///    i64" (the base attempt can give it: then spill is skipped);
+///  - promotion-off: the above again without promotion, after any
+///    exhaustion; if it fails too, the promotion-on error is reported;
+///  - pool-grow: after "i64 spill-slot pool exhausted", everything again
+///    (base included) with a pool of depth bound + 4 slots in [8, 120].
+/// The VFP rungs are pending issue 14 (no floats in vcr-ra's MIR yet).
 
 #include "core/alloc/allocator.h"
 #include "ladder/legacy.h"
@@ -15,7 +22,8 @@ namespace vcr::ladder {
 
 /// One attempt the ladder made.
 struct LadderAttempt {
-  std::string rung;   ///< the rung it belongs to
+  std::string rung;            ///< base, spill, param-backing or pool-grow
+  bool promotionOff = false;   ///< made by the promotion-off retry
   LegacyConfig config;
   LegacyError error = LegacyError::None;  ///< None: it allocated
   std::string message;
@@ -25,16 +33,22 @@ struct LadderAttempt {
 struct LadderResult {
   /// "base", "spill", "param-backing", "promotion-off", "pool-grow" or "exhausted".
   std::string rung;
-  alloc::AllocResult result;            ///< of the attempt that worked (or the last failure)
+  alloc::AllocResult result;            ///< of the attempt that worked (or the reported failure)
   std::vector<LadderAttempt> attempts;  ///< in order
   unsigned promotedLocals = 0;          ///< at the base attempt
-  unsigned depthBound = 0;              ///< operand-stack depth bound
+  unsigned depthBound = 0;              ///< wasm operand-stack depth bound (without wasm facts: the model's, on MIR)
+  LegacyError error = LegacyError::None;  ///< the reported error when exhausted
 };
 
 /// Run the ladder on one vreg-form function of `m`.
-[[nodiscard]] LadderResult runLadder(const mir::Function &f, const mir::Module &m);
+[[nodiscard]] LadderResult runLadder(const mir::Function &f, const mir::Module &m, const LegacyEnv &env = {});
 
-/// The ladder as an Allocator ("legacy-ladder"): the code of the rung that worked.
+/// The legacy compiler's per-rung log: one line per attempt,
+/// `rung=<name> [promotion-off] result=ok|exhausted`.
+[[nodiscard]] std::string legacyTrace(const LadderResult &r);
+
+/// The ladder as an Allocator ("legacy-ladder"): the code of the rung that
+/// worked, temps from the pool option.
 [[nodiscard]] std::unique_ptr<alloc::Allocator> makeLadderAllocator();
 
 }  // namespace vcr::ladder

@@ -17,9 +17,16 @@ std::string_view legacyErrorText(LegacyError e) {
   case LegacyError::NoFreeTemp: return "all allocatable registers are live on the stack";
   case LegacyError::NoPair: return "no consecutive pair of free registers for i64";
   case LegacyError::PoolExhausted: return "i64 spill-slot pool exhausted";
+  case LegacyError::Skipped: return "param-backing skipped: an i64 parameter is held in registers";
   case LegacyError::Malformed: return "input is not selected vreg MIR";
   }
   return "";
+}
+
+std::vector<mir::PReg> LegacyEnv::defaultTemps() {
+  std::vector<mir::PReg> t;
+  for (unsigned r = 0; r <= 8; ++r) t.push_back(static_cast<mir::PReg>(r));
+  return t;
 }
 
 namespace detail {
@@ -48,81 +55,6 @@ void splitEntry(mir::Function &fn) {
   br.targets = {1};
   entry.instrs.push_back(br);
   fn.blocks.insert(fn.blocks.begin(), std::move(entry));
-}
-
-/// Local promotion: leaf function, i32 local, first access a write, all
-/// accesses at control depth 0 (approximated: in blocks of loop depth 0 that
-/// dominate every returning block), at least two accesses (selection's
-/// zero-initialisation is not an access). R4..R8 in local-index order.
-void promote(Analysis &a, const mir::Cfg &cfg) {
-  const auto &fn = a.fn;
-  std::vector<mir::BlockId> rets;
-  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
-    if (cfg.reachable[b] && !fn.blocks[b].instrs.empty() && fn.blocks[b].instrs.back().op == Opcode::Ret)
-      rets.push_back(b);
-  auto depth0 = [&](mir::BlockId b) {
-    if (!cfg.reachable[b] || cfg.loopDepth[b] != 0) return false;
-    for (mir::BlockId r : rets)
-      if (!cfg.dominates(b, r)) return false;
-    return true;
-  };
-  struct Acc { unsigned count = 0; bool firstWrite = false, seen = false, ok = true; };
-  std::map<int32_t, std::pair<VReg, Acc>> byIndex;  // local index -> (vreg, facts)
-  for (VReg v = 0; v < a.home.size(); ++v) {
-    auto info = fn.vinfo(v);
-    if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0)
-      byIndex[info.index] = {v, Acc{}};
-  }
-  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
-    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i) {
-      if (b == 0 && a.zeroInit[i]) continue;
-      const Instr &in = fn.blocks[b].instrs[i];
-      for (auto &[idx, p] : byIndex) {
-        const Operand self = Operand::vreg(p.first);  // a lambda may not capture `p` (clang-14)
-        bool use = std::any_of(in.uses.begin(), in.uses.end(), [&](const Operand &o) { return o == self; });
-        bool def = std::any_of(in.defs.begin(), in.defs.end(), [&](const Operand &o) { return o == self; });
-        if (!use && !def) continue;
-        Acc &acc = p.second;
-        if (!acc.seen) acc.firstWrite = def && !use;
-        acc.seen = true;
-        acc.count += 1;
-        if (!depth0(b)) acc.ok = false;
-      }
-    }
-  unsigned next = 0;
-  for (auto &[idx, p] : byIndex) {
-    const Acc &acc = p.second;
-    if (next >= 5 || !acc.ok || !acc.firstWrite || acc.count < 2) continue;
-    a.home[p.first] = {Home::Kind::Reg, static_cast<PReg>(static_cast<unsigned>(PReg::R4) + next), 0};
-    ++next;
-  }
-  a.promoted = next;
-}
-
-/// Parameter homes' reservations: the last read, extended to the end of
-/// every loop (back edge t -> h, blocks h..t in layout order) containing it.
-void reserveParams(Analysis &a) {
-  const auto &fn = a.fn;
-  std::vector<std::pair<size_t, size_t>> loops;  // position ranges
-  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
-    if (!fn.blocks[b].instrs.empty())
-      for (mir::BlockId t : mir::successors(fn.blocks[b].instrs.back()))
-        if (t <= b) loops.push_back({a.blockStart[t], a.blockStart[b + 1] - 1});
-  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
-    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i)
-      for (const Operand &o : fn.blocks[b].instrs[i].uses)
-        if (o.isVReg() && o.value < a.home.size() && a.home[o.value].kind == Home::Kind::Reg &&
-            fn.vinfo(o.value).kind == mir::VRegInfo::Kind::Param)
-          a.release[o.value] = std::max<int64_t>(a.release[o.value], static_cast<int64_t>(a.blockStart[b] + i));
-  for (auto &r : a.release)
-    for (bool changed = r >= 0; changed;) {
-      changed = false;
-      for (auto [lo, hi] : loops)
-        if (r >= static_cast<int64_t>(lo) && r < static_cast<int64_t>(hi)) {
-          r = static_cast<int64_t>(hi);
-          changed = true;
-        }
-    }
 }
 
 /// The order in which wasm pushed an instruction's operands (MIR lists
@@ -192,7 +124,12 @@ void blockFacts(Analysis &a) {
       for (unsigned q = 0; q < order.size(); ++q) {
         const unsigned k = order[q];
         const Operand &o = in.uses[k];
-        if (!o.isVReg() || isTemp(a, o.value) || a.home[o.value].kind != Home::Kind::Frame) continue;
+        // Reads of frame locals load into a stack register; reads of an i32
+        // register home push an alias (no register, but a stack entry that
+        // the spiller may pick: LEGACY.md, "i64").
+        if (!o.isVReg() || isTemp(a, o.value)) continue;
+        const Home &h = a.home[o.value];
+        if (h.kind != Home::Kind::Frame && !(h.kind == Home::Kind::Reg && a.partner[o.value] < 0)) continue;
         auto kind = fn.vinfo(o.value).kind;
         if (kind != mir::VRegInfo::Kind::Local && kind != mir::VRegInfo::Kind::Param) continue;
         int64_t push = -1;
@@ -234,6 +171,12 @@ void blockFacts(Analysis &a) {
         for (const Operand &o : in.defs)
           if (o.isVReg()) lastWrite[o.value] = i;
     }
+    // Entries pushed at one point: the one popped last was pushed first (LIFO).
+    std::stable_sort(a.aliases[b].begin(), a.aliases[b].end(), [](const AliasPush &x, const AliasPush &y) {
+      if (x.pushAfter != y.pushAfter) return x.pushAfter < y.pushAfter;
+      if (x.useAt != y.useAt) return x.useAt > y.useAt;
+      return x.operand < y.operand;
+    });
     std::vector<std::pair<size_t, size_t>> spans;
     for (auto [v, d] : defAt)
       if (isLiveTemp(v)) spans.push_back({d, a.lastUse[b][v]});
@@ -251,9 +194,10 @@ void blockFacts(Analysis &a) {
 
 }  // namespace
 
-Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg) {
+Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg, const LegacyEnv &env) {
   Analysis a;
   a.fn = f;
+  a.temps = env.temps;
   if (a.fn.blocks.empty()) {
     a.error = "function has no blocks";
     return a;
@@ -270,6 +214,7 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
       a.partner[v] = l;
       a.partner[static_cast<uint32_t>(l)] = static_cast<int32_t>(v);
       a.lo[static_cast<uint32_t>(l)] = true;
+      a.hasI64 = true;
     }
   {
     std::vector<bool> defined(nv, false);
@@ -319,19 +264,27 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
       a.error = "'param' does not match the signature";
       return a;
     }
+    std::vector<bool> read(nv, false);
+    for (const auto &b : fn.blocks)
+      for (const auto &i : b.instrs)
+        for (const Operand &o : i.uses)
+          if (o.isVReg()) read[o.value] = true;
     for (size_t i = 0; i < locs.size(); ++i) {
       if (!entry[0].defs[i].isVReg()) continue;
       VReg v = entry[0].defs[i].value;
+      if (!locs[i].onStack) a.paramRegs = std::max(a.paramRegs, static_cast<unsigned>(locs[i].reg) + 1);
+      // In a function with calls every parameter that is read is
+      // frame-backed at every rung (LEGACY.md, "Registers and homes").
       if (locs[i].onStack)
         a.home[v] = {Home::Kind::Frame, PReg::R0, kIncoming + locs[i].offset};
-      else if (cfg.paramBacking)
+      else if (cfg.paramBacking || (!a.leaf && read[v]))
         frameHome(v);
       else
         a.home[v] = {Home::Kind::Reg, locs[i].reg, 0};
     }
   }
   const mir::Cfg cfgraph = mir::Cfg::build(fn);
-  if (cfg.promotion && a.leaf) promote(a, cfgraph);
+  if (cfg.promotion && a.leaf) promote(a, cfgraph, env.wasm);
   // Other locals live in frame slots; so do temps that cross blocks.
   std::vector<int64_t> defBlock(nv, -1);
   std::vector<bool> cross(nv, false);
@@ -345,19 +298,64 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
           defBlock[o.value] = b;
         }
     }
+  // Values that cross a wasm block boundary stay in registers (LEGACY.md):
+  // an i32 temp used or defined in more than one block gets a register
+  // picked when the walk reaches its start and reserved to its last use
+  // (loop-extended). It starts at its first def, or at the end of the
+  // nearest common dominator of its defs (the `block`/`if` that opens the
+  // construct whose result it is) if that comes first.
+  std::vector<std::vector<size_t>> defPos(nv);
+  std::vector<std::vector<mir::BlockId>> defBlocks(nv);
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (size_t i = 0; i < fn.blocks[b].instrs.size(); ++i)
+      for (const Operand &o : fn.blocks[b].instrs[i].defs)
+        if (o.isVReg() && o.value < nv) {
+          defPos[o.value].push_back(a.blockStart[b] + i);
+          defBlocks[o.value].push_back(b);
+        }
+  auto startOf = [&](VReg v) {
+    size_t start = *std::min_element(defPos[v].begin(), defPos[v].end());
+    mir::BlockId dom = defBlocks[v][0];
+    for (mir::BlockId b : defBlocks[v])
+      while (!cfgraph.dominates(dom, b) && cfgraph.idom[dom] >= 0) dom = static_cast<mir::BlockId>(cfgraph.idom[dom]);
+    if (!fn.blocks[dom].instrs.empty()) start = std::min(start, a.blockStart[dom + 1] - 1);
+    return start;
+  };
   for (VReg v = 0; v < nv; ++v) {
     if (a.home[v].kind != Home::Kind::None) continue;
     auto kind = fn.vinfo(v).kind;
-    if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param || cross[v]) frameHome(v);
+    if (kind == mir::VRegInfo::Kind::Local || kind == mir::VRegInfo::Kind::Param) {
+      frameHome(v);
+      continue;
+    }
+    const int32_t p = a.partner[v];
+    if (p < 0) {
+      if (cross[v] && !defPos[v].empty()) {
+        a.home[v] = {Home::Kind::Reg, PReg::PC, 0};  // PC: not yet picked
+        a.blockValues.push_back({startOf(v), v});
+      }
+      continue;
+    }
+    // An i64 that crosses a block: a pair picked at the low half's entry.
+    const auto pv = static_cast<VReg>(p);
+    if (!a.lo[v] || !(cross[v] || cross[pv])) continue;
+    if (defPos[v].empty() || defPos[pv].empty() || a.home[pv].kind != Home::Kind::None) {
+      frameHome(v);  // the partner fix-up below homes the other half too
+      continue;
+    }
+    a.home[v] = a.home[pv] = {Home::Kind::Reg, PReg::PC, 0};
+    a.blockValues.push_back({std::min(startOf(v), startOf(pv)), v});
   }
+  std::sort(a.blockValues.begin(), a.blockValues.end());
   // An i64 half homed differently from its partner would break pairing: home both.
   for (VReg v = 0; v < nv; ++v)
     if (a.partner[v] >= 0 && a.home[v].kind == Home::Kind::Frame &&
         a.home[static_cast<VReg>(a.partner[v])].kind == Home::Kind::None)
       frameHome(static_cast<VReg>(a.partner[v]));
   a.homeBytes = homeBytes;
-  reserveParams(a);
+  reserveParams(a, env.wasm);
   blockFacts(a);
+  constDivisions(a);
   return a;
 }
 
@@ -366,13 +364,25 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
 LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m) const {
   auto start = std::chrono::steady_clock::now();
   LegacyOutcome out;
-  Analysis a = analyse(f, m, cfg_);
+  Analysis a = analyse(f, m, cfg_, env_);
   out.promotedLocals = a.promoted;
   out.maxStackDepth = a.depthBound;
   if (!a.error.empty()) {
     out.error = LegacyError::Malformed;
     out.result.error = "function '" + f.name + "': " + a.error;
     return out;
+  }
+  if (cfg_.paramBacking) {  // an i64 parameter in registers cannot be backed
+    auto locs = arm::paramLocations(f.sig);
+    for (size_t p = 0, w = 0; p < f.sig.params.size(); ++p) {
+      bool wide = f.sig.params[p] == mir::ValType::I64;
+      if (wide && w < locs.size() && !locs[w].onStack) {
+        out.error = LegacyError::Skipped;
+        out.result.error = "function '" + f.name + "': " + std::string(legacyErrorText(out.error));
+        return out;
+      }
+      w += wide ? 2 : 1;
+    }
   }
   try {
     Walker w(a, m, cfg_);
@@ -389,13 +399,15 @@ LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m)
   return out;
 }
 
-alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::Module &m, const alloc::AllocOptions &) {
-  return run(f, m).result;
+alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::Module &m, const alloc::AllocOptions &opt) {
+  LegacyAllocator withPool(cfg_, env_);
+  withPool.env_.temps = opt.pool.regs.list();
+  return withPool.run(f, m).result;
 }
 
 unsigned stackDepthBound(const mir::Function &f) {
   mir::Module empty;
-  return analyse(f, empty, LegacyConfig{}).depthBound;
+  return analyse(f, empty, LegacyConfig{}, LegacyEnv{}).depthBound;
 }
 
 }  // namespace vcr::ladder

@@ -1,18 +1,22 @@
 #pragma once
-/// A model of the legacy single-pass register allocator (docs: the domain
-/// brief, section 2): one walk over the selected vreg MIR in wasm operator
-/// order, keeping the operand stack in registers R0-R8 taken round-robin,
-/// with its reservations (parameter homes, promoted locals, i64 pairs), its
-/// optional spilling to a small pool of 8-byte slots and its call
-/// marshalling. It produces real allocated MIR (docs/mir.md) or one of the
-/// legacy compiler's three exhaustion errors.
+/// A model of the legacy single-pass register allocator (LEGACY.md; rule by
+/// rule in docs/ladder.md): one walk over the selected vreg MIR in wasm
+/// operator order, keeping the operand stack in registers taken round-robin
+/// (R0-R8, or the pool given), with its reservations (parameter homes,
+/// promoted locals, values crossing blocks, i64 pairs), its spilling to a
+/// small pool of 8-byte slots and its call marshalling. It produces real
+/// allocated MIR (docs/mir.md) or one of the legacy compiler's three
+/// exhaustion errors.
 
 #include "core/alloc/allocator.h"
 #include "core/ir/mir.h"
+#include "ladder/wasm_facts.h"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace vcr::ladder {
 
@@ -24,12 +28,26 @@ struct LegacyConfig {
   unsigned poolSlots = 8;    ///< 8-byte slots of the spill pool
 };
 
+/// What the model is given besides the function: the temp pool and the
+/// wasm operators' facts.
+struct LegacyEnv {
+  /// Temps in round-robin order (default the legacy R0-R8; R12 and LR may be
+  /// added for the pool-size experiment).
+  std::vector<mir::PReg> temps = defaultTemps();
+  /// Facts of this function's wasm operators (promotion eligibility counted
+  /// on them); null: approximated on the MIR.
+  const WasmFunctionFacts *wasm = nullptr;
+  /// R0-R8.
+  [[nodiscard]] static std::vector<mir::PReg> defaultTemps();
+};
+
 /// Why a legacy attempt failed.
 enum class LegacyError : uint8_t {
   None,
   NoFreeTemp,     ///< "all allocatable registers are live on the stack"
   NoPair,         ///< "no consecutive pair of free registers for i64"
   PoolExhausted,  ///< "i64 spill-slot pool exhausted"
+  Skipped,        ///< the rung does not apply (param-backing with an i64 param in registers)
   Malformed       ///< the input is not selected vreg MIR this model understands
 };
 
@@ -47,12 +65,12 @@ struct LegacyOutcome {
 /// The legacy allocator with one fixed configuration.
 class LegacyAllocator final : public alloc::Allocator {
 public:
-  explicit LegacyAllocator(LegacyConfig cfg = {}) : cfg_(cfg) {}
+  explicit LegacyAllocator(LegacyConfig cfg = {}, LegacyEnv env = {}) : cfg_(cfg), env_(std::move(env)) {}
   /// "legacy".
   [[nodiscard]] std::string_view name() const override { return "legacy"; }
   /// Allocate `f`; on exhaustion result.ok is false and result.error holds
-  /// "function 'f': <legacy message> (at block:instr)". The pool option is
-  /// ignored: the legacy pool is always R0-R8.
+  /// "function 'f': <legacy message> (at block:instr)". The pool option
+  /// gives the temps (in register order); wasm facts are not available here.
   [[nodiscard]] alloc::AllocResult allocate(const mir::Function &f, const mir::Module &m,
                                             const alloc::AllocOptions &opt) override;
   /// The same, with the error kind and the model's facts.
@@ -62,6 +80,7 @@ public:
 
 private:
   LegacyConfig cfg_;
+  LegacyEnv env_;
 };
 
 /// Operand-stack depth bound of `f` (the most stack entries live at once

@@ -2,6 +2,8 @@
 #include "ladder/legacy_internal.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 namespace vcr::ladder::detail {
 
@@ -29,11 +31,35 @@ void Walker::parallelMove(std::vector<std::pair<PReg, PReg>> moves) {
       moves.erase(ready);
       continue;
     }
-    // A cycle: save one destination's current value in the scratch register.
+    // A cycle: save one destination's current value in a free R4-R8
+    // register, else in a free spill-pool slot; with neither the legacy
+    // compiler gives up with "all allocatable registers are live".
     PReg d = moves.front().first;
-    out_.push_back(makeInstr(Opcode::Mov, {preg(PReg::R12)}, {preg(d)}, Origin::Move));
-    for (auto &m : moves)
-      if (m.second == d) m.second = PReg::R12;
+    std::optional<PReg> via;
+    for (unsigned r = 4; r <= 8 && !via; ++r)
+      if (isFree(static_cast<PReg>(r))) via = static_cast<PReg>(r);
+    if (via) {
+      out_.push_back(makeInstr(Opcode::Mov, {preg(*via)}, {preg(d)}, Origin::Move));
+      for (auto &m : moves)
+        if (m.second == d) m.second = *via;
+      continue;
+    }
+    int slot = freePoolSlot();
+    if (slot < 0) fail(LegacyError::NoFreeTemp);
+    Operand at = Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot));
+    out_.push_back(makeInstr(Opcode::Sts, {at}, {preg(d)}, Origin::Spill));
+    // The moves out of `d` now read the slot: the others first, then the loads.
+    std::vector<PReg> readers;
+    for (auto it = moves.begin(); it != moves.end();)
+      if (it->second == d) {
+        readers.push_back(it->first);
+        it = moves.erase(it);
+      } else {
+        ++it;
+      }
+    parallelMove(moves);
+    for (PReg r : readers) out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {at}, Origin::Reload));
+    return;
   }
 }
 
@@ -55,7 +81,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     Src s;
     auto fromEntry = [&](int e) {
       const Entry &en = entries_[e];
-      if (en.inReg) {
+      if (en.inReg || (en.alias && en.slot < 0)) {
         s.kind = Src::Kind::Reg;
         s.reg = en.reg;
       } else {
@@ -69,7 +95,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
       fromEntry(it->second);
       consumed.push_back(it->second);
     } else if (a_.home[o.value].kind == Home::Kind::Reg) {
-      if (!homeLive(o.value, pos, false)) fail(LegacyError::Malformed);
+      if (!homeLive(o.value, pos, false) || a_.home[o.value].reg == PReg::PC) fail(LegacyError::Malformed);
       s.kind = Src::Kind::Reg;
       s.reg = a_.home[o.value].reg;
     } else if (a_.home[o.value].kind == Home::Kind::Frame) {
@@ -86,13 +112,18 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   for (int e : consumed) releaseEntry(e);
   updateReserved(pos, false);
 
-  // Live caller-saved registers go to the save area around the call.
+  // Live caller-saved registers go to the 5-word save area around the call
+  // (R0-R3, R12; LR in a sixth word when it is a temp).
   std::vector<PReg> saved;
-  for (unsigned r = 0; r < 4; ++r) {
-    int e = owner_[r];
-    if ((e >= 0 && entries_[e].defined) || reserved_[r]) {
-      saved.push_back(static_cast<PReg>(r));
-      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(saveOff_ + 4 * r)}, {preg(static_cast<PReg>(r))}, Origin::Spill));
+  const PReg saveable[] = {PReg::R0, PReg::R1, PReg::R2, PReg::R3, PReg::R12, PReg::LR};
+  std::map<PReg, uint32_t> saveAt;
+  for (uint32_t k = 0; k < saveWords_; ++k) {
+    const PReg r = saveable[k];
+    saveAt[r] = saveOff_ + 4 * k;
+    int e = owner_[num(r)];
+    if ((e >= 0 && entries_[e].defined) || reserved_[num(r)]) {
+      saved.push_back(r);
+      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(saveAt[r])}, {preg(r)}, Origin::Spill));
     }
   }
   // Stack words first (through the scratch register), then R0-R3.
@@ -140,9 +171,17 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   bool collide = false;
   for (PReg r : saved) collide |= std::find(where.begin(), where.end(), r) != where.end();
   int parked = -1;
-  if (needed && collide) {
+  // An i64 result is always parked in a spill slot.
+  if (needed && where.size() == 2) {
+    parked = freePoolSlot();
+    if (parked < 0) fail(poolUsed_.empty() ? LegacyError::NoFreeTemp : LegacyError::PoolExhausted);
+    poolUsed_[static_cast<size_t>(parked)] = true;
+    for (size_t w = 0; w < where.size(); ++w)
+      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))},
+                               {preg(where[w])}, Origin::Spill));
+  } else if (needed && collide) {
     std::vector<PReg> dst;
-    for (unsigned r = 4; r + where.size() <= 9 && dst.empty(); ++r) {
+    for (unsigned r = 4; r + where.size() <= 9 && dst.empty(); ++r) {  // a free R4-R8
       bool ok = true;
       for (unsigned w = 0; w < where.size(); ++w) ok &= isFree(static_cast<PReg>(r + w));
       if (ok)
@@ -153,8 +192,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
         out_.push_back(makeInstr(Opcode::Mov, {preg(dst[w])}, {preg(where[w])}, Origin::Move));
       where = dst;
     } else {
-      for (size_t s = 0; s < poolUsed_.size() && parked < 0; ++s)
-        if (!poolUsed_[s]) parked = static_cast<int>(s);
+      parked = freePoolSlot();
       if (parked < 0) fail(poolUsed_.empty() ? LegacyError::NoFreeTemp : LegacyError::PoolExhausted);
       poolUsed_[static_cast<size_t>(parked)] = true;
       for (size_t w = 0; w < where.size(); ++w)
@@ -163,7 +201,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     }
   }
   for (PReg r : saved)
-    out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveOff_ + 4 * num(r))}, Origin::Reload));
+    out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveAt[r])}, Origin::Reload));
   if (!needed) return;
   // Bind the result words to their vregs.
   std::vector<int> made(in.defs.size(), -1);
@@ -173,8 +211,16 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     if (h.kind == Home::Kind::Frame || (h.kind == Home::Kind::Reg && homeLive(v, pos, true))) {
       PReg src = where[w];
       if (parked >= 0) {
-        src = PReg::R12;
+        // Reload straight into a register home; for a frame home through
+        // R12, or a free temp when R12 is itself a temp (it may be live).
+        src = h.kind == Home::Kind::Reg ? h.reg : PReg::R12;
+        if (h.kind == Home::Kind::Frame && inPool(PReg::R12)) {
+          auto it = std::find_if(a_.temps.begin(), a_.temps.end(), [&](PReg r) { return isFree(r); });
+          if (it == a_.temps.end()) fail(LegacyError::NoFreeTemp);
+          src = *it;
+        }
         out_.push_back(makeInstr(Opcode::Lds, {preg(src)}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked) + 4 * static_cast<uint32_t>(w))}, Origin::Reload));
+        if (h.kind == Home::Kind::Reg) continue;
       }
       if (h.kind == Home::Kind::Frame)
         out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {preg(src)}, Origin::Frame));

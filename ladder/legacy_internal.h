@@ -6,6 +6,7 @@
 #include "ladder/legacy.h"
 
 #include "arm/target/target.h"
+#include "core/ir/cfg.h"
 
 #include <array>
 #include <cstdint>
@@ -54,14 +55,21 @@ struct AliasPush {
 struct Analysis {
   mir::Function fn;                     ///< the input, with a fresh entry block if needed
   std::vector<Home> home;               ///< per vreg
-  std::vector<int64_t> release;         ///< per vreg with a Reg param home: last reserved position (-1: none)
+  std::vector<int64_t> release;         ///< per vreg with a Reg home (param or promoted local): last reserved position (-1: none)
   std::vector<int32_t> partner;         ///< per vreg: the other half of its i64, or -1
   std::vector<bool> lo;                 ///< per vreg: the low half of an i64
   std::vector<bool> zeroInit;           ///< per block 0 instr: selection's local zero-initialisation
   std::vector<size_t> blockStart;       ///< global position of each block's first instruction
   std::vector<std::vector<AliasPush>> aliases;  ///< per block
   std::vector<std::map<VReg, size_t>> lastUse;  ///< per block: in-block temps' last use index
+  std::vector<std::map<size_t, uint32_t>> constDiv;  ///< per block: divisions by a non-power-of-two constant
+  std::vector<mir::PReg> temps;         ///< the temp pool in round-robin order
+  /// i32 values crossing a block boundary, by start position: their
+  /// register (Home::reg, PC until then) is picked when the walk gets there.
+  std::vector<std::pair<size_t, VReg>> blockValues;
+  unsigned paramRegs = 0;               ///< R0-R3 words the params take (the cursor starts there)
   bool leaf = true;
+  bool hasI64 = false;                  ///< some value is an i64: the 8-slot spill area exists at every rung
   unsigned promoted = 0;
   uint32_t homeBytes = 0;     ///< bytes of the home area
   uint32_t outBytes = 0;      ///< outgoing-argument area
@@ -70,7 +78,16 @@ struct Analysis {
 };
 
 /// Analyse `f` for configuration `cfg`.
-[[nodiscard]] Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg);
+[[nodiscard]] Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfig &cfg,
+                               const LegacyEnv &env);
+
+/// Local promotion (legacy_homes.cpp): R4..R8 in local-index order for the
+/// eligible locals, counted on the wasm operators when `wasm` is given.
+void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm);
+/// Register homes' release points (a.release), loop-extended.
+void reserveParams(Analysis &a, const WasmFunctionFacts *wasm);
+/// Divisions by a non-power-of-two constant (a.constDiv).
+void constDivisions(Analysis &a);
 
 /// True when a vreg is an in-block temporary (not homed anywhere).
 [[nodiscard]] inline bool isTemp(const Analysis &a, VReg v) {
@@ -100,10 +117,13 @@ private:
     uint64_t seq = 0;       ///< push order (smaller = deeper)
     int partner = -1;       ///< entry of the other i64 half
     bool dead = false;
+    bool alias = false;     ///< an alias of a register home (`reg`): no register of its own until reloaded
   };
 
   // legacy_state.cpp: the register file
   [[nodiscard]] bool isFree(PReg r) const;
+  [[nodiscard]] bool inPool(PReg r) const;
+  [[nodiscard]] int freePoolSlot() const;
   [[nodiscard]] unsigned freeCount() const;
   PReg takeReg(int entry);
   std::pair<PReg, PReg> takePair(int loEntry, int hiEntry);
@@ -126,27 +146,30 @@ private:
   void updateReserved(size_t pos, bool inclusive);
   [[nodiscard]] bool homeLive(VReg v, size_t pos, bool forDef) const;
   void claim(int e, PReg r);
+  void pickBlockValues(size_t pos);
 
   // legacy_calls.cpp: calls and parallel moves
   void emitCall(const Instr &in, size_t idx);
-  void parallelMove(std::vector<std::pair<PReg, PReg>> moves);  ///< (dst, src)
+  void parallelMove(std::vector<std::pair<PReg, PReg>> moves);  ///< (dst, src); cycles through a free R4-R8 or a pool slot
 
   Analysis &a_;
   const mir::Module &m_;
   LegacyConfig cfg_;
   std::vector<Entry> entries_;
-  std::array<int, 9> owner_{};        ///< entry in R0..R8, -1 free
-  std::array<bool, 9> reserved_{};    ///< param home or promoted local
+  std::array<int, mir::kNumPRegs> owner_{};      ///< entry in each register, -1 free
+  std::array<bool, mir::kNumPRegs> reserved_{};  ///< param home or promoted local
   std::map<VReg, int> valueEntry_;    ///< in-block temp -> entry
   std::map<std::pair<size_t, unsigned>, int> aliasEntry_;  ///< (use instr, operand) -> entry
   std::vector<bool> poolUsed_;
   std::vector<int> pinned_;
   unsigned cursor_ = 0;
   uint64_t seq_ = 0;
+  size_t nextBlockValue_ = 0;  ///< the next of a_.blockValues to pick
   mir::BlockId block_ = 0;
   std::vector<Instr> out_;
   bool hasCalls_ = false;
   uint32_t saveOff_ = 0, poolOff_ = 0, homeOff_ = 0, bodyBytes_ = 0;
+  uint32_t saveWords_ = 0;  ///< the call save area: R0-R3, R12 (and LR when it is a temp)
   std::string where_;
   std::optional<std::pair<VReg, PReg>> lastStored_;  ///< the last frame store of this instruction
 };

@@ -25,19 +25,39 @@ void Walker::updateReserved(size_t pos, bool inclusive) {
   reserved_.fill(false);
   for (VReg v = 0; v < a_.home.size(); ++v) {
     const Home &h = a_.home[v];
-    if (h.kind != Home::Kind::Reg || num(h.reg) >= reserved_.size()) continue;
-    bool param = a_.fn.vinfo(v).kind == mir::VRegInfo::Kind::Param;
+    if (h.kind != Home::Kind::Reg || h.reg == PReg::PC || num(h.reg) >= reserved_.size()) continue;
     auto p = static_cast<int64_t>(pos);
-    if (!param || a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
+    if (a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
   }
 }
 
 bool Walker::homeLive(VReg v, size_t pos, bool forDef) const {
   const Home &h = a_.home[v];
   if (h.kind != Home::Kind::Reg) return false;
-  if (a_.fn.vinfo(v).kind != mir::VRegInfo::Kind::Param) return true;
   auto p = static_cast<int64_t>(pos);
   return forDef ? a_.release[v] > p : a_.release[v] >= p;
+}
+
+void Walker::pickBlockValues(size_t pos) {
+  const auto &bv = a_.blockValues;
+  for (; nextBlockValue_ < bv.size() && bv[nextBlockValue_].first <= pos; ++nextBlockValue_) {
+    updateReserved(pos, true);
+    const VReg v = bv[nextBlockValue_].second;
+    int e = newEntry(v, true);
+    if (a_.partner[v] >= 0) {  // the low half of an i64: a pair (round-robin, pair spilling as usual)
+      const auto hi = static_cast<VReg>(a_.partner[v]);
+      int he = newEntry(hi, true);
+      auto [lo, h] = takePair(e, he);
+      releaseEntry(he);
+      releaseEntry(e);
+      a_.home[v].reg = lo;
+      a_.home[hi].reg = h;
+      continue;
+    }
+    PReg r = takeReg(e);  // round-robin, like any push; spills when the spill rung is on
+    releaseEntry(e);
+    a_.home[v].reg = r;
+  }
 }
 
 void Walker::claim(int e, PReg r) {
@@ -48,7 +68,9 @@ void Walker::claim(int e, PReg r) {
 
 mir::Function Walker::run() {
   saveOff_ = a_.outBytes;
-  poolOff_ = saveOff_ + (a_.leaf ? 0 : 16);
+  // The call save area: 5 words (R0-R3 and R12), a sixth for LR when it is a temp.
+  saveWords_ = a_.leaf ? 0 : 5 + (std::find(a_.temps.begin(), a_.temps.end(), PReg::LR) != a_.temps.end());
+  poolOff_ = saveOff_ + 4 * saveWords_;
   homeOff_ = poolOff_ + 8 * static_cast<uint32_t>(poolUsed_.size());
   bodyBytes_ = homeOff_ + a_.homeBytes;
   hasCalls_ = !a_.leaf;
@@ -84,6 +106,7 @@ void Walker::walkBlock(mir::BlockId b) {
   const auto &is = a_.fn.blocks[b].instrs;
   for (size_t i = 0; i < is.size(); ++i) {
     where_ = "block " + a_.fn.blocks[b].label + ", instruction " + std::to_string(i);
+    pickBlockValues(a_.blockStart[b] + i);
     step(is[i], i);
     afterInstr(i);
   }
@@ -99,7 +122,7 @@ Operand Walker::useOperand(const Instr &in, size_t idx, unsigned k, std::vector<
     return Operand::preg(materialise(it->second));
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Reg) {
-    if (!homeLive(v, pos, false)) fail(LegacyError::Malformed);
+    if (!homeLive(v, pos, false) || a_.home[v].reg == PReg::PC) fail(LegacyError::Malformed);  // PC: not picked yet
     return Operand::preg(a_.home[v].reg);
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Frame) {
@@ -166,7 +189,26 @@ void Walker::step(const Instr &in, size_t idx) {
   // Uses popped here free their registers (the instruction reads before it
   // writes), except under an i64 result: the legacy two-instruction pair
   // sequences (ADDS/ADC...) need the result pair disjoint from the operands.
+  // A register home read for the last time stays reserved during the op.
   const bool pairResult = in.defs.size() >= 2;
+  // Division by a non-power-of-two constant: a reciprocal multiply. The
+  // divisor constant is popped; the result, the magic constant and the
+  // UMULL high word are live at once while the dividend is still held. The
+  // model reserves the two extra temps; the code stays vcr-ra's division.
+  std::vector<int> phantoms;
+  const bool constDiv = a_.constDiv[block_].count(idx) > 0;
+  if (constDiv) {
+    if (auto it = valueEntry_.find(in.uses[1].value);
+        it != valueEntry_.end() && a_.lastUse[block_][in.uses[1].value] == idx)
+      releaseEntry(it->second);
+    for (int k = 0; k < 2; ++k) {
+      int e = newEntry(0, true);
+      takeReg(e);
+      pinned_.push_back(e);
+      phantoms.push_back(e);
+    }
+  }
+  const bool holdUses = pairResult || constDiv;
   auto popUses = [&] {
     for (unsigned k = 0; k < in.uses.size(); ++k) {
       if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) releaseEntry(it->second);
@@ -180,10 +222,7 @@ void Walker::step(const Instr &in, size_t idx) {
     for (int e : scratch) releaseEntry(e);
     scratch.clear();
   };
-  if (!pairResult) {
-    popUses();
-    updateReserved(pos, false);
-  }
+  if (!holdUses) popUses();
   // local.set of a frame local: store the popped value directly.
   if (in.op == Opcode::Mov && in.defs.size() == 1 && in.defs[0].isVReg() && out.uses[0].isPReg() &&
       a_.home[in.defs[0].value].kind == Home::Kind::Frame) {
@@ -192,7 +231,7 @@ void Walker::step(const Instr &in, size_t idx) {
     return;
   }
   std::vector<int> useScratch;
-  if (pairResult) std::swap(useScratch, scratch);
+  if (holdUses) std::swap(useScratch, scratch);
   std::vector<std::pair<VReg, PReg>> stores;
   for (size_t k = 0; k < in.defs.size(); ++k) {
     const Operand &o = in.defs[k];
@@ -216,13 +255,13 @@ void Walker::step(const Instr &in, size_t idx) {
     }
     out.defs[k] = Operand::preg(r);
   }
-  if (pairResult) {
+  if (holdUses) {
     std::vector<int> defScratch = std::move(scratch);
     scratch = std::move(useScratch);
     popUses();
     scratch = std::move(defScratch);
-    updateReserved(pos, false);
   }
+  for (int e : phantoms) releaseEntry(e);
   out_.push_back(std::move(out));
   for (auto [v, r] : stores) {
     out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(r)}, Origin::Frame));
@@ -232,10 +271,16 @@ void Walker::step(const Instr &in, size_t idx) {
 }
 
 void Walker::afterInstr(size_t idx) {
+  updateReserved(a_.blockStart[block_] + idx, false);  // the op is done: last reads release their homes
   for (const AliasPush &p : a_.aliases[block_]) {
     if (p.pushAfter != idx) continue;
     int e = newEntry(p.v, true);
     aliasEntry_[{p.useAt, p.operand}] = e;
+    if (a_.home[p.v].kind == Home::Kind::Reg) {  // an alias of a register home
+      entries_[e].alias = true;
+      entries_[e].reg = a_.home[p.v].reg;
+      continue;
+    }
     // local.tee: the stored value is still in its register; keep it there.
     if (lastStored_ && lastStored_->first == p.v && owner_[num(lastStored_->second)] < 0 &&
         !reserved_[num(lastStored_->second)]) {
@@ -297,7 +342,7 @@ void Walker::finishFrame(mir::Function &out) {
     for (const Instr &i : b.instrs)
       if (i.op != Opcode::Param)
         for (const Operand &o : i.defs)
-          if (o.isPReg() && arm::calleeSaved().contains(o.preg())) saved.add(o.preg());
+          if (o.isPReg() && (arm::calleeSaved().contains(o.preg()) || o.preg() == PReg::LR)) saved.add(o.preg());
   if (hasCalls_) saved.add(PReg::LR);
   const uint32_t pushed = 4 * saved.size();
   uint32_t n = bodyBytes_;

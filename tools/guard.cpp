@@ -10,7 +10,9 @@ GuardedAllocation guardedAllocate(alloc::Allocator &primary, const mir::Function
   GuardedAllocation g;
   g.result = primary.allocate(f, m, opt);
   if (g.result.ok) return g;
-  ladder::LadderResult lr = ladder::runLadder(f, m);
+  ladder::LegacyEnv env;  // the ladder's temps come from the same pool
+  env.temps = opt.pool.regs.list();
+  ladder::LadderResult lr = ladder::runLadder(f, m, env);
   g.firing = LadderFiring{f.name, lr.rung, g.result.error};
   if (lr.result.ok) g.result = std::move(lr.result);
   return g;

@@ -10,6 +10,7 @@
 #include "core/ir/cfg.h"
 #include "core/ir/text.h"
 #include "ladder/ladder.h"
+#include "ladder/wasm_facts.h"
 #include "verifier/checker.h"
 
 #include <algorithm>
@@ -144,11 +145,19 @@ unsigned countOrigin(const mir::Function &f, mir::Opcode op, mir::Origin o) {
 
 /// Run the legacy ladder model on `f` for the research table.
 LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned peak,
-                          const PipelineOptions &opt, std::optional<mir::Function> &legacyCode) {
-  ladder::LadderResult lr = ladder::runLadder(f, m);
+                          const PipelineOptions &opt, std::optional<mir::Function> &legacyCode,
+                          const ladder::WasmFacts *facts) {
+  ladder::LegacyEnv env;  // temps from --pool (default the legacy R0-R8), promotion counted on the wasm
+  env.temps = opt.pool.regs.list();
+  env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
+  ladder::LadderResult lr = ladder::runLadder(f, m, env);
   LegacyReport l;
   l.rung = lr.rung;
   l.check = "-";
+  if (opt.legacyTrace) {
+    std::istringstream lines(ladder::legacyTrace(lr));
+    for (std::string line; std::getline(lines, line);) l.trace.push_back(line);
+  }
   if (!lr.result.ok) return l;
   legacyCode = lr.result.function;
   const mir::Function &a = *legacyCode;
@@ -162,7 +171,8 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   bool spilled = l.rung != "base" || l.spillStores + l.reloads > 0;
   l.spurious = spilled && peak <= opt.pool.regs.size();
   if (opt.check) {
-    verifier::CheckOptions co;  // the legacy model's own pool: R0-R8
+    verifier::CheckOptions co;  // the legacy model's pool: --pool (default R0-R8)
+    co.poolMask = poolMask(opt.pool);
     co.timeoutMs = opt.timeoutMs;
     co.stackLimit = opt.stackLimit;
     verifier::CheckResult cr = verifier::checkFunction(f, a, m, co);
@@ -182,7 +192,8 @@ struct FunctionOutcome {
 /// Measure, allocate and check one function; exceptions become an "error" row.
 FunctionOutcome processFunction(const std::string &file, const std::string &outName, const mir::Module &m,
                                 const mir::Function &f, const PipelineOptions &opt,
-                                alloc::Allocator *allocator, const mir::Module *external) {
+                                alloc::Allocator *allocator, const mir::Module *external,
+                                const ladder::WasmFacts *facts = nullptr) {
   FunctionOutcome out;
   FunctionReport &r = out.row;
   r.file = file;
@@ -209,7 +220,7 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
     }
     if (r.artifacts) r.artifacts->vregMir = mir::printFunction(f);
     r.peakPressure = alloc::peakPressure(f);
-    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, out.legacy);
+    if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, out.legacy, facts);
     if (external) {
       const mir::Function *a = external->findFunction(f.name);
       if (!a || !a->allocated) {
@@ -312,6 +323,7 @@ struct FileWork {
   int input = -1;                          ///< index into Report::inputs
   Diagnostics diags;                       ///< this file's diagnostics, in order
   std::optional<LoadedModule> lm;          ///< absent: the file failed to load
+  std::optional<ladder::WasmFacts> facts;  ///< --legacy: the wasm operators' facts
   std::vector<FunctionOutcome> outcomes;   ///< one per function of lm->module
   std::vector<FunctionReport> declinedRows;
 };
@@ -362,7 +374,7 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
     r.function = d.function;
     r.status = "declined";
     r.reason = d.reason;
-    if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false, std::nullopt};
+    if (opt.legacy) r.legacy = LegacyReport{"declined", 0, 0, 0, 0, "-", false, std::nullopt, {}};
     w.declinedRows.push_back(std::move(r));
   }
   if (haveCode && (!opt.emitAsmDir.empty() || opt.keepArtifacts)) {
@@ -481,7 +493,10 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   const unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   ProgressMeter meter(opt.onProgress, t0, work.size());
-  parallelFor(work.size(), jobs, [&](size_t k) { loadFile(work[k], opt.cpu); });
+  parallelFor(work.size(), jobs, [&](size_t k) {
+    loadFile(work[k], opt.cpu);
+    if (opt.legacy && work[k].lm && work[k].lm->bin) work[k].facts = ladder::wasmFacts(*work[k].lm->bin);
+  });
 
   // One task per function of every loaded file, run in any order, written
   // to its own slot: the report's order is the inputs' order whatever `jobs`.
@@ -500,7 +515,8 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     if (opt.allocate && !external && !a) a = opt.makeAllocator ? opt.makeAllocator() : alloc::makeGraphColouring();
     const mir::Module &m = work[k].lm->module;
     work[k].outcomes[j] = processFunction(work[k].file, work[k].outName, m, m.functions[j], opt, a.get(),
-                                          external ? &*external : nullptr);
+                                          external ? &*external : nullptr,
+                                          work[k].facts ? &*work[k].facts : nullptr);
     meter.functionDone();
   });
   parallelFor(work.size(), jobs, [&](size_t k) {

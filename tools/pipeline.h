@@ -44,6 +44,7 @@ struct PipelineOptions {
   uint32_t stackLimit = 16 * 1024;  ///< bytes of stack one frame may use (checked)
   std::string smtDir;          ///< write every SMT obligation as SMT-LIB2 here
   bool legacy = false;         ///< also run the legacy ladder model (research table)
+  bool legacyTrace = false;    ///< keep the legacy per-rung log (LegacyReport::trace; --legacy-trace)
   bool permissive = false;     ///< a ladder firing keeps the ladder's code and does not fail the run
   /// Check the allocated-form functions of this .mir file (matched by name)
   /// instead of allocating: allocations made elsewhere, by hand, or mutated.
@@ -74,6 +75,9 @@ struct LegacyReport {
   std::string check;     ///< checker verdict on the legacy code: proved, refuted, unknown, or "-"
   bool spurious = false; ///< spills although peak pressure fits the pool
   std::optional<ExecReport> exec;  ///< the legacy code run in Unicorn (--run)
+  /// The legacy per-rung log, one `rung=<name> [promotion-off] result=ok|exhausted`
+  /// line per attempt (--legacy-trace).
+  std::vector<std::string> trace;
 };
 
 /// The checker's verdict on one function (a summary of verifier::CheckResult).

@@ -57,6 +57,7 @@ nlohmann::json functionJson(const FunctionReport &f) {
                    {"check", f.legacy->check},     {"spurious", f.legacy->spurious}};
   if (f.exec) j["exec"] = execJson(*f.exec);
   if (f.legacy && f.legacy->exec) j["legacy"]["exec"] = execJson(*f.legacy->exec);
+  if (f.legacy && !f.legacy->trace.empty()) j["legacy"]["trace"] = f.legacy->trace;
   return j;
 }
 

@@ -82,6 +82,7 @@ LegacyReport legacyFromJson(const json &j) {
   l.check = opt<std::string>(j, "check", "-");
   l.spurious = opt<bool>(j, "spurious", false);
   if (j.contains("exec")) l.exec = execFromJson(j.at("exec"));
+  if (j.contains("trace")) l.trace = j.at("trace").get<std::vector<std::string>>();
   return l;
 }
 

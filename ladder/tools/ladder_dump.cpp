@@ -20,13 +20,17 @@ int main(int argc, char **argv) {
     for (const auto &d : diags) std::fprintf(stderr, "%s\n", d.str().c_str());
     return 1;
   }
+  auto facts = ladder::wasmFacts(*bin);
   for (const auto &f : sel->module.functions) {
     if (argc > 2 && f.name != argv[2]) continue;
-    ladder::LadderResult r = ladder::runLadder(f, sel->module);
+    ladder::LegacyEnv env;
+    env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
+    ladder::LadderResult r = ladder::runLadder(f, sel->module, env);
     std::printf("=== %s: rung %s (promoted %u, depth bound %u)\n", f.name.c_str(), r.rung.c_str(),
                 r.promotedLocals, r.depthBound);
     for (const auto &a : r.attempts)
-      std::printf(";   %s: %s\n", a.rung.c_str(), a.message.empty() ? "ok" : a.message.c_str());
+      std::printf(";   %s%s: %s\n", a.rung.c_str(), a.promotionOff ? " [promotion-off]" : "",
+                  a.message.empty() ? "ok" : a.message.c_str());
     std::printf("%s", mir::printFunction(f).c_str());
     if (r.result.ok) std::printf("%s", mir::printFunction(r.result.function).c_str());
   }

@@ -99,7 +99,8 @@ TEST_CASE("--legacy research table: rungs, spurious spills, CSV") {
   CHECK(row("control_loop").alloc->spillStores + row("control_loop").alloc->reloads == 0);
   CHECK(row("pressure10").legacy->rung == "spill");
   CHECK_FALSE(row("pressure10").legacy->spurious);
-  CHECK(row("i64_pairs").legacy->rung == "param-backing");
+  // LEGACY.md: param-backing is skipped for i64 params in registers.
+  CHECK(row("i64_pairs").legacy->rung == "exhausted");
   CHECK(row("promote_chain").legacy->rung == "promotion-off");
   CHECK(row("i64_live20").legacy->rung == "pool-grow");
   CHECK(row("add").legacy->rung == "base");
@@ -108,6 +109,22 @@ TEST_CASE("--legacy research table: rungs, spurious spills, CSV") {
   std::string csv = tools::toCsv(r);
   CHECK(csv.find("legacy_rung") != std::string::npos);
   CHECK(csv.find("\"control_loop\",ok") != std::string::npos);
+}
+
+TEST_CASE("--legacy-trace: the legacy per-rung log per function, in the report and its JSON") {
+  tools::PipelineOptions opt;
+  opt.legacy = opt.legacyTrace = true;
+  tools::Report r = tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/ladder/live20_i64.wat"}, opt);
+  REQUIRE(r.functions.size() == 1);
+  REQUIRE(r.functions[0].legacy);
+  const std::vector<std::string> want = {"rung=base result=exhausted", "rung=base [promotion-off] result=exhausted",
+                                         "rung=pool-grow result=ok"};
+  CHECK(r.functions[0].legacy->trace == want);
+  nlohmann::json j = tools::toJson(r);
+  CHECK(j["functions"][0]["legacy"]["trace"] == want);
+  opt.legacyTrace = false;  // without the flag: no trace
+  CHECK(tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/ladder/live20_i64.wat"}, opt)
+            .functions[0].legacy->trace.empty());
 }
 
 TEST_CASE("acceptance bar: first pass everywhere, zero firings, no more frame traffic than the ladder") {

@@ -1,0 +1,127 @@
+// The legacy model's facts read from the wasm operators: local accesses and their nesting depth.
+#include "ladder/wasm_facts.h"
+
+#include <wabt/binary-reader-ir.h>
+#include <wabt/binary-reader.h>
+#include <wabt/cast.h>
+#include <wabt/ir.h>
+
+#include <algorithm>
+
+namespace vcr::ladder {
+
+namespace {
+
+void walk(const wabt::ExprList &list, unsigned depth, WasmFunctionFacts &f) {
+  for (const wabt::Expr &e : list) {
+    const wabt::Var *var = nullptr;
+    bool write = false, tee = false;
+    switch (e.type()) {
+    case wabt::ExprType::LocalGet: var = &wabt::cast<wabt::LocalGetExpr>(&e)->var; break;
+    case wabt::ExprType::LocalSet: var = &wabt::cast<wabt::LocalSetExpr>(&e)->var; write = true; break;
+    case wabt::ExprType::LocalTee: var = &wabt::cast<wabt::LocalTeeExpr>(&e)->var; write = tee = true; break;
+    case wabt::ExprType::Block: walk(wabt::cast<wabt::BlockExpr>(&e)->block.exprs, depth + 1, f); break;
+    case wabt::ExprType::Loop: walk(wabt::cast<wabt::LoopExpr>(&e)->block.exprs, depth + 1, f); break;
+    case wabt::ExprType::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      walk(ie->true_.exprs, depth + 1, f);
+      walk(ie->false_, depth + 1, f);
+      break;
+    }
+    default: break;
+    }
+    if (!var || !var->is_index() || var->index() >= f.locals.size()) continue;
+    WasmLocalFacts &l = f.locals[var->index()];
+    if (l.accesses == 0) l.firstWrite = write;
+    l.accesses += 1;
+    l.depth0 = l.depth0 && depth == 0;
+    l.tee = l.tee || tee;
+  }
+}
+
+/// Walk `list` from stack height `h`; returns the height at its end and
+/// raises `maxH`. Code after an unconditional branch is not counted.
+int stackWalk(const wabt::ExprList &list, int h, const wabt::Module &wm, int &maxH) {
+  auto sigOf = [&](const wabt::Var &callee, int &params, int &results) {
+    const wabt::Func *f = wm.GetFunc(callee);
+    params = f ? static_cast<int>(f->GetNumParams()) : 0;
+    results = f ? static_cast<int>(f->GetNumResults()) : 0;
+  };
+  for (const wabt::Expr &e : list) {
+    int params = 0, results = 0;
+    switch (e.type()) {
+    case wabt::ExprType::Binary:
+    case wabt::ExprType::Compare:
+    case wabt::ExprType::LocalSet:
+    case wabt::ExprType::GlobalSet:
+    case wabt::ExprType::Drop:
+    case wabt::ExprType::BrIf: h -= 1; break;
+    case wabt::ExprType::Const:
+    case wabt::ExprType::LocalGet:
+    case wabt::ExprType::GlobalGet:
+    case wabt::ExprType::MemorySize: h += 1; break;
+    case wabt::ExprType::Store:
+    case wabt::ExprType::Select: h -= 2; break;
+    case wabt::ExprType::MemoryFill:
+    case wabt::ExprType::MemoryCopy: h -= 3; break;
+    case wabt::ExprType::Call:
+      sigOf(wabt::cast<wabt::CallExpr>(&e)->var, params, results);
+      h += results - params;
+      break;
+    case wabt::ExprType::CallIndirect: {
+      const auto &d = wabt::cast<wabt::CallIndirectExpr>(&e)->decl;
+      h += static_cast<int>(d.GetNumResults()) - static_cast<int>(d.GetNumParams()) - 1;
+      break;
+    }
+    case wabt::ExprType::Block:
+    case wabt::ExprType::Loop: {
+      const wabt::Block &b = e.type() == wabt::ExprType::Block ? wabt::cast<wabt::BlockExpr>(&e)->block
+                                                                : wabt::cast<wabt::LoopExpr>(&e)->block;
+      stackWalk(b.exprs, h, wm, maxH);
+      h += static_cast<int>(b.decl.GetNumResults()) - static_cast<int>(b.decl.GetNumParams());
+      break;
+    }
+    case wabt::ExprType::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      h -= 1;
+      stackWalk(ie->true_.exprs, h, wm, maxH);
+      stackWalk(ie->false_, h, wm, maxH);
+      h += static_cast<int>(ie->true_.decl.GetNumResults()) - static_cast<int>(ie->true_.decl.GetNumParams());
+      break;
+    }
+    case wabt::ExprType::Br:
+    case wabt::ExprType::BrTable:
+    case wabt::ExprType::Return:
+    case wabt::ExprType::Unreachable: return h;
+    default: break;  // unary, convert, load, tee, memory.grow: one in, one out
+    }
+    maxH = std::max(maxH, h);
+  }
+  return h;
+}
+
+}  // namespace
+
+std::optional<WasmFacts> wasmFacts(const select::WasmBinary &bin) {
+  wabt::Features features;
+  wabt::Errors errs;
+  wabt::Module wm;
+  wabt::ReadBinaryOptions ropts(features, nullptr, /*read_debug_names=*/false, /*stop_on_first_error=*/true,
+                                /*fail_on_custom_section_error=*/false);
+  if (wabt::Failed(wabt::ReadBinaryIr(bin.file.c_str(), bin.bytes.data(), bin.bytes.size(), ropts, &errs, &wm)))
+    return std::nullopt;
+  WasmFacts out;
+  for (size_t i = wm.num_func_imports; i < wm.funcs.size(); ++i) {
+    const wabt::Func &fn = *wm.funcs[i];
+    WasmFunctionFacts f;
+    f.locals.resize(fn.GetNumParamsAndLocals());
+    walk(fn.exprs, 0, f);
+    int maxH = 0;
+    stackWalk(fn.exprs, 0, wm, maxH);
+    f.depthBound = static_cast<unsigned>(std::max(maxH, 0));
+    out.functions[static_cast<int32_t>(i)] = std::move(f);
+  }
+  return out;
+}
+
+}  // namespace vcr::ladder
