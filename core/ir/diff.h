@@ -10,6 +10,7 @@
 #include "core/ir/mir.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,9 +66,18 @@ struct Observed {
 
 /// Run `fn` of allocated-form (or any-form) module `other` in the reference
 /// interpreter on every input and compare. "" when all agree, else
-/// "@fn input #k (args): what differs" for the first difference.
+/// "@fn input #k (args): what differs" for the first difference. With
+/// `garbageSeed`, words that hold no value read as arbitrary words
+/// (ExecEnv::garbageSeed) instead of stopping the run with an Error.
 [[nodiscard]] std::string behaviourDifference(const Module &other, std::string_view fn,
-                                              const std::vector<DiffInput> &inputs);
+                                              const std::vector<DiffInput> &inputs,
+                                              std::optional<uint64_t> garbageSeed = std::nullopt);
+
+/// behaviourDifference as the hardware sees it: a first difference that is
+/// only a read of a word holding no value is rerun with two garbage seeds,
+/// and counts only if the garbage then changes what is observed.
+[[nodiscard]] std::string observableDifference(const Module &other, std::string_view fn,
+                                               const std::vector<DiffInput> &inputs);
 
 /// "returned (1 2)", "trapped divzero", "error: ..." for messages.
 [[nodiscard]] std::string describeResult(const ExecResult &r);

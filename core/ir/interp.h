@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,6 +41,12 @@ struct ExecEnv {
   HostFn host = mixHost;
   uint64_t fuel = 50'000'000;     ///< instructions before giving up
   uint32_t maxDepth = 256;        ///< call depth before giving up
+  /// Allocated form: when set, a register or stack word that holds no value
+  /// reads as an arbitrary word (a hash of this seed, the location and the
+  /// step) instead of being an Error: the hardware's view, where such a read
+  /// is harmless if the word is dead. Oracles that must not call a dead read
+  /// of garbage a behaviour change run a suspect twice with two seeds.
+  std::optional<uint64_t> garbageSeed;
 };
 
 struct ExecResult {

@@ -103,15 +103,19 @@ void Machine::finishCall(const Signature &sig, uint64_t result) {
 uint32_t Machine::argWord(const WordLoc &loc, size_t arg, const std::string &callee) {
   const std::string what = "argument " + std::to_string(arg) + " of the call to @" + callee;
   if (!loc.onStack) {
-    if (!(defined_ & (1u << loc.reg)))
+    if (!(defined_ & (1u << loc.reg))) {
+      if (env_.garbageSeed) return garbage(loc.reg);
       fail(what + " is passed in " + regName(loc.reg) + ", which holds no value " +
            noValueText(loc.reg));
+    }
     return regs_[loc.reg];
   }
   const uint32_t a = stackAddr(uint64_t(sp_) + loc.offset, "outgoing argument");
   uint32_t v;
-  if (stack_.load(a, v) != StackMem::Value)
+  if (stack_.load(a, v) != StackMem::Value) {
+    if (env_.garbageSeed) return garbage(uint64_t(a) << 8);
     fail(what + " is passed in [sp+" + std::to_string(loc.offset) + "], which holds no value");
+  }
   return v;
 }
 
@@ -213,9 +217,11 @@ bool Machine::execRet(const Instr &in) {
   }
   uint64_t result = 0;
   auto resultWord = [&](unsigned r) {
-    if (!(defined_ & (1u << r)))
+    if (!(defined_ & (1u << r))) {
+      if (env_.garbageSeed) return garbage(r);
       fail("the result of @" + fn_->name + " is returned in " + regName(r) +
            ", which holds no value " + noValueText(r));
+    }
     return regs_[r];
   };
   if (sig.results.size() == 1) {

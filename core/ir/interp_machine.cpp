@@ -305,10 +305,20 @@ std::string Machine::noValueText(unsigned r) const {
 
 // ---------------------------------------------------------------- operands
 
+uint32_t Machine::garbage(uint64_t loc) const {
+  uint64_t h = *env_.garbageSeed ^ (loc * 0x9E3779B97F4A7C15ull) ^ (res_.steps << 17);
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return static_cast<uint32_t>(h ^ (h >> 29));
+}
+
 uint32_t Machine::readReg(unsigned r) {
   if (r == kSp) return sp_;
   if (r == kPc) fail("read of pc");
-  if (!(defined_ & (1u << r))) fail("read of " + regName(r) + " which holds no value " + noValueText(r));
+  if (!(defined_ & (1u << r))) {
+    if (env_.garbageSeed) return garbage(r);
+    fail("read of " + regName(r) + " which holds no value " + noValueText(r));
+  }
   return regs_[r];
 }
 
@@ -352,7 +362,9 @@ uint32_t Machine::read(const Operand &o) {
   case Operand::Kind::Stack: {
     const uint32_t a = stackAddr(uint64_t(sp_) + o.value, "stack read");
     uint32_t v;
-    switch (stack_.load(a, v)) {
+    const StackMem::State got = stack_.load(a, v);
+    if (got != StackMem::Value && env_.garbageSeed) return garbage(uint64_t(a) << 8);
+    switch (got) {
     case StackMem::Value: return v;
     case StackMem::Unwritten:
       fail("read of [sp+" + std::to_string(o.value) + "] (" + hex(a) + ") which was never written");

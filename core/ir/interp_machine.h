@@ -192,6 +192,8 @@ private:
 
   const Module &m_;
   ExecEnv &env_;
+  /// The arbitrary word read from location `loc` that holds no value (garbage mode).
+  [[nodiscard]] uint32_t garbage(uint64_t loc) const;
   ExecResult &res_;
   bool alloc_ = false;
   std::vector<PreparedFn> prep_;

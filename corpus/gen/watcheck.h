@@ -1,6 +1,7 @@
 #pragma once
 // Checks a wasm module (WAT text or binary) with wabt: parse, validate, and
-// report every construct outside the integer MVP subset the selector supports.
+// report every construct outside the scalar MVP subset the selector supports
+// (i32, i64, f32, f64).
 
 #include <cstdint>
 #include <string>

@@ -199,7 +199,9 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
           const auto t0 = std::chrono::steady_clock::now();
           verifier::CheckResult cr = verifier::checkFunction(orig, m.function, cm.vreg, mutantOpt);
           const auto t1 = std::chrono::steady_clock::now();
-          const std::string diff = mir::behaviourDifference(withFunction(cm.allocated, m.function), orig.name, inputs);
+          // Observable behaviour: a dead read of a word holding no value is
+          // garbage on the hardware, not a difference (the checker agrees).
+          const std::string diff = mir::observableDifference(withFunction(cm.allocated, m.function), orig.name, inputs);
           checkSecs += std::chrono::duration<double>(t1 - t0).count();
           interpSecs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
           const std::string what = cm.file + ":@" + orig.name + " [" + std::string(mutationClassName(c)) +

@@ -158,7 +158,11 @@ TEST_CASE("the checker rejects constructs outside the subset") {
     return vcr::gen::checkWat("(module (memory 1) (table 1 funcref) (func $f (param i32) (result i32) " + body + "))",
                               "bad.wat");
   };
-  CHECK_FALSE(bad("(i32.trunc_f32_s (f32.const 1))").ok);
+  CHECK_FALSE(bad("(i32.trunc_f32_s (f32.const 1))").ok);  // the table alone is outside
+  CHECK(vcr::gen::checkWat("(module (func $f (param f32) (result i32) (i32.trunc_f32_s (local.get 0))))", "f.wat").ok);
+  CHECK_FALSE(
+      vcr::gen::checkWat("(module (func $f (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))", "simd.wat")
+          .ok);
   CHECK_FALSE(bad("(memory.grow (local.get 0))").ok);
   CHECK_FALSE(bad("(call_indirect (param) (result i32) (local.get 0))").ok);
   vcr::gen::WasmCheck c = vcr::gen::checkWat("(module (func $f (result i32) (i32.const 1)))", "ok.wat");
