@@ -82,6 +82,13 @@ public:
 
   LadderResult run() {
     std::string rung;
+    if (env_.wasm && env_.wasm->floats && !env_.fpu) {  // no attempt runs: no log line
+      out.rung = "declined";
+      out.result.ok = false;
+      out.result.error = "function '" + f_.name + "': f32/f64 on a CPU without an FPU (the legacy compiler has no "
+                         "soft-float calls)";
+      return std::move(out);
+    }
     if (withPromotionOff(kMinPoolSlots, nullptr, rung)) return done(rung);
     if (last_ == LegacyError::PoolExhausted) {
       unsigned slots = std::clamp(out.depthBound + 4, kMinPoolSlots, kMaxPoolSlots);

@@ -31,7 +31,8 @@ struct LadderAttempt {
 
 /// What the ladder did for one function.
 struct LadderResult {
-  /// "base", "spill", "param-backing", "promotion-off", "pool-grow" or "exhausted".
+  /// "base", "spill", "param-backing", "promotion-off", "pool-grow", "exhausted", or
+  /// "declined" (floats without an FPU: no attempt runs).
   std::string rung;
   alloc::AllocResult result;            ///< of the attempt that worked (or the reported failure)
   std::vector<LadderAttempt> attempts;  ///< in order

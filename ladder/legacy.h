@@ -37,6 +37,10 @@ struct LegacyEnv {
   /// Facts of this function's wasm operators (promotion eligibility counted
   /// on them); null: approximated on the MIR.
   const WasmFunctionFacts *wasm = nullptr;
+  /// The CPU has an FPU (cortex-m4f, cortex-m7). Without one the legacy
+  /// compiler declines every function whose wasm facts show floats (it has
+  /// no soft-float calls).
+  bool fpu = false;
   /// R0-R8.
   [[nodiscard]] static std::vector<mir::PReg> defaultTemps();
 };

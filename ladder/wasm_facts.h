@@ -29,6 +29,10 @@ struct WasmFunctionFacts {
   /// unreachable code after br/return/unreachable is not counted): sizes
   /// the pool-grow rung's pool.
   unsigned depthBound = 0;
+  /// The function has an f32/f64 parameter, result, local or operator, or
+  /// calls or reads something of those types: the legacy compiler declines
+  /// it on a CPU without an FPU (LEGACY.md, "Floats").
+  bool floats = false;
 };
 
 /// Facts for every defined function, keyed by the index in the wasm function space.

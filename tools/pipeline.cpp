@@ -150,6 +150,7 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   ladder::LegacyEnv env;  // temps from --pool (default the legacy R0-R8), promotion counted on the wasm
   env.temps = opt.pool.regs.list();
   env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
+  env.fpu = !arm::softFloat(opt.cpu);
   ladder::LadderResult lr = ladder::runLadder(f, m, env);
   LegacyReport l;
   l.rung = lr.rung;

@@ -141,3 +141,4 @@ TEST_CASE("legacy rule: aliases of register homes are spill victims too") { CHEC
 TEST_CASE("legacy rule: the reported error is the promotion-on one, pool-grow clamped to 120, cursor start") {
   CHECK(checkFixture("exhausted.wat") == 2);
 }
+TEST_CASE("legacy rule: floats on a CPU without an FPU are declined") { CHECK(checkFixture("float_nofpu.wat") == 3); }
