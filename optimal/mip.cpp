@@ -1,0 +1,96 @@
+// The CBC back end of Mip: compressed-column load, time limit, status, solution and bound.
+#include "optimal/mip.h"
+
+#include <coin/Cbc_C_Interface.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+namespace vcr::optimal {
+
+int Mip::addVar(double lb, double ub, double obj, bool integer) {
+  lb_.push_back(lb);
+  ub_.push_back(ub);
+  obj_.push_back(obj);
+  integer_.push_back(integer ? 1 : 0);
+  return static_cast<int>(lb_.size() - 1);
+}
+
+void Mip::fix(int v, double value) {
+  lb_[static_cast<size_t>(v)] = value;
+  ub_[static_cast<size_t>(v)] = value;
+}
+
+void Mip::addRow(const std::vector<std::pair<int, double>> &terms, double lo, double hi) {
+  const int row = static_cast<int>(rowLo_.size());
+  rowLo_.push_back(lo);
+  rowHi_.push_back(hi);
+  for (const auto &[col, coef] : terms) {
+    tripRow_.push_back(row);
+    tripCol_.push_back(col);
+    tripVal_.push_back(coef);
+  }
+}
+
+MipResult Mip::solve(double seconds, bool log) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int nc = static_cast<int>(lb_.size()), nr = static_cast<int>(rowLo_.size());
+  MipResult r;
+  if (nc == 0) {  // nothing to decide
+    r.status = "optimal";
+    r.found = true;
+    return r;
+  }
+  // Compressed columns: count, prefix sums, then place each triplet.
+  std::vector<CoinBigIndex> start(static_cast<size_t>(nc) + 1, 0);
+  for (int c : tripCol_) ++start[static_cast<size_t>(c) + 1];
+  for (size_t c = 0; c < static_cast<size_t>(nc); ++c) start[c + 1] += start[c];
+  std::vector<CoinBigIndex> next(start.begin(), start.end() - 1);
+  std::vector<int> index(tripRow_.size());
+  std::vector<double> value(tripRow_.size());
+  for (size_t k = 0; k < tripRow_.size(); ++k) {
+    auto at = static_cast<size_t>(next[static_cast<size_t>(tripCol_[k])]++);
+    index[at] = tripRow_[k];
+    value[at] = tripVal_[k];
+  }
+  // CBC's driver (CbcMain1) keeps global state: one solve at a time.
+  static std::mutex cbcMutex;
+  std::lock_guard<std::mutex> lock(cbcMutex);
+  Cbc_Model *m = Cbc_newModel();
+  Cbc_loadProblem(m, nc, nr, start.data(), index.data(), value.data(), lb_.data(), ub_.data(), obj_.data(),
+                  rowLo_.data(), rowHi_.data());
+  for (int c = 0; c < nc; ++c)
+    if (integer_[static_cast<size_t>(c)]) Cbc_setInteger(m, c);
+  Cbc_setObjSense(m, 1);
+  // Debugging aid: VCR_OPTIMAL_LP=FILE writes the program (CPLEX LP format).
+  if (const char *dump = std::getenv("VCR_OPTIMAL_LP")) Cbc_writeLp(m, dump);
+  Cbc_setLogLevel(m, log ? 1 : 0);
+  Cbc_setMaximumSeconds(m, seconds);
+  Cbc_setAllowableGap(m, 0.5);  // integral objective: within 0.5 is optimal
+  Cbc_solve(m);
+
+  const double *best = Cbc_bestSolution(m);
+  const bool optimal = Cbc_isProvenOptimal(m) != 0;
+  if (best) {
+    r.found = true;
+    r.x.assign(best, best + nc);
+    double obj = 0;
+    for (int c = 0; c < nc; ++c) obj += obj_[static_cast<size_t>(c)] * best[c];
+    r.objective = obj;
+    r.status = optimal ? "optimal" : "feasible";
+    r.bound = optimal ? obj : std::min(obj, Cbc_getBestPossibleObjValue(m));
+  } else if (Cbc_status(m) == 0 && Cbc_secondaryStatus(m) == 1) {  // not "stopped on time"
+    r.status = "infeasible";
+  } else {
+    r.bound = Cbc_getBestPossibleObjValue(m);
+  }
+  Cbc_deleteModel(m);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace vcr::optimal
