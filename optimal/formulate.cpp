@@ -1,4 +1,5 @@
 // The optimal allocator's integer program: states per program point, transitions, uses, defs, calls, moves.
+#include "optimal/copies.h"
 #include "optimal/cost.h"
 #include "optimal/formulation.h"
 #include "optimal/liveness.h"
@@ -30,6 +31,7 @@ public:
   bool build(size_t maxVars, std::string &why) {
     classifyHomes();
     lv_ = computeLiveness(fn_, cfg_, idx_);
+    copies_ = computeCopies(fn_, cfg_);
     const size_t nb = fn_.blocks.size();
     f_.blocks.assign(nb, {});
     // Entry states first: the last state of a predecessor aliases them.
@@ -37,7 +39,7 @@ public:
       State &e = f_.blocks[b].entry;
       e.occupied = lv_.pregLiveIn[b];
       for (mir::VReg v : lv_.liveIn[b]) e.vals.push_back({v, group(v, e.occupied, false)});
-      if (cfg_.preds[b].empty()) exclusive(e);
+      if (cfg_.preds[b].empty()) exclusive(e, copies_.entry[b]);
     }
     for (size_t b = 0; b < nb; ++b) {
       buildBlock(static_cast<mir::BlockId>(b));
@@ -56,6 +58,7 @@ private:
   PoolIndex idx_;
   uint32_t callMask_ = 0;
   FunctionLiveness lv_;
+  FunctionCopies copies_;
 
   int k() const { return f_.k(); }
 
@@ -103,14 +106,32 @@ private:
     return base;
   }
 
-  /// Per register: at most one value of `s` holds it.
-  void exclusive(const State &s) {
+  /// Per register: at most one value of `s` holds it, where copies of one
+  /// value (`pairs`) count as one: y(class, r) >= x(v, r) for each member.
+  void exclusive(const State &s, const CopyPairs &pairs) {
     if (s.vals.size() < 2) return;
+    std::vector<mir::VReg> present;
+    for (const Present &p : s.vals) present.push_back(p.v);
+    const auto classes = copyClasses(pairs, present);
+    std::vector<uint8_t> inClass(s.vals.size(), 0);
+    std::vector<int> classBase;
+    for (const auto &c : classes) {
+      int base = static_cast<int>(f_.mip.numVars());
+      for (int j = 0; j < k(); ++j) f_.mip.addVar(0, 1, 0, false);
+      for (mir::VReg v : c) {
+        int vb = s.find(v);
+        inClass[static_cast<size_t>(std::lower_bound(present.begin(), present.end(), v) - present.begin())] = 1;
+        for (int j = 0; j < k(); ++j) f_.mip.addRow({{base + j, 1}, {vb + j, -1}}, 0, kInf);
+      }
+      classBase.push_back(base);
+    }
     for (int j = 0; j < k(); ++j) {
       if (s.occupied >> j & 1) continue;
       Terms t;
-      for (const Present &p : s.vals) t.push_back({p.base + j, 1});
-      f_.mip.addRow(t, -kInf, 1);
+      for (size_t n = 0; n < s.vals.size(); ++n)
+        if (!inClass[n]) t.push_back({s.vals[n].base + j, 1});
+      for (int base : classBase) t.push_back({base + j, 1});
+      if (t.size() >= 2) f_.mip.addRow(t, -kInf, 1);
     }
   }
 
@@ -173,7 +194,7 @@ private:
       for (mir::VReg v : pl.before) st.before.vals.push_back({v, last ? exitGroup(b, v, pl.pregBefore) : -1});
       for (Present &p : st.before.vals)
         if (p.base < 0) p.base = group(p.v, pl.pregBefore, false);
-      exclusive(st.before);
+      exclusive(st.before, copies_.before(b, n));
       transition(bs.gapA(n), st.before, w);
       for (mir::VReg v : vregsOf(i.uses)) {
         Terms t;
@@ -195,7 +216,7 @@ private:
             if (st.after.occupied >> j & 1) f_.mip.fix(base + j, 0);
         st.after.vals.push_back({v, base});
       }
-      if (!defs.empty()) exclusive(st.after);
+      if (!defs.empty()) exclusive(st.after, copies_.after[b][n]);
       moveCost(i, st.before, st.after, w);
     }
   }
