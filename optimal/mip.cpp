@@ -36,7 +36,40 @@ void Mip::addRow(const std::vector<std::pair<int, double>> &terms, double lo, do
   }
 }
 
-MipResult Mip::solve(double seconds, bool log) const {
+bool Mip::completeStart(std::vector<double> &x) const {
+  const size_t nc = lb_.size(), nr = rowLo_.size();
+  if (x.size() != nc) return false;
+  std::vector<std::vector<std::pair<int, double>>> rows(nr);
+  for (size_t k = 0; k < tripRow_.size(); ++k)
+    rows[static_cast<size_t>(tripRow_[k])].push_back({tripCol_[k], tripVal_[k]});
+  auto activity = [&](size_t r) {
+    double a = 0;
+    for (auto [c, v] : rows[r]) a += v * x[static_cast<size_t>(c)];
+    return a;
+  };
+  for (size_t c = 0; c < nc; ++c)
+    if (!integer_[c]) x[c] = lb_[c];
+  for (size_t r = 0; r < nr; ++r) {
+    double need = rowLo_[r] - activity(r);
+    for (auto [c, v] : rows[r]) {
+      if (need <= 1e-9) break;
+      auto cc = static_cast<size_t>(c);
+      if (integer_[cc] || v <= 0) continue;
+      double up = std::min(ub_[cc], x[cc] + need / v);
+      need -= (up - x[cc]) * v;
+      x[cc] = up;
+    }
+  }
+  for (size_t c = 0; c < nc; ++c)
+    if (x[c] < lb_[c] - 1e-9 || x[c] > ub_[c] + 1e-9) return false;
+  for (size_t r = 0; r < nr; ++r) {
+    double a = activity(r);
+    if (a < rowLo_[r] - 1e-6 || a > rowHi_[r] + 1e-6) return false;
+  }
+  return true;
+}
+
+MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) const {
   const auto t0 = std::chrono::steady_clock::now();
   const int nc = static_cast<int>(lb_.size()), nr = static_cast<int>(rowLo_.size());
   MipResult r;
@@ -69,7 +102,9 @@ MipResult Mip::solve(double seconds, bool log) const {
   // Debugging aid: VCR_OPTIMAL_LP=FILE writes the program (CPLEX LP format).
   if (const char *dump = std::getenv("VCR_OPTIMAL_LP")) Cbc_writeLp(m, dump);
   Cbc_setLogLevel(m, log ? 1 : 0);
+  Cbc_setParameter(m, "timeMode", "elapsed");  // wall time, not CPU time
   Cbc_setMaximumSeconds(m, seconds);
+  if (warm && warm->size() == static_cast<size_t>(nc)) Cbc_setInitialSolution(m, warm->data());
   Cbc_setAllowableGap(m, 0.5);  // integral objective: within 0.5 is optimal
   Cbc_solve(m);
 

@@ -37,7 +37,15 @@ public:
   [[nodiscard]] size_t numRows() const { return rowLo_.size(); }
   /// Solve with a wall-time limit. The objective is integral (the model
   /// weights are integers), so a gap below one unit is optimal.
-  [[nodiscard]] MipResult solve(double seconds, bool log = false) const;
+  /// `warm`, when given, is a feasible solution CBC starts from (see
+  /// completeStart).
+  [[nodiscard]] MipResult solve(double seconds, bool log = false, const std::vector<double> *warm = nullptr) const;
+  /// Complete a start whose integer variables are set: raise each
+  /// continuous variable to what its rows need (every continuous variable
+  /// here has a non-negative cost and only lower-bounded rows ask for it),
+  /// then check every bound and row. False if the start is infeasible.
+  [[nodiscard]] bool completeStart(std::vector<double> &x) const;
+  [[nodiscard]] double lowerBound(int v) const { return lb_[static_cast<size_t>(v)]; }
 
 private:
   std::vector<double> lb_, ub_, obj_;

@@ -4,6 +4,7 @@
 #include "core/alloc/work.h"
 #include "optimal/emit.h"
 #include "optimal/formulation.h"
+#include "optimal/start.h"
 
 #include <chrono>
 #include <cmath>
@@ -32,7 +33,9 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why)) return fail("too-large", why);
   info_.variables = form.mip.numVars();
   info_.rows = form.mip.numRows();
-  MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log);
+  const auto start0 = spillEverywhereStart(w.fn, form);
+  info_.warmStart = start0.has_value();
+  MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
   info_.seconds = sol.seconds;
   info_.bound = std::max(0.0, std::ceil(sol.bound - 1e-6));
   if (!sol.hasSolution()) return fail(sol.status, "");

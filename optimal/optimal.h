@@ -34,6 +34,7 @@ struct OptimalInfo {
   double gap = -1;          ///< (objective - bound) / max(objective, 1), when a solution exists
   double seconds = 0;       ///< solver wall time
   size_t variables = 0, rows = 0;
+  bool warmStart = false;   ///< CBC started from the spill-everywhere solution
   unsigned cycleBreaks = 0; ///< register cycles broken through memory (code costs more than `objective`)
   [[nodiscard]] bool allocated() const { return status == "optimal" || status == "feasible"; }
 };
