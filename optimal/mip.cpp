@@ -109,7 +109,11 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
   Cbc_solve(m);
 
   const double *best = Cbc_bestSolution(m);
-  const bool optimal = Cbc_isProvenOptimal(m) != 0;
+  // Proved optimal only when the search completed (status 0, secondary 0):
+  // stopped on time, CBC can call its warm start "optimal".
+  const bool completed = Cbc_status(m) == 0 && Cbc_secondaryStatus(m) == 0;
+  const bool optimal = completed && Cbc_isProvenOptimal(m) != 0;
+  const double possible = Cbc_getBestPossibleObjValue(m);
   if (best) {
     r.found = true;
     r.x.assign(best, best + nc);
@@ -117,11 +121,12 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
     for (int c = 0; c < nc; ++c) obj += obj_[static_cast<size_t>(c)] * best[c];
     r.objective = obj;
     r.status = optimal ? "optimal" : "feasible";
-    r.bound = optimal ? obj : std::min(obj, Cbc_getBestPossibleObjValue(m));
+    // A stopped search's bound counts only if it is below the best (else unknown: -1).
+    r.bound = optimal ? obj : possible < obj - 0.5 ? std::max(0.0, possible) : -1;
   } else if (Cbc_status(m) == 0 && Cbc_secondaryStatus(m) == 1) {  // not "stopped on time"
     r.status = "infeasible";
   } else {
-    r.bound = Cbc_getBestPossibleObjValue(m);
+    r.bound = possible > -1e20 && possible < 1e20 ? std::max(0.0, possible) : -1;
   }
   Cbc_deleteModel(m);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

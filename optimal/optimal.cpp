@@ -37,12 +37,15 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   info_.warmStart = start0.has_value();
   MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
   info_.seconds = sol.seconds;
-  info_.bound = std::max(0.0, std::ceil(sol.bound - 1e-6));
+  // Integral costs: a bound of 6.2 proves 7. -1: no bound known.
+  info_.bound = sol.bound < 0 ? -1 : std::ceil(sol.bound - 1e-6) + 0.0;  // + 0.0: no "-0"
   if (!sol.hasSolution()) return fail(sol.status, "");
   info_.status = sol.status;
   info_.objective = std::round(sol.objective);
-  info_.bound = std::min(info_.bound, info_.objective);
-  info_.gap = (info_.objective - info_.bound) / std::max(info_.objective, 1.0);
+  if (info_.bound >= 0) {
+    info_.bound = std::min(info_.bound, info_.objective);
+    info_.gap = (info_.objective - info_.bound) / std::max(info_.objective, 1.0);
+  }
 
   EmitCounts counts;
   if (!emitSolution(w.fn, form, sol.x, counts, why)) return fail("error", why);

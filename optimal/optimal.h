@@ -30,8 +30,8 @@ struct OptimalInfo {
   std::string status;
   std::string why;          ///< for too-large and error
   double objective = -1;    ///< the program's cost of the best solution
-  double bound = -1;        ///< the best proved lower bound (= objective when optimal)
-  double gap = -1;          ///< (objective - bound) / max(objective, 1), when a solution exists
+  double bound = -1;        ///< the best proved lower bound (= objective when optimal); -1: unknown
+  double gap = -1;          ///< (objective - bound) / max(objective, 1), when both exist; else -1
   double seconds = 0;       ///< solver wall time
   size_t variables = 0, rows = 0;
   bool warmStart = false;   ///< CBC started from the spill-everywhere solution
