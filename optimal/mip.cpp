@@ -109,10 +109,17 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
   Cbc_solve(m);
 
   const double *best = Cbc_bestSolution(m);
-  // Proved optimal only when the search completed (status 0, secondary 0):
-  // stopped on time, CBC can call its warm start "optimal".
-  const bool completed = Cbc_status(m) == 0 && Cbc_secondaryStatus(m) == 0;
+  // Proved optimal only when the search completed: status 0 with secondary
+  // 0, or secondary 1 ("nothing beats the cutoff", the warm start) when the
+  // solve ended well before the time limit or the start costs nothing.
+  // Stopped on time, CBC can also say 0/1 and call its warm start optimal.
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const int secondary = Cbc_secondaryStatus(m);
+  const bool completed =
+      Cbc_status(m) == 0 &&
+      (secondary == 0 || (secondary == 1 && (elapsed < 0.8 * seconds || Cbc_getObjValue(m) < 0.5)));
   const bool optimal = completed && Cbc_isProvenOptimal(m) != 0;
+  if (std::getenv("VCR_OPTIMAL_DEBUG")) fprintf(stderr, "cbc status %d secondary %d optimal %d\n", Cbc_status(m), Cbc_secondaryStatus(m), Cbc_isProvenOptimal(m));
   const double possible = Cbc_getBestPossibleObjValue(m);
   if (best) {
     r.found = true;
