@@ -5,6 +5,7 @@
 #include "optimal/liveness.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace vcr::optimal {
 
@@ -34,11 +35,42 @@ public:
     copies_ = computeCopies(fn_, cfg_);
     const size_t nb = fn_.blocks.size();
     f_.blocks.assign(nb, {});
-    // Entry states first: the last state of a predecessor aliases them.
+    // Entry states first: the last state of a predecessor aliases them, and
+    // successors of one block share the columns of each value live into both.
+    std::vector<size_t> first(nb + 1, 0);
+    for (size_t b = 0; b < nb; ++b) first[b + 1] = first[b] + lv_.liveIn[b].size();
+    std::vector<size_t> parent(first[nb]);
+    for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    auto root = [&](size_t i) {
+      while (parent[i] != i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    auto slot = [&](mir::BlockId b, mir::VReg v) -> long {
+      const auto &in = lv_.liveIn[b];
+      auto it = std::lower_bound(in.begin(), in.end(), v);
+      return it != in.end() && *it == v ? static_cast<long>(first[b] + static_cast<size_t>(it - in.begin())) : -1;
+    };
+    for (size_t p = 0; p < nb; ++p)
+      for (mir::BlockId s : cfg_.succs[p])
+        for (mir::VReg v : lv_.liveIn[s])
+          for (mir::BlockId t : cfg_.succs[p])
+            if (long o = slot(t, v); o >= 0) {
+              parent[root(static_cast<size_t>(slot(s, v)))] = root(static_cast<size_t>(o));
+              break;
+            }
+    std::vector<uint32_t> occ(parent.size(), 0);
+    for (size_t b = 0; b < nb; ++b)
+      for (size_t i = first[b]; i < first[b + 1]; ++i) occ[root(i)] |= lv_.pregLiveIn[b];
+    std::vector<int> baseOf(parent.size(), -1);
     for (size_t b = 0; b < nb; ++b) {
       State &e = f_.blocks[b].entry;
       e.occupied = lv_.pregLiveIn[b];
-      for (mir::VReg v : lv_.liveIn[b]) e.vals.push_back({v, group(v, e.occupied, false)});
+      for (size_t i = first[b]; i < first[b + 1]; ++i) {
+        const mir::VReg v = lv_.liveIn[b][i - first[b]];
+        int &base = baseOf[root(i)];
+        if (base < 0) base = group(v, occ[root(i)], false);
+        e.vals.push_back({v, base});
+      }
       if (cfg_.preds[b].empty()) exclusive(e, copies_.entry[b]);
     }
     for (size_t b = 0; b < nb; ++b) {
@@ -112,7 +144,7 @@ private:
     if (s.vals.size() < 2) return;
     std::vector<mir::VReg> present;
     for (const Present &p : s.vals) present.push_back(p.v);
-    const auto classes = copyClasses(pairs, present);
+    const auto classes = std::getenv("VCR_NOCOPY") ? std::vector<std::vector<mir::VReg>>{} : copyClasses(pairs, present);
     std::vector<uint8_t> inClass(s.vals.size(), 0);
     std::vector<int> classBase;
     for (const auto &c : classes) {
@@ -133,10 +165,6 @@ private:
       for (int base : classBase) t.push_back({base + j, 1});
       if (t.size() >= 2) f_.mip.addRow(t, -kInf, 1);
     }
-  }
-
-  void equal(int a, int b) {
-    for (int j = 0; j <= k(); ++j) f_.mip.addRow({{a + j, 1}, {b + j, -1}}, 0, 0);
   }
 
   /// Costs of the transition from state `a` to state `b` at one gap.
@@ -222,15 +250,11 @@ private:
   }
 
   /// The columns of `v` before the terminator of `b`: those of the entry
-  /// state of the first successor where `v` is live, equal to the others'.
+  /// states of the successors where `v` is live (shared, see build).
   int exitGroup(mir::BlockId b, mir::VReg v, uint32_t occupied) {
     int base = -1;
-    for (mir::BlockId s : cfg_.succs[b]) {
-      int e = f_.blocks[s].entry.find(v);
-      if (e < 0) continue;
-      if (base < 0) base = e;
-      else equal(base, e);
-    }
+    for (mir::BlockId s : cfg_.succs[b])
+      if (base < 0) base = f_.blocks[s].entry.find(v);
     if (base >= 0)
       for (int j = 0; j < k(); ++j)
         if (occupied >> j & 1) f_.mip.fix(base + j, 0);

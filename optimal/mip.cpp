@@ -64,7 +64,14 @@ bool Mip::completeStart(std::vector<double> &x) const {
     if (x[c] < lb_[c] - 1e-9 || x[c] > ub_[c] + 1e-9) return false;
   for (size_t r = 0; r < nr; ++r) {
     double a = activity(r);
-    if (a < rowLo_[r] - 1e-6 || a > rowHi_[r] + 1e-6) return false;
+    if (a < rowLo_[r] - 1e-6 || a > rowHi_[r] + 1e-6) {
+      if (std::getenv("VCR_OPTIMAL_DEBUG")) {
+        fprintf(stderr, "start violates row %zu [%g, %g] at %g:", r, rowLo_[r], rowHi_[r], a);
+        for (auto [c, v] : rows[r]) fprintf(stderr, " %g*x%d(=%g)", v, c, x[static_cast<size_t>(c)]);
+        fprintf(stderr, "\n");
+      }
+      return false;
+    }
   }
   return true;
 }
@@ -102,6 +109,7 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
   // Debugging aid: VCR_OPTIMAL_LP=FILE writes the program (CPLEX LP format).
   if (const char *dump = std::getenv("VCR_OPTIMAL_LP")) Cbc_writeLp(m, dump);
   Cbc_setLogLevel(m, log ? 1 : 0);
+  Cbc_setParameter(m, "slogLevel", log ? "1" : "0");  // the LP solver's messages too (stdout may carry JSON)
   Cbc_setParameter(m, "timeMode", "elapsed");  // wall time, not CPU time
   Cbc_setMaximumSeconds(m, seconds);
   if (warm && warm->size() == static_cast<size_t>(nc)) Cbc_setInitialSolution(m, warm->data());
@@ -130,7 +138,7 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
     r.status = optimal ? "optimal" : "feasible";
     // A stopped search's bound counts only if it is below the best (else unknown: -1).
     r.bound = optimal ? obj : possible < obj - 0.5 ? std::max(0.0, possible) : -1;
-  } else if (Cbc_status(m) == 0 && Cbc_secondaryStatus(m) == 1) {  // not "stopped on time"
+  } else if (Cbc_status(m) == 0 && secondary == 1 && elapsed < 0.8 * seconds) {  // not stopped on time
     r.status = "infeasible";
   } else {
     r.bound = possible > -1e20 && possible < 1e20 ? std::max(0.0, possible) : -1;
