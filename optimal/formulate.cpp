@@ -144,7 +144,7 @@ private:
     if (s.vals.size() < 2) return;
     std::vector<mir::VReg> present;
     for (const Present &p : s.vals) present.push_back(p.v);
-    const auto classes = std::getenv("VCR_NOCOPY") ? std::vector<std::vector<mir::VReg>>{} : copyClasses(pairs, present);
+    const auto classes = copyClasses(pairs, present);
     std::vector<uint8_t> inClass(s.vals.size(), 0);
     std::vector<int> classBase;
     for (const auto &c : classes) {
