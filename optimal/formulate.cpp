@@ -5,7 +5,6 @@
 #include "optimal/liveness.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace vcr::optimal {
 
