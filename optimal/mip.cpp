@@ -112,6 +112,9 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
   Cbc_setLogLevel(m, log ? 1 : 0);
   Cbc_setParameter(m, "slogLevel", log ? "1" : "0");  // the LP solver's messages too (stdout may carry JSON)
   Cbc_setParameter(m, "timeMode", "elapsed");  // wall time, not CPU time
+  // CBC 2.10's integer preprocessing can crash (CglPreProcess::postProcess,
+  // SIGSEGV) when the time limit stops the search it set up: off.
+  Cbc_setParameter(m, "preprocess", "off");
   Cbc_setMaximumSeconds(m, seconds);
   if (warm && warm->size() == static_cast<size_t>(nc)) Cbc_setInitialSolution(m, warm->data());
   Cbc_setAllowableGap(m, 0.5);  // integral objective: within 0.5 is optimal
