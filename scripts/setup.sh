@@ -10,7 +10,7 @@ PACKAGES=(
   wabt libz3-dev z3 cvc5 libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev libfmt-dev
   clang-14 lld-14 libclang-rt-14-dev-wasm32
   libunicorn-dev binutils-arm-none-eabi gcc-arm-none-eabi python3-matplotlib
-  coq ocaml-nox ocaml-findlib ocaml-dune graphviz chromium libfuzzer-14-dev
+  coq ocaml-nox ocaml-findlib ocaml-dune graphviz chromium libfuzzer-14-dev coinor-libcbc-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

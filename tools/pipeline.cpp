@@ -1,6 +1,7 @@
 // The verify-alloc pipeline: inputs -> selection -> measures -> allocation.
 #include "tools/pipeline.h"
 #include "tools/parallel.h"
+#include "tools/optimal_row.h"
 
 #include "arm/emit/emit.h"
 #include "arm/select/select.h"
@@ -240,6 +241,11 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
       r.alloc = ar;
       if (opt.check) checkAllocation(f, *a, m, opt, outName, r);
       out.allocated = *a;
+      return out;
+    }
+    if (opt.optimal) {  // the optimal allocation, checked like any other
+      out.allocated = optimalAllocate(f, m, opt, r);
+      if (out.allocated && opt.check) checkAllocation(f, *out.allocated, m, opt, outName, r);
       return out;
     }
     if (!allocator) return out;

@@ -62,6 +62,11 @@ struct PipelineOptions {
   unsigned shardIndex = 1, shardCount = 1;
   /// A function with more MIR instructions is an input error, not a job.
   size_t maxInstructions = 250000;
+  /// --optimal: allocate with the optimal allocator (optimal/, CBC) instead
+  /// of vcr-ra, and score vcr-ra and the legacy model beside it.
+  bool optimal = false;
+  double optimalSeconds = 10;          ///< CBC time limit per function
+  size_t optimalMaxVariables = 200000; ///< larger programs are not attempted
   /// Called (serialised) whenever a function or a file is done.
   std::function<void(const Progress &)> onProgress;
 };
@@ -78,6 +83,21 @@ struct LegacyReport {
   /// The legacy per-rung log, one `rung=<name> [promotion-off] result=ok|exhausted`
   /// line per attempt (--legacy-trace).
   std::vector<std::string> trace;
+};
+
+/// What the optimal allocator did to one function (--optimal). Costs are
+/// optimal::scoreAllocation's (docs/optimal.md); -1 where there is none.
+struct OptimalReport {
+  std::string status;        ///< optimal, feasible, no-solution, infeasible, too-large, error
+  double objective = -1;     ///< the program's optimum (or best) cost
+  double bound = -1;         ///< proved lower bound on the optimum
+  double gap = -1;           ///< (objective - bound) / max(objective, 1)
+  double solverSeconds = 0;
+  size_t variables = 0, rows = 0;
+  unsigned cycleBreaks = 0;  ///< register cycles broken through memory
+  int64_t cost = -1;         ///< the optimal code's cost under the model
+  int64_t vcrCost = -1;      ///< vcr-ra's allocation's cost
+  int64_t legacyCost = -1;   ///< the legacy model's (ladder) allocation's cost
 };
 
 /// The checker's verdict on one function (a summary of verifier::CheckResult).
@@ -124,6 +144,7 @@ struct FunctionReport {
   std::optional<CheckReport> check;
   std::optional<LadderFiring> firing;  ///< the guard fired on this function
   std::optional<LegacyReport> legacy;
+  std::optional<OptimalReport> optimal;  ///< --optimal
   std::optional<ExecReport> exec;  ///< the emitted code run in Unicorn (--run)
   std::shared_ptr<Artifacts> artifacts;  ///< kept texts (PipelineOptions::keepArtifacts)
 };

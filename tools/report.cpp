@@ -1,5 +1,6 @@
 // JSON and text-table rendering of a verify-alloc report.
 #include "tools/report.h"
+#include "tools/optimal_row.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,7 @@ nlohmann::json functionJson(const FunctionReport &f) {
                    {"reloads", f.legacy->reloads}, {"moves", f.legacy->moves},
                    {"frame_traffic", f.legacy->frameTraffic},
                    {"check", f.legacy->check},     {"spurious", f.legacy->spurious}};
+  if (f.optimal) j["optimal"] = optimalJson(*f.optimal);
   if (f.exec) j["exec"] = execJson(*f.exec);
   if (f.legacy && f.legacy->exec) j["legacy"]["exec"] = execJson(*f.legacy->exec);
   if (f.legacy && !f.legacy->trace.empty()) j["legacy"]["trace"] = f.legacy->trace;
@@ -181,6 +183,7 @@ std::string toTable(const Report &r) {
                          f.legacy->rung, f.legacy->spillStores, f.legacy->reloads, f.legacy->moves,
                          f.legacy->frameTraffic, f.alloc ? f.alloc->frameTraffic : 0, f.legacy->check,
                          f.legacy->spurious ? " SPURIOUS" : "");
+    if (f.optimal) out += optimalCell(*f.optimal);
     if (f.exec) {
       const auto &e = *f.exec;
       if (e.status == "ok")
@@ -254,7 +257,8 @@ std::string toCsv(const Report &r) {
                     "rounds,spilled_vregs,spill_stores,reloads,remats,moves,frame_bytes,"
                     "obligations,proved,ladder_fired,legacy_rung,legacy_spill_stores,"
                     "legacy_reloads,legacy_moves,legacy_check,legacy_spurious,frame_traffic,legacy_frame_traffic,"
-                    "exec_runs,exec_agree,insns_executed,code_bytes,legacy_insns_executed,native_insns\n";
+                    "exec_runs,exec_agree,insns_executed,code_bytes,legacy_insns_executed,native_insns" +
+                    std::string(kOptimalCsvHeader) + "\n";
   for (const auto &f : r.functions) {
     out += fmt::format("{},{},{},{},{},{},{}", q(f.file), q(f.function), f.status,
                        f.mirInstructions, f.peakPressure, f.calls, f.loops);
@@ -283,6 +287,7 @@ std::string toCsv(const Report &r) {
     out += fmt::format(",{},{}", f.legacy && f.legacy->exec && f.legacy->exec->status == "ok"
                                      ? std::to_string(f.legacy->exec->insns) : "",
                        f.exec && f.exec->nativeInsns ? std::to_string(*f.exec->nativeInsns) : "");
+    out += optimalCsv(f.optimal);
     out += "\n";
   }
   return out;

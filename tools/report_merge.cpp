@@ -1,5 +1,6 @@
 // Reading verify-alloc JSON reports back and merging the shards of one run.
 #include "tools/report_merge.h"
+#include "tools/optimal_row.h"
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,7 @@ FunctionReport functionFromJson(const json &j) {
                             at(l, "reason").get<std::string>()};
   }
   if (j.contains("legacy")) f.legacy = legacyFromJson(j.at("legacy"));
+  if (j.contains("optimal")) f.optimal = optimalFromJson(j.at("optimal"));
   if (j.contains("exec")) f.exec = execFromJson(j.at("exec"));
   return f;
 }

@@ -212,6 +212,16 @@ int main(int argc, char **argv) {
                  "a function with more MIR instructions is an input error (exit 2), not a job")
       ->capture_default_str();
 
+  app.add_flag("--optimal", opt.optimal,
+               "allocate with the optimal allocator (integer program, CBC) instead of vcr-ra, check "
+               "it, and report its cost, bound, gap and solver time beside vcr-ra's and the legacy "
+               "model's cost under the same model (docs/optimal.md)");
+  app.add_option("--optimal-time", opt.optimalSeconds, "CBC time limit per function for --optimal, in seconds")
+      ->capture_default_str();
+  app.add_option("--optimal-max-vars", opt.optimalMaxVariables,
+                 "--optimal does not attempt a function whose program has more variables")
+      ->capture_default_str();
+
   std::string htmlDir;
   app.add_option("--html", htmlDir,
                  "write a static HTML report (index, one page per function with obligations, "

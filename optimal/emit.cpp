@@ -1,0 +1,154 @@
+// From a solution to code: operands get their registers, gaps get stores, parallel moves and reloads.
+#include "optimal/emit.h"
+
+#include <algorithm>
+
+namespace vcr::optimal {
+
+namespace {
+
+using mir::Instr;
+using mir::Opcode;
+using mir::Operand;
+using mir::Origin;
+
+class Emitter {
+public:
+  Emitter(const Formulation &f, const std::vector<double> &x, EmitCounts &c) : f_(f), x_(x), c_(c) {}
+
+  /// The register index of `v` in `s`, or -1.
+  int reg(const State &s, mir::VReg v) const {
+    int base = s.find(v);
+    if (base < 0) return -1;
+    for (int j = 0; j < f_.k(); ++j)
+      if (x_[static_cast<size_t>(base + j)] > 0.5) return j;
+    return -1;
+  }
+  bool mem(const State &s, mir::VReg v) const {
+    int base = s.find(v);
+    return base >= 0 && x_[static_cast<size_t>(base + f_.k())] > 0.5;
+  }
+  Operand preg(int j) const { return Operand::preg(f_.regs[static_cast<size_t>(j)]); }
+
+  /// The code of one gap, from state `a` to state `b`.
+  void gap(const State &a, const State &b, std::vector<Instr> &out) {
+    struct Move {
+      int src, dst;
+      mir::VReg v;
+    };
+    std::vector<Move> moves;
+    std::vector<std::pair<mir::VReg, int>> loads;
+    uint32_t busy = a.occupied | b.occupied;
+    for (const Present &p : a.vals)
+      if (int r = reg(a, p.v); r >= 0) busy |= 1u << r;
+    for (const Present &p : b.vals) {
+      int ra = reg(a, p.v), rb = reg(b, p.v);
+      if (rb >= 0) busy |= 1u << rb;
+      if (f_.home[p.v] == Home::Slot && mem(b, p.v) && !mem(a, p.v) && ra >= 0) store(p.v, ra, out);
+      if (rb < 0 || ra == rb) continue;
+      if (ra >= 0) moves.push_back({ra, rb, p.v});
+      else loads.push_back({p.v, rb});
+    }
+    while (!moves.empty()) {
+      auto ready = std::find_if(moves.begin(), moves.end(), [&](const Move &m) {
+        return std::none_of(moves.begin(), moves.end(), [&](const Move &o) { return o.src == m.dst; });
+      });
+      if (ready != moves.end()) {
+        out.push_back(mir::makeInstr(Opcode::Mov, {preg(ready->dst)}, {preg(ready->src)}, Origin::Move));
+        ++c_.moves;
+        moves.erase(ready);
+        continue;
+      }
+      // Only cycles are left: through a free register, else through memory.
+      Move &m = moves.front();
+      int t = -1;
+      for (int j = 0; j < f_.k() && t < 0; ++j)
+        if (!(busy >> j & 1)) t = j;
+      if (t >= 0) {
+        out.push_back(mir::makeInstr(Opcode::Mov, {preg(t)}, {preg(m.src)}, Origin::Move));
+        ++c_.moves;
+        busy |= 1u << t;
+        m.src = t;
+        continue;
+      }
+      if (f_.home[m.v] == Home::Slot && !mem(a, m.v) && !mem(b, m.v)) {
+        store(m.v, m.src, out);
+        ++c_.cycleBreaks;
+      }
+      loads.push_back({m.v, m.dst});
+      moves.erase(moves.begin());
+    }
+    for (auto [v, r] : loads) load(v, r, out);
+  }
+
+  void store(mir::VReg v, int r, std::vector<Instr> &out) {
+    out.push_back(mir::makeInstr(Opcode::Sts, {Operand::stack(v)}, {preg(r)}, Origin::Spill));
+    ++c_.stores;
+    c_.touched.push_back(v);
+  }
+
+  void load(mir::VReg v, int r, std::vector<Instr> &out) {
+    const Instr &def = f_.homeDef[v];
+    if (f_.home[v] == Home::Remat) {
+      out.push_back(mir::makeInstr(Opcode::MovI, {preg(r)}, {}, Origin::Remat, def.imm));
+      ++c_.remats;
+    } else if (f_.home[v] == Home::InArg) {
+      out.push_back(mir::makeInstr(Opcode::Lds, {preg(r)}, def.uses, Origin::InArg));
+      ++c_.reloads;
+    } else {
+      out.push_back(mir::makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(v)}, Origin::Reload));
+      ++c_.reloads;
+    }
+    c_.touched.push_back(v);
+  }
+
+  /// Replace the vregs of `ops` by their registers in `s`.
+  bool assign(mir::OperandList &ops, const State &s, std::string &error) {
+    for (Operand &o : ops) {
+      if (!o.isVReg()) continue;
+      int r = reg(s, o.value);
+      if (r < 0) {
+        error = "internal: v" + std::to_string(o.value) + " has no register at its use or def";
+        return false;
+      }
+      o = preg(r);
+    }
+    return true;
+  }
+
+private:
+  const Formulation &f_;
+  const std::vector<double> &x_;
+  EmitCounts &c_;
+};
+
+}  // namespace
+
+bool emitSolution(mir::Function &fn, const Formulation &f, const std::vector<double> &x, EmitCounts &counts,
+                  std::string &error) {
+  Emitter e(f, x, counts);
+  for (size_t b = 0; b < fn.blocks.size(); ++b) {
+    const BlockStates &bs = f.blocks[b];
+    std::vector<Instr> out;
+    auto &instrs = fn.blocks[b].instrs;
+    out.reserve(instrs.size() * 2);
+    for (size_t n = 0; n < instrs.size(); ++n) {
+      const InstrStates &st = bs.instrs[n];
+      e.gap(bs.gapA(n), st.before, out);
+      Instr i = std::move(instrs[n]);
+      if (!e.assign(i.uses, st.before, error)) return false;
+      if (n + 1 == instrs.size() && !i.defs.empty()) {
+        error = "internal: block " + fn.blocks[b].label + " does not end in a terminator";
+        return false;
+      }
+      if (!e.assign(i.defs, st.after, error)) return false;
+      out.push_back(std::move(i));
+    }
+    instrs = std::move(out);
+  }
+  std::sort(counts.touched.begin(), counts.touched.end());
+  counts.touched.erase(std::unique(counts.touched.begin(), counts.touched.end()), counts.touched.end());
+  return true;
+}
+
+}  // namespace vcr::optimal

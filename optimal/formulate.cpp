@@ -1,0 +1,272 @@
+// The optimal allocator's integer program: states per program point, transitions, uses, defs, calls, moves.
+#include "optimal/copies.h"
+#include "optimal/cost.h"
+#include "optimal/formulation.h"
+#include "optimal/liveness.h"
+
+#include <algorithm>
+
+namespace vcr::optimal {
+
+int State::find(mir::VReg v) const {
+  auto it = std::lower_bound(vals.begin(), vals.end(), v, [](const Present &p, mir::VReg x) { return p.v < x; });
+  return it != vals.end() && it->v == v ? it->base : -1;
+}
+
+namespace {
+
+using Terms = std::vector<std::pair<int, double>>;
+
+class Builder {
+public:
+  Builder(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, Formulation &f)
+      : fn_(fn), cfg_(cfg), f_(f) {
+    idx_.fill(-1);
+    f.regs = pool.regs.list();
+    for (size_t j = 0; j < f.regs.size(); ++j) idx_[static_cast<size_t>(f.regs[j])] = static_cast<int>(j);
+    for (mir::PReg r : arm::callerSaved().list())
+      if (idx_[static_cast<size_t>(r)] >= 0) callMask_ |= 1u << idx_[static_cast<size_t>(r)];
+  }
+
+  bool build(size_t maxVars, std::string &why) {
+    classifyHomes();
+    lv_ = computeLiveness(fn_, cfg_, idx_);
+    copies_ = computeCopies(fn_, cfg_);
+    const size_t nb = fn_.blocks.size();
+    f_.blocks.assign(nb, {});
+    // Entry states first: the last state of a predecessor aliases them, and
+    // successors of one block share the columns of each value live into both.
+    std::vector<size_t> first(nb + 1, 0);
+    for (size_t b = 0; b < nb; ++b) first[b + 1] = first[b] + lv_.liveIn[b].size();
+    std::vector<size_t> parent(first[nb]);
+    for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    auto root = [&](size_t i) {
+      while (parent[i] != i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    auto slot = [&](mir::BlockId b, mir::VReg v) -> long {
+      const auto &in = lv_.liveIn[b];
+      auto it = std::lower_bound(in.begin(), in.end(), v);
+      return it != in.end() && *it == v ? static_cast<long>(first[b] + static_cast<size_t>(it - in.begin())) : -1;
+    };
+    for (size_t p = 0; p < nb; ++p)
+      for (mir::BlockId s : cfg_.succs[p])
+        for (mir::VReg v : lv_.liveIn[s])
+          for (mir::BlockId t : cfg_.succs[p])
+            if (long o = slot(t, v); o >= 0) {
+              parent[root(static_cast<size_t>(slot(s, v)))] = root(static_cast<size_t>(o));
+              break;
+            }
+    std::vector<uint32_t> occ(parent.size(), 0);
+    for (size_t b = 0; b < nb; ++b)
+      for (size_t i = first[b]; i < first[b + 1]; ++i) occ[root(i)] |= lv_.pregLiveIn[b];
+    std::vector<int> baseOf(parent.size(), -1);
+    for (size_t b = 0; b < nb; ++b) {
+      State &e = f_.blocks[b].entry;
+      e.occupied = lv_.pregLiveIn[b];
+      for (size_t i = first[b]; i < first[b + 1]; ++i) {
+        const mir::VReg v = lv_.liveIn[b][i - first[b]];
+        int &base = baseOf[root(i)];
+        if (base < 0) base = group(v, occ[root(i)], false);
+        e.vals.push_back({v, base});
+      }
+      if (cfg_.preds[b].empty()) exclusive(e, copies_.entry[b]);
+    }
+    for (size_t b = 0; b < nb; ++b) {
+      buildBlock(static_cast<mir::BlockId>(b));
+      if (f_.mip.numVars() > maxVars) {
+        why = "the program has over " + std::to_string(maxVars) + " variables (size limit)";
+        return false;
+      }
+    }
+    return true;
+  }
+
+private:
+  const mir::Function &fn_;
+  const mir::Cfg &cfg_;
+  Formulation &f_;
+  PoolIndex idx_;
+  uint32_t callMask_ = 0;
+  FunctionLiveness lv_;
+  FunctionCopies copies_;
+
+  int k() const { return f_.k(); }
+
+  void classifyHomes() {
+    const uint32_t nv = fn_.numVRegs();
+    std::vector<unsigned> defs(nv, 0);
+    f_.home.assign(nv, Home::Slot);
+    f_.homeDef.assign(nv, {});
+    for (const auto &b : fn_.blocks)
+      for (const auto &i : b.instrs)
+        for (const auto &d : i.defs)
+          if (d.isVReg()) {
+            ++defs[d.value];
+            f_.homeDef[d.value] = i;
+          }
+    for (uint32_t v = 0; v < nv; ++v) {
+      const mir::Instr &d = f_.homeDef[v];
+      if (defs[v] != 1) continue;
+      if (d.op == mir::Opcode::MovI) f_.home[v] = Home::Remat;
+      else if (d.op == mir::Opcode::Lds && d.origin == mir::Origin::InArg) f_.home[v] = Home::InArg;
+    }
+  }
+
+  /// Columns of value `v` in a new state: x per register (0 where
+  /// `occupied`), m; at most one register, at least one location. A def
+  /// (`isDef`) is in a register and its slot is stale.
+  int group(mir::VReg v, uint32_t occupied, bool isDef) {
+    Mip &mip = f_.mip;
+    int base = -1;
+    Terms regs, all;
+    for (int j = 0; j < k(); ++j) {
+      int c = mip.addBinary();
+      if (base < 0) base = c;
+      if (occupied >> j & 1) mip.fix(c, 0);
+      regs.push_back({c, 1});
+    }
+    int m = mip.addBinary();
+    if (base < 0) base = m;
+    if (f_.home[v] != Home::Slot) mip.fix(m, 1);
+    else if (isDef) mip.fix(m, 0);
+    all = regs;
+    all.push_back({m, 1});
+    mip.addRow(regs, isDef ? 1 : 0, 1);
+    if (!isDef) mip.addRow(all, 1, kInf);
+    return base;
+  }
+
+  /// Per register: at most one value of `s` holds it, where copies of one
+  /// value (`pairs`) count as one: y(class, r) >= x(v, r) for each member.
+  void exclusive(const State &s, const CopyPairs &pairs) {
+    if (s.vals.size() < 2) return;
+    std::vector<mir::VReg> present;
+    for (const Present &p : s.vals) present.push_back(p.v);
+    const auto classes = copyClasses(pairs, present);
+    std::vector<uint8_t> inClass(s.vals.size(), 0);
+    std::vector<int> classBase;
+    for (const auto &c : classes) {
+      int base = static_cast<int>(f_.mip.numVars());
+      for (int j = 0; j < k(); ++j) f_.mip.addVar(0, 1, 0, false);
+      for (mir::VReg v : c) {
+        int vb = s.find(v);
+        inClass[static_cast<size_t>(std::lower_bound(present.begin(), present.end(), v) - present.begin())] = 1;
+        for (int j = 0; j < k(); ++j) f_.mip.addRow({{base + j, 1}, {vb + j, -1}}, 0, kInf);
+      }
+      classBase.push_back(base);
+    }
+    for (int j = 0; j < k(); ++j) {
+      if (s.occupied >> j & 1) continue;
+      Terms t;
+      for (size_t n = 0; n < s.vals.size(); ++n)
+        if (!inClass[n]) t.push_back({s.vals[n].base + j, 1});
+      for (int base : classBase) t.push_back({base + j, 1});
+      if (t.size() >= 2) f_.mip.addRow(t, -kInf, 1);
+    }
+  }
+
+  /// Costs of the transition from state `a` to state `b` at one gap.
+  void transition(const State &a, const State &b, double w) {
+    Mip &mip = f_.mip;
+    for (const Present &p : b.vals) {
+      int ab = a.find(p.v);
+      if (ab < 0 || ab == p.base) continue;
+      // A move, reload or remat into a new register: one term per register
+      // (the sum is the LP's tightest statement of "arrives in a new register").
+      for (int j = 0; j < k(); ++j) {
+        int c = mip.addVar(0, 1, w, false);
+        mip.addRow({{c, 1}, {p.base + j, -1}, {ab + j, 1}}, 0, kInf);
+      }
+      if (f_.home[p.v] != Home::Slot) continue;
+      int s = mip.addVar(0, 1, w, false);  // a store
+      mip.addRow({{s, 1}, {p.base + k(), -1}, {ab + k(), 1}}, 0, kInf);
+      Terms src{{p.base + k(), 1}, {ab + k(), -1}};  // stored from a register
+      for (int j = 0; j < k(); ++j) src.push_back({ab + j, -1});
+      mip.addRow(src, -kInf, 0);
+    }
+  }
+
+  /// The cost of a `mov` left in the code: one unless both sides share a register.
+  void moveCost(const mir::Instr &i, const State &before, const State &after, double w) {
+    if (i.op != mir::Opcode::Mov || i.defs.size() != 1 || i.uses.size() != 1) return;
+    const mir::Operand &d = i.defs[0], &s = i.uses[0];
+    Mip &mip = f_.mip;
+    if (d.isVReg() && s.isVReg()) {
+      int sb = before.find(s.value), db = after.find(d.value);
+      for (int j = 0; j < k(); ++j) {
+        int c = mip.addVar(0, 1, w, false);
+        mip.addRow({{c, 1}, {sb + j, -1}, {db + j, 1}}, 0, kInf);
+      }
+    } else if (d.isVReg() != s.isVReg()) {
+      const mir::Operand &r = d.isVReg() ? s : d;
+      if (!r.isPReg() || idx_[static_cast<size_t>(r.preg())] < 0) return;
+      int base = d.isVReg() ? after.find(d.value) : before.find(s.value);
+      int c = mip.addVar(0, 1, w, false);
+      mip.addRow({{c, 1}, {base + idx_[static_cast<size_t>(r.preg())], 1}}, 1, kInf);
+    }
+  }
+
+  void buildBlock(mir::BlockId b) {
+    BlockStates &bs = f_.blocks[b];
+    const auto &instrs = fn_.blocks[b].instrs;
+    const double w = static_cast<double>(depthWeight(b < cfg_.loopDepth.size() ? cfg_.loopDepth[b] : 0));
+    bs.instrs.assign(instrs.size(), {});
+    for (size_t n = 0; n < instrs.size(); ++n) {
+      const mir::Instr &i = instrs[n];
+      const PointLiveness &pl = lv_.at[b][n];
+      InstrStates &st = bs.instrs[n];
+      const bool last = n + 1 == instrs.size();
+      st.before.occupied = pl.pregBefore;
+      for (mir::VReg v : pl.before) st.before.vals.push_back({v, last ? exitGroup(b, v, pl.pregBefore) : -1});
+      for (Present &p : st.before.vals)
+        if (p.base < 0) p.base = group(p.v, pl.pregBefore, false);
+      exclusive(st.before, copies_.before(b, n));
+      transition(bs.gapA(n), st.before, w);
+      for (mir::VReg v : vregsOf(i.uses)) {
+        Terms t;
+        int base = st.before.find(v);
+        for (int j = 0; j < k(); ++j) t.push_back({base + j, 1});
+        f_.mip.addRow(t, 1, kInf);
+      }
+      if (last) break;
+      // After the instruction: values live through keep their columns; defs get new ones.
+      const auto defs = vregsOf(i.defs);
+      st.after.occupied = pl.pregAfter | pregMask(i.defs, idx_) | (i.op == mir::Opcode::Call ? callMask_ : 0);
+      std::vector<mir::VReg> present;
+      std::set_union(pl.after.begin(), pl.after.end(), defs.begin(), defs.end(), std::back_inserter(present));
+      for (mir::VReg v : present) {
+        const bool isDef = std::binary_search(defs.begin(), defs.end(), v);
+        int base = isDef ? group(v, st.after.occupied, true) : st.before.find(v);
+        if (!isDef)
+          for (int j = 0; j < k(); ++j)
+            if (st.after.occupied >> j & 1) f_.mip.fix(base + j, 0);
+        st.after.vals.push_back({v, base});
+      }
+      if (!defs.empty()) exclusive(st.after, copies_.after[b][n]);
+      moveCost(i, st.before, st.after, w);
+    }
+  }
+
+  /// The columns of `v` before the terminator of `b`: those of the entry
+  /// states of the successors where `v` is live (shared, see build).
+  int exitGroup(mir::BlockId b, mir::VReg v, uint32_t occupied) {
+    int base = -1;
+    for (mir::BlockId s : cfg_.succs[b])
+      if (base < 0) base = f_.blocks[s].entry.find(v);
+    if (base >= 0)
+      for (int j = 0; j < k(); ++j)
+        if (occupied >> j & 1) f_.mip.fix(base + j, 0);
+    return base;
+  }
+};
+
+}  // namespace
+
+bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
+               Formulation &out, std::string &why) {
+  Builder b(fn, cfg, pool, out);
+  return b.build(maxVars, why);
+}
+
+}  // namespace vcr::optimal

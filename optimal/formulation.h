@@ -1,0 +1,74 @@
+#pragma once
+/// Internal to the optimal allocator: the integer program over program
+/// points. Every gap between two instructions of a block has two states,
+/// A (after the previous instruction) and B (after the transition code of
+/// the gap, before the next instruction). In each state every value live
+/// there is in at most one register of the pool (binary x) and/or valid in
+/// its frame slot (binary m). Moving from A to B costs a move or reload per
+/// value that arrives in a new register and a store per value whose slot
+/// becomes valid, weighted 10^loop-depth (docs/optimal.md).
+
+#include "arm/target/target.h"
+#include "core/ir/cfg.h"
+#include "core/ir/mir.h"
+#include "optimal/mip.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vcr::optimal {
+
+/// Where a value's "memory" copy lives.
+enum class Home : uint8_t {
+  Slot,   ///< its own frame slot: valid only after a store
+  Remat,  ///< its only def is a `movi`: always rematerialisable
+  InArg,  ///< its only def loads an incoming stack parameter: always reloadable
+};
+
+/// One value present in a state: its columns are x(base + j) for the j-th
+/// pool register and m(base + k), k = pool size.
+struct Present {
+  mir::VReg v = 0;
+  int base = 0;
+};
+
+/// The values present at one program point (sorted by vreg) and the pool
+/// registers (bit j: the j-th pool register) that physical operands occupy.
+struct State {
+  std::vector<Present> vals;
+  uint32_t occupied = 0;
+  /// The column base of `v`, or -1 when `v` is not present.
+  [[nodiscard]] int find(mir::VReg v) const;
+};
+
+/// The states around one instruction: `before` (B of its gap) and `after`
+/// (A of the next gap; empty for a terminator).
+struct InstrStates {
+  State before, after;
+};
+
+struct BlockStates {
+  State entry;  ///< A of the block's first gap
+  std::vector<InstrStates> instrs;
+  /// A of gap i: the entry for i = 0, else the previous instruction's after.
+  [[nodiscard]] const State &gapA(size_t i) const { return i == 0 ? entry : instrs[i - 1].after; }
+};
+
+/// The program and the map from it back to the function.
+struct Formulation {
+  std::vector<mir::PReg> regs;       ///< the pool, in order (x's j-th register)
+  std::vector<BlockStates> blocks;   ///< parallel to the function's blocks
+  std::vector<Home> home;            ///< per vreg
+  std::vector<mir::Instr> homeDef;   ///< per vreg: the def a Remat/InArg value is re-made from
+  Mip mip;
+  [[nodiscard]] int k() const { return static_cast<int>(regs.size()); }
+};
+
+/// Build the program for working-form function `fn` (vregs mixed with the
+/// ABI's physical registers, core/alloc/abi.cpp). False with `why` when it
+/// would exceed `maxVars` variables.
+bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
+               Formulation &out, std::string &why);
+
+}  // namespace vcr::optimal

@@ -1,0 +1,65 @@
+// The optimal allocator's driver: ABI lowering, the program, CBC, code, then vcr-ra's rewrite and frame layout.
+#include "optimal/optimal.h"
+
+#include "core/alloc/work.h"
+#include "optimal/emit.h"
+#include "optimal/formulation.h"
+#include "optimal/start.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace vcr::optimal {
+
+alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir::Module &m,
+                                              const alloc::AllocOptions &opt) {
+  const auto start = std::chrono::steady_clock::now();
+  info_ = {};
+  alloc::AllocResult r;
+  auto fail = [&](std::string status, std::string why) {
+    info_.status = std::move(status);
+    info_.why = std::move(why);
+    r.error = "function '" + f.name + "': optimal: " + info_.status + (info_.why.empty() ? "" : ": " + info_.why);
+    return r;
+  };
+  alloc::WorkFunction w;
+  if (!alloc::lowerAbi(f, m, w, r.error)) return fail("error", r.error);
+  r.stats.movesBefore = 0;
+  for (const auto &b : w.fn.blocks)
+    for (const auto &i : b.instrs) r.stats.movesBefore += i.op == mir::Opcode::Mov;
+  const mir::Cfg cfg = mir::Cfg::build(w.fn);
+  Formulation form;
+  std::string why;
+  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why)) return fail("too-large", why);
+  info_.variables = form.mip.numVars();
+  info_.rows = form.mip.numRows();
+  const auto start0 = spillEverywhereStart(w.fn, form);
+  info_.warmStart = start0.has_value();
+  MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
+  info_.seconds = sol.seconds;
+  // Integral costs: a bound of 6.2 proves 7. -1: no bound known.
+  info_.bound = sol.bound < 0 ? -1 : std::ceil(sol.bound - 1e-6) + 0.0;  // + 0.0: no "-0"
+  if (!sol.hasSolution()) return fail(sol.status, "");
+  info_.status = sol.status;
+  info_.objective = std::round(sol.objective);
+  if (info_.bound >= 0) {
+    info_.bound = std::min(info_.bound, info_.objective);
+    info_.gap = (info_.objective - info_.bound) / std::max(info_.objective, 1.0);
+  }
+
+  EmitCounts counts;
+  if (!emitSolution(w.fn, form, sol.x, counts, why)) return fail("error", why);
+  info_.cycleBreaks = counts.cycleBreaks;
+  r.stats.rounds = 1;
+  r.stats.spilledVRegs = static_cast<unsigned>(counts.touched.size());
+  alloc::FrameScan scan;
+  if (!alloc::rewriteColours(w, alloc::Colouring{}, r.function, scan, r.stats, r.error))
+    return fail("error", r.error);
+  alloc::layoutFrame(r.function, w, scan, r.stats);
+  r.stats.timeUs = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  r.ok = true;
+  return r;
+}
+
+}  // namespace vcr::optimal

@@ -1,0 +1,58 @@
+#pragma once
+/// The optimal register allocator: register allocation with spilling and
+/// live-range splitting at every program point, as an integer linear
+/// program (optimal/formulation.h) that CBC solves under a time limit. It
+/// minimises the shared cost model (optimal/cost.h, docs/optimal.md) under
+/// vcr-ra's constraints: the pool, the ABI's physical registers, call
+/// clobbers. A research baseline: never the production allocator.
+
+#include "core/alloc/allocator.h"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace vcr::optimal {
+
+/// Limits of one function's solve.
+struct OptimalOptions {
+  double timeLimitSeconds = 10;  ///< CBC wall-time limit per function
+  size_t maxVariables = 200000;  ///< larger programs are not attempted ("too-large")
+  bool log = false;              ///< CBC's own log on stdout
+};
+
+/// What the last solve found, for reports.
+struct OptimalInfo {
+  /// "optimal" (proved), "feasible" (time-limited: best, bound and gap),
+  /// "no-solution" (none within the time limit), "infeasible" (proved: a
+  /// bug, since spilling everything is always possible), "too-large", or
+  /// "error" (the solution could not be turned into code).
+  std::string status;
+  std::string why;          ///< for too-large and error
+  double objective = -1;    ///< the program's cost of the best solution
+  double bound = -1;        ///< the best proved lower bound (= objective when optimal); -1: unknown
+  double gap = -1;          ///< (objective - bound) / max(objective, 1), when both exist; else -1
+  double seconds = 0;       ///< solver wall time
+  size_t variables = 0, rows = 0;
+  bool warmStart = false;   ///< CBC started from the spill-everywhere solution
+  unsigned cycleBreaks = 0; ///< register cycles broken through memory (code costs more than `objective`)
+  [[nodiscard]] bool allocated() const { return status == "optimal" || status == "feasible"; }
+};
+
+/// The allocator. allocate() fails (ok = false, with the status in the
+/// error) when there is no solution; last() says what happened either way.
+class OptimalAllocator final : public alloc::Allocator {
+public:
+  explicit OptimalAllocator(OptimalOptions o = {}) : opt_(o) {}
+  [[nodiscard]] std::string_view name() const override { return "optimal"; }
+  [[nodiscard]] alloc::AllocResult allocate(const mir::Function &f, const mir::Module &m,
+                                            const alloc::AllocOptions &opt) override;
+  /// The solve behind the last allocate() call.
+  [[nodiscard]] const OptimalInfo &last() const { return info_; }
+
+private:
+  OptimalOptions opt_;
+  OptimalInfo info_;
+};
+
+}  // namespace vcr::optimal
