@@ -97,7 +97,9 @@ help=$("$VA" --help 2>&1 || true)
 if grep -q -- '--optimal' <<<"$help"; then
   have_optimal=true
   OPT=(--optimal)
-  if grep -q -- '--optimal-time' <<<"$help"; then OPT+=(--optimal-time "${VCR_OPTIMAL_TIME:-10}"); fi
+  # 10 s per function (2 s in the quick mode the ctest runs); VCR_OPTIMAL_TIME overrides.
+  opt_time=${VCR_OPTIMAL_TIME:-$([ $QUICK = 1 ] && echo 2 || echo 10)}
+  if grep -q -- '--optimal-time' <<<"$help"; then OPT+=(--optimal-time "$opt_time"); fi
   OPT_INPUTS=("${STATIC[@]}")
   for ((s = 1; s <= NOPT; s++)); do OPT_INPUTS+=("$RAW/gen/gen-$s.wat"); done
   va optimal "${OPT[@]}" --run --count-origins --run-inputs 3 --json "$RAW/optimal.json" "${OPT_INPUTS[@]}"
