@@ -28,32 +28,49 @@ Liveness computeLiveness(const Function &original, const Function &allocated, co
   const size_t nb = allocated.blocks.size();
   lv.liveIn.assign(nb, {});
   lv.liveOut.assign(nb, {});
-  // use/def summaries of each block: gen (used before any def in the block), kill (defined)
-  std::vector<std::vector<uint32_t>> gen(nb), kill(nb);
-  std::vector<uint32_t> defStamp(lv.numVRegs, 0), useStamp(lv.numVRegs, 0);  // block + 1
-  for (size_t b = 0; b < p.numOrigBlocks && b < nb; ++b) {
-    const auto stamp = static_cast<uint32_t>(b + 1);
-    for (const Instr &in : original.blocks[b].instrs) {
-      for (const Operand &u : in.uses)
-        if (u.isVReg() && u.value < lv.numVRegs && defStamp[u.value] != stamp && useStamp[u.value] != stamp) {
-          useStamp[u.value] = stamp;
-          gen[b].push_back(u.value);
-        }
-      for (const Operand &d : in.defs)
-        if (d.isVReg() && d.value < lv.numVRegs && defStamp[d.value] != stamp) {
-          defStamp[d.value] = stamp;
-          kill[b].push_back(d.value);
-        }
-    }
-    std::sort(gen[b].begin(), gen[b].end());
-    std::sort(kill[b].begin(), kill[b].end());
-  }
   std::vector<std::vector<BlockId>> succ(nb), pred(nb);
   for (size_t b = 0; b < nb; ++b) {
     succ[b] = allocSuccs(allocated, static_cast<uint32_t>(b));
     for (BlockId s : succ[b]) pred[s].push_back(static_cast<BlockId>(b));
   }
-  for (size_t b = 0; b < nb; ++b) lv.liveIn[b] = gen[b];
+  // Strong liveness (faint variables): a use counts only where its
+  // instruction matters, i.e. it is not pure (an effect, a trap, control, a
+  // call, a result) or some def of it is live after it. A pure instruction
+  // whose results are all dead needs no operand: its allocated counterpart
+  // may read anything, since nothing observable depends on it (the block
+  // goals still execute it; an operand that is not live is a fresh input).
+  std::vector<char> live(lv.numVRegs, 0);
+  std::vector<uint32_t> touched;
+  auto mark = [&](uint32_t v) {
+    if (v < lv.numVRegs && !live[v]) live[v] = 1, touched.push_back(v);
+  };
+  auto transfer = [&](BlockId b, const std::vector<uint32_t> &out, std::vector<uint32_t> &in) {
+    in.clear();
+    if (b >= p.numOrigBlocks || b >= original.blocks.size()) {  // an edge block: no vreg instructions
+      in = out;
+      return;
+    }
+    touched.clear();
+    for (uint32_t v : out) mark(v);
+    const auto &is = original.blocks[b].instrs;
+    for (size_t k = is.size(); k-- > 0;) {
+      const Instr &i = is[k];
+      bool needed = !isPureOp(i.op);
+      for (const Operand &d : i.defs)
+        if (d.isVReg() && d.value < lv.numVRegs && live[d.value]) needed = true;
+      for (const Operand &d : i.defs)
+        if (d.isVReg() && d.value < lv.numVRegs) live[d.value] = 0;
+      if (needed)
+        for (const Operand &u : i.uses)
+          if (u.isVReg()) mark(u.value);
+    }
+    for (uint32_t v : touched)
+      if (live[v]) {
+        in.push_back(v);
+        live[v] = 0;
+      }
+    std::sort(in.begin(), in.end());
+  };
   // Passes in post-order (successors first; blocks not reached from the
   // entry last), each visiting only blocks with a changed successor.
   std::vector<BlockId> order = reversePostOrder(succ);
@@ -78,10 +95,7 @@ Liveness computeLiveness(const Function &original, const Function &allocated, co
       if (!dirty[b]) continue;
       dirty[b] = 0;
       liveOut(b);
-      tmp.clear();
-      std::set_difference(out.begin(), out.end(), kill[b].begin(), kill[b].end(), std::back_inserter(tmp));
-      in.clear();
-      std::set_union(gen[b].begin(), gen[b].end(), tmp.begin(), tmp.end(), std::back_inserter(in));
+      transfer(b, out, in);
       if (in == lv.liveIn[b]) continue;
       lv.liveIn[b].swap(in);
       changed = true;

@@ -141,6 +141,7 @@ let afun (f : func) : afun =
   List.map (fun (_, is) -> let body, t = split_term is in (List.map ainstr body, aterm labels t)) f.blocks
 
 let config (m : modl) (f : func) limit : config =
-  let callees = List.map (fun (n, s) -> (key ("@" ^ n), sigt s)) m.imports
-                @ List.map (fun (g : func) -> (key ("@" ^ g.name), sigt g.fsig)) m.funcs in
+  let callees = List.map (fun (g : func) -> (key ("@" ^ g.name), sigt g.fsig)) m.funcs
+                @ List.map (fun (n, s) -> (key ("@" ^ n), sigt s)) m.imports
+                @ List.map (fun (n, s) -> (key ("@" ^ n), sigt s)) runtime_imports in
   { c_sig = sigt f.fsig; c_callees = callees; c_limit = z limit }

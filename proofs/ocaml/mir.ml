@@ -31,6 +31,35 @@ type func = {
 
 type modl = { imports : (string * signature) list; funcs : func list }
 
+(* The runtime routines a call may name besides the module's functions and
+   imports (soft-float on cortex-m4): the same table as the C++ side's
+   core/ir/runtime_calls.cpp, looked up after functions and imports. *)
+let runtime_imports : (string * signature) list =
+  let s p r = { params = p; results = r } in
+  let i = I32 and l = I64 in
+  List.map (fun n -> (n, s [ i; i ] [ i ])) [ "__aeabi_fadd"; "__aeabi_fsub"; "__aeabi_fmul"; "__aeabi_fdiv" ]
+  @ List.map (fun n -> (n, s [ l; l ] [ l ])) [ "__aeabi_dadd"; "__aeabi_dsub"; "__aeabi_dmul"; "__aeabi_ddiv" ]
+  @ List.map (fun n -> (n, s [ i; i ] [ i ]))
+      [ "__aeabi_fcmpeq"; "__aeabi_fcmplt"; "__aeabi_fcmple"; "__aeabi_fcmpgt"; "__aeabi_fcmpge" ]
+  @ List.map (fun n -> (n, s [ l; l ] [ i ]))
+      [ "__aeabi_dcmpeq"; "__aeabi_dcmplt"; "__aeabi_dcmple"; "__aeabi_dcmpgt"; "__aeabi_dcmpge" ]
+  @ [ ("__aeabi_i2f", s [ i ] [ i ]); ("__aeabi_ui2f", s [ i ] [ i ]); ("__aeabi_l2f", s [ l ] [ i ]);
+      ("__aeabi_ul2f", s [ l ] [ i ]); ("__aeabi_i2d", s [ i ] [ l ]); ("__aeabi_ui2d", s [ i ] [ l ]);
+      ("__aeabi_l2d", s [ l ] [ l ]); ("__aeabi_ul2d", s [ l ] [ l ]); ("__aeabi_f2d", s [ i ] [ l ]);
+      ("__aeabi_d2f", s [ l ] [ i ]); ("__vcr_fp_fsqrt", s [ i ] [ i ]); ("__vcr_fp_dsqrt", s [ l ] [ l ]);
+      ("__vcr_fp_fmin", s [ i; i ] [ i ]); ("__vcr_fp_fmax", s [ i; i ] [ i ]);
+      ("__vcr_fp_dmin", s [ l; l ] [ l ]); ("__vcr_fp_dmax", s [ l; l ] [ l ]) ]
+  @ List.map (fun n -> (n, s [ i ] [ i ])) [ "__vcr_fp_fceil"; "__vcr_fp_ffloor"; "__vcr_fp_ftrunc"; "__vcr_fp_fnearest" ]
+  @ List.map (fun n -> (n, s [ l ] [ l ])) [ "__vcr_fp_dceil"; "__vcr_fp_dfloor"; "__vcr_fp_dtrunc"; "__vcr_fp_dnearest" ]
+  @ [ ("__vcr_fp_dadd", s [ l; l ] [ l ]); ("__vcr_fp_dsub", s [ l; l ] [ l ]) ]
+  @ List.concat_map
+      (fun sat ->
+        List.map
+          (fun (from, to_, t) -> (Printf.sprintf "__vcr_fp_%s2%s_%s%s" from to_ sat t, s [ (if from = "d" then l else i) ] [ (if to_ = "l" then l else i) ]))
+          [ ("f", "i", "s"); ("f", "i", "u"); ("f", "l", "s"); ("f", "l", "u");
+            ("d", "i", "s"); ("d", "i", "u"); ("d", "l", "s"); ("d", "l", "u") ])
+      [ ""; "sat_" ]
+
 exception Parse_error of int * string
 
 let fail n msg = raise (Parse_error (n, msg))

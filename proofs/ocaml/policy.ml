@@ -41,9 +41,12 @@ let check (m : modl) (vf : func) (af : func) (pool : int) : string option =
         | [] -> ()) vf.blocks;
     let move_regs = pool lor arg_regs lor bit 12 and save_regs = pool lor callee_saved lor bit 14 in
     let sig_of name =
-      match List.assoc_opt name m.imports with
+      match Option.map (fun (g : func) -> g.fsig) (List.find_opt (fun (g : func) -> g.name = name) m.funcs) with
       | Some s -> Some s
-      | None -> Option.map (fun (g : func) -> g.fsig) (List.find_opt (fun (g : func) -> g.name = name) m.funcs)
+      | None -> (
+          match List.assoc_opt name m.imports with
+          | Some s -> Some s
+          | None -> List.assoc_opt name runtime_imports)
     in
     List.iteri (fun b (_, is) ->
         let n = List.length is in
