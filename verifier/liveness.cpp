@@ -1,5 +1,6 @@
-// Backward liveness of the original function's vregs over the allocated CFG
-// (sparse sorted sets, post-order passes to the fixpoint).
+// Backward strong liveness of the original function's vregs over the allocated
+// CFG (a use counts only where its instruction matters; sparse sorted sets,
+// post-order passes to the fixpoint).
 #include "verifier/liveness.h"
 
 #include "verifier/dataflow.h"

@@ -2,7 +2,8 @@
 /// The checker's own liveness of the original (vreg-form) function, laid out
 /// on the allocated CFG: block b's instructions are those of original block
 /// b (none for an inserted edge block) and its successors are the allocated
-/// block's successors. Never taken from the allocator.
+/// block's successors. Strong liveness: a pure instruction whose results are
+/// all dead makes none of its operands live. Never taken from the allocator.
 
 #include "core/ir/mir.h"
 #include "verifier/pairing.h"
