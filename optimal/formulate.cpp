@@ -139,7 +139,8 @@ private:
 
   /// Per register: at most one value of `s` holds it, where copies of one
   /// value (`pairs`) count as one: y(class, r) >= x(v, r) for each member.
-  void exclusive(const State &s, const CopyPairs &pairs) {
+  void exclusive(State &s, const CopyPairs &pairs) {
+    s.exclusive = true;
     if (s.vals.size() < 2) return;
     std::vector<mir::VReg> present;
     for (const Present &p : s.vals) present.push_back(p.v);
@@ -151,7 +152,9 @@ private:
       for (int j = 0; j < k(); ++j) f_.mip.addVar(0, 1, 0, false);
       for (mir::VReg v : c) {
         int vb = s.find(v);
-        inClass[static_cast<size_t>(std::lower_bound(present.begin(), present.end(), v) - present.begin())] = 1;
+        const auto at = static_cast<size_t>(std::lower_bound(present.begin(), present.end(), v) - present.begin());
+        inClass[at] = 1;
+        s.vals[at].copyClass = static_cast<int>(classBase.size());
         for (int j = 0; j < k(); ++j) f_.mip.addRow({{base + j, 1}, {vb + j, -1}}, 0, kInf);
       }
       classBase.push_back(base);

@@ -31,6 +31,7 @@ enum class Home : uint8_t {
 struct Present {
   mir::VReg v = 0;
   int base = 0;
+  int copyClass = -1;  ///< values of one class (copies of one value) may share a register here; -1: none
 };
 
 /// The values present at one program point (sorted by vreg) and the pool
@@ -38,6 +39,9 @@ struct Present {
 struct State {
   std::vector<Present> vals;
   uint32_t occupied = 0;
+  /// The program says here that no two values (but copies) share a
+  /// register; states without such rows share their columns with one that has them.
+  bool exclusive = false;
   /// The column base of `v`, or -1 when `v` is not present.
   [[nodiscard]] int find(mir::VReg v) const;
 };

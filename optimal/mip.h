@@ -56,6 +56,7 @@ public:
   /// then check every bound and row. False if the start is infeasible.
   [[nodiscard]] bool completeStart(std::vector<double> &x) const;
   [[nodiscard]] double lowerBound(int v) const { return lb_[static_cast<size_t>(v)]; }
+  [[nodiscard]] double upperBound(int v) const { return ub_[static_cast<size_t>(v)]; }
 
 private:
   std::vector<double> lb_, ub_, obj_;

@@ -33,8 +33,20 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why)) return fail("too-large", why);
   info_.variables = form.mip.numVars();
   info_.rows = form.mip.numRows();
-  const auto start0 = spillEverywhereStart(w.fn, form);
+  // Start from the cheaper of spilling everywhere and vcr-ra's colouring.
+  auto start0 = spillEverywhereStart(w.fn, form);
+  if (opt_.startFromVcr) {
+    const alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, opt);
+    if (mine.ok)
+      if (auto fromVcr = colouringStart(w.fn, form, mine.vregColour))
+        if (!start0 || form.mip.objectiveOf(fromVcr->data()) < form.mip.objectiveOf(start0->data())) {
+          start0 = std::move(fromVcr);
+          info_.startFrom = "vcr-ra";
+        }
+  }
+  if (start0 && info_.startFrom.empty()) info_.startFrom = "spill-everywhere";
   info_.warmStart = start0.has_value();
+  info_.startCost = start0 ? std::round(form.mip.objectiveOf(start0->data())) : -1;
   MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
   info_.seconds = sol.seconds;
   info_.stopped = sol.stopped;

@@ -19,6 +19,7 @@ struct OptimalOptions {
   double timeLimitSeconds = 10;  ///< CBC wall-time limit per function
   size_t maxVariables = 200000;  ///< larger programs are not attempted ("too-large")
   bool log = false;              ///< CBC's own log on stdout
+  bool startFromVcr = true;      ///< offer CBC vcr-ra's colouring as a start when it is cheaper than spilling everywhere
 };
 
 /// What the last solve found, for reports.
@@ -34,7 +35,9 @@ struct OptimalInfo {
   double gap = -1;          ///< (objective - bound) / max(objective, 1), when both exist; else -1
   double seconds = 0;       ///< solver wall time
   size_t variables = 0, rows = 0;
-  bool warmStart = false;   ///< CBC started from the spill-everywhere solution
+  bool warmStart = false;   ///< CBC started from a feasible solution
+  std::string startFrom;    ///< "vcr-ra" (its colouring) or "spill-everywhere"; empty: cold start
+  double startCost = -1;    ///< the start's objective (-1: none)
   unsigned cycleBreaks = 0; ///< register cycles broken through memory (code costs more than `objective`)
   std::string stopped;      ///< CBC was killed: "hard time limit" or "solver crashed" (the warm start is kept)
   [[nodiscard]] bool allocated() const { return status == "optimal" || status == "feasible"; }

@@ -1,9 +1,12 @@
-// A spill-everywhere starting solution for CBC: values in memory, loaded into a free register at each use.
+// Starting solutions for CBC: spill everywhere, or follow a colouring (vcr-ra's) and spill the rest everywhere.
 #include "optimal/start.h"
 
 #include "optimal/liveness.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 
 namespace vcr::optimal {
 
@@ -27,6 +30,7 @@ public:
   /// Put the value with columns at `base` in a register outside
   /// `forbidden` (unless it already has one); its register, or -1.
   int place(int base, uint32_t forbidden) {
+    if (!forbid_.empty()) forbidden |= forbid_[static_cast<size_t>(base)];
     for (int j = 0; j < f_.k(); ++j)
       if (x_[static_cast<size_t>(base + j)] > 0.5) return j;  // a terminator's operand, shared with a successor
     for (int j = 0; j < f_.k(); ++j)
@@ -35,6 +39,75 @@ public:
         return j;
       }
     return -1;
+  }
+
+  /// Keep value v in pool register want[v] (-1: none) wherever it is
+  /// present, as far as no physical operand, fixed column or earlier kept
+  /// value claims that register in some state. Where a definition's
+  /// register is taken, only that definition goes elsewhere (run() places
+  /// it; a dead definition costs nothing more); a value that cannot keep its
+  /// register somewhere else is spilled everywhere by run(), as are the rest.
+  void keep(const mir::Function &fn, std::vector<int> want) {
+    auto wants = [&](mir::VReg v) { return v < want.size() && want[v] >= 0 && want[v] < f_.k(); };
+    // fn(state, defs of the instruction before it, or null)
+    auto forEachState = [&](auto &&visit) {
+      for (size_t b = 0; b < f_.blocks.size(); ++b) {
+        const BlockStates &bs = f_.blocks[b];
+        visit(bs.entry, static_cast<const mir::OperandList *>(nullptr));
+        for (size_t n = 0; n < bs.instrs.size(); ++n) {
+          visit(bs.instrs[n].before, static_cast<const mir::OperandList *>(nullptr));
+          visit(bs.instrs[n].after, &fn.blocks[b].instrs[n].defs);
+        }
+      }
+    };
+    auto isDef = [](const mir::OperandList *defs, mir::VReg v) {
+      if (defs)
+        for (const mir::Operand &d : *defs)
+          if (d.isVReg() && d.value == v) return true;
+      return false;
+    };
+    std::vector<uint8_t> skip(x_.size(), 0);  // per def column: placed by run(), not kept
+    for (bool changed = true; changed;) {  // demotions only: ends
+      changed = false;
+      std::fill(skip.begin(), skip.end(), 0);
+      forEachState([&](const State &s, const mir::OperandList *defs) {
+        uint32_t mask = s.occupied;
+        std::array<int, 32> holder;  // per register: the copy class holding it (-1: a value of no class)
+        holder.fill(-2);
+        for (const Present &p : s.vals) {
+          if (!wants(p.v)) continue;
+          const int j = want[p.v];
+          const bool shared = s.exclusive && p.copyClass >= 0 && holder[static_cast<size_t>(j)] == p.copyClass;
+          const bool clash = s.exclusive && (mask >> j & 1) && !shared;
+          if (!clash && f_.mip.upperBound(p.base + j) >= 0.5) {
+            mask |= 1u << j;
+            holder[static_cast<size_t>(j)] = p.copyClass;
+          } else if (isDef(defs, p.v)) {
+            skip[static_cast<size_t>(p.base)] = 1;
+          } else {
+            if (std::getenv("VCR_OPTIMAL_DEBUG"))
+              fprintf(stderr, "start: v%u loses r%d (mask %x, ub %g)\n", p.v, static_cast<int>(f_.regs[static_cast<size_t>(j)]), mask, f_.mip.upperBound(p.base + j));
+            want[p.v] = -1;
+            changed = true;
+          }
+        }
+      });
+    }
+    kept_.assign(want.size(), 0);
+    forbid_.assign(x_.size(), 0);
+    forEachState([&](const State &s, const mir::OperandList *) {
+      uint32_t held = s.occupied;
+      for (const Present &p : s.vals)
+        if (wants(p.v) && !skip[static_cast<size_t>(p.base)]) {
+          x_[static_cast<size_t>(p.base + want[p.v])] = 1;
+          kept_[p.v] = 1;
+          held |= 1u << want[p.v];
+        }
+      // A column may stand for the value in several states (block entries
+      // share them): a value placed later must avoid what is kept in each.
+      for (const Present &p : s.vals)
+        if (!wants(p.v) || skip[static_cast<size_t>(p.base)]) forbid_[static_cast<size_t>(p.base)] |= held;
+    });
   }
 
   bool run(const mir::Function &fn) {
@@ -74,9 +147,14 @@ public:
 private:
   const Formulation &f_;
   std::vector<double> x_;
+  std::vector<uint8_t> kept_;  ///< per vreg: in its register everywhere (keep())
+  std::vector<uint32_t> forbid_;  ///< per column base of a value not kept: registers kept values hold where it is
+
+  bool isKept(mir::VReg v) const { return v < kept_.size() && kept_[v]; }
 
   void markMemory(const State &s) {
-    for (const Present &p : s.vals) x_[static_cast<size_t>(p.base + f_.k())] = 1;
+    for (const Present &p : s.vals)
+      if (!isKept(p.v)) x_[static_cast<size_t>(p.base + f_.k())] = 1;
   }
 };
 
@@ -84,6 +162,18 @@ private:
 
 std::optional<std::vector<double>> spillEverywhereStart(const mir::Function &fn, const Formulation &f) {
   Start s(f);
+  if (!s.run(fn)) return std::nullopt;
+  return s.take();
+}
+
+std::optional<std::vector<double>> colouringStart(const mir::Function &fn, const Formulation &f,
+                                                  const std::vector<int> &reg) {
+  std::vector<int> want(reg.size(), -1);
+  for (size_t v = 0; v < reg.size(); ++v)
+    for (int j = 0; j < f.k() && reg[v] >= 0; ++j)
+      if (static_cast<int>(f.regs[static_cast<size_t>(j)]) == reg[v]) want[v] = j;
+  Start s(f);
+  s.keep(fn, std::move(want));
   if (!s.run(fn)) return std::nullopt;
   return s.take();
 }

@@ -29,6 +29,8 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
   o.rows = info.rows;
   o.cycleBreaks = info.cycleBreaks;
   o.stopped = info.stopped;
+  o.startFrom = info.startFrom;
+  o.startCost = info.startCost;
   // vcr-ra and the legacy model (its own pool, R0-R8) under the same model.
   alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, ao);
   if (mine.ok) o.vcrCost = static_cast<int64_t>(optimal::scoreAllocation(mine.function).weighted);
@@ -66,7 +68,7 @@ nlohmann::json optimalJson(const OptimalReport &o) {
   return {{"status", o.status},           {"objective", o.objective},   {"bound", o.bound},
           {"gap", o.gap},                 {"solver_seconds", o.solverSeconds},
           {"variables", o.variables},     {"rows", o.rows},             {"cycle_breaks", o.cycleBreaks},
-          {"stopped", o.stopped},
+          {"stopped", o.stopped},         {"start_from", o.startFrom},  {"start_cost", o.startCost},
           {"cost", o.cost},               {"vcr_cost", o.vcrCost},      {"legacy_cost", o.legacyCost}};
 }
 
@@ -81,6 +83,8 @@ OptimalReport optimalFromJson(const nlohmann::json &j) {
   o.rows = j.value("rows", size_t{0});
   o.cycleBreaks = j.value("cycle_breaks", 0u);
   o.stopped = j.value("stopped", "");
+  o.startFrom = j.value("start_from", "");
+  o.startCost = j.value("start_cost", -1.0);
   o.cost = j.value("cost", int64_t{-1});
   o.vcrCost = j.value("vcr_cost", int64_t{-1});
   o.legacyCost = j.value("legacy_cost", int64_t{-1});

@@ -64,6 +64,7 @@ private:
     PhaseClock clock;
     WorkFunction &w = work_;
     if (!lowerAbi(f, m, w, r.error)) return r;
+    const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's numbering (vregColour)
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     isolateDeadDefs(w, cfg_);
@@ -94,6 +95,12 @@ private:
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
       return r;
+    }
+    r.vregColour.assign(lowered, -1);
+    for (uint32_t v = 0; v < lowered; ++v) {
+      const uint32_t node = kVRegBase + v;
+      if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]))
+        r.vregColour[v] = colours.colour[node];
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
     clock.lap(t.rewrite);

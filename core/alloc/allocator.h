@@ -49,6 +49,11 @@ struct AllocResult {
   mir::Function function; ///< allocated form (when ok)
   AllocStats stats;
   std::string dot;        ///< interference graph, when AllocOptions::wantDot
+  /// Per vreg of the ABI-lowered working form (lowerAbi's numbering, before
+  /// any renaming): the physical register (mir::PReg number) it was given,
+  /// or -1 when it was spilled or is no value. Research use: the optimal
+  /// allocator starts its solver from it (optimal/start.h).
+  std::vector<int> vregColour;
 };
 
 /// A register allocator: vreg-form function in, allocated-form function out.
