@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace vcr::optimal {
 
@@ -37,8 +39,11 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   auto start0 = spillEverywhereStart(w.fn, form);
   if (opt_.startFromVcr) {
     const alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, opt);
-    if (mine.ok)
-      if (auto fromVcr = colouringStart(w.fn, form, mine.vregColour))
+    auto fromVcr = mine.ok ? colouringStart(w.fn, form, mine.vregColour) : std::nullopt;
+    if (std::getenv("VCR_OPTIMAL_DEBUG"))
+      fprintf(stderr, "start: spill-everywhere %g, vcr-ra %g\n", start0 ? form.mip.objectiveOf(start0->data()) : -1.0,
+              fromVcr ? form.mip.objectiveOf(fromVcr->data()) : -1.0);
+    if (fromVcr)
         if (!start0 || form.mip.objectiveOf(fromVcr->data()) < form.mip.objectiveOf(start0->data())) {
           start0 = std::move(fromVcr);
           info_.startFrom = "vcr-ra";

@@ -127,14 +127,14 @@ public:
           int base = st.before.find(v);
           bool through = !last && st.after.find(v) == base;
           int j = place(base, busy | (through ? st.after.occupied : 0));
-          if (j < 0) return false;
+          if (j < 0) return fail("no register for a use");
           busy |= 1u << j;
         }
         if (last) continue;
         uint32_t after = st.after.occupied | taken(st.after);
         for (mir::VReg v : vregsOf(instrs[n].defs)) {
           int j = place(st.after.find(v), after);
-          if (j < 0) return false;
+          if (j < 0) return fail("no register for a definition");
           after |= 1u << j;
         }
       }
@@ -149,6 +149,11 @@ private:
   std::vector<double> x_;
   std::vector<uint8_t> kept_;  ///< per vreg: in its register everywhere (keep())
   std::vector<uint32_t> forbid_;  ///< per column base of a value not kept: registers kept values hold where it is
+
+  static bool fail(const char *why) {
+    if (std::getenv("VCR_OPTIMAL_DEBUG")) fprintf(stderr, "start: %s\n", why);
+    return false;
+  }
 
   bool isKept(mir::VReg v) const { return v < kept_.size() && kept_[v]; }
 

@@ -143,8 +143,23 @@ TEST_CASE("optimal - the watchdog kills a solve that overruns and keeps the spil
   CHECK(s.info.bound == -1);
   CHECK(s.info.seconds >= 2.0);
   CHECK(s.info.seconds < 10.0);
-  CHECK(s.cost.weighted > 2);  // spilling everything costs more than the optimum's one store and one reload
+  CHECK(s.cost.weighted > 2);  // the start costs more than the optimum's one store and one reload
+  CHECK(s.info.startFrom == "vcr-ra");  // vcr-ra's colouring (cost 4 here) beats spilling everything
+  CHECK(s.info.objective == s.info.startCost);
   CHECK(s.proved);
+}
+
+TEST_CASE("optimal - the start from vcr-ra's colouring costs no more than spilling everything") {
+  optimal::OptimalOptions cold;
+  cold.startFromVcr = false;
+  Solved a = solve(pressure(10), "r0-r8", cold);
+  Solved b = solve(pressure(10));
+  CHECK(a.info.startFrom == "spill-everywhere");
+  CHECK(b.info.startFrom == "vcr-ra");
+  CHECK(b.info.startCost < a.info.startCost);
+  CHECK(a.info.objective == b.info.objective);  // the same optimum either way
+  CHECK(a.proved);
+  CHECK(b.proved);
 }
 
 TEST_CASE("optimal - a solve in a child process and in process find the same optimum") {
