@@ -1,6 +1,7 @@
 // Unit tests of selection: names, layout, declines, the operand-stack model
 // and the shape of the produced MIR.
 #include "arm/select/select.h"
+#include "core/ir/interp.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
 
@@ -352,4 +353,24 @@ TEST_CASE("faults change exactly the lowering they name") {
   CHECK(text(ok) != text(lt));
   CHECK(countOp(shr.module.functions[0], Opcode::ShrU) == 0);
   CHECK(countOp(ok.module.functions[0], Opcode::ShrU) == 1);
+}
+
+TEST_CASE("memory.grow is memsize, -1 and a select: no call, no new opcode, never declined") {
+  auto s = selectWat(R"((module (memory 1 4)
+    (func $g (param i32) (result i32) (memory.grow (local.get 0)))))");
+  REQUIRE(s.declined.empty());
+  const auto &f = fn(s, "g");
+  CHECK(countOp(f, Opcode::MemSize) == 1);
+  CHECK(countOp(f, Opcode::Sel) == 1);
+  CHECK(countOp(f, Opcode::Call) == 0);
+  requireValid(s);
+  // the MIR interpreter: grow 0 is the size in pages, anything else fails
+  for (uint64_t delta : {0ull, 1ull, 3ull, 0xffffffffull}) {
+    mir::ExecEnv env;
+    env.memory.assign(65536, 0);
+    const uint64_t args[] = {delta};
+    mir::ExecResult r = mir::execute(s.module, "g", args, env);
+    REQUIRE(r.status == mir::ExecResult::Status::Returned);
+    CHECK(r.results == std::vector<uint64_t>{delta == 0 ? 1u : 0xffffffffu});
+  }
 }
