@@ -1,12 +1,14 @@
 // Private runtime routines (64-bit divide/remainder, register-amount 64-bit shifts/rotates) as Thumb-2 assembly text.
 #include "arm/emit/emitter.h"
+#include "arm/target/runtime.h"
 
 namespace vcr::emit::detail {
 
 namespace {
 
 constexpr const char *kNames[] = {"udiv64", "sdiv64", "urem64", "srem64", "shl64",
-                                  "shru64", "shrs64", "rotl64", "rotr64", "float_runtime"};
+                                  "shru64", "shrs64", "rotl64", "rotr64", "float_runtime",
+                                  "memory_runtime"};
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(Routine::Count));
 
 bool has(uint32_t mask, Routine r) { return mask & (1u << static_cast<unsigned>(r)); }
@@ -138,8 +140,63 @@ std::string body(Routine r) {
   case Routine::Rotr64:  // rotr n = rotl ((64 - n) mod 64)
     return std::string("\trsb r2, r2, #64\n\tand r2, r2, #63\n") + kRotlBody;
   case Routine::FloatRuntime: case Routine::Count: break;
+  case Routine::MemoryRuntime: break;
   }
   return "";
+}
+
+/// wasm's memory.copy and memory.fill: r0 = dst, r1 = src (copy) or value
+/// (fill), r2 = n; linear memory is at R11, R10 bytes long. Both ranges are
+/// checked (a carry out of `x + n` or `x + n > r10` traps oob) before any
+/// byte is written; the copy runs backwards when dst > src (memmove).
+/// Clobbers r0-r3 and the flags only.
+std::string memoryRuntimeText() {
+  const unsigned oob = arm::rt::trapCode(mir::TrapReason::OutOfBounds);
+  std::string out = "\n@ ---- bulk memory (wasm memory.copy / memory.fill)\n";
+  out += open("__vcr_memory_copy");
+  out += fmt::format(R"(	adds r3, r1, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	add r0, r0, r11
+	add r1, r1, r11
+	cmp r0, r1
+	bhi 4f
+1:	cbz r2, 3f
+	ldrb r3, [r1], #1
+	strb r3, [r0], #1
+	subs r2, r2, #1
+	b 1b
+4:	add r0, r0, r2
+	add r1, r1, r2
+5:	cbz r2, 3f
+	ldrb r3, [r1, #-1]!
+	strb r3, [r0, #-1]!
+	subs r2, r2, #1
+	b 5b
+3:	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_copy");
+  out += open("__vcr_memory_fill");
+  out += fmt::format(R"(	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	add r0, r0, r11
+1:	cbz r2, 2f
+	strb r1, [r0], #1
+	subs r2, r2, #1
+	b 1b
+2:	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_fill");
+  return out;
 }
 
 bool isShift(Routine r) {
@@ -162,7 +219,7 @@ std::string runtimeText(uint32_t mask) {
   if (sdiv) out += kSDivModCore;
   for (unsigned k = 0; k < static_cast<unsigned>(Routine::Count); ++k) {
     const auto r = static_cast<Routine>(k);
-    if (!has(mask, r) || r == Routine::FloatRuntime) continue;
+    if (!has(mask, r) || r == Routine::FloatRuntime || r == Routine::MemoryRuntime) continue;
     const std::string sym = routineSymbol(r);
     out += open(sym);
     // 9 words pushed: the caller's 16-byte operand area starts at [sp+36].
@@ -173,6 +230,7 @@ std::string runtimeText(uint32_t mask) {
     out += "\tstrd r0, r1, [sp, #36]\n\tpop {r0-r7, pc}\n";
     out += close(sym);
   }
+  if (has(mask, Routine::MemoryRuntime)) out += memoryRuntimeText();
   if (has(mask, Routine::FloatRuntime)) {
     out += "\n@ ---- float runtime (arm/emit/runtime/float_runtime.c, clang-14 -O2)\n";
     out += floatRuntimeText();

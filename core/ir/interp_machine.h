@@ -162,6 +162,9 @@ private:
   /// The `n` bytes at `addr + offset` of linear memory, or a trap (bounds
   /// check) or an Error (allocated form: R10/R11 led outside the image).
   uint8_t *linearAccess(uint32_t addr, uint32_t offset, unsigned n, const char *what);
+  /// A bulk-memory runtime routine (runtimeFns()[k].memory) on hostArgs_:
+  /// both ranges bounds-checked (trap oob) before any byte is written.
+  void execMemoryRoutine(uint32_t k);
   /// gget, gset.
   void execGlobal(const Instr &in);
   /// Byte offset in the globals table that gget/gset `in` accesses (Error

@@ -1,6 +1,9 @@
 // Reference interpreter: linear memory, globals and memsize, with R9-R11 in their runtime roles in allocated form.
 #include "core/ir/interp_machine.h"
 #include "core/ir/interp_ops.h"
+#include "core/ir/runtime_calls.h"
+
+#include <cstring>
 
 namespace vcr::mir::interp_detail {
 
@@ -107,6 +110,22 @@ void Machine::execGlobal(const Instr &in) {
     const unsigned shift = 8 * ((at + k) % 4);
     word = (word & ~(0xffu << shift)) | (((v >> (8 * k)) & 0xffu) << shift);
   }
+}
+
+void Machine::execMemoryRoutine(uint32_t k) {
+  const uint32_t dst = lo32(hostArgs_.at(0)), second = lo32(hostArgs_.at(1)), n = lo32(hostArgs_.at(2));
+  if (k == memoryCopyFn()) {
+    const uint8_t *from = linearAccess(second, 0, n, "memory.copy source");
+    uint8_t *to = linearAccess(dst, 0, n, "memory.copy destination");
+    if (n) std::memmove(to, from, n);
+    return;
+  }
+  if (k == memoryFillFn()) {
+    uint8_t *to = linearAccess(dst, 0, n, "memory.fill destination");
+    if (n) std::memset(to, static_cast<int>(second & 0xffu), n);
+    return;
+  }
+  fail("unknown bulk-memory routine @" + std::string(runtimeFns()[k].name));
 }
 
 uint32_t Machine::memorySizePages() {

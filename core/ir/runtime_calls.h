@@ -22,6 +22,10 @@ struct RuntimeFn {
   std::string_view name;
   Signature sig;
   bool ours = false;  ///< a `__vcr_fp_*` routine (arm/emit float runtime), else libgcc's AEABI
+  /// A bulk-memory routine (`__vcr_memory_*`, assembly in arm/emit/runtime_asm.cpp):
+  /// it reads and writes linear memory (base R11, size R10), so the
+  /// interpreter runs it itself (Machine::execMemoryRoutine), not evalRuntimeFn.
+  bool memory = false;
 };
 
 /// Every runtime routine, in a fixed order.
@@ -35,6 +39,14 @@ struct RuntimeOutcome {
   TrapReason trap = TrapReason::Unreachable;
   uint64_t result = 0;  ///< the single result (0 words when the signature has none)
 };
+
+/// Index in runtimeFns() of `__vcr_memory_copy (dst, src, n) -> ()`: wasm's
+/// memory.copy (overlap as memmove; traps oob, before any byte is written,
+/// when src + n or dst + n exceeds the memory size).
+[[nodiscard]] uint32_t memoryCopyFn();
+/// Index of `__vcr_memory_fill (dst, value, n) -> ()`: wasm's memory.fill
+/// (the low byte of value; traps oob when dst + n exceeds the memory size).
+[[nodiscard]] uint32_t memoryFillFn();
 
 /// wasm semantics of routine `index` on `args` (one per param; f32 in the
 /// low 32 bits). NaN results are whatever the host produces: wasm allows any

@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 using namespace vcr::mir;
@@ -38,7 +39,7 @@ TEST_CASE("runtime routines: names, signatures and lookup as callees") {
   CHECK(m.calleeSig("__vcr_fp_f2l_s")->params == std::vector<ValType>{ValType::I32});
   CHECK(m.calleeSig("__vcr_fp_f2l_s")->results == std::vector<ValType>{ValType::I64});
   for (const RuntimeFn &r : runtimeFns()) {
-    CHECK(r.sig.results.size() == 1);
+    CHECK(r.sig.results.size() == (r.memory ? 0u : 1u));
     CHECK(r.ours == r.name.starts_with("__vcr_fp_"));
   }
 }
@@ -125,5 +126,81 @@ bb0:
     r = execute(m, name, args, env);
     CHECK(r.status == ExecResult::Status::Trapped);
     CHECK(r.trap == TrapReason::BadConversion);
+  }
+}
+
+TEST_CASE("bulk memory routines: copy is memmove, fill the low byte, bounds checked before any write") {
+  auto parsed = parseModule(R"(
+module {
+  memory 1
+}
+func @cp(i32, i32, i32) -> () {
+bb0:
+  param v0, v1, v2
+  call @__vcr_memory_copy (v0, v1, v2) -> ()
+  ret
+}
+func @fl(i32, i32, i32) -> () {
+bb0:
+  param v0, v1, v2
+  call @__vcr_memory_fill (v0, v1, v2) -> ()
+  ret
+}
+)", "bulk.mir");
+  auto parsedA = parseModule(R"(
+module {
+  memory 1
+}
+func @cpa(i32, i32, i32) -> () allocated {
+bb0:
+  param r0, r1, r2
+  push lr !prologue
+  adjsp #-4 !prologue
+  call @__vcr_memory_copy (r0, r1, r2) -> ()
+  adjsp #4 !epilogue
+  pop lr !epilogue
+  ret
+}
+)", "bulk_alloc.mir");
+  std::string msg = parsed.diags.empty() ? std::string() : parsed.diags[0].str();
+  REQUIRE_MESSAGE(parsed.module, msg);
+  msg = parsedA.diags.empty() ? std::string() : parsedA.diags[0].str();
+  REQUIRE_MESSAGE(parsedA.module, msg);
+  const Module &m = *parsed.module;
+  REQUIRE(m.calleeSig("__vcr_memory_copy"));
+  CHECK(m.calleeSig("__vcr_memory_copy")->results.empty());
+  std::vector<uint8_t> base(65536);
+  for (size_t i = 0; i < base.size(); ++i) base[i] = static_cast<uint8_t>(i * 7 + (i >> 8));
+  struct Case {
+    const char *fn;
+    uint32_t a, b, n;
+    bool traps;
+  };
+  const Case cases[] = {
+      {"cp", 103, 100, 50, false},   {"cp", 100, 103, 50, false},    {"cp", 0, 0, 65536, false},
+      {"cp", 65536, 0, 0, false},    {"cp", 65537, 0, 0, true},      {"cp", 0, 65535, 2, true},
+      {"cp", 65530, 0, 7, true},     {"cp", 0xffffffffu, 0, 2, true}, {"fl", 10, 0x1ab, 20, false},
+      {"fl", 65530, 0xff, 6, false}, {"fl", 65530, 0xff, 7, true},   {"fl", 1, 5, 0xffffffffu, true},
+      {"cpa", 203, 200, 64, false},  {"cpa", 200, 203, 64, false},   {"cpa", 65000, 0, 1000, true},
+  };
+  for (const Case &c : cases) {
+    ExecEnv env;
+    env.memory = base;
+    const uint64_t args[] = {c.a, c.b, c.n};
+    const std::string fn = c.fn;
+    ExecResult r = execute(fn == "cpa" ? *parsedA.module : m, fn, args, env);
+    std::vector<uint8_t> want = base;
+    if (!c.traps) {
+      if (c.fn[0] == 'f') std::memset(want.data() + c.a, static_cast<int>(c.b & 0xff), c.n);
+      else if (c.n) std::memmove(want.data() + c.a, want.data() + c.b, c.n);
+    }
+    INFO(fn, " ", c.a, " ", c.b, " ", c.n, ": ", r.error);
+    if (c.traps) {
+      REQUIRE(r.status == ExecResult::Status::Trapped);
+      CHECK(r.trap == TrapReason::OutOfBounds);
+    } else {
+      REQUIRE(r.status == ExecResult::Status::Returned);
+    }
+    CHECK(env.memory == want);  // a trap writes nothing
   }
 }
