@@ -35,6 +35,10 @@ enum class Routine : uint8_t {
 /// The float runtime's assembly text (generated at build time; "" if clang-14 was missing).
 [[nodiscard]] std::string_view floatRuntimeText();
 
+/// The `__vcr_data` table the bulk-memory routines read: per data segment of
+/// `m` a length word (0 for an active segment) and the address of its bytes.
+[[nodiscard]] std::string dataSegmentsText(const mir::Module &m);
+
 /// Assembler symbol of a runtime routine ("__vcr_rt_udiv64").
 [[nodiscard]] std::string routineSymbol(Routine r);
 

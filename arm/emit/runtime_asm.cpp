@@ -2,6 +2,8 @@
 #include "arm/emit/emitter.h"
 #include "arm/target/runtime.h"
 
+#include <algorithm>
+
 namespace vcr::emit::detail {
 
 namespace {
@@ -196,6 +198,44 @@ std::string memoryRuntimeText() {
 9:	udf #{}
 )", oob);
   out += close("__vcr_memory_fill");
+  // memory.init (r3 = segment): the segment's length word in __vcr_data
+  // (0 once dropped) bounds src + n, R10 bounds dst + n; then a byte copy
+  // from the segment's bytes. data.drop (r0 = segment) zeroes the length.
+  out += open("__vcr_memory_init");
+  out += fmt::format(R"(	push {{r4}}
+	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	add r12, r12, r3, lsl #3
+	ldr r4, [r12]
+	adds r3, r1, r2
+	bcs 9f
+	cmp r3, r4
+	bhi 9f
+	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	ldr r4, [r12, #4]
+	add r1, r1, r4
+	add r0, r0, r11
+1:	cbz r2, 2f
+	ldrb r3, [r1], #1
+	strb r3, [r0], #1
+	subs r2, r2, #1
+	b 1b
+2:	pop {{r4}}
+	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_init");
+  out += open("__vcr_data_drop");
+  out += R"(	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	movs r1, #0
+	str r1, [r12, r0, lsl #3]
+	bx lr
+)";
+  out += close("__vcr_data_drop");
   return out;
 }
 
@@ -205,6 +245,29 @@ bool isShift(Routine r) {
 }
 
 }  // namespace
+
+std::string dataSegmentsText(const mir::Module &m) {
+  // Writable (a run's data.drop zeroes a length; the runner rewrites .data
+  // before every run): per segment its length (0 if active) and its bytes.
+  std::string out = "\n@ ---- data segments for memory.init / data.drop\n\t.data\n\t.p2align 2\n__vcr_data:\n";
+  for (size_t k = 0; k < m.data.size(); ++k) {
+    const bool bytes = m.data[k].passive && !m.data[k].bytes.empty();
+    out += fmt::format("\t.word {}, {}\n", m.data[k].passive ? m.data[k].bytes.size() : 0,
+                       bytes ? fmt::format("__vcr_data_{}", k) : std::string("0"));
+  }
+  out += "\t.section .rodata\n";
+  for (size_t k = 0; k < m.data.size(); ++k) {
+    if (!m.data[k].passive || m.data[k].bytes.empty()) continue;
+    out += fmt::format("__vcr_data_{}:\n", k);
+    for (size_t i = 0; i < m.data[k].bytes.size(); i += 16) {
+      out += "\t.byte ";
+      for (size_t j = i; j < std::min(i + 16, m.data[k].bytes.size()); ++j)
+        out += (j > i ? ", " : "") + std::to_string(m.data[k].bytes[j]);
+      out += "\n";
+    }
+  }
+  return out + "\t.text\n";
+}
 
 std::string routineSymbol(Routine r) {
   return std::string("__vcr_rt_") + kNames[static_cast<unsigned>(r)];

@@ -21,6 +21,7 @@ struct Engine::State {
   wi::Instance::Ptr instance;
   EngineHost host;
   unsigned runs = 0;
+  std::vector<wi::DataSegment> datas;  ///< after instantiation: restored before every run (data.drop)
 };
 
 namespace {
@@ -236,6 +237,7 @@ bool Engine::instantiate(EngineHost host, std::string *error) {
     if (trap) *error += ": " + trap->message();
     return false;
   }
+  st.datas = st.instance->datas();
   return true;
 }
 
@@ -258,6 +260,8 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
     return out;
   }
   if (++st_->runs % 256 == 0) store.Collect();
+  // A run starts from the instantiated state: no segment dropped by an earlier run.
+  st_->instance->datas() = st_->datas;
   // Overwrite the state: memory (zero-padded) and globals (one word per
   // i32 global, two per i64 global, none for other types).
   wi::Memory::Ptr mem;

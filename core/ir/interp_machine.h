@@ -220,6 +220,8 @@ private:
   StackMem stack_;
   // host calls
   std::vector<uint64_t> hostArgs_;
+  /// data.drop: the segments dropped in this run (sized on first use).
+  std::vector<uint8_t> dropped_;
 };
 
 }  // namespace vcr::mir::interp_detail

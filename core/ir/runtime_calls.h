@@ -47,6 +47,14 @@ struct RuntimeOutcome {
 /// Index of `__vcr_memory_fill (dst, value, n) -> ()`: wasm's memory.fill
 /// (the low byte of value; traps oob when dst + n exceeds the memory size).
 [[nodiscard]] uint32_t memoryFillFn();
+/// Index of `__vcr_memory_init (dst, src, n, segment) -> ()`: wasm's
+/// memory.init of data segment `segment` (Module::data); traps oob when
+/// src + n exceeds the segment's length (0 once dropped, and for an active
+/// segment) or dst + n the memory size.
+[[nodiscard]] uint32_t memoryInitFn();
+/// Index of `__vcr_data_drop (segment) -> ()`: wasm's data.drop. The dropped
+/// state belongs to the run (one outermost call), like memory.
+[[nodiscard]] uint32_t dataDropFn();
 
 /// wasm semantics of routine `index` on `args` (one per param; f32 in the
 /// low 32 bits). NaN results are whatever the host produces: wasm allows any
