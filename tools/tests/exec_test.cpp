@@ -242,7 +242,8 @@ TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong 
   tools::ExecOptions opt;
   opt.inputs = 20;
   auto clean = tools::executeModule(s.module, allocated, &s.bin, w, opt);
-  for (const char *fn : {"copy_up", "copy_down", "copy_any", "fill", "fill_any", "edges", "store_then_oob"}) {
+  for (const char *fn : {"copy_up", "copy_down", "copy_any", "fill", "fill_any", "edges", "store_then_oob",
+                         "init", "init_any", "drop_then_init", "drop_twice"}) {
     REQUIRE_MESSAGE(clean[fn].status == "ok", fn, ": ", clean[fn].reason, clean[fn].firstDifference);
     CHECK_MESSAGE(clean[fn].agree == clean[fn].runs, fn, ": ", clean[fn].firstDifference);
   }
@@ -260,5 +261,12 @@ TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong 
     };
     auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
     CHECK(bad["edges"].agree < bad["edges"].runs);
+  }
+  SUBCASE("a data.drop that drops nothing") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(str r1, \[r12, r0, lsl #3\])"), "nop");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["drop_then_init"].agree < bad["drop_then_init"].runs);
   }
 }

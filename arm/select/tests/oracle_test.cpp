@@ -115,3 +115,25 @@ TEST_CASE("oracle memory is held to its initial size: grow 0 gives the size, any
   REQUIRE(size.status == OracleRun::Status::Returned);
   CHECK(size.results == std::vector<uint64_t>{1});
 }
+
+TEST_CASE("oracle data segments: a data.drop in one run does not reach the next run") {
+  Diagnostics diags;
+  auto bin = watToWasm(R"((module (memory 1)
+    (data $d "abcd")
+    (func (export "drop") (data.drop $d))
+    (func (export "init") (param i32) (result i32)
+      (memory.init $d (i32.const 0) (i32.const 0) (local.get 0))
+      (i32.load (i32.const 0)))))", "data.wat", diags);
+  REQUIRE(bin);
+  auto oracle = Oracle::create(*bin, diags);
+  REQUIRE(oracle);
+  std::vector<uint8_t> mem(65536);
+  const uint64_t four = 4, five = 5;
+  for (int k = 0; k < 2; ++k) {
+    OracleRun init = oracle->run(1, {&four, 1}, mem, {});
+    REQUIRE(init.status == OracleRun::Status::Returned);
+    CHECK(init.results == std::vector<uint64_t>{0x64636261});
+    CHECK(oracle->run(1, {&five, 1}, mem, {}).reason == mir::TrapReason::OutOfBounds);
+    CHECK(oracle->run(0, {}, mem, {}).status == OracleRun::Status::Returned);
+  }
+}

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -203,4 +204,83 @@ bb0:
     }
     CHECK(env.memory == want);  // a trap writes nothing
   }
+}
+
+TEST_CASE("data segments: text round trip, memory.init bounds by the segment, data.drop per run") {
+  const char *text = R"(module {
+  memory 1
+  data 0 passive 1 2 3 255
+  data 1 active
+  data 2 passive
+}
+
+func @init(i32, i32, i32, i32) -> () {
+bb0:
+  param v0, v1, v2, v3
+  call @__vcr_memory_init (v0, v1, v2, v3) -> ()
+  ret
+}
+
+func @drop_init(i32) -> () {
+bb0:
+  param v0
+  movi v1, #0
+  call @__vcr_data_drop (v1) -> ()
+  movi v2, #0
+  movi v3, #1
+  call @__vcr_memory_init (v0, v2, v0, v1) -> ()
+  ret
+}
+)";
+  auto parsed = parseModule(text, "data.mir");
+  std::string msg = parsed.diags.empty() ? std::string() : parsed.diags[0].str();
+  REQUIRE_MESSAGE(parsed.module, msg);
+  const Module &m = *parsed.module;
+  REQUIRE(m.data.size() == 3);
+  CHECK(m.data[0].passive);
+  CHECK(m.data[0].bytes == std::vector<uint8_t>{1, 2, 3, 255});
+  CHECK_FALSE(m.data[1].passive);
+  CHECK(m.data[2].bytes.empty());
+  CHECK(printModule(m) == text);
+  CHECK_FALSE(parseModule("module {\n  data 0 passive 256\n}\n", "bad.mir").module);
+  CHECK_FALSE(parseModule("module {\n  data 1 passive\n}\n", "bad.mir").module);
+  CHECK_FALSE(parseModule("module {\n  data 0 active 1\n}\n", "bad.mir").module);
+
+  auto init = [&](uint32_t d, uint32_t s, uint32_t n, uint32_t seg, std::vector<uint8_t> &mem) {
+    ExecEnv env;
+    env.memory = mem;
+    const uint64_t args[] = {d, s, n, seg};
+    ExecResult r = execute(m, "init", args, env);
+    mem = env.memory;
+    return r;
+  };
+  std::vector<uint8_t> mem(65536, 0xee);
+  ExecResult r = init(10, 1, 3, 0, mem);
+  REQUIRE(r.status == ExecResult::Status::Returned);
+  CHECK(mem[9] == 0xee);
+  CHECK(mem[10] == 2);
+  CHECK(mem[12] == 255);
+  CHECK(mem[13] == 0xee);
+  CHECK(init(0, 4, 0, 0, mem).status == ExecResult::Status::Returned);  // the end of the segment
+  for (auto [d, s, n, seg] : {std::array<uint32_t, 4>{0, 5, 0, 0}, {0, 2, 3, 0}, {65535, 0, 2, 0},
+                              {0, 0, 1, 1}, {0, 0, 1, 2}}) {
+    std::vector<uint8_t> before = mem;
+    ExecResult t = init(d, s, n, seg, mem);
+    CHECK(t.status == ExecResult::Status::Trapped);
+    CHECK(t.trap == TrapReason::OutOfBounds);
+    CHECK(mem == before);
+  }
+  CHECK(init(0, 0, 0, 1, mem).status == ExecResult::Status::Returned);  // length 0: allowed
+  CHECK(init(0, 0, 0, 7, mem).status == ExecResult::Status::Error);     // no such segment
+  // dropped within the run: the later init traps (n = 0 would not)
+  ExecEnv env;
+  env.memory = mem;
+  const uint64_t one[] = {1};
+  CHECK(execute(m, "drop_init", one, env).trap == TrapReason::OutOfBounds);
+  const uint64_t zero[] = {0};
+  ExecEnv env0;
+  env0.memory = mem;
+  CHECK(execute(m, "drop_init", zero, env0).status == ExecResult::Status::Returned);
+  // ... and a new run starts with no segment dropped
+  CHECK(init(0, 0, 4, 0, mem).status == ExecResult::Status::Returned);
 }

@@ -282,6 +282,148 @@ vcr_fn_store__then__oob:
 	udf #19
 	.size vcr_fn_store__then__oob, .-vcr_fn_store__then__oob
 
+@ ---- @init
+	.p2align 2
+	.global vcr_fn_init
+	.type vcr_fn_init, %function
+	.thumb_func
+vcr_fn_init:
+.Lvcr_fn_init_0:
+	push {r4, lr}
+	mov r4, r0
+	movw r0, #65535
+	and r0, r4, r0
+	mov r3, #15
+	and r1, r1, r3
+	mov r3, #15
+	and r2, r2, r3
+	mov r3, #0
+	bl __vcr_memory_init
+	movw r0, #65532
+	and r0, r4, r0
+	adds r0, r0, #4
+	bcs .Lvcr_fn_init_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_init_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	pop {r4, pc}
+.Lvcr_fn_init_trap_oob:
+	udf #19
+	.size vcr_fn_init, .-vcr_fn_init
+
+@ ---- @init_any
+	.p2align 2
+	.global vcr_fn_init__any
+	.type vcr_fn_init__any, %function
+	.thumb_func
+vcr_fn_init__any:
+.Lvcr_fn_init__any_0:
+	push {lr}
+	sub sp, sp, #4
+	mov r3, #1
+	bl __vcr_memory_init
+	add sp, sp, #4
+	pop {pc}
+	.size vcr_fn_init__any, .-vcr_fn_init__any
+
+@ ---- @drop_then_init
+	.p2align 2
+	.global vcr_fn_drop__then__init
+	.type vcr_fn_drop__then__init, %function
+	.thumb_func
+vcr_fn_drop__then__init:
+.Lvcr_fn_drop__then__init_0:
+	push {lr}
+	sub sp, sp, #4
+	mov r1, #3
+	and r0, r0, r1
+	cmp r0, #3
+	bhs .Lvcr_fn_drop__then__init_4
+	tbh [pc, r0, lsl #1]
+.Lvcr_fn_drop__then__init_tbh0:
+	.short (.Lvcr_fn_drop__then__init_tbh0_0 - .Lvcr_fn_drop__then__init_tbh0) / 2
+	.short (.Lvcr_fn_drop__then__init_tbh0_1 - .Lvcr_fn_drop__then__init_tbh0) / 2
+	.short (.Lvcr_fn_drop__then__init_tbh0_2 - .Lvcr_fn_drop__then__init_tbh0) / 2
+.Lvcr_fn_drop__then__init_tbh0_0:
+	b .Lvcr_fn_drop__then__init_1
+.Lvcr_fn_drop__then__init_tbh0_1:
+	b .Lvcr_fn_drop__then__init_2
+.Lvcr_fn_drop__then__init_tbh0_2:
+	b .Lvcr_fn_drop__then__init_3
+.Lvcr_fn_drop__then__init_1:
+	mov r0, #200
+	mov r1, #0
+	mov r2, #8
+	mov r3, #1
+	bl __vcr_memory_init
+	mov r0, #1
+	bl __vcr_data_drop
+	mov r0, #300
+	mov r1, #0
+	mov r2, #0
+	mov r3, #1
+	bl __vcr_memory_init
+	mov r0, #204
+	adds r0, r0, #4
+	bcs .Lvcr_fn_drop__then__init_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_drop__then__init_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	add sp, sp, #4
+	pop {pc}
+.Lvcr_fn_drop__then__init_2:
+	mov r0, #1
+	bl __vcr_data_drop
+	mov r0, #200
+	mov r1, #0
+	mov r2, #1
+	mov r3, #1
+	bl __vcr_memory_init
+	mov r0, #1
+	add sp, sp, #4
+	pop {pc}
+.Lvcr_fn_drop__then__init_3:
+	mov r0, #0
+	mov r1, #0
+	mov r2, #0
+	mov r3, #2
+	bl __vcr_memory_init
+	mov r0, #2
+	add sp, sp, #4
+	pop {pc}
+.Lvcr_fn_drop__then__init_4:
+	mov r0, #0
+	mov r1, #0
+	mov r2, #1
+	mov r3, #2
+	bl __vcr_memory_init
+	mov r0, #3
+	add sp, sp, #4
+	pop {pc}
+.Lvcr_fn_drop__then__init_trap_oob:
+	udf #19
+	.size vcr_fn_drop__then__init, .-vcr_fn_drop__then__init
+
+@ ---- @drop_twice
+	.p2align 2
+	.global vcr_fn_drop__twice
+	.type vcr_fn_drop__twice, %function
+	.thumb_func
+vcr_fn_drop__twice:
+.Lvcr_fn_drop__twice_0:
+	push {lr}
+	sub sp, sp, #4
+	mov r0, #0
+	bl __vcr_data_drop
+	mov r0, #0
+	bl __vcr_data_drop
+	mov r0, #1
+	add sp, sp, #4
+	pop {pc}
+	.size vcr_fn_drop__twice, .-vcr_fn_drop__twice
+
 @ ---- private runtime routines (convention: see arm/emit/emit.h)
 
 @ ---- bulk memory (wasm memory.copy / memory.fill)
@@ -332,3 +474,56 @@ __vcr_memory_fill:
 2:	bx lr
 9:	udf #19
 	.size __vcr_memory_fill, .-__vcr_memory_fill
+	.p2align 2
+	.type __vcr_memory_init, %function
+	.thumb_func
+__vcr_memory_init:
+	push {r4}
+	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	add r12, r12, r3, lsl #3
+	ldr r4, [r12]
+	adds r3, r1, r2
+	bcs 9f
+	cmp r3, r4
+	bhi 9f
+	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	ldr r4, [r12, #4]
+	add r1, r1, r4
+	add r0, r0, r11
+1:	cbz r2, 2f
+	ldrb r3, [r1], #1
+	strb r3, [r0], #1
+	subs r2, r2, #1
+	b 1b
+2:	pop {r4}
+	bx lr
+9:	udf #19
+	.size __vcr_memory_init, .-__vcr_memory_init
+	.p2align 2
+	.type __vcr_data_drop, %function
+	.thumb_func
+__vcr_data_drop:
+	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	movs r1, #0
+	str r1, [r12, r0, lsl #3]
+	bx lr
+	.size __vcr_data_drop, .-__vcr_data_drop
+
+@ ---- data segments for memory.init / data.drop
+	.data
+	.p2align 2
+__vcr_data:
+	.word 12, __vcr_data_0
+	.word 8, __vcr_data_1
+	.word 0, 0
+	.section .rodata
+__vcr_data_0:
+	.byte 72, 101, 108, 108, 111, 44, 32, 119, 97, 115, 109, 33
+__vcr_data_1:
+	.byte 1, 2, 3, 4, 5, 6, 7, 8
+	.text
