@@ -163,7 +163,10 @@ TEST_CASE("the checker rejects constructs outside the subset") {
   CHECK_FALSE(
       vcr::gen::checkWat("(module (func $f (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))", "simd.wat")
           .ok);
-  CHECK_FALSE(bad("(memory.grow (local.get 0))").ok);
+  CHECK_FALSE(bad("(memory.grow (local.get 0))").ok);  // the table
+  CHECK(vcr::gen::checkWat("(module (memory 1) (data \"ab\") (func $f (param i32) (result i32) "
+                           "(memory.fill (i32.const 0) (i32.const 1) (i32.const 2)) (memory.init 0 (i32.const 0) "
+                           "(i32.const 0) (i32.const 2)) (data.drop 0) (memory.grow (local.get 0))))", "bulk.wat").ok);
   CHECK_FALSE(bad("(call_indirect (param) (result i32) (local.get 0))").ok);
   vcr::gen::WasmCheck c = vcr::gen::checkWat("(module (func $f (result i32) (i32.const 1)))", "ok.wat");
   CHECK(c.ok);
