@@ -14,7 +14,7 @@ vcr_fn_copy__up:
 	push {r4, r5, r6, lr}
 	mov r4, r0
 	mov r5, r1
-	mov r6, #0
+	mov r0, #0
 	movw r0, #32767
 	and r6, r4, r0
 	mov r0, #3
@@ -48,7 +48,7 @@ vcr_fn_copy__down:
 	push {r4, r5, r6, lr}
 	mov r4, r0
 	mov r5, r1
-	mov r6, #0
+	mov r0, #0
 	movw r0, #32767
 	and r0, r4, r0
 	mov r1, #8

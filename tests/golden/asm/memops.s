@@ -28,7 +28,7 @@ vcr_fn_ring__push:
 	mov r5, r2
 	mov r6, r3
 	ldr r7, [sp, #32]
-	mov r8, #0
+	mov r0, #0
 	cmp r4, #0
 	bne .Lvcr_fn_ring__push_2
 .Lvcr_fn_ring__push_1:
@@ -94,8 +94,8 @@ vcr_fn_frame__build:
 	mov r7, r0
 	mov r4, r1
 	mov r5, r2
-	mov r8, #0
-	mov r6, #0
+	mov r0, #0
+	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r1, #0
@@ -198,12 +198,10 @@ vcr_fn_shift__window:
 	mov r4, r0
 	mov r7, r1
 	mov r8, r2
-	mov r5, #0
 	mov r0, #0
-	str r0, [sp, #0]
-	mov r6, #0
 	mov r0, #0
-	str r0, [sp, #4]
+	mov r0, #0
+	mov r0, #0
 	cmp r8, r7
 	ite hi
 	movhi r0, #1
