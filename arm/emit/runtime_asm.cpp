@@ -1,4 +1,4 @@
-// Private runtime routines (64-bit divide/remainder, register-amount 64-bit shifts/rotates) as Thumb-2 assembly text.
+// Private runtime routines (64-bit divide/remainder, register-amount 64-bit shifts/rotates, bulk memory) as Thumb-2 assembly text.
 #include "arm/emit/emitter.h"
 #include "arm/target/runtime.h"
 
@@ -151,7 +151,7 @@ std::string body(Routine r) {
 /// (fill), r2 = n; linear memory is at R11, R10 bytes long. Both ranges are
 /// checked (a carry out of `x + n` or `x + n > r10` traps oob) before any
 /// byte is written; the copy runs backwards when dst > src (memmove).
-/// Clobbers r0-r3 and the flags only.
+/// Clobbers r0-r3 and the flags (memory.init and data.drop also r12).
 std::string memoryRuntimeText() {
   const unsigned oob = arm::rt::trapCode(mir::TrapReason::OutOfBounds);
   std::string out = "\n@ ---- bulk memory (wasm memory.copy / memory.fill)\n";
@@ -166,21 +166,21 @@ std::string memoryRuntimeText() {
 	bhi 9f
 	add r0, r0, r11
 	add r1, r1, r11
+	cbz r2, 3f
 	cmp r0, r1
 	bhi 4f
-1:	cbz r2, 3f
-	ldrb r3, [r1], #1
+1:	ldrb r3, [r1], #1
 	strb r3, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
+3:	bx lr
 4:	add r0, r0, r2
 	add r1, r1, r2
-5:	cbz r2, 3f
-	ldrb r3, [r1, #-1]!
+5:	ldrb r3, [r1, #-1]!
 	strb r3, [r0, #-1]!
 	subs r2, r2, #1
-	b 5b
-3:	bx lr
+	bne 5b
+	bx lr
 9:	udf #{}
 )", oob);
   out += close("__vcr_memory_copy");
@@ -190,10 +190,10 @@ std::string memoryRuntimeText() {
 	cmp r3, r10
 	bhi 9f
 	add r0, r0, r11
-1:	cbz r2, 2f
-	strb r1, [r0], #1
+	cbz r2, 2f
+1:	strb r1, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
 2:	bx lr
 9:	udf #{}
 )", oob);
@@ -218,11 +218,11 @@ std::string memoryRuntimeText() {
 	ldr r4, [r12, #4]
 	add r1, r1, r4
 	add r0, r0, r11
-1:	cbz r2, 2f
-	ldrb r3, [r1], #1
+	cbz r2, 2f
+1:	ldrb r3, [r1], #1
 	strb r3, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
 2:	pop {{r4}}
 	bx lr
 9:	udf #{}

@@ -317,21 +317,21 @@ __vcr_memory_copy:
 	bhi 9f
 	add r0, r0, r11
 	add r1, r1, r11
+	cbz r2, 3f
 	cmp r0, r1
 	bhi 4f
-1:	cbz r2, 3f
-	ldrb r3, [r1], #1
+1:	ldrb r3, [r1], #1
 	strb r3, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
+3:	bx lr
 4:	add r0, r0, r2
 	add r1, r1, r2
-5:	cbz r2, 3f
-	ldrb r3, [r1, #-1]!
+5:	ldrb r3, [r1, #-1]!
 	strb r3, [r0, #-1]!
 	subs r2, r2, #1
-	b 5b
-3:	bx lr
+	bne 5b
+	bx lr
 9:	udf #19
 	.size __vcr_memory_copy, .-__vcr_memory_copy
 	.p2align 2
@@ -343,10 +343,10 @@ __vcr_memory_fill:
 	cmp r3, r10
 	bhi 9f
 	add r0, r0, r11
-1:	cbz r2, 2f
-	strb r1, [r0], #1
+	cbz r2, 2f
+1:	strb r1, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
 2:	bx lr
 9:	udf #19
 	.size __vcr_memory_fill, .-__vcr_memory_fill
@@ -370,11 +370,11 @@ __vcr_memory_init:
 	ldr r4, [r12, #4]
 	add r1, r1, r4
 	add r0, r0, r11
-1:	cbz r2, 2f
-	ldrb r3, [r1], #1
+	cbz r2, 2f
+1:	ldrb r3, [r1], #1
 	strb r3, [r0], #1
 	subs r2, r2, #1
-	b 1b
+	bne 1b
 2:	pop {r4}
 	bx lr
 9:	udf #19
