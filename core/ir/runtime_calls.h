@@ -7,6 +7,8 @@
 /// (`__vcr_fp_*`) where wasm's semantics differ from C's (min/max, nearest,
 /// trapping and saturating truncation, sqrt). This table gives each its
 /// signature and wasm semantics, which the reference interpreter executes.
+/// The bulk-memory routines (`__vcr_memory_*`, `__vcr_data_drop`) are here
+/// too: wasm's memory.copy/fill/init and data.drop on every CPU.
 
 #include "core/ir/mir.h"
 
