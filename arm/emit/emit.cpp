@@ -262,6 +262,8 @@ EmitResult emitModule(const mir::Module &m, const EmitOptions &opts) {
     routines |= p.routines;
   }
   r.asmText += detail::runtimeText(routines);
+  if (routines & (1u << static_cast<unsigned>(detail::Routine::MemoryRuntime)))
+    r.asmText += detail::dataSegmentsText(m);
   return r;
 }
 

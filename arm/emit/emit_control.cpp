@@ -124,6 +124,7 @@ void FnEmitter::emitControl(const Instr &in) {
         if (floatRuntimeText().empty()) decline("the float runtime was not built (clang-14 missing)");
         useRoutine(Routine::FloatRuntime);
       }
+      if (mir::runtimeFns()[*rt].memory) useRoutine(Routine::MemoryRuntime);  // bulk memory
       return line("bl {}", in.callee);
     }
     decline("call of unknown function @" + in.callee);

@@ -27,11 +27,17 @@ enum class Routine : uint8_t {
   UDiv64, SDiv64, URem64, SRem64, Shl64, ShrU64, ShrS64, Rotl64, Rotr64,
   /// The `__vcr_fp_*` float routines (arm/emit/runtime/float_runtime.c, compiled
   /// by clang-14 at build time); AEABI soft-float calls need libgcc at link time.
-  FloatRuntime, Count
+  FloatRuntime,
+  /// The `__vcr_memory_*` bulk-memory routines (runtime_asm.cpp), all of them.
+  MemoryRuntime, Count
 };
 
 /// The float runtime's assembly text (generated at build time; "" if clang-14 was missing).
 [[nodiscard]] std::string_view floatRuntimeText();
+
+/// The `__vcr_data` table the bulk-memory routines read: per data segment of
+/// `m` a length word (0 for an active segment) and the address of its bytes.
+[[nodiscard]] std::string dataSegmentsText(const mir::Module &m);
 
 /// Assembler symbol of a runtime routine ("__vcr_rt_udiv64").
 [[nodiscard]] std::string routineSymbol(Routine r);

@@ -1,12 +1,16 @@
-// Private runtime routines (64-bit divide/remainder, register-amount 64-bit shifts/rotates) as Thumb-2 assembly text.
+// Private runtime routines (64-bit divide/remainder, register-amount 64-bit shifts/rotates, bulk memory) as Thumb-2 assembly text.
 #include "arm/emit/emitter.h"
+#include "arm/target/runtime.h"
+
+#include <algorithm>
 
 namespace vcr::emit::detail {
 
 namespace {
 
 constexpr const char *kNames[] = {"udiv64", "sdiv64", "urem64", "srem64", "shl64",
-                                  "shru64", "shrs64", "rotl64", "rotr64", "float_runtime"};
+                                  "shru64", "shrs64", "rotl64", "rotr64", "float_runtime",
+                                  "memory_runtime"};
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(Routine::Count));
 
 bool has(uint32_t mask, Routine r) { return mask & (1u << static_cast<unsigned>(r)); }
@@ -138,8 +142,101 @@ std::string body(Routine r) {
   case Routine::Rotr64:  // rotr n = rotl ((64 - n) mod 64)
     return std::string("\trsb r2, r2, #64\n\tand r2, r2, #63\n") + kRotlBody;
   case Routine::FloatRuntime: case Routine::Count: break;
+  case Routine::MemoryRuntime: break;
   }
   return "";
+}
+
+/// wasm's memory.copy and memory.fill: r0 = dst, r1 = src (copy) or value
+/// (fill), r2 = n; linear memory is at R11, R10 bytes long. Both ranges are
+/// checked (a carry out of `x + n` or `x + n > r10` traps oob) before any
+/// byte is written; the copy runs backwards when dst > src (memmove).
+/// Clobbers r0-r3 and the flags (memory.init and data.drop also r12).
+std::string memoryRuntimeText() {
+  const unsigned oob = arm::rt::trapCode(mir::TrapReason::OutOfBounds);
+  std::string out = "\n@ ---- bulk memory (wasm memory.copy / memory.fill)\n";
+  out += open("__vcr_memory_copy");
+  out += fmt::format(R"(	adds r3, r1, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	add r0, r0, r11
+	add r1, r1, r11
+	cbz r2, 3f
+	cmp r0, r1
+	bhi 4f
+1:	ldrb r3, [r1], #1
+	strb r3, [r0], #1
+	subs r2, r2, #1
+	bne 1b
+3:	bx lr
+4:	add r0, r0, r2
+	add r1, r1, r2
+5:	ldrb r3, [r1, #-1]!
+	strb r3, [r0, #-1]!
+	subs r2, r2, #1
+	bne 5b
+	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_copy");
+  out += open("__vcr_memory_fill");
+  out += fmt::format(R"(	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	add r0, r0, r11
+	cbz r2, 2f
+1:	strb r1, [r0], #1
+	subs r2, r2, #1
+	bne 1b
+2:	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_fill");
+  // memory.init (r3 = segment): the segment's length word in __vcr_data
+  // (0 once dropped) bounds src + n, R10 bounds dst + n; then a byte copy
+  // from the segment's bytes. data.drop (r0 = segment) zeroes the length.
+  out += open("__vcr_memory_init");
+  out += fmt::format(R"(	push {{r4}}
+	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	add r12, r12, r3, lsl #3
+	ldr r4, [r12]
+	adds r3, r1, r2
+	bcs 9f
+	cmp r3, r4
+	bhi 9f
+	adds r3, r0, r2
+	bcs 9f
+	cmp r3, r10
+	bhi 9f
+	ldr r4, [r12, #4]
+	add r1, r1, r4
+	add r0, r0, r11
+	cbz r2, 2f
+1:	ldrb r3, [r1], #1
+	strb r3, [r0], #1
+	subs r2, r2, #1
+	bne 1b
+2:	pop {{r4}}
+	bx lr
+9:	udf #{}
+)", oob);
+  out += close("__vcr_memory_init");
+  out += open("__vcr_data_drop");
+  out += R"(	movw r12, #:lower16:__vcr_data
+	movt r12, #:upper16:__vcr_data
+	movs r1, #0
+	str r1, [r12, r0, lsl #3]
+	bx lr
+)";
+  out += close("__vcr_data_drop");
+  return out;
 }
 
 bool isShift(Routine r) {
@@ -148,6 +245,29 @@ bool isShift(Routine r) {
 }
 
 }  // namespace
+
+std::string dataSegmentsText(const mir::Module &m) {
+  // Writable (a run's data.drop zeroes a length; the runner rewrites .data
+  // before every run): per segment its length (0 if active) and its bytes.
+  std::string out = "\n@ ---- data segments for memory.init / data.drop\n\t.data\n\t.p2align 2\n__vcr_data:\n";
+  for (size_t k = 0; k < m.data.size(); ++k) {
+    const bool bytes = m.data[k].passive && !m.data[k].bytes.empty();
+    out += fmt::format("\t.word {}, {}\n", m.data[k].passive ? m.data[k].bytes.size() : 0,
+                       bytes ? fmt::format("__vcr_data_{}", k) : std::string("0"));
+  }
+  out += "\t.section .rodata\n";
+  for (size_t k = 0; k < m.data.size(); ++k) {
+    if (!m.data[k].passive || m.data[k].bytes.empty()) continue;
+    out += fmt::format("__vcr_data_{}:\n", k);
+    for (size_t i = 0; i < m.data[k].bytes.size(); i += 16) {
+      out += "\t.byte ";
+      for (size_t j = i; j < std::min(i + 16, m.data[k].bytes.size()); ++j)
+        out += (j > i ? ", " : "") + std::to_string(m.data[k].bytes[j]);
+      out += "\n";
+    }
+  }
+  return out + "\t.text\n";
+}
 
 std::string routineSymbol(Routine r) {
   return std::string("__vcr_rt_") + kNames[static_cast<unsigned>(r)];
@@ -162,7 +282,7 @@ std::string runtimeText(uint32_t mask) {
   if (sdiv) out += kSDivModCore;
   for (unsigned k = 0; k < static_cast<unsigned>(Routine::Count); ++k) {
     const auto r = static_cast<Routine>(k);
-    if (!has(mask, r) || r == Routine::FloatRuntime) continue;
+    if (!has(mask, r) || r == Routine::FloatRuntime || r == Routine::MemoryRuntime) continue;
     const std::string sym = routineSymbol(r);
     out += open(sym);
     // 9 words pushed: the caller's 16-byte operand area starts at [sp+36].
@@ -173,6 +293,7 @@ std::string runtimeText(uint32_t mask) {
     out += "\tstrd r0, r1, [sp, #36]\n\tpop {r0-r7, pc}\n";
     out += close(sym);
   }
+  if (has(mask, Routine::MemoryRuntime)) out += memoryRuntimeText();
   if (has(mask, Routine::FloatRuntime)) {
     out += "\n@ ---- float runtime (arm/emit/runtime/float_runtime.c, clang-14 -O2)\n";
     out += floatRuntimeText();

@@ -67,9 +67,9 @@ uint32_t Oracle::numFunctions() const { return st_->engine->numFunctions(); }
 
 OracleRun Oracle::run(uint32_t wasmFuncIndex, std::span<const uint64_t> args,
                       const std::vector<uint8_t> &memoryImage,
-                      const std::vector<uint32_t> &globalWords) {
+                      const std::vector<uint32_t> &globalWords, uint64_t budget) {
   detail::EngineRun er =
-      st_->engine->run(wasmFuncIndex, args.data(), args.size(), memoryImage, globalWords);
+      st_->engine->run(wasmFuncIndex, args.data(), args.size(), memoryImage, globalWords, budget);
   OracleRun out;
   out.results = std::move(er.results);
   out.trap = std::move(er.trap);

@@ -32,6 +32,10 @@ struct OracleRun {
 /// e.g. "call stack exhausted").
 [[nodiscard]] std::optional<mir::TrapReason> trapReasonFromWabt(const std::string &message);
 
+/// Default instruction budget of Oracle::run, in wasm instructions (wabt
+/// interprets some 10^8 a second): a run beyond it is Exhausted.
+inline constexpr uint64_t kOracleBudget = 1'000'000'000;
+
 /// An instantiated module in the wabt interpreter.
 class Oracle {
 public:
@@ -42,11 +46,13 @@ public:
   /// uint64 per param) after overwriting the instance's memory with
   /// `memoryImage` (zero-padded or truncated to the memory size) and its
   /// globals with `globalWords` (i32 global: one word, i64: lo, hi).
-  /// wabt 1.0.32 has no fuel: a non-terminating function does not return.
-  /// Deep recursion ends as Exhausted (wabt's call stack limit).
+  /// At most `budget` wasm instructions execute (callees included): a run
+  /// that needs more ends as Exhausted, as does deep recursion (wabt's call
+  /// stack limit).
   [[nodiscard]] OracleRun run(uint32_t wasmFuncIndex, std::span<const uint64_t> args,
                               const std::vector<uint8_t> &memoryImage,
-                              const std::vector<uint32_t> &globalWords);
+                              const std::vector<uint32_t> &globalWords,
+                              uint64_t budget = kOracleBudget);
   /// Number of functions in the wasm function space.
   [[nodiscard]] uint32_t numFunctions() const;
 

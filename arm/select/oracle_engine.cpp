@@ -21,11 +21,75 @@ struct Engine::State {
   wi::Instance::Ptr instance;
   EngineHost host;
   unsigned runs = 0;
+  std::vector<wi::DataSegment> datas;  ///< after instantiation: restored before every run (data.drop)
 };
 
 namespace {
 
 constexpr uint64_t kMaxPages = 1024;  // 64 MiB
+
+// wabt 1.0.32 runs a call to completion (Func::Call -> Thread::Run) and keeps
+// the pieces of a call that could be stepped (PushValues, PushCall, PopValues)
+// private. An explicit instantiation may name private members
+// ([temp.explicit]: access is not checked there), which is the one standard
+// way to reach them: each Tag's friend memberOf() returns the member pointer.
+template <typename Tag, typename Tag::type M>
+struct Expose {
+  friend typename Tag::type memberOf(Tag) { return M; }
+};
+struct PushValuesTag {
+  using type = void (wi::Thread::*)(const wi::ValueTypes &, const wi::Values &);
+  friend type memberOf(PushValuesTag);
+};
+struct PushCallTag {
+  using type = wi::RunResult (wi::Thread::*)(const wi::DefinedFunc &, wi::Trap::Ptr *);
+  friend type memberOf(PushCallTag);
+};
+struct PopValuesTag {
+  using type = void (wi::Thread::*)(const wi::ValueTypes &, wi::Values *);
+  friend type memberOf(PopValuesTag);
+};
+template struct Expose<PushValuesTag, &wi::Thread::PushValues>;
+template struct Expose<PushCallTag, &wi::Thread::PushCall>;
+template struct Expose<PopValuesTag, &wi::Thread::PopValues>;
+
+/// `l` with its maximum lowered to its initial size.
+wabt::Limits fixedSize(wabt::Limits l) {
+  l.max = l.initial;
+  l.has_max = true;
+  return l;
+}
+
+enum class Outcome { Returned, Trapped, Exhausted };
+
+/// What DefinedFunc::DoCall does, with Thread::Run(n) in slices so that at
+/// most `budget` wasm instructions execute. A host function is called the
+/// usual way (Func::Call, run to completion).
+Outcome callWithBudget(wi::Store &store, const wi::Func::Ptr &fn, const wi::Values &params,
+                       wi::Values &results, uint64_t budget, wi::Trap::Ptr *trap) {
+  if (!wabt::isa<wi::DefinedFunc>(fn.get()))
+    return wabt::Succeeded(fn->Call(store, params, results, trap)) ? Outcome::Returned : Outcome::Trapped;
+  const auto &df = *wabt::cast<wi::DefinedFunc>(fn.get());
+  wi::Thread thread(store);
+  (thread.*memberOf(PushValuesTag{}))(df.type().params, params);
+  if ((thread.*memberOf(PushCallTag{}))(df, trap) == wi::RunResult::Trap) return Outcome::Trapped;
+  constexpr uint64_t kSlice = 1u << 16;
+  for (uint64_t left = budget;;) {
+    if (left == 0) return Outcome::Exhausted;
+    const uint64_t n = std::min(left, kSlice);
+    left -= n;
+    switch (thread.Run(static_cast<int>(n), trap)) {
+    case wi::RunResult::Ok: continue;  // the slice ran out
+    case wi::RunResult::Return:
+      (thread.*memberOf(PopValuesTag{}))(df.type().results, &results);
+      return Outcome::Returned;
+    case wi::RunResult::Trap: return Outcome::Trapped;
+    case wi::RunResult::Exception:  // no exception handling in the modules we take
+      *trap = wi::Trap::New(store, "uncaught exception");
+      return Outcome::Trapped;
+    }
+  }
+}
 
 char typeCode(wabt::Type t) {
   if (t == wabt::Type::I32) return 'i';
@@ -101,6 +165,14 @@ std::unique_ptr<Engine> Engine::load(const std::string &file, const std::vector<
     if (imp.type.type->kind == wabt::ExternalKind::Memory &&
         tooLarge(wabt::cast<wi::MemoryType>(imp.type.type.get())->limits))
       return nullptr;
+  // MIR's memory has a fixed size (memory.grow by a non-zero delta fails):
+  // the oracle's memory may not grow either, whatever maximum is declared.
+  for (auto &m : st->desc.memories) m.type.limits = fixedSize(m.type.limits);
+  for (auto &imp : st->desc.imports)
+    if (imp.type.type->kind == wabt::ExternalKind::Memory) {
+      auto *mt = wabt::cast<wi::MemoryType>(imp.type.type.get());
+      mt->limits = fixedSize(mt->limits);
+    }
   for (const auto &imp : st->desc.imports) {
     if (imp.type.type->kind != wabt::ExternalKind::Func) continue;
     const auto &ft = *wabt::cast<wi::FuncType>(imp.type.type.get());
@@ -165,6 +237,7 @@ bool Engine::instantiate(EngineHost host, std::string *error) {
     if (trap) *error += ": " + trap->message();
     return false;
   }
+  st.datas = st.instance->datas();
   return true;
 }
 
@@ -174,7 +247,7 @@ uint32_t Engine::numFunctions() const {
 
 EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
                       const std::vector<uint8_t> &memoryImage,
-                      const std::vector<uint32_t> &globalWords) {
+                      const std::vector<uint32_t> &globalWords, uint64_t budget) {
   EngineRun out;
   if (!st_->instance) {
     out.error = "module not instantiated";
@@ -187,6 +260,8 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
     return out;
   }
   if (++st_->runs % 256 == 0) store.Collect();
+  // A run starts from the instantiated state: no segment dropped by an earlier run.
+  st_->instance->datas() = st_->datas;
   // Overwrite the state: memory (zero-padded) and globals (one word per
   // i32 global, two per i64 global, none for other types).
   wi::Memory::Ptr mem;
@@ -220,10 +295,14 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
   wi::Values params, results;
   for (size_t i = 0; i < nargs; ++i) params.push_back(toValue(ft.params[i], args[i]));
   wi::Trap::Ptr trap;
-  if (wabt::Succeeded(fn->Call(store, params, results, &trap))) {
+  const Outcome oc = callWithBudget(store, fn, params, results, budget, &trap);
+  if (oc == Outcome::Returned) {
     out.status = EngineRun::Status::Returned;
     for (size_t i = 0; i < ft.results.size() && i < results.size(); ++i)
       out.results.push_back(fromValue(ft.results[i], results[i]));
+  } else if (oc == Outcome::Exhausted) {
+    out.status = EngineRun::Status::Exhausted;
+    out.trap = "instruction budget exhausted (" + std::to_string(budget) + " wasm instructions)";
   } else {
     out.trap = trap ? trap->message() : std::string("unknown trap");
     out.status = out.trap.find("exhausted") != std::string::npos ? EngineRun::Status::Exhausted

@@ -47,9 +47,11 @@ public:
   bool instantiate(EngineHost host, std::string *error);
   /// Number of functions in the wasm function space.
   uint32_t numFunctions() const;
-  /// Overwrite memory and globals, run the function, read the state back.
+  /// Overwrite memory and globals, run the function for at most `budget`
+  /// wasm instructions (then Exhausted), read the state back.
   EngineRun run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
-                const std::vector<uint8_t> &memoryImage, const std::vector<uint32_t> &globalWords);
+                const std::vector<uint8_t> &memoryImage, const std::vector<uint32_t> &globalWords,
+                uint64_t budget);
 
   ~Engine();
   struct State;

@@ -200,6 +200,12 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
     uint64_t pages = wm.memories[0]->page_limits.initial;
     sel.module.memoryPages = static_cast<uint32_t>(std::min<uint64_t>(pages, 65536));
   }
+  for (const wabt::DataSegment *ds : wm.data_segments) {  // for memory.init / data.drop
+    mir::DataSegment seg;
+    seg.passive = ds->kind == wabt::SegmentKind::Passive;
+    if (seg.passive) seg.bytes = ds->data;
+    sel.module.data.push_back(std::move(seg));
+  }
   layOutGlobals(wm, ctx, sel);
   nameFunctions(wm, ctx, sel);
   std::map<std::string, std::set<std::string>> calls;

@@ -212,6 +212,8 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = tru
     case T::Nop: case T::Unreachable: case T::Drop: case T::Select: case T::LocalGet:
     case T::LocalSet: case T::LocalTee: case T::GlobalGet: case T::GlobalSet: case T::MemorySize:
     case T::Br: case T::BrIf: case T::BrTable: case T::Return: case T::Call: break;
+    case T::MemoryGrow: break;
+    case T::MemoryCopy: case T::MemoryFill: case T::MemoryInit: case T::DataDrop: break;
     case T::Const: {
       auto t = wabt::cast<wabt::ConstExpr>(&e)->const_.type();
       if (!scalarType(t, floats) || t == wabt::Type::Void) return &e;
@@ -453,6 +455,21 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::MemorySize: {
     Val d = newTemp(false);
     emitOp(Opcode::MemSize, {d.lo}, {});
+    push(d);
+    return;
+  }
+  case T::MemoryCopy:
+  case T::MemoryFill:
+  case T::MemoryInit:
+  case T::DataDrop: lowerBulk(e); return;
+  case T::MemoryGrow: {
+    // Memory has a fixed size: growing by 0 gives the size in pages, any
+    // other delta fails with -1 (wasm allows a grow to fail). d = delta ? -1 : size.
+    Val delta = pop();
+    Val size = newTemp(false), fail = newTemp(false), d = newTemp(false);
+    emitOp(Opcode::MemSize, {size.lo}, {});
+    emitMovI(fail.lo, 0xffffffffu);
+    emitOp(Opcode::Sel, {d.lo}, {delta.lo, fail.lo, size.lo});
     push(d);
     return;
   }

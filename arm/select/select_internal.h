@@ -130,6 +130,8 @@ private:
   void lowerLoad(const wabt::LoadExpr &e);
   void lowerStore(const wabt::StoreExpr &e);
   void lowerSelect(const wabt::Expr &e);
+  /// memory.copy / memory.fill as a call of a bulk-memory runtime routine (select_bulk.cpp).
+  void lowerBulk(const wabt::Expr &e);
   void divGuards32(wabt::Opcode op, mir::VReg a, mir::VReg b);
   void divGuards64(wabt::Opcode op, const Val &a, const Val &b);
 

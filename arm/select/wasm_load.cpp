@@ -93,6 +93,10 @@ std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file
     return std::nullopt;
   }
   wabt::Features features;
+  // Annotations such as (@custom "name" "bytes") are read, not rejected: wabt
+  // 1.0.32's parser skips them (a custom section given as an annotation is
+  // dropped; neither selection nor the oracle reads custom sections).
+  features.enable_annotations();
   wabt::Errors errs;
   auto lexer = wabt::WastLexer::CreateBufferLexer(file, text.data(), text.size(), &errs);
   std::unique_ptr<wabt::Module> module;

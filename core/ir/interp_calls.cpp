@@ -28,6 +28,10 @@ unsigned sortedRegs(const OperandList &list, std::array<unsigned, kNumPRegs> &ou
 std::vector<uint64_t> Machine::callHost(int32_t c) {
   if (size_t(-c - 1) >= m_.imports.size()) {  // a runtime routine: wasm semantics, may trap
     const auto k = static_cast<uint32_t>(size_t(-c - 1) - m_.imports.size());
+    if (runtimeFns()[k].memory) {
+      execMemoryRoutine(k);
+      return {};
+    }
     const RuntimeOutcome o = evalRuntimeFn(k, std::span<const uint64_t>(hostArgs_));
     if (o.trapped) trap(o.trap);
     if (runtimeFns()[k].sig.results.empty()) return {};

@@ -162,6 +162,9 @@ private:
   /// The `n` bytes at `addr + offset` of linear memory, or a trap (bounds
   /// check) or an Error (allocated form: R10/R11 led outside the image).
   uint8_t *linearAccess(uint32_t addr, uint32_t offset, unsigned n, const char *what);
+  /// A bulk-memory runtime routine (runtimeFns()[k].memory) on hostArgs_:
+  /// both ranges bounds-checked (trap oob) before any byte is written.
+  void execMemoryRoutine(uint32_t k);
   /// gget, gset.
   void execGlobal(const Instr &in);
   /// Byte offset in the globals table that gget/gset `in` accesses (Error
@@ -217,6 +220,8 @@ private:
   StackMem stack_;
   // host calls
   std::vector<uint64_t> hostArgs_;
+  /// data.drop: the segments dropped in this run (sized on first use).
+  std::vector<uint8_t> dropped_;
 };
 
 }  // namespace vcr::mir::interp_detail

@@ -1,6 +1,9 @@
 // Reference interpreter: linear memory, globals and memsize, with R9-R11 in their runtime roles in allocated form.
 #include "core/ir/interp_machine.h"
 #include "core/ir/interp_ops.h"
+#include "core/ir/runtime_calls.h"
+
+#include <cstring>
 
 namespace vcr::mir::interp_detail {
 
@@ -107,6 +110,40 @@ void Machine::execGlobal(const Instr &in) {
     const unsigned shift = 8 * ((at + k) % 4);
     word = (word & ~(0xffu << shift)) | (((v >> (8 * k)) & 0xffu) << shift);
   }
+}
+
+void Machine::execMemoryRoutine(uint32_t k) {
+  auto arg = [&](size_t i) { return i < hostArgs_.size() ? lo32(hostArgs_[i]) : 0u; };
+  const uint32_t dst = arg(0), second = arg(1), n = arg(2);
+  if (k == memoryCopyFn()) {
+    const uint8_t *from = linearAccess(second, 0, n, "memory.copy source");
+    uint8_t *to = linearAccess(dst, 0, n, "memory.copy destination");
+    if (n) std::memmove(to, from, n);
+    return;
+  }
+  if (k == memoryFillFn()) {
+    uint8_t *to = linearAccess(dst, 0, n, "memory.fill destination");
+    if (n) std::memset(to, static_cast<int>(second & 0xffu), n);
+    return;
+  }
+  const uint32_t seg = k == dataDropFn() ? dst : arg(3);
+  if (seg >= m_.data.size())
+    fail("data segment " + std::to_string(seg) + " out of range (the module has " +
+         std::to_string(m_.data.size()) + ")");
+  dropped_.resize(m_.data.size(), 0);
+  if (k == dataDropFn()) {
+    dropped_[seg] = 1;
+    return;
+  }
+  if (k == memoryInitFn()) {  // (dst, src, n, segment); an active or dropped segment has length 0
+    const DataSegment &d = m_.data[seg];
+    const uint64_t length = dropped_[seg] || !d.passive ? 0 : d.bytes.size();
+    if (uint64_t(second) + n > length) trap(TrapReason::OutOfBounds);
+    uint8_t *to = linearAccess(dst, 0, n, "memory.init destination");
+    if (n) std::memcpy(to, d.bytes.data() + second, n);
+    return;
+  }
+  fail("unknown bulk-memory routine @" + std::string(runtimeFns()[k].name));
 }
 
 uint32_t Machine::memorySizePages() {

@@ -195,11 +195,20 @@ struct Global {
   bool mut = true;
 };
 
+/// A wasm data segment, for memory.init / data.drop (docs/mir.md "Bulk
+/// memory"). Only a passive segment keeps its bytes: an active one was
+/// written at instantiation and dropped, so it reads as length 0.
+struct DataSegment {
+  bool passive = false;
+  std::vector<uint8_t> bytes;  ///< empty unless passive
+};
+
 struct Module {
   uint32_t memoryPages = 0;
   std::vector<Global> globals;
   std::vector<Import> imports;
   std::vector<Function> functions;
+  std::vector<DataSegment> data;  ///< data segments by wasm index
 
   [[nodiscard]] const Function *findFunction(std::string_view name) const;
   [[nodiscard]] const Import *findImport(std::string_view name) const;

@@ -21,6 +21,7 @@ enum class K : uint32_t {
   FCeil, FFloor, FTrunc, FNearest, DCeil, DFloor, DTrunc, DNearest, VDAdd, VDSub,
   F2IS, F2IU, F2LS, F2LU, D2IS, D2IU, D2LS, D2LU,
   F2ISSat, F2IUSat, F2LSSat, F2LUSat, D2ISSat, D2IUSat, D2LSSat, D2LUSat,
+  MemCopy, MemFill, MemInit, DataDrop,
   Count
 };
 
@@ -67,6 +68,12 @@ const std::vector<RuntimeFn> &table() {
       const bool fromF64 = (k % 8) >= 4, toI64 = (k % 4) >= 2;
       add(kTrunc[k], {fromF64 ? L : I}, {toI64 ? L : I}, true);
     }
+    // bulk memory: they touch linear memory, the interpreter runs them
+    add("__vcr_memory_copy", {I, I, I}, {}, false);
+    add("__vcr_memory_fill", {I, I, I}, {}, false);
+    add("__vcr_memory_init", {I, I, I, I}, {}, false);  // (dst, src, n, segment)
+    add("__vcr_data_drop", {I}, {}, false);             // (segment)
+    for (size_t k = v.size() - 4; k < v.size(); ++k) v[k].memory = true;
     return v;
   }();
   return t;
@@ -139,6 +146,10 @@ RuntimeOutcome value(uint64_t v) {
 }  // namespace
 
 std::span<const RuntimeFn> runtimeFns() { return table(); }
+uint32_t memoryCopyFn() { return static_cast<uint32_t>(K::MemCopy); }
+uint32_t memoryFillFn() { return static_cast<uint32_t>(K::MemFill); }
+uint32_t memoryInitFn() { return static_cast<uint32_t>(K::MemInit); }
+uint32_t dataDropFn() { return static_cast<uint32_t>(K::DataDrop); }
 
 std::optional<uint32_t> findRuntimeFn(std::string_view name) {
   if (!name.starts_with("__")) return std::nullopt;
@@ -199,6 +210,7 @@ RuntimeOutcome evalRuntimeFn(uint32_t index, std::span<const uint64_t> args) {
   case K::DNearest: return value(bits(wasmNearest(f64(a))));
   case K::VDAdd: return value(bits(f64(a) + f64(b)));
   case K::VDSub: return value(bits(f64(a) - f64(b)));
+  case K::MemCopy: case K::MemFill: case K::MemInit: case K::DataDrop: return value(0);  // run by the interpreter (it owns memory)
   default: break;
   }
   if (index >= static_cast<uint32_t>(K::F2IS) && index < static_cast<uint32_t>(K::Count)) {

@@ -7,6 +7,8 @@
 /// (`__vcr_fp_*`) where wasm's semantics differ from C's (min/max, nearest,
 /// trapping and saturating truncation, sqrt). This table gives each its
 /// signature and wasm semantics, which the reference interpreter executes.
+/// The bulk-memory routines (`__vcr_memory_*`, `__vcr_data_drop`) are here
+/// too: wasm's memory.copy/fill/init and data.drop on every CPU.
 
 #include "core/ir/mir.h"
 
@@ -22,6 +24,10 @@ struct RuntimeFn {
   std::string_view name;
   Signature sig;
   bool ours = false;  ///< a `__vcr_fp_*` routine (arm/emit float runtime), else libgcc's AEABI
+  /// A bulk-memory routine (`__vcr_memory_*`, assembly in arm/emit/runtime_asm.cpp):
+  /// it reads and writes linear memory (base R11, size R10), so the
+  /// interpreter runs it itself (Machine::execMemoryRoutine), not evalRuntimeFn.
+  bool memory = false;
 };
 
 /// Every runtime routine, in a fixed order.
@@ -35,6 +41,22 @@ struct RuntimeOutcome {
   TrapReason trap = TrapReason::Unreachable;
   uint64_t result = 0;  ///< the single result (0 words when the signature has none)
 };
+
+/// Index in runtimeFns() of `__vcr_memory_copy (dst, src, n) -> ()`: wasm's
+/// memory.copy (overlap as memmove; traps oob, before any byte is written,
+/// when src + n or dst + n exceeds the memory size).
+[[nodiscard]] uint32_t memoryCopyFn();
+/// Index of `__vcr_memory_fill (dst, value, n) -> ()`: wasm's memory.fill
+/// (the low byte of value; traps oob when dst + n exceeds the memory size).
+[[nodiscard]] uint32_t memoryFillFn();
+/// Index of `__vcr_memory_init (dst, src, n, segment) -> ()`: wasm's
+/// memory.init of data segment `segment` (Module::data); traps oob when
+/// src + n exceeds the segment's length (0 once dropped, and for an active
+/// segment) or dst + n the memory size.
+[[nodiscard]] uint32_t memoryInitFn();
+/// Index of `__vcr_data_drop (segment) -> ()`: wasm's data.drop. The dropped
+/// state belongs to the run (one outermost call), like memory.
+[[nodiscard]] uint32_t dataDropFn();
 
 /// wasm semantics of routine `index` on `args` (one per param; f32 in the
 /// low 32 bits). NaN results are whatever the host produces: wasm allows any

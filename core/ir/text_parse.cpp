@@ -267,8 +267,25 @@ void Parser::parseModuleHeader() {
       im.name = std::string(expect(Tok::Name, "an '@name' after 'import'").text.substr(1));
       im.sig = parseSig();
       mod_.imports.push_back(std::move(im));
+    } else if (atWord("data")) {
+      next();
+      const Token &it = peek();
+      if (number(false, "a data segment index") != mod_.data.size())
+        fail(it, "data segment index out of order, expected " + std::to_string(mod_.data.size()));
+      DataSegment seg;
+      if (!atWord("passive") && !atWord("active"))
+        fail(peek(), "expected 'passive' or 'active', got " + describe(peek()));
+      seg.passive = atWord("passive");
+      next();
+      while (at(Tok::Number)) {
+        const Token &bt = peek();
+        const uint32_t b = number(false, "a byte");
+        if (b > 255 || !seg.passive) fail(bt, seg.passive ? "a byte is 0..255" : "an active segment has no bytes");
+        seg.bytes.push_back(static_cast<uint8_t>(b));
+      }
+      mod_.data.push_back(std::move(seg));
     } else {
-      fail(peek(), "expected 'memory', 'global', 'import' or '}' in the module header, got " +
+      fail(peek(), "expected 'memory', 'global', 'import', 'data' or '}' in the module header, got " +
                        describe(peek()));
     }
     endLine();

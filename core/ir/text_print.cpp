@@ -175,13 +175,18 @@ std::string printFunction(const Function &f) {
 
 std::string printModule(const Module &m) {
   std::string s;
-  if (m.memoryPages != 0 || !m.globals.empty() || !m.imports.empty()) {
+  if (m.memoryPages != 0 || !m.globals.empty() || !m.imports.empty() || !m.data.empty()) {
     s += "module {\n";
     if (m.memoryPages != 0) s += "  memory " + std::to_string(m.memoryPages) + "\n";
     for (size_t g = 0; g < m.globals.size(); ++g)
       s += "  global " + std::to_string(g) + (m.globals[g].mut ? " mut " : " const ") +
            std::to_string(m.globals[g].init) + "\n";
     for (const Import &im : m.imports) s += "  import @" + im.name + " " + printSig(im.sig) + "\n";
+    for (size_t k = 0; k < m.data.size(); ++k) {
+      s += "  data " + std::to_string(k) + (m.data[k].passive ? " passive" : " active");
+      for (uint8_t b : m.data[k].bytes) s += " " + std::to_string(b);
+      s += "\n";
+    }
     s += "}\n";
   }
   for (size_t i = 0; i < m.functions.size(); ++i) {

@@ -1,7 +1,7 @@
 // wabt-based checker of wasm modules: parse, validate, and find constructs
 // outside the supported scalar MVP subset (i32, i64, f32, f64; no SIMD,
-// tables, call_indirect, memory.grow, bulk memory, multi-value, data
-// segments, ...).
+// tables, call_indirect, multi-value, ...). memory.grow, bulk memory and
+// data segments are in.
 
 #include "corpus/gen/watcheck.h"
 
@@ -41,8 +41,7 @@ public:
       error("", "tables are outside the supported subset");
     if (!m.elem_segments.empty())
       error("", "element segments are outside the supported subset");
-    if (!m.data_segments.empty())
-      error("", "data segments are outside the supported subset");
+    // data segments are in (memory.init / data.drop read the passive ones)
     if (m.memories.size() > 1)
       error("", "more than one memory");
     for (const wabt::Global *g : m.globals)
@@ -119,6 +118,10 @@ private:
       case ExprType::MemorySize: case ExprType::Nop: case ExprType::Return:
       case ExprType::Unreachable:
         break;
+      // memory.grow on a fixed-size memory, and bulk memory
+      case ExprType::MemoryGrow: case ExprType::MemoryCopy: case ExprType::MemoryFill:
+      case ExprType::MemoryInit: case ExprType::DataDrop:
+        break;
       default:
         error(fn_, std::string(wabt::GetExprTypeName(e.type())) + " is outside the supported subset");
         break;
@@ -156,6 +159,7 @@ WasmCheck checkWat(const std::string &text, const std::string &filename) {
   WasmCheck out;
   wabt::Errors errors;
   wabt::Features features;
+  features.enable_annotations();  // (@custom ...) annotations are skipped, as in arm/select
   std::unique_ptr<wabt::WastLexer> lexer =
       wabt::WastLexer::CreateBufferLexer(filename, text.data(), text.size(), &errors);
   wabt::WastParseOptions parseOptions(features);

@@ -231,3 +231,42 @@ TEST_CASE("soft float on cortex-m4: runtime calls run in Unicorn, and a wrong ro
     CHECK(bad["conv"].agree < bad["conv"].runs);
   }
 }
+
+TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong routine is caught") {
+  if (!haveBinutils()) return;
+  Selected s = selectFile(std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/bulk_memory.wat");
+  mir::Module allocated = allocateAll(s.module);
+  Diagnostics diags;
+  tools::Workloads w = tools::loadWorkloads(std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/bulk_memory.wat", diags);
+  REQUIRE(w.count("edges"));
+  tools::ExecOptions opt;
+  opt.inputs = 20;
+  auto clean = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+  for (const char *fn : {"copy_up", "copy_down", "copy_any", "fill", "fill_any", "edges", "store_then_oob",
+                         "init", "init_any", "drop_then_init", "drop_twice"}) {
+    REQUIRE_MESSAGE(clean[fn].status == "ok", fn, ": ", clean[fn].reason, clean[fn].firstDifference);
+    CHECK_MESSAGE(clean[fn].agree == clean[fn].runs, fn, ": ", clean[fn].firstDifference);
+  }
+  SUBCASE("a copy that always runs front to back (memcpy, not memmove)") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(cmp r0, r1\n\tbhi 4f)"), "cmp r0, r1\n\tnop");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["copy_up"].agree < bad["copy_up"].runs);
+    CHECK(bad["copy_down"].agree == bad["copy_down"].runs);  // destination below: forward is right
+  }
+  SUBCASE("a fill whose bounds check is gone writes before it should trap") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"((__vcr_memory_fill:\n\tadds r3, r0, r2\n\tbcs 9f\n\tcmp r3, r10\n)\tbhi 9f)"), "$1\tnop");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["edges"].agree < bad["edges"].runs);
+  }
+  SUBCASE("a data.drop that drops nothing") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(str r1, \[r12, r0, lsl #3\])"), "nop");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["drop_then_init"].agree < bad["drop_then_init"].runs);
+  }
+}

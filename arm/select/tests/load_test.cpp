@@ -169,3 +169,29 @@ TEST_CASE("byte flips and random garbage never crash") {
     if (!watToWasm(text, "garbage.wat", dt)) CHECK(mentions(dt, "garbage.wat"));
   }
 }
+
+TEST_CASE("wat with custom-section annotations loads: the annotations are skipped") {
+  Diagnostics diags;
+  auto bin = watToWasm(R"((module
+    (@custom "vcr" "some bytes")
+    (@custom "with-place" (after type) "\00\01")
+    (func $f (export "f") (result i32) (i32.const 7))))", "annot.wat", diags);
+  std::string msg = diags.empty() ? std::string() : diags[0].str();
+  REQUIRE_MESSAGE(bin, msg);
+  auto sel = selectModule(*bin, diags);
+  REQUIRE(sel);
+  CHECK(sel->module.findFunction("f") != nullptr);
+  // the corpus fixture, through the file loader
+  diags.clear();
+  auto fix = loadWasmFile("corpus/fixtures/annotations.wat", diags);
+  msg = diags.empty() ? std::string() : diags[0].str();
+  REQUIRE_MESSAGE(fix, msg);
+  auto fsel = selectModule(*fix, diags);
+  REQUIRE(fsel);
+  CHECK(fsel->declined.empty());
+  CHECK(fsel->module.functions.size() == 2);
+  // a malformed annotation is still an error
+  diags.clear();
+  CHECK_FALSE(watToWasm("(module (@custom \"x\" \"y\")\n", "unterminated.wat", diags));
+  CHECK(hasErrors(diags));
+}

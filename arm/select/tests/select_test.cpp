@@ -1,6 +1,7 @@
 // Unit tests of selection: names, layout, declines, the operand-stack model
 // and the shape of the produced MIR.
 #include "arm/select/select.h"
+#include "core/ir/interp.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
 
@@ -106,7 +107,7 @@ TEST_CASE("on cortex-m4f an f32 function is declined, an i32 function is selecte
     (func $grow (result i32) (memory.grow (i32.const 1)))
     (memory 1))
   )", m4f);
-  REQUIRE(s.declined.size() == 4);
+  REQUIRE(s.declined.size() == 3);  // memory.grow is selected (fixed-size memory)
   auto reasonOf = [&](const std::string &f) {
     for (const auto &d : s.declined)
       if (d.function == f) return d.reason;
@@ -114,10 +115,11 @@ TEST_CASE("on cortex-m4f an f32 function is declined, an i32 function is selecte
   };
   CHECK(reasonOf("fadd") == arm::floatDeclineReason(arm::Cpu::CortexM4F));
   CHECK(reasonOf("fconst").find("VFP register classes (issue 14)") != std::string::npos);
-  CHECK(reasonOf("grow").find("memory.grow") != std::string::npos);
+  CHECK(reasonOf("grow") == "<not declined>");
   CHECK(reasonOf("caller") == "calls declined function 'fconst'");
-  REQUIRE(s.module.functions.size() == 1);
+  REQUIRE(s.module.functions.size() == 2);
   CHECK(s.module.functions[0].name == "iadd");
+  CHECK(s.module.functions[1].name == "grow");
   requireValid(s);
 
   auto t = selectWat(R"((module (func $f (param i32) (result f32) (f32.convert_i32_s (local.get 0)))
@@ -352,4 +354,24 @@ TEST_CASE("faults change exactly the lowering they name") {
   CHECK(text(ok) != text(lt));
   CHECK(countOp(shr.module.functions[0], Opcode::ShrU) == 0);
   CHECK(countOp(ok.module.functions[0], Opcode::ShrU) == 1);
+}
+
+TEST_CASE("memory.grow is memsize, -1 and a select: no call, no new opcode, never declined") {
+  auto s = selectWat(R"((module (memory 1 4)
+    (func $g (param i32) (result i32) (memory.grow (local.get 0)))))");
+  REQUIRE(s.declined.empty());
+  const auto &f = fn(s, "g");
+  CHECK(countOp(f, Opcode::MemSize) == 1);
+  CHECK(countOp(f, Opcode::Sel) == 1);
+  CHECK(countOp(f, Opcode::Call) == 0);
+  requireValid(s);
+  // the MIR interpreter: grow 0 is the size in pages, anything else fails
+  for (uint64_t delta : {0ull, 1ull, 3ull, 0xffffffffull}) {
+    mir::ExecEnv env;
+    env.memory.assign(65536, 0);
+    const uint64_t args[] = {delta};
+    mir::ExecResult r = mir::execute(s.module, "g", args, env);
+    REQUIRE(r.status == mir::ExecResult::Status::Returned);
+    CHECK(r.results == std::vector<uint64_t>{delta == 0 ? 1u : 0xffffffffu});
+  }
 }

@@ -163,7 +163,10 @@ TEST_CASE("the checker rejects constructs outside the subset") {
   CHECK_FALSE(
       vcr::gen::checkWat("(module (func $f (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))", "simd.wat")
           .ok);
-  CHECK_FALSE(bad("(memory.grow (local.get 0))").ok);
+  CHECK_FALSE(bad("(memory.grow (local.get 0))").ok);  // the table
+  CHECK(vcr::gen::checkWat("(module (memory 1) (data \"ab\") (func $f (param i32) (result i32) "
+                           "(memory.fill (i32.const 0) (i32.const 1) (i32.const 2)) (memory.init 0 (i32.const 0) "
+                           "(i32.const 0) (i32.const 2)) (data.drop 0) (memory.grow (local.get 0))))", "bulk.wat").ok);
   CHECK_FALSE(bad("(call_indirect (param) (result i32) (local.get 0))").ok);
   vcr::gen::WasmCheck c = vcr::gen::checkWat("(module (func $f (result i32) (i32.const 1)))", "ok.wat");
   CHECK(c.ok);
@@ -265,7 +268,8 @@ TEST_CASE("every kernel has a built .wasm in the subset with its names") {
       {"xtea", {"$xtea_encipher", "$xtea_decipher"}}, {"fir", {"$fir_q15"}},
       {"pid", {"$pid_step", "$pid_run"}}, {"matmul4", {"$matmul4"}},
       {"isort", {"$insertion_sort"}}, {"base64", {"$base64_encode", "$base64_char"}},
-      {"hashes", {"$adler32", "$fnv1a32", "$fnv1a64"}}, {"bits", {"$gcd64", "$isqrt64"}}};
+      {"hashes", {"$adler32", "$fnv1a32", "$fnv1a64"}}, {"bits", {"$gcd64", "$isqrt64"}},
+      {"memops", {"$ring_push", "$frame_build", "$shift_window", "$insert_byte"}}};
   unsigned sources = 0;
   for (const auto &e : fs::directory_iterator(root / "corpus/kernels")) {
     if (e.path().extension() != ".c")
@@ -433,4 +437,23 @@ TEST_CASE("kernels agree with the same C compiled natively") {
     CHECK(call1(*bits, "gcd64", {v, w}) == native::bi::gcd64(v, w));
     CHECK(call1(*bits, "isqrt64", {v}) == native::bi::isqrt64(v));
   }
+}
+
+TEST_CASE("the bulk-memory kernel gives known answers (memory.copy with overlap, memory.fill)") {
+  auto mo = loadKernel("memops");
+  std::memcpy(memAt(*mo, kIn, 6), "abcdef", 6);
+  CHECK(call1(*mo, "insert_byte", {kIn, 6, 2, 'X'}) == 7);
+  CHECK(std::string(reinterpret_cast<char *>(memAt(*mo, kIn, 7)), 7) == "abXcdef");
+  int16_t w[6] = {1, 2, 3, 4, 5, 6};
+  std::memcpy(memAt(*mo, kIn, sizeof w), w, sizeof w);
+  CHECK(call1(*mo, "shift_window", {kIn, 6, 2}) == 3 + 4 + 5 + 6);
+  const int16_t shifted[6] = {3, 4, 5, 6, 0, 0};
+  CHECK(std::memcmp(memAt(*mo, kIn, sizeof shifted), shifted, sizeof shifted) == 0);
+  std::memcpy(memAt(*mo, kAux, 5), "hello", 5);
+  CHECK(call1(*mo, "ring_push", {kOut, 8, 6, kAux, 5}) == 3);
+  CHECK(std::string(reinterpret_cast<char *>(memAt(*mo, kOut, 3)), 3) == "llo");
+  CHECK(std::string(reinterpret_cast<char *>(memAt(*mo, kOut + 6, 2)), 2) == "he");
+  CHECK(call1(*mo, "frame_build", {kOut, kAux, 5}) == 32);
+  CHECK(*memAt(*mo, kOut, 1) == 5);
+  CHECK(*memAt(*mo, kOut + 21, 1) == 0);  // the padding is cleared
 }
