@@ -212,6 +212,7 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = tru
     case T::Nop: case T::Unreachable: case T::Drop: case T::Select: case T::LocalGet:
     case T::LocalSet: case T::LocalTee: case T::GlobalGet: case T::GlobalSet: case T::MemorySize:
     case T::Br: case T::BrIf: case T::BrTable: case T::Return: case T::Call: break;
+    case T::CallIndirect: break;
     case T::Const: {
       auto t = wabt::cast<wabt::ConstExpr>(&e)->const_.type();
       if (!scalarType(t, floats) || t == wabt::Type::Void) return &e;
@@ -464,6 +465,7 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::BrTable: lowerBrTable(*wabt::cast<wabt::BrTableExpr>(&e)); return;
   case T::Return: lowerReturn(); return;
   case T::Call: lowerCall(*wabt::cast<wabt::CallExpr>(&e)); return;
+  case T::CallIndirect: lowerCallIndirect(*wabt::cast<wabt::CallIndirectExpr>(&e)); return;
   default: decline(e, "unsupported operator '" + exprName(e) + "'");
   }
 }
