@@ -110,6 +110,7 @@ void FnEmitter::emitInstr(const Instr &in) {
   case Opcode::Param: case Opcode::Call: case Opcode::TrapIf: case Opcode::Br:
   case Opcode::BrIf: case Opcode::BrTable: case Opcode::Ret: case Opcode::Trap:
     return emitControl(in);
+  case Opcode::CallInd: return emitCallInd(in);
   }
   decline("unhandled opcode");
 }
@@ -222,6 +223,7 @@ EmitResult emitModule(const mir::Module &m, const EmitOptions &opts) {
     routines |= p.routines;
   }
   r.asmText += detail::runtimeText(routines);
+  r.asmText += detail::tableText(m, r.emitted);
   return r;
 }
 
