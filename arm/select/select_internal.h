@@ -57,7 +57,8 @@ struct ModuleCtx {
 [[nodiscard]] bool mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats);
 /// Signature ids and the function table of `wm` into `out` (after the functions are named).
 void layOutTable(const wabt::Module &wm, ModuleCtx &ctx, mir::Module &out);
-/// After declines: table slots of functions no longer in `m` become opaque.
+/// After declines: table slots of functions no longer in `m` become opaque,
+/// and the signature ids no slot or calli uses are dropped (ids renumbered).
 void settleTable(mir::Module &m);
 
 /// wasm value type -> MIR value type: f32 is an i32 word, f64 an i64 pair

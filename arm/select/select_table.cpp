@@ -5,6 +5,7 @@
 #include <wabt/cast.h>
 
 #include <algorithm>
+#include <climits>
 
 namespace vcr::select::detail {
 
@@ -100,6 +101,30 @@ void settleTable(mir::Module &m) {
       sl.func.clear();
       sl.type = 0;
     }
+  // Keep only the signature ids a slot or a calli uses, renumbered in order.
+  std::vector<uint32_t> newId(m.types.size(), UINT32_MAX);
+  auto use = [&](uint32_t id) {
+    if (id < newId.size()) newId[id] = 0;
+  };
+  for (const mir::TableSlot &sl : m.table)
+    if (sl.kind == mir::TableSlot::Kind::Func) use(sl.type);
+  for (const mir::Function &f : m.functions)
+    for (const mir::Block &b : f.blocks)
+      for (const mir::Instr &i : b.instrs)
+        if (i.op == mir::Opcode::CallInd) use(i.imm);
+  std::vector<mir::Signature> kept;
+  for (size_t id = 0; id < newId.size(); ++id)
+    if (newId[id] == 0) {
+      newId[id] = uint32_t(kept.size());
+      kept.push_back(m.types[id]);
+    }
+  m.types = std::move(kept);
+  for (mir::TableSlot &sl : m.table)
+    if (sl.kind == mir::TableSlot::Kind::Func) sl.type = newId[sl.type];
+  for (mir::Function &f : m.functions)
+    for (mir::Block &b : f.blocks)
+      for (mir::Instr &i : b.instrs)
+        if (i.op == mir::Opcode::CallInd) i.imm = newId[i.imm];
 }
 
 void FuncSelector::lowerCallIndirect(const wabt::CallIndirectExpr &e) {
