@@ -19,6 +19,9 @@ struct MipResult {
   double seconds = 0;     ///< wall time of the solve
   std::vector<double> x;  ///< the best solution (when found)
   bool found = false;     ///< a solution exists
+  /// Why the solve was cut off from outside ("hard time limit", "solver
+  /// crashed"), or empty. A cut-off solve keeps only the warm start.
+  std::string stopped;
   [[nodiscard]] bool hasSolution() const { return found; }
 };
 
@@ -39,7 +42,14 @@ public:
   /// weights are integers), so a gap below one unit is optimal.
   /// `warm`, when given, is a feasible solution CBC starts from (see
   /// completeStart).
+  /// CBC runs in a child process (see solveIsolation) that is killed at
+  /// hardLimit(seconds): CBC alone overruns its limit in root processing.
   [[nodiscard]] MipResult solve(double seconds, bool log = false, const std::vector<double> *warm = nullptr) const;
+  /// The wall time after which a solve is killed: the limit plus a grace of
+  /// half of it (at least 2 s) for CBC to stop by itself.
+  [[nodiscard]] static double hardLimit(double seconds);
+  /// The objective of the assignment `x` (numVars values).
+  [[nodiscard]] double objectiveOf(const double *x) const;
   /// Complete a start whose integer variables are set: raise each
   /// continuous variable to what its rows need (every continuous variable
   /// here has a non-negative cost and only lower-bounded rows ask for it),
@@ -54,6 +64,18 @@ private:
   std::vector<int> tripRow_, tripCol_;
   std::vector<double> tripVal_;
 };
+
+/// Where Mip::solve runs CBC. ChildProcess (the default) gives a hard time
+/// limit and lets solves run in parallel; InProcess (sanitizer builds, or
+/// when fork fails) runs one solve at a time and trusts CBC's own clock.
+enum class SolveIsolation { ChildProcess = 0, InProcess = 1 };
+[[nodiscard]] SolveIsolation solveIsolation();
+/// Tests: force an isolation mode, and make the child stall before solving
+/// (so that only the watchdog can end it).
+void setSolveIsolationForTesting(SolveIsolation mode);
+void resetSolveIsolationForTesting();  ///< back to the build's default
+void setSolveStallForTesting(bool on);
+[[nodiscard]] bool solveStallForTesting();
 
 /// An "infinite" row bound.
 inline constexpr double kInf = 1e30;

@@ -37,6 +37,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   info_.warmStart = start0.has_value();
   MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
   info_.seconds = sol.seconds;
+  info_.stopped = sol.stopped;
   // Integral costs: a bound of 6.2 proves 7. -1: no bound known.
   info_.bound = sol.bound < 0 ? -1 : std::ceil(sol.bound - 1e-6) + 0.0;  // + 0.0: no "-0"
   if (!sol.hasSolution()) return fail(sol.status, "");

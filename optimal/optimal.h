@@ -36,6 +36,7 @@ struct OptimalInfo {
   size_t variables = 0, rows = 0;
   bool warmStart = false;   ///< CBC started from the spill-everywhere solution
   unsigned cycleBreaks = 0; ///< register cycles broken through memory (code costs more than `objective`)
+  std::string stopped;      ///< CBC was killed: "hard time limit" or "solver crashed" (the warm start is kept)
   [[nodiscard]] bool allocated() const { return status == "optimal" || status == "feasible"; }
 };
 

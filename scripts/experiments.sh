@@ -12,7 +12,7 @@
 # Tools: $VCR_VERIFY_ALLOC and $VCR_WASMGEN, else $VCR_BUILD_DIR (default build)/...;
 # a full run builds those two targets if they are missing. With `verify-alloc --optimal`:
 # VCR_OPTIMAL_TIME (CBC seconds per function, default 10) and VCR_OPTIMAL_GENERATED (how many
-# generated modules join the corpus for it, default 60).
+# generated modules join the corpus for it, default all of them: 200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0 OUT="" RAW=""
@@ -67,7 +67,7 @@ if [ $QUICK = 1 ]; then
 else
   STATIC=(corpus)
   KERNELS=(corpus/kernels)
-  NGEN=200 NOPT=${VCR_OPTIMAL_GENERATED:-60} MIXED=(50 100 200 400 800 1600 3200 6400 11000) STATES=(4 8 16 32 64 128 205) SEEDS=(1 2 3) REPS=5
+  NGEN=200 NOPT=${VCR_OPTIMAL_GENERATED:-$NGEN} MIXED=(50 100 200 400 800 1600 3200 6400 11000) STATES=(4 8 16 32 64 128 205) SEEDS=(1 2 3) REPS=5
 fi
 for ((s = 1; s <= NGEN; s++)); do
   i64=$(awk "BEGIN{print ($s % 4) * 0.12}")
@@ -124,6 +124,7 @@ EOF
 
 if [ $QUICK = 1 ]; then  # the ctest's checks: a report and non-empty figures
   "$PY" scripts/experiments/optimal.py --selftest "$RAW/selftest"
+  "$PY" scripts/experiments/spurious.py --selftest
   test -s "$OUT/experiments.md" || { echo "experiments: no $OUT/experiments.md" >&2; exit 1; }
   for png in pool_sweep spurious dynamic scaling; do
     test "$(stat -c %s "$OUT/experiments/$png.png" 2>/dev/null || echo 0)" -gt 1000 ||

@@ -28,6 +28,7 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
   o.variables = info.variables;
   o.rows = info.rows;
   o.cycleBreaks = info.cycleBreaks;
+  o.stopped = info.stopped;
   // vcr-ra and the legacy model (its own pool, R0-R8) under the same model.
   alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, ao);
   if (mine.ok) o.vcrCost = static_cast<int64_t>(optimal::scoreAllocation(mine.function).weighted);
@@ -65,6 +66,7 @@ nlohmann::json optimalJson(const OptimalReport &o) {
   return {{"status", o.status},           {"objective", o.objective},   {"bound", o.bound},
           {"gap", o.gap},                 {"solver_seconds", o.solverSeconds},
           {"variables", o.variables},     {"rows", o.rows},             {"cycle_breaks", o.cycleBreaks},
+          {"stopped", o.stopped},
           {"cost", o.cost},               {"vcr_cost", o.vcrCost},      {"legacy_cost", o.legacyCost}};
 }
 
@@ -78,6 +80,7 @@ OptimalReport optimalFromJson(const nlohmann::json &j) {
   o.variables = j.value("variables", size_t{0});
   o.rows = j.value("rows", size_t{0});
   o.cycleBreaks = j.value("cycle_breaks", 0u);
+  o.stopped = j.value("stopped", "");
   o.cost = j.value("cost", int64_t{-1});
   o.vcrCost = j.value("vcr_cost", int64_t{-1});
   o.legacyCost = j.value("legacy_cost", int64_t{-1});

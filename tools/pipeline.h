@@ -95,6 +95,7 @@ struct OptimalReport {
   double solverSeconds = 0;
   size_t variables = 0, rows = 0;
   unsigned cycleBreaks = 0;  ///< register cycles broken through memory
+  std::string stopped;       ///< the solve was cut off: "hard time limit" or "solver crashed" (else empty)
   int64_t cost = -1;         ///< the optimal code's cost under the model
   int64_t vcrCost = -1;      ///< vcr-ra's allocation's cost
   int64_t legacyCost = -1;   ///< the legacy model's (ladder) allocation's cost

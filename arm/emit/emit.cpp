@@ -51,19 +51,50 @@ std::string FnEmitter::reg(const Operand &o, std::string_view role) const {
   return std::string(mir::pregName(r));
 }
 
-void FnEmitter::needScratch() {
+std::string FnEmitter::scratch() {
   const Instr &in = fn_.blocks[curBlock_].instrs[curIndex_];
+  uint32_t busy = curLiveOut_;
   for (const auto *list : {&in.defs, &in.uses})
     for (const Operand &o : *list)
-      if (isReg(o, PReg::R12)) decline("the expansion needs r12 as scratch but r12 is an operand");
-  if (curLiveOut_ & regBit(PReg::R12))
-    decline("the expansion needs r12 as scratch but r12 holds a live value across it");
+      if (o.isPReg() && o.value < mir::kNumPRegs) busy |= 1u << o.value;
+  // Caller-saved registers are free to clobber; a callee-saved register or
+  // LR only once the prologue has saved it. R9-R11 hold the runtime's bases.
+  const uint32_t callerSaved =
+      regBit(PReg::R0) | regBit(PReg::R1) | regBit(PReg::R2) | regBit(PReg::R3) | regBit(PReg::R12);
+  static constexpr PReg kOrder[] = {PReg::R12, PReg::R3, PReg::R2, PReg::R1, PReg::R0, PReg::R4,
+                                    PReg::R5,  PReg::R6, PReg::R7, PReg::R8, PReg::LR};
+  for (PReg r : kOrder)
+    if (!(busy & regBit(r)) && ((callerSaved | saved_) & regBit(r))) return std::string(mir::pregName(r));
+  // Every candidate holds a value: borrow one that is not an operand, saved
+  // by a push before the expansion and restored by a pop after it (emitted
+  // by the caller of emitInstr). Not where the expansion moves SP or
+  // addresses the stack, nor in a terminator (its branch would skip the pop).
+  const bool stackOrControl = in.isTerminator() || in.op == mir::Opcode::AdjSp || in.op == mir::Opcode::Lds ||
+                              in.op == mir::Opcode::Sts || in.op == mir::Opcode::Push ||
+                              in.op == mir::Opcode::Pop || in.op == mir::Opcode::Call;
+  if (pendingPop_ < 0 && !stackOrControl) {
+    for (PReg r : kOrder)
+      if (!isOperandReg(in, r)) {
+        pendingPop_ = static_cast<int>(r);
+        ++borrowed_;
+        line("push {{{}}}", mir::pregName(r));
+        return std::string(mir::pregName(r));
+      }
+  }
+  decline("the expansion needs a scratch register, but r12, r0-r3 and the saved registers are all operands or "
+          "live across it");
+}
+
+bool FnEmitter::isOperandReg(const Instr &in, PReg r) {
+  for (const auto *list : {&in.defs, &in.uses})
+    for (const Operand &o : *list)
+      if (isReg(o, r)) return true;
+  return false;
 }
 
 std::string FnEmitter::tempFor(const std::string &d, std::initializer_list<std::string> live) {
   if (std::find(live.begin(), live.end(), d) == live.end()) return d;
-  needScratch();
-  return "r12";
+  return scratch();
 }
 
 std::string FnEmitter::blockLabel(mir::BlockId b) const { return fmt::format(".L{}_{}", sym_, b); }
@@ -119,6 +150,11 @@ std::string FnEmitter::run() {
   if (!fn_.allocated) throw DeclineError{"not in allocated form (its allocation failed)"};
   if (fn_.blocks.empty()) throw DeclineError{"function has no blocks"};
   const auto live = liveOutMasks(fn_);
+  for (const mir::Block &b : fn_.blocks)
+    for (const Instr &i : b.instrs)
+      if (i.op == mir::Opcode::Push)
+        for (const Operand &o : i.uses)
+          if (o.isPReg() && o.value < mir::kNumPRegs) saved_ |= 1u << o.value;
   out_ += fmt::format("\n@ ---- @{}\n", fn_.name);
   line(".p2align 2");
   line(fmt::format(".global {}", sym_));
@@ -143,6 +179,10 @@ std::string FnEmitter::run() {
       const unsigned k = marks_++;
       if (mark) label(arm::rt::originBeginSymbol(is[curIndex_].origin, k, sym_));
       emitInstr(is[curIndex_]);
+      if (pendingPop_ >= 0) {  // a borrowed scratch register (scratch()) gets its value back
+        line("pop {{{}}}", mir::pregName(static_cast<PReg>(pendingPop_)));
+        pendingPop_ = -1;
+      }
       if (mark) label(arm::rt::originEndSymbol(k, sym_));
     }
     curIndex_ = static_cast<uint32_t>(is.size() - 1);

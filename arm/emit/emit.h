@@ -7,22 +7,24 @@
 ///   R9  globals-table base (gget/gset: `ldr/str d, [r9, #4*index]`)
 ///   R10 linear-memory size in bytes (bounds checks compare against it)
 ///   R11 linear-memory base
-///   R12 the emitter's only scratch register: it holds a value only inside the
-///       expansion of one MIR instruction. Where it can, an expansion uses its
-///       own def register as the temporary instead (register shifts, srem/urem,
-///       set64 orders, loads' address, mul64 when nothing aliases). An
-///       instruction whose expansion needs R12 is emitted only if R12 is
-///       neither one of its operands nor live across it (an allocation with R12
-///       in the pool may still use it elsewhere); otherwise the function is
-///       declined.
+///   Scratch: an expansion that needs a temporary register first uses its own
+///       def register where it can (register shifts, srem/urem, set64
+///       orders, loads' address, mul64 when nothing aliases). Otherwise it
+///       takes a scratch register that is neither one of its operands nor
+///       live across it, in the order R12, R3-R0 (caller-saved), then a
+///       register the prologue pushed (R4-R8, LR). With R12 and LR in the
+///       allocation pool every one of them may hold a value: then a register
+///       that is not an operand is borrowed, `push {r}` before the expansion
+///       and `pop {r}` after it (never in a terminator, nor where the
+///       expansion moves SP or addresses the stack: those decline).
 ///   SP, PC are never data registers (declined); LR may be (widened pool).
 /// Every MIR instruction reads all of its uses before it writes any def; the
-/// expansions order halves or go through R12 so that defs may alias uses.
+/// expansions order halves or go through a scratch so that defs may alias uses.
 ///
 /// Memory accesses: T = addr + (offset + bytes) with a carry check (`adds`,
 /// `bcs trap`), then `cmp T, r10; bhi trap`, `add T, T, r11`, and the access
-/// `[T, #-bytes]`. T is R12 for stores; a load computes T in its own
-/// destination register (dead until the load) so loads rarely need R12.
+/// `[T, #-bytes]`. T is a scratch for stores; a load computes T in its own
+/// destination register (dead until the load) so loads rarely need one.
 /// Traps branch to per-function stubs `udf #rt::trapCode(reason)`.
 ///
 /// Runtime routines (64-bit divide/remainder and register-amount 64-bit

@@ -99,9 +99,9 @@ void FnEmitter::binaryImm(std::string_view mn, const std::string &d, const std::
   } else if (mn == "eor") {
     if (isModifiedImmediate(imm)) return line("eor {}, {}, #{}", d, a, imm);
   }
-  needScratch();
-  materialize("r12", imm);
-  line("{} {}, {}, r12", mn, d, a);
+  const std::string s = scratch();
+  materialize(s, imm);
+  line("{} {}, {}, {}", mn, d, a, s);
 }
 
 void FnEmitter::emitShift(const Instr &in, const std::string &d) {
@@ -147,16 +147,16 @@ void FnEmitter::emitAlu(const Instr &in) {
     if (a.isImm()) {  // sub d, #imm, b: d = imm - b
       const std::string rb = reg(b, "second operand");
       if (isModifiedImmediate(a.value)) return line("rsb {}, {}, #{}", d, rb, a.value);
-      needScratch();
-      materialize("r12", a.value);
-      return line("sub {}, r12, {}", d, rb);
+      const std::string s = scratch();
+      materialize(s, a.value);
+      return line("sub {}, {}, {}", d, s, rb);
     }
     const std::string ra = reg(a, "first operand");
     if (b.isImm() && in.op != Opcode::Mul) return binaryImm(mnemonicOf(in.op), d, ra, b.value);
     if (b.isImm()) {
-      needScratch();
-      materialize("r12", b.value);
-      return line("mul {}, {}, r12", d, ra);
+      const std::string s = scratch();
+      materialize(s, b.value);
+      return line("mul {}, {}, {}", d, ra, s);
     }
     return line("{} {}, {}, {}", mnemonicOf(in.op), d, ra, reg(b, "second operand"));
   }
@@ -183,14 +183,14 @@ void FnEmitter::emitAlu(const Instr &in) {
   }
   case Opcode::Popcnt: {
     const std::string a = reg(in.uses[0], "source");
-    needScratch();
-    line("lsr r12, {}, #1", a);
-    line("and r12, r12, #0x55555555");
-    line("sub {}, {}, r12", d, a);  // 2-bit counts
-    line("and r12, {}, #0x33333333", d);
+    const std::string s = scratch();
+    line("lsr {}, {}, #1", s, a);
+    line("and {0}, {0}, #0x55555555", s);
+    line("sub {}, {}, {}", d, a, s);  // 2-bit counts
+    line("and {}, {}, #0x33333333", s, d);
     line("lsr {}, {}, #2", d, d);
     line("and {}, {}, #0x33333333", d, d);
-    line("add {}, {}, r12", d, d);  // 4-bit counts
+    line("add {}, {}, {}", d, d, s);  // 4-bit counts
     line("add {}, {}, {}, lsr #4", d, d, d);
     line("and {}, {}, #0x0f0f0f0f", d, d);  // byte counts
     line("add {}, {}, {}, lsl #8", d, d, d);
@@ -207,9 +207,9 @@ void FnEmitter::compareWith(const std::string &a, uint32_t imm) {
   if (isModifiedImmediate(imm)) return line("cmp {}, #{}", a, imm);
   // CMN a, #-imm sets N, Z, C and V exactly as CMP a, #imm for imm != 0, INT_MIN.
   if (imm != 0x80000000u && isModifiedImmediate(0u - imm)) return line("cmn {}, #{}", a, 0u - imm);
-  needScratch();
-  materialize("r12", imm);
-  line("cmp {}, r12", a);
+  const std::string s = scratch();
+  materialize(s, imm);
+  line("cmp {}, {}", a, s);
 }
 
 void FnEmitter::emitCompare(const Instr &in) {

@@ -47,9 +47,9 @@ void FnEmitter::emitFrame(const Instr &in) {
     const uint32_t k = n < 0 ? 0u - in.imm : in.imm;
     if (isModifiedImmediate(k)) return line("{} sp, sp, #{}", mn, k);
     if (k <= 4095) return line("{}w sp, sp, #{}", mn, k);
-    needScratch();
-    materialize("r12", k);
-    return line("{} sp, sp, r12", mn);
+    const std::string s = scratch();
+    materialize(s, k);
+    return line("{} sp, sp, {}", mn, s);
   }
   std::vector<unsigned> regs;
   const bool push = in.op == Opcode::Push;

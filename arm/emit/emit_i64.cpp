@@ -64,18 +64,17 @@ void FnEmitter::emitI64(const Instr &in) {
   case Opcode::Add64: case Opcode::Sub64: {
     const bool add = in.op == Opcode::Add64;
     // The low half is written first; if it would overwrite a high source,
-    // compute it in R12 and move it in last.
+    // compute it in a scratch register and move it in last.
     const bool clash = dlo == ahi || dlo == bhi;
-    if (clash) needScratch();
-    const std::string lo = clash ? "r12" : dlo;
+    const std::string lo = clash ? scratch() : dlo;
     line("{} {}, {}, {}", add ? "adds" : "subs", lo, alo, blo);
     line("{} {}, {}, {}", add ? "adc" : "sbc", dhi, ahi, bhi);
-    if (clash) line("mov {}, r12", dlo);
+    if (clash) line("mov {}, {}", dlo, lo);
     return;
   }
   case Opcode::Mul64: {
     // (alo + ahi*2^32) * (blo + bhi*2^32) mod 2^64: the cross terms only
-    // reach the high word. Only R12 is written before every source is read.
+    // reach the high word. Only the scratch is written before every source is read.
     if (dhi != alo && dhi != ahi && dhi != blo && dlo != alo && dlo != blo) {
       // cross terms straight into dhi, then dhi:dlo += alo * blo
       line("mul {}, {}, {}", dhi, alo, bhi);
@@ -83,11 +82,11 @@ void FnEmitter::emitI64(const Instr &in) {
       line("mov {}, #0", dlo);
       return line("umlal {}, {}, {}, {}", dlo, dhi, alo, blo);
     }
-    needScratch();
-    line("mul r12, {}, {}", alo, bhi);
-    line("mla r12, {}, {}, r12", ahi, blo);
+    const std::string s = scratch();
+    line("mul {}, {}, {}", s, alo, bhi);
+    line("mla {0}, {1}, {2}, {0}", s, ahi, blo);
     line("umull {}, {}, {}, {}", dlo, dhi, alo, blo);
-    return line("add {}, {}, r12", dhi, dhi);
+    return line("add {}, {}, {}", dhi, dhi, s);
   }
   default: decline("not a 64-bit pair instruction");
   }

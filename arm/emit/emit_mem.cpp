@@ -32,8 +32,7 @@ std::string_view storeMnemonic(Width w) {
 }  // namespace
 
 bool FnEmitter::boundsCheck(const std::string &addr, uint32_t offset, unsigned bytes,
-                            const std::string &temp, bool tempIsDest) {
-  if (!tempIsDest) needScratch();
+                            const std::string &temp) {
   const uint64_t end = uint64_t(offset) + bytes;  // ea + bytes = addr + end
   if (end > 0xffffffffu) {  // addr + end >= 2^32 > any memory size: always out of bounds
     line("b {}", trapLabel(mir::TrapReason::OutOfBounds));
@@ -56,22 +55,22 @@ bool FnEmitter::boundsCheck(const std::string &addr, uint32_t offset, unsigned b
 }
 
 std::string FnEmitter::loadTemp(const std::string &d, const std::string &addr, unsigned bytes,
-                                uint32_t offset) const {
+                                uint32_t offset) {
   // A load's destination is dead until the load writes it, so it can hold
-  // the address (saving R12) unless it is R10/R11 (read by the check) or it
-  // is the address register and the end offset has to be materialised first.
-  if (d == "r10" || d == "r11") return "r12";
+  // the address (saving a scratch) unless it is R10/R11 (read by the check)
+  // or it is the address register and the end offset has to be
+  // materialised first.
+  if (d == "r10" || d == "r11") return scratch();
   const uint64_t end = uint64_t(offset) + bytes;
-  if (d == addr && end <= 0xffffffffu && !isModifiedImmediate(static_cast<uint32_t>(end)))
-    return d == "r12" ? "" : "r12";  // "": no temporary available
+  if (d == addr && end <= 0xffffffffu && !isModifiedImmediate(static_cast<uint32_t>(end))) return scratch();
   return d;
 }
 
 void FnEmitter::stackAccess(std::string_view mn, const std::string &r, uint32_t offset) {
   if (offset <= 4095) return line("{} {}, [sp, #{}]", mn, r, offset);
-  needScratch();
-  materialize("r12", offset);
-  line("{} {}, [sp, r12]", mn, r);
+  const std::string s = scratch();
+  materialize(s, offset);
+  line("{} {}, [sp, {}]", mn, r, s);
 }
 
 void FnEmitter::emitMemory(const Instr &in) {
@@ -81,8 +80,7 @@ void FnEmitter::emitMemory(const Instr &in) {
     const std::string a = reg(in.uses[0], "address");
     const unsigned n = mir::widthBytes(in.width);
     const std::string t = loadTemp(d, a, n, in.imm);
-    if (t.empty()) decline("no temporary for the address: r12 is both address and destination");
-    if (boundsCheck(a, in.imm, n, t, t == d)) line("{} {}, [{}, #-{}]", loadMnemonic(in.width), d, t, n);
+    if (boundsCheck(a, in.imm, n, t)) line("{} {}, [{}, #-{}]", loadMnemonic(in.width), d, t, n);
     return;
   }
   case Opcode::Load64: {
@@ -92,22 +90,23 @@ void FnEmitter::emitMemory(const Instr &in) {
     const std::string a = reg(in.uses[0], "address");
     // LDRD without writeback may load over its base register
     const std::string t = loadTemp(lo, a, 8, in.imm);
-    if (t.empty()) decline("no temporary for the address: r12 is both address and destination");
-    if (boundsCheck(a, in.imm, 8, t, t == lo)) line("ldrd {}, {}, [{}, #-8]", lo, hi, t);
+    if (boundsCheck(a, in.imm, 8, t)) line("ldrd {}, {}, [{}, #-8]", lo, hi, t);
     return;
   }
   case Opcode::Store: {
     const std::string v = reg(in.uses[0], "stored value");
     const std::string a = reg(in.uses[1], "address");
     const unsigned n = mir::widthBytes(in.width);
-    if (boundsCheck(a, in.imm, n, "r12", false)) line("{} {}, [r12, #-{}]", storeMnemonic(in.width), v, n);
+    const std::string s = scratch();
+    if (boundsCheck(a, in.imm, n, s)) line("{} {}, [{}, #-{}]", storeMnemonic(in.width), v, s, n);
     return;
   }
   case Opcode::Store64: {
     const std::string lo = reg(in.uses[0], "stored low half");
     const std::string hi = reg(in.uses[1], "stored high half");
     const std::string a = reg(in.uses[2], "address");
-    if (boundsCheck(a, in.imm, 8, "r12", false)) line("strd {}, {}, [r12, #-8]", lo, hi);
+    const std::string s = scratch();
+    if (boundsCheck(a, in.imm, 8, s)) line("strd {}, {}, [{}, #-8]", lo, hi, s);
     return;
   }
   case Opcode::GGet: case Opcode::GSet: {
@@ -117,9 +116,9 @@ void FnEmitter::emitMemory(const Instr &in) {
     const std::string r = get ? reg(in.defs[0], "destination") : reg(in.uses[0], "stored value");
     const std::string_view mn = get ? "ldr" : "str";
     if (off <= 4095) return line("{} {}, [r9, #{}]", mn, r, off);
-    needScratch();
-    materialize("r12", static_cast<uint32_t>(off));
-    return line("{} {}, [r9, r12]", mn, r);
+    const std::string s = scratch();
+    materialize(s, static_cast<uint32_t>(off));
+    return line("{} {}, [r9, {}]", mn, r, s);
   }
   case Opcode::MemSize:  // R10 holds the size in bytes; pages are 64 KiB
     return line("lsr {}, r10, #16", reg(in.defs[0], "destination"));

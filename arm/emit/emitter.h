@@ -94,12 +94,20 @@ private:
   [[nodiscard]] static bool isReg(const mir::Operand &o, mir::PReg r) {
     return o.isPReg() && o.preg() == r;
   }
-  /// Declare that the current expansion writes R12: declines if R12 is an
-  /// operand of the instruction or live across it.
-  void needScratch();
+  /// A scratch register the current expansion may write: not an operand of
+  /// the instruction, not live across it, and free to clobber (R12, R0-R3,
+  /// or a register the prologue saved; R12 first). Declines when there is
+  /// none. With R12 in the allocation pool R12 may hold a value: then
+  /// another free register serves.
+  /// When every candidate holds a value, one that is not an operand is
+  /// borrowed: pushed before the expansion and popped after it (not in
+  /// terminators or expansions that move SP or address the stack).
+  [[nodiscard]] std::string scratch();
+  /// True if `r` is a def or use of `in`.
+  [[nodiscard]] static bool isOperandReg(const mir::Instr &in, mir::PReg r);
   /// A temporary for the current expansion: `d` (a def the expansion writes
   /// last anyway) if it differs from every register in `live` (sources still
-  /// read after the temporary is written), else R12 (via needScratch()).
+  /// read after the temporary is written), else scratch().
   [[nodiscard]] std::string tempFor(const std::string &d, std::initializer_list<std::string> live);
   /// Load the constant `v` into register `rd` (mov/mvn/movw/movt; immediates.cpp).
   void materialize(std::string_view rd, uint32_t v);
@@ -123,23 +131,22 @@ private:
   void emitControl(const mir::Instr &in);  ///< param, branches, calls, traps, ret
   void emitCallInd(const mir::Instr &in);  ///< calli: table checks, blx (emit_table.cpp)
   /// `mn d, a, #imm` for add/sub/and/orr/eor, via the best immediate form
-  /// (add<->sub of the negation, addw/subw, bic/orn) or R12.
+  /// (add<->sub of the negation, addw/subw, bic/orn) or a scratch register.
   void binaryImm(std::string_view mn, const std::string &d, const std::string &a, uint32_t imm);
   /// shl/shru/shrs/rotl/rotr with an immediate or register amount.
   void emitShift(const mir::Instr &in, const std::string &d);
-  /// Set the flags as `cmp a, #imm` would (cmp, cmn or via R12).
+  /// Set the flags as `cmp a, #imm` would (cmp, cmn or via a scratch register).
   void compareWith(const std::string &a, uint32_t imm);
   /// Bounds check of an access of `bytes` at addr+offset, leaving in
-  /// register `temp` the host address of ea + bytes (R12 for stores; a
+  /// register `temp` the host address of ea + bytes (scratch() for stores; a
   /// load's own destination when loadTemp allows). Returns false if the
   /// access always traps (a branch to the trap stub was emitted instead).
-  bool boundsCheck(const std::string &addr, uint32_t offset, unsigned bytes,
-                   const std::string &temp, bool tempIsDest);
+  bool boundsCheck(const std::string &addr, uint32_t offset, unsigned bytes, const std::string &temp);
   /// The register a load of `bytes` at addr+offset into `d` computes its
-  /// address in: `d` itself when that is safe, else "r12".
+  /// address in: `d` itself when that is safe, else scratch().
   [[nodiscard]] std::string loadTemp(const std::string &d, const std::string &addr, unsigned bytes,
-                                     uint32_t offset) const;
-  /// `mn r, [sp, #offset]` (ldr/str), via R12 for large offsets.
+                                     uint32_t offset);
+  /// `mn r, [sp, #offset]` (ldr/str), via a scratch register for large offsets.
   void stackAccess(std::string_view mn, const std::string &r, uint32_t offset);
   /// `b` to block `target` unless it is the fall-through block.
   void branchTo(mir::BlockId target);
@@ -156,6 +163,9 @@ private:
   uint32_t curBlock_ = 0;             ///< block of the instruction being emitted
   uint32_t curIndex_ = 0;             ///< its index in the block
   uint32_t curLiveOut_ = 0;           ///< registers live after it
+  uint32_t saved_ = 0;                ///< registers the prologue pushes (free as scratch in the body)
+  int pendingPop_ = -1;               ///< a register scratch() borrowed for this instruction (push/pop), or -1
+  unsigned borrowed_ = 0;             ///< how many times scratch() borrowed a register
   const mir::Instr *next_ = nullptr;  ///< the next instruction in the block, if any
   bool skipNext_ = false;             ///< a peephole absorbed the next instruction
   unsigned marks_ = 0;                ///< origin marks made (EmitOptions::markOrigins)

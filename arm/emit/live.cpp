@@ -1,4 +1,4 @@
-// Physical-register liveness of allocated MIR, so the emitter knows when R12 is free as scratch.
+// Physical-register liveness of allocated MIR, so the emitter knows which registers are free as scratch.
 #include "arm/emit/emitter.h"
 
 namespace vcr::emit::detail {

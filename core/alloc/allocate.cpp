@@ -66,6 +66,7 @@ private:
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
+    isolateDeadDefs(w, cfg_);
     const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);
 

@@ -60,6 +60,11 @@ struct Colouring {
 /// working form. Returns false with `error` set on malformed input.
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, std::string &error);
 
+/// Give each definition of a multiply-defined vreg that is dead right after
+/// its instruction a fresh vreg of its own (webs.cpp), so that it interferes
+/// only with what is live there. Returns how many were renamed.
+unsigned isolateDeadDefs(WorkFunction &w, const mir::Cfg &cfg);
+
 /// Iterated register coalescing over `g` with the registers of `pool`
 /// (`g` is read only: the attempt works on copies of its rows and lists).
 [[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool);

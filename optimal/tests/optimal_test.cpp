@@ -1,5 +1,6 @@
 // Hand-checked optima: no spill, one forced spill, i64 pairs, a value across a call; every result is proved by the checker.
 #include "optimal/cost.h"
+#include "optimal/mip.h"
 #include "optimal/optimal.h"
 
 #include "core/ir/text.h"
@@ -21,12 +22,12 @@ struct Solved {
 };
 
 /// Allocate the only function of `text` with pool `pool`, score it and check it.
-Solved solve(const std::string &text, const std::string &pool = "r0-r8") {
+Solved solve(const std::string &text, const std::string &pool = "r0-r8", optimal::OptimalOptions oo = {}) {
   auto parsed = mir::parseModule("module {\n  memory 1\n  global 0 mut 0\n  import @env.log (i32) -> (i32)\n}\n" + text,
                                  "test.mir");
   REQUIRE(parsed.module);
   const mir::Module &m = *parsed.module;
-  optimal::OptimalAllocator a;
+  optimal::OptimalAllocator a(oo);
   alloc::AllocOptions ao;
   ao.pool = arm::Pool::parse(pool);
   alloc::AllocResult r = a.allocate(m.functions.at(0), m, ao);
@@ -115,4 +116,45 @@ TEST_CASE("optimal - a constant is rematerialised, not stored") {
   CHECK(s.cost.weighted == 1);
   CHECK(s.cost.remats == 1);
   CHECK(s.proved);
+}
+
+/// Restores the solve isolation and the stall hook at scope exit.
+struct IsolationGuard {
+  explicit IsolationGuard(optimal::SolveIsolation mode) { optimal::setSolveIsolationForTesting(mode); }
+  ~IsolationGuard() {
+    optimal::setSolveStallForTesting(false);
+    optimal::resetSolveIsolationForTesting();
+  }
+  IsolationGuard(const IsolationGuard &) = delete;
+  IsolationGuard &operator=(const IsolationGuard &) = delete;
+};
+
+TEST_CASE("optimal - the watchdog kills a solve that overruns and keeps the spill-everywhere start") {
+  // The child stalls before solving, as CBC's root processing can: only the
+  // parent's hard limit (0.2 s + 2 s grace) ends it. The start is a real,
+  // checked allocation with no bound; nothing is called optimal.
+  IsolationGuard g(optimal::SolveIsolation::ChildProcess);
+  optimal::setSolveStallForTesting(true);
+  optimal::OptimalOptions oo;
+  oo.timeLimitSeconds = 0.2;
+  Solved s = solve(pressure(10), "r0-r8", oo);
+  CHECK(s.info.stopped == "hard time limit");
+  CHECK(s.info.status == "feasible");
+  CHECK(s.info.bound == -1);
+  CHECK(s.info.seconds >= 2.0);
+  CHECK(s.info.seconds < 10.0);
+  CHECK(s.cost.weighted > 2);  // spilling everything costs more than the optimum's one store and one reload
+  CHECK(s.proved);
+}
+
+TEST_CASE("optimal - a solve in a child process and in process find the same optimum") {
+  for (auto mode : {optimal::SolveIsolation::ChildProcess, optimal::SolveIsolation::InProcess}) {
+    IsolationGuard g(mode);
+    CAPTURE(static_cast<int>(mode));
+    Solved s = solve(pressure(10));
+    CHECK(s.info.stopped.empty());
+    CHECK(s.info.status == "optimal");
+    CHECK(s.info.objective == 2);
+    CHECK(s.proved);
+  }
 }

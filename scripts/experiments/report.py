@@ -35,7 +35,7 @@ def main(raw, out):
     opt = load_report(os.path.join(raw, "optimal.json")) if meta.get("optimal") else None
     os.makedirs(os.path.join(out, "experiments"), exist_ok=True)
     sections = [optimal.run(opt, out, static.get(9)), pools.run(static, kernels, out),
-                spurious.run(static, out, pools.legacy_follows_pool(static)), dynamic.run(kernels.get(9), out, opt),
+                spurious.run(static, out, pools.legacy_follows_pool(static), opt), dynamic.run(kernels.get(9), out, opt),
                 scaling.run(scale_reports(raw), out)]
     head = ["# Experiments (issue 16)\n",
             "Regenerate everything here with `bash scripts/experiments.sh` (`--quick` for the reduced run the "

@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <regex>
 
 using namespace vcr;
@@ -89,11 +88,12 @@ TEST_CASE("every corpus module emits and assembles with no function declined") {
   CHECK(functions >= 80);
 }
 
-TEST_CASE("corpus with the widened pool (r12, lr allocatable): assembles, declines are reported") {
+TEST_CASE("corpus with the widened pool (r12, lr allocatable): every function emits and assembles") {
+  // R12 and LR may hold values: expansions take another free register as
+  // scratch, or borrow one around themselves, so nothing is declined.
   if (!vcr::testing::toolAvailable("arm-none-eabi-as", emit::test::haveAssembler())) return;
   const arm::Pool wide = arm::Pool::parse("r0-r8,r12,lr");
   unsigned emitted = 0;
-  std::map<std::string, unsigned> reasons;
   for (const auto &p : emit::test::corpusFiles()) {
     Diagnostics diags;
     auto bin = select::loadWasmFile(p.string(), diags);
@@ -102,17 +102,10 @@ TEST_CASE("corpus with the widened pool (r12, lr allocatable): assembles, declin
     emit::test::AsResult as = emit::test::assemble(r.asmText);
     REQUIRE_MESSAGE(as.ok, p.filename().string() << ":\n" << as.output);
     emitted += static_cast<unsigned>(r.emitted.size());
-    for (const auto &d : r.declined) {
-      const bool scratch = d.reason.find("r12") != std::string::npos;
-      const bool callee = d.reason.find("which was declined") != std::string::npos;
-      CHECK_MESSAGE((scratch || callee), p.filename().string() << ":" << d.function << ": " << d.reason);
-      ++reasons[scratch ? "r12 needed as scratch" : callee ? "calls a declined function" : d.reason];
-      if (std::getenv("VCR_EMIT_VERBOSE")) MESSAGE(p.filename().string() << ":" << d.function << ": " << d.reason);
-    }
+    for (const auto &d : r.declined) CHECK_MESSAGE(false, p.filename().string() << ":" << d.function << ": " << d.reason);
   }
   MESSAGE("widened pool: " << emitted << " functions emitted");
-  for (const auto &[why, n] : reasons) MESSAGE("  declined (" << why << "): " << n);
-  CHECK(emitted > 0);
+  CHECK(emitted >= 80);
 }
 
 TEST_CASE("generated modules emit and assemble") {

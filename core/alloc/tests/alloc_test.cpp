@@ -1,6 +1,7 @@
 // Hand-written MIR cases for the allocator: calls, ABI placement, spilling, remat, coalescing, dot.
 #include "core/alloc/allocator.h"
 #include "core/alloc/tests/test_util.h"
+#include "core/alloc/work.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
 
@@ -333,4 +334,37 @@ bb0:
       std::erase_if(b.instrs, [](const mir::Instr &i) { return i.op == Opcode::Pop; });
     CHECK_FALSE(test::differential(m, bad, "f", 8, 3).same);
   }
+}
+
+TEST_CASE("a dead definition of a local interferes only where it is made") {
+  // v1 and v2 are locals: their zeros are overwritten before any read.
+  // Merged with their later definitions, the zeros would make v1 and v2
+  // interfere with v0, and v0..v3 would need four registers. As webs of
+  // their own they fit r0-r2 with no spill.
+  const std::string text = R"(func @webs(i32) -> (i32) {
+bb0:
+  param v0
+  movi v1, #0
+  movi v2, #0
+  add v3, v0, v0
+  add v1, v0, v3
+  add v2, v1, v3
+  add v5, v1, v2
+  add v6, v5, v3
+  ret v6
+}
+)";
+  mir::Module m = parse(text);
+  WorkFunction w;
+  std::string error;
+  REQUIRE(lowerAbi(m.functions.at(0), m, w, error));
+  const mir::Cfg cfg = mir::Cfg::build(w.fn);
+  CHECK(isolateDeadDefs(w, cfg) == 2);
+  CHECK(isolateDeadDefs(w, cfg) == 0);  // nothing left to split
+  AllocOptions opt;
+  opt.pool = arm::Pool::parse("r0-r2");
+  ModuleAllocation a = allocateChecked(m, opt);
+  const AllocStats &s = a.results[0].stats;
+  CHECK(s.spillStores == 0);
+  CHECK(s.reloads == 0);
 }

@@ -88,13 +88,12 @@ vcr_fn_base64__encode:
 	str r0, [sp, #0]
 	str r1, [sp, #4]
 	str r2, [sp, #8]
-	mov r6, #0
-	mov r5, #0
-	mov r4, #0
 	mov r0, #0
-	str r0, [sp, #12]
-	mov r8, #0
-	mov r7, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
 	mov r6, #0
 	mov r5, #0
 	mov r0, #3
@@ -122,14 +121,15 @@ vcr_fn_base64__encode:
 	str r0, [sp, #12]
 	mov r0, #1
 	add r0, r6, r0
-	adds r8, r0, #1
+	adds r0, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r8, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r8, r8, r11
-	ldrb r8, [r8, #-1]
+	add r0, r0, r11
+	ldrb r0, [r0, #-1]
+	str r0, [sp, #16]
 	ldr r0, [sp, #8]
-	add r7, r0, r5
+	add r8, r0, r5
 	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r6, r10
@@ -140,18 +140,18 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r6, r0
 	bl vcr_fn_base64__char
-	adds r12, r7, #1
+	adds r12, r8, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
 	mov r0, #1
-	add r0, r7, r0
-	str r0, [sp, #16]
+	add r7, r8, r0
 	mov r0, #8
+	ldr r1, [sp, #16]
 	and r0, r0, #31
-	lsl r0, r8, r0
+	lsl r0, r1, r0
 	mov r1, #16
 	and r1, r1, #31
 	lsl r1, r6, r1
@@ -160,29 +160,28 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r6, r0
 	bl vcr_fn_base64__char
-	ldr r1, [sp, #16]
-	adds r12, r1, #1
+	adds r12, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
 	mov r0, #2
-	add r8, r7, r0
+	add r7, r8, r0
 	ldr r0, [sp, #12]
 	orr r6, r6, r0
 	mov r0, #6
 	and r0, r0, #31
 	lsr r0, r6, r0
 	bl vcr_fn_base64__char
-	adds r12, r8, #1
+	adds r12, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
 	mov r0, #3
-	add r7, r7, r0
+	add r7, r8, r0
 	mov r0, r6
 	bl vcr_fn_base64__char
 	adds r12, r7, #1
@@ -194,12 +193,12 @@ vcr_fn_base64__encode:
 	mov r0, #4
 	add r5, r5, r0
 	mov r0, #6
-	add r7, r4, r0
+	add r8, r4, r0
 	mov r0, #3
 	add r6, r4, r0
 	mov r4, r6
 	ldr r0, [sp, #4]
-	cmp r7, r0
+	cmp r8, r0
 	ite ls
 	movls r0, #1
 	movhi r0, #0
@@ -263,12 +262,12 @@ vcr_fn_base64__encode:
 	add r4, r0, r6
 	mov r0, #1
 	add r0, r4, r0
-	adds r7, r0, #1
+	adds r8, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r7, r10
+	cmp r8, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r7, r7, r11
-	ldrb r7, [r7, #-1]
+	add r8, r8, r11
+	ldrb r8, [r8, #-1]
 	ldr r0, [sp, #8]
 	add r6, r0, r5
 	adds r4, r4, #1
@@ -293,7 +292,7 @@ vcr_fn_base64__encode:
 	add r6, r1, r0
 	mov r0, #8
 	and r0, r0, #31
-	lsl r0, r7, r0
+	lsl r0, r8, r0
 	mov r1, #16
 	and r1, r1, #31
 	lsl r1, r4, r1

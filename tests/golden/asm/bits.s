@@ -403,12 +403,12 @@ vcr_fn_isqrt64:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #16
 	mov r2, #0
-	mov r3, #0
-	mov r4, #0
-	mov r5, #0
-	mov r8, #0
-	mov r6, #0
-	mov r7, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
 	mov r2, #0
 	mov r3, #1073741824
 .Lvcr_fn_isqrt64_1:
@@ -543,7 +543,7 @@ vcr_fn_gcd64:
 .Lvcr_fn_gcd64_0:
 	push {r4, r5, r6, r7}
 	mov r4, #0
-	mov r5, #0
+	mov r4, #0
 	orr r4, r2, r3
 	cmp r4, #0
 	ite eq
@@ -610,7 +610,7 @@ vcr_fn_rotmix64:
 .Lvcr_fn_rotmix64_0:
 	push {r4, r5}
 	mov r3, #0
-	mov r4, #0
+	mov r3, #0
 	mov r3, #0
 	sub sp, sp, #24
 	str r0, [sp]
@@ -619,30 +619,30 @@ vcr_fn_rotmix64:
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
 	ldr lr, [sp, #16]
-	ldr r3, [sp]
-	ldr r4, [sp, #4]
+	ldr r2, [sp]
+	ldr r3, [sp, #4]
 	add sp, sp, #24
-	mov r2, #29
+	mov r4, #29
 	mov r5, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
-	str r2, [sp, #8]
+	str r4, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	eor r0, r3, r0
-	eor r1, r4, r1
-	movw r2, #31765
-	movt r2, #32586
+	eor r0, r2, r0
+	eor r1, r3, r1
+	movw r4, #31765
+	movt r4, #32586
 	movw r5, #31161
 	movt r5, #40503
-	mul r12, r3, r5
-	mla r12, r4, r2, r12
-	umull r2, r3, r3, r2
+	mul r12, r2, r5
+	mla r12, r3, r4, r12
+	umull r2, r3, r2, r4
 	add r3, r3, r12
 	eor r0, r0, r2
 	eor r1, r1, r3

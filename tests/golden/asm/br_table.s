@@ -107,7 +107,7 @@ vcr_fn_run__fsm:
 	push {r4, r5, r6, r7, r8}
 	mov r3, #0
 	mov r2, #0
-	mov r6, #0
+	mov r4, #0
 	mov r4, #0
 	mov r5, #0
 	movw r6, #32767

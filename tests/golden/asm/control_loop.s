@@ -12,74 +12,74 @@
 vcr_fn_control__loop:
 .Lvcr_fn_control__loop_0:
 	push {r4, r5, r6, r7}
-	mov r4, #0
-	mov r5, #0
 	mov r2, #0
-	movw r2, #16380
-	and r0, r0, r2
-	mov r2, #63
-	and r1, r1, r2
+	mov r4, #0
+	mov r3, #0
+	movw r3, #16380
+	and r0, r0, r3
+	mov r3, #63
+	and r1, r1, r3
 	cmp r1, #0
 	ite eq
-	moveq r2, #1
-	movne r2, #0
-	cmp r2, #0
+	moveq r3, #1
+	movne r3, #0
+	cmp r3, #0
 	bne .Lvcr_fn_control__loop_8
 .Lvcr_fn_control__loop_1:
 .Lvcr_fn_control__loop_2:
-	adds r2, r0, #4
-	bcs .Lvcr_fn_control__loop_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_control__loop_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	ldr r3, [r9, #0]
-	sub r2, r3, r2
-	add r4, r4, r2
-	sub r7, r2, r5
-	mov r5, r2
-	adds r2, r0, #8
-	bcs .Lvcr_fn_control__loop_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_control__loop_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	adds r3, r0, #12
+	adds r3, r0, #4
 	bcs .Lvcr_fn_control__loop_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_control__loop_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	ldr r6, [r9, #4]
-	add r3, r3, r6
-	sub r2, r2, r3
-	add r2, r5, r2
-	mov r3, #2
-	and r12, r3, #31
-	lsl r2, r2, r12
-	add r2, r7, r2
-	mov r3, #3
-	and r3, r3, #31
-	asr r3, r4, r3
+	ldr r5, [r9, #0]
+	sub r3, r5, r3
 	add r2, r2, r3
-	eor r3, r4, r2
-	mov r2, #4096
-	cmp r3, r2
+	sub r7, r3, r4
+	mov r4, r3
+	adds r3, r0, #8
+	bcs .Lvcr_fn_control__loop_trap_oob
+	cmp r3, r10
+	bhi .Lvcr_fn_control__loop_trap_oob
+	add r3, r3, r11
+	ldr r3, [r3, #-4]
+	adds r5, r0, #12
+	bcs .Lvcr_fn_control__loop_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_control__loop_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
+	ldr r6, [r9, #4]
+	add r5, r5, r6
+	sub r3, r3, r5
+	add r3, r4, r3
+	mov r5, #2
+	and r12, r5, #31
+	lsl r3, r3, r12
+	add r3, r7, r3
+	mov r5, #3
+	and r5, r5, #31
+	asr r5, r2, r5
+	add r3, r3, r5
+	eor r3, r2, r3
+	mov r5, #4096
+	cmp r3, r5
 	ite gt
-	movgt r2, #1
-	movle r2, #0
-	cmp r2, #0
+	movgt r5, #1
+	movle r5, #0
+	cmp r5, #0
 	beq .Lvcr_fn_control__loop_4
 .Lvcr_fn_control__loop_3:
 	mov r3, #4096
 .Lvcr_fn_control__loop_4:
-	movw r2, #61440
-	movt r2, #65535
-	cmp r3, r2
+	movw r5, #61440
+	movt r5, #65535
+	cmp r3, r5
 	ite lt
-	movlt r2, #1
-	movge r2, #0
-	cmp r2, #0
+	movlt r5, #1
+	movge r5, #0
+	cmp r5, #0
 	beq .Lvcr_fn_control__loop_6
 .Lvcr_fn_control__loop_5:
 	movw r3, #61440
@@ -92,15 +92,15 @@ vcr_fn_control__loop:
 	bhi .Lvcr_fn_control__loop_trap_oob
 	add r12, r12, r11
 	str r3, [r12, #-4]
-	mov r2, #12
-	add r0, r0, r2
-	mov r2, #1
-	sub r1, r1, r2
+	mov r3, #12
+	add r0, r0, r3
+	mov r3, #1
+	sub r1, r1, r3
 	cmp r1, #0
 	bne .Lvcr_fn_control__loop_2
 .Lvcr_fn_control__loop_7:
 .Lvcr_fn_control__loop_8:
-	mov r0, r4
+	mov r0, r2
 	pop {r4, r5, r6, r7}
 	bx lr
 .Lvcr_fn_control__loop_trap_oob:

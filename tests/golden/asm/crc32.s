@@ -23,7 +23,7 @@ vcr_fn_crc32__update:
 .Lvcr_fn_crc32__update_0:
 	push {r4, r5, r6}
 	mov r3, #0
-	mov r4, #0
+	mov r3, #0
 	mov r3, #4294967295
 	eor r0, r0, r3
 	cmp r2, #0
@@ -87,9 +87,9 @@ vcr_fn_crc32__update:
 vcr_fn_crc32:
 .Lvcr_fn_crc32_0:
 	push {r4, r5, r6}
-	mov r3, #0
 	mov r2, #0
-	mov r4, #0
+	mov r2, #0
+	mov r2, #0
 	cmp r1, #0
 	bne .Lvcr_fn_crc32_2
 .Lvcr_fn_crc32_1:

@@ -28,12 +28,11 @@ vcr_fn_fir__q15:
 	str r2, [sp, #8]
 	str r3, [sp, #12]
 	mov r0, #0
-	str r0, [sp, #16]
 	mov r0, #0
-	mov r1, #0
-	mov r2, #0
-	mov r3, #0
-	mov r4, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
 	ldr r0, [sp, #12]
 	cmp r0, #0
 	ite eq

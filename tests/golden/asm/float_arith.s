@@ -467,7 +467,7 @@ vcr_fn_mem32:
 	push {r4, lr}
 	mov r2, r0
 	mov r0, r1
-	mov r4, #0
+	mov r1, #0
 	movw r1, #4092
 	and r4, r2, r1
 	bl __aeabi_i2f

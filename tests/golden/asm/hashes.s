@@ -22,7 +22,7 @@ vcr_fn_____wasm__call__ctors:
 vcr_fn_adler32:
 .Lvcr_fn_adler32_0:
 	push {r4, r5}
-	mov r3, #0
+	mov r2, #0
 	mov r2, #0
 	cmp r1, #0
 	bne .Lvcr_fn_adler32_2
@@ -130,7 +130,7 @@ vcr_fn_fnv1a64:
 .Lvcr_fn_fnv1a64_0:
 	push {r4, r5}
 	mov r2, #0
-	mov r3, #0
+	mov r2, #0
 	movw r2, #8997
 	movt r2, #33826
 	movw r3, #40164
@@ -182,7 +182,7 @@ vcr_fn_fnv1a64:
 vcr_fn_mix64__buffer:
 .Lvcr_fn_mix64__buffer_0:
 	push {r4, r5, r6, r7}
-	mov r5, #0
+	mov r4, #0
 	mov r4, #0
 	mov r4, #1
 	mov r5, #0

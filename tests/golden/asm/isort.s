@@ -23,11 +23,11 @@ vcr_fn_insertion__sort:
 .Lvcr_fn_insertion__sort_0:
 	push {r4, r5, r6, r7, r8}
 	mov r2, #0
-	mov r3, #0
-	mov r6, #0
-	mov r5, #0
-	mov r4, #0
-	mov r7, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
 	mov r2, #2
 	cmp r1, r2
 	ite lo
@@ -121,14 +121,14 @@ vcr_fn_insertion__sort__u64:
 	sub sp, sp, #8
 	str r0, [sp, #0]
 	str r1, [sp, #4]
-	mov r2, #0
-	mov r1, #0
-	mov r4, #0
-	mov r5, #0
-	mov r3, #0
-	mov r8, #0
-	mov r6, #0
-	mov r7, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
 	mov r0, #2
 	ldr r1, [sp, #4]
 	cmp r1, r0

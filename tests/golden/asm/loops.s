@@ -41,7 +41,7 @@ vcr_fn_fib:
 .Lvcr_fn_fib_0:
 	push {r4}
 	mov r1, #0
-	mov r3, #0
+	mov r2, #0
 	mov r2, #0
 	mov r4, #0
 	mov r3, #1
@@ -76,7 +76,7 @@ vcr_fn_nested:
 .Lvcr_fn_nested_0:
 	push {r4, r5}
 	mov r3, #0
-	mov r4, #0
+	mov r2, #0
 	mov r2, #0
 	mov r4, #31
 	and r0, r0, r4
@@ -125,36 +125,29 @@ vcr_fn_nested:
 vcr_fn_carried6:
 .Lvcr_fn_carried6_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #4
-	str r0, [sp, #0]
 	mov r2, #0
-	mov r3, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
 	mov r4, #0
-	mov r5, #0
-	mov r6, #0
-	mov r7, #0
-	mov r8, #0
-	mov r0, #0
-	ldr r2, [sp, #0]
-	movw r3, #31161
-	movt r3, #40503
-	ldr r4, [sp, #0]
-	eor r3, r4, r3
-	mov r4, #7
-	ldr r5, [sp, #0]
-	rsb r4, r4, #0
-	ror r4, r5, r4
+	movw r2, #31161
+	movt r2, #40503
+	eor r2, r0, r2
+	mov r3, #7
+	rsb r3, r3, #0
+	ror r3, r0, r3
 	movw r5, #12345
-	ldr r6, [sp, #0]
-	add r5, r6, r5
+	add r5, r0, r5
 	mov r6, #31
-	ldr r7, [sp, #0]
-	mul r6, r7, r6
+	mul r6, r0, r6
 	mov r7, #1
 	mov r8, #255
 	and r1, r1, r8
 .Lvcr_fn_carried6_1:
-	cmp r0, r1
+	cmp r4, r1
 	ite hs
 	movhs r8, #1
 	movlo r8, #0
@@ -163,11 +156,11 @@ vcr_fn_carried6:
 .Lvcr_fn_carried6_2:
 	mov r8, #11
 	and r8, r8, #31
-	lsl r8, r2, r8
-	eor r8, r2, r8
+	lsl r8, r0, r8
+	eor r8, r0, r8
+	mov r0, r2
 	mov r2, r3
-	mov r3, r4
-	mov r4, r5
+	mov r3, r5
 	add r5, r6, r7
 	mov r7, #8
 	and r7, r7, #31
@@ -175,15 +168,14 @@ vcr_fn_carried6:
 	eor r6, r6, r7
 	eor r7, r8, r5
 	mov r8, #1
-	add r0, r0, r8
+	add r4, r4, r8
 	b .Lvcr_fn_carried6_1
 .Lvcr_fn_carried6_3:
-	eor r0, r2, r3
-	eor r1, r4, r5
+	eor r0, r0, r2
+	eor r1, r3, r5
 	add r0, r0, r1
 	eor r1, r6, r7
 	add r0, r0, r1
-	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_carried6, .-vcr_fn_carried6
@@ -197,22 +189,22 @@ vcr_fn_carried64:
 .Lvcr_fn_carried64_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #4
-	str r2, [sp, #0]
-	mov r3, #0
-	mov r4, #0
-	mov r5, #0
-	mov r6, #0
-	mov r7, #0
-	mov r8, #0
-	mov r2, #0
 	mov r3, r0
 	mov r4, r1
-	movw r5, #31765
-	movt r5, #32586
-	movw r6, #31161
-	movt r6, #40503
-	eor r5, r0, r5
-	eor r6, r1, r6
+	str r2, [sp, #0]
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r2, #0
+	movw r0, #31765
+	movt r0, #32586
+	movw r1, #31161
+	movt r1, #40503
+	eor r5, r3, r0
+	eor r6, r4, r1
 	movw r7, #56605
 	movt r7, #20332
 	movw r8, #62609

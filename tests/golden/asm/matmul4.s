@@ -26,13 +26,12 @@ vcr_fn_matmul4:
 	str r1, [sp, #0]
 	str r2, [sp, #4]
 	mov r1, #0
-	str r1, [sp, #8]
-	mov r7, #0
-	mov r2, #0
-	mov r6, #0
-	mov r4, #0
-	mov r3, #0
-	mov r5, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	mov r1, #0
 	str r1, [sp, #8]
 .Lvcr_fn_matmul4_1:
@@ -128,11 +127,11 @@ vcr_fn_matmul4:
 vcr_fn_gram__trace4:
 .Lvcr_fn_gram__trace4_0:
 	push {r4, r5}
-	mov r2, #0
 	mov r1, #0
-	mov r5, #0
-	mov r3, #0
-	mov r4, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	mov r2, #0
 	mov r1, #0
 	mov r5, #0

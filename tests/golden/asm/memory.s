@@ -357,9 +357,9 @@ vcr_fn_swap64:
 .Lvcr_fn_swap64_0:
 	push {r4, r5}
 	mov r2, #0
-	mov r3, #0
-	mov r4, #0
-	mov r5, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
 	movw r2, #65528
 	and r0, r0, r2
 	movw r2, #65528

@@ -148,33 +148,32 @@ vcr_fn_loop__control:
 	push {r4, r5, r6, r7, r8}
 	mov r2, #0
 	mov r2, #7
-	and r2, r0, r2
+	and r0, r0, r2
 .Lvcr_fn_loop__control_1:
 	mov r4, #1
 	mov r5, #2
 	mov r6, #3
 	mov r7, #4
 	mov r8, #5
-	mov r0, #6
+	mov r2, #6
 	mov r3, #7
-	add r0, r0, r3
-	add r0, r8, r0
-	add r0, r7, r0
-	add r0, r6, r0
-	add r0, r5, r0
-	add r0, r4, r0
-	add r2, r2, r0
-	mov r0, #1
-	sub r1, r1, r0
-	mov r0, #0
-	cmp r1, r0
+	add r2, r2, r3
+	add r2, r8, r2
+	add r2, r7, r2
+	add r2, r6, r2
+	add r2, r5, r2
+	add r2, r4, r2
+	add r0, r0, r2
+	mov r2, #1
+	sub r1, r1, r2
+	mov r2, #0
+	cmp r1, r2
 	ite gt
-	movgt r0, #1
-	movle r0, #0
-	cmp r0, #0
+	movgt r2, #1
+	movle r2, #0
+	cmp r2, #0
 	bne .Lvcr_fn_loop__control_1
 .Lvcr_fn_loop__control_2:
-	mov r0, r2
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_loop__control, .-vcr_fn_loop__control

@@ -23,15 +23,15 @@ vcr_fn_pid__step:
 .Lvcr_fn_pid__step_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #4
-	mov r7, #0
-	mov r6, #0
-	mov r5, #0
-	adds r7, r0, #20
+	mov r3, #0
+	mov r3, #0
+	mov r3, #0
+	adds r8, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r7, r10
+	cmp r8, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
+	add r8, r8, r11
+	ldr r8, [r8, #-4]
 	sub r1, r1, r2
 	adds r12, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -39,18 +39,18 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r12, r12, r11
 	str r1, [r12, #-4]
-	adds r6, r0, #32
+	adds r7, r0, #32
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	adds r6, r0, #36
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r6, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r6, r6, r11
 	ldr r6, [r6, #-4]
-	adds r5, r0, #36
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
 	adds r2, r0, #16
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r2, r10
@@ -58,21 +58,21 @@ vcr_fn_pid__step:
 	add r2, r2, r11
 	ldr r2, [r2, #-4]
 	add r2, r2, r1
-	cmp r2, r5
+	cmp r2, r6
 	ite gt
 	movgt r3, #1
 	movle r3, #0
 	cmp r3, #0
 	ite ne
-	movne r3, r5
+	movne r3, r6
 	moveq r3, r2
-	cmp r2, r6
+	cmp r2, r7
 	ite lt
 	movlt r2, #1
 	movge r2, #0
 	cmp r2, #0
 	ite ne
-	movne r2, r6
+	movne r2, r7
 	moveq r2, r3
 	adds r12, r0, #16
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -80,18 +80,18 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r12, r12, r11
 	str r2, [r12, #-4]
-	adds r6, r0, #24
+	adds r7, r0, #24
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	adds r6, r0, #28
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r6, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r6, r6, r11
 	ldr r6, [r6, #-4]
-	adds r5, r0, #28
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
 	adds r3, r0, #8
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r3, r10
@@ -99,11 +99,11 @@ vcr_fn_pid__step:
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
 	asr r4, r3, #31
-	asr r8, r2, #31
-	mul r12, r3, r8
+	asr r5, r2, #31
+	mul r12, r3, r5
 	mla r12, r4, r2, r12
-	umull r2, r8, r3, r2
-	add r8, r8, r12
+	umull r5, r2, r3, r2
+	add r2, r2, r12
 	str r2, [sp, #0]
 	adds r4, r0, #4
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -118,8 +118,8 @@ vcr_fn_pid__step:
 	umull r2, r3, r4, r1
 	add r3, r3, r12
 	ldr r4, [sp, #0]
-	adds r12, r4, r2
-	adc r4, r8, r3
+	adds r12, r5, r2
+	adc r4, r4, r3
 	mov r3, r12
 	adds r2, r0, #12
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -127,11 +127,11 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r2, r2, r11
 	ldr r2, [r2, #-4]
-	asr r8, r2, #31
-	sub r0, r1, r7
+	asr r5, r2, #31
+	sub r0, r1, r8
 	asr r1, r0, #31
 	mul r12, r2, r1
-	mla r12, r8, r0, r12
+	mla r12, r5, r0, r12
 	umull r0, r1, r2, r0
 	add r1, r1, r12
 	adds r0, r3, r0
@@ -148,21 +148,21 @@ vcr_fn_pid__step:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	cmp r5, r0
+	cmp r6, r0
 	ite lt
 	movlt r1, #1
 	movge r1, #0
 	cmp r1, #0
 	ite ne
-	movne r1, r5
+	movne r1, r6
 	moveq r1, r0
-	cmp r6, r0
+	cmp r7, r0
 	ite gt
 	movgt r0, #1
 	movle r0, #0
 	cmp r0, #0
 	ite ne
-	movne r0, r6
+	movne r0, r7
 	moveq r0, r1
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}

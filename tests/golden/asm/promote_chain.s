@@ -13,17 +13,18 @@ vcr_fn_promote__chain:
 .Lvcr_fn_promote__chain_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #44
-	mov r6, r1
-	mov r5, #0
+	mov r2, r0
+	mov r0, r1
 	mov r1, #0
-	mov r3, #0
-	mov r4, #0
-	mov r2, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	mov r1, #1
-	add r5, r0, r1
+	add r5, r2, r1
 	mov r1, #85
-	eor r1, r6, r1
-	mul r3, r0, r6
+	eor r1, r0, r1
+	mul r3, r2, r0
 	sub r4, r5, r1
 	mov r0, #2
 	and r2, r0, #31

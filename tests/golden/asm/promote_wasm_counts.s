@@ -13,9 +13,9 @@ vcr_fn_tee__once:
 .Lvcr_fn_tee__once_0:
 	mov r1, #0
 	mov r1, #3
-	mul r1, r0, r1
-	mov r0, #1
-	add r0, r1, r0
+	mul r0, r0, r1
+	mov r1, #1
+	add r0, r0, r1
 	bx lr
 	.size vcr_fn_tee__once, .-vcr_fn_tee__once
 
@@ -28,9 +28,9 @@ vcr_fn_in__block:
 .Lvcr_fn_in__block_0:
 	mov r1, #0
 	mov r1, #3
-	mul r1, r0, r1
-	mov r0, #1
-	add r1, r1, r0
+	mul r0, r0, r1
+	mov r1, #1
+	add r0, r0, r1
 	mov r0, #7
 	bx lr
 	.size vcr_fn_in__block, .-vcr_fn_in__block
@@ -44,9 +44,9 @@ vcr_fn_top:
 .Lvcr_fn_top_0:
 	mov r1, #0
 	mov r1, #3
-	mul r1, r0, r1
-	mov r0, #1
-	add r0, r1, r0
+	mul r0, r0, r1
+	mov r1, #1
+	add r0, r0, r1
 	bx lr
 	.size vcr_fn_top, .-vcr_fn_top
 
@@ -73,9 +73,7 @@ vcr_fn_with__call:
 .Lvcr_fn_with__call_0:
 	push {lr}
 	sub sp, sp, #4
-	mov r1, r0
-	mov r0, #0
-	mov r0, r1
+	mov r1, #0
 	bl vcr_fn_top
 	mov r1, #1
 	add r0, r0, r1

@@ -45,7 +45,7 @@ vcr_fn_freed:
 vcr_fn_held:
 .Lvcr_fn_held_0:
 	push {r4, r5, r6, r7, r8}
-	mov r2, #0
+	mov r0, #0
 	mov r2, #5
 	mov r3, #1
 	mov r4, #2

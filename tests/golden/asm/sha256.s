@@ -26,39 +26,26 @@ vcr_fn_sha256__compress:
 	str r0, [sp, #0]
 	str r2, [sp, #4]
 	mov r0, #0
-	str r0, [sp, #8]
 	mov r0, #0
-	mov r3, #0
-	mov r6, #0
-	mov r2, #0
 	mov r0, #0
-	str r0, [sp, #12]
 	mov r0, #0
-	str r0, [sp, #16]
-	mov r4, #0
 	mov r0, #0
-	str r0, [sp, #20]
 	mov r0, #0
-	str r0, [sp, #24]
 	mov r0, #0
-	str r0, [sp, #28]
 	mov r0, #0
-	str r0, [sp, #32]
 	mov r0, #0
-	str r0, [sp, #36]
 	mov r0, #0
-	str r0, [sp, #40]
 	mov r0, #0
-	str r0, [sp, #44]
 	mov r0, #0
-	str r0, [sp, #48]
 	mov r0, #0
-	str r0, [sp, #52]
-	mov r5, #0
 	mov r0, #0
-	str r0, [sp, #56]
-	mov r7, #0
-	mov r8, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
 	ldr r0, [r9, #0]
 	mov r2, #256
 	sub r0, r0, r2

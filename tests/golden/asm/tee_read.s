@@ -12,7 +12,6 @@
 vcr_fn_tee__late:
 .Lvcr_fn_tee__late_0:
 	push {r4, r5, r6, r7, r8}
-	mov r1, r0
 	mov r2, #1
 	mov r3, #2
 	mov r4, #3
@@ -43,7 +42,6 @@ vcr_fn_tee__late:
 vcr_fn_set__late:
 .Lvcr_fn_set__late_0:
 	push {r4, r5, r6, r7, r8}
-	mov r1, r0
 	mov r2, #1
 	mov r3, #2
 	mov r4, #3

@@ -25,9 +25,9 @@ vcr_fn_xtea__encipher:
 	sub sp, sp, #4
 	str r1, [sp, #0]
 	mov r1, #0
-	mov r3, #0
-	mov r4, #0
-	mov r5, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	ldr r1, [sp, #0]
 	adds r1, r1, #8
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
@@ -142,9 +142,9 @@ vcr_fn_xtea__decipher:
 	sub sp, sp, #4
 	str r1, [sp, #0]
 	mov r1, #0
-	mov r3, #0
-	mov r4, #0
-	mov r5, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	ldr r1, [sp, #0]
 	adds r1, r1, #8
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
