@@ -187,7 +187,7 @@ vcr_fn_dispatch:
 	mov r3, r0
 	mov r0, r1
 	mov r1, r2
-	mov r4, #0
+	mov r2, #0
 	mul r4, r0, r1
 	cmp r3, #8
 	bhs .Lvcr_fn_dispatch_trap_tableoob

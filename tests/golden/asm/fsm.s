@@ -25,11 +25,11 @@ vcr_fn_fsm__tokenize:
 	sub sp, sp, #4
 	mov r3, r0
 	mov r2, r1
-	mov r4, #0
 	mov r0, #0
-	mov r1, #0
-	mov r5, #0
-	mov r6, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
 	ldr r0, [r9, #0]
 	mov r1, #32
 	sub r4, r0, r1
@@ -207,7 +207,7 @@ vcr_fn_st__number:
 .Lvcr_fn_st__number_0:
 	push {r4}
 	mov r2, #0
-	mov r3, #0
+	mov r2, #0
 	adds r2, r0, #28
 	bcs .Lvcr_fn_st__number_trap_oob
 	cmp r2, r10
