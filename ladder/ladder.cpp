@@ -82,6 +82,15 @@ public:
 
   LadderResult run() {
     std::string rung;
+    for (const auto &b : f_.blocks)  // no attempt runs: no log line
+      for (const auto &i : b.instrs)
+        if (i.op == mir::Opcode::CallInd) {
+          out.rung = "declined";
+          out.result.ok = false;
+          out.result.error = "function '" + f_.name + "': call_indirect (the legacy model has no rule for "
+                             "indirect calls)";
+          return std::move(out);
+        }
     if (env_.wasm && env_.wasm->floats && !env_.fpu) {  // no attempt runs: no log line
       out.rung = "declined";
       out.result.ok = false;

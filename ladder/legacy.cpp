@@ -235,6 +235,12 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
   for (const auto &b : fn.blocks) a.blockStart.push_back(a.blockStart.back() + b.instrs.size());
   for (const auto &b : fn.blocks)
     for (const auto &i : b.instrs)
+      if (i.op == Opcode::CallInd) {
+        a.error = "call_indirect is not modelled (block " + b.label + ")";
+        return a;
+      }
+  for (const auto &b : fn.blocks)
+    for (const auto &i : b.instrs)
       if (i.op == Opcode::Call) {
         a.leaf = false;
         if (const mir::Signature *s = m.calleeSig(i.callee)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));

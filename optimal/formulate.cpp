@@ -235,7 +235,7 @@ private:
       if (last) break;
       // After the instruction: values live through keep their columns; defs get new ones.
       const auto defs = vregsOf(i.defs);
-      st.after.occupied = pl.pregAfter | pregMask(i.defs, idx_) | (i.op == mir::Opcode::Call ? callMask_ : 0);
+      st.after.occupied = pl.pregAfter | pregMask(i.defs, idx_) | (mir::isCall(i.op) ? callMask_ : 0);
       std::vector<mir::VReg> present;
       std::set_union(pl.after.begin(), pl.after.end(), defs.begin(), defs.end(), std::back_inserter(present));
       for (mir::VReg v : present) {

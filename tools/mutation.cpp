@@ -89,7 +89,7 @@ void swapRegsAtUse(const Function &f, std::vector<Site> &out) {
   for (uint32_t b = 0; b < f.blocks.size(); ++b)
     for (uint32_t i = 0; i < f.blocks[b].instrs.size(); ++i) {
       const Instr &in = f.blocks[b].instrs[i];
-      if (in.inserted() || in.op == Opcode::Param || in.op == Opcode::Call || in.op == Opcode::Ret) continue;
+      if (in.inserted() || in.op == Opcode::Param || mir::isCall(in.op) || in.op == Opcode::Ret) continue;
       for (size_t x = 0; x < in.uses.size(); ++x)
         for (size_t y = x + 1; y < in.uses.size(); ++y)
           if (in.uses[x].isPReg() && in.uses[y].isPReg() && in.uses[x] != in.uses[y]) {
@@ -196,11 +196,11 @@ void readCallerSavedAfterCall(const Function &f, std::vector<Site> &out) {
   for (uint32_t b = 0; b < f.blocks.size(); ++b) {
     const auto &code = f.blocks[b].instrs;
     for (uint32_t c = 0; c < code.size(); ++c) {
-      if (code[c].op != Opcode::Call) continue;
+      if (!mir::isCall(code[c].op)) continue;
       unsigned found = 0;
       for (uint32_t j = c + 1; j < code.size() && found < 2; ++j) {
         const Instr &in = code[j];
-        if (in.op == Opcode::Call) break;
+        if (mir::isCall(in.op)) break;
         if (in.op == Opcode::Push || in.op == Opcode::Pop) continue;
         for (size_t u = 0; u < in.uses.size(); ++u) {
           if (!in.uses[u].isPReg() || in.uses[u].preg() > PReg::R12) continue;
@@ -224,13 +224,13 @@ void wrongCallArgReg(const Function &f, std::vector<Site> &out) {
   for (uint32_t b = 0; b < f.blocks.size(); ++b) {
     const auto &code = f.blocks[b].instrs;
     for (uint32_t c = 0; c < code.size(); ++c) {
-      if (code[c].op != Opcode::Call) continue;
+      if (!mir::isCall(code[c].op)) continue;
       std::vector<PReg> args;
       for (const Operand &o : code[c].uses)
         if (o.isPReg() && o.preg() <= PReg::R3) args.push_back(o.preg());
       for (PReg a : args) {
         auto w = lastWriter(f, b, c, a);
-        if (!w || code[*w].op == Opcode::Call || code[*w].op == Opcode::Pop) continue;
+        if (!w || mir::isCall(code[*w].op) || code[*w].op == Opcode::Pop) continue;
         PReg to = reg((static_cast<unsigned>(a) + 1) % 4);
         for (PReg o : args)
           if (o != a) to = o;
@@ -266,7 +266,7 @@ void swapI64Halves(const Function &f, std::vector<Site> &out) {
     if (!code.empty() && code.back().op == Opcode::Ret && code.back().uses.size() == 2) {
       uint32_t end = static_cast<uint32_t>(code.size() - 1);
       auto w0 = lastWriter(f, b, end, PReg::R0), w1 = lastWriter(f, b, end, PReg::R1);
-      if (w0 && w1 && *w0 != *w1 && code[*w0].op != Opcode::Call && code[*w1].op != Opcode::Call)
+      if (w0 && w1 && *w0 != *w1 && !mir::isCall(code[*w0].op) && !mir::isCall(code[*w1].op))
         out.push_back([b, x = *w0, y = *w1](Function &g) {
           std::string d = "swapped the returned halves: " + at(g, b, x) + " and " + at(g, b, y);
           for (Operand &o : g.blocks[b].instrs[x].defs)
@@ -286,7 +286,7 @@ void wrongReturnRegister(const Function &f, std::vector<Site> &out) {
     const uint32_t end = static_cast<uint32_t>(code.size() - 1);
     const PReg to = code.back().uses.size() == 2 ? PReg::R2 : PReg::R1;
     auto w = lastWriter(f, b, end, PReg::R0);
-    if (w && code[*w].op != Opcode::Call && code[*w].op != Opcode::Pop)
+    if (w && !mir::isCall(code[*w].op) && code[*w].op != Opcode::Pop)
       out.push_back(editSite(b, *w, [to](Instr &m) {
         for (Operand &d : m.defs)
           if (isReg(d, PReg::R0)) d = Operand::preg(to);

@@ -441,7 +441,7 @@ unsigned frameTraffic(const mir::Function &allocated) {
 unsigned countCalls(const mir::Function &f) {
   unsigned n = 0;
   for (const auto &b : f.blocks)
-    for (const auto &i : b.instrs) n += i.op == mir::Opcode::Call;
+    for (const auto &i : b.instrs) n += mir::isCall(i.op);
   return n;
 }
 

@@ -149,6 +149,7 @@ bool canTrap(const Instr &in) {
   switch (in.op) {
   case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
   case Opcode::TrapIf: case Opcode::Trap: case Opcode::Call: return true;
+  case Opcode::CallInd: return true;
   default: return false;
   }
 }
@@ -156,6 +157,7 @@ bool touchesReserved(const Instr &in) {
   switch (in.op) {
   case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64: case Opcode::GGet:
   case Opcode::GSet: case Opcode::MemSize: case Opcode::Call: case Opcode::Ret: return true;
+  case Opcode::CallInd: return true;
   default: return false;
   }
 }
@@ -368,7 +370,7 @@ std::optional<std::string> forgottenFrameWord(Function &f, Rng &rng) {
   for (Pos p : positions(f, false, false)) {
     const Instr &in = f.blocks[p.b].instrs[p.i];
     if (in.inserted() || in.uses.size() < 2 || !in.uses[0].isPReg() || !in.uses[1].isPReg()) continue;
-    if (in.op == Opcode::Call || in.op == Opcode::Store || in.op == Opcode::Store64) continue;
+    if (mir::isCall(in.op) || in.op == Opcode::Store || in.op == Opcode::Store64) continue;
     (in.uses[0] == in.uses[1] ? same : any).push_back(p);
   }
   if (same.empty() && any.empty()) return std::nullopt;
@@ -412,7 +414,7 @@ std::optional<std::string> reservedClobber(Function &f, Rng &rng) {
     const Instr &in = f.blocks[p.b].instrs[p.i];
     if (!touchesReserved(in)) continue;
     sites.push_back(p);
-    if (in.op != Opcode::Call && !in.isTerminator()) noCall.push_back(p);
+    if (!mir::isCall(in.op) && !in.isTerminator()) noCall.push_back(p);
   }
   if (sites.empty()) return std::nullopt;
   const bool restore = !noCall.empty() && chance(rng, 0.6);

@@ -135,8 +135,8 @@ struct Walker {
         if (v.defs[k].isVReg()) set(s, abi::homeOperand(homes[k]), {v.defs[k].value});
       return;
     }
-    if (v.op == Opcode::Call) {
-      const Signature *sig = mod.calleeSig(v.callee);
+    if (mir::isCall(v.op)) {
+      const Signature *sig = mod.callSig(v);
       const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
       for (unsigned r = 0; r < kNumPRegs; ++r)
         if (abi::has(abi::kCallerSaved, static_cast<PReg>(r))) s.regs[r].clear();
@@ -321,7 +321,7 @@ struct Walker {
         inserted(s, a);
       }
       for (const Operand &o : a.uses)  // bounds/alignment of stack reads (call args)
-        if (o.isStack() && a.op == Opcode::Call) (void)slot(s, o.value, false);
+        if (o.isStack() && mir::isCall(a.op)) (void)slot(s, o.value, false);
     }
     prune(s, b, false);
   }

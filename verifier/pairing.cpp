@@ -162,7 +162,7 @@ struct Structure {
   Mismatch matchOriginal(const Instr &v, const Instr &a, std::string &why) const {
     Mismatch m = pairShape(v, a, why);
     if (m == Mismatch::None) m = pairRegisters(v.defs, a.defs, v.op, why);
-    if (m == Mismatch::None) m = pairRegisters(v.uses, a.uses, v.op, why);
+    if (m == Mismatch::None) m = pairRegisters(v.uses, a.uses, v.op, why, v.op == Opcode::CallInd);
     return m;
   }
 
@@ -192,14 +192,16 @@ struct Structure {
   /// Each vreg operand became a register of the right set (a stack word
   /// only at an ABI site), each immediate stayed.
   Mismatch pairRegisters(const mir::OperandList &vs, const mir::OperandList &as, Opcode op,
-                         std::string &why) const {
-    const bool abiSite = op == Opcode::Param || op == Opcode::Call || op == Opcode::Ret;
+                         std::string &why, bool indexLast = false) const {
+    const bool abiOps = op == Opcode::Param || mir::isCall(op) || op == Opcode::Ret;
     auto fail = [&](Mismatch m, std::string w) {
       why = std::move(w);
       return m;
     };
     for (size_t k = 0; k < vs.size(); ++k) {
       const Operand &x = vs[k], &y = as[k];
+      // calli's last use, the table index, is an ordinary register operand
+      const bool abiSite = abiOps && !(indexLast && k + 1 == vs.size());
       if (x.isImm()) {
         if (!(y.isImm() && y.value == x.value))
           return fail(Mismatch::Shape, "immediate operand differs from the original");

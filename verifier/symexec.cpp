@@ -377,6 +377,7 @@ struct Builder {
     case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
     case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::Call:
     case Opcode::Ret: break;
+    case Opcode::CallInd: break;
     default: return;
     }
     if (reserved.goals.empty()) {
@@ -437,25 +438,38 @@ struct Builder {
     PendingObligation po{makeObligation(fn(), bb() + ".call" + std::to_string(calls), "abi.call",
                                         int32_t(b)),
                          {}};
-    const Signature *sig = in.module.calleeSig(v.callee);
-    if (!sig) refute(po.ob, "unknown callee @" + v.callee);
+    const Signature *sig = in.module.callSig(v);
+    // calli: the callee is the table slot its last use indexes; that index is
+    // a value of the original code the allocated register must hold.
+    const bool ind = v.op == Opcode::CallInd;
+    const std::string callee = ind ? "calli #" + std::to_string(v.imm) : "@" + v.callee;
+    if (!sig) refute(po.ob, "unknown callee " + callee);
     const auto homes = sig ? abi::paramHomes(*sig) : std::vector<abi::WordHome>{};
     const auto rhomes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
     mir::OperandList want, wantRes;
     for (const auto &h : homes) want.push_back(abi::homeOperand(h));
     for (const auto &h : rhomes) wantRes.push_back(abi::homeOperand(h));
-    if (a.uses != want)
-      refute(po.ob, "call @" + v.callee + " names arguments (" + ops(a.uses) +
+    mir::OperandList args = a.uses;
+    if (ind && !args.empty() && !v.uses.empty()) {
+      const Operand idx = args.back();
+      args.pop_back();
+      if (!idx.isPReg()) refute(po.ob, "the table index of " + callee + " is not in a register");
+      else
+        po.goals.push_back({say([&] { return "table index of " + callee + " in " + printOperand(idx); }),
+                            vread(v.uses.back()), aread(idx)});
+    }
+    if (args != want)
+      refute(po.ob, "call " + callee + " names arguments (" + ops(args) +
                         ") but AAPCS places them at (" + ops(want) + ")");
     if (a.defs != wantRes)
-      refute(po.ob, "call @" + v.callee + " names results (" + ops(a.defs) +
+      refute(po.ob, "call " + callee + " names results (" + ops(a.defs) +
                         ") but AAPCS returns them in (" + ops(wantRes) + ")");
     if (sp % 8 != 0)
       refute(po.ob, "SP is not 8-byte aligned at the call (entry SP " + std::to_string(sp) + ")");
     auto cl = [this] { return "call" + std::to_string(calls); };
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
       po.goals.push_back({say([&] {
-                            return "argument " + std::to_string(k) + " of @" + v.callee + " in " +
+                            return "argument " + std::to_string(k) + " of " + callee + " in " +
                                    printOperand(want[k]);
                           }),
                           vread(v.uses[k]), aread(want[k])});
@@ -539,6 +553,7 @@ struct Builder {
       return;
     }
     case Opcode::Call: call(v, a, step); return;
+    case Opcode::CallInd: call(v, a, step); return;
     case Opcode::Ret: ret(v, a); return;
     case Opcode::BrIf: case Opcode::BrTable: branch(v, a); return;
     case Opcode::Br: case Opcode::Trap: return;

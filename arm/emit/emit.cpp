@@ -71,7 +71,7 @@ std::string FnEmitter::scratch() {
   // addresses the stack, nor in a terminator (its branch would skip the pop).
   const bool stackOrControl = in.isTerminator() || in.op == mir::Opcode::AdjSp || in.op == mir::Opcode::Lds ||
                               in.op == mir::Opcode::Sts || in.op == mir::Opcode::Push ||
-                              in.op == mir::Opcode::Pop || in.op == mir::Opcode::Call;
+                              in.op == mir::Opcode::Pop || mir::isCall(in.op);
   if (pendingPop_ < 0 && !stackOrControl) {
     for (PReg r : kOrder)
       if (!isOperandReg(in, r)) {
@@ -141,6 +141,7 @@ void FnEmitter::emitInstr(const Instr &in) {
   case Opcode::Param: case Opcode::Call: case Opcode::TrapIf: case Opcode::Br:
   case Opcode::BrIf: case Opcode::BrTable: case Opcode::Ret: case Opcode::Trap:
     return emitControl(in);
+  case Opcode::CallInd: return emitCallInd(in);
   }
   decline("unhandled opcode");
 }
@@ -264,6 +265,7 @@ EmitResult emitModule(const mir::Module &m, const EmitOptions &opts) {
   r.asmText += detail::runtimeText(routines);
   if (routines & (1u << static_cast<unsigned>(detail::Routine::MemoryRuntime)))
     r.asmText += detail::dataSegmentsText(m);
+  r.asmText += detail::tableText(m, r.emitted);
   return r;
 }
 

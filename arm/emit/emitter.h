@@ -50,6 +50,13 @@ enum class Routine : uint8_t {
 /// result[block][instr]. Calls clobber R0-R3, R12, LR; `ret` reads LR.
 [[nodiscard]] std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f);
 
+/// Symbol of the function table `calli` indexes (emit_table.cpp).
+inline constexpr std::string_view kTableSymbol = "__vcr_table";
+/// The function table as data: per slot the callee's address (Thumb bit set;
+/// 0 for null) and its signature id (kNullType, kOpaqueType). A function
+/// not emitted (not in `emitted`) is an opaque slot. "" without a table.
+[[nodiscard]] std::string tableText(const mir::Module &m, const std::vector<std::string> &emitted);
+
 /// Register bit of `r` in a liveness mask.
 [[nodiscard]] inline uint32_t regBit(mir::PReg r) { return 1u << static_cast<unsigned>(r); }
 
@@ -128,6 +135,7 @@ private:
   void emitMemory(const mir::Instr &in);   ///< load/store, globals, memsize, stack words
   void emitFrame(const mir::Instr &in);    ///< push/pop/adjsp
   void emitControl(const mir::Instr &in);  ///< param, branches, calls, traps, ret
+  void emitCallInd(const mir::Instr &in);  ///< calli: table checks, blx (emit_table.cpp)
   /// `mn d, a, #imm` for add/sub/and/orr/eor, via the best immediate form
   /// (add<->sub of the negation, addw/subw, bic/orn) or a scratch register.
   void binaryImm(std::string_view mn, const std::string &d, const std::string &a, uint32_t imm);

@@ -19,7 +19,7 @@ UseDef regsOf(const Instr &in) {
     if (o.isPReg() && o.value < mir::kNumPRegs) ud.use |= 1u << o.value;
   for (const auto &o : in.defs)
     if (o.isPReg() && o.value < mir::kNumPRegs) ud.def |= 1u << o.value;
-  if (in.op == Opcode::Call)
+  if (mir::isCall(in.op))
     ud.def |= regBit(PReg::R0) | regBit(PReg::R1) | regBit(PReg::R2) | regBit(PReg::R3) |
               regBit(PReg::R12) | regBit(PReg::LR);
   if (in.op == Opcode::Ret) ud.use |= regBit(PReg::LR);

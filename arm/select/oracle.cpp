@@ -21,6 +21,9 @@ std::optional<mir::TrapReason> trapReasonFromWabt(const std::string &m) {
   if (has("out of bounds memory access")) return mir::TrapReason::OutOfBounds;
   if (has("invalid conversion to integer")) return mir::TrapReason::BadConversion;
   if (has("unreachable")) return mir::TrapReason::Unreachable;
+  if (has("undefined table index")) return mir::TrapReason::TableOob;
+  if (has("uninitialized table element")) return mir::TrapReason::NullFunc;
+  if (has("indirect call signature mismatch")) return mir::TrapReason::BadSig;
   return std::nullopt;
 }
 

@@ -43,6 +43,14 @@ std::optional<mir::ValType> toValType(wabt::Type t) {
 }  // namespace detail
 
 namespace {
+bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats);
+}  // namespace
+
+bool detail::mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats) {
+  return toSignature(ws, sig, floats);
+}
+
+namespace {
 
 using detail::CalleeInfo;
 using detail::ModuleCtx;
@@ -208,6 +216,7 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
   }
   layOutGlobals(wm, ctx, sel);
   nameFunctions(wm, ctx, sel);
+  detail::layOutTable(wm, ctx, sel.module);
   std::map<std::string, std::set<std::string>> calls;
   for (size_t fi = wm.num_func_imports; fi < wm.funcs.size(); ++fi) {
     mir::Function f;
@@ -223,6 +232,7 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
     }
   }
   declineCallers(sel, calls);
+  detail::settleTable(sel.module);
   return sel;
 }
 

@@ -214,6 +214,7 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = tru
     case T::Br: case T::BrIf: case T::BrTable: case T::Return: case T::Call: break;
     case T::MemoryGrow: break;
     case T::MemoryCopy: case T::MemoryFill: case T::MemoryInit: case T::DataDrop: break;
+    case T::CallIndirect: break;
     case T::Const: {
       auto t = wabt::cast<wabt::ConstExpr>(&e)->const_.type();
       if (!scalarType(t, floats) || t == wabt::Type::Void) return &e;
@@ -481,6 +482,7 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::BrTable: lowerBrTable(*wabt::cast<wabt::BrTableExpr>(&e)); return;
   case T::Return: lowerReturn(); return;
   case T::Call: lowerCall(*wabt::cast<wabt::CallExpr>(&e)); return;
+  case T::CallIndirect: lowerCallIndirect(*wabt::cast<wabt::CallIndirectExpr>(&e)); return;
   default: decline(e, "unsupported operator '" + exprName(e) + "'");
   }
 }

@@ -11,6 +11,7 @@
 #include <wabt/opcode.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,7 +40,26 @@ struct ModuleCtx {
   std::vector<wabt::Type> globalType;
   bool hasMemory = false;
   SelectOptions opt;
+  /// call_indirect (select_table.cpp): signature id per structural wasm type
+  /// key, the ids' MIR signatures, per id the table's functions of that
+  /// signature, and why calli cannot be supported ("" if it can).
+  std::map<std::string, uint32_t> typeIds;
+  std::vector<mir::Signature> types;
+  std::vector<std::vector<std::string>> slotFuncs;
+  std::string tableProblem = "call_indirect without a table";
+  /// Signature id of a wasm function type, if it is representable.
+  [[nodiscard]] std::optional<uint32_t> typeIdOf(const wabt::FuncSignature &s) const;
 };
+
+/// The structural key of a wasm function type (its param and result types).
+[[nodiscard]] std::string typeKey(const wabt::FuncSignature &s);
+/// MIR signature of a wasm function type; false if unrepresentable (select.cpp).
+[[nodiscard]] bool mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats);
+/// Signature ids and the function table of `wm` into `out` (after the functions are named).
+void layOutTable(const wabt::Module &wm, ModuleCtx &ctx, mir::Module &out);
+/// After declines: table slots of functions no longer in `m` become opaque,
+/// and the signature ids no slot or calli uses are dropped (ids renumbered).
+void settleTable(mir::Module &m);
 
 /// wasm value type -> MIR value type: f32 is an i32 word, f64 an i64 pair
 /// (soft float, --cpu cortex-m4); nullopt for v128 and refs.
@@ -116,6 +136,7 @@ private:
   void lowerBrTable(const wabt::BrTableExpr &e);
   void lowerReturn();
   void lowerCall(const wabt::CallExpr &e);
+  void lowerCallIndirect(const wabt::CallIndirectExpr &e);  ///< select_table.cpp
   void lowerLocal(const wabt::Expr &e);
   void lowerGlobal(const wabt::Expr &e);
 

@@ -59,24 +59,40 @@ using CalleeCache = std::unordered_map<std::string_view, CalleeAbi>;
 
 bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vector<Instr> &out,
                CalleeCache &cache, std::string &error) {
-  auto it = cache.find(in.callee);
-  if (it == cache.end()) {
-    const mir::Signature *sig = m.calleeSig(in.callee);
-    if (!sig) {
-      error = "call to unknown function '@" + in.callee + "'";
+  // calli: the signature is types[imm]; its last use, the table index, is
+  // an ordinary value the call reads (allocated like any operand).
+  const bool ind = in.op == Opcode::CallInd;
+  CalleeAbi indAbi;
+  const CalleeAbi *abi = &indAbi;
+  if (ind) {
+    const mir::Signature *sig = m.callSig(in);
+    if (!sig || in.uses.empty()) {
+      error = "calli with unknown signature id #" + std::to_string(in.imm);
       return false;
     }
-    it = cache.emplace(in.callee, CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig),
-                                            arm::stackArgBytes(*sig)}).first;
+    indAbi = CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig), arm::stackArgBytes(*sig)};
+  } else {
+    auto it = cache.find(in.callee);
+    if (it == cache.end()) {
+      const mir::Signature *sig = m.calleeSig(in.callee);
+      if (!sig) {
+        error = "call to unknown function '@" + in.callee + "'";
+        return false;
+      }
+      it = cache.emplace(in.callee, CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig),
+                                              arm::stackArgBytes(*sig)}).first;
+    }
+    abi = &it->second;
   }
-  const auto &params = it->second.params;
-  const auto &results = it->second.results;
-  if (params.size() != in.uses.size() || results.size() != in.defs.size()) {
-    error = "call to '@" + in.callee + "' has operands that do not match its signature";
+  const auto &params = abi->params;
+  const auto &results = abi->results;
+  if (params.size() + (ind ? 1 : 0) != in.uses.size() || results.size() != in.defs.size()) {
+    error = (ind ? std::string("calli") : "call to '@" + in.callee + "'") +
+            " has operands that do not match its signature";
     return false;
   }
   w.hasCalls = true;
-  w.outgoingBytes = std::max(w.outgoingBytes, it->second.stackBytes);
+  w.outgoingBytes = std::max(w.outgoingBytes, abi->stackBytes);
   Instr call = in;
   call.uses.clear();
   call.defs.clear();
@@ -86,6 +102,7 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
   for (size_t i = 0; i < params.size(); ++i)
     if (!params[i].onStack) placeWord(out, in.uses[i], params[i]);
   for (const auto &l : params) call.uses.push_back(locOperand(l));
+  if (ind) call.uses.push_back(in.uses.back());
   for (const auto &l : results) call.defs.push_back(locOperand(l));
   out.push_back(std::move(call));
   for (size_t i = 0; i < results.size(); ++i)
@@ -176,7 +193,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
           else
             out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(params[i])}, Origin::Move));
         }
-      } else if (in.op == Opcode::Call) {
+      } else if (mir::isCall(in.op)) {
         if (!lowerCall(in, m, w, out, callees, error)) return false;
       } else if (in.op == Opcode::Ret) {
         if (in.uses.size() != results.size()) {

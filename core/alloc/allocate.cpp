@@ -122,6 +122,8 @@ ModuleAllocation allocateModule(Allocator &a, const mir::Module &m, const AllocO
   out.module.globals = m.globals;
   out.module.imports = m.imports;
   out.module.data = m.data;
+  out.module.types = m.types;
+  out.module.table = m.table;
   for (const mir::Function &f : m.functions) {
     AllocResult r = a.allocate(f, m, opt);
     out.module.functions.push_back(r.ok ? r.function : f);

@@ -55,7 +55,7 @@ struct NodeMap {
   /// Calls `fn(node)` for each node the instruction defines (a working-form
   /// call defines its clobbers, which include its result registers).
   template <class F> void forEachDef(const mir::Instr &i, F &&fn) const {
-    bool isCall = working && i.op == mir::Opcode::Call;
+    bool isCall = working && mir::isCall(i.op);
     if (isCall)
       for (uint32_t m = clobbers.mask(); m; m &= m - 1) fn(static_cast<uint32_t>(__builtin_ctz(m)));
     for (const mir::Operand &o : i.defs) {

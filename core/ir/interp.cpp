@@ -149,6 +149,7 @@ void Machine::loop() {
     case Opcode::MemSize: write(in.defs[0], memorySizePages()); break;
     case Opcode::Param: execParam(in); break;
     case Opcode::Call: execCall(in); continue;
+    case Opcode::CallInd: execCallInd(in); continue;
     case Opcode::TrapIf:
       if (read(in.uses[0]) != 0) trap(in.reason);
       break;

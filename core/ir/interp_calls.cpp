@@ -55,7 +55,30 @@ std::vector<uint64_t> Machine::callHost(int32_t c) {
 
 void Machine::execCall(const Instr &in) {
   const int32_t c = calleeTab_[ip_];
-  const Signature &sig = sigOf(c);
+  callResolved(in, c, sigOf(c), in.uses.size(), in.callee);
+}
+
+void Machine::execCallInd(const Instr &in) {
+  const uint32_t idx = read(in.uses.back());  // the index is read before anything else
+  if (idx >= m_.table.size()) trap(TrapReason::TableOob);
+  const TableSlot &sl = m_.table[idx];
+  if (sl.kind == TableSlot::Kind::Null) trap(TrapReason::NullFunc);
+  if (sl.kind != TableSlot::Kind::Func || sl.type != in.imm) trap(TrapReason::BadSig);
+  if (slotCallee_.empty()) slotCallee_.assign(m_.table.size(), kUnresolved);
+  int32_t &c = slotCallee_[idx];
+  if (c == kUnresolved) {
+    if (const Function *g = m_.findFunction(sl.func)) c = static_cast<int32_t>(g - m_.functions.data());
+    else if (const Import *imp = m_.findImport(sl.func)) c = -static_cast<int32_t>(imp - m_.imports.data()) - 1;
+    else fail("table slot " + std::to_string(idx) + " holds @" + sl.func + ", which is not in the module");
+    if (!(sigOf(c) == m_.types[in.imm]))
+      fail("table slot " + std::to_string(idx) + " holds @" + sl.func +
+           ", whose signature is not signature id " + std::to_string(in.imm));
+  }
+  callResolved(in, c, sigOf(c), in.uses.size() - 1, sl.func);
+}
+
+void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, size_t nargs,
+                           const std::string &name) {
   if (!alloc_) {
     if (c < 0) {
       hostArgs_.clear();
@@ -74,7 +97,7 @@ void Machine::execCall(const Instr &in) {
       return;
     }
     const auto argBase = static_cast<uint32_t>(argBuf_.size());
-    for (const Operand &u : in.uses) argBuf_.push_back(read(u));
+    for (size_t k = 0; k < nargs; ++k) argBuf_.push_back(read(in.uses[k]));
     frames_.back().block = block_;
     frames_.back().ip = ip_;
     enter(static_cast<uint32_t>(c));
@@ -82,7 +105,7 @@ void Machine::execCall(const Instr &in) {
     resume();
     return;
   }
-  readArgsAllocated(placementOf(c), sig, in.callee);
+  readArgsAllocated(placementOf(c), sig, name);
   if (c < 0) {
     const std::vector<uint64_t> r = callHost(c);
     finishCall(sig, r.empty() ? 0 : r[0]);

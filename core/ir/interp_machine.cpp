@@ -227,6 +227,20 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
       bad("@" + in.callee + " returns " + std::to_string(wordsOf(s.results)) + " words, " +
           std::to_string(in.defs.size()) + " defs given");
   }
+  if (in.op == Opcode::CallInd) {
+    if (in.imm >= m_.types.size()) bad("signature id #" + std::to_string(in.imm) + " out of range");
+    const Signature &s = m_.types[in.imm];
+    if (alloc_ && s.results.size() > 1) bad("allocated form supports at most one result");
+    if (in.uses.empty() || (!alloc_ && in.uses.size() != wordsOf(s.params) + 1))
+      bad("calli with signature id #" + std::to_string(in.imm) + " takes " +
+          std::to_string(wordsOf(s.params)) + " argument words and the index, " +
+          std::to_string(in.uses.size()) + " uses given");
+    if (!alloc_ && in.defs.size() != wordsOf(s.results))
+      bad("calli returns " + std::to_string(wordsOf(s.results)) + " words, " +
+          std::to_string(in.defs.size()) + " defs given");
+    if (alloc_ && (!in.uses.back().isPReg() || in.uses.back().value >= kNumPRegs))
+      bad("the table index of calli must be a register");
+  }
   if (!alloc_ && in.op == Opcode::Param && in.defs.size() != p.paramWords)
     bad("param has " + std::to_string(in.defs.size()) + " defs but @" + f.name + " has " +
         std::to_string(p.paramWords) + " parameter words");
@@ -246,7 +260,7 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
     return;
   }
   // Operand kinds. Allocated-form call/param/ret operands are annotations.
-  if (alloc_ && (in.op == Opcode::Call || in.op == Opcode::Param || in.op == Opcode::Ret)) return;
+  if (alloc_ && (isCall(in.op) || in.op == Opcode::Param || in.op == Opcode::Ret)) return;
   for (const Operand &o : in.defs) {
     if (!alloc_ && !o.isVReg()) bad("vreg-form def must be a vreg");
     if (alloc_ && !o.isPReg() && !o.isStack()) bad("allocated-form def must be a register or [sp+N]");

@@ -174,6 +174,12 @@ private:
   uint32_t memorySizePages();
   /// `call` of a function (new frame) or an import (host).
   void execCall(const Instr &in);
+  /// `calli`: the three table traps, then a call of the slot's callee.
+  void execCallInd(const Instr &in);
+  /// Call resolved callee `c` of signature `sig`; the first `nargs` uses are
+  /// the argument words (vreg form) and `name` names it in messages.
+  void callResolved(const Instr &in, int32_t c, const Signature &sig, size_t nargs,
+                    const std::string &name);
   /// `ret`; true when the outermost function returned.
   bool execRet(const Instr &in);
   /// `push`: store registers below SP, lowest register lowest.
@@ -222,6 +228,9 @@ private:
   std::vector<uint64_t> hostArgs_;
   /// data.drop: the segments dropped in this run (sized on first use).
   std::vector<uint8_t> dropped_;
+  // calli: per table slot, the resolved callee (kUnresolved until first use)
+  static constexpr int32_t kUnresolved = INT32_MIN;
+  std::vector<int32_t> slotCallee_;
 };
 
 }  // namespace vcr::mir::interp_detail

@@ -20,8 +20,8 @@ constexpr std::array<std::string_view, kNumPRegs> kPRegNames = {
     "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
 constexpr std::array<std::string_view, 11> kCondNames = {
     "", "eq", "ne", "slt", "ult", "sgt", "ugt", "sle", "ule", "sge", "uge"};
-constexpr std::array<std::string_view, 5> kTrapNames = {
-    "unreachable", "divzero", "overflow", "oob", "badconv"};
+constexpr std::array<std::string_view, 8> kTrapNames = {
+    "unreachable", "divzero", "overflow", "oob", "badconv", "tableoob", "nullfunc", "badsig"};
 constexpr std::array<std::string_view, 10> kOriginNames = {
     "orig", "move", "spill", "reload", "remat", "prologue", "epilogue", "outarg", "inarg", "frame"};
 
@@ -159,6 +159,12 @@ const Signature *Module::calleeSig(std::string_view name) const {
   if (const Function *f = findFunction(name)) return &f->sig;
   if (const Import *i = findImport(name)) return &i->sig;
   if (auto r = findRuntimeFn(name)) return &runtimeFns()[*r].sig;
+  return nullptr;
+}
+
+const Signature *Module::callSig(const Instr &in) const {
+  if (in.op == Opcode::Call) return calleeSig(in.callee);
+  if (in.op == Opcode::CallInd) return in.imm < types.size() ? &types[in.imm] : nullptr;
   return nullptr;
 }
 

@@ -61,8 +61,11 @@ enum class Width : uint8_t { W32, U8, S8, U16, S16 };
 /// Why a trap happened.
 /// BadConversion: a float-to-integer truncation of a NaN (wasm's "invalid
 /// conversion to integer"); an out-of-range truncation is Overflow.
-enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds, BadConversion };
-inline constexpr TrapReason kLastTrapReason = TrapReason::BadConversion;
+/// TableOob, NullFunc, BadSig: the three traps of `calli` (wasm's
+/// call_indirect): index past the table, null slot, signature mismatch.
+enum class TrapReason : uint8_t { Unreachable, DivZero, Overflow, OutOfBounds, BadConversion,
+                                  TableOob, NullFunc, BadSig };
+inline constexpr TrapReason kLastTrapReason = TrapReason::BadSig;
 [[nodiscard]] std::string_view trapName(TrapReason r);
 [[nodiscard]] std::optional<TrapReason> trapFromName(std::string_view s);
 
@@ -109,6 +112,8 @@ using TargetList = SmallList<BlockId, 2>;
 ///           adjsp amount (as int32).
 ///  cc     : set/set64.      width: load/store.     reason: trapif/trap.
 ///  callee : call (function or import name, without '@').
+///  imm    : calli signature id (index in Module::types); calli's last use is
+///           the table index, the uses before it are the argument words.
 ///  targets: br (1), brif (taken, not-taken), brtable (cases..., default).
 struct Instr {
   Opcode op = Opcode::Mov;
@@ -201,6 +206,18 @@ struct Global {
 struct DataSegment {
   bool passive = false;
   std::vector<uint8_t> bytes;  ///< empty unless passive
+/// One slot of the function table that `calli` indexes (wasm table 0).
+struct TableSlot {
+  enum class Kind : uint8_t {
+    Null,   ///< a null element: calli traps nullfunc
+    Func,   ///< function or import `func`, of signature id `type`
+    Opaque  ///< a function this module cannot call (declined, or a signature MIR
+            ///< cannot express); selection guarantees that no calli of the module
+            ///< has its signature, so calli traps badsig
+  };
+  Kind kind = Kind::Null;
+  std::string func;   ///< Func: callee name (function or import), without '@'
+  uint32_t type = 0;  ///< Func: index in Module::types
 };
 
 struct Module {
@@ -209,12 +226,23 @@ struct Module {
   std::vector<Import> imports;
   std::vector<Function> functions;
   std::vector<DataSegment> data;  ///< data segments by wasm index
+  /// calli signature ids: one per wasm function type up to structural
+  /// equality (an f32 parameter and an i32 one give different ids even where
+  /// their MIR signatures agree).
+  std::vector<Signature> types;
+  std::vector<TableSlot> table;  ///< the function table `calli` indexes
 
   [[nodiscard]] const Function *findFunction(std::string_view name) const;
   [[nodiscard]] const Import *findImport(std::string_view name) const;
   /// Signature of a callee by name (function, import or runtime routine of
   /// core/ir/runtime_calls.h, in that order), if it exists.
   [[nodiscard]] const Signature *calleeSig(std::string_view name) const;
+  /// Signature of a `call` (its callee's) or `calli` (types[imm]); nullptr
+  /// if unknown or not a call.
+  [[nodiscard]] const Signature *callSig(const Instr &in) const;
 };
+
+/// True for `call` and `calli`: AAPCS argument/result annotations, clobbers.
+[[nodiscard]] inline bool isCall(Opcode op) { return op == Opcode::Call || op == Opcode::CallInd; }
 
 }  // namespace vcr::mir

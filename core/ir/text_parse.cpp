@@ -284,9 +284,35 @@ void Parser::parseModuleHeader() {
         seg.bytes.push_back(static_cast<uint8_t>(b));
       }
       mod_.data.push_back(std::move(seg));
+    } else if (atWord("type")) {  // calli signature ids, in order
+      next();
+      const Token &it = peek();
+      if (number(false, "a signature id") != mod_.types.size())
+        fail(it, "signature id out of order, expected " + std::to_string(mod_.types.size()));
+      mod_.types.push_back(parseSig());
+    } else if (atWord("table")) {  // the function table's size; slots start null
+      next();
+      const Token &it = peek();
+      const uint32_t n = number(false, "a table size");
+      if (n > (1u << 20)) fail(it, "table of more than 2^20 slots");
+      mod_.table.assign(n, TableSlot{});
+    } else if (atWord("elem")) {  // elem SLOT @f TYPE | elem SLOT opaque
+      next();
+      const Token &it = peek();
+      const uint32_t k = number(false, "a table slot");
+      if (k >= mod_.table.size()) fail(it, "table slot out of range (declare 'table N' first)");
+      TableSlot &sl = mod_.table[k];
+      if (atWord("opaque")) {
+        next();
+        sl.kind = TableSlot::Kind::Opaque;
+      } else {
+        sl.kind = TableSlot::Kind::Func;
+        sl.func = std::string(expect(Tok::Name, "'@function' or 'opaque'").text.substr(1));
+        sl.type = number(false, "a signature id");
+      }
     } else {
-      fail(peek(), "expected 'memory', 'global', 'import', 'data' or '}' in the module header, got " +
-                       describe(peek()));
+      fail(peek(), "expected 'memory', 'global', 'import', 'data', 'type', 'table', 'elem' or '}' in the "
+                   "module header, got " + describe(peek()));
     }
     endLine();
   }
@@ -502,7 +528,16 @@ Operand Parser::toOperand(const Raw &r) {
 }
 
 void Parser::parseCall(Instr &in) {
-  in.callee = std::string(expect(Tok::Name, "'@callee' after 'call'").text.substr(1));
+  Operand index;
+  if (in.op == Opcode::CallInd) {  // calli #SIG, INDEX (args) -> (results)
+    const Raw sig = parseRaw();
+    if (sig.kind != Raw::Kind::Imm) failAt(sig.line, sig.col, "expected a signature id '#N' after 'calli'");
+    in.imm = toU32(sig.text, sig.line, sig.col, sig.num, false);
+    expect(Tok::Comma, "',' after the signature id");
+    index = toOperand(parseRaw());
+  } else {
+    in.callee = std::string(expect(Tok::Name, "'@callee' after 'call'").text.substr(1));
+  }
   auto list = [&](OperandList &out) {
     expect(Tok::LParen, "'('");
     if (at(Tok::RParen)) {
@@ -522,6 +557,7 @@ void Parser::parseCall(Instr &in) {
   list(in.uses);
   expect(Tok::Arrow, "'->' after the call arguments");
   list(in.defs);
+  if (in.op == Opcode::CallInd) in.uses.push_back(index);
 }
 
 Instr Parser::parseInstr(Function &f, std::vector<PendingLabel> &pending) {
@@ -568,7 +604,7 @@ Instr Parser::parseInstr(Function &f, std::vector<PendingLabel> &pending) {
   default:
     if (hasSuffix) fail(mt, "'" + m + "' takes no suffix");
   }
-  if (in.op == Opcode::Call) {
+  if (isCall(in.op)) {
     parseCall(in);
   } else {
     std::vector<Raw> raws = parseRawList();

@@ -102,6 +102,12 @@ std::string printInstrNamed(const Instr &in, const std::vector<std::string> &nam
 
   if (in.op == Opcode::Call) {
     s += " @" + in.callee + " (" + joinOperands(in.uses) + ") -> (" + joinOperands(in.defs) + ")";
+  } else if (in.op == Opcode::CallInd) {  // calli #SIG, INDEX (args) -> (results)
+    OperandList args = in.uses;
+    const std::string index = args.empty() ? "?" : printOperand(args.back());
+    if (!args.empty()) args.pop_back();
+    s += " #" + std::to_string(in.imm) + ", " + index + " (" + joinOperands(args) + ") -> (" +
+         joinOperands(in.defs) + ")";
   } else {
     std::vector<std::string> parts;
     for (const Operand &o : in.defs) parts.push_back(printOperand(o));
@@ -175,7 +181,8 @@ std::string printFunction(const Function &f) {
 
 std::string printModule(const Module &m) {
   std::string s;
-  if (m.memoryPages != 0 || !m.globals.empty() || !m.imports.empty() || !m.data.empty()) {
+  if (m.memoryPages != 0 || !m.globals.empty() || !m.imports.empty() || !m.data.empty() || !m.types.empty() ||
+      !m.table.empty()) {
     s += "module {\n";
     if (m.memoryPages != 0) s += "  memory " + std::to_string(m.memoryPages) + "\n";
     for (size_t g = 0; g < m.globals.size(); ++g)
@@ -186,6 +193,15 @@ std::string printModule(const Module &m) {
       s += "  data " + std::to_string(k) + (m.data[k].passive ? " passive" : " active");
       for (uint8_t b : m.data[k].bytes) s += " " + std::to_string(b);
       s += "\n";
+    }
+    for (size_t t = 0; t < m.types.size(); ++t)
+      s += "  type " + std::to_string(t) + " " + printSig(m.types[t]) + "\n";
+    if (!m.table.empty()) s += "  table " + std::to_string(m.table.size()) + "\n";
+    for (size_t k = 0; k < m.table.size(); ++k) {
+      const TableSlot &sl = m.table[k];
+      if (sl.kind == TableSlot::Kind::Opaque) s += "  elem " + std::to_string(k) + " opaque\n";
+      if (sl.kind == TableSlot::Kind::Func)
+        s += "  elem " + std::to_string(k) + " @" + sl.func + " " + std::to_string(sl.type) + "\n";
     }
     s += "}\n";
   }

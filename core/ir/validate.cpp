@@ -154,6 +154,16 @@ private:
         report(b, i, "unknown callee '@" + in.callee + "'");
       }
       break;
+    case Opcode::CallInd:
+      if (const Signature *s = m_.callSig(in)) {
+        checkCount(b, i, "uses (argument words, then the table index)", in.uses.size(),
+                   wordCount(s->params) + 1);
+        checkCount(b, i, "result words", in.defs.size(), wordCount(s->results));
+      } else {
+        report(b, i, "signature id #" + std::to_string(in.imm) + " out of range (module has " +
+                         std::to_string(m_.types.size()) + " signature ids)");
+      }
+      break;
     case Opcode::Push:
     case Opcode::Pop: {
       bool push = in.op == Opcode::Push;
@@ -209,6 +219,7 @@ private:
       if (in.op == Opcode::Lds) allow = kStack;
       if (oi.immOperand && last) allow = kReg | kImm;
       if (f_.allocated && in.op == Opcode::Call) allow = kReg | kStack;
+      if (f_.allocated && in.op == Opcode::CallInd && !last) allow = kReg | kStack;
       std::string what = memory && last ? "address" : "use " + std::to_string(k);
       checkOperand(b, i, in.uses[k], what, allow);
     }
@@ -334,6 +345,20 @@ bool validateModule(const Module &m, Diagnostics &out) {
     if (!validName(f.name)) report(f.name, "function name '" + f.name + "' is not a valid MIR name");
     if (!names.insert(f.name).second)
       report(f.name, "duplicate function or import name '@" + f.name + "'");
+  }
+  for (size_t t = 0; t < m.types.size(); ++t)
+    if (!validTypes(m.types[t])) report("", "signature id " + std::to_string(t) + " has an invalid value type");
+  // A slot's function may be missing (an allocated module holds only the
+  // functions that were allocated; calling such a slot is an error at run time).
+  for (size_t k = 0; k < m.table.size(); ++k) {
+    const TableSlot &sl = m.table[k];
+    if (sl.kind != TableSlot::Kind::Func) continue;
+    const std::string at = "table slot " + std::to_string(k) + " (@" + sl.func + "): ";
+    if (sl.type >= m.types.size()) {
+      report("", at + "signature id " + std::to_string(sl.type) + " out of range");
+    } else if (const Signature *s = m.calleeSig(sl.func); s && !(*s == m.types[sl.type])) {
+      report("", at + "the function's signature is not signature id " + std::to_string(sl.type));
+    }
   }
   for (const Function &f : m.functions) validateFunction(f, m, out);
   return out.size() == before;

@@ -71,6 +71,11 @@ TEST_CASE("legacy ladder code runs like the vreg MIR on every corpus function") 
         allOk = false;
         return std::nullopt;
       }
+      if (r.rung == "declined") {  // call_indirect: the legacy model has no rule for it
+        MESSAGE(file << " @" << f.name << " declined: " << r.result.error);
+        allOk = false;
+        return std::nullopt;
+      }
       REQUIRE_MESSAGE(r.result.ok, r.result.error);
       return r.result.function;
     });

@@ -4,6 +4,7 @@
 #include "arm/select/select.h"
 #include "arm/select/wasm_load.h"
 #include "core/alloc/allocator.h"
+#include "core/ir/interp.h"
 #include "corpus/gen/wasmgen.h"
 #include "ladder/ladder.h"
 #include "tools/execute.h"
@@ -15,6 +16,7 @@
 
 #include <cstdlib>
 #include <regex>
+#include <set>
 
 using namespace vcr;
 
@@ -269,4 +271,36 @@ TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong 
     auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
     CHECK(bad["drop_then_init"].agree < bad["drop_then_init"].runs);
   }
+TEST_CASE("call_indirect: table dispatch and its three traps run in Unicorn, and a skipped check is caught") {
+  if (!haveBinutils()) return;
+  const std::string file = std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/call_indirect.wat";
+  Selected s = selectFile(file);
+  // the fixture's workloads reach every trap (on the MIR interpreter, vreg form)
+  std::set<mir::TrapReason> seen;
+  for (uint64_t op : {3u, 6u, 0u, 9u}) {
+    mir::ExecEnv env;
+    env.memory.assign(size_t(s.module.memoryPages) * 65536u, 0);
+    const std::vector<uint64_t> args{op, 7, 3};
+    mir::ExecResult r = mir::execute(s.module, "dispatch", args, env);
+    if (r.status == mir::ExecResult::Status::Trapped) seen.insert(r.trap);
+    if (op == 3) CHECK(r.results.at(0) == 31);
+  }
+  CHECK(seen == std::set<mir::TrapReason>{mir::TrapReason::NullFunc, mir::TrapReason::BadSig,
+                                          mir::TrapReason::TableOob});
+  Diagnostics diags;
+  tools::Workloads w = tools::loadWorkloads(file, diags);
+  const mir::Module allocated = allocateAll(s.module);
+  tools::ExecOptions opt;
+  opt.inputs = 10;
+  Tally t;
+  t.add(file, tools::executeModule(s.module, allocated, &s.bin, w, opt));
+  CHECK(t.declined == 0);
+  CHECK(t.runs > 0);
+  // without the signature check, slot 0 ($unop) is called as a $binop
+  opt.patchAsm = [](std::string &text) {
+    text = std::regex_replace(text, std::regex(R"(\n\tbne \.L\w+_trap_badsig)"), "");
+  };
+  auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+  REQUIRE(bad["dispatch"].status == "ok");
+  CHECK(bad["dispatch"].agree < bad["dispatch"].runs);
 }
