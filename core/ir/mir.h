@@ -206,6 +206,8 @@ struct Global {
 struct DataSegment {
   bool passive = false;
   std::vector<uint8_t> bytes;  ///< empty unless passive
+};
+
 /// One slot of the function table that `calli` indexes (wasm table 0).
 struct TableSlot {
   enum class Kind : uint8_t {

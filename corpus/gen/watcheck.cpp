@@ -1,7 +1,8 @@
 // wabt-based checker of wasm modules: parse, validate, and find constructs
 // outside the supported scalar MVP subset (i32, i64, f32, f64; no SIMD,
-// tables, call_indirect, multi-value, ...). memory.grow, bulk memory and
-// data segments are in.
+// multi-value, ...). memory.grow, bulk memory, data segments, one funcref
+// table with constant active element segments, and call_indirect through it
+// are in.
 
 #include "corpus/gen/watcheck.h"
 
@@ -37,10 +38,23 @@ public:
     for (const wabt::Import *imp : m.imports)
       if (imp->kind() != wabt::ExternalKind::Func)
         error("", "import " + imp->module_name + "." + imp->field_name + " is not a function import");
-    if (!m.tables.empty())
-      error("", "tables are outside the supported subset");
-    if (!m.elem_segments.empty())
-      error("", "element segments are outside the supported subset");
+    // one funcref table, filled by active segments at constant offsets with
+    // ref.func / ref.null entries (arm/select/select_table.cpp takes these)
+    if (m.tables.size() > 1)
+      error("", "more than one table");
+    for (const wabt::Table *t : m.tables)
+      if (t->elem_type != wabt::Type::FuncRef)
+        error("", "table " + t->name + " is not a funcref table");
+    for (const wabt::ElemSegment *seg : m.elem_segments) {
+      if (seg->kind != wabt::SegmentKind::Active)
+        error("", "element segment " + seg->name + " is not active");
+      if (seg->offset.size() != 1 || seg->offset.front().type() != wabt::ExprType::Const)
+        error("", "element segment " + seg->name + " has no constant offset");
+      for (const wabt::ExprList &entry : seg->elem_exprs)
+        if (entry.size() != 1 || (entry.front().type() != wabt::ExprType::RefFunc &&
+                                  entry.front().type() != wabt::ExprType::RefNull))
+          error("", "element segment " + seg->name + " has an entry other than ref.func or ref.null");
+    }
     // data segments are in (memory.init / data.drop read the passive ones)
     if (m.memories.size() > 1)
       error("", "more than one memory");
@@ -121,6 +135,8 @@ private:
       // memory.grow on a fixed-size memory, and bulk memory
       case ExprType::MemoryGrow: case ExprType::MemoryCopy: case ExprType::MemoryFill:
       case ExprType::MemoryInit: case ExprType::DataDrop:
+        break;
+      case ExprType::CallIndirect:  // through the one table
         break;
       default:
         error(fn_, std::string(wabt::GetExprTypeName(e.type())) + " is outside the supported subset");

@@ -52,6 +52,8 @@ let runtime_imports : (string * signature) list =
   @ List.map (fun n -> (n, s [ i ] [ i ])) [ "__vcr_fp_fceil"; "__vcr_fp_ffloor"; "__vcr_fp_ftrunc"; "__vcr_fp_fnearest" ]
   @ List.map (fun n -> (n, s [ l ] [ l ])) [ "__vcr_fp_dceil"; "__vcr_fp_dfloor"; "__vcr_fp_dtrunc"; "__vcr_fp_dnearest" ]
   @ [ ("__vcr_fp_dadd", s [ l; l ] [ l ]); ("__vcr_fp_dsub", s [ l; l ] [ l ]) ]
+  @ [ ("__vcr_memory_copy", s [ i; i; i ] []); ("__vcr_memory_fill", s [ i; i; i ] []);
+      ("__vcr_memory_init", s [ i; i; i; i ] []); ("__vcr_data_drop", s [ i ] []) ]
   @ List.concat_map
       (fun sat ->
         List.map

@@ -271,6 +271,8 @@ TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong 
     auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
     CHECK(bad["drop_then_init"].agree < bad["drop_then_init"].runs);
   }
+}
+
 TEST_CASE("call_indirect: table dispatch and its three traps run in Unicorn, and a skipped check is caught") {
   if (!haveBinutils()) return;
   const std::string file = std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/call_indirect.wat";
