@@ -92,8 +92,15 @@ bool FnEmitter::isOperandReg(const Instr &in, PReg r) {
   return false;
 }
 
-std::string FnEmitter::tempFor(const std::string &d, std::initializer_list<std::string> live) {
+std::string FnEmitter::tempFor(const std::string &d, std::initializer_list<std::string> live,
+                               std::initializer_list<std::string> reusable) {
   if (std::find(live.begin(), live.end(), d) == live.end()) return d;
+  for (const std::string &u : reusable) {
+    const auto r = mir::pregFromName(u);
+    if (r && *r != PReg::R9 && *r != PReg::R10 && *r != PReg::R11 && !(curLiveOut_ & regBit(*r)) &&
+        std::find(live.begin(), live.end(), u) == live.end())
+      return u;
+  }
   return scratch();
 }
 

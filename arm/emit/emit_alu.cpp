@@ -99,7 +99,7 @@ void FnEmitter::binaryImm(std::string_view mn, const std::string &d, const std::
   } else if (mn == "eor") {
     if (isModifiedImmediate(imm)) return line("eor {}, {}, #{}", d, a, imm);
   }
-  const std::string s = scratch();
+  const std::string s = tempFor(d, {a});  // d itself unless it is the operand
   materialize(s, imm);
   line("{} {}, {}, {}", mn, d, a, s);
 }
@@ -120,7 +120,8 @@ void FnEmitter::emitShift(const Instr &in, const std::string &d) {
   const std::string r = reg(b, "shift amount");
   if (in.op == Opcode::Rotr)  // ROR by register is periodic in the bottom byte: mod 32
     return line("ror {}, {}, {}", d, a, r);
-  const std::string t = tempFor(d, {a});  // a is read after the amount is adjusted
+  // a is read after the amount is adjusted; the amount's own register serves when it dies here
+  const std::string t = tempFor(d, {a}, {r});
   if (in.op == Opcode::Rotl) {
     line("rsb {}, {}, #0", t, r);  // rotl n = ror (-n mod 32)
     return line("ror {}, {}, {}", d, a, t);
@@ -147,14 +148,14 @@ void FnEmitter::emitAlu(const Instr &in) {
     if (a.isImm()) {  // sub d, #imm, b: d = imm - b
       const std::string rb = reg(b, "second operand");
       if (isModifiedImmediate(a.value)) return line("rsb {}, {}, #{}", d, rb, a.value);
-      const std::string s = scratch();
+      const std::string s = tempFor(d, {rb});
       materialize(s, a.value);
       return line("sub {}, {}, {}", d, s, rb);
     }
     const std::string ra = reg(a, "first operand");
     if (b.isImm() && in.op != Opcode::Mul) return binaryImm(mnemonicOf(in.op), d, ra, b.value);
     if (b.isImm()) {
-      const std::string s = scratch();
+      const std::string s = tempFor(d, {ra});
       materialize(s, b.value);
       return line("mul {}, {}, {}", d, ra, s);
     }

@@ -1,6 +1,8 @@
 // Expansions of memory instructions: bounds-checked linear-memory loads/stores, globals, memsize, stack words.
 #include "arm/emit/emitter.h"
 
+#include <algorithm>
+
 namespace vcr::emit::detail {
 
 using mir::Instr;
@@ -66,6 +68,20 @@ std::string FnEmitter::loadTemp(const std::string &d, const std::string &addr, u
   return d;
 }
 
+std::string FnEmitter::storeTemp(const std::string &addr, std::initializer_list<std::string> values,
+                                  uint32_t offset, unsigned bytes) {
+  // The address register may hold the host address when the store is its
+  // last use (not live after, not also a stored value, not R10/R11 which the
+  // check reads) and the check adds the end offset as an immediate (reading
+  // the address before writing it). Else a scratch.
+  const auto r = mir::pregFromName(addr);
+  const uint64_t end = uint64_t(offset) + bytes;
+  const bool immediate = end <= 0xffffffffu && isModifiedImmediate(static_cast<uint32_t>(end));
+  const bool dead = r && !(curLiveOut_ & regBit(*r)) && *r != mir::PReg::R10 && *r != mir::PReg::R11;
+  if (immediate && dead && std::find(values.begin(), values.end(), addr) == values.end()) return addr;
+  return scratch();
+}
+
 void FnEmitter::stackAccess(std::string_view mn, const std::string &r, uint32_t offset) {
   if (offset <= 4095) return line("{} {}, [sp, #{}]", mn, r, offset);
   const std::string s = scratch();
@@ -97,7 +113,7 @@ void FnEmitter::emitMemory(const Instr &in) {
     const std::string v = reg(in.uses[0], "stored value");
     const std::string a = reg(in.uses[1], "address");
     const unsigned n = mir::widthBytes(in.width);
-    const std::string s = scratch();
+    const std::string s = storeTemp(a, {v}, in.imm, n);
     if (boundsCheck(a, in.imm, n, s)) line("{} {}, [{}, #-{}]", storeMnemonic(in.width), v, s, n);
     return;
   }
@@ -105,7 +121,7 @@ void FnEmitter::emitMemory(const Instr &in) {
     const std::string lo = reg(in.uses[0], "stored low half");
     const std::string hi = reg(in.uses[1], "stored high half");
     const std::string a = reg(in.uses[2], "address");
-    const std::string s = scratch();
+    const std::string s = storeTemp(a, {lo, hi}, in.imm, 8);
     if (boundsCheck(a, in.imm, 8, s)) line("strd {}, {}, [{}, #-8]", lo, hi, s);
     return;
   }

@@ -114,7 +114,10 @@ private:
   /// A temporary for the current expansion: `d` (a def the expansion writes
   /// last anyway) if it differs from every register in `live` (sources still
   /// read after the temporary is written), else scratch().
-  [[nodiscard]] std::string tempFor(const std::string &d, std::initializer_list<std::string> live);
+  /// `reusable`: operand registers that may serve too when they die at this
+  /// instruction (not live after it) and are none of `live`.
+  [[nodiscard]] std::string tempFor(const std::string &d, std::initializer_list<std::string> live,
+                                    std::initializer_list<std::string> reusable = {});
   /// Load the constant `v` into register `rd` (mov/mvn/movw/movt; immediates.cpp).
   void materialize(std::string_view rd, uint32_t v);
   /// Local label of block `b`.
@@ -152,6 +155,11 @@ private:
   /// address in: `d` itself when that is safe, else scratch().
   [[nodiscard]] std::string loadTemp(const std::string &d, const std::string &addr, unsigned bytes,
                                      uint32_t offset);
+  /// The register a store to `addr` computes the host address in: `addr`
+  /// itself when the store is its last use, it is none of `values` and the
+  /// end offset (offset + bytes) is an immediate; else scratch().
+  [[nodiscard]] std::string storeTemp(const std::string &addr, std::initializer_list<std::string> values,
+                                      uint32_t offset, unsigned bytes);
   /// `mn r, [sp, #offset]` (ldr/str), via a scratch register for large offsets.
   void stackAccess(std::string_view mn, const std::string &r, uint32_t offset);
   /// `b` to block `target` unless it is the fall-through block.

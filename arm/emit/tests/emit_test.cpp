@@ -76,7 +76,7 @@ TEST_CASE("movi picks mov, mvn, movw or movw+movt") {
   CHECK(has(b, "mov lr, #261120\n"));
 }
 
-TEST_CASE("binary immediates: modified, imm12, negated, inverted, or via r12") {
+TEST_CASE("binary immediates: modified, imm12, negated, inverted, or via the def or a scratch") {
   const std::string b = emitFn("(i32) -> (i32)",
                                "  param r0\n  add r1, r0, #5\n  add r1, r0, #257\n"
                                "  add r1, r0, #4294967291\n  sub r1, r0, #4294967040\n"
@@ -92,12 +92,12 @@ TEST_CASE("binary immediates: modified, imm12, negated, inverted, or via r12") {
   CHECK(has(b, "addw r1, r0, #257\n"));
   CHECK(has(b, "sub r1, r0, #5\n"));     // + (-5)
   CHECK(has(b, "add r1, r0, #256\n"));   // - (-256)
-  CHECK(has(b, "movw r12, #22136\nmovt r12, #4660\nadd r1, r0, r12\n"));
+  CHECK(has(b, "movw r1, #22136\nmovt r1, #4660\nadd r1, r0, r1\n"));  // the def as the temporary
   CHECK(has(b, "bic r1, r0, #255\n"));
-  CHECK(has(b, "movw r12, #0\nmovt r12, #65535\norr r1, r0, r12\n"));  // 0xffff0000: neither form
+  CHECK(has(b, "movw r1, #0\nmovt r1, #65535\norr r1, r0, r1\n"));  // 0xffff0000: neither form
   CHECK(has(b, "orn r1, r0, #15\n"));                                  // 0xfffffff0 = ~15
-  CHECK(has(b, "movw r12, #257\neor r1, r0, r12\n"));
-  CHECK(has(b, "mov r12, #3\nmul r1, r0, r12\n"));
+  CHECK(has(b, "movw r1, #257\neor r1, r0, r1\n"));
+  CHECK(has(b, "mov r1, #3\nmul r1, r0, r1\n"));
   CHECK(has(b, "rsb r1, r0, #7\n"));
 }
 
@@ -107,13 +107,14 @@ TEST_CASE("shifts: amounts mod 32, no lsr/asr #0, register amounts masked") {
                                "  shl r2, r0, #33\n  rotl r2, r0, #8\n  rotr r2, r0, #40\n"
                                "  rotl r2, r0, #32\n  shru r0, r0, #64\n"
                                "  shl r2, r0, r1\n  shrs r2, r0, r1\n  rotr r2, r0, r1\n"
-                               "  rotl r2, r0, r1\n  shl r0, r0, r1\n  ret r0\n");
+                               "  rotl r2, r0, r1\n  shl r0, r0, r1\n  shl r0, r0, r1\n  ret r0\n");
   CHECK(has(b, "mov r2, r0\nmov r3, r0\nlsl r2, r0, #1\nror r2, r0, #24\nror r2, r0, #8\n"
                "mov r2, r0\nand r2, r1, #31\nlsl r2, r0, r2\n"));  // the destination is the temporary
   CHECK(has(b, "and r2, r1, #31\nasr r2, r0, r2\n"));
   CHECK(has(b, "ror r2, r0, r1\n"));
   CHECK(has(b, "rsb r2, r1, #0\nror r2, r0, r2\n"));
-  CHECK(has(b, "and r12, r1, #31\nlsl r0, r0, r12\n"));  // d == a: r12
+  CHECK(has(b, "and r12, r1, #31\nlsl r0, r0, r12\n"));  // d == a, the amount read again later: r12
+  CHECK(has(b, "and r1, r1, #31\nlsl r0, r0, r1\n"));    // d == a, the amount dies here: its own register
   CHECK_FALSE(has(b, "lsr r0, r0"));  // shru r0, r0, #64 is a no-op
   for (const char *bad : {"lsr r2, r0, #0", "asr r3, r0, #0", "lsl r2, r0, #0", "ror r2, r0, #0"})
     CHECK_FALSE(has(b, bad));
@@ -227,7 +228,8 @@ TEST_CASE("memory: bounds-checked sequence with negative offsets, large offsets,
   CHECK(has(b, "ldr r0, [r12, #-4]\n"));
   CHECK(has(b, "movw r12, #34468\nmovt r12, #1\nadds r12, r12, r0\n"));  // 100004
   CHECK(has(b, "str r1, [r12, #-4]\n"));
-  CHECK(has(b, "strd r2, r3, [r12, #-8]\n"));
+  CHECK(has(b, "adds r1, r1, #8\n"));  // the address dies here: it holds the host address
+  CHECK(has(b, "strd r2, r3, [r1, #-8]\n"));
   CHECK(has(b, "b " + trap + "\n"));  // offset + 4 > 2^32 - 1: always out of bounds
   CHECK(has(b, "ldr r2, [r9, #12]\n"));
   CHECK(has(b, "movw r12, #8004\nstr r2, [r9, r12]\n"));

@@ -160,12 +160,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r6, r0
 	bl vcr_fn_base64__char
-	adds r12, r7, #1
+	adds r7, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r7, r7, r11
+	strb r0, [r7, #-1]
 	mov r0, #2
 	add r7, r8, r0
 	ldr r0, [sp, #12]
@@ -174,22 +174,22 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r6, r0
 	bl vcr_fn_base64__char
-	adds r12, r7, #1
+	adds r7, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r7, r7, r11
+	strb r0, [r7, #-1]
 	mov r0, #3
 	add r7, r8, r0
 	mov r0, r6
 	bl vcr_fn_base64__char
-	adds r12, r7, #1
+	adds r7, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r7, r7, r11
+	strb r0, [r7, #-1]
 	mov r0, #4
 	add r5, r5, r0
 	mov r0, #6
@@ -235,12 +235,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r4, r0
 	bl vcr_fn_base64__char
-	adds r12, r7, #1
+	adds r7, r7, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r7, r7, r11
+	strb r0, [r7, #-1]
 	mov r0, #1
 	orr r0, r5, r0
 	ldr r1, [sp, #8]
@@ -249,12 +249,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsl r0, r4, r0
 	bl vcr_fn_base64__char
-	adds r12, r6, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r6, r6, r11
+	strb r0, [r6, #-1]
 	mov r4, #61
 	b .Lvcr_fn_base64__encode_7
 .Lvcr_fn_base64__encode_6:
@@ -280,12 +280,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r4, r0
 	bl vcr_fn_base64__char
-	adds r12, r6, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r6, r6, r11
+	strb r0, [r6, #-1]
 	mov r0, #1
 	orr r0, r5, r0
 	ldr r1, [sp, #8]
@@ -301,12 +301,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r4, r0
 	bl vcr_fn_base64__char
-	adds r12, r6, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r0, [r12, #-1]
+	add r6, r6, r11
+	strb r0, [r6, #-1]
 	mov r0, #6
 	and r0, r0, #31
 	lsr r0, r4, r0
@@ -317,23 +317,23 @@ vcr_fn_base64__encode:
 	orr r0, r5, r0
 	ldr r1, [sp, #8]
 	add r0, r1, r0
-	adds r12, r0, #1
+	adds r0, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r4, [r12, #-1]
+	add r0, r0, r11
+	strb r4, [r0, #-1]
 	mov r0, #3
 	orr r0, r5, r0
 	ldr r1, [sp, #8]
 	add r0, r1, r0
 	mov r1, #61
-	adds r12, r0, #1
+	adds r0, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r12, r12, r11
-	strb r1, [r12, #-1]
+	add r0, r0, r11
+	strb r1, [r0, #-1]
 	mov r0, #4
 	add r5, r5, r0
 .Lvcr_fn_base64__encode_8:

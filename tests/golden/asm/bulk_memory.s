@@ -266,12 +266,12 @@ vcr_fn_store__then__oob:
 	sub sp, sp, #4
 	mov r1, r0
 	mov r0, #0
-	adds r12, r0, #4
+	adds r0, r0, #4
 	bcs .Lvcr_fn_store__then__oob_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_store__then__oob_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	movw r0, #65000
 	mov r2, #1000
 	bl __vcr_memory_fill

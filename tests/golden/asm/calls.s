@@ -84,12 +84,12 @@ vcr_fn_store__pair:
 .Lvcr_fn_store__pair_0:
 	movw r1, #65520
 	and r0, r0, r1
-	adds r12, r0, #16
+	adds r0, r0, #16
 	bcs .Lvcr_fn_store__pair_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_store__pair_trap_oob
-	add r12, r12, r11
-	strd r2, r3, [r12, #-8]
+	add r0, r0, r11
+	strd r2, r3, [r0, #-8]
 	bx lr
 .Lvcr_fn_store__pair_trap_oob:
 	udf #19

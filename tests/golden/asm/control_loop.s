@@ -55,8 +55,8 @@ vcr_fn_control__loop:
 	sub r3, r3, r5
 	add r3, r4, r3
 	mov r5, #2
-	and r12, r5, #31
-	lsl r3, r3, r12
+	and r5, r5, #31
+	lsl r3, r3, r5
 	add r3, r7, r3
 	mov r5, #3
 	and r5, r5, #31

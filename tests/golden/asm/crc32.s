@@ -53,8 +53,8 @@ vcr_fn_crc32__update:
 	movt r6, #60856
 	and r5, r5, r6
 	mov r6, #1
-	and r12, r6, #31
-	lsr r0, r0, r12
+	and r6, r6, #31
+	lsr r0, r0, r6
 	eor r0, r5, r0
 	mov r5, #4294967295
 	add r4, r4, r5
@@ -118,8 +118,8 @@ vcr_fn_crc32:
 	movt r6, #60856
 	and r5, r5, r6
 	mov r6, #1
-	and r12, r6, #31
-	lsr r3, r3, r12
+	and r6, r6, #31
+	lsr r3, r3, r6
 	eor r3, r5, r3
 	mov r5, #4294967295
 	add r4, r4, r5

@@ -35,8 +35,8 @@ vcr_fn_tree32:
 	add r5, r0, r5
 	eor r4, r4, r5
 	mul r4, r7, r4
-	and r12, r4, #31
-	lsr r6, r6, r12
+	and r4, r4, #31
+	lsr r6, r6, r4
 	movw r4, #23628
 	add r4, r0, r4
 	movw r5, #64131
@@ -47,8 +47,8 @@ vcr_fn_tree32:
 	movw r5, #54568
 	add r5, r0, r5
 	and r4, r4, r5
-	and r12, r4, #31
-	lsr r7, r7, r12
+	and r4, r4, #31
+	lsr r7, r7, r4
 	movw r4, #45005
 	add r4, r3, r4
 	movw r5, #19972
@@ -73,8 +73,8 @@ vcr_fn_tree32:
 	movw r5, #47256
 	add r5, r0, r5
 	and r4, r4, r5
-	and r12, r4, #31
-	lsr r7, r7, r12
+	and r4, r4, #31
+	lsr r7, r7, r4
 	movw r4, #37693
 	add r4, r3, r4
 	movw r5, #12660
@@ -464,24 +464,24 @@ vcr_fn_cmp__mix:
 	moveq r2, #1
 	movne r2, #0
 	mov r3, #1
-	and r12, r3, #31
-	lsl r2, r2, r12
+	and r3, r3, #31
+	lsl r2, r2, r3
 	str r2, [sp, #4]
 	cmp r0, r1
 	ite ne
 	movne r2, #1
 	moveq r2, #0
 	mov r3, #2
-	and r12, r3, #31
-	lsl r2, r2, r12
+	and r3, r3, #31
+	lsl r2, r2, r3
 	str r2, [sp, #8]
 	cmp r0, r1
 	ite lt
 	movlt r2, #1
 	movge r2, #0
 	mov r3, #3
-	and r12, r3, #31
-	lsl r2, r2, r12
+	and r3, r3, #31
+	lsl r2, r2, r3
 	str r2, [sp, #12]
 	cmp r0, r1
 	ite lo
@@ -495,8 +495,8 @@ vcr_fn_cmp__mix:
 	movgt r2, #1
 	movle r2, #0
 	mov r3, #5
-	and r12, r3, #31
-	lsl r2, r2, r12
+	and r3, r3, #31
+	lsl r2, r2, r3
 	str r2, [sp, #16]
 	cmp r0, r1
 	ite hi

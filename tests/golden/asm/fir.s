@@ -129,12 +129,12 @@ vcr_fn_fir__q15:
 	lsl r1, r2, r1
 	ldr r2, [sp, #8]
 	add r1, r2, r1
-	adds r12, r1, #2
+	adds r1, r1, #2
 	bcs .Lvcr_fn_fir__q15_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_fir__q15_trap_oob
-	add r12, r12, r11
-	strh r0, [r12, #-2]
+	add r1, r1, r11
+	strh r0, [r1, #-2]
 	mov r0, #2
 	ldr r1, [sp, #0]
 	add r0, r1, r0

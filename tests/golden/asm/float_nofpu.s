@@ -35,12 +35,12 @@ vcr_fn_copy__f32:
 	bhi .Lvcr_fn_copy__f32_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	adds r12, r1, #4
+	adds r1, r1, #4
 	bcs .Lvcr_fn_copy__f32_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_copy__f32_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	bx lr
 .Lvcr_fn_copy__f32_trap_oob:
 	udf #19

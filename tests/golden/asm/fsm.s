@@ -116,11 +116,11 @@ vcr_fn_fsm__tokenize:
 	add r4, r4, r7
 	str r4, [r9, #0]
 	mov r4, #16
-	and r12, r4, #31
-	lsl r0, r0, r12
+	and r4, r4, #31
+	lsl r0, r0, r4
 	mov r4, #24
-	and r12, r4, #31
-	lsl r2, r2, r12
+	and r4, r4, #31
+	lsl r2, r2, r4
 	eor r4, r0, r2
 	mov r0, #0
 	mov r2, #1
@@ -183,12 +183,12 @@ vcr_fn_st__word:
 	movw r2, #403
 	movt r2, #256
 	mul r1, r1, r2
-	adds r12, r0, #32
+	adds r0, r0, #32
 	bcs .Lvcr_fn_st__word_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_st__word_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	mov r2, #2
 .Lvcr_fn_st__word_4:
 	mov r0, r2
@@ -227,12 +227,12 @@ vcr_fn_st__number:
 	mov r1, #10
 	mul r1, r2, r1
 	add r1, r1, r3
-	adds r12, r0, #28
+	adds r0, r0, #28
 	bcs .Lvcr_fn_st__number_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_st__number_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	mov r0, #1
 	pop {r4}
 	bx lr
@@ -286,12 +286,12 @@ vcr_fn_st__number:
 	mov r3, #31
 	mul r2, r2, r3
 	add r1, r2, r1
-	adds r12, r0, #32
+	adds r0, r0, #32
 	bcs .Lvcr_fn_st__number_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_st__number_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	mov r2, #2
 .Lvcr_fn_st__number_4:
 	mov r0, r2
@@ -334,12 +334,12 @@ vcr_fn_st__gap:
 	ldr r1, [r1, #-4]
 	mov r2, #1
 	add r1, r1, r2
-	adds r12, r0, #16
+	adds r0, r0, #16
 	bcs .Lvcr_fn_st__gap_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_st__gap_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	mov r0, #1
 	pop {r4}
 	bx lr
@@ -380,12 +380,12 @@ vcr_fn_st__gap:
 	mov r3, #31
 	mul r2, r2, r3
 	add r1, r2, r1
-	adds r12, r0, #32
+	adds r0, r0, #32
 	bcs .Lvcr_fn_st__gap_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_st__gap_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	mov r2, #2
 .Lvcr_fn_st__gap_4:
 	mov r0, r2
@@ -425,8 +425,8 @@ vcr_fn_drive:
 	mov r2, #127
 	and r1, r1, r2
 	mov r2, #2
-	and r12, r2, #31
-	lsl r0, r0, r12
+	and r2, r2, #31
+	lsl r0, r0, r2
 	add r0, r4, r0
 	adds r2, r0, #4
 	bcs .Lvcr_fn_drive_trap_oob

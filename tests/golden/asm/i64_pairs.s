@@ -185,8 +185,8 @@ vcr_fn_i64__fragment:
 	add r4, r1, r3
 	mov r3, #0
 	mov r1, #2
-	and r12, r1, #31
-	lsr r0, r0, r12
+	and r1, r1, #31
+	lsr r0, r0, r1
 	sub r1, r0, r2
 	mov r0, #0
 	adds r12, r4, r1

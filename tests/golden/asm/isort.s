@@ -67,12 +67,12 @@ vcr_fn_insertion__sort:
 .Lvcr_fn_insertion__sort_4:
 	mov r8, #4
 	add r8, r5, r8
-	adds r12, r8, #4
+	adds r8, r8, #4
 	bcs .Lvcr_fn_insertion__sort_trap_oob
-	cmp r12, r10
+	cmp r8, r10
 	bhi .Lvcr_fn_insertion__sort_trap_oob
-	add r12, r12, r11
-	str r7, [r12, #-4]
+	add r8, r8, r11
+	str r7, [r8, #-4]
 	mvn r7, #3
 	add r5, r5, r7
 	mov r7, #4294967295
@@ -83,15 +83,15 @@ vcr_fn_insertion__sort:
 	mov r4, #0
 .Lvcr_fn_insertion__sort_6:
 	mov r5, #2
-	and r12, r5, #31
-	lsl r4, r4, r12
+	and r5, r5, #31
+	lsl r4, r4, r5
 	add r4, r0, r4
-	adds r12, r4, #4
+	adds r4, r4, #4
 	bcs .Lvcr_fn_insertion__sort_trap_oob
-	cmp r12, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_insertion__sort_trap_oob
-	add r12, r12, r11
-	str r6, [r12, #-4]
+	add r4, r4, r11
+	str r6, [r4, #-4]
 	mov r4, #4
 	add r2, r2, r4
 	mov r4, #1
@@ -171,12 +171,12 @@ vcr_fn_insertion__sort__u64:
 .Lvcr_fn_insertion__sort__u64_4:
 	mov r0, #8
 	add r0, r3, r0
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_insertion__sort__u64_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_insertion__sort__u64_trap_oob
-	add r12, r12, r11
-	strd r6, r7, [r12, #-8]
+	add r0, r0, r11
+	strd r6, r7, [r0, #-8]
 	mvn r0, #7
 	add r3, r3, r0
 	mov r0, #4294967295
@@ -191,12 +191,12 @@ vcr_fn_insertion__sort__u64:
 	lsl r0, r8, r0
 	ldr r3, [sp, #0]
 	add r0, r3, r0
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_insertion__sort__u64_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_insertion__sort__u64_trap_oob
-	add r12, r12, r11
-	strd r4, r5, [r12, #-8]
+	add r0, r0, r11
+	strd r4, r5, [r0, #-8]
 	mov r0, #8
 	add r2, r2, r0
 	mov r0, #1

@@ -100,8 +100,8 @@ vcr_fn_nested:
 	bne .Lvcr_fn_nested_5
 .Lvcr_fn_nested_4:
 	mov r5, #1
-	rsb r12, r5, #0
-	ror r2, r2, r12
+	rsb r5, r5, #0
+	ror r2, r2, r5
 	mul r5, r3, r4
 	eor r2, r2, r5
 	mov r5, #1

@@ -75,16 +75,16 @@ vcr_fn_matmul4:
 .Lvcr_fn_matmul4_4:
 	add r1, r6, r7
 	mov r3, #2
-	and r12, r3, #31
-	lsl r1, r1, r12
+	and r3, r3, #31
+	lsl r1, r1, r3
 	ldr r3, [sp, #4]
 	add r1, r3, r1
-	adds r12, r1, #4
+	adds r1, r1, #4
 	bcs .Lvcr_fn_matmul4_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_matmul4_trap_oob
-	add r12, r12, r11
-	str r5, [r12, #-4]
+	add r1, r1, r11
+	str r5, [r1, #-4]
 	mov r1, #4
 	add r2, r2, r1
 	mov r1, #1

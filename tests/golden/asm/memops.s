@@ -109,12 +109,12 @@ vcr_fn_frame__build:
 	add r0, r7, r0
 	mov r1, #0
 	mov r2, #0
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
-	add r12, r12, r11
-	strd r1, r2, [r12, #-8]
+	add r0, r0, r11
+	strd r1, r2, [r0, #-8]
 	mov r0, #16
 	add r8, r7, r0
 	mov r0, r8
@@ -173,12 +173,12 @@ vcr_fn_frame__build:
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
-	adds r12, r7, #1
+	adds r7, r7, #1
 	bcs .Lvcr_fn_frame__build_trap_oob
-	cmp r12, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
-	add r12, r12, r11
-	strb r5, [r12, #-1]
+	add r7, r7, r11
+	strb r5, [r7, #-1]
 	mov r0, #16
 	add r0, r4, r0
 	pop {r4, r5, r6, r7, r8, pc}
@@ -287,12 +287,12 @@ vcr_fn_insert__byte:
 	sub r2, r4, r1
 	mov r1, r5
 	bl __vcr_memory_copy
-	adds r12, r5, #1
+	adds r5, r5, #1
 	bcs .Lvcr_fn_insert__byte_trap_oob
-	cmp r12, r10
+	cmp r5, r10
 	bhi .Lvcr_fn_insert__byte_trap_oob
-	add r12, r12, r11
-	strb r6, [r12, #-1]
+	add r5, r5, r11
+	strb r6, [r5, #-1]
 	mov r0, #1
 	add r0, r4, r0
 	pop {r4, r5, r6, pc}

@@ -53,8 +53,8 @@ vcr_fn_widths:
 	add r2, r2, r11
 	ldrb r2, [r2, #-1]
 	mov r3, #1
-	and r12, r3, #31
-	lsl r2, r2, r12
+	and r3, r3, #31
+	lsl r2, r2, r3
 	add r4, r1, r2
 	adds r1, r0, #4
 	bcs .Lvcr_fn_widths_trap_oob
@@ -376,18 +376,18 @@ vcr_fn_swap64:
 	bhi .Lvcr_fn_swap64_trap_oob
 	add r4, r4, r11
 	ldrd r4, r5, [r4, #-8]
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_swap64_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_swap64_trap_oob
-	add r12, r12, r11
-	strd r4, r5, [r12, #-8]
-	adds r12, r1, #8
+	add r0, r0, r11
+	strd r4, r5, [r0, #-8]
+	adds r1, r1, #8
 	bcs .Lvcr_fn_swap64_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_swap64_trap_oob
-	add r12, r12, r11
-	strd r2, r3, [r12, #-8]
+	add r1, r1, r11
+	strd r2, r3, [r1, #-8]
 	pop {r4, r5}
 	bx lr
 .Lvcr_fn_swap64_trap_oob:

@@ -75,12 +75,12 @@ vcr_fn_grow__then__store:
 	movne r2, r3
 	movw r3, #65532
 	and r3, r0, r3
-	adds r12, r3, #4
+	adds r3, r3, #4
 	bcs .Lvcr_fn_grow__then__store_trap_oob
-	cmp r12, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_grow__then__store_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r3, r3, r11
+	str r1, [r3, #-4]
 	mov r3, #4294967295
 	cmp r2, r3
 	ite ne
@@ -90,12 +90,12 @@ vcr_fn_grow__then__store:
 	beq .Lvcr_fn_grow__then__store_2
 .Lvcr_fn_grow__then__store_1:
 	mov r3, #65536
-	adds r12, r3, #4
+	adds r3, r3, #4
 	bcs .Lvcr_fn_grow__then__store_trap_oob
-	cmp r12, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_grow__then__store_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r3, r3, r11
+	str r1, [r3, #-4]
 .Lvcr_fn_grow__then__store_2:
 	movw r1, #65532
 	and r0, r0, r1

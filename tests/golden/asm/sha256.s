@@ -78,16 +78,16 @@ vcr_fn_sha256__compress:
 	mov r4, #65280
 	and r2, r2, r4
 	mov r4, #24
-	and r12, r4, #31
-	lsr r3, r3, r12
+	and r4, r4, #31
+	lsr r3, r3, r4
 	orr r2, r2, r3
 	orr r2, r5, r2
-	adds r12, r6, #4
+	adds r6, r6, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r2, [r12, #-4]
+	add r6, r6, r11
+	str r2, [r6, #-4]
 	mov r2, #4
 	add r0, r0, r2
 	mov r2, #64
@@ -157,16 +157,16 @@ vcr_fn_sha256__compress:
 	ror r2, r0, r2
 	eor r2, r7, r2
 	mov r7, #10
-	and r12, r7, #31
-	lsr r0, r0, r12
+	and r7, r7, #31
+	lsr r0, r0, r7
 	eor r0, r2, r0
 	add r0, r4, r0
-	adds r12, r5, #4
+	adds r5, r5, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r5, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r5, r5, r11
+	str r0, [r5, #-4]
 	mov r2, r3
 	mov r0, #4
 	add r1, r1, r0
@@ -350,75 +350,75 @@ vcr_fn_sha256__compress:
 	ldr r6, [sp, #36]
 	add r1, r1, r6
 	ldr r6, [sp, #0]
-	adds r12, r6, #32
+	adds r6, r6, #32
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r6, r6, r11
+	str r1, [r6, #-4]
 	ldr r1, [sp, #44]
 	add r1, r5, r1
 	ldr r5, [sp, #0]
-	adds r12, r5, #28
+	adds r5, r5, #28
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r5, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r5, r5, r11
+	str r1, [r5, #-4]
 	ldr r1, [sp, #52]
 	add r0, r0, r1
 	ldr r1, [sp, #0]
-	adds r12, r1, #24
+	adds r1, r1, #24
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	ldr r0, [sp, #56]
 	add r0, r8, r0
 	ldr r1, [sp, #0]
-	adds r12, r1, #20
+	adds r1, r1, #20
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	ldr r0, [sp, #28]
 	add r0, r7, r0
 	ldr r1, [sp, #0]
-	adds r12, r1, #16
+	adds r1, r1, #16
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	ldr r0, [sp, #24]
 	add r0, r2, r0
 	ldr r1, [sp, #0]
-	adds r12, r1, #12
+	adds r1, r1, #12
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	ldr r0, [sp, #20]
 	add r0, r3, r0
 	ldr r1, [sp, #0]
-	adds r12, r1, #8
+	adds r1, r1, #8
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	ldr r0, [sp, #16]
 	add r0, r4, r0
 	ldr r1, [sp, #0]
-	adds r12, r1, #4
+	adds r1, r1, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	mov r0, #256
 	ldr r1, [sp, #8]
 	add r0, r1, r0

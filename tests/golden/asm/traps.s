@@ -240,12 +240,12 @@ vcr_fn_store__then__trap:
 .Lvcr_fn_store__then__trap_0:
 	movw r2, #65532
 	and r2, r0, r2
-	adds r12, r2, #4
+	adds r2, r2, #4
 	bcs .Lvcr_fn_store__then__trap_trap_oob
-	cmp r12, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_store__then__trap_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r2, r2, r11
+	str r1, [r2, #-4]
 	movw r12, #4
 	movt r12, #1
 	adds r12, r12, r0

@@ -54,8 +54,8 @@ vcr_fn_xtea__encipher:
 	mov r5, #3
 	and r5, r4, r5
 	mov r6, #2
-	and r12, r6, #31
-	lsl r5, r5, r12
+	and r6, r6, #31
+	lsl r5, r5, r6
 	add r5, r2, r5
 	adds r5, r5, #4
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
@@ -111,19 +111,19 @@ vcr_fn_xtea__encipher:
 .Lvcr_fn_xtea__encipher_3:
 .Lvcr_fn_xtea__encipher_4:
 	ldr r0, [sp, #0]
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	ldr r0, [sp, #0]
-	adds r12, r0, #4
+	adds r0, r0, #4
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
-	add r12, r12, r11
-	str r3, [r12, #-4]
+	add r0, r0, r11
+	str r3, [r0, #-4]
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
@@ -207,8 +207,8 @@ vcr_fn_xtea__decipher:
 	mov r7, #3
 	and r7, r5, r7
 	mov r8, #2
-	and r12, r8, #31
-	lsl r7, r7, r12
+	and r8, r8, #31
+	lsl r7, r7, r8
 	add r7, r2, r7
 	adds r7, r7, #4
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
@@ -230,19 +230,19 @@ vcr_fn_xtea__decipher:
 .Lvcr_fn_xtea__decipher_3:
 .Lvcr_fn_xtea__decipher_4:
 	ldr r0, [sp, #0]
-	adds r12, r0, #8
+	adds r0, r0, #8
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
-	add r12, r12, r11
-	str r1, [r12, #-4]
+	add r0, r0, r11
+	str r1, [r0, #-4]
 	ldr r0, [sp, #0]
-	adds r12, r0, #4
+	adds r0, r0, #4
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
-	cmp r12, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
-	add r12, r12, r11
-	str r3, [r12, #-4]
+	add r0, r0, r11
+	str r3, [r0, #-4]
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
