@@ -132,7 +132,8 @@ TEST_CASE("calli: dispatch and the three traps in vreg and allocated form") {
         {6, TrapReason::BadSig},       // same MIR signature, another signature id
         {7, TrapReason::TableOob},     // one past the end
         {0xFFFFFFFFu, TrapReason::TableOob}};
-    for (auto [k, why] : traps) {
+    for (const auto &[slot, why] : traps) {
+      const uint64_t k = slot;  // clang 14: a structured binding cannot be captured (CAPTURE's lambda)
       CAPTURE(k);
       r = run(*m, "dispatch", {k, 5});
       REQUIRE_MESSAGE(r.status == Status::Trapped, r.error);
