@@ -86,7 +86,8 @@ public:
             skip[static_cast<size_t>(p.base)] = 1;
           } else {
             if (std::getenv("VCR_OPTIMAL_DEBUG"))
-              fprintf(stderr, "start: v%u loses r%d (mask %x, ub %g)\n", p.v, static_cast<int>(f_.regs[static_cast<size_t>(j)]), mask, f_.mip.upperBound(p.base + j));
+              fprintf(stderr, "start: v%u loses r%d (mask %x, ub %g)\n", p.v,
+                      static_cast<int>(f_.regs[static_cast<size_t>(j)]), mask, f_.mip.upperBound(p.base + j));
             want[p.v] = -1;
             changed = true;
           }
