@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vcr::select {
 namespace {
@@ -110,6 +112,38 @@ size_t skipCommentOrString(std::string_view text, size_t i) {
   return i;
 }
 
+/// The offset of the first `(@` annotation whose closing parenthesis never
+/// comes, if any. wabt 1.0.32's parser, with annotations on, skips an
+/// annotation token by token and never stops at the end of the text: such
+/// an input would hang it (found by the wat fuzzer).
+std::optional<size_t> unterminatedAnnotation(std::string_view text) {
+  std::vector<std::pair<size_t, bool>> open;  // '(' offset, and whether it opens an annotation
+  for (size_t i = 0; i < text.size();) {
+    if (size_t j = skipCommentOrString(text, i); j != i) {
+      i = j;
+      continue;
+    }
+    if (text[i] == '(') open.push_back({i, i + 1 < text.size() && text[i + 1] == '@'});
+    else if (text[i] == ')' && !open.empty()) open.pop_back();
+    ++i;
+  }
+  for (const auto &[at, annotation] : open)
+    if (annotation) return at;
+  return std::nullopt;
+}
+
+/// A diagnostic at offset `i` of `text`.
+Diagnostic textDiagnostic(std::string_view text, std::string_view file, size_t i, std::string message) {
+  Diagnostic d;
+  d.file = std::string(file);
+  std::string_view before = text.substr(0, i);
+  d.line = 1 + static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n'));
+  size_t nl = before.rfind('\n');
+  d.column = static_cast<uint32_t>(nl == std::string_view::npos ? i + 1 : i - nl);
+  d.message = std::move(message);
+  return d;
+}
+
 }  // namespace
 
 std::optional<Diagnostic> checkBinaryLimits(const std::vector<uint8_t> &bytes, std::string_view file) {
@@ -139,23 +173,17 @@ std::optional<Diagnostic> checkTextLimits(std::string_view text, std::string_vie
     const char c = text[i];
     const bool flat = wordStart && !afterParen &&
                       (wordAt(text, i, "block") || wordAt(text, i, "loop") || wordAt(text, i, "if"));
-    if ((c == '(' || flat) && ++depth > kMaxNesting) {
-      Diagnostic d;
-      d.file = std::string(file);
-      std::string_view before = text.substr(0, i);
-      d.line = 1 + static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n'));
-      size_t nl = before.rfind('\n');
-      d.column = static_cast<uint32_t>(nl == std::string_view::npos ? i + 1 : i - nl);
-      d.message = "nesting deeper than " + std::to_string(kMaxNesting) +
-                  " (parentheses and block/loop/if)";
-      return d;
-    }
+    if ((c == '(' || flat) && ++depth > kMaxNesting)
+      return textDiagnostic(text, file, i,
+                            "nesting deeper than " + std::to_string(kMaxNesting) + " (parentheses and block/loop/if)");
     if ((c == ')' || (wordStart && wordAt(text, i, "end"))) && depth > 0) --depth;
     const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
     if (!space) afterParen = c == '(';
     wordStart = separator(c);
     ++i;
   }
+  if (auto at = unterminatedAnnotation(text))
+    return textDiagnostic(text, file, *at, "annotation '(@' is never closed");
   return std::nullopt;
 }
 

@@ -134,6 +134,19 @@ TEST_CASE("limits: wat nested deeper than the limit is an error with line and co
   CHECK(allText(diags).find("flat.wat:1000:1: error: nesting deeper") != std::string::npos);
 }
 
+TEST_CASE("limits: an annotation never closed is an error with line and column, not a hang in wabt") {
+  // Found by the wat fuzzer: wabt 1.0.32 skips an annotation token by token
+  // and never stops at the end of the text.
+  Diagnostics diags;
+  CHECK_FALSE(watToWasm("(module\n  (@custom \"a\" \"b\")\n  (@custom \"p\" (after type) \"x\"\n", "open.wat",
+                        diags));
+  CHECK(allText(diags).find("open.wat:3:3: error: annotation '(@' is never closed") != std::string::npos);
+  // closed ones, and "(@" inside strings and comments, still load
+  diags.clear();
+  CHECK(watToWasm("(module (@custom \"a\" \"(@\") ;; (@x\n (func (export \"(@f\")))", "ok.wat", diags));
+  CHECK(diags.empty());
+}
+
 TEST_CASE("limits: wat at the limit, with parentheses in comments and strings, converts") {
   std::string text = "(module ;; ((((\n (; nested (; ((( ;) ;) (func (export \"((((\")\n";
   for (uint32_t i = 0; i + 2 < kMaxNesting; ++i) text += "block ";
