@@ -25,6 +25,8 @@ if [ "${VCR_SKIP_SANITIZE:-0}" != 1 ]; then
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
     "-DCMAKE_CXX_FLAGS_SANITIZE=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_SANITIZE=-O1 -g1 -DNDEBUG"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # third-party leaks only, each with its reason (tests/lsan.supp)
+  export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
   # The property tests run in full in the first pass; here smaller counts
   # keep the sanitizer pass short while still covering every code path
   # (each stays at or above its floor in tests/size_env.h callers: README).
