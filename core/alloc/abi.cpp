@@ -20,6 +20,8 @@ mir::VReg WorkFunction::freshVReg(bool temp) {
   noSpill[v] = temp;
   everSpilled.resize(std::max<size_t>(everSpilled.size(), v + 1));
   everSpilled[v] = 0;
+  multiDefWeb.resize(std::max<size_t>(multiDefWeb.size(), v + 1));
+  multiDefWeb[v] = 0;
   return v;
 }
 
@@ -143,6 +145,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     }
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
+  w.multiDefWeb.assign(w.numVRegs, 0);
   mir::Function shifted;
   const mir::Function *src = &f;
   if (entryTargeted) {

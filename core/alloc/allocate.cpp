@@ -67,7 +67,7 @@ private:
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's numbering (vregColour)
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
-    isolateDeadDefs(w, cfg_);
+    splitWebs(w, cfg_);
     const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);
 
@@ -82,6 +82,7 @@ private:
       live_.compute(code_, cfg, map.numNodes);
       clock.lap(t.liveness);
       buildInterference(graph_, code_, cfg, live_, map.numNodes);
+      discountCheapSpills(graph_, w, cfg);
       if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph_);
       clock.lap(t.graph);
       colours = colourGraph(graph_, w, opt.pool);

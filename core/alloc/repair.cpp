@@ -194,8 +194,13 @@ private:
       uint32_t value;
     };
     std::vector<Event> ev;
+    refills_.clear();
+    for (const Split &s : splits_) refills_.push_back({s.value, 0, nullptr});
+    findDefs();
     for (const Split &s : splits_) {
-      ev.push_back({s.block, s.store, true, s.value});
+      // A constant or an incoming stack parameter needs no store: the
+      // refill repeats its definition (as spillNodes does).
+      if (!refill(s.value)) ev.push_back({s.block, s.store, true, s.value});
       ev.push_back({s.block, s.reload, false, s.value});
       if (!w_.everSpilled[s.value]) ++stats.spilledVRegs;
       w_.everSpilled[s.value] = true;
@@ -213,6 +218,13 @@ private:
       for (; e < ev.size() && ev[e].block == block; ++e) {
         for (; pos < ev[e].pos; ++pos) out.push_back(std::move(instrs[pos]));
         const mir::Operand v = mir::Operand::vreg(ev[e].value), slot = mir::Operand::stack(ev[e].value);
+        if (const mir::Instr *def = refill(ev[e].value); def && !ev[e].store) {
+          mir::Instr again = *def;
+          again.defs = {v};
+          if (again.op == mir::Opcode::MovI) again.origin = mir::Origin::Remat;
+          out.push_back(std::move(again));
+          continue;
+        }
         out.push_back(ev[e].store ? makeInstr(mir::Opcode::Sts, {slot}, {v}, mir::Origin::Spill)
                                   : makeInstr(mir::Opcode::Lds, {v}, {slot}, mir::Origin::Reload));
       }
@@ -220,6 +232,43 @@ private:
       instrs.assign(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
     }
     splits_.clear();
+  }
+
+  /// Per split value: its definitions and the last one (findDefs).
+  struct Refill {
+    mir::VReg v;
+    unsigned defs;
+    const mir::Instr *def;
+  };
+  std::vector<Refill> refills_;
+  std::vector<mir::Instr> refillDefs_;  ///< copies: applySplits moves instructions
+
+  /// Count the definitions of the values in `refills_`.
+  void findDefs() {
+    if (refills_.empty()) return;
+    std::sort(refills_.begin(), refills_.end(), [](const Refill &a, const Refill &b) { return a.v < b.v; });
+    refills_.erase(std::unique(refills_.begin(), refills_.end(), [](const Refill &a, const Refill &b) { return a.v == b.v; }),
+                   refills_.end());
+    refillDefs_.assign(refills_.size(), {});
+    for (const mir::Block &b : w_.fn.blocks)
+      for (const mir::Instr &i : b.instrs)
+        for (const mir::Operand &d : i.defs) {
+          if (!d.isVReg()) continue;
+          auto it = std::lower_bound(refills_.begin(), refills_.end(), d.value,
+                                     [](const Refill &r, mir::VReg x) { return r.v < x; });
+          if (it == refills_.end() || it->v != d.value) continue;
+          ++it->defs;
+          refillDefs_[static_cast<size_t>(it - refills_.begin())] = i;
+        }
+    for (size_t k = 0; k < refills_.size(); ++k)
+      refills_[k].def = refills_[k].defs == 1 && refillsWithoutSlot(w_, refills_[k].v, 1, refillDefs_[k])
+                            ? &refillDefs_[k] : nullptr;
+  }
+
+  /// The definition a split value's refill repeats, or null (a slot).
+  const mir::Instr *refill(mir::VReg v) const {
+    auto it = std::lower_bound(refills_.begin(), refills_.end(), v, [](const Refill &r, mir::VReg x) { return r.v < x; });
+    return it != refills_.end() && it->v == v ? it->def : nullptr;
   }
 
   void assign(uint32_t n, int col) {

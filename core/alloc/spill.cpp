@@ -25,7 +25,38 @@ struct SpillInfo {
 };
 
 
+SpillKind cheapKind(const WorkFunction &w, mir::VReg v, unsigned defCount, const Instr &def) {
+  if (defCount != 1) return SpillKind::Slot;
+  const bool web = v < w.multiDefWeb.size() && w.multiDefWeb[v];
+  if (def.op == Opcode::MovI && !web) return SpillKind::Remat;
+  if (def.op == Opcode::Lds && def.origin == Origin::InArg) return SpillKind::InArg;
+  return SpillKind::Slot;
+}
+
 }  // namespace
+
+bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, const Instr &def) {
+  return cheapKind(w, v, defCount, def) != SpillKind::Slot;
+}
+
+void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg) {
+  static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  const uint32_t n = w.numVRegs;
+  std::vector<uint32_t> defs(n, 0);
+  std::vector<std::pair<const Instr *, uint32_t>> def(n, {nullptr, 0});  // (definition, block)
+  for (uint32_t b = 0; b < w.fn.blocks.size(); ++b)
+    for (const Instr &in : w.fn.blocks[b].instrs)
+      for (const Operand &d : in.defs)
+        if (d.isVReg() && d.value < n) ++defs[d.value], def[d.value] = {&in, b};
+  for (uint32_t v = 0; v < n; ++v) {
+    const uint32_t node = kVRegBase + v;
+    if (defs[v] != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
+    if (cheapKind(w, v, 1, *def[v].first) == SpillKind::Slot) continue;
+    const uint32_t b = def[v].second;
+    const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
+    g.weight[node] = std::max(0.0, g.weight[node] - kPow10[depth]);
+  }
+}
 
 void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, AllocStats &stats,
                 std::vector<uint32_t> *touched, const std::vector<uint32_t> *blocks, SpillSites *sites) {
@@ -78,10 +109,9 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
         }
     }
   }
-  for (SpillInfo &si : info) {
-    if (si.defCount == 1 && si.def->op == Opcode::MovI) si.kind = SpillKind::Remat;
-    if (si.defCount == 1 && si.def->op == Opcode::Lds && si.def->origin == Origin::InArg)
-      si.kind = SpillKind::InArg;
+  for (size_t s = 0; s < info.size(); ++s) {
+    SpillInfo &si = info[s];
+    if (si.def) si.kind = cheapKind(w, spilledNodes[s] - kVRegBase, si.defCount, *si.def);
     if (si.kind != SpillKind::Slot) si.defCopy = *si.def;
   }
 

@@ -1,30 +1,69 @@
-// Dead definitions of multiply-defined vregs become vregs of their own, so that they interfere only where they are made.
+// Chaitin's webs: each multiply-defined vreg is split into its webs, the maximal sets of definitions and uses linked by reaching.
 //
 // wasm locals are vregs with several definitions: the zero a local starts
-// with, then each local.set. A definition whose value nobody reads (the
-// zero of a local that is always set before it is read) still makes the
-// whole vreg interfere with every value live at that point, although the
-// only register it needs is a free one at that instruction. Carried6 in
-// corpus/fixtures/loops.wat spilled for this alone: the zero-inits of two
-// loop-carried locals made them interfere with the seed parameter, and ten
-// values competed for nine registers where nine never are live at once.
+// with, then each local.set. Compilers reuse one local for unrelated values
+// (LLVM's wasm backend colours its virtual registers into locals), and a
+// parameter is often overwritten once it has been read. As one vreg, all
+// those values share one register and one live range: the union of their
+// lifetimes. A dead zero-init made a loop-carried local interfere with
+// everything live at entry (carried6 in corpus/fixtures/loops.wat spilled
+// for that alone); a parameter read once and later reused for a call result
+// needed a callee-saved register across calls it never lives across.
 //
-// This is the simplest case of Chaitin's webs (a web is a maximal set of
-// definitions and uses linked by reaching), the one that needs no
-// reaching-definitions dataflow: a definition that is dead right after its
-// instruction forms a web on its own. The checker does not care: it
+// A web is found with union-find over the definitions of a vreg and its
+// entry into each block where it is live in. A use is joined to the
+// definition before it in its block, else to its block's entry; a block's
+// entry is joined, for each predecessor, to that predecessor's last
+// definition, else to the predecessor's own entry (the vreg is live out of
+// every predecessor, so live into one that does not define it). That is
+// reaching definitions restricted to where the vreg is live, with no
+// bit-vector dataflow: the work is the size of the live-in sets.
+//
+// The web that the function's entry reaches (a use with no definition on
+// some path) keeps the vreg's number, else the web of its first definition
+// does; every other web gets a fresh vreg. The checker does not care: it
 // re-derives where each value lives, whatever register each def gets.
 #include "core/alloc/work.h"
 
+#include <numeric>
+#include <unordered_map>
+
 namespace vcr::alloc {
 
-unsigned isolateDeadDefs(WorkFunction &w, const mir::Cfg &cfg) {
+namespace {
+
+class UnionFind {
+public:
+  uint32_t add() {
+    parent_.push_back(static_cast<uint32_t>(parent_.size()));
+    return parent_.back();
+  }
+  uint32_t find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void join(uint32_t a, uint32_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);  // the root is the oldest element
+  }
+  [[nodiscard]] size_t size() const { return parent_.size(); }
+
+private:
+  std::vector<uint32_t> parent_;
+};
+
+constexpr uint32_t kNone = ~0u;
+
+}  // namespace
+
+unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t n = w.numVRegs;
   std::vector<uint32_t> defs(n, 0);
   for (const mir::Block &b : w.fn.blocks)
     for (const mir::Instr &i : b.instrs)
       for (const mir::Operand &d : i.defs)
         if (d.isVReg() && d.value < n) ++defs[d.value];
+  auto multi = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && defs[o.value] > 1; };
   bool any = false;
   for (uint32_t c : defs) any |= c > 1;
   if (!any) return 0;
@@ -32,35 +71,88 @@ unsigned isolateDeadDefs(WorkFunction &w, const mir::Cfg &cfg) {
   NodeMap map;  // node = vreg; physical registers are no nodes
   map.numNodes = n;
   const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
-  std::vector<uint8_t> live(n, 0);
-  std::vector<uint32_t> touched;
-  auto mark = [&](uint32_t v) {
-    if (!live[v]) live[v] = 1, touched.push_back(v);
+  const size_t nb = w.fn.blocks.size();
+
+  // Elements: block entries first (entry (0, v) is the function's entry).
+  UnionFind uf;
+  std::unordered_map<uint64_t, uint32_t> entry;
+  auto key = [&](size_t b, uint32_t v) { return uint64_t(b) * n + v; };
+  for (size_t b = 0; b < nb; ++b)
+    lv.forEachIn(lv.liveIn(b), [&](uint32_t v) {
+      if (v < n && defs[v] > 1) entry.emplace(key(b, v), uf.add());
+    });
+  auto entryOf = [&](size_t b, uint32_t v) {
+    auto it = entry.find(key(b, v));
+    return it == entry.end() ? kNone : it->second;
   };
-  unsigned renamed = 0;
-  for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
-    lv.forEachIn(lv.liveOut(b), mark);
-    auto &is = w.fn.blocks[b].instrs;
-    for (size_t k = is.size(); k-- > 0;) {
-      mir::Instr &i = is[k];
-      for (mir::Operand &d : i.defs) {
-        if (!d.isVReg() || d.value >= n) continue;
-        const uint32_t v = d.value;
-        if (defs[v] > 1 && !live[v]) {
-          d.value = w.freshVReg(false);  // may grow the per-vreg vectors, not `defs`/`live` (indexed below n)
-          --defs[v];
-          ++renamed;
-        } else {
-          live[v] = 0;
-        }
+
+  // One walk: definitions become elements, uses are joined to what reaches
+  // them, block entries to what reaches the end of each predecessor.
+  std::vector<uint32_t> cur(n, kNone), defElem, useElem;
+  std::vector<uint32_t> touched;
+  for (size_t b = 0; b < nb; ++b) {
+    for (const mir::Instr &i : w.fn.blocks[b].instrs) {
+      for (const mir::Operand &u : i.uses) {
+        if (!multi(u)) continue;
+        uint32_t e = cur[u.value] != kNone ? cur[u.value] : entryOf(b, u.value);
+        if (e == kNone) e = uf.add();  // unreachable code: a web of its own
+        useElem.push_back(e);
       }
-      for (const mir::Operand &u : i.uses)
-        if (u.isVReg() && u.value < n) mark(u.value);
+      for (const mir::Operand &d : i.defs) {
+        if (!multi(d)) continue;
+        const uint32_t e = uf.add();
+        defElem.push_back(e);
+        if (cur[d.value] == kNone) touched.push_back(d.value);
+        cur[d.value] = e;
+      }
     }
-    for (uint32_t v : touched) live[v] = 0;
+    if (b < cfg.succs.size())
+      for (mir::BlockId s : cfg.succs[b])
+        lv.forEachIn(lv.liveIn(s), [&](uint32_t v) {
+          if (v >= n || defs[v] <= 1) return;
+          const uint32_t from = cur[v] != kNone ? cur[v] : entryOf(b, v);
+          if (from != kNone) uf.join(entryOf(s, v), from);
+        });
+    for (uint32_t v : touched) cur[v] = kNone;
     touched.clear();
   }
-  return renamed;
+
+  // Names: per vreg, the web holding its function entry or else its first
+  // definition keeps the vreg; the rest get fresh vregs.
+  std::vector<uint32_t> name(uf.size(), kNone);
+  std::vector<uint8_t> named(n, 0);
+  for (uint32_t v = 0; v < n; ++v)
+    if (uint32_t e = entryOf(0, v); e != kNone) name[uf.find(e)] = v, named[v] = 1;
+  unsigned webs = 0;
+  size_t nd = 0, nu = 0;
+  auto webName = [&](uint32_t elem, uint32_t v) {
+    uint32_t &nm = name[uf.find(elem)];
+    if (nm == kNone) {
+      if (!named[v]) nm = v, named[v] = 1;
+      else {
+        nm = w.freshVReg(false);
+        if (v < w.fn.vregInfo.size()) {
+          w.fn.vregInfo.resize(std::max<size_t>(w.fn.vregInfo.size(), nm + 1));
+          w.fn.vregInfo[nm] = w.fn.vregInfo[v];
+        }
+        ++webs;
+      }
+    }
+    return nm;
+  };
+  for (mir::Block &b : w.fn.blocks)
+    for (mir::Instr &i : b.instrs) {
+      for (mir::Operand &u : i.uses)
+        if (multi(u)) u.value = webName(useElem[nu++], u.value);
+      for (mir::Operand &d : i.defs)
+        if (multi(d)) d.value = webName(defElem[nd++], d.value);
+    }
+  // Every web of a multiply-defined vreg, the one that kept its number too.
+  w.multiDefWeb.resize(std::max<size_t>(w.multiDefWeb.size(), w.numVRegs));
+  for (uint32_t v = 0; v < n; ++v)
+    if (defs[v] > 1) w.multiDefWeb[v] = 1;
+  for (uint32_t v = n; v < w.numVRegs; ++v) w.multiDefWeb[v] = 1;  // fresh ones are all webs
+  return webs;
 }
 
 }  // namespace vcr::alloc

@@ -44,6 +44,11 @@ struct WorkFunction {
   bool hasCalls = false;
   uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument area
   std::vector<uint8_t> everSpilled;  ///< per vreg: spilled in some round
+  /// Per vreg: a web of a vreg the original defines more than once
+  /// (splitWebs). Never rematerialised even when its one definition is a
+  /// `movi`: the checker rematerialises only vregs whose one definition in
+  /// the whole original function is that `movi` (verifier/pairing.h).
+  std::vector<uint8_t> multiDefWeb;
   std::vector<mir::Instr> scratch;  ///< a block being rewritten (storage reused)
 
   /// A fresh vreg (a spill temp when `temp`).
@@ -60,14 +65,29 @@ struct Colouring {
 /// working form. Returns false with `error` set on malformed input.
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, std::string &error);
 
-/// Give each definition of a multiply-defined vreg that is dead right after
-/// its instruction a fresh vreg of its own (webs.cpp), so that it interferes
-/// only with what is live there. Returns how many were renamed.
-unsigned isolateDeadDefs(WorkFunction &w, const mir::Cfg &cfg);
+/// Split each multiply-defined vreg into its webs (webs.cpp): definitions
+/// and uses linked by reaching stay one vreg, every other web gets a fresh
+/// one, so unrelated values of one wasm local get their own live ranges.
+/// Returns how many fresh vregs were made.
+unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg);
 
 /// Iterated register coalescing over `g` with the registers of `pool`
 /// (`g` is read only: the attempt works on copies of its rows and lists).
 [[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool);
+
+/// Whether vreg `v`, defined `defCount` times (once: by `def`), is spilled
+/// without a slot: rematerialised (its one definition a `movi`, and `v` is
+/// not a web of a multiply-defined vreg: the checker rematerialises only
+/// vregs whose one definition in the original is that `movi`) or reloaded
+/// from its incoming stack slot (its one definition loads a stack parameter).
+/// Refilling it then repeats `def`.
+[[nodiscard]] bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, const mir::Instr &def);
+
+/// Spill weights as spilling would cost: a value rematerialised (its one
+/// definition a `movi`) or reloaded from its incoming stack slot needs no
+/// store, so the weight of its definition is taken off its node's weight in
+/// `g`, leaving its uses. spillNodes makes the same classification.
+void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg);
 
 /// Where spillNodes put each temp it made: the instruction it serves
 /// (numbered across blocks from `blockBase`, the index of each block's

@@ -359,12 +359,116 @@ bb0:
   std::string error;
   REQUIRE(lowerAbi(m.functions.at(0), m, w, error));
   const mir::Cfg cfg = mir::Cfg::build(w.fn);
-  CHECK(isolateDeadDefs(w, cfg) == 2);
-  CHECK(isolateDeadDefs(w, cfg) == 0);  // nothing left to split
+  CHECK(splitWebs(w, cfg) == 2);
+  CHECK(splitWebs(w, cfg) == 0);  // nothing left to split
   AllocOptions opt;
   opt.pool = arm::Pool::parse("r0-r2");
   ModuleAllocation a = allocateChecked(m, opt);
   const AllocStats &s = a.results[0].stats;
   CHECK(s.spillStores == 0);
   CHECK(s.reloads == 0);
+}
+
+TEST_CASE("webs: definitions that reach a common use stay one vreg, unrelated values of one local part") {
+  // v1: a dead zero, then a definition on each arm of a diamond that both
+  // reach the join: two webs. v0: the parameter, then an unrelated 7: two
+  // webs. v2: defined before a loop and in it, read at its head through
+  // the back edge: one web.
+  const std::string text = R"(func @w(i32) -> (i32) {
+bb0:
+  param v0
+  movi v1, #0
+  brif v0, bb1, bb2
+bb1:
+  movi v1, #5
+  br bb3
+bb2:
+  add v1, v0, v0
+  br bb3
+bb3:
+  add v2, v1, v0
+  movi v0, #7
+  br bb4
+bb4:
+  add v2, v2, v0
+  brif v2, bb4, bb5
+bb5:
+  ret v2
+}
+)";
+  mir::Module m = parse(text);
+  WorkFunction w;
+  std::string error;
+  REQUIRE(lowerAbi(m.functions.at(0), m, w, error));
+  const mir::Cfg cfg = mir::Cfg::build(w.fn);
+  CHECK(splitWebs(w, cfg) == 2);
+  auto find = [&](size_t b, auto pred) -> const mir::Instr & {
+    for (const mir::Instr &i : w.fn.blocks.at(b).instrs)
+      if (pred(i)) return i;
+    FAIL("no such instruction in bb" << b);
+    return w.fn.blocks[0].instrs[0];
+  };
+  const mir::Instr &five = find(1, [](const mir::Instr &i) { return i.op == Opcode::MovI; });
+  const mir::Instr &arm2 = find(2, [](const mir::Instr &i) { return i.op == Opcode::Add; });
+  const mir::Instr &join = find(3, [](const mir::Instr &i) { return i.op == Opcode::Add; });
+  const mir::Instr &seven = find(3, [](const mir::Instr &i) { return i.op == Opcode::MovI; });
+  const mir::Instr &zero = find(0, [](const mir::Instr &i) { return i.op == Opcode::MovI; });
+  const mir::Instr &loop = find(4, [](const mir::Instr &i) { return i.op == Opcode::Add; });
+  CHECK(five.defs[0].value == arm2.defs[0].value);   // both arms: one web
+  CHECK(join.uses[0].value == five.defs[0].value);   // which the join reads
+  CHECK(zero.defs[0].value != five.defs[0].value);   // the dead zero is apart
+  CHECK(join.uses[1].value == arm2.uses[0].value);   // the parameter's web
+  CHECK(seven.defs[0].value != join.uses[1].value);  // the 7 is another value
+  CHECK(loop.uses[1].value == seven.defs[0].value);
+  CHECK(loop.uses[0].value == join.defs[0].value);   // loop-carried: one web
+  CHECK(loop.defs[0].value == join.defs[0].value);
+  CHECK(splitWebs(w, cfg) == 0);
+  ModuleAllocation a = allocateChecked(m);
+  CHECK(a.results[0].stats.spillStores == 0);
+}
+
+TEST_CASE("webs: a web whose one definition is a constant goes to a slot, a constant vreg is rematerialised") {
+  // v1 is a local: 3, then (after its uses) v0 + v0. Its first web's one
+  // definition is `movi #3`, but the checker rematerialises only a vreg
+  // whose one definition in the whole function is that `movi` (v2 here).
+  const std::string text = R"(func @c(i32) -> (i32) {
+bb0:
+  param v0
+  movi v1, #3
+  movi v2, #4
+  add v3, v1, v2
+  add v1, v0, v0
+  add v4, v1, v3
+  add v5, v4, v2
+  ret v5
+}
+)";
+  mir::Module m = parse(text);
+  WorkFunction w;
+  std::string error;
+  REQUIRE(lowerAbi(m.functions.at(0), m, w, error));
+  const mir::Cfg cfg = mir::Cfg::build(w.fn);
+  REQUIRE(splitWebs(w, cfg) == 1);
+  mir::VReg three = 0, four = 0;
+  for (const mir::Instr &i : w.fn.blocks[0].instrs)
+    if (i.op == Opcode::MovI) (i.imm == 3 ? three : four) = i.defs[0].value;
+  Interference g;
+  NodeMap map = NodeMap::workingForm(w.numVRegs, arm::Pool::parse("r0-r8").regs);
+  FlatCode code;
+  code.build(w.fn, map);
+  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  buildInterference(g, code, cfg, lv, map.numNodes);
+  const double before3 = g.weight[kVRegBase + three], before4 = g.weight[kVRegBase + four];
+  discountCheapSpills(g, w, cfg);
+  CHECK(g.weight[kVRegBase + three] == before3);      // a store: no discount
+  CHECK(g.weight[kVRegBase + four] == before4 - 1.0);  // remat: its uses only
+  AllocStats stats;
+  spillNodes(w, {kVRegBase + three, kVRegBase + four}, stats);
+  unsigned remats = 0, stores = 0;
+  for (const mir::Instr &i : w.fn.blocks[0].instrs) {
+    remats += i.op == Opcode::MovI && i.origin == mir::Origin::Remat;
+    stores += i.op == Opcode::Sts && i.origin == mir::Origin::Spill;
+  }
+  CHECK(stores == 1);  // the web of #3
+  CHECK(remats == 2);  // #4 at both its uses
 }

@@ -12,24 +12,21 @@
 vcr_fn_snap:
 .Lvcr_fn_snap_0:
 	push {r4, r5, r6, r7, r8}
-	mov r4, #1
-	mov r5, #2
-	mov r6, #3
-	mov r7, #4
-	mov r8, #5
-	mov r2, #6
-	mov r3, #7
-	mov r2, r0
-	mov r0, r1
-	add r1, r3, r2
-	mov r2, #6
-	add r1, r2, r1
-	add r1, r8, r1
-	add r1, r7, r1
-	add r1, r6, r1
-	add r1, r5, r1
-	add r1, r4, r1
-	add r0, r1, r0
+	mov r2, #1
+	mov r3, #2
+	mov r4, #3
+	mov r5, #4
+	mov r6, #5
+	mov r7, #6
+	mov r8, #7
+	add r0, r8, r0
+	add r0, r7, r0
+	add r0, r6, r0
+	add r0, r5, r0
+	add r0, r4, r0
+	add r0, r3, r0
+	add r0, r2, r0
+	add r0, r0, r1
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_snap, .-vcr_fn_snap

@@ -94,7 +94,7 @@ vcr_fn_base64__encode:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r6, #0
+	mov r4, #0
 	mov r5, #0
 	mov r0, #3
 	ldr r1, [sp, #4]
@@ -109,96 +109,95 @@ vcr_fn_base64__encode:
 	mov r5, #0
 .Lvcr_fn_base64__encode_2:
 	ldr r0, [sp, #0]
-	add r6, r0, r4
-	mov r0, #2
-	add r0, r6, r0
-	adds r0, r0, #1
+	add r0, r0, r4
+	mov r1, #2
+	add r1, r0, r1
+	adds r1, r1, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r0, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r0, r0, r11
-	ldrb r0, [r0, #-1]
-	str r0, [sp, #12]
-	mov r0, #1
-	add r0, r6, r0
-	adds r0, r0, #1
+	add r1, r1, r11
+	ldrb r1, [r1, #-1]
+	str r1, [sp, #12]
+	mov r1, #1
+	add r1, r0, r1
+	adds r8, r1, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r0, r10
+	cmp r8, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r0, r0, r11
-	ldrb r0, [r0, #-1]
-	str r0, [sp, #16]
-	ldr r0, [sp, #8]
-	add r8, r0, r5
-	adds r6, r6, #1
+	add r8, r8, r11
+	ldrb r8, [r8, #-1]
+	ldr r1, [sp, #8]
+	add r6, r1, r5
+	adds r7, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r6, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r6, r6, r11
-	ldrb r6, [r6, #-1]
+	add r7, r7, r11
+	ldrb r7, [r7, #-1]
 	mov r0, #2
 	and r0, r0, #31
-	lsr r0, r6, r0
+	lsr r0, r7, r0
 	bl vcr_fn_base64__char
-	adds r12, r8, #1
+	adds r12, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
 	mov r0, #1
-	add r7, r8, r0
+	add r0, r6, r0
+	str r0, [sp, #16]
 	mov r0, #8
-	ldr r1, [sp, #16]
 	and r0, r0, #31
-	lsl r0, r1, r0
+	lsl r0, r8, r0
 	mov r1, #16
 	and r1, r1, #31
-	lsl r1, r6, r1
-	orr r6, r0, r1
+	lsl r1, r7, r1
+	orr r7, r0, r1
 	mov r0, #12
 	and r0, r0, #31
-	lsr r0, r6, r0
+	lsr r0, r7, r0
 	bl vcr_fn_base64__char
-	adds r7, r7, #1
+	ldr r1, [sp, #16]
+	adds r1, r1, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r7, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r7, r7, r11
-	strb r0, [r7, #-1]
+	add r1, r1, r11
+	strb r0, [r1, #-1]
 	mov r0, #2
-	add r7, r8, r0
+	add r8, r6, r0
 	ldr r0, [sp, #12]
-	orr r6, r6, r0
+	orr r7, r7, r0
 	mov r0, #6
 	and r0, r0, #31
-	lsr r0, r6, r0
+	lsr r0, r7, r0
 	bl vcr_fn_base64__char
-	adds r7, r7, #1
+	adds r8, r8, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r7, r10
+	cmp r8, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r7, r7, r11
-	strb r0, [r7, #-1]
+	add r8, r8, r11
+	strb r0, [r8, #-1]
 	mov r0, #3
-	add r7, r8, r0
-	mov r0, r6
+	add r6, r6, r0
+	mov r0, r7
 	bl vcr_fn_base64__char
-	adds r7, r7, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r7, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r7, r7, r11
-	strb r0, [r7, #-1]
+	add r6, r6, r11
+	strb r0, [r6, #-1]
 	mov r0, #4
 	add r5, r5, r0
 	mov r0, #6
-	add r8, r4, r0
-	mov r0, #3
-	add r6, r4, r0
-	mov r4, r6
-	ldr r0, [sp, #4]
-	cmp r8, r0
+	add r0, r4, r0
+	mov r1, #3
+	add r4, r4, r1
+	ldr r1, [sp, #4]
+	cmp r0, r1
 	ite ls
 	movls r0, #1
 	movhi r0, #0
@@ -207,7 +206,7 @@ vcr_fn_base64__encode:
 .Lvcr_fn_base64__encode_3:
 .Lvcr_fn_base64__encode_4:
 	mov r0, #4294967295
-	eor r0, r6, r0
+	eor r0, r4, r0
 	ldr r1, [sp, #4]
 	add r0, r0, r1
 	cmp r0, #2
@@ -222,9 +221,9 @@ vcr_fn_base64__encode:
 	b .Lvcr_fn_base64__encode_6
 .Lvcr_fn_base64__encode_5:
 	ldr r0, [sp, #8]
-	add r7, r0, r5
+	add r6, r0, r5
 	ldr r0, [sp, #0]
-	add r0, r0, r6
+	add r0, r0, r4
 	adds r4, r0, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r4, r10
@@ -235,12 +234,12 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r4, r0
 	bl vcr_fn_base64__char
-	adds r7, r7, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r7, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r7, r7, r11
-	strb r0, [r7, #-1]
+	add r6, r6, r11
+	strb r0, [r6, #-1]
 	mov r0, #1
 	orr r0, r5, r0
 	ldr r1, [sp, #8]
@@ -255,30 +254,30 @@ vcr_fn_base64__encode:
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r6, r6, r11
 	strb r0, [r6, #-1]
-	mov r4, #61
+	mov r0, #61
 	b .Lvcr_fn_base64__encode_7
 .Lvcr_fn_base64__encode_6:
 	ldr r0, [sp, #0]
-	add r4, r0, r6
-	mov r0, #1
-	add r0, r4, r0
-	adds r8, r0, #1
-	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r8, r10
-	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r8, r8, r11
-	ldrb r8, [r8, #-1]
-	ldr r0, [sp, #8]
-	add r6, r0, r5
-	adds r4, r4, #1
+	add r0, r0, r4
+	mov r1, #1
+	add r1, r0, r1
+	adds r4, r1, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
 	cmp r4, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
 	add r4, r4, r11
 	ldrb r4, [r4, #-1]
+	ldr r1, [sp, #8]
+	add r6, r1, r5
+	adds r7, r0, #1
+	bcs .Lvcr_fn_base64__encode_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_base64__encode_trap_oob
+	add r7, r7, r11
+	ldrb r7, [r7, #-1]
 	mov r0, #2
 	and r0, r0, #31
-	lsr r0, r4, r0
+	lsr r0, r7, r0
 	bl vcr_fn_base64__char
 	adds r6, r6, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
@@ -292,10 +291,10 @@ vcr_fn_base64__encode:
 	add r6, r1, r0
 	mov r0, #8
 	and r0, r0, #31
-	lsl r0, r8, r0
+	lsl r0, r4, r0
 	mov r1, #16
 	and r1, r1, #31
-	lsl r1, r4, r1
+	lsl r1, r7, r1
 	orr r4, r0, r1
 	mov r0, #12
 	and r0, r0, #31
@@ -311,18 +310,17 @@ vcr_fn_base64__encode:
 	and r0, r0, #31
 	lsr r0, r4, r0
 	bl vcr_fn_base64__char
-	mov r4, r0
 .Lvcr_fn_base64__encode_7:
-	mov r0, #2
-	orr r0, r5, r0
-	ldr r1, [sp, #8]
-	add r0, r1, r0
-	adds r0, r0, #1
+	mov r1, #2
+	orr r1, r5, r1
+	ldr r2, [sp, #8]
+	add r1, r2, r1
+	adds r1, r1, #1
 	bcs .Lvcr_fn_base64__encode_trap_oob
-	cmp r0, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_base64__encode_trap_oob
-	add r0, r0, r11
-	strb r4, [r0, #-1]
+	add r1, r1, r11
+	strb r0, [r1, #-1]
 	mov r0, #3
 	orr r0, r5, r0
 	ldr r1, [sp, #8]

@@ -175,28 +175,11 @@ vcr_fn_bit__reverse64:
 	mov r4, #0
 	mov r7, #16711680
 	and r2, r2, r4
-	and r3, r3, r7
-	orr r2, r6, r2
-	str r2, [sp, #0]
-	orr r8, r5, r3
+	and r4, r3, r7
+	orr r3, r6, r2
+	orr r7, r5, r4
 	mov r2, #24
-	mov r3, #0
-	sub sp, sp, #24
-	str r0, [sp]
-	str r1, [sp, #4]
-	str r2, [sp, #8]
-	str lr, [sp, #16]
-	bl __vcr_rt_shl64
-	ldr lr, [sp, #16]
-	ldr r2, [sp]
-	ldr r3, [sp, #4]
-	add sp, sp, #24
 	mov r4, #0
-	mov r5, #65280
-	and r7, r2, r4
-	and r6, r3, r5
-	mov r2, #8
-	mov r3, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
@@ -204,55 +187,54 @@ vcr_fn_bit__reverse64:
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
-	add sp, sp, #24
-	mov r3, #0
-	mov r2, #255
-	and r3, r4, r3
-	and r2, r5, r2
-	orr r3, r7, r3
-	orr r2, r6, r2
-	ldr r4, [sp, #0]
-	orr r3, r4, r3
-	str r3, [sp, #0]
-	orr r5, r8, r2
-	mov r2, #8
-	mov r3, #0
-	sub sp, sp, #24
-	str r0, [sp]
-	str r1, [sp, #4]
-	str r2, [sp, #8]
-	str lr, [sp, #16]
-	bl __vcr_rt_shru64
-	ldr lr, [sp, #16]
 	ldr r2, [sp]
-	ldr r3, [sp, #4]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	mov r4, #4278190080
+	mov r5, #0
+	mov r6, #65280
+	and r5, r2, r5
+	and r4, r4, r6
+	mov r2, #8
 	mov r6, #0
-	and r7, r2, r4
-	and r8, r3, r6
-	mov r2, #24
-	mov r3, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
 	str r2, [sp, #8]
 	str lr, [sp, #16]
-	bl __vcr_rt_shru64
+	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
+	ldr r8, [sp]
 	ldr r6, [sp, #4]
 	add sp, sp, #24
-	mov r3, #16711680
 	mov r2, #0
-	and r3, r4, r3
+	mov r2, #255
+	str r0, [sp, #0]
+	mov r0, #0
+	and r8, r8, r0
 	and r2, r6, r2
-	orr r7, r7, r3
-	orr r6, r8, r2
-	mov r2, #40
-	mov r3, #0
+	orr r5, r5, r8
+	orr r2, r4, r2
+	orr r4, r3, r5
+	orr r3, r7, r2
+	mov r2, #8
+	mov r5, #0
+	ldr r0, [sp, #0]
+	sub sp, sp, #24
+	str r0, [sp]
+	str r1, [sp, #4]
+	str r2, [sp, #8]
+	str lr, [sp, #16]
+	bl __vcr_rt_shru64
+	ldr lr, [sp, #16]
+	ldr r2, [sp]
+	ldr r5, [sp, #4]
+	add sp, sp, #24
+	mov r6, #4278190080
+	mov r7, #0
+	and r6, r2, r6
+	and r5, r5, r7
+	mov r2, #24
+	mov r7, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
@@ -261,31 +243,54 @@ vcr_fn_bit__reverse64:
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r8, [sp]
-	ldr r4, [sp, #4]
+	ldr r7, [sp, #4]
 	add sp, sp, #24
-	mov r2, #65280
-	mov r3, #0
-	and r8, r8, r2
-	and r4, r4, r3
-	mov r3, #56
+	mov r2, #16711680
 	mov r2, #0
+	str r0, [sp, #0]
+	mov r0, #16711680
+	and r8, r8, r0
+	and r2, r7, r2
+	orr r7, r6, r8
+	orr r2, r5, r2
+	mov r5, #40
+	mov r6, #0
+	ldr r0, [sp, #0]
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
-	str r3, [sp, #8]
+	str r5, [sp, #8]
+	str lr, [sp, #16]
+	bl __vcr_rt_shru64
+	ldr lr, [sp, #16]
+	ldr r6, [sp]
+	ldr r5, [sp, #4]
+	add sp, sp, #24
+	mov r8, #65280
+	str r0, [sp, #0]
+	mov r0, #0
+	and r6, r6, r8
+	mov r8, #0
+	and r5, r5, r8
+	mov r8, #56
+	mov r0, #0
+	ldr r0, [sp, #0]
+	sub sp, sp, #24
+	str r0, [sp]
+	str r1, [sp, #4]
+	str r8, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	orr r0, r8, r0
-	orr r1, r4, r1
-	orr r0, r7, r0
-	orr r1, r6, r1
-	ldr r2, [sp, #0]
-	orr r0, r2, r0
+	orr r0, r6, r0
 	orr r1, r5, r1
+	orr r0, r7, r0
+	orr r1, r2, r1
+	orr r0, r4, r0
+	orr r1, r3, r1
 	mov r2, #4
 	mov r3, #0
 	sub sp, sp, #24
@@ -509,23 +514,23 @@ vcr_fn_isqrt64:
 	mov r6, #3
 	mov r7, #0
 	cmp r6, r4
-	sbcs r7, r7, r5
+	sbcs r6, r7, r5
 	ite lo
-	movlo r7, #1
-	movhs r7, #0
-	mov r6, #2
+	movlo r6, #1
+	movhs r6, #0
+	mov r7, #2
 	mov r8, #0
 	sub sp, sp, #24
 	str r4, [sp]
 	str r5, [sp, #4]
-	str r6, [sp, #8]
+	str r7, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r4, [sp]
 	ldr r5, [sp, #4]
 	add sp, sp, #24
-	cmp r7, #0
+	cmp r6, #0
 	bne .Lvcr_fn_isqrt64_5
 .Lvcr_fn_isqrt64_6:
 	mov r0, r2

@@ -123,13 +123,12 @@ vcr_fn_run__fsm:
 .Lvcr_fn_run__fsm_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
-	mov r6, r0
 	mov r7, r1
 	mov r1, #0
 	mov r4, #0
 	mov r5, #0
-	mov r0, #63
-	and r6, r6, r0
+	mov r2, #63
+	and r6, r0, r2
 .Lvcr_fn_run__fsm_1:
 	cmp r5, r6
 	ite hs

@@ -12,50 +12,48 @@
 vcr_fn_chain5:
 .Lvcr_fn_chain5_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #20
-	mov r1, r0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #1
-	add r0, r1, r0
-	str r0, [sp, #0]
-	mov r0, #2
-	add r0, r1, r0
-	str r0, [sp, #4]
-	mov r0, #3
-	add r0, r1, r0
-	str r0, [sp, #8]
-	mov r0, #4
-	add r0, r1, r0
-	str r0, [sp, #12]
-	mov r0, #5
-	add r0, r1, r0
-	str r0, [sp, #16]
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #1
+	add r8, r0, r1
+	mov r1, #2
+	add r4, r0, r1
+	mov r1, #3
+	add r7, r0, r1
+	mov r1, #4
+	add r5, r0, r1
+	mov r1, #5
+	add r6, r0, r1
 	mov r0, #2
 	mov r0, #3
 	mov r0, #5
 	mov r0, #7
 	mov r0, #11
-	mov r8, #13
-	mov r7, #17
-	mov r6, #19
-	mov r5, #23
-	mov r4, #29
-	mov r3, #31
-	mov r2, #37
+	mov r0, #13
+	mov r0, #17
+	mov r0, #19
+	mov r0, #23
+	mov r3, #29
+	mov r2, #31
+	mov r0, #37
 	mov r1, #41
 	mov r0, #43
 	mul r0, r1, r0
+	mov r1, #37
+	mul r0, r1, r0
 	mul r0, r2, r0
 	mul r0, r3, r0
-	mul r0, r4, r0
-	mul r0, r5, r0
-	mul r0, r6, r0
-	mul r0, r7, r0
-	mul r0, r8, r0
+	mov r1, #23
+	mul r0, r1, r0
+	mov r1, #19
+	mul r0, r1, r0
+	mov r1, #17
+	mul r0, r1, r0
+	mov r1, #13
+	mul r0, r1, r0
 	mov r1, #11
 	mul r0, r1, r0
 	mov r1, #7
@@ -66,17 +64,11 @@ vcr_fn_chain5:
 	mul r0, r1, r0
 	mov r1, #2
 	mul r2, r1, r0
-	ldr r0, [sp, #0]
-	ldr r1, [sp, #4]
-	add r0, r0, r1
-	ldr r1, [sp, #8]
-	ldr r3, [sp, #12]
-	add r1, r1, r3
-	ldr r3, [sp, #16]
-	add r1, r1, r3
+	add r0, r8, r4
+	add r1, r7, r5
+	add r1, r1, r6
 	add r0, r0, r1
 	add r0, r2, r0
-	add sp, sp, #20
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_chain5, .-vcr_fn_chain5

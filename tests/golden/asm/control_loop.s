@@ -13,37 +13,37 @@ vcr_fn_control__loop:
 .Lvcr_fn_control__loop_0:
 	push {r4, r5, r6, r7}
 	mov r2, #0
-	mov r4, #0
 	mov r3, #0
-	movw r3, #16380
-	and r0, r0, r3
-	mov r3, #63
-	and r1, r1, r3
+	mov r4, #0
+	movw r4, #16380
+	and r0, r0, r4
+	mov r4, #63
+	and r1, r1, r4
 	cmp r1, #0
 	ite eq
-	moveq r3, #1
-	movne r3, #0
-	cmp r3, #0
+	moveq r4, #1
+	movne r4, #0
+	cmp r4, #0
 	bne .Lvcr_fn_control__loop_8
 .Lvcr_fn_control__loop_1:
 .Lvcr_fn_control__loop_2:
-	adds r3, r0, #4
+	adds r4, r0, #4
 	bcs .Lvcr_fn_control__loop_trap_oob
-	cmp r3, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_control__loop_trap_oob
-	add r3, r3, r11
-	ldr r3, [r3, #-4]
+	add r4, r4, r11
+	ldr r4, [r4, #-4]
 	ldr r5, [r9, #0]
-	sub r3, r5, r3
-	add r2, r2, r3
-	sub r7, r3, r4
-	mov r4, r3
-	adds r3, r0, #8
+	sub r4, r5, r4
+	add r2, r2, r4
+	sub r7, r4, r3
+	mov r3, r4
+	adds r4, r0, #8
 	bcs .Lvcr_fn_control__loop_trap_oob
-	cmp r3, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_control__loop_trap_oob
-	add r3, r3, r11
-	ldr r3, [r3, #-4]
+	add r4, r4, r11
+	ldr r4, [r4, #-4]
 	adds r5, r0, #12
 	bcs .Lvcr_fn_control__loop_trap_oob
 	cmp r5, r10
@@ -52,38 +52,38 @@ vcr_fn_control__loop:
 	ldr r5, [r5, #-4]
 	ldr r6, [r9, #4]
 	add r5, r5, r6
-	sub r3, r3, r5
-	add r3, r4, r3
+	sub r4, r4, r5
+	add r4, r3, r4
 	mov r5, #2
 	and r5, r5, #31
-	lsl r3, r3, r5
-	add r3, r7, r3
+	lsl r4, r4, r5
+	add r4, r7, r4
 	mov r5, #3
 	and r5, r5, #31
 	asr r5, r2, r5
-	add r3, r3, r5
-	eor r3, r2, r3
+	add r4, r4, r5
+	eor r4, r2, r4
 	mov r5, #4096
-	cmp r3, r5
+	cmp r4, r5
 	ite gt
 	movgt r5, #1
 	movle r5, #0
 	cmp r5, #0
 	beq .Lvcr_fn_control__loop_4
 .Lvcr_fn_control__loop_3:
-	mov r3, #4096
+	mov r4, #4096
 .Lvcr_fn_control__loop_4:
 	movw r5, #61440
 	movt r5, #65535
-	cmp r3, r5
+	cmp r4, r5
 	ite lt
 	movlt r5, #1
 	movge r5, #0
 	cmp r5, #0
 	beq .Lvcr_fn_control__loop_6
 .Lvcr_fn_control__loop_5:
-	movw r3, #61440
-	movt r3, #65535
+	movw r4, #61440
+	movt r4, #65535
 .Lvcr_fn_control__loop_6:
 	movw r12, #32772
 	adds r12, r12, r0
@@ -91,11 +91,11 @@ vcr_fn_control__loop:
 	cmp r12, r10
 	bhi .Lvcr_fn_control__loop_trap_oob
 	add r12, r12, r11
-	str r3, [r12, #-4]
-	mov r3, #12
-	add r0, r0, r3
-	mov r3, #1
-	sub r1, r1, r3
+	str r4, [r12, #-4]
+	mov r4, #12
+	add r0, r0, r4
+	mov r4, #1
+	sub r1, r1, r4
 	cmp r1, #0
 	bne .Lvcr_fn_control__loop_2
 .Lvcr_fn_control__loop_7:

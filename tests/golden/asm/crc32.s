@@ -25,45 +25,45 @@ vcr_fn_crc32__update:
 	mov r3, #0
 	mov r3, #0
 	mov r3, #4294967295
-	eor r0, r0, r3
+	eor r3, r0, r3
 	cmp r2, #0
 	ite eq
-	moveq r3, #1
-	movne r3, #0
-	cmp r3, #0
+	moveq r0, #1
+	movne r0, #0
+	cmp r0, #0
 	bne .Lvcr_fn_crc32__update_6
 .Lvcr_fn_crc32__update_1:
-	mov r3, #0
+	mov r0, #0
 .Lvcr_fn_crc32__update_2:
-	add r4, r1, r3
+	add r4, r1, r0
 	adds r4, r4, #1
 	bcs .Lvcr_fn_crc32__update_trap_oob
 	cmp r4, r10
 	bhi .Lvcr_fn_crc32__update_trap_oob
 	add r4, r4, r11
 	ldrb r4, [r4, #-1]
-	eor r0, r0, r4
+	eor r3, r3, r4
 	mov r4, #8
 .Lvcr_fn_crc32__update_3:
 	mov r5, #0
 	mov r6, #1
-	and r6, r0, r6
+	and r6, r3, r6
 	sub r5, r5, r6
 	movw r6, #33568
 	movt r6, #60856
 	and r5, r5, r6
 	mov r6, #1
 	and r6, r6, #31
-	lsr r0, r0, r6
-	eor r0, r5, r0
+	lsr r3, r3, r6
+	eor r3, r5, r3
 	mov r5, #4294967295
 	add r4, r4, r5
 	cmp r4, #0
 	bne .Lvcr_fn_crc32__update_3
 .Lvcr_fn_crc32__update_4:
 	mov r4, #1
-	add r3, r3, r4
-	cmp r3, r2
+	add r0, r0, r4
+	cmp r0, r2
 	ite ne
 	movne r4, #1
 	moveq r4, #0
@@ -71,8 +71,8 @@ vcr_fn_crc32__update:
 	bne .Lvcr_fn_crc32__update_2
 .Lvcr_fn_crc32__update_5:
 .Lvcr_fn_crc32__update_6:
-	mov r1, #4294967295
-	eor r0, r0, r1
+	mov r0, #4294967295
+	eor r0, r3, r0
 	pop {r4, r5, r6}
 	bx lr
 .Lvcr_fn_crc32__update_trap_oob:

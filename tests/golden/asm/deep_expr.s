@@ -138,33 +138,36 @@ vcr_fn_tree64:
 	eor r4, r2, r4
 	eor r5, r3, r5
 	orr r4, r7, r4
-	str r4, [sp, #0]
-	orr r6, r6, r5
-	movw r4, #2822
-	movt r4, #1792
-	mov r5, #0
-	eor r7, r2, r4
-	eor r8, r3, r5
-	movw r4, #3225
-	movt r4, #2048
-	mov r5, #0
-	eor r4, r0, r4
-	eor r5, r1, r5
+	orr r5, r6, r5
+	movw r6, #2822
+	movt r6, #1792
+	mov r7, #0
+	eor r6, r2, r6
+	eor r7, r3, r7
+	movw r8, #3225
+	movt r8, #2048
+	str r0, [sp, #0]
+	mov r0, #0
+	ldr r0, [sp, #0]
+	eor r8, r0, r8
+	str r0, [sp, #0]
+	mov r0, #0
+	eor r0, r1, r0
+	str r0, [sp, #4]
 	sub sp, sp, #24
-	str r7, [sp]
-	str r8, [sp, #4]
-	str r4, [sp, #8]
+	str r6, [sp]
+	str r7, [sp, #4]
+	str r8, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r6, [sp]
+	ldr r7, [sp, #4]
 	add sp, sp, #24
-	ldr r7, [sp, #0]
-	adds r4, r7, r4
-	adc r5, r6, r5
-	str r4, [sp, #0]
-	str r5, [sp, #4]
+	adds r4, r4, r6
+	adc r5, r5, r7
+	str r4, [sp, #4]
+	str r5, [sp, #8]
 	movw r4, #4434
 	movt r4, #2816
 	mov r5, #0
@@ -173,30 +176,32 @@ vcr_fn_tree64:
 	movw r4, #4837
 	movt r4, #3072
 	mov r5, #0
+	ldr r0, [sp, #0]
 	eor r4, r0, r4
 	eor r5, r1, r5
 	eor r4, r7, r4
-	str r4, [sp, #8]
-	eor r6, r6, r5
+	str r4, [sp, #0]
+	eor r8, r6, r5
 	movw r5, #5643
 	movt r5, #3584
 	mov r4, #0
 	eor r7, r0, r5
-	eor r8, r1, r4
-	movw r5, #6046
-	movt r5, #3840
+	eor r6, r1, r4
+	movw r4, #6046
+	movt r4, #3840
+	mov r5, #0
+	eor r5, r2, r4
 	mov r4, #0
-	eor r5, r2, r5
 	eor r4, r3, r4
 	mul r12, r7, r4
-	mla r12, r8, r5, r12
+	mla r12, r6, r5, r12
 	umull r4, r5, r7, r5
 	add r5, r5, r12
-	ldr r7, [sp, #8]
-	subs r4, r7, r4
-	sbc r5, r6, r5
 	ldr r6, [sp, #0]
-	ldr r7, [sp, #4]
+	subs r4, r6, r4
+	sbc r5, r8, r5
+	ldr r6, [sp, #4]
+	ldr r7, [sp, #8]
 	mul r12, r6, r5
 	mla r12, r7, r4, r12
 	umull r4, r5, r6, r4
@@ -221,25 +226,26 @@ vcr_fn_tree64:
 	bl __vcr_rt_rotl64
 	ldr lr, [sp, #16]
 	ldr r4, [sp]
-	ldr r6, [sp, #4]
+	ldr r8, [sp, #4]
 	add sp, sp, #24
 	str r4, [sp, #8]
 	movw r5, #8867
 	movt r5, #5632
 	mov r4, #0
 	eor r7, r0, r5
-	eor r8, r1, r4
-	movw r5, #9270
-	movt r5, #5888
+	eor r6, r1, r4
+	movw r4, #9270
+	movt r4, #5888
+	mov r5, #0
+	eor r5, r2, r4
 	mov r4, #0
-	eor r5, r2, r5
 	eor r4, r3, r4
 	subs r5, r7, r5
-	sbc r4, r8, r4
-	ldr r7, [sp, #8]
-	orr r5, r7, r5
+	sbc r4, r6, r4
+	ldr r6, [sp, #8]
+	orr r5, r6, r5
 	str r5, [sp, #8]
-	orr r4, r6, r4
+	orr r4, r8, r4
 	movw r6, #10479
 	movt r6, #6656
 	mov r5, #0
@@ -342,21 +348,21 @@ vcr_fn_chain25:
 	str r2, [sp, #64]
 	mov r2, #18
 	eor r2, r1, r2
-	mov r3, #19
-	orr r3, r1, r3
-	mov r4, #19
-	add r4, r1, r4
-	str r4, [sp, #68]
-	mov r4, #21
-	add r4, r1, r4
-	mov r5, #22
-	eor r5, r1, r5
-	mov r6, #23
-	orr r6, r1, r6
-	mov r7, #24
-	and r7, r1, r7
-	mov r8, #24
-	add r8, r1, r8
+	str r2, [sp, #68]
+	mov r2, #19
+	orr r8, r1, r2
+	mov r2, #19
+	add r7, r1, r2
+	mov r2, #21
+	add r6, r1, r2
+	mov r2, #22
+	eor r5, r1, r2
+	mov r2, #23
+	orr r4, r1, r2
+	mov r2, #24
+	and r3, r1, r2
+	mov r2, #24
+	add r2, r1, r2
 	mov r1, #168
 	cmp r0, r1
 	ite lt
@@ -364,23 +370,23 @@ vcr_fn_chain25:
 	movge r1, #0
 	cmp r1, #0
 	ite ne
-	movne r1, r8
+	movne r1, r2
 	moveq r1, r0
-	sub r1, r7, r1
-	eor r1, r6, r1
+	sub r1, r3, r1
+	eor r1, r4, r1
 	mul r1, r5, r1
-	add r4, r4, r1
+	add r2, r6, r1
 	mov r1, #133
 	cmp r0, r1
 	ite hi
 	movhi r1, #1
 	movls r1, #0
-	ldr r5, [sp, #68]
 	cmp r1, #0
 	ite ne
-	movne r1, r5
-	moveq r1, r4
-	eor r1, r3, r1
+	movne r1, r7
+	moveq r1, r2
+	eor r1, r8, r1
+	ldr r2, [sp, #68]
 	mul r1, r2, r1
 	ldr r2, [sp, #64]
 	add r1, r2, r1
@@ -488,8 +494,9 @@ vcr_fn_cmp__mix:
 	movlo r2, #1
 	movhs r2, #0
 	mov r3, #4
-	and r8, r3, #31
-	lsl r8, r2, r8
+	and r3, r3, #31
+	lsl r2, r2, r3
+	str r2, [sp, #16]
 	cmp r0, r1
 	ite gt
 	movgt r2, #1
@@ -497,21 +504,23 @@ vcr_fn_cmp__mix:
 	mov r3, #5
 	and r3, r3, #31
 	lsl r2, r2, r3
-	str r2, [sp, #16]
+	str r2, [sp, #20]
 	cmp r0, r1
 	ite hi
 	movhi r3, #1
 	movls r3, #0
 	mov r2, #6
-	and r7, r2, #31
-	lsl r7, r3, r7
+	and r2, r2, #31
+	lsl r2, r3, r2
+	str r2, [sp, #24]
 	cmp r0, r1
 	ite le
 	movle r3, #1
 	movgt r3, #0
 	mov r2, #7
-	and r6, r2, #31
-	lsl r6, r3, r6
+	and r2, r2, #31
+	lsl r2, r3, r2
+	str r2, [sp, #28]
 	cmp r0, r1
 	ite ls
 	movls r3, #1
@@ -519,77 +528,75 @@ vcr_fn_cmp__mix:
 	mov r2, #8
 	and r2, r2, #31
 	lsl r2, r3, r2
-	str r2, [sp, #20]
 	cmp r0, r1
 	ite ge
-	movge r3, #1
-	movlt r3, #0
-	mov r2, #9
-	and r2, r2, #31
-	lsl r2, r3, r2
-	str r2, [sp, #24]
+	movge r4, #1
+	movlt r4, #0
+	mov r3, #9
+	and r3, r3, #31
+	lsl r3, r4, r3
 	cmp r0, r1
 	ite hs
-	movhs r3, #1
-	movlo r3, #0
-	mov r2, #10
-	and r2, r2, #31
-	lsl r2, r3, r2
-	str r2, [sp, #28]
-	asr r3, r0, #31
-	mov r2, #0
+	movhs r5, #1
+	movlo r5, #0
+	mov r4, #10
+	and r4, r4, #31
+	lsl r4, r5, r4
+	asr r6, r0, #31
+	mov r5, #0
 	cmp r0, r1
-	sbcs r3, r3, r2
+	sbcs r6, r6, r5
 	ite lt
-	movlt r3, #1
-	movge r3, #0
-	mov r2, #11
-	and r2, r2, #31
-	lsl r2, r3, r2
-	str r2, [sp, #32]
-	clz r3, r0
-	mov r2, #12
-	and r5, r2, #31
-	lsl r5, r3, r5
-	rbit r3, r1
-	clz r3, r3
-	mov r2, #18
-	and r4, r2, #31
-	lsl r4, r3, r4
+	movlt r6, #1
+	movge r6, #0
+	mov r5, #11
+	and r5, r5, #31
+	lsl r5, r6, r5
+	clz r6, r0
+	mov r7, #12
+	and r7, r7, #31
+	lsl r6, r6, r7
+	rbit r7, r1
+	clz r7, r7
+	mov r8, #18
+	and r8, r8, #31
+	lsl r7, r7, r8
 	lsr r12, r0, #1
 	and r12, r12, #0x55555555
-	sub r3, r0, r12
-	and r12, r3, #0x33333333
-	lsr r3, r3, #2
-	and r3, r3, #0x33333333
-	add r3, r3, r12
-	add r3, r3, r3, lsr #4
-	and r3, r3, #0x0f0f0f0f
-	add r3, r3, r3, lsl #8
-	add r3, r3, r3, lsl #16
-	lsr r3, r3, #24
-	mov r2, #24
-	and r2, r2, #31
-	lsl r2, r3, r2
+	sub r8, r0, r12
+	and r12, r8, #0x33333333
+	lsr r8, r8, #2
+	and r8, r8, #0x33333333
+	add r8, r8, r12
+	add r8, r8, r8, lsr #4
+	and r8, r8, #0x0f0f0f0f
+	add r8, r8, r8, lsl #8
+	add r8, r8, r8, lsl #16
+	lsr r8, r8, #24
+	str r0, [sp, #32]
+	mov r0, #24
+	mov r0, #24
+	and r0, r0, #31
+	lsl r8, r8, r0
 	sxtb r1, r1
+	ldr r0, [sp, #32]
 	sxth r0, r0
 	add r0, r1, r0
-	add r0, r2, r0
-	add r0, r4, r0
+	add r0, r8, r0
+	add r0, r7, r0
+	add r0, r6, r0
 	add r0, r5, r0
-	ldr r1, [sp, #32]
-	add r0, r1, r0
+	add r0, r4, r0
+	add r0, r3, r0
+	add r0, r2, r0
 	ldr r1, [sp, #28]
 	add r0, r1, r0
 	ldr r1, [sp, #24]
 	add r0, r1, r0
 	ldr r1, [sp, #20]
 	add r0, r1, r0
-	add r0, r6, r0
-	add r0, r7, r0
 	ldr r1, [sp, #16]
 	add r0, r1, r0
-	add r0, r8, r0
 	ldr r1, [sp, #12]
 	add r0, r1, r0
 	ldr r1, [sp, #8]

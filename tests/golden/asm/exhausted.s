@@ -12,28 +12,21 @@
 vcr_fn_all__fail:
 .Lvcr_fn_all__fail_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #20
-	mov r1, r0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #1
-	add r0, r1, r0
-	str r0, [sp, #0]
-	mov r0, #2
-	add r0, r1, r0
-	str r0, [sp, #4]
-	mov r0, #3
-	add r0, r1, r0
-	str r0, [sp, #8]
-	mov r0, #4
-	add r0, r1, r0
-	str r0, [sp, #12]
-	mov r0, #5
-	add r0, r1, r0
-	str r0, [sp, #16]
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #1
+	add r8, r0, r1
+	mov r1, #2
+	add r4, r0, r1
+	mov r1, #3
+	add r7, r0, r1
+	mov r1, #4
+	add r5, r0, r1
+	mov r1, #5
+	add r6, r0, r1
 	mov r0, #1
 	mov r0, #2
 	mov r0, #3
@@ -155,11 +148,11 @@ vcr_fn_all__fail:
 	mov r0, #119
 	mov r0, #120
 	mov r0, #121
-	mov r8, #122
-	mov r7, #123
-	mov r6, #124
-	mov r5, #125
-	mov r4, #126
+	mov r0, #122
+	mov r0, #123
+	mov r0, #124
+	mov r0, #125
+	mov r0, #126
 	mov r3, #127
 	mov r2, #128
 	mov r1, #129
@@ -167,11 +160,16 @@ vcr_fn_all__fail:
 	add r0, r1, r0
 	add r0, r2, r0
 	add r0, r3, r0
-	add r0, r4, r0
-	add r0, r5, r0
-	add r0, r6, r0
-	add r0, r7, r0
-	add r0, r8, r0
+	mov r1, #126
+	add r0, r1, r0
+	mov r1, #125
+	add r0, r1, r0
+	mov r1, #124
+	add r0, r1, r0
+	mov r1, #123
+	add r0, r1, r0
+	mov r1, #122
+	add r0, r1, r0
 	mov r1, #121
 	add r0, r1, r0
 	mov r1, #120
@@ -414,17 +412,11 @@ vcr_fn_all__fail:
 	add r0, r1, r0
 	mov r1, #1
 	add r2, r1, r0
-	ldr r0, [sp, #0]
-	ldr r1, [sp, #4]
-	add r0, r0, r1
-	ldr r1, [sp, #8]
-	ldr r3, [sp, #12]
-	add r1, r1, r3
-	ldr r3, [sp, #16]
-	add r1, r1, r3
+	add r0, r8, r4
+	add r1, r7, r5
+	add r1, r1, r6
 	add r0, r0, r1
 	add r0, r2, r0
-	add sp, sp, #20
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_all__fail, .-vcr_fn_all__fail

@@ -44,97 +44,98 @@ vcr_fn_fir__q15:
 	mov r0, #0
 	str r0, [sp, #16]
 .Lvcr_fn_fir__q15_2:
-	mov r0, #0
-	ldr r1, [sp, #40]
-	cmp r1, #0
+	mov r2, #0
+	ldr r0, [sp, #40]
+	cmp r0, #0
 	ite eq
-	moveq r1, #1
-	movne r1, #0
-	cmp r1, #0
+	moveq r0, #1
+	movne r0, #0
+	cmp r0, #0
 	bne .Lvcr_fn_fir__q15_7
 .Lvcr_fn_fir__q15_3:
-	mov r1, #16384
-	mov r2, #0
-	ldr r0, [sp, #4]
-	ldr r3, [sp, #0]
-	ldr r4, [sp, #40]
+	mov r4, #16384
+	mov r5, #0
+	ldr r6, [sp, #4]
+	ldr r7, [sp, #0]
+	ldr r8, [sp, #40]
 .Lvcr_fn_fir__q15_4:
-	adds r5, r3, #2
+	adds r0, r7, #2
 	bcs .Lvcr_fn_fir__q15_trap_oob
-	cmp r5, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_fir__q15_trap_oob
-	add r5, r5, r11
-	ldrsh r5, [r5, #-2]
-	asr r6, r5, #31
-	adds r7, r0, #2
+	add r0, r0, r11
+	ldrsh r0, [r0, #-2]
+	asr r1, r0, #31
+	adds r2, r6, #2
 	bcs .Lvcr_fn_fir__q15_trap_oob
-	cmp r7, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_fir__q15_trap_oob
-	add r7, r7, r11
-	ldrsh r7, [r7, #-2]
-	asr r8, r7, #31
-	mul r12, r5, r8
-	mla r12, r6, r7, r12
-	umull r5, r6, r5, r7
-	add r6, r6, r12
-	adds r1, r5, r1
-	adc r2, r6, r2
-	mov r5, #2
-	add r0, r0, r5
-	mov r5, #2
-	add r3, r3, r5
-	mov r5, #4294967295
-	add r4, r4, r5
-	cmp r4, #0
+	add r2, r2, r11
+	ldrsh r2, [r2, #-2]
+	asr r3, r2, #31
+	mul r12, r0, r3
+	mla r12, r1, r2, r12
+	umull r0, r1, r0, r2
+	add r1, r1, r12
+	adds r4, r0, r4
+	adc r5, r1, r5
+	mov r0, #2
+	add r6, r6, r0
+	mov r0, #2
+	add r7, r7, r0
+	mov r0, #4294967295
+	add r8, r8, r0
+	cmp r8, #0
 	bne .Lvcr_fn_fir__q15_4
 .Lvcr_fn_fir__q15_5:
-	mov r0, #32768
-	mov r3, #3221225472
-	mov r4, #4294967295
-	cmp r1, r3
-	sbcs r3, r2, r4
+	mov r2, #32768
+	mov r0, #3221225472
+	mov r1, #4294967295
+	cmp r4, r0
+	sbcs r0, r5, r1
 	ite lt
-	movlt r3, #1
-	movge r3, #0
-	cmp r3, #0
+	movlt r0, #1
+	movge r0, #0
+	cmp r0, #0
 	bne .Lvcr_fn_fir__q15_7
 .Lvcr_fn_fir__q15_6:
 	movw r0, #32767
-	mov r3, #15
-	mov r4, #0
+	mov r1, #15
+	mov r2, #0
 	sub sp, sp, #24
-	str r1, [sp]
-	str r2, [sp, #4]
-	str r3, [sp, #8]
+	str r4, [sp]
+	str r5, [sp, #4]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
-	ldr r3, [sp]
-	ldr r4, [sp, #4]
+	ldr r1, [sp]
+	ldr r2, [sp, #4]
 	add sp, sp, #24
-	mvn r4, #3221225472
-	mov r5, #0
-	cmp r4, r1
-	sbcs r1, r5, r2
+	mvn r2, #3221225472
+	mov r3, #0
+	cmp r2, r4
+	sbcs r2, r3, r5
 	ite lt
-	movlt r1, #1
-	movge r1, #0
-	cmp r1, #0
-	it eq
-	moveq r0, r3
+	movlt r2, #1
+	movge r2, #0
+	cmp r2, #0
+	ite ne
+	movne r2, r0
+	moveq r2, r1
 .Lvcr_fn_fir__q15_7:
-	mov r1, #1
-	ldr r2, [sp, #16]
-	and r1, r1, #31
-	lsl r1, r2, r1
-	ldr r2, [sp, #8]
-	add r1, r2, r1
-	adds r1, r1, #2
+	mov r0, #1
+	ldr r1, [sp, #16]
+	and r0, r0, #31
+	lsl r0, r1, r0
+	ldr r1, [sp, #8]
+	add r0, r1, r0
+	adds r0, r0, #2
 	bcs .Lvcr_fn_fir__q15_trap_oob
-	cmp r1, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_fir__q15_trap_oob
-	add r1, r1, r11
-	strh r0, [r1, #-2]
+	add r0, r0, r11
+	strh r2, [r0, #-2]
 	mov r0, #2
 	ldr r1, [sp, #0]
 	add r0, r1, r0

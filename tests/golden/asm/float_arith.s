@@ -151,19 +151,17 @@ vcr_fn_poly32:
 vcr_fn_dot64:
 .Lvcr_fn_dot64_0:
 	push {r4, r5, r6, r7, r8, lr}
-	sub sp, sp, #8
-	str r2, [sp, #0]
-	mov r8, r3
-	ldr r2, [sp, #32]
-	ldr r3, [sp, #36]
-	ldr r7, [sp, #40]
-	ldr r6, [sp, #44]
+	mov r8, r2
+	mov r7, r3
+	ldr r2, [sp, #24]
+	ldr r3, [sp, #28]
+	ldr r6, [sp, #36]
 	bl __aeabi_dmul
 	mov r5, r0
 	mov r4, r1
-	ldr r0, [sp, #0]
-	mov r1, r8
-	mov r2, r7
+	mov r0, r8
+	mov r1, r7
+	ldr r2, [sp, #32]
 	mov r3, r6
 	bl __aeabi_dmul
 	mov r2, r0
@@ -171,7 +169,6 @@ vcr_fn_dot64:
 	mov r0, r5
 	mov r1, r4
 	bl __vcr_fp_dadd
-	add sp, sp, #8
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_dot64, .-vcr_fn_dot64
 

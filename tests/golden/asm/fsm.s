@@ -81,25 +81,24 @@ vcr_fn_fsm__tokenize:
 	mov r0, r4
 	mov r1, r3
 	bl vcr_fn_drive
-	mov r3, r0
-	adds r2, r4, #16
-	bcs .Lvcr_fn_fsm__tokenize_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_fsm__tokenize_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	adds r0, r4, #20
-	bcs .Lvcr_fn_fsm__tokenize_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_fsm__tokenize_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	adds r1, r4, #28
+	adds r1, r4, #16
 	bcs .Lvcr_fn_fsm__tokenize_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_fsm__tokenize_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
+	adds r2, r4, #20
+	bcs .Lvcr_fn_fsm__tokenize_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_fsm__tokenize_trap_oob
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	adds r3, r4, #28
+	bcs .Lvcr_fn_fsm__tokenize_trap_oob
+	cmp r3, r10
+	bhi .Lvcr_fn_fsm__tokenize_trap_oob
+	add r3, r3, r11
+	ldr r3, [r3, #-4]
 	adds r5, r4, #24
 	bcs .Lvcr_fn_fsm__tokenize_trap_oob
 	cmp r5, r10
@@ -117,20 +116,21 @@ vcr_fn_fsm__tokenize:
 	str r4, [r9, #0]
 	mov r4, #16
 	and r4, r4, #31
-	lsl r0, r0, r4
+	lsl r2, r2, r4
 	mov r4, #24
 	and r4, r4, #31
-	lsl r2, r2, r4
-	eor r4, r0, r2
-	mov r0, #0
+	lsl r1, r1, r4
+	eor r4, r2, r1
+	mov r1, #0
 	mov r2, #1
-	cmp r3, r2
+	cmp r0, r2
 	ite eq
-	moveq r2, #1
-	movne r2, #0
-	cmp r2, #0
-	it ne
-	movne r0, r1
+	moveq r0, #1
+	movne r0, #0
+	cmp r0, #0
+	ite ne
+	movne r0, r3
+	moveq r0, r1
 	add r0, r5, r0
 	eor r0, r4, r0
 	eor r0, r6, r0

@@ -188,8 +188,8 @@ vcr_fn_mix64__buffer:
 	mov r5, #0
 	orr r2, r2, r4
 	orr r3, r3, r5
-	mov r5, #0
 	mov r4, #0
+	mov r5, #0
 	cmp r1, #0
 	ite eq
 	moveq r6, #1
@@ -256,8 +256,8 @@ vcr_fn_mix64__buffer:
 	mla r12, r3, r6, r12
 	umull r6, r7, r2, r6
 	add r7, r7, r12
-	adds r5, r6, r5
-	adc r4, r7, r4
+	adds r4, r6, r4
+	adc r5, r7, r5
 	mov r6, #8
 	add r0, r0, r6
 	mov r6, #4294967295
@@ -266,8 +266,8 @@ vcr_fn_mix64__buffer:
 	bne .Lvcr_fn_mix64__buffer_2
 .Lvcr_fn_mix64__buffer_3:
 .Lvcr_fn_mix64__buffer_4:
-	eor r0, r5, r2
-	eor r1, r4, r3
+	eor r0, r4, r2
+	eor r1, r5, r3
 	pop {r4, r5, r6, r7}
 	bx lr
 .Lvcr_fn_mix64__buffer_trap_oob:

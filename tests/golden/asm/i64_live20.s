@@ -12,169 +12,169 @@
 vcr_fn_i64__live20:
 .Lvcr_fn_i64__live20_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #116
-	mov r4, #3
-	mov r5, #0
-	mul r12, r0, r5
-	mla r12, r1, r4, r12
-	umull r4, r5, r0, r4
-	add r5, r5, r12
-	str r4, [sp, #0]
-	str r5, [sp, #4]
-	movw r4, #30864
-	movt r4, #13398
-	mov r5, #18
-	adds r4, r2, r4
-	adc r5, r3, r5
-	str r4, [sp, #8]
-	str r5, [sp, #12]
-	mov r5, #5
+	sub sp, sp, #112
+	mov r5, r1
+	mov r1, #3
+	mov r4, #0
+	mul r12, r0, r4
+	mla r12, r5, r1, r12
+	umull r1, r4, r0, r1
+	add r4, r4, r12
+	str r1, [sp, #0]
+	str r4, [sp, #4]
+	movw r1, #30864
+	movt r1, #13398
+	mov r4, #18
+	adds r1, r2, r1
+	adc r4, r3, r4
+	str r1, [sp, #8]
+	str r4, [sp, #12]
+	mov r1, #5
 	mov r4, #0
 	sub sp, sp, #24
 	str r0, [sp]
-	str r1, [sp, #4]
-	str r5, [sp, #8]
+	str r5, [sp, #4]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	str r4, [sp, #16]
-	str r5, [sp, #20]
-	mov r5, #3
+	str r1, [sp, #16]
+	str r4, [sp, #20]
+	mov r1, #3
 	mov r4, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r5, [sp, #8]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	str r4, [sp, #24]
-	str r5, [sp, #28]
-	mov r5, #17
+	str r1, [sp, #24]
+	str r4, [sp, #28]
+	mov r1, #17
 	mov r4, #0
 	sub sp, sp, #24
 	str r0, [sp]
-	str r1, [sp, #4]
-	str r5, [sp, #8]
+	str r5, [sp, #4]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	str r4, [sp, #32]
-	str r5, [sp, #36]
-	mov r5, #4294967295
+	str r1, [sp, #32]
+	str r4, [sp, #36]
 	mov r4, #4294967295
-	eor r5, r2, r5
-	str r5, [sp, #40]
-	eor r4, r3, r4
-	str r4, [sp, #44]
-	subs r4, r0, r2
-	sbc r5, r1, r3
-	str r4, [sp, #48]
-	str r5, [sp, #52]
-	movw r5, #31765
-	movt r5, #32586
-	movw r4, #31161
-	movt r4, #40503
-	mul r12, r2, r4
-	mla r12, r3, r5, r12
-	umull r4, r5, r2, r5
-	add r5, r5, r12
-	str r4, [sp, #56]
-	str r5, [sp, #60]
-	mov r5, #256
-	mov r4, #0
-	orr r5, r0, r5
-	str r5, [sp, #64]
-	orr r4, r1, r4
-	str r4, [sp, #68]
-	mov r5, #13
+	mov r1, #4294967295
+	eor r4, r2, r4
+	str r4, [sp, #40]
+	eor r1, r3, r1
+	str r1, [sp, #44]
+	subs r1, r0, r2
+	sbc r4, r5, r3
+	str r1, [sp, #48]
+	str r4, [sp, #52]
+	movw r4, #31765
+	movt r4, #32586
+	movw r1, #31161
+	movt r1, #40503
+	mul r12, r2, r1
+	mla r12, r3, r4, r12
+	umull r1, r4, r2, r4
+	add r4, r4, r12
+	str r1, [sp, #56]
+	str r4, [sp, #60]
+	mov r4, #256
+	mov r1, #0
+	orr r4, r0, r4
+	str r4, [sp, #64]
+	orr r1, r5, r1
+	str r1, [sp, #68]
+	mov r1, #13
 	mov r4, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r5, [sp, #8]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shrs64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	str r4, [sp, #72]
-	str r5, [sp, #76]
-	mov r5, #29
+	str r1, [sp, #72]
+	str r4, [sp, #76]
+	mov r1, #29
 	mov r4, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r5, [sp, #8]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotr64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r5, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	str r4, [sp, #80]
-	str r5, [sp, #84]
-	movw r5, #65535
+	str r1, [sp, #80]
+	str r4, [sp, #84]
 	movw r4, #65535
-	and r5, r0, r5
-	str r5, [sp, #88]
-	and r4, r1, r4
-	str r4, [sp, #92]
-	adds r4, r0, r2
-	adc r5, r1, r3
-	str r4, [sp, #96]
-	str r5, [sp, #100]
-	cmp r1, #0
+	movw r1, #65535
+	and r4, r0, r4
+	str r4, [sp, #88]
+	and r1, r5, r1
+	str r1, [sp, #92]
+	adds r1, r0, r2
+	adc r4, r5, r3
+	str r1, [sp, #96]
+	str r4, [sp, #100]
+	cmp r5, #0
 	ite eq
 	moveq r6, #1
 	movne r6, #0
-	clz r4, r0
-	add r5, r4, #32
-	clz r4, r1
+	clz r1, r0
+	add r4, r1, #32
+	clz r1, r5
 	cmp r6, #0
 	it ne
-	movne r4, r5
-	str r4, [sp, #104]
-	mov r4, #0
+	movne r1, r4
+	str r1, [sp, #104]
+	mov r1, #0
 	cmp r2, #0
 	ite eq
 	moveq r6, #1
 	movne r6, #0
-	rbit r4, r3
-	clz r4, r4
-	add r5, r4, #32
-	rbit r4, r2
-	clz r4, r4
+	rbit r1, r3
+	clz r1, r1
+	add r4, r1, #32
+	rbit r1, r2
+	clz r1, r1
 	cmp r6, #0
 	it ne
-	movne r4, r5
-	str r4, [sp, #108]
+	movne r1, r4
 	mov r4, #0
 	lsr r12, r0, #1
 	and r12, r12, #0x55555555
-	sub r5, r0, r12
-	and r12, r5, #0x33333333
-	lsr r5, r5, #2
-	and r5, r5, #0x33333333
-	add r5, r5, r12
-	add r5, r5, r5, lsr #4
-	and r5, r5, #0x0f0f0f0f
-	add r5, r5, r5, lsl #8
-	add r5, r5, r5, lsl #16
-	lsr r5, r5, #24
-	lsr r12, r1, #1
+	sub r6, r0, r12
+	and r12, r6, #0x33333333
+	lsr r6, r6, #2
+	and r6, r6, #0x33333333
+	add r6, r6, r12
+	add r6, r6, r6, lsr #4
+	and r6, r6, #0x0f0f0f0f
+	add r6, r6, r6, lsl #8
+	add r6, r6, r6, lsl #16
+	lsr r6, r6, #24
+	lsr r12, r5, #1
 	and r12, r12, #0x55555555
-	sub r4, r1, r12
+	sub r4, r5, r12
 	and r12, r4, #0x33333333
 	lsr r4, r4, #2
 	and r4, r4, #0x33333333
@@ -184,34 +184,37 @@ vcr_fn_i64__live20:
 	add r4, r4, r4, lsl #8
 	add r4, r4, r4, lsl #16
 	lsr r4, r4, #24
-	add r4, r5, r4
-	str r4, [sp, #112]
-	mov r8, #0
-	mul r7, r0, r3
-	mla r7, r1, r2, r7
+	add r4, r6, r4
 	mov r6, #0
-	umlal r6, r7, r0, r2
-	asr r5, r2, #31
-	asr r4, r0, #31
-	orr r1, r2, r3
-	cmp r1, #0
+	mul r6, r0, r3
+	mla r6, r5, r2, r6
+	mov r5, #0
+	umlal r5, r6, r0, r2
+	asr r7, r2, #31
+	asr r8, r0, #31
+	orr r3, r2, r3
+	cmp r3, #0
 	ite eq
 	moveq r3, #1
 	movne r3, #0
+	str r0, [sp, #108]
+	mov r0, #0
+	ldr r0, [sp, #108]
+	str r1, [sp, #108]
 	mov r1, #0
 	adds r0, r0, r3
-	adc r1, r4, r1
+	adc r3, r8, r1
 	and r0, r2, r0
-	and r1, r5, r1
-	subs r0, r6, r0
-	sbc r1, r7, r1
-	ldr r2, [sp, #112]
-	eor r0, r2, r0
-	eor r1, r8, r1
-	ldr r2, [sp, #108]
+	and r2, r7, r3
+	subs r0, r5, r0
+	sbc r2, r6, r2
+	eor r0, r4, r0
 	mov r3, #0
-	adds r0, r2, r0
-	adc r1, r3, r1
+	eor r2, r3, r2
+	ldr r1, [sp, #108]
+	mov r3, #0
+	adds r0, r1, r0
+	adc r1, r3, r2
 	ldr r2, [sp, #104]
 	orr r0, r2, r0
 	mov r2, #0
@@ -268,7 +271,7 @@ vcr_fn_i64__live20:
 	ldr r3, [sp, #4]
 	adds r0, r2, r0
 	adc r1, r3, r1
-	add sp, sp, #116
+	add sp, sp, #112
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_i64__live20, .-vcr_fn_i64__live20

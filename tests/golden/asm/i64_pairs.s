@@ -50,12 +50,12 @@ vcr_fn_i64__pairs:
 	str r4, [sp, #20]
 	asr r1, r0, #31
 	str r1, [sp, #24]
-	mov r4, #11
-	mov r1, #0
+	mov r1, #11
+	mov r4, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r4, [sp, #8]
+	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
@@ -116,7 +116,7 @@ vcr_fn_i64__pairs:
 vcr_fn_i64__fragment:
 .Lvcr_fn_i64__fragment_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #20
+	sub sp, sp, #16
 	mov r1, #5
 	mov r4, #0
 	mul r12, r2, r4
@@ -137,39 +137,38 @@ vcr_fn_i64__fragment:
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
-	ldr r7, [sp]
-	ldr r8, [sp, #4]
+	ldr r1, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
-	mov r1, #5
-	rsb r1, r1, #0
-	ror r1, r0, r1
-	str r1, [sp, #12]
-	mov r4, #9
-	mov r1, #0
+	mov r5, #5
+	rsb r5, r5, #0
+	ror r5, r0, r5
+	mov r6, #9
+	mov r7, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r4, [sp, #8]
+	str r6, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotr64
 	ldr lr, [sp, #16]
-	ldr r5, [sp]
-	ldr r6, [sp, #4]
+	ldr r6, [sp]
+	ldr r7, [sp, #4]
 	add sp, sp, #24
-	clz r1, r0
-	str r1, [sp, #16]
+	clz r8, r0
+	str r8, [sp, #12]
 	lsr r12, r2, #1
 	and r12, r12, #0x55555555
-	sub r1, r2, r12
-	and r12, r1, #0x33333333
-	lsr r1, r1, #2
-	and r1, r1, #0x33333333
-	add r1, r1, r12
-	add r1, r1, r1, lsr #4
-	and r1, r1, #0x0f0f0f0f
-	add r1, r1, r1, lsl #8
-	add r1, r1, r1, lsl #16
-	lsr r1, r1, #24
+	sub r8, r2, r12
+	and r12, r8, #0x33333333
+	lsr r8, r8, #2
+	and r8, r8, #0x33333333
+	add r8, r8, r12
+	add r8, r8, r8, lsr #4
+	and r8, r8, #0x0f0f0f0f
+	add r8, r8, r8, lsl #8
+	add r8, r8, r8, lsl #16
+	lsr r8, r8, #24
 	lsr r12, r3, #1
 	and r12, r12, #0x55555555
 	sub r3, r3, r12
@@ -182,27 +181,26 @@ vcr_fn_i64__fragment:
 	add r3, r3, r3, lsl #8
 	add r3, r3, r3, lsl #16
 	lsr r3, r3, #24
-	add r4, r1, r3
-	mov r3, #0
-	mov r1, #2
-	and r1, r1, #31
-	lsr r0, r0, r1
-	sub r1, r0, r2
+	add r3, r8, r3
+	mov r8, #0
+	mov r8, #2
+	and r8, r8, #31
+	lsr r0, r0, r8
+	sub r0, r0, r2
+	mov r2, #0
+	mov r8, #0
+	adds r0, r3, r0
+	adc r2, r8, r2
+	ldr r2, [sp, #12]
+	orr r2, r2, r0
 	mov r0, #0
-	adds r12, r4, r1
-	adc r1, r3, r0
+	subs r12, r6, r2
+	sbc r2, r7, r0
 	mov r0, r12
-	ldr r1, [sp, #16]
-	orr r1, r1, r0
-	mov r0, #0
-	subs r12, r5, r1
-	sbc r1, r6, r0
-	mov r0, r12
-	ldr r1, [sp, #12]
+	eor r0, r5, r0
+	asr r2, r0, #31
 	eor r0, r1, r0
-	asr r1, r0, #31
-	eor r0, r7, r0
-	eor r1, r8, r1
+	eor r1, r4, r2
 	ldr r1, [sp, #8]
 	add r0, r1, r0
 	mov r1, #0
@@ -210,7 +208,7 @@ vcr_fn_i64__fragment:
 	ldr r3, [sp, #4]
 	adds r0, r2, r0
 	adc r1, r3, r1
-	add sp, sp, #20
+	add sp, sp, #16
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_i64__fragment, .-vcr_fn_i64__fragment

@@ -12,7 +12,6 @@
 vcr_fn_live20:
 .Lvcr_fn_live20_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #4
 	mov r0, #1
 	mov r0, #0
 	mov r0, #2
@@ -43,32 +42,30 @@ vcr_fn_live20:
 	mov r0, #0
 	mov r0, #15
 	mov r0, #0
-	mov r1, #16
-	mov r2, #0
-	mov r2, #17
-	mov r3, #0
-	mov r4, #18
-	mov r5, #0
-	mov r6, #19
-	mov r7, #0
-	mov r8, #20
-	str r0, [sp, #0]
+	mov r8, #16
 	mov r0, #0
-	mov r0, #0
-	adds r6, r6, r8
-	adc r7, r7, r0
-	adds r4, r4, r6
-	adc r5, r5, r7
-	adds r2, r2, r4
-	adc r3, r3, r5
+	mov r7, #17
+	mov r6, #0
+	mov r5, #18
 	mov r4, #0
-	adds r1, r1, r2
-	adc r2, r4, r3
-	ldr r0, [sp, #0]
-	mov r3, #15
+	mov r3, #19
+	mov r2, #0
+	mov r1, #20
+	mov r0, #0
 	adds r12, r3, r1
-	adc r1, r0, r2
+	adc r1, r2, r0
 	mov r0, r12
+	adds r0, r5, r0
+	adc r1, r4, r1
+	adds r0, r7, r0
+	adc r1, r6, r1
+	mov r2, #0
+	adds r0, r8, r0
+	adc r1, r2, r1
+	mov r2, #15
+	mov r3, #0
+	adds r0, r2, r0
+	adc r1, r3, r1
 	mov r2, #14
 	mov r3, #0
 	adds r0, r2, r0
@@ -125,7 +122,6 @@ vcr_fn_live20:
 	mov r3, #0
 	adds r0, r2, r0
 	adc r1, r3, r1
-	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_live20, .-vcr_fn_live20

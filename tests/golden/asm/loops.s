@@ -43,23 +43,23 @@ vcr_fn_fib:
 	mov r1, #0
 	mov r2, #0
 	mov r2, #0
-	mov r4, #0
-	mov r3, #1
-	mov r2, #63
-	and r0, r0, r2
+	mov r3, #0
+	mov r2, #1
+	mov r4, #63
+	and r4, r0, r4
 .Lvcr_fn_fib_1:
-	cmp r4, r0
+	cmp r3, r4
 	ite hs
-	movhs r2, #1
-	movlo r2, #0
-	cmp r2, #0
+	movhs r0, #1
+	movlo r0, #0
+	cmp r0, #0
 	bne .Lvcr_fn_fib_3
 .Lvcr_fn_fib_2:
-	add r2, r1, r3
-	mov r1, r3
-	mov r3, r2
-	mov r2, #1
-	add r4, r4, r2
+	add r0, r1, r2
+	mov r1, r2
+	mov r2, r0
+	mov r0, #1
+	add r3, r3, r0
 	b .Lvcr_fn_fib_1
 .Lvcr_fn_fib_3:
 	mov r0, r1
@@ -79,20 +79,20 @@ vcr_fn_nested:
 	mov r2, #0
 	mov r2, #0
 	mov r4, #31
-	and r0, r0, r4
-	mov r4, #31
-	and r1, r1, r4
+	and r4, r0, r4
+	mov r0, #31
+	and r1, r1, r0
 .Lvcr_fn_nested_1:
-	cmp r3, r0
+	cmp r3, r4
 	ite hs
-	movhs r4, #1
-	movlo r4, #0
-	cmp r4, #0
+	movhs r0, #1
+	movlo r0, #0
+	cmp r0, #0
 	bne .Lvcr_fn_nested_6
 .Lvcr_fn_nested_2:
-	mov r4, #0
+	mov r0, #0
 .Lvcr_fn_nested_3:
-	cmp r4, r1
+	cmp r0, r1
 	ite hs
 	movhs r5, #1
 	movlo r5, #0
@@ -102,14 +102,14 @@ vcr_fn_nested:
 	mov r5, #1
 	rsb r5, r5, #0
 	ror r2, r2, r5
-	mul r5, r3, r4
+	mul r5, r3, r0
 	eor r2, r2, r5
 	mov r5, #1
-	add r4, r4, r5
+	add r0, r0, r5
 	b .Lvcr_fn_nested_3
 .Lvcr_fn_nested_5:
-	mov r4, #1
-	add r3, r3, r4
+	mov r0, #1
+	add r3, r3, r0
 	b .Lvcr_fn_nested_1
 .Lvcr_fn_nested_6:
 	mov r0, r2
@@ -189,29 +189,28 @@ vcr_fn_carried64:
 .Lvcr_fn_carried64_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #4
-	mov r3, r0
-	mov r4, r1
-	str r2, [sp, #0]
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
+	mov r7, r0
+	mov r8, r1
+	mov r0, r2
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	mov r2, #0
-	movw r0, #31765
-	movt r0, #32586
-	movw r1, #31161
-	movt r1, #40503
-	eor r5, r3, r0
-	eor r6, r4, r1
-	movw r7, #56605
-	movt r7, #20332
-	movw r8, #62609
-	movt r8, #9541
-	mov r0, #127
-	ldr r1, [sp, #0]
-	and r0, r1, r0
+	movw r1, #31765
+	movt r1, #32586
+	movw r4, #31161
+	movt r4, #40503
+	eor r3, r7, r1
+	eor r4, r8, r4
+	movw r5, #56605
+	movt r5, #20332
+	movw r6, #62609
+	movt r6, #9541
+	mov r1, #127
+	and r0, r0, r1
 	str r0, [sp, #0]
 .Lvcr_fn_carried64_1:
 	ldr r0, [sp, #0]
@@ -225,8 +224,8 @@ vcr_fn_carried64:
 	mov r0, #13
 	mov r1, #0
 	sub sp, sp, #24
-	str r3, [sp]
-	str r4, [sp, #4]
+	str r7, [sp]
+	str r8, [sp, #4]
 	str r0, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
@@ -234,13 +233,13 @@ vcr_fn_carried64:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	eor r3, r3, r0
-	eor r4, r4, r1
+	eor r7, r7, r0
+	eor r8, r8, r1
 	mov r0, #7
 	mov r1, #0
 	sub sp, sp, #24
-	str r3, [sp]
-	str r4, [sp, #4]
+	str r7, [sp]
+	str r8, [sp, #4]
 	str r0, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
@@ -248,13 +247,13 @@ vcr_fn_carried64:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	eor r3, r3, r0
-	eor r4, r4, r1
+	eor r7, r7, r0
+	eor r8, r8, r1
 	mov r0, #17
 	mov r1, #0
 	sub sp, sp, #24
-	str r5, [sp]
-	str r6, [sp, #4]
+	str r3, [sp]
+	str r4, [sp, #4]
 	str r0, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
@@ -262,24 +261,24 @@ vcr_fn_carried64:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	adds r5, r0, r3
-	adc r6, r1, r4
+	adds r3, r0, r7
+	adc r4, r1, r8
 	mov r0, #1
 	mov r1, #0
-	orr r0, r5, r0
-	orr r1, r6, r1
-	mul r12, r7, r1
-	mla r12, r8, r0, r12
-	umull r7, r8, r7, r0
-	add r8, r8, r12
+	orr r0, r3, r0
+	orr r1, r4, r1
+	mul r12, r5, r1
+	mla r12, r6, r0, r12
+	umull r5, r6, r5, r0
+	add r6, r6, r12
 	mov r0, #1
 	add r2, r2, r0
 	b .Lvcr_fn_carried64_1
 .Lvcr_fn_carried64_3:
-	adds r0, r5, r7
-	adc r1, r6, r8
-	eor r0, r3, r0
-	eor r1, r4, r1
+	adds r0, r3, r5
+	adc r1, r4, r6
+	eor r0, r7, r0
+	eor r1, r8, r1
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr

@@ -25,9 +25,8 @@ vcr_fn_ring__push:
 	sub sp, sp, #8
 	str r0, [sp, #0]
 	mov r4, r1
-	mov r5, r2
-	mov r6, r3
-	ldr r7, [sp, #32]
+	mov r5, r3
+	ldr r1, [sp, #32]
 	mov r0, #0
 	cmp r4, #0
 	bne .Lvcr_fn_ring__push_2
@@ -42,33 +41,35 @@ vcr_fn_ring__push:
 	movne r0, #0
 	cmp r0, #0
 	bne .Lvcr_fn_ring__push_trap_divzero
-	udiv r12, r5, r4
-	mls r5, r12, r4, r5
+	udiv r6, r2, r4
+	mls r6, r6, r4, r2
 	ldr r0, [sp, #0]
-	add r0, r0, r5
-	sub r8, r4, r5
-	cmp r7, r4
+	add r0, r0, r6
+	sub r2, r4, r6
+	cmp r1, r4
 	ite hi
-	movhi r1, #1
-	movls r1, #0
-	cmp r1, #0
-	it ne
+	movhi r3, #1
+	movls r3, #0
+	cmp r3, #0
+	ite ne
 	movne r7, r4
-	cmp r8, r7
+	moveq r7, r1
+	cmp r2, r7
 	ite lo
 	movlo r1, #1
 	movhs r1, #0
 	cmp r1, #0
-	it eq
+	ite ne
+	movne r8, r2
 	moveq r8, r7
-	mov r1, r6
+	mov r1, r5
 	mov r2, r8
 	bl __vcr_memory_copy
-	add r1, r6, r8
+	add r1, r5, r8
 	sub r2, r7, r8
 	ldr r0, [sp, #0]
 	bl __vcr_memory_copy
-	add r0, r5, r7
+	add r0, r6, r7
 	cmp r4, #0
 	ite eq
 	moveq r1, #1
@@ -90,35 +91,34 @@ vcr_fn_ring__push:
 	.thumb_func
 vcr_fn_frame__build:
 .Lvcr_fn_frame__build_0:
-	push {r4, r5, r6, r7, r8, lr}
+	push {r4, r5, r6, r7, lr}
+	sub sp, sp, #4
 	mov r7, r0
-	mov r4, r1
 	mov r5, r2
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r1, #0
+	mov r2, #0
 	adds r12, r7, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
-	strd r0, r1, [r12, #-8]
+	strd r0, r2, [r12, #-8]
 	mov r0, #8
 	add r0, r7, r0
-	mov r1, #0
 	mov r2, #0
+	mov r3, #0
 	adds r0, r0, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r0, r0, r11
-	strd r1, r2, [r0, #-8]
+	strd r2, r3, [r0, #-8]
 	mov r0, #16
-	add r8, r7, r0
-	mov r0, r8
-	mov r1, r4
+	add r4, r7, r0
+	mov r0, r4
 	mov r2, r5
 	bl __vcr_memory_copy
 	mov r6, #0
@@ -130,27 +130,27 @@ vcr_fn_frame__build:
 	bne .Lvcr_fn_frame__build_4
 .Lvcr_fn_frame__build_1:
 	mov r6, #0
-	mov r4, r8
-	mov r0, r5
+	mov r0, r4
+	mov r1, r5
 .Lvcr_fn_frame__build_2:
-	mov r1, #31
-	mul r1, r6, r1
-	adds r2, r4, #1
+	mov r2, #31
+	mul r2, r6, r2
+	adds r3, r0, #1
 	bcs .Lvcr_fn_frame__build_trap_oob
-	cmp r2, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
-	add r2, r2, r11
-	ldrb r2, [r2, #-1]
-	add r6, r1, r2
-	mov r1, #1
-	add r4, r4, r1
-	mov r1, #4294967295
-	add r0, r0, r1
-	cmp r0, #0
+	add r3, r3, r11
+	ldrb r3, [r3, #-1]
+	add r6, r2, r3
+	mov r2, #1
+	add r0, r0, r2
+	mov r2, #4294967295
+	add r1, r1, r2
+	cmp r1, #0
 	bne .Lvcr_fn_frame__build_2
 .Lvcr_fn_frame__build_3:
 .Lvcr_fn_frame__build_4:
-	add r0, r8, r5
+	add r0, r4, r5
 	mov r1, #0
 	mov r2, #15
 	add r2, r5, r2
@@ -181,7 +181,8 @@ vcr_fn_frame__build:
 	strb r5, [r7, #-1]
 	mov r0, #16
 	add r0, r4, r0
-	pop {r4, r5, r6, r7, r8, pc}
+	add sp, sp, #4
+	pop {r4, r5, r6, r7, pc}
 .Lvcr_fn_frame__build_trap_oob:
 	udf #19
 	.size vcr_fn_frame__build, .-vcr_fn_frame__build
@@ -208,15 +209,15 @@ vcr_fn_shift__window:
 	movls r0, #0
 	cmp r0, #0
 	ite ne
-	movne r5, r7
-	moveq r5, r8
+	movne r2, r7
+	moveq r2, r8
 	mov r0, #1
 	and r0, r0, #31
-	lsl r0, r5, r0
+	lsl r0, r2, r0
 	str r0, [sp, #0]
 	ldr r0, [sp, #0]
 	add r1, r4, r0
-	sub r6, r7, r5
+	sub r6, r7, r2
 	mov r0, #1
 	and r0, r0, #31
 	lsl r0, r6, r0
@@ -270,29 +271,28 @@ vcr_fn_insert__byte:
 .Lvcr_fn_insert__byte_0:
 	push {r4, r5, r6, lr}
 	mov r4, r1
-	mov r5, r2
-	mov r6, r3
+	mov r5, r3
 	mov r1, #0
-	cmp r5, r4
+	cmp r2, r4
 	ite hi
 	movhi r1, #1
 	movls r1, #0
 	cmp r1, #0
 	ite ne
 	movne r1, r4
-	moveq r1, r5
-	add r5, r0, r1
+	moveq r1, r2
+	add r6, r0, r1
 	mov r0, #1
-	add r0, r5, r0
+	add r0, r6, r0
 	sub r2, r4, r1
-	mov r1, r5
+	mov r1, r6
 	bl __vcr_memory_copy
-	adds r5, r5, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_insert__byte_trap_oob
-	cmp r5, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_insert__byte_trap_oob
-	add r5, r5, r11
-	strb r6, [r5, #-1]
+	add r6, r6, r11
+	strb r5, [r6, #-1]
 	mov r0, #1
 	add r0, r4, r0
 	pop {r4, r5, r6, pc}

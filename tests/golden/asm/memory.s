@@ -106,9 +106,8 @@ vcr_fn_widths64:
 .Lvcr_fn_widths64_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #4
-	mov r6, r0
-	movw r0, #32760
-	and r6, r6, r0
+	movw r1, #32760
+	and r6, r0, r1
 	adds r12, r6, #1
 	bcs .Lvcr_fn_widths64_trap_oob
 	cmp r12, r10

@@ -108,21 +108,21 @@ vcr_fn_loop__read:
 	mov r2, #7
 	ldr r3, [sp, #0]
 	and r2, r3, r2
-	add r0, r0, r2
-	mov r2, #1
-	mov r3, #2
-	mov r4, #3
-	mov r5, #4
-	mov r6, #5
-	mov r7, #6
-	mov r8, #7
-	add r7, r7, r8
+	add r8, r0, r2
+	mov r0, #1
+	mov r2, #2
+	mov r3, #3
+	mov r4, #4
+	mov r5, #5
+	mov r6, #6
+	mov r7, #7
 	add r6, r6, r7
 	add r5, r5, r6
 	add r4, r4, r5
 	add r3, r3, r4
 	add r2, r2, r3
 	add r0, r0, r2
+	add r0, r8, r0
 	mov r2, #1
 	sub r1, r1, r2
 	mov r2, #0

@@ -26,116 +26,114 @@ vcr_fn_pid__step:
 	mov r3, #0
 	mov r3, #0
 	mov r3, #0
-	adds r8, r0, #20
+	adds r6, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r8, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
-	add r8, r8, r11
-	ldr r8, [r8, #-4]
-	sub r1, r1, r2
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	sub r7, r1, r2
 	adds r12, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r12, r12, r11
-	str r1, [r12, #-4]
-	adds r7, r0, #32
+	str r7, [r12, #-4]
+	adds r1, r0, #32
 	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r7, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	adds r6, r0, #36
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	adds r2, r0, #16
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	adds r2, r0, #36
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r2, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r2, r2, r11
 	ldr r2, [r2, #-4]
-	add r2, r2, r1
-	cmp r2, r6
-	ite gt
-	movgt r3, #1
-	movle r3, #0
-	cmp r3, #0
-	ite ne
-	movne r3, r6
-	moveq r3, r2
-	cmp r2, r7
-	ite lt
-	movlt r2, #1
-	movge r2, #0
-	cmp r2, #0
-	ite ne
-	movne r2, r7
-	moveq r2, r3
-	adds r12, r0, #16
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r12, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r12, r12, r11
-	str r2, [r12, #-4]
-	adds r7, r0, #24
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	adds r6, r0, #28
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	adds r3, r0, #8
+	adds r3, r0, #16
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	asr r4, r3, #31
-	asr r5, r2, #31
-	mul r12, r3, r5
-	mla r12, r4, r2, r12
-	umull r5, r2, r3, r2
-	add r2, r2, r12
-	str r2, [sp, #0]
-	adds r4, r0, #4
+	add r3, r3, r7
+	cmp r3, r2
+	ite gt
+	movgt r4, #1
+	movle r4, #0
+	cmp r4, #0
+	it eq
+	moveq r2, r3
+	cmp r3, r1
+	ite lt
+	movlt r3, #1
+	movge r3, #0
+	cmp r3, #0
+	it eq
+	moveq r1, r2
+	adds r12, r0, #16
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r12, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r12, r12, r11
+	str r1, [r12, #-4]
+	adds r5, r0, #24
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
+	adds r4, r0, #28
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r4, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r4, r4, r11
 	ldr r4, [r4, #-4]
-	asr r3, r4, #31
-	asr r2, r1, #31
-	mul r12, r4, r2
-	mla r12, r3, r1, r12
-	umull r2, r3, r4, r1
-	add r3, r3, r12
-	ldr r4, [sp, #0]
-	adds r12, r5, r2
-	adc r4, r4, r3
-	mov r3, r12
-	adds r2, r0, #12
+	adds r2, r0, #8
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r2, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r2, r2, r11
 	ldr r2, [r2, #-4]
-	asr r5, r2, #31
-	sub r0, r1, r8
-	asr r1, r0, #31
-	mul r12, r2, r1
-	mla r12, r5, r0, r12
-	umull r0, r1, r2, r0
+	asr r3, r2, #31
+	asr r8, r1, #31
+	mul r12, r2, r8
+	mla r12, r3, r1, r12
+	umull r1, r8, r2, r1
+	add r8, r8, r12
+	str r1, [sp, #0]
+	adds r3, r0, #4
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r3, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r3, r3, r11
+	ldr r3, [r3, #-4]
+	asr r2, r3, #31
+	asr r1, r7, #31
+	mul r12, r3, r1
+	mla r12, r2, r7, r12
+	umull r1, r2, r3, r7
+	add r2, r2, r12
+	ldr r3, [sp, #0]
+	adds r12, r3, r1
+	adc r3, r8, r2
+	mov r2, r12
+	adds r1, r0, #12
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	asr r8, r1, #31
+	sub r0, r7, r6
+	asr r6, r0, #31
+	mul r12, r1, r6
+	mla r12, r8, r0, r12
+	umull r0, r1, r1, r0
 	add r1, r1, r12
-	adds r0, r3, r0
-	adc r1, r4, r1
+	adds r0, r2, r0
+	adc r1, r3, r1
 	mov r2, #16
 	mov r3, #0
 	sub sp, sp, #24
@@ -148,21 +146,21 @@ vcr_fn_pid__step:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	cmp r6, r0
+	cmp r4, r0
 	ite lt
 	movlt r1, #1
 	movge r1, #0
 	cmp r1, #0
 	ite ne
-	movne r1, r6
+	movne r1, r4
 	moveq r1, r0
-	cmp r7, r0
+	cmp r5, r0
 	ite gt
 	movgt r0, #1
 	movle r0, #0
 	cmp r0, #0
 	ite ne
-	movne r0, r7
+	movne r0, r5
 	moveq r0, r1
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}

@@ -12,13 +12,13 @@
 vcr_fn_pressure10:
 .Lvcr_fn_pressure10_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #8
+	sub sp, sp, #12
 	add r2, r0, r1
-	str r2, [sp, #0]
-	sub r2, r0, r1
-	mul r3, r0, r1
-	mov r4, #1515870810
-	eor r4, r0, r4
+	sub r3, r0, r1
+	mul r4, r0, r1
+	mov r5, #1515870810
+	eor r5, r0, r5
+	str r5, [sp, #0]
 	mov r5, #4080
 	and r5, r1, r5
 	orr r6, r0, r1
@@ -27,10 +27,13 @@ vcr_fn_pressure10:
 	lsl r7, r0, r7
 	rsb r8, r0, #0
 	ror r8, r1, r8
-	str r8, [sp, #4]
-	mov r8, #1
-	and r8, r8, #31
-	lsr r8, r1, r8
+	str r0, [sp, #4]
+	mov r0, #1
+	mov r0, #1
+	and r0, r0, #31
+	lsr r0, r1, r0
+	str r0, [sp, #8]
+	ldr r0, [sp, #4]
 	clz r0, r0
 	lsr r12, r1, #1
 	and r12, r12, #0x55555555
@@ -45,18 +48,18 @@ vcr_fn_pressure10:
 	add r1, r1, r1, lsl #16
 	lsr r1, r1, #24
 	add r0, r0, r1
-	add r0, r8, r0
-	ldr r1, [sp, #4]
+	ldr r1, [sp, #8]
 	add r0, r1, r0
+	add r0, r8, r0
 	add r0, r7, r0
 	add r0, r6, r0
 	add r0, r5, r0
+	ldr r1, [sp, #0]
+	add r0, r1, r0
 	add r0, r4, r0
 	add r0, r3, r0
 	add r0, r2, r0
-	ldr r1, [sp, #0]
-	add r0, r1, r0
-	add sp, sp, #8
+	add sp, sp, #12
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_pressure10, .-vcr_fn_pressure10

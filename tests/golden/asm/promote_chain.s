@@ -13,93 +13,91 @@ vcr_fn_promote__chain:
 .Lvcr_fn_promote__chain_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #44
-	mov r2, r0
-	mov r0, r1
-	mov r1, #0
-	mov r1, #0
-	mov r1, #0
-	mov r1, #0
-	mov r1, #0
-	mov r1, #1
-	add r5, r2, r1
-	mov r1, #85
-	eor r1, r0, r1
-	mul r3, r2, r0
-	sub r4, r5, r1
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #1
+	add r8, r0, r2
+	mov r2, #85
+	eor r4, r1, r2
+	mul r6, r0, r1
+	sub r7, r8, r4
 	mov r0, #2
-	and r2, r0, #31
-	lsr r2, r3, r2
+	and r5, r0, #31
+	lsr r5, r6, r5
 	mov r0, #1
-	add r0, r5, r0
+	add r0, r8, r0
 	str r0, [sp, #0]
 	mov r0, #2
-	add r0, r1, r0
+	add r0, r4, r0
 	str r0, [sp, #4]
 	mov r0, #3
-	add r0, r3, r0
+	add r0, r6, r0
 	str r0, [sp, #8]
 	mov r0, #4
-	add r0, r4, r0
+	add r0, r7, r0
 	str r0, [sp, #12]
 	mov r0, #5
-	add r0, r2, r0
+	add r0, r5, r0
 	str r0, [sp, #16]
 	mov r0, #6
-	eor r0, r5, r0
+	eor r0, r8, r0
 	str r0, [sp, #20]
 	mov r0, #7
-	eor r0, r1, r0
+	eor r0, r4, r0
 	str r0, [sp, #24]
 	mov r0, #8
-	eor r0, r3, r0
+	eor r0, r6, r0
 	str r0, [sp, #28]
 	mov r0, #9
-	eor r0, r4, r0
+	eor r0, r7, r0
 	str r0, [sp, #32]
 	mov r0, #10
-	eor r0, r2, r0
+	eor r0, r5, r0
 	str r0, [sp, #36]
 	mov r0, #11
-	orr r0, r5, r0
+	orr r0, r8, r0
 	str r0, [sp, #40]
 	mov r0, #12
-	orr r6, r1, r0
+	orr r3, r4, r0
 	mov r0, #13
-	orr r7, r3, r0
+	orr r2, r6, r0
 	mov r0, #14
-	orr r8, r4, r0
+	orr r1, r7, r0
 	mov r0, #15
-	orr r0, r2, r0
-	mul r0, r8, r0
-	mul r0, r7, r0
-	mul r0, r6, r0
-	ldr r6, [sp, #40]
-	mul r0, r6, r0
-	ldr r6, [sp, #36]
-	mul r0, r6, r0
-	ldr r6, [sp, #32]
-	mul r0, r6, r0
-	ldr r6, [sp, #28]
-	mul r0, r6, r0
-	ldr r6, [sp, #24]
-	mul r0, r6, r0
-	ldr r6, [sp, #20]
-	mul r0, r6, r0
-	ldr r6, [sp, #16]
-	mul r0, r6, r0
-	ldr r6, [sp, #12]
-	mul r0, r6, r0
-	ldr r6, [sp, #8]
-	mul r0, r6, r0
-	ldr r6, [sp, #4]
-	mul r0, r6, r0
-	ldr r6, [sp, #0]
-	mul r6, r6, r0
-	add r0, r5, r1
-	add r1, r4, r2
-	add r1, r3, r1
+	orr r0, r5, r0
+	mul r0, r1, r0
+	mul r0, r2, r0
+	mul r0, r3, r0
+	ldr r1, [sp, #40]
+	mul r0, r1, r0
+	ldr r1, [sp, #36]
+	mul r0, r1, r0
+	ldr r1, [sp, #32]
+	mul r0, r1, r0
+	ldr r1, [sp, #28]
+	mul r0, r1, r0
+	ldr r1, [sp, #24]
+	mul r0, r1, r0
+	ldr r1, [sp, #20]
+	mul r0, r1, r0
+	ldr r1, [sp, #16]
+	mul r0, r1, r0
+	ldr r1, [sp, #12]
+	mul r0, r1, r0
+	ldr r1, [sp, #8]
+	mul r0, r1, r0
+	ldr r1, [sp, #4]
+	mul r0, r1, r0
+	ldr r1, [sp, #0]
+	mul r2, r1, r0
+	add r0, r8, r4
+	add r1, r7, r5
+	add r1, r6, r1
 	eor r0, r0, r1
-	add r0, r6, r0
+	add r0, r2, r0
 	add sp, sp, #44
 	pop {r4, r5, r6, r7, r8}
 	bx lr

@@ -58,9 +58,9 @@ vcr_fn_top:
 vcr_fn_first__read:
 .Lvcr_fn_first__read_0:
 	mov r1, #0
-	add r1, r1, r0
-	mov r0, #1
 	add r0, r1, r0
+	mov r1, #1
+	add r0, r0, r1
 	bx lr
 	.size vcr_fn_first__read, .-vcr_fn_first__read
 

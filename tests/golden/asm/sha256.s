@@ -22,7 +22,7 @@ vcr_fn_____wasm__call__ctors:
 vcr_fn_sha256__compress:
 .Lvcr_fn_sha256__compress_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #68
+	sub sp, sp, #64
 	str r0, [sp, #0]
 	str r2, [sp, #4]
 	mov r0, #0
@@ -52,121 +52,122 @@ vcr_fn_sha256__compress:
 	str r0, [sp, #8]
 	ldr r0, [sp, #8]
 	str r0, [r9, #0]
-	mov r0, #0
+	mov r4, #0
 .Lvcr_fn_sha256__compress_1:
-	ldr r2, [sp, #8]
-	add r6, r2, r0
-	add r2, r1, r0
-	adds r3, r2, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r3, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r3, r3, r11
-	ldr r3, [r3, #-4]
-	mov r2, #24
-	and r2, r2, #31
-	lsl r2, r3, r2
-	mov r4, #8
-	and r4, r4, #31
-	lsl r4, r3, r4
-	mov r5, #16711680
-	and r4, r4, r5
-	orr r5, r2, r4
-	mov r2, #8
-	and r2, r2, #31
-	lsr r2, r3, r2
-	mov r4, #65280
-	and r2, r2, r4
-	mov r4, #24
-	and r4, r4, #31
-	lsr r3, r3, r4
-	orr r2, r2, r3
-	orr r2, r5, r2
-	adds r6, r6, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r6, r6, r11
-	str r2, [r6, #-4]
-	mov r2, #4
-	add r0, r0, r2
-	mov r2, #64
-	cmp r0, r2
-	ite ne
-	movne r2, #1
-	moveq r2, #0
-	cmp r2, #0
-	bne .Lvcr_fn_sha256__compress_1
-.Lvcr_fn_sha256__compress_2:
-	mov r1, #0
 	ldr r0, [sp, #8]
+	add r5, r0, r4
+	add r0, r1, r4
 	adds r6, r0, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
 	cmp r6, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r6, r6, r11
 	ldr r6, [r6, #-4]
-	mov r2, r6
-.Lvcr_fn_sha256__compress_3:
-	ldr r0, [sp, #8]
-	add r0, r0, r1
-	mov r3, #64
-	add r5, r0, r3
-	mov r3, #4
-	add r3, r0, r3
-	adds r3, r3, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r3, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r3, r3, r11
-	ldr r3, [r3, #-4]
-	mov r4, #25
-	rsb r7, r4, #0
-	ror r7, r3, r7
-	mov r4, #14
-	rsb r4, r4, #0
-	ror r4, r3, r4
-	eor r7, r7, r4
-	mov r4, #3
-	and r4, r4, #31
-	lsr r4, r3, r4
-	eor r4, r7, r4
-	add r4, r4, r2
-	mov r2, #36
-	add r2, r0, r2
-	adds r2, r2, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	add r4, r4, r2
-	mov r2, #56
-	add r0, r0, r2
-	adds r0, r0, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	mov r2, #15
-	rsb r7, r2, #0
-	ror r7, r0, r7
-	mov r2, #13
-	rsb r2, r2, #0
-	ror r2, r0, r2
-	eor r2, r7, r2
-	mov r7, #10
-	and r7, r7, #31
-	lsr r0, r0, r7
-	eor r0, r2, r0
-	add r0, r4, r0
+	mov r0, #24
+	and r0, r0, #31
+	lsl r0, r6, r0
+	mov r2, #8
+	and r2, r2, #31
+	lsl r2, r6, r2
+	mov r3, #16711680
+	and r2, r2, r3
+	orr r3, r0, r2
+	mov r0, #8
+	and r0, r0, #31
+	lsr r0, r6, r0
+	mov r2, #65280
+	and r0, r0, r2
+	mov r2, #24
+	and r2, r2, #31
+	lsr r2, r6, r2
+	orr r0, r0, r2
+	orr r0, r3, r0
 	adds r5, r5, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
 	cmp r5, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r5, r5, r11
 	str r0, [r5, #-4]
+	mov r0, #4
+	add r4, r4, r0
+	mov r0, #64
+	cmp r4, r0
+	ite ne
+	movne r0, #1
+	moveq r0, #0
+	cmp r0, #0
+	bne .Lvcr_fn_sha256__compress_1
+.Lvcr_fn_sha256__compress_2:
+	mov r1, #0
+	ldr r0, [sp, #8]
+	adds r0, r0, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	str r0, [sp, #12]
+	ldr r2, [sp, #12]
+.Lvcr_fn_sha256__compress_3:
+	ldr r0, [sp, #8]
+	add r5, r0, r1
+	mov r0, #64
+	add r4, r5, r0
+	mov r0, #4
+	add r0, r5, r0
+	adds r3, r0, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r3, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r3, r3, r11
+	ldr r3, [r3, #-4]
+	mov r0, #25
+	rsb r6, r0, #0
+	ror r6, r3, r6
+	mov r0, #14
+	rsb r0, r0, #0
+	ror r0, r3, r0
+	eor r6, r6, r0
+	mov r0, #3
+	and r0, r0, #31
+	lsr r0, r3, r0
+	eor r0, r6, r0
+	add r2, r0, r2
+	mov r0, #36
+	add r0, r5, r0
+	adds r0, r0, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	add r6, r2, r0
+	mov r0, #56
+	add r0, r5, r0
+	adds r2, r0, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	mov r0, #15
+	rsb r5, r0, #0
+	ror r5, r2, r5
+	mov r0, #13
+	rsb r0, r0, #0
+	ror r0, r2, r0
+	eor r0, r5, r0
+	mov r5, #10
+	and r5, r5, #31
+	lsr r2, r2, r5
+	eor r0, r0, r2
+	add r0, r6, r0
+	adds r4, r4, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r4, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r4, r4, r11
+	str r0, [r4, #-4]
 	mov r2, r3
 	mov r0, #4
 	add r1, r1, r0
@@ -181,8 +182,8 @@ vcr_fn_sha256__compress:
 	mov r0, #4
 	ldr r1, [sp, #8]
 	orr r0, r1, r0
-	str r0, [sp, #12]
-	mov r1, #0
+	str r0, [sp, #16]
+	mov r5, #0
 	ldr r0, [sp, #0]
 	adds r0, r0, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -190,8 +191,8 @@ vcr_fn_sha256__compress:
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	str r0, [sp, #16]
-	ldr r4, [sp, #16]
+	str r0, [sp, #20]
+	ldr r8, [sp, #20]
 	ldr r0, [sp, #0]
 	adds r0, r0, #8
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -199,8 +200,8 @@ vcr_fn_sha256__compress:
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	str r0, [sp, #20]
-	ldr r3, [sp, #20]
+	str r0, [sp, #24]
+	ldr r1, [sp, #24]
 	ldr r0, [sp, #0]
 	adds r0, r0, #12
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -208,201 +209,198 @@ vcr_fn_sha256__compress:
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	str r0, [sp, #24]
-	ldr r2, [sp, #24]
-	ldr r0, [sp, #0]
-	adds r0, r0, #16
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
 	str r0, [sp, #28]
 	ldr r0, [sp, #28]
-	str r0, [sp, #32]
-	ldr r0, [sp, #0]
-	adds r0, r0, #32
+	ldr r2, [sp, #0]
+	adds r2, r2, #16
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #36]
-	ldr r0, [sp, #36]
-	str r0, [sp, #40]
-	ldr r0, [sp, #0]
-	adds r0, r0, #28
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #32]
+	ldr r2, [sp, #32]
+	str r2, [sp, #36]
+	ldr r2, [sp, #0]
+	adds r2, r2, #32
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #44]
-	ldr r0, [sp, #44]
-	str r0, [sp, #48]
-	ldr r0, [sp, #0]
-	adds r0, r0, #24
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #40]
+	ldr r2, [sp, #40]
+	str r2, [sp, #44]
+	ldr r2, [sp, #0]
+	adds r2, r2, #28
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #52]
-	ldr r5, [sp, #52]
-	ldr r0, [sp, #0]
-	adds r0, r0, #20
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #48]
+	ldr r4, [sp, #48]
+	ldr r2, [sp, #0]
+	adds r2, r2, #24
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #56]
-	ldr r0, [sp, #56]
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #52]
+	ldr r3, [sp, #52]
+	ldr r2, [sp, #0]
+	adds r2, r2, #20
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #56]
+	ldr r2, [sp, #56]
 .Lvcr_fn_sha256__compress_5:
-	mov r7, r2
-	mov r2, r3
-	mov r3, r4
-	mov r4, #30
-	rsb r8, r4, #0
-	ror r8, r3, r8
-	mov r4, #19
-	rsb r4, r4, #0
-	ror r4, r3, r4
-	eor r8, r8, r4
-	mov r4, #10
-	rsb r4, r4, #0
-	ror r4, r3, r4
-	eor r4, r8, r4
-	str r4, [sp, #60]
-	eor r4, r2, r7
-	and r8, r3, r4
-	and r4, r2, r7
-	eor r4, r8, r4
+	mov r6, r0
+	mov r0, r1
+	mov r1, r8
+	mov r7, #30
+	rsb r8, r7, #0
+	ror r8, r1, r8
+	mov r7, #19
+	rsb r7, r7, #0
+	ror r7, r1, r7
+	eor r8, r8, r7
+	mov r7, #10
+	rsb r7, r7, #0
+	ror r7, r1, r7
+	eor r7, r8, r7
+	str r7, [sp, #60]
+	eor r7, r0, r6
+	and r8, r1, r7
+	and r7, r0, r6
+	eor r7, r8, r7
 	ldr r8, [sp, #60]
-	add r4, r8, r4
-	str r4, [sp, #60]
-	mov r4, #26
-	rsb r8, r4, #0
-	ror r8, r0, r8
-	mov r4, #21
-	rsb r4, r4, #0
-	ror r4, r0, r4
-	eor r8, r8, r4
-	mov r4, #7
-	rsb r4, r4, #0
-	ror r4, r0, r4
-	eor r8, r8, r4
-	and r4, r5, r0
-	add r4, r8, r4
-	ldr r8, [sp, #40]
-	add r8, r4, r8
-	mov r4, #4294967295
-	eor r4, r0, r4
-	str r0, [sp, #64]
-	ldr r0, [sp, #48]
-	and r4, r0, r4
-	add r8, r8, r4
-	ldr r4, [sp, #4]
-	add r4, r4, r1
-	adds r4, r4, #4
+	add r7, r8, r7
+	str r7, [sp, #60]
+	mov r7, #26
+	rsb r8, r7, #0
+	ror r8, r2, r8
+	mov r7, #21
+	rsb r7, r7, #0
+	ror r7, r2, r7
+	eor r8, r8, r7
+	mov r7, #7
+	rsb r7, r7, #0
+	ror r7, r2, r7
+	eor r8, r8, r7
+	and r7, r3, r2
+	add r7, r8, r7
+	ldr r8, [sp, #44]
+	add r8, r7, r8
+	mov r7, #4294967295
+	eor r7, r2, r7
+	and r7, r4, r7
+	add r8, r8, r7
+	ldr r7, [sp, #4]
+	add r7, r7, r5
+	adds r7, r7, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r4, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r4, r4, r11
-	ldr r4, [r4, #-4]
-	add r4, r8, r4
-	add r6, r4, r6
-	ldr r4, [sp, #60]
-	add r4, r4, r6
-	ldr r8, [sp, #32]
-	add r8, r6, r8
-	mov r6, #252
-	cmp r1, r6
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	add r7, r8, r7
+	ldr r8, [sp, #12]
+	add r7, r7, r8
+	ldr r8, [sp, #60]
+	add r8, r8, r7
+	str r0, [sp, #12]
+	ldr r0, [sp, #36]
+	add r7, r7, r0
+	str r7, [sp, #60]
+	mov r7, #252
+	cmp r5, r7
 	ite eq
-	moveq r6, #1
-	movne r6, #0
-	ldr r0, [sp, #64]
-	cmp r6, #0
+	moveq r7, #1
+	movne r7, #0
+	ldr r0, [sp, #12]
+	cmp r7, #0
 	bne .Lvcr_fn_sha256__compress_7
 .Lvcr_fn_sha256__compress_6:
-	ldr r6, [sp, #12]
-	add r6, r6, r1
-	adds r6, r6, #4
+	ldr r7, [sp, #16]
+	add r7, r7, r5
+	adds r7, r7, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r6, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	str r0, [sp, #64]
-	mov r0, #4
-	mov r0, #4
-	add r1, r1, r0
-	str r7, [sp, #32]
-	ldr r7, [sp, #48]
-	str r7, [sp, #40]
-	str r5, [sp, #48]
-	ldr r0, [sp, #64]
-	mov r5, r0
-	mov r0, r8
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	str r7, [sp, #12]
+	mov r7, #4
+	add r5, r5, r7
+	str r6, [sp, #36]
+	str r4, [sp, #44]
+	mov r4, r3
+	mov r3, r2
+	ldr r2, [sp, #60]
 	b .Lvcr_fn_sha256__compress_5
 .Lvcr_fn_sha256__compress_7:
-	ldr r1, [sp, #48]
-	ldr r6, [sp, #36]
-	add r1, r1, r6
-	ldr r6, [sp, #0]
-	adds r6, r6, #32
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r6, r6, r11
-	str r1, [r6, #-4]
-	ldr r1, [sp, #44]
-	add r1, r5, r1
+	ldr r5, [sp, #40]
+	add r4, r4, r5
 	ldr r5, [sp, #0]
-	adds r5, r5, #28
+	adds r5, r5, #32
 	bcs .Lvcr_fn_sha256__compress_trap_oob
 	cmp r5, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r5, r5, r11
-	str r1, [r5, #-4]
-	ldr r1, [sp, #52]
-	add r0, r0, r1
-	ldr r1, [sp, #0]
-	adds r1, r1, #24
+	str r4, [r5, #-4]
+	ldr r4, [sp, #48]
+	add r3, r3, r4
+	ldr r4, [sp, #0]
+	adds r4, r4, #28
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r1, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r1, r1, r11
-	str r0, [r1, #-4]
-	ldr r0, [sp, #56]
-	add r0, r8, r0
-	ldr r1, [sp, #0]
-	adds r1, r1, #20
+	add r4, r4, r11
+	str r3, [r4, #-4]
+	ldr r3, [sp, #52]
+	add r2, r2, r3
+	ldr r3, [sp, #0]
+	adds r3, r3, #24
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r1, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r1, r1, r11
-	str r0, [r1, #-4]
-	ldr r0, [sp, #28]
-	add r0, r7, r0
-	ldr r1, [sp, #0]
-	adds r1, r1, #16
+	add r3, r3, r11
+	str r2, [r3, #-4]
+	ldr r2, [sp, #60]
+	ldr r3, [sp, #56]
+	add r2, r2, r3
+	ldr r3, [sp, #0]
+	adds r3, r3, #20
 	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r1, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r1, r1, r11
-	str r0, [r1, #-4]
+	add r3, r3, r11
+	str r2, [r3, #-4]
+	ldr r2, [sp, #32]
+	add r2, r6, r2
+	ldr r3, [sp, #0]
+	adds r3, r3, #16
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r3, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r3, r3, r11
+	str r2, [r3, #-4]
+	ldr r2, [sp, #28]
+	add r0, r0, r2
+	ldr r2, [sp, #0]
+	adds r2, r2, #12
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	str r0, [r2, #-4]
 	ldr r0, [sp, #24]
-	add r0, r2, r0
-	ldr r1, [sp, #0]
-	adds r1, r1, #12
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r1, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r1, r1, r11
-	str r0, [r1, #-4]
-	ldr r0, [sp, #20]
-	add r0, r3, r0
+	add r0, r1, r0
 	ldr r1, [sp, #0]
 	adds r1, r1, #8
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -410,8 +408,8 @@ vcr_fn_sha256__compress:
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r1, r1, r11
 	str r0, [r1, #-4]
-	ldr r0, [sp, #16]
-	add r0, r4, r0
+	ldr r0, [sp, #20]
+	add r0, r8, r0
 	ldr r1, [sp, #0]
 	adds r1, r1, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -423,7 +421,7 @@ vcr_fn_sha256__compress:
 	ldr r1, [sp, #8]
 	add r0, r1, r0
 	str r0, [r9, #0]
-	add sp, sp, #68
+	add sp, sp, #64
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 .Lvcr_fn_sha256__compress_trap_oob:

@@ -29,83 +29,83 @@ vcr_fn_xtea__encipher:
 	mov r1, #0
 	mov r1, #0
 	ldr r1, [sp, #0]
-	adds r1, r1, #8
+	adds r5, r1, #8
+	bcs .Lvcr_fn_xtea__encipher_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_xtea__encipher_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
+	ldr r1, [sp, #0]
+	adds r6, r1, #4
+	bcs .Lvcr_fn_xtea__encipher_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_xtea__encipher_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	cmp r0, #0
+	ite eq
+	moveq r1, #1
+	movne r1, #0
+	cmp r1, #0
+	bne .Lvcr_fn_xtea__encipher_4
+.Lvcr_fn_xtea__encipher_1:
+	mov r7, #0
+.Lvcr_fn_xtea__encipher_2:
+	mov r1, #3
+	and r1, r7, r1
+	mov r3, #2
+	and r3, r3, #31
+	lsl r1, r1, r3
+	add r1, r2, r1
+	adds r1, r1, #4
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
-	ldr r3, [sp, #0]
+	add r3, r7, r1
+	mov r1, #4
+	and r4, r1, #31
+	lsl r4, r5, r4
+	mov r1, #5
+	and r1, r1, #31
+	lsr r1, r5, r1
+	eor r1, r4, r1
+	add r1, r1, r5
+	eor r1, r3, r1
+	add r6, r1, r6
+	mov r1, #4
+	and r1, r1, #31
+	lsl r1, r6, r1
+	mov r3, #5
+	and r3, r3, #31
+	lsr r3, r6, r3
+	eor r1, r1, r3
+	add r1, r1, r6
+	movw r3, #31161
+	movt r3, #40503
+	add r8, r7, r3
+	mov r3, #9
+	and r3, r3, #31
+	lsr r3, r8, r3
+	mov r4, #12
+	and r3, r3, r4
+	add r3, r2, r3
 	adds r3, r3, #4
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	cmp r0, #0
-	ite eq
-	moveq r4, #1
-	movne r4, #0
-	cmp r4, #0
-	bne .Lvcr_fn_xtea__encipher_4
-.Lvcr_fn_xtea__encipher_1:
-	mov r4, #0
-.Lvcr_fn_xtea__encipher_2:
-	mov r5, #3
-	and r5, r4, r5
-	mov r6, #2
-	and r6, r6, #31
-	lsl r5, r5, r6
-	add r5, r2, r5
-	adds r5, r5, #4
-	bcs .Lvcr_fn_xtea__encipher_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_xtea__encipher_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
-	add r6, r4, r5
-	mov r5, #4
-	and r7, r5, #31
-	lsl r7, r1, r7
-	mov r5, #5
-	and r5, r5, #31
-	lsr r5, r1, r5
-	eor r5, r7, r5
-	add r5, r5, r1
-	eor r5, r6, r5
-	add r3, r5, r3
-	mov r5, #4
-	and r5, r5, #31
-	lsl r5, r3, r5
-	mov r6, #5
-	and r6, r6, #31
-	lsr r6, r3, r6
-	eor r5, r5, r6
-	add r6, r5, r3
-	movw r5, #31161
-	movt r5, #40503
-	add r5, r4, r5
-	mov r7, #9
-	and r7, r7, #31
-	lsr r7, r5, r7
-	mov r8, #12
-	and r7, r7, r8
-	add r7, r2, r7
-	adds r7, r7, #4
-	bcs .Lvcr_fn_xtea__encipher_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_xtea__encipher_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	add r4, r4, r7
-	movw r7, #31161
-	movt r7, #40503
-	add r4, r4, r7
-	eor r4, r6, r4
-	add r1, r4, r1
-	mov r4, r5
-	mov r5, #4294967295
-	add r0, r0, r5
+	add r3, r7, r3
+	movw r4, #31161
+	movt r4, #40503
+	add r3, r3, r4
+	eor r1, r1, r3
+	add r5, r1, r5
+	mov r7, r8
+	mov r1, #4294967295
+	add r0, r0, r1
 	cmp r0, #0
 	bne .Lvcr_fn_xtea__encipher_2
 .Lvcr_fn_xtea__encipher_3:
@@ -116,14 +116,14 @@ vcr_fn_xtea__encipher:
 	cmp r0, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
 	add r0, r0, r11
-	str r1, [r0, #-4]
+	str r5, [r0, #-4]
 	ldr r0, [sp, #0]
 	adds r0, r0, #4
 	bcs .Lvcr_fn_xtea__encipher_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_xtea__encipher_trap_oob
 	add r0, r0, r11
-	str r3, [r0, #-4]
+	str r6, [r0, #-4]
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
@@ -146,85 +146,85 @@ vcr_fn_xtea__decipher:
 	mov r1, #0
 	mov r1, #0
 	ldr r1, [sp, #0]
-	adds r1, r1, #8
+	adds r5, r1, #8
+	bcs .Lvcr_fn_xtea__decipher_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_xtea__decipher_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
+	ldr r1, [sp, #0]
+	adds r6, r1, #4
+	bcs .Lvcr_fn_xtea__decipher_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_xtea__decipher_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	cmp r0, #0
+	ite eq
+	moveq r1, #1
+	movne r1, #0
+	cmp r1, #0
+	bne .Lvcr_fn_xtea__decipher_4
+.Lvcr_fn_xtea__decipher_1:
+	movw r1, #31161
+	movt r1, #40503
+	mul r7, r0, r1
+.Lvcr_fn_xtea__decipher_2:
+	mov r1, #9
+	and r1, r1, #31
+	lsr r1, r7, r1
+	mov r3, #12
+	and r1, r1, r3
+	add r1, r2, r1
+	adds r1, r1, #4
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
-	ldr r3, [sp, #0]
+	add r3, r7, r1
+	mov r1, #4
+	and r4, r1, #31
+	lsl r4, r6, r4
+	mov r1, #5
+	and r1, r1, #31
+	lsr r1, r6, r1
+	eor r1, r4, r1
+	add r1, r1, r6
+	eor r1, r3, r1
+	sub r5, r5, r1
+	mov r1, #4
+	and r1, r1, #31
+	lsl r1, r5, r1
+	mov r3, #5
+	and r3, r3, #31
+	lsr r3, r5, r3
+	eor r1, r1, r3
+	add r1, r1, r5
+	movw r3, #34375
+	movt r3, #25032
+	add r8, r7, r3
+	mov r3, #3
+	and r3, r8, r3
+	mov r4, #2
+	and r4, r4, #31
+	lsl r3, r3, r4
+	add r3, r2, r3
 	adds r3, r3, #4
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	cmp r0, #0
-	ite eq
-	moveq r4, #1
-	movne r4, #0
-	cmp r4, #0
-	bne .Lvcr_fn_xtea__decipher_4
-.Lvcr_fn_xtea__decipher_1:
-	movw r4, #31161
-	movt r4, #40503
-	mul r4, r0, r4
-.Lvcr_fn_xtea__decipher_2:
-	mov r5, #9
-	and r5, r5, #31
-	lsr r5, r4, r5
-	mov r6, #12
-	and r5, r5, r6
-	add r5, r2, r5
-	adds r5, r5, #4
-	bcs .Lvcr_fn_xtea__decipher_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_xtea__decipher_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
-	add r6, r4, r5
-	mov r5, #4
-	and r7, r5, #31
-	lsl r7, r3, r7
-	mov r5, #5
-	and r5, r5, #31
-	lsr r5, r3, r5
-	eor r5, r7, r5
-	add r5, r5, r3
-	eor r5, r6, r5
-	sub r1, r1, r5
-	mov r5, #4
-	and r5, r5, #31
-	lsl r5, r1, r5
-	mov r6, #5
-	and r6, r6, #31
-	lsr r6, r1, r6
-	eor r5, r5, r6
-	add r6, r5, r1
-	movw r5, #34375
-	movt r5, #25032
-	add r5, r4, r5
-	mov r7, #3
-	and r7, r5, r7
-	mov r8, #2
-	and r8, r8, #31
-	lsl r7, r7, r8
-	add r7, r2, r7
-	adds r7, r7, #4
-	bcs .Lvcr_fn_xtea__decipher_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_xtea__decipher_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	add r4, r4, r7
-	movw r7, #34375
-	movt r7, #25032
-	add r4, r4, r7
-	eor r4, r6, r4
-	sub r3, r3, r4
-	mov r4, r5
-	mov r5, #4294967295
-	add r0, r0, r5
+	add r3, r7, r3
+	movw r4, #34375
+	movt r4, #25032
+	add r3, r3, r4
+	eor r1, r1, r3
+	sub r6, r6, r1
+	mov r7, r8
+	mov r1, #4294967295
+	add r0, r0, r1
 	cmp r0, #0
 	bne .Lvcr_fn_xtea__decipher_2
 .Lvcr_fn_xtea__decipher_3:
@@ -235,14 +235,14 @@ vcr_fn_xtea__decipher:
 	cmp r0, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
 	add r0, r0, r11
-	str r1, [r0, #-4]
+	str r5, [r0, #-4]
 	ldr r0, [sp, #0]
 	adds r0, r0, #4
 	bcs .Lvcr_fn_xtea__decipher_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_xtea__decipher_trap_oob
 	add r0, r0, r11
-	str r3, [r0, #-4]
+	str r6, [r0, #-4]
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
