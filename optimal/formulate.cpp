@@ -215,6 +215,16 @@ private:
     const auto &instrs = fn_.blocks[b].instrs;
     const double w = static_cast<double>(depthWeight(b < cfg_.loopDepth.size() ? cfg_.loopDepth[b] : 0));
     bs.instrs.assign(instrs.size(), {});
+    // Per pool register: the vreg whose copy the physical register holds
+    // (it was set by `mov r, v` and neither has changed since), else -1.
+    // That vreg may stay in the register: `mov r0, v` with v in r0 is
+    // free, as in vcr-ra's code, where coalescing gives both one register.
+    std::vector<long> copyOf(static_cast<size_t>(k()), -1);
+    auto copies = [&](mir::VReg v) {
+      uint32_t m = 0;
+      for (int j = 0; j < k(); ++j) m |= (copyOf[static_cast<size_t>(j)] == static_cast<long>(v) ? 1u : 0u) << j;
+      return m;
+    };
     for (size_t n = 0; n < instrs.size(); ++n) {
       const mir::Instr &i = instrs[n];
       const PointLiveness &pl = lv_.at[b][n];
@@ -223,7 +233,7 @@ private:
       st.before.occupied = pl.pregBefore;
       for (mir::VReg v : pl.before) st.before.vals.push_back({v, last ? exitGroup(b, v, pl.pregBefore) : -1});
       for (Present &p : st.before.vals)
-        if (p.base < 0) p.base = group(p.v, pl.pregBefore, false);
+        if (p.base < 0) p.base = group(p.v, pl.pregBefore & ~copies(p.v), false);
       exclusive(st.before, copies_.before(b, n));
       transition(bs.gapA(n), st.before, w);
       for (mir::VReg v : vregsOf(i.uses)) {
@@ -236,19 +246,37 @@ private:
       // After the instruction: values live through keep their columns; defs get new ones.
       const auto defs = vregsOf(i.defs);
       st.after.occupied = pl.pregAfter | pregMask(i.defs, idx_) | (mir::isCall(i.op) ? callMask_ : 0);
+      trackCopies(i, defs, copyOf);
       std::vector<mir::VReg> present;
       std::set_union(pl.after.begin(), pl.after.end(), defs.begin(), defs.end(), std::back_inserter(present));
       for (mir::VReg v : present) {
         const bool isDef = std::binary_search(defs.begin(), defs.end(), v);
         int base = isDef ? group(v, st.after.occupied, true) : st.before.find(v);
+        const uint32_t shared = isDef ? 0 : copies(v);
         if (!isDef)
           for (int j = 0; j < k(); ++j)
-            if (st.after.occupied >> j & 1) f_.mip.fix(base + j, 0);
+            if ((st.after.occupied & ~shared) >> j & 1) f_.mip.fix(base + j, 0);
         st.after.vals.push_back({v, base});
       }
       if (!defs.empty()) exclusive(st.after, copies_.after[b][n]);
       moveCost(i, st.before, st.after, w);
     }
+  }
+
+  /// Update `copyOf` past instruction `i` (vreg definitions `defs`): a
+  /// register it writes holds no copy, unless `i` is `mov r, v`; a vreg it
+  /// writes is no longer what a register copied.
+  void trackCopies(const mir::Instr &i, const std::vector<mir::VReg> &defs, std::vector<long> &copyOf) const {
+    const uint32_t written = pregMask(i.defs, idx_) | (mir::isCall(i.op) ? callMask_ : 0);
+    for (int j = 0; j < k(); ++j) {
+      long &c = copyOf[static_cast<size_t>(j)];
+      if (written >> j & 1) c = -1;
+      if (c >= 0 && std::binary_search(defs.begin(), defs.end(), static_cast<mir::VReg>(c))) c = -1;
+    }
+    if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0].isPReg() &&
+        i.uses[0].isVReg())
+      if (int j = idx_[static_cast<size_t>(i.defs[0].preg())]; j >= 0)
+        copyOf[static_cast<size_t>(j)] = static_cast<long>(i.uses[0].value);
   }
 
   /// The columns of `v` before the terminator of `b`: those of the entry

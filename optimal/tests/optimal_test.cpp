@@ -173,3 +173,22 @@ TEST_CASE("optimal - a solve in a child process and in process find the same opt
     CHECK(s.proved);
   }
 }
+
+TEST_CASE("optimal - an argument register may hold a copy of a value that is still live") {
+  // f(v0, v0): `mov r0, v0` then `mov r1, v0` (or the other order). With v0
+  // in r0, the move into r0 is a self-move and only one copy costs; the
+  // program must not force v0 out of r0 because r0 now holds the argument.
+  const std::string f = "func @twice(i32) -> (i32) {\nbb0:\n  param v0\n"
+                        "  call @env.log2 (v0, v0) -> (v1)\n  ret v1\n}\n";
+  auto parsed = mir::parseModule("module {\n  memory 1\n  import @env.log2 (i32, i32) -> (i32)\n}\n" + f, "t.mir");
+  REQUIRE(parsed.module);
+  optimal::OptimalAllocator a;
+  alloc::AllocOptions ao;
+  alloc::AllocResult r = a.allocate(parsed.module->functions.at(0), *parsed.module, ao);
+  REQUIRE(r.ok);
+  CHECK(a.last().status == "optimal");
+  CHECK(optimal::scoreAllocation(r.function).weighted == 1);
+  verifier::CheckOptions co;
+  co.poolMask = static_cast<uint16_t>(ao.pool.regs.mask());
+  CHECK(verifier::checkFunction(parsed.module->functions.at(0), r.function, *parsed.module, co).ok());
+}
