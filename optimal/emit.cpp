@@ -136,6 +136,10 @@ bool emitSolution(mir::Function &fn, const Formulation &f, const std::vector<dou
       const InstrStates &st = bs.instrs[n];
       e.gap(bs.gapA(n), st.before, out);
       Instr i = std::move(instrs[n]);
+      // A stack parameter's load the solution left out (formulate.cpp: lazy).
+      if (i.op == Opcode::Lds && i.origin == Origin::InArg && i.defs.size() == 1 && i.defs[0].isVReg() &&
+          e.reg(st.after, i.defs[0].value) < 0)
+        continue;
       if (!e.assign(i.uses, st.before, error)) return false;
       if (n + 1 == instrs.size() && !i.defs.empty()) {
         error = "internal: block " + fn.blocks[b].label + " does not end in a terminator";

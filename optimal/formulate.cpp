@@ -116,12 +116,15 @@ private:
   /// Columns of value `v` in a new state: x per register (0 where
   /// `occupied`), m; at most one register, at least one location. A def
   /// (`isDef`) is in a register and its slot is stale.
-  int group(mir::VReg v, uint32_t occupied, bool isDef) {
+  /// A lazy def (`regCost` > 0: the load of a stack parameter) need not
+  /// be in a register: the load is then left out, and each register costs
+  /// `regCost` (the load, when made).
+  int group(mir::VReg v, uint32_t occupied, bool isDef, double regCost = 0) {
     Mip &mip = f_.mip;
     int base = -1;
     Terms regs, all;
     for (int j = 0; j < k(); ++j) {
-      int c = mip.addBinary();
+      int c = mip.addBinary(regCost);
       if (base < 0) base = c;
       if (occupied >> j & 1) mip.fix(c, 0);
       regs.push_back({c, 1});
@@ -132,7 +135,7 @@ private:
     else if (isDef) mip.fix(m, 0);
     all = regs;
     all.push_back({m, 1});
-    mip.addRow(regs, isDef ? 1 : 0, 1);
+    mip.addRow(regs, isDef && regCost == 0 ? 1 : 0, 1);
     if (!isDef) mip.addRow(all, 1, kInf);
     return base;
   }
@@ -251,7 +254,15 @@ private:
       std::set_union(pl.after.begin(), pl.after.end(), defs.begin(), defs.end(), std::back_inserter(present));
       for (mir::VReg v : present) {
         const bool isDef = std::binary_search(defs.begin(), defs.end(), v);
-        int base = isDef ? group(v, st.after.occupied, true) : st.before.find(v);
+        // The load of a stack parameter that is read later may be left out
+        // (the value is reloaded where it is needed), as vcr-ra does when it
+        // spills one. The cost model charges in-arg loads beyond one per
+        // stack word: the load costs w here, each reload w, and a constant
+        // -w makes the first one free wherever it is made.
+        const bool lazy = isDef && f_.home[v] == Home::InArg && i.op == mir::Opcode::Lds &&
+                          i.origin == mir::Origin::InArg && std::binary_search(pl.after.begin(), pl.after.end(), v);
+        if (lazy) f_.mip.addVar(1, 1, -w, false);
+        int base = isDef ? group(v, st.after.occupied, true, lazy ? w : 0) : st.before.find(v);
         const uint32_t shared = isDef ? 0 : copies(v);
         if (!isDef)
           for (int j = 0; j < k(); ++j)

@@ -138,7 +138,7 @@ MipResult &finish(const Mip &mip, MipResult &r, const Outcome &o, const double *
     r.objective = obj;
     r.status = optimal ? "optimal" : "feasible";
     // A stopped search's bound counts only if it is below the best (else unknown: -1).
-    r.bound = optimal ? obj : o.possible < obj - 0.5 ? std::max(0.0, o.possible) : -1;
+    r.bound = optimal ? std::max(0.0, obj) : o.possible < obj - 0.5 ? std::max(0.0, o.possible) : -1;
   } else if (o.status == 0 && o.secondary == 1 && early) {  // not stopped on time
     r.status = "infeasible";
   } else {
