@@ -19,8 +19,9 @@ using Terms = std::vector<std::pair<int, double>>;
 
 class Builder {
 public:
-  Builder(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, Formulation &f)
-      : fn_(fn), cfg_(cfg), f_(f) {
+  Builder(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, Formulation &f,
+          const std::vector<uint8_t> &noRemat)
+      : fn_(fn), cfg_(cfg), f_(f), noRemat_(noRemat) {
     idx_.fill(-1);
     f.regs = pool.regs.list();
     for (size_t j = 0; j < f.regs.size(); ++j) idx_[static_cast<size_t>(f.regs[j])] = static_cast<int>(j);
@@ -86,6 +87,7 @@ private:
   const mir::Function &fn_;
   const mir::Cfg &cfg_;
   Formulation &f_;
+  const std::vector<uint8_t> &noRemat_;  ///< per vreg: never rematerialised (a web of a multiply-defined vreg)
   PoolIndex idx_;
   uint32_t callMask_ = 0;
   FunctionLiveness lv_;
@@ -108,7 +110,7 @@ private:
     for (uint32_t v = 0; v < nv; ++v) {
       const mir::Instr &d = f_.homeDef[v];
       if (defs[v] != 1) continue;
-      if (d.op == mir::Opcode::MovI) f_.home[v] = Home::Remat;
+      if (d.op == mir::Opcode::MovI && !(v < noRemat_.size() && noRemat_[v])) f_.home[v] = Home::Remat;
       else if (d.op == mir::Opcode::Lds && d.origin == mir::Origin::InArg) f_.home[v] = Home::InArg;
     }
   }
@@ -306,8 +308,8 @@ private:
 }  // namespace
 
 bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
-               Formulation &out, std::string &why) {
-  Builder b(fn, cfg, pool, out);
+               Formulation &out, std::string &why, const std::vector<uint8_t> &noRemat) {
+  Builder b(fn, cfg, pool, out, noRemat);
   return b.build(maxVars, why);
 }
 

@@ -73,6 +73,7 @@ struct Formulation {
 /// ABI's physical registers, core/alloc/abi.cpp). False with `why` when it
 /// would exceed `maxVars` variables.
 bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
-               Formulation &out, std::string &why);
+               Formulation &out, std::string &why,
+               const std::vector<uint8_t> &noRemat = {});
 
 }  // namespace vcr::optimal

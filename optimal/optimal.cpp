@@ -17,6 +17,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
                                               const alloc::AllocOptions &opt) {
   const auto start = std::chrono::steady_clock::now();
   info_ = {};
+  haveVcr_ = false;
   alloc::AllocResult r;
   auto fail = [&](std::string status, std::string why) {
     info_.status = std::move(status);
@@ -30,15 +31,20 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   for (const auto &b : w.fn.blocks)
     for (const auto &i : b.instrs) r.stats.movesBefore += i.op == mir::Opcode::Mov;
   const mir::Cfg cfg = mir::Cfg::build(w.fn);
+  // vcr-ra's webs (a pure renaming: it only frees the program), so that
+  // vcr-ra's colouring, numbered after them, is a start in the same vregs.
+  alloc::splitWebs(w, cfg);
   Formulation form;
   std::string why;
-  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why)) return fail("too-large", why);
+  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why, w.multiDefWeb)) return fail("too-large", why);
   info_.variables = form.mip.numVars();
   info_.rows = form.mip.numRows();
   // Start from the cheaper of spilling everywhere and vcr-ra's colouring.
   auto start0 = spillEverywhereStart(w.fn, form);
   if (opt_.startFromVcr) {
-    const alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, opt);
+    vcr_ = alloc::makeGraphColouring()->allocate(f, m, opt);
+    haveVcr_ = true;
+    const alloc::AllocResult &mine = vcr_;
     auto fromVcr = mine.ok ? colouringStart(w.fn, form, mine.vregColour) : std::nullopt;
     if (std::getenv("VCR_OPTIMAL_DEBUG"))
       fprintf(stderr, "start: spill-everywhere %g, vcr-ra %g\n", start0 ? form.mip.objectiveOf(start0->data()) : -1.0,

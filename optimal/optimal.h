@@ -53,10 +53,16 @@ public:
                                             const alloc::AllocOptions &opt) override;
   /// The solve behind the last allocate() call.
   [[nodiscard]] const OptimalInfo &last() const { return info_; }
+  /// vcr-ra's allocation of the function of the last allocate() call, made
+  /// for the start (OptimalOptions::startFromVcr), or null when none was
+  /// made: callers that compare with vcr-ra need not allocate it again.
+  [[nodiscard]] const alloc::AllocResult *vcrResult() const { return haveVcr_ ? &vcr_ : nullptr; }
 
 private:
   OptimalOptions opt_;
   OptimalInfo info_;
+  alloc::AllocResult vcr_;
+  bool haveVcr_ = false;
 };
 
 }  // namespace vcr::optimal

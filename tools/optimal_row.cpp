@@ -32,7 +32,8 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
   o.startFrom = info.startFrom;
   o.startCost = info.startCost;
   // vcr-ra and the legacy model (its own pool, R0-R8) under the same model.
-  alloc::AllocResult mine = alloc::makeGraphColouring()->allocate(f, m, ao);
+  const alloc::AllocResult *made = ilp.vcrResult();
+  const alloc::AllocResult mine = made ? *made : alloc::makeGraphColouring()->allocate(f, m, ao);
   if (mine.ok) o.vcrCost = static_cast<int64_t>(optimal::scoreAllocation(mine.function).weighted);
   ladder::LadderResult lr = ladder::runLadder(f, m);
   if (lr.result.ok) o.legacyCost = static_cast<int64_t>(optimal::scoreAllocation(lr.result.function).weighted);

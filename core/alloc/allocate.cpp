@@ -64,10 +64,10 @@ private:
     PhaseClock clock;
     WorkFunction &w = work_;
     if (!lowerAbi(f, m, w, r.error)) return r;
-    const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's numbering (vregColour)
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     splitWebs(w, cfg_);
+    const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
     const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);
 

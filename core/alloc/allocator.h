@@ -49,10 +49,11 @@ struct AllocResult {
   mir::Function function; ///< allocated form (when ok)
   AllocStats stats;
   std::string dot;        ///< interference graph, when AllocOptions::wantDot
-  /// Per vreg of the ABI-lowered working form (lowerAbi's numbering, before
-  /// any renaming): the physical register (mir::PReg number) it was given,
-  /// or -1 when it was spilled or is no value. Research use: the optimal
-  /// allocator starts its solver from it (optimal/start.h).
+  /// Per vreg of the ABI-lowered working form split into webs (lowerAbi's
+  /// then splitWebs' numbering, before spilling): the physical register
+  /// (mir::PReg number) it was given, or -1 when it was spilled or is no
+  /// value. Research use: the optimal allocator, which makes the same webs,
+  /// starts its solver from it (optimal/start.h).
   std::vector<int> vregColour;
 };
 

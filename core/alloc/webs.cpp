@@ -90,12 +90,13 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   // them, block entries to what reaches the end of each predecessor.
   std::vector<uint32_t> cur(n, kNone), defElem, useElem;
   std::vector<uint32_t> touched;
+  std::vector<std::pair<uint32_t, uint32_t>> orphans;  // (element, vreg): a use nothing reaches
   for (size_t b = 0; b < nb; ++b) {
     for (const mir::Instr &i : w.fn.blocks[b].instrs) {
       for (const mir::Operand &u : i.uses) {
         if (!multi(u)) continue;
         uint32_t e = cur[u.value] != kNone ? cur[u.value] : entryOf(b, u.value);
-        if (e == kNone) e = uf.add();  // unreachable code: a web of its own
+        if (e == kNone) orphans.push_back({e = uf.add(), u.value});  // unreachable code
         useElem.push_back(e);
       }
       for (const mir::Operand &d : i.defs) {
@@ -123,6 +124,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   std::vector<uint8_t> named(n, 0);
   for (uint32_t v = 0; v < n; ++v)
     if (uint32_t e = entryOf(0, v); e != kNone) name[uf.find(e)] = v, named[v] = 1;
+  for (auto [e, v] : orphans) name[uf.find(e)] = v;  // keeps its name: never a vreg without a definition
   unsigned webs = 0;
   size_t nd = 0, nu = 0;
   auto webName = [&](uint32_t elem, uint32_t v) {
