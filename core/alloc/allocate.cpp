@@ -66,6 +66,7 @@ private:
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
+    splitAtCalls(w, cfg_);
     splitWebs(w, cfg_);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
     const mir::Cfg &cfg = cfg_;
@@ -73,7 +74,7 @@ private:
 
     Colouring colours;
     GraphSnapshot first;
-    bool coloured = false;
+    bool coloured = false, repaired = false;
     while (!coloured && r.stats.rounds < kMaxRounds) {
       ++r.stats.rounds;
       NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
@@ -90,13 +91,26 @@ private:
       clock.lap(t.irc);
       // Keep every colour and spill around it; a full round again only if
       // a spill temp is boxed in.
-      if (!coloured) coloured = repairColouring(w, code_, live_, graph_, opt.pool, colours, r.stats);
+      if (!coloured) {
+        coloured = repairColouring(w, code_, live_, graph_, opt.pool, colours, r.stats);
+        repaired = true;
+      }
       clock.lap(t.repair);
     }
     if (!coloured) {
       r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
       return r;
     }
+    // Hint recolouring, on the graph of the final code (a repair rewrote it).
+    if (repaired) {
+      NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
+      code_.build(w.fn, map);
+      live_.compute(code_, cfg, map.numNodes);
+      buildInterference(graph_, code_, cfg, live_, map.numNodes);
+      colours.colour.resize(map.numNodes, -1);
+    }
+    recolourForMoves(graph_, opt.pool, colours.colour);
+    clock.lap(t.repair);
     r.vregColour.assign(lowered, -1);
     for (uint32_t v = 0; v < lowered; ++v) {
       const uint32_t node = kVRegBase + v;

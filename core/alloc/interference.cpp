@@ -153,7 +153,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
       if (code.move[i]) {
         const uint32_t d = op[0], s = op[1];
         erase(s);
-        if (d != s) g.moves.push_back({d, s});
+        if (d != s) g.moves.push_back({d, s, static_cast<float>(w)});
       }
       for (uint32_t k = 0; k < nd; ++k) insert(op[k]);
       for (uint32_t k = 0; k < nd; ++k) {

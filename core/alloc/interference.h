@@ -28,6 +28,7 @@ namespace vcr::alloc {
 /// A move `dst <- src` between two nodes.
 struct GraphMove {
   uint32_t dst = 0, src = 0;
+  float weight = 1;  ///< 10^loopDepth of the move's block
 };
 
 /// Bit helpers over rows of 64-bit words.

@@ -65,6 +65,12 @@ struct Colouring {
 /// working form. Returns false with `error` set on malformed input.
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, std::string &error);
 
+/// Live-range splitting at calls (split.cpp): insert `mov v, v` right
+/// before each call for every value that is an argument of the call and
+/// live after it, so that splitWebs can give the part after the call a vreg
+/// of its own. Returns how many copies were inserted.
+unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
+
 /// Split each multiply-defined vreg into its webs (webs.cpp): definitions
 /// and uses linked by reaching stay one vreg, every other web gets a fresh
 /// one, so unrelated values of one wasm local get their own live ranges.
@@ -82,6 +88,13 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg);
 /// from its incoming stack slot (its one definition loads a stack parameter).
 /// Refilling it then repeats `def`.
 [[nodiscard]] bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, const mir::Instr &def);
+
+/// Hint recolouring (recolour.cpp): for each move whose ends have different
+/// colours, heaviest first, give one end the other's colour when its
+/// neighbours of that colour can move to free ones and the weighted moves
+/// fall. `g` must be the graph of the final code; `colour` is per node.
+/// Returns the number of changes kept.
+unsigned recolourForMoves(const Interference &g, const arm::Pool &pool, std::vector<int> &colour);
 
 /// Spill weights as spilling would cost: a value rematerialised (its one
 /// definition a `movi`) or reloaded from its incoming stack slot needs no

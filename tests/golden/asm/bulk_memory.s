@@ -83,7 +83,6 @@ vcr_fn_copy__any:
 .Lvcr_fn_copy__any_0:
 	push {r4, lr}
 	mov r4, r0
-	mov r0, r4
 	bl __vcr_memory_copy
 	movw r0, #65532
 	and r0, r4, r0

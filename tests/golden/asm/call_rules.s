@@ -43,7 +43,6 @@ vcr_fn_backed:
 .Lvcr_fn_backed_0:
 	push {r4, lr}
 	mov r4, r0
-	mov r0, r4
 	bl vcr_fn_g
 	add r0, r0, r4
 	pop {r4, pc}

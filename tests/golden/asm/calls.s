@@ -104,21 +104,20 @@ vcr_fn_calls:
 .Lvcr_fn_calls_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #40
-	mov r6, r0
 	mov r8, r2
 	str r3, [sp, #24]
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	mov r1, #2
 	mov r2, #3
-	mov r0, #5
-	add r0, r6, r0
-	str r0, [sp, #0]
-	mov r0, r6
+	mov r3, #5
+	add r3, r0, r3
+	str r3, [sp, #0]
 	mov r3, r8
+	mov r6, r0
 	bl vcr_fn_callee5
 	mov r5, r0
 	movw r0, #30600
@@ -179,10 +178,9 @@ vcr_fn_calls:
 vcr_fn_call__void:
 .Lvcr_fn_call__void_0:
 	push {r4, lr}
-	mov r4, r0
 	mov r3, #0
-	mov r0, r4
-	mov r2, r4
+	mov r2, r0
+	mov r4, r0
 	bl vcr_fn_store__pair
 	mov r0, #16
 	add r0, r4, r0

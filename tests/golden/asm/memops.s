@@ -94,32 +94,31 @@ vcr_fn_frame__build:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
 	mov r7, r0
-	mov r5, r2
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r2, #0
+	mov r3, #0
 	adds r12, r7, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
-	strd r0, r2, [r12, #-8]
+	strd r0, r3, [r12, #-8]
 	mov r0, #8
 	add r0, r7, r0
-	mov r2, #0
+	mov r4, #0
 	mov r3, #0
 	adds r0, r0, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r0, r0, r11
-	strd r2, r3, [r0, #-8]
+	strd r4, r3, [r0, #-8]
 	mov r0, #16
 	add r4, r7, r0
 	mov r0, r4
-	mov r2, r5
+	mov r5, r2
 	bl __vcr_memory_copy
 	mov r6, #0
 	cmp r5, #0
@@ -196,34 +195,33 @@ vcr_fn_shift__window:
 .Lvcr_fn_shift__window_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #8
-	mov r4, r0
 	mov r7, r1
 	mov r8, r2
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
+	mov r1, #0
 	cmp r8, r7
 	ite hi
-	movhi r0, #1
-	movls r0, #0
-	cmp r0, #0
+	movhi r1, #1
+	movls r1, #0
+	cmp r1, #0
 	ite ne
 	movne r2, r7
 	moveq r2, r8
-	mov r0, #1
-	and r0, r0, #31
-	lsl r0, r2, r0
-	str r0, [sp, #0]
-	ldr r0, [sp, #0]
-	add r1, r4, r0
+	mov r1, #1
+	and r1, r1, #31
+	lsl r1, r2, r1
+	str r1, [sp, #0]
+	ldr r1, [sp, #0]
+	add r1, r0, r1
 	sub r6, r7, r2
-	mov r0, #1
-	and r0, r0, #31
-	lsl r0, r6, r0
-	str r0, [sp, #4]
-	mov r0, r4
+	mov r2, #1
+	and r2, r2, #31
+	lsl r2, r6, r2
+	str r2, [sp, #4]
 	ldr r2, [sp, #4]
+	mov r4, r0
 	bl __vcr_memory_copy
 	mov r5, #0
 	ldr r0, [sp, #4]

@@ -1,0 +1,180 @@
+// Hint recolouring after colouring: change the colour of a move's end (and of the neighbours in its way) when that removes weighted moves.
+//
+// Iterated register coalescing is conservative: a move whose ends do not
+// interfere stays in the code when merging them could have made the graph
+// uncolourable, and select may then give the ends different colours that a
+// later choice blocks. Measured against the optimal allocator, such moves
+// were the largest share of vcr-ra's excess cost, one inside a loop costing
+// ten. This pass is LLVM's "hint recolouring" (RegAllocGreedy's
+// tryHintsRecoloring) in a graph-colouring allocator: for each move whose
+// ends got different colours, heaviest first, it tries to give one end the
+// other's colour; every neighbour holding that colour must move to a colour
+// none of its own neighbours holds. The change is kept when the weighted
+// moves of every node it touches go down in total. It never adds a
+// callee-saved register that the colouring did not already push, and it
+// works on the interference graph of the final code, so every colouring it
+// makes is as valid as the one it started from (and the checker verifies
+// the code either way).
+#include "core/alloc/work.h"
+
+#include <algorithm>
+
+namespace vcr::alloc {
+
+namespace {
+
+class Recolour {
+public:
+  Recolour(const Interference &g, std::vector<int> &colour, PRegMask pool, PRegMask used)
+      : g_(g), colour_(colour), pool_(pool), used_(used) {}
+
+  unsigned run() {
+    std::vector<uint32_t> order(g_.moves.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return g_.moves[a].weight > g_.moves[b].weight; });
+    unsigned changed = 0;
+    for (int pass = 0; pass < 4; ++pass) {
+      bool any = false;
+      for (uint32_t mi : order) {
+        const GraphMove &m = g_.moves[mi];
+        const int cd = colourOf(m.dst), cs = colourOf(m.src);
+        if (cd < 0 || cs < 0 || cd == cs) continue;
+        if (tryGive(m.dst, cs) || tryGive(m.src, cd)) {
+          any = true;
+          ++changed;
+        }
+      }
+      if (!any) break;
+    }
+    return changed;
+  }
+
+private:
+  const Interference &g_;
+  std::vector<int> &colour_;
+  PRegMask pool_;
+  PRegMask used_;  ///< colours in use: a callee-saved one outside it costs a push and a pop
+  std::vector<std::pair<uint32_t, int>> undo_;
+
+  int colourOf(uint32_t n) const {
+    if (Interference::precoloured(n)) return static_cast<int>(n);
+    return n < colour_.size() ? colour_[n] : -1;
+  }
+
+  /// Weighted moves of node n that would stay in the code with colour c.
+  double moveCost(uint32_t n, int c) const {
+    double cost = 0;
+    g_.forEachMove(n, [&](uint32_t mi) {
+      const GraphMove &m = g_.moves[mi];
+      if (colourOf(m.dst == n ? m.src : m.dst) != c) cost += m.weight;
+    });
+    return cost;
+  }
+
+  /// Colours no neighbour of n holds, and n may take.
+  PRegMask freeFor(uint32_t n) const {
+    PRegMask busy = 0;
+    g_.forEachNeighbour(n, [&](uint32_t x) {
+      if (int c = colourOf(x); c >= 0) busy |= 1u << c;
+    });
+    return pool_ & ~busy & ~g_.preMask[n];
+  }
+
+  void set(uint32_t n, int c) {
+    undo_.push_back({n, colour_[n]});
+    colour_[n] = c;
+  }
+
+  void rollback() {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) colour_[it->first] = it->second;
+    undo_.clear();
+  }
+
+  /// Give node x colour c, moving its neighbours of colour c elsewhere;
+  /// kept only if the weighted moves of x and of the moved neighbours fall.
+  bool tryGive(uint32_t x, int c) {
+    if (Interference::precoloured(x) || colour_[x] < 0 || !(pool_ >> c & 1) || (g_.preMask[x] >> c & 1))
+      return false;
+    std::vector<uint32_t> blockers;
+    bool fixed = false;
+    g_.forEachNeighbour(x, [&](uint32_t n) {
+      if (colourOf(n) != c) return;
+      if (Interference::precoloured(n)) fixed = true;
+      else blockers.push_back(n);
+    });
+    if (fixed) return false;
+    undo_.clear();
+    set(x, c);
+    for (uint32_t b : blockers) {
+      int best = -1;
+      double bestCost = 0;
+      for (PRegMask r = freeFor(b); r; r &= r - 1) {
+        const int a = __builtin_ctz(r);
+        const double cost = moveCost(b, a);
+        if (best < 0 || cost < bestCost) best = a, bestCost = cost;
+      }
+      if (best < 0) {
+        rollback();
+        return false;
+      }
+      set(b, best);
+    }
+    // A callee-saved register not yet pushed costs a push and a pop (once
+    // per call of the function): it must buy more than that.
+    PRegMask fresh = 0;
+    for (auto &[n, old] : undo_) fresh |= 1u << colour_[n];
+    fresh &= kCalleeSaved & ~used_;
+    if (!(gain() > (fresh ? 2.0 : 0.0) + 1e-9)) {
+      rollback();
+      return false;
+    }
+    used_ |= fresh;
+    undo_.clear();
+    return true;
+  }
+
+  static constexpr PRegMask kCalleeSaved = 0x0ff0;  // R4-R11
+
+  /// How many weighted moves the changes in undo_ remove (negative: add),
+  /// counting a move between two changed nodes once.
+  double gain() {
+    double now = 0, was = 0;
+    auto count = [&](double &acc) {
+      for (auto &[n, old] : undo_)
+        g_.forEachMove(n, [&](uint32_t mi) {
+          const GraphMove &m = g_.moves[mi];
+          const uint32_t other = m.dst == n ? m.src : m.dst;
+          if (changed(other) && other < n) return;  // counted from the other end
+          if (colourOf(m.dst) != colourOf(m.src)) acc += m.weight;
+        });
+    };
+    count(now);
+    std::vector<int> saved;
+    for (auto &[n, old] : undo_) saved.push_back(colour_[n]);
+    for (auto &[n, old] : undo_) colour_[n] = old;
+    count(was);
+    for (size_t i = 0; i < undo_.size(); ++i) colour_[undo_[i].first] = saved[i];
+    return was - now;
+  }
+
+  bool changed(uint32_t n) const {
+    for (auto &[m, old] : undo_)
+      if (m == n) return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+unsigned recolourForMoves(const Interference &g, const arm::Pool &pool, std::vector<int> &colour) {
+  PRegMask poolMask = 0;
+  for (mir::PReg r : pool.regs.list()) poolMask |= 1u << static_cast<unsigned>(r);
+  PRegMask used = 0;
+  for (uint32_t n = kVRegBase; n < colour.size() && n < g.numNodes; ++n)
+    if (colour[n] >= 0 && g.occurs.test(n)) used |= 1u << colour[n];
+  Recolour r(g, colour, poolMask, used);
+  return r.run();
+}
+
+}  // namespace vcr::alloc

@@ -1,0 +1,106 @@
+// Live-range splitting at calls: a value passed to a call and live after it gets a copy of its own across the call.
+//
+// A value that is both an argument of a call and live after it needs a
+// callee-saved register across the call, and its argument register at the
+// call. With one register per value, it sits in the callee-saved register
+// from its definition on, so a value that arrives in R0 (a parameter, a
+// call result) costs a move into R4 and a move back into R0 for the
+// argument, where one copy suffices: keep it in R0 up to the call and copy
+// it to R4 for the rest. The ILP baseline found that in every such function
+// (docs/experiments.md, experiment 1).
+//
+// The pass inserts `mov v, v` between the argument moves and the call for
+// each such value whose definition is a move from the very register the
+// argument takes (a parameter passed on in its own register, a call result
+// passed in R0), with nothing writing that register in between: there the
+// split surely saves a move, where in general it measured worse (a copy
+// coalescing could not remove). splitWebs then makes the copy's definition a web of its
+// own wherever the two definitions reach different uses, which is a split
+// of the live range at the call. Where both reach one use (a join), the two
+// stay one web and the copy is a self-move, which costs nothing. Coalescing
+// decides the rest: it merges the two parts again when that is safe, so the
+// split costs a move only where the parts need different registers, and
+// then saves at least the one it costs.
+#include "core/alloc/work.h"
+
+#include <algorithm>
+
+namespace vcr::alloc {
+
+namespace {
+
+/// Whether v's definition before position `use` of the block is a move
+/// from physical register r (a parameter or a call result arriving in r),
+/// with nothing between writing r: then v can stay in r up to `use`.
+bool arrivesIn(const std::vector<mir::Instr> &is, size_t use, mir::VReg v, mir::PReg r) {
+  for (size_t j = use; j-- > 0;) {
+    const mir::Instr &i = is[j];
+    for (const mir::Operand &d : i.defs) {
+      if (d.isVReg() && d.value == v)
+        return i.op == mir::Opcode::Mov && i.uses[0].isPReg() && i.uses[0].preg() == r;
+      if (d.isPReg() && d.preg() == r) return false;
+    }
+    if (mir::isCall(i.op)) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
+  const uint32_t n = w.numVRegs;
+  bool anyCall = false;
+  for (const mir::Block &b : w.fn.blocks)
+    for (const mir::Instr &i : b.instrs) anyCall |= mir::isCall(i.op);
+  if (!anyCall) return 0;
+  NodeMap map;  // node = vreg
+  map.numNodes = n;
+  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  std::vector<uint8_t> live(n, 0);
+  std::vector<uint32_t> touched;
+  unsigned copies = 0;
+  for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
+    auto &is = w.fn.blocks[b].instrs;
+    // Backwards: `live` is what is live after instruction k.
+    lv.forEachIn(lv.liveOut(b), [&](uint32_t v) {
+      if (v < n && !live[v]) live[v] = 1, touched.push_back(v);
+    });
+    std::vector<std::pair<size_t, mir::VReg>> at;  // (call position, value) to copy before the call
+    for (size_t k = is.size(); k-- > 0;) {
+      const mir::Instr &i = is[k];
+      if (mir::isCall(i.op)) {
+        // The argument marshalling just before the call: inserted moves
+        // into registers and stores of outgoing stack words.
+        for (size_t j = k; j-- > 0;) {
+          const mir::Instr &a = is[j];
+          const bool marshal = a.inserted() && ((a.op == mir::Opcode::Mov && a.defs[0].isPReg()) ||
+                                                (a.op == mir::Opcode::MovI && a.defs[0].isPReg()) ||
+                                                (a.op == mir::Opcode::Sts && a.origin == mir::Origin::OutArg));
+          if (!marshal) break;
+          if (a.op != mir::Opcode::Mov || !a.uses[0].isVReg()) continue;
+          const mir::VReg v = a.uses[0].value;
+          if (v < n && live[v] && arrivesIn(is, j, v, a.defs[0].preg()) &&
+              std::none_of(at.begin(), at.end(), [&](auto &p) { return p.first == k && p.second == v; }))
+            at.push_back({k, v});
+        }
+      }
+      for (const mir::Operand &d : i.defs)
+        if (d.isVReg() && d.value < n) live[d.value] = 0;
+      for (const mir::Operand &u : i.uses)
+        if (u.isVReg() && u.value < n && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
+    }
+    for (uint32_t v : touched) live[v] = 0;
+    touched.clear();
+    if (at.empty()) continue;
+    // Insert from the back so that earlier positions stay valid.
+    std::sort(at.begin(), at.end(), [](auto &x, auto &y) { return x.first > y.first; });
+    for (auto [pos, v] : at) {
+      is.insert(is.begin() + static_cast<long>(pos),
+                makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(v)}, {mir::Operand::vreg(v)}, mir::Origin::Move));
+      ++copies;
+    }
+  }
+  return copies;
+}
+
+}  // namespace vcr::alloc
