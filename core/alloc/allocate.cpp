@@ -68,6 +68,7 @@ private:
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     splitAtCalls(w, cfg_);
     splitWebs(w, cfg_);
+    spillArgumentOnlyStackParams(w, cfg_, r.stats);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
     const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);

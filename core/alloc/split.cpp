@@ -104,3 +104,61 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
 }
 
 }  // namespace vcr::alloc
+
+namespace vcr::alloc {
+
+unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, AllocStats &stats) {
+  const uint32_t n = w.numVRegs;
+  // Stack parameters: one definition, the load from the incoming area.
+  std::vector<uint8_t> cand(n, 0);
+  std::vector<uint32_t> defs(n, 0);
+  bool anyCall = false;
+  for (const mir::Block &b : w.fn.blocks)
+    for (const mir::Instr &i : b.instrs) {
+      anyCall |= mir::isCall(i.op);
+      for (const mir::Operand &d : i.defs)
+        if (d.isVReg() && d.value < n) {
+          ++defs[d.value];
+          cand[d.value] = i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg;
+        }
+    }
+  if (!anyCall) return 0;
+  // Every use an argument move into a register.
+  for (const mir::Block &b : w.fn.blocks)
+    for (const mir::Instr &i : b.instrs) {
+      const bool argMove = i.inserted() && i.op == mir::Opcode::Mov && i.defs[0].isPReg();
+      for (const mir::Operand &u : i.uses)
+        if (u.isVReg() && u.value < n && !argMove) cand[u.value] = 0;
+    }
+  // Live across a call.
+  NodeMap map;
+  map.numNodes = n;
+  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  std::vector<uint8_t> live(n, 0), across(n, 0);
+  std::vector<uint32_t> touched;
+  for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
+    lv.forEachIn(lv.liveOut(b), [&](uint32_t v) {
+      if (v < n && !live[v]) live[v] = 1, touched.push_back(v);
+    });
+    const auto &is = w.fn.blocks[b].instrs;
+    for (size_t k = is.size(); k-- > 0;) {
+      const mir::Instr &i = is[k];
+      for (const mir::Operand &d : i.defs)
+        if (d.isVReg() && d.value < n) live[d.value] = 0;
+      if (mir::isCall(i.op))
+        for (uint32_t v : touched)
+          if (live[v]) across[v] = 1;
+      for (const mir::Operand &u : i.uses)
+        if (u.isVReg() && u.value < n && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
+    }
+    for (uint32_t v : touched) live[v] = 0;
+    touched.clear();
+  }
+  std::vector<uint32_t> nodes;
+  for (uint32_t v = 0; v < n; ++v)
+    if (cand[v] && defs[v] == 1 && across[v]) nodes.push_back(kVRegBase + v);
+  if (!nodes.empty()) spillNodes(w, nodes, stats);
+  return static_cast<unsigned>(nodes.size());
+}
+
+}  // namespace vcr::alloc

@@ -71,6 +71,13 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, s
 /// of its own. Returns how many copies were inserted.
 unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
 
+/// A stack parameter whose every use is an argument move into a register
+/// and that lives across a call is spilled before colouring (split.cpp):
+/// its entry load goes and each argument is loaded straight from the
+/// incoming area, where a register would hold it across the call and cost
+/// a move per argument. Returns how many were spilled.
+unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, AllocStats &stats);
+
 /// Split each multiply-defined vreg into its webs (webs.cpp): definitions
 /// and uses linked by reaching stay one vreg, every other web gets a fresh
 /// one, so unrelated values of one wasm local get their own live ranges.

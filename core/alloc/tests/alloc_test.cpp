@@ -578,3 +578,32 @@ bb0:
   CHECK(valid());
   CHECK(colour[node(3)] == colour[node(2)]);
 }
+
+TEST_CASE("a stack parameter only passed on to a call after another call is loaded straight into its argument register") {
+  // v4 arrives on the stack and is only the argument of the second call.
+  // Kept in a register it would sit in R4 across the first call and cost a
+  // move into r0; spilled, its load goes straight to r0.
+  mir::Module m = parse(R"(
+func @g(i32) -> (i32) {
+bb0:
+  param v0
+  ret v0
+}
+func @f(i32, i32, i32, i32, i32) -> (i32) {
+bb0:
+  param v0, v1, v2, v3, v4
+  call @g (v0) -> (v5)
+  call @g (v4) -> (v6)
+  add v7, v5, v6
+  ret v7
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  const std::string text = mir::printFunction(fn(a, "f"));
+  INFO(text);
+  bool direct = false;
+  for (const auto &b : fn(a, "f").blocks)
+    for (const auto &i : b.instrs)
+      direct |= i.op == Opcode::Lds && i.origin == mir::Origin::InArg && i.defs[0] == mir::Operand::preg(PReg::R0);
+  CHECK(direct);
+}

@@ -150,26 +150,27 @@ vcr_fn_poly32:
 	.thumb_func
 vcr_fn_dot64:
 .Lvcr_fn_dot64_0:
-	push {r4, r5, r6, r7, r8, lr}
-	mov r8, r2
-	mov r7, r3
+	push {r4, r5, r6, r7, lr}
+	sub sp, sp, #4
+	mov r4, r2
+	mov r5, r3
 	ldr r2, [sp, #24]
 	ldr r3, [sp, #28]
-	ldr r6, [sp, #36]
 	bl __aeabi_dmul
-	mov r5, r0
-	mov r4, r1
-	mov r0, r8
-	mov r1, r7
+	mov r6, r0
+	mov r7, r1
+	mov r0, r4
+	mov r1, r5
 	ldr r2, [sp, #32]
-	mov r3, r6
+	ldr r3, [sp, #36]
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
-	mov r0, r5
-	mov r1, r4
+	mov r0, r6
+	mov r1, r7
 	bl __vcr_fp_dadd
-	pop {r4, r5, r6, r7, r8, pc}
+	add sp, sp, #4
+	pop {r4, r5, r6, r7, pc}
 	.size vcr_fn_dot64, .-vcr_fn_dot64
 
 @ ---- @abs32

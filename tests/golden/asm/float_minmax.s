@@ -207,16 +207,14 @@ vcr_fn_nearest64:
 	.thumb_func
 vcr_fn_clamp64:
 .Lvcr_fn_clamp64_0:
-	push {r4, r5, lr}
+	push {lr}
 	sub sp, sp, #4
-	ldr r5, [sp, #16]
-	ldr r4, [sp, #20]
 	bl __vcr_fp_dmax
-	mov r2, r5
-	mov r3, r4
+	ldr r2, [sp, #8]
+	ldr r3, [sp, #12]
 	bl __vcr_fp_dmin
 	add sp, sp, #4
-	pop {r4, r5, pc}
+	pop {pc}
 	.size vcr_fn_clamp64, .-vcr_fn_clamp64
 
 @ ---- @hypot32
