@@ -220,12 +220,15 @@ TEST_CASE("vfp libgcc: each CPU links its multilib, hard-float members included"
   CHECK(libgccFor(Cpu::CortexM4F).find("thumb/v7e-m+fp/hard/libgcc.a") != std::string::npos);
   CHECK(libgccFor(Cpu::CortexM7).find("thumb/v7e-m+dp/hard/libgcc.a") != std::string::npos);
   CHECK(softFloatLibgcc() == libgccFor(Cpu::CortexM4));
-  // __aeabi_uldivmod pulls _udivmoddi4.o, compiled from C with the AAPCS-VFP tag.
+  // __aeabi_uldivmod pulls _udivmoddi4.o, compiled from C with the AAPCS-VFP
+  // tag; the object declares IEEE floats as the clang-compiled float runtime
+  // embedded in emitted code does (Tag_ABI_FP_number_model), so ld checks
+  // that both use the same variant of the procedure call standard.
   for (Cpu cpu : {Cpu::CortexM4, Cpu::CortexM4F, Cpu::CortexM7}) {
     BuildOptions o;
     o.cpu = cpu;
     o.libraries.push_back(libgccFor(cpu));
-    BuildResult b = buildImage(asmHeader() + thumbFunction("f", "  push {r4, lr}\n  bl __aeabi_uldivmod\n"
+    BuildResult b = buildImage(asmHeader() + ".eabi_attribute Tag_ABI_FP_number_model, 3\n" + thumbFunction("f", "  push {r4, lr}\n  bl __aeabi_uldivmod\n"
                                                                 "  adds r0, r0, r2\n  pop {r4, pc}"),
                                o);
     REQUIRE_MESSAGE(b.ok, b.error);
