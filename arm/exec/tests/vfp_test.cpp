@@ -1,5 +1,6 @@
 // Tests of VFP code per CPU: hand-written FPv4-SP / FPv5-D16 functions built and run in Unicorn.
 #include "arm/exec/exec.h"
+#include "arm/exec/process.h"
 #include "arm/exec/tests/exec_test_util.h"
 #include "tests/tool_guard.h"
 
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <sstream>
 
 using namespace vcr;
 using namespace vcr::exec;
@@ -237,5 +239,45 @@ TEST_CASE("vfp libgcc: each CPU links its multilib, hard-float members included"
     RunResult r = run(b.image, "f", sigOf("ll:i"), args, env);
     REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
     CHECK(r.results.at(0) == 1000000000ULL + 7);  // quotient + remainder (low words)
+  }
+}
+
+TEST_CASE("vfp clang-14 hard float: objects for cortex-m4f and cortex-m7 link with their libgcc and run") {
+  if (!vcr::testing::toolAvailable("clang-14") || !vcr::testing::toolAvailable("arm-none-eabi-gcc")) return;
+  TempDir dir;
+  REQUIRE(dir.ok());
+  const std::string c = dir.path() + "/k.c";
+  REQUIRE(writeFile(c, "float fma1(float a, float b) { return a * b + 1.0f; }\n"
+                       "double dmul(double a, double b) { return a * b; }\n"
+                       "unsigned long long udiv(unsigned long long a, unsigned long long b) { return a / b; }\n"));
+  for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
+    INFO(arm::cpuName(cpu));
+    const std::string o = dir.path() + "/k_" + std::string(arm::cpuName(cpu)) + ".o";
+    std::vector<std::string> argv{"clang-14", "--target=thumbv7em-none-eabi", "-mthumb", "-O2", "-fno-addrsig",
+                                  "-ffreestanding", "-c", "-o", o, c};
+    std::istringstream flags{std::string(arm::cpuFlags(cpu))};
+    for (std::string f; flags >> f;) argv.push_back(f);
+    ToolResult cc = runTool(argv, dir.path());
+    REQUIRE_MESSAGE(cc.ok, cc.output);
+    BuildOptions bo;
+    bo.cpu = cpu;
+    bo.libraries.push_back(libgccFor(cpu));
+    BuildResult b = buildImageFromObject(o, bo);
+    REQUIRE_MESSAGE(b.ok, b.error);
+    mir::ExecEnv env;
+    RunOptions ro;
+    ro.sArgs = {fbits(1.5f), fbits(3.0f)};  // AAPCS-VFP: a in s0, b in s1, result in s0
+    RunResult r = run(b.image, "fma1", sigOf(""), {}, env, ro);
+    REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+    CHECK(r.sregs[0] == fbits(5.5f));
+    ro.sArgs = {lo(0.1), hi(0.1), lo(3.0), hi(3.0)};  // d0, d1; on cortex-m4f a libgcc call
+    r = run(b.image, "dmul", sigOf(""), {}, env, ro);
+    REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+    CHECK(r.sregs[0] == lo(0.1 * 3.0));
+    CHECK(r.sregs[1] == hi(0.1 * 3.0));
+    const std::vector<uint64_t> args{1000000000007ULL, 1000};
+    r = run(b.image, "udiv", sigOf("ll:l"), args, env);
+    REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+    CHECK(r.results.at(0) == 1000000000ULL);
   }
 }
