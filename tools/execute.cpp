@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -112,8 +113,9 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   if (opt.patchAsm) opt.patchAsm(er.asmText);
   exec::BuildOptions bo;
   bo.imports = allocated.imports;
+  bo.cpu = opt.cpu;
   // soft-float calls (--cpu cortex-m4) go to libgcc's AEABI routines
-  if (const std::string &lib = exec::softFloatLibgcc(); !lib.empty()) bo.libraries.push_back(lib);
+  if (const std::string &lib = exec::libgccFor(opt.cpu); !lib.empty()) bo.libraries.push_back(lib);
   exec::BuildResult built = exec::buildImage(er.asmText, bo);
   if (!built.ok) {
     for (const auto &fn : er.emitted) {
@@ -191,21 +193,21 @@ void runNative(const std::string &cFile, const mir::Module &vreg, const Workload
   exec::TempDir tmp;
   if (!tmp.ok()) return noteAll("no temporary directory: " + tmp.error());
   const std::string obj = tmp.path() + "/native.o";
-  exec::ToolResult cc = exec::runTool(
-      {opt.clang, "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4", "-mthumb", "-O2", "-fno-addrsig",
-       "-ffreestanding", "-fno-builtin", "-nostdlib", "-c", cFile, "-o", obj},
-      tmp.path());
+  std::vector<std::string> argv{opt.clang, "--target=thumbv7em-none-eabi", "-mcpu=cortex-m4"};
+  if (!arm::softFloat(opt.cpu)) {  // -mcpu, -mfpu, -mfloat-abi=hard (AAPCS-VFP)
+    argv.pop_back();
+    std::istringstream flags{std::string(arm::cpuFlags(opt.cpu))};
+    for (std::string f; flags >> f;) argv.push_back(f);
+  }
+  argv.insert(argv.end(), {"-mthumb", "-O2", "-fno-addrsig", "-ffreestanding", "-fno-builtin", "-nostdlib",
+                           "-c", cFile, "-o", obj});
+  exec::ToolResult cc = exec::runTool(argv, tmp.path());
   if (!cc.ok) return noteAll(opt.clang + " failed: " + firstLines(cc.output));
   // Calls the compiler makes on its own (64-bit division: __aeabi_uldivmod)
   // come from libgcc of the arm-none-eabi toolchain, when it is installed.
   exec::BuildOptions bo;
-  exec::ToolResult gcc = exec::runTool(
-      {"arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-print-libgcc-file-name"}, tmp.path());
-  if (gcc.ok) {
-    std::string lib = gcc.output.substr(0, gcc.output.find('\n'));
-    std::error_code ec;
-    if (fs::exists(lib, ec)) bo.libraries.push_back(lib);
-  }
+  bo.cpu = opt.cpu;
+  if (const std::string &lib = exec::libgccFor(opt.cpu); !lib.empty()) bo.libraries.push_back(lib);
   exec::BuildResult built = exec::buildImageFromObject(obj, bo);
   if (!built.ok) return noteAll("linking the native object failed: " + firstLines(built.error));
   exec::Machine machine(std::move(built.image));

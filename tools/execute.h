@@ -5,10 +5,13 @@
 /// (workloads.json). Each run is compared with the vreg MIR interpreter's
 /// outcome and, for wasm inputs, that outcome with the wabt interpreter's:
 /// results, trap reason, final linear memory and globals. `--native`
-/// compiles the C source next to a kernel (clang-14, Cortex-M4, -O2) and runs
-/// its functions on the same workloads: the production-compiler reference.
+/// compiles the C source next to a kernel (clang-14, -O2, for ExecOptions::cpu)
+/// and runs its functions on the same workloads: the production-compiler
+/// reference. Both build and run for ExecOptions::cpu (arm::cpuFlags, its
+/// libgcc multilib, Unicorn's Cortex-M4 or M7 model).
 
 #include "arm/select/wasm_load.h"
+#include "arm/target/cpu.h"
 #include "core/ir/diag.h"
 #include "core/ir/mir.h"
 
@@ -58,6 +61,7 @@ struct ExecOptions {
   bool native = false;   ///< also compile and run the sibling .c (kernels)
   bool countOrigins = false;  ///< count executed instructions by origin (ExecReport::originInsns)
   std::string clang = "clang-14";
+  arm::Cpu cpu = arm::Cpu::CortexM4;  ///< the CPU code is built for and run on (--cpu; set by the pipeline)
   /// Fault injection for tests: edits the emitted assembly before it is built.
   std::function<void(std::string &asmText)> patchAsm;
 };
@@ -71,7 +75,7 @@ struct ExecOptions {
                                                               const Workloads &workloads,
                                                               const ExecOptions &opt);
 
-/// Compile `cFile` with clang for Cortex-M4 and run each function that has
+/// Compile `cFile` with clang for opt.cpu and run each function that has
 /// workloads, recording nativeInsns/nativeAgree (or nativeNote) in `reports`.
 void runNative(const std::string &cFile, const mir::Module &vreg, const Workloads &workloads,
                const ExecOptions &opt, std::map<std::string, ExecReport> &reports);

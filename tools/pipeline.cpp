@@ -282,14 +282,16 @@ void runFile(const std::string &file, const LoadedModule &lm, const mir::Module 
   try {
     Workloads workloads = loadWorkloads(file, diags);
     const select::WasmBinary *bin = lm.bin ? &*lm.bin : nullptr;
-    auto mine = executeModule(lm.module, allocated, bin, workloads, opt.exec);
+    ExecOptions eo = opt.exec;
+    eo.cpu = opt.cpu;  // build and run for --cpu
+    auto mine = executeModule(lm.module, allocated, bin, workloads, eo);
     if (opt.exec.native) {
       fs::path c = fs::path(file).replace_extension(".c");
       std::error_code ec;
-      if (fs::exists(c, ec)) runNative(c.string(), lm.module, workloads, opt.exec, mine);
+      if (fs::exists(c, ec)) runNative(c.string(), lm.module, workloads, eo, mine);
     }
     std::map<std::string, ExecReport> theirs;
-    if (opt.legacy) theirs = executeModule(lm.module, legacyAllocated, bin, workloads, opt.exec);
+    if (opt.legacy) theirs = executeModule(lm.module, legacyAllocated, bin, workloads, eo);
     for (FunctionReport &r : rows) {
       if (auto it = mine.find(r.function); it != mine.end()) {
         r.exec = it->second;

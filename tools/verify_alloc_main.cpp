@@ -192,7 +192,7 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   bool native = false;
   app.add_flag("--native", native,
-               "with --run: compile the C source next to each kernel (clang-14 -O2, Cortex-M4) "
+               "with --run: compile the C source next to each kernel (clang-14 -O2, for --cpu) "
                "and run it on the same workloads (native_insns)");
   app.add_flag("--count-origins", opt.exec.countOrigins,
                "with --run: count executed instructions of allocator-inserted code by origin "

@@ -41,12 +41,18 @@ bool assemble(std::string_view text, const std::string &name, const BuildOptions
   const std::string src = dir.path() + "/" + name + ".s", obj = dir.path() + "/" + name + ".o";
   std::string body(text);
   if (!body.empty() && body.back() != '\n') body += '\n';
+  // as does not derive the build attribute from -mfloat-abi=hard; without it
+  // ld refuses the hard-float libgcc members compiled from C (_udivmoddi4.o,
+  // _fixsfdi.o, ...: "uses VFP register arguments, image.elf does not").
+  if (!arm::softFloat(opts.cpu)) body += "\t.eabi_attribute Tag_ABI_VFP_args, 1\n";
   if (!writeFile(src, body)) {
     error = fmt::format("cannot write {}", src);
     return false;
   }
   std::vector<std::string> argv{opts.toolPrefix + "as"};
   for (std::string &f : splitFlags(arm::rt::kAsFlags)) argv.push_back(std::move(f));
+  if (!arm::softFloat(opts.cpu))  // cortex-m4 keeps exactly rt::kAsFlags
+    for (std::string &f : splitFlags(arm::cpuFlags(opts.cpu))) argv.push_back(std::move(f));
   for (const std::string &f : opts.extraAsFlags) argv.push_back(f);
   argv.insert(argv.end(), {"-o", obj, src});
   return runStep(argv, dir, error);
@@ -139,6 +145,7 @@ BuildResult linkAndLoad(std::vector<std::string> objects, const BuildOptions &op
   img.bytes = std::move(elfImg.bytes);
   img.base = elfImg.base;
   img.imports = opts.imports;
+  img.cpu = opts.cpu;
   const auto symAt = [&](const std::string &n) -> uint32_t {
     auto it = elfImg.symbols.find(n);
     return it == elfImg.symbols.end() ? 0 : it->second.value;
@@ -190,18 +197,37 @@ bool prepare(const BuildOptions &opts, TempDir &dir, BuildResult &res) {
 
 }  // namespace
 
-const std::string &softFloatLibgcc() {
-  static const std::string path = [] {
-    TempDir dir;
-    if (!dir.ok()) return std::string();
-    ToolResult r = runTool({"arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mfloat-abi=soft", "-mthumb",
-                            "-print-libgcc-file-name"},
-                           dir.path());
-    if (!r.ok) return std::string();
-    std::string lib = r.output.substr(0, r.output.find('\n'));
-    std::vector<uint8_t> probe;
-    return readFile(lib, probe) ? lib : std::string();
-  }();
+namespace {
+/// Ask arm-none-eabi-gcc for the libgcc of `cpu`; "" if it cannot tell.
+std::string askLibgcc(arm::Cpu cpu) {
+  TempDir dir;
+  if (!dir.ok()) return std::string();
+  std::vector<std::string> argv{"arm-none-eabi-gcc"};
+  for (std::string &f : splitFlags(arm::cpuFlags(cpu))) argv.push_back(std::move(f));
+  argv.insert(argv.end(), {"-mthumb", "-print-libgcc-file-name"});
+  ToolResult r = runTool(argv, dir.path());
+  if (!r.ok) return std::string();
+  std::string lib = r.output.substr(0, r.output.find('\n'));
+  std::vector<uint8_t> probe;
+  return readFile(lib, probe) ? lib : std::string();
+}
+}  // namespace
+
+const std::string &softFloatLibgcc() { return libgccFor(arm::Cpu::CortexM4); }
+
+const std::string &libgccFor(arm::Cpu cpu) {
+  switch (cpu) {
+  case arm::Cpu::CortexM4F: {
+    static const std::string path = askLibgcc(arm::Cpu::CortexM4F);
+    return path;
+  }
+  case arm::Cpu::CortexM7: {
+    static const std::string path = askLibgcc(arm::Cpu::CortexM7);
+    return path;
+  }
+  case arm::Cpu::CortexM4: break;
+  }
+  static const std::string path = askLibgcc(arm::Cpu::CortexM4);
   return path;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 /// Assemble and link Thumb-2 assembly text (or a relocatable object) into one
 /// loadable image, and run functions of that image on an emulated Cortex-M4
-/// (Unicorn). The calling contract is arm/target/runtime.h: R9 = globals
+/// or Cortex-M7 (Unicorn), per arm::Cpu: cortex-m4 runs without an FPU (a
+/// VFP instruction is a fault), cortex-m4f with FPv4-SP-D16, cortex-m7 with
+/// FPv5-D16 (docs/vfp.md, "Execution: built"). The calling contract is arm/target/runtime.h: R9 = globals
 /// table, R10 = linear-memory size in bytes, R11 = linear-memory base, traps
 /// are `udf #rt::trapCode(reason)`, imports are bound to host stubs named
 /// rt::importSymbol(name).
@@ -13,6 +15,7 @@
 ///   kStackTop - kStackSize the stack; SP starts 8-aligned below kStackTop
 ///   kSentinelAddr          return address: the run stops when PC gets there
 
+#include "arm/target/cpu.h"
 #include "core/ir/interp.h"
 #include "core/ir/mir.h"
 
@@ -41,6 +44,11 @@ struct BuildOptions {
   std::string toolPrefix = "arm-none-eabi-";  ///< prefix of `as` and `ld`
   std::vector<std::string> libraries;      ///< archives linked after the objects (e.g. libgcc.a)
   bool keepTemps = false;                  ///< keep the temp dir (its path goes to BuildResult::tempDir)
+  /// Target CPU: cortex-m4 assembles with rt::kAsFlags alone (as always);
+  /// cortex-m4f / cortex-m7 add arm::cpuFlags (FPU, hard float) and mark the
+  /// object as AAPCS-VFP (Tag_ABI_VFP_args), so that it links with the
+  /// hard-float libgcc of libgccFor(cpu). The image runs on this CPU.
+  arm::Cpu cpu = arm::Cpu::CortexM4;
 };
 
 /// Executed-instruction counters by mir::Origin (index = origin value).
@@ -63,6 +71,7 @@ struct Image {
   std::map<uint32_t, size_t> stubs;         ///< stub address -> import index
   uint32_t stubBegin = 0, stubEnd = 0;      ///< address range of the stubs (empty if no imports)
   std::vector<OriginRange> originRanges;    ///< origin-marked code (empty unless the asm was marked)
+  arm::Cpu cpu = arm::Cpu::CortexM4;        ///< the CPU it was built for, and runs on (BuildOptions::cpu)
 
   /// Address of a function: `name` as an assembler symbol, else as a MIR
   /// name (rt::functionSymbol(name)); 0 if neither exists.
@@ -86,6 +95,12 @@ struct BuildResult {
 /// Asked once per process.
 [[nodiscard]] const std::string &softFloatLibgcc();
 
+/// Path of the libgcc multilib for `cpu` (arm-none-eabi-gcc
+/// -print-libgcc-file-name with arm::cpuFlags(cpu) -mthumb): thumb/v7e-m/nofp,
+/// thumb/v7e-m+fp/hard, thumb/v7e-m+dp/hard; "" if the toolchain is missing.
+/// Asked once per CPU and process; libgccFor(CortexM4) is softFloatLibgcc().
+[[nodiscard]] const std::string &libgccFor(arm::Cpu cpu);
+
 /// Same for a relocatable object produced elsewhere (e.g. clang -c output):
 /// link + load.
 [[nodiscard]] BuildResult buildImageFromObject(const std::string &objectPath,
@@ -98,6 +113,10 @@ struct RunOptions {
   bool clobberAtImports = true;     ///< host stubs write garbage to R0-R3 (non-results), R12 and flags
   uint64_t seed = 0x5eedULL;        ///< seeds the entry values of R4-R8 and the clobber garbage
   bool countOrigins = false;        ///< with countInsns: also count by Image::originRanges (RunResult::originInsns)
+  /// On an FPU CPU: entry values of S0, S1, ... in order (an f64 in Dn is
+  /// S2n low word, S2n+1 high word); the other S registers start as garbage.
+  /// Ignored on cortex-m4.
+  std::vector<uint32_t> sArgs;
 };
 
 struct RunResult {
@@ -113,6 +132,9 @@ struct RunResult {
   /// With RunOptions::countOrigins: executed instructions inside origin-marked
   /// code, by mir::Origin value (the rest of `insns` is unmarked code).
   std::array<uint64_t, kOriginSlots> originInsns{};
+  /// On an FPU CPU: S0-S31 when the run stopped (f32 result in S0, f64 in
+  /// D0 = S1:S0); zeros on cortex-m4. A return with S16-S31 changed is a Fault.
+  std::array<uint32_t, 32> sregs{};
 };
 
 /// Name of a status ("returned", "trapped", "fault", "exhausted").

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <exception>
 #include <stdexcept>
 
@@ -33,6 +34,18 @@ void onCode(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
     const uint64_t i = (addr - img.base) >> 1;
     if (i < of.size() && of[i] != 0xff) ++st.origins[of[i]];
   }
+}
+
+/// cortex-m4 has no FPU, but Unicorn's Cortex-M4 model always has one
+/// enabled (there is no CPACR to clear without the SCS): stop before a VFP
+/// instruction as the hardware's NOCP UsageFault would.
+void onNoFpu(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
+  Machine::Impl &m = *implOf(user);
+  const uint64_t i = (addr - m.img.base) >> 1;
+  if (i >= m.vfpAt.size() || !m.vfpAt[i] || m.st.noFpu) return;
+  m.st.noFpu = true;
+  m.st.noFpuPc = static_cast<uint32_t>(addr);
+  uc_emu_stop(uc);
 }
 
 void onStub(uc_engine *, uint64_t addr, uint32_t, void *user) {
@@ -75,6 +88,16 @@ void writeReg(uc_engine *uc, mir::PReg r, uint32_t v) {
   uc_reg_write(uc, kRegs[static_cast<size_t>(r)], &v);
 }
 
+uint32_t readSReg(uc_engine *uc, unsigned n) {
+  uint32_t v = 0;
+  uc_reg_read(uc, UC_ARM_REG_S0 + static_cast<int>(n), &v);
+  return v;
+}
+
+void writeSReg(uc_engine *uc, unsigned n, uint32_t v) {
+  uc_reg_write(uc, UC_ARM_REG_S0 + static_cast<int>(n), &v);
+}
+
 Machine::Impl::~Impl() {
   if (uc) uc_close(uc);
 }
@@ -90,7 +113,10 @@ bool Machine::Impl::open(bool count, std::string &error) {
   if (uc) uc_close(uc);
   uc = nullptr;
   imageMap = memMap = globalsMap = {};
-  uc_err e = uc_open(UC_ARCH_ARM, static_cast<uc_mode>(UC_MODE_THUMB | UC_MODE_MCLASS), &uc);
+  // Not UC_MODE_MCLASS: with it Unicorn 2.0.1 ignores uc_ctl_set_cpu_model
+  // and always builds a Cortex-M33. The Cortex-M models are M profile by
+  // their own features; Thumb state comes from UC_MODE_THUMB.
+  uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &uc);
   if (e != UC_ERR_OK) {
     uc = nullptr;
     error = fmt::format("cannot create a Unicorn engine: {}", uc_strerror(e));
@@ -101,7 +127,9 @@ bool Machine::Impl::open(bool count, std::string &error) {
     if (err != UC_ERR_OK) error = fmt::format("{}: {}", what, uc_strerror(err));
     return err == UC_ERR_OK;
   };
-  if (!check(uc_ctl_set_cpu_model(uc, UC_CPU_ARM_CORTEX_M4), "selecting the Cortex-M4 model"))
+  const bool m7 = img.cpu == arm::Cpu::CortexM7;
+  if (!check(uc_ctl_set_cpu_model(uc, m7 ? UC_CPU_ARM_CORTEX_M7 : UC_CPU_ARM_CORTEX_M4),
+             m7 ? "selecting the Cortex-M7 model" : "selecting the Cortex-M4 model"))
     return false;
   const uint32_t lo = img.base & ~0xfffu;
   const uint64_t hi = pageRound(uint64_t{img.base} + img.bytes.size());
@@ -126,6 +154,23 @@ bool Machine::Impl::open(bool count, std::string &error) {
       !check(uc_hook_add(uc, &h, UC_HOOK_INTR, reinterpret_cast<void *>(onIntr), this, 1, 0),
              "adding the exception hook"))
     return false;
+  if (img.cpu == arm::Cpu::CortexM4) {
+    vfpAt.assign(img.bytes.size() / 2, false);
+    uint64_t lo = 0, hi = 0;
+    bool any = false;
+    for (size_t i = 0; i + 3 < img.bytes.size(); i += 2) {
+      const auto hw = [&](size_t k) { return static_cast<uint16_t>(img.bytes[k] | img.bytes[k + 1] << 8); };
+      if (!isVfpEncoding(hw(i), hw(i + 2))) continue;
+      vfpAt[i / 2] = true;
+      if (!any) lo = img.base + i;
+      hi = img.base + i;
+      any = true;
+    }
+    if (!any) vfpAt.clear();
+    else if (!check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void *>(onNoFpu), this, lo, hi),
+                    "adding the no-FPU hook"))
+      return false;
+  }
   if (count && (!check(uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void *>(onCode), this,
                                    img.base, imgEnd - 1),
                        "adding the counting hook") ||
@@ -228,6 +273,8 @@ void Machine::Impl::callImport(uint32_t addr) {
   writeReg(uc, mir::PReg::R12, random());
   uint32_t flags = random() & 0xf0000000u;
   uc_reg_write(uc, UC_ARM_REG_APSR_NZCV, &flags);
+  if (arm::softFloat(img.cpu)) return;
+  for (unsigned n = 0; n < 16; ++n) writeSReg(uc, n, random());  // S0-S15: caller-saved (AAPCS-VFP)
 }
 
 }  // namespace vcr::exec

@@ -33,6 +33,8 @@ struct RunState {
   int badSize = 0;
   bool gotIntr = false;  ///< a CPU exception other than an undefined instruction
   uint32_t intrNo = 0, intrPc = 0;
+  bool noFpu = false;  ///< a VFP instruction was reached on cortex-m4 (no FPU)
+  uint32_t noFpuPc = 0;
   uint64_t rng = 0;  ///< splitmix64 state for garbage values
 };
 
@@ -45,6 +47,9 @@ struct Machine::Impl {
   /// Origin of each halfword of the image (0xff: none), built on the first
   /// run that counts origins.
   std::vector<uint8_t> originOf;
+  /// cortex-m4 only: halfwords of the image where a VFP instruction would
+  /// begin (the no-FPU hook stops there); empty when there is none.
+  std::vector<bool> vfpAt;
 
   explicit Impl(Image image) : img(std::move(image)) {}
   ~Impl();
@@ -67,6 +72,16 @@ struct Machine::Impl {
 /// Read / write a core register (R0-R12, SP, LR, PC) of the engine.
 [[nodiscard]] uint32_t readReg(uc_engine *uc, mir::PReg r);
 void writeReg(uc_engine *uc, mir::PReg r, uint32_t v);
+/// Read / write VFP register S`n` (0-31) of the engine.
+[[nodiscard]] uint32_t readSReg(uc_engine *uc, unsigned n);
+void writeSReg(uc_engine *uc, unsigned n, uint32_t v);
+
+/// True when the Thumb-2 halfwords hw1, hw2 encode a floating-point (VFP)
+/// instruction: the coprocessor space (hw1 = 111x 11xx ...) with coprocessor
+/// 10 or 11 (hw2 bits 11-9 = 101).
+[[nodiscard]] inline bool isVfpEncoding(uint16_t hw1, uint16_t hw2) {
+  return (hw1 & 0xEC00u) == 0xEC00u && (hw2 & 0x0E00u) == 0x0A00u;
+}
 
 /// Round up to a multiple of 4 KiB (in 64 bits: no overflow).
 [[nodiscard]] inline uint64_t pageRound(uint64_t n) { return (n + 0xfff) & ~uint64_t{0xfff}; }

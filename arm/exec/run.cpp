@@ -87,9 +87,11 @@ void writeBack(uc_engine *uc, uint32_t memBase, mir::ExecEnv &env) {
 }
 
 /// Registers at entry: garbage everywhere, then the arguments (AAPCS) and
-/// the runtime registers; `saved` receives the entry values of R0-PC.
+/// the runtime registers; `saved` receives the entry values of R0-PC and, on
+/// an FPU CPU, `savedS` those of S0-S31 (RunOptions::sArgs first, FPSCR 0:
+/// round to nearest, no flush to zero, no default NaN, flags clear).
 void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const uint64_t> args,
-                   mir::ExecEnv &env, const RunOptions &opts, uint32_t saved[16]) {
+                   mir::ExecEnv &env, const RunOptions &opts, uint32_t saved[16], uint32_t savedS[32]) {
   uc_engine *uc = m.uc;
   m.st = RunState{};
   m.st.env = &env;
@@ -117,17 +119,53 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
   uint32_t xpsr = 0x01000000;  // Thumb, no flags, no IT state
   uc_reg_write(uc, UC_ARM_REG_XPSR, &xpsr);
   for (unsigned r = 0; r < 16; ++r) saved[r] = readReg(uc, static_cast<PReg>(r));
+  if (arm::softFloat(m.img.cpu)) return;
+  for (unsigned n = 0; n < 32; ++n) {
+    savedS[n] = n < opts.sArgs.size() ? opts.sArgs[n] : m.random();
+    writeSReg(uc, n, savedS[n]);
+  }
+  uint32_t fpscr = 0;
+  uc_reg_write(uc, UC_ARM_REG_FPSCR, &fpscr);
+}
+
+/// Callee-saved registers (R4-R11, SP; S16-S31 on an FPU CPU) that differ
+/// from their entry values, as one message ("" if all were restored).
+std::string notRestored(Machine::Impl &m, const uint32_t saved[16], const uint32_t savedS[32]) {
+  uc_engine *uc = m.uc;
+  std::string bad;
+  const auto note = [&](const std::string &name, uint32_t entry, uint32_t now) {
+    bad += fmt::format("{}{} not restored (entry 0x{:08x}, exit 0x{:08x})", bad.empty() ? "" : "; ",
+                       name, entry, now);
+  };
+  for (unsigned r = 4; r <= 13; ++r) {
+    if (r == 12) continue;  // R12 is caller-saved scratch
+    const uint32_t now = readReg(uc, static_cast<PReg>(r));
+    if (now == saved[r]) continue;
+    note(r == 13 ? std::string("sp") : fmt::format("callee-saved {}", mir::pregName(static_cast<PReg>(r))),
+         saved[r], now);
+  }
+  if (!arm::softFloat(m.img.cpu))
+    for (unsigned n = 16; n < 32; ++n)
+      if (const uint32_t now = readSReg(uc, n); now != savedS[n])
+        note(fmt::format("callee-saved s{}", n), savedS[n], now);
+  return bad;
 }
 
 /// Turn how the emulation stopped into a status, results or an error.
 void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const uint32_t saved[16],
-                  RunResult &res) {
+                  const uint32_t savedS[32], RunResult &res) {
   uc_engine *uc = m.uc;
   const RunState &st = m.st;
   const RunOptions &opts = st.opts;
   const uint32_t pc = readReg(uc, PReg::PC);
   res.status = RunResult::Status::Fault;
-  if (!st.hostError.empty()) {
+  if (st.noFpu) {
+    uint16_t hw[2] = {0, 0};
+    uc_mem_read(uc, st.noFpuPc, hw, 4);
+    res.error = fmt::format("VFP instruction {:04x} {:04x} at 0x{:x} on cortex-m4, which has no FPU "
+                            "(NOCP UsageFault); build for cortex-m4f or cortex-m7",
+                            hw[0], hw[1], st.noFpuPc);
+  } else if (!st.hostError.empty()) {
     res.error = st.hostError;
   } else if (st.exhausted) {
     res.status = RunResult::Status::Exhausted;
@@ -157,17 +195,7 @@ void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const u
     if (!opts.countInsns) res.status = RunResult::Status::Exhausted;
     else res.error = fmt::format("emulation stopped at 0x{:x}", pc);
   } else {
-    std::string bad;
-    for (unsigned r = 4; r <= 13; ++r) {
-      if (r == 12) continue;  // R12 is caller-saved scratch
-      const uint32_t now = readReg(uc, static_cast<PReg>(r));
-      if (now == saved[r]) continue;
-      const std::string name = r == 13 ? std::string("sp")
-                                       : fmt::format("callee-saved {}", mir::pregName(static_cast<PReg>(r)));
-      bad += fmt::format("{}{} not restored (entry 0x{:08x}, exit 0x{:08x})", bad.empty() ? "" : "; ",
-                         name, saved[r], now);
-    }
-    if (!bad.empty()) {
+    if (std::string bad = notRestored(m, saved, savedS); !bad.empty()) {
       res.error = bad;
     } else {
       res.status = RunResult::Status::Returned;
@@ -210,6 +238,7 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   if (args.size() != sig.params.size())
     return fail(fmt::format("{} arguments given, the signature has {}", args.size(), sig.params.size()));
   if (sig.results.size() > 1) return fail("at most one result is supported");
+  if (opts.sArgs.size() > 32) return fail(fmt::format("{} S register values given, there are 32", opts.sArgs.size()));
   if (!opts.countInsns && opts.insnLimit == 0) {  // Unicorn reads a count of 0 as "no limit"
     res.status = RunResult::Status::Exhausted;
     return res;
@@ -240,8 +269,8 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
       for (uint32_t a = std::max(r.begin, m.img.base); a < r.end && a - m.img.base < m.img.bytes.size(); a += 2)
         m.originOf[(a - m.img.base) >> 1] = r.origin;
   }
-  uint32_t saved[16];
-  setEntryState(m, sig, args, env, opts, saved);
+  uint32_t saved[16], savedS[32] = {};
+  setEntryState(m, sig, args, env, opts, saved, savedS);
   const uc_err e = uc_emu_start(uc, entry | 1, kSentinelAddr, 0, opts.countInsns ? 0 : opts.insnLimit);
   const RunState &st = m.st;
   res.insns = st.insns;
@@ -250,7 +279,9 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   res.hostCalls = st.hostCalls;
   res.originInsns = st.origins;
   writeBack(uc, opts.memBase, env);
-  classifyStop(m, e, sig, saved, res);
+  if (!arm::softFloat(m.img.cpu))
+    for (unsigned n = 0; n < 32; ++n) res.sregs[n] = readSReg(uc, n);
+  classifyStop(m, e, sig, saved, savedS, res);
   if (res.status == RunResult::Status::Fault)
     res.error = fmt::format("run of '{}': {}", symbol, res.error);
   return res;

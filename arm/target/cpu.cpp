@@ -17,6 +17,15 @@ std::optional<Cpu> parseCpu(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view cpuFlags(Cpu c) {
+  switch (c) {
+  case Cpu::CortexM4: return "-mcpu=cortex-m4 -mfloat-abi=soft";
+  case Cpu::CortexM4F: return "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard";
+  case Cpu::CortexM7: return "-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard";
+  }
+  return "";
+}
+
 std::string cpuNames() { return "cortex-m4|cortex-m4f|cortex-m7"; }
 
 std::string floatDeclineReason(Cpu c) {

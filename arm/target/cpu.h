@@ -30,5 +30,12 @@ enum class Cpu : uint8_t {
 [[nodiscard]] inline bool softFloat(Cpu c) { return c == Cpu::CortexM4; }
 /// Why float code is declined on `c` ("" when it is compiled).
 [[nodiscard]] std::string floatDeclineReason(Cpu c);
+/// True when the CPU has double-precision VFP instructions (cortex-m7).
+[[nodiscard]] inline bool hasF64(Cpu c) { return c == Cpu::CortexM7; }
+/// Flags selecting the core, its FPU and the float ABI, accepted alike by
+/// clang, arm-none-eabi-gcc and arm-none-eabi-as: "-mcpu=cortex-m4
+/// -mfloat-abi=soft", "-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard",
+/// "-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard" (AAPCS-VFP).
+[[nodiscard]] std::string_view cpuFlags(Cpu c);
 
 }  // namespace vcr::arm
