@@ -165,6 +165,11 @@ TEST_CASE("fset: false on NaN except ne, -0 equals +0, fsel picks by a core cond
   CHECK(res(Opcode::FSet64, {b64(-1.0), b64(0.0)}, Cond::SLt) == 1);
   CHECK(res(Opcode::FSet32, {b32(2.0f), b32(2.0f)}, Cond::SGe) == 1);
   CHECK(res(Opcode::FSet32, {b32(2.0f), b32(2.0f)}, Cond::SGt) == 0);
+  // mir::evalFCond states the same on host values
+  const float vals[] = {-1.0f, -0.0f, 0.0f, 2.0f, std::numeric_limits<float>::quiet_NaN()};
+  for (Cond c : {Cond::Eq, Cond::Ne, Cond::SLt, Cond::SGt, Cond::SLe, Cond::SGe})
+    for (float a : vals)
+      for (float b : vals) CHECK(res(Opcode::FSet32, {b32(a), b32(b)}, c) == uint64_t(evalFCond(c, a, b)));
   CHECK(res(Opcode::FSel32, {1, b32(1), b32(2)}) == b32(1));
   CHECK(res(Opcode::FSel64, {0, b64(1), b64(2)}) == b64(2));
 }
