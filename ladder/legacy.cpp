@@ -202,6 +202,10 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     a.error = "function has no blocks";
     return a;
   }
+  if (mir::usesVfp(a.fn)) {
+    a.error = "VFP register classes are not modelled by the legacy allocator (float opcode or S/D register)";
+    return a;
+  }
   splitEntry(a.fn);
   auto &fn = a.fn;
   const uint32_t nv = fn.numVRegs();

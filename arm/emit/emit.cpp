@@ -149,6 +149,12 @@ void FnEmitter::emitInstr(const Instr &in) {
   case Opcode::BrIf: case Opcode::BrTable: case Opcode::Ret: case Opcode::Trap:
     return emitControl(in);
   case Opcode::CallInd: return emitCallInd(in);
+#define X(e, m, nd, nu, fl)
+#define XF(e, m, nd, nu, fl, sig) case Opcode::e:
+#include "core/ir/opcodes.def"
+#undef XF
+#undef X
+    decline("VFP register classes are not yet emitted (float opcode, docs/vfp.md)");
   }
   decline("unhandled opcode");
 }
@@ -156,6 +162,8 @@ void FnEmitter::emitInstr(const Instr &in) {
 std::string FnEmitter::run() {
   if (!fn_.allocated) throw DeclineError{"not in allocated form (its allocation failed)"};
   if (fn_.blocks.empty()) throw DeclineError{"function has no blocks"};
+  if (mir::usesVfp(fn_))
+    throw DeclineError{"VFP register classes are not yet emitted (float opcode or S/D register, docs/vfp.md)"};
   const auto live = liveOutMasks(fn_);
   for (const mir::Block &b : fn_.blocks)
     for (const Instr &i : b.instrs)

@@ -128,6 +128,10 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     error = "function has no blocks";
     return false;
   }
+  if (mir::usesVfp(f)) {
+    error = "VFP register classes are not yet allocated (float opcode or S/D register, docs/vfp.md)";
+    return false;
+  }
   // A branch back to the entry would re-run the prologue: give the function
   // a fresh entry block that falls into the old one. Otherwise the blocks
   // are read from `f` directly and each instruction is copied once.

@@ -88,7 +88,7 @@ void Machine::loop() {
     switch (in.op) {
     case Opcode::Mov:
     case Opcode::Lds:
-    case Opcode::Sts: write(in.defs[0], read(in.uses[0])); break;
+    case Opcode::Sts: execMove(in); break;
     case Opcode::MovI: write(in.defs[0], in.imm); break;
     case Opcode::Add: case Opcode::Sub: case Opcode::Mul: case Opcode::And:
     case Opcode::Orr: case Opcode::Eor: case Opcode::Shl: case Opcode::ShrU:
@@ -170,10 +170,34 @@ void Machine::loop() {
       if (execRet(in)) return;
       continue;
     case Opcode::Trap: trap(in.reason);
+#define X(e, m, nd, nu, fl)
+#define XF(e, m, nd, nu, fl, sig) case Opcode::e:
+#include "core/ir/opcodes.def"
+#undef XF
+#undef X
+      execFloat(in);
+      break;
     }
     if (!ok) fail("unhandled opcode");
     ++ip_;
   }
+}
+
+void Machine::execMove(const Instr &in) {
+  const Operand &d = in.defs[0], &u = in.uses[0];
+  if (d.isDReg() || u.isDReg()) {  // allocated form: VMOV.F64, VLDR/VSTR of a D register
+    const uint64_t v = u.isStack() ? join(read(u), read(Operand::stack(u.value + 4))) : read64(u);
+    if (d.isStack()) {
+      write(d, lo32(v));
+      write(Operand::stack(d.value + 4), hi32(v));
+    } else {
+      write64(d, v);
+    }
+    return;
+  }
+  write(d, read(u));
+  if (wide_ && d.isVReg() && u.isVReg())  // the high word of an f64 vreg rides along
+    pool_[hiBase_ + d.value] = pool_[hiBase_ + u.value];
 }
 
 void Machine::execParam(const Instr &in) {

@@ -15,6 +15,11 @@
 /// gget/gset access R9 + 4*index, memsize is R10 >> 16, as the emitted code
 /// does; an access that a changed R9-R11 sends outside the linear-memory image
 /// or the globals table is an Error (docs/mir.md, "Semantics").
+/// Float opcodes (docs/mir.md, "Float classes (VFP)") compute wasm's results
+/// through their runtime routines; in vreg form an f64 vreg holds 64 bits, in
+/// allocated form the VFP file S0-S31 (Dn = S2n:S2n+1) sits beside the core
+/// registers: S16-S31 are callee-saved and checked at return, a call leaves
+/// S0-S15 holding no value.
 
 #include "core/ir/mir.h"
 

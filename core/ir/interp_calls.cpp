@@ -118,6 +118,10 @@ void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, siz
 
 void Machine::finishCall(const Signature &sig, uint64_t result) {
   for (unsigned r = 0; r < 4; ++r) clobber(r, NoValue::Kind::Call);
+  for (unsigned n = 0; n < 16; ++n) {  // AAPCS-VFP: S0-S15 are caller-saved
+    sdefined_ &= ~(1u << n);
+    swhy_[n] = NoValue{NoValue::Kind::Call, fn_, block_, ip_};
+  }
   clobber(kR12, NoValue::Kind::Call);
   clobber(kLr, NoValue::Kind::Call);
   if (sig.results.size() == 1) {
@@ -162,6 +166,12 @@ void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
   defined_ = 0;
   why_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
   for (unsigned r = 4; r <= 8; ++r) setReg(r, kCanaryBase | (r << 8) | r);
+  sdefined_ = 0;
+  swhy_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
+  for (unsigned n = 16; n < kNumSRegs; ++n) {  // callee-saved S16-S31 hold canaries
+    sregs_[n] = kCanaryBase | 0x8000u | (n << 8) | n;
+    sdefined_ |= 1u << n;
+  }
   // the runtime registers of arm/target/runtime.h
   setReg(static_cast<unsigned>(PReg::R9), kGlobalsBase);
   setReg(static_cast<unsigned>(PReg::R10), static_cast<uint32_t>(env_.memory.size()));
@@ -204,6 +214,15 @@ void Machine::enterAllocated(uint32_t fi) {
   for (unsigned r = 4; r <= 11; ++r) {
     fr.saved[r - 4] = regs_[r];
     if (defined_ & (1u << r)) fr.savedMask |= 1u << r;
+  }
+  fr.savedSMask = 0;
+  for (unsigned n = 16; n < kNumSRegs; ++n) {
+    fr.savedS[n - 16] = sregs_[n];
+    if (sdefined_ & (1u << n)) fr.savedSMask |= 1u << n;
+  }
+  for (unsigned n = 0; n < 16; ++n) {  // S0-S15 carry nothing into a callee (no float params yet)
+    sdefined_ &= ~(1u << n);
+    swhy_[n] = NoValue{NoValue::Kind::Entry, &m_.functions[fi], 0, 0};
   }
   const Function &f = m_.functions[fi];
   uint32_t paramRegs = 0;
@@ -268,6 +287,14 @@ bool Machine::execRet(const Instr &in) {
            (def ? hex(regs_[r]) : "no value " + noValueText(r)) + " at the return but held " +
            hex(fr.saved[r - 4]) + " at entry");
   }
+  for (unsigned n = 16; n < kNumSRegs; ++n) {
+    if (!(fr.savedSMask & (1u << n))) continue;
+    const bool def = sdefined_ & (1u << n);
+    if (!def || sregs_[n] != fr.savedS[n - 16])
+      fail("callee-saved s" + std::to_string(n) + " not preserved by @" + fn_->name + ": it holds " +
+           (def ? hex(sregs_[n]) : std::string("no value")) + " at the return but held " +
+           hex(fr.savedS[n - 16]) + " at entry");
+  }
   if (!(defined_ & (1u << kLr)))
     fail("lr holds no value at the return of @" + fn_->name + " " + noValueText(kLr) +
          "; lr must be saved across calls");
@@ -285,7 +312,32 @@ bool Machine::execRet(const Instr &in) {
   return false;
 }
 
+namespace {
+/// S register numbers of a VFP push/pop list, ascending.
+unsigned sortedSRegs(const OperandList &list, std::array<unsigned, kNumSRegs> &out) {
+  unsigned n = 0;
+  for (const Operand &o : list)
+    for (uint32_t r : sregsOf(o))
+      if (n < kNumSRegs) out[n++] = r;
+  std::sort(out.begin(), out.begin() + n);
+  return n;
+}
+}  // namespace
+
 void Machine::execPush(const Instr &in) {
+  if (in.uses[0].isVfp()) {  // vpush: S registers, lowest at the lowest address
+    std::array<unsigned, kNumSRegs> regs{};
+    const unsigned n = sortedSRegs(in.uses, regs);
+    const int64_t newSp = int64_t(sp_) - 4 * int64_t(n);
+    if (newSp < int64_t(StackMem::kBottom)) fail("vpush overflows the stack region");
+    for (unsigned k = 0; k < n; ++k) {
+      const auto addr = static_cast<uint32_t>(newSp + 4 * k);
+      if (sdefined_ & (1u << regs[k])) stack_.store(addr, sregs_[regs[k]], StackMem::Value);
+      else stack_.store(addr, 0, StackMem::Poison);
+    }
+    sp_ = static_cast<uint32_t>(newSp);
+    return;
+  }
   std::array<unsigned, kNumPRegs> regs{};
   const unsigned n = sortedRegs(in.uses, regs);
   const int64_t newSp = int64_t(sp_) - 4 * int64_t(n);
@@ -300,6 +352,30 @@ void Machine::execPush(const Instr &in) {
 }
 
 void Machine::execPop(const Instr &in) {
+  if (in.defs[0].isVfp()) {  // vpop
+    std::array<unsigned, kNumSRegs> regs{};
+    const unsigned n = sortedSRegs(in.defs, regs);
+    std::array<uint32_t, kNumSRegs> vals{};
+    std::array<StackMem::State, kNumSRegs> states{};
+    for (unsigned k = 0; k < n; ++k) {
+      const uint32_t addr = stackAddr(uint64_t(sp_) + 4 * k, "vpop");
+      states[k] = stack_.load(addr, vals[k]);
+      if (states[k] == StackMem::Unwritten)
+        fail("pop of s" + std::to_string(regs[k]) + " from [sp+" + std::to_string(4 * k) +
+             "] which was never written");
+    }
+    for (unsigned k = 0; k < n; ++k) {
+      if (states[k] == StackMem::Value) {
+        sregs_[regs[k]] = vals[k];
+        sdefined_ |= 1u << regs[k];
+      } else {
+        sdefined_ &= ~(1u << regs[k]);
+        swhy_[regs[k]] = NoValue{NoValue::Kind::Popped, fn_, block_, ip_};
+      }
+    }
+    setSp(uint64_t(sp_) + 4 * n);
+    return;
+  }
   std::array<unsigned, kNumPRegs> regs{};
   std::array<uint32_t, kNumPRegs> vals{};
   std::array<StackMem::State, kNumPRegs> states{};

@@ -162,6 +162,7 @@ const PreparedFn &Machine::prepare(uint32_t fi) {
   if (!alloc_) {
     p.numVRegs = f.numVRegs();
     if (p.numVRegs > kMaxVRegs) failAt(f, 0, 0, "vreg numbers above " + std::to_string(kMaxVRegs));
+    p.wide = usesVfp(f);
   }
   uint32_t total = 0;
   p.blockBase.resize(f.blocks.size());
@@ -251,6 +252,18 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
     const auto &list = in.op == Opcode::Push ? in.uses : in.defs;
     if (list.empty()) bad("empty register list");
     uint32_t seen = 0;
+    if (list[0].isVfp()) {  // vpush/vpop: S and D registers, no core register
+      uint32_t sseen = 0;
+      for (const Operand &o : list) {
+        if (!o.isVfp() || (o.isSReg() && o.value >= kNumSRegs) || (o.isDReg() && o.value >= kNumDRegs))
+          bad("a VFP register list holds an operand that is not an S or D register");
+        for (uint32_t r : sregsOf(o)) {
+          if (sseen & (1u << r)) bad("register s" + std::to_string(r) + " listed twice");
+          sseen |= 1u << r;
+        }
+      }
+      return;
+    }
     for (const Operand &o : list) {
       if (!o.isPReg() || o.value >= kNumPRegs) bad("register list holds a non-register operand");
       if (o.value == kSp || o.value == kPc) bad("sp and pc cannot be pushed or popped");
@@ -261,16 +274,38 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
   }
   // Operand kinds. Allocated-form call/param/ret operands are annotations.
   if (alloc_ && (isCall(in.op) || in.op == Opcode::Param || in.op == Opcode::Ret)) return;
-  for (const Operand &o : in.defs) {
+  for (size_t k = 0; k < in.defs.size(); ++k) {
+    const Operand &o = in.defs[k];
     if (!alloc_ && !o.isVReg()) bad("vreg-form def must be a vreg");
-    if (alloc_ && !o.isPReg() && !o.isStack()) bad("allocated-form def must be a register or [sp+N]");
-    if (o.isPReg() && o.value >= kNumPRegs) bad("invalid register number");
+    if (alloc_ && !o.isPReg() && !o.isVfp() && !o.isStack())
+      bad("allocated-form def must be a register or [sp+N]");
+    checkClass(f, b, i, o, true, k);
   }
-  for (const Operand &o : in.uses) {
+  for (size_t k = 0; k < in.uses.size(); ++k) {
+    const Operand &o = in.uses[k];
     if (!alloc_ && !o.isVReg() && !o.isImm()) bad("vreg-form use must be a vreg or an immediate");
     if (alloc_ && o.isVReg()) bad("vreg v" + std::to_string(o.value) + " in an allocated-form function");
-    if (o.isPReg() && o.value >= kNumPRegs) bad("invalid register number");
+    checkClass(f, b, i, o, false, k);
   }
+  if (in.op == Opcode::Mov || in.op == Opcode::Lds || in.op == Opcode::Sts) {
+    const auto a = physClass(in.defs[0]), c = physClass(in.uses[0]);
+    if (a && c && *a != *c) bad("mov between register classes");
+  }
+}
+
+void Machine::checkClass(const Function &f, uint32_t b, uint32_t i, const Operand &o, bool def,
+                         size_t k) {
+  const Instr &in = f.blocks[b].instrs[i];
+  if ((o.isPReg() && o.value >= kNumPRegs) || (o.isSReg() && o.value >= kNumSRegs) ||
+      (o.isDReg() && o.value >= kNumDRegs))
+    failAt(f, b, i, "invalid register number");
+  const auto have = physClass(o);
+  const auto want = operandClass(in, def, k);
+  if (have && want && *have != *want)
+    failAt(f, b, i, std::string(def ? "def " : "use ") + std::to_string(k) + " is a " +
+                        std::string(regClassName(*have)) + " register, expected " +
+                        std::string(regClassName(*want)));
+  if (!want && isFloatOp(in.op) && !o.isImm()) failAt(f, b, i, "expected an immediate");
 }
 
 // ---------------------------------------------------------------- diagnostics
@@ -373,6 +408,8 @@ uint32_t Machine::read(const Operand &o) {
     return static_cast<uint32_t>(v);
   }
   case Operand::Kind::PReg: return readReg(o.value);
+  case Operand::Kind::SReg: return readS(o.value);
+  case Operand::Kind::DReg: break;
   case Operand::Kind::Stack: {
     const uint32_t a = stackAddr(uint64_t(sp_) + o.value, "stack read");
     uint32_t v;
@@ -401,9 +438,52 @@ void Machine::write(const Operand &o, uint32_t v) {
   case Operand::Kind::Stack:
     stack_.store(stackAddr(uint64_t(sp_) + o.value, "stack write"), v, StackMem::Value);
     return;
+  case Operand::Kind::SReg:
+    sregs_[o.value] = v;
+    sdefined_ |= 1u << o.value;
+    return;
+  case Operand::Kind::DReg: fail("a 32-bit write to d" + std::to_string(o.value));
   case Operand::Kind::Imm: break;
   }
   fail("write to an immediate");
+}
+
+uint32_t Machine::readS(unsigned n) {
+  if (!(sdefined_ & (1u << n))) {
+    if (env_.garbageSeed) return garbage(0x100 + n);
+    const NoValue &w = swhy_[n];
+    std::string why = w.kind == NoValue::Kind::Call ? "clobbered by a call at " +
+                                                          (w.fn ? blockName(*w.fn, w.block) : "?") +
+                                                          ":" + std::to_string(w.instr)
+                      : w.kind == NoValue::Kind::Popped ? "popped from a word pushed while holding no value"
+                                                        : "no value at the entry";
+    fail("read of s" + std::to_string(n) + " which holds no value (" + why + ")");
+  }
+  return sregs_[n];
+}
+
+uint64_t Machine::read64(const Operand &o) {
+  if (o.isDReg()) return uint64_t(readS(2 * o.value)) | uint64_t(readS(2 * o.value + 1)) << 32;
+  if (o.isVReg() && wide_) {
+    const uint64_t lo = pool_[base_ + o.value], hi = pool_[hiBase_ + o.value];
+    if (lo >= kUndef || hi >= kUndef) fail("read of v" + std::to_string(o.value) + " which holds no value");
+    return lo | hi << 32;
+  }
+  fail("a 64-bit read of a 32-bit operand");
+}
+
+void Machine::write64(const Operand &o, uint64_t v) {
+  if (o.isDReg()) {
+    write(Operand::sreg(2 * o.value), static_cast<uint32_t>(v));
+    write(Operand::sreg(2 * o.value + 1), static_cast<uint32_t>(v >> 32));
+    return;
+  }
+  if (o.isVReg() && wide_) {
+    pool_[base_ + o.value] = static_cast<uint32_t>(v);
+    pool_[hiBase_ + o.value] = v >> 32;
+    return;
+  }
+  fail("a 64-bit write to a 32-bit operand");
 }
 
 // ---------------------------------------------------------------- control
@@ -412,6 +492,8 @@ void Machine::resume() {
   const Frame &fr = frames_.back();
   fn_ = &m_.functions[fr.fn];
   base_ = fr.base;
+  wide_ = prep_[fr.fn].wide;
+  hiBase_ = base_ + prep_[fr.fn].numVRegs;
   jump(fr.block);
   ip_ = fr.ip;
 }
@@ -433,7 +515,7 @@ void Machine::enter(uint32_t fi) {
   Frame fr;
   fr.fn = fi;
   fr.base = static_cast<uint32_t>(pool_.size());
-  if (!alloc_) pool_.resize(pool_.size() + p.numVRegs, kUndef);
+  if (!alloc_) pool_.resize(pool_.size() + p.numVRegs * (p.wide ? 2 : 1), kUndef);
   frames_.push_back(fr);
 }
 

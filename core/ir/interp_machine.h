@@ -84,6 +84,9 @@ inline constexpr uint32_t kMemBase = 0x40000000u;
 struct PreparedFn {
   bool ready = false;
   uint32_t numVRegs = 0, paramWords = 0, resultWords = 0;
+  /// Vreg form: the function has float opcodes, so each frame's pool has a
+  /// second region of numVRegs words holding the high words of f64 vregs.
+  bool wide = false;
   std::vector<uint32_t> blockBase;  ///< flat index of each block's first instr
   std::vector<int32_t> callee;      ///< flat per instr: >= 0 function, < 0 -(import+1)
 };
@@ -96,6 +99,8 @@ struct Frame {
   uint32_t entrySp = 0, frameLimit = 0, lrToken = 0;  ///< allocated form
   uint32_t savedMask = 0;  ///< allocated form: which of R4-R11 held a value at entry
   std::array<uint32_t, 8> saved{};  ///< allocated form: R4-R11 at entry
+  uint32_t savedSMask = 0;           ///< allocated form: which of S16-S31 held a value at entry
+  std::array<uint32_t, 16> savedS{}; ///< allocated form: S16-S31 at entry
 };
 
 /// The interpreter proper. Use once per execute().
@@ -112,6 +117,9 @@ private:
   const PreparedFn &prepare(uint32_t fi);
   /// Structural checks of instruction `i` of block `b`; resolves callees.
   void checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t i);
+  /// Operand `o` (def or use k of instruction i of block b): register
+  /// number in range and of the class the opcode wants; Error otherwise.
+  void checkClass(const Function &f, uint32_t b, uint32_t i, const Operand &o, bool def, size_t k);
   /// AAPCS placement of a resolved callee's parameters (cached).
   const Placement &placementOf(int32_t callee);
   /// Signature of a resolved callee.
@@ -141,6 +149,19 @@ private:
   uint32_t read(const Operand &o);
   /// Assign a def operand.
   void write(const Operand &o, uint32_t v);
+  /// Value of a 64-bit use (an f64 vreg or a D register).
+  uint64_t read64(const Operand &o);
+  /// Assign a 64-bit def (an f64 vreg or a D register).
+  void write64(const Operand &o, uint64_t v);
+  /// Value of S register `n` (Error if it holds none).
+  uint32_t readS(unsigned n);
+  /// `mov`, `lds`, `sts`: a word, or two for a D register (and in vreg form
+  /// the high word of an f64 vreg rides along).
+  void execMove(const Instr &in);
+  /// A float opcode (interp_float.cpp).
+  void execFloat(const Instr &in);
+  /// fload / fstore.
+  void execFloatMemory(const Instr &in);
   /// Value of physical register `r` (Error if it holds none).
   uint32_t readReg(unsigned r);
   /// Give physical register `r` a value.
@@ -213,6 +234,8 @@ private:
   const Function *fn_ = nullptr;
   const Instr *code_ = nullptr;
   uint32_t ncode_ = 0, ip_ = 0, block_ = 0, base_ = 0;
+  uint32_t hiBase_ = 0;  ///< vreg form: pool index of v0's high word (wide functions)
+  bool wide_ = false;    ///< vreg form: the current function has a high-word region
   const int32_t *calleeTab_ = nullptr;
   // vreg form
   std::vector<uint64_t> pool_;
@@ -221,6 +244,10 @@ private:
   std::array<uint32_t, kNumPRegs> regs_{};
   uint32_t defined_ = 0;
   std::array<NoValue, kNumPRegs> why_{};
+  /// The VFP register file S0-S31 (Dn = S2n:S2n+1), which hold a value.
+  std::array<uint32_t, kNumSRegs> sregs_{};
+  uint32_t sdefined_ = 0;
+  std::array<NoValue, kNumSRegs> swhy_{};
   uint32_t sp_ = StackMem::kTop;
   uint32_t nextToken_ = 0;
   StackMem stack_;

@@ -15,6 +15,14 @@ constexpr std::array<OpcodeInfo, kNumOpcodes> kInfo = {{
 #include "core/ir/opcodes.def"
 #undef X
 }};
+/// Per opcode: its class signature ("F:FF"), empty for a non-float opcode.
+constexpr std::array<std::string_view, kNumOpcodes> kClassSig = {{
+#define X(e, m, nd, nu, fl) "",
+#define XF(e, m, nd, nu, fl, sig) sig,
+#include "core/ir/opcodes.def"
+#undef XF
+#undef X
+}};
 constexpr std::array<std::string_view, kNumPRegs> kPRegNames = {
     "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
     "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
@@ -40,6 +48,77 @@ std::optional<Opcode> opcodeFromMnemonic(std::string_view m) {
   for (size_t i = 0; i < kNumOpcodes; ++i)
     if (kInfo[i].mnemonic == m) return static_cast<Opcode>(i);
   return std::nullopt;
+}
+
+std::string_view regClassName(RegClass c) {
+  switch (c) {
+  case RegClass::Core: return "core";
+  case RegClass::F32: return "f32";
+  case RegClass::F64: return "f64";
+  }
+  return "?";
+}
+
+bool isFloatOp(Opcode op) {
+  return static_cast<size_t>(op) < kNumOpcodes && !kClassSig[static_cast<size_t>(op)].empty();
+}
+
+SmallList<uint32_t, 2> sregsOf(const Operand &o) {
+  SmallList<uint32_t, 2> out;
+  if (o.isSReg()) out.push_back(o.value);
+  if (o.isDReg()) {
+    out.push_back(2 * o.value);
+    out.push_back(2 * o.value + 1);
+  }
+  return out;
+}
+
+std::optional<RegClass> physClass(const Operand &o) {
+  switch (o.kind) {
+  case Operand::Kind::PReg: return RegClass::Core;
+  case Operand::Kind::SReg: return RegClass::F32;
+  case Operand::Kind::DReg: return RegClass::F64;
+  default: return std::nullopt;
+  }
+}
+
+std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
+  if (static_cast<size_t>(in.op) >= kNumOpcodes) return std::nullopt;
+  const std::string_view sig = kClassSig[static_cast<size_t>(in.op)];
+  if (sig.empty()) {
+    switch (in.op) {
+    case Opcode::Mov: case Opcode::Lds: case Opcode::Sts: case Opcode::Push: case Opcode::Pop:
+      return std::nullopt;  // class-polymorphic
+    case Opcode::MovI: case Opcode::GGet: case Opcode::GSet: case Opcode::AdjSp:
+      return def ? std::optional(RegClass::Core) : std::nullopt;
+    default: break;
+    }
+    const Operand *o = def ? (k < in.defs.size() ? &in.defs[k] : nullptr)
+                           : (k < in.uses.size() ? &in.uses[k] : nullptr);
+    if (o && (o->isImm() || o->isStack())) return std::nullopt;
+    return RegClass::Core;
+  }
+  const size_t colon = sig.find(':');
+  const std::string_view part = def ? sig.substr(0, colon) : sig.substr(colon + 1);
+  if (k >= part.size()) return std::nullopt;
+  switch (part[k]) {
+  case 'C': return RegClass::Core;
+  case 'F': return RegClass::F32;
+  case 'D': return RegClass::F64;
+  default: return std::nullopt;  // 'I': an immediate
+  }
+}
+
+bool usesVfp(const Function &f) {
+  for (const Block &b : f.blocks)
+    for (const Instr &i : b.instrs) {
+      if (isFloatOp(i.op)) return true;
+      for (const Operand &o : i.defs)
+        if (o.isVfp()) return true;
+      for (const Operand &o : i.uses)
+        if (o.isVfp()) return true;
+    }
+  return false;
 }
 
 std::string_view pregName(PReg r) { return kPRegNames[static_cast<size_t>(r)]; }
@@ -82,6 +161,24 @@ bool evalCond64(Cond c, uint64_t a, uint64_t b) {
   case Cond::None: break;
   }
   return false;
+}
+
+std::string_view fcondName(Cond c) {
+  switch (c) {
+  case Cond::Eq: return "eq";
+  case Cond::Ne: return "ne";
+  case Cond::SLt: return "lt";
+  case Cond::SGt: return "gt";
+  case Cond::SLe: return "le";
+  case Cond::SGe: return "ge";
+  default: return "?";
+  }
+}
+
+std::optional<Cond> fcondFromName(std::string_view s) {
+  for (Cond c : {Cond::Eq, Cond::Ne, Cond::SLt, Cond::SGt, Cond::SLe, Cond::SGe})
+    if (fcondName(c) == s) return c;
+  return std::nullopt;
 }
 
 std::string_view widthName(Width w) {

@@ -37,6 +37,16 @@ struct OpcodeInfo {
 [[nodiscard]] const OpcodeInfo &info(Opcode op);
 [[nodiscard]] std::optional<Opcode> opcodeFromMnemonic(std::string_view m);
 
+/// Register class of a value or operand (docs/vfp.md): a core word
+/// (R registers), an f32 (S registers) or an f64 (D registers).
+enum class RegClass : uint8_t { Core, F32, F64 };
+[[nodiscard]] std::string_view regClassName(RegClass c);
+/// Number of VFP registers: S0-S31 and D0-D15 (Dn = S2n:S2n+1).
+inline constexpr unsigned kNumSRegs = 32, kNumDRegs = 16;
+
+/// True for the float opcodes of docs/vfp.md (an XF line of opcodes.def).
+[[nodiscard]] bool isFloatOp(Opcode op);
+
 /// Physical registers of the Thumb-2 register file (r13 = sp, r14 = lr).
 enum class PReg : uint8_t {
   R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, SP, LR, PC
@@ -83,8 +93,10 @@ using BlockId = uint32_t;
 
 /// An operand: a virtual register, a physical register, an immediate, or a
 /// stack word [sp+offset] (offset in bytes, relative to the current SP).
+/// SReg n (S0-S31, one f32) and DReg n (D0-D15, one f64) are the VFP
+/// registers (docs/vfp.md); DReg n aliases SReg 2n (low word) and 2n+1.
 struct Operand {
-  enum class Kind : uint8_t { VReg, PReg, Imm, Stack };
+  enum class Kind : uint8_t { VReg, PReg, Imm, Stack, SReg, DReg };
   Kind kind = Kind::Imm;
   uint32_t value = 0;
 
@@ -92,7 +104,13 @@ struct Operand {
   static Operand preg(PReg r) { return {Kind::PReg, static_cast<uint32_t>(r)}; }
   static Operand imm(uint32_t i) { return {Kind::Imm, i}; }
   static Operand stack(uint32_t off) { return {Kind::Stack, off}; }
+  static Operand sreg(uint32_t n) { return {Kind::SReg, n}; }
+  static Operand dreg(uint32_t n) { return {Kind::DReg, n}; }
   bool isVReg() const { return kind == Kind::VReg; }
+  bool isSReg() const { return kind == Kind::SReg; }
+  bool isDReg() const { return kind == Kind::DReg; }
+  /// A VFP register (S or D).
+  bool isVfp() const { return kind == Kind::SReg || kind == Kind::DReg; }
   bool isPReg() const { return kind == Kind::PReg; }
   bool isImm() const { return kind == Kind::Imm; }
   bool isStack() const { return kind == Kind::Stack; }
@@ -110,7 +128,9 @@ using TargetList = SmallList<BlockId, 2>;
 /// One instruction. Field use by opcode:
 ///  imm    : movi value; load/store/load64/store64 offset; gget/gset index;
 ///           adjsp amount (as int32).
-///  cc     : set/set64.      width: load/store.     reason: trapif/trap.
+///  cc     : set/set64; fset (Eq Ne SLt SGt SLe SGe, written eq ne lt gt le ge).
+///  width  : load/store.     reason: trapif/trap.
+///  imm    : fload/fstore offset.
 ///  callee : call (function or import name, without '@').
 ///  imm    : calli signature id (index in Module::types); calli's last use is
 ///           the table index, the uses before it are the argument words.
@@ -243,6 +263,49 @@ struct Module {
   /// if unknown or not a call.
   [[nodiscard]] const Signature *callSig(const Instr &in) const;
 };
+
+/// The S register numbers a VFP operand covers: {n} for SReg n, {2n, 2n+1}
+/// for DReg n (low word first), empty for any other operand.
+[[nodiscard]] SmallList<uint32_t, 2> sregsOf(const Operand &o);
+/// Class of a physical register operand (PReg: Core, SReg: F32, DReg: F64);
+/// nullopt for vregs, immediates and stack slots.
+[[nodiscard]] std::optional<RegClass> physClass(const Operand &o);
+
+/// The class operand k of `in` (a def if `def`, else a use) must have, from
+/// the opcode's class signature; nullopt where the position takes an
+/// immediate, a stack slot, or is class-polymorphic (`mov`, `lds`, `sts`,
+/// `push`, `pop`: any one class). Call, calli, param and ret words are Core
+/// (signatures have no float types yet), so are all other non-float opcodes.
+[[nodiscard]] std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k);
+
+/// True when `f` holds a float opcode or a VFP register operand: the layers
+/// that do not handle the VFP classes yet decline such a function.
+[[nodiscard]] bool usesVfp(const Function &f);
+
+/// Condition codes of `fset` (ordered: false on NaN, except ne): eq ne lt
+/// gt le ge, stored as Cond Eq Ne SLt SGt SLe SGe.
+[[nodiscard]] std::string_view fcondName(Cond c);
+[[nodiscard]] std::optional<Cond> fcondFromName(std::string_view s);
+/// Evaluate an fset comparison (a, b ordered by IEEE rules).
+template <typename T> [[nodiscard]] bool evalFCond(Cond c, T a, T b) {
+  switch (c) {
+  case Cond::Eq: return a == b;
+  case Cond::Ne: return !(a == b);
+  case Cond::SLt: return a < b;
+  case Cond::SGt: return a > b;
+  case Cond::SLe: return a <= b;
+  case Cond::SGe: return a >= b;
+  default: return false;
+  }
+}
+
+/// Opcodes whose last use is a linear-memory address `[a+imm]`: load,
+/// load64, store, store64, fload, fstore.
+[[nodiscard]] inline bool isLinearMemoryOp(Opcode op) {
+  return op == Opcode::Load || op == Opcode::Load64 || op == Opcode::Store ||
+         op == Opcode::Store64 || op == Opcode::FLoad32 || op == Opcode::FLoad64 ||
+         op == Opcode::FStore32 || op == Opcode::FStore64;
+}
 
 /// True for `call` and `calli`: AAPCS argument/result annotations, clobbers.
 [[nodiscard]] inline bool isCall(Opcode op) { return op == Opcode::Call || op == Opcode::CallInd; }

@@ -159,6 +159,61 @@ std::optional<uint32_t> findRuntimeFn(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<uint32_t> runtimeEquivalent(Opcode op, Cond cc) {
+  auto k = [](K x) { return std::optional(static_cast<uint32_t>(x)); };
+  const bool f32 = op == Opcode::FSet32;
+  switch (op) {
+  case Opcode::FAdd32: return k(K::FAdd);
+  case Opcode::FSub32: return k(K::FSub);
+  case Opcode::FMul32: return k(K::FMul);
+  case Opcode::FDiv32: return k(K::FDiv);
+  case Opcode::FMin32: return k(K::FMin);
+  case Opcode::FMax32: return k(K::FMax);
+  case Opcode::FAdd64: return k(K::VDAdd);
+  case Opcode::FSub64: return k(K::VDSub);
+  case Opcode::FMul64: return k(K::DMul);
+  case Opcode::FDiv64: return k(K::DDiv);
+  case Opcode::FMin64: return k(K::DMin);
+  case Opcode::FMax64: return k(K::DMax);
+  case Opcode::FSqrt32: return k(K::FSqrt);
+  case Opcode::FCeil32: return k(K::FCeil);
+  case Opcode::FFloor32: return k(K::FFloor);
+  case Opcode::FTrunc32: return k(K::FTrunc);
+  case Opcode::FNearest32: return k(K::FNearest);
+  case Opcode::FSqrt64: return k(K::DSqrt);
+  case Opcode::FCeil64: return k(K::DCeil);
+  case Opcode::FFloor64: return k(K::DFloor);
+  case Opcode::FTrunc64: return k(K::DTrunc);
+  case Opcode::FNearest64: return k(K::DNearest);
+  case Opcode::FSet32:
+  case Opcode::FSet64:
+    switch (cc) {
+    case Cond::Eq: case Cond::Ne: return k(f32 ? K::FCmpEq : K::DCmpEq);
+    case Cond::SLt: return k(f32 ? K::FCmpLt : K::DCmpLt);
+    case Cond::SGt: return k(f32 ? K::FCmpGt : K::DCmpGt);
+    case Cond::SLe: return k(f32 ? K::FCmpLe : K::DCmpLe);
+    case Cond::SGe: return k(f32 ? K::FCmpGe : K::DCmpGe);
+    default: return std::nullopt;
+    }
+  case Opcode::FPromote: return k(K::F2D);
+  case Opcode::FDemote: return k(K::D2F);
+  case Opcode::FCvtF32S32: return k(K::I2F);
+  case Opcode::FCvtF32U32: return k(K::UI2F);
+  case Opcode::FCvtF32S64: return k(K::L2F);
+  case Opcode::FCvtF32U64: return k(K::UL2F);
+  case Opcode::FCvtF64S32: return k(K::I2D);
+  case Opcode::FCvtF64U32: return k(K::UI2D);
+  case Opcode::FCvtF64S64: return k(K::L2D);
+  case Opcode::FCvtF64U64: return k(K::UL2D);
+  default: break;
+  }
+  // the 16 truncations are in the same order in the opcode table and here
+  const auto first = static_cast<unsigned>(Opcode::FTruncS32F32);
+  const auto o = static_cast<unsigned>(op);
+  if (o >= first && o < first + 16) return static_cast<uint32_t>(K::F2IS) + (o - first);
+  return std::nullopt;
+}
+
 RuntimeOutcome evalRuntimeFn(uint32_t index, std::span<const uint64_t> args) {
   const uint64_t a = args.empty() ? 0 : args[0], b = args.size() > 1 ? args[1] : 0;
   // bounds for truncation: x must lie strictly inside (lo, hi)

@@ -58,6 +58,17 @@ struct RuntimeOutcome {
 /// state belongs to the run (one outermost call), like memory.
 [[nodiscard]] uint32_t dataDropFn();
 
+/// The runtime routine whose wasm semantics float opcode `op` has (index in
+/// runtimeFns()), for the opcodes that compute through one: arithmetic,
+/// min/max, sqrt and rounding, comparisons (fset ne: the negation of the eq
+/// routine), conversions and truncations. nullopt for the bit operations
+/// (abs, neg, copysign, fsel, fconst, fmovtoint/fmovfromint), memory and
+/// non-float opcodes. The interpreter executes a float opcode through this
+/// routine, so a float opcode and its soft-float call agree by construction;
+/// on an FPU lacking the operation (FPv4: f64, rounding, min/max) the
+/// emitter may call the same routine.
+[[nodiscard]] std::optional<uint32_t> runtimeEquivalent(Opcode op, Cond cc = Cond::None);
+
 /// wasm semantics of routine `index` on `args` (one per param; f32 in the
 /// low 32 bits). NaN results are whatever the host produces: wasm allows any
 /// NaN there, and the differential compares NaNs as wasm permits.

@@ -510,6 +510,13 @@ std::vector<Raw> Parser::parseRawList() {
 Operand Parser::toRegister(std::string_view s, uint32_t line, uint32_t col) {
   if (auto v = vregNumber(s, line, col)) return Operand::vreg(*v);
   if (auto p = pregFromName(s)) return Operand::preg(*p);
+  if (s.size() >= 2 && s.size() <= 3 && (s[0] == 's' || s[0] == 'd') && isDigit(s[1]) &&
+      (s.size() == 2 || (s[1] != '0' && isDigit(s[2])))) {
+    const uint32_t n = static_cast<uint32_t>(std::stoul(std::string(s.substr(1))));
+    if (s[0] == 's' && n < kNumSRegs) return Operand::sreg(n);
+    if (s[0] == 'd' && n < kNumDRegs) return Operand::dreg(n);
+    failAt(line, col, "no VFP register '" + std::string(s) + "' (s0..s31, d0..d15)");
+  }
   failAt(line, col, "unknown register '" + std::string(s) + "'");
 }
 
@@ -564,15 +571,30 @@ Instr Parser::parseInstr(Function &f, std::vector<PendingLabel> &pending) {
   const Token &mt = next();
   std::string_view word = mt.text, mnem = word, suffix;
   bool hasSuffix = false;
-  if (size_t dot = word.find('.'); dot != std::string_view::npos) {
+  // A float opcode's mnemonic includes its dots (fadd.f32, fcvt.f32.s32);
+  // fset carries its condition in the middle (fset.lt.f32).
+  std::string fsetMnem;
+  std::optional<Cond> fcc;
+  if (word.starts_with("fset.") && word.size() > 9) {
+    fsetMnem = "fset" + std::string(word.substr(word.size() - 4));
+    const std::string_view cc = word.substr(5, word.size() - 9);
+    fcc = fcondFromName(cc);
+    if (!fcc) fail(mt, "unknown fset condition '" + std::string(cc) + "' (eq ne lt gt le ge)");
+    mnem = fsetMnem;
+  } else if (opcodeFromMnemonic(word)) {
+    mnem = word;
+  } else if (size_t dot = word.find('.'); dot != std::string_view::npos) {
     mnem = word.substr(0, dot);
     suffix = word.substr(dot + 1);
     hasSuffix = true;
   }
   auto op = opcodeFromMnemonic(mnem);
-  if (!op) fail(mt, "unknown opcode '" + std::string(mnem) + "'");
+  if (!op) fail(mt, "unknown opcode '" + std::string(word) + "'");
   Instr in;
   in.op = *op;
+  if (fcc) in.cc = *fcc;
+  if ((in.op == Opcode::FSet32 || in.op == Opcode::FSet64) && !fcc)
+    fail(mt, "'fset' needs a condition code, e.g. 'fset.lt.f32'");
   std::string m(mnem);
   switch (in.op) {
   case Opcode::Set:
@@ -651,8 +673,7 @@ void Parser::interpret(Instr &in, const Token &mt, const std::vector<Raw> &raws,
   if (raws.size() != want && !(moreLabels && raws.size() > want))
     fail(mt, "operand count: '" + m + "' takes " + plural(nd, "def") + " and " +
                  plural(nu, "use") + extraText + ", got " + plural(raws.size(), "operand"));
-  const bool memory = in.op == Opcode::Load || in.op == Opcode::Load64 ||
-                      in.op == Opcode::Store || in.op == Opcode::Store64;
+  const bool memory = isLinearMemoryOp(in.op);
   for (size_t i = 0; i < nd + nu; ++i) {
     const Raw &r = raws[i];
     if (memory && i + 1 == nd + nu) {

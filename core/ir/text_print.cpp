@@ -82,14 +82,13 @@ std::string joinOperands(const OperandList &ops) {
   return out;
 }
 
-bool isMemoryOp(Opcode op) {
-  return op == Opcode::Load || op == Opcode::Load64 || op == Opcode::Store ||
-         op == Opcode::Store64;
-}
+bool isMemoryOp(Opcode op) { return isLinearMemoryOp(op); }
 
 std::string printInstrNamed(const Instr &in, const std::vector<std::string> &names) {
   if (static_cast<unsigned>(in.op) >= kNumOpcodes) return "<invalid opcode>";
   std::string s(info(in.op).mnemonic);
+  if (in.op == Opcode::FSet32 || in.op == Opcode::FSet64)  // fset.lt.f32
+    s = "fset." + std::string(fcondName(in.cc)) + s.substr(4);
   switch (in.op) {
   case Opcode::Set:
   case Opcode::Set64:
@@ -149,6 +148,8 @@ std::string printOperand(const Operand &o) {
     return o.value < kNumPRegs ? std::string(pregName(o.preg())) : "r?" + std::to_string(o.value);
   case Operand::Kind::Imm: return "#" + std::to_string(o.value);
   case Operand::Kind::Stack: return "[sp+" + std::to_string(o.value) + "]";
+  case Operand::Kind::SReg: return "s" + std::to_string(o.value);
+  case Operand::Kind::DReg: return "d" + std::to_string(o.value);
   }
   return "<invalid operand>";
 }

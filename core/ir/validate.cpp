@@ -3,6 +3,7 @@
 #include "core/ir/validate.h"
 
 #include "core/ir/cfg.h"
+#include "core/ir/classes.h"
 
 #include <algorithm>
 #include <unordered_set>
@@ -48,6 +49,8 @@ std::string operandText(const Operand &o) {
     return o.value < kNumPRegs ? std::string(pregName(o.preg())) : "r?" + std::to_string(o.value);
   case Operand::Kind::Imm: return "#" + std::to_string(o.value);
   case Operand::Kind::Stack: return "[sp+" + std::to_string(o.value) + "]";
+  case Operand::Kind::SReg: return "s" + std::to_string(o.value);
+  case Operand::Kind::DReg: return "d" + std::to_string(o.value);
   }
   return "<invalid operand kind>";
 }
@@ -70,6 +73,10 @@ public:
       return;
     }
     for (size_t b = 0; b < f_.blocks.size(); ++b) checkBlock(b);
+    if (!badOpcode_) {  // register classes (docs/vfp.md)
+      std::vector<RegClass> classes;
+      inferClasses(f_, classes, out_);
+    }
     // The CFG needs valid opcodes (Cfg::build asks whether they terminate).
     if (!f_.allocated && !badOpcode_) checkDefinedness();
   }
@@ -197,6 +204,10 @@ private:
     // Opcode-specific fields.
     if ((in.op == Opcode::Set || in.op == Opcode::Set64) && in.cc == Cond::None)
       report(b, i, "needs a condition code");
+    if ((in.op == Opcode::FSet32 || in.op == Opcode::FSet64) &&
+        !(in.cc == Cond::Eq || in.cc == Cond::Ne || in.cc == Cond::SLt || in.cc == Cond::SGt ||
+          in.cc == Cond::SLe || in.cc == Cond::SGe))
+      report(b, i, "needs a float condition code (eq ne lt gt le ge)");
     if (in.op == Opcode::Store && in.width != Width::U8 && in.width != Width::U16 &&
         in.width != Width::W32)
       report(b, i, "store width must be 8, 16 or 32");
@@ -211,11 +222,11 @@ private:
       if (f_.allocated && in.op == Opcode::Param) allow = kReg | kStack;
       checkOperand(b, i, in.defs[k], "def " + std::to_string(k), allow);
     }
-    const bool memory = in.op == Opcode::Load || in.op == Opcode::Load64 ||
-                        in.op == Opcode::Store || in.op == Opcode::Store64;
+    const bool memory = isLinearMemoryOp(in.op);
     for (size_t k = 0; k < in.uses.size(); ++k) {
       const bool last = k + 1 == in.uses.size();
       unsigned allow = kReg;
+      if (isFloatOp(in.op) && !operandClass(in, false, k)) allow = kImm;  // fconst bits
       if (in.op == Opcode::Lds) allow = kStack;
       if (oi.immOperand && last) allow = kReg | kImm;
       if (f_.allocated && in.op == Opcode::Call) allow = kReg | kStack;
@@ -230,7 +241,9 @@ private:
     unsigned cat = 0;
     switch (o.kind) {
     case Operand::Kind::VReg:
-    case Operand::Kind::PReg: cat = kReg; break;
+    case Operand::Kind::PReg:
+    case Operand::Kind::SReg:
+    case Operand::Kind::DReg: cat = kReg; break;
     case Operand::Kind::Imm: cat = kImm; break;
     case Operand::Kind::Stack: cat = kStack; break;
     default: report(b, i, what + " has an invalid operand kind"); return;
@@ -248,6 +261,10 @@ private:
                        std::to_string(kMaxVReg));
     } else if (o.isPReg() && o.value >= kNumPRegs) {
       report(b, i, what + " is an invalid physical register number " + std::to_string(o.value));
+    } else if ((o.isSReg() && o.value >= kNumSRegs) || (o.isDReg() && o.value >= kNumDRegs)) {
+      report(b, i, what + " is an invalid VFP register number " + std::to_string(o.value));
+    } else if (!f_.allocated && o.isVfp()) {
+      report(b, i, what + " is physical register " + operandText(o) + " in vreg form");
     } else if (f_.allocated && o.isVReg()) {
       report(b, i, what + " is vreg " + operandText(o) + " in allocated form");
     } else if (!f_.allocated && o.isPReg()) {

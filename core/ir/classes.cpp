@@ -1,0 +1,166 @@
+// Register-class inference over vregs (mov joins classes) and the class check of physical operands.
+#include "core/ir/classes.h"
+
+#include <numeric>
+#include <optional>
+#include <string>
+
+namespace vcr::mir {
+
+namespace {
+
+/// Where an operand occurs, for messages.
+struct Site {
+  uint32_t block = 0, instr = 0;
+  bool def = false;
+  uint32_t k = 0;
+};
+
+class ClassInference {
+public:
+  ClassInference(const Function &f, Diagnostics &diags) : f_(f), diags_(diags) {}
+
+  bool run(std::vector<RegClass> &out) {
+    const size_t before = diags_.size();
+    const uint32_t n = f_.numVRegs();
+    parent_.resize(n);
+    std::iota(parent_.begin(), parent_.end(), 0u);
+    cls_.assign(n, std::nullopt);
+    firstSite_.assign(n, Site{});
+    // 1. mov joins its operands' classes
+    forEach([&](const Instr &in, const Site &) {
+      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1 &&
+          in.defs[0].isVReg() && in.uses[0].isVReg())
+        unite(in.defs[0].value, in.uses[0].value);
+    });
+    // 2. every position with a class fixes its vreg's (joined) class
+    forEach([&](const Instr &in, const Site &s) { visit(in, s); });
+    out.assign(n, RegClass::Core);
+    for (uint32_t v = 0; v < n; ++v)
+      if (auto c = cls_[find(v)]) out[v] = *c;
+    return diags_.size() == before;
+  }
+
+private:
+  const Function &f_;
+  Diagnostics &diags_;
+  std::vector<uint32_t> parent_;
+  std::vector<std::optional<RegClass>> cls_;  ///< per root
+  std::vector<Site> firstSite_;               ///< per root: where cls_ was fixed
+
+  uint32_t find(uint32_t v) {
+    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
+    return v;
+  }
+  void unite(uint32_t a, uint32_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+  template <typename Fn> void forEach(Fn fn) {
+    for (uint32_t b = 0; b < f_.blocks.size(); ++b) {
+      const auto &is = f_.blocks[b].instrs;
+      for (uint32_t i = 0; i < is.size(); ++i) {
+        const Instr &in = is[i];
+        if (static_cast<unsigned>(in.op) >= kNumOpcodes) continue;
+        fn(in, Site{b, i, false, 0});
+      }
+    }
+  }
+
+  std::string blockName(uint32_t b) const {
+    const std::string &l = f_.blocks[b].label;
+    return l.empty() ? "bb" + std::to_string(b) : l;
+  }
+  std::string mnemonic(const Site &s) const {
+    return std::string(info(f_.blocks[s.block].instrs[s.instr].op).mnemonic);
+  }
+  std::string place(const Site &s) const {
+    return "block '" + blockName(s.block) + "', instruction " + std::to_string(s.instr) + " ('" +
+           mnemonic(s) + "')";
+  }
+  static std::string position(const Site &s) {
+    return (s.def ? "def " : "use ") + std::to_string(s.k);
+  }
+  void report(const Site &s, const std::string &msg) {
+    Diagnostic d;
+    d.function = f_.name;
+    d.message = place(s) + ": " + msg;
+    diags_.push_back(std::move(d));
+  }
+
+  void visit(const Instr &in, Site s) {
+    if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1) {
+      const auto a = physClass(in.defs[0]), b = physClass(in.uses[0]);
+      if (a && b && *a != *b)
+        report(s, "mov between classes: " + opText(in.defs[0]) + " is " +
+                      std::string(regClassName(*a)) + ", " + opText(in.uses[0]) + " is " +
+                      std::string(regClassName(*b)) + " (a reinterpreting move is fmovtoint/fmovfromint)");
+    }
+    if (in.op == Opcode::Push || in.op == Opcode::Pop) checkList(in, s);
+    for (uint32_t k = 0; k < in.defs.size(); ++k) check(in, in.defs[k], Site{s.block, s.instr, true, k});
+    for (uint32_t k = 0; k < in.uses.size(); ++k) check(in, in.uses[k], Site{s.block, s.instr, false, k});
+  }
+
+  static std::string opText(const Operand &o) {
+    switch (o.kind) {
+    case Operand::Kind::VReg: return "v" + std::to_string(o.value);
+    case Operand::Kind::SReg: return "s" + std::to_string(o.value);
+    case Operand::Kind::DReg: return "d" + std::to_string(o.value);
+    case Operand::Kind::PReg:
+      return o.value < kNumPRegs ? std::string(pregName(o.preg())) : "r?" + std::to_string(o.value);
+    default: return "an operand";
+    }
+  }
+
+  /// push/pop: core registers or VFP registers, not both.
+  void checkList(const Instr &in, const Site &s) {
+    const auto &list = in.op == Opcode::Push ? in.uses : in.defs;
+    bool core = false, vfp = false;
+    for (const Operand &o : list) core |= o.isPReg(), vfp |= o.isVfp();
+    if (core && vfp)
+      report(s, "register list mixes core and VFP registers (push/pop one class: vpush/vpop for S/D)");
+  }
+
+  void check(const Instr &in, const Operand &o, const Site &s) {
+    const std::optional<RegClass> want = operandClass(in, s.def, s.k);
+    if (!want) return;
+    if (auto have = physClass(o)) {
+      if (*have != *want)
+        report(s, position(s) + " is " + opText(o) + " (" + std::string(regClassName(*have)) +
+                      "), expected a register of class " + std::string(regClassName(*want)));
+      return;
+    }
+    if (!o.isVReg() || o.value >= parent_.size()) return;
+    const uint32_t r = find(o.value);
+    if (!cls_[r]) {
+      cls_[r] = *want;
+      firstSite_[r] = s;
+      return;
+    }
+    if (*cls_[r] == *want) return;
+    const Site &first = firstSite_[r];
+    const Operand &fo = first.def ? f_.blocks[first.block].instrs[first.instr].defs[first.k]
+                                  : f_.blocks[first.block].instrs[first.instr].uses[first.k];
+    std::string via = fo.value == o.value ? "" : " (v" + std::to_string(fo.value) + ", joined by mov)";
+    report(s, "v" + std::to_string(o.value) + " is used in two register classes: " +
+                  std::string(regClassName(*want)) + " here (" + position(s) + ") but " +
+                  std::string(regClassName(*cls_[r])) + " at " + place(first) + " (" +
+                  position(first) + ")" + via);
+  }
+};
+
+}  // namespace
+
+bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags) {
+  return ClassInference(f, diags).run(out);
+}
+
+std::vector<RegClass> vregClasses(const Function &f) {
+  std::vector<RegClass> out;
+  Diagnostics ignored;
+  inferClasses(f, out, ignored);
+  return out;
+}
+
+}  // namespace vcr::mir
