@@ -141,13 +141,15 @@ private:
   double gain() {
     double now = 0, was = 0;
     auto count = [&](double &acc) {
-      for (auto &[n, old] : undo_)
+      for (const auto &change : undo_) {
+        const uint32_t n = change.first;
         g_.forEachMove(n, [&](uint32_t mi) {
           const GraphMove &m = g_.moves[mi];
           const uint32_t other = m.dst == n ? m.src : m.dst;
           if (changed(other) && other < n) return;  // counted from the other end
           if (colourOf(m.dst) != colourOf(m.src)) acc += m.weight;
         });
+      }
     };
     count(now);
     std::vector<int> saved;
