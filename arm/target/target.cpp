@@ -1,6 +1,7 @@
 // Register roles and AAPCS argument/result placement.
 #include "arm/target/target.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace vcr::arm {
@@ -77,21 +78,39 @@ Pool Pool::parse(const std::string &spec) {
   return p;
 }
 
+mir::Operand locOperand(const WordLoc &l) {
+  if (l.onStack) return mir::Operand::stack(l.offset);
+  switch (l.vfp) {
+  case WordLoc::Vfp::S: return mir::Operand::sreg(l.vfpReg);
+  case WordLoc::Vfp::D: return mir::Operand::dreg(l.vfpReg);
+  case WordLoc::Vfp::None: break;
+  }
+  return mir::Operand::preg(l.reg);
+}
+
 std::vector<WordLoc> paramLocations(const mir::Signature &sig) {
   std::vector<WordLoc> out;
   unsigned next = 0;  // next free core register
   uint32_t stack = 0;
-  bool spilled = false;  // once a param is on the stack, no back-filling
+  bool spilled = false;     // once a core param is on the stack, no back-filling
+  uint32_t sFree = 0xffff;  // free S0-S15
+  bool vfpSpilled = false;  // a VFP param did not fit: the rest go to the stack
+  auto onStack = [&](uint8_t bytes) {
+    if (bytes == 8) stack = (stack + 7) & ~7u;
+    out.push_back({true, PReg::R0, stack, WordLoc::Vfp::None, 0, bytes});
+    stack += bytes;
+  };
   for (mir::ValType t : sig.params) {
-    if (t == mir::ValType::I32) {
+    switch (t) {
+    case mir::ValType::I32:
       if (!spilled && next < 4) {
         out.push_back({false, static_cast<PReg>(next++), 0});
       } else {
         spilled = true;
-        out.push_back({true, PReg::R0, stack});
-        stack += 4;
+        onStack(4);
       }
-    } else {
+      break;
+    case mir::ValType::I64:
       if (next % 2) ++next;  // even-aligned pair
       if (!spilled && next + 1 < 4) {
         out.push_back({false, static_cast<PReg>(next), 0});
@@ -105,6 +124,29 @@ std::vector<WordLoc> paramLocations(const mir::Signature &sig) {
         out.push_back({true, PReg::R0, stack + 4});
         stack += 8;
       }
+      break;
+    case mir::ValType::F32:
+    case mir::ValType::F64: {
+      const bool dbl = t == mir::ValType::F64;
+      const uint32_t want = dbl ? 3u : 1u;
+      bool placed = false;
+      for (unsigned n = 0; !vfpSpilled && n < 16; n += dbl ? 2 : 1)
+        if ((sFree >> n & want) == want) {
+          sFree &= ~(want << n);
+          WordLoc l;
+          l.vfp = dbl ? WordLoc::Vfp::D : WordLoc::Vfp::S;
+          l.vfpReg = static_cast<uint8_t>(dbl ? n / 2 : n);
+          l.bytes = dbl ? 8 : 4;
+          out.push_back(l);
+          placed = true;
+          break;
+        }
+      if (!placed) {
+        vfpSpilled = true;
+        onStack(dbl ? 8 : 4);
+      }
+      break;
+    }
     }
   }
   return out;
@@ -113,15 +155,22 @@ std::vector<WordLoc> paramLocations(const mir::Signature &sig) {
 uint32_t stackArgBytes(const mir::Signature &sig) {
   uint32_t end = 0;
   for (const WordLoc &w : paramLocations(sig))
-    if (w.onStack) end = w.offset + 4;
+    if (w.onStack) end = std::max(end, w.offset + w.bytes);
   return end;
 }
 
 std::vector<WordLoc> resultLocations(const mir::Signature &sig) {
   std::vector<WordLoc> out;
   if (sig.results.empty()) return out;
-  out.push_back({false, PReg::R0, 0});
-  if (sig.results[0] == mir::ValType::I64) out.push_back({false, PReg::R1, 0});
+  switch (sig.results[0]) {
+  case mir::ValType::I32: out.push_back({false, PReg::R0, 0}); break;
+  case mir::ValType::I64:
+    out.push_back({false, PReg::R0, 0});
+    out.push_back({false, PReg::R1, 0});
+    break;
+  case mir::ValType::F32: out.push_back({false, PReg::R0, 0, WordLoc::Vfp::S, 0, 4}); break;
+  case mir::ValType::F64: out.push_back({false, PReg::R0, 0, WordLoc::Vfp::D, 0, 8}); break;
+  }
   return out;
 }
 

@@ -66,22 +66,40 @@ struct Pool {
   [[nodiscard]] static Pool parse(const std::string &spec);
 };
 
-/// Where one 32-bit word of an argument or result lives at a call boundary.
+/// Where one argument, parameter or result operand lives at a call boundary:
+/// a core register, an S or D register (AAPCS-VFP, cortex-m4f/m7), or the
+/// stack. An i32 or f32 is one operand of 4 bytes, an i64 two (lo, hi), an
+/// f64 one of 8 bytes (one D register or one 8-byte stack slot).
 struct WordLoc {
+  enum class Vfp : uint8_t { None, S, D };
   bool onStack = false;
-  PReg reg = PReg::R0;    ///< when !onStack
+  PReg reg = PReg::R0;    ///< when !onStack and vfp == None
   uint32_t offset = 0;    ///< when onStack: bytes above SP at the call
+  Vfp vfp = Vfp::None;    ///< when !onStack: an S or D register
+  uint8_t vfpReg = 0;     ///< its number (S0-S15 / D0-D7)
+  uint8_t bytes = 4;      ///< size: 8 for an f64, else 4
   friend bool operator==(const WordLoc &, const WordLoc &) = default;
+  [[nodiscard]] bool inVfp() const { return !onStack && vfp != Vfp::None; }
 };
 
-/// AAPCS locations of every parameter word, in order (an i64 gives lo then
-/// hi). i32 in the next of R0-R3; i64 in an even pair R0:R1/R2:R3 (skipping
-/// R1/R3 if needed); once anything goes to the stack, everything after does
-/// (8-byte aligned for i64).
+/// The MIR operand of a location: a core, S or D register, or [sp+offset].
+[[nodiscard]] mir::Operand locOperand(const WordLoc &l);
+
+/// AAPCS locations of every parameter operand, in order (an i64 gives lo
+/// then hi). Core values: an i32 in the next of R0-R3; an i64 in an even
+/// pair R0:R1/R2:R3 (skipping R1/R3 if needed); once a core value goes to
+/// the stack every later core value does (8-byte aligned for i64).
+/// AAPCS-VFP for f32/f64 (they occur only on cortex-m4f/m7): an f32 takes
+/// the lowest free of S0-S15, an f64 the lowest free D0-D7 (so an f32
+/// back-fills an S register left free below an f64); once a VFP value does
+/// not fit, it and every later VFP value go to the stack (an f64 8-byte
+/// aligned). Core and VFP values are placed independently and share the
+/// stack area in argument order.
 [[nodiscard]] std::vector<WordLoc> paramLocations(const mir::Signature &sig);
 /// Bytes of stack the arguments of `sig` take (a multiple of 8 is not implied).
 [[nodiscard]] uint32_t stackArgBytes(const mir::Signature &sig);
-/// Result words: R0, or R0:R1 for an i64; at most one result is supported.
+/// Result operands: R0 (i32), R0:R1 (i64), S0 (f32), D0 (f64); at most one
+/// result is supported.
 [[nodiscard]] std::vector<WordLoc> resultLocations(const mir::Signature &sig);
 
 }  // namespace vcr::arm

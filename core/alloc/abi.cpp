@@ -27,10 +27,7 @@ mir::VReg WorkFunction::freshVReg(bool temp) {
 
 namespace {
 
-Operand locOperand(const arm::WordLoc &l) {
-  return l.onStack ? Operand::stack(l.offset) : Operand::preg(l.reg);
-}
-
+using arm::locOperand;
 
 /// Copy `src` into the register or outgoing word `l`.
 void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l) {

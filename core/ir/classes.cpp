@@ -18,7 +18,8 @@ struct Site {
 
 class ClassInference {
 public:
-  ClassInference(const Function &f, Diagnostics &diags) : f_(f), diags_(diags) {}
+  ClassInference(const Function &f, const Module *m, Diagnostics &diags)
+      : f_(f), m_(m), diags_(diags) {}
 
   bool run(std::vector<RegClass> &out) {
     const size_t before = diags_.size();
@@ -43,6 +44,7 @@ public:
 
 private:
   const Function &f_;
+  const Module *m_;
   Diagnostics &diags_;
   std::vector<uint32_t> parent_;
   std::vector<std::optional<RegClass>> cls_;  ///< per root
@@ -123,7 +125,8 @@ private:
   }
 
   void check(const Instr &in, const Operand &o, const Site &s) {
-    const std::optional<RegClass> want = operandClass(in, s.def, s.k);
+    std::optional<RegClass> want = operandClass(in, s.def, s.k);
+    if (!want) want = signatureClass(in, s.def, s.k, f_, m_);
     if (!want) return;
     if (auto have = physClass(o)) {
       if (*have != *want)
@@ -152,14 +155,15 @@ private:
 
 }  // namespace
 
-bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags) {
-  return ClassInference(f, diags).run(out);
+bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags,
+                  const Module *m) {
+  return ClassInference(f, m, diags).run(out);
 }
 
-std::vector<RegClass> vregClasses(const Function &f) {
+std::vector<RegClass> vregClasses(const Function &f, const Module *m) {
   std::vector<RegClass> out;
   Diagnostics ignored;
-  inferClasses(f, out, ignored);
+  inferClasses(f, out, ignored, m);
   return out;
 }
 

@@ -17,10 +17,15 @@ namespace vcr::mir {
 /// diagnostic per class conflict (function, block, instruction and both
 /// uses named) and per physical operand of the wrong class; returns true iff
 /// none was found. On a conflict `out[v]` keeps the first class seen.
-bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags);
+/// Parameter and result operands take their classes from `f.sig`, call and
+/// calli operands from the callee's signature in `m` (mir::signatureClass);
+/// without `m` call operands constrain nothing.
+bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags,
+                  const Module *m = nullptr);
 
 /// The classes alone (Core where a conflict left it ambiguous): for layers
-/// that run on validated MIR.
-[[nodiscard]] std::vector<RegClass> vregClasses(const Function &f);
+/// that run on validated MIR. Pass the module whenever the function calls
+/// something returning or taking f32/f64.
+[[nodiscard]] std::vector<RegClass> vregClasses(const Function &f, const Module *m = nullptr);
 
 }  // namespace vcr::mir

@@ -91,6 +91,10 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
       return std::nullopt;  // class-polymorphic
     case Opcode::MovI: case Opcode::GGet: case Opcode::GSet: case Opcode::AdjSp:
       return def ? std::optional(RegClass::Core) : std::nullopt;
+    case Opcode::Param: case Opcode::Ret: case Opcode::Call:
+      return std::nullopt;  // from the signature (signatureClass)
+    case Opcode::CallInd:  // the table index (last use) is core; the rest from the signature
+      return !def && k + 1 == in.uses.size() ? std::optional(RegClass::Core) : std::nullopt;
     default: break;
     }
     const Operand *o = def ? (k < in.defs.size() ? &in.defs[k] : nullptr)
@@ -107,6 +111,28 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
   case 'D': return RegClass::F64;
   default: return std::nullopt;  // 'I': an immediate
   }
+}
+
+std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k, const Function &f,
+                                       const Module *m) {
+  const std::vector<ValType> *ts = nullptr;
+  switch (in.op) {
+  case Opcode::Param: ts = def ? &f.sig.params : nullptr; break;
+  case Opcode::Ret: ts = def ? nullptr : &f.sig.results; break;
+  case Opcode::Call:
+  case Opcode::CallInd: {
+    const Signature *s = m ? m->callSig(in) : nullptr;
+    if (!s) return std::nullopt;
+    ts = def ? &s->results : &s->params;
+    if (in.op == Opcode::CallInd && !def && k + 1 == in.uses.size()) return RegClass::Core;
+    break;
+  }
+  default: return std::nullopt;
+  }
+  if (!ts) return std::nullopt;
+  const std::vector<RegClass> cs = operandClasses(*ts);
+  if (k >= cs.size()) return std::nullopt;
+  return cs[k];
 }
 
 bool usesVfp(const Function &f) {
@@ -209,7 +235,32 @@ std::optional<TrapReason> trapFromName(std::string_view s) {
 std::string_view originName(Origin o) { return kOriginNames[static_cast<size_t>(o)]; }
 std::optional<Origin> originFromName(std::string_view s) { return lookup<Origin>(kOriginNames, s); }
 
-std::string_view valTypeName(ValType t) { return t == ValType::I64 ? "i64" : "i32"; }
+std::string_view valTypeName(ValType t) {
+  switch (t) {
+  case ValType::I32: return "i32";
+  case ValType::I64: return "i64";
+  case ValType::F32: return "f32";
+  case ValType::F64: return "f64";
+  }
+  return "?";
+}
+
+unsigned operandCount(const std::vector<ValType> &ts) {
+  unsigned n = 0;
+  for (ValType t : ts) n += operandsOf(t);
+  return n;
+}
+
+std::vector<RegClass> operandClasses(const std::vector<ValType> &ts) {
+  std::vector<RegClass> out;
+  for (ValType t : ts) switch (t) {
+    case ValType::I32: out.push_back(RegClass::Core); break;
+    case ValType::I64: out.insert(out.end(), 2, RegClass::Core); break;
+    case ValType::F32: out.push_back(RegClass::F32); break;
+    case ValType::F64: out.push_back(RegClass::F64); break;
+    }
+  return out;
+}
 
 std::string_view vregKindName(VRegInfo::Kind k) {
   switch (k) {

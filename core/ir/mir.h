@@ -169,9 +169,28 @@ struct Block {
   std::vector<Instr> instrs;
 };
 
-enum class ValType : uint8_t { I32, I64 };
+/// Value types of signatures. I32/I64 are core words (an i64 a lo/hi pair,
+/// also how cortex-m4's soft float types f32/f64). F32/F64 are VFP values
+/// (docs/vfp.md): selection uses them on cortex-m4f/m7 only, where AAPCS-VFP
+/// passes them in S/D registers; one operand of class f32/f64 each.
+enum class ValType : uint8_t { I32, I64, F32, F64 };
 [[nodiscard]] std::string_view valTypeName(ValType t);
-[[nodiscard]] inline unsigned words(ValType t) { return t == ValType::I64 ? 2 : 1; }
+/// Size in 32-bit words (an I64 or F64 takes two).
+[[nodiscard]] inline unsigned words(ValType t) {
+  return t == ValType::I64 || t == ValType::F64 ? 2 : 1;
+}
+/// Operands a value of type t takes in param/ret/call lists: two core words
+/// for an I64 (lo, hi), one operand for the others (an F64 is one f64 vreg,
+/// one D register, or one 8-byte stack operand in allocated form).
+[[nodiscard]] inline unsigned operandsOf(ValType t) { return t == ValType::I64 ? 2 : 1; }
+/// Total operandsOf over a type list.
+[[nodiscard]] unsigned operandCount(const std::vector<ValType> &ts);
+/// The register class of each operand of a type list, in order (Core for
+/// i32 and both words of an i64, F32, F64): the classes of param defs, ret
+/// uses, and call/calli argument uses and result defs.
+[[nodiscard]] std::vector<RegClass> operandClasses(const std::vector<ValType> &ts);
+/// True for F32 and F64.
+[[nodiscard]] inline bool isVfpType(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 
 struct Signature {
   std::vector<ValType> params, results;
@@ -274,9 +293,17 @@ struct Module {
 /// The class operand k of `in` (a def if `def`, else a use) must have, from
 /// the opcode's class signature; nullopt where the position takes an
 /// immediate, a stack slot, or is class-polymorphic (`mov`, `lds`, `sts`,
-/// `push`, `pop`: any one class). Call, calli, param and ret words are Core
-/// (signatures have no float types yet), so are all other non-float opcodes.
+/// `push`, `pop`: any one class), and for the argument, result and parameter
+/// operands of call, calli, param and ret, whose classes come from a
+/// signature (signatureClass). All other non-float register positions are Core.
 [[nodiscard]] std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k);
+/// The class of operand k of a param (defs), ret (uses) or call/calli (uses:
+/// arguments then calli's core index; defs: results): from `f`'s signature
+/// for param and ret, the callee's (m.callSig) for calls. nullopt for other
+/// opcodes, a position past the list, or an unknown callee (`m` null or
+/// lacking it).
+[[nodiscard]] std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k,
+                                                     const Function &f, const Module *m);
 
 /// True when `f` holds a float opcode or a VFP register operand: the layers
 /// that do not handle the VFP classes yet decline such a function.

@@ -331,8 +331,12 @@ Signature Parser::parseSig() {
         out.push_back(ValType::I32);
       } else if (t.text == "i64") {
         out.push_back(ValType::I64);
+      } else if (t.text == "f32") {
+        out.push_back(ValType::F32);
+      } else if (t.text == "f64") {
+        out.push_back(ValType::F64);
       } else {
-        fail(t, "unknown type '" + std::string(t.text) + "' (expected i32 or i64)");
+        fail(t, "unknown type '" + std::string(t.text) + "' (expected i32, i64, f32 or f64)");
       }
       if (at(Tok::RParen)) {
         next();

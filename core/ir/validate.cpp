@@ -19,16 +19,12 @@ constexpr uint32_t kMaxVReg = (1u << 20) - 1;
 /// Operand categories an operand position accepts (bit set).
 enum Allow : unsigned { kReg = 1, kImm = 2, kStack = 4 };
 
-unsigned wordCount(const std::vector<ValType> &ts) {
-  unsigned n = 0;
-  for (ValType t : ts) n += words(t);
-  return n;
-}
+unsigned wordCount(const std::vector<ValType> &ts) { return operandCount(ts); }
 
 bool validTypes(const Signature &s) {
   for (const auto *ts : {&s.params, &s.results})
     for (ValType t : *ts)
-      if (t != ValType::I32 && t != ValType::I64) return false;
+      if (static_cast<unsigned>(t) > static_cast<unsigned>(ValType::F64)) return false;
   return true;
 }
 
@@ -75,7 +71,7 @@ public:
     for (size_t b = 0; b < f_.blocks.size(); ++b) checkBlock(b);
     if (!badOpcode_) {  // register classes (docs/vfp.md)
       std::vector<RegClass> classes;
-      inferClasses(f_, classes, out_);
+      inferClasses(f_, classes, out_, &m_);
     }
     // The CFG needs valid opcodes (Cfg::build asks whether they terminate).
     if (!f_.allocated && !badOpcode_) checkDefinedness();
@@ -151,21 +147,21 @@ private:
     switch (in.op) {
     case Opcode::Param:
       checkCount(b, i, "uses", in.uses.size(), 0);
-      checkCount(b, i, "defs (one per parameter word)", in.defs.size(), wordCount(f_.sig.params));
+      checkCount(b, i, "defs (one per parameter operand)", in.defs.size(), wordCount(f_.sig.params));
       break;
     case Opcode::Call:
       if (const Signature *s = m_.calleeSig(in.callee)) {
-        checkCount(b, i, "argument words", in.uses.size(), wordCount(s->params));
-        checkCount(b, i, "result words", in.defs.size(), wordCount(s->results));
+        checkCount(b, i, "argument operands", in.uses.size(), wordCount(s->params));
+        checkCount(b, i, "result operands", in.defs.size(), wordCount(s->results));
       } else {
         report(b, i, "unknown callee '@" + in.callee + "'");
       }
       break;
     case Opcode::CallInd:
       if (const Signature *s = m_.callSig(in)) {
-        checkCount(b, i, "uses (argument words, then the table index)", in.uses.size(),
+        checkCount(b, i, "uses (argument operands, then the table index)", in.uses.size(),
                    wordCount(s->params) + 1);
-        checkCount(b, i, "result words", in.defs.size(), wordCount(s->results));
+        checkCount(b, i, "result operands", in.defs.size(), wordCount(s->results));
       } else {
         report(b, i, "signature id #" + std::to_string(in.imm) + " out of range (module has " +
                          std::to_string(m_.types.size()) + " signature ids)");
@@ -180,7 +176,7 @@ private:
     }
     case Opcode::Ret:
       checkCount(b, i, "defs", in.defs.size(), 0);
-      checkCount(b, i, "uses (one per result word)", in.uses.size(), wordCount(f_.sig.results));
+      checkCount(b, i, "uses (one per result operand)", in.uses.size(), wordCount(f_.sig.results));
       break;
     default:
       checkCount(b, i, "defs", in.defs.size(), static_cast<size_t>(oi.ndefs));

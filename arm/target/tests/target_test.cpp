@@ -48,3 +48,46 @@ TEST_CASE("AAPCS parameter placement: pairs are even-aligned, no back-filling") 
   mir::Signature s4{{}, {ValType::I64}};
   CHECK(arm::resultLocations(s4) == std::vector<W>{reg(PReg::R0), reg(PReg::R1)});
 }
+
+TEST_CASE("AAPCS-VFP placement: S and D registers, back-filling, then the shared stack") {
+  using W = arm::WordLoc;
+  using mir::Operand;
+  auto ops = [](const mir::Signature &s) {
+    std::vector<Operand> out;
+    for (const W &l : arm::paramLocations(s)) out.push_back(arm::locOperand(l));
+    return out;
+  };
+  const auto F = ValType::F32, D = ValType::F64, I = ValType::I32, L = ValType::I64;
+  // an f32 after an f64 back-fills the S register left free below it
+  CHECK(ops({{F, D, F}, {}}) == std::vector<Operand>{Operand::sreg(0), Operand::dreg(1), Operand::sreg(1)});
+  // core and VFP values are placed independently (the last i32 finds no core register after
+  // the pair, and core registers are never back-filled)
+  CHECK(ops({{I, F, L, D, I}, {}}) == std::vector<Operand>{Operand::preg(PReg::R0), Operand::sreg(0),
+                                                            Operand::preg(PReg::R2), Operand::preg(PReg::R3),
+                                                            Operand::dreg(1), Operand::stack(0)});
+  // 16 S registers, then the stack
+  std::vector<ValType> many(17, F);
+  auto l17 = arm::paramLocations({many, {}});
+  CHECK(arm::locOperand(l17[15]) == Operand::sreg(15));
+  CHECK(l17[16] == W{true, PReg::R0, 0, W::Vfp::None, 0, 4});
+  // an f64 that finds no free even pair goes to the stack 8-aligned, and so does every later
+  // VFP value, even where an S register is still free (s15 here)
+  std::vector<ValType> ps(15, F);
+  ps.push_back(I);
+  ps.push_back(I);
+  ps.push_back(I);
+  ps.push_back(I);
+  ps.push_back(I);  // r0-r3, then [sp+0]
+  ps.push_back(D);  // no pair: [sp+8], 8 bytes
+  ps.push_back(F);  // [sp+16], not s15
+  auto lp = arm::paramLocations({ps, {}});
+  CHECK(arm::locOperand(lp[14]) == Operand::sreg(14));
+  CHECK(lp[19] == W{true, PReg::R0, 0, W::Vfp::None, 0, 4});
+  CHECK(lp[20] == W{true, PReg::R0, 8, W::Vfp::None, 0, 8});
+  CHECK(lp[21] == W{true, PReg::R0, 16, W::Vfp::None, 0, 4});
+  CHECK(arm::stackArgBytes({ps, {}}) == 20);
+  // results: S0 and D0
+  CHECK(arm::locOperand(arm::resultLocations({{}, {F}})[0]) == Operand::sreg(0));
+  CHECK(arm::locOperand(arm::resultLocations({{}, {D}})[0]) == Operand::dreg(0));
+  CHECK(arm::resultLocations({{}, {D}}).size() == 1);
+}

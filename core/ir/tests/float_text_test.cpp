@@ -260,3 +260,59 @@ TEST_CASE("usesVfp sees float opcodes and VFP operands") {
   f.blocks[0].instrs[0].op = Opcode::FNeg32;
   CHECK(usesVfp(f));
 }
+
+TEST_CASE("f32 and f64 signatures: text round trip, operand counts and classes of param, call and ret") {
+  const std::string text = R"(func @g(f32, i64, f64) -> (f64) {
+bb0:
+  param v0, v1, v2, v3
+  fcvt.f64.f32 v4, v0
+  fadd.f64 v5, v4, v3
+  ret v5
+}
+
+func @f(f32) -> (f64) {
+bb0:
+  param v0
+  movi v1, #1
+  movi v2, #0
+  fconst.f64 v10, #0, #0
+  call @g (v0, v1, v2, v10) -> (v11)
+  ret v11
+}
+)";
+  ParseResult r = parseModule(text, "t.mir");
+  INFO(diagText(r));
+  REQUIRE(r.module);
+  CHECK(r.module->functions[0].sig.params[2] == ValType::F64);
+  CHECK(printModule(*r.module).find("func @g(f32, i64, f64) -> (f64)") != std::string::npos);
+  CHECK(operandCount(r.module->functions[0].sig.params) == 4);
+  CHECK(words(ValType::F64) == 2);
+  CHECK(words(ValType::F32) == 1);
+  // v11, defined only by the call and used only by ret, is f64 from the signatures
+  const Function &f = r.module->functions[1];
+  const std::vector<RegClass> withModule = vregClasses(f, &*r.module);
+  CHECK(withModule[0] == RegClass::F32);
+  CHECK(withModule[1] == RegClass::Core);
+  CHECK(withModule[11] == RegClass::F64);
+  // wrong class at a call: an i32 passed where the callee takes f32
+  const std::string bad = problemsOf(R"(func @h(f32) -> () {
+bb0:
+  param v0
+  ret
+}
+
+func @k() -> () {
+bb0:
+  movi v1, #3
+  call @h (v1) -> ()
+  ret
+}
+)");
+  CHECK(bad.find("v1 is used in two register classes") != std::string::npos);
+  // a parameter operand count per operand, not per word: f64 is one operand
+  CHECK(problemsOf("func @p(f64) -> () {\nbb0:\n  param v0, v1\n  ret\n}\n")
+            .find("expected 1 defs (one per parameter operand), got 2") != std::string::npos);
+  // allocated form: a physical register of the wrong class in param
+  CHECK(problemsOf("func @q(f32) -> () allocated {\nbb0:\n  param r0\n  ret\n}\n")
+            .find("expected a register of class f32") != std::string::npos);
+}

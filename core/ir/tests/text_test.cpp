@@ -281,7 +281,7 @@ TEST_CASE("diagnostics: exact positions and messages") {
   d = parseErr("func @f() -> () {\nbb0:\n  ret\n");
   CHECK(d.message == "unexpected end of input: missing '}' closing the function");
   d = parseErr("func @f(i16) -> () {\n}\n");
-  CHECK(d.message == "unknown type 'i16' (expected i32 or i64)");
+  CHECK(d.message == "unknown type 'i16' (expected i32, i64, f32 or f64)");
   CHECK(d.column == 9);
   d = parseErr("module {\n  global 1 mut 0\n}\n");
   CHECK(d.message == "global index 1 out of order, expected 0");

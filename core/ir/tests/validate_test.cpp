@@ -102,11 +102,11 @@ TEST_CASE("operand counts per opcode, param, call and ret against signatures") {
 
   m = parseOk(kSimple);
   at(m, 0, 0, 0).defs.push_back(Operand::vreg(7));
-  expectOne(m, {"'param'", "expected 1 defs (one per parameter word), got 2"});
+  expectOne(m, {"'param'", "expected 1 defs (one per parameter operand), got 2"});
 
   m = parseOk(kSimple);
   at(m, 0, 1, 0).uses.push_back(Operand::vreg(0));
-  expectOne(m, {"block 'bb1', instruction 0 ('ret')", "expected 1 uses (one per result word), got 2"});
+  expectOne(m, {"block 'bb1', instruction 0 ('ret')", "expected 1 uses (one per result operand), got 2"});
 
   m = parseOk(kSimple);
   at(m, 1, 0, 2).uses.clear();  // allocated ret must name r0 too
@@ -116,7 +116,7 @@ TEST_CASE("operand counts per opcode, param, call and ret against signatures") {
       "module {\n  import @imp (i64) -> (i32)\n}\nfunc @c() -> () {\nbb0:\n  movi v0, #1\n"
       "  call @imp (v0) -> (v1)\n  ret\n}\n");
   REQUIRE(call.size() == 1);
-  CHECK(call[0].find("expected 2 argument words, got 1") != std::string::npos);
+  CHECK(call[0].find("expected 2 argument operands, got 1") != std::string::npos);
   call = rejected("func @c() -> () {\nbb0:\n  call @nowhere () -> ()\n  ret\n}\n");
   REQUIRE(call.size() == 1);
   CHECK(call[0].find("unknown callee '@nowhere'") != std::string::npos);
