@@ -32,22 +32,29 @@ std::string importName(std::string_view module, std::string_view field) {
 
 namespace detail {
 
-std::optional<mir::ValType> toValType(wabt::Type t) {
+std::optional<mir::ValType> toValType(wabt::Type t, arm::Cpu cpu) {
+  const bool soft = arm::softFloat(cpu);
   if (t == wabt::Type::I32) return mir::ValType::I32;
   if (t == wabt::Type::I64) return mir::ValType::I64;
-  if (t == wabt::Type::F32) return mir::ValType::I32;  // bit pattern in a word
-  if (t == wabt::Type::F64) return mir::ValType::I64;  // bit pattern in a lo/hi pair
+  // soft float: the bit pattern in a word / a lo/hi pair; AAPCS-VFP: S / D registers
+  if (t == wabt::Type::F32) return soft ? mir::ValType::I32 : mir::ValType::F32;
+  if (t == wabt::Type::F64) return soft ? mir::ValType::I64 : mir::ValType::F64;
   return std::nullopt;
+}
+
+std::optional<mir::ValType> valueType(wabt::Type t, arm::Cpu cpu) {
+  if (t == wabt::Type::F64 && !arm::hasF64(cpu)) return mir::ValType::I64;  // FPv4: soft f64
+  return toValType(t, cpu);
 }
 
 }  // namespace detail
 
 namespace {
-bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats);
+bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cpu);
 }  // namespace
 
-bool detail::mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats) {
-  return toSignature(ws, sig, floats);
+bool detail::mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cpu) {
+  return toSignature(ws, sig, cpu);
 }
 
 namespace {
@@ -64,21 +71,16 @@ std::string uniqueName(std::string name, std::set<std::string> &used) {
   return n;
 }
 
-/// The signature of a wasm function as MIR sees it; false if unrepresentable.
-/// f32/f64 count only on a soft-float CPU (`floats`).
-bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats) {
+/// The signature of a wasm function as MIR sees it on `cpu`; false if unrepresentable.
+bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cpu) {
   if (ws.result_types.size() > 1) return false;
-  auto isFloat = [](wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; };
-  if (!floats && (std::any_of(ws.param_types.begin(), ws.param_types.end(), isFloat) ||
-                  std::any_of(ws.result_types.begin(), ws.result_types.end(), isFloat)))
-    return false;
   for (wabt::Type t : ws.param_types) {
-    auto vt = detail::toValType(t);
+    auto vt = detail::toValType(t, cpu);
     if (!vt) return false;
     sig.params.push_back(*vt);
   }
   for (wabt::Type t : ws.result_types) {
-    auto vt = detail::toValType(t);
+    auto vt = detail::toValType(t, cpu);
     if (!vt) return false;
     sig.results.push_back(*vt);
   }
@@ -132,8 +134,7 @@ void nameFunctions(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
     CalleeInfo ci;
     ci.isImport = true;
     ci.name = uniqueName(importName(imp->module_name, imp->field_name), used);
-    ci.representable = toSignature(wabt::cast<wabt::FuncImport>(imp)->func.decl.sig, ci.sig,
-                                    arm::softFloat(ctx.opt.cpu));
+    ci.representable = toSignature(wabt::cast<wabt::FuncImport>(imp)->func.decl.sig, ci.sig, ctx.opt.cpu);
     if (ci.representable) sel.module.imports.push_back(mir::Import{ci.name, ci.sig});
     ctx.funcs.push_back(std::move(ci));
     ++importIdx;
@@ -150,7 +151,7 @@ void nameFunctions(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
     if (name.empty()) name = "f" + std::to_string(fi);
     CalleeInfo ci;
     ci.name = uniqueName(name, used);
-    ci.representable = toSignature(f.decl.sig, ci.sig, arm::softFloat(ctx.opt.cpu));
+    ci.representable = toSignature(f.decl.sig, ci.sig, ctx.opt.cpu);
     ctx.funcs.push_back(std::move(ci));
   }
 }

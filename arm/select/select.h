@@ -30,7 +30,9 @@ struct SelectOptions {
   /// arithmetic shift, LtUnsigned lowers i32.lt_s as an unsigned compare.
   enum class Fault { None, SubSwapped, ShrSigned, LtUnsigned } fault = Fault::None;
   /// The target CPU: on cortex-m4 (no FPU) f32/f64 are core-register words
-  /// and their operations runtime calls; the others decline float code.
+  /// and their operations runtime calls; on cortex-m4f f32 values are f32-class
+  /// vregs (f64 stays words, F64 only at call boundaries), on cortex-m7 f64
+  /// values are f64-class vregs too (docs/vfp.md "Selection").
   arm::Cpu cpu = arm::Cpu::CortexM4;
 };
 

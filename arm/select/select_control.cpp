@@ -19,7 +19,7 @@ std::vector<mir::ValType> FuncSelector::blockResults(const wabt::Block &b, const
   if (sig->result_types.size() > 1) decline(e, "unsupported block with several results (multi-value)");
   std::vector<mir::ValType> out;
   for (wabt::Type t : sig->result_types) {
-    auto vt = toValType(t);
+    auto vt = valueType(t, ctx_.opt.cpu);
     if (!vt) decline(e, "unsupported block result type '" + t.GetName() + "'");
     out.push_back(*vt);
   }
@@ -88,7 +88,7 @@ void FuncSelector::lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt:
     return;
   }
   c.results = results;
-  for (auto t : results) c.resultRegs.push_back(newTemp(t == mir::ValType::I64));
+  for (auto t : results) c.resultRegs.push_back(newTempOf(t));
   ctrls_.push_back(std::move(c));
   walk(b.exprs);
   endConstruct();
@@ -121,7 +121,7 @@ void FuncSelector::lowerIf(const wabt::IfExpr &ie) {
   c.kind = Ctrl::Kind::If;
   c.height = stack_.size();
   c.results = results;
-  for (auto t : results) c.resultRegs.push_back(newTemp(t == mir::ValType::I64));
+  for (auto t : results) c.resultRegs.push_back(newTempOf(t));
   bool hasElse = !ie.false_.empty();
   mir::BlockId thenB = newBlock();
   mir::BlockId elseB = hasElse ? newBlock() : targetOf(c);
@@ -219,7 +219,7 @@ void FuncSelector::lowerBrTable(const wabt::BrTableExpr &e) {
 void FuncSelector::lowerReturn() {
   Instr ret;
   ret.op = Opcode::Ret;
-  ret.uses = resultWords(ctrls_.front().results.size());
+  ret.uses = sigOperands(out_.sig.results);
   terminate(std::move(ret));
 }
 

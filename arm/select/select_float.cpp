@@ -1,5 +1,5 @@
-// Selection of f32/f64 operators on a CPU without an FPU (--cpu cortex-m4): f32 is one
-// word, f64 a lo/hi pair; bit operations inline, everything else a runtime call.
+// Selection of f32/f64 operators as words (cortex-m4 all of them, cortex-m4f its f64): f32
+// is one word, f64 a lo/hi pair; bit operations inline, everything else a runtime call.
 #include "arm/select/select_internal.h"
 
 #include "core/ir/runtime_calls.h"
@@ -84,7 +84,7 @@ const char *routineOf(wabt::Opcode op) {
 }
 }  // namespace
 
-FuncSelector::Val FuncSelector::callRuntime(const std::string &name) {
+FuncSelector::Val FuncSelector::callRuntime(const std::string &name, wabt::Type result) {
   auto index = mir::findRuntimeFn(name);
   if (!index) throw DeclineError{"internal error: no runtime routine @" + name};
   const mir::Signature &sig = mir::runtimeFns()[*index].sig;
@@ -94,18 +94,41 @@ FuncSelector::Val FuncSelector::callRuntime(const std::string &name) {
   Instr call;
   call.op = Opcode::Call;
   call.callee = name;
-  call.uses = resultWords(nargs);
+  // Runtime routines take core words (base AAPCS): VFP values are moved out first.
+  for (size_t i = stack_.size() - nargs; i < stack_.size(); ++i) {
+    const Val &v = stack_[i];
+    if (v.vfp == 32) {
+      VReg w = newScratch();
+      emitOp(Opcode::FMovToInt32, {w}, {v.lo});
+      call.uses.push_back(Operand::vreg(w));
+    } else if (v.vfp == 64) {
+      VReg lo = newScratch(), hi = newScratch();
+      emitOp(Opcode::FMovToInt64, {lo, hi}, {v.lo});
+      call.uses.push_back(Operand::vreg(lo));
+      call.uses.push_back(Operand::vreg(hi));
+    } else {
+      call.uses.push_back(Operand::vreg(v.lo));
+      if (v.wide) call.uses.push_back(Operand::vreg(v.hi));
+    }
+  }
   for (size_t i = 0; i < nargs; ++i) (void)pop();
   Val r = newTemp(sig.results[0] == mir::ValType::I64);
   call.defs.push_back(Operand::vreg(r.lo));
   if (r.wide) call.defs.push_back(Operand::vreg(r.hi));
   emit(std::move(call));
-  return r;
+  const mir::ValType vt = valueTypeOf(result);
+  if (!mir::isVfpType(vt)) return r;
+  Val d = newTempOf(vt);  // the result's words back into a VFP register
+  if (vt == mir::ValType::F32) emitOp(Opcode::FMovFromInt32, {d.lo}, {r.lo});
+  else emitOp(Opcode::FMovFromInt64, {d.lo}, {r.lo, r.hi});
+  return d;
 }
 
 bool FuncSelector::lowerFloat(const wabt::Expr &, wabt::Opcode op) {
+  if (!arm::softFloat(ctx_.opt.cpu) && lowerVfp(op)) return true;
+  // What the FPU lacks (every operator on cortex-m4) is the cortex-m4 routine.
   if (const char *rt = routineOf(op)) {
-    push(callRuntime(rt));
+    push(callRuntime(rt, op.GetResultType()));
     return true;
   }
   // The high word of an f64 holds its sign; the low word passes through.

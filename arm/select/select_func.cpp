@@ -35,6 +35,19 @@ FuncSelector::Val FuncSelector::newTemp(bool wide) {
   return v;
 }
 
+FuncSelector::Val FuncSelector::newTempOf(mir::ValType t) {
+  Val v = newTemp(t == mir::ValType::I64);
+  if (t == mir::ValType::F32) v.vfp = 32;
+  if (t == mir::ValType::F64) v.vfp = 64;
+  return v;
+}
+
+mir::ValType FuncSelector::valueTypeOf(wabt::Type t) const {
+  auto vt = valueType(t, ctx_.opt.cpu);
+  if (!vt) throw DeclineError{"unsupported value type '" + t.GetName() + "'"};
+  return *vt;
+}
+
 VReg FuncSelector::newScratch() { return newVReg(Kind::Temp); }
 
 void FuncSelector::emit(Instr i) {
@@ -47,6 +60,15 @@ void FuncSelector::emitMov(VReg d, VReg s) {
   i.op = Opcode::Mov;
   i.defs = {Operand::vreg(d)};
   i.uses = {Operand::vreg(s)};
+  emit(std::move(i));
+}
+
+void FuncSelector::emitFConst(const Val &d, uint64_t bits) {
+  Instr i;
+  i.op = d.vfp == 32 ? Opcode::FConst32 : Opcode::FConst64;
+  i.defs = {Operand::vreg(d.lo)};
+  i.uses = {Operand::imm(static_cast<uint32_t>(bits))};
+  if (d.vfp == 64) i.uses.push_back(Operand::imm(static_cast<uint32_t>(bits >> 32)));
   emit(std::move(i));
 }
 
@@ -241,38 +263,6 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = tru
   return nullptr;
 }
 
-bool isFloat(wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; }
-
-bool floatOpcode(wabt::Opcode op) {
-  return isFloat(op.GetResultType()) || isFloat(op.GetParamType1()) ||
-         isFloat(op.GetParamType2()) || isFloat(op.GetParamType3());
-}
-
-/// True if an operator in `list` (depth first) takes or yields f32/f64.
-bool anyFloatOp(const wabt::ExprList &list) {
-  using T = wabt::ExprType;
-  for (const wabt::Expr &e : list) {
-    switch (e.type()) {
-    case T::Const: if (isFloat(wabt::cast<wabt::ConstExpr>(&e)->const_.type())) return true; break;
-    case T::Binary: if (floatOpcode(wabt::cast<wabt::BinaryExpr>(&e)->opcode)) return true; break;
-    case T::Compare: if (floatOpcode(wabt::cast<wabt::CompareExpr>(&e)->opcode)) return true; break;
-    case T::Unary: if (floatOpcode(wabt::cast<wabt::UnaryExpr>(&e)->opcode)) return true; break;
-    case T::Convert: if (floatOpcode(wabt::cast<wabt::ConvertExpr>(&e)->opcode)) return true; break;
-    case T::Load: if (floatOpcode(wabt::cast<wabt::LoadExpr>(&e)->opcode)) return true; break;
-    case T::Store: if (floatOpcode(wabt::cast<wabt::StoreExpr>(&e)->opcode)) return true; break;
-    case T::Block: if (anyFloatOp(wabt::cast<wabt::BlockExpr>(&e)->block.exprs)) return true; break;
-    case T::Loop: if (anyFloatOp(wabt::cast<wabt::LoopExpr>(&e)->block.exprs)) return true; break;
-    case T::If: {
-      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
-      if (anyFloatOp(ie->true_.exprs) || anyFloatOp(ie->false_)) return true;
-      break;
-    }
-    default: break;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 // A function whose signature or locals use a type outside the subset is
@@ -302,7 +292,7 @@ FuncSelector::Val FuncSelector::pop() {
 void FuncSelector::copyAliases(int local) {
   for (auto &v : stack_) {
     if (v.alias != local) continue;
-    Val n = newTemp(v.wide);
+    Val n = newTempLike(v);
     emitMov(n.lo, v.lo);
     if (v.wide) emitMov(n.hi, v.hi);
     v = n;
@@ -330,33 +320,23 @@ void FuncSelector::copyAliasesWrittenIn(const wabt::IfExpr &ie) {
 
 // ---------------------------------------------------------------- driver
 
-/// True if `fn` has an f32/f64 parameter, result, local or operator.
-bool usesFloat(const wabt::Func &fn) {
-  auto isFloat = [](wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; };
-  for (wabt::Type t : fn.decl.sig.param_types) if (isFloat(t)) return true;
-  for (wabt::Type t : fn.decl.sig.result_types) if (isFloat(t)) return true;
-  for (wabt::Type t : fn.local_types) if (isFloat(t)) return true;
-  return anyFloatOp(fn.exprs);
-}
-
 void FuncSelector::run() {
   const auto &sig = fn_.decl.sig;
-  if (!arm::softFloat(ctx_.opt.cpu) && usesFloat(fn_))
-    throw DeclineError{arm::floatDeclineReason(ctx_.opt.cpu)};
+  const arm::Cpu cpu = ctx_.opt.cpu;
   if (sig.result_types.size() > 1) declineType("returns more than one value (multi-value)");
   auto floatBits = [](wabt::Type t) -> uint8_t {
     return t == wabt::Type::F32 ? 32 : t == wabt::Type::F64 ? 64 : 0;
   };
   bool floats = false;
   for (wabt::Type t : sig.param_types) {
-    auto vt = toValType(t);
+    auto vt = toValType(t, cpu);
     if (!vt) declineType("unsupported parameter type '" + t.GetName() + "'");
     out_.sig.params.push_back(*vt);
     out_.floatParams.push_back(floatBits(t));
     floats |= floatBits(t) != 0;
   }
   for (wabt::Type t : sig.result_types) {
-    auto vt = toValType(t);
+    auto vt = toValType(t, cpu);
     if (!vt) declineType("unsupported result type '" + t.GetName() + "'");
     out_.sig.results.push_back(*vt);
     out_.floatResults.push_back(floatBits(t));
@@ -366,28 +346,48 @@ void FuncSelector::run() {
   startBlock(newBlock());
   Instr param;
   param.op = Opcode::Param;
+  std::vector<std::pair<VReg, size_t>> splitF64;  // cortex-m4f: f64 params arrive in D registers
   for (size_t i = 0; i < out_.sig.params.size(); ++i) {
+    const mir::ValType t = out_.sig.params[i];
     Val v;
     v.lo = newVReg(Kind::Param, static_cast<int32_t>(i));
     param.defs.push_back(Operand::vreg(v.lo));
-    if (out_.sig.params[i] == mir::ValType::I64) {
+    if (t == mir::ValType::I64) {
       v.wide = true;
       v.hi = newVReg(Kind::Param, static_cast<int32_t>(i), static_cast<int32_t>(v.lo));
       param.defs.push_back(Operand::vreg(v.hi));
+    } else if (t == mir::ValType::F64 && !arm::hasF64(cpu)) {
+      splitF64.emplace_back(v.lo, i);
+    } else if (mir::isVfpType(t)) {
+      v.vfp = t == mir::ValType::F32 ? 32 : 64;
     }
     locals_.push_back(v);
   }
   emit(std::move(param));
+  for (const auto &[d, i] : splitF64) {  // the local is a lo/hi pair of core words
+    Val v;
+    v.wide = true;
+    v.lo = newVReg(Kind::Local, static_cast<int32_t>(i));
+    v.hi = newVReg(Kind::Local, static_cast<int32_t>(i), static_cast<int32_t>(v.lo));
+    emitOp(Opcode::FMovToInt64, {v.lo, v.hi}, {d});
+    locals_[i] = v;
+  }
   // wasm_load rejects more; a vreg per local must not run away whatever the caller passes.
   if (fn_.local_types.size() > kMaxLocals)
     throw DeclineError{"declares " + std::to_string(fn_.local_types.size()) +
                        " locals, more than the limit of " + std::to_string(kMaxLocals)};
   for (wabt::Type t : fn_.local_types) {
-    auto vt = toValType(t);
+    auto vt = valueType(t, cpu);
     auto index = static_cast<int32_t>(locals_.size());
     if (!vt) declineType("unsupported type '" + t.GetName() + "' of local " + std::to_string(index));
     Val v;
     v.lo = newVReg(Kind::Local, index);
+    if (mir::isVfpType(*vt)) {  // +0.0 in a VFP register
+      v.vfp = *vt == mir::ValType::F32 ? 32 : 64;
+      emitFConst(v, 0);
+      locals_.push_back(v);
+      continue;
+    }
     emitMovI(v.lo, 0);
     if (*vt == mir::ValType::I64) {
       v.wide = true;
@@ -427,6 +427,15 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::Select: lowerSelect(e); return;
   case T::Const: {
     const auto &c = wabt::cast<wabt::ConstExpr>(&e)->const_;
+    if (c.type() == wabt::Type::F32 || c.type() == wabt::Type::F64) {
+      const mir::ValType vt = valueTypeOf(c.type());
+      if (mir::isVfpType(vt)) {  // fconst into an S / D register
+        Val d = newTempOf(vt);
+        emitFConst(d, vt == mir::ValType::F32 ? c.f32_bits() : c.f64_bits());
+        push(d);
+        return;
+      }
+    }
     if (c.type() == wabt::Type::I32 || c.type() == wabt::Type::F32) {
       Val d = newTemp(false);
       emitMovI(d.lo, c.type() == wabt::Type::F32 ? c.f32_bits() : c.u32());

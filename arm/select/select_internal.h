@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vcr::select::detail {
@@ -53,17 +54,21 @@ struct ModuleCtx {
 
 /// The structural key of a wasm function type (its param and result types).
 [[nodiscard]] std::string typeKey(const wabt::FuncSignature &s);
-/// MIR signature of a wasm function type; false if unrepresentable (select.cpp).
-[[nodiscard]] bool mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, bool floats);
+/// MIR signature of a wasm function type on `cpu`; false if unrepresentable (select.cpp).
+[[nodiscard]] bool mirSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cpu);
 /// Signature ids and the function table of `wm` into `out` (after the functions are named).
 void layOutTable(const wabt::Module &wm, ModuleCtx &ctx, mir::Module &out);
 /// After declines: table slots of functions no longer in `m` become opaque,
 /// and the signature ids no slot or calli uses are dropped (ids renumbered).
 void settleTable(mir::Module &m);
 
-/// wasm value type -> MIR value type: f32 is an i32 word, f64 an i64 pair
-/// (soft float, --cpu cortex-m4); nullopt for v128 and refs.
-[[nodiscard]] std::optional<mir::ValType> toValType(wabt::Type t);
+/// wasm value type -> MIR value type of signatures on `cpu`: on cortex-m4
+/// (soft float) f32 is an i32 word and f64 an i64 pair, on an FPU CPU they
+/// are F32 / F64 (AAPCS-VFP); nullopt for v128 and refs.
+[[nodiscard]] std::optional<mir::ValType> toValType(wabt::Type t, arm::Cpu cpu = arm::Cpu::CortexM4);
+/// How a wasm value is held inside a function on `cpu`: as toValType, except
+/// that an f64 on cortex-m4f (no double precision) is an i64 lo/hi pair.
+[[nodiscard]] std::optional<mir::ValType> valueType(wabt::Type t, arm::Cpu cpu);
 
 /// Lowers one wasm function to vreg MIR. Throws DeclineError.
 class FuncSelector {
@@ -78,10 +83,12 @@ private:
   /// An operand-stack value: one vreg, or a (lo, hi) pair for an i64.
   /// `alias` is the wasm local whose vregs these are (local.get pushes an
   /// alias, not a copy), -1 for a temporary.
+  /// `vfp` is 32 or 64 for an f32 / f64 held in one VFP-class vreg (FPU CPUs).
   struct Val {
     mir::VReg lo = 0, hi = 0;
     bool wide = false;
     int alias = -1;
+    uint8_t vfp = 0;
   };
   /// A wasm control construct being lowered.
   struct Ctrl {
@@ -95,10 +102,15 @@ private:
   // --- vregs and emission (select_func.cpp)
   mir::VReg newVReg(mir::VRegInfo::Kind k, int32_t index = -1, int32_t hiOf = -1);
   Val newTemp(bool wide);   ///< a fresh operand-stack value (Kind::Stack)
+  Val newTempOf(mir::ValType t);  ///< a fresh operand-stack value held as `t` (valueType)
+  Val newTempLike(const Val &v) { return v.vfp ? newTempOf(v.vfp == 32 ? mir::ValType::F32 : mir::ValType::F64) : newTemp(v.wide); }
+  /// valueType of `t` on this function's CPU (declines v128 and refs).
+  mir::ValType valueTypeOf(wabt::Type t) const;
   mir::VReg newScratch();   ///< a fresh Kind::Temp vreg for lowering internals
   void emit(mir::Instr i);
   void emitMov(mir::VReg d, mir::VReg s);
   void emitMovI(mir::VReg d, uint32_t imm);
+  void emitFConst(const Val &d, uint64_t bits);  ///< fconst.f32/.f64 of `bits` into VFP value `d`
   void emitOp(mir::Opcode op, std::vector<mir::VReg> defs, std::vector<mir::VReg> uses);
   void emitOpImm(mir::Opcode op, mir::VReg d, mir::VReg a, uint32_t imm);
   void emitSet(mir::Cond cc, mir::VReg d, mir::VReg a, mir::VReg b);
@@ -135,6 +147,15 @@ private:
   void lowerBrIf(const wabt::Expr &e, uint32_t depth);
   void lowerBrTable(const wabt::BrTableExpr &e);
   void lowerReturn();
+  /// Operands of the top `types.size()` stack values passed as signature
+  /// values of `types` (an i64 pair on cortex-m4f becomes an f64 vreg).
+  mir::OperandList sigOperands(const std::vector<mir::ValType> &types);
+  /// Defs of a call's results of `types` appended to `call`; after the call
+  /// is emitted, finishResults converts and pushes them.
+  /// Each result's value, and the f64 vreg the call defines when the value is a pair (cortex-m4f).
+  using ResultDefs = std::vector<std::pair<Val, std::optional<mir::VReg>>>;
+  ResultDefs resultDefs(const std::vector<mir::ValType> &types, mir::Instr &call);
+  void finishResults(const ResultDefs &rs);
   void lowerCall(const wabt::CallExpr &e);
   void lowerCallIndirect(const wabt::CallIndirectExpr &e);  ///< select_table.cpp
   void lowerLocal(const wabt::Expr &e);
@@ -144,10 +165,14 @@ private:
   void lowerOpcode(const wabt::Expr &e, wabt::Opcode op);
   bool lowerI32(const wabt::Expr &e, wabt::Opcode op);
   bool lowerI64(const wabt::Expr &e, wabt::Opcode op);
-  /// f32/f64 operators on a soft-float CPU (select_float.cpp).
+  /// f32/f64 operators (select_float.cpp; on an FPU CPU lowerVfp first).
   bool lowerFloat(const wabt::Expr &e, wabt::Opcode op);
-  /// Pop the operands of runtime routine `name`, call it on them, return its result.
-  Val callRuntime(const std::string &name);
+  /// f32/f64 operators the FPU of cortex-m4f / cortex-m7 computes, or runtime
+  /// calls on VFP values (select_vfp.cpp); false for the soft-float rest.
+  bool lowerVfp(wabt::Opcode op);
+  /// Pop the operands of runtime routine `name` (VFP values moved to core
+  /// words), call it on them, return its result as a value of wasm type `result`.
+  Val callRuntime(const std::string &name, wabt::Type result = wabt::Type::I32);
   void lowerLoad(const wabt::LoadExpr &e);
   void lowerStore(const wabt::StoreExpr &e);
   void lowerSelect(const wabt::Expr &e);

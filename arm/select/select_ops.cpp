@@ -123,6 +123,19 @@ void FuncSelector::lowerLoad(const wabt::LoadExpr &e) {
     load(d.lo, w);
     push(d);
   };
+  // An FPU CPU loads f32 (and on cortex-m7 f64) straight into a VFP register (VLDR).
+  const bool fpu = !arm::softFloat(ctx_.opt.cpu), dp = arm::hasF64(ctx_.opt.cpu);
+  if ((e.opcode == O::F32Load && fpu) || (e.opcode == O::F64Load && dp)) {
+    Val d = newTempOf(e.opcode == O::F32Load ? mir::ValType::F32 : mir::ValType::F64);
+    Instr i;
+    i.op = e.opcode == O::F32Load ? Opcode::FLoad32 : Opcode::FLoad64;
+    i.imm = off;
+    i.defs = {Operand::vreg(d.lo)};
+    i.uses = {Operand::vreg(addr.lo)};
+    emit(std::move(i));
+    push(d);
+    return;
+  }
   switch (e.opcode) {
   case O::I32Load:
   case O::F32Load: load32(mir::Width::W32); return;
@@ -159,6 +172,11 @@ void FuncSelector::lowerStore(const wabt::StoreExpr &e) {
   i.op = Opcode::Store;
   i.imm = static_cast<uint32_t>(e.offset);
   i.uses = {Operand::vreg(v.lo), Operand::vreg(addr.lo)};
+  if (v.vfp) {  // VSTR of an f32 (FPU) or an f64 (cortex-m7)
+    i.op = v.vfp == 32 ? Opcode::FStore32 : Opcode::FStore64;
+    emit(std::move(i));
+    return;
+  }
   switch (e.opcode) {
   case O::I32Store:
   case O::F32Store:
@@ -179,7 +197,12 @@ void FuncSelector::lowerStore(const wabt::StoreExpr &e) {
 
 void FuncSelector::lowerSelect(const wabt::Expr &) {
   Val c = pop(), b = pop(), a = pop();
-  Val d = newTemp(a.wide);
+  Val d = newTempLike(a);
+  if (a.vfp) {  // one VFP vreg each
+    emitOp(a.vfp == 32 ? Opcode::FSel32 : Opcode::FSel64, {d.lo}, {c.lo, a.lo, b.lo});
+    push(d);
+    return;
+  }
   emitOp(Opcode::Sel, {d.lo}, {c.lo, a.lo, b.lo});
   if (a.wide) emitOp(Opcode::Sel, {d.hi}, {c.lo, a.hi, b.hi});
   push(d);
@@ -222,9 +245,10 @@ void FuncSelector::lowerGlobal(const wabt::Expr &e) {
                    "' of a non-integer global");
   auto word = static_cast<uint32_t>(ctx_.globalWord[gi]);
   const wabt::Type gt = ctx_.globalType[gi];
-  if ((gt == wabt::Type::F32 || gt == wabt::Type::F64) && !arm::softFloat(ctx_.opt.cpu))
-    throw DeclineError{arm::floatDeclineReason(ctx_.opt.cpu)};
-  bool wide = toValType(gt) == mir::ValType::I64;
+  bool wide = toValType(gt) == mir::ValType::I64;  // the table holds words on every CPU
+  // An f32 (FPU) or f64 (cortex-m7) value is moved between its words and a VFP register.
+  const mir::ValType vt = valueTypeOf(gt);
+  const bool vfp = vt == mir::ValType::F32 || vt == mir::ValType::F64;
   auto access = [&](Opcode op, VReg v, uint32_t w) {
     Instr i;
     i.op = op;
@@ -234,12 +258,25 @@ void FuncSelector::lowerGlobal(const wabt::Expr &e) {
     emit(std::move(i));
   };
   if (get) {
-    Val d = newTemp(wide);
-    access(Opcode::GGet, d.lo, word);
-    if (wide) access(Opcode::GGet, d.hi, word + 1);
+    Val w = vfp ? Val{newScratch(), wide ? newScratch() : 0, wide} : newTemp(wide);
+    access(Opcode::GGet, w.lo, word);
+    if (wide) access(Opcode::GGet, w.hi, word + 1);
+    if (!vfp) {
+      push(w);
+      return;
+    }
+    Val d = newTempOf(vt);
+    if (wide) emitOp(Opcode::FMovFromInt64, {d.lo}, {w.lo, w.hi});
+    else emitOp(Opcode::FMovFromInt32, {d.lo}, {w.lo});
     push(d);
   } else {
     Val v = pop();
+    if (vfp) {
+      Val w{newScratch(), wide ? newScratch() : 0, wide};
+      if (wide) emitOp(Opcode::FMovToInt64, {w.lo, w.hi}, {v.lo});
+      else emitOp(Opcode::FMovToInt32, {w.lo}, {v.lo});
+      v = w;
+    }
     access(Opcode::GSet, v.lo, word);
     if (wide) access(Opcode::GSet, v.hi, word + 1);
   }
@@ -257,17 +294,53 @@ void FuncSelector::lowerCall(const wabt::CallExpr &e) {
   Instr call;
   call.op = Opcode::Call;
   call.callee = callee.name;
-  call.uses = resultWords(n);
+  call.uses = sigOperands(callee.sig.params);
   for (size_t i = 0; i < n; ++i) (void)pop();
-  std::vector<Val> results;
-  for (auto t : callee.sig.results) {
-    Val r = newTemp(t == mir::ValType::I64);
+  auto results = resultDefs(callee.sig.results, call);
+  emit(std::move(call));
+  finishResults(results);
+}
+
+mir::OperandList FuncSelector::sigOperands(const std::vector<mir::ValType> &types) {
+  const size_t n = types.size();
+  if (stack_.size() < n) throw DeclineError{"internal error: operand stack underflow"};
+  mir::OperandList ops;
+  for (size_t i = 0; i < n; ++i) {
+    const Val &v = stack_[stack_.size() - n + i];
+    if (types[i] == mir::ValType::F64 && v.wide) {  // cortex-m4f: the pair goes to a D register
+      VReg d = newScratch();
+      emitOp(Opcode::FMovFromInt64, {d}, {v.lo, v.hi});
+      ops.push_back(Operand::vreg(d));
+      continue;
+    }
+    ops.push_back(Operand::vreg(v.lo));
+    if (v.wide) ops.push_back(Operand::vreg(v.hi));
+  }
+  return ops;
+}
+
+FuncSelector::ResultDefs FuncSelector::resultDefs(const std::vector<mir::ValType> &types, Instr &call) {
+  ResultDefs rs;
+  for (mir::ValType t : types) {
+    if (t == mir::ValType::F64 && !arm::hasF64(ctx_.opt.cpu)) {  // cortex-m4f: from D0 to a pair
+      VReg d = newScratch();
+      call.defs.push_back(Operand::vreg(d));
+      rs.emplace_back(newTemp(true), d);
+      continue;
+    }
+    Val r = newTempOf(t);
     call.defs.push_back(Operand::vreg(r.lo));
     if (r.wide) call.defs.push_back(Operand::vreg(r.hi));
-    results.push_back(r);
+    rs.emplace_back(r, std::nullopt);
   }
-  emit(std::move(call));
-  for (const Val &r : results) push(r);
+  return rs;
+}
+
+void FuncSelector::finishResults(const ResultDefs &rs) {
+  for (const auto &[r, d] : rs) {
+    if (d) emitOp(Opcode::FMovToInt64, {r.lo, r.hi}, {*d});
+    push(r);
+  }
 }
 
 }  // namespace vcr::select::detail

@@ -59,12 +59,11 @@ std::string fillSlots(const wabt::Module &wm, std::vector<int64_t> &slots) {
 
 void layOutTable(const wabt::Module &wm, ModuleCtx &ctx, mir::Module &out) {
   // Signature ids: one per structurally distinct representable function type.
-  const bool floats = arm::softFloat(ctx.opt.cpu);
   for (const wabt::TypeEntry *te : wm.types) {
     const auto *ft = wabt::dyn_cast<wabt::FuncType>(te);
     if (!ft) continue;
     mir::Signature sig;
-    if (!mirSignature(ft->sig, sig, floats)) continue;
+    if (!mirSignature(ft->sig, sig, ctx.opt.cpu)) continue;
     if (ctx.typeIds.emplace(typeKey(ft->sig), uint32_t(out.types.size())).second) out.types.push_back(sig);
   }
   ctx.types = out.types;
@@ -140,18 +139,12 @@ void FuncSelector::lowerCallIndirect(const wabt::CallIndirectExpr &e) {
   mir::Instr call;
   call.op = mir::Opcode::CallInd;
   call.imm = *id;
-  call.uses = resultWords(n);
+  call.uses = sigOperands(sig.params);
   call.uses.push_back(mir::Operand::vreg(index.lo));
   for (size_t i = 0; i < n; ++i) (void)pop();
-  std::vector<Val> results;
-  for (auto t : sig.results) {
-    Val r = newTemp(t == mir::ValType::I64);
-    call.defs.push_back(mir::Operand::vreg(r.lo));
-    if (r.wide) call.defs.push_back(mir::Operand::vreg(r.hi));
-    results.push_back(r);
-  }
+  auto results = resultDefs(sig.results, call);
   emit(std::move(call));
-  for (const Val &r : results) push(r);
+  finishResults(results);
 }
 
 }  // namespace vcr::select::detail

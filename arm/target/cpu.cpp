@@ -28,10 +28,4 @@ std::string_view cpuFlags(Cpu c) {
 
 std::string cpuNames() { return "cortex-m4|cortex-m4f|cortex-m7"; }
 
-std::string floatDeclineReason(Cpu c) {
-  if (softFloat(c)) return "";
-  return "f32/f64 on " + std::string(cpuName(c)) +
-         " live in the FPU and need the VFP register classes (issue 14)";
-}
-
 }  // namespace vcr::arm

@@ -28,8 +28,6 @@ enum class Cpu : uint8_t {
 /// True when f32/f64 values are core-register words and every float
 /// operation that is not a bit operation is a runtime call (no FPU).
 [[nodiscard]] inline bool softFloat(Cpu c) { return c == Cpu::CortexM4; }
-/// Why float code is declined on `c` ("" when it is compiled).
-[[nodiscard]] std::string floatDeclineReason(Cpu c);
 /// True when the CPU has double-precision VFP instructions (cortex-m7).
 [[nodiscard]] inline bool hasF64(Cpu c) { return c == Cpu::CortexM7; }
 /// Flags selecting the core, its FPU and the float ABI, accepted alike by

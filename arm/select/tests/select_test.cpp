@@ -56,7 +56,7 @@ const mir::Function &fn(const Selection &s, const std::string &name) {
 
 TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global initial values") {
   SelectOptions m4f;
-  m4f.cpu = arm::Cpu::CortexM4F;  // float imports are not representable there
+  m4f.cpu = arm::Cpu::CortexM4F;  // float imports take F32/F64 there
   auto s = selectWat(R"((module
     (import "env" "ext" (func (param i32 i64) (result i32)))
     (import "env" "g" (global $ig (mut i32)))
@@ -73,9 +73,10 @@ TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global
   )", m4f);
   const auto &m = s.module;
   CHECK(m.memoryPages == 2);
-  REQUIRE(m.imports.size() == 1);  // env.fext has an f32 parameter: not representable on m4f
+  REQUIRE(m.imports.size() == 2);
   CHECK(m.imports[0].name == "env.ext");
   CHECK(m.imports[0].sig.params == std::vector<mir::ValType>{mir::ValType::I32, mir::ValType::I64});
+  CHECK(m.imports[1].sig.params == std::vector<mir::ValType>{mir::ValType::F32});
   REQUIRE(m.functions.size() == 4);
   CHECK(m.functions[0].name == "named");
   CHECK(m.functions[0].wasmIndex == 2);
@@ -96,7 +97,7 @@ TEST_CASE("selection keeps names, wasm indices, imports, memory pages and global
   requireValid(s);
 }
 
-TEST_CASE("on cortex-m4f an f32 function is declined, an i32 function is selected") {
+TEST_CASE("on cortex-m4f and cortex-m7 float functions are selected, not declined") {
   SelectOptions m4f;
   m4f.cpu = arm::Cpu::CortexM4F;
   auto s = selectWat(R"((module
@@ -107,32 +108,17 @@ TEST_CASE("on cortex-m4f an f32 function is declined, an i32 function is selecte
     (func $grow (result i32) (memory.grow (i32.const 1)))
     (memory 1))
   )", m4f);
-  REQUIRE(s.declined.size() == 3);  // memory.grow is selected (fixed-size memory)
-  auto reasonOf = [&](const std::string &f) {
-    for (const auto &d : s.declined)
-      if (d.function == f) return d.reason;
-    return std::string("<not declined>");
-  };
-  CHECK(reasonOf("fadd") == arm::floatDeclineReason(arm::Cpu::CortexM4F));
-  CHECK(reasonOf("fconst").find("VFP register classes (issue 14)") != std::string::npos);
-  CHECK(reasonOf("grow") == "<not declined>");
-  CHECK(reasonOf("caller") == "calls declined function 'fconst'");
-  REQUIRE(s.module.functions.size() == 2);
-  CHECK(s.module.functions[0].name == "iadd");
-  CHECK(s.module.functions[1].name == "grow");
+  CHECK(s.declined.empty());
+  REQUIRE(s.module.functions.size() == 5);
+  CHECK(countOp(fn(s, "fadd"), Opcode::FAdd32) == 1);
+  CHECK(countOp(fn(s, "fconst"), Opcode::FConst32) == 1);
   requireValid(s);
-
-  auto t = selectWat(R"((module (func $f (param i32) (result f32) (f32.convert_i32_s (local.get 0)))
-                                (func $g (param i32) (result i32) (local.get 0))))", m4f);
-  REQUIRE(t.declined.size() == 1);
-  CHECK(t.declined[0].function == "f");
-  CHECK(t.declined[0].reason.find("cortex-m4f") != std::string::npos);
-  CHECK(t.module.functions.size() == 1);
   SelectOptions m7;
   m7.cpu = arm::Cpu::CortexM7;
   auto u = selectWat(R"((module (func $f (param f64) (result f64) (local.get 0))))", m7);
-  REQUIRE(u.declined.size() == 1);
-  CHECK(u.declined[0].reason.find("cortex-m7") != std::string::npos);
+  CHECK(u.declined.empty());
+  REQUIRE(u.module.functions.size() == 1);
+  CHECK(u.module.functions[0].sig.params == std::vector<mir::ValType>{mir::ValType::F64});
 }
 
 TEST_CASE("on cortex-m4 floats are words: bit operations inline, arithmetic as runtime calls") {
