@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cstdlib>
 #include <filesystem>
 
@@ -38,8 +39,28 @@ struct Rng {
   uint64_t below(uint64_t n) { return n ? next() % n : 0; }
 };
 
+/// An f32 / f64 argument's bits: an edge value, a small or half-way value, or random bits.
+uint64_t pickFloatArg(Rng &rng, bool wide) {
+  static const uint32_t e32[] = {0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
+                                 0x7fc00000u, 0xffc00001u, 0x7f7fffffu, 1, 0x4f000000u, 0xcf000000u,
+                                 0x3f000000u, 0x3fc00000u, 0x40200000u, 0x4b800001u};
+  static const uint64_t e64[] = {0, uint64_t{1} << 63, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+                                 0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+                                 0xfff8000000000001ull, 0x7fefffffffffffffull, 1, 0x41e0000000000000ull,
+                                 0xc1e0000000000000ull, 0x3fe0000000000000ull, 0x41dfffffffffffffull};
+  switch (rng.below(3)) {
+  case 0: return wide ? e64[rng.below(std::size(e64))] : e32[rng.below(std::size(e32))];
+  case 1: {
+    const double x = static_cast<double>(static_cast<int64_t>(rng.below(801)) - 400) / 4.0;
+    return wide ? std::bit_cast<uint64_t>(x) : std::bit_cast<uint32_t>(static_cast<float>(x));
+  }
+  default: return wide ? rng.next() : rng.next() & 0xffffffffu;
+  }
+}
+
 /// An argument value: small, near the memory size, a boundary or random.
 uint64_t pickArg(Rng &rng, mir::ValType t, uint64_t memBytes) {
+  if (mir::isVfpType(t)) return pickFloatArg(rng, t == mir::ValType::F64);
   bool wide = t == mir::ValType::I64;
   uint64_t mask = wide ? ~0ull : 0xffffffffull;
   switch (rng.below(6)) {
@@ -97,7 +118,7 @@ std::string compare(const mir::Function &f, const OracleRun &o, const mir::ExecR
   if (o.status == OS::Returned) {
     if (o.results.size() != m.results.size()) return "different number of results";
     for (size_t i = 0; i < o.results.size(); ++i) {
-      uint64_t mask = f.sig.results[i] == mir::ValType::I64 ? ~0ull : 0xffffffffull;
+      uint64_t mask = mir::words(f.sig.results[i]) == 2 ? ~0ull : 0xffffffffull;
       // an f32/f64 NaN result matches any NaN: wasm lets the engines' NaN bits differ
       const uint8_t fb = i < f.floatResults.size() ? f.floatResults[i] : 0;
       auto isNaN = [fb](uint64_t v) {
