@@ -75,6 +75,7 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
   if (!bin) return std::nullopt;
   select::SelectOptions so;
   so.cpu = cpu;
+  so.declineVfp = true;  // until the allocator, checker and emitter take VFP classes (docs/vfp.md steps 4-6)
   auto sel = select::selectModule(*bin, diags, so);
   if (!sel) return std::nullopt;
   return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};

@@ -208,3 +208,42 @@ TEST_CASE("cortex-m4 keeps floats as words: the soft-float signatures are unchan
   CHECK(trace(s, "sel32") == "sel");
   for (const auto &f : s.module.functions) CHECK_MESSAGE(!mir::usesVfp(f), f.name);
 }
+
+TEST_CASE("declineVfp: functions holding VFP values and their callers are declined, the rest kept") {
+  const char *wat = R"((module
+    (func $half (param f32) (result f32) (f32.mul (local.get 0) (f32.const 0.5)))
+    (func $ident (param f32) (result f32) (local.get 0))
+    (func $getf (result f32) (f32.const 1))
+    (func $drops (result i32) (drop (call $getf)) (i32.const 1))
+    (func $caller (result i32) (call $drops))
+    (func $int (param i32) (result i32) (local.get 0))
+  ))";
+  Diagnostics diags;
+  auto bin = watToWasm(wat, "decline.wat", diags);
+  REQUIRE(bin);
+  for (arm::Cpu cpu : {arm::Cpu::CortexM4F, arm::Cpu::CortexM7}) {
+    SelectOptions opt;
+    opt.cpu = cpu;
+    opt.declineVfp = true;
+    auto s = selectModule(*bin, diags, opt);
+    REQUIRE(s);
+    REQUIRE(s->module.functions.size() == 1);
+    CHECK(s->module.functions[0].name == "int");
+    REQUIRE(s->declined.size() == 5);
+    for (const auto &d : s->declined) {
+      CAPTURE(d.function);
+      if (d.function == "caller") CHECK(d.reason == "calls declined function 'drops'");
+      else CHECK(d.reason.find("VFP register classes") != std::string::npos);
+    }
+    opt.declineVfp = false;
+    auto t = selectModule(*bin, diags, opt);
+    REQUIRE(t);
+    CHECK(t->declined.empty());
+    CHECK(t->module.functions.size() == 6);
+  }
+  SelectOptions m4;
+  m4.declineVfp = true;  // soft float: nothing is VFP
+  auto u = selectModule(*bin, diags, m4);
+  REQUIRE(u);
+  CHECK(u->declined.empty());
+}
