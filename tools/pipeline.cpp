@@ -75,7 +75,7 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
   if (!bin) return std::nullopt;
   select::SelectOptions so;
   so.cpu = cpu;
-  so.declineVfp = true;  // until the allocator, checker and emitter take VFP classes (docs/vfp.md steps 4-6)
+  so.declineVfp = true;  // until the checker and the emitter take VFP classes (docs/vfp.md steps 5-6)
   auto sel = select::selectModule(*bin, diags, so);
   if (!sel) return std::nullopt;
   return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};
@@ -103,6 +103,8 @@ AllocReport toAllocReport(const alloc::AllocStats &s) {
   a.moves = s.movesAfter;
   a.frameBytes = s.frameBytes;
   for (mir::PReg r : s.calleeSaved.list()) a.calleeSaved.emplace_back(mir::pregName(r));
+  for (uint32_t m = s.calleeSavedS; m; m &= m - 1)  // S16-S31 (VPUSH), after the core registers
+    a.calleeSaved.push_back("s" + std::to_string(__builtin_ctz(m)));
   a.timeUs = s.timeUs;
   return a;
 }

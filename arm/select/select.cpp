@@ -181,8 +181,8 @@ void declineVfpFunctions(Selection &sel, arm::Cpu cpu) {
     if (touchesVfp(f, sel.module)) names.push_back(f.name);
   for (const std::string &n : names) {
     sel.declined.push_back({n, "f32/f64 on " + std::string(arm::cpuName(cpu)) +
-                                   " are selected to the VFP register classes, which the allocator, "
-                                   "checker and emitter do not take yet (docs/vfp.md, issue 14)"});
+                                   " are selected to the VFP register classes, which the checker "
+                                   "and the emitter do not take yet (docs/vfp.md, issue 14)"});
     fns.erase(std::find_if(fns.begin(), fns.end(), [&](const mir::Function &f) { return f.name == n; }));
   }
 }

@@ -36,8 +36,8 @@ struct SelectOptions {
   arm::Cpu cpu = arm::Cpu::CortexM4;
   /// Decline every function that holds a VFP value (a float opcode, an F32/F64
   /// signature of its own or of a callee) and its callers: for the tools while
-  /// the allocator, checker and emitter do not take the VFP classes yet
-  /// (docs/vfp.md, build steps 4-6). Nothing to decline on cortex-m4.
+  /// the checker and the emitter do not take the VFP classes yet (docs/vfp.md,
+  /// build steps 5-6). Nothing to decline on cortex-m4.
   bool declineVfp = false;
 };
 
