@@ -73,6 +73,37 @@ std::string wrappedOps() {
   return w + ")\n";
 }
 
+/// Float values across calls, call_indirect, blocks and br_table: the
+/// AAPCS-VFP boundaries (on cortex-m4f an f64 crosses them as a D register
+/// and is a core pair inside).
+const char *kCalls = R"((module
+  (type $fd (func (param f32 f64) (result f64)))
+  (table 2 funcref)
+  (elem (i32.const 0) $mix $mix2)
+  (func $mix (param $a f32) (param $b f64) (result f64)
+    (f64.add (f64.promote_f32 (local.get $a)) (f64.mul (local.get $b) (f64.const 0.5))))
+  (func $mix2 (param $a f32) (param $b f64) (result f64)
+    (f64.sub (local.get $b) (f64.promote_f32 (f32.neg (local.get $a)))))
+  (func $direct (param f32 f64 f32) (result f64)
+    (call $mix (f32.mul (local.get 0) (local.get 2)) (call $mix (local.get 2) (local.get 1))))
+  (func $indirect (param f32 f64 i32) (result f64)
+    (call_indirect (type $fd) (local.get 0) (local.get 1) (i32.and (local.get 2) (i32.const 1))))
+  (func $pick (param i32 f64 f64 f32) (result f64)
+    (block $b2 (result f64)
+      (block $b1 (result f64)
+        (block $b0 (result f64)
+          (local.get 1)
+          (br_table $b0 $b1 $b2 (i32.and (local.get 0) (i32.const 3))))
+        (return (f64.neg)))
+      (f64.add (local.get 2)))
+    (f64.promote_f32 (local.get 3))
+    (f64.max))
+  (func $back (param f64 f32) (result f32)
+    (f32.add (f32.demote_f64 (local.get 0)) (local.get 1)))
+  (func $chain (param f64 f32) (result f32)
+    (call $back (call $pick (i32.const 2) (local.get 0) (local.get 0) (local.get 1)) (local.get 1)))
+))";
+
 void report(const char *what, const DiffStats &st) {
   std::cout << "[select vfp diff] " << what << ": " << st.summary() << "\n";
   if (!st.firstFailure.empty()) std::cout << "[select vfp diff] first problem: " << st.firstFailure << "\n";
@@ -130,5 +161,18 @@ TEST_CASE("vfp differential: the float fixtures on cortex-m4f and cortex-m7, F32
     CHECK(total.invalid == 0);
     CHECK(total.disagreements == 0);
     CHECK(total.runs > total.functions * 90);
+  }
+}
+
+TEST_CASE("vfp differential: f32/f64 across calls, call_indirect, blocks and br_table on cortex-m4f and cortex-m7") {
+  for (arm::Cpu cpu : {arm::Cpu::CortexM4F, arm::Cpu::CortexM7}) {
+    CAPTURE(arm::cpuName(cpu));
+    DiffStats st = diffOn(cpu, kCalls, "vfp_calls.wat", 200);
+    report(std::string(arm::cpuName(cpu)).c_str(), st);
+    CHECK(st.functions == 7);
+    CHECK(st.declined == 0);
+    CHECK(st.invalid == 0);
+    CHECK(st.disagreements == 0);
+    CHECK(st.runs > st.functions * 190);
   }
 }
