@@ -84,20 +84,23 @@ void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, siz
       hostArgs_.clear();
       size_t k = 0;
       for (ValType t : sig.params) {
-        const uint32_t lo = read(in.uses[k++]);
-        hostArgs_.push_back(t == ValType::I64 ? join(lo, read(in.uses[k++])) : lo);
+        const uint64_t first = readValue(in.uses[k++], t);
+        hostArgs_.push_back(t == ValType::I64 ? join(lo32(first), read(in.uses[k++])) : first);
       }
       const std::vector<uint64_t> r = callHost(c);
       k = 0;
       for (size_t i = 0; i < r.size(); ++i) {
-        write(in.defs[k++], lo32(r[i]));
+        writeValue(in.defs[k++], sig.results[i], r[i]);
         if (sig.results[i] == ValType::I64) write(in.defs[k++], hi32(r[i]));
       }
       ++ip_;
       return;
     }
     const auto argBase = static_cast<uint32_t>(argBuf_.size());
-    for (size_t k = 0; k < nargs; ++k) argBuf_.push_back(read(in.uses[k]));
+    size_t k = 0;
+    for (ValType t : sig.params)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++k) argBuf_.push_back(readValue(in.uses[k], t));
+    if (k != nargs) fail("argument count does not match the signature of @" + name);
     frames_.back().block = block_;
     frames_.back().ip = ip_;
     enter(static_cast<uint32_t>(c));
@@ -124,39 +127,60 @@ void Machine::finishCall(const Signature &sig, uint64_t result) {
   }
   clobber(kR12, NoValue::Kind::Call);
   clobber(kLr, NoValue::Kind::Call);
-  if (sig.results.size() == 1) {
-    setReg(0, lo32(result));
-    if (sig.results[0] == ValType::I64) setReg(1, hi32(result));
-  }
+  if (sig.results.size() == 1) switch (sig.results[0]) {
+    case ValType::I32: setReg(0, lo32(result)); break;
+    case ValType::I64:
+      setReg(0, lo32(result));
+      setReg(1, hi32(result));
+      break;
+    case ValType::F32: write(Operand::sreg(0), lo32(result)); break;
+    case ValType::F64: write64(Operand::dreg(0), result); break;
+    }
   ++ip_;
 }
 
-uint32_t Machine::argWord(const WordLoc &loc, size_t arg, const std::string &callee) {
+uint32_t Machine::argWord(const WordLoc &loc, unsigned half, size_t arg, const std::string &callee) {
   const std::string what = "argument " + std::to_string(arg) + " of the call to @" + callee;
-  if (!loc.onStack) {
-    if (!(defined_ & (1u << loc.reg))) {
-      if (env_.garbageSeed) return garbage(loc.reg);
-      fail(what + " is passed in " + regName(loc.reg) + ", which holds no value " +
-           noValueText(loc.reg));
+  if (loc.onStack) {
+    const uint32_t off = loc.offset + 4 * half;
+    const uint32_t a = stackAddr(uint64_t(sp_) + off, "outgoing argument");
+    uint32_t v;
+    if (stack_.load(a, v) != StackMem::Value) {
+      if (env_.garbageSeed) return garbage(uint64_t(a) << 8);
+      fail(what + " is passed in [sp+" + std::to_string(off) + "], which holds no value");
     }
-    return regs_[loc.reg];
+    return v;
   }
-  const uint32_t a = stackAddr(uint64_t(sp_) + loc.offset, "outgoing argument");
-  uint32_t v;
-  if (stack_.load(a, v) != StackMem::Value) {
-    if (env_.garbageSeed) return garbage(uint64_t(a) << 8);
-    fail(what + " is passed in [sp+" + std::to_string(loc.offset) + "], which holds no value");
+  if (loc.vfp != WordLoc::Vfp::None) {
+    const bool dbl = loc.vfp == WordLoc::Vfp::D;
+    const unsigned n = dbl ? 2u * loc.reg + half : loc.reg;
+    if (!(sdefined_ & (1u << n))) {
+      if (env_.garbageSeed) return garbage(0x100 + n);
+      fail(what + " is passed in " + (dbl ? "d" + std::to_string(loc.reg) + ", whose " : "") + "s" +
+           std::to_string(n) + (dbl ? " holds no value " : ", which holds no value ") + sNoValueText(n));
+    }
+    return sregs_[n];
   }
-  return v;
+  if (!(defined_ & (1u << loc.reg))) {
+    if (env_.garbageSeed) return garbage(loc.reg);
+    fail(what + " is passed in " + regName(loc.reg) + ", which holds no value " +
+         noValueText(loc.reg));
+  }
+  return regs_[loc.reg];
 }
 
 void Machine::readArgsAllocated(const Placement &pl, const Signature &sig, const std::string &callee) {
   hostArgs_.clear();
   size_t w = 0;
   for (size_t i = 0; i < sig.params.size(); ++i) {
-    const uint32_t lo = argWord(pl.words[w++], i, callee);
-    hostArgs_.push_back(sig.params[i] == ValType::I64 ? join(lo, argWord(pl.words[w++], i, callee))
-                                                      : lo);
+    const WordLoc &loc = pl.words[w++];
+    const uint32_t lo = argWord(loc, 0, i, callee);
+    switch (sig.params[i]) {
+    case ValType::I32:
+    case ValType::F32: hostArgs_.push_back(lo); break;
+    case ValType::I64: hostArgs_.push_back(join(lo, argWord(pl.words[w++], 0, i, callee))); break;
+    case ValType::F64: hostArgs_.push_back(join(lo, argWord(loc, 1, i, callee))); break;
+    }
   }
 }
 
@@ -190,14 +214,23 @@ void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
   }
   sp_ = StackMem::kTop - area;
   size_t w = 0;
-  auto place = [&](uint32_t word) {
+  auto place = [&](uint64_t v) {  // one operand: a word, or an f64's 64 bits
     const WordLoc &loc = pl.words[w++];
-    if (loc.onStack) stack_.store(sp_ + loc.offset, word, StackMem::Value);
-    else setReg(loc.reg, word);
+    if (loc.onStack) {
+      stack_.store(sp_ + loc.offset, lo32(v), StackMem::Value);
+      if (loc.bytes == 8) stack_.store(sp_ + loc.offset + 4, hi32(v), StackMem::Value);
+    } else if (loc.vfp == WordLoc::Vfp::S) {
+      write(Operand::sreg(loc.reg), lo32(v));
+    } else if (loc.vfp == WordLoc::Vfp::D) {
+      write64(Operand::dreg(loc.reg), v);
+    } else {
+      setReg(loc.reg, lo32(v));
+    }
   };
   for (size_t i = 0; i < f.sig.params.size(); ++i) {
-    place(lo32(args[i]));
-    if (f.sig.params[i] == ValType::I64) place(hi32(args[i]));
+    const ValType t = f.sig.params[i];
+    place(t == ValType::F64 ? args[i] : lo32(args[i]));
+    if (t == ValType::I64) place(hi32(args[i]));
   }
   enterAllocated(fi);
   frames_.back().frameLimit = StackMem::kTop;
@@ -220,14 +253,15 @@ void Machine::enterAllocated(uint32_t fi) {
     fr.savedS[n - 16] = sregs_[n];
     if (sdefined_ & (1u << n)) fr.savedSMask |= 1u << n;
   }
-  for (unsigned n = 0; n < 16; ++n) {  // S0-S15 carry nothing into a callee (no float params yet)
-    sdefined_ &= ~(1u << n);
-    swhy_[n] = NoValue{NoValue::Kind::Entry, &m_.functions[fi], 0, 0};
-  }
+  for (unsigned n = 0; n < 16; ++n)  // S0-S15 carry only the VFP parameters into a callee
+    if (!(pl.sRegs & (1u << n))) {
+      sdefined_ &= ~(1u << n);
+      swhy_[n] = NoValue{NoValue::Kind::Entry, &m_.functions[fi], 0, 0};
+    }
   const Function &f = m_.functions[fi];
   uint32_t paramRegs = 0;
   for (const WordLoc &loc : pl.words)
-    if (!loc.onStack) paramRegs |= 1u << loc.reg;
+    if (!loc.onStack && loc.vfp == WordLoc::Vfp::None) paramRegs |= 1u << loc.reg;
   for (unsigned r : {0u, 1u, 2u, 3u, kR12})
     if (!(paramRegs & (1u << r))) {
       defined_ &= ~(1u << r);
@@ -241,14 +275,16 @@ bool Machine::execRet(const Instr &in) {
   const Signature &sig = fn_->sig;
   if (!alloc_) {
     retBuf_.clear();
-    for (const Operand &u : in.uses) retBuf_.push_back(read(u));
+    size_t n = 0;
+    for (ValType t : sig.results)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++n) retBuf_.push_back(readValue(in.uses[n], t));
     const Frame fr = frames_.back();
     frames_.pop_back();
     if (frames_.empty()) {
       size_t k = 0;
       for (ValType t : sig.results) {
-        const uint32_t lo = retBuf_[k++];
-        res_.results.push_back(t == ValType::I64 ? join(lo, retBuf_[k++]) : lo);
+        const uint64_t first = retBuf_[k++];
+        res_.results.push_back(t == ValType::I64 ? join(lo32(first), lo32(retBuf_[k++])) : first);
       }
       res_.status = ExecResult::Status::Returned;
       return true;
@@ -257,7 +293,9 @@ bool Machine::execRet(const Instr &in) {
     argBuf_.resize(fr.argBase);
     resume();
     const Instr &call = code_[ip_];
-    for (size_t k = 0; k < retBuf_.size(); ++k) write(call.defs[k], retBuf_[k]);
+    size_t k = 0;
+    for (ValType t : sig.results)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++k) writeValue(call.defs[k], t, retBuf_[k]);
     ++ip_;
     return false;
   }
@@ -270,10 +308,28 @@ bool Machine::execRet(const Instr &in) {
     }
     return regs_[r];
   };
-  if (sig.results.size() == 1) {
-    result = resultWord(0);
-    if (sig.results[0] == ValType::I64) result = join(lo32(result), resultWord(1));
-  }
+  auto resultS = [&](unsigned n, bool dbl) {  // s0, or a half of d0
+    if (!(sdefined_ & (1u << n))) {
+      if (env_.garbageSeed) return garbage(0x100 + n);
+      fail("the result of @" + fn_->name + " is returned in " + (dbl ? "d0, whose " : "") + "s" +
+           std::to_string(n) + (dbl ? " holds no value " : ", which holds no value ") + sNoValueText(n));
+    }
+    return sregs_[n];
+  };
+  if (sig.results.size() == 1) switch (sig.results[0]) {
+    case ValType::I32: result = resultWord(0); break;
+    case ValType::I64: {
+      const uint32_t lo = resultWord(0);
+      result = join(lo, resultWord(1));
+      break;
+    }
+    case ValType::F32: result = resultS(0, false); break;
+    case ValType::F64: {
+      const uint32_t lo = resultS(0, true);
+      result = join(lo, resultS(1, true));
+      break;
+    }
+    }
   const Frame &fr = frames_.back();
   if (sp_ != fr.entrySp)
     fail("sp at the return of @" + fn_->name + " is " + hex(sp_) + " but was " + hex(fr.entrySp) +
