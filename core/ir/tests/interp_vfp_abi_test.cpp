@@ -69,7 +69,8 @@ ExecEnv hostEnv(std::vector<std::vector<uint64_t>> &seen) {
   return env;
 }
 
-const char *kImport = "module {\n  import @env.fh (f32, f64) -> (f32)\n}\n";
+const char *kImport = "module {\n  import @env.fh (f32, f64) -> (f32)\n  type 0 (f64) -> (f64)\n"
+                      "  table 1\n  elem 0 @id 0\n}\n";
 
 /// @g(a, b, c) = (a + b) + c in double precision; @f(a, b, c) calls
 /// r = g(c, b, a), then h = env.fh(a, r), and returns r + h.
@@ -105,6 +106,14 @@ bb0:
   param v0
   call @id (v0) -> (v1)
   ret v1
+}
+
+func @ki(f64) -> (f64) {
+bb0:
+  param v0
+  movi v1, #0
+  calli #0, v1 (v0) -> (v2)
+  ret v2
 }
 )";
 
@@ -156,6 +165,16 @@ bb0:
   pop r4, lr
   ret d0
 }
+
+func @ki(f64) -> (f64) allocated {
+bb0:
+  param d0
+  push r4, lr
+  movi r4, #0
+  calli #0, r4 (d0) -> (d0)
+  pop r4, lr
+  ret d0
+}
 )";
 
 /// A list "p0, p1, ..." of `n` operands named by `name(k)`.
@@ -190,6 +209,7 @@ TEST_CASE("f32/f64 signatures: vreg and allocated form compute the same bits, ca
     CHECK(seen[0] == std::vector<uint64_t>{b32(a), b64(r)});  // the host sees f32 bits and all 64 f64 bits
     // an f64 through functions without float opcodes keeps its high word
     CHECK(result(m, "k", {0x8123'4567'89ab'cdefull}, env) == 0x8123'4567'89ab'cdefull);
+    CHECK(result(m, "ki", {0x8123'4567'89ab'cdefull}, env) == 0x8123'4567'89ab'cdefull);  // calli too
   }
 }
 
