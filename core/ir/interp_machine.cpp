@@ -1,4 +1,4 @@
-// Reference interpreter machinery: AAPCS placement, stack region, preparation, diagnostics, operands.
+// Reference interpreter machinery: stack region, preparation, diagnostics, operands.
 #include "core/ir/interp_machine.h"
 #include "core/ir/runtime_calls.h"
 
@@ -35,60 +35,6 @@ std::string hex(uint64_t v) {
 }
 
 std::string regName(unsigned r) { return std::string(pregName(static_cast<PReg>(r))); }
-
-Placement placeParams(const Signature &sig) {
-  Placement p;
-  unsigned nextReg = 0;     // next core register; 4 once a core word went to the stack
-  uint32_t sFree = 0xffff;  // free S0-S15
-  bool vfpFull = false;     // a VFP value went to the stack: every later one does
-  uint32_t off = 0;
-  auto onStack = [&](uint8_t bytes) {
-    if (bytes == 8) off = (off + 7) & ~7u;
-    p.words.push_back({true, 0, off, WordLoc::Vfp::None, bytes});
-    off += bytes;
-  };
-  for (ValType t : sig.params) {
-    switch (t) {
-    case ValType::I32:
-      if (nextReg < 4) p.words.push_back({false, uint8_t(nextReg++), 0});
-      else onStack(4);
-      break;
-    case ValType::I64:
-      nextReg += nextReg & 1;  // even pair
-      if (nextReg + 2 <= 4) {
-        p.words.push_back({false, uint8_t(nextReg), 0});
-        p.words.push_back({false, uint8_t(nextReg + 1), 0});
-        nextReg += 2;
-      } else {
-        nextReg = 4;
-        off = (off + 7) & ~7u;
-        p.words.push_back({true, 0, off});
-        p.words.push_back({true, 0, off + 4});
-        off += 8;
-      }
-      break;
-    case ValType::F32:
-    case ValType::F64: {
-      const bool dbl = t == ValType::F64;
-      const uint32_t want = dbl ? 3u : 1u;  // the S registers it takes, at S0
-      unsigned n = 0;
-      while (!vfpFull && n < 16 && (sFree >> n & want) != want) n += dbl ? 2 : 1;
-      if (vfpFull || n >= 16) {
-        vfpFull = true;
-        onStack(dbl ? 8 : 4);
-        break;
-      }
-      sFree &= ~(want << n);
-      p.sRegs |= want << n;
-      p.words.push_back({false, uint8_t(dbl ? n / 2 : n), 0, dbl ? WordLoc::Vfp::D : WordLoc::Vfp::S,
-                         uint8_t(dbl ? 8 : 4)});
-      break;
-    }
-    }
-  }
-  p.stackBytes = off;
-  return p;
-}
 
 // ---------------------------------------------------------------- stack
 

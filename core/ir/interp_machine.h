@@ -187,7 +187,7 @@ private:
   uint32_t stackAddr(uint64_t addr, const char *what);
   /// Move SP (Error outside the region); bytes it rises over are forgotten.
   void setSp(uint64_t v);
-  // instructions (interp.cpp, interp_calls.cpp)
+  // instructions (interp.cpp, interp_calls.cpp; the allocated-form call boundary: interp_abi.cpp)
   /// The fetch-execute loop; returns when the outermost function returns.
   void loop();
   /// `param`: assign the argument words (vreg form).
