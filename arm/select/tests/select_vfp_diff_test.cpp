@@ -1,6 +1,8 @@
 // Differential of float selection for cortex-m4f and cortex-m7: the MIR interpreter against the wabt oracle on every float operator and the float fixtures.
 #include "arm/select/tests/diff_util.h"
 
+#include "corpus/gen/wasmgen.h"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -174,5 +176,38 @@ TEST_CASE("vfp differential: f32/f64 across calls, call_indirect, blocks and br_
     CHECK(st.invalid == 0);
     CHECK(st.disagreements == 0);
     CHECK(st.runs > st.functions * 190);
+  }
+}
+
+TEST_CASE("vfp differential: generated float functions on cortex-m4, cortex-m4f and cortex-m7") {
+  for (arm::Cpu cpu : {arm::Cpu::CortexM4, arm::Cpu::CortexM4F, arm::Cpu::CortexM7}) {
+    CAPTURE(arm::cpuName(cpu));
+    DiffStats total;
+    size_t vfpFunctions = 0;  // selected functions holding a VFP opcode
+    for (uint64_t seed = 1; seed <= 150; ++seed) {
+      gen::GenOptions g;
+      g.seed = seed;
+      g.floatShare = 0.3 + 0.1 * static_cast<double>(seed % 4);
+      g.indirectShare = (seed % 3) * 0.25;
+      g.pressure = 4 + static_cast<unsigned>(seed % 7);
+      const std::string wat = gen::generateWat(g), file = "gen-float-" + std::to_string(seed) + ".wat";
+      total.add(diffOn(cpu, wat, file, 12));
+      Diagnostics diags;
+      SelectOptions so;
+      so.cpu = cpu;
+      if (auto bin = watToWasm(wat, file, diags))
+        if (auto sel = selectModule(*bin, diags, so))
+          for (const auto &f : sel->module.functions) vfpFunctions += mir::usesVfp(f);
+    }
+    report(std::string(arm::cpuName(cpu)).c_str(), total);
+    std::cout << "[select vfp diff] " << arm::cpuName(cpu) << ": " << vfpFunctions << " functions with VFP opcodes\n";
+    if (cpu == arm::Cpu::CortexM4) CHECK(vfpFunctions == 0);
+    else CHECK(vfpFunctions > total.functions / 2);
+    CHECK(total.modules == 150);
+    CHECK(total.functions >= 400);
+    CHECK(total.declined == 0);
+    CHECK(total.invalid == 0);
+    CHECK(total.disagreements == 0);
+    CHECK(total.runs > total.functions * 8);
   }
 }
