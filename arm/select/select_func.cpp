@@ -42,6 +42,11 @@ FuncSelector::Val FuncSelector::newTempOf(mir::ValType t) {
   return v;
 }
 
+FuncSelector::Val FuncSelector::newTempLike(const Val &v) {
+  if (v.vfp) return newTempOf(v.vfp == 32 ? mir::ValType::F32 : mir::ValType::F64);
+  return newTemp(v.wide);
+}
+
 mir::ValType FuncSelector::valueTypeOf(wabt::Type t) const {
   auto vt = valueType(t, ctx_.opt.cpu);
   if (!vt) throw DeclineError{"unsupported value type '" + t.GetName() + "'"};

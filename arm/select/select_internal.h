@@ -103,7 +103,7 @@ private:
   mir::VReg newVReg(mir::VRegInfo::Kind k, int32_t index = -1, int32_t hiOf = -1);
   Val newTemp(bool wide);   ///< a fresh operand-stack value (Kind::Stack)
   Val newTempOf(mir::ValType t);  ///< a fresh operand-stack value held as `t` (valueType)
-  Val newTempLike(const Val &v) { return v.vfp ? newTempOf(v.vfp == 32 ? mir::ValType::F32 : mir::ValType::F64) : newTemp(v.wide); }
+  Val newTempLike(const Val &v);  ///< a fresh operand-stack value held as `v` is
   /// valueType of `t` on this function's CPU (declines v128 and refs).
   mir::ValType valueTypeOf(wabt::Type t) const;
   mir::VReg newScratch();   ///< a fresh Kind::Temp vreg for lowering internals
@@ -150,10 +150,11 @@ private:
   /// Operands of the top `types.size()` stack values passed as signature
   /// values of `types` (an i64 pair on cortex-m4f becomes an f64 vreg).
   mir::OperandList sigOperands(const std::vector<mir::ValType> &types);
+  /// Each call result's value, and the f64 vreg the call defines when the
+  /// value is a pair (an f64 on cortex-m4f).
+  using ResultDefs = std::vector<std::pair<Val, std::optional<mir::VReg>>>;
   /// Defs of a call's results of `types` appended to `call`; after the call
   /// is emitted, finishResults converts and pushes them.
-  /// Each result's value, and the f64 vreg the call defines when the value is a pair (cortex-m4f).
-  using ResultDefs = std::vector<std::pair<Val, std::optional<mir::VReg>>>;
   ResultDefs resultDefs(const std::vector<mir::ValType> &types, mir::Instr &call);
   void finishResults(const ResultDefs &rs);
   void lowerCall(const wabt::CallExpr &e);
