@@ -37,6 +37,7 @@
 /// the flags undefined; it needs no SP alignment. The temporary SP change
 /// stays inside one MIR instruction, and the call needs no scratch register.
 
+#include "arm/target/cpu.h"
 #include "core/ir/mir.h"
 
 #include <cstdint>
@@ -65,6 +66,13 @@ struct EmitOptions {
   /// labels (arm/target/runtime.h) so that exec counts executed instructions
   /// by origin. Labels only: the instructions are the same.
   bool markOrigins = false;
+  /// Target CPU. cortex-m4 has no FPU: a function holding a float opcode or
+  /// an S/D register is declined. cortex-m4f (FPv4-SP-D16) emits single
+  /// precision and the data movement of D registers (VMOV, VLDR/VSTR,
+  /// VPUSH/VPOP, abs/neg/copysign as bit operations on the halves) and
+  /// declines f64 arithmetic; cortex-m7 (FPv5-D16) adds double precision,
+  /// VRINT and VSEL (docs/vfp.md "Emission").
+  arm::Cpu cpu = arm::Cpu::CortexM4;
 };
 
 /// Emit every allocated function of `allocated`. A function that cannot be
