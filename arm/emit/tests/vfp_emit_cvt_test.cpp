@@ -165,6 +165,8 @@ TEST_CASE("vfp emit: fload/fstore are bounds-checked and work at unaligned addre
   m.fn("copy", "(i32) -> (i32)",
        "  param r0\n  fload.f32 s3, [r0+1]\n  fload.f64 d5, [r0+8]\n  fstore.f32 s3, [r0+100]\n"
        "  fstore.f64 d5, [r0+204]\n  ret r0\n");
+  m.fn("ld64", "(i32) -> (f64)", "  param r0\n  fload.f64 d0, [r0+3]\n  ret d0\n");
+  m.fn("st64", "(i32, f64) -> (i32)", "  param r0, d0\n  fstore.f64 d0, [r0+5]\n  ret r0\n");
   m.fn("last", "(i32) -> (i32)", "  param r0\n  fload.f64 d1, [r0+0]\n  fstore.f64 d1, [r0+0]\n  movi r0, #0\n  ret r0\n");
   for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
     auto mach = buildFor(m.text, cpu);
@@ -180,6 +182,13 @@ TEST_CASE("vfp emit: fload/fstore are bounds-checked and work at unaligned addre
       REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
       CHECK(env.memory == want);
       CHECK(r.results.at(0) == a);
+      // the D register's low word is the lower address (little-endian), loaded and stored
+      uint64_t word = 0;
+      std::memcpy(&word, env.memory.data() + a + 3, 8);
+      CHECK(dOf(runS(*mach, "ld64", {}, {a}, &env), 0) == word);
+      REQUIRE(runS(*mach, "st64", dwords({0x0102030405060708ull}), {a}, &env).status == Status::Returned);
+      std::memcpy(&word, env.memory.data() + a + 5, 8);
+      CHECK(word == 0x0102030405060708ull);
     }
     // an f64 access ending exactly at the end of memory is in bounds; one byte further traps
     CHECK(runS(*mach, "last", {}, {65528}).status == Status::Returned);
