@@ -227,3 +227,40 @@ TEST_CASE("vfp emit: lds/sts of D and S registers (slot low word at sp+N, high a
     CHECK(bad.error.find("s20") != std::string::npos);
   }
 }
+
+TEST_CASE("vfp emit: with S0-S15 all live and nothing saved, a VFP scratch is borrowed with VPUSH/VPOP") {
+  if (!haveArmTools()) return;
+  std::string params, sum, sig;
+  for (int k = 0; k < 16; ++k) {
+    params += fmt::format("{}s{}", k ? ", " : "", k);
+    sig += k ? ", f32" : "f32";
+    if (k) sum += fmt::format("  fadd.f32 s0, s0, s{}\n", k);
+  }
+  ModuleText m;
+  for (const char *op : {"ftruncsat", "ftrunc"})
+    m.fn(op, "(" + sig + ") -> (i32)",
+         fmt::format("  param {}\n  {}.s32.f32 r0, s3\n{}  fmovtoint.f32 r1, s0\n  add r0, r0, r1\n  ret r0\n", params,
+                     op, sum));
+  for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
+    std::string text;
+    auto mach = buildFor(m.text, cpu, &text);
+    CHECK(text.find("vpush {s15}") != std::string::npos);
+    CHECK(text.find("vpop {s15}") != std::string::npos);
+    std::vector<uint32_t> args;
+    float want = 0;
+    for (int k = 0; k < 16; ++k) {
+      args.push_back(fb(float(k) * 1.25f - 3.0f));
+      want = k ? want + bf(args.back()) : bf(args.back());
+    }
+    for (const char *op : {"ftruncsat", "ftrunc"}) {
+      INFO(arm::cpuName(cpu) << " " << op);
+      const exec::RunResult r = runS(*mach, op, args);
+      REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+      CHECK(uint32_t(r.results.at(0)) == uint32_t(int32_t(std::trunc(bf(args[3])))) + fb(want));
+    }
+    args[3] = 0x7fc00000u;
+    const exec::RunResult r = runS(*mach, "ftrunc", args);
+    CHECK(r.status == Status::Trapped);
+    CHECK(r.trap == mir::TrapReason::BadConversion);
+  }
+}
