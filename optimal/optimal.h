@@ -26,10 +26,11 @@ struct OptimalOptions {
 struct OptimalInfo {
   /// "optimal" (proved), "feasible" (time-limited: best, bound and gap),
   /// "no-solution" (none within the time limit), "infeasible" (proved: a
-  /// bug, since spilling everything is always possible), "too-large", or
-  /// "error" (the solution could not be turned into code).
+  /// bug, since spilling everything is always possible), "too-large",
+  /// "declined" (a function with VFP classes, which the formulation lacks),
+  /// or "error" (the solution could not be turned into code).
   std::string status;
-  std::string why;          ///< for too-large and error
+  std::string why;          ///< for too-large, declined and error
   double objective = -1;    ///< the program's cost of the best solution
   double bound = -1;        ///< the best proved lower bound (= objective when optimal); -1: unknown
   double gap = -1;          ///< (objective - bound) / max(objective, 1), when both exist; else -1

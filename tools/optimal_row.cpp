@@ -54,7 +54,7 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
     a.frameTraffic = frameTraffic(res.function);
     r.alloc = a;
     code = std::move(res.function);
-  } else if (info.status == "no-solution" || info.status == "too-large") {
+  } else if (info.status == "no-solution" || info.status == "too-large" || info.status == "declined") {
     r.status = "declined";
     r.reason = res.error;
   } else {

@@ -1,5 +1,6 @@
 // ABI lowering: params, call arguments/results and return values become moves to and from AAPCS locations.
 #include "core/alloc/work.h"
+#include "core/ir/classes.h"
 
 #include <algorithm>
 #include <string_view>
@@ -12,8 +13,10 @@ using mir::Opcode;
 using mir::Operand;
 using mir::Origin;
 
-mir::VReg WorkFunction::freshVReg(bool temp) {
+mir::VReg WorkFunction::freshVReg(bool temp, mir::RegClass c) {
   mir::VReg v = numVRegs++;
+  vclass.resize(std::max<size_t>(vclass.size(), v + 1), mir::RegClass::Core);
+  vclass[v] = c;
   // Byte vectors: grown by one, a vector<bool> cost about a thousand
   // instructions each time (callgrind on alloc_bench).
   noSpill.resize(std::max<size_t>(noSpill.size(), v + 1));
@@ -125,10 +128,6 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     error = "function has no blocks";
     return false;
   }
-  if (mir::usesVfp(f)) {
-    error = "VFP register classes are not yet allocated (float opcode or S/D register, docs/vfp.md)";
-    return false;
-  }
   // A branch back to the entry would re-run the prologue: give the function
   // a fresh entry block that falls into the old one. Otherwise the blocks
   // are read from `f` directly and each instruction is copied once.
@@ -147,6 +146,11 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
   w.multiDefWeb.assign(w.numVRegs, 0);
+  // Register classes from the vreg form, where param, ret and call operands
+  // take theirs from the signatures (the working form's are registers).
+  w.vclass = mir::vregClasses(f, &m);
+  w.vclass.resize(w.numVRegs, mir::RegClass::Core);
+  w.passClass = mir::RegClass::Core;
   mir::Function shifted;
   const mir::Function *src = &f;
   if (entryTargeted) {

@@ -1,6 +1,7 @@
 // The vcr-ra allocator driver: ABI lowering, one build/colour round, then colour repair around the spills.
 #include "core/alloc/work.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace vcr::alloc {
@@ -58,11 +59,65 @@ private:
   Interference graph_;
   mir::Cfg cfg_;
 
+  GraphSnapshot first;
+
+  /// Colour the vregs of class `cr.cls` (build, IRC, repair of spills,
+  /// rounds until coloured, hint recolouring); `colours` receives the
+  /// colouring over the nodes of the final code. False with `r.error` set.
+  bool colourClass(WorkFunction &w, const ClassRegs &cr, const AllocOptions &opt, GraphSnapshot *snap,
+                   Colouring &colours, AllocResult &r, PhaseClock &clock) {
+    PhaseTimes &t = r.stats.phases;
+    const mir::Cfg &cfg = cfg_;
+    auto mapOf = [&] { return NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass); };
+    bool coloured = false, repaired = false;
+    unsigned rounds = 0;
+    while (!coloured && rounds < kMaxRounds) {
+      ++rounds;
+      ++r.stats.rounds;
+      NodeMap map = mapOf();
+      code_.build(w.fn, map);
+      clock.lap(t.flat);
+      live_.compute(code_, cfg, map.numNodes);
+      clock.lap(t.liveness);
+      buildInterference(graph_, code_, cfg, live_, map.numNodes);
+      discountCheapSpills(graph_, w, cfg);
+      if (opt.wantDot && snap && rounds == 1) *snap = snapshot(graph_);
+      clock.lap(t.graph);
+      colours = colourGraph(graph_, w, cr);
+      coloured = colours.spilled.empty();
+      clock.lap(t.irc);
+      // Keep every colour and spill around it; a full round again only if
+      // a spill temp is boxed in.
+      if (!coloured) {
+        coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
+        repaired = true;
+      }
+      clock.lap(t.repair);
+    }
+    if (!coloured) {
+      r.error = "internal: no colouring of the " + std::string(mir::regClassName(cr.cls)) + " values after " +
+                std::to_string(kMaxRounds) + " rounds";
+      return false;
+    }
+    // Hint recolouring, on the graph of the final code (a repair rewrote it).
+    if (repaired) {
+      NodeMap map = mapOf();
+      code_.build(w.fn, map);
+      live_.compute(code_, cfg, map.numNodes);
+      buildInterference(graph_, code_, cfg, live_, map.numNodes);
+      colours.colour.resize(map.numNodes, -1);
+    }
+    recolourForMoves(graph_, cr, colours.colour);
+    clock.lap(t.repair);
+    return true;
+  }
+
   AllocResult run(const mir::Function &f, const mir::Module &m, const AllocOptions &opt) {
     AllocResult r;
     PhaseTimes &t = r.stats.phases;
     PhaseClock clock;
     WorkFunction &w = work_;
+    first = {};
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
@@ -70,52 +125,27 @@ private:
     splitWebs(w, cfg_);
     spillArgumentOnlyStackParams(w, cfg_, r.stats);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
-    const mir::Cfg &cfg = cfg_;
     clock.lap(t.lower);
 
+    // One pass per register class, the same phases each time (docs/vfp.md):
+    // f64 values take D registers first, then f32 values take the S
+    // registers left (the D registers now in the code are S pairs to them),
+    // then core values.
     Colouring colours;
-    GraphSnapshot first;
-    bool coloured = false, repaired = false;
-    while (!coloured && r.stats.rounds < kMaxRounds) {
-      ++r.stats.rounds;
-      NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
-      code_.build(w.fn, map);
-      clock.lap(t.flat);
-      live_.compute(code_, cfg, map.numNodes);
-      clock.lap(t.liveness);
-      buildInterference(graph_, code_, cfg, live_, map.numNodes);
-      discountCheapSpills(graph_, w, cfg);
-      if (opt.wantDot && r.stats.rounds == 1) first = snapshot(graph_);
-      clock.lap(t.graph);
-      colours = colourGraph(graph_, w, opt.pool);
-      coloured = colours.spilled.empty();
-      clock.lap(t.irc);
-      // Keep every colour and spill around it; a full round again only if
-      // a spill temp is boxed in.
-      if (!coloured) {
-        coloured = repairColouring(w, code_, live_, graph_, opt.pool, colours, r.stats);
-        repaired = true;
-      }
-      clock.lap(t.repair);
+    for (mir::RegClass k : {mir::RegClass::F64, mir::RegClass::F32, mir::RegClass::Core}) {
+      if (k != mir::RegClass::Core &&
+          std::find(w.vclass.begin(), w.vclass.end(), k) == w.vclass.end())
+        continue;
+      w.passClass = k;
+      const ClassRegs cr = k == mir::RegClass::Core ? ClassRegs::core(opt.pool) : ClassRegs::vfp(k);
+      if (!colourClass(w, cr, opt, k == mir::RegClass::Core ? &first : nullptr, colours, r, clock)) return r;
+      if (k != mir::RegClass::Core && !rewriteClass(w, colours, r.error)) return r;
     }
-    if (!coloured) {
-      r.error = "internal: no colouring after " + std::to_string(kMaxRounds) + " rounds";
-      return r;
-    }
-    // Hint recolouring, on the graph of the final code (a repair rewrote it).
-    if (repaired) {
-      NodeMap map = NodeMap::workingForm(w.numVRegs, opt.pool.regs);
-      code_.build(w.fn, map);
-      live_.compute(code_, cfg, map.numNodes);
-      buildInterference(graph_, code_, cfg, live_, map.numNodes);
-      colours.colour.resize(map.numNodes, -1);
-    }
-    recolourForMoves(graph_, opt.pool, colours.colour);
-    clock.lap(t.repair);
     r.vregColour.assign(lowered, -1);
     for (uint32_t v = 0; v < lowered; ++v) {
       const uint32_t node = kVRegBase + v;
-      if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]))
+      if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]) &&
+          w.classOf(v) == mir::RegClass::Core)
         r.vregColour[v] = colours.colour[node];
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;

@@ -38,6 +38,7 @@ struct AllocStats {
   unsigned movesAfter = 0;    ///< `mov`s left in the output, self-moves excluded
   uint32_t frameBytes = 0;    ///< pushed bytes + the `adjsp` amount
   arm::RegSet calleeSaved;    ///< registers pushed by the prologue (may include LR)
+  uint32_t calleeSavedS = 0;  ///< S16-S31 pushed by the prologue (VPUSH), bit n = Sn
   uint64_t timeUs = 0;        ///< wall time of the allocation
   PhaseTimes phases;          ///< the same time by phase
 };

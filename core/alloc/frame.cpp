@@ -36,11 +36,15 @@ void symmetrise(std::vector<uint64_t> &mat, size_t n, size_t words) {
 /// liveness over the symbolic slots (`sts` defines, `lds` uses), then a
 /// greedy colouring of their interference. Returns symbolic id -> slot
 /// (kNoNode for ids that are not slots); sets are rows of flat word arrays
-/// and only blocks with slot accesses are read again.
-std::vector<uint32_t> assignSlots(const mir::Function &f, FrameScan &sc, uint32_t &numSlots) {
+/// and only blocks with slot accesses are read again. An f64 value (class
+/// of its id in `w`) takes a two-word slot shared only with f64 values;
+/// `wide[k]` says which slots are.
+std::vector<uint32_t> assignSlots(const mir::Function &f, const WorkFunction &w, FrameScan &sc,
+                                  uint32_t &numSlots, std::vector<uint8_t> &wide) {
   const size_t ns = sc.ids.size(), nb = f.blocks.size(), words = (ns + 63) / 64;
   std::vector<uint32_t> result(sc.dense.size(), kNoNode);
   numSlots = 0;
+  wide.clear();
   if (ns == 0) return result;
   std::vector<uint64_t> &use = sc.use, &def = sc.def, &in = sc.in, &out = sc.out;
   for (auto *v : {&use, &def, &in, &out}) v->assign(nb * words, 0);
@@ -97,8 +101,10 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, FrameScan &sc, uint32_
   members.clear();
   for (size_t s = 0; s < ns; ++s) {
     const uint64_t *row = conflict.data() + s * words;
+    const uint8_t isWide = w.classOf(sc.ids[s]) == mir::RegClass::F64;
     uint32_t k = 0;
     for (; k < numSlots; ++k) {
+      if (wide[k] != isWide) continue;
       const uint64_t *m = members.data() + size_t(k) * words;
       size_t w = 0;
       while (w < words && !(row[w] & m[w])) ++w;
@@ -107,6 +113,7 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, FrameScan &sc, uint32_
     if (k == numSlots) {
       ++numSlots;
       members.resize(size_t(numSlots) * words, 0);
+      wide.push_back(isWide);
     }
     setBit(members.data() + size_t(k) * words, static_cast<uint32_t>(s));
     result[sc.ids[s]] = k;
@@ -127,14 +134,20 @@ Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
 
 void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, AllocStats &stats) {
   uint32_t numSlots = 0;
-  auto slots = assignSlots(out, sc, numSlots);
+  std::vector<uint8_t> wide;
+  auto slots = assignSlots(out, w, sc, numSlots, wide);
+  std::vector<uint32_t> slotOffset(numSlots);  // above the outgoing area
+  uint32_t slotBytes = 0;
+  for (uint32_t k = 0; k < numSlots; ++k) slotOffset[k] = slotBytes, slotBytes += wide[k] ? 8 : 4;
 
   // Registers to save: callee-saved ones written here, and LR if the
-  // function calls (BL clobbers it) or holds a value in it.
+  // function calls (BL clobbers it) or holds a value in it; callee-saved
+  // S16-S31 written here (AAPCS-VFP), with VPUSH/VPOP.
   arm::RegSet saved = sc.written & arm::calleeSaved();
   if (w.hasCalls || sc.written.contains(PReg::LR)) saved.add(PReg::LR);
-  const uint32_t pushed = 4 * saved.size();
-  uint32_t n = w.outgoingBytes + 4 * numSlots;
+  const uint32_t savedS = sc.writtenS & 0xffff0000u;
+  const uint32_t pushed = 4 * saved.size() + 4 * static_cast<uint32_t>(__builtin_popcount(savedS));
+  uint32_t n = w.outgoingBytes + slotBytes;
   if (w.hasCalls && (pushed + n) % 8) n += 4;  // AAPCS: SP 8-byte aligned at calls
   const uint32_t frame = pushed + n;
 
@@ -144,19 +157,22 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, Alloc
     for (Instr &i : out.blocks[b].instrs) {
       if (isSlotAccess(i)) {
         Operand &o = i.op == Opcode::Lds ? i.uses[0] : i.defs[0];
-        o = Operand::stack(w.outgoingBytes + 4 * slots[o.value]);
+        o = Operand::stack(w.outgoingBytes + slotOffset[slots[o.value]]);
       } else if (i.op == Opcode::Lds && i.origin == Origin::InArg) {
         i.uses[0] = Operand::stack(frame + i.uses[0].value);
       }
     }
   }
 
-  mir::OperandList regs;
+  mir::OperandList regs, sregs;
   for (PReg r : saved.list()) regs.push_back(Operand::preg(r));
+  for (uint32_t m = savedS; m; m &= m - 1) sregs.push_back(Operand::sreg(static_cast<uint32_t>(__builtin_ctz(m))));
   std::vector<Instr> prologue, epilogue;
   if (!regs.empty()) prologue.push_back(frameInstr(Opcode::Push, regs, Origin::Prologue));
+  if (!sregs.empty()) prologue.push_back(frameInstr(Opcode::Push, sregs, Origin::Prologue));
   if (n) prologue.push_back(frameInstr(Opcode::AdjSp, {}, Origin::Prologue, static_cast<uint32_t>(-static_cast<int32_t>(n))));
   if (n) epilogue.push_back(frameInstr(Opcode::AdjSp, {}, Origin::Epilogue, n));
+  if (!sregs.empty()) epilogue.push_back(frameInstr(Opcode::Pop, sregs, Origin::Epilogue));
   if (!regs.empty()) epilogue.push_back(frameInstr(Opcode::Pop, regs, Origin::Epilogue));
 
   auto &entry = out.blocks[0].instrs;
@@ -171,6 +187,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, Alloc
 
   stats.frameBytes = frame;
   stats.calleeSaved = saved;
+  stats.calleeSavedS = savedS;
 }
 
 }  // namespace vcr::alloc

@@ -22,10 +22,10 @@ enum class MoveState : uint8_t { Worklist, Active, Coalesced, Constrained, Froze
 /// thread is reused for every attempt, so its buffers keep their storage.
 class Irc {
 public:
-  Colouring run(const Interference &g, const WorkFunction &w, const arm::Pool &pool) {
+  Colouring run(const Interference &g, const WorkFunction &w, const ClassRegs &cr) {
     gp_ = &g;
     wp_ = &w;
-    k_ = pool.regs.size();
+    k_ = cr.size();
     state_.assign(g.numNodes, NodeState::Absent);
     alias_.resize(g.numNodes);
     colour_.assign(g.numNodes, -1);
@@ -33,9 +33,10 @@ public:
     mark_.assign(g.numNodes, 0);
     epoch_ = 0;
     active_ = 0;
-    poolMask_ = usedCallee_ = 0;
-    for (PRegMask r = 0; r < kVRegBase; ++r)
-      if (pool.regs.contains(static_cast<mir::PReg>(r))) poolMask_ |= 1u << r;
+    usedCallee_ = 0;
+    poolMask_ = cr.pool;
+    caller_ = cr.caller;
+    callee_ = cr.callee;
     simplifyWl_.clear();
     freezeWl_.clear();
     moveWl_.clear();
@@ -526,7 +527,7 @@ private:
         int c = colour_[o];
         if ((state_[o] == NodeState::Coloured || pre(o)) && c >= 0 && (ok >> c & 1)) return c;
       }
-    return pickFreeColour(ok, usedCallee_);
+    return pickFreeColour(ok, usedCallee_, caller_);
   }
 
   /// Record that a's coalesced group holds colour c in the colour planes.
@@ -585,7 +586,7 @@ private:
         state_[n] = NodeState::Coloured;
         colour_[n] = c;
         paint(n, c);
-        if (c >= 4 && c <= 11) usedCallee_ |= 1u << c;
+        if (callee_ >> c & 1) usedCallee_ |= 1u << c;
       }
     }
     for (uint32_t n = 0; n < gp_->numNodes; ++n)
@@ -625,16 +626,16 @@ private:
   std::vector<uint64_t> planes_, planesG_;     ///< per colour: nodes / global indices holding it
   uint32_t epoch_ = 0;
   uint32_t active_ = 0;  ///< moves in the Active state
-  PRegMask poolMask_ = 0, usedCallee_ = 0;
+  PRegMask poolMask_ = 0, usedCallee_ = 0, caller_ = 0, callee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
   SpillQueue spillQ_;  ///< spill candidates, keyed lazily (spill_queue.h)
 };
 
 }  // namespace
 
-Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool) {
+Colouring colourGraph(const Interference &g, const WorkFunction &w, const ClassRegs &cr) {
   thread_local Irc irc;
-  return irc.run(g, w, pool);
+  return irc.run(g, w, cr);
 }
 
 }  // namespace vcr::alloc

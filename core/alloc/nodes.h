@@ -19,14 +19,24 @@ using Bits = boost::dynamic_bitset<uint64_t>;
 
 /// "Not a node" (immediates, stack words, registers outside the pool).
 inline constexpr uint32_t kNoNode = UINT32_MAX;
+/// Number of precoloured nodes: the units of the largest register class
+/// (S0-S31); core registers use the first 16.
+inline constexpr uint32_t kNumUnits = 32;
 /// First vreg node in the working form.
-inline constexpr uint32_t kVRegBase = mir::kNumPRegs;
+inline constexpr uint32_t kVRegBase = kNumUnits;
 
 /// Maps operands to node numbers and enumerates an instruction's nodes.
+/// The working form is allocated one register class at a time (docs/vfp.md):
+/// a map of class `cls` sees the vregs of that class (per `classes`) and the
+/// physical registers of that class as units: core registers of the pool;
+/// for f32, S registers (a D register is its two S units); for f64, D
+/// registers (an S register is the unit of the D register holding it).
 struct NodeMap {
   bool working = false;  ///< false: node = vreg; true: working-form numbering
-  arm::RegSet pool;      ///< working form: registers that are nodes
-  arm::RegSet clobbers;  ///< working form: pool registers a call defines
+  mir::RegClass cls = mir::RegClass::Core;
+  const std::vector<mir::RegClass> *classes = nullptr;  ///< per vreg (working form), or all core
+  uint32_t pool = 0;     ///< working form, core: registers that are nodes
+  uint32_t clobbers = 0; ///< working form: units a call defines
   uint32_t numNodes = 0;
 
   /// Node numbering of a vreg-form function.
@@ -35,21 +45,52 @@ struct NodeMap {
     m.numNodes = f.numVRegs();
     return m;
   }
-  /// Node numbering of the working form with `numVRegs` vregs.
+  /// Node numbering of the working form with `numVRegs` vregs: the core
+  /// class with registers `pool`, where every vreg is core.
   [[nodiscard]] static NodeMap workingForm(uint32_t numVRegs, arm::RegSet pool) {
     NodeMap m;
     m.working = true;
-    m.pool = pool;
-    m.clobbers = arm::callerSaved() & pool;
+    m.pool = pool.mask();
+    m.clobbers = (arm::callerSaved() & pool).mask();
     m.numNodes = kVRegBase + numVRegs;
     return m;
   }
+  /// The working form for one class: core with pool `corePool`, or f32 / f64
+  /// (every S / D register a node; calls clobber S0-S15 / D0-D7).
+  [[nodiscard]] static NodeMap classForm(uint32_t numVRegs, mir::RegClass c, arm::RegSet corePool,
+                                         const std::vector<mir::RegClass> *classes) {
+    NodeMap m = workingForm(numVRegs, corePool);
+    m.cls = c;
+    m.classes = classes;
+    if (c == mir::RegClass::F32) m.pool = 0xffffffffu, m.clobbers = 0x0000ffffu;
+    if (c == mir::RegClass::F64) m.pool = 0x0000ffffu, m.clobbers = 0x000000ffu;
+    return m;
+  }
 
-  /// Node of an operand, or kNoNode.
+  /// Node of an operand, or kNoNode (a D register in the f32 class is two
+  /// nodes: forEachUnit).
   [[nodiscard]] uint32_t node(const mir::Operand &o) const {
-    if (o.isVReg()) return working ? kVRegBase + o.value : o.value;
-    if (o.isPReg() && working && pool.contains(o.preg())) return o.value;
+    if (o.isVReg()) {
+      if (!working) return o.value;
+      if (classes && o.value < classes->size() ? (*classes)[o.value] != cls : cls != mir::RegClass::Core)
+        return kNoNode;
+      return kVRegBase + o.value;
+    }
+    if (!working) return kNoNode;
+    switch (cls) {
+    case mir::RegClass::Core: return o.isPReg() && (pool >> o.value & 1) ? o.value : kNoNode;
+    case mir::RegClass::F32: return o.isSReg() ? o.value : kNoNode;
+    case mir::RegClass::F64: return o.isDReg() ? o.value : kNoNode;
+    }
     return kNoNode;
+  }
+  /// Calls `fn(node)` for each node an operand occupies: node(o), or the
+  /// units of a physical register of the class that aliases it.
+  template <class F> void forEachUnit(const mir::Operand &o, F &&fn) const {
+    if (const uint32_t n = node(o); n != kNoNode) return fn(n);
+    if (!working) return;
+    if (cls == mir::RegClass::F32 && o.isDReg()) fn(2 * o.value), fn(2 * o.value + 1);
+    if (cls == mir::RegClass::F64 && o.isSReg()) fn(o.value / 2);
   }
 
   /// Calls `fn(node)` for each node the instruction defines (a working-form
@@ -57,20 +98,16 @@ struct NodeMap {
   template <class F> void forEachDef(const mir::Instr &i, F &&fn) const {
     bool isCall = working && mir::isCall(i.op);
     if (isCall)
-      for (uint32_t m = clobbers.mask(); m; m &= m - 1) fn(static_cast<uint32_t>(__builtin_ctz(m)));
-    for (const mir::Operand &o : i.defs) {
-      uint32_t n = node(o);
-      if (n == kNoNode) continue;
-      if (isCall && n < kVRegBase && clobbers.contains(static_cast<mir::PReg>(n))) continue;
-      fn(n);
-    }
+      for (uint32_t m = clobbers; m; m &= m - 1) fn(static_cast<uint32_t>(__builtin_ctz(m)));
+    for (const mir::Operand &o : i.defs)
+      forEachUnit(o, [&](uint32_t n) {
+        if (isCall && n < kVRegBase && (clobbers >> n & 1)) return;
+        fn(n);
+      });
   }
   /// Calls `fn(node)` for each operand node the instruction reads.
   template <class F> void forEachUse(const mir::Instr &i, F &&fn) const {
-    for (const mir::Operand &o : i.uses) {
-      uint32_t n = node(o);
-      if (n != kNoNode) fn(n);
-    }
+    for (const mir::Operand &o : i.uses) forEachUnit(o, fn);
   }
 };
 

@@ -25,8 +25,8 @@ namespace {
 
 class Recolour {
 public:
-  Recolour(const Interference &g, std::vector<int> &colour, PRegMask pool, PRegMask used)
-      : g_(g), colour_(colour), pool_(pool), used_(used) {}
+  Recolour(const Interference &g, std::vector<int> &colour, PRegMask pool, PRegMask callee, PRegMask used)
+      : g_(g), colour_(colour), pool_(pool), callee_(callee), used_(used) {}
 
   unsigned run() {
     std::vector<uint32_t> order(g_.moves.size());
@@ -54,6 +54,7 @@ private:
   const Interference &g_;
   std::vector<int> &colour_;
   PRegMask pool_;
+  PRegMask callee_;  ///< callee-saved colours of the class
   PRegMask used_;  ///< colours in use: a callee-saved one outside it costs a push and a pop
   std::vector<std::pair<uint32_t, int>> undo_;
 
@@ -124,7 +125,7 @@ private:
     // per call of the function): it must buy more than that.
     PRegMask fresh = 0;
     for (auto &[n, old] : undo_) fresh |= 1u << colour_[n];
-    fresh &= kCalleeSaved & ~used_;
+    fresh &= callee_ & ~used_;
     if (!(gain() > (fresh ? 2.0 : 0.0) + 1e-9)) {
       rollback();
       return false;
@@ -133,8 +134,6 @@ private:
     undo_.clear();
     return true;
   }
-
-  static constexpr PRegMask kCalleeSaved = 0x0ff0;  // R4-R11
 
   /// How many weighted moves the changes in undo_ remove (negative: add),
   /// counting a move between two changed nodes once.
@@ -169,13 +168,11 @@ private:
 
 }  // namespace
 
-unsigned recolourForMoves(const Interference &g, const arm::Pool &pool, std::vector<int> &colour) {
-  PRegMask poolMask = 0;
-  for (mir::PReg r : pool.regs.list()) poolMask |= 1u << static_cast<unsigned>(r);
+unsigned recolourForMoves(const Interference &g, const ClassRegs &cr, std::vector<int> &colour) {
   PRegMask used = 0;
   for (uint32_t n = kVRegBase; n < colour.size() && n < g.numNodes; ++n)
     if (colour[n] >= 0 && g.occurs.test(n)) used |= 1u << colour[n];
-  Recolour r(g, colour, poolMask, used);
+  Recolour r(g, colour, cr.pool, cr.callee, used);
   return r.run();
 }
 

@@ -14,11 +14,13 @@ namespace {
 class Repair {
 public:
   Repair(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv, const Interference &g,
-         const arm::Pool &pool, Colouring &c)
+         const ClassRegs &cr, Colouring &c)
       : w_(w), lv_(lv), g_(g), colour_(c.colour), code_(code) {
-    for (mir::PReg r : pool.regs.list()) poolMask_ |= 1u << static_cast<unsigned>(r);
+    poolMask_ = cr.pool;
+    caller_ = cr.caller;
+    callee_ = cr.callee;
     for (int col : colour_)
-      if (col >= 4 && col <= 11) usedCallee_ |= 1u << col;
+      if (col >= 0 && (callee_ >> col & 1)) usedCallee_ |= 1u << col;
   }
 
   /// Retry the uncoloured nodes of the round; returns the ones to spill.
@@ -41,7 +43,7 @@ public:
         int pc = colour_[m.dst == n ? m.src : m.dst];
         if (col < 0 && pc >= 0 && (ok >> pc & 1)) col = pc;
       });
-      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_);
+      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_, caller_);
       if (col < 0) spill.push_back(n);
       else assign(n, col);
     }
@@ -74,7 +76,7 @@ public:
       int col = -1;
       for (uint32_t i = prefStart_[k]; i < prefStart_[k + 1] && col < 0; ++i)
         if (int pc = colour_[pref_[i]]; pc >= 0 && (ok >> pc & 1)) col = pc;
-      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_);
+      if (col < 0 && ok) col = pickFreeColour(ok, usedCallee_, caller_);
       // No free colour: split a value that lives through the instruction
       // (store before it, reload before the value's next use) to free its
       // register. Only
@@ -152,7 +154,7 @@ private:
       (splittable ? movable : fixed) |= 1u << c;
     }
     PRegMask ok = poolMask_ & movable & ~fixed;
-    int col = ok ? pickFreeColour(ok, usedCallee_) : -1;
+    int col = ok ? pickFreeColour(ok, usedCallee_, caller_) : -1;
     if (col >= 0) {
       for (uint32_t m : seen_)
         if (inLive_[m] == 1 && colour_[m] == col) addSplit({b, groupStart_[i], reloadAt(m, i, b), m - kVRegBase});
@@ -221,7 +223,7 @@ private:
         if (const mir::Instr *def = refill(ev[e].value); def && !ev[e].store) {
           mir::Instr again = *def;
           again.defs = {v};
-          if (again.op == mir::Opcode::MovI) again.origin = mir::Origin::Remat;
+          if (isRematDef(again.op)) again.origin = mir::Origin::Remat;
           out.push_back(std::move(again));
           continue;
         }
@@ -273,7 +275,7 @@ private:
 
   void assign(uint32_t n, int col) {
     colour_[n] = col;
-    if (col >= 4 && col <= 11) usedCallee_ |= 1u << col;
+    if (col >= 0 && (callee_ >> col & 1)) usedCallee_ |= 1u << col;
   }
 
   /// Colours of the temps (already coloured) that interfere with temp k.
@@ -394,7 +396,7 @@ private:
   const GlobalLiveness &lv_;
   const Interference &g_;
   std::vector<int> &colour_;
-  PRegMask poolMask_ = 0, usedCallee_ = 0;
+  PRegMask poolMask_ = 0, usedCallee_ = 0, caller_ = 0, callee_ = 0;
   const FlatCode &code_;
   std::vector<uint32_t> touched_, blocks_, seen_, nbrStart_, nbr_, prefStart_, pref_;
   std::vector<PRegMask> busy_;       ///< per new node: colours of old nodes it interferes with
@@ -409,8 +411,8 @@ private:
 }  // namespace
 
 bool repairColouring(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv,
-                     const Interference &g, const arm::Pool &pool, Colouring &c, AllocStats &stats) {
-  Repair r(w, code, lv, g, pool, c);
+                     const Interference &g, const ClassRegs &cr, Colouring &c, AllocStats &stats) {
+  Repair r(w, code, lv, g, cr, c);
   std::vector<uint32_t> nodes = r.retryUncoloured();
   if (!nodes.empty()) {
     ++stats.rounds;

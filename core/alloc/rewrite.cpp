@@ -10,6 +10,27 @@ bool isSelfMove(const mir::Instr &i) {
   return i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0] == i.uses[0];
 }
 
+bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error) {
+  const mir::RegClass k = w.passClass;
+  auto colourOf = [&](mir::Operand &o) {
+    if (!o.isVReg() || w.classOf(o.value) != k) return;
+    int r = kVRegBase + o.value < c.colour.size() ? c.colour[kVRegBase + o.value] : -1;
+    if (r < 0) {
+      error = "internal: v" + std::to_string(o.value) + " (" + std::string(mir::regClassName(k)) +
+              ") has no colour";
+      r = 0;
+    }
+    const auto n = static_cast<uint32_t>(r);
+    o = k == mir::RegClass::F64 ? mir::Operand::dreg(n) : mir::Operand::sreg(n);
+  };
+  for (mir::Block &b : w.fn.blocks)
+    for (mir::Instr &i : b.instrs) {
+      for (auto &o : i.defs) colourOf(o);
+      for (auto &o : i.uses) colourOf(o);
+    }
+  return error.empty();
+}
+
 bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, FrameScan &sc, AllocStats &stats,
                     std::string &error) {
   out = mir::Function{};
@@ -34,6 +55,7 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
   };
   const size_t nb = out.blocks.size();
   sc.written = {};
+  sc.writtenS = 0;
   sc.ids.clear();
   sc.succ.clear();
   sc.dense.assign(w.numVRegs, kNoNode);
@@ -48,7 +70,9 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
     for (mir::Instr &i : is) {
       for (auto &o : i.defs) {
         colourOf(o);
-        if (o.isPReg() && i.op != mir::Opcode::Param) sc.written.add(o.preg());
+        if (i.op == mir::Opcode::Param) continue;
+        if (o.isPReg()) sc.written.add(o.preg());
+        for (uint32_t s : mir::sregsOf(o)) sc.writtenS |= 1u << s;
       }
       for (auto &o : i.uses) colourOf(o);
       const bool self = isSelfMove(i);

@@ -28,7 +28,7 @@ struct SpillInfo {
 SpillKind cheapKind(const WorkFunction &w, mir::VReg v, unsigned defCount, const Instr &def) {
   if (defCount != 1) return SpillKind::Slot;
   const bool web = v < w.multiDefWeb.size() && w.multiDefWeb[v];
-  if (def.op == Opcode::MovI && !web) return SpillKind::Remat;
+  if (isRematDef(def.op) && !web) return SpillKind::Remat;
   if (def.op == Opcode::Lds && def.origin == Origin::InArg) return SpillKind::InArg;
   return SpillKind::Slot;
 }
@@ -72,7 +72,7 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       sites->instr.push_back(here);
       sites->kind.push_back(kind);
     }
-    return w.freshVReg(true);
+    return w.freshVReg(true, w.passClass);
   };
   auto addKind = [&](mir::VReg t, uint8_t kind) {
     if (sites) sites->kind[t - sites->firstVReg] |= kind;
@@ -119,8 +119,8 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
   auto load = [&](std::vector<Instr> &out, int32_t s, const Operand &dst) {
     const SpillInfo &si = info[s];
     mir::VReg v = spilledNodes[s] - kVRegBase;
-    if (si.kind == SpillKind::Remat) {
-      out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Remat, si.defCopy.imm));
+    if (si.kind == SpillKind::Remat) {  // movi, or fconst with its immediate bits
+      out.push_back(makeInstr(si.defCopy.op, {dst}, si.defCopy.uses, Origin::Remat, si.defCopy.imm));
     } else if (si.kind == SpillKind::InArg) {
       out.push_back(makeInstr(Opcode::Lds, {dst}, si.defCopy.uses, Origin::InArg));
     } else {

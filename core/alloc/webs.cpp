@@ -132,7 +132,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
     if (nm == kNone) {
       if (!named[v]) nm = v, named[v] = 1;
       else {
-        nm = w.freshVReg(false);
+        nm = w.freshVReg(false, v < w.vclass.size() ? w.vclass[v] : mir::RegClass::Core);
         if (v < w.fn.vregInfo.size()) {
           w.fn.vregInfo.resize(std::max<size_t>(w.fn.vregInfo.size(), nm + 1));
           w.fn.vregInfo[nm] = w.fn.vregInfo[v];

@@ -21,16 +21,36 @@ namespace vcr::alloc {
 /// A set of physical registers as a bit mask (bit i = r_i).
 using PRegMask = uint32_t;
 
+/// The registers of one register class as colours (docs/vfp.md): one
+/// allocation pass per class runs the same phases over the vregs of that
+/// class. Colours are the class's units: core R0-R15, f32 S0-S31, f64
+/// D0-D15 (in the f32 pass a D register is the two units of its S pair; in
+/// the f64 pass an S register is the unit of the D register holding it).
+struct ClassRegs {
+  mir::RegClass cls = mir::RegClass::Core;
+  PRegMask pool = 0;    ///< allocatable colours
+  PRegMask caller = 0;  ///< clobbered by calls: free to use
+  PRegMask callee = 0;  ///< callee-saved: the first use costs a save and a restore
+  [[nodiscard]] unsigned size() const { return static_cast<unsigned>(__builtin_popcount(pool)); }
+  /// Core: the pool's registers; caller-saved R0-R3 and R12, callee-saved R4-R11.
+  [[nodiscard]] static ClassRegs core(const arm::Pool &p) {
+    return {mir::RegClass::Core, p.regs.mask(), 0x100fu & p.regs.mask(), 0x0ff0u & p.regs.mask()};
+  }
+  /// f32: S0-S31, S0-S15 clobbered by calls (AAPCS-VFP); f64: D0-D15, D0-D7 clobbered.
+  [[nodiscard]] static ClassRegs vfp(mir::RegClass c) {
+    return c == mir::RegClass::F32 ? ClassRegs{c, 0xffffffffu, 0x0000ffffu, 0xffff0000u}
+                                   : ClassRegs{c, 0x0000ffffu, 0x000000ffu, 0x0000ff00u};
+  }
+};
+
 /// The colour to give a value that may take any register of `ok`:
 /// caller-saved first (free at calls), then callee-saved registers already
-/// pushed (`usedCallee`), then a new callee-saved register, LR last; -1 if
-/// `ok` is empty. IRC's select and the spill repair share this order.
-[[nodiscard]] inline int pickFreeColour(PRegMask ok, PRegMask usedCallee) {
-  static constexpr int kOrder[] = {0, 1, 2, 3, 12, 4, 5, 6, 7, 8, 9, 10, 11, 14};
-  constexpr PRegMask kCaller = 0x100f;
-  for (PRegMask pass : {ok & kCaller, ok & usedCallee, ok})
-    for (int c : kOrder)
-      if (pass >> c & 1) return c;
+/// pushed (`usedCallee`), then any other, lowest first (for core: a new
+/// callee-saved register, LR last); -1 if `ok` is empty. IRC's select and
+/// the spill repair share this order.
+[[nodiscard]] inline int pickFreeColour(PRegMask ok, PRegMask usedCallee, PRegMask caller = 0x100f) {
+  for (PRegMask pass : {ok & caller, ok & usedCallee, ok})
+    if (pass) return __builtin_ctz(pass);
   return -1;
 }
 
@@ -49,10 +69,18 @@ struct WorkFunction {
   /// `movi`: the checker rematerialises only vregs whose one definition in
   /// the whole original function is that `movi` (verifier/pairing.h).
   std::vector<uint8_t> multiDefWeb;
+  /// Per vreg: its register class (from the vreg form, mir::vregClasses).
+  std::vector<mir::RegClass> vclass;
+  /// The class being allocated: spill temps are of this class.
+  mir::RegClass passClass = mir::RegClass::Core;
   std::vector<mir::Instr> scratch;  ///< a block being rewritten (storage reused)
 
-  /// A fresh vreg (a spill temp when `temp`).
-  mir::VReg freshVReg(bool temp);
+  /// A fresh vreg of class `c` (a spill temp when `temp`).
+  mir::VReg freshVReg(bool temp, mir::RegClass c);
+  /// The class of vreg v (core for one without class information).
+  [[nodiscard]] mir::RegClass classOf(mir::VReg v) const {
+    return v < vclass.size() ? vclass[v] : mir::RegClass::Core;
+  }
 };
 
 /// Result of colouring one round.
@@ -86,7 +114,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg);
 
 /// Iterated register coalescing over `g` with the registers of `pool`
 /// (`g` is read only: the attempt works on copies of its rows and lists).
-[[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const arm::Pool &pool);
+[[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const ClassRegs &cr);
 
 /// Whether vreg `v`, defined `defCount` times (once: by `def`), is spilled
 /// without a slot: rematerialised (its one definition a `movi`, and `v` is
@@ -101,7 +129,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg);
 /// neighbours of that colour can move to free ones and the weighted moves
 /// fall. `g` must be the graph of the final code; `colour` is per node.
 /// Returns the number of changes kept.
-unsigned recolourForMoves(const Interference &g, const arm::Pool &pool, std::vector<int> &colour);
+unsigned recolourForMoves(const Interference &g, const ClassRegs &cr, std::vector<int> &colour);
 
 /// Spill weights as spilling would cost: a value rematerialised (its one
 /// definition a `movi`) or reloaded from its incoming stack slot needs no
@@ -151,11 +179,12 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
 /// then `w.fn` holds the spills done so far and
 /// the caller colours it afresh.
 bool repairColouring(WorkFunction &w, const FlatCode &code, const GlobalLiveness &lv,
-                     const Interference &g, const arm::Pool &pool, Colouring &c, AllocStats &stats);
+                     const Interference &g, const ClassRegs &cr, Colouring &c, AllocStats &stats);
 
 /// What the colour rewrite learns in passing for the frame layout.
 struct FrameScan {
   arm::RegSet written;                    ///< registers defined (the entry `param` aside)
+  uint32_t writtenS = 0;                  ///< S registers defined (a D register: both halves)
   std::vector<uint32_t> dense;            ///< symbolic slot id -> dense index, or kNoNode
   std::vector<uint32_t> ids;              ///< dense index -> symbolic slot id
   std::vector<uint8_t> flags;             ///< per block: 1 slot access, 2 in-arg reload
@@ -163,6 +192,17 @@ struct FrameScan {
   /// Workspace of the slot sharing (kept from call to call).
   std::vector<uint64_t> use, def, in, out, conflict, live;
 };
+
+/// A definition that spilling repeats instead of storing the value: a
+/// constant (`movi`, or `fconst` of a float class).
+[[nodiscard]] inline bool isRematDef(mir::Opcode op) {
+  return op == mir::Opcode::MovI || op == mir::Opcode::FConst32 || op == mir::Opcode::FConst64;
+}
+
+/// Give every vreg of class `w.passClass` its colour as an S or D register
+/// (a VFP pass; the core pass ends with rewriteColours). The other vregs stay.
+/// False with `error` set if one has no colour.
+bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error);
 
 /// A spill-slot store or reload (`sts !spill` / `lds !reload`).
 [[nodiscard]] inline bool isSlotAccess(const mir::Instr &i) {

@@ -574,7 +574,7 @@ bb0:
     return true;
   };
   REQUIRE(valid());
-  CHECK(recolourForMoves(g, pool, colour) >= 1);
+  CHECK(recolourForMoves(g, ClassRegs::core(pool), colour) >= 1);
   CHECK(valid());
   CHECK(colour[node(3)] == colour[node(2)]);
 }
