@@ -27,6 +27,16 @@
 /// destination register (dead until the load) so loads rarely need one.
 /// Traps branch to per-function stubs `udf #rt::trapCode(reason)`.
 ///
+/// VFP (EmitOptions::cpu cortex-m4f / cortex-m7; docs/vfp.md "Emission:
+/// built"): float opcodes become VFP instructions (.F64 arithmetic, VRINT
+/// and VSEL only on cortex-m7); fset is VCMP + VMRS APSR_nzcv + IT; the
+/// trapping truncations compare against their exact bounds before VCVT;
+/// fload/fstore go through core registers (LDR/STR + VMOV, since VLDR/VSTR
+/// fault on unaligned addresses); spill slots use VLDR/VSTR [sp, #off] and
+/// callee-saved S lists VPUSH/VPOP. A VFP scratch is an S/D register not
+/// live across the instruction (S0-S15, or S16-S31 the prologue saved),
+/// borrowed with VPUSH/VPOP when there is none.
+///
 /// Runtime routines (64-bit divide/remainder and register-amount 64-bit
 /// shifts/rotates) are private, local Thumb functions `__vcr_rt_<op>` emitted
 /// once per module when used. Their convention: the caller lowers SP by 24,
