@@ -102,6 +102,8 @@ AllocReport toAllocReport(const alloc::AllocStats &s) {
   a.moves = s.movesAfter;
   a.frameBytes = s.frameBytes;
   for (mir::PReg r : s.calleeSaved.list()) a.calleeSaved.emplace_back(mir::pregName(r));
+  for (uint32_t m = s.calleeSavedS; m; m &= m - 1)  // S16-S31 (VPUSH), after the core registers
+    a.calleeSaved.push_back("s" + std::to_string(__builtin_ctz(m)));
   a.timeUs = s.timeUs;
   return a;
 }

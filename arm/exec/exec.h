@@ -115,14 +115,15 @@ struct RunOptions {
   bool countOrigins = false;        ///< with countInsns: also count by Image::originRanges (RunResult::originInsns)
   /// On an FPU CPU: entry values of S0, S1, ... in order (an f64 in Dn is
   /// S2n low word, S2n+1 high word); the other S registers start as garbage.
-  /// Ignored on cortex-m4.
+  /// The f32/f64 arguments of a typed signature are placed by AAPCS-VFP
+  /// afterwards and override these. Ignored on cortex-m4.
   std::vector<uint32_t> sArgs;
 };
 
 struct RunResult {
   enum class Status : uint8_t { Returned, Trapped, Fault, Exhausted };
   Status status = Status::Fault;
-  std::vector<uint64_t> results;  ///< one per result type (i64 from R0:R1)
+  std::vector<uint64_t> results;  ///< one per result type (i64 from R0:R1, f32 from S0, f64 from D0)
   mir::TrapReason trap = mir::TrapReason::Unreachable;
   std::string error;  ///< Fault: what went wrong (unmapped access at ADDR, invalid insn, callee-saved r5 not restored, ...)
   uint64_t insns = 0;   ///< instructions executed in the image (stubs excluded); 0 unless countInsns
@@ -153,7 +154,8 @@ struct RunResult {
 }
 
 /// Call `symbol` (an assembler symbol, or a MIR function name) with `args`
-/// (one uint64 per param, AAPCS placement incl. i64 pairs and stack args) on
+/// (one uint64 per param, AAPCS placement incl. i64 pairs and stack args;
+/// f32/f64 by AAPCS-VFP in S0-S15 / D0-D7, a Fault on cortex-m4) on
 /// linear memory env.memory and globals env.globals (both written back
 /// after the run, whatever its status); imports call env.host.
 [[nodiscard]] RunResult run(const Image &img, std::string_view symbol, const mir::Signature &sig,

@@ -222,26 +222,43 @@ void Machine::Impl::callImport(uint32_t addr) {
     return;
   }
   const mir::Import &imp = img.imports[it->second];
+  if (arm::softFloat(img.cpu))
+    for (const auto *ts : {&imp.sig.params, &imp.sig.results})
+      for (mir::ValType t : *ts)
+        if (mir::isVfpType(t)) {
+          st.hostError = fmt::format("import '{}' has f32/f64 values, passed in S/D registers, but {} "
+                                     "has no FPU (its floats are i32/i64 words)",
+                                     imp.name, arm::cpuName(img.cpu));
+          uc_emu_stop(uc);
+          return;
+        }
   const std::vector<arm::WordLoc> locs = arm::paramLocations(imp.sig);
   const uint32_t sp = readReg(uc, mir::PReg::SP);
-  std::vector<uint32_t> words;
+  std::vector<uint64_t> ops;  // one per operand: a word, or an f64's 64 bits
   for (const arm::WordLoc &w : locs) {
-    uint32_t v = 0;
-    if (!w.onStack) {
-      v = readReg(uc, w.reg);
-    } else if (uc_mem_read(uc, uint64_t{sp} + w.offset, &v, 4) != UC_ERR_OK) {
-      st.hostError = fmt::format("call of import '{}': stack argument at 0x{:x} is unreadable",
-                                 imp.name, uint64_t{sp} + w.offset);
-      uc_emu_stop(uc);
-      return;
+    uint32_t v[2] = {0, 0};
+    if (w.onStack) {
+      if (uc_mem_read(uc, uint64_t{sp} + w.offset, v, w.bytes) != UC_ERR_OK) {
+        st.hostError = fmt::format("call of import '{}': stack argument at 0x{:x} is unreadable",
+                                   imp.name, uint64_t{sp} + w.offset);
+        uc_emu_stop(uc);
+        return;
+      }
+    } else if (w.vfp == arm::WordLoc::Vfp::S) {
+      v[0] = readSReg(uc, w.vfpReg);
+    } else if (w.vfp == arm::WordLoc::Vfp::D) {
+      v[0] = readSReg(uc, 2u * w.vfpReg);
+      v[1] = readSReg(uc, 2u * w.vfpReg + 1);
+    } else {
+      v[0] = readReg(uc, w.reg);
     }
-    words.push_back(v);
+    ops.push_back(v[0] | uint64_t{v[1]} << 32);
   }
   std::vector<uint64_t> args;
   size_t k = 0;
   for (mir::ValType t : imp.sig.params) {
-    uint64_t v = words[k++];
-    if (t == mir::ValType::I64) v |= uint64_t{words[k++]} << 32;
+    uint64_t v = ops[k++];
+    if (t == mir::ValType::I64) v |= ops[k++] << 32;
     args.push_back(v);
   }
   std::vector<uint64_t> results;
@@ -259,13 +276,22 @@ void Machine::Impl::callImport(uint32_t addr) {
     return;
   }
   ++st.hostCalls;
-  unsigned resultWords = 0;
+  unsigned resultWords = 0, resultS = 0;  // R0.. and S0.. holding the result
   if (!results.empty()) {
-    writeReg(uc, mir::PReg::R0, static_cast<uint32_t>(results[0]));
-    resultWords = 1;
-    if (imp.sig.results[0] == mir::ValType::I64) {
-      writeReg(uc, mir::PReg::R1, static_cast<uint32_t>(results[0] >> 32));
+    const auto lo = static_cast<uint32_t>(results[0]), hi = static_cast<uint32_t>(results[0] >> 32);
+    switch (imp.sig.results[0]) {
+    case mir::ValType::I32: writeReg(uc, mir::PReg::R0, lo), resultWords = 1; break;
+    case mir::ValType::I64:
+      writeReg(uc, mir::PReg::R0, lo);
+      writeReg(uc, mir::PReg::R1, hi);
       resultWords = 2;
+      break;
+    case mir::ValType::F32: writeSReg(uc, 0, lo), resultS = 1; break;  // AAPCS-VFP: s0
+    case mir::ValType::F64:  // d0
+      writeSReg(uc, 0, lo);
+      writeSReg(uc, 1, hi);
+      resultS = 2;
+      break;
     }
   }
   if (!st.opts.clobberAtImports) return;
@@ -274,7 +300,7 @@ void Machine::Impl::callImport(uint32_t addr) {
   uint32_t flags = random() & 0xf0000000u;
   uc_reg_write(uc, UC_ARM_REG_APSR_NZCV, &flags);
   if (arm::softFloat(img.cpu)) return;
-  for (unsigned n = 0; n < 16; ++n) writeSReg(uc, n, random());  // S0-S15: caller-saved (AAPCS-VFP)
+  for (unsigned n = resultS; n < 16; ++n) writeSReg(uc, n, random());  // S0-S15: caller-saved (AAPCS-VFP)
 }
 
 }  // namespace vcr::exec

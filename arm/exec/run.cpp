@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cstring>
 
 namespace vcr::exec {
@@ -44,6 +46,14 @@ std::string_view accessName(uc_mem_type t) {
   case UC_MEM_FETCH_PROT: return "non-executable fetch";
   default: return "invalid access";
   }
+}
+
+/// True when `sig` has an f32 or f64 parameter or result (AAPCS-VFP).
+bool usesVfpTypes(const mir::Signature &sig) {
+  for (const auto *ts : {&sig.params, &sig.results})
+    for (mir::ValType t : *ts)
+      if (mir::isVfpType(t)) return true;
+  return false;
 }
 
 /// Check the address ranges of a run; `error` names the two that overlap.
@@ -86,10 +96,11 @@ void writeBack(uc_engine *uc, uint32_t memBase, mir::ExecEnv &env) {
     uc_mem_read(uc, kGlobalsAddr, env.globals.data(), env.globals.size() * 4);
 }
 
-/// Registers at entry: garbage everywhere, then the arguments (AAPCS) and
-/// the runtime registers; `saved` receives the entry values of R0-PC and, on
-/// an FPU CPU, `savedS` those of S0-S31 (RunOptions::sArgs first, FPSCR 0:
-/// round to nearest, no flush to zero, no default NaN, flags clear).
+/// Registers at entry: garbage everywhere, then the arguments (AAPCS; f32/f64
+/// by AAPCS-VFP in S/D registers) and the runtime registers; `saved`
+/// receives the entry values of R0-PC and, on an FPU CPU, `savedS` those of
+/// S0-S31 (RunOptions::sArgs first, then the typed f32/f64 arguments; FPSCR
+/// 0: round to nearest, no flush to zero, no default NaN, flags clear).
 void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const uint64_t> args,
                    mir::ExecEnv &env, const RunOptions &opts, uint32_t saved[16], uint32_t savedS[32]) {
   uc_engine *uc = m.uc;
@@ -100,15 +111,25 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
   for (unsigned r = 0; r <= 12; ++r) writeReg(uc, static_cast<PReg>(r), m.random());
   const uint32_t sp = kStackTop - ((arm::stackArgBytes(sig) + 7) & ~7u);
   const std::vector<arm::WordLoc> locs = arm::paramLocations(sig);
+  std::array<std::optional<uint32_t>, 32> sTyped;  // S registers of typed f32/f64 arguments
   size_t k = 0;
   for (size_t i = 0; i < sig.params.size(); ++i) {
-    const unsigned n = mir::words(sig.params[i]);
+    const bool f64 = sig.params[i] == mir::ValType::F64;
+    const unsigned n = mir::operandsOf(sig.params[i]);  // an i64 two words, else one operand
     for (unsigned w = 0; w < n; ++w, ++k) {
-      const auto v = static_cast<uint32_t>(args[i] >> (32 * w));
-      if (locs[k].onStack)
-        uc_mem_write(uc, sp + locs[k].offset, &v, 4);
-      else
-        writeReg(uc, locs[k].reg, v);
+      const arm::WordLoc &loc = locs[k];
+      const uint64_t v = f64 ? args[i] : args[i] >> (32 * w) & 0xffffffffu;
+      const uint32_t halves[2] = {static_cast<uint32_t>(v), static_cast<uint32_t>(v >> 32)};
+      if (loc.onStack) {
+        uc_mem_write(uc, sp + loc.offset, halves, loc.bytes);  // an f64: low word first
+      } else if (loc.vfp == arm::WordLoc::Vfp::S) {
+        sTyped[loc.vfpReg] = halves[0];
+      } else if (loc.vfp == arm::WordLoc::Vfp::D) {
+        sTyped[2 * loc.vfpReg] = halves[0];
+        sTyped[2 * loc.vfpReg + 1] = halves[1];
+      } else {
+        writeReg(uc, loc.reg, halves[0]);
+      }
     }
   }
   writeReg(uc, PReg::R9, kGlobalsAddr);
@@ -120,8 +141,9 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
   uc_reg_write(uc, UC_ARM_REG_XPSR, &xpsr);
   for (unsigned r = 0; r < 16; ++r) saved[r] = readReg(uc, static_cast<PReg>(r));
   if (arm::softFloat(m.img.cpu)) return;
-  for (unsigned n = 0; n < 32; ++n) {
+  for (unsigned n = 0; n < 32; ++n) {  // sArgs, then garbage; typed f32/f64 arguments win
     savedS[n] = n < opts.sArgs.size() ? opts.sArgs[n] : m.random();
+    if (sTyped[n]) savedS[n] = *sTyped[n];
     writeSReg(uc, n, savedS[n]);
   }
   uint32_t fpscr = 0;
@@ -200,8 +222,13 @@ void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const u
     } else {
       res.status = RunResult::Status::Returned;
       if (!sig.results.empty()) {
-        uint64_t v = readReg(uc, PReg::R0);
-        if (sig.results[0] == mir::ValType::I64) v |= uint64_t{readReg(uc, PReg::R1)} << 32;
+        uint64_t v = 0;
+        switch (sig.results[0]) {
+        case mir::ValType::I32: v = readReg(uc, PReg::R0); break;
+        case mir::ValType::I64: v = readReg(uc, PReg::R0) | uint64_t{readReg(uc, PReg::R1)} << 32; break;
+        case mir::ValType::F32: v = readSReg(uc, 0); break;  // AAPCS-VFP: s0
+        case mir::ValType::F64: v = readSReg(uc, 0) | uint64_t{readSReg(uc, 1)} << 32; break;  // d0
+        }
         res.results.push_back(v);
       }
     }
@@ -238,6 +265,9 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   if (args.size() != sig.params.size())
     return fail(fmt::format("{} arguments given, the signature has {}", args.size(), sig.params.size()));
   if (sig.results.size() > 1) return fail("at most one result is supported");
+  if (arm::softFloat(m.img.cpu) && usesVfpTypes(sig))
+    return fail(fmt::format("the signature has f32/f64 values, passed in S/D registers, but {} has no "
+                            "FPU (its floats are i32/i64 words)", arm::cpuName(m.img.cpu)));
   if (opts.sArgs.size() > 32) return fail(fmt::format("{} S register values given, there are 32", opts.sArgs.size()));
   if (!opts.countInsns && opts.insnLimit == 0) {  // Unicorn reads a count of 0 as "no limit"
     res.status = RunResult::Status::Exhausted;

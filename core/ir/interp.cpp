@@ -23,7 +23,7 @@ std::vector<uint64_t> mixHost(const Import &imp, std::span<const uint64_t> args)
   for (size_t i = 0; i < imp.sig.results.size(); ++i) {
     uint64_t r = splitmix(h ^ (0x100 + i));
     for (uint64_t a : args) r = splitmix(r ^ a);
-    out.push_back(imp.sig.results[i] == ValType::I32 ? r & 0xffffffffu : r);
+    out.push_back(words(imp.sig.results[i]) == 1 ? r & 0xffffffffu : r);
   }
   return out;
 }
@@ -67,9 +67,10 @@ void Machine::run(uint32_t fi, std::span<const uint64_t> args) {
     startAllocated(fi, args);
   } else {
     const Signature &sig = m_.functions[fi].sig;
-    for (size_t i = 0; i < sig.params.size(); ++i) {
-      argBuf_.push_back(lo32(args[i]));
-      if (sig.params[i] == ValType::I64) argBuf_.push_back(hi32(args[i]));
+    for (size_t i = 0; i < sig.params.size(); ++i) {  // one value per param operand
+      const ValType t = sig.params[i];
+      argBuf_.push_back(t == ValType::F64 ? args[i] : lo32(args[i]));
+      if (t == ValType::I64) argBuf_.push_back(hi32(args[i]));
     }
     enter(fi);
     resume();
@@ -203,7 +204,9 @@ void Machine::execMove(const Instr &in) {
 void Machine::execParam(const Instr &in) {
   if (alloc_) return;  // a declaration of the ABI homes
   const uint32_t argBase = frames_.back().argBase;
-  for (size_t k = 0; k < in.defs.size(); ++k) write(in.defs[k], argBuf_[argBase + k]);
+  size_t k = 0;
+  for (ValType t : fn_->sig.params)
+    for (unsigned w = 0; w < operandsOf(t); ++w, ++k) writeValue(in.defs[k], t, argBuf_[argBase + k]);
 }
 
 }  // namespace interp_detail

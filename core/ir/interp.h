@@ -6,8 +6,9 @@
 /// Vreg form: values live in vregs; calls pass values directly.
 /// Allocated form: a machine state of 16 registers and a byte-addressed
 /// stack. Arguments are placed per AAPCS (R0-R3, i64 in even pairs, then the
-/// stack); a call clobbers R0-R3, R12 and LR; the callee-saved registers and
-/// SP are checked at return. Reading a register that holds no value (never
+/// stack; f32/f64 per AAPCS-VFP in S0-S15 / D0-D7, results in S0 / D0); a
+/// call clobbers R0-R3, R12 and LR; the callee-saved registers and SP are
+/// checked at return. Reading a register that holds no value (never
 /// written, or clobbered by a call) is an Error, not garbage: this is the
 /// allocator's safety net. R9, R10 and R11 have their runtime roles (globals
 /// base, memory size in bytes, memory base; set at the outermost entry):
@@ -19,7 +20,8 @@
 /// through their runtime routines; in vreg form an f64 vreg holds 64 bits, in
 /// allocated form the VFP file S0-S31 (Dn = S2n:S2n+1) sits beside the core
 /// registers: S16-S31 are callee-saved and checked at return, a call leaves
-/// S0-S15 holding no value.
+/// S0-S15 holding no value but an f32/f64 result, a callee starts with
+/// S0-S15 holding only its f32/f64 parameters.
 
 #include "core/ir/mir.h"
 
@@ -33,7 +35,8 @@
 namespace vcr::mir {
 
 /// A host function for imports: gets the import name and the argument
-/// values (i64 as one uint64), returns the result values.
+/// values (i64 and f64 as one uint64, i32 and f32 in the low 32 bits),
+/// returns the result values (of an i32 or f32 only the low 32 bits count).
 using HostFn = std::function<std::vector<uint64_t>(const Import &, std::span<const uint64_t>)>;
 
 /// The deterministic host used by tests and the differential: each result
@@ -68,8 +71,8 @@ struct ExecResult {
   uint64_t steps = 0;  ///< instructions executed, callees included
 };
 
-/// Run function `fn` of `m` with `args` (one uint64 per param; i32 params
-/// use the low 32 bits). Every function of `m` must be in the same form.
+/// Run function `fn` of `m` with `args` (one uint64 per param; i32 and f32
+/// params use the low 32 bits, an f64 all 64). Every function of `m` must be in the same form.
 [[nodiscard]] ExecResult execute(const Module &m, std::string_view fn,
                                  std::span<const uint64_t> args, ExecEnv &env);
 

@@ -1,4 +1,4 @@
-// Reference interpreter: calls, returns, host imports, push/pop and the allocated-form frame checks.
+// Reference interpreter: calls, returns, host imports, push/pop and the allocated-form return checks.
 #include "core/ir/interp_machine.h"
 #include "core/ir/interp_ops.h"
 #include "core/ir/runtime_calls.h"
@@ -12,9 +12,6 @@ using namespace interp_ops;
 
 namespace {
 constexpr unsigned kLr = static_cast<unsigned>(PReg::LR);
-constexpr unsigned kR12 = static_cast<unsigned>(PReg::R12);
-constexpr uint32_t kCanaryBase = 0xC0DE0000u;  ///< R4-R8 at the outermost entry
-constexpr uint32_t kTokenBase = 0xF0000001u;   ///< return addresses (Thumb bit set)
 
 /// Register numbers of a push/pop list, ascending.
 unsigned sortedRegs(const OperandList &list, std::array<unsigned, kNumPRegs> &out) {
@@ -84,20 +81,23 @@ void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, siz
       hostArgs_.clear();
       size_t k = 0;
       for (ValType t : sig.params) {
-        const uint32_t lo = read(in.uses[k++]);
-        hostArgs_.push_back(t == ValType::I64 ? join(lo, read(in.uses[k++])) : lo);
+        const uint64_t first = readValue(in.uses[k++], t);
+        hostArgs_.push_back(t == ValType::I64 ? join(lo32(first), read(in.uses[k++])) : first);
       }
       const std::vector<uint64_t> r = callHost(c);
       k = 0;
       for (size_t i = 0; i < r.size(); ++i) {
-        write(in.defs[k++], lo32(r[i]));
+        writeValue(in.defs[k++], sig.results[i], r[i]);
         if (sig.results[i] == ValType::I64) write(in.defs[k++], hi32(r[i]));
       }
       ++ip_;
       return;
     }
     const auto argBase = static_cast<uint32_t>(argBuf_.size());
-    for (size_t k = 0; k < nargs; ++k) argBuf_.push_back(read(in.uses[k]));
+    size_t k = 0;
+    for (ValType t : sig.params)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++k) argBuf_.push_back(readValue(in.uses[k], t));
+    if (k != nargs) fail("argument count does not match the signature of @" + name);
     frames_.back().block = block_;
     frames_.back().ip = ip_;
     enter(static_cast<uint32_t>(c));
@@ -116,139 +116,20 @@ void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, siz
   enterAllocated(static_cast<uint32_t>(c));
 }
 
-void Machine::finishCall(const Signature &sig, uint64_t result) {
-  for (unsigned r = 0; r < 4; ++r) clobber(r, NoValue::Kind::Call);
-  for (unsigned n = 0; n < 16; ++n) {  // AAPCS-VFP: S0-S15 are caller-saved
-    sdefined_ &= ~(1u << n);
-    swhy_[n] = NoValue{NoValue::Kind::Call, fn_, block_, ip_};
-  }
-  clobber(kR12, NoValue::Kind::Call);
-  clobber(kLr, NoValue::Kind::Call);
-  if (sig.results.size() == 1) {
-    setReg(0, lo32(result));
-    if (sig.results[0] == ValType::I64) setReg(1, hi32(result));
-  }
-  ++ip_;
-}
-
-uint32_t Machine::argWord(const WordLoc &loc, size_t arg, const std::string &callee) {
-  const std::string what = "argument " + std::to_string(arg) + " of the call to @" + callee;
-  if (!loc.onStack) {
-    if (!(defined_ & (1u << loc.reg))) {
-      if (env_.garbageSeed) return garbage(loc.reg);
-      fail(what + " is passed in " + regName(loc.reg) + ", which holds no value " +
-           noValueText(loc.reg));
-    }
-    return regs_[loc.reg];
-  }
-  const uint32_t a = stackAddr(uint64_t(sp_) + loc.offset, "outgoing argument");
-  uint32_t v;
-  if (stack_.load(a, v) != StackMem::Value) {
-    if (env_.garbageSeed) return garbage(uint64_t(a) << 8);
-    fail(what + " is passed in [sp+" + std::to_string(loc.offset) + "], which holds no value");
-  }
-  return v;
-}
-
-void Machine::readArgsAllocated(const Placement &pl, const Signature &sig, const std::string &callee) {
-  hostArgs_.clear();
-  size_t w = 0;
-  for (size_t i = 0; i < sig.params.size(); ++i) {
-    const uint32_t lo = argWord(pl.words[w++], i, callee);
-    hostArgs_.push_back(sig.params[i] == ValType::I64 ? join(lo, argWord(pl.words[w++], i, callee))
-                                                      : lo);
-  }
-}
-
-void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
-  const Function &f = m_.functions[fi];
-  const Placement &pl = placementOf(static_cast<int32_t>(fi));
-  defined_ = 0;
-  why_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
-  for (unsigned r = 4; r <= 8; ++r) setReg(r, kCanaryBase | (r << 8) | r);
-  sdefined_ = 0;
-  swhy_.fill(NoValue{NoValue::Kind::Entry, &f, 0, 0});
-  for (unsigned n = 16; n < kNumSRegs; ++n) {  // callee-saved S16-S31 hold canaries
-    sregs_[n] = kCanaryBase | 0x8000u | (n << 8) | n;
-    sdefined_ |= 1u << n;
-  }
-  // the runtime registers of arm/target/runtime.h
-  setReg(static_cast<unsigned>(PReg::R9), kGlobalsBase);
-  setReg(static_cast<unsigned>(PReg::R10), static_cast<uint32_t>(env_.memory.size()));
-  setReg(static_cast<unsigned>(PReg::R11), kMemBase);
-  if (env_.memory.size() > (uint64_t(1) << 32) - kMemBase) {
-    res_.status = ExecResult::Status::Error;
-    res_.error = "@" + f.name + ": linear memory of " + std::to_string(env_.memory.size()) +
-                 " bytes does not fit the address space above " + hex(kMemBase);
-    throw Halt{};
-  }
-  const uint32_t area = (pl.stackBytes + 7) & ~7u;
-  if (area > StackMem::kSize / 2) {
-    res_.status = ExecResult::Status::Error;
-    res_.error = "@" + f.name + ": stack arguments do not fit the stack region";
-    throw Halt{};
-  }
-  sp_ = StackMem::kTop - area;
-  size_t w = 0;
-  auto place = [&](uint32_t word) {
-    const WordLoc &loc = pl.words[w++];
-    if (loc.onStack) stack_.store(sp_ + loc.offset, word, StackMem::Value);
-    else setReg(loc.reg, word);
-  };
-  for (size_t i = 0; i < f.sig.params.size(); ++i) {
-    place(lo32(args[i]));
-    if (f.sig.params[i] == ValType::I64) place(hi32(args[i]));
-  }
-  enterAllocated(fi);
-  frames_.back().frameLimit = StackMem::kTop;
-}
-
-void Machine::enterAllocated(uint32_t fi) {
-  const Placement &pl = placementOf(static_cast<int32_t>(fi));
-  enter(fi);
-  Frame &fr = frames_.back();
-  fr.entrySp = sp_;
-  fr.frameLimit = std::min<uint32_t>(StackMem::kTop, sp_ + pl.stackBytes);
-  fr.lrToken = kTokenBase + 2 * nextToken_++;
-  fr.savedMask = 0;
-  for (unsigned r = 4; r <= 11; ++r) {
-    fr.saved[r - 4] = regs_[r];
-    if (defined_ & (1u << r)) fr.savedMask |= 1u << r;
-  }
-  fr.savedSMask = 0;
-  for (unsigned n = 16; n < kNumSRegs; ++n) {
-    fr.savedS[n - 16] = sregs_[n];
-    if (sdefined_ & (1u << n)) fr.savedSMask |= 1u << n;
-  }
-  for (unsigned n = 0; n < 16; ++n) {  // S0-S15 carry nothing into a callee (no float params yet)
-    sdefined_ &= ~(1u << n);
-    swhy_[n] = NoValue{NoValue::Kind::Entry, &m_.functions[fi], 0, 0};
-  }
-  const Function &f = m_.functions[fi];
-  uint32_t paramRegs = 0;
-  for (const WordLoc &loc : pl.words)
-    if (!loc.onStack) paramRegs |= 1u << loc.reg;
-  for (unsigned r : {0u, 1u, 2u, 3u, kR12})
-    if (!(paramRegs & (1u << r))) {
-      defined_ &= ~(1u << r);
-      why_[r] = NoValue{NoValue::Kind::Entry, &f, 0, 0};
-    }
-  setReg(kLr, fr.lrToken);
-  resume();
-}
-
 bool Machine::execRet(const Instr &in) {
   const Signature &sig = fn_->sig;
   if (!alloc_) {
     retBuf_.clear();
-    for (const Operand &u : in.uses) retBuf_.push_back(read(u));
+    size_t n = 0;
+    for (ValType t : sig.results)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++n) retBuf_.push_back(readValue(in.uses[n], t));
     const Frame fr = frames_.back();
     frames_.pop_back();
     if (frames_.empty()) {
       size_t k = 0;
       for (ValType t : sig.results) {
-        const uint32_t lo = retBuf_[k++];
-        res_.results.push_back(t == ValType::I64 ? join(lo, retBuf_[k++]) : lo);
+        const uint64_t first = retBuf_[k++];
+        res_.results.push_back(t == ValType::I64 ? join(lo32(first), lo32(retBuf_[k++])) : first);
       }
       res_.status = ExecResult::Status::Returned;
       return true;
@@ -257,7 +138,9 @@ bool Machine::execRet(const Instr &in) {
     argBuf_.resize(fr.argBase);
     resume();
     const Instr &call = code_[ip_];
-    for (size_t k = 0; k < retBuf_.size(); ++k) write(call.defs[k], retBuf_[k]);
+    size_t k = 0;
+    for (ValType t : sig.results)
+      for (unsigned w = 0; w < operandsOf(t); ++w, ++k) writeValue(call.defs[k], t, retBuf_[k]);
     ++ip_;
     return false;
   }
@@ -270,10 +153,28 @@ bool Machine::execRet(const Instr &in) {
     }
     return regs_[r];
   };
-  if (sig.results.size() == 1) {
-    result = resultWord(0);
-    if (sig.results[0] == ValType::I64) result = join(lo32(result), resultWord(1));
-  }
+  auto resultS = [&](unsigned n, bool dbl) {  // s0, or a half of d0
+    if (!(sdefined_ & (1u << n))) {
+      if (env_.garbageSeed) return garbage(0x100 + n);
+      fail("the result of @" + fn_->name + " is returned in " + (dbl ? "d0, whose " : "") + "s" +
+           std::to_string(n) + (dbl ? " holds no value " : ", which holds no value ") + sNoValueText(n));
+    }
+    return sregs_[n];
+  };
+  if (sig.results.size() == 1) switch (sig.results[0]) {
+    case ValType::I32: result = resultWord(0); break;
+    case ValType::I64: {
+      const uint32_t lo = resultWord(0);
+      result = join(lo, resultWord(1));
+      break;
+    }
+    case ValType::F32: result = resultS(0, false); break;
+    case ValType::F64: {
+      const uint32_t lo = resultS(0, true);
+      result = join(lo, resultS(1, true));
+      break;
+    }
+    }
   const Frame &fr = frames_.back();
   if (sp_ != fr.entrySp)
     fail("sp at the return of @" + fn_->name + " is " + hex(sp_) + " but was " + hex(fr.entrySp) +

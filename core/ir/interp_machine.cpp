@@ -1,4 +1,4 @@
-// Reference interpreter machinery: AAPCS placement, stack region, preparation, diagnostics, operands.
+// Reference interpreter machinery: stack region, preparation, diagnostics, operands.
 #include "core/ir/interp_machine.h"
 #include "core/ir/runtime_calls.h"
 
@@ -18,10 +18,13 @@ std::string blockName(const Function &f, uint32_t b) {
   return "block#" + std::to_string(b);
 }
 
-uint32_t wordsOf(const std::vector<ValType> &ts) {
-  uint32_t n = 0;
-  for (ValType t : ts) n += words(t);
-  return n;
+uint32_t opsOf(const std::vector<ValType> &ts) { return operandCount(ts); }
+
+bool hasF64(const Signature &s) {
+  for (const auto *ts : {&s.params, &s.results})
+    for (ValType t : *ts)
+      if (t == ValType::F64) return true;
+  return false;
 }
 }  // namespace
 
@@ -32,37 +35,6 @@ std::string hex(uint64_t v) {
 }
 
 std::string regName(unsigned r) { return std::string(pregName(static_cast<PReg>(r))); }
-
-Placement placeParams(const Signature &sig) {
-  Placement p;
-  unsigned nextReg = 0;  // next core register; 4 once anything went to the stack
-  uint32_t off = 0;
-  for (ValType t : sig.params) {
-    if (t == ValType::I32) {
-      if (nextReg < 4) {
-        p.words.push_back({false, uint8_t(nextReg++), 0});
-      } else {
-        p.words.push_back({true, 0, off});
-        off += 4;
-      }
-      continue;
-    }
-    nextReg += nextReg & 1;  // even pair
-    if (nextReg + 2 <= 4) {
-      p.words.push_back({false, uint8_t(nextReg), 0});
-      p.words.push_back({false, uint8_t(nextReg + 1), 0});
-      nextReg += 2;
-    } else {
-      nextReg = 4;
-      off = (off + 7) & ~7u;
-      p.words.push_back({true, 0, off});
-      p.words.push_back({true, 0, off + 4});
-      off += 8;
-    }
-  }
-  p.stackBytes = off;
-  return p;
-}
 
 // ---------------------------------------------------------------- stack
 
@@ -154,15 +126,15 @@ const PreparedFn &Machine::prepare(uint32_t fi) {
     res_.error = "in @" + f.name + ": function has no blocks";
     throw Halt{};
   }
-  p.paramWords = wordsOf(f.sig.params);
-  p.resultWords = wordsOf(f.sig.results);
+  p.paramOps = opsOf(f.sig.params);
+  p.resultOps = opsOf(f.sig.results);
   if (alloc_ && f.sig.results.size() > 1)
     failAt(f, 0, 0, "allocated form supports at most one result, @" + f.name + " has " +
                         std::to_string(f.sig.results.size()));
   if (!alloc_) {
     p.numVRegs = f.numVRegs();
     if (p.numVRegs > kMaxVRegs) failAt(f, 0, 0, "vreg numbers above " + std::to_string(kMaxVRegs));
-    p.wide = usesVfp(f);
+    p.wide = usesVfp(f) || hasF64(f.sig);  // callees' f64 signatures: checkInstr
   }
   uint32_t total = 0;
   p.blockBase.resize(f.blocks.size());
@@ -221,33 +193,35 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
     p.callee[flat] = c;
     const Signature &s = sigOf(c);
     if (alloc_ && s.results.size() > 1) bad("allocated form supports at most one result");
-    if (!alloc_ && in.uses.size() != wordsOf(s.params))
-      bad("@" + in.callee + " takes " + std::to_string(wordsOf(s.params)) + " argument words, " +
+    if (!alloc_ && in.uses.size() != opsOf(s.params))
+      bad("@" + in.callee + " takes " + std::to_string(opsOf(s.params)) + " argument operands, " +
           std::to_string(in.uses.size()) + " given");
-    if (!alloc_ && in.defs.size() != wordsOf(s.results))
-      bad("@" + in.callee + " returns " + std::to_string(wordsOf(s.results)) + " words, " +
+    if (!alloc_ && in.defs.size() != opsOf(s.results))
+      bad("@" + in.callee + " returns " + std::to_string(opsOf(s.results)) + " operands, " +
           std::to_string(in.defs.size()) + " defs given");
+    if (hasF64(s)) p.wide = true;
   }
   if (in.op == Opcode::CallInd) {
     if (in.imm >= m_.types.size()) bad("signature id #" + std::to_string(in.imm) + " out of range");
     const Signature &s = m_.types[in.imm];
     if (alloc_ && s.results.size() > 1) bad("allocated form supports at most one result");
-    if (in.uses.empty() || (!alloc_ && in.uses.size() != wordsOf(s.params) + 1))
+    if (in.uses.empty() || (!alloc_ && in.uses.size() != opsOf(s.params) + 1))
       bad("calli with signature id #" + std::to_string(in.imm) + " takes " +
-          std::to_string(wordsOf(s.params)) + " argument words and the index, " +
+          std::to_string(opsOf(s.params)) + " argument operands and the index, " +
           std::to_string(in.uses.size()) + " uses given");
-    if (!alloc_ && in.defs.size() != wordsOf(s.results))
-      bad("calli returns " + std::to_string(wordsOf(s.results)) + " words, " +
+    if (!alloc_ && in.defs.size() != opsOf(s.results))
+      bad("calli returns " + std::to_string(opsOf(s.results)) + " operands, " +
           std::to_string(in.defs.size()) + " defs given");
+    if (hasF64(s)) p.wide = true;
     if (alloc_ && (!in.uses.back().isPReg() || in.uses.back().value >= kNumPRegs))
       bad("the table index of calli must be a register");
   }
-  if (!alloc_ && in.op == Opcode::Param && in.defs.size() != p.paramWords)
+  if (!alloc_ && in.op == Opcode::Param && in.defs.size() != p.paramOps)
     bad("param has " + std::to_string(in.defs.size()) + " defs but @" + f.name + " has " +
-        std::to_string(p.paramWords) + " parameter words");
-  if (!alloc_ && in.op == Opcode::Ret && in.uses.size() != p.resultWords)
+        std::to_string(p.paramOps) + " parameter operands");
+  if (!alloc_ && in.op == Opcode::Ret && in.uses.size() != p.resultOps)
     bad("ret has " + std::to_string(in.uses.size()) + " uses but @" + f.name + " returns " +
-        std::to_string(p.resultWords) + " words");
+        std::to_string(p.resultOps) + " operands");
   if (in.op == Opcode::Push || in.op == Opcode::Pop) {
     const auto &list = in.op == Opcode::Push ? in.uses : in.defs;
     if (list.empty()) bad("empty register list");
@@ -448,16 +422,22 @@ void Machine::write(const Operand &o, uint32_t v) {
   fail("write to an immediate");
 }
 
+std::string Machine::sNoValueText(unsigned n) const {
+  const NoValue &w = swhy_[n];
+  switch (w.kind) {
+  case NoValue::Kind::Call:
+    return "(clobbered by a call at " + (w.fn ? blockName(*w.fn, w.block) : "?") + ":" +
+           std::to_string(w.instr) + ")";
+  case NoValue::Kind::Popped: return "(popped from a word pushed while holding no value)";
+  case NoValue::Kind::Entry: break;
+  }
+  return w.fn ? "(no value at the entry of @" + w.fn->name + ")" : "(no value at the entry)";
+}
+
 uint32_t Machine::readS(unsigned n) {
   if (!(sdefined_ & (1u << n))) {
     if (env_.garbageSeed) return garbage(0x100 + n);
-    const NoValue &w = swhy_[n];
-    std::string why = w.kind == NoValue::Kind::Call ? "clobbered by a call at " +
-                                                          (w.fn ? blockName(*w.fn, w.block) : "?") +
-                                                          ":" + std::to_string(w.instr)
-                      : w.kind == NoValue::Kind::Popped ? "popped from a word pushed while holding no value"
-                                                        : "no value at the entry";
-    fail("read of s" + std::to_string(n) + " which holds no value (" + why + ")");
+    fail("read of s" + std::to_string(n) + " which holds no value " + sNoValueText(n));
   }
   return sregs_[n];
 }
@@ -484,6 +464,15 @@ void Machine::write64(const Operand &o, uint64_t v) {
     return;
   }
   fail("a 64-bit write to a 32-bit operand");
+}
+
+uint64_t Machine::readValue(const Operand &o, ValType t) {
+  return t == ValType::F64 ? read64(o) : read(o);
+}
+
+void Machine::writeValue(const Operand &o, ValType t, uint64_t v) {
+  if (t == ValType::F64) write64(o, v);
+  else write(o, static_cast<uint32_t>(v));
 }
 
 // ---------------------------------------------------------------- control

@@ -17,22 +17,36 @@
 
 namespace vcr::mir::interp_detail {
 
-/// Where one parameter word lives at a call boundary (AAPCS).
+/// Where one parameter operand lives at a call boundary (AAPCS, and
+/// AAPCS-VFP for f32/f64: docs/vfp.md). An i32 or f32 is one operand of 4
+/// bytes, an i64 two core operands (lo, hi), an f64 one operand of 8 bytes
+/// (a D register or an 8-byte-aligned stack slot).
 struct WordLoc {
+  enum class Vfp : uint8_t { None, S, D };
   bool onStack = false;
-  uint8_t reg = 0;      ///< R0..R3 when !onStack
+  uint8_t reg = 0;      ///< R0..R3 when !onStack and vfp == None; else the S or D number
   uint32_t offset = 0;  ///< bytes above SP at the call when onStack
+  Vfp vfp = Vfp::None;  ///< when !onStack: an S (S0-S15) or D (D0-D7) register
+  uint8_t bytes = 4;    ///< 8 for an f64, else 4
 };
 
-/// AAPCS placement of all parameter words of a signature.
+/// AAPCS placement of all parameter operands of a signature.
 struct Placement {
-  std::vector<WordLoc> words;  ///< one per word, an i64 gives lo then hi
+  std::vector<WordLoc> words;  ///< one per operand (operandCount), an i64 gives lo then hi
   uint32_t stackBytes = 0;     ///< bytes of stack the arguments take
+  uint32_t sRegs = 0;          ///< S0-S15 holding parameters (a D register sets both halves)
 };
 
-/// R0-R3 in order; an i64 in an even pair R0:R1 or R2:R3; the rest on the
-/// stack (i64 8-byte aligned); once a word goes to the stack, no later word
-/// goes back to a register.
+/// Core values: R0-R3 in order; an i64 in an even pair R0:R1 or R2:R3; the
+/// rest on the stack (i64 8-byte aligned); once a core word goes to the
+/// stack, no later core word goes back to a register. f32/f64 (AAPCS-VFP,
+/// placed independently of the core values): an f32 in the lowest free of
+/// S0-S15, an f64 in the lowest free of D0-D7 (so an f32 back-fills an S
+/// register left free below an f64); once a VFP value does not fit, it and
+/// every later VFP value go to the stack (f64 8-byte aligned). Core and VFP
+/// values share the stack area in argument order. Independent of
+/// arm::paramLocations (core/ir does not depend on arm/target), and equal
+/// to it by contract.
 [[nodiscard]] Placement placeParams(const Signature &sig);
 
 /// "0x1f": a value for messages.
@@ -83,9 +97,10 @@ inline constexpr uint32_t kMemBase = 0x40000000u;
 /// A function prepared for execution (checked once, on its first entry).
 struct PreparedFn {
   bool ready = false;
-  uint32_t numVRegs = 0, paramWords = 0, resultWords = 0;
-  /// Vreg form: the function has float opcodes, so each frame's pool has a
-  /// second region of numVRegs words holding the high words of f64 vregs.
+  uint32_t numVRegs = 0, paramOps = 0, resultOps = 0;  ///< operandCount of params / results
+  /// Vreg form: the function has float opcodes or an f64 in its own or a
+  /// callee's signature, so each frame's pool has a second region of
+  /// numVRegs words holding the high words of f64 vregs.
   bool wide = false;
   std::vector<uint32_t> blockBase;  ///< flat index of each block's first instr
   std::vector<int32_t> callee;      ///< flat per instr: >= 0 function, < 0 -(import+1)
@@ -95,7 +110,7 @@ struct PreparedFn {
 struct Frame {
   uint32_t fn = 0, block = 0, ip = 0;
   uint32_t base = 0;     ///< vreg form: first pool slot
-  uint32_t argBase = 0;  ///< vreg form: first argument word in argBuf_
+  uint32_t argBase = 0;  ///< vreg form: first argument operand in argBuf_
   uint32_t entrySp = 0, frameLimit = 0, lrToken = 0;  ///< allocated form
   uint32_t savedMask = 0;  ///< allocated form: which of R4-R11 held a value at entry
   std::array<uint32_t, 8> saved{};  ///< allocated form: R4-R11 at entry
@@ -172,7 +187,7 @@ private:
   uint32_t stackAddr(uint64_t addr, const char *what);
   /// Move SP (Error outside the region); bytes it rises over are forgotten.
   void setSp(uint64_t v);
-  // instructions (interp.cpp, interp_calls.cpp)
+  // instructions (interp.cpp, interp_calls.cpp; the allocated-form call boundary: interp_abi.cpp)
   /// The fetch-execute loop; returns when the outermost function returns.
   void loop();
   /// `param`: assign the argument words (vreg form).
@@ -209,9 +224,19 @@ private:
   void execPop(const Instr &in);
   /// Read a callee's arguments from their AAPCS homes into hostArgs_.
   void readArgsAllocated(const Placement &pl, const Signature &sig, const std::string &callee);
-  /// One argument word from its AAPCS home (Error if it holds no value).
-  uint32_t argWord(const WordLoc &loc, size_t arg, const std::string &callee);
-  /// After a call: clobber R0-R3, R12, LR, write the result, step past the call.
+  /// Word `half` (0, or 1 for the high word of an f64) of an argument from
+  /// its AAPCS home (Error if it holds no value).
+  uint32_t argWord(const WordLoc &loc, unsigned half, size_t arg, const std::string &callee);
+  /// Why S register `n` holds no value, in parentheses.
+  [[nodiscard]] std::string sNoValueText(unsigned n) const;
+  /// Vreg form: an operand of a value of type `t` as one value (64 bits
+  /// for an f64, else a word: one of an i64's two operands).
+  uint64_t readValue(const Operand &o, ValType t);
+  /// Vreg form: assign a def operand of a value of type `t` (64 bits for an
+  /// f64, else the low word of `v`).
+  void writeValue(const Operand &o, ValType t, uint64_t v);
+  /// After a call: clobber R0-R3, R12, LR and S0-S15, write the result (R0,
+  /// R0:R1, S0 or D0), step past the call.
   void finishCall(const Signature &sig, uint64_t result);
   /// Outermost entry in allocated form: canaries, arguments, SP, LR.
   void startAllocated(uint32_t fi, std::span<const uint64_t> args);
@@ -239,7 +264,8 @@ private:
   const int32_t *calleeTab_ = nullptr;
   // vreg form
   std::vector<uint64_t> pool_;
-  std::vector<uint32_t> argBuf_, retBuf_;
+  /// One value per operand (an f64 operand carries 64 bits, others 32).
+  std::vector<uint64_t> argBuf_, retBuf_;
   // allocated form
   std::array<uint32_t, kNumPRegs> regs_{};
   uint32_t defined_ = 0;

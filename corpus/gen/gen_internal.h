@@ -31,11 +31,13 @@ private:
   uint64_t state_;
 };
 
-/// The two value types of the supported subset.
-enum class Ty { I32, I64 };
+/// The value types of the supported subset.
+enum class Ty { I32, I64, F32, F64 };
 
-/// "i32" or "i64".
+/// "i32", "i64", "f32" or "f64".
 const char *tyName(Ty t);
+/// True for F32 and F64.
+inline bool isFloat(Ty t) { return t == Ty::F32 || t == Ty::F64; }
 
 /// A function signature.
 struct Sig {
@@ -47,6 +49,7 @@ struct Sig {
 struct Callee {
   std::string name;  ///< "$h0", "$ext"
   Sig sig;
+  int slot = -1;     ///< its slot in the table (helpers), -1: none
 };
 
 /// One local (params included) of the function being generated.
@@ -82,8 +85,12 @@ public:
   std::string constant(Ty t);
   /// A masked (rarely unmasked) memory address expression.
   std::string address(unsigned depth);
-  /// Converts an expression of type from to type to (wrap/extend).
+  /// Converts an expression of type from to type to (wrap/extend; with
+  /// floats: convert, trunc_sat, promote/demote, now and then reinterpret).
   std::string convert(std::string e, Ty from, Ty to);
+  /// e (of float type t) with a NaN replaced by 0: for places where a NaN's
+  /// bits would be observed (stores, globals, reinterpret, copysign's sign).
+  std::string canon(std::string e, Ty t);
 
   // statements (gen_stmt.cpp)
   /// One statement (no value left on the stack), indented by ind.
@@ -143,8 +150,18 @@ private:
   /// Balanced fold of locals vals[lo, hi) into one value of type t.
   std::string combineTree(const std::vector<unsigned> &vals, size_t lo, size_t hi, Ty t);
 
-  /// i64 with probability i64Share (never when it is 0).
-  Ty pickTy() { return i64_ && rng_.chance(opt_.i64Share) ? Ty::I64 : Ty::I32; }
+  /// f32/f64 with probability floatShare, else i64 with probability
+  /// i64Share (never when the share is 0; no random draw for floats then).
+  Ty pickTy() {
+    if (floats_ && rng_.chance(opt_.floatShare)) return rng_.chance(0.5) ? Ty::F32 : Ty::F64;
+    return i64_ && rng_.chance(opt_.i64Share) ? Ty::I64 : Ty::I32;
+  }
+  /// The call text of `c` with its arguments: `call`, or `call_indirect`
+  /// through the table (indirectShare).
+  std::string callText(const Callee &c, unsigned argDepth);
+  /// Binary and unary float operators.
+  std::string floatBinary(Ty t, unsigned depth);
+  std::string floatUnary(Ty t, unsigned depth);
   /// A fresh label name.
   std::string newLabel();
   /// Declares a local named prefix + count; returns its index.
@@ -163,6 +180,7 @@ private:
   unsigned budget_;
   unsigned pressure_;
   bool i64_;
+  bool floats_;  ///< floatShare > 0
   unsigned emitted_ = 0;
   unsigned labelCount_ = 0;
   unsigned loopNest_ = 0;

@@ -33,7 +33,7 @@ unsigned pickWeighted(Rng &rng, const std::vector<double> &w) {
 FuncGen::FuncGen(Rng &rng, const GenOptions &opt, Sig sig, std::vector<Callee> callees,
                  unsigned budget, unsigned pressure)
     : rng_(rng), opt_(opt), sig_(std::move(sig)), callees_(std::move(callees)), budget_(budget),
-      pressure_(pressure), i64_(opt.i64Share > 0) {
+      pressure_(pressure), i64_(opt.i64Share > 0), floats_(opt.floatShare > 0) {
   for (size_t i = 0; i < sig_.params.size(); ++i)
     locals_.push_back({"$p" + std::to_string(i), sig_.params[i], true});
 }
@@ -84,11 +84,14 @@ std::string FuncGen::storeStmt(unsigned ind) {
   static const std::array<unsigned, 6> offsets = {0, 0, 3, 4, 8, 500};
   Ty t = pickTy();
   count();
-  const char *op = t == Ty::I32 ? s32[rng_.below(s32.size())] : s64[rng_.below(s64.size())];
+  const char *op = isFloat(t) ? "store" : t == Ty::I32 ? s32[rng_.below(s32.size())] : s64[rng_.below(s64.size())];
   unsigned off = offsets[rng_.below(offsets.size())];
   std::string o = off ? " offset=" + std::to_string(off) : "";
   std::string a = address(2);
-  return (ind ? pad(ind) : "") + "(" + tn(t) + "." + op + o + " " + a + " " + expr(t, 2) + ")";
+  std::string v = expr(t, 2);
+  if (isFloat(t))
+    v = canon(v, t);  // the bits of a NaN are open in wasm
+  return (ind ? pad(ind) : "") + "(" + tn(t) + "." + op + o + " " + a + " " + v + ")";
 }
 
 std::string FuncGen::ifStmt(unsigned ind) {
@@ -223,10 +226,7 @@ std::string FuncGen::callStmt(unsigned ind) {
   std::optional<unsigned> dst;
   if (rng_.chance(0.6))
     dst = pickLocal(c.sig.result, true);
-  std::string call = "(call " + c.name;
-  for (Ty p : c.sig.params)
-    call += " " + expr(p, 2);
-  call += ")";
+  std::string call = callText(c, 2);
   if (dst)
     return s + "(local.set " + locals_[*dst].name + " " + call + ")";
   return s + "(drop " + call + ")";
@@ -255,7 +255,11 @@ std::string FuncGen::stmt(unsigned ind) {
   case GlobalSet: {
     Ty t = pickTy();
     count();
-    return (ind ? pad(ind) : "") + "(global.set " + (t == Ty::I32 ? "$g32 " : "$g64 ") + expr(t, 2) + ")";
+    static const char *const kGlobals[] = {"$g32 ", "$g64 ", "$gf32 ", "$gf64 "};
+    std::string v = expr(t, 2);
+    if (isFloat(t))
+      v = canon(v, t);
+    return (ind ? pad(ind) : "") + "(global.set " + kGlobals[static_cast<unsigned>(t)] + v + ")";
   }
   case If: return ifStmt(ind);
   case Block: return blockStmt(ind);
@@ -273,15 +277,21 @@ std::string FuncGen::stmt(unsigned ind) {
 std::string FuncGen::pressureValue(Ty t) {
   // A distinct computed value: a non-constant leaf combined with a constant.
   static const std::array<const char *, 6> ops = {"add", "xor", "mul", "sub", "rotl", "or"};
+  static const std::array<const char *, 6> fops = {"add", "sub", "mul", "min", "max", "add"};
   count();
   std::string a = leaf(t);
   if (auto l = pickLocal(t, false))
     a = "(local.get " + locals_[*l].name + ")";
-  return "(" + tn(t) + "." + ops[rng_.below(ops.size())] + " " + a + " " + constant(t) + ")";
+  // The constant is drawn before the operator: the order GCC evaluated the
+  // one expression this was before floats, so integer modules stay the same.
+  const std::string c = constant(t);
+  const char *op = isFloat(t) ? fops[rng_.below(fops.size())] : ops[rng_.below(ops.size())];
+  return "(" + tn(t) + "." + op + " " + a + " " + c + ")";
 }
 
 std::string FuncGen::combineTree(const std::vector<unsigned> &vals, size_t lo, size_t hi, Ty t) {
   static const std::array<const char *, 5> ops = {"add", "xor", "sub", "mul", "or"};
+  static const std::array<const char *, 5> fops = {"add", "max", "sub", "mul", "min"};
   if (hi - lo == 1) {
     count();
     const Local l = locals_[vals[lo]];
@@ -291,7 +301,8 @@ std::string FuncGen::combineTree(const std::vector<unsigned> &vals, size_t lo, s
   count();
   std::string a = combineTree(vals, lo, mid, t);
   std::string b = combineTree(vals, mid, hi, t);
-  return "(" + tn(t) + "." + ops[rng_.below(ops.size())] + " " + a + " " + b + ")";
+  const char *op = isFloat(t) ? fops[rng_.below(fops.size())] : ops[rng_.below(ops.size())];
+  return "(" + tn(t) + "." + op + " " + a + " " + b + ")";
 }
 
 std::string FuncGen::pressureGroup(unsigned n, unsigned ind) {
@@ -313,11 +324,14 @@ std::string FuncGen::pressureGroup(unsigned n, unsigned ind) {
   } else {
     // n values pushed on the operand stack by a right-nested chain
     static const std::array<const char *, 4> ops = {"add", "xor", "sub", "mul"};
+    static const std::array<const char *, 4> fops = {"add", "max", "sub", "mul"};
     sum = convert(pressureValue(at), at, at);
     for (unsigned k = 1; k < n; ++k) {
       Ty t = pickTy();
       count(2);
-      sum = "(" + tn(at) + "." + ops[rng_.below(ops.size())] + " " + convert(pressureValue(t), t, at) +
+      const std::string v = convert(pressureValue(t), t, at);  // drawn before the operator, as before floats
+      const char *op = isFloat(at) ? fops[rng_.below(fops.size())] : ops[rng_.below(ops.size())];
+      sum = "(" + tn(at) + "." + op + " " + v +
             pad(ind + 2) + sum + ")";
     }
   }
@@ -332,6 +346,15 @@ std::string FuncGen::generate(const std::string &name, const std::string &export
   for (unsigned i = 0; i < n32 + n64; ++i) {
     unsigned l = newLocal(i < n32 ? Ty::I32 : Ty::I64, "$l", true);
     body += pad(4) + "(local.set " + locals_[l].name + " " + constant(locals_[l].ty) + ")";
+  }
+  if (floats_) {  // float scratch locals, and the two canon() uses
+    unsigned nf32 = 1 + rng_.below(3), nf64 = 1 + rng_.below(2);
+    for (unsigned i = 0; i < nf32 + nf64; ++i) {
+      unsigned l = newLocal(i < nf32 ? Ty::F32 : Ty::F64, "$f", true);
+      body += pad(4) + "(local.set " + locals_[l].name + " " + constant(locals_[l].ty) + ")";
+    }
+    locals_.push_back({"$nan32", Ty::F32, false});
+    locals_.push_back({"$nan64", Ty::F64, false});
   }
   acc_ = newLocal(sig_.result, "$acc", false);
   body += pad(4) + "(local.set " + locals_[*acc_].name + " " + constant(sig_.result) + ")";
@@ -359,7 +382,8 @@ std::string FuncGen::generate(const std::string &name, const std::string &export
   if (!pressured)
     body += pressureGroup(pressure_, 4);
   Ty rt = sig_.result;
-  body += pad(4) + "(" + tn(rt) + ".xor (local.get " + locals_[*acc_].name + ") " + expr(rt, 3) + ")";
+  body += pad(4) + "(" + tn(rt) + (isFloat(rt) ? ".add" : ".xor") + " (local.get " + locals_[*acc_].name + ") " +
+          expr(rt, 3) + ")";
 
   std::string s = "  (func " + name + " (export \"" + exportName + "\")";
   for (size_t i = 0; i < sig_.params.size(); ++i)

@@ -5,6 +5,8 @@
 
 #include "corpus/gen/gen_internal.h"
 
+#include <algorithm>
+
 namespace vcr::gen {
 
 using detail::Callee;
@@ -15,12 +17,21 @@ using detail::Ty;
 
 namespace {
 
-Sig randomSig(Rng &rng, const GenOptions &opt, unsigned maxParams) {
+/// A random type: float with floatShare (no draw when it is 0), else i64
+/// with i64Share.
+Ty randomTy(Rng &rng, const GenOptions &opt, bool floats) {
+  if (floats && opt.floatShare > 0 && rng.chance(opt.floatShare))
+    return rng.chance(0.5) ? Ty::F32 : Ty::F64;
+  return rng.chance(opt.i64Share) ? Ty::I64 : Ty::I32;
+}
+
+/// Up to maxParams params; the result is an integer unless `floatResult`.
+Sig randomSig(Rng &rng, const GenOptions &opt, unsigned maxParams, bool floatResult) {
   Sig s;
   unsigned n = rng.below(maxParams + 1);
   for (unsigned i = 0; i < n; ++i)
-    s.params.push_back(rng.chance(opt.i64Share) ? Ty::I64 : Ty::I32);
-  s.result = rng.chance(opt.i64Share) ? Ty::I64 : Ty::I32;
+    s.params.push_back(randomTy(rng, opt, true));
+  s.result = randomTy(rng, opt, floatResult);
   return s;
 }
 
@@ -41,15 +52,25 @@ std::string generateWat(const GenOptions &opt) {
   out += "  (memory (export \"memory\") 1)\n";
   out += "  (global $g32 (mut i32) (i32.const 7))\n";
   out += "  (global $g64 (mut i64) (i64.const 7))\n";
+  if (opt.floatShare > 0) {
+    out += "  (global $gf32 (mut f32) (f32.const 1.5))\n";
+    out += "  (global $gf64 (mut f64) (f64.const -2.25))\n";
+  }
+  if (opt.indirectShare > 0 && opt.helpers > 0) {  // slot h holds $h<h>; the rest are null
+    out += "  (table " + std::to_string(std::max(8u, opt.helpers)) + " funcref)\n  (elem (i32.const 0) func";
+    for (unsigned h = 0; h < opt.helpers; ++h)
+      out += " $h" + std::to_string(h);
+    out += ")\n";
+  }
   unsigned helperBudget = opt.size / 4 < 6 ? 6 : opt.size / 4;
   for (unsigned h = 0; h < opt.helpers; ++h) {
-    Sig sig = randomSig(rng, opt, 7);
+    Sig sig = randomSig(rng, opt, 7, true);
     FuncGen g(rng, opt, sig, callees, helperBudget, 0);
     std::string name = "h" + std::to_string(h);
     out += g.generate("$" + name, name);
-    callees.push_back({"$" + name, sig});
+    callees.push_back({"$" + name, sig, static_cast<int>(h)});
   }
-  Sig sig = randomSig(rng, opt, 6);
+  Sig sig = randomSig(rng, opt, 6, false);
   FuncGen g(rng, opt, sig, callees, opt.size, opt.pressure);
   g.stateMachineMode(opt.states);
   out += g.generate("$gen", "gen");

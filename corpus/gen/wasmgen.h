@@ -1,6 +1,7 @@
 #pragma once
 // Seeded generator of random, valid, terminating wasm modules (WAT text) in
-// the integer MVP subset the selector supports.
+// the scalar MVP subset the selector supports: integers, and with the shares
+// below f32/f64 values and call_indirect through a table of the helpers.
 
 #include <cstdint>
 #include <string>
@@ -37,10 +38,24 @@ struct GenOptions {
   unsigned states = 0;
   /// Declare the import "env" "ext" (param i32 i64) (result i32) and call it.
   bool imports = true;
+  /// Share of values typed f32 or f64 (half each; 0: no float operator at
+  /// all, and the output is exactly that of a generator without floats).
+  /// Float values are observed only where wasm makes them deterministic: a
+  /// NaN is replaced by 0 before it is stored, written to a global,
+  /// reinterpreted as an integer or gives its sign to copysign (wasm leaves
+  /// a NaN result's sign and payload open), so every implementation of the
+  /// module computes the same memory, globals and integer results.
+  double floatShare = 0;
+  /// Share of calls to helpers made by call_indirect through the table
+  /// (`(table 8 funcref)` holding $h0.. at 0..; 0: no table). The index is
+  /// the helper's slot, now and then a masked computed value (which may hit
+  /// a null slot or another signature and trap, as wasm requires).
+  double indirectShare = 0;
 };
 
 /// A valid module in WAT text: memory 1 page exported as "memory", one mutable
-/// i32 global ($g32) and one mutable i64 global ($g64), optionally the import
+/// i32 global ($g32) and one mutable i64 global ($g64) (with floats also $gf32
+/// and $gf64; helpers then take and return floats too), optionally the import
 /// $ext = "env" "ext" (param i32 i64) (result i32), `helpers` small functions
 /// $h0.. (exported "h0"..), and the main function $gen exported as "gen" with
 /// 0-6 params of mixed i32/i64 types and one i32 or i64 result. Every function

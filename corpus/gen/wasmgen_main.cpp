@@ -13,7 +13,7 @@ namespace {
 void usage(FILE *to) {
   std::fputs("usage: wasmgen [--seed N] [--size N] [--pressure N] [--helpers N] [--states N]\n"
              "               [--call-share X] [--loop-share X] [--i64-share X] [--mem-share X]\n"
-             "               [--no-imports]\n"
+             "               [--float-share X] [--indirect-share X] [--no-imports]\n"
              "Prints a random valid wasm module (WAT text) to stdout.\n",
              to);
 }
@@ -77,6 +77,10 @@ int main(int argc, char **argv) {
       ok = parseShare(v, opt.i64Share);
     else if (a == "--mem-share")
       ok = parseShare(v, opt.memShare);
+    else if (a == "--float-share")
+      ok = parseShare(v, opt.floatShare);
+    else if (a == "--indirect-share")
+      ok = parseShare(v, opt.indirectShare);
     else {
       std::fprintf(stderr, "wasmgen: unknown option %s\n", a.c_str());
       usage(stderr);

@@ -41,6 +41,11 @@ TEST_CASE("checker proves every allocation of generated functions: no false alar
     g.pressure = seed % 15;
     g.helpers = seed % 3;
     g.i64Share = seed % 4 == 0 ? 0.0 : 0.25;
+    if (seed % 5 == 0) {  // soft float and call_indirect
+      g.floatShare = 0.3;
+      g.indirectShare = 0.5;
+      g.helpers = 2;
+    }
     Diagnostics diags;
     auto bin = select::watToWasm(gen::generateWat(g), "gen" + std::to_string(seed) + ".wat", diags);
     REQUIRE(bin);

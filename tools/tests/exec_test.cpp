@@ -139,6 +139,39 @@ TEST_CASE("generated modules: emitted code agrees with wabt on 20+ inputs per fu
   CHECK(t.runs >= 20 * (t.functions - t.declined));
 }
 
+TEST_CASE("generated float and call_indirect modules: emitted code agrees with wabt") {
+  if (!haveBinutils()) return;
+  // Soft float on cortex-m4 (runtime calls with values live across them) and
+  // dispatch through the table, with NaNs observed only where wasm fixes them.
+  const unsigned count = vcr::testing::envCount("VCR_EXEC_GENERATED", 1000, 50) / 8;
+  Tally t;
+  unsigned indirect = 0;
+  for (unsigned seed = 1; t.functions < count; ++seed) {
+    gen::GenOptions g;
+    g.seed = 95'000 + seed;
+    g.size = 20 + seed % 80;
+    g.pressure = seed % 14;
+    g.helpers = 1 + seed % 3;
+    g.i64Share = (seed % 3) * 0.1;
+    g.floatShare = 0.15 + (seed % 4) * 0.1;
+    g.indirectShare = 0.5;
+    g.callShare = 0.2;
+    const std::string wat = gen::generateWat(g);
+    indirect += wat.find("call_indirect") != std::string::npos;
+    Selected s = selectWat(wat, "fgen" + std::to_string(g.seed) + ".wat");
+    tools::ExecOptions opt;
+    opt.inputs = 20;
+    opt.seed = seed;
+    t.add("seed " + std::to_string(g.seed), tools::executeModule(s.module, allocateAll(s.module), &s.bin, {}, opt));
+  }
+  MESSAGE(t.functions, " generated float functions, ", t.runs, " runs, ", t.declined, " declined, ", indirect,
+          " modules with call_indirect");
+  CHECK(t.functions >= count);
+  CHECK(t.declined == 0);
+  CHECK(indirect > 0);
+  CHECK(t.runs >= 20 * (t.functions - t.declined));
+}
+
 TEST_CASE("the legacy model's code of every corpus function runs in Unicorn and agrees with wabt") {
   if (!haveBinutils()) return;
   Tally t;

@@ -28,7 +28,10 @@ mir::Signature sigOf(std::string_view spec) {
       results = true;
       continue;
     }
-    const mir::ValType t = c == 'l' ? mir::ValType::I64 : mir::ValType::I32;
+    const mir::ValType t = c == 'l'   ? mir::ValType::I64
+                           : c == 'f' ? mir::ValType::F32
+                           : c == 'd' ? mir::ValType::F64
+                                      : mir::ValType::I32;
     (results ? s.results : s.params).push_back(t);
   }
   return s;

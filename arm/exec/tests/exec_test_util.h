@@ -19,7 +19,8 @@ namespace vcr::exec::test {
 /// Build `text`; fails the current test (with the tools' message) if it does not build.
 [[nodiscard]] Image mustBuild(std::string_view text, const BuildOptions &opts = {});
 
-/// Signature from a compact spec like "ii:l" (params before ':', results after; i=i32, l=i64).
+/// Signature from a compact spec like "ii:l" (params before ':', results
+/// after; i=i32, l=i64, f=f32, d=f64).
 [[nodiscard]] mir::Signature sigOf(std::string_view spec);
 
 }  // namespace vcr::exec::test

@@ -2,6 +2,7 @@
 #include "core/alloc/bench/mir_gen.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <random>
 #include <string>
@@ -59,11 +60,13 @@ public:
     }
     for (unsigned i = 0; i < opt_.pressure / 6; ++i) locals64_.push_back(fresh64());
     std::vector<VReg> keep(locals32_.end() - opt_.pressure, locals32_.end());
+    if (opt_.floatShare) floatLocals();
     if (opt_.states && mayCall) stateMachine(opt_.states);
     else statements(opt_.size, 0);
     // Everything kept stays live to the end: fold it into the result.
     VReg acc = pick32();
     for (VReg k : keep) acc = binop(Opcode::Eor, acc, k);
+    acc = foldFloats(acc);
     Instr ret = make(Opcode::Ret);
     if (!sig.results.empty()) {
       if (sig.results[0] == ValType::I32) {
@@ -273,6 +276,112 @@ private:
     emit(i);
   }
 
+  // Float values: locals of both VFP classes defined at entry (so on every
+  // path), redefined by the statements, folded into the result at the end.
+  Instr op2(Opcode op, VReg d, std::initializer_list<VReg> us) {
+    Instr i = make(op);
+    i.defs = {Operand::vreg(d)};
+    for (VReg u : us) i.uses.push_back(Operand::vreg(u));
+    return i;
+  }
+  VReg pickF() { return localsF_[below(static_cast<unsigned>(localsF_.size()))]; }
+  VReg pickD() { return localsD_[below(static_cast<unsigned>(localsD_.size()))]; }
+  void floatLocals() {
+    for (unsigned k = 0; k < std::max(opt_.floatPressure, 2u); ++k) {
+      VReg f = fresh();
+      emit(op2(Opcode::FMovFromInt32, f, {pick32()}));
+      localsF_.push_back(f);
+    }
+    for (unsigned k = 0; k < std::max(opt_.floatPressure / 3, 1u); ++k) {
+      VReg d = fresh();
+      emit(op2(Opcode::FPromote, d, {pickF()}));
+      localsD_.push_back(d);
+    }
+  }
+  VReg foldFloats(VReg acc) {
+    for (VReg f : localsF_) {
+      VReg t = fresh();
+      emit(op2(Opcode::FMovToInt32, t, {f}));
+      acc = binop(Opcode::Eor, acc, t);
+    }
+    for (VReg d : localsD_) {
+      Instr i = make(Opcode::FMovToInt64);
+      VReg lo = fresh(), hi = fresh();
+      i.defs = {Operand::vreg(lo), Operand::vreg(hi)};
+      i.uses = {Operand::vreg(d)};
+      emit(i);
+      acc = binop(Opcode::Add, binop(Opcode::Eor, acc, lo), hi);
+    }
+    return acc;
+  }
+  void floatStatement() {
+    static constexpr Opcode kBin32[] = {Opcode::FAdd32, Opcode::FSub32, Opcode::FMul32, Opcode::FDiv32,
+                                        Opcode::FMin32, Opcode::FMax32, Opcode::FCopySign32};
+    static constexpr Opcode kBin64[] = {Opcode::FAdd64, Opcode::FSub64, Opcode::FMul64, Opcode::FDiv64,
+                                        Opcode::FMin64, Opcode::FMax64, Opcode::FCopySign64};
+    static constexpr Opcode kUn32[] = {Opcode::FSqrt32, Opcode::FAbs32, Opcode::FNeg32, Opcode::FCeil32,
+                                       Opcode::FFloor32, Opcode::FTrunc32, Opcode::FNearest32};
+    static constexpr Opcode kUn64[] = {Opcode::FSqrt64, Opcode::FAbs64, Opcode::FNeg64, Opcode::FCeil64,
+                                       Opcode::FFloor64, Opcode::FTrunc64, Opcode::FNearest64};
+    const bool dbl = chance(35);
+    switch (below(11)) {
+    case 0: case 1: case 2:
+      if (dbl) emit(op2(kBin64[below(std::size(kBin64))], pickD(), {pickD(), pickD()}));
+      else emit(op2(kBin32[below(std::size(kBin32))], pickF(), {pickF(), pickF()}));
+      break;
+    case 3:
+      if (dbl) emit(op2(kUn64[below(std::size(kUn64))], pickD(), {pickD()}));
+      else emit(op2(kUn32[below(std::size(kUn32))], pickF(), {pickF()}));
+      break;
+    case 4: {  // a constant (rematerialisable) scaling a local
+      VReg c = fresh();
+      Instr k = make(dbl ? Opcode::FConst64 : Opcode::FConst32);
+      k.defs = {Operand::vreg(c)};
+      k.uses = {Operand::imm(static_cast<uint32_t>(rng_()))};
+      if (dbl) k.uses.push_back(Operand::imm(0x3ff00000u | below(0x100000)));
+      else k.uses[0] = Operand::imm(0x3f800000u | below(0x800000));
+      emit(k);
+      VReg l = dbl ? pickD() : pickF();
+      emit(op2(dbl ? Opcode::FMul64 : Opcode::FMul32, l, {l, c}));
+      break;
+    }
+    case 5:
+      if (dbl) emit(op2(Opcode::FPromote, pickD(), {pickF()}));
+      else emit(op2(Opcode::FDemote, pickF(), {pickD()}));
+      break;
+    case 6:
+      if (dbl) emit(op2(Opcode::FCvtF64S32, pickD(), {pick32()}));
+      else emit(op2(chance(50) ? Opcode::FCvtF32U32 : Opcode::FMovFromInt32, pickF(), {pick32()}));
+      break;
+    case 7:
+      if (dbl) emit(op2(Opcode::FTruncSatS32F64, dest32(), {pickD()}));
+      else emit(op2(chance(50) ? Opcode::FTruncSatU32F32 : Opcode::FMovToInt32, dest32(), {pickF()}));
+      break;
+    case 8: {
+      Instr i = dbl ? op2(Opcode::FSet64, dest32(), {pickD(), pickD()}) : op2(Opcode::FSet32, dest32(), {pickF(), pickF()});
+      static constexpr mir::Cond kCc[] = {mir::Cond::Eq, mir::Cond::Ne, mir::Cond::SLt,
+                                          mir::Cond::SGt, mir::Cond::SLe, mir::Cond::SGe};
+      i.cc = kCc[below(6)];
+      emit(i);
+      break;
+    }
+    case 9:
+      if (dbl) emit(op2(Opcode::FSel64, pickD(), {pick32(), pickD(), pickD()}));
+      else emit(op2(Opcode::FSel32, pickF(), {pick32(), pickF(), pickF()}));
+      break;
+    default: {  // float memory
+      VReg a = address();
+      Instr i = make(chance(50) ? (dbl ? Opcode::FLoad64 : Opcode::FLoad32) : (dbl ? Opcode::FStore64 : Opcode::FStore32));
+      i.imm = below(8);
+      const bool load = i.op == Opcode::FLoad32 || i.op == Opcode::FLoad64;
+      if (load) i.defs = {Operand::vreg(dbl ? pickD() : pickF())};
+      else i.uses = {Operand::vreg(dbl ? pickD() : pickF())};
+      i.uses.push_back(Operand::vreg(a));
+      emit(i);
+    }
+    }
+  }
+
   /// Values made inside a region are forgotten after it (not defined on all paths).
   void region(unsigned n, unsigned depth) {
     size_t s32 = v32_.size(), s64 = v64_.size();
@@ -442,6 +551,8 @@ private:
         arith64();
       } else if (r < (edge += opt_.memShare)) {
         memory();
+      } else if (r < (edge += opt_.floatShare) && !localsF_.empty()) {
+        floatStatement();
       } else if (chance(12)) {
         constant();
       } else {
@@ -460,6 +571,7 @@ private:
   std::vector<VReg> v32_;
   std::vector<Pair> v64_;
   std::vector<VReg> locals32_;
+  std::vector<VReg> localsF_, localsD_;  ///< f32 / f64 locals (defined at entry)
   std::vector<Pair> locals64_;
   size_t floor32_ = 0, floor64_ = 0;
 };

@@ -72,3 +72,51 @@ TEST_CASE("safety net: generated MIR modules allocate and run identically") {
                << " needed spill code, " << firstRound << " coloured in the first round");
   CHECK(done >= functions);
 }
+
+TEST_CASE("safety net: generated MIR with f32 and f64 values allocates and runs identically") {
+  // Both VFP classes beside core values: up to 44 f32 locals and a third as many f64 ones live to
+  // the end (more than the 32 S registers), across calls (S0-S15 clobbered), loops and diamonds.
+  const unsigned functions = generatedCount(10000) / 10;
+  auto ra = makeGraphColouring();
+  AllocOptions opt;
+  unsigned done = 0, runs = 0, vfpSpills = 0, savedS = 0;
+  for (uint64_t seed = 1; done < functions; ++seed) {
+    gen::MirGenOptions g;
+    g.seed = seed + 5000;
+    g.size = 10 + static_cast<unsigned>(seed * 7 % 90);
+    g.pressure = static_cast<unsigned>(seed % 9);
+    g.callShare = seed % 3 == 0 ? 0 : 10;
+    g.loopShare = seed % 4 == 1 ? 0 : 10;
+    g.i64Share = 10;
+    g.floatShare = 35;
+    g.floatPressure = static_cast<unsigned>(seed * 13 % 45);
+    mir::Module m = gen::generateModule(g);
+    Diagnostics diags;
+    REQUIRE_MESSAGE(mir::validateModule(m, diags), "generator produced invalid MIR (seed " << seed << "):\n"
+                                                        << diagText(diags) << mir::printModule(m));
+    ModuleAllocation out = allocateModule(*ra, m, opt);
+    for (const AllocResult &r : out.results) {
+      REQUIRE_MESSAGE(r.ok, r.error);
+      savedS += r.stats.calleeSavedS != 0;
+    }
+    for (const mir::Function &f : out.module.functions)
+      for (const mir::Block &b : f.blocks)
+        for (const mir::Instr &i : b.instrs)
+          vfpSpills += i.op == mir::Opcode::Sts && i.origin == mir::Origin::Spill && i.uses[0].isVfp();
+    done += static_cast<unsigned>(m.functions.size());
+    Diagnostics vd;
+    REQUIRE_MESSAGE(mir::validateModule(out.module, vd), "allocated module invalid (seed " << seed << "):\n"
+                                                             << diagText(vd) << mir::printModule(out.module));
+    for (const char *fn : {"main", "h2"}) {
+      test::DiffOutcome d = test::differential(m, out.module, fn, fn[0] == 'm' ? 12 : 4, seed);
+      runs += d.runs;
+      REQUIRE_MESSAGE(d.same, "seed " << seed << ": " << d.why << "\n--- vreg form\n" << mir::printModule(m)
+                                      << "--- allocated\n" << mir::printModule(out.module));
+    }
+  }
+  MESSAGE(done << " generated functions, " << runs << " runs; " << vfpSpills << " VFP spill stores, " << savedS
+               << " functions saving S16-S31");
+  CHECK(done >= functions);
+  CHECK(vfpSpills > 0);  // the shapes reach beyond the 32 S registers
+  CHECK(savedS > 0);     // and keep values in callee-saved S registers across calls
+}

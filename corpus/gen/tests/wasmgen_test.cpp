@@ -283,3 +283,68 @@ TEST_CASE("state-machine mode makes a terminating dispatch loop over many small 
   zero.states = 0;
   CHECK(generateWat(plain) == generateWat(zero));  // off by default: output unchanged
 }
+
+TEST_CASE("float and call_indirect shares: modules validate, stay in the subset and hold the constructs") {
+  unsigned f32Ops = 0, f64Ops = 0, indirect = 0, computedSlot = 0, canonical = 0, floatSig = 0;
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
+    GenOptions o = sweepOptions(seed);
+    o.floatShare = 0.1 + static_cast<double>(seed % 4) * 0.15;
+    o.indirectShare = seed % 3 == 0 ? 0.0 : 0.6;
+    o.helpers = 1 + static_cast<unsigned>(seed % 3);
+    o.callShare = 0.2;
+    std::string wat = generateWat(o);
+    vcr::gen::WasmCheck c = vcr::gen::checkWat(wat, "fseed" + std::to_string(seed) + ".wat");
+    INFO("seed " << seed << "\n" << (c.errors.empty() ? std::string() : c.errors.front()));
+    REQUIRE(c.ok);
+    REQUIRE(c.functions.size() == o.helpers + 1);
+    f32Ops += countOf(bodies(wat), "(f32.");
+    f64Ops += countOf(bodies(wat), "(f64.");
+    indirect += countOf(wat, "(call_indirect");
+    computedSlot += countOf(wat, " (i32.const 7)))") > 0;
+    canonical += countOf(wat, "(local.tee $nan");
+    for (const std::string &h : funcHeaders(wat, "$h"))
+      floatSig += h.find(" f32") != std::string::npos || h.find(" f64") != std::string::npos;
+    if (o.indirectShare == 0) CHECK(wat.find("(table") == std::string::npos);
+    else CHECK(wat.find("(elem (i32.const 0) func $h0") != std::string::npos);
+  }
+  CHECK(f32Ops > 500);
+  CHECK(f64Ops > 500);
+  CHECK(indirect > 30);
+  CHECK(computedSlot > 0);
+  CHECK(canonical > 50);  // NaNs are replaced before stores, globals, reinterpret and copysign
+  CHECK(floatSig > 20);   // helpers take and return floats
+  // a share of 0 removes the construct
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    GenOptions o = sweepOptions(seed);
+    o.helpers = 2;
+    CHECK(bodies(generateWat(o)).find("f32") == std::string::npos);
+    CHECK(bodies(generateWat(o)).find("f64") == std::string::npos);
+    CHECK(generateWat(o).find("call_indirect") == std::string::npos);
+  }
+}
+
+TEST_CASE("float modules terminate in the wabt interpreter and traps stay rare") {
+  unsigned calls = 0, traps = 0;
+  for (uint64_t seed = 1; seed <= 80; ++seed) {
+    GenOptions o = sweepOptions(seed);
+    o.floatShare = 0.35;
+    o.indirectShare = 0.5;
+    o.helpers = 1 + static_cast<unsigned>(seed % 3);
+    std::string err;
+    auto run = vcr::gen::testing::OracleModule::loadWat(generateWat(o), "fseed" + std::to_string(seed), &err);
+    INFO("seed " << seed << ": " << err);
+    REQUIRE(run);
+    for (const std::string &f : run->exportedFunctions()) {
+      std::vector<uint64_t> args;
+      for (int i = 0; i < run->paramCount(f); ++i)
+        args.push_back(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(i) * 12345);
+      vcr::select::OracleRun r = run->call(f, args);
+      INFO(f << ": " << r.error);
+      REQUIRE(vcr::gen::testing::terminated(r));
+      ++calls;
+      traps += vcr::gen::testing::trapped(r);
+    }
+  }
+  CHECK(calls > 150);
+  CHECK(traps * 5 < calls);
+}
