@@ -1,6 +1,8 @@
 // Structural obligations: block correspondence, instruction pairing, operand kinds, registers.
 #include "verifier/pairing.h"
 
+#include "core/ir/classes.h"
+#include "core/ir/text.h"
 #include "verifier/abi.h"
 #include "verifier/semantics.h"
 
@@ -62,6 +64,54 @@ struct Structure {
   uint16_t pool;
   Pairing p;
   bool fatal = false;
+  std::vector<RegClass> classes = vregClasses(orig, &mod);  ///< of the original's vregs
+
+  /// An S register (any of S0-S31) or a D register (D0-D15).
+  static bool vfpReg(const Operand &o) {
+    return (o.isSReg() && o.value < kNumSRegs) || (o.isDReg() && o.value < kNumDRegs);
+  }
+  /// Whether VFP operand o lies in S16-S31 (D8-D15), the callee-saved VFP registers.
+  static bool vfpCalleeSaved(const Operand &o) {
+    return vfpReg(o) && (o.isSReg() ? o.value >= 16 : o.value >= 8);
+  }
+
+  /// The VFP forms of inserted mov, lds, sts, push and pop: VMOV of one
+  /// class, VLDR/VSTR of a spill slot, VPUSH/VPOP of S16-S31 (ascending S
+  /// numbers, each once). True when `in` is one; `why` says what is wrong.
+  static bool checkInsertedVfp(const Instr &in, std::string &why) {
+    const bool any = std::any_of(in.defs.begin(), in.defs.end(), [](const Operand &o) { return o.isVfp(); }) ||
+                     std::any_of(in.uses.begin(), in.uses.end(), [](const Operand &o) { return o.isVfp(); });
+    if (!any) return false;
+    switch (in.op) {
+    case Opcode::Mov:
+      if (in.defs.size() != 1 || in.uses.size() != 1 || !vfpReg(in.defs[0]) || !vfpReg(in.uses[0]) ||
+          in.defs[0].kind != in.uses[0].kind)
+        why = "a VFP mov moves an S register to an S register or a D register to a D register";
+      return true;
+    case Opcode::Lds: case Opcode::Sts: {
+      const bool lds = in.op == Opcode::Lds;
+      if (in.defs.size() != 1 || in.uses.size() != 1 || !vfpReg(lds ? in.defs[0] : in.uses[0]) ||
+          !(lds ? in.uses[0] : in.defs[0]).isStack())
+        why = "a VFP lds/sts is `lds sN|dN, [sp+N]` / `sts [sp+N], sN|dN`";
+      return true;
+    }
+    case Opcode::Push: case Opcode::Pop: {
+      const auto &ops = in.op == Opcode::Push ? in.uses : in.defs;
+      const auto &other = in.op == Opcode::Push ? in.defs : in.uses;
+      int last = -1;
+      for (const Operand &o : ops) {
+        if (!vfpCalleeSaved(o) || !other.empty())
+          return why = "a VFP push/pop lists only s16-s31 / d8-d15, no core register", true;
+        for (uint32_t r : sregsOf(o)) {
+          if (int(r) <= last) return why = "a VFP push/pop list must be ascending without overlap", true;
+          last = int(r);
+        }
+      }
+      return true;
+    }
+    default: why = "not an instruction an allocator may insert with VFP registers"; return true;
+    }
+  }
 
   bool regIn(const Operand &o, uint16_t mask) const {
     return o.isPReg() && o.value < kNumPRegs && (mask >> o.value) & 1u;
@@ -82,6 +132,7 @@ struct Structure {
                false;
     for (const Operand &o : in.defs)
       if (o.isPReg() && o.preg() == PReg::R12) scratchLive = true;
+    if (checkInsertedVfp(in, why)) return why.empty();
     const uint16_t moveRegs = pool | abi::kArgRegs | abi::bit(PReg::R12);
     const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
     auto regs = [&](const mir::OperandList &ops, uint16_t mask) {
@@ -202,6 +253,18 @@ struct Structure {
       const Operand &x = vs[k], &y = as[k];
       // calli's last use, the table index, is an ordinary register operand
       const bool abiSite = abiOps && !(indexLast && k + 1 == vs.size());
+      const RegClass cls = x.isVReg() && x.value < classes.size() ? classes[x.value] : RegClass::Core;
+      if (x.isVReg() && cls != RegClass::Core) {
+        if (y.isStack() && abiSite) continue;
+        const bool f64 = cls == RegClass::F64;
+        if (f64 ? !(y.isDReg() && y.value < kNumDRegs) : !(y.isSReg() && y.value < kNumSRegs))
+          return fail(Mismatch::Shape, std::string("an ") + (f64 ? "f64" : "f32") + " vreg must become " +
+                                           (f64 ? "a D register" : "an S register"));
+        if (abiSite && y.value >= (f64 ? 8u : 16u))
+          return fail(Mismatch::AbiOperand, "ABI operand " + printOperand(y) + " is not one of " +
+                                                (f64 ? "d0-d7" : "s0-s15"));
+        continue;
+      }
       if (x.isImm()) {
         if (!(y.isImm() && y.value == x.value))
           return fail(Mismatch::Shape, "immediate operand differs from the original");
@@ -255,8 +318,6 @@ struct Structure {
         refute(top, "the pool contains " + std::string(pregName(PReg(r))) + " (" +
                         std::string(abi::reservedRole(PReg(r))) + "), which is never allocatable");
     if (!(orig.sig == alloc.sig)) refute(top, "signatures differ");
-    if (usesVfp(orig) || usesVfp(alloc))
-      refute(top, "VFP register classes are not yet checked (float opcode or S/D register, docs/vfp.md)");
     const uint32_t n = static_cast<uint32_t>(orig.blocks.size());
     p.numOrigBlocks = n;
     if (n == 0) refute(top, "the original function has no blocks");

@@ -1,0 +1,155 @@
+// The checker on the VFP file (issue 14, docs/vfp.md "Checker"): hand-made
+// correct allocations of float code (verifier/tests/vfp) are proved, and
+// each VFP fault planted in them is refuted with a counterexample; the
+// reference interpreter confirms that every fault really runs differently.
+#include "core/ir/diff.h"
+#include "core/ir/text.h"
+#include "verifier/checker.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace vcr;
+
+namespace {
+
+std::string slurp(const std::string &name) {
+  const std::string path = std::string(VCR_SOURCE_DIR) + "/verifier/tests/vfp/" + name;
+  std::ifstream f(path);
+  REQUIRE_MESSAGE(f.good(), "cannot open " << path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+mir::Module parse(const std::string &text, const std::string &what) {
+  mir::ParseResult r = mir::parseModule(text, what);
+  std::string diags;
+  for (const auto &d : r.diags) diags += d.str() + "\n";
+  REQUIRE_MESSAGE(r.module.has_value(), what << ": " << diags);
+  return std::move(*r.module);
+}
+
+/// One case: a fixture, lines of its allocation replaced (each `from` must
+/// occur exactly once; "" as `to` deletes the line), and the verdict.
+struct Case {
+  const char *name, *fixture;
+  std::vector<std::pair<std::string, std::string>> edits;
+  const char *refutedKind;  ///< nullptr: proved
+  bool needsCounterexample = true;  ///< a refuted SMT goal, not only a syntactic refutation
+};
+
+const std::vector<Case> &cases() {
+  static const std::vector<Case> all = {
+      {"alias correct", "alias", {}, nullptr},
+      {"alias: D reloaded word by word", "alias",
+       {{"  lds d4, [sp+0] !reload\n", "  lds s8, [sp+0] !reload\n  lds s9, [sp+4] !reload\n"}}, nullptr},
+      {"alias: the wrong S register (s3, the high word of d1, for v2)", "alias",
+       {{"fadd.f32 s6, s4, s5", "fadd.f32 s6, s4, s3"}}, "abi.ret"},
+      {"alias: a D register overlapping a live S (d2 over v0 in s4)", "alias",
+       {{"fsub.f64 d0, d0, d4", "fsub.f64 d2, d0, d4"}, {"fadd.f64 d3, d0, d7", "fadd.f64 d3, d2, d7"}},
+       "abi.ret"},
+      {"alias: D reloaded with its words swapped", "alias",
+       {{"  lds d4, [sp+0] !reload\n", "  lds s8, [sp+4] !reload\n  lds s9, [sp+0] !reload\n"}}, "abi.ret"},
+      {"alias: only the low word of v4 moved into d7", "alias", {{"  mov s15, s3 !move\n", ""}}, "abi.ret"},
+      {"alias: the second f32 parameter declared in s2 (no back-filling)", "alias",
+       {{"param s0, d1, s1", "param s0, d1, s2"}}, "abi.params", false},
+      {"alias: f64 result in d1", "alias", {{"ret d0", "ret d1"}}, "abi.ret", false},
+      {"call correct", "call", {}, nullptr},
+      {"call: a caller-saved S (s2) read after the call", "call",
+       {{"fadd.f32 s16, s0, s0", "fadd.f32 s2, s0, s0"}, {"fadd.f32 s1, s0, s16", "fadd.f32 s1, s0, s2"}},
+       "abi.ret"},
+      {"call: a missing VPUSH of the used callee-saved s16", "call",
+       {{"  push s16, s17 !prologue\n", ""}, {"  pop s16, s17 !epilogue\n", ""}}, "preserve"},
+      {"call: VPUSH of s17 only, s16 clobbered", "call",
+       {{"push s16, s17 !prologue", "push s17, s18 !prologue"}, {"pop s16, s17 !epilogue", "pop s17, s18 !epilogue"}},
+       "preserve"},
+      {"call: the f32 argument in s1 while the call passes s0", "call",
+       {{"fconst.f32 s0, #0x3f800000", "fconst.f32 s1, #0x3f800000"}, {"fadd.f32 s16, s0, s0", "fadd.f32 s16, s1, s1"}},
+       "abi.call"},
+      {"call: the f32 argument named in s1", "call",
+       {{"call @g (s0, r0) -> (s0)", "call @g (s1, r0) -> (s0)"}}, "abi.call", false},
+      {"call: the core pair of fmovtoint.f64 in caller-saved r2, r3", "call",
+       {{"fmovtoint.f64 r4, r5, d0", "fmovtoint.f64 r2, r3, d0"}, {"add r0, r4, r0", "add r0, r2, r0"},
+        {"add r0, r0, r5", "add r0, r0, r3"}},
+       "abi.ret"},
+      {"call: the f32 result read from s1", "call",
+       {{"fadd.f32 s1, s0, s16", "fadd.f32 s1, s1, s16"}}, "abi.ret"},
+      {"stackargs correct", "stackargs", {}, nullptr},
+      {"stackargs: an f64 reload into d7, over the f32 in s14", "stackargs",
+       {{"lds d6, [sp+0] !inarg", "lds d7, [sp+0] !inarg"}, {"fcvt.f32.f64 s0, d6", "fcvt.f32.f64 s0, d7"}},
+       "abi.ret"},
+      {"stackargs: the last f32 back-filled into s15", "stackargs",
+       {{"s14, [sp+0], [sp+8], r0", "s14, [sp+0], s15, r0"}}, "abi.params", false},
+      {"stackargs: the f64 stack parameter read from its high word", "stackargs",
+       {{"lds d6, [sp+0] !inarg", "lds d6, [sp+4] !inarg"}}, "abi.ret"},
+      {"loop correct", "loop", {}, nullptr},
+      {"loop: the result moved as its low word only", "loop",
+       {{"mov d0, d1 !move", "mov s0, s2 !move"}}, "abi.ret"},
+      {"loop: the high word of the carried f64 overwritten in the loop", "loop",
+       {{"  sub r0, r0, #1\n", "  sub r0, r0, #1\n  mov s3, s0 !move\n"}}, "exit"},
+  };
+  return all;
+}
+
+std::string edited(std::string text, const Case &c) {
+  for (const auto &[from, to] : c.edits) {
+    const size_t at = text.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, "edit `" << from << "` does not apply");
+    REQUIRE_MESSAGE(text.find(from, at + 1) == std::string::npos, "edit `" << from << "` is ambiguous");
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("VFP allocations: correct ones are proved, every planted VFP fault is refuted") {
+  unsigned proved = 0, refuted = 0, mutants = 0, correct = 0;
+  for (const Case &c : cases()) {
+    CAPTURE(c.name);
+    mir::Module vreg = parse(slurp(std::string(c.fixture) + ".vreg.mir"), c.fixture);
+    mir::Module alloc = parse(edited(slurp(std::string(c.fixture) + ".alloc.mir"), c), c.name);
+    REQUIRE(vreg.functions.size() == alloc.functions.size());
+    bool kindRefuted = false, counterexample = false;
+    std::string verdicts, diffs;
+    for (const mir::Function &a : alloc.functions) {
+      const auto it = std::find_if(vreg.functions.begin(), vreg.functions.end(),
+                                   [&](const mir::Function &f) { return f.name == a.name; });
+      REQUIRE(it != vreg.functions.end());
+      const verifier::CheckResult r = verifier::checkFunction(*it, a, vreg, verifier::CheckOptions{});
+      proved += r.proved;
+      refuted += r.refuted;
+      CHECK_MESSAGE(r.unknown == 0, r.summary());
+      for (const auto &o : r.obligations) {
+        if (o.status != verifier::Status::Refuted) continue;
+        verdicts += o.str() + "\n";
+        kindRefuted = kindRefuted || (c.refutedKind && o.kind == c.refutedKind);
+        counterexample = counterexample || o.hasCounterexample;
+      }
+      const std::vector<mir::DiffInput> inputs = mir::makeDiffInputs(vreg, a.name, 48, 11);
+      CHECK(inputs.size() >= 10);
+      diffs += mir::behaviourDifference(alloc, a.name, inputs);
+    }
+    if (!c.refutedKind) {
+      ++correct;
+      CHECK_MESSAGE(verdicts.empty(), verdicts);
+      CHECK_MESSAGE(diffs.empty(), diffs);
+      continue;
+    }
+    ++mutants;
+    CHECK_MESSAGE(kindRefuted, "no `" << c.refutedKind << "` obligation refuted; refuted:\n" << verdicts);
+    if (c.needsCounterexample) CHECK_MESSAGE(counterexample, "no counterexample:\n" << verdicts);
+    CHECK_MESSAGE(!diffs.empty(), "the fault runs the same as the original in the interpreter");
+  }
+  MESSAGE("VFP fixtures: " << correct << " correct, " << mutants << " faulty; obligations "
+                           << proved << " proved, " << refuted << " refuted");
+  CHECK(correct >= 5);
+  CHECK(mutants >= 15);
+}
