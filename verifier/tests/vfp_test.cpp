@@ -9,6 +9,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -91,9 +93,25 @@ const std::vector<Case> &cases() {
        {{"lds d6, [sp+0] !inarg", "lds d6, [sp+4] !inarg"}}, "abi.ret"},
       {"loop correct", "loop", {}, nullptr},
       {"loop: the result moved as its low word only", "loop",
-       {{"mov d0, d1 !move", "mov s0, s2 !move"}}, "abi.ret"},
+       {{"mov d2, d1 !move", "mov s4, s2 !move"}}, "abi.ret"},
       {"loop: the high word of the carried f64 overwritten in the loop", "loop",
-       {{"  sub r0, r0, #1\n", "  sub r0, r0, #1\n  mov s3, s0 !move\n"}}, "exit"},
+       {{"  sub r2, r2, #1\n", "  sub r2, r2, #1\n  mov s3, s0 !move\n"}}, "exit"},
+      {"callint correct", "callint", {}, nullptr},
+      {"callint: d8 pushed as a D register saves s16", "callint",
+       {{"push s16, s17, d9 !prologue", "push d8, d9 !prologue"}, {"pop s16, s17, d9 !epilogue", "pop d8, d9 !epilogue"}},
+       nullptr},
+      {"callint: a caller-saved S (s3) read after the call", "callint",
+       {{"fadd.f32 s16, s2, s2", "fadd.f32 s3, s2, s2"}, {"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s3"}}, "abi.ret"},
+      {"callint: a missing VPUSH of the used callee-saved s16 and d9", "callint",
+       {{"  push s16, s17, d9 !prologue\n", ""}, {"  pop s16, s17, d9 !epilogue\n", ""}}, "preserve"},
+      {"callint: a D register (d8) overlapping the live s16", "callint",
+       {{"fmul.f64 d9, d0, d0", "fmul.f64 d8, d0, d0"}, {"fadd.f64 d1, d1, d9", "fadd.f64 d1, d1, d8"}}, "abi.ret"},
+      {"callint: the wrong S register (s17) for the f32 kept across the call", "callint",
+       {{"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s17"}}, "abi.ret"},
+      {"callint: a word of the fmovtoint.f64 core pair in caller-saved r3", "callint",
+       {{"fmovtoint.f64 r4, r5, d0", "fmovtoint.f64 r3, r5, d0"}, {"add r0, r0, r4", "add r0, r0, r3"}}, "abi.ret"},
+      {"callint: VPOP listed as d8, s18, s19 restores the same words", "callint",
+       {{"pop s16, s17, d9 !epilogue", "pop d8, s18, s19 !epilogue"}}, nullptr},
   };
   return all;
 }
@@ -111,12 +129,18 @@ std::string edited(std::string text, const Case &c) {
 }  // namespace
 
 TEST_CASE("VFP allocations: correct ones are proved, every planted VFP fault is refuted") {
-  unsigned proved = 0, refuted = 0, mutants = 0, correct = 0;
+  unsigned proved = 0, refuted = 0, mutants = 0, correct = 0, ran = 0;
   for (const Case &c : cases()) {
     CAPTURE(c.name);
     mir::Module vreg = parse(slurp(std::string(c.fixture) + ".vreg.mir"), c.fixture);
     mir::Module alloc = parse(edited(slurp(std::string(c.fixture) + ".alloc.mir"), c), c.name);
     REQUIRE(vreg.functions.size() == alloc.functions.size());
+    // The reference interpreter does not take f32/f64 signatures yet: such
+    // fixtures are judged by the checker alone.
+    bool runnable = true;
+    for (const mir::Function &f : vreg.functions)
+      for (const auto *ts : {&f.sig.params, &f.sig.results})
+        for (mir::ValType t : *ts) runnable = runnable && !mir::isVfpType(t);
     bool kindRefuted = false, counterexample = false;
     std::string verdicts, diffs;
     for (const mir::Function &a : alloc.functions) {
@@ -133,10 +157,12 @@ TEST_CASE("VFP allocations: correct ones are proved, every planted VFP fault is 
         kindRefuted = kindRefuted || (c.refutedKind && o.kind == c.refutedKind);
         counterexample = counterexample || o.hasCounterexample;
       }
+      if (!runnable) continue;
       const std::vector<mir::DiffInput> inputs = mir::makeDiffInputs(vreg, a.name, 48, 11);
       CHECK(inputs.size() >= 10);
       diffs += mir::behaviourDifference(alloc, a.name, inputs);
     }
+    ran += runnable;
     if (!c.refutedKind) {
       ++correct;
       CHECK_MESSAGE(verdicts.empty(), verdicts);
@@ -144,12 +170,15 @@ TEST_CASE("VFP allocations: correct ones are proved, every planted VFP fault is 
       continue;
     }
     ++mutants;
+    if (std::getenv("VCR_VFP_VERBOSE")) std::printf("== %s\n%s", c.name, verdicts.c_str());
     CHECK_MESSAGE(kindRefuted, "no `" << c.refutedKind << "` obligation refuted; refuted:\n" << verdicts);
     if (c.needsCounterexample) CHECK_MESSAGE(counterexample, "no counterexample:\n" << verdicts);
-    CHECK_MESSAGE(!diffs.empty(), "the fault runs the same as the original in the interpreter");
+    if (runnable) CHECK_MESSAGE(!diffs.empty(), "the fault runs the same as the original in the interpreter");
   }
-  MESSAGE("VFP fixtures: " << correct << " correct, " << mutants << " faulty; obligations "
-                           << proved << " proved, " << refuted << " refuted");
+  MESSAGE("VFP fixtures: " << correct << " correct, " << mutants << " faulty (" << ran
+                           << " also run in the interpreter); obligations " << proved << " proved, "
+                           << refuted << " refuted");
+  CHECK(ran >= 10);
   CHECK(correct >= 5);
   CHECK(mutants >= 15);
 }
