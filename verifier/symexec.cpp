@@ -672,7 +672,8 @@ struct Builder {
   void inserted(const Instr &a, BlockTrace::Step &step) {
     switch (a.op) {
     case Opcode::Mov: case Opcode::MovI: case Opcode::Lds: case Opcode::Sts: {
-      const unsigned bits = a.defs.at(0).isDReg() || a.uses.at(0).isDReg() ? 64 : 32;
+      const bool wide = a.defs.at(0).isDReg() || (!a.uses.empty() && a.uses[0].isDReg());
+      const unsigned bits = wide ? 64 : 32;
       Term t = a.op == Opcode::MovI ? c.bv(a.imm, 32) : aread(a.uses.at(0), bits);
       awrite(a.defs.at(0), t);
       show(step, a.defs[0], t);
