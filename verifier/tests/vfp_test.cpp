@@ -182,3 +182,13 @@ TEST_CASE("VFP allocations: correct ones are proved, every planted VFP fault is 
   CHECK(correct >= 5);
   CHECK(mutants >= 15);
 }
+
+TEST_CASE("the float pair of tools/tests/vfp_decline_test.cpp is proved") {
+  const mir::Module orig = parse("func @f(i32) -> (i32) {\nbb0:\n  param v0\n  fmovfromint.f32 v1, v0\n"
+                                 "  fadd.f32 v2, v1, v1\n  fmovtoint.f32 v3, v2\n  ret v3\n}\n", "vreg");
+  const mir::Module alloc = parse("func @f(i32) -> (i32) allocated {\nbb0:\n  param r0\n  fmovfromint.f32 s0, r0\n"
+                                  "  fadd.f32 s1, s0, s0\n  fmovtoint.f32 r0, s1\n  ret r0\n}\n", "alloc");
+  const verifier::CheckResult r = verifier::checkFunction(orig.functions[0], alloc.functions[0], orig, {});
+  CHECK_MESSAGE(r.ok(), r.summary());
+  CHECK(r.proved >= 4);
+}
