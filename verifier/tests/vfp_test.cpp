@@ -117,7 +117,8 @@ const std::vector<Case> &cases() {
 }
 
 std::string edited(std::string text, const Case &c) {
-  for (const auto &[from, to] : c.edits) {
+  for (const auto &edit : c.edits) {  // (no structured binding: clang-14 cannot capture one in REQUIRE_MESSAGE)
+    const std::string &from = edit.first, &to = edit.second;
     const size_t at = text.find(from);
     REQUIRE_MESSAGE(at != std::string::npos, "edit `" << from << "` does not apply");
     REQUIRE_MESSAGE(text.find(from, at + 1) == std::string::npos, "edit `" << from << "` is ambiguous");
