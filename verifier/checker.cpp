@@ -132,7 +132,7 @@ void edgeObligations(const Function &alloc, const Dataflow &df,
             refute(o, loc() + " is assumed to hold " + df.valueName(v) + " but the exit does not");
       };
       static const ValSet none;
-      for (unsigned r = 0; r < kNumLocs; ++r)
+      for (unsigned r = 0; r < df.numLocs(); ++r)
         covered(y.regs[r], x.regs[r], [r] { return locName(r); });
       for (const auto &[off, set] : y.frame) {
         auto it = x.frame.find(off);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 namespace vcr::verifier {
 
@@ -17,17 +18,26 @@ std::string Dataflow::valueName(uint32_t id) const {
   return "entry." + locName(pseudoLoc(id - numVRegs));
 }
 
+bool vfpInvolved(const Function &original, const Function &allocated, const Module &module) {
+  auto vfpSig = [](const Signature *sig) {
+    if (!sig) return false;
+    for (const auto *ts : {&sig->params, &sig->results})
+      for (ValType t : *ts)
+        if (isVfpType(t)) return true;
+    return false;
+  };
+  if (usesVfp(original) || usesVfp(allocated) || vfpSig(&original.sig)) return true;
+  for (const Block &b : original.blocks)
+    for (const Instr &in : b.instrs)
+      if (isCall(in.op) && vfpSig(module.callSig(in))) return true;
+  return false;
+}
+
 std::string locName(unsigned loc) {
   if (loc < kNumPRegs) return std::string(pregName(PReg(loc)));
   return "s" + std::to_string(loc - kNumPRegs);
 }
 
-std::vector<unsigned> regLocs(const Operand &o) {
-  if (o.isPReg() && o.value < kNumPRegs) return {o.value};
-  if (o.isSReg() && o.value < kNumSRegs) return {sLoc(o.value)};
-  if (o.isDReg() && o.value < kNumDRegs) return {sLoc(2 * o.value), sLoc(2 * o.value + 1)};
-  return {};
-}
 
 std::string frameName(int32_t offset) {
   return offset < 0 ? "[entry" + std::to_string(offset) + "]"
@@ -70,9 +80,13 @@ struct Walker {
   [[nodiscard]] bool mayBeHeld(uint32_t v) const { return (mayHold[(v >> 6) & 3] >> (v & 63)) & 1; }
   void refilter(const LocState &s) {
     mayHold = {};
-    for (const ValSet &r : s.regs) note(r);
+    for (const ValSet &r : regsOf(s)) note(r);
     for (const auto &[o, set] : s.frame) note(set);
   }
+
+  /// The register locations in use (Dataflow::numLocs).
+  std::span<ValSet> regsOf(LocState &s) const { return {s.regs.data(), df.numLocs()}; }
+  std::span<const ValSet> regsOf(const LocState &s) const { return {s.regs.data(), df.numLocs()}; }
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
@@ -108,7 +122,7 @@ struct Walker {
       auto it = s.frame.find(slot(s, o.value + 4 * w, false));
       return it == s.frame.end() ? ValSet{} : it->second;
     }
-    const std::vector<unsigned> l = regLocs(o);
+    const Locs l = regLocs(o);
     return w < l.size() ? s.regs[l[w]] : ValSet{};
   }
   void set(LocState &s, const Operand &o, ValSet v, unsigned w = 0) {
@@ -117,7 +131,7 @@ struct Walker {
       s.frame[slot(s, o.value + 4 * w, true)] = std::move(v);
       return;
     }
-    const std::vector<unsigned> l = regLocs(o);
+    const Locs l = regLocs(o);
     if (w < l.size()) s.regs[l[w]] = std::move(v);
   }
   /// Words of a value of vreg v: 2 for an f64, else 1.
@@ -131,13 +145,13 @@ struct Walker {
   }
   void killId(LocState &s, uint32_t v) {
     if (!mayBeHeld(v)) return;
-    for (ValSet &r : s.regs) erase(r, v);
+    for (ValSet &r : regsOf(s)) erase(r, v);
     for (auto &[o, set] : s.frame) erase(set, v);
   }
   /// Every location (register or frame word) whose value set contains v.
   std::vector<ValSet *> holdersOf(LocState &s, uint32_t v) {
     std::vector<ValSet *> h;
-    for (ValSet &r : s.regs)
+    for (ValSet &r : regsOf(s))
       if (std::binary_search(r.begin(), r.end(), v)) h.push_back(&r);
     for (auto &[o, set] : s.frame)
       if (std::binary_search(set.begin(), set.end(), v)) h.push_back(&set);
@@ -205,7 +219,7 @@ struct Walker {
       }
     if (copy) note(v.defs[0].value);
     if (copy && v.defs[0].value != v.uses[0].value) {  // kill(d) left every holder of u as it was
-      for (ValSet &r : s.regs)
+      for (ValSet &r : regsOf(s))
         if (r.contains(v.uses[0].value)) insert(r, v.defs[0].value);
       for (auto &[o, set] : s.frame)
         if (set.contains(v.uses[0].value)) insert(set, v.defs[0].value);
@@ -222,7 +236,7 @@ struct Walker {
   /// Every location holding id u holds id d too.
   void alsoHolds(LocState &s, uint32_t u, uint32_t d) {
     note(d);
-    for (ValSet &r : s.regs)
+    for (ValSet &r : regsOf(s))
       if (std::binary_search(r.begin(), r.end(), u)) insert(r, d);
     for (auto &[o, set] : s.frame)
       if (std::binary_search(set.begin(), set.end(), u)) insert(set, d);
@@ -356,7 +370,7 @@ struct Walker {
   void prune(LocState &s, uint32_t b, bool in) {
     mark(b, in);
     auto drop = [&](uint32_t v) { return !keep(v); };
-    for (ValSet &r : s.regs) r.removeIf(drop);
+    for (ValSet &r : regsOf(s)) r.removeIf(drop);
     s.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
       e.second.removeIf(drop);
       return e.second.empty();
@@ -373,7 +387,7 @@ struct Walker {
       for (uint32_t v : from)
         if (keep(v)) to.pushBackSorted(v);
     };
-    for (size_t r = 0; r < kNumLocs; ++r) filtered(m.regs[r], o.regs[r]);
+    for (size_t r = 0; r < df.numLocs(); ++r) filtered(m.regs[r], o.regs[r]);
     m.frame.clear();
     ValSet tmp;
     for (const auto &[off, set] : o.frame) {
@@ -453,9 +467,11 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
                          uint32_t stackLimit) {
   Dataflow df;
   df.numVRegs = live.numVRegs;
-  df.vfp = usesVfp(original) || usesVfp(allocated);
-  if (df.vfp) df.numPseudo = kNumPseudo;
-  df.classes = vregClasses(original, &module);
+  df.vfp = vfpInvolved(original, allocated, module);
+  if (df.vfp) {
+    df.numPseudo = kNumPseudo;
+    df.classes = vregClasses(original, &module);  // else all core
+  }
   df.inArgBytes = abi::stackParamBytes(original.sig);
   Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
   const size_t nb = allocated.blocks.size();
@@ -494,7 +510,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
         df.issues.push_back({b, -1, "SP differs at the join: " + std::to_string(m.sp) +
                                         " from one predecessor, " + std::to_string(o.sp) +
                                         " from bb" + std::to_string(q)});
-      for (size_t r = 0; r < kNumLocs; ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
+      for (size_t r = 0; r < df.numLocs(); ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
       m.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
         auto jt = o.frame.find(e.first);
         if (jt == o.frame.end()) return true;

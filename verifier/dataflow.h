@@ -35,9 +35,24 @@ inline constexpr unsigned kNumLocs = mir::kNumPRegs + mir::kNumSRegs;
 [[nodiscard]] constexpr unsigned sLoc(unsigned n) { return mir::kNumPRegs + n; }
 /// "r4", "s17".
 [[nodiscard]] std::string locName(unsigned loc);
+/// Up to two register locations (no allocation).
+struct Locs {
+  std::array<unsigned, 2> at{};
+  unsigned n = 0;
+  [[nodiscard]] size_t size() const { return n; }
+  [[nodiscard]] bool empty() const { return n == 0; }
+  unsigned operator[](size_t k) const { return at[k]; }
+  [[nodiscard]] const unsigned *begin() const { return at.data(); }
+  [[nodiscard]] const unsigned *end() const { return at.data() + n; }
+};
 /// The register locations an operand covers, low word first: one for a
 /// core or S register, two for a D register, none for anything else.
-[[nodiscard]] std::vector<unsigned> regLocs(const mir::Operand &o);
+[[nodiscard]] inline Locs regLocs(const mir::Operand &o) {
+  if (o.isPReg() && o.value < mir::kNumPRegs) return {{o.value, 0}, 1};
+  if (o.isSReg() && o.value < mir::kNumSRegs) return {{sLoc(o.value), 0}, 1};
+  if (o.isDReg() && o.value < mir::kNumDRegs) return {{sLoc(2 * o.value), sLoc(2 * o.value + 1)}, 2};
+  return {};
+}
 
 /// Pseudo-values: entry R4..R11 (k = 0..7), entry LR (k = 8), and, in a
 /// function that uses the VFP file, entry S16..S31 (k = 9..24).
@@ -97,6 +112,9 @@ struct Dataflow {
   }
   /// Number of value ids (the size of tables by value id).
   [[nodiscard]] uint32_t numValues() const { return 3 * numVRegs + kNumPseudo; }
+  /// Register locations in use: S0-S31 only when the function uses the VFP
+  /// file (else they stay empty, and the loops skip them).
+  [[nodiscard]] unsigned numLocs() const { return vfp ? kNumLocs : mir::kNumPRegs; }
   /// Whether vreg v is an f64.
   [[nodiscard]] bool isF64(uint32_t v) const {
     return v < classes.size() && classes[v] == mir::RegClass::F64;
@@ -104,6 +122,12 @@ struct Dataflow {
   /// "v12", "entry.r4", "v3.hi".
   [[nodiscard]] std::string valueName(uint32_t id) const;
 };
+
+/// Whether the VFP file is involved: a float opcode or S/D register on
+/// either side, or an f32/f64 in the original's signature or a callee's.
+/// When not, every vreg is core and S0-S31 stay out of the analysis.
+[[nodiscard]] bool vfpInvolved(const mir::Function &original, const mir::Function &allocated,
+                               const mir::Module &module);
 
 /// Run the dataflow to its fixpoint and collect frame issues, among them
 /// any point where the frame would use more than `stackLimit` bytes of

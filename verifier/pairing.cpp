@@ -4,6 +4,7 @@
 #include "core/ir/classes.h"
 #include "core/ir/text.h"
 #include "verifier/abi.h"
+#include "verifier/dataflow.h"
 #include "verifier/semantics.h"
 
 #include <algorithm>
@@ -64,7 +65,9 @@ struct Structure {
   uint16_t pool;
   Pairing p;
   bool fatal = false;
-  std::vector<RegClass> classes = vregClasses(orig, &mod);  ///< of the original's vregs
+  /// Classes of the original's vregs (empty, i.e. all core, when no VFP is involved).
+  std::vector<RegClass> classes =
+      vfpInvolved(orig, alloc, mod) ? vregClasses(orig, &mod) : std::vector<RegClass>{};
 
   /// An S register (any of S0-S31) or a D register (D0-D15).
   static bool vfpReg(const Operand &o) {

@@ -215,7 +215,7 @@ struct Builder {
       const int32_t off = sp + static_cast<int32_t>(o.value);
       return bits == 64 ? c.concat(frameAt(off + 4), frameAt(off)) : frameAt(off);
     }
-    const std::vector<unsigned> l = regLocs(o);
+    const Locs l = regLocs(o);
     if (l.size() == 2) return c.concat(reg(l[1]), reg(l[0]));
     if (l.size() == 1) return reg(l[0]);
     return input([] { return std::string("bad-operand"); }, bits);
@@ -259,7 +259,7 @@ struct Builder {
       if (wide) frame[off + 4] = c.extract(t, 63, 32);
       return;
     }
-    const std::vector<unsigned> l = regLocs(o);
+    const Locs l = regLocs(o);
     if (l.empty()) return;
     regs[l[0]] = lo;
     if (l.size() == 2)  // a 32-bit term into a D register (refuted by structure): high word unknown
@@ -308,7 +308,7 @@ struct Builder {
       for (uint32_t v : set)
         if (v < nv && !slot[v]) slot[v] = 1, vals.push_back(v);
     };
-    for (const ValSet &r : s.regs) collect(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) collect(s.regs[r]);
     for (const auto &[o, set] : s.frame) collect(set);
     in.live.forEachIn(b, [&](uint32_t v) {  // an f64 as its two words
       for (unsigned h = 0; h < (in.df.isF64(v) ? 2u : 1u); ++h) {
@@ -335,7 +335,7 @@ struct Builder {
         else parent[find(i)] = find(static_cast<uint32_t>(first));
       }
     };
-    for (const ValSet &r : s.regs) join(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) join(s.regs[r]);
     for (const auto &[o, set] : s.frame) join(set);
     // one term per class: a pseudo-value, else a constant, else a variable
     std::vector<Term> cls(vals.size());  // by class root
@@ -368,7 +368,7 @@ struct Builder {
         if (v < nv) return cls[find(index(v))];
       return input(name);
     };
-    for (unsigned r = 0; r < kNumLocs; ++r)
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
       if (!s.regs[r].empty()) regs[r] = locTerm(s.regs[r], [r] { return locName(r); });
     for (const auto &[o, set] : s.frame)
       if (!set.empty()) frame[o] = locTerm(set, [o = o] { return frameName(o); });
@@ -400,7 +400,7 @@ struct Builder {
       for (uint32_t v : set)
         if (relevant(v)) q.hypotheses.push_back(c.eq(loc, valueTerm(v)));
     };
-    for (unsigned r = 0; r < kNumLocs; ++r)
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
       if (!s.regs[r].empty()) {
         regs[r] = input([r] { return locName(r); });
         bind(s.regs[r], regs[r]);
@@ -724,7 +724,7 @@ struct Builder {
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
     size_t n = 0;
-    for (const ValSet &r : s.regs) n += r.size();
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) n += s.regs[r].size();
     for (const auto &[o, set] : s.frame) n += set.size();
     p.goals.reserve(n);
     // Every value a location holds at the exit is a goal (the dataflow keeps
@@ -746,7 +746,7 @@ struct Builder {
         }
       }
     };
-    for (unsigned r = 0; r < kNumLocs; ++r)
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
       want(s.regs[r], [&, r] { return reg(r); }, [r] { return locName(r); });
     for (const auto &[o, set] : s.frame)
       want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
@@ -759,7 +759,7 @@ struct Builder {
     auto clear = [&](const ValSet &set) {
       for (uint32_t v : set) held[v] = 0;
     };
-    for (const ValSet &r : s.regs) clear(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) clear(s.regs[r]);
     for (const auto &[o, set] : s.frame) clear(set);
     q.obligations.push_back(std::move(p));
   }
