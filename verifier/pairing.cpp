@@ -6,6 +6,7 @@
 #include "verifier/abi.h"
 #include "verifier/dataflow.h"
 #include "verifier/semantics.h"
+#include "verifier/vfp_rules.h"
 
 #include <algorithm>
 #include <string>
@@ -69,53 +70,6 @@ struct Structure {
   std::vector<RegClass> classes =
       vfpInvolved(orig, alloc, mod) ? vregClasses(orig, &mod) : std::vector<RegClass>{};
 
-  /// An S register (any of S0-S31) or a D register (D0-D15).
-  static bool vfpReg(const Operand &o) {
-    return (o.isSReg() && o.value < kNumSRegs) || (o.isDReg() && o.value < kNumDRegs);
-  }
-  /// Whether VFP operand o lies in S16-S31 (D8-D15), the callee-saved VFP registers.
-  static bool vfpCalleeSaved(const Operand &o) {
-    return vfpReg(o) && (o.isSReg() ? o.value >= 16 : o.value >= 8);
-  }
-
-  /// The VFP forms of inserted mov, lds, sts, push and pop: VMOV of one
-  /// class, VLDR/VSTR of a spill slot, VPUSH/VPOP of S16-S31 (ascending S
-  /// numbers, each once). True when `in` is one; `why` says what is wrong.
-  static bool checkInsertedVfp(const Instr &in, std::string &why) {
-    const bool any = std::any_of(in.defs.begin(), in.defs.end(), [](const Operand &o) { return o.isVfp(); }) ||
-                     std::any_of(in.uses.begin(), in.uses.end(), [](const Operand &o) { return o.isVfp(); });
-    if (!any) return false;
-    switch (in.op) {
-    case Opcode::Mov:
-      if (in.defs.size() != 1 || in.uses.size() != 1 || !vfpReg(in.defs[0]) || !vfpReg(in.uses[0]) ||
-          in.defs[0].kind != in.uses[0].kind)
-        why = "a VFP mov moves an S register to an S register or a D register to a D register";
-      return true;
-    case Opcode::Lds: case Opcode::Sts: {
-      const bool lds = in.op == Opcode::Lds;
-      if (in.defs.size() != 1 || in.uses.size() != 1 || !vfpReg(lds ? in.defs[0] : in.uses[0]) ||
-          !(lds ? in.uses[0] : in.defs[0]).isStack())
-        why = "a VFP lds/sts is `lds sN|dN, [sp+N]` / `sts [sp+N], sN|dN`";
-      return true;
-    }
-    case Opcode::Push: case Opcode::Pop: {
-      const auto &ops = in.op == Opcode::Push ? in.uses : in.defs;
-      const auto &other = in.op == Opcode::Push ? in.defs : in.uses;
-      int last = -1;
-      for (const Operand &o : ops) {
-        if (!vfpCalleeSaved(o) || !other.empty())
-          return why = "a VFP push/pop lists only s16-s31 / d8-d15, no core register", true;
-        for (uint32_t r : sregsOf(o)) {
-          if (int(r) <= last) return why = "a VFP push/pop list must be ascending without overlap", true;
-          last = int(r);
-        }
-      }
-      return true;
-    }
-    default: why = "not an instruction an allocator may insert with VFP registers"; return true;
-    }
-  }
-
   bool regIn(const Operand &o, uint16_t mask) const {
     return o.isPReg() && o.value < kNumPRegs && (mask >> o.value) & 1u;
   }
@@ -135,7 +89,7 @@ struct Structure {
                false;
     for (const Operand &o : in.defs)
       if (o.isPReg() && o.preg() == PReg::R12) scratchLive = true;
-    if (checkInsertedVfp(in, why)) return why.empty();
+    if (vfpInsertedRule(in, why)) return why.empty();
     const uint16_t moveRegs = pool | abi::kArgRegs | abi::bit(PReg::R12);
     const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
     auto regs = [&](const mir::OperandList &ops, uint16_t mask) {
