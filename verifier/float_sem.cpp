@@ -73,6 +73,8 @@ bool isTrappingFloatOp(Opcode op) {
   }
 }
 
+bool isUninterpretedFloatOp(Opcode op) { return resultBits(op) != 0; }
+
 bool isFloatOpcode(Opcode op) {
   switch (op) {
   case Opcode::FConst32: case Opcode::FConst64: case Opcode::FSel32: case Opcode::FSel64:

@@ -28,6 +28,10 @@ using ApplyFn = std::function<smt::Term(uint32_t tag, unsigned bits, const std::
 [[nodiscard]] bool isFloatOpcode(mir::Opcode op);
 /// A float opcode that reads or writes linear memory (fload, fstore).
 [[nodiscard]] bool isFloatMemOp(mir::Opcode op);
+/// A float computation the checker leaves uninterpreted (arithmetic,
+/// rounding, conversions, fset, the truncations), as opposed to data
+/// movement (fconst, fmovtoint/fmovfromint, fsel) and memory (fload/fstore).
+[[nodiscard]] bool isUninterpretedFloatOp(mir::Opcode op);
 /// A float-to-integer truncation that traps (ftrunc.<int>.<float>).
 [[nodiscard]] bool isTrappingFloatOp(mir::Opcode op);
 

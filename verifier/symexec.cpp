@@ -429,13 +429,6 @@ struct Builder {
       return {};
     }
     default:
-      if (isTrappingFloatOp(i.op)) {  // an uninterpreted trap condition, then the result
-        Term trap;
-        const Words r = truncWithTrap(c, i, u, [this](uint32_t t, unsigned bits, const std::vector<Term> &a) { return apply(t, bits, a); }, trap);
-        w.events.push_back({say([&] { return label + " trap condition"; }), trap});
-        trapPoint(w, label);
-        return {r.begin(), r.end()};
-      }
       return {};
     }
   }
@@ -578,6 +571,7 @@ struct Builder {
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
     const bool sameInputs = v.op == a.op && v.cc == a.cc && v.width == a.width && v.imm == a.imm && vu == au;
+    if (isUninterpretedFloatOp(v.op)) return uninterpreted(v, vu, au, label, def);
     if (auto vt = pure(v, vu)) {
       if (sameInputs) return def(*vt, *vt);
       auto at = pure(a, au);  // same opcode and operand count (structure)
@@ -595,6 +589,35 @@ struct Builder {
       return def(vt, vt);
     }
     def(vt, effect(aw, a, au, label));
+  }
+
+  /// A float computation (float_sem.h): both sides take the original's
+  /// uninterpreted value, and the allocated operands must equal the
+  /// original's (events of the effects obligation; always made, so that the
+  /// goals are the same with or without normalisation, see smt_export.h).
+  /// So the result is shared exactly when the operands are proved equal,
+  /// by the checker or by an external solver re-checking the export.
+  template <class Def>
+  void uninterpreted(const Instr &v, const std::vector<Term> &vu, const std::vector<Term> &au,
+                     const std::string &label, Def &def) {
+    for (size_t k = 0; k < vu.size() && k < au.size(); ++k) {
+      if (v.uses[k].isImm()) continue;
+      const std::string what = say([&] { return label + " operand " + std::to_string(k); });
+      vw.events.push_back({what, vu[k]});
+      aw.events.push_back({what, au[k]});
+    }
+    const ApplyFn fn = [this](uint32_t t, unsigned bits, const std::vector<Term> &x) { return apply(t, bits, x); };
+    if (!isTrappingFloatOp(v.op)) {
+      const Words r = *evalFloat(c, v, vu, fn);
+      return def(std::span<const Term>(r.begin(), r.end()), std::span<const Term>(r.begin(), r.end()));
+    }
+    Term trap;
+    const Words r = truncWithTrap(c, v, vu, fn, trap);
+    for (World *w : {&vw, &aw}) {  // the trap condition is an event like any trap's
+      w->events.push_back({say([&] { return label + " trap condition"; }), trap});
+      trapPoint(*w, label);
+    }
+    def(std::span<const Term>(r.begin(), r.end()), std::span<const Term>(r.begin(), r.end()));
   }
 
   void inserted(const Instr &a, BlockTrace::Step &step) {

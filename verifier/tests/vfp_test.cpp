@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -53,20 +54,20 @@ const std::vector<Case> &cases() {
       {"alias: D reloaded word by word", "alias",
        {{"  lds d4, [sp+0] !reload\n", "  lds s8, [sp+0] !reload\n  lds s9, [sp+4] !reload\n"}}, nullptr},
       {"alias: the wrong S register (s3, the high word of d1, for v2)", "alias",
-       {{"fadd.f32 s6, s4, s5", "fadd.f32 s6, s4, s3"}}, "abi.ret"},
+       {{"fadd.f32 s6, s4, s5", "fadd.f32 s6, s4, s3"}}, "effects"},
       {"alias: a D register overlapping a live S (d2 over v0 in s4)", "alias",
        {{"fsub.f64 d0, d0, d4", "fsub.f64 d2, d0, d4"}, {"fadd.f64 d3, d0, d7", "fadd.f64 d3, d2, d7"}},
-       "abi.ret"},
+       "effects"},
       {"alias: D reloaded with its words swapped", "alias",
-       {{"  lds d4, [sp+0] !reload\n", "  lds s8, [sp+4] !reload\n  lds s9, [sp+0] !reload\n"}}, "abi.ret"},
-      {"alias: only the low word of v4 moved into d7", "alias", {{"  mov s15, s3 !move\n", ""}}, "abi.ret"},
+       {{"  lds d4, [sp+0] !reload\n", "  lds s8, [sp+4] !reload\n  lds s9, [sp+0] !reload\n"}}, "effects"},
+      {"alias: only the low word of v4 moved into d7", "alias", {{"  mov s15, s3 !move\n", ""}}, "effects"},
       {"alias: the second f32 parameter declared in s2 (no back-filling)", "alias",
        {{"param s0, d1, s1", "param s0, d1, s2"}}, "abi.params", false},
       {"alias: f64 result in d1", "alias", {{"ret d0", "ret d1"}}, "abi.ret", false},
       {"call correct", "call", {}, nullptr},
       {"call: a caller-saved S (s2) read after the call", "call",
        {{"fadd.f32 s16, s0, s0", "fadd.f32 s2, s0, s0"}, {"fadd.f32 s1, s0, s16", "fadd.f32 s1, s0, s2"}},
-       "abi.ret"},
+       "effects"},
       {"call: a missing VPUSH of the used callee-saved s16", "call",
        {{"  push s16, s17 !prologue\n", ""}, {"  pop s16, s17 !epilogue\n", ""}}, "preserve"},
       {"call: VPUSH of s17 only, s16 clobbered", "call",
@@ -82,15 +83,15 @@ const std::vector<Case> &cases() {
         {"add r0, r0, r5", "add r0, r0, r3"}},
        "abi.ret"},
       {"call: the f32 result read from s1", "call",
-       {{"fadd.f32 s1, s0, s16", "fadd.f32 s1, s1, s16"}}, "abi.ret"},
+       {{"fadd.f32 s1, s0, s16", "fadd.f32 s1, s1, s16"}}, "effects"},
       {"stackargs correct", "stackargs", {}, nullptr},
       {"stackargs: an f64 reload into d7, over the f32 in s14", "stackargs",
        {{"lds d6, [sp+0] !inarg", "lds d7, [sp+0] !inarg"}, {"fcvt.f32.f64 s0, d6", "fcvt.f32.f64 s0, d7"}},
-       "abi.ret"},
+       "effects"},
       {"stackargs: the last f32 back-filled into s15", "stackargs",
        {{"s14, [sp+0], [sp+8], r0", "s14, [sp+0], s15, r0"}}, "abi.params", false},
       {"stackargs: the f64 stack parameter read from its high word", "stackargs",
-       {{"lds d6, [sp+0] !inarg", "lds d6, [sp+4] !inarg"}}, "abi.ret"},
+       {{"lds d6, [sp+0] !inarg", "lds d6, [sp+4] !inarg"}}, "effects"},
       {"mem correct", "mem", {}, nullptr},
       {"mem: the f32 stack argument stored from the wrong S register", "mem",
        {{"sts [sp+8], s4 !outarg", "sts [sp+8], s1 !outarg"}}, "abi.call"},
@@ -119,13 +120,13 @@ const std::vector<Case> &cases() {
        {{"push s16, s17, d9 !prologue", "push d8, d9 !prologue"}, {"pop s16, s17, d9 !epilogue", "pop d8, d9 !epilogue"}},
        nullptr},
       {"callint: a caller-saved S (s3) read after the call", "callint",
-       {{"fadd.f32 s16, s2, s2", "fadd.f32 s3, s2, s2"}, {"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s3"}}, "abi.ret"},
+       {{"fadd.f32 s16, s2, s2", "fadd.f32 s3, s2, s2"}, {"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s3"}}, "effects"},
       {"callint: a missing VPUSH of the used callee-saved s16 and d9", "callint",
        {{"  push s16, s17, d9 !prologue\n", ""}, {"  pop s16, s17, d9 !epilogue\n", ""}}, "preserve"},
       {"callint: a D register (d8) overlapping the live s16", "callint",
-       {{"fmul.f64 d9, d0, d0", "fmul.f64 d8, d0, d0"}, {"fadd.f64 d1, d1, d9", "fadd.f64 d1, d1, d8"}}, "abi.ret"},
+       {{"fmul.f64 d9, d0, d0", "fmul.f64 d8, d0, d0"}, {"fadd.f64 d1, d1, d9", "fadd.f64 d1, d1, d8"}}, "effects"},
       {"callint: the wrong S register (s17) for the f32 kept across the call", "callint",
-       {{"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s17"}}, "abi.ret"},
+       {{"fadd.f32 s0, s0, s16", "fadd.f32 s0, s0, s17"}}, "effects"},
       {"callint: a word of the fmovtoint.f64 core pair in caller-saved r3", "callint",
        {{"fmovtoint.f64 r4, r5, d0", "fmovtoint.f64 r3, r5, d0"}, {"add r0, r0, r4", "add r0, r0, r3"}}, "abi.ret"},
       {"callint: VPOP listed as d8, s18, s19 restores the same words", "callint",
@@ -211,4 +212,25 @@ TEST_CASE("the float pair of tools/tests/vfp_decline_test.cpp is proved") {
   const verifier::CheckResult r = verifier::checkFunction(orig.functions[0], alloc.functions[0], orig, {});
   CHECK_MESSAGE(r.ok(), r.summary());
   CHECK(r.proved >= 4);
+}
+
+TEST_CASE("VFP fixtures check the same with the SMT-LIB export on (the stated entry form builds)") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "vcr_vfp_smt_export";
+  for (const char *fx : {"alias", "call", "callint", "loop", "mem", "stackargs"}) {
+    CAPTURE(std::string(fx));
+    std::filesystem::remove_all(dir);
+    const mir::Module vreg = parse(slurp(std::string(fx) + ".vreg.mir"), fx);
+    const mir::Module alloc = parse(slurp(std::string(fx) + ".alloc.mir"), fx);
+    for (const mir::Function &a : alloc.functions) {
+      const auto it = std::find_if(vreg.functions.begin(), vreg.functions.end(),
+                                   [&](const mir::Function &f) { return f.name == a.name; });
+      REQUIRE(it != vreg.functions.end());
+      verifier::CheckOptions opt;
+      opt.smtDir = dir.string();
+      const verifier::CheckResult r = verifier::checkFunction(*it, a, vreg, opt);
+      CHECK_MESSAGE(r.ok(), r.summary());
+    }
+    CHECK(std::filesystem::exists(dir / "manifest.tsv"));
+  }
+  std::filesystem::remove_all(dir);
 }
