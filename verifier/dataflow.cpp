@@ -307,6 +307,9 @@ struct Walker {
       break;
     }
     case Opcode::MovI: set(s, a.defs[0], consts(a.imm)); break;
+    case Opcode::FConst32: case Opcode::FConst64:  // rematerialised: the words of the constant
+      for (unsigned w = 0; w < a.uses.size() && w < 2; ++w) set(s, a.defs[0], consts(a.uses[w].value), w);
+      break;
     case Opcode::Push: {
       std::vector<unsigned> locs;  // the words, lowest address first
       for (const Operand &o : a.uses)
@@ -400,6 +403,8 @@ struct Walker {
     constVregs.clear();
     auto note = [&](uint32_t v) {
       if (v < p.constOf.size() && p.constOf[v]) constVregs.push_back({uint32_t(*p.constOf[v]), v});
+      if (v < p.const64Of.size() && p.const64Of[v])  // an f64 constant, word by word
+        for (unsigned w = 0; w < 2; ++w) constVregs.push_back({uint32_t(*p.const64Of[v] >> (32 * w)), df.half(v, w)});
     };
     if (b < p.numOrigBlocks)
       for (const Instr &v : orig.blocks[b].instrs)

@@ -45,7 +45,7 @@ std::string at(uint32_t b, size_t i) {
 bool allowedInserted(Origin o, Opcode op) {
   switch (o) {
   case Origin::Move: return op == Opcode::Mov || op == Opcode::MovI;
-  case Origin::Remat: return op == Opcode::MovI;
+  case Origin::Remat: return op == Opcode::MovI || op == Opcode::FConst32 || op == Opcode::FConst64;
   case Origin::Spill: return op == Opcode::Sts;
   case Origin::Reload: return op == Opcode::Lds;
   case Origin::Frame: return op == Opcode::Lds || op == Opcode::Sts;
@@ -381,7 +381,28 @@ std::vector<std::optional<uint32_t>> constants(const Function &f) {
       for (const Operand &d : in.defs)
         if (d.isVReg() && d.value < nv) {
           ++defs[d.value];
-          c[d.value] = in.op == Opcode::MovI ? std::optional<uint32_t>(in.imm) : std::nullopt;
+          c[d.value] = in.op == Opcode::MovI ? std::optional<uint32_t>(in.imm)
+                       : in.op == Opcode::FConst32 && !in.uses.empty() ? std::optional<uint32_t>(in.uses[0].value)
+                                                                       : std::nullopt;
+        }
+  for (uint32_t v = 0; v < nv; ++v)
+    if (defs[v] != 1) c[v] = std::nullopt;
+  return c;
+}
+
+/// Vregs whose only definition in `f` is `fconst.f64 v, #lo, #hi`.
+std::vector<std::optional<uint64_t>> constants64(const Function &f) {
+  const uint32_t nv = f.numVRegs();
+  std::vector<unsigned> defs(nv, 0);
+  std::vector<std::optional<uint64_t>> c(nv);
+  for (const Block &b : f.blocks)
+    for (const Instr &in : b.instrs)
+      for (const Operand &d : in.defs)
+        if (d.isVReg() && d.value < nv) {
+          ++defs[d.value];
+          c[d.value] = in.op == Opcode::FConst64 && in.uses.size() == 2
+                           ? std::optional<uint64_t>(uint64_t(in.uses[1].value) << 32 | in.uses[0].value)
+                           : std::nullopt;
         }
   for (uint32_t v = 0; v < nv; ++v)
     if (defs[v] != 1) c[v] = std::nullopt;
@@ -397,6 +418,7 @@ std::optional<Pairing> checkStructure(const Function &original, const Function &
   s.run(out);
   if (s.fatal) return std::nullopt;
   s.p.constOf = constants(original);
+  s.p.const64Of = constants64(original);
   return std::move(s.p);
 }
 

@@ -272,7 +272,9 @@ struct Builder {
       Term &t = cls[find(i)];
       Term mine = in.df.isPseudo(v) ? pseudoVar(v - in.df.numVRegs)
                   : !in.df.isHalf(v) && in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
-                                                               : Term{};
+                  : in.df.isHalf(v) && in.pairing.const64Of[in.df.vregOf(v)]
+                      ? c.bv(*in.pairing.const64Of[in.df.vregOf(v)] >> (32 * (v - in.df.half(in.df.vregOf(v), 0))), 32)
+                      : Term{};
       if (!t.valid() && mine.valid()) t = mine;
       else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(t)) t = mine;
     }
@@ -323,6 +325,7 @@ struct Builder {
     in.live.forEachIn(b, [&](uint32_t v) {
       Term t = valueTerm(v);
       if (in.pairing.constOf[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.constOf[v], 32)));
+      if (in.pairing.const64Of[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.const64Of[v], 64)));
     });
     auto bind = [&](const ValSet &set, Term loc) {
       for (uint32_t v : set)
@@ -630,6 +633,15 @@ struct Builder {
       show(step, a.defs[0], t);
       break;
     }
+    case Opcode::FConst32: case Opcode::FConst64: {  // a rematerialised float constant
+      std::vector<Term> u;
+      for (const Operand &o : a.uses) u.push_back(aread(o));
+      if (auto w = pure(a, u)) {
+        awrite(a.defs.at(0), (*w)[0]);
+        show(step, a.defs[0], (*w)[0]);
+      }
+      break;
+    }
     case Opcode::Push: {  // word by word, lowest address first (a D register: low word first)
       std::vector<unsigned> locs;
       for (const Operand &o : a.uses)
@@ -703,7 +715,8 @@ struct Builder {
       want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
     in.live.forEachOut(b, [&](uint32_t v) {
       const bool f64 = in.df.isF64(v);  // held word by word
-      if (f64 ? !(held[in.df.half(v, 0)] && held[in.df.half(v, 1)]) : !held[v] && !in.pairing.constOf[v])
+      if (f64 ? !(held[in.df.half(v, 0)] && held[in.df.half(v, 1)]) && !in.pairing.const64Of[v]
+              : !held[v] && !in.pairing.constOf[v])
         refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
                          " but no location provably holds it");
     });

@@ -52,6 +52,14 @@ bool vfpInsertedRule(const Instr &in, std::string &why) {
     }
     return true;
   }
+  case Opcode::FConst32: case Opcode::FConst64: {  // a rematerialised float constant
+    const bool f64 = in.op == Opcode::FConst64;
+    const bool imms = std::all_of(in.uses.begin(), in.uses.end(), [](const Operand &o) { return o.isImm(); });
+    if (in.defs.size() != 1 || in.uses.size() != (f64 ? 2u : 1u) || !imms ||
+        !(f64 ? in.defs[0].isDReg() && in.defs[0].value < kNumDRegs : in.defs[0].isSReg() && in.defs[0].value < kNumSRegs))
+      why = "an inserted fconst.f32/.f64 defines one S/D register from immediates";
+    return true;
+  }
   default: why = "not an instruction an allocator may insert with VFP registers"; return true;
   }
 }

@@ -148,7 +148,7 @@ std::vector<Edit> sites(const Function &f, Class cls) {
 TEST_CASE("VFP mutation classes at every site of the correct VFP fixtures: refuted, and sound") {
   struct Stats { unsigned mutants = 0, refuted = 0, counterexample = 0, proved = 0, ran = 0, changing = 0; };
   std::array<Stats, kClasses> stats{};
-  for (const char *fx : {"alias", "call", "stackargs", "mem", "loop", "callint"}) {
+  for (const char *fx : {"alias", "call", "stackargs", "mem", "loop", "callint", "remat"}) {
     CAPTURE(fx);
     mir::Module vreg = load(std::string(fx) + ".vreg.mir"), alloc = load(std::string(fx) + ".alloc.mir");
     bool runnable = true;
