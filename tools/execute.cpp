@@ -103,6 +103,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   std::map<std::string, ExecReport> reports;
   emit::EmitOptions eopts;
   eopts.markOrigins = opt.countOrigins;
+  eopts.cpu = opt.cpu;  // VFP code for cortex-m4f / cortex-m7
   emit::EmitResult er = emit::emitModule(allocated, eopts);
   for (const auto &d : er.declined) {
     ExecReport &r = reports[d.function];

@@ -390,7 +390,9 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
     w.declinedRows.push_back(std::move(r));
   }
   if (haveCode && (!opt.emitAsmDir.empty() || opt.keepArtifacts)) {
-    emit::EmitResult er = emit::emitModule(allocated);
+    emit::EmitOptions eo;
+    eo.cpu = opt.cpu;  // VFP code for cortex-m4f / cortex-m7
+    emit::EmitResult er = emit::emitModule(allocated, eo);
     if (!opt.emitAsmDir.empty()) {
       std::string text = er.asmText;
       for (const auto &d : er.declined) text += "@ declined " + d.function + ": " + d.reason + "\n";

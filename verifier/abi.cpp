@@ -1,4 +1,4 @@
-// The checker's independent AAPCS parameter and result placement.
+// The checker's independent AAPCS (and AAPCS-VFP) parameter and result placement.
 #include "verifier/abi.h"
 
 namespace vcr::verifier::abi {
@@ -8,18 +8,48 @@ namespace {
 struct Walk {
   std::vector<WordHome> homes;
   unsigned nextReg = 0;    // next free of R0..R3 (4 = none)
-  uint32_t stackOff = 0;   // next free stack byte
-  bool onStack = false;    // once set, no register is used again
+  uint32_t stackOff = 0;   // next free stack byte, shared by core and VFP values
+  bool onStack = false;    // once set, no core register is used again
+  uint32_t freeS = 0xFFFF; // free S0-S15 (bit i = S i)
+  bool vfpOnStack = false; // once set, no VFP register is used again
+
+  void stack(unsigned bytes) {
+    if (bytes == 8) stackOff = (stackOff + 7) & ~7u;
+    WordHome h;
+    h.onStack = true;
+    h.offset = stackOff;
+    h.bytes = static_cast<uint8_t>(bytes);
+    homes.push_back(h);
+    stackOff += bytes;
+  }
+
+  /// An f32 (one S register) or an f64 (an even S pair, a D register).
+  void placeVfp(bool f64) {
+    for (unsigned s = 0; !vfpOnStack && s < 16; s += f64 ? 2 : 1) {
+      const uint32_t need = (f64 ? 3u : 1u) << s;
+      if ((freeS & need) != need) continue;
+      freeS &= ~need;
+      WordHome h;
+      h.vfp = f64 ? WordHome::Vfp::D : WordHome::Vfp::S;
+      h.vfpReg = static_cast<uint8_t>(f64 ? s / 2 : s);
+      h.bytes = f64 ? 8 : 4;
+      homes.push_back(h);
+      return;
+    }
+    vfpOnStack = true;  // no back-filling once a VFP value went to the stack
+    freeS = 0;
+    stack(f64 ? 8 : 4);
+  }
 
   void place(mir::ValType t) {
+    if (t == mir::ValType::F32 || t == mir::ValType::F64) return placeVfp(t == mir::ValType::F64);
     if (t == mir::ValType::I32) {
       if (!onStack && nextReg < 4) {
         homes.push_back({false, static_cast<mir::PReg>(nextReg++), 0});
         return;
       }
       onStack = true;
-      homes.push_back({true, mir::PReg::R0, stackOff});
-      stackOff += 4;
+      stack(4);
       return;
     }
     unsigned even = (nextReg + 1) & ~1u;
@@ -32,9 +62,8 @@ struct Walk {
     onStack = true;
     nextReg = 4;
     stackOff = (stackOff + 7) & ~7u;
-    homes.push_back({true, mir::PReg::R0, stackOff});
-    homes.push_back({true, mir::PReg::R0, stackOff + 4});
-    stackOff += 8;
+    stack(4);
+    stack(4);
   }
 };
 
@@ -51,16 +80,28 @@ uint32_t stackParamBytes(const mir::Signature &sig) { return walk(sig).stackOff;
 
 std::vector<WordHome> resultHomes(const mir::Signature &sig) {
   std::vector<WordHome> out;
-  unsigned r = 0;
-  for (mir::ValType t : sig.results)
+  unsigned r = 0, v = 0;
+  for (mir::ValType t : sig.results) {
+    if (t == mir::ValType::F32 || t == mir::ValType::F64) {
+      WordHome h;
+      h.vfp = t == mir::ValType::F64 ? WordHome::Vfp::D : WordHome::Vfp::S;
+      h.vfpReg = static_cast<uint8_t>(v++);
+      h.bytes = t == mir::ValType::F64 ? 8 : 4;
+      out.push_back(h);
+      continue;
+    }
     for (unsigned w = 0; w < mir::words(t); ++w, ++r)
       out.push_back(r < 4 ? WordHome{false, static_cast<mir::PReg>(r), 0}
                           : WordHome{true, mir::PReg::R0, 4 * (r - 4)});
+  }
   return out;
 }
 
 mir::Operand homeOperand(const WordHome &h) {
-  return h.onStack ? mir::Operand::stack(h.offset) : mir::Operand::preg(h.reg);
+  if (h.onStack) return mir::Operand::stack(h.offset);
+  if (h.vfp == WordHome::Vfp::S) return mir::Operand::sreg(h.vfpReg);
+  if (h.vfp == WordHome::Vfp::D) return mir::Operand::dreg(h.vfpReg);
+  return mir::Operand::preg(h.reg);
 }
 
 std::string_view reservedRole(mir::PReg r) {

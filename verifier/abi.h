@@ -12,6 +12,15 @@
 ///  - a call clobbers R0-R3, R12 and LR; R4-R11 and SP survive it;
 ///  - reserved by the wasm runtime: R9 globals base, R10 memory size,
 ///    R11 memory base, R12 scratch; SP, LR, PC are never allocated.
+/// AAPCS-VFP (hard float, docs/vfp.md), for f32/f64 values:
+///  - an f32 takes the lowest free of S0-S15, an f64 the lowest free even
+///    pair D0-D7 (Dn = S2n:S2n+1), so an f32 back-fills an S register left
+///    free below an f64; core values are placed in R0-R3 independently;
+///  - once a VFP value does not fit, it and every later VFP value go to the
+///    stack, which core and VFP values share in argument order (an f64 is
+///    8-byte aligned there);
+///  - results: an f32 in S0, an f64 in D0;
+///  - a call clobbers S0-S15; S16-S31 (D8-D15) survive it.
 
 #include "core/ir/mir.h"
 
@@ -49,23 +58,36 @@ inline constexpr RegMask kNeverAllocatable =
 /// The legacy allocator's pool, R0-R8.
 inline constexpr RegMask kLegacyPool = 0x01FF;
 
-/// Where one 32-bit word crosses a call boundary.
+/// S0-S15 (bit i = S i): clobbered by a call, the VFP argument registers.
+inline constexpr uint32_t kVfpCallerSaved = 0x0000FFFFu;
+/// S16-S31 (bit i = S i): preserved by a call.
+inline constexpr uint32_t kVfpCalleeSaved = 0xFFFF0000u;
+
+/// Where one parameter or result operand crosses a call boundary: a core
+/// word, an S register (f32), a D register (f64) or the stack (4 or 8 bytes).
 struct WordHome {
+  /// The register file of a register home.
+  enum class Vfp : uint8_t { None, S, D };
   bool onStack = false;
-  mir::PReg reg = mir::PReg::R0;  ///< when !onStack
+  mir::PReg reg = mir::PReg::R0;  ///< when !onStack and vfp == None
   uint32_t offset = 0;            ///< when onStack: bytes above SP at the call
+  Vfp vfp = Vfp::None;            ///< when !onStack: an S or D register
+  uint8_t vfpReg = 0;             ///< its number
+  uint8_t bytes = 4;              ///< 8 for an f64, else 4
   friend bool operator==(const WordHome &, const WordHome &) = default;
 };
 
-/// Homes of all parameter words of `sig` (an i64 gives lo then hi).
+/// Homes of all parameter operands of `sig` (an i64 gives lo then hi, an
+/// f32 or f64 one home each).
 [[nodiscard]] std::vector<WordHome> paramHomes(const mir::Signature &sig);
 /// Bytes of the caller's stack that the parameters of `sig` occupy.
 [[nodiscard]] uint32_t stackParamBytes(const mir::Signature &sig);
-/// Homes of the result words of `sig`: R0, or R0:R1 per i64, in order
+/// Homes of the result operands of `sig`: R0, or R0:R1 per i64, in order
 /// (several results beyond two words are not AAPCS; they get R2, R3 and
-/// then fail the check through an out-of-range marker `onStack`).
+/// then fail the check through an out-of-range marker `onStack`); an f32
+/// in S0, an f64 in D0 (a second VFP result gets S1/D1: not AAPCS either).
 [[nodiscard]] std::vector<WordHome> resultHomes(const mir::Signature &sig);
-/// The operand that names a home in allocated MIR (`r2` or `[sp+8]`).
+/// The operand that names a home in allocated MIR (`r2`, `s1`, `d0` or `[sp+8]`).
 [[nodiscard]] mir::Operand homeOperand(const WordHome &h);
 
 }  // namespace vcr::verifier::abi

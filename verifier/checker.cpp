@@ -132,8 +132,8 @@ void edgeObligations(const Function &alloc, const Dataflow &df,
             refute(o, loc() + " is assumed to hold " + df.valueName(v) + " but the exit does not");
       };
       static const ValSet none;
-      for (unsigned r = 0; r < kNumPRegs; ++r)
-        covered(y.regs[r], x.regs[r], [r] { return std::string(pregName(PReg(r))); });
+      for (unsigned r = 0; r < df.numLocs(); ++r)
+        covered(y.regs[r], x.regs[r], [r] { return locName(r); });
       for (const auto &[off, set] : y.frame) {
         auto it = x.frame.find(off);
         covered(set, it == x.frame.end() ? none : it->second, [off = off] { return frameName(off); });

@@ -1,19 +1,43 @@
 // The forward location dataflow over the allocated code (sets of held values per location).
 #include "verifier/dataflow.h"
 
+#include "core/ir/classes.h"
 #include "verifier/abi.h"
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 namespace vcr::verifier {
 
 using namespace mir;
 
 std::string Dataflow::valueName(uint32_t id) const {
+  if (isHalf(id)) return "v" + std::to_string(vregOf(id)) + ((id - numVRegs - kNumPseudo) % 2 ? ".hi" : ".lo");
   if (!isPseudo(id)) return "v" + std::to_string(id);
-  return "entry." + std::string(pregName(pseudoReg(id - numVRegs)));
+  return "entry." + locName(pseudoLoc(id - numVRegs));
 }
+
+bool vfpInvolved(const Function &original, const Function &allocated, const Module &module) {
+  auto vfpSig = [](const Signature *sig) {
+    if (!sig) return false;
+    for (const auto *ts : {&sig->params, &sig->results})
+      for (ValType t : *ts)
+        if (isVfpType(t)) return true;
+    return false;
+  };
+  if (usesVfp(original) || usesVfp(allocated) || vfpSig(&original.sig)) return true;
+  for (const Block &b : original.blocks)
+    for (const Instr &in : b.instrs)
+      if (isCall(in.op) && vfpSig(module.callSig(in))) return true;
+  return false;
+}
+
+std::string locName(unsigned loc) {
+  if (loc < kNumPRegs) return std::string(pregName(PReg(loc)));
+  return "s" + std::to_string(loc - kNumPRegs);
+}
+
 
 std::string frameName(int32_t offset) {
   return offset < 0 ? "[entry" + std::to_string(offset) + "]"
@@ -56,9 +80,13 @@ struct Walker {
   [[nodiscard]] bool mayBeHeld(uint32_t v) const { return (mayHold[(v >> 6) & 3] >> (v & 63)) & 1; }
   void refilter(const LocState &s) {
     mayHold = {};
-    for (const ValSet &r : s.regs) note(r);
+    for (const ValSet &r : regsOf(s)) note(r);
     for (const auto &[o, set] : s.frame) note(set);
   }
+
+  /// The register locations in use (Dataflow::numLocs).
+  std::span<ValSet> regsOf(LocState &s) const { return {s.regs.data(), df.numLocs()}; }
+  std::span<const ValSet> regsOf(const LocState &s) const { return {s.regs.data(), df.numLocs()}; }
 
   void issue(const std::string &what) {
     if (sink) sink->push_back({block, instr, what});
@@ -88,28 +116,42 @@ struct Walker {
     return static_cast<int32_t>(o);
   }
 
-  ValSet get(const LocState &s, const Operand &o) {
-    if (o.isPReg()) return o.value < kNumPRegs ? s.regs[o.value] : ValSet{};
+  /// Word w (0 or 1) of operand o: a register location or a frame word.
+  ValSet get(const LocState &s, const Operand &o, unsigned w = 0) {
     if (o.isStack()) {
-      auto it = s.frame.find(slot(s, o.value, false));
+      auto it = s.frame.find(slot(s, o.value + 4 * w, false));
       return it == s.frame.end() ? ValSet{} : it->second;
     }
-    return {};
+    const Locs l = regLocs(o);
+    return w < l.size() ? s.regs[l[w]] : ValSet{};
   }
-  void set(LocState &s, const Operand &o, ValSet v) {
+  void set(LocState &s, const Operand &o, ValSet v, unsigned w = 0) {
     note(v);
-    if (o.isPReg() && o.value < kNumPRegs) s.regs[o.value] = std::move(v);
-    if (o.isStack()) s.frame[slot(s, o.value, true)] = std::move(v);
+    if (o.isStack()) {
+      s.frame[slot(s, o.value + 4 * w, true)] = std::move(v);
+      return;
+    }
+    const Locs l = regLocs(o);
+    if (w < l.size()) s.regs[l[w]] = std::move(v);
   }
+  /// Words of a value of vreg v: 2 for an f64, else 1.
+  unsigned wordsOf(uint32_t v) const { return df.isF64(v) ? 2 : 1; }
+  /// The value id word w of vreg v is held as.
+  uint32_t idOf(uint32_t v, unsigned w) const { return df.isF64(v) ? df.half(v, w) : v; }
+  /// Words an allocated register-side operand moves: 2 for a D register.
+  static unsigned opWords(const Operand &o) { return o.isDReg() ? 2 : 1; }
   void kill(LocState &s, uint32_t v) {
+    for (unsigned w = 0; w < wordsOf(v); ++w) killId(s, idOf(v, w));
+  }
+  void killId(LocState &s, uint32_t v) {
     if (!mayBeHeld(v)) return;
-    for (ValSet &r : s.regs) erase(r, v);
+    for (ValSet &r : regsOf(s)) erase(r, v);
     for (auto &[o, set] : s.frame) erase(set, v);
   }
   /// Every location (register or frame word) whose value set contains v.
   std::vector<ValSet *> holdersOf(LocState &s, uint32_t v) {
     std::vector<ValSet *> h;
-    for (ValSet &r : s.regs)
+    for (ValSet &r : regsOf(s))
       if (std::binary_search(r.begin(), r.end(), v)) h.push_back(&r);
     for (auto &[o, set] : s.frame)
       if (std::binary_search(set.begin(), set.end(), v)) h.push_back(&set);
@@ -132,7 +174,9 @@ struct Walker {
       for (const Operand &d : v.defs)
         if (d.isVReg()) kill(s, d.value);
       for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
-        if (v.defs[k].isVReg()) set(s, abi::homeOperand(homes[k]), {v.defs[k].value});
+        if (v.defs[k].isVReg())
+          for (unsigned w = 0; w < wordsOf(v.defs[k].value); ++w)
+            set(s, abi::homeOperand(homes[k]), {idOf(v.defs[k].value, w)}, w);
       return;
     }
     if (mir::isCall(v.op)) {
@@ -140,15 +184,20 @@ struct Walker {
       const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
       for (unsigned r = 0; r < kNumPRegs; ++r)
         if (abi::has(abi::kCallerSaved, static_cast<PReg>(r))) s.regs[r].clear();
+      for (unsigned r = 0; r < kNumSRegs; ++r)
+        if ((abi::kVfpCallerSaved >> r) & 1u) s.regs[sLoc(r)].clear();
       dropBelowSp(s);
       s.frame.erase(s.frame.lower_bound(s.sp), s.frame.lower_bound(s.sp + int32_t(argBytes)));
       for (const Operand &d : v.defs)
         if (d.isVReg()) kill(s, d.value);
       auto homes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
       for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
-        if (v.defs[k].isVReg() && !homes[k].onStack) set(s, abi::homeOperand(homes[k]), {v.defs[k].value});
+        if (v.defs[k].isVReg() && !homes[k].onStack)
+          for (unsigned w = 0; w < wordsOf(v.defs[k].value); ++w)
+            set(s, abi::homeOperand(homes[k]), {idOf(v.defs[k].value, w)}, w);
       return;
     }
+    if (hasF64(v)) return originalF64(s, a, v);
     ValSet extra;
     if (v.op == Opcode::Mov && !a.uses.empty()) extra = get(s, a.uses[0]);
     if (v.op == Opcode::MovI) extra = consts(v.imm);
@@ -170,7 +219,7 @@ struct Walker {
       }
     if (copy) note(v.defs[0].value);
     if (copy && v.defs[0].value != v.uses[0].value) {  // kill(d) left every holder of u as it was
-      for (ValSet &r : s.regs)
+      for (ValSet &r : regsOf(s))
         if (r.contains(v.uses[0].value)) insert(r, v.defs[0].value);
       for (auto &[o, set] : s.frame)
         if (set.contains(v.uses[0].value)) insert(set, v.defs[0].value);
@@ -184,6 +233,57 @@ struct Walker {
     }
   }
 
+  /// Every location holding id u holds id d too.
+  void alsoHolds(LocState &s, uint32_t u, uint32_t d) {
+    note(d);
+    for (ValSet &r : regsOf(s))
+      if (std::binary_search(r.begin(), r.end(), u)) insert(r, d);
+    for (auto &[o, set] : s.frame)
+      if (std::binary_search(set.begin(), set.end(), u)) insert(set, d);
+  }
+
+  /// Whether an original instruction defines an f64 vreg.
+  bool hasF64(const Instr &v) const {
+    for (const Operand &d : v.defs)
+      if (d.isVReg() && df.isF64(d.value)) return true;
+    return false;
+  }
+
+  /// An original instruction defining an f64 vreg, word by word: the
+  /// allocated def's words hold the halves; after `mov d, u` (f64) every
+  /// location holding a half of u holds that half of d, and the target holds
+  /// what the source held.
+  void originalF64(LocState &s, const Instr &a, const Instr &v) {
+    const bool copy = v.op == Opcode::Mov && v.defs.size() == 1 && !v.uses.empty() &&
+                      v.uses[0].isVReg() && !a.uses.empty() && !a.defs.empty();
+    if (!copy) {
+      for (const Operand &d : v.defs)
+        if (d.isVReg()) kill(s, d.value);
+      for (size_t k = 0; k < v.defs.size() && k < a.defs.size(); ++k)
+        if (v.defs[k].isVReg())
+          for (unsigned w = 0; w < wordsOf(v.defs[k].value); ++w)
+            set(s, a.defs[k], {idOf(v.defs[k].value, w)}, w);
+      return;
+    }
+    const uint32_t d = v.defs[0].value, u = v.uses[0].value;
+    std::array<ValSet, 2> extra{get(s, a.uses[0], 0), get(s, a.uses[0], 1)};
+    if (d == u) {  // the holders keep u; the target holds what the source held
+      for (unsigned w = 0; w < 2; ++w) set(s, a.defs[0], std::move(extra[w]), w);
+      return;
+    }
+    bool defHeld = df.isF64(u);
+    for (unsigned w = 0; w < 2 && defHeld; ++w) defHeld = extra[w].contains(idOf(u, w));
+    kill(s, d);
+    for (unsigned w = 0; w < 2; ++w) {
+      erase(extra[w], idOf(d, w));
+      if (df.isF64(u)) alsoHolds(s, idOf(u, w), idOf(d, w));
+    }
+    for (unsigned w = 0; w < 2; ++w) {
+      if (defHeld) insert(extra[w], idOf(d, w));
+      set(s, a.defs[0], std::move(extra[w]), w);
+    }
+  }
+
   /// A pure original instruction the allocator removed: its defs are held
   /// nowhere, except that after `mov d, u` every location holding u holds d.
   void elidedInstr(LocState &s, const Instr &v) {
@@ -194,24 +294,30 @@ struct Walker {
     const uint32_t d = v.defs[0].value, u = v.uses[0].value;
     if (d == u) return;
     kill(s, d);
-    note(d);
-    for (ValSet &r : s.regs)
-      if (std::binary_search(r.begin(), r.end(), u)) insert(r, d);
-    for (auto &[o, set] : s.frame)
-      if (std::binary_search(set.begin(), set.end(), u)) insert(set, d);
+    for (unsigned w = 0; w < wordsOf(d) && wordsOf(d) == wordsOf(u); ++w) alsoHolds(s, idOf(u, w), idOf(d, w));
   }
 
   void inserted(LocState &s, const Instr &a) {
     switch (a.op) {
-    case Opcode::Mov: set(s, a.defs[0], get(s, a.uses[0])); break;
+    case Opcode::Mov: case Opcode::Lds: case Opcode::Sts: {
+      const unsigned n = std::max(opWords(a.defs[0]), opWords(a.uses[0]));
+      std::array<ValSet, 2> w;  // read every word before writing any (mov d1, d1)
+      for (unsigned k = 0; k < n; ++k) w[k] = get(s, a.uses[0], k);
+      for (unsigned k = 0; k < n; ++k) set(s, a.defs[0], std::move(w[k]), k);
+      break;
+    }
     case Opcode::MovI: set(s, a.defs[0], consts(a.imm)); break;
-    case Opcode::Lds: set(s, a.defs[0], get(s, a.uses[0])); break;
-    case Opcode::Sts: set(s, a.defs[0], get(s, a.uses[0])); break;
+    case Opcode::FConst32: case Opcode::FConst64:  // rematerialised: the words of the constant
+      for (unsigned w = 0; w < a.uses.size() && w < 2; ++w) set(s, a.defs[0], consts(a.uses[w].value), w);
+      break;
     case Opcode::Push: {
-      lowerSp(s, -4 * int64_t(a.uses.size()));
-      const int32_t base = s.sp - 4 * int32_t(a.uses.size());
-      for (size_t i = 0; i < a.uses.size(); ++i) {
-        ValSet held = get(s, a.uses[i]);
+      std::vector<unsigned> locs;  // the words, lowest address first
+      for (const Operand &o : a.uses)
+        for (unsigned l : regLocs(o)) locs.push_back(l);
+      lowerSp(s, -4 * int64_t(locs.size()));
+      const int32_t base = s.sp - 4 * int32_t(locs.size());
+      for (size_t i = 0; i < locs.size(); ++i) {
+        ValSet held = s.regs[locs[i]];
         note(held);
         s.frame[base + 4 * int32_t(i)] = std::move(held);
       }
@@ -219,11 +325,16 @@ struct Walker {
       break;
     }
     case Opcode::Pop: {
-      for (size_t i = 0; i < a.defs.size(); ++i) {
+      std::vector<unsigned> locs;
+      for (const Operand &o : a.defs)
+        for (unsigned l : regLocs(o)) locs.push_back(l);
+      for (size_t i = 0; i < locs.size(); ++i) {
         auto it = s.frame.find(s.sp + 4 * int32_t(i));
-        set(s, a.defs[i], it == s.frame.end() ? ValSet{} : it->second);
+        ValSet v = it == s.frame.end() ? ValSet{} : it->second;
+        note(v);
+        s.regs[locs[i]] = std::move(v);
       }
-      s.sp += 4 * int32_t(a.defs.size());
+      s.sp += 4 * int32_t(locs.size());
       if (s.sp > 0) issue("pop raises SP above the entry SP");
       dropBelowSp(s);
       break;
@@ -256,13 +367,13 @@ struct Walker {
   void unmark(uint32_t b, bool in) {
     for (uint32_t v : in ? live.liveIn[b] : live.liveOut[b]) marked[v] = 0;
   }
-  [[nodiscard]] bool keep(uint32_t v) const { return df.isPseudo(v) || marked[v]; }
+  [[nodiscard]] bool keep(uint32_t v) const { return df.isPseudo(v) || marked[df.vregOf(v)]; }
 
   /// Keep only pseudo-values and the vregs live at the block entry (`in`) or exit.
   void prune(LocState &s, uint32_t b, bool in) {
     mark(b, in);
     auto drop = [&](uint32_t v) { return !keep(v); };
-    for (ValSet &r : s.regs) r.removeIf(drop);
+    for (ValSet &r : regsOf(s)) r.removeIf(drop);
     s.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
       e.second.removeIf(drop);
       return e.second.empty();
@@ -279,7 +390,7 @@ struct Walker {
       for (uint32_t v : from)
         if (keep(v)) to.pushBackSorted(v);
     };
-    for (size_t r = 0; r < kNumPRegs; ++r) filtered(m.regs[r], o.regs[r]);
+    for (size_t r = 0; r < df.numLocs(); ++r) filtered(m.regs[r], o.regs[r]);
     m.frame.clear();
     ValSet tmp;
     for (const auto &[off, set] : o.frame) {
@@ -292,6 +403,8 @@ struct Walker {
     constVregs.clear();
     auto note = [&](uint32_t v) {
       if (v < p.constOf.size() && p.constOf[v]) constVregs.push_back({uint32_t(*p.constOf[v]), v});
+      if (v < p.const64Of.size() && p.const64Of[v])  // an f64 constant, word by word
+        for (unsigned w = 0; w < 2; ++w) constVregs.push_back({uint32_t(*p.const64Of[v] >> (32 * w)), df.half(v, w)});
     };
     if (b < p.numOrigBlocks)
       for (const Instr &v : orig.blocks[b].instrs)
@@ -359,6 +472,11 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
                          uint32_t stackLimit) {
   Dataflow df;
   df.numVRegs = live.numVRegs;
+  df.vfp = vfpInvolved(original, allocated, module);
+  if (df.vfp) {
+    df.numPseudo = kNumPseudo;
+    df.classes = vregClasses(original, &module);  // else all core
+  }
   df.inArgBytes = abi::stackParamBytes(original.sig);
   Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
   const size_t nb = allocated.blocks.size();
@@ -366,7 +484,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   df.out.assign(nb, {});
   LocState entry;
   entry.reached = true;
-  for (uint32_t k = 0; k < kNumPseudo; ++k) entry.regs[size_t(pseudoReg(k))] = {df.pseudo(k)};
+  for (uint32_t k = 0; k < df.numPseudo; ++k) entry.regs[pseudoLoc(k)] = {df.pseudo(k)};
   std::vector<std::vector<BlockId>> preds(nb);
   auto &succs = df.succs;
   succs.assign(nb, {});
@@ -397,7 +515,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
         df.issues.push_back({b, -1, "SP differs at the join: " + std::to_string(m.sp) +
                                         " from one predecessor, " + std::to_string(o.sp) +
                                         " from bb" + std::to_string(q)});
-      for (size_t r = 0; r < kNumPRegs; ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
+      for (size_t r = 0; r < df.numLocs(); ++r) m.regs[r] = intersect(m.regs[r], o.regs[r]);
       m.frame.removeIf([&](std::pair<int32_t, ValSet> &e) {
         auto jt = o.frame.find(e.first);
         if (jt == o.frame.end()) return true;

@@ -1,8 +1,12 @@
 // Structural obligations: block correspondence, instruction pairing, operand kinds, registers.
 #include "verifier/pairing.h"
 
+#include "core/ir/classes.h"
+#include "core/ir/text.h"
 #include "verifier/abi.h"
+#include "verifier/dataflow.h"
 #include "verifier/semantics.h"
+#include "verifier/vfp_rules.h"
 
 #include <algorithm>
 #include <string>
@@ -41,7 +45,7 @@ std::string at(uint32_t b, size_t i) {
 bool allowedInserted(Origin o, Opcode op) {
   switch (o) {
   case Origin::Move: return op == Opcode::Mov || op == Opcode::MovI;
-  case Origin::Remat: return op == Opcode::MovI;
+  case Origin::Remat: return op == Opcode::MovI || op == Opcode::FConst32 || op == Opcode::FConst64;
   case Origin::Spill: return op == Opcode::Sts;
   case Origin::Reload: return op == Opcode::Lds;
   case Origin::Frame: return op == Opcode::Lds || op == Opcode::Sts;
@@ -62,6 +66,9 @@ struct Structure {
   uint16_t pool;
   Pairing p;
   bool fatal = false;
+  /// Classes of the original's vregs (empty, i.e. all core, when no VFP is involved).
+  std::vector<RegClass> classes =
+      vfpInvolved(orig, alloc, mod) ? vregClasses(orig, &mod) : std::vector<RegClass>{};
 
   bool regIn(const Operand &o, uint16_t mask) const {
     return o.isPReg() && o.value < kNumPRegs && (mask >> o.value) & 1u;
@@ -82,6 +89,7 @@ struct Structure {
                false;
     for (const Operand &o : in.defs)
       if (o.isPReg() && o.preg() == PReg::R12) scratchLive = true;
+    if (vfpInsertedRule(in, why)) return why.empty();
     const uint16_t moveRegs = pool | abi::kArgRegs | abi::bit(PReg::R12);
     const uint16_t saveRegs = pool | abi::kCalleeSaved | abi::bit(PReg::LR);
     auto regs = [&](const mir::OperandList &ops, uint16_t mask) {
@@ -202,6 +210,18 @@ struct Structure {
       const Operand &x = vs[k], &y = as[k];
       // calli's last use, the table index, is an ordinary register operand
       const bool abiSite = abiOps && !(indexLast && k + 1 == vs.size());
+      const RegClass cls = x.isVReg() && x.value < classes.size() ? classes[x.value] : RegClass::Core;
+      if (x.isVReg() && cls != RegClass::Core) {
+        if (y.isStack() && abiSite) continue;
+        const bool f64 = cls == RegClass::F64;
+        if (f64 ? !(y.isDReg() && y.value < kNumDRegs) : !(y.isSReg() && y.value < kNumSRegs))
+          return fail(Mismatch::Shape, std::string("an ") + (f64 ? "f64" : "f32") + " vreg must become " +
+                                           (f64 ? "a D register" : "an S register"));
+        if (abiSite && y.value >= (f64 ? 8u : 16u))
+          return fail(Mismatch::AbiOperand, "ABI operand " + printOperand(y) + " is not one of " +
+                                                (f64 ? "d0-d7" : "s0-s15"));
+        continue;
+      }
       if (x.isImm()) {
         if (!(y.isImm() && y.value == x.value))
           return fail(Mismatch::Shape, "immediate operand differs from the original");
@@ -255,8 +275,6 @@ struct Structure {
         refute(top, "the pool contains " + std::string(pregName(PReg(r))) + " (" +
                         std::string(abi::reservedRole(PReg(r))) + "), which is never allocatable");
     if (!(orig.sig == alloc.sig)) refute(top, "signatures differ");
-    if (usesVfp(orig) || usesVfp(alloc))
-      refute(top, "VFP register classes are not yet checked (float opcode or S/D register, docs/vfp.md)");
     const uint32_t n = static_cast<uint32_t>(orig.blocks.size());
     p.numOrigBlocks = n;
     if (n == 0) refute(top, "the original function has no blocks");
@@ -363,7 +381,28 @@ std::vector<std::optional<uint32_t>> constants(const Function &f) {
       for (const Operand &d : in.defs)
         if (d.isVReg() && d.value < nv) {
           ++defs[d.value];
-          c[d.value] = in.op == Opcode::MovI ? std::optional<uint32_t>(in.imm) : std::nullopt;
+          c[d.value] = in.op == Opcode::MovI ? std::optional<uint32_t>(in.imm)
+                       : in.op == Opcode::FConst32 && !in.uses.empty() ? std::optional<uint32_t>(in.uses[0].value)
+                                                                       : std::nullopt;
+        }
+  for (uint32_t v = 0; v < nv; ++v)
+    if (defs[v] != 1) c[v] = std::nullopt;
+  return c;
+}
+
+/// Vregs whose only definition in `f` is `fconst.f64 v, #lo, #hi`.
+std::vector<std::optional<uint64_t>> constants64(const Function &f) {
+  const uint32_t nv = f.numVRegs();
+  std::vector<unsigned> defs(nv, 0);
+  std::vector<std::optional<uint64_t>> c(nv);
+  for (const Block &b : f.blocks)
+    for (const Instr &in : b.instrs)
+      for (const Operand &d : in.defs)
+        if (d.isVReg() && d.value < nv) {
+          ++defs[d.value];
+          c[d.value] = in.op == Opcode::FConst64 && in.uses.size() == 2
+                           ? std::optional<uint64_t>(uint64_t(in.uses[1].value) << 32 | in.uses[0].value)
+                           : std::nullopt;
         }
   for (uint32_t v = 0; v < nv; ++v)
     if (defs[v] != 1) c[v] = std::nullopt;
@@ -379,6 +418,7 @@ std::optional<Pairing> checkStructure(const Function &original, const Function &
   s.run(out);
   if (s.fatal) return std::nullopt;
   s.p.constOf = constants(original);
+  s.p.const64Of = constants64(original);
   return std::move(s.p);
 }
 

@@ -31,6 +31,9 @@ struct Pairing {
   /// Per vreg of the original: the constant c when its only definition in
   /// the whole function is `movi v, #c` (rematerialisable), else nullopt.
   std::vector<std::optional<uint32_t>> constOf;
+  /// Per vreg: the bits (hi << 32 | lo) when its only definition is
+  /// `fconst.f64 v, #lo, #hi` (`constOf` covers `fconst.f32 v, #c` as c).
+  std::vector<std::optional<uint64_t>> const64Of;
 
   /// The original instruction paired with allocated instruction (b, i), or null.
   [[nodiscard]] const mir::Instr *origInstr(const mir::Function &original, uint32_t b,

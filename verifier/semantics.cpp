@@ -117,6 +117,12 @@ std::optional<Words> evalPure(smt::Context &c, const Instr &in, const std::vecto
   case Opcode::Mov:
     if (!need(1)) return std::nullopt;
     return Words{u[0]};
+  case Opcode::FConst32:  // the bits of the constant (a pure float opcode, rematerialisable)
+    if (!need(1)) return std::nullopt;
+    return Words{u[0]};
+  case Opcode::FConst64:  // (lo, hi) -> hi:lo
+    if (!need(2)) return std::nullopt;
+    return Words{c.concat(u[1], u[0])};
   case Opcode::MovI: return Words{c.bv(in.imm, 32)};
   case Opcode::Add: case Opcode::Sub: case Opcode::Mul: case Opcode::And: case Opcode::Orr:
   case Opcode::Eor: case Opcode::SDiv: case Opcode::UDiv: case Opcode::SRem: case Opcode::URem:
@@ -208,6 +214,7 @@ bool isPureOp(Opcode op) {
   case Opcode::SDiv64: case Opcode::UDiv64: case Opcode::SRem64: case Opcode::URem64:
   case Opcode::Shl64: case Opcode::ShrU64: case Opcode::ShrS64: case Opcode::Rotl64:
   case Opcode::Rotr64: case Opcode::Set64: return true;
+  case Opcode::FConst32: case Opcode::FConst64: return true;  // a float constant: its bits
   default: return false;
   }
 }

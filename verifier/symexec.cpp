@@ -3,11 +3,14 @@
 
 #include "core/ir/text.h"
 #include "verifier/abi.h"
+#include "verifier/float_sem.h"
 #include "verifier/semantics.h"
+#include "verifier/symexec_tables.h"
 
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <map>
 #include <span>
 #include <tuple>
 
@@ -32,81 +35,8 @@ struct World {
   std::vector<Event> events;
 };
 
-/// Terms of the original side by vreg: open addressing, one allocation per
-/// block (a block touches few vregs of a function that may have many).
-class VRegTerms {
-public:
-  /// The term slot of vreg v (invalid until assigned).
-  Term &operator[](uint32_t v) {
-    if (2 * (used_ + 1) > keys_.size()) grow();
-    const size_t mask = keys_.size() - 1;
-    for (size_t i = (v * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
-      if (keys_[i] == v + 1) return vals_[i];
-      if (keys_[i] == 0) {
-        keys_[i] = v + 1;
-        ++used_;
-        return vals_[i];
-      }
-    }
-  }
-
-private:
-  void grow() {
-    std::vector<uint32_t> keys(std::max<size_t>(64, keys_.size() * 2), 0);
-    std::vector<Term> vals(keys.size());
-    const size_t mask = keys.size() - 1;
-    for (size_t k = 0; k < keys_.size(); ++k)
-      if (keys_[k] != 0) {
-        size_t i = ((keys_[k] - 1) * 0x9E3779B1u) & mask;
-        while (keys[i] != 0) i = (i + 1) & mask;
-        keys[i] = keys_[k];
-        vals[i] = vals_[k];
-      }
-    keys_.swap(keys);
-    vals_.swap(vals);
-  }
-  std::vector<uint32_t> keys_;  // vreg + 1; 0: empty
-  std::vector<Term> vals_;
-  size_t used_ = 0;
-};
-
-/// How many times each input name was made: open addressing over the names
-/// (no allocation per name; short names stay inside their strings).
-class NameCounts {
-public:
-  /// The count of `name` (0 when new); valid until the next call.
-  unsigned &operator[](const std::string &name) {
-    if (2 * (names_.size() + 1) > slots_.size()) grow();
-    const size_t h = std::hash<std::string>{}(name), mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == 0) {
-        names_.push_back({name, h, 0});
-        slots_[i] = uint32_t(names_.size());
-        return names_.back().count;
-      }
-      Entry &e = names_[slots_[i] - 1];
-      if (e.hash == h && e.name == name) return e.count;
-    }
-  }
-
-private:
-  struct Entry {
-    std::string name;
-    size_t hash;
-    unsigned count;
-  };
-  void grow() {
-    slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
-    const size_t mask = slots_.size() - 1;
-    for (uint32_t k = 0; k < names_.size(); ++k) {
-      size_t i = names_[k].hash & mask;
-      while (slots_[i] != 0) i = (i + 1) & mask;
-      slots_[i] = k + 1;
-    }
-  }
-  std::vector<Entry> names_;
-  std::vector<uint32_t> slots_;  // index into names_ + 1; 0: empty
-};
+using detail::NameCounts;
+using detail::VRegTerms;
 
 std::string ops(const mir::OperandList &os) {
   std::string s;
@@ -123,8 +53,9 @@ struct Builder {
   VRegTerms env;  // original side, by vreg (invalid: not yet defined)
   std::array<Term, kNumPseudo> pseudo{};  // entry.rK variables, made on first use
   World vw, aw;
-  std::array<Term, kNumPRegs> regs{};  // allocated side (invalid: unknown, see reg())
-  std::array<unsigned, kNumPRegs> unknownSince{};  // 0: block entry, k: clobbered by call k
+  std::array<Term, kNumLocs> regs{};  // allocated side, R0-R15 then S0-S31 (invalid: unknown, see reg())
+  std::array<unsigned, kNumLocs> unknownSince{};  // 0: block entry, k: clobbered by call k
+  std::map<std::vector<uint32_t>, Term> applied;  // uninterpreted float applications (tag, bits, args)
   OffsetMap<Term> frame;  // entry-SP-relative offset -> content (allocated side)
   int32_t sp = 0;
   unsigned calls = 0;
@@ -157,8 +88,8 @@ struct Builder {
   /// one). Inputs are keyed by their order of creation, which is the same
   /// with or without text, so the two builds of a block share their terms;
   /// `name()` is called only with text, and a repeated name gets "#k".
-  template <class F> Term input(F name) {
-    Term t = c.input(nextInput++, 32);
+  template <class F> Term input(F name, unsigned bits = 32) {
+    Term t = c.input(nextInput++, bits);
     if (text) {
       const std::string n = name();
       unsigned &k = inputUses[n];
@@ -173,7 +104,7 @@ struct Builder {
   Term pseudoVar(uint32_t k) {
     if (pseudo[k].valid()) return pseudo[k];
     pseudo[k] = c.input(kPseudoKey + k, 32);
-    if (text) c.name(pseudo[k], "entry." + std::string(pregName(pseudoReg(k))));
+    if (text) c.name(pseudo[k], "entry." + locName(pseudoLoc(k)));
     return pseudo[k];
   }
   /// Memory and globals at the block entry (n = 0) or after call n.
@@ -195,19 +126,48 @@ struct Builder {
     if (o.isImm()) return c.bv(o.value, 32);
     Term &t = envAt(o.value);
     if (t.valid()) return t;
-    return t = input([&o] { return "v" + std::to_string(o.value) + ".undefined"; });
+    return t = input([&o] { return "v" + std::to_string(o.value) + ".undefined"; }, in.df.isF64(o.value) ? 64 : 32);
   }
-  Term aread(const Operand &o) {
+  /// The term of value id v: a vreg's, a pseudo-value's, a word of an f64 vreg.
+  Term valueOf(uint32_t v) {
+    if (in.df.isPseudo(v)) return pseudoVar(v - in.df.numVRegs);
+    if (!in.df.isHalf(v)) return vread(Operand::vreg(v));
+    const unsigned h = (v - in.df.numVRegs - kNumPseudo) % 2;
+    return c.extract(vread(Operand::vreg(in.df.vregOf(v))), 32 * h + 31, 32 * h);
+  }
+  /// An allocated operand's value: a D register (or, with bits 64, a stack
+  /// operand) is the high word's bits above the low word's.
+  Term aread(const Operand &o, unsigned bits = 32) {
     if (o.isImm()) return c.bv(o.value, 32);
-    if (o.isStack()) return frameAt(sp + static_cast<int32_t>(o.value));
-    if (o.isPReg() && o.value < kNumPRegs) return reg(o.value);
-    return input([] { return std::string("bad-operand"); });
+    if (o.isStack()) {
+      const int32_t off = sp + static_cast<int32_t>(o.value);
+      return bits == 64 ? c.concat(frameAt(off + 4), frameAt(off)) : frameAt(off);
+    }
+    const Locs l = regLocs(o);
+    if (l.size() == 2) return c.concat(reg(l[1]), reg(l[0]));
+    if (l.size() == 1) return reg(l[0]);
+    return input([] { return std::string("bad-operand"); }, bits);
+  }
+  /// The memoised uninterpreted application (float_sem.h).
+  Term apply(uint32_t tag, unsigned bits, const std::vector<Term> &args) {
+    std::vector<uint32_t> key{tag, bits};
+    for (Term t : args) key.push_back(t.id);
+    auto it = applied.find(key);
+    if (it != applied.end()) return it->second;
+    Term t = input([&] { return std::string(info(Opcode(tag >> 8)).mnemonic) + ((tag & 1) ? ".traps" : ".result"); }, bits);
+    applied.emplace(std::move(key), t);
+    return t;
+  }
+  /// Result words of a pure integer or float opcode (nullopt: not pure).
+  std::optional<Words> pure(const Instr &i, const std::vector<Term> &u) {
+    if (auto w = evalPure(c, i, u)) return w;
+    return evalFloat(c, i, u, [this](uint32_t t, unsigned bits, const std::vector<Term> &a) { return apply(t, bits, a); });
   }
   /// Register r's content; an unknown content becomes a fresh input on first read.
   Term reg(unsigned r) {
     if (regs[r].valid()) return regs[r];
     return regs[r] = input([&] {
-             const std::string rn(pregName(PReg(r)));
+             const std::string rn = locName(r);
              return unknownSince[r] ? "call" + std::to_string(unknownSince[r]) + ".clobbered." + rn : rn;
            });
   }
@@ -216,9 +176,22 @@ struct Builder {
     regs[r] = Term{};
     unknownSince[r] = since;
   }
+  /// Write `t` to an allocated operand: a 64-bit term fills two words (a D
+  /// register's S pair, or [sp+N] low and [sp+N+4] high).
   void awrite(const Operand &o, Term t) {
-    if (o.isStack()) frame[sp + static_cast<int32_t>(o.value)] = t;
-    else if (o.isPReg() && o.value < kNumPRegs) regs[o.value] = t;
+    const bool wide = c.width(t) == 64;
+    const Term lo = wide ? c.extract(t, 31, 0) : t;
+    if (o.isStack()) {
+      const int32_t off = sp + static_cast<int32_t>(o.value);
+      frame[off] = lo;
+      if (wide) frame[off + 4] = c.extract(t, 63, 32);
+      return;
+    }
+    const Locs l = regLocs(o);
+    if (l.empty()) return;
+    regs[l[0]] = lo;
+    if (l.size() == 2)  // a 32-bit term into a D register (refuted by structure): high word unknown
+      regs[l[1]] = wide ? c.extract(t, 63, 32) : input([] { return std::string("bad-width"); });
   }
   void dropBelowSp() { frame.erase(frame.begin(), frame.lower_bound(sp)); }
 
@@ -228,15 +201,16 @@ struct Builder {
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (!abi::has(abi::kCalleeSaved | abi::bit(PReg::LR), PReg(r)))
         forget(r, 0);
-    for (uint32_t k = 0; k < kNumPseudo; ++k) {
-      regs[size_t(pseudoReg(k))] = pseudoVar(k);
-      if (text) q.trace.inputs.push_back({"entry." + std::string(pregName(pseudoReg(k))), pseudoVar(k)});
+    for (uint32_t k = 0; k < in.df.numPseudo; ++k) {
+      regs[pseudoLoc(k)] = pseudoVar(k);
+      if (text) q.trace.inputs.push_back({"entry." + locName(pseudoLoc(k)), pseudoVar(k)});
     }
     for (size_t k = 0; k < homes.size(); ++k) {
       Term a = input([k] { return "arg" + std::to_string(k); });
+      if (homes[k].bytes == 8)  // an f64: two words
+        a = c.concat(input([k] { return "arg" + std::to_string(k) + ".hi"; }), a);
       args.push_back(a);
-      if (homes[k].onStack) frame[int32_t(homes[k].offset)] = a;
-      else regs[size_t(homes[k].reg)] = a;
+      awrite(abi::homeOperand(homes[k]), a);
     }
   }
 
@@ -250,7 +224,7 @@ struct Builder {
     const LocState &s = in.df.in[b];
     sp = s.sp;
     frame.reserve(s.frame.size() + 4);
-    const uint32_t nv = in.df.numVRegs + kNumPseudo;
+    const uint32_t nv = in.df.numValues();
     std::vector<uint32_t> ownScratch;
     std::vector<uint32_t> &slot = in.scratch ? *in.scratch : ownScratch;
     if (slot.size() < nv) slot.assign(nv, 0);
@@ -262,10 +236,13 @@ struct Builder {
       for (uint32_t v : set)
         if (v < nv && !slot[v]) slot[v] = 1, vals.push_back(v);
     };
-    for (const ValSet &r : s.regs) collect(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) collect(s.regs[r]);
     for (const auto &[o, set] : s.frame) collect(set);
-    in.live.forEachIn(b, [&](uint32_t v) {
-      if (!slot[v]) slot[v] = 1, vals.push_back(v);
+    in.live.forEachIn(b, [&](uint32_t v) {  // an f64 as its two words
+      for (unsigned h = 0; h < (in.df.isF64(v) ? 2u : 1u); ++h) {
+        const uint32_t id = in.df.isF64(v) ? in.df.half(v, h) : v;
+        if (!slot[id]) slot[id] = 1, vals.push_back(id);
+      }
     });
     std::sort(vals.begin(), vals.end());
     for (uint32_t i = 0; i < vals.size(); ++i) slot[vals[i]] = i + 1;  // index + 1
@@ -286,7 +263,7 @@ struct Builder {
         else parent[find(i)] = find(static_cast<uint32_t>(first));
       }
     };
-    for (const ValSet &r : s.regs) join(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) join(s.regs[r]);
     for (const auto &[o, set] : s.frame) join(set);
     // one term per class: a pseudo-value, else a constant, else a variable
     std::vector<Term> cls(vals.size());  // by class root
@@ -294,8 +271,10 @@ struct Builder {
       const uint32_t v = vals[i];
       Term &t = cls[find(i)];
       Term mine = in.df.isPseudo(v) ? pseudoVar(v - in.df.numVRegs)
-                  : in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
-                                          : Term{};
+                  : !in.df.isHalf(v) && in.pairing.constOf[v] ? c.bv(*in.pairing.constOf[v], 32)
+                  : in.df.isHalf(v) && in.pairing.const64Of[in.df.vregOf(v)]
+                      ? c.bv(*in.pairing.const64Of[in.df.vregOf(v)] >> (32 * (v - in.df.half(in.df.vregOf(v), 0))), 32)
+                      : Term{};
       if (!t.valid() && mine.valid()) t = mine;
       else if (mine.valid() && in.df.isPseudo(v) && !c.bvLiteral(t)) t = mine;
     }
@@ -305,6 +284,11 @@ struct Builder {
       const uint32_t v = vals[i];
       if (in.df.isPseudo(v)) continue;
       Term t = cls[find(i)];
+      if (in.df.isHalf(v)) {  // an f64 is its high word's term above its low word's
+        const uint32_t f = in.df.vregOf(v), lo = in.df.half(f, 0), hi = in.df.half(f, 1);
+        if (v == hi && slot[lo] && slot[hi]) envAt(f) = c.concat(t, cls[find(index(lo))]);
+        continue;
+      }
       if (in.pairing.constOf[v] && !c.same(t, c.bv(*in.pairing.constOf[v], 32)))
         t = c.bv(*in.pairing.constOf[v], 32);  // drop a contradictory equation (weaker, sound)
       envAt(v) = t;
@@ -314,8 +298,8 @@ struct Builder {
         if (v < nv) return cls[find(index(v))];
       return input(name);
     };
-    for (unsigned r = 0; r < kNumPRegs; ++r)
-      if (!s.regs[r].empty()) regs[r] = locTerm(s.regs[r], [r] { return std::string(pregName(PReg(r))); });
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
+      if (!s.regs[r].empty()) regs[r] = locTerm(s.regs[r], [r] { return locName(r); });
     for (const auto &[o, set] : s.frame)
       if (!set.empty()) frame[o] = locTerm(set, [o = o] { return frameName(o); });
     for (uint32_t v : vals) slot[v] = 0;
@@ -330,24 +314,26 @@ struct Builder {
     const LocState &s = in.df.in[b];
     sp = s.sp;
     // every held value is bound, as in enterBlock (the edges prove them all)
-    auto relevant = [&](uint32_t v) { return v < in.df.numVRegs + kNumPseudo; };
+    auto relevant = [&](uint32_t v) { return v < in.df.numValues(); };
     auto valueTerm = [&](uint32_t v) {
       if (in.df.isPseudo(v)) return pseudoVar(v - in.df.numVRegs);
-      Term &t = envAt(v);
-      if (!t.valid()) t = input([v] { return "v" + std::to_string(v); });
-      return t;
+      const uint32_t f = in.df.vregOf(v);
+      Term &t = envAt(f);
+      if (!t.valid()) t = input([f] { return "v" + std::to_string(f); }, in.df.isF64(f) ? 64 : 32);
+      return in.df.isHalf(v) ? valueOf(v) : t;
     };
     in.live.forEachIn(b, [&](uint32_t v) {
       Term t = valueTerm(v);
       if (in.pairing.constOf[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.constOf[v], 32)));
+      if (in.pairing.const64Of[v]) q.hypotheses.push_back(c.eq(t, c.bv(*in.pairing.const64Of[v], 64)));
     });
     auto bind = [&](const ValSet &set, Term loc) {
       for (uint32_t v : set)
         if (relevant(v)) q.hypotheses.push_back(c.eq(loc, valueTerm(v)));
     };
-    for (unsigned r = 0; r < kNumPRegs; ++r)
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
       if (!s.regs[r].empty()) {
-        regs[r] = input([r] { return std::string(pregName(PReg(r))); });
+        regs[r] = input([r] { return locName(r); });
         bind(s.regs[r], regs[r]);
       }
     for (const auto &[o, set] : s.frame) {
@@ -377,6 +363,7 @@ struct Builder {
     case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
     case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::Call:
     case Opcode::Ret: break;
+    case Opcode::FLoad32: case Opcode::FLoad64: case Opcode::FStore32: case Opcode::FStore64: break;
     case Opcode::CallInd: break;
     default: return;
     }
@@ -428,7 +415,24 @@ struct Builder {
       w.events.push_back({say([&] { return label + " trap condition"; }), c.cmp(P::Ne, u.at(0), c.bv(0, 32))});
       trapPoint(w, label);
       return {};
-    default: return {};
+    case Opcode::FLoad32: return {loadValue(c, w.mem, access(u.at(0), 4), Width::W32)};
+    case Opcode::FLoad64: {
+      Term e = access(u.at(0), 8);
+      return {c.concat(loadValue(c, w.mem, plus4(e), Width::W32), loadValue(c, w.mem, e, Width::W32))};
+    }
+    case Opcode::FStore32: {
+      Term e = access(u.at(1), 4);
+      w.mem = storeBytes(c, w.mem, c.extract(e, 31, 0), u[0], 4);
+      return {};
+    }
+    case Opcode::FStore64: {
+      Term e = access(u.at(1), 8);
+      w.mem = storeBytes(c, w.mem, c.extract(e, 31, 0), c.extract(u[0], 31, 0), 4);
+      w.mem = storeBytes(c, w.mem, c.extract(plus4(e), 31, 0), c.extract(u[0], 63, 32), 4);
+      return {};
+    }
+    default:
+      return {};
     }
   }
 
@@ -472,7 +476,7 @@ struct Builder {
                             return "argument " + std::to_string(k) + " of " + callee + " in " +
                                    printOperand(want[k]);
                           }),
-                          vread(v.uses[k]), aread(want[k])});
+                          vread(v.uses[k]), aread(want[k], homes[k].bytes * 8u)});
     po.goals.push_back({say([&] { return "linear memory at " + cl(); }), vw.mem, aw.mem});
     po.goals.push_back({say([&] { return "globals at " + cl(); }), vw.glob, aw.glob});
     q.obligations.push_back(std::move(po));
@@ -484,12 +488,16 @@ struct Builder {
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (abi::has(abi::kCallerSaved, PReg(r)))
         forget(r, calls);
+    for (unsigned r = 0; r < kNumSRegs; ++r)
+      if ((abi::kVfpCallerSaved >> r) & 1u) forget(sLoc(r), calls);
     dropBelowSp();
     frame.erase(frame.lower_bound(sp), frame.lower_bound(sp + int32_t(argBytes)));
     for (size_t k = 0; k < v.defs.size(); ++k) {
       Term res = input([&] { return cl() + ".result" + std::to_string(k); });
+      if (k < rhomes.size() && rhomes[k].bytes == 8)  // an f64: two words
+        res = c.concat(input([&] { return cl() + ".result" + std::to_string(k) + ".hi"; }), res);
       if (v.defs[k].isVReg()) envAt(v.defs[k].value) = res;
-      if (k < rhomes.size() && !rhomes[k].onStack) regs[size_t(rhomes[k].reg)] = res;
+      if (k < rhomes.size() && !rhomes[k].onStack) awrite(abi::homeOperand(rhomes[k]), res);
       show(step, v.defs[k], res);
     }
   }
@@ -503,15 +511,15 @@ struct Builder {
       refute(r.ob, "ret names (" + ops(a.uses) + ") but AAPCS returns in (" + ops(want) + ")");
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
       r.goals.push_back({say([&] { return "result word " + std::to_string(k) + " in " + printOperand(want[k]); }),
-                         vread(v.uses[k]), aread(want[k])});
+                         vread(v.uses[k]), aread(want[k], homes[k].bytes * 8u)});
     tail.push_back(std::move(r));
     PendingObligation p{makeObligation(fn(), bb() + ".preserve", "preserve", int32_t(b)), {}};
     if (sp != 0)
       refute(p.ob, "SP at ret is entry SP " + std::string(sp < 0 ? "" : "+") + std::to_string(sp));
-    p.goals.reserve(kNumPseudo);
-    for (uint32_t k = 0; k < kNumPseudo; ++k)
-      p.goals.push_back({say([&] { return std::string(pregName(pseudoReg(k))) + " holds its entry value"; }),
-                         pseudoVar(k), reg(unsigned(pseudoReg(k)))});
+    p.goals.reserve(in.df.numPseudo);
+    for (uint32_t k = 0; k < in.df.numPseudo; ++k)
+      p.goals.push_back({say([&] { return locName(pseudoLoc(k)) + " holds its entry value"; }),
+                         pseudoVar(k), reg(pseudoLoc(k))});
     tail.push_back(std::move(p));
   }
 
@@ -566,9 +574,10 @@ struct Builder {
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
     const bool sameInputs = v.op == a.op && v.cc == a.cc && v.width == a.width && v.imm == a.imm && vu == au;
-    if (auto vt = evalPure(c, v, vu)) {
+    if (isUninterpretedFloatOp(v.op)) return uninterpreted(v, vu, au, label, def);
+    if (auto vt = pure(v, vu)) {
       if (sameInputs) return def(*vt, *vt);
-      auto at = evalPure(c, a, au);  // same opcode and operand count (structure)
+      auto at = pure(a, au);  // same opcode and operand count (structure)
       if (at) def(*vt, *at);
       else def(*vt, {});
       return;
@@ -585,27 +594,70 @@ struct Builder {
     def(vt, effect(aw, a, au, label));
   }
 
+  /// A float computation (float_sem.h): both sides take the original's
+  /// uninterpreted value, and the allocated operands must equal the
+  /// original's (events of the effects obligation; always made, so that the
+  /// goals are the same with or without normalisation, see smt_export.h).
+  /// So the result is shared exactly when the operands are proved equal,
+  /// by the checker or by an external solver re-checking the export.
+  template <class Def>
+  void uninterpreted(const Instr &v, const std::vector<Term> &vu, const std::vector<Term> &au,
+                     const std::string &label, Def &def) {
+    for (size_t k = 0; k < vu.size() && k < au.size(); ++k) {
+      if (v.uses[k].isImm()) continue;
+      const std::string what = say([&] { return label + " operand " + std::to_string(k); });
+      vw.events.push_back({what, vu[k]});
+      aw.events.push_back({what, au[k]});
+    }
+    const ApplyFn fn = [this](uint32_t t, unsigned bits, const std::vector<Term> &x) { return apply(t, bits, x); };
+    if (!isTrappingFloatOp(v.op)) {
+      const Words r = *evalFloat(c, v, vu, fn);
+      return def(std::span<const Term>(r.begin(), r.end()), std::span<const Term>(r.begin(), r.end()));
+    }
+    Term trap;
+    const Words r = truncWithTrap(c, v, vu, fn, trap);
+    for (World *w : {&vw, &aw}) {  // the trap condition is an event like any trap's
+      w->events.push_back({say([&] { return label + " trap condition"; }), trap});
+      trapPoint(*w, label);
+    }
+    def(std::span<const Term>(r.begin(), r.end()), std::span<const Term>(r.begin(), r.end()));
+  }
+
   void inserted(const Instr &a, BlockTrace::Step &step) {
     switch (a.op) {
     case Opcode::Mov: case Opcode::MovI: case Opcode::Lds: case Opcode::Sts: {
-      Term t = a.op == Opcode::MovI ? c.bv(a.imm, 32) : aread(a.uses.at(0));
+      const bool wide = a.defs.at(0).isDReg() || (!a.uses.empty() && a.uses[0].isDReg());
+      const unsigned bits = wide ? 64 : 32;
+      Term t = a.op == Opcode::MovI ? c.bv(a.imm, 32) : aread(a.uses.at(0), bits);
       awrite(a.defs.at(0), t);
       show(step, a.defs[0], t);
       break;
     }
-    case Opcode::Push: {
-      const int32_t base = sp - 4 * int32_t(a.uses.size());
-      for (size_t i = 0; i < a.uses.size(); ++i) frame[base + 4 * int32_t(i)] = aread(a.uses[i]);
+    case Opcode::FConst32: case Opcode::FConst64: {  // a rematerialised float constant
+      std::vector<Term> u;
+      for (const Operand &o : a.uses) u.push_back(aread(o));
+      if (auto w = pure(a, u)) {
+        awrite(a.defs.at(0), (*w)[0]);
+        show(step, a.defs[0], (*w)[0]);
+      }
+      break;
+    }
+    case Opcode::Push: {  // word by word, lowest address first (a D register: low word first)
+      std::vector<unsigned> locs;
+      for (const Operand &o : a.uses)
+        for (unsigned l : regLocs(o)) locs.push_back(l);
+      const int32_t base = sp - 4 * int32_t(locs.size());
+      for (size_t i = 0; i < locs.size(); ++i) frame[base + 4 * int32_t(i)] = reg(locs[i]);
       sp = base;
       break;
     }
     case Opcode::Pop: {
-      for (size_t i = 0; i < a.defs.size(); ++i) {
-        Term t = frameAt(sp + 4 * int32_t(i));
-        awrite(a.defs[i], t);
-        show(step, a.defs[i], t);
-      }
-      sp += 4 * int32_t(a.defs.size());
+      std::vector<unsigned> locs;
+      for (const Operand &o : a.defs)
+        for (unsigned l : regLocs(o)) locs.push_back(l);
+      for (size_t i = 0; i < locs.size(); ++i) regs[locs[i]] = frameAt(sp + 4 * int32_t(i));
+      for (const Operand &o : a.defs) show(step, o, aread(o, 64));
+      sp += 4 * int32_t(locs.size());
       dropBelowSp();
       break;
     }
@@ -635,7 +687,7 @@ struct Builder {
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
     size_t n = 0;
-    for (const ValSet &r : s.regs) n += r.size();
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) n += s.regs[r].size();
     for (const auto &[o, set] : s.frame) n += set.size();
     p.goals.reserve(n);
     // Every value a location holds at the exit is a goal (the dataflow keeps
@@ -643,7 +695,7 @@ struct Builder {
     // nowhere are marked in the scratch and refuted below.
     std::vector<uint32_t> ownScratch;
     std::vector<uint32_t> &held = in.scratch ? *in.scratch : ownScratch;
-    if (held.size() < in.df.numVRegs + kNumPseudo) held.assign(in.df.numVRegs + kNumPseudo, 0);
+    if (held.size() < in.df.numValues()) held.assign(in.df.numValues(), 0);
     auto want = [&](const ValSet &set, auto loc, auto name) {
       if (set.empty()) return;
       for (uint32_t v : set) {
@@ -652,24 +704,26 @@ struct Builder {
                              pseudoVar(v - in.df.numVRegs), loc()});
         } else {
           held[v] = 1;
-          p.goals.push_back({say([&] { return name() + " holds v" + std::to_string(v); }),
-                             vread(Operand::vreg(v)), loc()});
+          p.goals.push_back({say([&] { return name() + " holds " + in.df.valueName(v); }),
+                             valueOf(v), loc()});
         }
       }
     };
-    for (unsigned r = 0; r < kNumPRegs; ++r)
-      want(s.regs[r], [&, r] { return reg(r); }, [r] { return std::string(pregName(PReg(r))); });
+    for (unsigned r = 0; r < in.df.numLocs(); ++r)
+      want(s.regs[r], [&, r] { return reg(r); }, [r] { return locName(r); });
     for (const auto &[o, set] : s.frame)
       want(set, [&, o = o] { return frameAt(o); }, [o = o] { return frameName(o); });
     in.live.forEachOut(b, [&](uint32_t v) {
-      if (!held[v] && !in.pairing.constOf[v])
+      const bool f64 = in.df.isF64(v);  // held word by word
+      if (f64 ? !(held[in.df.half(v, 0)] && held[in.df.half(v, 1)]) && !in.pairing.const64Of[v]
+              : !held[v] && !in.pairing.constOf[v])
         refute(p.ob, "v" + std::to_string(v) + " is live out of " + bb() +
                          " but no location provably holds it");
     });
     auto clear = [&](const ValSet &set) {
       for (uint32_t v : set) held[v] = 0;
     };
-    for (const ValSet &r : s.regs) clear(r);
+    for (unsigned r = 0; r < in.df.numLocs(); ++r) clear(s.regs[r]);
     for (const auto &[o, set] : s.frame) clear(set);
     q.obligations.push_back(std::move(p));
   }
@@ -692,7 +746,7 @@ struct Builder {
         std::vector<Term> vu;
         for (const Operand &o : v.uses) vu.push_back(vread(o));
         BlockTrace::Step step{say([&] { return "(removed by the allocator) " + printInstr(v, in.original); }), {}};
-        if (auto vt = evalPure(c, v, vu))
+        if (auto vt = pure(v, vu))
           for (size_t k = 0; k < v.defs.size() && k < vt->size(); ++k) {
             envAt(v.defs[k].value) = (*vt)[k];
             show(step, v.defs[k], (*vt)[k]);

@@ -27,6 +27,16 @@
 /// destination register (dead until the load) so loads rarely need one.
 /// Traps branch to per-function stubs `udf #rt::trapCode(reason)`.
 ///
+/// VFP (EmitOptions::cpu cortex-m4f / cortex-m7; docs/vfp.md "Emission:
+/// built"): float opcodes become VFP instructions (.F64 arithmetic, VRINT
+/// and VSEL only on cortex-m7); fset is VCMP + VMRS APSR_nzcv + IT; the
+/// trapping truncations compare against their exact bounds before VCVT;
+/// fload/fstore go through core registers (LDR/STR + VMOV, since VLDR/VSTR
+/// fault on unaligned addresses); spill slots use VLDR/VSTR [sp, #off] and
+/// callee-saved S lists VPUSH/VPOP. A VFP scratch is an S/D register not
+/// live across the instruction (S0-S15, or S16-S31 the prologue saved),
+/// borrowed with VPUSH/VPOP when there is none.
+///
 /// Runtime routines (64-bit divide/remainder and register-amount 64-bit
 /// shifts/rotates) are private, local Thumb functions `__vcr_rt_<op>` emitted
 /// once per module when used. Their convention: the caller lowers SP by 24,
@@ -37,6 +47,7 @@
 /// the flags undefined; it needs no SP alignment. The temporary SP change
 /// stays inside one MIR instruction, and the call needs no scratch register.
 
+#include "arm/target/cpu.h"
 #include "core/ir/mir.h"
 
 #include <cstdint>
@@ -65,6 +76,13 @@ struct EmitOptions {
   /// labels (arm/target/runtime.h) so that exec counts executed instructions
   /// by origin. Labels only: the instructions are the same.
   bool markOrigins = false;
+  /// Target CPU. cortex-m4 has no FPU: a function holding a float opcode or
+  /// an S/D register is declined. cortex-m4f (FPv4-SP-D16) emits single
+  /// precision and the data movement of D registers (VMOV, VLDR/VSTR,
+  /// VPUSH/VPOP, abs/neg/copysign as bit operations on the halves) and
+  /// declines f64 arithmetic; cortex-m7 (FPv5-D16) adds double precision,
+  /// VRINT and VSEL (docs/vfp.md "Emission").
+  arm::Cpu cpu = arm::Cpu::CortexM4;
 };
 
 /// Emit every allocated function of `allocated`. A function that cannot be

@@ -49,6 +49,9 @@ enum class Routine : uint8_t {
 /// Registers (bit = 1 << PReg) live after each instruction of allocated `f`:
 /// result[block][instr]. Calls clobber R0-R3, R12, LR; `ret` reads LR.
 [[nodiscard]] std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f);
+/// VFP registers (bit n = S n; a D register is its two S bits) live after
+/// each instruction of allocated `f`: result[block][instr]. Calls clobber S0-S15.
+[[nodiscard]] std::vector<std::vector<uint32_t>> vfpLiveOutMasks(const mir::Function &f);
 
 /// Symbol of the function table `calli` indexes (emit_table.cpp).
 inline constexpr std::string_view kTableSymbol = "__vcr_table";
@@ -108,7 +111,9 @@ private:
   /// When every candidate holds a value, one that is not an operand is
   /// borrowed: pushed before the expansion and popped after it (not in
   /// terminators or expansions that move SP or address the stack).
-  [[nodiscard]] std::string scratch();
+  /// `avoid`: further registers (regBit) it must not return (a second
+  /// scratch of the same expansion avoids the first).
+  [[nodiscard]] std::string scratch(uint32_t avoid = 0);
   /// True if `r` is a def or use of `in`.
   [[nodiscard]] static bool isOperandReg(const mir::Instr &in, mir::PReg r);
   /// A temporary for the current expansion: `d` (a def the expansion writes
@@ -131,6 +136,28 @@ private:
   /// Dispatch one instruction to its expansion.
   void emitInstr(const mir::Instr &in);
 
+  // ------------------------------------------------------------ VFP helpers (emit_vfp.cpp)
+  /// Name of the S register `o` ("s5"); declines on anything else.
+  [[nodiscard]] std::string sreg(const mir::Operand &o, std::string_view role) const;
+  /// Name of the D register `o` ("d3"); declines on anything else.
+  [[nodiscard]] std::string dreg(const mir::Operand &o, std::string_view role) const;
+  /// sreg or dreg per `dbl`.
+  [[nodiscard]] std::string vreg(const mir::Operand &o, std::string_view role, bool dbl) const {
+    return dbl ? dreg(o, role) : sreg(o, role);
+  }
+  /// A VFP scratch register (an S register, or a D register if `dbl`) that is
+  /// not an operand of the current instruction, not live across it, and free
+  /// to clobber (S0-S15, or S16-S31 the prologue pushed). When every one
+  /// holds a value, one that is not an operand is borrowed (VPUSH before the
+  /// expansion, VPOP after it); declines where scratch() would not borrow.
+  [[nodiscard]] std::string vfpScratch(bool dbl);
+  /// Decline unless the CPU has double-precision arithmetic (cortex-m7).
+  void requireF64(std::string_view what);
+  /// Load the bits of a float constant into `v` (an S or D register name):
+  /// VMOV immediate when encodable (F64 only on cortex-m7), else through
+  /// the core register `core` (a scratch) and VMOV, one word at a time.
+  void vfpConstant(const std::string &v, uint64_t bits, bool dbl, const std::string &core);
+
   // ------------------------------------------------------------ expansions
   void emitAlu(const mir::Instr &in);      ///< 32-bit ALU, unary, division
   void emitCompare(const mir::Instr &in);  ///< set, sel, set64
@@ -139,6 +166,9 @@ private:
   void emitFrame(const mir::Instr &in);    ///< push/pop/adjsp
   void emitControl(const mir::Instr &in);  ///< param, branches, calls, traps, ret
   void emitCallInd(const mir::Instr &in);  ///< calli: table checks, blx (emit_table.cpp)
+  void emitVfp(const mir::Instr &in);      ///< float arithmetic, compare, select, constants, moves (emit_vfp.cpp)
+  void emitVfpConvert(const mir::Instr &in);  ///< VCVT, trapping truncation, VRINT (emit_vfp_cvt.cpp)
+  void emitVfpMemory(const mir::Instr &in);   ///< fload/fstore, lds/sts and push/pop of S/D (emit_vfp_mem.cpp)
   /// `mn d, a, #imm` for add/sub/and/orr/eor, via the best immediate form
   /// (add<->sub of the negation, addw/subw, bic/orn) or a scratch register.
   void binaryImm(std::string_view mn, const std::string &d, const std::string &a, uint32_t imm);
@@ -177,6 +207,10 @@ private:
   uint32_t curBlock_ = 0;             ///< block of the instruction being emitted
   uint32_t curIndex_ = 0;             ///< its index in the block
   uint32_t curLiveOut_ = 0;           ///< registers live after it
+  std::vector<std::vector<uint32_t>> vfpLive_;  ///< vfpLiveOutMasks of the function (empty without VFP)
+  uint32_t curVfpLiveOut_ = 0;        ///< S registers live after the current instruction
+  uint32_t vfpSaved_ = 0;             ///< S registers the prologue pushes (VPUSH)
+  std::string pendingVPop_;           ///< a VFP register vfpScratch borrowed (VPUSH/VPOP), or ""
   uint32_t saved_ = 0;                ///< registers the prologue pushes (free as scratch in the body)
   int pendingPop_ = -1;               ///< a register scratch() borrowed for this instruction (push/pop), or -1
   unsigned borrowed_ = 0;             ///< how many times scratch() borrowed a register

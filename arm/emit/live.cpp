@@ -26,9 +26,19 @@ UseDef regsOf(const Instr &in) {
   return ud;
 }
 
-}  // namespace
+UseDef vfpRegsOf(const Instr &in) {
+  UseDef ud;
+  for (const auto &o : in.uses)
+    for (uint32_t s : mir::sregsOf(o)) ud.use |= 1u << s;
+  for (const auto &o : in.defs)
+    for (uint32_t s : mir::sregsOf(o)) ud.def |= 1u << s;
+  if (mir::isCall(in.op)) ud.def |= 0xffffu;  // S0-S15 are caller-saved (AAPCS-VFP)
+  return ud;
+}
 
-std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f) {
+/// Backward dataflow over 32-bit register masks, `regsOf` giving each instruction's uses and defs.
+template <typename RegsOf>
+std::vector<std::vector<uint32_t>> solve(const mir::Function &f, RegsOf regsOf) {
   const size_t nb = f.blocks.size();
   std::vector<uint32_t> liveIn(nb, 0);
   auto succLive = [&](const mir::Block &b) {
@@ -63,5 +73,11 @@ std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f) {
   }
   return out;
 }
+
+}  // namespace
+
+std::vector<std::vector<uint32_t>> liveOutMasks(const mir::Function &f) { return solve(f, regsOf); }
+
+std::vector<std::vector<uint32_t>> vfpLiveOutMasks(const mir::Function &f) { return solve(f, vfpRegsOf); }
 
 }  // namespace vcr::emit::detail

@@ -137,7 +137,15 @@ private:
           std::find(w.vclass.begin(), w.vclass.end(), k) == w.vclass.end())
         continue;
       w.passClass = k;
-      const ClassRegs cr = k == mir::RegClass::Core ? ClassRegs::core(opt.pool) : ClassRegs::vfp(k);
+      ClassRegs cr = k == mir::RegClass::Core ? ClassRegs::core(opt.pool) : ClassRegs::vfp(k);
+      // With f32 values to come, the f64 pass leaves D14-D15 (S28-S31) to
+      // them: its values could otherwise hold every S register at some
+      // point, where no f32 value, not even a spill temp, would fit.
+      if (k == mir::RegClass::F64 &&
+          std::find(w.vclass.begin(), w.vclass.end(), mir::RegClass::F32) != w.vclass.end()) {
+        cr.pool &= 0x3fffu;
+        cr.callee &= cr.pool;
+      }
       if (!colourClass(w, cr, opt, k == mir::RegClass::Core ? &first : nullptr, colours, r, clock)) return r;
       if (k != mir::RegClass::Core && !rewriteClass(w, colours, r.error)) return r;
     }

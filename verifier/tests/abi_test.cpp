@@ -1,4 +1,5 @@
 // The checker's own AAPCS placement on hand-worked signatures.
+#include "core/ir/text.h"
 #include "verifier/abi.h"
 
 #include <doctest/doctest.h>
@@ -18,8 +19,7 @@ std::string homes(std::initializer_list<ValType> ps) {
   std::string out;
   for (const WordHome &h : paramHomes(s)) {
     if (!out.empty()) out += ' ';
-    out += h.onStack ? "[sp+" + std::to_string(h.offset) + "]"
-                     : std::string(mir::pregName(h.reg));
+    out += mir::printOperand(homeOperand(h));
   }
   return out;
 }
@@ -30,7 +30,7 @@ uint32_t stackBytes(std::initializer_list<ValType> ps) {
   return stackParamBytes(s);
 }
 
-constexpr ValType I = ValType::I32, L = ValType::I64;
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64;
 
 }  // namespace
 
@@ -50,6 +50,37 @@ TEST_CASE("abi: i64 parameters take even pairs, never straddle, no back-filling"
   CHECK(homes({L, L, I, L}) == "r0 r1 r2 r3 [sp+0] [sp+8] [sp+12]");  // i64 8-aligned
   CHECK(stackBytes({L, L, I, L}) == 16);
   CHECK(homes({I, I, I, I, I, L}) == "r0 r1 r2 r3 [sp+0] [sp+8] [sp+12]");
+}
+
+TEST_CASE("abi: AAPCS-VFP places f32 in S0-S15 and f64 in D0-D7 with back-filling") {
+  CHECK(homes({F, F}) == "s0 s1");
+  CHECK(homes({D, F}) == "d0 s2");
+  CHECK(homes({F, D, F}) == "s0 d1 s1");  // the second f32 back-fills s1 below d1
+  CHECK(homes({F, D, F, F}) == "s0 d1 s1 s4");
+  CHECK(homes({I, F, L, D, I}) == "r0 s0 r2 r3 d1 [sp+0]");  // core and VFP placed independently
+  // eight f64 fill d0-d7; a ninth goes to the stack, 8-aligned, and so does every later VFP value
+  CHECK(homes({D, D, D, D, D, D, D, D, D, F}) == "d0 d1 d2 d3 d4 d5 d6 d7 [sp+0] [sp+8]");
+  CHECK(stackBytes({D, D, D, D, D, D, D, D, D, F}) == 12);
+  // s15 free but no even pair: the f64 goes to the stack, the last f32 does not back-fill s15
+  CHECK(homes({D, D, D, D, D, D, D, F, D, F, I}) ==
+        "d0 d1 d2 d3 d4 d5 d6 s14 [sp+0] [sp+8] r0");
+  // the stack is shared with core values in argument order; an f64 there is 8-aligned
+  // (d0-d7 cover s0-s15: the f32 finds no S register either)
+  CHECK(homes({I, I, I, I, I, D, D, D, D, D, D, D, D, F, D}) ==
+        "r0 r1 r2 r3 [sp+0] d0 d1 d2 d3 d4 d5 d6 d7 [sp+4] [sp+8]");
+  CHECK(stackBytes({I, I, I, I, I, D, D, D, D, D, D, D, D, F, D}) == 16);
+  // seventeen f32: s0-s15 then the stack
+  CHECK(homes({F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, I}) ==
+        "s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 s12 s13 s14 s15 [sp+0] r0");
+}
+
+TEST_CASE("abi: f32 results in s0, f64 in d0") {
+  mir::Signature s;
+  s.results = {F};
+  CHECK(printOperand(homeOperand(resultHomes(s).at(0))) == "s0");
+  s.results = {D};
+  CHECK(printOperand(homeOperand(resultHomes(s).at(0))) == "d0");
+  CHECK(resultHomes(s).at(0).bytes == 8);
 }
 
 TEST_CASE("abi: results in r0, r0:r1") {

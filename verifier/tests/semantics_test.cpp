@@ -79,6 +79,9 @@ TEST_CASE("semantics: every pure opcode agrees with the interpreter on random va
     smt::Context c0;
     const int nu = info(op).nuses;
     if (nu < 0 || !evalPure(c0, probe, std::vector<Term>(size_t(nu), c0.bv(0, 32)))) continue;
+    // fconst (pure: its immediates' bits) takes immediates only, which this
+    // harness does not place; vfp_test runs it in the interpreter end to end.
+    if (isFloatOp(op)) continue;
     ++covered;
     const bool hasCc = op == Opcode::Set || op == Opcode::Set64;
     for (unsigned trial = 0; trial < 60; ++trial) {

@@ -33,7 +33,11 @@ public:
     cur_ = newBlock();
     Instr param = make(Opcode::Param);
     for (ValType t : sig.params) {
-      if (t == ValType::I32) {
+      if (mir::isVfpType(t)) {  // an f32 / f64 parameter becomes a float local
+        VReg v = fresh();
+        param.defs.push_back(Operand::vreg(v));
+        (t == ValType::F32 ? localsF_ : localsD_).push_back(v);
+      } else if (t == ValType::I32) {
         VReg v = fresh();
         param.defs.push_back(Operand::vreg(v));
         v32_.push_back(v);
@@ -69,7 +73,13 @@ public:
     acc = foldFloats(acc);
     Instr ret = make(Opcode::Ret);
     if (!sig.results.empty()) {
-      if (sig.results[0] == ValType::I32) {
+      if (mir::isVfpType(sig.results[0])) {  // a float result: a local, mixed with the integer fold
+        const bool dbl = sig.results[0] == ValType::F64;
+        VReg r = fresh(), b = fresh();
+        emit(op2(dbl ? Opcode::FCvtF64U32 : Opcode::FCvtF32U32, b, {acc}));
+        emit(op2(dbl ? Opcode::FAdd64 : Opcode::FAdd32, r, {dbl ? localsD_.back() : localsF_.back(), b}));
+        ret.uses = {Operand::vreg(r)};
+      } else if (sig.results[0] == ValType::I32) {
         ret.uses = {Operand::vreg(acc)};
       } else {
         Pair p = pick64();
@@ -255,7 +265,9 @@ private:
     Instr i = make(Opcode::Call);
     i.callee = name;
     for (ValType t : sig.params) {
-      if (t == ValType::I32) {
+      if (mir::isVfpType(t)) {
+        i.uses.push_back(Operand::vreg(t == ValType::F32 ? pickF() : pickD()));
+      } else if (t == ValType::I32) {
         i.uses.push_back(Operand::vreg(pick32()));
       } else {
         Pair p = pick64();
@@ -264,7 +276,9 @@ private:
       }
     }
     for (ValType t : sig.results) {
-      if (t == ValType::I32) {
+      if (mir::isVfpType(t)) {
+        i.defs.push_back(Operand::vreg(t == ValType::F32 ? pickF() : pickD()));
+      } else if (t == ValType::I32) {
         i.defs.push_back(Operand::vreg(dest32()));
       } else {
         Pair p{fresh(), fresh()};
@@ -602,6 +616,13 @@ mir::Module generateModule(const MirGenOptions &opt) {
     FnGen g(small, m, opt.seed * 31 + h);
     mir::Function f = g.build("h" + std::to_string(h), helpers[h], false);
     m.functions.push_back(std::move(f));
+  }
+  if (opt.floatShare) {  // a helper with AAPCS-VFP arguments: back-filled S, D, and the stack
+    constexpr auto F = ValType::F32, D = ValType::F64;
+    std::vector<ValType> ps = {F, D, I, F, L};
+    for (unsigned k = 0; k < 12; ++k) ps.push_back(k % 3 ? F : D);  // past S15: the last three on the stack
+    FnGen g(small, m, opt.seed * 31 + 4);
+    m.functions.push_back(g.build("h4", sig(ps, {D}), false));
   }
   std::mt19937_64 r(opt.seed);
   static const std::vector<std::vector<ValType>> kParams = {

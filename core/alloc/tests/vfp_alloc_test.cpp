@@ -182,11 +182,7 @@ bb0:
   ret v5
 }
 )");
-  auto ra = makeGraphColouring();
-  ModuleAllocation a = allocateModule(*ra, m, AllocOptions{});
-  for (const AllocResult &r : a.results) REQUIRE_MESSAGE(r.ok, r.error);
-  Diagnostics diags;
-  CHECK(mir::validateModule(a.module, diags));
+  ModuleAllocation a = allocateChecked(m);  // both forms run alike (the interpreter places S/D arguments)
   const mir::Function &g = *a.module.findFunction("g");
   const mir::Instr &param = g.blocks[0].instrs[0];
   REQUIRE(param.op == Opcode::Param);
