@@ -75,7 +75,6 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
   if (!bin) return std::nullopt;
   select::SelectOptions so;
   so.cpu = cpu;
-  so.declineVfp = true;  // until the checker and the emitter take VFP classes (docs/vfp.md steps 5-6)
   auto sel = select::selectModule(*bin, diags, so);
   if (!sel) return std::nullopt;
   return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};
