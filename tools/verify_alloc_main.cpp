@@ -145,7 +145,7 @@ int main(int argc, char **argv) {
   std::string cpu = "cortex-m4";
   app.add_option("--cpu", cpu,
                  "target CPU: cortex-m4 (no FPU: floats as words, soft-float calls; the default), "
-                 "cortex-m4f, cortex-m7 (floats declined until the VFP register classes exist)")
+                 "cortex-m4f (f32 in S registers, f64 soft float), cortex-m7 (f32 in S, f64 in D registers)")
       ->capture_default_str();
   app.add_option("--emit-mir", opt.emitMirDir, "write the allocated MIR of each input to DIR")
       ->option_text("DIR");

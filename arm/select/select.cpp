@@ -156,37 +156,6 @@ void nameFunctions(const wabt::Module &wm, ModuleCtx &ctx, Selection &sel) {
   }
 }
 
-/// True if `f` holds a VFP value: a float opcode or S/D register, an F32/F64
-/// parameter or result, or a call whose callee's signature has one.
-bool touchesVfp(const mir::Function &f, const mir::Module &m) {
-  auto vfpSig = [](const mir::Signature &s) {
-    return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
-           std::any_of(s.results.begin(), s.results.end(), mir::isVfpType);
-  };
-  if (mir::usesVfp(f) || vfpSig(f.sig)) return true;
-  for (const mir::Block &b : f.blocks)
-    for (const mir::Instr &i : b.instrs) {
-      if (i.op == mir::Opcode::Call)
-        if (const mir::Signature *s = m.calleeSig(i.callee); s && vfpSig(*s)) return true;
-      if (i.op == mir::Opcode::CallInd && i.imm < m.types.size() && vfpSig(m.types[i.imm])) return true;
-    }
-  return false;
-}
-
-/// SelectOptions::declineVfp: functions holding VFP values move to the declined.
-void declineVfpFunctions(Selection &sel, arm::Cpu cpu) {
-  auto &fns = sel.module.functions;
-  std::vector<std::string> names;
-  for (const mir::Function &f : fns)
-    if (touchesVfp(f, sel.module)) names.push_back(f.name);
-  for (const std::string &n : names) {
-    sel.declined.push_back({n, "f32/f64 on " + std::string(arm::cpuName(cpu)) +
-                                   " are selected to the VFP register classes, which the checker "
-                                   "and the emitter do not take yet (docs/vfp.md, issue 14)"});
-    fns.erase(std::find_if(fns.begin(), fns.end(), [&](const mir::Function &f) { return f.name == n; }));
-  }
-}
-
 /// A caller of a declined function is declined too, transitively.
 void declineCallers(Selection &sel, std::map<std::string, std::set<std::string>> &calls) {
   std::set<std::string> declined;
@@ -263,7 +232,6 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
       sel.declined.push_back({f.name, d.reason});
     }
   }
-  if (opt.declineVfp) declineVfpFunctions(sel, opt.cpu);
   declineCallers(sel, calls);
   detail::settleTable(sel.module);
   return sel;

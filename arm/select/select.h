@@ -34,11 +34,6 @@ struct SelectOptions {
   /// vregs (f64 stays words, F64 only at call boundaries), on cortex-m7 f64
   /// values are f64-class vregs too (docs/vfp.md "Selection").
   arm::Cpu cpu = arm::Cpu::CortexM4;
-  /// Decline every function that holds a VFP value (a float opcode, an F32/F64
-  /// signature of its own or of a callee) and its callers: for the tools while
-  /// the checker and the emitter do not take the VFP classes yet (docs/vfp.md,
-  /// build steps 5-6). Nothing to decline on cortex-m4.
-  bool declineVfp = false;
 };
 
 /// The selected module plus what was declined.
