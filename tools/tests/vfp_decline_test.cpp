@@ -1,4 +1,5 @@
-// The layers that do not handle the VFP register classes yet decline a float function with a clear reason (docs/vfp.md); the checker proves it.
+// A float function across the layers (docs/vfp.md): vcr-ra allocates it, the checker proves it, the emitter emits
+// it for an FPU and declines it on cortex-m4; the legacy model and the optimal allocator decline it with a reason.
 #include "arm/emit/emit.h"
 #include "core/alloc/allocator.h"
 #include "core/ir/text.h"
@@ -40,30 +41,43 @@ mir::Module parse(const char *text) {
 
 }  // namespace
 
-TEST_CASE("allocators decline a function with float opcodes: vcr-ra, the ladder, the optimal allocator") {
+TEST_CASE("vcr-ra allocates a float function, and the ladder and the optimal allocator decline it with a reason") {
   const mir::Module m = parse(kVRegForm);
   const mir::Function &f = m.functions[0];
   const alloc::AllocOptions opt;
   const alloc::AllocResult irc = alloc::makeGraphColouring()->allocate(f, m, opt);
-  CHECK_FALSE(irc.ok);
-  CHECK(irc.error.find("VFP register classes are not yet allocated") != std::string::npos);
+  REQUIRE_MESSAGE(irc.ok, irc.error);
+  bool sreg = false;
+  for (const auto &b : irc.function.blocks)
+    for (const auto &i : b.instrs)
+      for (const mir::Operand &o : i.defs) sreg |= o.isSReg();
+  CHECK(sreg);
+  const verifier::CheckResult c = verifier::checkFunction(f, irc.function, m, verifier::CheckOptions{});
+  CHECK_MESSAGE(c.ok(), c.summary());
   const alloc::AllocResult lad = ladder::makeLadderAllocator()->allocate(f, m, opt);
   CHECK_FALSE(lad.ok);
   CHECK(lad.error.find("VFP register classes are not modelled by the legacy allocator") != std::string::npos);
   optimal::OptimalAllocator opal;
   const alloc::AllocResult op = opal.allocate(f, m, opt);
   CHECK_FALSE(op.ok);
-  CHECK(op.error.find("VFP register classes are not yet allocated") != std::string::npos);
+  CHECK(op.error.find("VFP register classes are not formulated") != std::string::npos);
 }
 
-TEST_CASE("the checker proves and the emitter declines a function with VFP registers") {
-  // The checker handles the VFP file (docs/vfp.md "Checker"; verifier/tests/vfp_test.cpp).
+TEST_CASE("the checker proves a VFP allocation, the emitter emits it for an FPU and declines it on cortex-m4") {
   const mir::Module orig = parse(kVRegForm), alloc = parse(kAllocated);
   const verifier::CheckResult c =
       verifier::checkFunction(orig.functions[0], alloc.functions[0], orig, verifier::CheckOptions{});
   CHECK_MESSAGE(c.ok(), c.summary());
-  const emit::EmitResult e = emit::emitModule(alloc);
+  const emit::EmitResult e = emit::emitModule(alloc);  // cortex-m4: no FPU
   CHECK(e.emitted.empty());
   REQUIRE(e.declined.size() == 1);
-  CHECK(e.declined[0].reason.find("VFP register classes are not yet emitted") != std::string::npos);
+  CHECK(e.declined[0].reason.find("which has no FPU") != std::string::npos);
+  for (arm::Cpu cpu : {arm::Cpu::CortexM4F, arm::Cpu::CortexM7}) {
+    emit::EmitOptions eo;
+    eo.cpu = cpu;
+    const emit::EmitResult fe = emit::emitModule(alloc, eo);
+    CHECK(fe.declined.empty());
+    REQUIRE(fe.emitted.size() == 1);
+    CHECK(fe.asmText.find("vadd.f32") != std::string::npos);
+  }
 }
