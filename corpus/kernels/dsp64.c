@@ -5,14 +5,18 @@
  * Stresses: f64 values (register pairs; soft-float calls on cortex-m4) live
  * across calls and around back edges, every i32/i64 <-> f64 conversion
  * (signed and unsigned), f32 <-> f64 promote/demote, f64 compares for
- * saturation.
+ * saturation. Buffers are processed in blocks of at most MAX_BLOCK samples
+ * (longer calls stop there), polynomials up to degree 32.
  * build-kernels: float */
 #include <stdint.h>
+
+enum { MAX_BLOCK = 4096, MAX_DEGREE = 32 };
 
 /* Goertzel power of the bin with coefficient coeff = 2 cos(2 pi k / n)
  * over n int16 samples. */
 __attribute__((noinline)) double goertzel64(const int16_t *x, uint32_t n, double coeff) {
   double s1 = 0.0, s2 = 0.0;
+  if (n > MAX_BLOCK) n = MAX_BLOCK;
   for (uint32_t i = 0; i < n; i++) {
     double s0 = (double)x[i] + coeff * s1 - s2;
     s2 = s1;
@@ -25,6 +29,7 @@ __attribute__((noinline)) double goertzel64(const int16_t *x, uint32_t n, double
  * back to Q31. Returns the rounded sum of the outputs as an i64. */
 __attribute__((noinline)) int64_t iir64_q31(const int32_t *in, int32_t *out, uint32_t n, double a) {
   double y = 0.0, sum = 0.0;
+  if (n > MAX_BLOCK) n = MAX_BLOCK;
   for (uint32_t i = 0; i < n; i++) {
     y += a * ((double)in[i] - y);
     double r = y < 0.0 ? y - 0.5 : y + 0.5;
@@ -44,8 +49,9 @@ __attribute__((noinline)) int64_t iir64_q31(const int32_t *in, int32_t *out, uin
   return (int64_t)sum;
 }
 
-/* c[0] + c[1] x + ... + c[deg] x^deg (Horner). */
+/* c[0] + c[1] x + ... + c[deg] x^deg (Horner; deg at most MAX_DEGREE). */
 __attribute__((noinline)) double poly64(const double *c, uint32_t deg, double x) {
+  if (deg > MAX_DEGREE) deg = MAX_DEGREE;
   double acc = c[deg];
   for (uint32_t i = deg; i-- > 0;) acc = acc * x + c[i];
   return acc;
@@ -54,6 +60,7 @@ __attribute__((noinline)) double poly64(const double *c, uint32_t deg, double x)
 /* Sum of n floats in double with Kahan compensation, demoted to f32. */
 __attribute__((noinline)) float sum_f32_in_f64(const float *x, uint32_t n) {
   double s = 0.0, c = 0.0;
+  if (n > MAX_BLOCK) n = MAX_BLOCK;
   for (uint32_t i = 0; i < n; i++) {
     double y = (double)x[i] - c;
     double t = s + y;
@@ -79,6 +86,7 @@ __attribute__((noinline)) uint64_t ticks_to_us(uint64_t ticks, uint32_t rate_hz,
  * i64. */
 int64_t dsp64_run(int32_t *buf, int32_t *out, int16_t *tone16, uint32_t n, uint32_t k) {
   if (n == 0) return 0;
+  if (n > MAX_BLOCK) n = MAX_BLOCK;
   /* cos/sin of 2 pi k / n by a polynomial in double (|t| <= pi after reduction) */
   double t = 6.283185307179586 * (double)(k % n) / (double)n;
   if (t > 3.141592653589793) t -= 6.283185307179586;

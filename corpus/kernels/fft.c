@@ -5,8 +5,11 @@
  * Stresses: the butterfly (four loads, a complex multiply, four stores) with
  * the three loop counters, the stride and the pointers live across the
  * soft-float calls, bit tricks on indices, f32 <-> int16 conversions.
+ * Transforms have at most MAX_POINTS points (larger n: nothing happens).
  * build-kernels: float */
 #include <stdint.h>
+
+enum { MAX_POINTS = 1024 };
 
 /* sin(x) for x in [-pi/2, pi/2]. */
 static float sin_half(float x) {
@@ -17,6 +20,7 @@ static float sin_half(float x) {
 /* tw[2k], tw[2k+1] = cos(2 pi k / n), -sin(2 pi k / n) for k < n / 2. */
 __attribute__((noinline)) void fft_twiddles(float *tw, uint32_t n) {
   const float half_pi = 1.5707964f, pi = 3.1415927f;
+  if (n > MAX_POINTS) return;
   for (uint32_t k = 0; k < n / 2; k++) {
     float a = 2.0f * pi * (float)k / (float)n; /* in [0, pi) */
     float s = sin_half(a > half_pi ? pi - a : a);
@@ -28,6 +32,7 @@ __attribute__((noinline)) void fft_twiddles(float *tw, uint32_t n) {
 
 /* Permutes the n complex values of x into bit-reversed order. */
 __attribute__((noinline)) void fft_bitreverse(float *x, uint32_t n) {
+  if (n > MAX_POINTS) return;
   for (uint32_t i = 1, j = 0; i < n; i++) {
     uint32_t bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -45,7 +50,7 @@ __attribute__((noinline)) void fft_bitreverse(float *x, uint32_t n) {
 /* In-place FFT of n complex values (n a power of two; otherwise nothing
  * happens) already in bit-reversed order; tw from fft_twiddles(tw, n). */
 __attribute__((noinline)) void fft_radix2(float *x, const float *tw, uint32_t n) {
-  if (n < 2 || (n & (n - 1))) return;
+  if (n < 2 || n > MAX_POINTS || (n & (n - 1))) return;
   for (uint32_t len = 2; len <= n; len <<= 1) {
     uint32_t half = len >> 1, step = n / len;
     for (uint32_t start = 0; start < n; start += len) {

@@ -22,9 +22,8 @@ vcr_fn_____wasm__call__ctors:
 vcr_fn_goertzel64:
 .Lvcr_fn_goertzel64_0:
 	push {r4, r5, r6, r7, r8, lr}
-	sub sp, sp, #24
+	sub sp, sp, #32
 	mov r4, r0
-	mov r5, r1
 	str r2, [sp, #0]
 	str r3, [sp, #4]
 	mov r0, #0
@@ -33,33 +32,44 @@ vcr_fn_goertzel64:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #4096
+	mov r2, #4096
+	cmp r1, r2
+	ite lo
+	movlo r2, #1
+	movhs r2, #0
+	cmp r2, #0
+	ite ne
+	movne r5, r1
+	moveq r5, r0
 	cmp r5, #0
 	bne .Lvcr_fn_goertzel64_2
 .Lvcr_fn_goertzel64_1:
+	mov r0, #0
 	mov r6, #0
-	mov r7, #0
-	mov r0, #0
-	mov r8, #0
-	str r0, [sp, #8]
-	b .Lvcr_fn_goertzel64_5
-.Lvcr_fn_goertzel64_2:
-	mov r0, #0
-	mov r8, #0
 	str r0, [sp, #8]
 	mov r0, #0
 	mov r1, #0
 	str r0, [sp, #12]
 	str r1, [sp, #16]
+	b .Lvcr_fn_goertzel64_5
+.Lvcr_fn_goertzel64_2:
+	mov r0, #0
+	mov r1, #0
+	str r0, [sp, #20]
+	str r1, [sp, #24]
+	mov r7, #0
+	mov r8, #0
 .Lvcr_fn_goertzel64_3:
-	ldr r6, [sp, #8]
-	mov r7, r8
 	ldr r0, [sp, #0]
 	ldr r1, [sp, #4]
-	mov r2, r6
-	mov r3, r7
+	mov r2, r7
+	mov r3, r8
 	bl __aeabi_dmul
 	str r0, [sp, #8]
-	mov r8, r1
+	mov r6, r1
 	adds r0, r4, #2
 	bcs .Lvcr_fn_goertzel64_trap_oob
 	cmp r0, r10
@@ -70,17 +80,21 @@ vcr_fn_goertzel64:
 	mov r2, r0
 	mov r3, r1
 	ldr r0, [sp, #8]
-	mov r1, r8
+	mov r1, r6
 	bl __vcr_fp_dadd
-	ldr r2, [sp, #12]
-	ldr r3, [sp, #16]
+	ldr r2, [sp, #20]
+	ldr r3, [sp, #24]
 	bl __vcr_fp_dsub
 	str r0, [sp, #8]
-	mov r8, r1
+	mov r6, r1
+	str r7, [sp, #12]
+	str r8, [sp, #16]
 	mov r0, #2
 	add r4, r4, r0
-	str r6, [sp, #12]
-	str r7, [sp, #16]
+	str r7, [sp, #20]
+	str r8, [sp, #24]
+	ldr r7, [sp, #8]
+	mov r8, r6
 	mov r0, #4294967295
 	add r5, r5, r0
 	cmp r5, #0
@@ -88,16 +102,16 @@ vcr_fn_goertzel64:
 .Lvcr_fn_goertzel64_4:
 .Lvcr_fn_goertzel64_5:
 	ldr r0, [sp, #8]
-	mov r1, r8
+	mov r1, r6
 	ldr r2, [sp, #8]
-	mov r3, r8
+	mov r3, r6
 	bl __aeabi_dmul
 	mov r4, r0
 	mov r5, r1
-	mov r0, r6
-	mov r1, r7
-	mov r2, r6
-	mov r3, r7
+	ldr r0, [sp, #12]
+	ldr r1, [sp, #16]
+	ldr r2, [sp, #12]
+	ldr r3, [sp, #16]
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
@@ -107,19 +121,19 @@ vcr_fn_goertzel64:
 	mov r5, r0
 	mov r4, r1
 	ldr r0, [sp, #8]
-	mov r1, r8
+	mov r1, r6
 	ldr r2, [sp, #0]
 	ldr r3, [sp, #4]
 	bl __aeabi_dmul
-	mov r2, r6
-	mov r3, r7
+	ldr r2, [sp, #12]
+	ldr r3, [sp, #16]
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
 	mov r0, r5
 	mov r1, r4
 	bl __vcr_fp_dsub
-	add sp, sp, #24
+	add sp, sp, #32
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_goertzel64_trap_oob:
 	udf #19
@@ -136,7 +150,6 @@ vcr_fn_iir64__q31:
 	sub sp, sp, #24
 	str r0, [sp, #0]
 	str r1, [sp, #4]
-	str r2, [sp, #8]
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
@@ -146,6 +159,16 @@ vcr_fn_iir64__q31:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
+	mov r0, #4096
+	mov r1, #4096
+	cmp r2, r1
+	ite lo
+	movlo r1, #1
+	movhs r1, #0
+	cmp r1, #0
+	it ne
+	movne r0, r2
+	str r0, [sp, #8]
 	ldr r0, [sp, #8]
 	cmp r0, #0
 	bne .Lvcr_fn_iir64__q31_2
@@ -370,22 +393,32 @@ vcr_fn_poly64:
 .Lvcr_fn_poly64_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
-	mov r7, r1
 	mov r4, r2
 	mov r5, r3
-	mov r1, #0
-	mov r1, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #0
+	mov r2, #32
+	mov r3, #32
+	cmp r1, r3
+	ite lo
+	movlo r3, #1
+	movhs r3, #0
+	cmp r3, #0
+	ite ne
+	movne r3, r1
+	moveq r3, r2
 	mov r1, #3
-	and r1, r1, #31
-	lsl r1, r7, r1
-	add r2, r0, r1
-	adds r0, r2, #8
+	and r7, r1, #31
+	lsl r7, r3, r7
+	add r1, r0, r7
+	adds r2, r1, #8
 	bcs .Lvcr_fn_poly64_trap_oob
-	cmp r0, r10
+	cmp r2, r10
 	bhi .Lvcr_fn_poly64_trap_oob
-	add r0, r0, r11
-	ldrd r0, r1, [r0, #-8]
-	cmp r7, #0
+	add r2, r2, r11
+	ldrd r2, r1, [r2, #-8]
+	cmp r3, #0
 	ite eq
 	moveq r3, #1
 	movne r3, #0
@@ -393,26 +426,28 @@ vcr_fn_poly64:
 	bne .Lvcr_fn_poly64_4
 .Lvcr_fn_poly64_1:
 	mvn r3, #7
-	add r6, r2, r3
+	add r6, r0, r3
 .Lvcr_fn_poly64_2:
+	mov r0, r2
 	mov r2, r4
 	mov r3, r5
 	bl __aeabi_dmul
-	adds r2, r6, #8
+	add r2, r6, r7
+	adds r2, r2, #8
 	bcs .Lvcr_fn_poly64_trap_oob
 	cmp r2, r10
 	bhi .Lvcr_fn_poly64_trap_oob
 	add r2, r2, r11
 	ldrd r2, r3, [r2, #-8]
 	bl __vcr_fp_dadd
-	mvn r2, #7
-	add r6, r6, r2
-	mov r2, #4294967295
-	add r7, r7, r2
+	mov r2, r0
+	mvn r0, #7
+	add r7, r7, r0
 	cmp r7, #0
 	bne .Lvcr_fn_poly64_2
 .Lvcr_fn_poly64_3:
 .Lvcr_fn_poly64_4:
+	mov r0, r2
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, pc}
 .Lvcr_fn_poly64_trap_oob:
@@ -429,13 +464,22 @@ vcr_fn_sum__f32__in__f64:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #16
 	str r0, [sp, #0]
-	mov r4, r1
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
+	mov r0, #4096
+	mov r2, #4096
+	cmp r1, r2
+	ite lo
+	movlo r2, #1
+	movhs r2, #0
+	cmp r2, #0
+	ite ne
+	movne r4, r1
+	moveq r4, r0
 	cmp r4, #0
 	bne .Lvcr_fn_sum__f32__in__f64_2
 .Lvcr_fn_sum__f32__in__f64_1:
@@ -606,7 +650,6 @@ vcr_fn_dsp64__run:
 	str r0, [sp, #8]
 	str r1, [sp, #12]
 	str r2, [sp, #16]
-	str r3, [sp, #20]
 	ldr r1, [sp, #96]
 	mov r0, #0
 	mov r0, #0
@@ -625,8 +668,8 @@ vcr_fn_dsp64__run:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	ldr r0, [sp, #20]
-	cmp r0, #0
+	mov r0, #0
+	cmp r3, #0
 	bne .Lvcr_fn_dsp64__run_2
 .Lvcr_fn_dsp64__run_1:
 	mov r0, #0
@@ -634,6 +677,16 @@ vcr_fn_dsp64__run:
 	add sp, sp, #72
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_dsp64__run_2:
+	mov r0, #4096
+	mov r2, #4096
+	cmp r3, r2
+	ite lo
+	movlo r2, #1
+	movhs r2, #0
+	cmp r2, #0
+	it ne
+	movne r0, r3
+	str r0, [sp, #20]
 	ldr r0, [sp, #20]
 	cmp r0, #0
 	ite eq
@@ -693,17 +746,17 @@ vcr_fn_dsp64__run:
 	bl __aeabi_dmul
 	str r0, [sp, #32]
 	str r1, [sp, #36]
-	mov r1, #0
-	movw r0, #0
-	movt r0, #16368
-	str r1, [sp, #40]
-	str r0, [sp, #44]
-	mov r4, #3
 	mov r5, #0
 	movw r6, #0
 	movt r6, #16368
-	str r7, [sp, #48]
-	str r8, [sp, #52]
+	mov r4, #3
+	str r7, [sp, #40]
+	str r8, [sp, #44]
+	mov r0, #0
+	movw r1, #0
+	movt r1, #16368
+	str r0, [sp, #48]
+	str r1, [sp, #52]
 .Lvcr_fn_dsp64__run_3:
 	mvn r0, #1
 	add r0, r4, r0
@@ -725,13 +778,13 @@ vcr_fn_dsp64__run:
 	bl __aeabi_dmul
 	mov r5, r0
 	mov r6, r1
-	ldr r0, [sp, #40]
-	ldr r1, [sp, #44]
+	ldr r0, [sp, #48]
+	ldr r1, [sp, #52]
 	mov r2, r5
 	mov r3, r6
 	bl __vcr_fp_dadd
-	str r0, [sp, #40]
-	str r1, [sp, #44]
+	str r0, [sp, #48]
+	str r1, [sp, #52]
 	ldr r0, [sp, #56]
 	mul r0, r4, r0
 	bl __aeabi_i2d
@@ -747,13 +800,13 @@ vcr_fn_dsp64__run:
 	bl __aeabi_dmul
 	mov r7, r0
 	mov r8, r1
-	ldr r0, [sp, #48]
-	ldr r1, [sp, #52]
+	ldr r0, [sp, #40]
+	ldr r1, [sp, #44]
 	mov r2, r7
 	mov r3, r8
 	bl __vcr_fp_dadd
-	str r0, [sp, #48]
-	str r1, [sp, #52]
+	str r0, [sp, #40]
+	str r1, [sp, #44]
 	mov r0, #2
 	add r4, r4, r0
 	mov r0, #25
@@ -764,17 +817,31 @@ vcr_fn_dsp64__run:
 	cmp r0, #0
 	bne .Lvcr_fn_dsp64__run_3
 .Lvcr_fn_dsp64__run_4:
+	mov r1, #1
+	mov r0, #1
+	ldr r2, [sp, #20]
+	cmp r2, r0
+	ite hi
+	movhi r0, #1
+	movls r0, #0
+	ldr r2, [sp, #20]
+	cmp r0, #0
+	ite ne
+	movne r0, r2
+	moveq r0, r1
+	mov r1, #2
+	and r1, r1, #31
+	lsl r0, r0, r1
+	str r0, [sp, #32]
 	mov r6, #0
 	movw r7, #0
 	movt r7, #16368
-	mov r1, #0
 	mov r0, #0
-	str r1, [sp, #32]
+	mov r1, #0
 	str r0, [sp, #36]
-	ldr r0, [sp, #8]
-	str r0, [sp, #56]
-	ldr r8, [sp, #16]
-	ldr r0, [sp, #20]
+	str r1, [sp, #56]
+	mov r8, #0
+	ldr r0, [sp, #16]
 	str r0, [sp, #60]
 .Lvcr_fn_dsp64__run_5:
 	mov r2, #0
@@ -805,12 +872,16 @@ vcr_fn_dsp64__run:
 .Lvcr_fn_dsp64__run_7:
 	mov r0, #2147483648
 .Lvcr_fn_dsp64__run_8:
-	adds r12, r8, #2
+	ldr r1, [sp, #60]
+	adds r1, r1, #2
 	bcs .Lvcr_fn_dsp64__run_trap_oob
-	cmp r12, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_dsp64__run_trap_oob
-	add r12, r12, r11
-	strh r0, [r12, #-2]
+	add r1, r1, r11
+	strh r0, [r1, #-2]
+	ldr r0, [sp, #8]
+	add r0, r0, r8
+	str r0, [sp, #64]
 	movw r2, #0
 	movt r2, #65408
 	movw r3, #65535
@@ -840,7 +911,7 @@ vcr_fn_dsp64__run:
 .Lvcr_fn_dsp64__run_10:
 	mov r0, #2147483648
 .Lvcr_fn_dsp64__run_11:
-	ldr r1, [sp, #56]
+	ldr r1, [sp, #64]
 	adds r1, r1, #4
 	bcs .Lvcr_fn_dsp64__run_trap_oob
 	cmp r1, r10
@@ -849,22 +920,22 @@ vcr_fn_dsp64__run:
 	str r0, [r1, #-4]
 	mov r0, r6
 	mov r1, r7
-	ldr r2, [sp, #48]
-	ldr r3, [sp, #52]
+	ldr r2, [sp, #40]
+	ldr r3, [sp, #44]
 	bl __aeabi_dmul
 	str r0, [sp, #64]
 	str r1, [sp, #68]
 	mov r0, r6
 	mov r1, r7
-	ldr r2, [sp, #40]
-	ldr r3, [sp, #44]
+	ldr r2, [sp, #48]
+	ldr r3, [sp, #52]
 	bl __aeabi_dmul
 	mov r4, r0
 	mov r5, r1
-	ldr r0, [sp, #48]
-	ldr r1, [sp, #52]
-	ldr r2, [sp, #32]
-	ldr r3, [sp, #36]
+	ldr r0, [sp, #40]
+	ldr r1, [sp, #44]
+	ldr r2, [sp, #36]
+	ldr r3, [sp, #56]
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
@@ -873,29 +944,29 @@ vcr_fn_dsp64__run:
 	bl __vcr_fp_dsub
 	mov r6, r0
 	mov r7, r1
-	mov r0, #4
-	ldr r1, [sp, #56]
-	add r0, r1, r0
-	str r0, [sp, #56]
 	mov r0, #2
-	add r8, r8, r0
-	ldr r0, [sp, #40]
-	ldr r1, [sp, #44]
-	ldr r2, [sp, #32]
-	ldr r3, [sp, #36]
+	ldr r1, [sp, #60]
+	add r0, r1, r0
+	str r0, [sp, #60]
+	ldr r0, [sp, #48]
+	ldr r1, [sp, #52]
+	ldr r2, [sp, #36]
+	ldr r3, [sp, #56]
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
 	ldr r0, [sp, #64]
 	ldr r1, [sp, #68]
 	bl __vcr_fp_dadd
-	str r0, [sp, #32]
-	str r1, [sp, #36]
-	mov r0, #4294967295
-	ldr r1, [sp, #60]
-	add r0, r1, r0
-	str r0, [sp, #60]
-	ldr r0, [sp, #60]
+	str r0, [sp, #36]
+	str r1, [sp, #56]
+	mov r0, #4
+	add r8, r8, r0
+	ldr r0, [sp, #32]
+	cmp r0, r8
+	ite ne
+	movne r0, #1
+	moveq r0, #0
 	cmp r0, #0
 	bne .Lvcr_fn_dsp64__run_5
 .Lvcr_fn_dsp64__run_12:
@@ -909,10 +980,10 @@ vcr_fn_dsp64__run:
 	bl vcr_fn_iir64__q31
 	mov r4, r0
 	mov r5, r1
-	ldr r0, [sp, #40]
-	ldr r1, [sp, #44]
-	ldr r2, [sp, #40]
-	ldr r3, [sp, #44]
+	ldr r0, [sp, #48]
+	ldr r1, [sp, #52]
+	ldr r2, [sp, #48]
+	ldr r3, [sp, #52]
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1

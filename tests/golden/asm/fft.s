@@ -28,8 +28,11 @@ vcr_fn_fft__twiddles:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r0, #2
-	cmp r1, r0
+	mvn r0, #1024
+	add r0, r1, r0
+	movw r2, #64513
+	movt r2, #65535
+	cmp r0, r2
 	ite lo
 	movlo r0, #1
 	movhs r0, #0
@@ -183,11 +186,13 @@ vcr_fn_fft__bitreverse:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r0, #2
-	cmp r1, r0
-	ite lo
-	movlo r0, #1
-	movhs r0, #0
+	mvn r0, #1
+	add r0, r1, r0
+	movw r2, #1022
+	cmp r0, r2
+	ite hi
+	movhi r0, #1
+	movls r0, #0
 	cmp r0, #0
 	bne .Lvcr_fn_fft__bitreverse_8
 .Lvcr_fn_fft__bitreverse_1:
@@ -323,9 +328,12 @@ vcr_fn_fft__radix2:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r0, #2
+	mvn r0, #1024
 	ldr r1, [sp, #8]
-	cmp r1, r0
+	add r0, r1, r0
+	movw r1, #64513
+	movt r1, #65535
+	cmp r0, r1
 	ite lo
 	movlo r0, #1
 	movhs r0, #0
