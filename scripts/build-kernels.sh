@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # build-kernels.sh: rebuild corpus/kernels/NAME.wasm from corpus/kernels/NAME.c
-# and check that each module stays inside the integer MVP subset the selector
-# supports (no floats, memory.grow, bulk memory, SIMD, table.* operators,
-# data segments). Usage: scripts/build-kernels.sh [NAME...]   (default: all)
+# and check that each module stays inside the subset it declares: by default
+# the integer MVP subset (no floats, memory.grow, bulk memory, SIMD, tables or
+# call_indirect, data segments); a kernel's source widens it with markers
+# (see below). Usage: scripts/build-kernels.sh [NAME...]   (default: all)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +26,7 @@ LDFLAGS=(--no-entry --export-all --stack-first -z stack-size=16384
          --initial-memory=131072 --max-memory=131072)
 
 # Patterns (in wasm2wat output) outside the supported subset.
-forbidden='f32\.|f64\.|v128|memory\.grow|memory\.copy|memory\.fill|memory\.init|data\.drop|\(data|return_call|ref\.|table\.'
+forbidden='f32\.|f64\.|v128|memory\.grow|memory\.copy|memory\.fill|memory\.init|data\.drop|\(data|return_call|ref\.|table\.|call_indirect|\(table|\(elem'
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -39,14 +40,23 @@ for name in "${names[@]}"; do
   src="$kdir/$name.c"
   out="$kdir/$name.wasm"
   [ -f "$src" ] || { echo "build-kernels: no such kernel: $src" >&2; exit 1; }
-  # A kernel whose comment says "build-kernels: bulk-memory" is built with
-  # -mbulk-memory: memory.copy and memory.fill are then in its subset.
+  # Markers in a kernel's source comment ("build-kernels: float, table")
+  # widen its subset, each for what it names:
+  #   bulk-memory  built with -mbulk-memory: memory.copy and memory.fill
+  #   float        f32 and f64 values and operators
+  #   table        function pointers: the table, its element segment and
+  #                call_indirect
   extra=()
   pattern="$forbidden"
-  if grep -q 'build-kernels: bulk-memory' "$src"; then
-    extra=(-mbulk-memory)
-    pattern="$(printf '%s' "$forbidden" | sed 's/memory\\\.copy|memory\\\.fill|//')"
-  fi
+  markers="$(sed -n 's/.*build-kernels: *\([a-z, -]*\).*/\1/p' "$src" | tr ', ' '\n\n')"
+  for m in $markers; do
+    case "$m" in
+      bulk-memory) extra+=(-mbulk-memory); pattern="${pattern/memory\\.copy|memory\\.fill|/}" ;;
+      float) pattern="${pattern/f32\\.|f64\\.|/}" ;;
+      table) pattern="${pattern/|call_indirect|\\(table|\\(elem/}" ;;
+      *) echo "build-kernels: $name.c: unknown marker '$m'" >&2; exit 1 ;;
+    esac
+  done
   "$CLANG" "${CFLAGS[@]}" "${extra[@]}" -c "$src" -o "$tmp/$name.o"
   "$WASM_LD" "${LDFLAGS[@]}" "$tmp/$name.o" -o "$tmp/$name.wasm"
   wasm-validate "$tmp/$name.wasm"

@@ -4,7 +4,8 @@
  * counters and returns the next state. The handler array is filled at run
  * time (no data segment) and read through a pointer, so the calls stay
  * indirect. Stresses: call_indirect in a loop with the context pointer, the
- * position and the state live across every call. */
+ * position and the state live across every call.
+ * build-kernels: table */
 #include <stdint.h>
 
 struct ctx;
