@@ -1,6 +1,8 @@
 // The shared differential harness: seeded inputs, vreg-form expectations, outcome comparison.
 #include "core/ir/diff.h"
 
+#include "core/ir/runtime_calls.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -133,7 +135,46 @@ DiffInput expectOn(const Module &m, std::string_view fn, std::vector<uint64_t> a
   in.expectedMemory = std::move(env.memory);
   in.expectedGlobals = std::move(env.globals);
   if (const Function *f = m.findFunction(fn)) in.floatResults = f->floatResults;
+  in.nanTolerant = computesFloats(m);
   return in;
+}
+
+bool computesFloats(const Module &m) {
+  for (const Function &f : m.functions)
+    for (const Block &b : f.blocks)
+      for (const Instr &i : b.instrs) {
+        if (isFloatOp(i.op)) return true;
+        if (i.op == Opcode::Call)
+          if (auto k = findRuntimeFn(i.callee); k && !runtimeFns()[*k].memory) return true;
+      }
+  return false;
+}
+
+size_t nanTolerantMismatch(std::span<const uint8_t> a, std::span<const uint8_t> b, bool nanTolerant) {
+  const size_t n = std::min(a.size(), b.size());
+  auto word = [](std::span<const uint8_t> m, size_t at, unsigned bytes) {
+    uint64_t v = 0;
+    for (unsigned k = 0; k < bytes; ++k) v |= uint64_t{m[at + k]} << (8 * k);
+    return v;
+  };
+  auto nanAt = [&](size_t at, unsigned bytes) {
+    if (at + bytes > n) return false;
+    const uint64_t x = word(a, at, bytes), y = word(b, at, bytes);
+    return bytes == 4 ? (x & 0x7fffffffu) > 0x7f800000u && (y & 0x7fffffffu) > 0x7f800000u
+                      : (x & 0x7fffffffffffffffull) > 0x7ff0000000000000ull &&
+                            (y & 0x7fffffffffffffffull) > 0x7ff0000000000000ull;
+  };
+  size_t coveredTo = 0;  // bytes below this lie in a NaN window already found
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] == b[i] || i < coveredTo) continue;
+    if (!nanTolerant) return i;
+    bool found = false;
+    for (unsigned bytes : {8u, 4u})
+      for (size_t s = i >= bytes - 1 ? i - (bytes - 1) : 0; !found && s <= i; ++s)
+        if (nanAt(s, bytes)) found = true, coveredTo = s + bytes;
+    if (!found) return i;
+  }
+  return a.size() == b.size() ? SIZE_MAX : n;
 }
 
 std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsigned count, uint64_t seed,
@@ -171,12 +212,13 @@ std::string compareOutcome(const DiffInput &in, const Observed &o) {
       (o.status == ExecResult::Status::Returned && !resultsEqual) ||
       (o.status == ExecResult::Status::Trapped && o.trap != e.trap))
     return "expected " + describeResult(e) + ", got " + describe(o.status, o.results, o.trap, o.error);
-  if (!std::equal(o.memory.begin(), o.memory.end(), in.expectedMemory.begin(), in.expectedMemory.end())) {
-    size_t at = 0;
-    while (at < o.memory.size() && at < in.expectedMemory.size() && o.memory[at] == in.expectedMemory[at]) ++at;
+  if (size_t at = nanTolerantMismatch(o.memory, in.expectedMemory, in.nanTolerant); at != SIZE_MAX)
     return "final linear memory differs (first at byte " + std::to_string(at) + ")";
-  }
-  if (!std::equal(o.globals.begin(), o.globals.end(), in.expectedGlobals.begin(), in.expectedGlobals.end()))
+  auto bytesOf = [](std::span<const uint32_t> g) {  // a global of an f64 is two words, low first
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(g.data()), g.size() * 4);
+  };
+  if (o.globals.size() != in.expectedGlobals.size() ||
+      nanTolerantMismatch(bytesOf(o.globals), bytesOf(in.expectedGlobals), in.nanTolerant) != SIZE_MAX)
     return "final globals differ";
   return "";
 }

@@ -28,7 +28,23 @@ struct DiffInput {
   std::vector<uint32_t> expectedGlobals;
   /// Function::floatResults of the function: a NaN result matches any NaN there.
   std::vector<uint8_t> floatResults;
+  /// The module computes floats (computesFloats): a NaN written to memory or
+  /// a global matches any NaN (nanTolerantMismatch).
+  bool nanTolerant = false;
 };
+
+/// True when some function of `m` holds a float opcode or calls a float
+/// runtime routine: its NaNs may have any bits, which wasm allows.
+[[nodiscard]] bool computesFloats(const Module &m);
+
+/// The first byte where `a` and `b` differ (SIZE_MAX if none; the shorter
+/// length if only the sizes differ). With `nanTolerant`, a difference is
+/// none when the bytes around it read as an f32 or f64 NaN on both sides,
+/// at any byte offset (a float stored unaligned) and any sign and payload:
+/// wasm leaves a NaN result's bits open, so two correct executions may
+/// store different NaNs. Everything else is compared bit for bit.
+[[nodiscard]] size_t nanTolerantMismatch(std::span<const uint8_t> a, std::span<const uint8_t> b,
+                                         bool nanTolerant);
 
 /// An outcome to compare, from whichever executor produced it.
 struct Observed {

@@ -2,6 +2,7 @@
 #include "arm/select/tests/diff_util.h"
 
 #include "arm/select/oracle.h"
+#include "core/ir/diff.h"
 #include "core/ir/interp.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
@@ -106,7 +107,7 @@ std::string describe(const mir::ExecResult &r) {
 
 /// Compare one run; empty if both sides agree, else what differs.
 std::string compare(const mir::Function &f, const OracleRun &o, const mir::ExecResult &m,
-                    const mir::ExecEnv &env) {
+                    const mir::ExecEnv &env, bool nanTolerant) {
   using OS = OracleRun::Status;
   using MS = mir::ExecResult::Status;
   if (m.status == MS::Error) return "the MIR interpreter reports an error";
@@ -130,11 +131,16 @@ std::string compare(const mir::Function &f, const OracleRun &o, const mir::ExecR
     }
   }
   if (o.memory.size() != env.memory.size()) return "different memory sizes";
-  for (size_t i = 0; i < o.memory.size(); ++i)
-    if (o.memory[i] != env.memory[i])
-      return fmt::format("memory differs at byte {}: oracle {:#x}, mir {:#x}", i, o.memory[i],
-                         env.memory[i]);
-  if (o.globals != env.globals) return "globals differ";
+  // a NaN stored to memory or a global matches any NaN (mir::nanTolerantMismatch)
+  if (size_t i = mir::nanTolerantMismatch(o.memory, env.memory, nanTolerant); i != SIZE_MAX)
+    return fmt::format("memory differs at byte {}: oracle {:#x}, mir {:#x}", i, o.memory[i],
+                       env.memory[i]);
+  auto bytesOf = [](const std::vector<uint32_t> &g) {
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(g.data()), g.size() * 4);
+  };
+  if (o.globals.size() != env.globals.size() ||
+      mir::nanTolerantMismatch(bytesOf(o.globals), bytesOf(env.globals), nanTolerant) != SIZE_MAX)
+    return "globals differ";
   return {};
 }
 
@@ -171,6 +177,7 @@ DiffStats diffModule(const WasmBinary &bin, const DiffOptions &opt) {
   }
   st.declined = sel->declined.size();
   const mir::Module &m = sel->module;
+  const bool nanTolerant = mir::computesFloats(m);
   const uint64_t memBytes = uint64_t{m.memoryPages} * 65536;
   // Seeded by the file's name, not its path: the same inputs in every checkout
   // (a CI clone elsewhere once drew inputs that ran a loop for minutes).
@@ -222,7 +229,7 @@ DiffStats diffModule(const WasmBinary &bin, const DiffOptions &opt) {
         continue;
       }
       ++st.runs;
-      std::string why = compare(f, orr, mr, env);
+      std::string why = compare(f, orr, mr, env, nanTolerant);
       if (why.empty()) continue;
       ++st.disagreements;
       if (st.firstFailure.empty())

@@ -121,3 +121,41 @@ bb0:
 )");
   CHECK(observableDifference(wrong, "g", inputs).find("expected returned") != std::string::npos);
 }
+
+TEST_CASE("NaN-tolerant memory comparison: NaNs of any bits at any offset match, everything else is exact") {
+  std::vector<uint8_t> a(32, 0), b(32, 0);
+  auto put32 = [](std::vector<uint8_t> &m, size_t at, uint32_t v) {
+    for (unsigned k = 0; k < 4; ++k) m[at + k] = static_cast<uint8_t>(v >> (8 * k));
+  };
+  auto put64 = [](std::vector<uint8_t> &m, size_t at, uint64_t v) {
+    for (unsigned k = 0; k < 8; ++k) m[at + k] = static_cast<uint8_t>(v >> (8 * k));
+  };
+  CHECK(nanTolerantMismatch(a, b, true) == SIZE_MAX);
+  put32(a, 5, 0x7fc00000u);  // unaligned f32 NaNs: the default NaN against x86's negative one
+  put32(b, 5, 0xffc00000u);
+  CHECK(nanTolerantMismatch(a, b, false) == 8);
+  CHECK(nanTolerantMismatch(a, b, true) == SIZE_MAX);
+  put64(a, 16, 0x7ff8000000000001ull);  // f64 NaNs differing in payload and sign
+  put64(b, 16, 0xfff8000000000000ull);
+  CHECK(nanTolerantMismatch(a, b, true) == SIZE_MAX);
+  b[12] = 1;  // a real difference next to them
+  CHECK(nanTolerantMismatch(a, b, true) == 12);
+  b[12] = 0;
+  put32(a, 24, 0x7f800000u);  // infinity against a NaN: not both NaN, a real difference
+  put32(b, 24, 0x7fc00000u);
+  CHECK(nanTolerantMismatch(a, b, true) == 26);
+  put32(a, 24, 0x3f800000u);  // 1.0 against 1.0000001: exact
+  put32(b, 24, 0x3f800001u);
+  CHECK(nanTolerantMismatch(a, b, true) == 24);
+  CHECK(nanTolerantMismatch(std::vector<uint8_t>(4, 0), std::vector<uint8_t>(5, 0), true) == 4);
+}
+
+TEST_CASE("a module computes floats when it holds a float opcode or calls a float runtime routine") {
+  CHECK_FALSE(computesFloats(parse(kVreg)));
+  CHECK(computesFloats(parse("func @f(i32) -> (i32) {\nbb0:\n  param v0\n  fmovfromint.f32 v1, v0\n"
+                             "  fmovtoint.f32 v2, v1\n  ret v2\n}\n")));
+  CHECK(computesFloats(parse("func @f(i32) -> (i32) {\nbb0:\n  param v0\n  call @__aeabi_fadd (v0, v0) -> (v1)\n"
+                             "  ret v1\n}\n")));
+  CHECK_FALSE(computesFloats(parse("module {\n  memory 1\n}\nfunc @f(i32) -> () {\nbb0:\n  param v0\n"
+                                   "  call @__vcr_memory_fill (v0, v0, v0) -> ()\n  ret\n}\n")));
+}
