@@ -212,8 +212,23 @@ std::string compareOutcome(const DiffInput &in, const Observed &o) {
       (o.status == ExecResult::Status::Returned && !resultsEqual) ||
       (o.status == ExecResult::Status::Trapped && o.trap != e.trap))
     return "expected " + describeResult(e) + ", got " + describe(o.status, o.results, o.trap, o.error);
-  if (size_t at = nanTolerantMismatch(o.memory, in.expectedMemory, in.nanTolerant); at != SIZE_MAX)
-    return "final linear memory differs (first at byte " + std::to_string(at) + ")";
+  if (size_t at = nanTolerantMismatch(o.memory, in.expectedMemory, in.nanTolerant); at != SIZE_MAX) {
+    // the aligned 8 bytes around it, both sides (little-endian words)
+    auto bytes = [&](std::span<const uint8_t> m) {
+      std::string t;
+      const size_t from = at & ~size_t{3};
+      for (size_t k = from >= 4 ? from - 4 : 0; k < from + 8 && k < m.size(); ++k) {
+        static const char *hex = "0123456789abcdef";
+        t += (k == (from >= 4 ? from - 4 : 0) ? "" : k % 4 ? "" : " ");
+        t += hex[m[k] >> 4];
+        t += hex[m[k] & 15];
+      }
+      return t;
+    };
+    return "final linear memory differs (first at byte " + std::to_string(at) + "; bytes from " +
+           std::to_string((at & ~size_t{3}) >= 4 ? (at & ~size_t{3}) - 4 : 0) + ": expected " +
+           bytes(in.expectedMemory) + ", got " + bytes(o.memory) + ")";
+  }
   auto bytesOf = [](std::span<const uint32_t> g) {  // a global of an f64 is two words, low first
     return std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(g.data()), g.size() * 4);
   };

@@ -81,8 +81,13 @@ const std::vector<RuntimeFn> &table() {
 
 float f32(uint64_t x) { return std::bit_cast<float>(static_cast<uint32_t>(x)); }
 double f64(uint64_t x) { return std::bit_cast<double>(x); }
-uint64_t bits(float f) { return std::bit_cast<uint32_t>(f); }
-uint64_t bits(double d) { return std::bit_cast<uint64_t>(d); }
+// A NaN result is the canonical NaN (positive, quiet, no payload), as the
+// wabt interpreter gives: wasm allows it for every operation, and the host's
+// default NaN (x86: negative) or a propagated payload would let the two
+// interpreters store different bits, which code that reads memory back as
+// integers (aliasing buffers) then turns into different numbers.
+uint64_t bits(float f) { return f != f ? 0x7fc00000u : std::bit_cast<uint32_t>(f); }
+uint64_t bits(double d) { return d != d ? 0x7ff8000000000000ull : std::bit_cast<uint64_t>(d); }
 
 /// wasm min/max: NaN if either operand is NaN; -0 < +0.
 template <typename T> T wasmMin(T a, T b) {

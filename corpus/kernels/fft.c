@@ -72,10 +72,20 @@ __attribute__((noinline)) void fft_radix2(float *x, const float *tw, uint32_t n)
  * complex values with zero imaginary part, using tw for the table; writes
  * the bin magnitudes squared over x's first half and returns the index of
  * the largest bin in [1, n/2). */
+/* Whether the byte ranges [a, a + na) and [b, b + nb) meet. */
+static int overlap(const void *a, uint32_t na, const void *b, uint32_t nb) {
+  uintptr_t p = (uintptr_t)a, q = (uintptr_t)b;
+  return p < q + nb && q < p + na;
+}
+
 uint32_t fft_run(float *x, float *tw, const int16_t *in, uint32_t log2n) {
   if (log2n < 1) log2n = 1;
   if (log2n > 10) log2n = 10;
   uint32_t n = 1u << log2n;
+  /* The buffers must not overlap: the transform would read its own float
+   * output back as samples or as parts of other floats, and so observe the
+   * bits of NaNs, which wasm leaves open (engines may differ there). */
+  if (overlap(x, 8 * n, tw, 4 * n) || overlap(x, 8 * n, in, 2 * n) || overlap(tw, 4 * n, in, 2 * n)) return 0;
   fft_twiddles(tw, n);
   for (uint32_t i = 0; i < n; i++) {
     x[2 * i] = (float)in[i] * (1.0f / 32768.0f);

@@ -597,9 +597,11 @@ vcr_fn_fft__run:
 .Lvcr_fn_fft__run_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #16
-	mov r5, r0
+	mov r4, r0
 	str r1, [sp, #0]
-	mov r4, r2
+	mov r6, r2
+	mov r0, #0
+	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
@@ -618,16 +620,78 @@ vcr_fn_fft__run:
 	cmp r3, #0
 	it eq
 	moveq r0, r1
-	and r6, r0, #31
-	lsl r6, r2, r6
+	and r7, r0, #31
+	lsl r7, r2, r7
+	mov r0, #2
+	and r0, r0, #31
+	lsl r0, r7, r0
+	ldr r1, [sp, #0]
+	add r1, r0, r1
+	mov r0, #0
+	str r0, [sp, #4]
+	mov r0, #3
+	and r0, r0, #31
+	lsl r0, r7, r0
+	add r2, r0, r4
 	ldr r0, [sp, #0]
-	mov r1, r6
-	bl vcr_fn_fft__twiddles
-	mov r7, r5
-	mov r8, r6
+	cmp r2, r0
+	ite ls
+	movls r0, #1
+	movhi r0, #0
+	cmp r0, #0
+	bne .Lvcr_fn_fft__run_3
 .Lvcr_fn_fft__run_1:
+	cmp r1, r4
+	ite hi
+	movhi r0, #1
+	movls r0, #0
+	cmp r0, #0
+	bne .Lvcr_fn_fft__run_14
+.Lvcr_fn_fft__run_2:
+.Lvcr_fn_fft__run_3:
+	mov r0, #1
+	and r0, r0, #31
+	lsl r0, r7, r0
+	add r0, r0, r6
+	cmp r2, r6
+	ite ls
+	movls r2, #1
+	movhi r2, #0
+	cmp r2, #0
+	bne .Lvcr_fn_fft__run_6
+.Lvcr_fn_fft__run_4:
+	cmp r0, r4
+	ite hi
+	movhi r2, #1
+	movls r2, #0
+	cmp r2, #0
+	bne .Lvcr_fn_fft__run_14
+.Lvcr_fn_fft__run_5:
+.Lvcr_fn_fft__run_6:
+	cmp r1, r6
+	ite ls
+	movls r1, #1
+	movhi r1, #0
+	cmp r1, #0
+	bne .Lvcr_fn_fft__run_9
+.Lvcr_fn_fft__run_7:
+	ldr r1, [sp, #0]
+	cmp r0, r1
+	ite hi
+	movhi r0, #1
+	movls r0, #0
+	cmp r0, #0
+	bne .Lvcr_fn_fft__run_14
+.Lvcr_fn_fft__run_8:
+.Lvcr_fn_fft__run_9:
+	ldr r0, [sp, #0]
+	mov r1, r7
+	bl vcr_fn_fft__twiddles
+	mov r5, r4
+	mov r8, r7
+.Lvcr_fn_fft__run_10:
 	mov r0, #4
-	add r0, r7, r0
+	add r0, r5, r0
 	mov r1, #0
 	adds r0, r0, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
@@ -635,7 +699,7 @@ vcr_fn_fft__run:
 	bhi .Lvcr_fn_fft__run_trap_oob
 	add r0, r0, r11
 	str r1, [r0, #-4]
-	adds r0, r4, #2
+	adds r0, r6, #2
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_fft__run_trap_oob
@@ -644,31 +708,31 @@ vcr_fn_fft__run:
 	bl __aeabi_i2f
 	mov r1, #939524096
 	bl __aeabi_fmul
-	adds r12, r7, #4
+	adds r12, r5, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_fft__run_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, #8
-	add r7, r7, r0
+	add r5, r5, r0
 	mov r0, #2
-	add r4, r4, r0
+	add r6, r6, r0
 	mov r0, #4294967295
 	add r8, r8, r0
 	cmp r8, #0
-	bne .Lvcr_fn_fft__run_1
-.Lvcr_fn_fft__run_2:
-	mov r0, r5
-	mov r1, r6
+	bne .Lvcr_fn_fft__run_10
+.Lvcr_fn_fft__run_11:
+	mov r0, r4
+	mov r1, r7
 	bl vcr_fn_fft__bitreverse
-	mov r0, r5
+	mov r0, r4
 	ldr r1, [sp, #0]
-	mov r2, r6
+	mov r2, r7
 	bl vcr_fn_fft__radix2
 	mov r0, #1
 	and r0, r0, #31
-	lsr r0, r6, r0
+	lsr r0, r7, r0
 	mov r1, #1
 	mov r2, #1
 	cmp r0, r2
@@ -679,14 +743,14 @@ vcr_fn_fft__run:
 	it eq
 	moveq r0, r1
 	str r0, [sp, #0]
-	movw r8, #0
-	movt r8, #49024
-	mov r6, r5
+	movw r5, #0
+	movt r5, #49024
+	mov r6, r4
 	mov r7, #0
 	mov r0, #1
 	str r0, [sp, #4]
-.Lvcr_fn_fft__run_3:
-	adds r1, r5, #4
+.Lvcr_fn_fft__run_12:
+	adds r1, r4, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_fft__run_trap_oob
@@ -694,9 +758,9 @@ vcr_fn_fft__run:
 	ldr r1, [r1, #-4]
 	mov r0, r1
 	bl __aeabi_fmul
-	mov r4, r0
+	mov r8, r0
 	mov r0, #4
-	add r0, r5, r0
+	add r0, r4, r0
 	adds r1, r0, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r1, r10
@@ -706,29 +770,29 @@ vcr_fn_fft__run:
 	mov r0, r1
 	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r4
+	mov r0, r8
 	bl __aeabi_fadd
-	mov r4, r0
+	mov r8, r0
 	adds r12, r6, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_fft__run_trap_oob
 	add r12, r12, r11
-	str r4, [r12, #-4]
+	str r8, [r12, #-4]
 	mov r0, #0
 	cmp r7, r0
 	ite ne
 	movne r0, #1
 	moveq r0, #0
 	str r0, [sp, #8]
-	mov r0, r4
-	mov r1, r8
+	mov r0, r8
+	mov r1, r5
 	bl __aeabi_fcmpgt
 	ldr r1, [sp, #8]
 	and r0, r1, r0
 	cmp r0, #0
 	it ne
-	movne r8, r4
+	movne r5, r8
 	ldr r1, [sp, #4]
 	cmp r0, #0
 	ite ne
@@ -736,7 +800,7 @@ vcr_fn_fft__run:
 	moveq r0, r1
 	str r0, [sp, #4]
 	mov r0, #8
-	add r5, r5, r0
+	add r4, r4, r0
 	mov r0, #4
 	add r6, r6, r0
 	mov r0, #1
@@ -747,8 +811,9 @@ vcr_fn_fft__run:
 	movne r0, #1
 	moveq r0, #0
 	cmp r0, #0
-	bne .Lvcr_fn_fft__run_3
-.Lvcr_fn_fft__run_4:
+	bne .Lvcr_fn_fft__run_12
+.Lvcr_fn_fft__run_13:
+.Lvcr_fn_fft__run_14:
 	ldr r0, [sp, #4]
 	add sp, sp, #16
 	pop {r4, r5, r6, r7, r8, pc}
