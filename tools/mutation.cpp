@@ -2,6 +2,7 @@
 #include "tools/mutation.h"
 
 #include "core/ir/text.h"
+#include "tools/mutation_sites.h"
 
 #include <algorithm>
 #include <functional>
@@ -20,22 +21,9 @@ using mir::PReg;
 
 namespace {
 
-/// One applicable place for a mutation: applying it edits the function and
-/// returns the description.
-using Site = std::function<std::string(Function &)>;
-
-std::string at(const Function &f, uint32_t b, uint32_t i) {
-  return f.blocks[b].label + ":" + std::to_string(i) + " `" + mir::printInstr(f.blocks[b].instrs[i], f) + "`";
-}
-
-/// Replace instruction (b, i) by the result of `edit`, describing old -> new.
-Site editSite(uint32_t b, uint32_t i, std::function<void(Instr &)> edit) {
-  return [=](Function &f) {
-    std::string before = at(f, b, i);
-    edit(f.blocks[b].instrs[i]);
-    return before + " -> `" + mir::printInstr(f.blocks[b].instrs[i], f) + "`";
-  };
-}
+using detail::at;
+using detail::editSite;
+using detail::Site;
 
 Site eraseSite(uint32_t b, uint32_t i) {
   return [=](Function &f) {
@@ -341,6 +329,7 @@ std::vector<Site> sitesOf(const Function &f, MutationClass c) {
   case MutationClass::WrongReturnRegister: wrongReturnRegister(f, s); break;
   case MutationClass::WrongRematConstant: wrongRematConstant(f, s); break;
   case MutationClass::StackOutsideFrame: stackOutsideFrame(f, s); break;
+  default: detail::vfpSites(f, c, s); break;
   }
   return s;
 }
@@ -359,7 +348,8 @@ std::string_view mutationClassName(MutationClass c) {
       "DropSpillStore",     "SpillIntoLiveSlot", "ReverseMove",
       "ClobberCalleeSaved", "ReadCallerSavedAfterCall", "WrongCallArgReg",
       "SwapI64Halves",      "WrongReturnRegister", "WrongRematConstant",
-      "StackOutsideFrame"};
+      "StackOutsideFrame",  "VfpWrongSReg",      "VfpDOverLiveS",
+      "VfpReadCallerSavedAfterCall", "VfpMissingVPush", "VfpWrongFloatArg"};
   auto i = static_cast<unsigned>(c);
   return i < kNumMutationClasses ? kNames[i] : "?";
 }

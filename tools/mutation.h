@@ -29,9 +29,15 @@ enum class MutationClass : uint8_t {
   WrongReturnRegister,       ///< the writer of R0 before `ret` writes another register
   WrongRematConstant,        ///< a `movi ... !remat` gets another value
   StackOutsideFrame,         ///< a stack access [sp+N] moved beyond the frame
+  // The VFP file (docs/vfp.md), in code allocated for cortex-m4f/m7:
+  VfpWrongSReg,              ///< an S register use of an original instruction renamed to another
+  VfpDOverLiveS,             ///< a D (or S) write moved onto a register whose S half is read later
+  VfpReadCallerSavedAfterCall,  ///< a use after a call renamed to a clobbered S0-S15
+  VfpMissingVPush,           ///< a callee-saved S register left out of the VPUSH and VPOP
+  VfpWrongFloatArg,          ///< the writer of a call's S/D argument register writes another one
 };
 /// Number of mutation classes.
-inline constexpr unsigned kNumMutationClasses = 13;
+inline constexpr unsigned kNumMutationClasses = 18;
 
 /// Every class, in declaration order.
 [[nodiscard]] std::array<MutationClass, kNumMutationClasses> allMutationClasses();

@@ -43,24 +43,33 @@ struct CorpusModule {
 /// Every corpus module in both forms. A module that cannot be loaded,
 /// selected or fully allocated is left out and named in `skipped` (the
 /// campaign fails on it); other diagnostics go to `notes`.
+/// Modules that compute floats come a second time, selected for cortex-m4f:
+/// their allocations hold S/D registers, where the VFP classes find sites.
 std::vector<CorpusModule> loadCorpus(std::vector<std::string> &skipped, std::vector<std::string> &notes) {
   Diagnostics diags;
   std::vector<std::string> files = collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags);
   std::vector<CorpusModule> out;
   auto allocator = alloc::makeGraphColouring();
-  for (const std::string &file : files) {
+  for (size_t k = 0; k < 2 * files.size(); ++k) {
+    const std::string &file = files[k % files.size()];
+    const bool vfp = k >= files.size();
     auto bin = select::loadWasmFile(file, diags);
     if (!bin) {
-      skipped.push_back(file + ": does not load");
+      if (!vfp) skipped.push_back(file + ": does not load");
       continue;
     }
-    auto sel = select::selectModule(*bin, diags);
+    select::SelectOptions so;
+    if (vfp) so.cpu = arm::Cpu::CortexM4F;
+    auto sel = select::selectModule(*bin, diags, so);
     if (!sel) {
       skipped.push_back(file + ": selection failed");
       continue;
     }
+    if (vfp && !std::any_of(sel->module.functions.begin(), sel->module.functions.end(),
+                            [](const mir::Function &f) { return mir::usesVfp(f); }))
+      continue;
     CorpusModule cm;
-    cm.file = std::filesystem::path(file).filename().string();
+    cm.file = std::filesystem::path(file).filename().string() + (vfp ? " (cortex-m4f)" : "");
     cm.vreg = std::move(sel->module);
     alloc::ModuleAllocation ma = alloc::allocateModule(*allocator, cm.vreg, alloc::AllocOptions{});
     bool all = true;
@@ -276,7 +285,80 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   CHECK(functions > 0);
   CHECK(total > 0);
   if (!only) CHECK(functions >= 80);
-  CHECK(classesWithMutants >= 12);
+  CHECK(classesWithMutants >= 17);
+  for (MutationClass c : {MutationClass::VfpWrongSReg, MutationClass::VfpDOverLiveS,
+                          MutationClass::VfpReadCallerSavedAfterCall, MutationClass::VfpMissingVPush,
+                          MutationClass::VfpWrongFloatArg})
+    if (!only) CHECK_MESSAGE(stats[static_cast<unsigned>(c)].mutants > 0, mutationClassName(c) << " found no site");
   CHECK(changing > 0);
   CHECK(!shownReport.empty());
+}
+
+TEST_CASE("VFP mutation classes find their sites in a hand-written cortex-m4f allocation") {
+  const char *text = R"(func @f(f32, f32) -> (f32) allocated {
+bb0:
+  param s0, s1
+  push lr !prologue
+  push s16, s17 !prologue
+  adjsp #-4 !prologue
+  mov s16, s0 !move
+  fadd.f32 s17, s0, s1
+  mov s0, s17 !move
+  call @g (s0) -> (s0)
+  fmul.f32 s0, s0, s16
+  fsub.f32 s0, s0, s17
+  adjsp #4 !epilogue
+  pop s16, s17 !epilogue
+  pop lr !epilogue
+  ret s0
+}
+func @g(f32) -> (f32) {
+bb0:
+  param v0
+  ret v0
+}
+)";
+  auto parsed = mir::parseModule(text, "vfp.mir");
+  std::string diags;
+  for (const auto &d : parsed.diags) diags += d.str() + "\n";
+  REQUIRE_MESSAGE(parsed.module, diags);
+  const mir::Function &alloc = parsed.module->functions[0];
+  std::map<MutationClass, size_t> n;
+  for (MutationClass c : {MutationClass::VfpWrongSReg, MutationClass::VfpDOverLiveS,
+                          MutationClass::VfpReadCallerSavedAfterCall, MutationClass::VfpMissingVPush,
+                          MutationClass::VfpWrongFloatArg}) {
+    auto ms = mutate(alloc, c, 1, 100);
+    n[c] = ms.size();
+    for (const auto &m : ms) {
+      CHECK(mir::printFunction(m.function) != mir::printFunction(alloc));
+      // every one of them is a real fault: the checker refutes it
+      const mir::ParseResult orig = mir::parseModule(R"(func @f(f32, f32) -> (f32) {
+bb0:
+  param v0, v1
+  fadd.f32 v2, v0, v1
+  call @g (v2) -> (v3)
+  fmul.f32 v4, v3, v0
+  fsub.f32 v5, v4, v2
+  ret v5
+}
+func @g(f32) -> (f32) {
+bb0:
+  param v0
+  ret v0
+}
+)", "vfp.vreg.mir");
+      REQUIRE(orig.module);
+      const verifier::CheckResult base =
+          verifier::checkFunction(orig.module->functions[0], alloc, *orig.module, {});
+      REQUIRE_MESSAGE(base.ok(), base.summary());
+      const verifier::CheckResult r =
+          verifier::checkFunction(orig.module->functions[0], m.function, *orig.module, {});
+      CHECK_MESSAGE(r.refuted, mutationClassName(c) << ": " << m.description);
+    }
+  }
+  CHECK(n[MutationClass::VfpWrongSReg] == 3);               // fadd, fmul, fsub
+  CHECK(n[MutationClass::VfpMissingVPush] == 2);            // s16, s17
+  CHECK(n[MutationClass::VfpReadCallerSavedAfterCall] >= 1);  // s16 or s17 read after the call
+  CHECK(n[MutationClass::VfpWrongFloatArg] == 1);           // the writer of s0 before the call
+  CHECK(n[MutationClass::VfpDOverLiveS] >= 1);
 }
