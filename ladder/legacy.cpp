@@ -202,8 +202,9 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     a.error = "function has no blocks";
     return a;
   }
-  if (mir::usesVfp(a.fn)) {
-    a.error = "VFP register classes are not modelled by the legacy allocator (float opcode or S/D register)";
+  if (mir::touchesVfp(a.fn, m)) {
+    a.error = "VFP register classes are not modelled by the legacy allocator (float opcode, S/D register, "
+              "or an f32/f64 parameter, result or call)";
     return a;
   }
   splitEntry(a.fn);

@@ -25,7 +25,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
     r.error = "function '" + f.name + "': optimal: " + info_.status + (info_.why.empty() ? "" : ": " + info_.why);
     return r;
   };
-  if (mir::usesVfp(f)) {  // the formulation has one register class (docs/vfp.md, issue 16)
+  if (mir::touchesVfp(f, m)) {  // the formulation has one register class (docs/vfp.md, issue 16)
     return fail("declined", "VFP register classes are not formulated (float opcode or S/D register)");
   }
   alloc::WorkFunction w;

@@ -34,6 +34,7 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 /// One selected module with a correct allocation of every function.
 struct Base {
   std::string label;            ///< "memory.wat [vcr-ra]"
+  arm::Cpu cpu = arm::Cpu::CortexM4;  ///< what it was selected, emitted and is run for
   std::shared_ptr<const mir::Module> vreg;
   mir::Module allocated;
   std::vector<std::string> fns; ///< functions usable as subjects
@@ -112,16 +113,26 @@ std::string unicornDifference(exec::Machine &machine, const std::string &symbol,
   return "";
 }
 
+/// Whether a module computes floats (selected for cortex-m4: float opcodes
+/// or float runtime calls), so that it is worth a second run on the VFP file.
+bool computesFloats(const select::WasmBinary &bin) {
+  Diagnostics diags;
+  auto sel = select::selectModule(bin, diags);
+  return sel && mir::computesFloats(sel->module);
+}
+
 /// Emit and build `m`; null (with `why`) if that fails.
-std::unique_ptr<exec::Machine> build(const mir::Module &m, std::vector<std::string> &emitted, std::string &why,
-                                     double &secs) {
+std::unique_ptr<exec::Machine> build(const mir::Module &m, arm::Cpu cpu, std::vector<std::string> &emitted,
+                                     std::string &why, double &secs) {
   const auto t0 = Clock::now();
   struct Timer {
     Clock::time_point t0;
     double &secs;
     ~Timer() { secs += since(t0); }
   } timer{t0, secs};
-  emit::EmitResult er = emit::emitModule(m);
+  emit::EmitOptions eo;
+  eo.cpu = cpu;
+  emit::EmitResult er = emit::emitModule(m, eo);
   emitted = er.emitted;
   if (er.emitted.empty()) {
     why = "nothing emitted";
@@ -129,7 +140,8 @@ std::unique_ptr<exec::Machine> build(const mir::Module &m, std::vector<std::stri
   }
   exec::BuildOptions bo;
   bo.imports = m.imports;
-  if (const std::string &lib = exec::softFloatLibgcc(); !lib.empty()) bo.libraries.push_back(lib);  // soft float
+  bo.cpu = cpu;
+  if (const std::string &lib = exec::libgccFor(cpu); !lib.empty()) bo.libraries.push_back(lib);  // float runtime
   exec::BuildResult b = exec::buildImage(er.asmText, bo);
   if (!b.ok) {
     why = b.error.substr(0, 300);
@@ -146,8 +158,8 @@ public:
 
 private:
   void load();
-  void addModule(const std::string &name, const select::WasmBinary &bin);
-  void addBase(const std::string &label, std::shared_ptr<const mir::Module> vreg, mir::Module allocated,
+  void addModule(const std::string &name, const select::WasmBinary &bin, arm::Cpu cpu);
+  void addBase(const std::string &label, arm::Cpu cpu, std::shared_ptr<const mir::Module> vreg, mir::Module allocated,
                const std::vector<bool> &ok, const select::WasmBinary &bin);
   void fuzzBase(const Base &b, unsigned count, uint64_t seed);
   void judge(const Base &b, std::vector<Pending> &pending);
@@ -183,10 +195,11 @@ void Campaign::dump(const Base &b, const std::string &fn, const FuzzMutant &m, c
       << afile << "\t" << vfile << "\t" << fn << "\t" << verdict << "\t" << m.describe() << "\n";
 }
 
-void Campaign::addBase(const std::string &label, std::shared_ptr<const mir::Module> vreg, mir::Module allocated,
-                       const std::vector<bool> &ok, const select::WasmBinary &bin) {
+void Campaign::addBase(const std::string &label, arm::Cpu cpu, std::shared_ptr<const mir::Module> vreg,
+                       mir::Module allocated, const std::vector<bool> &ok, const select::WasmBinary &bin) {
   Base b;
   b.label = label;
+  b.cpu = cpu;
   b.vreg = std::move(vreg);
   b.allocated = std::move(allocated);
   std::optional<select::Oracle> oracle;
@@ -196,7 +209,7 @@ void Campaign::addBase(const std::string &label, std::shared_ptr<const mir::Modu
   std::string why;
   std::unique_ptr<exec::Machine> machine;
   if (opt_.unicorn) {
-    machine = build(b.allocated, emitted, why, rep_.buildSeconds);
+    machine = build(b.allocated, b.cpu, emitted, why, rep_.buildSeconds);
     if (!machine) rep_.notes.push_back(label + ": the unmutated module does not build: " + why);
   }
   verifier::CheckOptions co;
@@ -237,16 +250,18 @@ void Campaign::addBase(const std::string &label, std::shared_ptr<const mir::Modu
   if (!b.fns.empty()) bases_.push_back(std::move(b));
 }
 
-void Campaign::addModule(const std::string &name, const select::WasmBinary &bin) {
+void Campaign::addModule(const std::string &name, const select::WasmBinary &bin, arm::Cpu cpu) {
   Diagnostics diags;
-  auto sel = select::selectModule(bin, diags);
+  select::SelectOptions so;
+  so.cpu = cpu;
+  auto sel = select::selectModule(bin, diags, so);
   if (!sel) { rep_.notes.push_back(name + ": selection failed"); return; }
   auto vreg = std::make_shared<const mir::Module>(std::move(sel->module));
   auto gc = alloc::makeGraphColouring();
   alloc::ModuleAllocation ma = alloc::allocateModule(*gc, *vreg, alloc::AllocOptions{});
   for (const auto &r : ma.results)
     if (!r.ok) { rep_.notes.push_back(name + ": vcr-ra failed on a function, module skipped"); return; }
-  addBase(name + " [vcr-ra]", vreg, ma.module, {}, bin);
+  addBase(name + " [vcr-ra]", cpu, vreg, ma.module, {}, bin);
   if (!opt_.legacy) return;
   mir::Module legacy = ma.module;  // functions the ladder cannot allocate keep vcr-ra's code
   std::vector<bool> ok;
@@ -255,7 +270,7 @@ void Campaign::addModule(const std::string &name, const select::WasmBinary &bin)
     ok.push_back(lr.result.ok);
     if (lr.result.ok) legacy.functions[i] = std::move(lr.result.function);
   }
-  addBase(name + " [legacy]", vreg, std::move(legacy), ok, bin);
+  addBase(name + " [legacy]", cpu, vreg, std::move(legacy), ok, bin);
 }
 
 void Campaign::load() {
@@ -266,7 +281,11 @@ void Campaign::load() {
              std::string(VCR_SOURCE_DIR) + "/tools/fuzz/shapes.wat"};
   for (const std::string &file : collectInputs(roots, diags)) {
     if (std::filesystem::path(file).extension() == ".mir") continue;
-    if (auto bin = select::loadWasmFile(file, diags)) addModule(std::filesystem::path(file).filename().string(), *bin);
+    if (auto bin = select::loadWasmFile(file, diags)) {
+      const std::string name = std::filesystem::path(file).filename().string();
+      addModule(name, *bin, arm::Cpu::CortexM4);
+      if (computesFloats(*bin)) addModule(name + " cortex-m4f", *bin, arm::Cpu::CortexM4F);  // the VFP file
+    }
   }
   for (unsigned k = 0; k < opt_.generated; ++k) {
     gen::GenOptions g;
@@ -275,8 +294,12 @@ void Campaign::load() {
     g.pressure = 4 + k % 10;
     g.helpers = k % 3;
     g.memShare = 0.25;
+    if (k % 3 == 2) g.floatShare = 0.3;  // floats, run on the VFP file as well
     const std::string name = "gen" + std::to_string(g.seed) + ".wat";
-    if (auto bin = select::watToWasm(gen::generateWat(g), name, diags)) addModule(name, *bin);
+    if (auto bin = select::watToWasm(gen::generateWat(g), name, diags)) {
+      addModule(name, *bin, arm::Cpu::CortexM4);
+      if (g.floatShare > 0) addModule(name + " cortex-m4f", *bin, arm::Cpu::CortexM4F);
+    }
   }
   for (const auto &d : diags) rep_.notes.push_back(d.str());
 }
@@ -375,7 +398,7 @@ void Campaign::judge(const Base &b, std::vector<Pending> &pending) {
     }
     std::vector<std::string> emitted;
     std::string why;
-    std::unique_ptr<exec::Machine> machine = build(batch, emitted, why, rep_.buildSeconds);
+    std::unique_ptr<exec::Machine> machine = build(batch, b.cpu, emitted, why, rep_.buildSeconds);
     for (const Pending &p : pending) {
       if (std::find(emitted.begin(), emitted.end(), p.symbol) == emitted.end()) continue;
       std::unique_ptr<exec::Machine> own;
@@ -386,7 +409,7 @@ void Campaign::judge(const Base &b, std::vector<Pending> &pending) {
         g.name = p.symbol;
         one.functions.push_back(std::move(g));
         std::vector<std::string> e1;
-        own = build(one, e1, why, rep_.buildSeconds);
+        own = build(one, b.cpu, e1, why, rep_.buildSeconds);
         m = own.get();
         if (!m) {
           unicorn[p.symbol] = "the emitted code does not assemble: " + why;

@@ -169,14 +169,22 @@ std::optional<std::string> regOperand(Function &f, Rng &rng) {
   std::vector<Site> sites;
   for (Pos p : positions(f, true, true)) {
     const Instr &in = f.blocks[p.b].instrs[p.i];
-    for (uint32_t k = 0; k < in.defs.size(); ++k) if (in.defs[k].isPReg()) sites.push_back({p, true, k});
-    for (uint32_t k = 0; k < in.uses.size(); ++k) if (in.uses[k].isPReg()) sites.push_back({p, false, k});
+    for (uint32_t k = 0; k < in.defs.size(); ++k)
+      if (in.defs[k].isPReg() || in.defs[k].isVfp()) sites.push_back({p, true, k});
+    for (uint32_t k = 0; k < in.uses.size(); ++k)
+      if (in.uses[k].isPReg() || in.uses[k].isVfp()) sites.push_back({p, false, k});
   }
   if (sites.empty()) return std::nullopt;
   const Site s = oneOf(rng, sites);
   std::string before = where(f, s.p);
   Instr &in = f.blocks[s.p.b].instrs[s.p.i];
   Operand &o = s.def ? in.defs[s.k] : in.uses[s.k];
+  if (o.isVfp()) {  // another register of the VFP file, of the same kind (S0-S31 / D0-D15)
+    const uint32_t n = o.isSReg() ? mir::kNumSRegs : mir::kNumDRegs;
+    const uint32_t v = (o.value + 1 + pick(rng, n - 1)) % n;
+    o = o.isSReg() ? Operand::sreg(v) : Operand::dreg(v);
+    return before + " -> `" + mir::printInstr(in, f) + "`";
+  }
   PReg r = regFor(rng, in);
   if (r == o.preg()) r = static_cast<PReg>((static_cast<unsigned>(r) + 1) % 9);
   o = Operand::preg(r);

@@ -23,7 +23,7 @@ namespace vcr::tools::fuzz {
 /// The kinds of edit a mutant is made of. The first group is random edits
 /// anywhere; the second is shaped like the checker holes of issue 12.
 enum class EditKind : uint8_t {
-  RegOperand,    ///< any register operand (use or def) becomes any of R0-R12, SP, LR
+  RegOperand,    ///< any register operand (use or def) becomes any of R0-R12, SP, LR (an S/D register: another S/D register)
   InsertMove,    ///< `mov rA, rB` inserted (random origin tag, mostly !move)
   InsertMovI,    ///< `movi rA, #k` inserted
   InsertSpill,   ///< `sts [sp+N], rA` inserted

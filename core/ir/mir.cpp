@@ -2,6 +2,7 @@
 #include "core/ir/mir.h"
 #include "core/ir/runtime_calls.h"
 
+#include <algorithm>
 #include <array>
 
 namespace vcr::mir {
@@ -133,6 +134,19 @@ std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k, cons
   const std::vector<RegClass> cs = operandClasses(*ts);
   if (k >= cs.size()) return std::nullopt;
   return cs[k];
+}
+
+bool touchesVfp(const Function &f, const Module &m) {
+  auto vfpSig = [](const Signature &s) {
+    return std::any_of(s.params.begin(), s.params.end(), isVfpType) ||
+           std::any_of(s.results.begin(), s.results.end(), isVfpType);
+  };
+  if (usesVfp(f) || vfpSig(f.sig)) return true;
+  for (const Block &b : f.blocks)
+    for (const Instr &i : b.instrs)
+      if (isCall(i.op))
+        if (const Signature *s = m.callSig(i); s && vfpSig(*s)) return true;
+  return false;
 }
 
 bool usesVfp(const Function &f) {

@@ -308,6 +308,10 @@ struct Module {
 /// True when `f` holds a float opcode or a VFP register operand: the layers
 /// that do not handle the VFP classes yet decline such a function.
 [[nodiscard]] bool usesVfp(const Function &f);
+/// usesVfp, or a value of a VFP class passes through `f` without a float
+/// opcode: an f32/f64 parameter or result, or a call (callee's signature in
+/// `m`) taking or returning one. Layers with no VFP classes decline these.
+[[nodiscard]] bool touchesVfp(const Function &f, const Module &m);
 
 /// Condition codes of `fset` (ordered: false on NaN, except ne): eq ne lt
 /// gt le ge, stored as Cond Eq Ne SLt SGt SLe SGe.

@@ -103,6 +103,7 @@ TEST_CASE("soundness campaign smoke finds no proved mutant that behaves differen
   if (const char *out = std::getenv("VCR_FUZZ_OUT")) opt.outDir = out;  // reproducers of any finding
   const CampaignReport rep = runCampaign(opt);
   MESSAGE(rep.text());
+  for (const auto &n : rep.notes) MESSAGE("note: " << n);
   CHECK(rep.tried >= 2000);
   CHECK(rep.provedRunInUnicorn > 0);  // a judge that never runs is vacuous
   CHECK(rep.count(Outcome::ProvedEquivalent) > 0);

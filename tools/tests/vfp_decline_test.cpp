@@ -81,3 +81,32 @@ TEST_CASE("the checker proves a VFP allocation, the emitter emits it for an FPU 
     CHECK(fe.asmText.find("vadd.f32") != std::string::npos);
   }
 }
+
+TEST_CASE("an f32 passed through without a float opcode still makes the legacy model and the ILP decline") {
+  // No float opcode and no S/D register in vreg form, yet the value is f32 (AAPCS-VFP: in S0):
+  // the legacy model once allocated it to core registers, which the checker refused.
+  const mir::Module m = parse(R"(func @g(f32) -> (f32) {
+bb0:
+  param v0
+  ret v0
+}
+
+func @pass(f32) -> (f32) {
+bb0:
+  param v0
+  call @g (v0) -> (v1)
+  ret v1
+}
+)");
+  CHECK_FALSE(mir::usesVfp(m.functions[1]));
+  CHECK(mir::touchesVfp(m.functions[1], m));
+  const alloc::AllocOptions opt;
+  const alloc::AllocResult lad = ladder::makeLadderAllocator()->allocate(m.functions[1], m, opt);
+  CHECK_FALSE(lad.ok);
+  CHECK(lad.error.find("not modelled by the legacy allocator") != std::string::npos);
+  optimal::OptimalAllocator opal;
+  CHECK_FALSE(opal.allocate(m.functions[1], m, opt).ok);
+  const alloc::AllocResult irc = alloc::makeGraphColouring()->allocate(m.functions[1], m, opt);
+  REQUIRE_MESSAGE(irc.ok, irc.error);
+  CHECK(verifier::checkFunction(m.functions[1], irc.function, m, verifier::CheckOptions{}).ok());
+}
