@@ -285,7 +285,12 @@ TEST_CASE("the checker kills every behaviour-changing mutant of the corpus") {
   CHECK(functions > 0);
   CHECK(total > 0);
   if (!only) CHECK(functions >= 80);
-  CHECK(classesWithMutants >= 17);
+  // Every class finds a site in the whole corpus; a filtered run (the
+  // sanitizer pass takes the .wat files only, whose float modules call no
+  // function with float arguments and save no S register) still needs the
+  // thirteen core classes. The hand-written cortex-m4f test below covers the
+  // VFP classes' sites under any filter.
+  CHECK(classesWithMutants >= (only ? 13u : kNumMutationClasses));
   for (MutationClass c : {MutationClass::VfpWrongSReg, MutationClass::VfpDOverLiveS,
                           MutationClass::VfpReadCallerSavedAfterCall, MutationClass::VfpMissingVPush,
                           MutationClass::VfpWrongFloatArg})
