@@ -9,8 +9,11 @@ namespace {
 
 constexpr unsigned kMinPoolSlots = 8, kMaxPoolSlots = 120;
 
+bool vfpExhaustion(LegacyError e) { return e == LegacyError::VfpExhausted || e == LegacyError::VfpDExhausted; }
+
 bool exhaustion(LegacyError e) {
-  return e == LegacyError::NoFreeTemp || e == LegacyError::NoPair || e == LegacyError::PoolExhausted;
+  return e == LegacyError::NoFreeTemp || e == LegacyError::NoPair || e == LegacyError::PoolExhausted ||
+         vfpExhaustion(e);
 }
 
 class Ladder {
@@ -40,7 +43,10 @@ public:
   }
 
   /// base -> spill (after "all allocatable...") -> param-backing (after "no
-  /// consecutive pair"); the error that ended the sequence is in `last_`.
+  /// consecutive pair") -> vfp-spill (after a VFP exhaustion, from the base
+  /// configuration) -> vfp-spill+int (after "all allocatable..." at
+  /// vfp-spill: both files spill); the error that ended the sequence is in
+  /// `last_`.
   bool sequence(bool promotion, unsigned slots, const char *poolGrow) {
     const bool off = !promotion;
     // Inside pool-grow the attempts are named pool-grow, pool-grow+spill, pool-grow+param-backing.
@@ -58,6 +64,14 @@ public:
       c.spilling = true;
       c.paramBacking = true;
       if (attempt(name("param-backing"), off, c)) return true;
+    }
+    if (vfpExhaustion(last_)) {
+      LegacyConfig v{promotion, false, false, slots, true};
+      if (attempt(name("vfp-spill"), off, v)) return true;
+      if (last_ == LegacyError::NoFreeTemp) {
+        v.spilling = true;
+        if (attempt(name("vfp-spill+int"), off, v)) return true;
+      }
     }
     return false;
   }
@@ -82,20 +96,10 @@ public:
 
   LadderResult run() {
     std::string rung;
-    for (const auto &b : f_.blocks)  // no attempt runs: no log line
-      for (const auto &i : b.instrs)
-        if (i.op == mir::Opcode::CallInd) {
-          out.rung = "declined";
-          out.result.ok = false;
-          out.result.error = "function '" + f_.name + "': call_indirect (the legacy model has no rule for "
-                             "indirect calls)";
-          return std::move(out);
-        }
-    if (env_.wasm && env_.wasm->floats && !env_.fpu) {  // no attempt runs: no log line
+    if (std::string why = legacyDecline(f_, m_, env_); !why.empty()) {  // no attempt runs: no log line
       out.rung = "declined";
       out.result.ok = false;
-      out.result.error = "function '" + f_.name + "': f32/f64 on a CPU without an FPU (the legacy compiler has no "
-                         "soft-float calls)";
+      out.result.error = "function '" + f_.name + "': " + why;
       return std::move(out);
     }
     if (withPromotionOff(kMinPoolSlots, nullptr, rung)) return done(rung);

@@ -9,7 +9,13 @@
 ///    exhaustion; if it fails too, the promotion-on error is reported;
 ///  - pool-grow: after "i64 spill-slot pool exhausted", everything again
 ///    (base included) with a pool of depth bound + 4 slots in [8, 120].
-/// The VFP rungs are pending issue 14 (no floats in vcr-ra's MIR yet).
+///  - vfp-spill: after "VFP register file exhausted" or "VFP D-register
+///    file exhausted", the attempt's configuration from base with the VFP
+///    file spilling; vfp-spill+int: after "all allocatable..." there, both
+///    files spilling.
+/// A function is declined before any attempt (legacyDecline): call_indirect,
+/// floats without an FPU, f64 without double precision, a float argument on
+/// the stack.
 
 #include "core/alloc/allocator.h"
 #include "ladder/legacy.h"
@@ -22,7 +28,7 @@ namespace vcr::ladder {
 
 /// One attempt the ladder made.
 struct LadderAttempt {
-  std::string rung;            ///< base, spill, param-backing or pool-grow
+  std::string rung;            ///< base, spill, param-backing, vfp-spill, vfp-spill+int, or pool-grow[+...]
   bool promotionOff = false;   ///< made by the promotion-off retry
   LegacyConfig config;
   LegacyError error = LegacyError::None;  ///< None: it allocated
@@ -31,8 +37,9 @@ struct LadderAttempt {
 
 /// What the ladder did for one function.
 struct LadderResult {
-  /// "base", "spill", "param-backing", "promotion-off", "pool-grow", "exhausted", or
-  /// "declined" (floats without an FPU: no attempt runs).
+  /// "base", "spill", "param-backing", "vfp-spill", "vfp-spill+int",
+  /// "promotion-off", "pool-grow", "exhausted", or "declined" (legacyDecline:
+  /// no attempt runs).
   std::string rung;
   alloc::AllocResult result;            ///< of the attempt that worked (or the reported failure)
   std::vector<LadderAttempt> attempts;  ///< in order

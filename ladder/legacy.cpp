@@ -2,6 +2,7 @@
 #include "ladder/legacy_internal.h"
 
 #include "core/ir/cfg.h"
+#include "core/ir/classes.h"
 
 #include <algorithm>
 #include <chrono>
@@ -17,7 +18,9 @@ std::string_view legacyErrorText(LegacyError e) {
   case LegacyError::NoFreeTemp: return "all allocatable registers are live on the stack";
   case LegacyError::NoPair: return "no consecutive pair of free registers for i64";
   case LegacyError::PoolExhausted: return "i64 spill-slot pool exhausted";
-  case LegacyError::Skipped: return "param-backing skipped: an i64 parameter is held in registers";
+  case LegacyError::VfpExhausted: return "VFP register file exhausted";
+  case LegacyError::VfpDExhausted: return "VFP D-register file exhausted";
+  case LegacyError::Skipped: return "param-backing skipped: an i64 or f64 parameter is held in registers";
   case LegacyError::Malformed: return "input is not selected vreg MIR";
   }
   return "";
@@ -129,7 +132,8 @@ void blockFacts(Analysis &a) {
         // the spiller may pick: LEGACY.md, "i64").
         if (!o.isVReg() || isTemp(a, o.value)) continue;
         const Home &h = a.home[o.value];
-        if (h.kind != Home::Kind::Frame && !(h.kind == Home::Kind::Reg && a.partner[o.value] < 0)) continue;
+        if (h.kind != Home::Kind::Frame && !(h.kind == Home::Kind::Reg && a.partner[o.value] < 0 && !isVfpV(a, o.value)))
+          continue;
         auto kind = fn.vinfo(o.value).kind;
         if (kind != mir::VRegInfo::Kind::Local && kind != mir::VRegInfo::Kind::Param) continue;
         int64_t push = -1;
@@ -202,14 +206,12 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     a.error = "function has no blocks";
     return a;
   }
-  if (mir::touchesVfp(a.fn, m)) {
-    a.error = "VFP register classes are not modelled by the legacy allocator (float opcode, S/D register, "
-              "or an f32/f64 parameter, result or call)";
-    return a;
-  }
   splitEntry(a.fn);
   auto &fn = a.fn;
   const uint32_t nv = fn.numVRegs();
+  a.cls = mir::vregClasses(fn, &m);
+  a.cls.resize(nv, mir::RegClass::Core);
+  a.usesVfp = std::any_of(a.cls.begin(), a.cls.end(), [](mir::RegClass c) { return c != mir::RegClass::Core; });
   a.home.assign(nv, {});
   a.release.assign(nv, -1);
   a.partner.assign(nv, -1);
@@ -257,17 +259,20 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
   a.zeroInit.assign(entry.size(), false);
   for (size_t i = 0; i < entry.size(); ++i) {
     if (i == 0 && entry[i].op == Opcode::Param) continue;
-    if (entry[i].op != Opcode::MovI || entry[i].imm != 0 || entry[i].defs.size() != 1 || !entry[i].defs[0].isVReg() ||
-        fn.vinfo(entry[i].defs[0].value).kind != mir::VRegInfo::Kind::Local)
+    const Instr &z = entry[i];
+    const bool zero = (z.op == Opcode::MovI && z.imm == 0) ||
+                      ((z.op == Opcode::FConst32 || z.op == Opcode::FConst64) &&
+                       std::all_of(z.uses.begin(), z.uses.end(), [](const Operand &o) { return o.isImm() && o.value == 0; }));
+    if (!zero || z.defs.size() != 1 || !z.defs[0].isVReg() || fn.vinfo(z.defs[0].value).kind != mir::VRegInfo::Kind::Local)
       break;
     a.zeroInit[i] = true;
   }
 
   // Params: AAPCS homes, or frame slots when backed / arriving on the stack.
   uint32_t homeBytes = 0;
-  auto frameHome = [&](VReg v) {
+  auto frameHome = [&](VReg v) {  // an f64 takes two words (VLDR/VSTR of a D register)
     a.home[v] = {Home::Kind::Frame, PReg::R0, homeBytes};
-    homeBytes += 4;
+    homeBytes += a.cls[v] == mir::RegClass::F64 ? 8 : 4;
   };
   if (!entry.empty() && entry[0].op == Opcode::Param) {
     auto locs = arm::paramLocations(fn.sig);
@@ -283,13 +288,17 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     for (size_t i = 0; i < locs.size(); ++i) {
       if (!entry[0].defs[i].isVReg()) continue;
       VReg v = entry[0].defs[i].value;
-      if (!locs[i].onStack) a.paramRegs = std::max(a.paramRegs, static_cast<unsigned>(locs[i].reg) + 1);
+      if (!locs[i].onStack && !locs[i].inVfp())
+        a.paramRegs = std::max(a.paramRegs, static_cast<unsigned>(locs[i].reg) + 1);
       // In a function with calls every parameter that is read is
       // frame-backed at every rung (LEGACY.md, "Registers and homes").
       if (locs[i].onStack)
         a.home[v] = {Home::Kind::Frame, PReg::R0, kIncoming + locs[i].offset};
       else if (cfg.paramBacking || (!a.leaf && read[v]))
         frameHome(v);
+      else if (locs[i].inVfp())  // an S or D register, reserved like a core parameter
+        a.home[v] = {Home::Kind::Reg, PReg::PC, 0,
+                     locs[i].vfp == arm::WordLoc::Vfp::D ? 2u * locs[i].vfpReg : locs[i].vfpReg};
       else
         a.home[v] = {Home::Kind::Reg, locs[i].reg, 0};
     }
@@ -342,7 +351,7 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     const int32_t p = a.partner[v];
     if (p < 0) {
       if (cross[v] && !defPos[v].empty()) {
-        a.home[v] = {Home::Kind::Reg, PReg::PC, 0};  // PC: not yet picked
+        a.home[v] = {Home::Kind::Reg, PReg::PC, 0, kUnpicked};  // PC / kUnpicked: not yet picked
         a.blockValues.push_back({startOf(v), v});
       }
       continue;
@@ -386,13 +395,13 @@ LegacyOutcome LegacyAllocator::run(const mir::Function &f, const mir::Module &m)
   if (cfg_.paramBacking) {  // an i64 parameter in registers cannot be backed
     auto locs = arm::paramLocations(f.sig);
     for (size_t p = 0, w = 0; p < f.sig.params.size(); ++p) {
-      bool wide = f.sig.params[p] == mir::ValType::I64;
+      const bool wide = f.sig.params[p] == mir::ValType::I64 || f.sig.params[p] == mir::ValType::F64;
       if (wide && w < locs.size() && !locs[w].onStack) {
         out.error = LegacyError::Skipped;
         out.result.error = "function '" + f.name + "': " + std::string(legacyErrorText(out.error));
         return out;
       }
-      w += wide ? 2 : 1;
+      w += mir::operandsOf(f.sig.params[p]);
     }
   }
   try {
@@ -414,6 +423,38 @@ alloc::AllocResult LegacyAllocator::allocate(const mir::Function &f, const mir::
   LegacyAllocator withPool(cfg_, env_);
   withPool.env_.temps = opt.pool.regs.list();
   return withPool.run(f, m).result;
+}
+
+namespace {
+/// True when AAPCS-VFP passes an f32/f64 parameter of `sig` on the stack.
+bool floatOnStack(const mir::Signature &sig) {
+  const auto locs = arm::paramLocations(sig);
+  for (size_t p = 0, w = 0; p < sig.params.size() && w < locs.size(); w += mir::operandsOf(sig.params[p]), ++p)
+    if (mir::isVfpType(sig.params[p]) && locs[w].onStack) return true;
+  return false;
+}
+}  // namespace
+
+std::string legacyDecline(const mir::Function &f, const mir::Module &m, const LegacyEnv &env) {
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::CallInd) return "call_indirect (the legacy model has no rule for indirect calls)";
+  // The CPU declines come from the wasm facts. Without them (a .mir input,
+  // the generic allocator interface) the MIR is taken as selected: its
+  // float words are core values on cortex-m4 and f64 words on cortex-m4f,
+  // and it has f32/f64-class values only where the CPU has the registers.
+  if (env.wasm && env.wasm->floats && !env.fpu)
+    return "f32/f64 on a CPU without an FPU (the legacy compiler has no soft-float calls)";
+  if (env.wasm && env.wasm->f64 && !env.f64)
+    return "f64 without double precision (the legacy compiler needs cortex-m7dp for any f64 operator or "
+           "parameter)";
+  if (floatOnStack(f.sig)) return "an f32/f64 parameter would be passed on the stack";
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::Call)
+        if (const mir::Signature *s = m.calleeSig(i.callee); s && floatOnStack(*s))
+          return "a float argument of the call of '" + i.callee + "' would be passed on the stack";
+  return "";
 }
 
 unsigned stackDepthBound(const mir::Function &f) {

@@ -26,6 +26,9 @@ struct LegacyConfig {
   bool spilling = false;     ///< reserve the spill pool; spill the deepest stack entry when full
   bool paramBacking = false; ///< store register params to frame slots at entry
   unsigned poolSlots = 8;    ///< 8-byte slots of the spill pool
+  /// The vfp-spill rungs: when S0-S15 (or D0-D7) have no free register,
+  /// spill the deepest f32/f64 value of the block to the spill pool.
+  bool vfpSpilling = false;
 };
 
 /// What the model is given besides the function: the temp pool and the
@@ -41,6 +44,9 @@ struct LegacyEnv {
   /// compiler declines every function whose wasm facts show floats (it has
   /// no soft-float calls).
   bool fpu = false;
+  /// The FPU has double precision (vcr-ra's cortex-m7, FPv5-D16: the legacy
+  /// compiler's cortex-m7dp). Without it any f64 declines the function.
+  bool f64 = false;
   /// R0-R8.
   [[nodiscard]] static std::vector<mir::PReg> defaultTemps();
 };
@@ -51,7 +57,9 @@ enum class LegacyError : uint8_t {
   NoFreeTemp,     ///< "all allocatable registers are live on the stack"
   NoPair,         ///< "no consecutive pair of free registers for i64"
   PoolExhausted,  ///< "i64 spill-slot pool exhausted"
-  Skipped,        ///< the rung does not apply (param-backing with an i64 param in registers)
+  VfpExhausted,   ///< "VFP register file exhausted" (no free S0-S15 for an f32)
+  VfpDExhausted,  ///< "VFP D-register file exhausted" (no free D0-D7 for an f64)
+  Skipped,        ///< the rung does not apply (param-backing with an i64/f64 param in registers)
   Malformed       ///< the input is not selected vreg MIR this model understands
 };
 
@@ -86,6 +94,12 @@ private:
   LegacyConfig cfg_;
   LegacyEnv env_;
 };
+
+/// Why the legacy compiler declines `f` before any attempt runs (LEGACY.md,
+/// "Floats", "Other operators"), or "" when it does not: call_indirect;
+/// floats without an FPU; f64 without double precision; a float argument
+/// (of `f` or of a callee) that AAPCS-VFP would pass on the stack.
+[[nodiscard]] std::string legacyDecline(const mir::Function &f, const mir::Module &m, const LegacyEnv &env);
 
 /// Operand-stack depth bound of `f` (the most stack entries live at once
 /// in the model, i64 entries counted once); used to size the grown pool.

@@ -13,9 +13,10 @@ Operand preg(PReg r) { return Operand::preg(r); }
 
 /// Where a call argument word is before marshalling.
 struct Src {
-  enum class Kind : uint8_t { Reg, Imm, Mem } kind = Kind::Imm;
+  enum class Kind : uint8_t { Reg, Imm, Mem, Vfp } kind = Kind::Imm;
   PReg reg = PReg::R0;
-  Operand mem;  ///< Mem: a stack word
+  Operand mem;  ///< Mem: a stack word (two for an f64)
+  Operand vfp;  ///< Vfp: an S or D register
   uint32_t imm = 0;
 };
 }  // namespace
@@ -81,7 +82,10 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     Src s;
     auto fromEntry = [&](int e) {
       const Entry &en = entries_[e];
-      if (en.inReg || (en.alias && en.slot < 0)) {
+      if (en.inReg && en.cls != mir::RegClass::Core) {
+        s.kind = Src::Kind::Vfp;
+        s.vfp = regOf(e);
+      } else if (en.inReg || (en.alias && en.slot < 0)) {
         s.kind = Src::Kind::Reg;
         s.reg = en.reg;
       } else {
@@ -94,6 +98,10 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     } else if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) {
       fromEntry(it->second);
       consumed.push_back(it->second);
+    } else if (a_.home[o.value].kind == Home::Kind::Reg && isVfpV(a_, o.value)) {
+      if (!homeLive(o.value, pos, false) || a_.home[o.value].unit == kUnpicked) fail(LegacyError::Malformed);
+      s.kind = Src::Kind::Vfp;
+      s.vfp = vfpOperand(a_.cls[o.value], a_.home[o.value].unit);
     } else if (a_.home[o.value].kind == Home::Kind::Reg) {
       if (!homeLive(o.value, pos, false) || a_.home[o.value].reg == PReg::PC) fail(LegacyError::Malformed);
       s.kind = Src::Kind::Reg;
@@ -126,6 +134,8 @@ void Walker::emitCall(const Instr &in, size_t idx) {
       out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(saveAt[r])}, {preg(r)}, Origin::Spill));
     }
   }
+  // Live S0-S15 values go to the 16-word area (Sn at word n).
+  const std::vector<Operand> vsaved = a_.usesVfp ? saveVfp() : std::vector<Operand>{};
   // Stack words first (through the scratch register), then R0-R3.
   for (size_t k = 0; k < locs.size(); ++k) {
     if (!locs[k].onStack) continue;
@@ -145,19 +155,29 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   for (size_t k = 0; k < locs.size(); ++k)
     if (!locs[k].onStack && srcs[k].kind == Src::Kind::Reg) moves.push_back({locs[k].reg, srcs[k].reg});
   parallelMove(moves);
+  // Float arguments: S/D moves (AAPCS-VFP, back-filled), then loads.
+  std::vector<std::pair<Operand, Operand>> vfpMoves;
+  for (size_t k = 0; k < locs.size(); ++k)
+    if (locs[k].inVfp() && srcs[k].kind == Src::Kind::Vfp) vfpMoves.push_back({arm::locOperand(locs[k]), srcs[k].vfp});
+  vfpParallelMove(vfpMoves);
   for (size_t k = 0; k < locs.size(); ++k) {
     if (locs[k].onStack) continue;
     if (srcs[k].kind == Src::Kind::Imm)
-      out_.push_back(makeInstr(Opcode::MovI, {preg(locs[k].reg)}, {}, Origin::Move, srcs[k].imm));
+      out_.push_back(makeInstr(Opcode::MovI, {arm::locOperand(locs[k])}, {}, Origin::Move, srcs[k].imm));
     else if (srcs[k].kind == Src::Kind::Mem)
-      out_.push_back(makeInstr(Opcode::Lds, {preg(locs[k].reg)}, {srcs[k].mem}, Origin::Frame));
+      out_.push_back(makeInstr(Opcode::Lds, {arm::locOperand(locs[k])}, {srcs[k].mem}, Origin::Frame));
   }
   Instr call = in;
   call.uses.clear();
   call.defs.clear();
-  for (const auto &l : locs) call.uses.push_back(l.onStack ? Operand::stack(l.offset) : preg(l.reg));
-  for (const auto &l : results) call.defs.push_back(preg(l.reg));
+  for (const auto &l : locs) call.uses.push_back(arm::locOperand(l));
+  for (const auto &l : results) call.defs.push_back(arm::locOperand(l));
   out_.push_back(std::move(call));
+  std::vector<Instr> reloads;
+  for (PReg r : saved) reloads.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveAt[r])}, Origin::Reload));
+  for (const Operand &r : vsaved)
+    reloads.push_back(makeInstr(Opcode::Lds, {r}, {Operand::stack(vsaveOff_ + 4 * unitsOf(r).first)}, Origin::Reload));
+  if (results.size() == 1 && results[0].inVfp()) return vfpCallResult(in, idx, arm::locOperand(results[0]), reloads);
 
   // The result: stays in R0(:R1) unless a restored value needs those registers.
   std::vector<PReg> where;
@@ -200,8 +220,7 @@ void Walker::emitCall(const Instr &in, size_t idx) {
                                  {preg(where[w])}, Origin::Spill));
     }
   }
-  for (PReg r : saved)
-    out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveAt[r])}, Origin::Reload));
+  out_.insert(out_.end(), reloads.begin(), reloads.end());
   if (!needed) return;
   // Bind the result words to their vregs.
   std::vector<int> made(in.defs.size(), -1);
@@ -246,6 +265,75 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   }
   if (parked >= 0 && std::none_of(made.begin(), made.end(), [](int e) { return e >= 0; }))
     poolUsed_[static_cast<size_t>(parked)] = false;
+}
+
+void Walker::vfpCallResult(const Instr &in, size_t idx, Operand where, const std::vector<Instr> &reloads) {
+  const size_t pos = a_.blockStart[block_] + idx;
+  const bool valued = !in.defs.empty() && in.defs[0].isVReg();
+  const VReg v = valued ? in.defs[0].value : 0;
+  auto lu = a_.lastUse[block_].find(v);
+  const bool needed = valued && (!isTemp(a_, v) || (lu != a_.lastUse[block_].end() && lu->second > idx));
+  if (!needed) {
+    out_.insert(out_.end(), reloads.begin(), reloads.end());
+    return;
+  }
+  const Home h = a_.home[v];
+  if (h.kind == Home::Kind::Frame) {  // stored before the saved registers come back
+    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {where}, Origin::Frame));
+    out_.insert(out_.end(), reloads.begin(), reloads.end());
+    return;
+  }
+  // A reload would overwrite the result: move it to a free register of its
+  // class, else park it in a pool slot.
+  const auto [w0, wn] = unitsOf(where);
+  bool collide = false;
+  for (const Instr &r : reloads)
+    if (r.defs[0].isVfp()) {
+      const auto [r0, rn] = unitsOf(r.defs[0]);
+      collide |= r0 < w0 + wn && w0 < r0 + rn;
+    }
+  int parked = -1;
+  if (collide) {
+    std::optional<Operand> free;
+    for (unsigned u = 0; u + wn <= kVfpUnits && !free; u += wn)
+      if (vfpFree(u, wn)) free = vfpOperand(a_.cls[v], u);
+    if (free) {
+      out_.push_back(makeInstr(Opcode::Mov, {*free}, {where}, Origin::Move));
+      where = *free;
+    } else {
+      parked = freePoolSlot();
+      if (parked < 0) fail(poolUsed_.empty() ? (wn == 2 ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted)
+                                             : LegacyError::PoolExhausted);
+      poolUsed_[static_cast<size_t>(parked)] = true;
+      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked))}, {where},
+                               Origin::Spill));
+    }
+  }
+  out_.insert(out_.end(), reloads.begin(), reloads.end());
+  if (h.kind == Home::Kind::Reg && homeLive(v, pos, true)) {  // a block value's register
+    if (h.unit == kUnpicked) fail(LegacyError::Malformed);
+    const Operand home = vfpOperand(a_.cls[v], h.unit);
+    if (parked >= 0) {
+      out_.push_back(makeInstr(Opcode::Lds, {home}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(parked))},
+                               Origin::Reload));
+      poolUsed_[static_cast<size_t>(parked)] = false;
+    } else if (!(home == where)) {
+      out_.push_back(makeInstr(Opcode::Mov, {home}, {where}, Origin::Move));
+    }
+    return;
+  }
+  if (h.kind != Home::Kind::None) {
+    if (parked >= 0) poolUsed_[static_cast<size_t>(parked)] = false;
+    return;
+  }
+  const int e = newEntry(v, true);
+  valueEntry_[v] = e;
+  if (parked >= 0) {
+    entries_[e].slot = parked;
+    entries_[e].word = 0;
+  } else {
+    claimVfp(e, where);
+  }
 }
 
 }  // namespace vcr::ladder::detail

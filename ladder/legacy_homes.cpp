@@ -7,7 +7,7 @@
 
 namespace vcr::ladder::detail {
 
-/// Local promotion: leaf function, i32 local, first access a write, all
+/// Local promotion: leaf function, i32 local (never an f32/f64 one), first access a write, all
 /// accesses at control depth 0 (approximated: in blocks of loop depth 0 that
 /// dominate every returning block), at least two accesses (selection's
 /// zero-initialisation is not an access). R4..R8 in local-index order.
@@ -17,7 +17,8 @@ void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
     std::map<int32_t, VReg> byIndex;
     for (VReg v = 0; v < a.home.size(); ++v) {
       auto info = fn.vinfo(v);
-      if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0) byIndex[info.index] = v;
+      if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0 && !isVfpV(a, v))
+        byIndex[info.index] = v;
     }
     unsigned next = 0;
     for (auto [idx, v] : byIndex) {
@@ -44,7 +45,7 @@ void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
   std::map<int32_t, std::pair<VReg, Acc>> byIndex;  // local index -> (vreg, facts)
   for (VReg v = 0; v < a.home.size(); ++v) {
     auto info = fn.vinfo(v);
-    if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0)
+    if (info.kind == mir::VRegInfo::Kind::Local && info.hiOf < 0 && a.partner[v] < 0 && !isVfpV(a, v))
       byIndex[info.index] = {v, Acc{}};
   }
   for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)

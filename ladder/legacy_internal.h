@@ -36,11 +36,18 @@ struct Exhausted {
 inline constexpr uint32_t kIncoming = 0x40000000u;
 
 /// Where a vreg lives across instructions, fixed for the whole function.
+/// A VFP register is named by its first S unit (Dn: unit 2n) and its class.
 struct Home {
   enum class Kind : uint8_t { None, Reg, Frame } kind = Kind::None;
-  PReg reg = PReg::R0;  ///< Reg: a param's home or a promoted local's register
+  PReg reg = PReg::R0;  ///< Reg, core class: a param's home or a promoted local's register
   uint32_t off = 0;     ///< Frame: byte offset in the home area, or kIncoming + entry offset
+  unsigned unit = 0;    ///< Reg, VFP class: the first S unit (kUnpicked: not yet picked)
 };
+
+/// A VFP block value's register before the walk picks it.
+inline constexpr unsigned kUnpicked = 0xffu;
+/// The legacy VFP file: S0-S15 (D0-D7); S16-S31 are never used.
+inline constexpr unsigned kVfpUnits = 16;
 
 /// A frame-homed local read by an instruction whose wasm `local.get` the
 /// model places earlier: the value is loaded after instruction `pushAfter`
@@ -55,6 +62,7 @@ struct AliasPush {
 struct Analysis {
   mir::Function fn;                     ///< the input, with a fresh entry block if needed
   std::vector<Home> home;               ///< per vreg
+  std::vector<mir::RegClass> cls;       ///< per vreg: core, f32 or f64
   std::vector<int64_t> release;         ///< per vreg with a Reg home (param or promoted local): last reserved position (-1: none)
   std::vector<int32_t> partner;         ///< per vreg: the other half of its i64, or -1
   std::vector<bool> lo;                 ///< per vreg: the low half of an i64
@@ -70,6 +78,7 @@ struct Analysis {
   unsigned paramRegs = 0;               ///< R0-R3 words the params take (the cursor starts there)
   bool leaf = true;
   bool hasI64 = false;                  ///< some value is an i64: the 8-slot spill area exists at every rung
+  bool usesVfp = false;                 ///< some value is f32/f64: calls save S0-S15 in a 16-word area
   unsigned promoted = 0;
   uint32_t homeBytes = 0;     ///< bytes of the home area
   uint32_t outBytes = 0;      ///< outgoing-argument area
@@ -92,6 +101,18 @@ void constDivisions(Analysis &a);
 /// True when a vreg is an in-block temporary (not homed anywhere).
 [[nodiscard]] inline bool isTemp(const Analysis &a, VReg v) {
   return v >= a.home.size() || a.home[v].kind == Home::Kind::None;
+}
+/// True when a vreg is of a VFP class.
+[[nodiscard]] inline bool isVfpV(const Analysis &a, VReg v) {
+  return v < a.cls.size() && a.cls[v] != mir::RegClass::Core;
+}
+/// The operand of a VFP register: Sn for f32, Dn/2 for f64.
+[[nodiscard]] inline Operand vfpOperand(mir::RegClass c, unsigned unit) {
+  return c == mir::RegClass::F64 ? Operand::dreg(unit / 2) : Operand::sreg(unit);
+}
+/// S units of a VFP register operand (first, count).
+[[nodiscard]] inline std::pair<unsigned, unsigned> unitsOf(const Operand &o) {
+  return o.isDReg() ? std::pair<unsigned, unsigned>{2 * o.value, 2} : std::pair<unsigned, unsigned>{o.value, 1};
 }
 
 using mir::makeInstr;
@@ -118,6 +139,8 @@ private:
     int partner = -1;       ///< entry of the other i64 half
     bool dead = false;
     bool alias = false;     ///< an alias of a register home (`reg`): no register of its own until reloaded
+    mir::RegClass cls = mir::RegClass::Core;
+    unsigned unit = 0;      ///< VFP class, inReg: the first S unit
   };
 
   // legacy_state.cpp: the register file
@@ -130,15 +153,29 @@ private:
   bool spillDeepest();
   int newEntry(VReg v, bool defined);
   void releaseEntry(int e);
-  PReg materialise(int e);
+  Operand materialise(int e);
   void fail(LegacyError k) const;
+  // legacy_vfp.cpp: the VFP file (S0-S15 lowest free first, D0-D7)
+  [[nodiscard]] bool vfpFree(unsigned unit, unsigned n) const;
+  Operand takeVfp(int entry);
+  /// A register of the entry's class (round-robin core temp or lowest free VFP).
+  Operand take(int entry);
+  bool spillDeepestVfp();
+  [[nodiscard]] Operand regOf(int e) const;
+  void claimVfp(int e, const Operand &r);
+  void vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves);  ///< (dst, src): S/D registers
+  /// Save the live S0-S15 values in the 16-word area; returns the saved registers.
+  std::vector<Operand> saveVfp();
+  /// Bind an f32/f64 call result (in S0/D0) after the call, around `reloads`
+  /// (the saved registers coming back).
+  void vfpCallResult(const Instr &in, size_t idx, Operand where, const std::vector<Instr> &reloads);
 
   // legacy_walk.cpp: the walk
   void walkBlock(mir::BlockId b);
   void emitEntry();
   void step(const Instr &in, size_t idx);
   Operand useOperand(const Instr &in, size_t idx, unsigned k, std::vector<int> &scratch);
-  void defineTemp(VReg v, size_t idx, std::vector<int> &scratch, PReg &out);
+  void defineTemp(VReg v, size_t idx, std::vector<int> &scratch, Operand &out);
   void afterInstr(size_t idx);
   void emitRet(const Instr &in, size_t idx);
   void finishFrame(mir::Function &out);
@@ -158,6 +195,9 @@ private:
   std::vector<Entry> entries_;
   std::array<int, mir::kNumPRegs> owner_{};      ///< entry in each register, -1 free
   std::array<bool, mir::kNumPRegs> reserved_{};  ///< param home or promoted local
+  std::array<int, kVfpUnits> vowner_{};          ///< entry in each S unit, -1 free
+  std::array<bool, kVfpUnits> vreserved_{};      ///< VFP param home or block value
+  std::array<bool, kVfpUnits> vreservedD_{};     ///< the first unit of a reserved D register
   std::map<VReg, int> valueEntry_;    ///< in-block temp -> entry
   std::map<std::pair<size_t, unsigned>, int> aliasEntry_;  ///< (use instr, operand) -> entry
   std::vector<bool> poolUsed_;
@@ -168,10 +208,10 @@ private:
   mir::BlockId block_ = 0;
   std::vector<Instr> out_;
   bool hasCalls_ = false;
-  uint32_t saveOff_ = 0, poolOff_ = 0, homeOff_ = 0, bodyBytes_ = 0;
+  uint32_t saveOff_ = 0, vsaveOff_ = 0, poolOff_ = 0, homeOff_ = 0, bodyBytes_ = 0;
   uint32_t saveWords_ = 0;  ///< the call save area: R0-R3, R12 (and LR when it is a temp)
   std::string where_;
-  std::optional<std::pair<VReg, PReg>> lastStored_;  ///< the last frame store of this instruction
+  std::optional<std::pair<VReg, Operand>> lastStored_;  ///< the last frame store of this instruction
 };
 
 }  // namespace vcr::ladder::detail

@@ -12,9 +12,12 @@ unsigned num(PReg r) { return static_cast<unsigned>(r); }
 Walker::Walker(Analysis &a, const mir::Module &m, const LegacyConfig &cfg) : a_(a), m_(m), cfg_(cfg) {
   owner_.fill(-1);
   reserved_.fill(false);
-  // The spill area: reserved by the spill rung, and present at every rung in
+  vowner_.fill(-1);
+  vreserved_.fill(false);
+  vreservedD_.fill(false);
+  // The spill area: reserved by the spill rungs, and present at every rung in
   // a function with an i64 value (pair allocation spills at the base rung).
-  poolUsed_.assign(cfg_.spilling || a_.hasI64 ? cfg_.poolSlots : 0, false);
+  poolUsed_.assign(cfg_.spilling || cfg_.vfpSpilling || a_.hasI64 ? cfg_.poolSlots : 0, false);
   // The cursor starts just after the parameter registers.
   const auto &t = a_.temps;
   for (size_t k = 0; k < t.size(); ++k)
@@ -45,6 +48,7 @@ unsigned Walker::freeCount() const {
 int Walker::newEntry(VReg v, bool defined) {
   Entry e;
   e.v = v;
+  e.cls = v < a_.cls.size() ? a_.cls[v] : mir::RegClass::Core;
   e.defined = defined;
   e.seq = seq_++;
   entries_.push_back(e);
@@ -172,13 +176,13 @@ bool Walker::spillDeepest() {
   return true;
 }
 
-PReg Walker::materialise(int e) {
-  if (entries_[e].inReg || (entries_[e].alias && entries_[e].slot < 0)) return entries_[e].reg;
+Operand Walker::materialise(int e) {
+  if (entries_[e].inReg || (entries_[e].alias && entries_[e].slot < 0)) return regOf(e);
   Entry &en = entries_[e];
   int slot = en.slot;
   uint32_t word = en.word;
-  PReg r = takeReg(e);
-  out_.push_back(makeInstr(Opcode::Lds, {Operand::preg(r)},
+  Operand r = take(e);
+  out_.push_back(makeInstr(Opcode::Lds, {r},
                            {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot) + 4 * word)}, Origin::Reload));
   entries_[e].slot = -1;
   bool partnerThere = entries_[e].partner >= 0 && !entries_[entries_[e].partner].dead &&
@@ -191,7 +195,12 @@ void Walker::releaseEntry(int e) {
   Entry &en = entries_[e];
   if (en.dead) return;
   en.dead = true;
-  if (en.inReg && owner_[num(en.reg)] == e) owner_[num(en.reg)] = -1;
+  if (en.inReg && en.cls != mir::RegClass::Core) {
+    for (unsigned u = 0; u < kVfpUnits; ++u)
+      if (vowner_[u] == e) vowner_[u] = -1;
+  } else if (en.inReg && owner_[num(en.reg)] == e) {
+    owner_[num(en.reg)] = -1;
+  }
   en.inReg = false;
   if (en.slot >= 0) {
     bool partnerThere = en.partner >= 0 && !entries_[en.partner].dead && entries_[en.partner].slot == en.slot;

@@ -23,11 +23,22 @@ Operand Walker::homeSlot(VReg v) const {
 
 void Walker::updateReserved(size_t pos, bool inclusive) {
   reserved_.fill(false);
+  vreserved_.fill(false);
+  vreservedD_.fill(false);
   for (VReg v = 0; v < a_.home.size(); ++v) {
     const Home &h = a_.home[v];
-    if (h.kind != Home::Kind::Reg || h.reg == PReg::PC || num(h.reg) >= reserved_.size()) continue;
+    if (h.kind != Home::Kind::Reg) continue;
     auto p = static_cast<int64_t>(pos);
-    if (a_.release[v] > p || (inclusive && a_.release[v] == p)) reserved_[num(h.reg)] = true;
+    const bool held = a_.release[v] > p || (inclusive && a_.release[v] == p);
+    if (isVfpV(a_, v)) {  // an S or D home (parameter or block value)
+      if (!held || h.unit == kUnpicked) continue;
+      const unsigned n = a_.cls[v] == mir::RegClass::F64 ? 2 : 1;
+      for (unsigned u = h.unit; u < h.unit + n && u < kVfpUnits; ++u) vreserved_[u] = true;
+      if (n == 2 && h.unit < kVfpUnits) vreservedD_[h.unit] = true;
+      continue;
+    }
+    if (h.reg == PReg::PC || num(h.reg) >= reserved_.size()) continue;
+    if (held) reserved_[num(h.reg)] = true;
   }
 }
 
@@ -44,6 +55,12 @@ void Walker::pickBlockValues(size_t pos) {
     updateReserved(pos, true);
     const VReg v = bv[nextBlockValue_].second;
     int e = newEntry(v, true);
+    if (isVfpV(a_, v)) {  // lowest free S/D, spilling under the vfp-spill rungs
+      const Operand r = takeVfp(e);
+      releaseEntry(e);
+      a_.home[v].unit = unitsOf(r).first;
+      continue;
+    }
     if (a_.partner[v] >= 0) {  // the low half of an i64: a pair (round-robin, pair spilling as usual)
       const auto hi = static_cast<VReg>(a_.partner[v]);
       int he = newEntry(hi, true);
@@ -70,7 +87,9 @@ mir::Function Walker::run() {
   saveOff_ = a_.outBytes;
   // The call save area: 5 words (R0-R3 and R12), a sixth for LR when it is a temp.
   saveWords_ = a_.leaf ? 0 : 5 + (std::find(a_.temps.begin(), a_.temps.end(), PReg::LR) != a_.temps.end());
-  poolOff_ = saveOff_ + 4 * saveWords_;
+  // The 16-word area where calls save the live S0-S15 (with VFP values only).
+  vsaveOff_ = saveOff_ + 4 * saveWords_;
+  poolOff_ = vsaveOff_ + (!a_.leaf && a_.usesVfp ? 4 * kVfpUnits : 0);
   homeOff_ = poolOff_ + 8 * static_cast<uint32_t>(poolUsed_.size());
   bodyBytes_ = homeOff_ + a_.homeBytes;
   hasCalls_ = !a_.leaf;
@@ -119,33 +138,36 @@ Operand Walker::useOperand(const Instr &in, size_t idx, unsigned k, std::vector<
   const size_t pos = a_.blockStart[block_] + idx;
   if (auto it = aliasEntry_.find({idx, k}); it != aliasEntry_.end()) {
     pinned_.push_back(it->second);
-    return Operand::preg(materialise(it->second));
+    return materialise(it->second);
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Reg) {
+    if (isVfpV(a_, v)) {
+      if (!homeLive(v, pos, false) || a_.home[v].unit == kUnpicked) fail(LegacyError::Malformed);
+      return vfpOperand(a_.cls[v], a_.home[v].unit);
+    }
     if (!homeLive(v, pos, false) || a_.home[v].reg == PReg::PC) fail(LegacyError::Malformed);  // PC: not picked yet
     return Operand::preg(a_.home[v].reg);
   }
   if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Frame) {
     int e = newEntry(v, true);
-    PReg r = takeReg(e);
+    Operand r = take(e);
     pinned_.push_back(e);
     scratch.push_back(e);
     Operand slot = homeSlot(v);
-    out_.push_back(makeInstr(Opcode::Lds, {Operand::preg(r)}, {slot},
-                             slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
-    return Operand::preg(r);
+    out_.push_back(makeInstr(Opcode::Lds, {r}, {slot}, slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
+    return r;
   }
   auto it = valueEntry_.find(v);
   if (it == valueEntry_.end()) fail(LegacyError::Malformed);
   pinned_.push_back(it->second);
-  return Operand::preg(materialise(it->second));
+  return materialise(it->second);
 }
 
-void Walker::defineTemp(VReg v, size_t idx, std::vector<int> &scratch, PReg &out) {
+void Walker::defineTemp(VReg v, size_t idx, std::vector<int> &scratch, Operand &out) {
   if (auto it = valueEntry_.find(v); it != valueEntry_.end() && !entries_[it->second].defined) {
     entries_[it->second].defined = true;  // the register its partner reserved
     entries_[it->second].seq = seq_++;
-    out = entries_[it->second].reg;
+    out = regOf(it->second);
     if (!entries_[it->second].inReg) out = materialise(it->second);
     pinned_.push_back(it->second);
     auto last = a_.lastUse[block_].find(v);
@@ -164,10 +186,10 @@ void Walker::defineTemp(VReg v, size_t idx, std::vector<int> &scratch, PReg &out
   if (live && p >= 0 && isTemp(a_, static_cast<VReg>(p)) && !valueEntry_.count(static_cast<VReg>(p))) {
     int pe = newEntry(static_cast<VReg>(p), false);
     auto pr = a_.lo[v] ? takePair(e, pe) : takePair(pe, e);
-    out = a_.lo[v] ? pr.first : pr.second;
+    out = Operand::preg(a_.lo[v] ? pr.first : pr.second);
     valueEntry_[static_cast<VReg>(p)] = pe;
   } else {
-    out = takeReg(e);
+    out = take(e);
   }
   pinned_.push_back(e);
   if (live)
@@ -203,6 +225,7 @@ void Walker::step(const Instr &in, size_t idx) {
       releaseEntry(it->second);
     for (int k = 0; k < 2; ++k) {
       int e = newEntry(0, true);
+      entries_[e].cls = mir::RegClass::Core;
       takeReg(e);
       pinned_.push_back(e);
       phantoms.push_back(e);
@@ -224,36 +247,37 @@ void Walker::step(const Instr &in, size_t idx) {
   };
   if (!holdUses) popUses();
   // local.set of a frame local: store the popped value directly.
-  if (in.op == Opcode::Mov && in.defs.size() == 1 && in.defs[0].isVReg() && out.uses[0].isPReg() &&
-      a_.home[in.defs[0].value].kind == Home::Kind::Frame) {
+  if (in.op == Opcode::Mov && in.defs.size() == 1 && in.defs[0].isVReg() &&
+      (out.uses[0].isPReg() || out.uses[0].isVfp()) && a_.home[in.defs[0].value].kind == Home::Kind::Frame) {
     out_.push_back(makeInstr(Opcode::Sts, {homeSlot(in.defs[0].value)}, {out.uses[0]}, Origin::Frame));
-    lastStored_ = {in.defs[0].value, out.uses[0].preg()};
+    lastStored_ = {in.defs[0].value, out.uses[0]};
     return;
   }
   std::vector<int> useScratch;
   if (holdUses) std::swap(useScratch, scratch);
-  std::vector<std::pair<VReg, PReg>> stores;
+  std::vector<std::pair<VReg, Operand>> stores;
   for (size_t k = 0; k < in.defs.size(); ++k) {
     const Operand &o = in.defs[k];
     if (!o.isVReg()) continue;
     const VReg v = o.value;
-    PReg r = PReg::R0;
+    Operand r;
     if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Reg && homeLive(v, pos, true)) {
-      r = a_.home[v].reg;
+      if (isVfpV(a_, v) && a_.home[v].unit == kUnpicked) fail(LegacyError::Malformed);
+      r = isVfpV(a_, v) ? vfpOperand(a_.cls[v], a_.home[v].unit) : Operand::preg(a_.home[v].reg);
     } else if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Frame) {
       int e = newEntry(v, true);
-      r = takeReg(e);
+      r = take(e);
       pinned_.push_back(e);
       scratch.push_back(e);
       stores.push_back({v, r});
     } else if (v < a_.home.size() && a_.home[v].kind == Home::Kind::Reg) {
       int e = newEntry(v, true);  // a write to a parameter past its last read: dead
-      r = takeReg(e);
+      r = take(e);
       scratch.push_back(e);
     } else {
       defineTemp(v, idx, scratch, r);
     }
-    out.defs[k] = Operand::preg(r);
+    out.defs[k] = r;
   }
   if (holdUses) {
     std::vector<int> defScratch = std::move(scratch);
@@ -263,8 +287,8 @@ void Walker::step(const Instr &in, size_t idx) {
   }
   for (int e : phantoms) releaseEntry(e);
   out_.push_back(std::move(out));
-  for (auto [v, r] : stores) {
-    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(r)}, Origin::Frame));
+  for (const auto &[v, r] : stores) {
+    out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {r}, Origin::Frame));
     lastStored_ = {v, r};
   }
   for (int e : scratch) releaseEntry(e);
@@ -282,32 +306,37 @@ void Walker::afterInstr(size_t idx) {
       continue;
     }
     // local.tee: the stored value is still in its register; keep it there.
-    if (lastStored_ && lastStored_->first == p.v && owner_[num(lastStored_->second)] < 0 &&
-        !reserved_[num(lastStored_->second)]) {
-      claim(e, lastStored_->second);
-      lastStored_.reset();
-      continue;
+    if (lastStored_ && lastStored_->first == p.v) {
+      const Operand &r = lastStored_->second;
+      if (r.isPReg() && owner_[num(r.preg())] < 0 && !reserved_[num(r.preg())]) {
+        claim(e, r.preg());
+        lastStored_.reset();
+        continue;
+      }
+      if (r.isVfp() && vfpFree(unitsOf(r).first, unitsOf(r).second)) {
+        claimVfp(e, r);
+        lastStored_.reset();
+        continue;
+      }
     }
     pinned_.clear();
-    PReg r = takeReg(e);
+    Operand r = take(e);
     Operand slot = homeSlot(p.v);
-    out_.push_back(makeInstr(Opcode::Lds, {Operand::preg(r)}, {slot},
-                             slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
+    out_.push_back(makeInstr(Opcode::Lds, {r}, {slot}, slot.value >= kIncoming ? Origin::InArg : Origin::Frame));
   }
   lastStored_.reset();
 }
 
 void Walker::emitEntry() {
   Instr decl = makeInstr(Opcode::Param, {}, {}, Origin::Original);
-  for (const auto &l : arm::paramLocations(a_.fn.sig))
-    decl.defs.push_back(l.onStack ? Operand::stack(l.offset) : Operand::preg(l.reg));
+  for (const auto &l : arm::paramLocations(a_.fn.sig)) decl.defs.push_back(arm::locOperand(l));
   out_.push_back(decl);
   const Instr &param = a_.fn.blocks[0].instrs[0];
   auto locs = arm::paramLocations(a_.fn.sig);
   for (size_t i = 0; i < locs.size() && i < param.defs.size(); ++i) {
     VReg v = param.defs[i].value;
     if (!locs[i].onStack && a_.home[v].kind == Home::Kind::Frame)
-      out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {Operand::preg(locs[i].reg)}, Origin::Frame));
+      out_.push_back(makeInstr(Opcode::Sts, {homeSlot(v)}, {arm::locOperand(locs[i])}, Origin::Frame));
   }
 }
 
@@ -318,19 +347,23 @@ void Walker::emitRet(const Instr &in, size_t idx) {
   auto results = arm::resultLocations(a_.fn.sig);
   if (results.size() != in.uses.size()) fail(LegacyError::Malformed);
   std::vector<std::pair<PReg, PReg>> moves;
+  std::vector<std::pair<Operand, Operand>> vfpMoves;  // an f32 result to S0, an f64 to D0
   std::vector<std::pair<PReg, uint32_t>> imms;
   for (unsigned k = 0; k < in.uses.size(); ++k) {
     Operand o = useOperand(in, idx, k, scratch);
     if (o.isImm())
       imms.push_back({results[k].reg, o.value});
+    else if (o.isVfp())
+      vfpMoves.push_back({arm::locOperand(results[k]), o});
     else
       moves.push_back({results[k].reg, o.preg()});
   }
   parallelMove(moves);
+  vfpParallelMove(vfpMoves);
   for (auto [r, v] : imms) out_.push_back(makeInstr(Opcode::MovI, {Operand::preg(r)}, {}, Origin::Move, v));
   Instr ret = in;
   ret.uses.clear();
-  for (const auto &l : results) ret.uses.push_back(Operand::preg(l.reg));
+  for (const auto &l : results) ret.uses.push_back(arm::locOperand(l));
   out_.push_back(std::move(ret));
   for (auto &[key, e] : aliasEntry_) releaseEntry(e);
   for (auto &[v, e] : valueEntry_) releaseEntry(e);

@@ -100,22 +100,25 @@ int stackWalk(const wabt::ExprList &list, int h, const wabt::Module &wm, int &ma
   return h;
 }
 
+using TypeTest = bool (*)(wabt::Type);
 bool isFloat(wabt::Type t) { return t == wabt::Type::F32 || t == wabt::Type::F64; }
+bool isF64(wabt::Type t) { return t == wabt::Type::F64; }
 
-bool floatSignature(const wabt::FuncSignature &sig) {
+bool floatSignature(const wabt::FuncSignature &sig, TypeTest typed) {
   for (wabt::Type t : sig.param_types)
-    if (isFloat(t)) return true;
+    if (typed(t)) return true;
   for (wabt::Type t : sig.result_types)
-    if (isFloat(t)) return true;
+    if (typed(t)) return true;
   return false;
 }
 
-/// Whether any operator of `list` (nested blocks included) takes or makes an
-/// f32/f64 value: a float-typed opcode or constant, a float block result, a
-/// call of a function with a float signature, a float global.
-bool usesFloat(const wabt::ExprList &list, const wabt::Module &wm) {
-  auto op = [](wabt::Opcode o) {
-    return isFloat(o.GetResultType()) || isFloat(o.GetParamType1()) || isFloat(o.GetParamType2());
+/// Whether any operator of `list` (nested blocks included) takes or makes a
+/// value of a type `typed` accepts (f32/f64, or f64 only): a typed opcode
+/// or constant, a block result, a call of a function with such a signature,
+/// a global of that type.
+bool usesFloat(const wabt::ExprList &list, const wabt::Module &wm, TypeTest typed) {
+  auto op = [typed](wabt::Opcode o) {
+    return typed(o.GetResultType()) || typed(o.GetParamType1()) || typed(o.GetParamType2());
   };
   for (const wabt::Expr &e : list) {
     switch (e.type()) {
@@ -126,33 +129,34 @@ bool usesFloat(const wabt::ExprList &list, const wabt::Module &wm) {
     case wabt::ExprType::Load: if (op(wabt::cast<wabt::LoadExpr>(&e)->opcode)) return true; break;
     case wabt::ExprType::Store: if (op(wabt::cast<wabt::StoreExpr>(&e)->opcode)) return true; break;
     case wabt::ExprType::Const:
-      if (isFloat(wabt::cast<wabt::ConstExpr>(&e)->const_.type())) return true;
+      if (typed(wabt::cast<wabt::ConstExpr>(&e)->const_.type())) return true;
       break;
     case wabt::ExprType::Select:
       for (wabt::Type t : wabt::cast<wabt::SelectExpr>(&e)->result_type)
-        if (isFloat(t)) return true;
+        if (typed(t)) return true;
       break;
     case wabt::ExprType::Call: {
       const wabt::Func *f = wm.GetFunc(wabt::cast<wabt::CallExpr>(&e)->var);
-      if (f && floatSignature(f->decl.sig)) return true;
+      if (f && floatSignature(f->decl.sig, typed)) return true;
       break;
     }
     case wabt::ExprType::GlobalGet: case wabt::ExprType::GlobalSet: {
       const wabt::Var &v = e.type() == wabt::ExprType::GlobalGet ? wabt::cast<wabt::GlobalGetExpr>(&e)->var
                                                                   : wabt::cast<wabt::GlobalSetExpr>(&e)->var;
       const wabt::Global *g = wm.GetGlobal(v);
-      if (g && isFloat(g->type)) return true;
+      if (g && typed(g->type)) return true;
       break;
     }
     case wabt::ExprType::Block: case wabt::ExprType::Loop: {
       const wabt::Block &b = e.type() == wabt::ExprType::Block ? wabt::cast<wabt::BlockExpr>(&e)->block
                                                                 : wabt::cast<wabt::LoopExpr>(&e)->block;
-      if (floatSignature(b.decl.sig) || usesFloat(b.exprs, wm)) return true;
+      if (floatSignature(b.decl.sig, typed) || usesFloat(b.exprs, wm, typed)) return true;
       break;
     }
     case wabt::ExprType::If: {
       const auto *ie = wabt::cast<wabt::IfExpr>(&e);
-      if (floatSignature(ie->true_.decl.sig) || usesFloat(ie->true_.exprs, wm) || usesFloat(ie->false_, wm))
+      if (floatSignature(ie->true_.decl.sig, typed) || usesFloat(ie->true_.exprs, wm, typed) ||
+          usesFloat(ie->false_, wm, typed))
         return true;
       break;
     }
@@ -181,8 +185,12 @@ std::optional<WasmFacts> wasmFacts(const select::WasmBinary &bin) {
     int maxH = 0;
     stackWalk(fn.exprs, 0, wm, maxH);
     f.depthBound = static_cast<unsigned>(std::max(maxH, 0));
-    f.floats = floatSignature(fn.decl.sig) || usesFloat(fn.exprs, wm);
-    for (wabt::Type t : fn.local_types) f.floats = f.floats || isFloat(t);
+    f.floats = floatSignature(fn.decl.sig, isFloat) || usesFloat(fn.exprs, wm, isFloat);
+    f.f64 = floatSignature(fn.decl.sig, isF64) || usesFloat(fn.exprs, wm, isF64);
+    for (wabt::Type t : fn.local_types) {
+      f.floats = f.floats || isFloat(t);
+      f.f64 = f.f64 || isF64(t);
+    }
     out.functions[static_cast<int32_t>(i)] = std::move(f);
   }
   return out;

@@ -33,6 +33,9 @@ struct WasmFunctionFacts {
   /// calls or reads something of those types: the legacy compiler declines
   /// it on a CPU without an FPU (LEGACY.md, "Floats").
   bool floats = false;
+  /// The same for f64 alone: declined on a single-precision FPU (LEGACY.md:
+  /// any f64 op needs double precision, an f64 parameter declines).
+  bool f64 = false;
 };
 
 /// Facts for every defined function, keyed by the index in the wasm function space.

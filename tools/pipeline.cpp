@@ -9,6 +9,7 @@
 #include "core/alloc/allocator.h"
 #include "core/alloc/liveness.h"
 #include "core/ir/cfg.h"
+#include "core/ir/classes.h"
 #include "core/ir/text.h"
 #include "ladder/ladder.h"
 #include "ladder/wasm_facts.h"
@@ -154,6 +155,7 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   env.temps = opt.pool.regs.list();
   env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
   env.fpu = !arm::softFloat(opt.cpu);
+  env.f64 = arm::hasF64(opt.cpu);
   ladder::LadderResult lr = ladder::runLadder(f, m, env);
   LegacyReport l;
   l.rung = lr.rung;
@@ -174,6 +176,17 @@ LegacyReport legacyReport(const mir::Function &f, const mir::Module &m, unsigned
   // although the values live at once fit the pool.
   bool spilled = l.rung != "base" || l.spillStores + l.reloads > 0;
   l.spurious = spilled && peak <= opt.pool.regs.size();
+  if (const auto cls = mir::vregClasses(f, &m);
+      std::any_of(cls.begin(), cls.end(), [](mir::RegClass c) { return c != mir::RegClass::Core; })) {
+    // Per file: the core values fit the pool and the float values S0-S15
+    // (in S units, an f64 two; any such mix packs into the legacy file).
+    std::vector<unsigned> core(cls.size()), units(cls.size());
+    for (size_t v = 0; v < cls.size(); ++v) {
+      core[v] = cls[v] == mir::RegClass::Core;
+      units[v] = cls[v] == mir::RegClass::F64 ? 2 : cls[v] == mir::RegClass::F32 ? 1 : 0;
+    }
+    l.spurious = spilled && alloc::peakPressure(f, core) <= opt.pool.regs.size() && alloc::peakPressure(f, units) <= 16;
+  }
   if (opt.check) {
     verifier::CheckOptions co;  // the legacy model's pool: --pool (default R0-R8)
     co.poolMask = poolMask(opt.pool);

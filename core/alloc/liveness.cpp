@@ -114,15 +114,24 @@ Liveness Liveness::computeNodes(const Function &f, const Cfg &cfg, const NodeMap
   return lv;
 }
 
-unsigned peakPressure(const Function &f) {
+unsigned peakPressure(const Function &f) { return peakPressure(f, std::vector<unsigned>(f.numVRegs(), 1)); }
+
+unsigned peakPressure(const Function &f, const std::vector<unsigned> &weight) {
   Cfg cfg = Cfg::build(f);
   NodeMap map = NodeMap::vregs(f);
   Liveness lv = Liveness::compute(f, cfg);
+  auto w = [&](uint32_t n) { return n < weight.size() ? weight[n] : 0u; };
+  auto total = [&](const Bits &b) {
+    unsigned t = 0;
+    for (uint32_t n = 0; n < b.size(); ++n)
+      if (b.test(n)) t += w(n);
+    return t;
+  };
   unsigned peak = 0;
   std::vector<uint32_t> defs;
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     Bits live = lv.liveOut[b];
-    auto count = static_cast<unsigned>(live.count());
+    unsigned count = total(live);
     peak = std::max(peak, count);
     const auto &is = f.blocks[b].instrs;
     for (auto it = is.rbegin(); it != is.rend(); ++it) {
@@ -133,18 +142,18 @@ unsigned peakPressure(const Function &f) {
       });
       unsigned after = count;
       for (uint32_t n : defs)
-        if (!live.test(n)) ++after;
+        if (!live.test(n)) after += w(n);
       peak = std::max(peak, after);
       // Before it: (live-after minus defs) plus uses.
       for (uint32_t n : defs)
         if (live.test(n)) {
           live.reset(n);
-          --count;
+          count -= w(n);
         }
       map.forEachUse(*it, [&](uint32_t n) {
         if (!live.test(n)) {
           live.set(n);
-          ++count;
+          count += w(n);
         }
       });
       peak = std::max(peak, count);

@@ -72,5 +72,8 @@ struct GlobalLiveness {
 /// count (a def that is never used still counts at its def point), and so do
 /// the values live before it.
 [[nodiscard]] unsigned peakPressure(const mir::Function &f);
+/// The same with a weight per vreg (0: not counted), e.g. the S units of
+/// the f32/f64 values (an f64 weighs 2) or the core values alone.
+[[nodiscard]] unsigned peakPressure(const mir::Function &f, const std::vector<unsigned> &weight);
 
 }  // namespace vcr::alloc

@@ -14,7 +14,7 @@
 ;; param-backing rung is skipped with a non-exhaustion error (no log line).
 ;; @pairs_i64_param trace: rung=base result=exhausted
 ;; @pairs_i64_param rung: exhausted
-;; @pairs_i64_param error: param-backing skipped: an i64 parameter is held in registers
+;; @pairs_i64_param error: param-backing skipped: an i64 or f64 parameter is held in registers
 (module
   (func $pairs (export "pairs") (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i64)
     (i64.mul (i64.extend_i32_u (i32.const 12345)) (i64.extend_i32_s (i32.const -77)))

@@ -31,17 +31,20 @@ std::vector<std::string> corpusFiles() {
   return out;
 }
 
-mir::Module selectFile(const std::string &path) {
+mir::Module selectFile(const std::string &path, arm::Cpu cpu) {
   static std::map<std::string, mir::Module> cache;  // selection is the slow part of these tests
-  if (auto it = cache.find(path); it != cache.end()) return it->second;
+  const std::string key = path + "|" + std::string(arm::cpuName(cpu));
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
   Diagnostics diags;
   auto bin = select::loadWasmFile(path, diags);
   std::optional<select::Selection> sel;
-  if (bin) sel = select::selectModule(*bin, diags);
+  select::SelectOptions so;
+  so.cpu = cpu;
+  if (bin) sel = select::selectModule(*bin, diags, so);
   std::string errs;
   for (const auto &dg : diags) errs += dg.str() + "\n";
   REQUIRE_MESSAGE(sel.has_value(), errs);
-  cache[path] = sel->module;
+  cache[key] = sel->module;
   return sel->module;
 }
 

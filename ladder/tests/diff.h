@@ -2,6 +2,7 @@
 /// Test helpers of the ladder tests: selecting corpus files and running the
 /// vreg and allocated forms of a module side by side in the interpreter.
 
+#include "arm/target/cpu.h"
 #include "core/ir/mir.h"
 
 #include <cstdint>
@@ -26,7 +27,7 @@ struct Diff {
 /// Every .wat/.wasm file under VCR_SOURCE_DIR/corpus, sorted.
 [[nodiscard]] std::vector<std::string> corpusFiles();
 
-/// Select a file; fails the current test on error.
-[[nodiscard]] mir::Module selectFile(const std::string &path);
+/// Select a file for `cpu`; fails the current test on error.
+[[nodiscard]] mir::Module selectFile(const std::string &path, arm::Cpu cpu = arm::Cpu::CortexM4);
 
 }  // namespace vcr::ladder::test

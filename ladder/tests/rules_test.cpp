@@ -51,12 +51,25 @@ std::map<std::string, Expect> readExpectations(const std::string &path) {
   return out;
 }
 
+/// The CPU a fixture is selected for: its `;; cpu: NAME` line (default cortex-m4).
+arm::Cpu fixtureCpu(const std::string &path) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(";; cpu: ", 0) == 0) {
+      auto c = arm::parseCpu(line.substr(8));
+      REQUIRE_MESSAGE(c.has_value(), path << ": unknown cpu '" << line.substr(8) << "'");
+      return *c;
+    }
+  return arm::Cpu::CortexM4;
+}
+
 /// Run the ladder on every function a fixture names and compare; returns the count checked.
 unsigned checkFixture(const std::string &name) {
   const std::string path = std::string(VCR_SOURCE_DIR) + "/corpus/ladder/" + name;
   const auto expects = readExpectations(path);
   REQUIRE_MESSAGE(!expects.empty(), path);
-  mir::Module m = test::selectFile(path);
+  const arm::Cpu cpu = fixtureCpu(path);
+  mir::Module m = test::selectFile(path, cpu);
   Diagnostics diags;
   auto bin = select::loadWasmFile(path, diags);
   REQUIRE(bin.has_value());
@@ -70,6 +83,8 @@ unsigned checkFixture(const std::string &name) {
     REQUIRE_MESSAGE(f != nullptr, name << ": no function " << fn);
     LegacyEnv env;
     env.wasm = facts->find(f->wasmIndex);
+    env.fpu = !arm::softFloat(cpu);
+    env.f64 = arm::hasF64(cpu);
     REQUIRE(env.wasm != nullptr);
     LadderResult r = runLadder(*f, m, env);
     std::string log;
@@ -142,3 +157,7 @@ TEST_CASE("legacy rule: the reported error is the promotion-on one, pool-grow cl
   CHECK(checkFixture("exhausted.wat") == 2);
 }
 TEST_CASE("legacy rule: floats on a CPU without an FPU are declined") { CHECK(checkFixture("float_nofpu.wat") == 3); }
+// The VFP file (cortex-m7dp, vcr-ra's cortex-m7) and the CPU declines.
+TEST_CASE("legacy rule: the VFP file, its exhaustion errors and the vfp-spill rungs") {
+  CHECK(checkFixture("vfp_file.wat") == 7);
+}

@@ -1,0 +1,148 @@
+// The legacy model's VFP file (LEGACY.md, "Floats"): f32 values in S0-S15
+// lowest free first, f64 values in D0-D7; S16-S31 never used, so no
+// VPUSH/VPOP. The vfp-spill rungs spill the block's deepest float value to
+// the shared spill pool; calls save the live S registers in a 16-word area.
+#include "ladder/legacy_internal.h"
+
+#include <algorithm>
+
+namespace vcr::ladder::detail {
+
+bool Walker::vfpFree(unsigned unit, unsigned n) const {
+  for (unsigned u = unit; u < unit + n; ++u)
+    if (u >= kVfpUnits || vowner_[u] >= 0 || vreserved_[u]) return false;
+  return true;
+}
+
+void Walker::claimVfp(int e, const Operand &r) {
+  const auto [u0, n] = unitsOf(r);
+  for (unsigned u = u0; u < u0 + n; ++u) vowner_[u] = e;
+  entries_[e].inReg = true;
+  entries_[e].unit = u0;
+}
+
+Operand Walker::regOf(int e) const {
+  const Entry &en = entries_[e];
+  return en.cls == mir::RegClass::Core ? Operand::preg(en.reg) : vfpOperand(en.cls, en.unit);
+}
+
+Operand Walker::takeVfp(int entry) {
+  const bool d = entries_[entry].cls == mir::RegClass::F64;
+  const unsigned n = d ? 2 : 1;
+  for (;;) {
+    for (unsigned u = 0; u + n <= kVfpUnits; u += n)
+      if (vfpFree(u, n)) {
+        Operand r = vfpOperand(entries_[entry].cls, u);
+        claimVfp(entry, r);
+        return r;
+      }
+    // The vfp-spill rungs' pressure guard: the deepest float value goes to the pool.
+    if (!cfg_.vfpSpilling || !spillDeepestVfp()) fail(d ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted);
+  }
+}
+
+Operand Walker::take(int entry) {
+  if (entries_[entry].cls == mir::RegClass::Core) return Operand::preg(takeReg(entry));
+  return takeVfp(entry);
+}
+
+bool Walker::spillDeepestVfp() {
+  int victim = -1;
+  for (unsigned u = 0; u < kVfpUnits; ++u) {
+    const int e = vowner_[u];
+    if (e < 0 || !entries_[e].defined || std::find(pinned_.begin(), pinned_.end(), e) != pinned_.end()) continue;
+    if (victim < 0 || entries_[e].seq < entries_[victim].seq) victim = e;
+  }
+  if (victim < 0) return false;
+  const int slot = freePoolSlot();
+  if (slot < 0) fail(LegacyError::PoolExhausted);
+  poolUsed_[static_cast<size_t>(slot)] = true;
+  Entry &en = entries_[victim];
+  const Operand r = regOf(victim);
+  out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot))}, {r},
+                           Origin::Spill));
+  const auto [u0, n] = unitsOf(r);
+  for (unsigned u = u0; u < u0 + n; ++u) vowner_[u] = -1;
+  en.inReg = false;
+  en.slot = slot;
+  en.word = 0;
+  return true;
+}
+
+void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
+  std::erase_if(moves, [](const auto &m) { return m.first == m.second; });
+  auto overlaps = [](const Operand &a, const Operand &b) {
+    const auto [a0, an] = unitsOf(a);
+    const auto [b0, bn] = unitsOf(b);
+    return a0 < b0 + bn && b0 < a0 + an;
+  };
+  while (!moves.empty()) {
+    // Ready: a move whose destination no other pending move still reads.
+    auto ready = std::find_if(moves.begin(), moves.end(), [&](const auto &m) {
+      return std::none_of(moves.begin(), moves.end(),
+                          [&](const auto &o) { return &o != &m && overlaps(o.second, m.first); });
+    });
+    if (ready != moves.end()) {
+      out_.push_back(makeInstr(Opcode::Mov, {ready->first}, {ready->second}, Origin::Move));
+      moves.erase(ready);
+      continue;
+    }
+    // A cycle: park one source in a free register of its class outside
+    // every pending move, else in a pool slot; else the file is exhausted.
+    const Operand src = moves.front().second;
+    const bool d = src.isDReg();
+    std::optional<Operand> via;
+    for (unsigned u = 0; u + (d ? 2 : 1) <= kVfpUnits && !via; u += d ? 2 : 1) {
+      Operand cand = d ? Operand::dreg(u / 2) : Operand::sreg(u);
+      if (!vfpFree(u, d ? 2 : 1)) continue;
+      if (std::any_of(moves.begin(), moves.end(),
+                      [&](const auto &m) { return overlaps(m.first, cand) || overlaps(m.second, cand); }))
+        continue;
+      via = cand;
+    }
+    if (via) {
+      out_.push_back(makeInstr(Opcode::Mov, {*via}, {src}, Origin::Move));
+      for (auto &m : moves)
+        if (m.second == src) m.second = *via;
+      continue;
+    }
+    const int slot = freePoolSlot();
+    if (slot < 0) fail(d ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted);
+    const Operand at = Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot));
+    out_.push_back(makeInstr(Opcode::Sts, {at}, {src}, Origin::Spill));
+    std::vector<Operand> readers;
+    for (auto it = moves.begin(); it != moves.end();)
+      if (it->second == src) {
+        readers.push_back(it->first);
+        it = moves.erase(it);
+      } else {
+        ++it;
+      }
+    vfpParallelMove(moves);
+    for (const Operand &r : readers) out_.push_back(makeInstr(Opcode::Lds, {r}, {at}, Origin::Reload));
+    return;
+  }
+}
+
+std::vector<Operand> Walker::saveVfp() {
+  std::vector<Operand> saved;
+  for (unsigned u = 0; u < kVfpUnits; ++u) {
+    Operand r = Operand::sreg(u);
+    if (const int e = vowner_[u]; e >= 0) {
+      if (!entries_[e].defined || entries_[e].unit != u) continue;  // a D register is saved at its first unit
+      r = regOf(e);
+    } else if (!vreserved_[u]) {
+      continue;
+    } else if (vreservedD_[u]) {
+      r = Operand::dreg(u / 2);
+    } else if (u % 2 == 1 && vreservedD_[u - 1]) {
+      continue;  // saved with its D register
+    }
+    saved.push_back(r);
+    // Sn at word n of the area (Dn at words 2n, 2n+1).
+    out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(vsaveOff_ + 4 * unitsOf(r).first)}, {r}, Origin::Spill));
+  }
+  return saved;
+}
+
+}  // namespace vcr::ladder::detail
