@@ -161,3 +161,7 @@ TEST_CASE("legacy rule: floats on a CPU without an FPU are declined") { CHECK(ch
 TEST_CASE("legacy rule: the VFP file, its exhaustion errors and the vfp-spill rungs") {
   CHECK(checkFixture("vfp_file.wat") == 7);
 }
+TEST_CASE("legacy rule: AAPCS-VFP homes, the 16-word save area around calls, float arguments on the stack") {
+  CHECK(checkFixture("vfp_abi.wat") == 7);
+}
+TEST_CASE("legacy rule: f64 declines on a single-precision FPU") { CHECK(checkFixture("vfp_cpu.wat") == 4); }
