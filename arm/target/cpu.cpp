@@ -14,6 +14,7 @@ std::string_view cpuName(Cpu c) { return kNames[static_cast<size_t>(c)]; }
 std::optional<Cpu> parseCpu(std::string_view s) {
   for (size_t i = 0; i < kNames.size(); ++i)
     if (kNames[i] == s) return static_cast<Cpu>(i);
+  if (s == "cortex-m7dp") return Cpu::CortexM7;  // the legacy compiler's name for the double-precision M7
   return std::nullopt;
 }
 

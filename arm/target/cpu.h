@@ -1,10 +1,11 @@
 #pragma once
 /// The target CPU (--cpu): which Cortex-M core the code is for, and what
-/// that means for floating point. Today only cortex-m4 (no FPU: f32/f64 are
-/// words in core registers, their arithmetic calls soft-float runtime
-/// routines under the base AAPCS) compiles float code; cortex-m4f and
-/// cortex-m7 keep floats in the VFP register file under AAPCS-VFP, which
-/// needs the VFP register classes (issue 14), so they decline float code.
+/// that means for floating point. cortex-m4 (no FPU, the default): f32/f64
+/// are words in core registers and their arithmetic calls soft-float runtime
+/// routines under the base AAPCS. cortex-m4f and cortex-m7 keep f32 (and on
+/// cortex-m7 f64) in the VFP register file under AAPCS-VFP (docs/vfp.md).
+/// "cortex-m7dp", the legacy compiler's name for the double-precision M7,
+/// is accepted as cortex-m7.
 
 #include <cstdint>
 #include <optional>

@@ -7,8 +7,10 @@
 #include "core/ir/interp.h"
 #include "corpus/gen/wasmgen.h"
 #include "ladder/ladder.h"
+#include "ladder/wasm_facts.h"
 #include "tools/execute.h"
 #include "tools/pipeline.h"
+#include "verifier/checker.h"
 #include "tests/size_env.h"
 #include "tests/tool_guard.h"
 
@@ -36,11 +38,13 @@ Selected selectWat(const std::string &wat, const std::string &name) {
   return {std::move(*bin), std::move(sel->module)};
 }
 
-Selected selectFile(const std::string &path) {
+Selected selectFile(const std::string &path, arm::Cpu cpu = arm::Cpu::CortexM4) {
   Diagnostics diags;
   auto bin = select::loadWasmFile(path, diags);
   REQUIRE_MESSAGE(bin, path);
-  auto sel = select::selectModule(*bin, diags);
+  select::SelectOptions so;
+  so.cpu = cpu;
+  auto sel = select::selectModule(*bin, diags, so);
   REQUIRE_MESSAGE(sel, path);
   return {std::move(*bin), std::move(sel->module)};
 }
@@ -189,6 +193,45 @@ TEST_CASE("the legacy model's code of every corpus function runs in Unicorn and 
   }
   MESSAGE(t.functions, " legacy allocations run, ", t.agree, " of ", t.runs, " runs agree");
   CHECK(t.functions >= 80);
+}
+
+TEST_CASE("the legacy model's VFP code (cortex-m7, cortex-m4f) of every float corpus function is proved and agrees with wabt") {
+  if (!haveBinutils()) return;
+  Diagnostics diags;
+  for (arm::Cpu cpu : {arm::Cpu::CortexM7, arm::Cpu::CortexM4F}) {
+    Tally t;
+    unsigned vfpFunctions = 0, vfpRungs = 0;
+    for (const auto &file : tools::collectInputs({std::string(VCR_SOURCE_DIR) + "/corpus"}, diags)) {
+      Selected s = selectFile(file, cpu);
+      auto facts = ladder::wasmFacts(s.bin);
+      REQUIRE(facts.has_value());
+      mir::Module legacy = s.module;
+      legacy.functions.clear();
+      for (const auto &f : s.module.functions) {
+        if (!mir::touchesVfp(f, s.module)) continue;  // the core-only functions: the test above
+        ladder::LegacyEnv env;
+        env.wasm = facts->find(f.wasmIndex);
+        env.fpu = true;
+        env.f64 = arm::hasF64(cpu);
+        ladder::LadderResult lr = ladder::runLadder(f, s.module, env);
+        if (!lr.result.ok) continue;
+        ++vfpFunctions;
+        vfpRungs += lr.rung.rfind("vfp-spill", 0) == 0 || lr.rung == "pool-grow";
+        const verifier::CheckResult cr = verifier::checkFunction(f, lr.result.function, s.module, verifier::CheckOptions{});
+        CHECK_MESSAGE(cr.ok(), file << " @" << f.name << " (" << lr.rung << ")\n" << cr.summary());
+        legacy.functions.push_back(std::move(lr.result.function));
+      }
+      if (legacy.functions.empty()) continue;
+      tools::ExecOptions opt;
+      opt.cpu = cpu;
+      t.add(file, tools::executeModule(s.module, legacy, &s.bin, tools::loadWorkloads(file, diags), opt));
+    }
+    MESSAGE(arm::cpuName(cpu), ": ", vfpFunctions, " legacy VFP allocations proved (", vfpRungs,
+            " at a VFP rung or pool-grow), ", t.agree, " of ", t.runs, " runs agree");
+    CHECK(vfpFunctions >= (cpu == arm::Cpu::CortexM7 ? 100u : 50u));
+    CHECK(vfpRungs >= 3);  // corpus/ladder/vfp_file.wat's vfp-spill, vfp-spill+int and pool-grow
+    CHECK(t.runs > 0);
+  }
 }
 
 TEST_CASE("deliberately wrong emissions are caught by the differential") {

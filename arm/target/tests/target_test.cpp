@@ -1,4 +1,5 @@
 #include "arm/target/target.h"
+#include "arm/target/cpu.h"
 
 #include <doctest/doctest.h>
 
@@ -90,4 +91,14 @@ TEST_CASE("AAPCS-VFP placement: S and D registers, back-filling, then the shared
   CHECK(arm::locOperand(arm::resultLocations({{}, {F}})[0]) == Operand::sreg(0));
   CHECK(arm::locOperand(arm::resultLocations({{}, {D}})[0]) == Operand::dreg(0));
   CHECK(arm::resultLocations({{}, {D}}).size() == 1);
+}
+
+TEST_CASE("--cpu names: each parses back to itself, cortex-m7dp is cortex-m7, others are refused") {
+  for (arm::Cpu c : {arm::Cpu::CortexM4, arm::Cpu::CortexM4F, arm::Cpu::CortexM7})
+    CHECK(arm::parseCpu(arm::cpuName(c)) == c);
+  CHECK(arm::parseCpu("cortex-m7dp") == arm::Cpu::CortexM7);
+  CHECK(arm::hasF64(*arm::parseCpu("cortex-m7dp")));
+  CHECK_FALSE(arm::hasF64(arm::Cpu::CortexM4F));
+  CHECK_FALSE(arm::parseCpu("cortex-m3").has_value());
+  CHECK_FALSE(arm::parseCpu("").has_value());
 }
