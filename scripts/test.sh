@@ -31,6 +31,6 @@ if [ "${VCR_SKIP_SANITIZE:-0}" != 1 ]; then
   # keep the sanitizer pass short while still covering every code path
   # (each stays at or above its floor in tests/size_env.h callers: README).
   export VCR_DIFF_GENERATED=150 VCR_ALLOC_GENERATED=300 VCR_CHECK_GENERATED=150 \
-         VCR_LADDER_GENERATED=100 VCR_EXEC_GENERATED=100 VCR_MUTATION_ONLY=.wat
+         VCR_LADDER_GENERATED=100 VCR_EXEC_GENERATED=100 VCR_MUTATION_ONLY=.wat VCR_CORPUS_ONLY=.wat
   ctest --test-dir build-asan --output-on-failure -j2
 fi
