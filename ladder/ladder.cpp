@@ -43,10 +43,10 @@ public:
   }
 
   /// base -> spill (after "all allocatable...") -> param-backing (after "no
-  /// consecutive pair") -> vfp-spill (after a VFP exhaustion, from the base
-  /// configuration) -> vfp-spill+int (after "all allocatable..." at
-  /// vfp-spill: both files spill); the error that ended the sequence is in
-  /// `last_`.
+  /// consecutive pair") -> after a VFP exhaustion: vfp-spill (from base),
+  /// or vfp-spill+int (the VFP file spilling on top of the spill or
+  /// param-backing configuration; also after a core exhaustion at
+  /// vfp-spill); the error that ended the sequence is in `last_`.
   bool sequence(bool promotion, unsigned slots, const char *poolGrow) {
     const bool off = !promotion;
     // Inside pool-grow the attempts are named pool-grow, pool-grow+spill, pool-grow+param-backing.
@@ -66,12 +66,17 @@ public:
       if (attempt(name("param-backing"), off, c)) return true;
     }
     if (vfpExhaustion(last_)) {
-      LegacyConfig v{promotion, false, false, slots, true};
-      if (attempt(name("vfp-spill"), off, v)) return true;
-      if (last_ == LegacyError::NoFreeTemp) {
-        v.spilling = true;
-        if (attempt(name("vfp-spill+int"), off, v)) return true;
+      // The VFP file spills on top of the configuration that ran out of it:
+      // vfp-spill after base, vfp-spill+int after spill or param-backing
+      // (the core rung's configuration is kept).
+      c.vfpSpilling = true;
+      if (!c.spilling) {
+        if (attempt(name("vfp-spill"), off, c)) return true;
+        if (last_ != LegacyError::NoFreeTemp && last_ != LegacyError::NoPair) return false;
+        c.spilling = true;
+        c.paramBacking = last_ == LegacyError::NoPair;
       }
+      if (attempt(name("vfp-spill+int"), off, c)) return true;
     }
     return false;
   }

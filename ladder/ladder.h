@@ -10,9 +10,10 @@
 ///  - pool-grow: after "i64 spill-slot pool exhausted", everything again
 ///    (base included) with a pool of depth bound + 4 slots in [8, 120].
 ///  - vfp-spill: after "VFP register file exhausted" or "VFP D-register
-///    file exhausted", the attempt's configuration from base with the VFP
-///    file spilling; vfp-spill+int: after "all allocatable..." there, both
-///    files spilling.
+///    file exhausted" at base, base with the VFP file spilling;
+///    vfp-spill+int: both files spilling, after a VFP exhaustion at spill or
+///    param-backing (their configuration kept) or a core exhaustion at
+///    vfp-spill.
 /// A function is declined before any attempt (legacyDecline): call_indirect,
 /// floats without an FPU, f64 without double precision, a float argument on
 /// the stack.

@@ -242,15 +242,9 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
   for (const auto &b : fn.blocks) a.blockStart.push_back(a.blockStart.back() + b.instrs.size());
   for (const auto &b : fn.blocks)
     for (const auto &i : b.instrs)
-      if (i.op == Opcode::CallInd) {
-        a.error = "call_indirect is not modelled (block " + b.label + ")";
-        return a;
-      }
-  for (const auto &b : fn.blocks)
-    for (const auto &i : b.instrs)
-      if (i.op == Opcode::Call) {
+      if (i.op == Opcode::Call || i.op == Opcode::CallInd) {
         a.leaf = false;
-        if (const mir::Signature *s = m.calleeSig(i.callee)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));
+        if (const mir::Signature *s = m.callSig(i)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));
       }
   a.outBytes = (a.outBytes + 7) & ~7u;
 
@@ -436,9 +430,17 @@ bool floatOnStack(const mir::Signature &sig) {
 }  // namespace
 
 std::string legacyDecline(const mir::Function &f, const mir::Module &m, const LegacyEnv &env) {
+  // call_indirect needs a compile-time table size and a closed-world type
+  // check: MIR's table always has both (selection declines an imported
+  // table or an elem offset that is not a constant). A float-returning type
+  // declines.
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs)
-      if (i.op == Opcode::CallInd) return "call_indirect (the legacy model has no rule for indirect calls)";
+      if (i.op == Opcode::CallInd)
+        if (const mir::Signature *s = m.callSig(i);
+            !s || std::any_of(s->results.begin(), s->results.end(), mir::isVfpType))
+          return "call_indirect of a float-returning type";
+  if (env.wasm && env.wasm->calliFloatResult) return "call_indirect of a float-returning type";
   // The CPU declines come from the wasm facts. Without them (a .mir input,
   // the generic allocator interface) the MIR is taken as selected: its
   // float words are core values on cortex-m4 and f64 words on cortex-m4f,
@@ -451,9 +453,10 @@ std::string legacyDecline(const mir::Function &f, const mir::Module &m, const Le
   if (floatOnStack(f.sig)) return "an f32/f64 parameter would be passed on the stack";
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs)
-      if (i.op == Opcode::Call)
-        if (const mir::Signature *s = m.calleeSig(i.callee); s && floatOnStack(*s))
-          return "a float argument of the call of '" + i.callee + "' would be passed on the stack";
+      if (i.op == Opcode::Call || i.op == Opcode::CallInd)
+        if (const mir::Signature *s = m.callSig(i); s && floatOnStack(*s))
+          return "a float argument of a call" + (i.callee.empty() ? std::string() : " of '" + i.callee + "'") +
+                 " would be passed on the stack";
   return "";
 }
 

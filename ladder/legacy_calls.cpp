@@ -47,6 +47,7 @@ void Walker::parallelMove(std::vector<std::pair<PReg, PReg>> moves) {
     }
     int slot = freePoolSlot();
     if (slot < 0) fail(LegacyError::NoFreeTemp);
+    poolUsed_[static_cast<size_t>(slot)] = true;  // a second cycle must not take it
     Operand at = Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot));
     out_.push_back(makeInstr(Opcode::Sts, {at}, {preg(d)}, Origin::Spill));
     // The moves out of `d` now read the slot: the others first, then the loads.
@@ -60,6 +61,7 @@ void Walker::parallelMove(std::vector<std::pair<PReg, PReg>> moves) {
       }
     parallelMove(moves);
     for (PReg r : readers) out_.push_back(makeInstr(Opcode::Lds, {preg(r)}, {at}, Origin::Reload));
+    poolUsed_[static_cast<size_t>(slot)] = false;
     return;
   }
 }
@@ -68,11 +70,13 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   const size_t pos = a_.blockStart[block_] + idx;
   pinned_.clear();
   updateReserved(pos, true);
-  const mir::Signature *sig = m_.calleeSig(in.callee);
+  // call_indirect: the signature is types[imm]; the table index is the last use.
+  const bool ind = in.op == Opcode::CallInd;
+  const mir::Signature *sig = m_.callSig(in);
   if (!sig) fail(LegacyError::Malformed);
   const auto locs = arm::paramLocations(*sig);
   const auto results = arm::resultLocations(*sig);
-  if (locs.size() != in.uses.size() || results.size() != in.defs.size()) fail(LegacyError::Malformed);
+  if (locs.size() + (ind ? 1 : 0) != in.uses.size() || results.size() != in.defs.size()) fail(LegacyError::Malformed);
 
   // Where each argument word is now (no reloads: marshalling reads memory directly).
   std::vector<Src> srcs;
@@ -136,6 +140,51 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   }
   // Live S0-S15 values go to the 16-word area (Sn at word n).
   const std::vector<Operand> vsaved = a_.usesVfp ? saveVfp() : std::vector<Operand>{};
+  // The table index: with arguments it needs a free R4-R8 register (the
+  // argument registers are about to be overwritten); the spill rung frees
+  // one by spilling the deepest stack entry. Without arguments it stays
+  // where it is (a value in memory is loaded into R0, free at the call).
+  std::optional<Operand> index;
+  int indexEntry = -1;
+  if (ind) {
+    const Src &s = srcs.back();
+    std::optional<PReg> r;
+    if (!locs.empty() || s.kind != Src::Kind::Reg) {
+      // Pool slots the arguments and the index are still read from stay
+      // taken while spilling frees a register (their entries are popped).
+      std::vector<size_t> held;
+      for (const Src &a : srcs)
+        if (a.kind == Src::Kind::Mem && a.mem.value >= poolOff_ && a.mem.value < poolOff_ + 8 * poolUsed_.size())
+          if (const size_t slot = (a.mem.value - poolOff_) / 8; !poolUsed_[slot]) {
+            poolUsed_[slot] = true;
+            held.push_back(slot);
+          }
+      for (;;) {
+        for (unsigned k = 4; k <= 8 && !r && !locs.empty(); ++k)
+          if (isFree(static_cast<PReg>(k))) r = static_cast<PReg>(k);
+        if (r || locs.empty()) break;
+        if (!cfg_.spilling || !spillDeepest()) fail(LegacyError::NoFreeTemp);
+      }
+      for (size_t slot : held) poolUsed_[slot] = false;
+      if (!r) r = PReg::R0;  // no arguments: R0 holds nothing the call needs
+      if (s.kind == Src::Kind::Reg && s.reg != *r)
+        out_.push_back(makeInstr(Opcode::Mov, {preg(*r)}, {preg(s.reg)}, Origin::Move));
+      else if (s.kind == Src::Kind::Mem)  // a spilled stack entry, or a local's frame slot
+        out_.push_back(makeInstr(Opcode::Lds, {preg(*r)}, {s.mem},
+                                 s.mem.value >= poolOff_ && s.mem.value < poolOff_ + 8 * poolUsed_.size()
+                                     ? Origin::Reload
+                                     : Origin::Frame));
+      else if (s.kind == Src::Kind::Imm)
+        out_.push_back(makeInstr(Opcode::MovI, {preg(*r)}, {}, Origin::Move, s.imm));
+      indexEntry = newEntry(0, true);  // held until the call: argument moves must not take it
+      entries_[indexEntry].cls = mir::RegClass::Core;
+      claim(indexEntry, *r);
+      index = preg(*r);
+    } else {
+      index = preg(s.reg);
+    }
+    srcs.pop_back();
+  }
   // Stack words first (through the scratch register), then R0-R3.
   for (size_t k = 0; k < locs.size(); ++k) {
     if (!locs[k].onStack) continue;
@@ -171,8 +220,10 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   call.uses.clear();
   call.defs.clear();
   for (const auto &l : locs) call.uses.push_back(arm::locOperand(l));
+  if (index) call.uses.push_back(*index);
   for (const auto &l : results) call.defs.push_back(arm::locOperand(l));
   out_.push_back(std::move(call));
+  if (indexEntry >= 0) releaseEntry(indexEntry);
   std::vector<Instr> reloads;
   for (PReg r : saved) reloads.push_back(makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(saveAt[r])}, Origin::Reload));
   for (const Operand &r : vsaved)

@@ -70,12 +70,16 @@ bool Walker::spillDeepestVfp() {
 }
 
 void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
-  std::erase_if(moves, [](const auto &m) { return m.first == m.second; });
-  auto overlaps = [](const Operand &a, const Operand &b) {
-    const auto [a0, an] = unitsOf(a);
-    const auto [b0, bn] = unitsOf(b);
-    return a0 < b0 + bn && b0 < a0 + an;
+  auto overlaps = [](const Operand &x, const Operand &y) {
+    const auto [x0, xn] = unitsOf(x);
+    const auto [y0, yn] = unitsOf(y);
+    return x0 < y0 + yn && y0 < x0 + xn;
   };
+  // Every destination (identity moves included) holds an argument once its
+  // move is done: never a place to park a value.
+  const std::vector<std::pair<Operand, Operand>> all = moves;
+  std::erase_if(moves, [](const auto &m) { return m.first == m.second; });
+  std::vector<std::pair<Operand, int>> parked;  // (destination, pool slot) loaded at the end
   while (!moves.empty()) {
     // Ready: a move whose destination no other pending move still reads.
     auto ready = std::find_if(moves.begin(), moves.end(), [&](const auto &m) {
@@ -87,40 +91,44 @@ void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
       moves.erase(ready);
       continue;
     }
-    // A cycle: park one source in a free register of its class outside
-    // every pending move, else in a pool slot; else the file is exhausted.
-    const Operand src = moves.front().second;
-    const bool d = src.isDReg();
-    std::optional<Operand> via;
-    for (unsigned u = 0; u + (d ? 2 : 1) <= kVfpUnits && !via; u += d ? 2 : 1) {
-      Operand cand = d ? Operand::dreg(u / 2) : Operand::sreg(u);
-      if (!vfpFree(u, d ? 2 : 1)) continue;
-      if (std::any_of(moves.begin(), moves.end(),
-                      [&](const auto &m) { return overlaps(m.first, cand) || overlaps(m.second, cand); }))
-        continue;
-      via = cand;
-    }
-    if (via) {
-      out_.push_back(makeInstr(Opcode::Mov, {*via}, {src}, Origin::Move));
-      for (auto &m : moves)
-        if (m.second == src) m.second = *via;
-      continue;
-    }
-    const int slot = freePoolSlot();
-    if (slot < 0) fail(d ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted);
-    const Operand at = Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot));
-    out_.push_back(makeInstr(Opcode::Sts, {at}, {src}, Origin::Spill));
-    std::vector<Operand> readers;
-    for (auto it = moves.begin(); it != moves.end();)
-      if (it->second == src) {
-        readers.push_back(it->first);
-        it = moves.erase(it);
-      } else {
-        ++it;
+    // A cycle (S and D moves may interlock): move aside the source of every
+    // other move that reads the first move's destination, so the first move
+    // becomes ready. Aside: a free register of the source's class outside
+    // every argument register and pending source, else a pool slot (loaded
+    // into the destination after the moves), else the file is exhausted.
+    const Operand dst = moves.front().first;
+    for (size_t k = 1; k < moves.size(); ++k) {
+      if (!overlaps(moves[k].second, dst)) continue;
+      const Operand src = moves[k].second;
+      const unsigned n = unitsOf(src).second;
+      std::optional<Operand> via;
+      for (unsigned u = 0; u + n <= kVfpUnits && !via; u += n) {
+        const Operand cand = n == 2 ? Operand::dreg(u / 2) : Operand::sreg(u);
+        if (!vfpFree(u, n)) continue;
+        if (std::any_of(all.begin(), all.end(), [&](const auto &m) { return overlaps(m.first, cand); }) ||
+            std::any_of(moves.begin(), moves.end(), [&](const auto &m) { return overlaps(m.second, cand); }))
+          continue;
+        via = cand;
       }
-    vfpParallelMove(moves);
-    for (const Operand &r : readers) out_.push_back(makeInstr(Opcode::Lds, {r}, {at}, Origin::Reload));
-    return;
+      if (via) {
+        out_.push_back(makeInstr(Opcode::Mov, {*via}, {src}, Origin::Move));
+        moves[k].second = *via;
+        continue;
+      }
+      const int slot = freePoolSlot();
+      if (slot < 0) fail(n == 2 ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted);
+      poolUsed_[static_cast<size_t>(slot)] = true;
+      out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot))}, {src},
+                               Origin::Spill));
+      parked.push_back({moves[k].first, slot});
+      moves.erase(moves.begin() + static_cast<std::ptrdiff_t>(k));
+      --k;
+    }
+  }
+  for (const auto &[d, slot] : parked) {
+    out_.push_back(makeInstr(Opcode::Lds, {d}, {Operand::stack(poolOff_ + 8 * static_cast<uint32_t>(slot))},
+                             Origin::Reload));
+    poolUsed_[static_cast<size_t>(slot)] = false;
   }
 }
 

@@ -121,6 +121,7 @@ void Walker::walkBlock(mir::BlockId b) {
   valueEntry_.clear();
   aliasEntry_.clear();
   owner_.fill(-1);
+  vowner_.fill(-1);
   std::fill(poolUsed_.begin(), poolUsed_.end(), false);
   const auto &is = a_.fn.blocks[b].instrs;
   for (size_t i = 0; i < is.size(); ++i) {
@@ -200,7 +201,7 @@ void Walker::defineTemp(VReg v, size_t idx, std::vector<int> &scratch, Operand &
 
 void Walker::step(const Instr &in, size_t idx) {
   if (in.op == Opcode::Param) return emitEntry();
-  if (in.op == Opcode::Call) return emitCall(in, idx);
+  if (in.op == Opcode::Call || in.op == Opcode::CallInd) return emitCall(in, idx);
   if (in.op == Opcode::Ret) return emitRet(in, idx);
   const size_t pos = a_.blockStart[block_] + idx;
   pinned_.clear();

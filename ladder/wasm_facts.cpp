@@ -140,6 +140,9 @@ bool usesFloat(const wabt::ExprList &list, const wabt::Module &wm, TypeTest type
       if (f && floatSignature(f->decl.sig, typed)) return true;
       break;
     }
+    case wabt::ExprType::CallIndirect:
+      if (floatSignature(wabt::cast<wabt::CallIndirectExpr>(&e)->decl.sig, typed)) return true;
+      break;
     case wabt::ExprType::GlobalGet: case wabt::ExprType::GlobalSet: {
       const wabt::Var &v = e.type() == wabt::ExprType::GlobalGet ? wabt::cast<wabt::GlobalGetExpr>(&e)->var
                                                                   : wabt::cast<wabt::GlobalSetExpr>(&e)->var;
@@ -158,6 +161,32 @@ bool usesFloat(const wabt::ExprList &list, const wabt::Module &wm, TypeTest type
       if (floatSignature(ie->true_.decl.sig, typed) || usesFloat(ie->true_.exprs, wm, typed) ||
           usesFloat(ie->false_, wm, typed))
         return true;
+      break;
+    }
+    default: break;
+    }
+  }
+  return false;
+}
+
+/// Whether some call_indirect of `list` (nested blocks included) has a
+/// type with an f32/f64 result.
+bool calliFloatResult(const wabt::ExprList &list) {
+  for (const wabt::Expr &e : list) {
+    switch (e.type()) {
+    case wabt::ExprType::CallIndirect:
+      for (wabt::Type t : wabt::cast<wabt::CallIndirectExpr>(&e)->decl.sig.result_types)
+        if (isFloat(t)) return true;
+      break;
+    case wabt::ExprType::Block:
+      if (calliFloatResult(wabt::cast<wabt::BlockExpr>(&e)->block.exprs)) return true;
+      break;
+    case wabt::ExprType::Loop:
+      if (calliFloatResult(wabt::cast<wabt::LoopExpr>(&e)->block.exprs)) return true;
+      break;
+    case wabt::ExprType::If: {
+      const auto *ie = wabt::cast<wabt::IfExpr>(&e);
+      if (calliFloatResult(ie->true_.exprs) || calliFloatResult(ie->false_)) return true;
       break;
     }
     default: break;
@@ -187,6 +216,7 @@ std::optional<WasmFacts> wasmFacts(const select::WasmBinary &bin) {
     f.depthBound = static_cast<unsigned>(std::max(maxH, 0));
     f.floats = floatSignature(fn.decl.sig, isFloat) || usesFloat(fn.exprs, wm, isFloat);
     f.f64 = floatSignature(fn.decl.sig, isF64) || usesFloat(fn.exprs, wm, isF64);
+    f.calliFloatResult = calliFloatResult(fn.exprs);
     for (wabt::Type t : fn.local_types) {
       f.floats = f.floats || isFloat(t);
       f.f64 = f.f64 || isF64(t);

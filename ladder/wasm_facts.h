@@ -36,6 +36,9 @@ struct WasmFunctionFacts {
   /// The same for f64 alone: declined on a single-precision FPU (LEGACY.md:
   /// any f64 op needs double precision, an f64 parameter declines).
   bool f64 = false;
+  /// Some call_indirect has a type with an f32/f64 result: the legacy
+  /// compiler declines the function (LEGACY.md, "Other operators").
+  bool calliFloatResult = false;
 };
 
 /// Facts for every defined function, keyed by the index in the wasm function space.

@@ -438,6 +438,11 @@ int Report::exitCode() const {
   for (const auto &f : functions)
     if (f.status == "error" || f.status == "refuted" || f.status == "unknown" || f.status == "mismatch")
       return 1;
+  // --legacy: the legacy model's code is research data only if it is right.
+  for (const auto &f : functions)
+    if (f.legacy && (f.legacy->check == "refuted" || f.legacy->check == "unknown" ||
+                     (f.legacy->exec && f.legacy->exec->status == "ok" && f.legacy->exec->agree != f.legacy->exec->runs)))
+      return 1;
   if (!permissive && ladderFired()) return 1;
   return 0;
 }

@@ -193,7 +193,10 @@ std::string toTable(const Report &r) {
         out += fmt::format(" | run {}", e.status);
       if (e.nativeInsns) out += fmt::format(" native {}", *e.nativeInsns);
       if (f.legacy && f.legacy->exec && f.legacy->exec->status == "ok")
-        out += fmt::format(" legacy {}", f.legacy->exec->insns);
+        out += fmt::format(" legacy {}{}", f.legacy->exec->insns,
+                           f.legacy->exec->agree == f.legacy->exec->runs
+                               ? std::string()
+                               : fmt::format(" LEGACY RUN {}/{}", f.legacy->exec->agree, f.legacy->exec->runs));
     }
     if (f.firing) out += fmt::format(" | LADDER FIRED: rung {}", f.firing->rung);
     if (!f.reason.empty()) out += "  (" + f.reason + ")";
@@ -238,6 +241,26 @@ std::string toTable(const Report &r) {
   if (obligations)
     out += fmt::format("checker: {} of {} obligations proved, {} ms\n", proved, obligations,
                        checkUs / 1000);
+  // The legacy model's own code (--legacy): a refuted allocation or a run
+  // that disagrees is a model bug, and fails the run (Report::exitCode).
+  unsigned legacyCode = 0, legacyProved = 0, legacyBad = 0, legacyRuns = 0, legacyAgree = 0;
+  bool anyLegacy = false;
+  for (const auto &f : r.functions) {
+    if (!f.legacy) continue;
+    anyLegacy = true;
+    legacyProved += f.legacy->check == "proved";
+    legacyBad += f.legacy->check == "refuted" || f.legacy->check == "unknown";
+    if (f.legacy->exec && f.legacy->exec->status == "ok") {
+      ++legacyCode;
+      legacyRuns += f.legacy->exec->runs;
+      legacyAgree += f.legacy->exec->agree;
+    }
+  }
+  if (anyLegacy)
+    out += fmt::format("legacy model: {} allocations proved, {} refuted/unknown{}\n", legacyProved, legacyBad,
+                       legacyCode ? fmt::format(", {} of {} runs of its code agree with the oracles", legacyAgree,
+                                                legacyRuns)
+                                  : "");
   out += fmt::format("ladder fired: {}{}\n", r.ladderFired(),
                      r.ladderFired() && r.permissive ? " (permissive: ladder code kept)" : "");
   for (const auto &f : r.functions)

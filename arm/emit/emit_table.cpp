@@ -44,6 +44,13 @@ void FnEmitter::emitCallInd(const Instr &in) {
   const mir::Signature *sig = module_.callSig(in);
   if (!sig) decline("calli with an unknown signature id");
   if (!isModifiedImmediate(in.imm)) decline("calli signature id not encodable in cmp");
+  // A slot of this signature whose function has no code here (not
+  // allocated: the module holds what was allocated) would run as opaque and
+  // trap badsig where wasm calls it: the caller is declined instead.
+  for (const TableSlot &sl : module_.table)
+    if (sl.kind == TableSlot::Kind::Func && sl.type == in.imm && !module_.findFunction(sl.func) &&
+        !module_.findImport(sl.func))
+      decline("calli may call @" + sl.func + ", which has no code in this module");
   // The index may sit in any register but SP/PC, R12 and LR included: read
   // it before R12 and LR (clobbered by the call anyway) are overwritten.
   const std::string x = reg(in.uses.back(), "table index");

@@ -14,10 +14,19 @@
 ;; $f64_param: an f64 parameter, never used in arithmetic: declined.
 ;; @f64_param rung: declined
 ;; @f64_param error: f64 without double precision
+;; $calli_f32: a call_indirect of a float-returning type: declined (the
+;; legacy compiler's indirect calls return core values only).
+;; @calli_f32 rung: declined
+;; @calli_f32 error: call_indirect of a float-returning type
 ;; $calls_f64: calls a function with an f64 result: declined.
 ;; @calls_f64 rung: declined
 ;; @calls_f64 error: f64 without double precision
 (module
+  (type $fop (func (param f32 f32) (result f32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $scale)
+  (func $calli_f32 (export "calli_f32") (param $x f32) (param $i i32) (result f32)
+    (call_indirect (type $fop) (local.get $x) (local.get $x) (local.get $i)))
   (func $scale (export "scale") (param $x f32) (param $k f32) (result f32)
     (f32.mul (local.get $x) (local.get $k)))
   (func $widen (export "widen") (param $x f32) (result f32)

@@ -32,15 +32,21 @@
 ;; @shared trace: rung=base result=exhausted
 ;; @shared trace: rung=vfp-spill result=ok
 ;; @shared error 1: VFP D-register file exhausted
-;; $both: ten live i32, then seventeen live f32: spill fixes the core file,
-;; vfp-spill alone the VFP file, vfp-spill+int both.
+;; $both: ten live i32, then seventeen live f32: spill fixes the core file
+;; and then runs out of the VFP file; vfp-spill+int keeps the spill rung's
+;; configuration and spills both.
 ;; @both trace: rung=base result=exhausted
 ;; @both trace: rung=spill result=exhausted
-;; @both trace: rung=vfp-spill result=exhausted
 ;; @both trace: rung=vfp-spill+int result=ok
 ;; @both error 1: all allocatable registers are live on the stack
 ;; @both error 2: VFP register file exhausted
-;; @both error 3: all allocatable registers are live on the stack
+;; $floats_first: seventeen live f32, then ten live i32: vfp-spill fixes the
+;; VFP file and runs out of core registers: vfp-spill+int.
+;; @floats_first trace: rung=base result=exhausted
+;; @floats_first trace: rung=vfp-spill result=exhausted
+;; @floats_first trace: rung=vfp-spill+int result=ok
+;; @floats_first error 1: VFP register file exhausted
+;; @floats_first error 2: all allocatable registers are live on the stack
 ;; $pool: twenty-five live f32: nine spills overflow the 8-slot pool;
 ;; pool-grow reruns with depth bound + 4 = 29 slots, vfp-spill inside it.
 ;; @pool trace: rung=base result=exhausted
@@ -81,6 +87,13 @@
     local.set $f
     f32.convert_i32_s
     local.get $f
+    f32.add)
+  (func $floats_first (export "floats_first") (result f32)
+    (f32.const 1) (f32.const 2) (f32.const 3) (f32.const 4) (f32.const 5) (f32.const 6) (f32.const 7) (f32.const 8) (f32.const 9) (f32.const 10) (f32.const 11) (f32.const 12) (f32.const 13) (f32.const 14) (f32.const 15) (f32.const 16) (f32.const 17)
+    (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9) (i32.const 10)
+    i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add
+    f32.convert_i32_s
+    f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add f32.add
     f32.add)
   (func $pool (export "pool") (result f32)
     (f32.const 1) (f32.const 2) (f32.const 3) (f32.const 4) (f32.const 5) (f32.const 6) (f32.const 7) (f32.const 8) (f32.const 9) (f32.const 10) (f32.const 11) (f32.const 12) (f32.const 13) (f32.const 14) (f32.const 15) (f32.const 16) (f32.const 17) (f32.const 18) (f32.const 19) (f32.const 20) (f32.const 21) (f32.const 22) (f32.const 23) (f32.const 24) (f32.const 25)

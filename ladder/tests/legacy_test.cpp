@@ -73,7 +73,7 @@ TEST_CASE("legacy ladder code runs like the vreg MIR on every corpus function") 
         allOk = false;
         return std::nullopt;
       }
-      if (r.rung == "declined") {  // call_indirect: the legacy model has no rule for it
+      if (r.rung == "declined") {  // a call_indirect of a float-returning type (legacyDecline)
         MESSAGE(file << " @" << f.name << " declined: " << r.result.error);
         allOk = false;
         return std::nullopt;

@@ -9,13 +9,24 @@
 
 int main(int argc, char **argv) {
   using namespace vcr;
+  select::SelectOptions so;  // --cpu NAME first (default cortex-m4)
+  if (argc >= 3 && std::string(argv[1]) == "--cpu") {
+    auto c = arm::parseCpu(argv[2]);
+    if (!c) {
+      std::fprintf(stderr, "ladder-dump: unknown cpu '%s' (%s)\n", argv[2], arm::cpuNames().c_str());
+      return 2;
+    }
+    so.cpu = *c;
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: ladder-dump FILE.wat|FILE.wasm [function]\n");
+    std::fprintf(stderr, "usage: ladder-dump [--cpu NAME] FILE.wat|FILE.wasm [function]\n");
     return 2;
   }
   Diagnostics diags;
   auto bin = select::loadWasmFile(argv[1], diags);
-  auto sel = bin ? select::selectModule(*bin, diags) : std::nullopt;
+  auto sel = bin ? select::selectModule(*bin, diags, so) : std::nullopt;
   if (!sel) {
     for (const auto &d : diags) std::fprintf(stderr, "%s\n", d.str().c_str());
     return 1;
@@ -25,6 +36,8 @@ int main(int argc, char **argv) {
     if (argc > 2 && f.name != argv[2]) continue;
     ladder::LegacyEnv env;
     env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
+    env.fpu = !arm::softFloat(so.cpu);
+    env.f64 = arm::hasF64(so.cpu);
     ladder::LadderResult r = ladder::runLadder(f, sel->module, env);
     std::printf("=== %s: rung %s (promoted %u, depth bound %u)\n", f.name.c_str(), r.rung.c_str(),
                 r.promotedLocals, r.depthBound);

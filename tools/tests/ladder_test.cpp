@@ -82,6 +82,33 @@ TEST_CASE("the guard fires when the allocator fails: strict run fails and names 
   CHECK(permissive.exitCode() == 0);
 }
 
+TEST_CASE("--legacy: wrong legacy code (refuted, or a run that disagrees) fails the run and shows in the summary") {
+  tools::PipelineOptions opt;
+  opt.legacy = true;
+  tools::Report r = tools::runPipeline({kFixtures}, opt);
+  REQUIRE(r.exitCode() == 0);
+  REQUIRE(!r.functions.empty());
+  tools::FunctionReport *row = nullptr;
+  for (auto &f : r.functions)
+    if (f.legacy && f.legacy->check == "proved") row = &f;
+  REQUIRE(row != nullptr);
+  const std::string clean = tools::toTable(r);
+  CHECK(clean.find("legacy model: ") != std::string::npos);
+  CHECK(clean.find(" 0 refuted/unknown") != std::string::npos);
+  row->legacy->check = "refuted";  // what a model bug would give
+  CHECK(r.exitCode() == 1);
+  CHECK(tools::toTable(r).find(" 1 refuted/unknown") != std::string::npos);
+  row->legacy->check = "proved";
+  tools::ExecReport e;
+  e.status = "ok";
+  e.runs = 20;
+  e.agree = 19;
+  row->legacy->exec = e;
+  CHECK(r.exitCode() == 1);
+  CHECK(tools::toTable(r).find("LEGACY RUN 19/20") == std::string::npos);  // shown on --run rows only
+  CHECK(tools::toTable(r).find("19 of 20 runs of its code agree") != std::string::npos);
+}
+
 TEST_CASE("--legacy research table: rungs, spurious spills, CSV") {
   tools::PipelineOptions opt;
   opt.legacy = true;
