@@ -4,6 +4,40 @@
 	.thumb
 	.text
 
+@ ---- @calli_f32
+	.p2align 2
+	.global vcr_fn_calli__f32
+	.type vcr_fn_calli__f32, %function
+	.thumb_func
+vcr_fn_calli__f32:
+.Lvcr_fn_calli__f32_0:
+	push {lr}
+	sub sp, sp, #4
+	mov r2, r1
+	mov r1, r0
+	cmp r2, #1
+	bhs .Lvcr_fn_calli__f32_trap_tableoob
+	lsl r12, r2, #3
+	movw lr, #:lower16:__vcr_table
+	movt lr, #:upper16:__vcr_table
+	add r12, r12, lr
+	ldr lr, [r12, #4]
+	ldr r12, [r12]
+	cmp r12, #0
+	beq .Lvcr_fn_calli__f32_trap_nullfunc
+	cmp lr, #0
+	bne .Lvcr_fn_calli__f32_trap_badsig
+	blx r12
+	add sp, sp, #4
+	pop {pc}
+.Lvcr_fn_calli__f32_trap_tableoob:
+	udf #21
+.Lvcr_fn_calli__f32_trap_nullfunc:
+	udf #22
+.Lvcr_fn_calli__f32_trap_badsig:
+	udf #23
+	.size vcr_fn_calli__f32, .-vcr_fn_calli__f32
+
 @ ---- @scale
 	.p2align 2
 	.global vcr_fn_scale
@@ -2788,3 +2822,9 @@ __vcr_fp_d2l_sat_u:
 	.syntax unified
 	.thumb
 	.text
+
+@ ---- function table
+	.section .rodata
+	.p2align 2
+__vcr_table:
+	.word vcr_fn_scale, 0

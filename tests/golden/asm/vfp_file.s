@@ -531,6 +531,130 @@ vcr_fn_both:
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_both, .-vcr_fn_both
 
+@ ---- @floats_first
+	.p2align 2
+	.global vcr_fn_floats__first
+	.type vcr_fn_floats__first, %function
+	.thumb_func
+vcr_fn_floats__first:
+.Lvcr_fn_floats__first_0:
+	push {r4, r5, r6, r7, r8, lr}
+	mov r0, #1065353216
+	mov r0, #1073741824
+	movw r0, #0
+	movt r0, #16448
+	mov r0, #1082130432
+	movw r0, #0
+	movt r0, #16544
+	movw r0, #0
+	movt r0, #16576
+	movw r0, #0
+	movt r0, #16608
+	mov r0, #1090519040
+	movw r0, #0
+	movt r0, #16656
+	movw r0, #0
+	movt r0, #16672
+	movw r0, #0
+	movt r0, #16688
+	movw r0, #0
+	movt r0, #16704
+	movw r0, #0
+	movt r0, #16720
+	movw r0, #0
+	movt r0, #16736
+	movw r0, #0
+	movt r0, #16752
+	mov r0, #1098907648
+	movw r0, #0
+	movt r0, #16776
+	mov r0, #1
+	mov r8, #2
+	mov r7, #3
+	mov r6, #4
+	mov r5, #5
+	mov r4, #6
+	mov r3, #7
+	mov r2, #8
+	mov r1, #9
+	mov r0, #10
+	add r0, r1, r0
+	add r0, r2, r0
+	add r0, r3, r0
+	add r0, r4, r0
+	add r0, r5, r0
+	add r0, r6, r0
+	add r0, r7, r0
+	add r0, r8, r0
+	mov r1, #1
+	add r0, r1, r0
+	bl __aeabi_i2f
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16776
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1098907648
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16752
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16736
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16720
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16704
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16688
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16672
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16656
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1090519040
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16608
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16576
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16544
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1082130432
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16448
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1073741824
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1065353216
+	bl __aeabi_fadd
+	pop {r4, r5, r6, r7, r8, pc}
+	.size vcr_fn_floats__first, .-vcr_fn_floats__first
+
 @ ---- @pool
 	.p2align 2
 	.global vcr_fn_pool
