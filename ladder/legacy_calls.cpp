@@ -37,8 +37,10 @@ void Walker::parallelMove(std::vector<std::pair<PReg, PReg>> moves) {
     // compiler gives up with "all allocatable registers are live".
     PReg d = moves.front().first;
     std::optional<PReg> via;
-    for (unsigned r = 4; r <= 8 && !via; ++r)
-      if (isFree(static_cast<PReg>(r))) via = static_cast<PReg>(r);
+    for (unsigned r = 4; r <= 8 && !via; ++r)  // free, and not a value a pending move still reads
+      if (const auto c = static_cast<PReg>(r);
+          isFree(c) && std::none_of(moves.begin(), moves.end(), [&](const auto &m) { return m.second == c; }))
+        via = c;
     if (via) {
       out_.push_back(makeInstr(Opcode::Mov, {preg(*via)}, {preg(d)}, Origin::Move));
       for (auto &m : moves)
@@ -133,13 +135,13 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     const PReg r = saveable[k];
     saveAt[r] = saveOff_ + 4 * k;
     int e = owner_[num(r)];
-    if ((e >= 0 && entries_[e].defined) || reserved_[num(r)]) {
+    if ((e >= 0 && entries_[e].defined) || (reserved_[num(r)] && !resultHome(in, r))) {
       saved.push_back(r);
       out_.push_back(makeInstr(Opcode::Sts, {Operand::stack(saveAt[r])}, {preg(r)}, Origin::Spill));
     }
   }
   // Live S0-S15 values go to the 16-word area (Sn at word n).
-  const std::vector<Operand> vsaved = a_.usesVfp ? saveVfp() : std::vector<Operand>{};
+  const std::vector<Operand> vsaved = a_.usesVfp ? saveVfp(in) : std::vector<Operand>{};
   // The table index: with arguments it needs a free R4-R8 register (the
   // argument registers are about to be overwritten); the spill rung frees
   // one by spilling the deepest stack entry. Without arguments it stays
@@ -160,8 +162,14 @@ void Walker::emitCall(const Instr &in, size_t idx) {
             held.push_back(slot);
           }
       for (;;) {
-        for (unsigned k = 4; k <= 8 && !r && !locs.empty(); ++k)
-          if (isFree(static_cast<PReg>(k))) r = static_cast<PReg>(k);
+        for (unsigned k = 4; k <= 8 && !r && !locs.empty(); ++k) {
+          // Free, and not where an argument still is (its entry was popped).
+          const auto c = static_cast<PReg>(k);
+          if (isFree(c) && std::none_of(srcs.begin(), srcs.end() - 1, [&](const Src &a) {
+                return a.kind == Src::Kind::Reg && a.reg == c;
+              }))
+            r = c;
+        }
         if (r || locs.empty()) break;
         if (!cfg_.spilling || !spillDeepest()) fail(LegacyError::NoFreeTemp);
       }
@@ -316,6 +324,14 @@ void Walker::emitCall(const Instr &in, size_t idx) {
   }
   if (parked >= 0 && std::none_of(made.begin(), made.end(), [](int e) { return e >= 0; }))
     poolUsed_[static_cast<size_t>(parked)] = false;
+}
+
+bool Walker::resultHome(const Instr &call, PReg r) const {
+  for (const Operand &d : call.defs)
+    if (d.isVReg() && d.value < a_.home.size() && !isVfpV(a_, d.value) && a_.home[d.value].kind == Home::Kind::Reg &&
+        a_.home[d.value].reg == r)
+      return true;
+  return false;
 }
 
 void Walker::vfpCallResult(const Instr &in, size_t idx, Operand where, const std::vector<Instr> &reloads) {

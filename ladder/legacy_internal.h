@@ -164,8 +164,10 @@ private:
   [[nodiscard]] Operand regOf(int e) const;
   void claimVfp(int e, const Operand &r);
   void vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves);  ///< (dst, src): S/D registers
-  /// Save the live S0-S15 values in the 16-word area; returns the saved registers.
-  std::vector<Operand> saveVfp();
+  /// Save the live S0-S15 values in the 16-word area around `call`; returns the saved registers.
+  std::vector<Operand> saveVfp(const Instr &call);
+  /// True when core register `r` is the register home of a result of `call`.
+  [[nodiscard]] bool resultHome(const Instr &call, PReg r) const;
   /// Bind an f32/f64 call result (in S0/D0) after the call, around `reloads`
   /// (the saved registers coming back).
   void vfpCallResult(const Instr &in, size_t idx, Operand where, const std::vector<Instr> &reloads);

@@ -132,9 +132,18 @@ void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
   }
 }
 
-std::vector<Operand> Walker::saveVfp() {
+std::vector<Operand> Walker::saveVfp(const Instr &call) {
+  // A reserved register that is the home of this call's own result holds
+  // nothing yet (a block value starting here): not saved.
+  std::array<bool, kVfpUnits> result{};
+  for (const Operand &d : call.defs)
+    if (d.isVReg() && isVfpV(a_, d.value) && a_.home[d.value].kind == Home::Kind::Reg &&
+        a_.home[d.value].unit != kUnpicked)
+      for (unsigned u = a_.home[d.value].unit; u < a_.home[d.value].unit + (a_.cls[d.value] == mir::RegClass::F64 ? 2u : 1u) && u < kVfpUnits; ++u)
+        result[u] = true;
   std::vector<Operand> saved;
   for (unsigned u = 0; u < kVfpUnits; ++u) {
+    if (vowner_[u] < 0 && result[u]) continue;
     Operand r = Operand::sreg(u);
     if (const int e = vowner_[u]; e >= 0) {
       if (!entries_[e].defined || entries_[e].unit != u) continue;  // a D register is saved at its first unit

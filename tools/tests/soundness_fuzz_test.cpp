@@ -1,6 +1,7 @@
 // Soundness fuzzing smoke: mutant generation reaches every edit kind, and a campaign of at least
 // 2,000 mutants finds no proved mutant that behaves differently (issue 12).
 #include "tools/soundness_fuzz.h"
+#include "tools/pipeline.h"
 
 #include "core/ir/text.h"
 
@@ -101,6 +102,15 @@ TEST_CASE("soundness campaign smoke finds no proved mutant that behaves differen
   opt.generated = vcr::testing::envCount("VCR_FUZZ_GENERATED", 2, 1);
   opt.seed = 1;
   if (const char *out = std::getenv("VCR_FUZZ_OUT")) opt.outDir = out;  // reproducers of any finding
+  vcr::testing::CorpusFilter filter;  // VCR_CORPUS_ONLY (the sanitizer pass): the subjects' corpus files
+  if (filter.filtered()) {
+    Diagnostics d;
+    const std::string src = VCR_SOURCE_DIR;
+    for (const std::string &f :
+         tools::collectInputs({src + "/corpus/fixtures", src + "/corpus/kernels", src + "/tools/fuzz/shapes.wat"}, d))
+      if (filter.take(f)) opt.corpus.push_back(f);
+    filter.done();
+  }
   const CampaignReport rep = runCampaign(opt);
   MESSAGE(rep.text());
   for (const auto &n : rep.notes) MESSAGE("note: " << n);
