@@ -3,6 +3,7 @@
 
 #include "core/ir/cfg.h"
 #include "core/ir/classes.h"
+#include "core/ir/runtime_calls.h"
 
 #include <algorithm>
 #include <chrono>
@@ -240,12 +241,24 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
   }
   a.blockStart.push_back(0);
   for (const auto &b : fn.blocks) a.blockStart.push_back(a.blockStart.back() + b.instrs.size());
-  for (const auto &b : fn.blocks)
-    for (const auto &i : b.instrs)
-      if (i.op == Opcode::Call || i.op == Opcode::CallInd) {
+  // memory.copy / memory.fill are inline byte loops in the legacy compiler
+  // (LEGACY.md, "Other operators"): they leave the function a leaf for the
+  // legacy rules (promotion, frame-backed parameters); the model's code
+  // keeps vcr-ra's call of the routine, with the caller-saved registers
+  // saved around it.
+  a.bulk.assign(fn.blocks.size(), {});
+  for (mir::BlockId b = 0; b < fn.blocks.size(); ++b)
+    for (size_t k = 0; k < fn.blocks[b].instrs.size(); ++k) {
+      const Instr &i = fn.blocks[b].instrs[k];
+      if (i.op != Opcode::Call && i.op != Opcode::CallInd) continue;
+      a.calls = true;
+      const auto rt = i.op == Opcode::Call ? mir::findRuntimeFn(i.callee) : std::nullopt;
+      if (rt && (*rt == mir::memoryCopyFn() || *rt == mir::memoryFillFn()))
+        a.bulk[b][k] = true;
+      else
         a.leaf = false;
-        if (const mir::Signature *s = m.callSig(i)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));
-      }
+      if (const mir::Signature *s = m.callSig(i)) a.outBytes = std::max(a.outBytes, arm::stackArgBytes(*s));
+    }
   a.outBytes = (a.outBytes + 7) & ~7u;
 
   // Selection's zero-initialisation of locals: `movi vL, #0` right after `param`.

@@ -123,6 +123,16 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     }
     srcs.push_back(s);
   }
+  // memory.copy / memory.fill: the legacy inline byte loop needs a byte
+  // temp while its three operands are held (LEGACY.md, "Other operators").
+  if (a_.bulk[block_].count(idx)) {
+    pinned_ = consumed;
+    const int byte = newEntry(0, true);
+    entries_[byte].cls = mir::RegClass::Core;
+    takeReg(byte);
+    releaseEntry(byte);
+    pinned_.clear();
+  }
   for (int e : consumed) releaseEntry(e);
   updateReserved(pos, false);
 

@@ -76,7 +76,9 @@ struct Analysis {
   /// register (Home::reg, PC until then) is picked when the walk gets there.
   std::vector<std::pair<size_t, VReg>> blockValues;
   unsigned paramRegs = 0;               ///< R0-R3 words the params take (the cursor starts there)
-  bool leaf = true;
+  bool leaf = true;                     ///< no call but inline bulk-memory loops (the legacy rules' "leaf")
+  bool calls = false;                   ///< the code calls something (a bulk-memory routine included)
+  std::vector<std::map<size_t, bool>> bulk;  ///< per block: bulk-memory calls (LEGACY.md: inline byte loops)
   bool hasI64 = false;                  ///< some value is an i64: the 8-slot spill area exists at every rung
   bool usesVfp = false;                 ///< some value is f32/f64: calls save S0-S15 in a 16-word area
   unsigned promoted = 0;

@@ -86,13 +86,13 @@ void Walker::claim(int e, PReg r) {
 mir::Function Walker::run() {
   saveOff_ = a_.outBytes;
   // The call save area: 5 words (R0-R3 and R12), a sixth for LR when it is a temp.
-  saveWords_ = a_.leaf ? 0 : 5 + (std::find(a_.temps.begin(), a_.temps.end(), PReg::LR) != a_.temps.end());
+  saveWords_ = !a_.calls ? 0 : 5 + (std::find(a_.temps.begin(), a_.temps.end(), PReg::LR) != a_.temps.end());
   // The 16-word area where calls save the live S0-S15 (with VFP values only).
   vsaveOff_ = saveOff_ + 4 * saveWords_;
-  poolOff_ = vsaveOff_ + (!a_.leaf && a_.usesVfp ? 4 * kVfpUnits : 0);
+  poolOff_ = vsaveOff_ + (a_.calls && a_.usesVfp ? 4 * kVfpUnits : 0);
   homeOff_ = poolOff_ + 8 * static_cast<uint32_t>(poolUsed_.size());
   bodyBytes_ = homeOff_ + a_.homeBytes;
-  hasCalls_ = !a_.leaf;
+  hasCalls_ = a_.calls;
   mir::Function out;
   out.name = a_.fn.name;
   out.sig = a_.fn.sig;

@@ -174,3 +174,6 @@ TEST_CASE("legacy rule: two argument-move cycles take two spill slots") { CHECK(
 TEST_CASE("legacy rule: call_indirect takes its index in a free R4-R8 register when it has arguments") {
   CHECK(checkFixture("calli_rules.wat") == 3);
 }
+TEST_CASE("legacy rule: memory.copy and memory.fill are inline loops, the function stays a leaf") {
+  CHECK(checkFixture("bulk_inline.wat") == 3);
+}
