@@ -362,18 +362,12 @@ void Walker::vfpCallResult(const Instr &in, size_t idx, Operand where, const std
   }
   // A reload would overwrite the result: move it to a free register of its
   // class, else park it in a pool slot.
-  const auto [w0, wn] = unitsOf(where);
-  bool collide = false;
-  for (const Instr &r : reloads)
-    if (r.defs[0].isVfp()) {
-      const auto [r0, rn] = unitsOf(r.defs[0]);
-      collide |= r0 < w0 + wn && w0 < r0 + rn;
-    }
+  const unsigned wn = unitsOf(where).second;
+  const bool collide = std::any_of(reloads.begin(), reloads.end(),
+                                   [&](const Instr &r) { return r.defs[0].isVfp() && overlaps(r.defs[0], where); });
   int parked = -1;
   if (collide) {
-    std::optional<Operand> free;
-    for (unsigned u = 0; u + wn <= kVfpUnits && !free; u += wn)
-      if (vfpFree(u, wn)) free = vfpOperand(a_.cls[v], u);
+    const std::optional<Operand> free = lowestFreeVfp(a_.cls[v], [](const Operand &) { return false; });
     if (free) {
       out_.push_back(makeInstr(Opcode::Mov, {*free}, {where}, Origin::Move));
       where = *free;

@@ -116,6 +116,12 @@ void constDivisions(Analysis &a);
 [[nodiscard]] inline std::pair<unsigned, unsigned> unitsOf(const Operand &o) {
   return o.isDReg() ? std::pair<unsigned, unsigned>{2 * o.value, 2} : std::pair<unsigned, unsigned>{o.value, 1};
 }
+/// True when two VFP register operands share an S unit.
+[[nodiscard]] inline bool overlaps(const Operand &x, const Operand &y) {
+  const auto [x0, xn] = unitsOf(x);
+  const auto [y0, yn] = unitsOf(y);
+  return x0 < y0 + yn && y0 < x0 + xn;
+}
 
 using mir::makeInstr;
 
@@ -159,6 +165,15 @@ private:
   void fail(LegacyError k) const;
   // legacy_vfp.cpp: the VFP file (S0-S15 lowest free first, D0-D7)
   [[nodiscard]] bool vfpFree(unsigned unit, unsigned n) const;
+  /// The lowest free register of class `cls` (S0-S15 / D0-D7) for which
+  /// `avoid` is false, or nullopt.
+  template <class Avoid>
+  [[nodiscard]] std::optional<Operand> lowestFreeVfp(mir::RegClass cls, Avoid &&avoid) const {
+    const unsigned n = cls == mir::RegClass::F64 ? 2 : 1;
+    for (unsigned u = 0; u + n <= kVfpUnits; u += n)
+      if (const Operand r = vfpOperand(cls, u); vfpFree(u, n) && !avoid(r)) return r;
+    return std::nullopt;
+  }
   Operand takeVfp(int entry);
   /// A register of the entry's class (round-robin core temp or lowest free VFP).
   Operand take(int entry);

@@ -28,14 +28,11 @@ Operand Walker::regOf(int e) const {
 
 Operand Walker::takeVfp(int entry) {
   const bool d = entries_[entry].cls == mir::RegClass::F64;
-  const unsigned n = d ? 2 : 1;
   for (;;) {
-    for (unsigned u = 0; u + n <= kVfpUnits; u += n)
-      if (vfpFree(u, n)) {
-        Operand r = vfpOperand(entries_[entry].cls, u);
-        claimVfp(entry, r);
-        return r;
-      }
+    if (auto r = lowestFreeVfp(entries_[entry].cls, [](const Operand &) { return false; })) {
+      claimVfp(entry, *r);
+      return *r;
+    }
     // The vfp-spill rungs' pressure guard: the deepest float value goes to the pool.
     if (!cfg_.vfpSpilling || !spillDeepestVfp()) fail(d ? LegacyError::VfpDExhausted : LegacyError::VfpExhausted);
   }
@@ -70,11 +67,6 @@ bool Walker::spillDeepestVfp() {
 }
 
 void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
-  auto overlaps = [](const Operand &x, const Operand &y) {
-    const auto [x0, xn] = unitsOf(x);
-    const auto [y0, yn] = unitsOf(y);
-    return x0 < y0 + yn && y0 < x0 + xn;
-  };
   // Every destination (identity moves included) holds an argument once its
   // move is done: never a place to park a value.
   const std::vector<std::pair<Operand, Operand>> all = moves;
@@ -101,15 +93,11 @@ void Walker::vfpParallelMove(std::vector<std::pair<Operand, Operand>> moves) {
       if (!overlaps(moves[k].second, dst)) continue;
       const Operand src = moves[k].second;
       const unsigned n = unitsOf(src).second;
-      std::optional<Operand> via;
-      for (unsigned u = 0; u + n <= kVfpUnits && !via; u += n) {
-        const Operand cand = n == 2 ? Operand::dreg(u / 2) : Operand::sreg(u);
-        if (!vfpFree(u, n)) continue;
-        if (std::any_of(all.begin(), all.end(), [&](const auto &m) { return overlaps(m.first, cand); }) ||
-            std::any_of(moves.begin(), moves.end(), [&](const auto &m) { return overlaps(m.second, cand); }))
-          continue;
-        via = cand;
-      }
+      const std::optional<Operand> via =
+          lowestFreeVfp(n == 2 ? mir::RegClass::F64 : mir::RegClass::F32, [&](const Operand &cand) {
+            return std::any_of(all.begin(), all.end(), [&](const auto &m) { return overlaps(m.first, cand); }) ||
+                   std::any_of(moves.begin(), moves.end(), [&](const auto &m) { return overlaps(m.second, cand); });
+          });
       if (via) {
         out_.push_back(makeInstr(Opcode::Mov, {*via}, {src}, Origin::Move));
         moves[k].second = *via;
