@@ -464,6 +464,17 @@ std::string legacyDecline(const mir::Function &f, const mir::Module &m, const Le
     return "f64 without double precision (the legacy compiler needs cortex-m7dp for any f64 operator or "
            "parameter)";
   if (floatOnStack(f.sig)) return "an f32/f64 parameter would be passed on the stack";
+  // Multi-value: LEGACY.md states results only in R0, R0:R1, S0 or D0 (one
+  // result). The model returns several results by vcr-ra's convention
+  // (emitRet places each in its home), but a call's results come back
+  // through the one-result rules ("an i64 call result is always parked"),
+  // which have no reading for several: such a call declines.
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs)
+      if (i.op == Opcode::Call || i.op == Opcode::CallInd)
+        if (const mir::Signature *s = m.callSig(i); s && s->results.size() > 1)
+          return "a call" + (i.callee.empty() ? std::string() : " of '" + i.callee + "'") +
+                 " with several results (LEGACY.md states one result in R0, R0:R1, S0 or D0)";
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs)
       if (i.op == Opcode::Call || i.op == Opcode::CallInd)

@@ -79,22 +79,11 @@ std::vector<WordHome> paramHomes(const mir::Signature &sig) { return walk(sig).h
 uint32_t stackParamBytes(const mir::Signature &sig) { return walk(sig).stackOff; }
 
 std::vector<WordHome> resultHomes(const mir::Signature &sig) {
-  std::vector<WordHome> out;
-  unsigned r = 0, v = 0;
-  for (mir::ValType t : sig.results) {
-    if (t == mir::ValType::F32 || t == mir::ValType::F64) {
-      WordHome h;
-      h.vfp = t == mir::ValType::F64 ? WordHome::Vfp::D : WordHome::Vfp::S;
-      h.vfpReg = static_cast<uint8_t>(v++);
-      h.bytes = t == mir::ValType::F64 ? 8 : 4;
-      out.push_back(h);
-      continue;
-    }
-    for (unsigned w = 0; w < mir::words(t); ++w, ++r)
-      out.push_back(r < 4 ? WordHome{false, static_cast<mir::PReg>(r), 0}
-                          : WordHome{true, mir::PReg::R0, 4 * (r - 4)});
-  }
-  return out;
+  // The convention (docs/mir.md "Several results"): results take their
+  // homes as parameters of the same types would.
+  Walk w;
+  for (mir::ValType t : sig.results) w.place(t);
+  return w.homes;
 }
 
 mir::Operand homeOperand(const WordHome &h) {

@@ -82,10 +82,12 @@ struct WordHome {
 [[nodiscard]] std::vector<WordHome> paramHomes(const mir::Signature &sig);
 /// Bytes of the caller's stack that the parameters of `sig` occupy.
 [[nodiscard]] uint32_t stackParamBytes(const mir::Signature &sig);
-/// Homes of the result operands of `sig`: R0, or R0:R1 per i64, in order
-/// (several results beyond two words are not AAPCS; they get R2, R3 and
-/// then fail the check through an out-of-range marker `onStack`); an f32
-/// in S0, an f64 in D0 (a second VFP result gets S1/D1: not AAPCS either).
+/// Homes of the result operands of `sig`, placed as a parameter list of the
+/// result types would be: one result in R0, R0:R1 (i64), S0 (f32) or D0
+/// (f64), as AAPCS says; several (wasm multi-value, vcr-ra's convention,
+/// docs/mir.md) in R0-R3 and S0-S15 / D0-D7 with back-filling. A result that
+/// would go to the stack has an `onStack` home, which the convention does
+/// not allow: the checker refutes a call or ret that needs one.
 [[nodiscard]] std::vector<WordHome> resultHomes(const mir::Signature &sig);
 /// The operand that names a home in allocated MIR (`r2`, `s1`, `d0` or `[sp+8]`).
 [[nodiscard]] mir::Operand homeOperand(const WordHome &h);

@@ -468,6 +468,11 @@ struct Builder {
     if (a.defs != wantRes)
       refute(po.ob, "call " + callee + " names results (" + ops(a.defs) +
                         ") but AAPCS returns them in (" + ops(wantRes) + ")");
+    for (size_t k = 0; k < rhomes.size(); ++k)
+      if (rhomes[k].onStack)
+        refute(po.ob, "result word " + std::to_string(k) + " of " + callee +
+                          " has no result register (R0-R3, S0-S15/D0-D7): results on the stack are "
+                          "not part of the convention");
     if (sp % 8 != 0)
       refute(po.ob, "SP is not 8-byte aligned at the call (entry SP " + std::to_string(sp) + ")");
     auto cl = [this] { return "call" + std::to_string(calls); };
@@ -509,6 +514,11 @@ struct Builder {
     for (const auto &h : homes) want.push_back(abi::homeOperand(h));
     if (a.uses != want)
       refute(r.ob, "ret names (" + ops(a.uses) + ") but AAPCS returns in (" + ops(want) + ")");
+    for (size_t k = 0; k < homes.size(); ++k)
+      if (homes[k].onStack)
+        refute(r.ob, "result word " + std::to_string(k) +
+                         " has no result register (R0-R3, S0-S15/D0-D7): results on the stack are "
+                         "not part of the convention");
     for (size_t k = 0; k < homes.size() && k < v.uses.size(); ++k)
       r.goals.push_back({say([&] { return "result word " + std::to_string(k) + " in " + printOperand(want[k]); }),
                          vread(v.uses[k]), aread(want[k], homes[k].bytes * 8u)});

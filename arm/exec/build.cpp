@@ -1,6 +1,7 @@
 // Assembles Thumb-2 text / links objects into a loadable Image (binutils + ELF loader).
 #include "arm/exec/elf_load.h"
 #include "arm/exec/exec.h"
+#include "arm/target/target.h"
 #include "arm/exec/process.h"
 #include "arm/target/runtime.h"
 
@@ -100,8 +101,8 @@ bool checkImports(const std::vector<mir::Import> &imports, std::string &error) {
       error = fmt::format("import '{}' is listed twice", imp.name);
       return false;
     }
-    if (imp.sig.results.size() > 1) {
-      error = fmt::format("import '{}' has {} results; at most one is supported", imp.name,
+    if (!arm::resultsInRegisters(imp.sig)) {
+      error = fmt::format("import '{}' has {} results, more than the result registers hold", imp.name,
                           imp.sig.results.size());
       return false;
     }

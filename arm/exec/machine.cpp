@@ -276,31 +276,41 @@ void Machine::Impl::callImport(uint32_t addr) {
     return;
   }
   ++st.hostCalls;
-  unsigned resultWords = 0, resultS = 0;  // R0.. and S0.. holding the result
-  if (!results.empty()) {
-    const auto lo = static_cast<uint32_t>(results[0]), hi = static_cast<uint32_t>(results[0] >> 32);
-    switch (imp.sig.results[0]) {
-    case mir::ValType::I32: writeReg(uc, mir::PReg::R0, lo), resultWords = 1; break;
-    case mir::ValType::I64:
-      writeReg(uc, mir::PReg::R0, lo);
-      writeReg(uc, mir::PReg::R1, hi);
-      resultWords = 2;
-      break;
-    case mir::ValType::F32: writeSReg(uc, 0, lo), resultS = 1; break;  // AAPCS-VFP: s0
-    case mir::ValType::F64:  // d0
-      writeSReg(uc, 0, lo);
-      writeSReg(uc, 1, hi);
-      resultS = 2;
-      break;
+  // Each result in its home (docs/mir.md "Several results"): R0-R3, S0-S15 / D0-D7.
+  uint32_t resultRegs = 0, resultSRegs = 0;  // bit masks of the homes written
+  const std::vector<arm::WordLoc> rlocs = arm::resultLocations(imp.sig);
+  for (size_t i = 0, w = 0; i < results.size(); ++i) {
+    const auto lo = static_cast<uint32_t>(results[i]), hi = static_cast<uint32_t>(results[i] >> 32);
+    const arm::WordLoc &l = rlocs.at(w);
+    if (l.onStack) {
+      st.hostError = fmt::format("import '{}': result {} has no result register", imp.name, i);
+      uc_emu_stop(uc);
+      return;
     }
+    if (l.vfp == arm::WordLoc::Vfp::S) {
+      writeSReg(uc, l.vfpReg, lo), resultSRegs |= 1u << l.vfpReg;
+    } else if (l.vfp == arm::WordLoc::Vfp::D) {
+      writeSReg(uc, 2u * l.vfpReg, lo);
+      writeSReg(uc, 2u * l.vfpReg + 1, hi);
+      resultSRegs |= 3u << (2u * l.vfpReg);
+    } else {
+      writeReg(uc, l.reg, lo), resultRegs |= 1u << unsigned(l.reg);
+      if (imp.sig.results[i] == mir::ValType::I64) {
+        const arm::WordLoc &h = rlocs.at(w + 1);
+        writeReg(uc, h.reg, hi), resultRegs |= 1u << unsigned(h.reg);
+      }
+    }
+    w += mir::operandsOf(imp.sig.results[i]);
   }
   if (!st.opts.clobberAtImports) return;
-  for (unsigned r = resultWords; r < 4; ++r) writeReg(uc, static_cast<mir::PReg>(r), random());
+  for (unsigned r = 0; r < 4; ++r)
+    if (!(resultRegs >> r & 1u)) writeReg(uc, static_cast<mir::PReg>(r), random());
   writeReg(uc, mir::PReg::R12, random());
   uint32_t flags = random() & 0xf0000000u;
   uc_reg_write(uc, UC_ARM_REG_APSR_NZCV, &flags);
   if (arm::softFloat(img.cpu)) return;
-  for (unsigned n = resultS; n < 16; ++n) writeSReg(uc, n, random());  // S0-S15: caller-saved (AAPCS-VFP)
+  for (unsigned n = 0; n < 16; ++n)  // S0-S15: caller-saved (AAPCS-VFP)
+    if (!(resultSRegs >> n & 1u)) writeSReg(uc, n, random());
 }
 
 }  // namespace vcr::exec

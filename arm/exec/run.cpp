@@ -221,15 +221,16 @@ void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const u
       res.error = bad;
     } else {
       res.status = RunResult::Status::Returned;
-      if (!sig.results.empty()) {
-        uint64_t v = 0;
-        switch (sig.results[0]) {
-        case mir::ValType::I32: v = readReg(uc, PReg::R0); break;
-        case mir::ValType::I64: v = readReg(uc, PReg::R0) | uint64_t{readReg(uc, PReg::R1)} << 32; break;
-        case mir::ValType::F32: v = readSReg(uc, 0); break;  // AAPCS-VFP: s0
-        case mir::ValType::F64: v = readSReg(uc, 0) | uint64_t{readSReg(uc, 1)} << 32; break;  // d0
-        }
-        res.results.push_back(v);
+      // each result from its home (docs/mir.md "Several results")
+      const std::vector<arm::WordLoc> rlocs = arm::resultLocations(sig);
+      for (size_t i = 0, w = 0; i < sig.results.size(); w += mir::operandsOf(sig.results[i]), ++i) {
+        const arm::WordLoc &l = rlocs.at(w);
+        if (l.vfp == arm::WordLoc::Vfp::S) res.results.push_back(readSReg(uc, l.vfpReg));
+        else if (l.vfp == arm::WordLoc::Vfp::D)
+          res.results.push_back(readSReg(uc, 2u * l.vfpReg) | uint64_t{readSReg(uc, 2u * l.vfpReg + 1)} << 32);
+        else if (sig.results[i] == mir::ValType::I64)
+          res.results.push_back(readReg(uc, l.reg) | uint64_t{readReg(uc, rlocs.at(w + 1).reg)} << 32);
+        else res.results.push_back(readReg(uc, l.reg));
       }
     }
   }
@@ -264,7 +265,7 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   if (!entry) return fail("no such function symbol in the image");
   if (args.size() != sig.params.size())
     return fail(fmt::format("{} arguments given, the signature has {}", args.size(), sig.params.size()));
-  if (sig.results.size() > 1) return fail("at most one result is supported");
+  if (!arm::resultsInRegisters(sig)) return fail("a result has no result register (results on the stack)");
   if (arm::softFloat(m.img.cpu) && usesVfpTypes(sig))
     return fail(fmt::format("the signature has f32/f64 values, passed in S/D registers, but {} has no "
                             "FPU (its floats are i32/i64 words)", arm::cpuName(m.img.cpu)));

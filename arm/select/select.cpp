@@ -2,6 +2,7 @@
 // that lowers every function and declines what it cannot.
 #include "arm/select/select.h"
 #include "arm/select/select_internal.h"
+#include "arm/target/target.h"
 #include "core/ir/runtime_calls.h"
 
 #include <wabt/binary-reader-ir.h>
@@ -73,7 +74,6 @@ std::string uniqueName(std::string name, std::set<std::string> &used) {
 
 /// The signature of a wasm function as MIR sees it on `cpu`; false if unrepresentable.
 bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cpu) {
-  if (ws.result_types.size() > 1) return false;
   for (wabt::Type t : ws.param_types) {
     auto vt = detail::toValType(t, cpu);
     if (!vt) return false;
@@ -84,7 +84,7 @@ bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cp
     if (!vt) return false;
     sig.results.push_back(*vt);
   }
-  return true;
+  return arm::resultsInRegisters(sig);
 }
 
 /// Initial value of a global from its constant initializer (0 otherwise,

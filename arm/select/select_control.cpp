@@ -11,18 +11,22 @@ using mir::Instr;
 using mir::Opcode;
 using mir::Operand;
 
-std::vector<mir::ValType> FuncSelector::blockResults(const wabt::Block &b, const wabt::Expr &e) {
+FuncSelector::BlockType FuncSelector::blockType(const wabt::Block &b, const wabt::Expr &e) {
   const wabt::FuncSignature *sig = &b.decl.sig;
   if (b.decl.has_func_type)
     if (const auto *ft = ctx_.wm->GetFuncType(b.decl.type_var)) sig = &ft->sig;
-  if (!sig->param_types.empty()) decline(e, "unsupported block with parameters (multi-value)");
-  if (sig->result_types.size() > 1) decline(e, "unsupported block with several results (multi-value)");
-  std::vector<mir::ValType> out;
+  BlockType out;
+  for (wabt::Type t : sig->param_types) {
+    auto vt = valueType(t, ctx_.opt.cpu);
+    if (!vt) decline(e, "unsupported block parameter type '" + t.GetName() + "'");
+    out.params.push_back(*vt);
+  }
   for (wabt::Type t : sig->result_types) {
     auto vt = valueType(t, ctx_.opt.cpu);
     if (!vt) decline(e, "unsupported block result type '" + t.GetName() + "'");
-    out.push_back(*vt);
+    out.results.push_back(*vt);
   }
+  if (stack_.size() < out.params.size()) throw DeclineError{"internal error: operand stack underflow"};
   return out;
 }
 
@@ -67,28 +71,34 @@ void FuncSelector::checkNesting(const wabt::Expr &e) const {
 
 void FuncSelector::lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e) {
   checkNesting(e);
-  auto results = blockResults(b, e);
+  const BlockType bt = blockType(b, e);
   copyAliasesWrittenIn(b.exprs);
   Ctrl c;
   c.kind = kind;
-  c.height = stack_.size();
+  c.height = stack_.size() - bt.params.size();  // the parameters belong to the block
   if (kind == Ctrl::Kind::Loop) {
-    // A branch to a loop carries no values (no block parameters in the MVP);
-    // its results are whatever the body leaves on the stack.
+    // A branch to a loop carries the loop's parameters (multi-value): they
+    // live in fresh vregs the entry and every back edge assign; the loop's
+    // results are whatever the body leaves on the stack.
+    c.results = bt.params;
+    for (auto t : bt.params) c.resultRegs.push_back(newTempOf(t));
+    moveResults(c);
+    stack_.resize(c.height);
     mir::BlockId head = newBlock();
     Instr br;
     br.op = Opcode::Br;
     br.targets = {head};
     terminate(std::move(br));
     startBlock(head);
+    for (const Val &r : c.resultRegs) push(r);
     c.target = head;
     ctrls_.push_back(std::move(c));
     walk(b.exprs);
     ctrls_.pop_back();
     return;
   }
-  c.results = results;
-  for (auto t : results) c.resultRegs.push_back(newTempOf(t));
+  c.results = bt.results;
+  for (auto t : bt.results) c.resultRegs.push_back(newTempOf(t));
   ctrls_.push_back(std::move(c));
   walk(b.exprs);
   endConstruct();
@@ -114,17 +124,23 @@ void FuncSelector::endConstruct() {
 
 void FuncSelector::lowerIf(const wabt::IfExpr &ie) {
   checkNesting(ie);
-  auto results = blockResults(ie.true_, ie);
   Val cond = pop();
+  const BlockType bt = blockType(ie.true_, ie);
   copyAliasesWrittenIn(ie);
   Ctrl c;
   c.kind = Ctrl::Kind::If;
-  c.height = stack_.size();
-  c.results = results;
-  for (auto t : results) c.resultRegs.push_back(newTempOf(t));
+  c.height = stack_.size() - bt.params.size();
+  // Both arms start from the parameters (multi-value): the else arm gets the
+  // same operand-stack values back (aliases of locals either arm writes were
+  // copied above, so the values are those at the `if`).
+  const std::vector<Val> params(stack_.begin() + static_cast<std::ptrdiff_t>(c.height), stack_.end());
+  c.results = bt.results;
+  for (auto t : bt.results) c.resultRegs.push_back(newTempOf(t));
   bool hasElse = !ie.false_.empty();
   mir::BlockId thenB = newBlock();
-  mir::BlockId elseB = hasElse ? newBlock() : targetOf(c);
+  // Without an else, the false edge goes straight to the end, unless it must
+  // carry parameters there (then the parameters are the results: validation).
+  mir::BlockId elseB = hasElse || !params.empty() ? newBlock() : targetOf(c);
   Instr brif;
   brif.op = Opcode::BrIf;
   brif.uses = {Operand::vreg(cond.lo)};
@@ -144,7 +160,17 @@ void FuncSelector::lowerIf(const wabt::IfExpr &ie) {
   stack_.resize(ctrls_.back().height);
   if (hasElse) {
     startBlock(elseB);
+    for (const Val &v : params) push(v);
     walk(ie.false_);
+  } else if (!params.empty()) {
+    startBlock(elseB);
+    for (const Val &v : params) push(v);
+    moveResults(ctrls_.back());
+    Instr br;
+    br.op = Opcode::Br;
+    br.targets = {targetOf(ctrls_.back())};
+    terminate(std::move(br));
+    stack_.resize(ctrls_.back().height);
   }
   endConstruct();
 }

@@ -1,5 +1,6 @@
 // Function-level selection: vregs, blocks, the operator walk and control flow.
 #include "arm/select/select_internal.h"
+#include "arm/target/target.h"
 #include "arm/target/cpu.h"
 
 #include <wabt/cast.h>
@@ -328,7 +329,6 @@ void FuncSelector::copyAliasesWrittenIn(const wabt::IfExpr &ie) {
 void FuncSelector::run() {
   const auto &sig = fn_.decl.sig;
   const arm::Cpu cpu = ctx_.opt.cpu;
-  if (sig.result_types.size() > 1) declineType("returns more than one value (multi-value)");
   auto floatBits = [](wabt::Type t) -> uint8_t {
     return t == wabt::Type::F32 ? 32 : t == wabt::Type::F64 ? 64 : 0;
   };
@@ -347,6 +347,9 @@ void FuncSelector::run() {
     out_.floatResults.push_back(floatBits(t));
     floats |= floatBits(t) != 0;
   }
+  if (!arm::resultsInRegisters(out_.sig))
+    declineType("returns more results than R0-R3 and S0-S15 hold (results on the stack are not "
+                "supported: docs/mir.md \"Several results\")");
   if (!floats) out_.floatParams.clear(), out_.floatResults.clear();
   startBlock(newBlock());
   Instr param;

@@ -29,7 +29,7 @@ struct DeclineError {
 struct CalleeInfo {
   std::string name;        ///< MIR name (function or import)
   mir::Signature sig;
-  bool representable = true;  ///< signature uses only i32/i64, <= 1 result
+  bool representable = true;  ///< representable types, results in registers
   bool isImport = false;
 };
 
@@ -93,8 +93,9 @@ private:
   /// A wasm control construct being lowered.
   struct Ctrl {
     enum class Kind { Func, Block, Loop, If } kind = Kind::Block;
-    std::vector<mir::ValType> results;  ///< the label's result types (none for loops)
-    std::vector<Val> resultRegs;        ///< where branches put the results (Block/If)
+    std::vector<mir::ValType> results;  ///< the types a branch to the label carries:
+                                        ///< results, or a loop's parameters
+    std::vector<Val> resultRegs;        ///< where branches put them
     std::optional<mir::BlockId> target; ///< loop header, or end block (made when first needed)
     size_t height = 0;                  ///< operand-stack height at entry
   };
@@ -138,7 +139,11 @@ private:
   void lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt::Expr &e);
   void lowerIf(const wabt::IfExpr &ie);
   void endConstruct();
-  std::vector<mir::ValType> blockResults(const wabt::Block &b, const wabt::Expr &e);
+  /// A block type's parameters and results (multi-value), as held on this CPU.
+  struct BlockType {
+    std::vector<mir::ValType> params, results;
+  };
+  BlockType blockType(const wabt::Block &b, const wabt::Expr &e);
   Ctrl &label(uint32_t depth, const wabt::Expr &e);
   mir::BlockId targetOf(Ctrl &c);
   void moveResults(Ctrl &c);

@@ -160,18 +160,18 @@ uint32_t stackArgBytes(const mir::Signature &sig) {
 }
 
 std::vector<WordLoc> resultLocations(const mir::Signature &sig) {
-  std::vector<WordLoc> out;
-  if (sig.results.empty()) return out;
-  switch (sig.results[0]) {
-  case mir::ValType::I32: out.push_back({false, PReg::R0, 0}); break;
-  case mir::ValType::I64:
-    out.push_back({false, PReg::R0, 0});
-    out.push_back({false, PReg::R1, 0});
-    break;
-  case mir::ValType::F32: out.push_back({false, PReg::R0, 0, WordLoc::Vfp::S, 0, 4}); break;
-  case mir::ValType::F64: out.push_back({false, PReg::R0, 0, WordLoc::Vfp::D, 0, 8}); break;
-  }
-  return out;
+  // Results are placed as a parameter list of the same types would be: one
+  // result gives AAPCS's R0, R0:R1, S0 or D0; several take R0-R3 and
+  // S0-S15/D0-D7 in order, with back-filling (docs/mir.md "Several results").
+  mir::Signature asParams;
+  asParams.params = sig.results;
+  return paramLocations(asParams);
+}
+
+bool resultsInRegisters(const mir::Signature &sig) {
+  for (const WordLoc &w : resultLocations(sig))
+    if (w.onStack) return false;
+  return true;
 }
 
 }  // namespace vcr::arm

@@ -98,8 +98,13 @@ struct WordLoc {
 [[nodiscard]] std::vector<WordLoc> paramLocations(const mir::Signature &sig);
 /// Bytes of stack the arguments of `sig` take (a multiple of 8 is not implied).
 [[nodiscard]] uint32_t stackArgBytes(const mir::Signature &sig);
-/// Result operands: R0 (i32), R0:R1 (i64), S0 (f32), D0 (f64); at most one
-/// result is supported.
+/// Result operands, placed exactly as paramLocations would place a parameter
+/// list of the result types: one result is AAPCS's R0 (i32), R0:R1 (i64), S0
+/// (f32) or D0 (f64); several results (wasm multi-value) take R0-R3 (i64 in
+/// an even pair) and S0-S15 / D0-D7 with back-filling, in order. A result
+/// that would go to the stack is not supported (resultsInRegisters).
 [[nodiscard]] std::vector<WordLoc> resultLocations(const mir::Signature &sig);
+/// Whether every result of `sig` has a register (selection declines the rest).
+[[nodiscard]] bool resultsInRegisters(const mir::Signature &sig);
 
 }  // namespace vcr::arm

@@ -69,7 +69,13 @@ Placement placeParams(const Signature &sig) {
   return p;
 }
 
-void Machine::finishCall(const Signature &sig, uint64_t result) {
+Placement placeResults(const Signature &sig) {
+  Signature asParams;
+  asParams.params = sig.results;
+  return placeParams(asParams);
+}
+
+void Machine::finishCall(const Signature &sig, std::span<const uint64_t> results) {
   for (unsigned r = 0; r < 4; ++r) clobber(r, NoValue::Kind::Call);
   for (unsigned n = 0; n < 16; ++n) {  // AAPCS-VFP: S0-S15 are caller-saved
     sdefined_ &= ~(1u << n);
@@ -77,15 +83,19 @@ void Machine::finishCall(const Signature &sig, uint64_t result) {
   }
   clobber(kR12, NoValue::Kind::Call);
   clobber(kLr, NoValue::Kind::Call);
-  if (sig.results.size() == 1) switch (sig.results[0]) {
-    case ValType::I32: setReg(0, lo32(result)); break;
-    case ValType::I64:
-      setReg(0, lo32(result));
-      setReg(1, hi32(result));
-      break;
-    case ValType::F32: write(Operand::sreg(0), lo32(result)); break;
-    case ValType::F64: write64(Operand::dreg(0), result); break;
+  const Placement pl = placeResults(sig);
+  size_t w = 0;
+  for (size_t i = 0; i < sig.results.size(); ++i) {
+    const uint64_t v = i < results.size() ? results[i] : 0;
+    const unsigned n = operandsOf(sig.results[i]);
+    for (unsigned h = 0; h < n; ++h, ++w) {
+      const WordLoc &l = pl.words[w];
+      if (l.onStack) fail("result " + std::to_string(i) + " has no result register (results on the stack are not supported)");
+      if (l.vfp == WordLoc::Vfp::S) write(Operand::sreg(l.reg), lo32(v));
+      else if (l.vfp == WordLoc::Vfp::D) write64(Operand::dreg(l.reg), v);
+      else setReg(l.reg, h ? hi32(v) : lo32(v));
     }
+  }
   ++ip_;
 }
 

@@ -108,7 +108,7 @@ void Machine::callResolved(const Instr &in, int32_t c, const Signature &sig, siz
   readArgsAllocated(placementOf(c), sig, name);
   if (c < 0) {
     const std::vector<uint64_t> r = callHost(c);
-    finishCall(sig, r.empty() ? 0 : r[0]);
+    finishCall(sig, r);
     return;
   }
   frames_.back().block = block_;
@@ -144,7 +144,6 @@ bool Machine::execRet(const Instr &in) {
     ++ip_;
     return false;
   }
-  uint64_t result = 0;
   auto resultWord = [&](unsigned r) {
     if (!(defined_ & (1u << r))) {
       if (env_.garbageSeed) return garbage(r);
@@ -153,28 +152,37 @@ bool Machine::execRet(const Instr &in) {
     }
     return regs_[r];
   };
-  auto resultS = [&](unsigned n, bool dbl) {  // s0, or a half of d0
+  auto resultS = [&](unsigned n, int d) {  // an S register, or a half of D register d (d >= 0)
     if (!(sdefined_ & (1u << n))) {
       if (env_.garbageSeed) return garbage(0x100 + n);
-      fail("the result of @" + fn_->name + " is returned in " + (dbl ? "d0, whose " : "") + "s" +
-           std::to_string(n) + (dbl ? " holds no value " : ", which holds no value ") + sNoValueText(n));
+      fail("the result of @" + fn_->name + " is returned in " +
+           (d >= 0 ? "d" + std::to_string(d) + ", whose " : std::string()) + "s" + std::to_string(n) +
+           (d >= 0 ? " holds no value " : ", which holds no value ") + sNoValueText(n));
     }
     return sregs_[n];
   };
-  if (sig.results.size() == 1) switch (sig.results[0]) {
-    case ValType::I32: result = resultWord(0); break;
-    case ValType::I64: {
-      const uint32_t lo = resultWord(0);
-      result = join(lo, resultWord(1));
-      break;
+  // One value per result (an i64 or f64 joined), read from its home.
+  std::vector<uint64_t> results;
+  const Placement pl = placeResults(sig);
+  size_t w = 0;
+  for (size_t i = 0; i < sig.results.size(); ++i) {
+    const WordLoc &l = pl.words.at(w);
+    if (l.onStack)
+      fail("result " + std::to_string(i) + " of @" + fn_->name +
+           " has no result register (results on the stack are not supported)");
+    if (l.vfp == WordLoc::Vfp::S) {
+      results.push_back(resultS(l.reg, -1));
+    } else if (l.vfp == WordLoc::Vfp::D) {
+      const uint32_t lo = resultS(2u * l.reg, l.reg);
+      results.push_back(join(lo, resultS(2u * l.reg + 1, l.reg)));
+    } else if (sig.results[i] == ValType::I64) {
+      const uint32_t lo = resultWord(l.reg);
+      results.push_back(join(lo, resultWord(pl.words.at(w + 1).reg)));
+    } else {
+      results.push_back(resultWord(l.reg));
     }
-    case ValType::F32: result = resultS(0, false); break;
-    case ValType::F64: {
-      const uint32_t lo = resultS(0, true);
-      result = join(lo, resultS(1, true));
-      break;
-    }
-    }
+    w += operandsOf(sig.results[i]);
+  }
   const Frame &fr = frames_.back();
   if (sp_ != fr.entrySp)
     fail("sp at the return of @" + fn_->name + " is " + hex(sp_) + " but was " + hex(fr.entrySp) +
@@ -204,12 +212,12 @@ bool Machine::execRet(const Instr &in) {
          ", not the return address " + hex(fr.lrToken));
   frames_.pop_back();
   if (frames_.empty()) {
-    if (sig.results.size() == 1) res_.results.push_back(result);
+    res_.results.insert(res_.results.end(), results.begin(), results.end());
     res_.status = ExecResult::Status::Returned;
     return true;
   }
   resume();
-  finishCall(sig, result);
+  finishCall(sig, results);
   return false;
 }
 

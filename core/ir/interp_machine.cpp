@@ -128,9 +128,6 @@ const PreparedFn &Machine::prepare(uint32_t fi) {
   }
   p.paramOps = opsOf(f.sig.params);
   p.resultOps = opsOf(f.sig.results);
-  if (alloc_ && f.sig.results.size() > 1)
-    failAt(f, 0, 0, "allocated form supports at most one result, @" + f.name + " has " +
-                        std::to_string(f.sig.results.size()));
   if (!alloc_) {
     p.numVRegs = f.numVRegs();
     if (p.numVRegs > kMaxVRegs) failAt(f, 0, 0, "vreg numbers above " + std::to_string(kMaxVRegs));
@@ -192,7 +189,6 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
     }
     p.callee[flat] = c;
     const Signature &s = sigOf(c);
-    if (alloc_ && s.results.size() > 1) bad("allocated form supports at most one result");
     if (!alloc_ && in.uses.size() != opsOf(s.params))
       bad("@" + in.callee + " takes " + std::to_string(opsOf(s.params)) + " argument operands, " +
           std::to_string(in.uses.size()) + " given");
@@ -204,7 +200,6 @@ void Machine::checkInstr(const Function &f, PreparedFn &p, uint32_t b, uint32_t 
   if (in.op == Opcode::CallInd) {
     if (in.imm >= m_.types.size()) bad("signature id #" + std::to_string(in.imm) + " out of range");
     const Signature &s = m_.types[in.imm];
-    if (alloc_ && s.results.size() > 1) bad("allocated form supports at most one result");
     if (in.uses.empty() || (!alloc_ && in.uses.size() != opsOf(s.params) + 1))
       bad("calli with signature id #" + std::to_string(in.imm) + " takes " +
           std::to_string(opsOf(s.params)) + " argument operands and the index, " +

@@ -48,6 +48,10 @@ struct Placement {
 /// arm::paramLocations (core/ir does not depend on arm/target), and equal
 /// to it by contract.
 [[nodiscard]] Placement placeParams(const Signature &sig);
+/// Result placement (docs/mir.md "Several results"): the results are placed
+/// as a parameter list of the result types would be (one result: R0, R0:R1,
+/// S0 or D0). A result placed on the stack is an Error where it is used.
+[[nodiscard]] Placement placeResults(const Signature &sig);
 
 /// "0x1f": a value for messages.
 [[nodiscard]] std::string hex(uint64_t v);
@@ -237,7 +241,7 @@ private:
   void writeValue(const Operand &o, ValType t, uint64_t v);
   /// After a call: clobber R0-R3, R12, LR and S0-S15, write the result (R0,
   /// R0:R1, S0 or D0), step past the call.
-  void finishCall(const Signature &sig, uint64_t result);
+  void finishCall(const Signature &sig, std::span<const uint64_t> results);
   /// Outermost entry in allocated form: canaries, arguments, SP, LR.
   void startAllocated(uint32_t fi, std::span<const uint64_t> args);
   /// Enter function `fi` in allocated form on the current machine state.

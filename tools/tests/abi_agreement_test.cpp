@@ -51,6 +51,7 @@ TEST_CASE("verifier AAPCS-VFP placement agrees with arm target description on mi
       for (unsigned i = 0; i < n; ++i)  // odd trials mix all four types, even ones only floats
         sig.params.push_back(trial % 2 ? types[rng() % 4] : types[2 + rng() % 2]);
       sig.results.push_back(types[trial % 4]);
+      for (unsigned r = 0; r < trial % 5; ++r) sig.results.push_back(types[rng() % 4]);  // multi-value
       const auto mine = arm::paramLocations(sig);
       const auto theirs = verifier::abi::paramHomes(sig);
       REQUIRE(mine.size() == theirs.size());
@@ -62,7 +63,10 @@ TEST_CASE("verifier AAPCS-VFP placement agrees with arm target description on mi
       const auto r1 = arm::resultLocations(sig);
       const auto r2 = verifier::abi::resultHomes(sig);
       REQUIRE(r1.size() == r2.size());
-      for (size_t i = 0; i < r1.size(); ++i) CHECK(arm::locOperand(r1[i]) == verifier::abi::homeOperand(r2[i]));
+      for (size_t i = 0; i < r1.size(); ++i) {
+        CHECK(arm::locOperand(r1[i]) == verifier::abi::homeOperand(r2[i]));
+        CHECK(r1[i].onStack == r2[i].onStack);
+      }
       ++compared;
     }
   CHECK(compared == 21 * 64);

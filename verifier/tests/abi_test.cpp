@@ -95,6 +95,27 @@ TEST_CASE("abi: results in r0, r0:r1") {
   CHECK(!resultHomes(s)[1].onStack);
 }
 
+TEST_CASE("abi: several results (multi-value) are placed as parameters of their types would be") {
+  auto res = [](std::vector<mir::ValType> ts) {
+    mir::Signature s;
+    s.results = std::move(ts);
+    std::string out;
+    for (const auto &h : resultHomes(s)) out += (out.empty() ? "" : " ") + printOperand(homeOperand(h));
+    return out;
+  };
+  CHECK(res({I, I}) == "r0 r1");
+  CHECK(res({I, L}) == "r0 r2 r3");       // an i64 takes an even pair, skipping r1
+  CHECK(res({I, I, I, I}) == "r0 r1 r2 r3");
+  CHECK(res({F, D, F}) == "s0 d1 s1");    // back-filling, as for parameters
+  CHECK(res({I, F, L, D}) == "r0 s0 r2 r3 d1");
+  // a fifth core word has no register: an onStack home, which the checker refutes
+  mir::Signature s;
+  s.results = {I, I, I, I, I};
+  CHECK(resultHomes(s).back().onStack);
+  s.results = {L, L, I};
+  CHECK(resultHomes(s).back().onStack);
+}
+
 TEST_CASE("abi: register roles") {
   for (unsigned r = 0; r < 16; ++r) {
     const auto p = static_cast<mir::PReg>(r);
