@@ -469,6 +469,8 @@ std::string legacyDecline(const mir::Function &f, const mir::Module &m, const Le
   // (emitRet places each in its home), but a call's results come back
   // through the one-result rules ("an i64 call result is always parked"),
   // which have no reading for several: such a call declines.
+  if (arm::stackResultBytes(f.sig) > 0)
+    return "a result returned on the stack (LEGACY.md states one result in R0, R0:R1, S0 or D0)";
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs)
       if (i.op == Opcode::Call || i.op == Opcode::CallInd)

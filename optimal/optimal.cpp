@@ -30,6 +30,8 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   }
   alloc::WorkFunction w;
   if (!alloc::lowerAbi(f, m, w, r.error)) return fail("error", r.error);
+  if (w.inArgsWritten)  // the formulation's Home::InArg reloads a stack parameter from its incoming slot
+    return fail("declined", "a result returned on the stack overwrites the incoming area (not formulated)");
   r.stats.movesBefore = 0;
   for (const auto &b : w.fn.blocks)
     for (const auto &i : b.instrs) r.stats.movesBefore += i.op == mir::Opcode::Mov;

@@ -78,13 +78,19 @@ std::vector<WordHome> paramHomes(const mir::Signature &sig) { return walk(sig).h
 
 uint32_t stackParamBytes(const mir::Signature &sig) { return walk(sig).stackOff; }
 
-std::vector<WordHome> resultHomes(const mir::Signature &sig) {
+namespace {
+Walk resultWalk(const mir::Signature &sig) {
   // The convention (docs/mir.md "Several results"): results take their
   // homes as parameters of the same types would.
   Walk w;
   for (mir::ValType t : sig.results) w.place(t);
-  return w.homes;
+  return w;
 }
+}  // namespace
+
+std::vector<WordHome> resultHomes(const mir::Signature &sig) { return resultWalk(sig).homes; }
+
+uint32_t stackResultBytes(const mir::Signature &sig) { return resultWalk(sig).stackOff; }
 
 mir::Operand homeOperand(const WordHome &h) {
   if (h.onStack) return mir::Operand::stack(h.offset);

@@ -85,10 +85,12 @@ struct WordHome {
 /// Homes of the result operands of `sig`, placed as a parameter list of the
 /// result types would be: one result in R0, R0:R1 (i64), S0 (f32) or D0
 /// (f64), as AAPCS says; several (wasm multi-value, vcr-ra's convention,
-/// docs/mir.md) in R0-R3 and S0-S15 / D0-D7 with back-filling. A result that
-/// would go to the stack has an `onStack` home, which the convention does
-/// not allow: the checker refutes a call or ret that needs one.
+/// docs/mir.md "Several results") in R0-R3 and S0-S15 / D0-D7 with
+/// back-filling, and the rest on the stack: `[sp+N]` of the caller's
+/// outgoing area at the call, which the callee writes at entry SP + N.
 [[nodiscard]] std::vector<WordHome> resultHomes(const mir::Signature &sig);
+/// Bytes of the caller's area the stack results of `sig` take.
+[[nodiscard]] uint32_t stackResultBytes(const mir::Signature &sig);
 /// The operand that names a home in allocated MIR (`r2`, `s1`, `d0` or `[sp+8]`).
 [[nodiscard]] mir::Operand homeOperand(const WordHome &h);
 

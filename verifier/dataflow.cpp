@@ -181,7 +181,7 @@ struct Walker {
     }
     if (mir::isCall(v.op)) {
       const Signature *sig = mod.callSig(v);
-      const uint32_t argBytes = sig ? abi::stackParamBytes(*sig) : 0;
+      const uint32_t argBytes = sig ? std::max(abi::stackParamBytes(*sig), abi::stackResultBytes(*sig)) : 0;
       for (unsigned r = 0; r < kNumPRegs; ++r)
         if (abi::has(abi::kCallerSaved, static_cast<PReg>(r))) s.regs[r].clear();
       for (unsigned r = 0; r < kNumSRegs; ++r)
@@ -192,7 +192,7 @@ struct Walker {
         if (d.isVReg()) kill(s, d.value);
       auto homes = sig ? abi::resultHomes(*sig) : std::vector<abi::WordHome>{};
       for (size_t k = 0; k < v.defs.size() && k < homes.size(); ++k)
-        if (v.defs[k].isVReg() && !homes[k].onStack)
+        if (v.defs[k].isVReg())  // a register, or [sp+N] of the outgoing area
           for (unsigned w = 0; w < wordsOf(v.defs[k].value); ++w)
             set(s, abi::homeOperand(homes[k]), {idOf(v.defs[k].value, w)}, w);
       return;
@@ -477,7 +477,8 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
     df.numPseudo = kNumPseudo;
     df.classes = vregClasses(original, &module);  // else all core
   }
-  df.inArgBytes = abi::stackParamBytes(original.sig);
+  // the caller's area: stack parameters, and the stack results `ret` writes
+  df.inArgBytes = std::max(abi::stackParamBytes(original.sig), abi::stackResultBytes(original.sig));
   Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
   const size_t nb = allocated.blocks.size();
   df.in.assign(nb, {});

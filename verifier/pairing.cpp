@@ -51,7 +51,8 @@ bool allowedInserted(Origin o, Opcode op) {
   case Origin::Frame: return op == Opcode::Lds || op == Opcode::Sts;
   case Origin::OutArg:
     return op == Opcode::Sts || op == Opcode::Lds || op == Opcode::Mov || op == Opcode::MovI;
-  case Origin::InArg: return op == Opcode::Lds || op == Opcode::Mov;
+  case Origin::InArg:  // incoming parameters, and stack results (docs/mir.md)
+    return op == Opcode::Lds || op == Opcode::Mov || op == Opcode::Sts || op == Opcode::MovI;
   case Origin::Prologue: return op == Opcode::Push || op == Opcode::AdjSp || op == Opcode::Sts;
   case Origin::Epilogue: return op == Opcode::Pop || op == Opcode::AdjSp || op == Opcode::Lds;
   case Origin::Original: return false;

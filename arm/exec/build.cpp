@@ -1,7 +1,6 @@
 // Assembles Thumb-2 text / links objects into a loadable Image (binutils + ELF loader).
 #include "arm/exec/elf_load.h"
 #include "arm/exec/exec.h"
-#include "arm/target/target.h"
 #include "arm/exec/process.h"
 #include "arm/target/runtime.h"
 
@@ -99,11 +98,6 @@ bool checkImports(const std::vector<mir::Import> &imports, std::string &error) {
     }
     if (!seen.insert(imp.name).second) {
       error = fmt::format("import '{}' is listed twice", imp.name);
-      return false;
-    }
-    if (!arm::resultsInRegisters(imp.sig)) {
-      error = fmt::format("import '{}' has {} results, more than the result registers hold", imp.name,
-                          imp.sig.results.size());
       return false;
     }
   }

@@ -282,10 +282,14 @@ void Machine::Impl::callImport(uint32_t addr) {
   for (size_t i = 0, w = 0; i < results.size(); ++i) {
     const auto lo = static_cast<uint32_t>(results[i]), hi = static_cast<uint32_t>(results[i] >> 32);
     const arm::WordLoc &l = rlocs.at(w);
-    if (l.onStack) {
-      st.hostError = fmt::format("import '{}': result {} has no result register", imp.name, i);
-      uc_emu_stop(uc);
-      return;
+    if (l.onStack) {  // [sp+N] of the caller's outgoing area
+      const bool pair = imp.sig.results[i] == mir::ValType::I64;
+      const uint32_t halves[2] = {lo, hi};
+      uc_mem_write(uc, uint64_t{sp} + l.offset, &halves[0], 4);
+      if (l.bytes == 8) uc_mem_write(uc, uint64_t{sp} + l.offset + 4, &halves[1], 4);
+      if (pair) uc_mem_write(uc, uint64_t{sp} + rlocs.at(w + 1).offset, &halves[1], 4);
+      w += mir::operandsOf(imp.sig.results[i]);
+      continue;
     }
     if (l.vfp == arm::WordLoc::Vfp::S) {
       writeSReg(uc, l.vfpReg, lo), resultSRegs |= 1u << l.vfpReg;

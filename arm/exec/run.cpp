@@ -109,7 +109,15 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
   m.st.opts = opts;
   m.st.rng = opts.seed;
   for (unsigned r = 0; r <= 12; ++r) writeReg(uc, static_cast<PReg>(r), m.random());
-  const uint32_t sp = kStackTop - ((arm::stackArgBytes(sig) + 7) & ~7u);
+  // the caller's area: stack arguments and stack results (docs/mir.md
+  // "Several results"); garbage first, so a result the code does not
+  // write is not read as a stale one
+  const uint32_t area = std::max(arm::stackArgBytes(sig), arm::stackResultBytes(sig));
+  const uint32_t sp = kStackTop - ((area + 7) & ~7u);
+  for (uint32_t off = 0; off < area; off += 4) {
+    const uint32_t junk = m.random();
+    uc_mem_write(uc, sp + off, &junk, 4);
+  }
   const std::vector<arm::WordLoc> locs = arm::paramLocations(sig);
   std::array<std::optional<uint32_t>, 32> sTyped;  // S registers of typed f32/f64 arguments
   size_t k = 0;
@@ -225,7 +233,17 @@ void classifyStop(Machine::Impl &m, uc_err e, const mir::Signature &sig, const u
       const std::vector<arm::WordLoc> rlocs = arm::resultLocations(sig);
       for (size_t i = 0, w = 0; i < sig.results.size(); w += mir::operandsOf(sig.results[i]), ++i) {
         const arm::WordLoc &l = rlocs.at(w);
-        if (l.vfp == arm::WordLoc::Vfp::S) res.results.push_back(readSReg(uc, l.vfpReg));
+        const auto stackWord = [&](uint32_t off) {  // [entry sp + off]
+          uint32_t v = 0;
+          uc_mem_read(uc, uint64_t{saved[13]} + off, &v, 4);
+          return v;
+        };
+        if (l.onStack && l.bytes == 8)
+          res.results.push_back(stackWord(l.offset) | uint64_t{stackWord(l.offset + 4)} << 32);
+        else if (l.onStack && sig.results[i] == mir::ValType::I64)
+          res.results.push_back(stackWord(l.offset) | uint64_t{stackWord(rlocs.at(w + 1).offset)} << 32);
+        else if (l.onStack) res.results.push_back(stackWord(l.offset));
+        else if (l.vfp == arm::WordLoc::Vfp::S) res.results.push_back(readSReg(uc, l.vfpReg));
         else if (l.vfp == arm::WordLoc::Vfp::D)
           res.results.push_back(readSReg(uc, 2u * l.vfpReg) | uint64_t{readSReg(uc, 2u * l.vfpReg + 1)} << 32);
         else if (sig.results[i] == mir::ValType::I64)
@@ -265,7 +283,6 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   if (!entry) return fail("no such function symbol in the image");
   if (args.size() != sig.params.size())
     return fail(fmt::format("{} arguments given, the signature has {}", args.size(), sig.params.size()));
-  if (!arm::resultsInRegisters(sig)) return fail("a result has no result register (results on the stack)");
   if (arm::softFloat(m.img.cpu) && usesVfpTypes(sig))
     return fail(fmt::format("the signature has f32/f64 values, passed in S/D registers, but {} has no "
                             "FPU (its floats are i32/i64 words)", arm::cpuName(m.img.cpu)));

@@ -2,7 +2,6 @@
 // that lowers every function and declines what it cannot.
 #include "arm/select/select.h"
 #include "arm/select/select_internal.h"
-#include "arm/target/target.h"
 #include "core/ir/runtime_calls.h"
 
 #include <wabt/binary-reader-ir.h>
@@ -84,7 +83,7 @@ bool toSignature(const wabt::FuncSignature &ws, mir::Signature &sig, arm::Cpu cp
     if (!vt) return false;
     sig.results.push_back(*vt);
   }
-  return arm::resultsInRegisters(sig);
+  return true;
 }
 
 /// Initial value of a global from its constant initializer (0 otherwise,

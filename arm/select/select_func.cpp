@@ -1,6 +1,5 @@
 // Function-level selection: vregs, blocks, the operator walk and control flow.
 #include "arm/select/select_internal.h"
-#include "arm/target/target.h"
 #include "arm/target/cpu.h"
 
 #include <wabt/cast.h>
@@ -347,9 +346,6 @@ void FuncSelector::run() {
     out_.floatResults.push_back(floatBits(t));
     floats |= floatBits(t) != 0;
   }
-  if (!arm::resultsInRegisters(out_.sig))
-    declineType("returns more results than R0-R3 and S0-S15 hold (results on the stack are not "
-                "supported: docs/mir.md \"Several results\")");
   if (!floats) out_.floatParams.clear(), out_.floatResults.clear();
   startBlock(newBlock());
   Instr param;

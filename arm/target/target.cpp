@@ -162,16 +162,18 @@ uint32_t stackArgBytes(const mir::Signature &sig) {
 std::vector<WordLoc> resultLocations(const mir::Signature &sig) {
   // Results are placed as a parameter list of the same types would be: one
   // result gives AAPCS's R0, R0:R1, S0 or D0; several take R0-R3 and
-  // S0-S15/D0-D7 in order, with back-filling (docs/mir.md "Several results").
+  // S0-S15/D0-D7 in order, with back-filling, and the rest the caller's
+  // outgoing area (docs/mir.md "Several results").
   mir::Signature asParams;
   asParams.params = sig.results;
   return paramLocations(asParams);
 }
 
-bool resultsInRegisters(const mir::Signature &sig) {
+uint32_t stackResultBytes(const mir::Signature &sig) {
+  uint32_t end = 0;
   for (const WordLoc &w : resultLocations(sig))
-    if (w.onStack) return false;
-  return true;
+    if (w.onStack) end = std::max(end, w.offset + w.bytes);
+  return end;
 }
 
 }  // namespace vcr::arm

@@ -101,10 +101,12 @@ struct WordLoc {
 /// Result operands, placed exactly as paramLocations would place a parameter
 /// list of the result types: one result is AAPCS's R0 (i32), R0:R1 (i64), S0
 /// (f32) or D0 (f64); several results (wasm multi-value) take R0-R3 (i64 in
-/// an even pair) and S0-S15 / D0-D7 with back-filling, in order. A result
-/// that would go to the stack is not supported (resultsInRegisters).
+/// an even pair) and S0-S15 / D0-D7 with back-filling, in order, and those
+/// that do not fit go to the stack: `[sp+N]` at the call, in the caller's
+/// outgoing area (the area the stack arguments use; the callee writes them
+/// at its entry SP + N before it returns).
 [[nodiscard]] std::vector<WordLoc> resultLocations(const mir::Signature &sig);
-/// Whether every result of `sig` has a register (selection declines the rest).
-[[nodiscard]] bool resultsInRegisters(const mir::Signature &sig);
+/// Bytes of the caller's outgoing area the stack results of `sig` take.
+[[nodiscard]] uint32_t stackResultBytes(const mir::Signature &sig);
 
 }  // namespace vcr::arm

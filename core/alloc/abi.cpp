@@ -52,7 +52,11 @@ void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &
 /// A callee's AAPCS locations, worked out once per lowering.
 struct CalleeAbi {
   std::vector<arm::WordLoc> params, results;
-  uint32_t stackBytes = 0;
+  uint32_t stackBytes = 0;  ///< outgoing area: stack arguments, and stack results
+  static CalleeAbi of(const mir::Signature &sig) {
+    return {arm::paramLocations(sig), arm::resultLocations(sig),
+            std::max(arm::stackArgBytes(sig), arm::stackResultBytes(sig))};
+  }
 };
 
 /// Callees by name (views of the input's `callee` strings, which outlive
@@ -72,7 +76,7 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
       error = "calli with unknown signature id #" + std::to_string(in.imm);
       return false;
     }
-    indAbi = CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig), arm::stackArgBytes(*sig)};
+    indAbi = CalleeAbi::of(*sig);
   } else {
     auto it = cache.find(in.callee);
     if (it == cache.end()) {
@@ -81,8 +85,7 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
         error = "call to unknown function '@" + in.callee + "'";
         return false;
       }
-      it = cache.emplace(in.callee, CalleeAbi{arm::paramLocations(*sig), arm::resultLocations(*sig),
-                                              arm::stackArgBytes(*sig)}).first;
+      it = cache.emplace(in.callee, CalleeAbi::of(*sig)).first;
     }
     abi = &it->second;
   }
@@ -107,8 +110,10 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
   if (ind) call.uses.push_back(in.uses.back());
   for (const auto &l : results) call.defs.push_back(locOperand(l));
   out.push_back(std::move(call));
-  for (size_t i = 0; i < results.size(); ++i)
-    out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(results[i])}, Origin::Move));
+  for (size_t i = 0; i < results.size(); ++i)  // a stack result: from the outgoing area
+    out.push_back(results[i].onStack
+                      ? makeInstr(Opcode::Lds, {in.defs[i]}, {locOperand(results[i])}, Origin::OutArg)
+                      : makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(results[i])}, Origin::Move));
   return true;
 }
 
@@ -179,6 +184,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
 
   const auto params = arm::paramLocations(f.sig);
   const auto results = arm::resultLocations(f.sig);
+  w.inArgsWritten = arm::stackResultBytes(f.sig) > 0;
   CalleeCache callees;
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     std::vector<Instr> &out = w.fn.blocks[b].instrs;
@@ -208,7 +214,22 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
           error = "'ret' operands do not match the signature (block " + w.fn.blocks[b].label + ")";
           return false;
         }
-        for (size_t i = 0; i < results.size(); ++i) placeWord(out, in.uses[i], results[i]);
+        for (size_t i = 0; i < results.size(); ++i) {
+          if (!results[i].onStack) {
+            placeWord(out, in.uses[i], results[i]);
+            continue;
+          }
+          // A stack result goes to the caller's area, [entry sp + N]: an
+          // `!inarg` store, whose offset the frame layout moves past the frame.
+          const Operand dst = Operand::stack(results[i].offset);
+          if (in.uses[i].isImm()) {
+            out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, Origin::InArg,
+                                    in.uses[i].value));
+            out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, Origin::InArg));
+          } else {
+            out.push_back(makeInstr(Opcode::Sts, {dst}, {in.uses[i]}, Origin::InArg));
+          }
+        }
         Instr ret = in;
         ret.uses.clear();
         for (const auto &l : results) ret.uses.push_back(locOperand(l));

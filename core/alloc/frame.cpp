@@ -151,7 +151,8 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, Alloc
   if (w.hasCalls && (pushed + n) % 8) n += 4;  // AAPCS: SP 8-byte aligned at calls
   const uint32_t frame = pushed + n;
 
-  // Fix-ups: slots sit above the outgoing area, incoming params above the frame.
+  // Fix-ups: slots sit above the outgoing area, incoming params (and stack
+  // results) above the frame.
   for (size_t b = 0; b < out.blocks.size(); ++b) {
     if (!sc.flags[b]) continue;
     for (Instr &i : out.blocks[b].instrs) {
@@ -160,6 +161,8 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, Alloc
         o = Operand::stack(w.outgoingBytes + slotOffset[slots[o.value]]);
       } else if (i.op == Opcode::Lds && i.origin == Origin::InArg) {
         i.uses[0] = Operand::stack(frame + i.uses[0].value);
+      } else if (i.op == Opcode::Sts && i.origin == Origin::InArg) {  // a stack result
+        i.defs[0] = Operand::stack(frame + i.defs[0].value);
       }
     }
   }

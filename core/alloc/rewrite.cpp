@@ -81,7 +81,7 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
       stats.spillStores += i.op == mir::Opcode::Sts && i.origin == mir::Origin::Spill;
       stats.reloads += i.op == mir::Opcode::Lds && i.origin == mir::Origin::Reload;
       stats.remats += i.op == mir::Opcode::MovI && i.origin == mir::Origin::Remat;
-      if (i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
+      if ((i.op == mir::Opcode::Lds || i.op == mir::Opcode::Sts) && i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
       if (!isSlotAccess(i)) continue;
       sc.flags[b] |= 1;
       if (uint32_t id = slotOf(i); id < w.numVRegs && sc.dense[id] == kNoNode) {

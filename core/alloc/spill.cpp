@@ -29,7 +29,7 @@ SpillKind cheapKind(const WorkFunction &w, mir::VReg v, unsigned defCount, const
   if (defCount != 1) return SpillKind::Slot;
   const bool web = v < w.multiDefWeb.size() && w.multiDefWeb[v];
   if (isRematDef(def.op) && !web) return SpillKind::Remat;
-  if (def.op == Opcode::Lds && def.origin == Origin::InArg) return SpillKind::InArg;
+  if (def.op == Opcode::Lds && def.origin == Origin::InArg && !w.inArgsWritten) return SpillKind::InArg;
   return SpillKind::Slot;
 }
 

@@ -122,7 +122,7 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
           cand[d.value] = i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg;
         }
     }
-  if (!anyCall) return 0;
+  if (!anyCall || w.inArgsWritten) return 0;  // (a stack result may overwrite the incoming slot)
   // Every use an argument move into a register.
   for (const mir::Block &b : w.fn.blocks)
     for (const mir::Instr &i : b.instrs) {

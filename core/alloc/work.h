@@ -62,7 +62,11 @@ struct WorkFunction {
   // makes thousands), and vector<bool>'s append is a slow path.
   std::vector<uint8_t> noSpill;    ///< per vreg: a spill temp (never spilled again)
   bool hasCalls = false;
-  uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument area
+  uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument (and stack-result) area
+  /// The function returns a result on the stack, into its incoming area: a
+  /// stack parameter may not be reloaded from its incoming slot, which a
+  /// result store may have overwritten (no SpillKind::InArg).
+  bool inArgsWritten = false;
   std::vector<uint8_t> everSpilled;  ///< per vreg: spilled in some round
   /// Per vreg: a web of a vreg the original defines more than once
   /// (splitWebs). Never rematerialised even when its one definition is a

@@ -90,7 +90,12 @@ void Machine::finishCall(const Signature &sig, std::span<const uint64_t> results
     const unsigned n = operandsOf(sig.results[i]);
     for (unsigned h = 0; h < n; ++h, ++w) {
       const WordLoc &l = pl.words[w];
-      if (l.onStack) fail("result " + std::to_string(i) + " has no result register (results on the stack are not supported)");
+      if (l.onStack) {  // in the caller's outgoing area, [sp+N] after the call
+        const uint32_t a = stackAddr(uint64_t(sp_) + l.offset, "stack result");
+        stack_.store(a, h ? hi32(v) : lo32(v), StackMem::Value);  // a word, an i64's half, an f64's low word
+        if (l.bytes == 8) stack_.store(stackAddr(uint64_t(a) + 4, "stack result"), hi32(v), StackMem::Value);
+        continue;
+      }
       if (l.vfp == WordLoc::Vfp::S) write(Operand::sreg(l.reg), lo32(v));
       else if (l.vfp == WordLoc::Vfp::D) write64(Operand::dreg(l.reg), v);
       else setReg(l.reg, h ? hi32(v) : lo32(v));
@@ -166,7 +171,7 @@ void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
                  " bytes does not fit the address space above " + hex(kMemBase);
     throw Halt{};
   }
-  const uint32_t area = (pl.stackBytes + 7) & ~7u;
+  const uint32_t area = (pl.areaBytes() + 7) & ~7u;
   if (area > StackMem::kSize / 2) {
     res_.status = ExecResult::Status::Error;
     res_.error = "@" + f.name + ": stack arguments do not fit the stack region";
@@ -201,7 +206,7 @@ void Machine::enterAllocated(uint32_t fi) {
   enter(fi);
   Frame &fr = frames_.back();
   fr.entrySp = sp_;
-  fr.frameLimit = std::min<uint32_t>(StackMem::kTop, sp_ + pl.stackBytes);
+  fr.frameLimit = std::min<uint32_t>(StackMem::kTop, sp_ + pl.areaBytes());
   fr.lrToken = kTokenBase + 2 * nextToken_++;
   fr.savedMask = 0;
   for (unsigned r = 4; r <= 11; ++r) {

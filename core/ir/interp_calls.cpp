@@ -161,23 +161,37 @@ bool Machine::execRet(const Instr &in) {
     }
     return sregs_[n];
   };
+  auto resultStack = [&](uint32_t off, size_t i) {
+    uint32_t v = 0;
+    const uint32_t a = stackAddr(uint64_t(sp_) + off, "stack result");
+    if (stack_.load(a, v) != StackMem::Value) {
+      if (env_.garbageSeed) return garbage(uint64_t(a) << 8);
+      fail("result " + std::to_string(i) + " of @" + fn_->name + " is returned in [sp+" + std::to_string(off) +
+           "], which holds no value");
+    }
+    return v;
+  };
+  // an i64's high word: a register, or the stack when the low word went there
+  auto resultAny = [&](const WordLoc &l) { return l.onStack ? resultStack(l.offset, 0) : resultWord(l.reg); };
   // One value per result (an i64 or f64 joined), read from its home.
   std::vector<uint64_t> results;
   const Placement pl = placeResults(sig);
   size_t w = 0;
   for (size_t i = 0; i < sig.results.size(); ++i) {
     const WordLoc &l = pl.words.at(w);
-    if (l.onStack)
-      fail("result " + std::to_string(i) + " of @" + fn_->name +
-           " has no result register (results on the stack are not supported)");
-    if (l.vfp == WordLoc::Vfp::S) {
+    if (l.onStack) {  // at [entry sp + N], in the caller's outgoing area
+      const uint32_t lo = resultStack(l.offset, i);
+      if (l.bytes == 8) results.push_back(join(lo, resultStack(l.offset + 4, i)));
+      else if (sig.results[i] == ValType::I64) results.push_back(join(lo, resultAny(pl.words.at(w + 1))));
+      else results.push_back(lo);
+    } else if (l.vfp == WordLoc::Vfp::S) {
       results.push_back(resultS(l.reg, -1));
     } else if (l.vfp == WordLoc::Vfp::D) {
       const uint32_t lo = resultS(2u * l.reg, l.reg);
       results.push_back(join(lo, resultS(2u * l.reg + 1, l.reg)));
     } else if (sig.results[i] == ValType::I64) {
       const uint32_t lo = resultWord(l.reg);
-      results.push_back(join(lo, resultWord(pl.words.at(w + 1).reg)));
+      results.push_back(join(lo, resultAny(pl.words.at(w + 1))));
     } else {
       results.push_back(resultWord(l.reg));
     }

@@ -97,12 +97,17 @@ const Signature &Machine::sigOf(int32_t c) const {
 }
 
 const Placement &Machine::placementOf(int32_t c) {
+  auto place = [&](const Signature &s) {
+    Placement p = placeParams(s);
+    p.resultBytes = placeResults(s).stackBytes;
+    return p;
+  };
   if (c >= 0) {
-    if (!fnPlaced_[size_t(c)]) fnPlace_[size_t(c)] = placeParams(sigOf(c)), fnPlaced_[size_t(c)] = 1;
+    if (!fnPlaced_[size_t(c)]) fnPlace_[size_t(c)] = place(sigOf(c)), fnPlaced_[size_t(c)] = 1;
     return fnPlace_[size_t(c)];
   }
   const size_t k = size_t(-c - 1);
-  if (!impPlaced_[k]) impPlace_[k] = placeParams(sigOf(c)), impPlaced_[k] = 1;
+  if (!impPlaced_[k]) impPlace_[k] = place(sigOf(c)), impPlaced_[k] = 1;
   return impPlace_[k];
 }
 

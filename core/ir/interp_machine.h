@@ -35,6 +35,9 @@ struct Placement {
   std::vector<WordLoc> words;  ///< one per operand (operandCount), an i64 gives lo then hi
   uint32_t stackBytes = 0;     ///< bytes of stack the arguments take
   uint32_t sRegs = 0;          ///< S0-S15 holding parameters (a D register sets both halves)
+  uint32_t resultBytes = 0;    ///< bytes of stack the results take (Machine::placementOf sets it)
+  /// The caller's area the callee may use: stack arguments and stack results.
+  [[nodiscard]] uint32_t areaBytes() const { return stackBytes > resultBytes ? stackBytes : resultBytes; }
 };
 
 /// Core values: R0-R3 in order; an i64 in an even pair R0:R1 or R2:R3; the

@@ -215,7 +215,7 @@ private:
     for (size_t k = 0; k < in.defs.size(); ++k) {
       unsigned allow = kReg;
       if (in.op == Opcode::Sts) allow = kStack;
-      if (f_.allocated && in.op == Opcode::Param) allow = kReg | kStack;
+      if (f_.allocated && (in.op == Opcode::Param || isCall(in.op))) allow = kReg | kStack;  // stack results
       checkOperand(b, i, in.defs[k], "def " + std::to_string(k), allow);
     }
     const bool memory = isLinearMemoryOp(in.op);
@@ -227,6 +227,7 @@ private:
       if (oi.immOperand && last) allow = kReg | kImm;
       if (f_.allocated && in.op == Opcode::Call) allow = kReg | kStack;
       if (f_.allocated && in.op == Opcode::CallInd && !last) allow = kReg | kStack;
+      if (f_.allocated && in.op == Opcode::Ret) allow = kReg | kStack;  // stack results
       std::string what = memory && last ? "address" : "use " + std::to_string(k);
       checkOperand(b, i, in.uses[k], what, allow);
     }

@@ -1,6 +1,6 @@
 // wabt-based checker of wasm modules: parse, validate, and find constructs
 // outside the supported scalar MVP subset (i32, i64, f32, f64; no SIMD,
-// multi-value, ...). memory.grow, bulk memory, data segments, one funcref
+// ...). Multi-value, memory.grow, bulk memory, data segments, one funcref
 // table with constant active element segments, and call_indirect through it
 // are in.
 
@@ -64,8 +64,6 @@ public:
     for (size_t i = 0; i < m.funcs.size(); ++i) {
       const wabt::Func &f = *m.funcs[i];
       fn_ = f.name.empty() ? "#" + std::to_string(i) : f.name;
-      if (f.GetNumResults() > 1)
-        error(fn_, "multi-value result");
       for (wabt::Index p = 0; p < f.GetNumParams(); ++p)
         if (!isInt(f.GetParamType(p)))
           error(fn_, "a param is not i32/i64/f32/f64");
@@ -91,8 +89,9 @@ private:
   }
 
   void block(const wabt::Block &b) {
-    if (b.decl.GetNumParams() > 0 || b.decl.GetNumResults() > 1)
-      error(fn_, "multi-value block type");
+    for (wabt::Index p = 0; p < b.decl.GetNumParams(); ++p)
+      if (!isInt(b.decl.GetParamType(p)))
+        error(fn_, "a block parameter is not i32/i64/f32/f64");
     for (wabt::Index r = 0; r < b.decl.GetNumResults(); ++r)
       if (!isInt(b.decl.GetResultType(r)))
         error(fn_, "a block result is not i32/i64/f32/f64");

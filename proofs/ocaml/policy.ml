@@ -28,6 +28,23 @@ let home_ops (s : signature) =
     (Checker.param_homes (Convert.sigt s))
 let result_ops (s : signature) = List.map (fun r -> R (Convert.int_of_z r)) (Checker.result_regs (Convert.sigt s))
 
+(* Several results (wasm multi-value, docs/mir.md "Several results": R0-R3,
+   then the caller's stack area) are not in proofs/coq's language, whose
+   result_regs is AAPCS's one result: a function returning several, or
+   calling a function that does, is outside the fragment, like calli. *)
+let multi_value (m : modl) (f : func) =
+  let several (s : signature) = List.length s.results > 1 in
+  let sig_of name =
+    match List.find_opt (fun (g : func) -> g.name = name) m.funcs with
+    | Some g -> Some g.fsig
+    | None -> List.assoc_opt name m.imports
+  in
+  several f.fsig
+  || List.exists
+       (fun (_, is) ->
+         List.exists (fun (i : instr) -> i.mn = "call" && Option.fold ~none:false ~some:several (sig_of i.callee)) is)
+       f.blocks
+
 (* Returns None if every rule holds, else the first broken rule. *)
 let check (m : modl) (vf : func) (af : func) (pool : int) : string option =
   let fail fmt = Printf.ksprintf (fun s -> raise (Convert.Reject s)) fmt in

@@ -86,6 +86,7 @@ let () =
           match List.find_opt (fun (g : func) -> g.name = af.name && not g.allocated) vm.funcs with
           | None -> Some "no vreg function of that name"
           | Some vf ->
+              if Policy.multi_value vm vf then Some "input: several results (multi-value)" else
               (match (if !policy then Policy.check vm vf af !pool else None) with
                | Some why -> Some ("policy: " ^ why)
                | None ->

@@ -108,12 +108,14 @@ TEST_CASE("abi: several results (multi-value) are placed as parameters of their 
   CHECK(res({I, I, I, I}) == "r0 r1 r2 r3");
   CHECK(res({F, D, F}) == "s0 d1 s1");    // back-filling, as for parameters
   CHECK(res({I, F, L, D}) == "r0 s0 r2 r3 d1");
-  // a fifth core word has no register: an onStack home, which the checker refutes
+  // the rest go to the caller's outgoing area, as stack parameters would
+  CHECK(res({I, I, I, I, I, I}) == "r0 r1 r2 r3 [sp+0] [sp+4]");
+  CHECK(res({L, L, I, L}) == "r0 r1 r2 r3 [sp+0] [sp+8] [sp+12]");
   mir::Signature s;
-  s.results = {I, I, I, I, I};
-  CHECK(resultHomes(s).back().onStack);
-  s.results = {L, L, I};
-  CHECK(resultHomes(s).back().onStack);
+  s.results = {L, L, I, L};
+  CHECK(stackResultBytes(s) == 16);
+  s.results = {I, F};
+  CHECK(stackResultBytes(s) == 0);
 }
 
 TEST_CASE("abi: register roles") {

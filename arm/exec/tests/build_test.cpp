@@ -82,11 +82,10 @@ TEST_CASE("build: bad options are reported, not crashed on") {
   CHECK_FALSE(r.ok);
   CHECK(r.error.find("twice") != std::string::npos);
 
-  BuildOptions two;
+  BuildOptions two;  // several results (multi-value) are fine: R0-R3, then the stack
   two.imports = {{"env.b", {{}, {mir::ValType::I32, mir::ValType::I32}}}};
   r = buildImage(asmHeader(), two);
-  CHECK_FALSE(r.ok);
-  CHECK(r.error.find("at most one") != std::string::npos);
+  CHECK(r.ok);
 
   BuildOptions tool;
   tool.toolPrefix = "no-such-toolchain-";
