@@ -150,7 +150,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
         select::OracleRun o = oracle->run(static_cast<uint32_t>(vf->wasmIndex), in.args, in.memory, in.globals);
         mir::Observed ob{fromOracle(o.status), o.results, o.reason, o.error, o.memory, o.globals};
         if (std::string d = mir::compareOutcome(in, ob); !d.empty())
-          why = "the wabt interpreter and the MIR interpreter disagree: " + d;
+          why = "the wabt interpreter disagrees with the MIR interpreter (expected: MIR interpreter, got: wabt): " + d;
       }
       mir::ExecEnv env;
       env.memory = in.memory;

@@ -307,6 +307,17 @@ void Machine::Impl::callImport(uint32_t addr) {
     w += mir::operandsOf(imp.sig.results[i]);
   }
   if (!st.opts.clobberAtImports) return;
+  // The callee owns its area (stack arguments and results): the words that
+  // are not results hold garbage afterwards.
+  const uint32_t area = std::max(arm::stackArgBytes(imp.sig), arm::stackResultBytes(imp.sig));
+  for (uint32_t off = 0; off < area; off += 4) {
+    bool result = false;
+    for (const arm::WordLoc &l : rlocs)
+      result |= l.onStack && off >= l.offset && off < l.offset + l.bytes;
+    if (result) continue;
+    const uint32_t junk = random();
+    uc_mem_write(uc, uint64_t{sp} + off, &junk, 4);
+  }
   for (unsigned r = 0; r < 4; ++r)
     if (!(resultRegs >> r & 1u)) writeReg(uc, static_cast<mir::PReg>(r), random());
   writeReg(uc, mir::PReg::R12, random());

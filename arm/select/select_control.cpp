@@ -78,8 +78,9 @@ void FuncSelector::lowerBlock(const wabt::Block &b, Ctrl::Kind kind, const wabt:
   c.height = stack_.size() - bt.params.size();  // the parameters belong to the block
   if (kind == Ctrl::Kind::Loop) {
     // A branch to a loop carries the loop's parameters (multi-value): they
-    // live in fresh vregs the entry and every back edge assign; the loop's
-    // results are whatever the body leaves on the stack.
+    // live in fresh vregs the entry and every back edge assign (lowerBrIf
+    // assigns them on the taken edge only); the loop's results are whatever
+    // the body leaves on the stack.
     c.results = bt.params;
     for (auto t : bt.params) c.resultRegs.push_back(newTempOf(t));
     moveResults(c);
@@ -200,6 +201,22 @@ void FuncSelector::lowerBrIf(const wabt::Expr &e, uint32_t depth) {
     terminate(std::move(brif));
     startBlock(ret);
     lowerReturn();
+    startBlock(cont);
+    return;
+  }
+  if (c.kind == Ctrl::Kind::Loop && !c.resultRegs.empty()) {
+    // Back to a loop with parameters: its parameter vregs may still be on
+    // the operand stack below the values carried, so they are assigned on
+    // the taken edge only, never on the path that falls through.
+    mir::BlockId edge = newBlock(), cont = newBlock();
+    brif.targets = {edge, cont};
+    terminate(std::move(brif));
+    startBlock(edge);
+    moveResults(c);
+    Instr br;
+    br.op = Opcode::Br;
+    br.targets = {targetOf(c)};
+    terminate(std::move(br));
     startBlock(cont);
     return;
   }

@@ -249,7 +249,26 @@ private:
     sigG_.assign(gp_->globalWords, 0);
     for (uint32_t n = kVRegBase; n < gp_->numNodes; ++n)
       if (state_[n] != NodeState::Absent && degree_[n] >= k_) markSignificant(n, true);
-    for (uint32_t mi = static_cast<uint32_t>(gp_->moves.size()); mi-- > 0;) moveWl_.push_back(mi);
+    // Coalescing order: the heaviest move first (10^loop depth), and among
+    // equals the one whose least flexible endpoint has the fewest moves
+    // (a value with one move partner has no other chance to lose its move;
+    // one with several may still coalesce with another). moveWl_ is popped
+    // from the back, so it holds the order reversed.
+    const uint32_t nm = static_cast<uint32_t>(gp_->moves.size());
+    auto partners = [&](uint32_t n) {
+      return pre(n) ? UINT32_MAX : gp_->moveStart[n + 1] - gp_->moveStart[n];
+    };
+    moveKey_.resize(nm);
+    for (uint32_t mi = 0; mi < nm; ++mi) {
+      const GraphMove &m = gp_->moves[mi];
+      moveKey_[mi] = {m.weight, std::min(partners(m.dst), partners(m.src)), mi};
+    }
+    std::sort(moveKey_.begin(), moveKey_.end(), [](const MoveKey &a, const MoveKey &b) {
+      if (a.weight != b.weight) return a.weight < b.weight;
+      if (a.partners != b.partners) return a.partners > b.partners;
+      return a.index > b.index;
+    });
+    for (const MoveKey &k : moveKey_) moveWl_.push_back(k.index);
     spillQ_.endBulk();
   }
 
@@ -628,6 +647,12 @@ private:
   uint32_t active_ = 0;  ///< moves in the Active state
   PRegMask poolMask_ = 0, usedCallee_ = 0, caller_ = 0, callee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
+  /// The initial order of the move worklist (copyGraph).
+  struct MoveKey {
+    float weight;
+    uint32_t partners, index;
+  };
+  std::vector<MoveKey> moveKey_;
   SpillQueue spillQ_;  ///< spill candidates, keyed lazily (spill_queue.h)
 };
 

@@ -84,6 +84,10 @@ void Machine::finishCall(const Signature &sig, std::span<const uint64_t> results
   clobber(kR12, NoValue::Kind::Call);
   clobber(kLr, NoValue::Kind::Call);
   const Placement pl = placeResults(sig);
+  // The callee owns its area (stack arguments and results): nothing but the
+  // results may be read there afterwards.
+  const uint32_t area = std::max(placeParams(sig).stackBytes, pl.stackBytes);
+  for (uint32_t off = 0; off < area; off += 4) stack_.store(stackAddr(uint64_t(sp_) + off, "outgoing area"), 0, StackMem::Poison);
   size_t w = 0;
   for (size_t i = 0; i < sig.results.size(); ++i) {
     const uint64_t v = i < results.size() ? results[i] : 0;

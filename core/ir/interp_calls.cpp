@@ -172,7 +172,7 @@ bool Machine::execRet(const Instr &in) {
     return v;
   };
   // an i64's high word: a register, or the stack when the low word went there
-  auto resultAny = [&](const WordLoc &l) { return l.onStack ? resultStack(l.offset, 0) : resultWord(l.reg); };
+  auto resultAny = [&](const WordLoc &l, size_t i) { return l.onStack ? resultStack(l.offset, i) : resultWord(l.reg); };
   // One value per result (an i64 or f64 joined), read from its home.
   std::vector<uint64_t> results;
   const Placement pl = placeResults(sig);
@@ -182,7 +182,7 @@ bool Machine::execRet(const Instr &in) {
     if (l.onStack) {  // at [entry sp + N], in the caller's outgoing area
       const uint32_t lo = resultStack(l.offset, i);
       if (l.bytes == 8) results.push_back(join(lo, resultStack(l.offset + 4, i)));
-      else if (sig.results[i] == ValType::I64) results.push_back(join(lo, resultAny(pl.words.at(w + 1))));
+      else if (sig.results[i] == ValType::I64) results.push_back(join(lo, resultAny(pl.words.at(w + 1), i)));
       else results.push_back(lo);
     } else if (l.vfp == WordLoc::Vfp::S) {
       results.push_back(resultS(l.reg, -1));
@@ -191,7 +191,7 @@ bool Machine::execRet(const Instr &in) {
       results.push_back(join(lo, resultS(2u * l.reg + 1, l.reg)));
     } else if (sig.results[i] == ValType::I64) {
       const uint32_t lo = resultWord(l.reg);
-      results.push_back(join(lo, resultAny(pl.words.at(w + 1))));
+      results.push_back(join(lo, resultAny(pl.words.at(w + 1), i)));
     } else {
       results.push_back(resultWord(l.reg));
     }

@@ -22,43 +22,42 @@ vcr_fn_____wasm__call__ctors:
 vcr_fn_att__atan2:
 .Lvcr_fn_att__atan2_0:
 	push {r4, r5, r6, r7, r8, lr}
-	mov r6, r0
-	mov r5, r1
+	mov r5, r0
+	mov r6, r1
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	mov r4, #0
-	eor r7, r5, #2147483648
-	mov r1, #0
-	mov r0, r5
-	bl __aeabi_fcmplt
-	cmp r0, #0
-	ite ne
-	movne r8, r7
-	moveq r8, r5
-	eor r7, r6, #2147483648
+	mov r7, #0
+	eor r4, r6, #2147483648
 	mov r1, #0
 	mov r0, r6
 	bl __aeabi_fcmplt
 	cmp r0, #0
 	it eq
-	moveq r7, r6
+	moveq r4, r6
+	eor r8, r5, #2147483648
 	mov r1, #0
-	mov r0, r7
+	mov r0, r5
+	bl __aeabi_fcmplt
+	cmp r0, #0
+	it eq
+	moveq r8, r5
+	mov r1, #0
+	mov r0, r8
 	bl __aeabi_fcmpeq
 	eor r0, r0, #1
 	cmp r0, #0
 	bne .Lvcr_fn_att__atan2_3
 .Lvcr_fn_att__atan2_1:
 	mov r1, #0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fcmpeq
 	cmp r0, #0
 	bne .Lvcr_fn_att__atan2_7
 .Lvcr_fn_att__atan2_2:
 .Lvcr_fn_att__atan2_3:
-	mov r0, r7
-	mov r1, r8
+	mov r0, r8
+	mov r1, r4
 	bl __aeabi_fcmpgt
 	cmp r0, #0
 	ite eq
@@ -67,97 +66,97 @@ vcr_fn_att__atan2:
 	cmp r0, #0
 	bne .Lvcr_fn_att__atan2_5
 .Lvcr_fn_att__atan2_4:
-	movw r4, #4059
-	movt r4, #16329
-	mov r0, r8
-	mov r1, r7
+	movw r7, #4059
+	movt r7, #16329
+	mov r0, r4
+	mov r1, r8
 	bl __aeabi_fdiv
-	mov r7, r0
-	mov r0, r7
-	mov r1, r7
-	bl __aeabi_fmul
 	mov r8, r0
+	mov r0, r8
+	mov r1, r8
+	bl __aeabi_fmul
+	mov r4, r0
 	movw r1, #2631
 	movt r1, #48192
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #43778
 	movt r1, #15703
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #29787
 	movt r1, #48622
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #12354
 	movt r1, #15942
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #19872
 	movt r1, #48810
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #65154
 	movt r1, #16255
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r8
 	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r4
+	mov r0, r7
 	bl __aeabi_fsub
 	mov r4, r0
 	b .Lvcr_fn_att__atan2_6
 .Lvcr_fn_att__atan2_5:
-	mov r0, r7
-	mov r1, r8
-	bl __aeabi_fdiv
-	mov r4, r0
-	mov r0, r4
+	mov r0, r8
 	mov r1, r4
-	bl __aeabi_fmul
+	bl __aeabi_fdiv
 	mov r7, r0
+	mov r0, r7
+	mov r1, r7
+	bl __aeabi_fmul
+	mov r4, r0
 	movw r1, #2631
 	movt r1, #48192
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #43778
 	movt r1, #15703
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #29787
 	movt r1, #48622
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #12354
 	movt r1, #15942
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #19872
 	movt r1, #48810
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #65154
 	movt r1, #16255
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r4
+	mov r0, r7
 	bl __aeabi_fmul
 	mov r4, r0
 .Lvcr_fn_att__atan2_6:
@@ -167,20 +166,21 @@ vcr_fn_att__atan2:
 	bl __aeabi_fsub
 	mov r7, r0
 	mov r1, #0
-	mov r0, r5
-	bl __aeabi_fcmplt
-	cmp r0, #0
-	it ne
-	movne r4, r7
-	eor r5, r4, #2147483648
-	mov r1, #0
 	mov r0, r6
 	bl __aeabi_fcmplt
 	cmp r0, #0
 	it ne
-	movne r4, r5
+	movne r4, r7
+	eor r6, r4, #2147483648
+	mov r1, #0
+	mov r0, r5
+	bl __aeabi_fcmplt
+	cmp r0, #0
+	ite ne
+	movne r7, r6
+	moveq r7, r4
 .Lvcr_fn_att__atan2_7:
-	mov r0, r4
+	mov r0, r7
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_att__atan2, .-vcr_fn_att__atan2
 
@@ -641,7 +641,7 @@ vcr_fn_attitude__update:
 	str r0, [r12, #-4]
 .Lvcr_fn_attitude__update_6:
 	mov r0, #16
-	add r4, r4, r0
+	add r5, r4, r0
 	ldr r0, [sp, #0]
 	adds r0, r0, #12
 	bcs .Lvcr_fn_attitude__update_trap_oob
@@ -649,25 +649,25 @@ vcr_fn_attitude__update:
 	bhi .Lvcr_fn_attitude__update_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	adds r5, r4, #4
-	bcs .Lvcr_fn_attitude__update_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_attitude__update_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
-	mov r1, r5
-	bl __aeabi_fsub
-	movw r1, #46871
-	movt r1, #14545
-	bl __aeabi_fmul
-	mov r1, r5
-	bl __aeabi_fadd
-	adds r4, r4, #4
+	adds r4, r5, #4
 	bcs .Lvcr_fn_attitude__update_trap_oob
 	cmp r4, r10
 	bhi .Lvcr_fn_attitude__update_trap_oob
 	add r4, r4, r11
-	str r0, [r4, #-4]
+	ldr r4, [r4, #-4]
+	mov r1, r4
+	bl __aeabi_fsub
+	movw r1, #46871
+	movt r1, #14545
+	bl __aeabi_fmul
+	mov r1, r4
+	bl __aeabi_fadd
+	adds r5, r5, #4
+	bcs .Lvcr_fn_attitude__update_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_attitude__update_trap_oob
+	add r5, r5, r11
+	str r0, [r5, #-4]
 	add sp, sp, #32
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_attitude__update_trap_oob:

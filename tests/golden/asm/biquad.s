@@ -250,17 +250,17 @@ vcr_fn_biquad__lowpass:
 	mov r0, #1065353216
 	mov r1, r4
 	bl __aeabi_fsub
-	mov r5, r0
-	mov r8, #1065353216
+	mov r8, r0
+	mov r5, #1065353216
 	mov r1, #1065353216
 	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fdiv
-	mov r4, r0
 	mov r0, r5
-	mov r1, r4
+	bl __aeabi_fdiv
+	mov r5, r0
+	mov r0, r8
+	mov r1, r5
 	bl __aeabi_fmul
 	adds r12, r6, #20
 	bcs .Lvcr_fn_biquad__lowpass_trap_oob
@@ -272,43 +272,43 @@ vcr_fn_biquad__lowpass:
 	movt r0, #16329
 	mov r1, r7
 	bl __aeabi_fsub
-	mov r5, r0
-	mov r0, r5
-	mov r1, r5
-	bl __aeabi_fmul
 	mov r7, r0
+	mov r0, r7
+	mov r1, r7
+	bl __aeabi_fmul
+	mov r4, r0
 	movw r1, #47246
 	movt r1, #13880
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #3057
 	movt r1, #47440
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #34950
 	movt r1, #15368
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	movw r1, #43691
 	movt r1, #48682
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r7
+	mov r0, r4
 	bl __aeabi_fmul
 	mov r1, #1065353216
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r5
+	mov r0, r7
 	bl __aeabi_fmul
-	mov r5, r0
+	mov r4, r0
 	mov r1, #3221225472
-	mov r0, r5
+	mov r0, r4
 	bl __aeabi_fmul
-	mov r1, r4
+	mov r1, r5
 	bl __aeabi_fmul
 	adds r12, r6, #16
 	bcs .Lvcr_fn_biquad__lowpass_trap_oob
@@ -317,9 +317,9 @@ vcr_fn_biquad__lowpass:
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, #1065353216
-	mov r1, r5
-	bl __aeabi_fsub
 	mov r1, r4
+	bl __aeabi_fsub
+	mov r1, r5
 	bl __aeabi_fmul
 	adds r12, r6, #8
 	bcs .Lvcr_fn_biquad__lowpass_trap_oob

@@ -105,8 +105,8 @@ vcr_fn_pick:
 vcr_fn_run__fsm:
 .Lvcr_fn_run__fsm_0:
 	push {r4, r5, r6, r7, r8}
-	mov r3, #0
 	mov r2, #0
+	mov r3, #0
 	mov r4, #0
 	mov r4, #0
 	mov r5, #0
@@ -115,14 +115,14 @@ vcr_fn_run__fsm:
 	movw r6, #1023
 	and r1, r1, r6
 .Lvcr_fn_run__fsm_1:
-	cmp r3, r1
+	cmp r2, r1
 	ite hs
 	movhs r6, #1
 	movlo r6, #0
 	cmp r6, #0
 	bne .Lvcr_fn_run__fsm_19
 .Lvcr_fn_run__fsm_2:
-	add r6, r0, r3
+	add r6, r0, r2
 	adds r6, r6, #1
 	bcs .Lvcr_fn_run__fsm_trap_oob
 	cmp r6, r10
@@ -130,10 +130,10 @@ vcr_fn_run__fsm:
 	add r6, r6, r11
 	ldrb r6, [r6, #-1]
 	mov r7, #1
-	add r3, r3, r7
-	cmp r2, #4
+	add r2, r2, r7
+	cmp r3, #4
 	bhs .Lvcr_fn_run__fsm_18
-	tbh [pc, r2, lsl #1]
+	tbh [pc, r3, lsl #1]
 .Lvcr_fn_run__fsm_tbh0:
 	.short (.Lvcr_fn_run__fsm_tbh0_0 - .Lvcr_fn_run__fsm_tbh0) / 2
 	.short (.Lvcr_fn_run__fsm_tbh0_1 - .Lvcr_fn_run__fsm_tbh0) / 2
@@ -158,7 +158,7 @@ vcr_fn_run__fsm:
 	cmp r7, #0
 	beq .Lvcr_fn_run__fsm_5
 .Lvcr_fn_run__fsm_4:
-	mov r2, #1
+	mov r3, #1
 	mov r6, #1
 	add r4, r4, r6
 	b .Lvcr_fn_run__fsm_18
@@ -175,7 +175,7 @@ vcr_fn_run__fsm:
 	cmp r7, #0
 	beq .Lvcr_fn_run__fsm_7
 .Lvcr_fn_run__fsm_6:
-	mov r2, #2
+	mov r3, #2
 	mov r6, #1
 	add r5, r5, r6
 	b .Lvcr_fn_run__fsm_18
@@ -188,7 +188,7 @@ vcr_fn_run__fsm:
 	cmp r6, #0
 	beq .Lvcr_fn_run__fsm_9
 .Lvcr_fn_run__fsm_8:
-	mov r2, #3
+	mov r3, #3
 .Lvcr_fn_run__fsm_9:
 	b .Lvcr_fn_run__fsm_18
 .Lvcr_fn_run__fsm_10:
@@ -202,7 +202,7 @@ vcr_fn_run__fsm:
 	cmp r6, #0
 	bne .Lvcr_fn_run__fsm_18
 .Lvcr_fn_run__fsm_11:
-	mov r2, #0
+	mov r3, #0
 	b .Lvcr_fn_run__fsm_18
 .Lvcr_fn_run__fsm_12:
 	mov r7, #32
@@ -227,7 +227,7 @@ vcr_fn_run__fsm:
 	cmp r6, #0
 	bne .Lvcr_fn_run__fsm_18
 .Lvcr_fn_run__fsm_14:
-	mov r2, #0
+	mov r3, #0
 	b .Lvcr_fn_run__fsm_18
 .Lvcr_fn_run__fsm_15:
 	mov r7, #10
@@ -238,7 +238,7 @@ vcr_fn_run__fsm:
 	cmp r6, #0
 	beq .Lvcr_fn_run__fsm_17
 .Lvcr_fn_run__fsm_16:
-	mov r2, #0
+	mov r3, #0
 .Lvcr_fn_run__fsm_17:
 .Lvcr_fn_run__fsm_18:
 	b .Lvcr_fn_run__fsm_1

@@ -22,22 +22,21 @@ vcr_fn_____wasm__call__ctors:
 vcr_fn_pkt__assemble:
 .Lvcr_fn_pkt__assemble_0:
 	push {r4, r5, r6, r7, r8, lr}
-	mov r4, r0
-	mov r5, r1
-	mov r1, r2
+	mov r5, r0
+	mov r4, r2
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r2, #0
-	adds r12, r4, #8
+	adds r12, r5, #8
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strd r0, r2, [r12, #-8]
 	mov r0, #56
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -47,7 +46,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #48
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -57,7 +56,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #40
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -67,7 +66,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #32
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -77,7 +76,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #24
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -87,7 +86,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #16
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r0, r0, #8
@@ -97,7 +96,7 @@ vcr_fn_pkt__assemble:
 	add r0, r0, r11
 	strd r2, r6, [r0, #-8]
 	mov r0, #8
-	add r0, r4, r0
+	add r0, r5, r0
 	mov r2, #0
 	mov r6, #0
 	adds r12, r0, #8
@@ -106,31 +105,31 @@ vcr_fn_pkt__assemble:
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strd r2, r6, [r12, #-8]
-	adds r6, r5, #1
+	adds r6, r1, #1
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r6, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r6, r6, r11
 	ldrb r6, [r6, #-1]
-	adds r12, r4, #1
+	adds r12, r5, #1
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strb r6, [r12, #-1]
-	adds r2, r5, #2
+	adds r2, r1, #2
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r2, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r2, r2, r11
 	ldrb r2, [r2, #-1]
-	adds r12, r4, #2
+	adds r12, r5, #2
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strb r2, [r12, #-1]
-	adds r7, r5, #4
+	adds r7, r1, #4
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r7, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
@@ -146,85 +145,86 @@ vcr_fn_pkt__assemble:
 	ite ne
 	movne r2, r3
 	moveq r2, r8
-	adds r12, r4, #5
+	adds r12, r5, #5
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strb r2, [r12, #-1]
-	adds r12, r4, #4
+	adds r12, r5, #4
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strh r7, [r12, #-2]
-	adds r3, r5, #10
+	adds r3, r1, #10
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r3, r3, r11
 	ldrh r3, [r3, #-2]
-	adds r12, r4, #7
+	adds r12, r5, #7
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r12, r12, r11
 	strh r3, [r12, #-2]
 	mov r3, #7
-	add r7, r4, r3
+	add r7, r5, r3
 	mov r3, #10
-	add r3, r5, r3
+	add r1, r1, r3
+	adds r1, r1, #1
+	bcs .Lvcr_fn_pkt__assemble_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_pkt__assemble_trap_oob
+	add r1, r1, r11
+	ldrb r1, [r1, #-1]
+	adds r7, r7, #1
+	bcs .Lvcr_fn_pkt__assemble_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_pkt__assemble_trap_oob
+	add r7, r7, r11
+	strb r1, [r7, #-1]
+	mov r1, r4
+	bl __vcr_memory_copy
+	mov r2, #1
+	mov r0, #1
+	add r1, r6, r0
+	mov r0, r1
+.Lvcr_fn_pkt__assemble_1:
+	add r3, r5, r2
 	adds r3, r3, #1
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
 	add r3, r3, r11
 	ldrb r3, [r3, #-1]
-	adds r7, r7, #1
-	bcs .Lvcr_fn_pkt__assemble_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_pkt__assemble_trap_oob
-	add r7, r7, r11
-	strb r3, [r7, #-1]
-	bl __vcr_memory_copy
+	add r3, r0, r3
+	movw r0, #65535
+	and r0, r3, r0
+	add r1, r3, r1
+	movw r3, #65535
+	and r1, r1, r3
 	mov r3, #1
-	mov r0, #1
-	add r2, r6, r0
-	mov r1, r2
-.Lvcr_fn_pkt__assemble_1:
-	add r0, r4, r3
-	adds r0, r0, #1
-	bcs .Lvcr_fn_pkt__assemble_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_pkt__assemble_trap_oob
-	add r0, r0, r11
-	ldrb r0, [r0, #-1]
-	add r0, r1, r0
-	movw r1, #65535
-	and r1, r0, r1
-	add r0, r0, r2
-	movw r2, #65535
-	and r2, r0, r2
-	mov r0, #1
-	add r3, r3, r0
-	mov r0, #60
-	cmp r3, r0
+	add r2, r2, r3
+	mov r3, #60
+	cmp r2, r3
 	ite ne
-	movne r0, #1
-	moveq r0, #0
-	cmp r0, #0
+	movne r3, #1
+	moveq r3, #0
+	cmp r3, #0
 	bne .Lvcr_fn_pkt__assemble_1
 .Lvcr_fn_pkt__assemble_2:
-	mov r0, #16
-	and r0, r0, #31
-	lsl r0, r2, r0
-	orr r0, r0, r1
-	adds r4, r4, #64
+	mov r2, #16
+	and r2, r2, #31
+	lsl r1, r1, r2
+	orr r0, r1, r0
+	adds r5, r5, #64
 	bcs .Lvcr_fn_pkt__assemble_trap_oob
-	cmp r4, r10
+	cmp r5, r10
 	bhi .Lvcr_fn_pkt__assemble_trap_oob
-	add r4, r4, r11
-	str r0, [r4, #-4]
+	add r5, r5, r11
+	str r0, [r5, #-4]
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_pkt__assemble_trap_oob:
 	udf #19
@@ -321,27 +321,27 @@ vcr_fn_rx__compact:
 .Lvcr_fn_rx__compact_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
-	mov r5, r1
+	mov r7, r1
 	mov r1, #0
-	cmp r2, r5
+	cmp r2, r7
 	ite hi
 	movhi r1, #1
 	movls r1, #0
 	cmp r1, #0
 	ite ne
-	movne r6, r5
+	movne r6, r7
 	moveq r6, r2
 	add r1, r0, r6
-	sub r7, r5, r6
-	mov r2, r7
+	sub r5, r7, r6
+	mov r2, r5
 	mov r4, r0
 	bl __vcr_memory_copy
-	add r0, r4, r5
+	add r0, r4, r7
 	sub r0, r0, r6
 	mov r1, #0
 	mov r2, r6
 	bl __vcr_memory_fill
-	mov r0, r7
+	mov r0, r5
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, pc}
 	.size vcr_fn_rx__compact, .-vcr_fn_rx__compact

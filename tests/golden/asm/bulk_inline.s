@@ -55,20 +55,20 @@ vcr_fn_fill__leaf:
 vcr_fn_copy__called:
 .Lvcr_fn_copy__called_0:
 	push {r4, r5, r6, lr}
-	mov r4, r0
-	mov r5, r1
+	mov r5, r0
+	mov r6, r1
 	mov r0, #0
 	mov r0, #3
 	bl vcr_fn_id
-	mov r6, r0
+	mov r4, r0
 	movw r0, #32767
-	and r0, r4, r0
+	and r0, r5, r0
 	mov r1, #64
 	mov r2, #255
-	and r2, r5, r2
+	and r2, r6, r2
 	bl __vcr_memory_copy
-	add r0, r6, r5
-	add r0, r0, r4
+	add r0, r4, r6
+	add r0, r0, r5
 	pop {r4, r5, r6, pc}
 	.size vcr_fn_copy__called, .-vcr_fn_copy__called
 

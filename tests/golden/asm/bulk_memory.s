@@ -12,26 +12,26 @@
 vcr_fn_copy__up:
 .Lvcr_fn_copy__up_0:
 	push {r4, r5, r6, lr}
-	mov r4, r0
-	mov r5, r1
+	mov r5, r0
+	mov r6, r1
 	mov r0, #0
 	movw r0, #32767
-	and r6, r4, r0
+	and r4, r5, r0
 	mov r0, #3
-	add r0, r6, r0
+	add r0, r4, r0
 	mov r1, #255
-	and r2, r5, r1
-	mov r1, r6
+	and r2, r6, r1
+	mov r1, r4
 	bl __vcr_memory_copy
 	mov r0, #3
-	add r0, r6, r0
+	add r0, r4, r0
 	adds r0, r0, #4
 	bcs .Lvcr_fn_copy__up_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_copy__up_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	eor r1, r4, r5
+	eor r1, r5, r6
 	add r0, r0, r1
 	pop {r4, r5, r6, pc}
 .Lvcr_fn_copy__up_trap_oob:
@@ -46,28 +46,28 @@ vcr_fn_copy__up:
 vcr_fn_copy__down:
 .Lvcr_fn_copy__down_0:
 	push {r4, r5, r6, lr}
-	mov r4, r0
-	mov r5, r1
+	mov r5, r0
+	mov r6, r1
 	mov r0, #0
 	movw r0, #32767
-	and r0, r4, r0
+	and r0, r5, r0
 	mov r1, #8
-	orr r6, r0, r1
+	orr r4, r0, r1
 	mov r0, #5
-	sub r0, r6, r0
+	sub r0, r4, r0
 	mov r1, #255
-	and r2, r5, r1
-	mov r1, r6
+	and r2, r6, r1
+	mov r1, r4
 	bl __vcr_memory_copy
 	mov r0, #5
-	sub r0, r6, r0
+	sub r0, r4, r0
 	adds r0, r0, #4
 	bcs .Lvcr_fn_copy__down_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_copy__down_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	eor r1, r4, r5
+	eor r1, r5, r6
 	add r0, r0, r1
 	pop {r4, r5, r6, pc}
 .Lvcr_fn_copy__down_trap_oob:

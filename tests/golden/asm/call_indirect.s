@@ -123,14 +123,14 @@ vcr_fn_run__fsm:
 .Lvcr_fn_run__fsm_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
-	mov r7, r1
+	mov r4, r1
 	mov r1, #0
-	mov r4, #0
+	mov r6, #0
 	mov r5, #0
 	mov r2, #63
-	and r6, r0, r2
+	and r7, r0, r2
 .Lvcr_fn_run__fsm_1:
-	cmp r5, r6
+	cmp r5, r7
 	ite hs
 	movhs r0, #1
 	movlo r0, #0
@@ -138,11 +138,11 @@ vcr_fn_run__fsm:
 	bne .Lvcr_fn_run__fsm_3
 .Lvcr_fn_run__fsm_2:
 	mov r0, #31
-	mul r0, r4, r0
-	add r4, r0, r1
+	mul r0, r6, r0
+	add r6, r0, r1
 	mov r0, #37
 	mul r0, r5, r0
-	add r0, r7, r0
+	add r0, r4, r0
 	cmp r1, #8
 	bhs .Lvcr_fn_run__fsm_trap_tableoob
 	lsl r12, r1, #3
@@ -164,7 +164,7 @@ vcr_fn_run__fsm:
 	mov r0, #24
 	and r0, r0, #31
 	lsl r0, r1, r0
-	eor r0, r4, r0
+	eor r0, r6, r0
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, pc}
 .Lvcr_fn_run__fsm_trap_tableoob:
@@ -219,15 +219,15 @@ vcr_fn_dispatch:
 vcr_fn_dispatch64:
 .Lvcr_fn_dispatch64_0:
 	push {r4, r5, r6, lr}
-	mov r4, r0
-	mov r5, r2
-	mov r6, r3
+	mov r6, r0
+	mov r4, r2
+	mov r5, r3
 	ldr r2, [sp, #16]
-	mov r0, r5
-	mov r1, r6
-	cmp r4, #8
+	mov r0, r4
+	mov r1, r5
+	cmp r6, #8
 	bhs .Lvcr_fn_dispatch64_trap_tableoob
-	lsl r12, r4, #3
+	lsl r12, r6, #3
 	movw lr, #:lower16:__vcr_table
 	movt lr, #:upper16:__vcr_table
 	add r12, r12, lr
@@ -238,8 +238,8 @@ vcr_fn_dispatch64:
 	cmp lr, #2
 	bne .Lvcr_fn_dispatch64_trap_badsig
 	blx r12
-	adds r0, r0, r5
-	adc r1, r1, r6
+	adds r0, r0, r4
+	adc r1, r1, r5
 	pop {r4, r5, r6, pc}
 .Lvcr_fn_dispatch64_trap_tableoob:
 	udf #21

@@ -36,13 +36,12 @@ vcr_fn_with__args:
 .Lvcr_fn_with__args_0:
 	push {lr}
 	sub sp, sp, #4
-	mov r2, r0
+	mov r2, #1
+	and r2, r0, r2
 	mov r0, r1
-	mov r1, #1
-	and r1, r2, r1
-	cmp r1, #2
+	cmp r2, #2
 	bhs .Lvcr_fn_with__args_trap_tableoob
-	lsl r12, r1, #3
+	lsl r12, r2, #3
 	movw lr, #:lower16:__vcr_table
 	movt lr, #:upper16:__vcr_table
 	add r12, r12, lr

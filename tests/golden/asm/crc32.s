@@ -97,38 +97,38 @@ vcr_fn_crc32:
 	pop {r4, r5, r6}
 	bx lr
 .Lvcr_fn_crc32_2:
-	mov r3, #4294967295
-	mov r2, #0
+	mov r2, #4294967295
+	mov r3, #0
 .Lvcr_fn_crc32_3:
-	add r4, r0, r2
+	add r4, r0, r3
 	adds r4, r4, #1
 	bcs .Lvcr_fn_crc32_trap_oob
 	cmp r4, r10
 	bhi .Lvcr_fn_crc32_trap_oob
 	add r4, r4, r11
 	ldrb r4, [r4, #-1]
-	eor r3, r3, r4
+	eor r2, r2, r4
 	mov r4, #8
 .Lvcr_fn_crc32_4:
 	mov r5, #0
 	mov r6, #1
-	and r6, r3, r6
+	and r6, r2, r6
 	sub r5, r5, r6
 	movw r6, #33568
 	movt r6, #60856
 	and r5, r5, r6
 	mov r6, #1
 	and r6, r6, #31
-	lsr r3, r3, r6
-	eor r3, r5, r3
+	lsr r2, r2, r6
+	eor r2, r5, r2
 	mov r5, #4294967295
 	add r4, r4, r5
 	cmp r4, #0
 	bne .Lvcr_fn_crc32_4
 .Lvcr_fn_crc32_5:
 	mov r4, #1
-	add r2, r2, r4
-	cmp r2, r1
+	add r3, r3, r4
+	cmp r3, r1
 	ite ne
 	movne r4, #1
 	moveq r4, #0
@@ -136,7 +136,7 @@ vcr_fn_crc32:
 	bne .Lvcr_fn_crc32_3
 .Lvcr_fn_crc32_6:
 	mov r0, #4294967295
-	eor r0, r3, r0
+	eor r0, r2, r0
 	pop {r4, r5, r6}
 	bx lr
 .Lvcr_fn_crc32_trap_oob:

@@ -354,12 +354,12 @@ vcr_fn_iir64__q31:
 	mov r3, #0
 	cmp r4, #0
 	ite ne
-	movne r6, r0
-	moveq r6, r2
+	movne r5, r0
+	moveq r5, r2
 	cmp r4, #0
 	ite ne
-	movne r5, r1
-	moveq r5, r3
+	movne r6, r1
+	moveq r6, r3
 	mov r7, #0
 	mov r4, #0
 	movw r2, #26112
@@ -372,11 +372,11 @@ vcr_fn_iir64__q31:
 	mov r1, r0
 	cmp r1, #0
 	ite ne
-	movne r0, r6
+	movne r0, r5
 	moveq r0, r7
 	cmp r1, #0
 	ite ne
-	movne r1, r5
+	movne r1, r6
 	moveq r1, r4
 	add sp, sp, #24
 	pop {r4, r5, r6, r7, r8, pc}
@@ -393,42 +393,42 @@ vcr_fn_poly64:
 .Lvcr_fn_poly64_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
+	mov r6, r0
 	mov r4, r2
 	mov r5, r3
-	mov r2, #0
-	mov r2, #0
-	mov r2, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #0
+	mov r0, #32
 	mov r2, #32
-	mov r3, #32
-	cmp r1, r3
+	cmp r1, r2
 	ite lo
-	movlo r3, #1
-	movhs r3, #0
-	cmp r3, #0
+	movlo r2, #1
+	movhs r2, #0
+	cmp r2, #0
 	ite ne
-	movne r3, r1
-	moveq r3, r2
-	mov r1, #3
-	and r7, r1, #31
-	lsl r7, r3, r7
-	add r1, r0, r7
-	adds r2, r1, #8
+	movne r2, r1
+	moveq r2, r0
+	mov r0, #3
+	and r7, r0, #31
+	lsl r7, r2, r7
+	add r0, r6, r7
+	adds r0, r0, #8
 	bcs .Lvcr_fn_poly64_trap_oob
-	cmp r2, r10
+	cmp r0, r10
 	bhi .Lvcr_fn_poly64_trap_oob
-	add r2, r2, r11
-	ldrd r2, r1, [r2, #-8]
-	cmp r3, #0
+	add r0, r0, r11
+	ldrd r0, r1, [r0, #-8]
+	cmp r2, #0
 	ite eq
-	moveq r3, #1
-	movne r3, #0
-	cmp r3, #0
+	moveq r2, #1
+	movne r2, #0
+	cmp r2, #0
 	bne .Lvcr_fn_poly64_4
 .Lvcr_fn_poly64_1:
-	mvn r3, #7
-	add r6, r0, r3
+	mvn r2, #7
+	add r6, r6, r2
 .Lvcr_fn_poly64_2:
-	mov r0, r2
 	mov r2, r4
 	mov r3, r5
 	bl __aeabi_dmul
@@ -440,14 +440,12 @@ vcr_fn_poly64:
 	add r2, r2, r11
 	ldrd r2, r3, [r2, #-8]
 	bl __vcr_fp_dadd
-	mov r2, r0
-	mvn r0, #7
-	add r7, r7, r0
+	mvn r2, #7
+	add r7, r7, r2
 	cmp r7, #0
 	bne .Lvcr_fn_poly64_2
 .Lvcr_fn_poly64_3:
 .Lvcr_fn_poly64_4:
-	mov r0, r2
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, pc}
 .Lvcr_fn_poly64_trap_oob:
@@ -589,26 +587,26 @@ vcr_fn_ticks__to__us:
 	mov r1, r5
 	bl __vcr_fp_dadd
 	mov r4, r0
-	mov r6, r1
+	mov r5, r1
 	movw r2, #41216
 	movt r2, #5176
 	movw r3, #14747
 	movt r3, #17391
 	mov r0, r4
-	mov r1, r6
+	mov r1, r5
 	bl __aeabi_dcmplt
-	mov r5, r0
+	mov r6, r0
 	mov r2, #0
 	movw r3, #0
 	movt r3, #17392
 	mov r0, r4
-	mov r1, r6
+	mov r1, r5
 	bl __aeabi_dcmplt
 	mov r7, r0
 	mov r2, #0
 	mov r3, #0
 	mov r0, r4
-	mov r1, r6
+	mov r1, r5
 	bl __aeabi_dcmpge
 	and r0, r7, r0
 	cmp r0, #0
@@ -619,7 +617,7 @@ vcr_fn_ticks__to__us:
 	bne .Lvcr_fn_ticks__to__us_4
 .Lvcr_fn_ticks__to__us_3:
 	mov r0, r4
-	mov r1, r6
+	mov r1, r5
 	bl __vcr_fp_d2l_u
 	b .Lvcr_fn_ticks__to__us_5
 .Lvcr_fn_ticks__to__us_4:
@@ -628,10 +626,10 @@ vcr_fn_ticks__to__us:
 .Lvcr_fn_ticks__to__us_5:
 	mov r2, #4294967295
 	mov r3, #4294967295
-	cmp r5, #0
+	cmp r6, #0
 	it eq
 	moveq r0, r2
-	cmp r5, #0
+	cmp r6, #0
 	it eq
 	moveq r1, r3
 	add sp, sp, #4

@@ -199,18 +199,18 @@ vcr_fn_fft__bitreverse:
 	mov r2, #0
 	mov r3, #1
 .Lvcr_fn_fft__bitreverse_2:
-	mov r4, r1
+	mov r0, r1
 .Lvcr_fn_fft__bitreverse_3:
-	mov r0, r2
+	mov r4, r2
 	mov r2, #1
 	and r2, r2, #31
-	lsr r4, r4, r2
-	eor r2, r0, r4
-	and r5, r0, r4
+	lsr r0, r0, r2
+	eor r2, r4, r0
+	and r5, r4, r0
 	cmp r5, #0
 	bne .Lvcr_fn_fft__bitreverse_3
 .Lvcr_fn_fft__bitreverse_4:
-	orr r2, r0, r4
+	orr r2, r4, r0
 	cmp r3, r2
 	ite hs
 	movhs r0, #1

@@ -463,11 +463,10 @@ vcr_fn_select64:
 vcr_fn_mem32:
 .Lvcr_fn_mem32_0:
 	push {r4, lr}
-	mov r2, r0
+	mov r2, #0
+	movw r2, #4092
+	and r4, r0, r2
 	mov r0, r1
-	mov r1, #0
-	movw r1, #4092
-	and r4, r2, r1
 	bl __aeabi_i2f
 	mov r1, #1073741824
 	bl __aeabi_fmul

@@ -302,10 +302,11 @@ vcr_fn_st__ramp:
 .Lvcr_fn_st__ramp_0:
 	push {r4, r5, r6, lr}
 	mov r4, r0
+	mov r3, r2
 	mov r0, #0
 	mov r0, #0
-	mvn r3, #1
-	add r1, r1, r3
+	mvn r2, #1
+	add r1, r1, r2
 	cmp r1, #4
 	bhs .Lvcr_fn_st__ramp_1
 	tbh [pc, r1, lsl #1]
@@ -323,12 +324,12 @@ vcr_fn_st__ramp:
 .Lvcr_fn_st__ramp_tbh0_3:
 	b .Lvcr_fn_st__ramp_3
 .Lvcr_fn_st__ramp_1:
-	adds r2, r4, #56
+	adds r3, r4, #56
 	bcs .Lvcr_fn_st__ramp_trap_oob
-	cmp r2, r10
+	cmp r3, r10
 	bhi .Lvcr_fn_st__ramp_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
+	add r3, r3, r11
+	ldr r3, [r3, #-4]
 	b .Lvcr_fn_st__ramp_4
 .Lvcr_fn_st__ramp_2:
 	mov r0, #4
@@ -339,7 +340,7 @@ vcr_fn_st__ramp:
 	cmp r12, r10
 	bhi .Lvcr_fn_st__ramp_trap_oob
 	add r12, r12, r11
-	str r2, [r12, #-4]
+	str r3, [r12, #-4]
 .Lvcr_fn_st__ramp_4:
 	adds r0, r4, #52
 	bcs .Lvcr_fn_st__ramp_trap_oob
@@ -347,8 +348,8 @@ vcr_fn_st__ramp:
 	bhi .Lvcr_fn_st__ramp_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	movw r3, #0
-	movt r3, #16968
+	movw r2, #0
+	movt r2, #16968
 	adds r1, r4, #36
 	bcs .Lvcr_fn_st__ramp_trap_oob
 	cmp r1, r10
@@ -367,8 +368,7 @@ vcr_fn_st__ramp:
 	bhi .Lvcr_fn_st__ramp_trap_oob
 	add r5, r5, r11
 	ldr r5, [r5, #-4]
-	mov r1, r2
-	mov r2, r3
+	mov r1, r3
 	cmp r5, #9
 	bhs .Lvcr_fn_st__ramp_trap_tableoob
 	lsl r12, r5, #3
@@ -389,8 +389,8 @@ vcr_fn_st__ramp:
 	bhi .Lvcr_fn_st__ramp_trap_oob
 	add r12, r12, r11
 	str r1, [r12, #-4]
-	mov r6, #3
-	mov r5, #2
+	mov r5, #3
+	mov r6, #2
 	adds r0, r4, #56
 	bcs .Lvcr_fn_st__ramp_trap_oob
 	cmp r0, r10
@@ -404,8 +404,8 @@ vcr_fn_st__ramp:
 	mov r0, r4
 	bl __aeabi_fcmpgt
 	cmp r0, #0
-	it ne
-	movne r5, r6
+	it eq
+	moveq r5, r6
 	mov r6, #2
 	mov r1, #1065353216
 	mov r0, r4
@@ -546,22 +546,22 @@ vcr_fn_shape__linear:
 	mov r0, r1
 	mov r5, r2
 	mov r1, #0
-	eor r6, r5, #2147483648
+	eor r7, r5, #2147483648
 	mov r1, r4
 	bl __aeabi_fsub
-	mov r7, r0
-	mov r0, r7
+	mov r6, r0
+	mov r0, r6
 	mov r1, r5
 	bl __aeabi_fcmpgt
 	cmp r0, #0
 	it eq
-	moveq r5, r7
+	moveq r5, r6
 	mov r0, r5
-	mov r1, r6
+	mov r1, r7
 	bl __aeabi_fcmplt
 	cmp r0, #0
 	ite ne
-	movne r0, r6
+	movne r0, r7
 	moveq r0, r5
 	mov r1, r4
 	bl __aeabi_fadd
@@ -577,20 +577,20 @@ vcr_fn_shape__linear:
 vcr_fn_motor__tick:
 .Lvcr_fn_motor__tick_0:
 	push {r4, r5, r6, lr}
-	mov r5, r1
+	mov r4, r1
 	mov r1, r2
 	mov r2, r3
 	mov r3, #0
-	mov r4, #0
+	mov r5, #0
 	mov r3, #4
 	mov r6, #4
-	cmp r5, r6
+	cmp r4, r6
 	ite lo
 	movlo r6, #1
 	movhs r6, #0
 	cmp r6, #0
 	ite ne
-	movne r6, r5
+	movne r6, r4
 	moveq r6, r3
 	mov r3, #2
 	and r3, r3, #31
@@ -602,7 +602,7 @@ vcr_fn_motor__tick:
 	bhi .Lvcr_fn_motor__tick_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	mov r5, r0
+	mov r4, r0
 	cmp r3, #9
 	bhs .Lvcr_fn_motor__tick_trap_tableoob
 	lsl r12, r3, #3
@@ -623,21 +623,21 @@ vcr_fn_motor__tick:
 	cmp r1, #0
 	bne .Lvcr_fn_motor__tick_2
 .Lvcr_fn_motor__tick_1:
-	adds r1, r5, #40
+	adds r1, r4, #40
 	bcs .Lvcr_fn_motor__tick_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_motor__tick_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
 	mov r2, #1
-	add r4, r1, r2
+	add r5, r1, r2
 .Lvcr_fn_motor__tick_2:
-	adds r5, r5, #40
+	adds r4, r4, #40
 	bcs .Lvcr_fn_motor__tick_trap_oob
-	cmp r5, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_motor__tick_trap_oob
-	add r5, r5, r11
-	str r4, [r5, #-4]
+	add r4, r4, r11
+	str r5, [r4, #-4]
 	pop {r4, r5, r6, pc}
 .Lvcr_fn_motor__tick_trap_oob:
 	udf #19
@@ -658,18 +658,18 @@ vcr_fn_fsm__ptr__run:
 .Lvcr_fn_fsm__ptr__run_0:
 	push {r4, r5, r6, r7, r8, lr}
 	mov r4, r1
-	mov r7, r2
+	mov r6, r2
 	mov r1, r3
 	mov r2, #0
 	mov r5, r0
 	bl vcr_fn_motor__init
-	cmp r7, #0
+	cmp r6, #0
 	bne .Lvcr_fn_fsm__ptr__run_2
 .Lvcr_fn_fsm__ptr__run_1:
 	mov r6, #0
 	b .Lvcr_fn_fsm__ptr__run_5
 .Lvcr_fn_fsm__ptr__run_2:
-	mov r6, #0
+	mov r7, #0
 .Lvcr_fn_fsm__ptr__run_3:
 	adds r0, r4, #1
 	bcs .Lvcr_fn_fsm__ptr__run_trap_oob
@@ -702,20 +702,20 @@ vcr_fn_fsm__ptr__run:
 	bl __aeabi_fmul
 	mov r3, r0
 	mov r0, r5
-	mov r1, r6
+	mov r1, r7
 	mov r2, r8
 	bl vcr_fn_motor__tick
-	mov r6, r0
+	mov r7, r0
 	mov r0, #4
 	add r4, r4, r0
 	mov r0, #4294967295
-	add r7, r7, r0
-	cmp r7, #0
+	add r6, r6, r0
+	cmp r6, #0
 	bne .Lvcr_fn_fsm__ptr__run_3
 .Lvcr_fn_fsm__ptr__run_4:
 	mov r0, #28
-	and r0, r0, #31
-	lsl r6, r6, r0
+	and r6, r0, #31
+	lsl r6, r7, r6
 .Lvcr_fn_fsm__ptr__run_5:
 	adds r4, r5, #52
 	bcs .Lvcr_fn_fsm__ptr__run_trap_oob

@@ -31,8 +31,8 @@ vcr_fn_adler32:
 	pop {r4, r5}
 	bx lr
 .Lvcr_fn_adler32_2:
-	mov r3, #0
-	mov r2, #1
+	mov r2, #0
+	mov r3, #1
 .Lvcr_fn_adler32_3:
 	adds r4, r0, #1
 	bcs .Lvcr_fn_adler32_trap_oob
@@ -40,17 +40,7 @@ vcr_fn_adler32:
 	bhi .Lvcr_fn_adler32_trap_oob
 	add r4, r4, r11
 	ldrb r4, [r4, #-1]
-	add r2, r2, r4
-	movw r4, #65521
-	cmp r4, #0
-	ite eq
-	moveq r5, #1
-	movne r5, #0
-	cmp r5, #0
-	bne .Lvcr_fn_adler32_trap_divzero
-	udiv r12, r2, r4
-	mls r2, r12, r4, r2
-	add r3, r2, r3
+	add r3, r3, r4
 	movw r4, #65521
 	cmp r4, #0
 	ite eq
@@ -60,6 +50,16 @@ vcr_fn_adler32:
 	bne .Lvcr_fn_adler32_trap_divzero
 	udiv r12, r3, r4
 	mls r3, r12, r4, r3
+	add r2, r3, r2
+	movw r4, #65521
+	cmp r4, #0
+	ite eq
+	moveq r5, #1
+	movne r5, #0
+	cmp r5, #0
+	bne .Lvcr_fn_adler32_trap_divzero
+	udiv r12, r2, r4
+	mls r2, r12, r4, r2
 	mov r4, #1
 	add r0, r0, r4
 	mov r4, #4294967295
@@ -69,8 +69,8 @@ vcr_fn_adler32:
 .Lvcr_fn_adler32_4:
 	mov r0, #16
 	and r0, r0, #31
-	lsl r0, r3, r0
-	orr r0, r0, r2
+	lsl r0, r2, r0
+	orr r0, r0, r3
 	pop {r4, r5}
 	bx lr
 .Lvcr_fn_adler32_trap_divzero:

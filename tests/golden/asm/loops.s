@@ -43,23 +43,23 @@ vcr_fn_fib:
 	mov r1, #0
 	mov r2, #0
 	mov r2, #0
-	mov r3, #0
+	mov r4, #0
 	mov r2, #1
-	mov r4, #63
-	and r4, r0, r4
+	mov r3, #63
+	and r0, r0, r3
 .Lvcr_fn_fib_1:
-	cmp r3, r4
+	cmp r4, r0
 	ite hs
-	movhs r0, #1
-	movlo r0, #0
-	cmp r0, #0
+	movhs r3, #1
+	movlo r3, #0
+	cmp r3, #0
 	bne .Lvcr_fn_fib_3
 .Lvcr_fn_fib_2:
-	add r0, r1, r2
+	add r3, r1, r2
 	mov r1, r2
-	mov r2, r0
-	mov r0, #1
-	add r3, r3, r0
+	mov r2, r3
+	mov r3, #1
+	add r4, r4, r3
 	b .Lvcr_fn_fib_1
 .Lvcr_fn_fib_3:
 	mov r0, r1
@@ -79,20 +79,20 @@ vcr_fn_nested:
 	mov r2, #0
 	mov r2, #0
 	mov r4, #31
-	and r4, r0, r4
-	mov r0, #31
-	and r1, r1, r0
+	and r0, r0, r4
+	mov r4, #31
+	and r1, r1, r4
 .Lvcr_fn_nested_1:
-	cmp r3, r4
+	cmp r3, r0
 	ite hs
-	movhs r0, #1
-	movlo r0, #0
-	cmp r0, #0
+	movhs r4, #1
+	movlo r4, #0
+	cmp r4, #0
 	bne .Lvcr_fn_nested_6
 .Lvcr_fn_nested_2:
-	mov r0, #0
+	mov r4, #0
 .Lvcr_fn_nested_3:
-	cmp r0, r1
+	cmp r4, r1
 	ite hs
 	movhs r5, #1
 	movlo r5, #0
@@ -102,14 +102,14 @@ vcr_fn_nested:
 	mov r5, #1
 	rsb r5, r5, #0
 	ror r2, r2, r5
-	mul r5, r3, r0
+	mul r5, r3, r4
 	eor r2, r2, r5
 	mov r5, #1
-	add r0, r0, r5
+	add r4, r4, r5
 	b .Lvcr_fn_nested_3
 .Lvcr_fn_nested_5:
-	mov r0, #1
-	add r3, r3, r0
+	mov r4, #1
+	add r3, r3, r4
 	b .Lvcr_fn_nested_1
 .Lvcr_fn_nested_6:
 	mov r0, r2

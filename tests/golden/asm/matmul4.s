@@ -134,30 +134,30 @@ vcr_fn_gram__trace4:
 	mov r1, #0
 	mov r2, #0
 	mov r1, #0
-	mov r5, #0
+	mov r3, #0
 .Lvcr_fn_gram__trace4_1:
-	add r3, r0, r5
-	adds r3, r3, #4
+	add r4, r0, r3
+	adds r4, r4, #4
 	bcs .Lvcr_fn_gram__trace4_trap_oob
-	cmp r3, r10
+	cmp r4, r10
 	bhi .Lvcr_fn_gram__trace4_trap_oob
-	add r3, r3, r11
-	ldr r3, [r3, #-4]
-	asr r4, r3, #31
-	mul r12, r3, r4
-	mla r12, r4, r3, r12
-	umull r3, r4, r3, r3
-	add r4, r4, r12
-	adds r2, r3, r2
-	adc r1, r4, r1
-	mov r3, #4
-	add r5, r5, r3
-	mov r3, #64
-	cmp r5, r3
+	add r4, r4, r11
+	ldr r4, [r4, #-4]
+	asr r5, r4, #31
+	mul r12, r4, r5
+	mla r12, r5, r4, r12
+	umull r4, r5, r4, r4
+	add r5, r5, r12
+	adds r2, r4, r2
+	adc r1, r5, r1
+	mov r4, #4
+	add r3, r3, r4
+	mov r4, #64
+	cmp r3, r4
 	ite ne
-	movne r3, #1
-	moveq r3, #0
-	cmp r3, #0
+	movne r4, #1
+	moveq r4, #0
+	cmp r4, #0
 	bne .Lvcr_fn_gram__trace4_1
 .Lvcr_fn_gram__trace4_2:
 	mov r0, r2

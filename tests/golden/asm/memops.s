@@ -93,20 +93,20 @@ vcr_fn_frame__build:
 .Lvcr_fn_frame__build_0:
 	push {r4, r5, r6, r7, lr}
 	sub sp, sp, #4
-	mov r7, r0
+	mov r6, r0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
 	mov r3, #0
-	adds r12, r7, #8
+	adds r12, r6, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
 	strd r0, r3, [r12, #-8]
 	mov r0, #8
-	add r0, r7, r0
+	add r0, r6, r0
 	mov r4, #0
 	mov r3, #0
 	adds r0, r0, #8
@@ -116,31 +116,31 @@ vcr_fn_frame__build:
 	add r0, r0, r11
 	strd r4, r3, [r0, #-8]
 	mov r0, #16
-	add r4, r7, r0
-	mov r0, r4
-	mov r5, r2
+	add r5, r6, r0
+	mov r0, r5
+	mov r4, r2
 	bl __vcr_memory_copy
-	mov r6, #0
-	cmp r5, #0
+	mov r7, #0
+	cmp r4, #0
 	ite eq
 	moveq r0, #1
 	movne r0, #0
 	cmp r0, #0
 	bne .Lvcr_fn_frame__build_4
 .Lvcr_fn_frame__build_1:
-	mov r6, #0
-	mov r0, r4
-	mov r1, r5
+	mov r7, #0
+	mov r0, r5
+	mov r1, r4
 .Lvcr_fn_frame__build_2:
 	mov r2, #31
-	mul r2, r6, r2
+	mul r2, r7, r2
 	adds r3, r0, #1
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r3, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r3, r3, r11
 	ldrb r3, [r3, #-1]
-	add r6, r2, r3
+	add r7, r2, r3
 	mov r2, #1
 	add r0, r0, r2
 	mov r2, #4294967295
@@ -149,37 +149,37 @@ vcr_fn_frame__build:
 	bne .Lvcr_fn_frame__build_2
 .Lvcr_fn_frame__build_3:
 .Lvcr_fn_frame__build_4:
-	add r0, r4, r5
+	add r0, r5, r4
 	mov r1, #0
 	mov r2, #15
-	add r2, r5, r2
+	add r2, r4, r2
 	mvn r3, #15
-	and r4, r2, r3
-	sub r2, r4, r5
+	and r5, r2, r3
+	sub r2, r5, r4
 	bl __vcr_memory_fill
-	adds r12, r7, #8
+	adds r12, r6, #8
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
-	str r6, [r12, #-4]
+	str r7, [r12, #-4]
 	mov r0, #8
 	and r0, r0, #31
-	lsr r0, r5, r0
-	adds r12, r7, #2
+	lsr r0, r4, r0
+	adds r12, r6, #2
 	bcs .Lvcr_fn_frame__build_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
 	add r12, r12, r11
 	strb r0, [r12, #-1]
-	adds r7, r7, #1
+	adds r6, r6, #1
 	bcs .Lvcr_fn_frame__build_trap_oob
-	cmp r7, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_frame__build_trap_oob
-	add r7, r7, r11
-	strb r5, [r7, #-1]
+	add r6, r6, r11
+	strb r4, [r6, #-1]
 	mov r0, #16
-	add r0, r4, r0
+	add r0, r5, r0
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, pc}
 .Lvcr_fn_frame__build_trap_oob:
@@ -268,31 +268,31 @@ vcr_fn_shift__window:
 vcr_fn_insert__byte:
 .Lvcr_fn_insert__byte_0:
 	push {r4, r5, r6, lr}
-	mov r4, r1
-	mov r5, r3
+	mov r5, r1
+	mov r6, r3
 	mov r1, #0
-	cmp r2, r4
+	cmp r2, r5
 	ite hi
 	movhi r1, #1
 	movls r1, #0
 	cmp r1, #0
 	ite ne
-	movne r1, r4
+	movne r1, r5
 	moveq r1, r2
-	add r6, r0, r1
-	mov r0, #1
-	add r0, r6, r0
-	sub r2, r4, r1
-	mov r1, r6
-	bl __vcr_memory_copy
-	adds r6, r6, #1
-	bcs .Lvcr_fn_insert__byte_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_insert__byte_trap_oob
-	add r6, r6, r11
-	strb r5, [r6, #-1]
+	add r4, r0, r1
 	mov r0, #1
 	add r0, r4, r0
+	sub r2, r5, r1
+	mov r1, r4
+	bl __vcr_memory_copy
+	adds r4, r4, #1
+	bcs .Lvcr_fn_insert__byte_trap_oob
+	cmp r4, r10
+	bhi .Lvcr_fn_insert__byte_trap_oob
+	add r4, r4, r11
+	strb r6, [r4, #-1]
+	mov r0, #1
+	add r0, r5, r0
 	pop {r4, r5, r6, pc}
 .Lvcr_fn_insert__byte_trap_oob:
 	udf #19

@@ -161,20 +161,22 @@ vcr_fn_swap__block:
 vcr_fn_fib:
 .Lvcr_fn_fib_0:
 	push {r4, lr}
-	mov r2, #0
+	mov r2, r0
+	mov r0, #0
 	mov r1, #1
 	mov r3, #31
-	and r0, r0, r3
+	and r2, r2, r3
 	mov r3, #1
-	add r4, r0, r3
-	mov r0, r2
+	add r4, r2, r3
 .Lvcr_fn_fib_1:
 	bl vcr_fn_fib__step
 	mov r2, #1
 	sub r4, r4, r2
 	cmp r4, #0
-	bne .Lvcr_fn_fib_1
+	beq .Lvcr_fn_fib_3
 .Lvcr_fn_fib_2:
+	b .Lvcr_fn_fib_1
+.Lvcr_fn_fib_3:
 	pop {r4, pc}
 	.size vcr_fn_fib, .-vcr_fn_fib
 
@@ -185,9 +187,9 @@ vcr_fn_fib:
 	.thumb_func
 vcr_fn_fib__step:
 .Lvcr_fn_fib__step_0:
-	mov r2, r0
-	mov r0, r1
-	add r1, r2, r0
+	mov r2, r1
+	add r1, r0, r2
+	mov r0, r2
 	bx lr
 	.size vcr_fn_fib__step, .-vcr_fn_fib__step
 
@@ -452,13 +454,13 @@ vcr_fn_use__floats:
 vcr_fn_six:
 .Lvcr_fn_six_0:
 	push {r4, r5, r6}
-	mov r4, r0
-	mov r5, r1
+	mov r5, r0
+	mov r4, r1
 	mov r1, r3
 	ldr r0, [sp, #12]
-	add r6, r4, r0
-	mov r3, r5
-	str r4, [sp, #12]
+	add r6, r5, r0
+	mov r3, r4
+	str r5, [sp, #12]
 	str r6, [sp, #16]
 	pop {r4, r5, r6}
 	bx lr

@@ -11,19 +11,21 @@
 	.thumb_func
 vcr_fn_loop__br__if:
 .Lvcr_fn_loop__br__if_0:
-	mov r3, #1
-	mov r1, #15
-	and r1, r0, r1
-.Lvcr_fn_loop__br__if_1:
-	mov r2, r1
-	mov r0, #3
-	add r0, r3, r0
 	mov r1, #1
-	sub r1, r2, r1
+	mov r2, #15
+	and r2, r0, r2
+.Lvcr_fn_loop__br__if_1:
 	mov r3, r2
-	cmp r2, #0
-	bne .Lvcr_fn_loop__br__if_1
+	mov r0, #3
+	add r0, r1, r0
+	mov r1, #1
+	sub r2, r3, r1
+	cmp r3, #0
+	beq .Lvcr_fn_loop__br__if_3
 .Lvcr_fn_loop__br__if_2:
+	mov r1, r3
+	b .Lvcr_fn_loop__br__if_1
+.Lvcr_fn_loop__br__if_3:
 	bx lr
 	.size vcr_fn_loop__br__if, .-vcr_fn_loop__br__if
 
@@ -145,23 +147,25 @@ vcr_fn_nested__loops:
 	mov r1, #0
 	mov r1, #0
 .Lvcr_fn_nested__loops_1:
-	mov r3, #0
-	mov r2, #1
+	mov r2, #0
+	mov r3, #1
 .Lvcr_fn_nested__loops_2:
-	add r1, r1, r2
+	add r1, r1, r3
 	mov r4, #2
-	mul r2, r2, r4
+	mul r3, r3, r4
 	mov r4, #1
-	add r3, r3, r4
+	add r2, r2, r4
 	mov r4, #3
-	cmp r3, r4
+	cmp r2, r4
 	ite lo
 	movlo r4, #1
 	movhs r4, #0
 	cmp r4, #0
-	bne .Lvcr_fn_nested__loops_2
+	beq .Lvcr_fn_nested__loops_4
 .Lvcr_fn_nested__loops_3:
-	add r1, r1, r2
+	b .Lvcr_fn_nested__loops_2
+.Lvcr_fn_nested__loops_4:
+	add r1, r1, r3
 	mov r2, #1
 	sub r0, r0, r2
 	mov r2, #7
@@ -172,9 +176,70 @@ vcr_fn_nested__loops:
 	movgt r2, #1
 	movle r2, #0
 	cmp r2, #0
-	bne .Lvcr_fn_nested__loops_1
-.Lvcr_fn_nested__loops_4:
+	beq .Lvcr_fn_nested__loops_6
+.Lvcr_fn_nested__loops_5:
+	b .Lvcr_fn_nested__loops_1
+.Lvcr_fn_nested__loops_6:
 	mov r0, r1
 	pop {r4}
 	bx lr
 	.size vcr_fn_nested__loops, .-vcr_fn_nested__loops
+
+@ ---- @kept_param
+	.p2align 2
+	.global vcr_fn_kept__param
+	.type vcr_fn_kept__param, %function
+	.thumb_func
+vcr_fn_kept__param:
+.Lvcr_fn_kept__param_0:
+	mov r1, #7
+.Lvcr_fn_kept__param_1:
+	mov r2, #100
+	add r2, r0, r2
+	mov r3, #1
+	sub r0, r0, r3
+	mov r3, #0
+	cmp r0, r3
+	ite gt
+	movgt r3, #1
+	movle r3, #0
+	cmp r3, #0
+	beq .Lvcr_fn_kept__param_3
+.Lvcr_fn_kept__param_2:
+	mov r1, r2
+	b .Lvcr_fn_kept__param_1
+.Lvcr_fn_kept__param_3:
+	mov r0, r1
+	bx lr
+	.size vcr_fn_kept__param, .-vcr_fn_kept__param
+
+@ ---- @kept_pair
+	.p2align 2
+	.global vcr_fn_kept__pair
+	.type vcr_fn_kept__pair, %function
+	.thumb_func
+vcr_fn_kept__pair:
+.Lvcr_fn_kept__pair_0:
+	push {r4}
+	mov r3, #0
+	mov r1, #100
+.Lvcr_fn_kept__pair_1:
+	mov r2, #1
+	add r3, r3, r2
+	mov r2, #5
+	mov r4, #3
+	cmp r3, r4
+	ite lo
+	movlo r4, #1
+	movhs r4, #0
+	and r4, r4, r0
+	cmp r4, #0
+	beq .Lvcr_fn_kept__pair_3
+.Lvcr_fn_kept__pair_2:
+	mov r1, r2
+	b .Lvcr_fn_kept__pair_1
+.Lvcr_fn_kept__pair_3:
+	sub r0, r1, r2
+	pop {r4}
+	bx lr
+	.size vcr_fn_kept__pair, .-vcr_fn_kept__pair

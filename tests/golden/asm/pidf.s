@@ -403,7 +403,6 @@ vcr_fn_pidf__sim:
 	ldr r1, [sp, #48]
 	bl vcr_fn_pidf__step
 	mov r1, r0
-	mov r0, r1
 	bl __aeabi_fadd
 	mov r1, r7
 	bl __aeabi_fsub

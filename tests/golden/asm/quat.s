@@ -418,7 +418,6 @@ vcr_fn_quat__rotate:
 	mov r0, r4
 	bl __aeabi_fsub
 	mov r1, r0
-	mov r0, r1
 	bl __aeabi_fadd
 	str r0, [sp, #16]
 	ldr r0, [sp, #4]
@@ -450,7 +449,6 @@ vcr_fn_quat__rotate:
 	ldr r0, [sp, #12]
 	bl __aeabi_fsub
 	mov r1, r0
-	mov r0, r1
 	bl __aeabi_fadd
 	str r0, [sp, #12]
 	mov r0, r6
@@ -468,7 +466,6 @@ vcr_fn_quat__rotate:
 	mov r0, r4
 	bl __aeabi_fsub
 	mov r1, r0
-	mov r0, r1
 	bl __aeabi_fadd
 	mov r4, r0
 	mov r0, r4
@@ -564,14 +561,14 @@ vcr_fn_quat__run:
 .Lvcr_fn_quat__run_0:
 	push {r4, r5, r6, r7, r8, lr}
 	mov r4, r0
-	mov r6, r1
-	mov r8, r2
-	mov r7, r3
+	mov r5, r1
+	mov r6, r2
+	mov r8, r3
 	mov r0, #0
 	ldr r0, [r9, #0]
 	mov r1, #16
-	sub r5, r0, r1
-	str r5, [r9, #0]
+	sub r7, r0, r1
+	str r7, [r9, #0]
 	mov r0, #1065353216
 	mov r1, #0
 	adds r12, r4, #8
@@ -588,7 +585,7 @@ vcr_fn_quat__run:
 	bhi .Lvcr_fn_quat__run_trap_oob
 	add r12, r12, r11
 	strd r0, r1, [r12, #-8]
-	cmp r8, #0
+	cmp r6, #0
 	ite eq
 	moveq r0, #1
 	movne r0, #0
@@ -596,7 +593,7 @@ vcr_fn_quat__run:
 	bne .Lvcr_fn_quat__run_4
 .Lvcr_fn_quat__run_1:
 .Lvcr_fn_quat__run_2:
-	adds r0, r6, #2
+	adds r0, r5, #2
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__run_trap_oob
@@ -606,14 +603,14 @@ vcr_fn_quat__run:
 	movw r1, #41048
 	movt r1, #14731
 	bl __aeabi_fmul
-	adds r12, r5, #8
+	adds r12, r7, #8
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_quat__run_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, #2
-	add r0, r6, r0
+	add r0, r5, r0
 	adds r0, r0, #2
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r0, r10
@@ -624,14 +621,14 @@ vcr_fn_quat__run:
 	movw r1, #41048
 	movt r1, #14731
 	bl __aeabi_fmul
-	adds r12, r5, #12
+	adds r12, r7, #12
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_quat__run_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, #4
-	add r0, r6, r0
+	add r0, r5, r0
 	adds r0, r0, #2
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r0, r10
@@ -642,22 +639,22 @@ vcr_fn_quat__run:
 	movw r1, #41048
 	movt r1, #14731
 	bl __aeabi_fmul
-	adds r12, r5, #16
+	adds r12, r7, #16
 	bcs .Lvcr_fn_quat__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_quat__run_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, #4
-	add r1, r5, r0
+	add r1, r7, r0
 	mov r0, r4
-	mov r2, r7
+	mov r2, r8
 	bl vcr_fn_quat__integrate
 	mov r0, #6
-	add r6, r6, r0
+	add r5, r5, r0
 	mov r0, #4294967295
-	add r8, r8, r0
-	cmp r8, #0
+	add r6, r6, r0
+	cmp r6, #0
 	bne .Lvcr_fn_quat__run_2
 .Lvcr_fn_quat__run_3:
 .Lvcr_fn_quat__run_4:
@@ -689,7 +686,7 @@ vcr_fn_quat__run:
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	mov r1, #16
-	add r1, r5, r1
+	add r1, r7, r1
 	str r1, [r9, #0]
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_quat__run_trap_oob:

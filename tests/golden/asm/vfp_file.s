@@ -348,16 +348,16 @@ vcr_fn_shared:
 	movt r0, #16368
 	mov r0, #0
 	mov r0, #1073741824
-	mov r4, #0
-	movw r0, #0
-	movt r0, #16392
+	mov r0, #0
+	movw r4, #0
+	movt r4, #16392
 	mov r5, #0
 	movw r6, #0
 	movt r6, #16400
 	mov r7, #0
-	movw r0, #0
-	movt r0, #16404
-	mov r8, #0
+	movw r8, #0
+	movt r8, #16404
+	mov r0, #0
 	movw r0, #0
 	movt r0, #16408
 	mov r0, #0
@@ -369,15 +369,14 @@ vcr_fn_shared:
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, r8
+	mov r0, #0
 	movw r1, #0
 	movt r1, #16408
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
 	mov r0, r7
-	movw r1, #0
-	movt r1, #16404
+	mov r1, r8
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
@@ -386,9 +385,8 @@ vcr_fn_shared:
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, r4
-	movw r1, #0
-	movt r1, #16392
+	mov r0, #0
+	mov r1, r4
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
