@@ -129,7 +129,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   exec::Machine machine(std::move(built.image));
   Diagnostics oracleDiags;
   std::optional<select::Oracle> oracle;
-  if (bin) oracle = select::Oracle::create(*bin, oracleDiags);
+  if (bin) oracle = select::Oracle::create(*bin, oracleDiags, vreg.memoryMax);  // grows as MIR does
 
   for (const auto &fn : er.emitted) {
     ExecReport &r = reports[fn];
@@ -158,6 +158,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       exec::RunOptions ro;
       ro.insnLimit = 40 * in.expected.steps + 1'000'000;
       ro.countOrigins = opt.countOrigins;
+      ro.memoryMaxBytes = vreg.memoryMax ? uint64_t(*vreg.memoryMax) * 65536 : 0;
       exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
       mir::Observed ob{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
       if (why.empty()) why = mir::compareOutcome(in, ob);
