@@ -23,6 +23,7 @@ struct Engine::State {
   unsigned runs = 0;
   std::vector<wi::DataSegment> datas;  ///< after instantiation: restored before every run (data.drop)
   bool growable = false;  ///< --memory-max: the memory may grow (cut back to the image before each run)
+  uint64_t initialPages = 0;  ///< the memory's declared initial size (growable)
 };
 
 namespace {
@@ -65,6 +66,11 @@ struct MemPagesTag {
 };
 template struct Expose<MemDataTag, &wi::Memory::data_>;
 template struct Expose<MemPagesTag, &wi::Memory::pages_>;
+struct MemTypeTag {  // Memory::Grow also raises its type's initial size
+  using type = wi::MemoryType wi::Memory::*;
+  friend type memberOf(MemTypeTag);
+};
+template struct Expose<MemTypeTag, &wi::Memory::type_>;
 
 /// `l` with its maximum set to `max` pages (default: its initial size).
 wabt::Limits fixedSize(wabt::Limits l, std::optional<uint32_t> max = std::nullopt) {
@@ -182,6 +188,7 @@ std::unique_ptr<Engine> Engine::load(const std::string &file, const std::vector<
   // MIR's memory has a fixed size (memory.grow by a non-zero delta fails):
   // the oracle's memory may not grow either, whatever maximum is declared;
   // under --memory-max it grows up to the same maximum as MIR's.
+  if (!st->desc.memories.empty()) st->initialPages = st->desc.memories[0].type.limits.initial;
   for (auto &m : st->desc.memories) m.type.limits = fixedSize(m.type.limits, memoryMax);
   for (auto &imp : st->desc.imports)
     if (imp.type.type->kind == wabt::ExternalKind::Memory) {
@@ -283,8 +290,9 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
   if (!inst.memories().empty()) {
     mem = store.UnsafeGet<wi::Memory>(inst.memories()[0]);
     if (st_->growable) {  // the run starts at the image's size (an earlier run may have grown it)
-      const uint64_t pages = std::max<uint64_t>(memoryImage.size() / 65536, mem->type().limits.initial);
+      const uint64_t pages = std::max<uint64_t>(memoryImage.size() / 65536, st_->initialPages);
       (*mem).*memberOf(MemPagesTag{}) = pages;
+      ((*mem).*memberOf(MemTypeTag{})).limits.initial = pages;
       ((*mem).*memberOf(MemDataTag{})).resize(size_t(pages) * 65536);
     }
     auto size = static_cast<size_t>(mem->ByteSize());
