@@ -365,14 +365,6 @@ struct Builder {
   /// Growable memory: the memory size in bytes as side `w` sees it (the
   /// original: its state; the allocated code: R10, as the machine).
   Term sizeOf(World &w) { return &w == &aw ? reg(kR10) : w.size; }
-  /// Growable memory, `memgrow` on a size in bytes: (d, the new size).
-  std::pair<Term, Term> growBy(Term size, Term delta) {
-    const Term old = c.bin(B::LShr, size, c.bv(16, 32));
-    const Term sum = c.bin(B::Add, c.zext(old, 32), c.zext(delta, 32));  // 64 bits: no wrap
-    const Term ok = c.cmp(P::ULe, sum, c.bv(*in.module.memoryMax, 64));
-    return {c.ite(ok, old, c.bv(0xffffffffu, 32)),
-            c.ite(ok, c.bin(B::Shl, c.extract(sum, 31, 0), c.bv(16, 32)), size)};
-  }
 
   /// R9 (globals base), R10 (memory size) and R11 (memory base) must hold
   /// their entry values wherever the code depends on them: every memory or
@@ -417,8 +409,7 @@ struct Builder {
       Term e = effectiveAddress(c, addr, i.imm);
       w.events.push_back({say([&] { return label + " address"; }), e});
       w.events.push_back({say([&] { return label + " oob trap"; }),
-                          grow ? c.cmp(P::UGt, c.bin(B::Add, e, c.bv(bytes, 64)), c.zext(sizeOf(w), 32))
-                               : outOfBounds(c, e, bytes, size)});
+                          grow ? outOfBounds(c, e, bytes, sizeOf(w)) : outOfBounds(c, e, bytes, size)});
       trapPoint(w, label);
       return e;
     };
@@ -616,7 +607,7 @@ struct Builder {
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
     const bool sameInputs = v.op == a.op && v.cc == a.cc && v.width == a.width && v.imm == a.imm && vu == au;
-    if (v.op == Opcode::MemGrow && grow) return growMemory(vu, au, label, def);
+    if (v.op == Opcode::MemGrow && grow) return pairGrow(vu, au, label, def);
     if (isUninterpretedFloatOp(v.op)) return uninterpreted(v, vu, au, label, def);
     if (auto vt = pure(v, vu)) {
       if (sameInputs) return def(*vt, *vt);
@@ -642,12 +633,12 @@ struct Builder {
   /// delta is an event (a grow observes nothing else: memory beyond the
   /// size is zero on both sides, every store being bounds-checked).
   template <class Def>
-  void growMemory(const std::vector<Term> &vu, const std::vector<Term> &au, const std::string &label, Def &def) {
+  void pairGrow(const std::vector<Term> &vu, const std::vector<Term> &au, const std::string &label, Def &def) {
     const std::string what = say([&] { return label + " memory.grow delta"; });
     vw.events.push_back({what, vu.at(0)});
     aw.events.push_back({what, au.at(0)});
-    const auto [vd, vsize] = growBy(vw.size, vu[0]);
-    const auto [ad, asize] = growBy(reg(kR10), au.at(0));
+    const auto [vd, vsize] = verifier::growMemory(c, vw.size, vu[0], *in.module.memoryMax);
+    const auto [ad, asize] = verifier::growMemory(c, reg(kR10), au.at(0), *in.module.memoryMax);
     vw.size = vsize;
     regs[kR10] = asize;
     const Term vt[1] = {vd}, at[1] = {ad};
