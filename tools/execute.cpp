@@ -113,6 +113,16 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   if (er.emitted.empty()) return reports;
   if (opt.patchAsm) opt.patchAsm(er.asmText);
   exec::BuildOptions bo;
+  if (vreg.memoryMax && uint64_t(*vreg.memoryMax) * 65536 > bo.textBase) {  // mapped at its maximum, at 0
+    for (const auto &fn : er.emitted) {
+      ExecReport &r = reports[fn];
+      r.status = "error";
+      r.reason = "memory maximum of " + std::to_string(*vreg.memoryMax) + " pages: Unicorn maps linear memory at " +
+                 "its maximum below the code at 0x10000000, which holds at most " +
+                 std::to_string(bo.textBase / 65536) + " pages (lower --memory-max)";
+    }
+    return reports;
+  }
   bo.imports = allocated.imports;
   bo.cpu = opt.cpu;
   // soft-float calls (--cpu cortex-m4) go to libgcc's AEABI routines

@@ -65,8 +65,16 @@ using namespace interp_ops;
 void Machine::run(uint32_t fi, std::span<const uint64_t> args) {
   alloc_ = m_.functions[fi].allocated;
   memBytes_ = env_.memory.size();
-  if (alloc_ && m_.memoryMax && env_.memory.size() < uint64_t(*m_.memoryMax) * 65536)
-    env_.memory.resize(size_t(*m_.memoryMax) * 65536);  // the image is reserved at the maximum
+  if (alloc_ && m_.memoryMax && env_.memory.size() < uint64_t(*m_.memoryMax) * 65536) {
+    const uint64_t reserve = uint64_t(*m_.memoryMax) * 65536;  // the image is reserved at the maximum
+    if (reserve > (uint64_t(1) << 32) - kMemBase) {
+      res_.status = ExecResult::Status::Error;
+      res_.error = "@" + m_.functions[fi].name + ": linear memory reserved at its maximum of " +
+                   std::to_string(*m_.memoryMax) + " pages does not fit the address space above " + hex(kMemBase);
+      throw Halt{};
+    }
+    env_.memory.resize(size_t(reserve));
+  }
   if (alloc_) {
     startAllocated(fi, args);
   } else {

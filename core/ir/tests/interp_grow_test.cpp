@@ -167,3 +167,20 @@ TEST_CASE("memory maximum: text round trip, parse errors, validator") {
   }
   CHECK(reported);
 }
+
+TEST_CASE("memgrow: a maximum the allocated form cannot reserve is an Error, not a crash") {
+  const Module a = parse(R"(module {
+  memory 1 max 65535
+}
+func @g(i32) -> (i32) allocated {
+bb0:
+  param r0
+  memgrow r0, r0
+  ret r0
+}
+)");
+  Outcome o = run(a, 1);
+  CHECK(o.r.status == Status::Error);
+  CHECK(o.r.error.find("does not fit the address space") != std::string::npos);
+  CHECK(o.memory.size() == 65536);  // untouched
+}
