@@ -730,6 +730,8 @@ struct Builder {
       p.goals.push_back({vw.events[k].label, vw.events[k].term, aw.events[k].term});
     p.goals.push_back({say([] { return std::string("linear memory at the block exit"); }), vw.mem, aw.mem});
     p.goals.push_back({say([] { return std::string("globals at the block exit"); }), vw.glob, aw.glob});
+    if (grow)  // the size a `trap` terminator leaves memory with, too
+      p.goals.push_back({say([] { return std::string("memory size at the block exit"); }), vw.size, reg(kR10)});
     q.obligations.push_back(std::move(p));
   }
 
