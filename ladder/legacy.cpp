@@ -454,6 +454,14 @@ std::string legacyDecline(const mir::Function &f, const mir::Module &m, const Le
             !s || std::any_of(s->results.begin(), s->results.end(), mir::isVfpType))
           return "call_indirect of a float-returning type";
   if (env.wasm && env.wasm->calliFloatResult) return "call_indirect of a float-returning type";
+  // The legacy compiler's memory.grow always fails (-1) except grow(0)
+  // (LEGACY.md "Other operators"). Where memory really grows (--memory-max,
+  // `memgrow`) the model would not be modelling it: it declines.
+  if (m.memoryMax)
+    for (const auto &b : f.blocks)
+      for (const auto &i : b.instrs)
+        if (i.op == Opcode::MemGrow)
+          return "memory.grow where memory can grow (--memory-max): the legacy compiler's grow always fails";
   // The CPU declines come from the wasm facts. Without them (a .mir input,
   // the generic allocator interface) the MIR is taken as selected: its
   // float words are core values on cortex-m4 and f64 words on cortex-m4f,

@@ -113,6 +113,16 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   if (er.emitted.empty()) return reports;
   if (opt.patchAsm) opt.patchAsm(er.asmText);
   exec::BuildOptions bo;
+  if (vreg.memoryMax && uint64_t(*vreg.memoryMax) * 65536 > bo.textBase) {  // mapped at its maximum, at 0
+    for (const auto &fn : er.emitted) {
+      ExecReport &r = reports[fn];
+      r.status = "error";
+      r.reason = "memory maximum of " + std::to_string(*vreg.memoryMax) + " pages: Unicorn maps linear memory at " +
+                 "its maximum below the code at 0x10000000, which holds at most " +
+                 std::to_string(bo.textBase / 65536) + " pages (lower --memory-max)";
+    }
+    return reports;
+  }
   bo.imports = allocated.imports;
   bo.cpu = opt.cpu;
   // soft-float calls (--cpu cortex-m4) go to libgcc's AEABI routines
@@ -129,7 +139,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   exec::Machine machine(std::move(built.image));
   Diagnostics oracleDiags;
   std::optional<select::Oracle> oracle;
-  if (bin) oracle = select::Oracle::create(*bin, oracleDiags);
+  if (bin) oracle = select::Oracle::create(*bin, oracleDiags, vreg.memoryMax);  // grows as MIR does
 
   for (const auto &fn : er.emitted) {
     ExecReport &r = reports[fn];
@@ -158,6 +168,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       exec::RunOptions ro;
       ro.insnLimit = 40 * in.expected.steps + 1'000'000;
       ro.countOrigins = opt.countOrigins;
+      ro.memoryMaxBytes = vreg.memoryMax ? uint64_t(*vreg.memoryMax) * 65536 : 0;
       exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
       mir::Observed ob{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
       if (why.empty()) why = mir::compareOutcome(in, ob);

@@ -63,7 +63,8 @@ struct LoadedModule {
 };
 
 std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &diags,
-                                       arm::Cpu cpu = arm::Cpu::CortexM4) {
+                                       arm::Cpu cpu = arm::Cpu::CortexM4,
+                                       std::optional<uint32_t> memoryMax = std::nullopt) {
   if (fs::path(path).extension() == ".mir") {
     auto text = readText(path, diags);
     if (!text) return std::nullopt;
@@ -76,6 +77,7 @@ std::optional<LoadedModule> loadModule(const std::string &path, Diagnostics &dia
   if (!bin) return std::nullopt;
   select::SelectOptions so;
   so.cpu = cpu;
+  so.memoryMax = memoryMax;
   auto sel = select::selectModule(*bin, diags, so);
   if (!sel) return std::nullopt;
   return LoadedModule{std::move(sel->module), std::move(sel->declined), std::move(*bin)};
@@ -237,6 +239,7 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
     }
     if (r.artifacts) r.artifacts->vregMir = mir::printFunction(f);
     r.peakPressure = alloc::peakPressure(f);
+    r.memoryMaxPages = m.memoryMax;
     if (opt.legacy) r.legacy = legacyReport(f, m, r.peakPressure, opt, out.legacy, facts);
     if (external) {
       const mir::Function *a = external->findFunction(f.name);
@@ -352,9 +355,9 @@ struct FileWork {
   std::vector<FunctionReport> declinedRows;
 };
 
-void loadFile(FileWork &w, arm::Cpu cpu) {
+void loadFile(FileWork &w, arm::Cpu cpu, std::optional<uint32_t> memoryMax) {
   try {
-    w.lm = loadModule(w.file, w.diags, cpu);
+    w.lm = loadModule(w.file, w.diags, cpu, memoryMax);
   } catch (const std::exception &e) {
     w.diags.push_back(fileError(w.file, std::string("internal error while loading: ") + e.what()));
   }
@@ -495,6 +498,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   Report rep;
   rep.permissive = opt.permissive;
   rep.cpu = std::string(arm::cpuName(opt.cpu));
+  rep.memoryMax = opt.memoryMax;
   rep.shardIndex = opt.shardIndex;
   rep.shardCount = std::max(1u, opt.shardCount);
   rep.inputs = collectInputs(paths, rep.diags);
@@ -525,7 +529,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
 
   ProgressMeter meter(opt.onProgress, t0, work.size());
   parallelFor(work.size(), jobs, [&](size_t k) {
-    loadFile(work[k], opt.cpu);
+    loadFile(work[k], opt.cpu, opt.memoryMax);
     if (opt.legacy && work[k].lm && work[k].lm->bin) work[k].facts = ladder::wasmFacts(*work[k].lm->bin);
   });
 

@@ -33,6 +33,9 @@ struct PipelineOptions {
   bool allocate = true;        ///< run the graph-colouring allocator
   arm::Pool pool;              ///< allocatable registers
   arm::Cpu cpu = arm::Cpu::CortexM4;  ///< target CPU (--cpu): what selection does with floats
+  /// --memory-max PAGES: memory really grows (memory.grow is `memgrow`), each
+  /// module up to select::effectiveMemoryMax; unset: memory has a fixed size.
+  std::optional<uint32_t> memoryMax;
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
   std::string emitVregMirDir;  ///< write the vreg (selected, unallocated) MIR here (empty: don't)
   std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
@@ -143,6 +146,8 @@ struct FunctionReport {
   size_t mirInstructions = 0;
   uint32_t vregs = 0;
   unsigned peakPressure = 0, calls = 0, loops = 0;
+  /// The module's effective memory maximum in pages when its memory can grow (--memory-max).
+  std::optional<uint32_t> memoryMaxPages;
   std::optional<AllocReport> alloc;
   std::optional<CheckReport> check;
   std::optional<LadderFiring> firing;  ///< the guard fired on this function
@@ -165,6 +170,7 @@ struct Report {
   unsigned pathsFailed = 0;         ///< paths that named no input (run-wide)
   bool permissive = false;    ///< ladder firings do not fail the run
   std::string cpu = "cortex-m4";  ///< the target CPU (--cpu)
+  std::optional<uint32_t> memoryMax;  ///< --memory-max PAGES, if given
   [[nodiscard]] unsigned ladderFired() const;
 
   /// 2: some input was unreadable or invalid; else 1: a function failed

@@ -45,6 +45,7 @@ nlohmann::json functionJson(const FunctionReport &f) {
                       {"loops", f.loops}};
   if (!f.reason.empty()) j["reason"] = f.reason;
   if (f.inputError) j["input_error"] = true;
+  if (f.memoryMaxPages) j["memory_max_pages"] = *f.memoryMaxPages;
   if (f.alloc) j["alloc"] = allocJson(*f.alloc);
   if (f.check) {
     j["check"] = f.check->json;
@@ -154,6 +155,7 @@ nlohmann::json toJson(const Report &r) {
                         {"paths_failed", r.pathsFailed},
                         {"permissive", r.permissive},
                         {"cpu", r.cpu}};
+  if (r.memoryMax) run["memory_max"] = *r.memoryMax;
   return {{"tool", "verify-alloc"},       {"version", VCR_VERSION},
           {"functions", fns},             {"diagnostics", diags},
           {"diagnostic_records", records}, {"run", run},
@@ -161,7 +163,7 @@ nlohmann::json toJson(const Report &r) {
 }
 
 std::string toTable(const Report &r) {
-  std::string out = "cpu " + r.cpu + "\n";
+  std::string out = "cpu " + r.cpu + (r.memoryMax ? " memory-max " + std::to_string(*r.memoryMax) : "") + "\n";
   out += fmt::format("{:<22} {:<24} {:<8} {:>6} {:>5} {:>4} {:>5} {:>5} | {:>3} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:<14} {:>7} | {}\n",
                                 "file", "function", "status", "instrs", "vregs", "peak", "calls",
                                 "loops", "rnd", "spill", "store", "reld", "remat", "moves",

@@ -97,6 +97,7 @@ FunctionReport functionFromJson(const json &j) {
   f.mirInstructions = opt<size_t>(j, "mir_instructions", 0);
   f.vregs = opt<uint32_t>(j, "vregs", 0);
   f.peakPressure = opt<unsigned>(j, "peak_pressure", 0);
+  if (j.contains("memory_max_pages")) f.memoryMaxPages = j.at("memory_max_pages").get<uint32_t>();
   f.calls = opt<unsigned>(j, "calls", 0);
   f.loops = opt<unsigned>(j, "loops", 0);
   if (j.contains("alloc")) f.alloc = allocFromJson(j.at("alloc"));
@@ -136,6 +137,7 @@ Report reportFromJson(const json &j) {
   r.pathsFailed = at(run, "paths_failed").get<unsigned>();
   r.permissive = at(run, "permissive").get<bool>();
   r.cpu = run.value("cpu", std::string("cortex-m4"));
+  if (run.contains("memory_max")) r.memoryMax = run.at("memory_max").get<uint32_t>();
   const json &s = at(j, "summary");
   r.filesRead = at(s, "files").get<unsigned>();
   r.filesFailed = at(s, "files_failed").get<unsigned>();
@@ -153,7 +155,7 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   std::vector<const Report *> byIndex(n + 1, nullptr);
   for (const Report &s : shards) {
     if (s.shardCount != n || s.inputs != first.inputs || s.permissive != first.permissive ||
-        s.cpu != first.cpu) {
+        s.cpu != first.cpu || s.memoryMax != first.memoryMax) {
       error = "the reports are not shards of one run (different inputs, shard count or --permissive)";
       return {};
     }
@@ -174,6 +176,7 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   m.inputs = first.inputs;
   m.permissive = first.permissive;
   m.cpu = first.cpu;
+  m.memoryMax = first.memoryMax;
   m.pathsFailed = first.pathsFailed;
   m.filesFailed = first.pathsFailed;
   // Run-wide diagnostics (missing paths, the --allocated file) are in every

@@ -95,7 +95,7 @@ std::string interpDifference(const mir::Module &m, const std::string &fn, const 
 
 /// Runs `symbol` (a function of the image with `fn`'s signature) on every input.
 std::string unicornDifference(exec::Machine &machine, const std::string &symbol, const mir::Signature &sig,
-                              const std::vector<mir::DiffInput> &inputs, unsigned &runs) {
+                              const std::vector<mir::DiffInput> &inputs, unsigned &runs, const mir::Module &vreg) {
   for (size_t k = 0; k < inputs.size(); ++k) {
     const mir::DiffInput &in = inputs[k];
     mir::ExecEnv env;
@@ -103,6 +103,7 @@ std::string unicornDifference(exec::Machine &machine, const std::string &symbol,
     env.globals = in.globals;
     exec::RunOptions ro;
     ro.countInsns = false;
+    ro.memoryMaxBytes = vreg.memoryMax ? uint64_t(*vreg.memoryMax) * 65536 : 0;  // --memory-max
     ro.insnLimit = 16 * in.expected.steps + 200'000;
     exec::RunResult rr = machine.run(symbol, sig, in.args, env, ro);
     ++runs;
@@ -204,7 +205,7 @@ void Campaign::addBase(const std::string &label, arm::Cpu cpu, std::shared_ptr<c
   b.allocated = std::move(allocated);
   std::optional<select::Oracle> oracle;
   Diagnostics od;
-  oracle = select::Oracle::create(bin, od);
+  oracle = select::Oracle::create(bin, od, b.vreg->memoryMax);
   std::vector<std::string> emitted;
   std::string why;
   std::unique_ptr<exec::Machine> machine;
@@ -241,7 +242,7 @@ void Campaign::addBase(const std::string &label, arm::Cpu cpu, std::shared_ptr<c
       if (!bad.empty()) { skip("wabt and the vreg interpreter disagree: " + bad); continue; }
     }
     if (machine && std::find(emitted.begin(), emitted.end(), f.name) != emitted.end()) {
-      if (std::string d = unicornDifference(*machine, f.name, f.sig, inputs, runs); !d.empty()) { skip("unmutated allocation differs in Unicorn: " + d); continue; }
+      if (std::string d = unicornDifference(*machine, f.name, f.sig, inputs, runs, *b.vreg); !d.empty()) { skip("unmutated allocation differs in Unicorn: " + d); continue; }
     } else if (opt_.unicorn) { skip("unmutated allocation not emitted or not built"); continue; }
     b.fns.push_back(f.name);
     b.inputs[f.name] = std::move(inputs);
@@ -254,6 +255,7 @@ void Campaign::addModule(const std::string &name, const select::WasmBinary &bin,
   Diagnostics diags;
   select::SelectOptions so;
   so.cpu = cpu;
+  so.memoryMax = opt_.memoryMax;
   auto sel = select::selectModule(bin, diags, so);
   if (!sel) { rep_.notes.push_back(name + ": selection failed"); return; }
   auto vreg = std::make_shared<const mir::Module>(std::move(sel->module));
@@ -417,7 +419,7 @@ void Campaign::judge(const Base &b, std::vector<Pending> &pending) {
         }
       }
       const auto t1 = Clock::now();
-      unicorn[p.symbol] = unicornDifference(*m, p.symbol, b.vreg->findFunction(p.fn)->sig, b.inputs.at(p.fn), rep_.unicornRuns);
+      unicorn[p.symbol] = unicornDifference(*m, p.symbol, b.vreg->findFunction(p.fn)->sig, b.inputs.at(p.fn), rep_.unicornRuns, *b.vreg);
       if (since(t1) > 1.0)
         rep_.notes.push_back(b.label + " @" + p.fn + ": slow mutant (" + std::to_string(since(t1)) + " s in Unicorn): " + p.edits);
     }

@@ -157,7 +157,7 @@ bool touchesReserved(const Instr &in) {
   switch (in.op) {
   case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64: case Opcode::GGet:
   case Opcode::GSet: case Opcode::MemSize: case Opcode::Call: case Opcode::Ret: return true;
-  case Opcode::CallInd: return true;
+  case Opcode::CallInd: case Opcode::MemGrow: return true;
   default: return false;
   }
 }

@@ -105,6 +105,9 @@ struct CampaignOptions {
   /// m<k>.alloc.mir per mutant, and verdicts.tsv (file, vreg file, function,
   /// checker verdict proved/refuted/unknown, edits), for the Coq validator.
   std::string dumpDir;
+  /// --memory-max PAGES: select with memory that really grows (memgrow); the
+  /// oracle and Unicorn grow to the same maximum.
+  std::optional<uint32_t> memoryMax;
 };
 
 /// One proved mutant that behaved differently (or made the interpreter err).

@@ -17,6 +17,9 @@ int main(int argc, char **argv) {
   app.add_option("--seed", opt.seed, "seed of the campaign")->capture_default_str();
   app.add_option("--corpus", opt.corpus, "input files or directories (.wat/.wasm; default: corpus/fixtures and corpus/kernels)")
       ->option_text("PATH...");
+  int64_t memoryMax = -1;
+  CLI::Option *memoryMaxOpt = app.add_option("--memory-max", memoryMax,
+                 "memory really grows, up to PAGES (as verify-alloc --memory-max)")->option_text("PAGES");
   app.add_option("--generated", opt.generated, "generated modules (corpus/gen) to add")->capture_default_str();
   app.add_option("--inputs", opt.inputs, "seeded inputs per function (trap-biased inputs come on top)")->capture_default_str();
   app.add_option("--timeout", opt.timeoutMs, "per-query solver timeout in ms for mutants")->capture_default_str();
@@ -34,6 +37,14 @@ int main(int argc, char **argv) {
   app.add_option("--only", only, "make every mutant of exactly these edit kinds, in order (e.g. GsetBeforeTrap)")
       ->option_text("KIND...");
   CLI11_PARSE(app, argc, argv);
+  if (memoryMaxOpt->count()) {
+    if (memoryMax < 0 || memoryMax > vcr::mir::kMaxGrowPages) {
+      std::cerr << "soundness-fuzz: --memory-max: " << memoryMax << " pages is outside 0.."
+                << vcr::mir::kMaxGrowPages << "\n";
+      return 2;
+    }
+    opt.memoryMax = static_cast<uint32_t>(memoryMax);
+  }
   for (const std::string &k : only) {
     auto kind = vcr::tools::fuzz::editKindFromName(k);
     if (!kind) {

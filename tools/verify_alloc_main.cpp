@@ -147,6 +147,12 @@ int main(int argc, char **argv) {
                  "target CPU: cortex-m4 (no FPU: floats as words, soft-float calls; the default), "
                  "cortex-m4f (f32 in S registers, f64 soft float), cortex-m7 (f32 in S, f64 in D registers)")
       ->capture_default_str();
+  int64_t memoryMax = -1;
+  CLI::Option *memoryMaxOpt = app.add_option("--memory-max", memoryMax,
+                 "memory really grows, up to min(PAGES, the module's declared maximum) pages and never "
+                 "below the initial size (memory.grow is memgrow; R10 changes at a grow); without it "
+                 "memory has a fixed size")
+      ->option_text("PAGES");
   app.add_option("--emit-mir", opt.emitMirDir, "write the allocated MIR of each input to DIR")
       ->option_text("DIR");
   app.add_option("--emit-vreg-mir", opt.emitVregMirDir,
@@ -249,6 +255,14 @@ int main(int argc, char **argv) {
   opt.jobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
 
   if (paths.empty()) paths.push_back(std::string(VCR_SOURCE_DIR) + "/corpus");
+  if (memoryMaxOpt->count()) {
+    if (memoryMax < 0 || memoryMax > vcr::mir::kMaxGrowPages) {
+      std::cerr << "verify-alloc: --memory-max: " << memoryMax << " pages is outside 0.."
+                << vcr::mir::kMaxGrowPages << " (R10 holds the memory size in bytes)\n";
+      return 2;
+    }
+    opt.memoryMax = static_cast<uint32_t>(memoryMax);
+  }
   if (auto c = vcr::arm::parseCpu(cpu)) {
     opt.cpu = *c;
   } else {

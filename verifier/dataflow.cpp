@@ -197,6 +197,7 @@ struct Walker {
             set(s, abi::homeOperand(homes[k]), {idOf(v.defs[k].value, w)}, w);
       return;
     }
+    if (v.op == Opcode::MemGrow) s.regs[unsigned(PReg::R10)].clear();  // it rewrites R10 (then d)
     if (hasF64(v)) return originalF64(s, a, v);
     ValSet extra;
     if (v.op == Opcode::Mov && !a.uses.empty()) extra = get(s, a.uses[0]);
@@ -485,7 +486,10 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
   df.out.assign(nb, {});
   LocState entry;
   entry.reached = true;
-  for (uint32_t k = 0; k < df.numPseudo; ++k) entry.regs[pseudoLoc(k)] = {df.pseudo(k)};
+  // Growable memory: R10 is the memory size, which changes at a grow and a
+  // call; the checker states it itself (symexec.cpp), so no value is in it.
+  for (uint32_t k = 0; k < df.numPseudo; ++k)
+    if (!(module.memoryMax && pseudoLoc(k) == unsigned(PReg::R10))) entry.regs[pseudoLoc(k)] = {df.pseudo(k)};
   std::vector<std::vector<BlockId>> preds(nb);
   auto &succs = df.succs;
   succs.assign(nb, {});

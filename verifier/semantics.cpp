@@ -196,6 +196,19 @@ smt::Term outOfBounds(smt::Context &c, smt::Term ea, unsigned bytes, uint64_t me
   return c.cmp(P::UGt, c.bin(B::Add, ea, c.bv(bytes, 64)), c.bv(memBytes, 64));
 }
 
+smt::Term outOfBounds(smt::Context &c, smt::Term ea, unsigned bytes, smt::Term sizeBytes) {
+  return c.cmp(P::UGt, c.bin(B::Add, ea, c.bv(bytes, 64)), c.zext(sizeBytes, 32));
+}
+
+std::pair<smt::Term, smt::Term> growMemory(smt::Context &c, smt::Term sizeBytes, smt::Term delta,
+                                           uint32_t maxPages) {
+  const Term old = c.bin(B::LShr, sizeBytes, c.bv(16, 32));
+  const Term sum = c.bin(B::Add, c.zext(old, 32), c.zext(delta, 32));  // 64 bits: no wrap
+  const Term ok = c.cmp(P::ULe, sum, c.bv(maxPages, 64));
+  return {c.ite(ok, old, c.bv(0xffffffffu, 32)),
+          c.ite(ok, c.bin(B::Shl, c.extract(sum, 31, 0), c.bv(16, 32)), sizeBytes)};
+}
+
 smt::Term loadValue(smt::Context &c, smt::Term mem, smt::Term ea, Width w) {
   Term v = loadBytes(c, mem, c.extract(ea, 31, 0), widthBytes(w));
   const unsigned bits = c.width(v);

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace vcr::verifier {
@@ -62,6 +63,15 @@ private:
 /// into a memory of `memBytes` bytes: ea + bytes > memBytes.
 [[nodiscard]] smt::Term outOfBounds(smt::Context &c, smt::Term ea, unsigned bytes,
                                     uint64_t memBytes);
+/// The same for a memory whose size in bytes is the 32-bit term `sizeBytes`
+/// (a growable memory: the original's state, or R10).
+[[nodiscard]] smt::Term outOfBounds(smt::Context &c, smt::Term ea, unsigned bytes, smt::Term sizeBytes);
+/// `memgrow` on a memory of `sizeBytes` bytes (32-bit, a page multiple) with
+/// maximum `maxPages`: {d, the new size in bytes}: if old + delta <= max
+/// (old = sizeBytes >> 16, no wrap) d = old and the size grows by delta
+/// pages, else d = 0xffffffff and the size stays (docs/mir.md "Growing memory").
+[[nodiscard]] std::pair<smt::Term, smt::Term> growMemory(smt::Context &c, smt::Term sizeBytes, smt::Term delta,
+                                                         uint32_t maxPages);
 /// The word a `load` of width `w` yields at effective address `ea` (64-bit).
 [[nodiscard]] smt::Term loadValue(smt::Context &c, smt::Term mem, smt::Term ea, mir::Width w);
 

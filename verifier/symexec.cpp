@@ -32,6 +32,7 @@ struct Event {
 /// Linear memory, globals and the event log of one side.
 struct World {
   Term mem, glob;
+  Term size;  ///< growable memory, vreg side: the size in bytes (the allocated side's is R10)
   std::vector<Event> events;
 };
 
@@ -62,6 +63,7 @@ struct Builder {
   std::vector<PendingObligation> tail;  // ret/preserve/branch, appended last
   const bool text;  // build labels and the trace (only needed to report a failure)
   const bool stated;  // In*(b) as hypotheses over own variables (EntryForm::Stated)
+  const bool grow;  // the module's memory can grow: its size is state (vw.size, R10), not a constant
   PendingObligation reserved;  // R9-R11 at every site that depends on them (3 goals per site; named at the first)
   NameCounts inputUses;  // input name -> times made (text only)
   uint32_t nextInput = 0;  // key of the next block input
@@ -71,7 +73,7 @@ struct Builder {
 
   Builder(const SymInput &i, uint32_t blk, smt::Context &ctx, bool withText, EntryForm form)
       : in(i), b(blk), c(ctx), tag("@bb" + std::to_string(blk)), text(withText),
-        stated(form == EntryForm::Stated) {}
+        stated(form == EntryForm::Stated), grow(i.module.memoryMax.has_value()) {}
 
   /// `f()` when building text, else "" (labels cost more than the terms).
   template <class F> std::string say(F f) const { return text ? f() : std::string(); }
@@ -117,6 +119,10 @@ struct Builder {
     }
     return w;
   }
+  /// Growable memory: a memory size in bytes of `pages` pages, a fresh
+  /// 16-bit input (every size is a whole number of pages below 65536).
+  template <class F> Term freshSize(F name) { return c.concat(input(name, 16), c.bv(0, 16)); }
+  static constexpr unsigned kR10 = unsigned(PReg::R10);
   Term frameAt(int32_t o) {
     auto it = frame.find(o);
     if (it != frame.end()) return it->second;
@@ -202,6 +208,7 @@ struct Builder {
       if (!abi::has(abi::kCalleeSaved | abi::bit(PReg::LR), PReg(r)))
         forget(r, 0);
     for (uint32_t k = 0; k < in.df.numPseudo; ++k) {
+      if (grow && pseudoLoc(k) == kR10) continue;  // R10 is the memory size (run() sets it)
       regs[pseudoLoc(k)] = pseudoVar(k);
       if (text) q.trace.inputs.push_back({"entry." + locName(pseudoLoc(k)), pseudoVar(k)});
     }
@@ -352,7 +359,12 @@ struct Builder {
   void trapPoint(World &w, const std::string &label) {
     w.events.push_back({say([&] { return "linear memory at " + label + " (may trap)"; }), w.mem});
     w.events.push_back({say([&] { return "globals at " + label + " (may trap)"; }), w.glob});
+    if (grow)  // the size a trap leaves memory with
+      w.events.push_back({say([&] { return "memory size at " + label + " (may trap)"; }), sizeOf(w)});
   }
+  /// Growable memory: the memory size in bytes as side `w` sees it (the
+  /// original: its state; the allocated code: R10, as the machine).
+  Term sizeOf(World &w) { return &w == &aw ? reg(kR10) : w.size; }
 
   /// R9 (globals base), R10 (memory size) and R11 (memory base) must hold
   /// their entry values wherever the code depends on them: every memory or
@@ -365,6 +377,7 @@ struct Builder {
     case Opcode::Ret: break;
     case Opcode::FLoad32: case Opcode::FLoad64: case Opcode::FStore32: case Opcode::FStore64: break;
     case Opcode::CallInd: break;
+    case Opcode::MemGrow: break;
     default: return;
     }
     if (reserved.goals.empty()) {
@@ -372,13 +385,22 @@ struct Builder {
       reserved.goals.reserve(6);
     }
     const size_t site = reserved.goals.size() / 3 + 1;
-    for (unsigned r = 9; r <= 11; ++r)
+    for (unsigned r = 9; r <= 11; ++r) {
+      if (grow && r == kR10) {  // R10 changes at a grow: it must hold the current size
+        reserved.goals.push_back({say([&] {
+                                    return "r10 (memory size) holds the current memory size (pages*65536) at `" +
+                                           printInstr(a, in.allocated) + "` (#" + std::to_string(site) + ")";
+                                  }),
+                                  vw.size, reg(kR10)});
+        continue;
+      }
       reserved.goals.push_back({say([&] {
                                   return std::string(pregName(PReg(r))) + " (" + std::string(abi::reservedRole(PReg(r))) +
                                          ") holds its entry value at `" + printInstr(a, in.allocated) +
                                          "` (#" + std::to_string(site) + ")";
                                 }),
                                 pseudoVar(r - 4), reg(r)});
+    }
   }
   std::vector<Term> effect(World &w, const Instr &i, const std::vector<Term> &u,
                            const std::string &label) {
@@ -386,7 +408,8 @@ struct Builder {
     auto access = [&](Term addr, unsigned bytes) {
       Term e = effectiveAddress(c, addr, i.imm);
       w.events.push_back({say([&] { return label + " address"; }), e});
-      w.events.push_back({say([&] { return label + " oob trap"; }), outOfBounds(c, e, bytes, size)});
+      w.events.push_back({say([&] { return label + " oob trap"; }),
+                          grow ? outOfBounds(c, e, bytes, sizeOf(w)) : outOfBounds(c, e, bytes, size)});
       trapPoint(w, label);
       return e;
     };
@@ -410,7 +433,9 @@ struct Builder {
     }
     case Opcode::GGet: return {c.select(w.glob, c.bv(i.imm, 32))};
     case Opcode::GSet: w.glob = c.store(w.glob, c.bv(i.imm, 32), u.at(0)); return {};
-    case Opcode::MemSize: return {c.bv(in.module.memoryPages, 32)};
+    case Opcode::MemSize:
+      if (grow) return {c.bin(B::LShr, sizeOf(w), c.bv(16, 32))};
+      return {c.bv(in.module.memoryPages, 32)};
     case Opcode::TrapIf:
       w.events.push_back({say([&] { return label + " trap condition"; }), c.cmp(P::Ne, u.at(0), c.bv(0, 32))});
       trapPoint(w, label);
@@ -485,6 +510,8 @@ struct Builder {
     std::tie(vw.mem, vw.glob) = world(calls);
     aw.mem = vw.mem;
     aw.glob = vw.glob;
+    if (grow)  // a callee may grow memory: both sides see its new size, the allocated code in R10
+      regs[kR10] = vw.size = freshSize([&] { return cl() + ".pages"; });
     // the callee may write its whole area: stack arguments and stack results
     const uint32_t argBytes = sig ? std::max(abi::stackParamBytes(*sig), abi::stackResultBytes(*sig)) : 0;
     for (unsigned r = 0; r < kNumPRegs; ++r)
@@ -520,9 +547,15 @@ struct Builder {
     if (sp != 0)
       refute(p.ob, "SP at ret is entry SP " + std::string(sp < 0 ? "" : "+") + std::to_string(sp));
     p.goals.reserve(in.df.numPseudo);
-    for (uint32_t k = 0; k < in.df.numPseudo; ++k)
+    for (uint32_t k = 0; k < in.df.numPseudo; ++k) {
+      if (grow && pseudoLoc(k) == kR10) {  // the caller reads the size the run leaves
+        p.goals.push_back({say([] { return std::string("r10 holds the current memory size (pages*65536)"); }),
+                           vw.size, reg(kR10)});
+        continue;
+      }
       p.goals.push_back({say([&] { return locName(pseudoLoc(k)) + " holds its entry value"; }),
                          pseudoVar(k), reg(pseudoLoc(k))});
+    }
     tail.push_back(std::move(p));
   }
 
@@ -577,6 +610,7 @@ struct Builder {
     for (const Operand &o : a.uses) au.push_back(aread(o));
     // Equal fields and equal operand terms give equal results: build them once.
     const bool sameInputs = v.op == a.op && v.cc == a.cc && v.width == a.width && v.imm == a.imm && vu == au;
+    if (v.op == Opcode::MemGrow && grow) return pairGrow(vu, au, label, def);
     if (isUninterpretedFloatOp(v.op)) return uninterpreted(v, vu, au, label, def);
     if (auto vt = pure(v, vu)) {
       if (sameInputs) return def(*vt, *vt);
@@ -585,7 +619,7 @@ struct Builder {
       else def(*vt, {});
       return;
     }
-    const bool sameWorld = sameInputs && vw.mem == aw.mem && vw.glob == aw.glob;
+    const bool sameWorld = sameInputs && vw.mem == aw.mem && vw.glob == aw.glob && (!grow || vw.size == reg(kR10));
     const size_t firstEvent = vw.events.size();
     std::vector<Term> vt = effect(vw, v, vu, label);
     if (sameWorld) {  // the allocated side makes the same events and the same state
@@ -595,6 +629,23 @@ struct Builder {
       return def(vt, vt);
     }
     def(vt, effect(aw, a, au, label));
+  }
+
+  /// Growable memory, `memgrow`: each side grows its own size (the original
+  /// its state, the allocated code R10, which it rewrites before d); the
+  /// delta is an event (a grow observes nothing else: memory beyond the
+  /// size is zero on both sides, every store being bounds-checked).
+  template <class Def>
+  void pairGrow(const std::vector<Term> &vu, const std::vector<Term> &au, const std::string &label, Def &def) {
+    const std::string what = say([&] { return label + " memory.grow delta"; });
+    vw.events.push_back({what, vu.at(0)});
+    aw.events.push_back({what, au.at(0)});
+    const auto [vd, vsize] = verifier::growMemory(c, vw.size, vu[0], *in.module.memoryMax);
+    const auto [ad, asize] = verifier::growMemory(c, reg(kR10), au.at(0), *in.module.memoryMax);
+    vw.size = vsize;
+    regs[kR10] = asize;
+    const Term vt[1] = {vd}, at[1] = {ad};
+    def(std::span<const Term>(vt), std::span<const Term>(at));
   }
 
   /// A float computation (float_sem.h): both sides take the original's
@@ -682,6 +733,8 @@ struct Builder {
       p.goals.push_back({vw.events[k].label, vw.events[k].term, aw.events[k].term});
     p.goals.push_back({say([] { return std::string("linear memory at the block exit"); }), vw.mem, aw.mem});
     p.goals.push_back({say([] { return std::string("globals at the block exit"); }), vw.glob, aw.glob});
+    if (grow)  // the size a `trap` terminator leaves memory with, too
+      p.goals.push_back({say([] { return std::string("memory size at the block exit"); }), vw.size, reg(kR10)});
     q.obligations.push_back(std::move(p));
   }
 
@@ -689,6 +742,9 @@ struct Builder {
     if (in.df.succs[b].empty()) return;
     PendingObligation p{makeObligation(fn(), bb() + ".exit", "exit", int32_t(b)), {}};
     const LocState &s = in.df.out[b];
+    if (grow)  // every block entry assumes it (run())
+      p.goals.push_back({say([] { return std::string("r10 holds the memory size (pages*65536) at the exit"); }),
+                         vw.size, reg(kR10)});
     size_t n = 0;
     for (unsigned r = 0; r < in.df.numLocs(); ++r) n += s.regs[r].size();
     for (const auto &[o, set] : s.frame) n += set.size();
@@ -740,6 +796,8 @@ struct Builder {
     if (b == 0) enterFunction();
     else if (stated) enterBlockStated();
     else enterBlock();
+    if (grow)  // the size at the block entry; R10 holds it (proved at every exit, and at entry by the caller)
+      regs[kR10] = vw.size = freshSize([] { return std::string("pages"); });
     const auto &is = in.allocated.blocks[b].instrs;
     const auto &elided = in.pairing.elided[b];
     size_t el = 0;

@@ -149,7 +149,7 @@ void FnEmitter::emitInstr(const Instr &in) {
   case Opcode::Rotl64: case Opcode::Rotr64:
     return emitI64(in);
   case Opcode::Load: case Opcode::Load64: case Opcode::Store: case Opcode::Store64:
-  case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::Lds: case Opcode::Sts:
+  case Opcode::GGet: case Opcode::GSet: case Opcode::MemSize: case Opcode::MemGrow: case Opcode::Lds: case Opcode::Sts:
     return emitMemory(in);
   case Opcode::Push: case Opcode::Pop: case Opcode::AdjSp: return emitFrame(in);
   case Opcode::Param: case Opcode::Call: case Opcode::TrapIf: case Opcode::Br:

@@ -138,6 +138,7 @@ void FnEmitter::emitMemory(const Instr &in) {
   }
   case Opcode::MemSize:  // R10 holds the size in bytes; pages are 64 KiB
     return line("lsr {}, r10, #16", reg(in.defs[0], "destination"));
+  case Opcode::MemGrow: return emitGrow(in);
   case Opcode::Lds: {
     const std::string d = reg(in.defs[0], "destination");
     if (!in.uses[0].isStack()) decline("lds source is not a stack word");
@@ -149,6 +150,34 @@ void FnEmitter::emitMemory(const Instr &in) {
   }
   default: decline("not a memory instruction");
   }
+}
+
+void FnEmitter::emitGrow(const Instr &in) {
+  // memgrow d, delta (docs/mir.md "Growing memory"): R10 is the size in
+  // bytes and memory is mapped at the maximum, so growing is arithmetic on
+  // R10 (the new pages are zero: nothing writes past the size). The test is
+  // exact for any delta and any R10: old = R10 >> 16; it fails when old > max
+  // (borrow) or delta > max - old.
+  if (!module_.memoryMax) decline("memgrow in a module whose memory cannot grow");
+  const std::string d = reg(in.defs[0], "destination");
+  const std::string delta = reg(in.uses[0], "delta");
+  if (isReg(in.uses[0], mir::PReg::R10)) decline("memgrow delta in r10 (the memory size)");
+  const std::string t = scratch();
+  const std::string fail = fmt::format(".L{}_grow{}_{}_fail", sym_, curBlock_, curIndex_);
+  const std::string done = fmt::format(".L{}_grow{}_{}_done", sym_, curBlock_, curIndex_);
+  line("movw {}, #{}", t, *module_.memoryMax);
+  line("subs {0}, {0}, r10, lsr #16", t);  // max - old; carry clear when old > max
+  line("bcc {}", fail);
+  line("cmp {}, {}", delta, t);
+  line("bhi {}", fail);  // old + delta > max
+  line("lsr {}, r10, #16", t);  // old
+  line("add r10, {}, {}", t, delta);
+  line("lsl r10, r10, #16");  // R10 = (old + delta) * 65536, written before d
+  line("mov {}, {}", d, t);
+  line("b {}", done);
+  label(fail);
+  line("mov {}, #-1", d);
+  label(done);
 }
 
 }  // namespace vcr::emit::detail

@@ -162,7 +162,8 @@ private:
   void emitAlu(const mir::Instr &in);      ///< 32-bit ALU, unary, division
   void emitCompare(const mir::Instr &in);  ///< set, sel, set64
   void emitI64(const mir::Instr &in);      ///< pair operations, runtime-routine calls
-  void emitMemory(const mir::Instr &in);   ///< load/store, globals, memsize, stack words
+  void emitMemory(const mir::Instr &in);
+  void emitGrow(const mir::Instr &in);     ///< memgrow: inline arithmetic on R10 (emit_mem.cpp)   ///< load/store, globals, memsize, stack words
   void emitFrame(const mir::Instr &in);    ///< push/pop/adjsp
   void emitControl(const mir::Instr &in);  ///< param, branches, calls, traps, ret
   void emitCallInd(const mir::Instr &in);  ///< calli: table checks, blx (emit_table.cpp)

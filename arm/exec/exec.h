@@ -118,6 +118,11 @@ struct RunOptions {
   /// The f32/f64 arguments of a typed signature are placed by AAPCS-VFP
   /// afterwards and override these. Ignored on cortex-m4.
   std::vector<uint32_t> sArgs;
+  /// Growable memory (--memory-max): linear memory is mapped at this many
+  /// bytes (the maximum), R10 may change (memgrow) and is not checked as
+  /// callee-saved, and the memory handed back is R10 bytes long at the stop.
+  /// 0: fixed size, mapped at env.memory.size().
+  uint64_t memoryMaxBytes = 0;
 };
 
 struct RunResult {

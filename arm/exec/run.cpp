@@ -169,6 +169,7 @@ std::string notRestored(Machine::Impl &m, const uint32_t saved[16], const uint32
   };
   for (unsigned r = 4; r <= 13; ++r) {
     if (r == 12) continue;  // R12 is caller-saved scratch
+    if (r == 10 && m.st.opts.memoryMaxBytes) continue;  // growable memory: R10 is the current size
     const uint32_t now = readReg(uc, static_cast<PReg>(r));
     if (now == saved[r]) continue;
     note(r == 13 ? std::string("sp") : fmt::format("callee-saved {}", mir::pregName(static_cast<PReg>(r))),
@@ -292,10 +293,11 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
     return res;
   }
   std::string err;
-  if (!checkLayout(m.img, opts.memBase, env.memory.size(), env.globals.size() * uint64_t{4}, err))
+  const uint64_t mapBytes = std::max<uint64_t>(env.memory.size(), opts.memoryMaxBytes);  // reserved at the maximum
+  if (!checkLayout(m.img, opts.memBase, mapBytes, env.globals.size() * uint64_t{4}, err))
     return fail(err);
   if ((!m.uc || m.counting != opts.countInsns) && !m.open(opts.countInsns, err)) return fail(err);
-  if (!m.remap(m.memMap, opts.memBase, static_cast<uint32_t>(env.memory.size()), err) ||
+  if (!m.remap(m.memMap, opts.memBase, static_cast<uint32_t>(mapBytes), err) ||
       !m.remap(m.globalsMap, kGlobalsAddr, static_cast<uint32_t>(env.globals.size() * 4), err) ||
       !m.resetMemory(err))
     return fail(err);
@@ -326,6 +328,8 @@ RunResult Machine::run(std::string_view symbol, const mir::Signature &sig,
   res.stores = st.stores;
   res.hostCalls = st.hostCalls;
   res.originInsns = st.origins;
+  if (opts.memoryMaxBytes)  // the memory the run leaves is R10 bytes long (within the mapping)
+    env.memory.resize(std::min<uint64_t>(readReg(uc, PReg::R10), mapBytes));
   writeBack(uc, opts.memBase, env);
   if (!arm::softFloat(m.img.cpu))
     for (unsigned n = 0; n < 32; ++n) res.sregs[n] = readSReg(uc, n);

@@ -32,10 +32,11 @@ Oracle::Oracle(Oracle &&) noexcept = default;
 Oracle &Oracle::operator=(Oracle &&) noexcept = default;
 Oracle::~Oracle() = default;
 
-std::optional<Oracle> Oracle::create(const WasmBinary &bin, Diagnostics &diags) {
+std::optional<Oracle> Oracle::create(const WasmBinary &bin, Diagnostics &diags,
+                                     std::optional<uint32_t> memoryMax) {
   std::string error;
   auto st = std::make_unique<State>();
-  st->engine = detail::Engine::load(bin.file, bin.bytes, &error);
+  st->engine = detail::Engine::load(bin.file, bin.bytes, &error, memoryMax);
   if (st->engine) {
     for (const auto &ei : st->engine->funcImports()) {
       mir::Import imp;

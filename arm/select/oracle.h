@@ -41,7 +41,10 @@ class Oracle {
 public:
   /// Instantiate `bin` with host imports; nullopt with diagnostics on failure
   /// (unreadable binary, a trapping start function, a memory over 1024 pages).
-  [[nodiscard]] static std::optional<Oracle> create(const WasmBinary &bin, Diagnostics &diags);
+  /// `memoryMax`: the memory may grow up to that many pages (--memory-max,
+  /// the selected module's Module::memoryMax); unset, it keeps its initial size.
+  [[nodiscard]] static std::optional<Oracle> create(const WasmBinary &bin, Diagnostics &diags,
+                                                    std::optional<uint32_t> memoryMax = std::nullopt);
   /// Run function `wasmFuncIndex` (wasm function space) with `args` (one
   /// uint64 per param) after overwriting the instance's memory with
   /// `memoryImage` (zero-padded or truncated to the memory size) and its

@@ -22,6 +22,8 @@ struct Engine::State {
   EngineHost host;
   unsigned runs = 0;
   std::vector<wi::DataSegment> datas;  ///< after instantiation: restored before every run (data.drop)
+  bool growable = false;  ///< --memory-max: the memory may grow (cut back to the image before each run)
+  uint64_t initialPages = 0;  ///< the memory's declared initial size (growable)
 };
 
 namespace {
@@ -52,10 +54,27 @@ struct PopValuesTag {
 template struct Expose<PushValuesTag, &wi::Thread::PushValues>;
 template struct Expose<PushCallTag, &wi::Thread::PushCall>;
 template struct Expose<PopValuesTag, &wi::Thread::PopValues>;
+// wi::Memory cannot shrink: a growable memory is cut back to the image's
+// size before each run (every run starts from the memory it is given).
+struct MemDataTag {
+  using type = wi::Buffer wi::Memory::*;
+  friend type memberOf(MemDataTag);
+};
+struct MemPagesTag {
+  using type = wi::u64 wi::Memory::*;
+  friend type memberOf(MemPagesTag);
+};
+template struct Expose<MemDataTag, &wi::Memory::data_>;
+template struct Expose<MemPagesTag, &wi::Memory::pages_>;
+struct MemTypeTag {  // Memory::Grow also raises its type's initial size
+  using type = wi::MemoryType wi::Memory::*;
+  friend type memberOf(MemTypeTag);
+};
+template struct Expose<MemTypeTag, &wi::Memory::type_>;
 
-/// `l` with its maximum lowered to its initial size.
-wabt::Limits fixedSize(wabt::Limits l) {
-  l.max = l.initial;
+/// `l` with its maximum set to `max` pages (default: its initial size).
+wabt::Limits fixedSize(wabt::Limits l, std::optional<uint32_t> max = std::nullopt) {
+  l.max = max ? std::max<uint64_t>(*max, l.initial) : l.initial;
   l.has_max = true;
   return l;
 }
@@ -140,8 +159,9 @@ Engine::Engine(std::unique_ptr<State> st) : st_(std::move(st)) {}
 Engine::~Engine() = default;
 
 std::unique_ptr<Engine> Engine::load(const std::string &file, const std::vector<uint8_t> &bytes,
-                                     std::string *error) {
+                                     std::string *error, std::optional<uint32_t> memoryMax) {
   auto st = std::make_unique<State>();
+  st->growable = memoryMax.has_value();
   wabt::Features features;
   wabt::Errors errs;
   wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/false,
@@ -166,8 +186,10 @@ std::unique_ptr<Engine> Engine::load(const std::string &file, const std::vector<
         tooLarge(wabt::cast<wi::MemoryType>(imp.type.type.get())->limits))
       return nullptr;
   // MIR's memory has a fixed size (memory.grow by a non-zero delta fails):
-  // the oracle's memory may not grow either, whatever maximum is declared.
-  for (auto &m : st->desc.memories) m.type.limits = fixedSize(m.type.limits);
+  // the oracle's memory may not grow either, whatever maximum is declared;
+  // under --memory-max it grows up to the same maximum as MIR's.
+  if (!st->desc.memories.empty()) st->initialPages = st->desc.memories[0].type.limits.initial;
+  for (auto &m : st->desc.memories) m.type.limits = fixedSize(m.type.limits, memoryMax);
   for (auto &imp : st->desc.imports)
     if (imp.type.type->kind == wabt::ExternalKind::Memory) {
       auto *mt = wabt::cast<wi::MemoryType>(imp.type.type.get());
@@ -267,6 +289,12 @@ EngineRun Engine::run(uint32_t funcIndex, const uint64_t *args, size_t nargs,
   wi::Memory::Ptr mem;
   if (!inst.memories().empty()) {
     mem = store.UnsafeGet<wi::Memory>(inst.memories()[0]);
+    if (st_->growable) {  // the run starts at the image's size (an earlier run may have grown it)
+      const uint64_t pages = std::max<uint64_t>(memoryImage.size() / 65536, st_->initialPages);
+      (*mem).*memberOf(MemPagesTag{}) = pages;
+      ((*mem).*memberOf(MemTypeTag{})).limits.initial = pages;
+      ((*mem).*memberOf(MemDataTag{})).resize(size_t(pages) * 65536);
+    }
     auto size = static_cast<size_t>(mem->ByteSize());
     size_t n = std::min(size, memoryImage.size());
     if (n) std::memcpy(mem->UnsafeData(), memoryImage.data(), n);

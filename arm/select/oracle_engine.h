@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,11 @@ class Engine {
 public:
   /// Read the binary; nullptr with *error set on failure (also for a memory
   /// of more than 1024 pages, which the interpreter would allocate eagerly).
+  /// `memoryMax`: the memory may grow to that many pages; unset, its maximum
+  /// is its initial size (memory.grow by a non-zero delta fails).
   static std::unique_ptr<Engine> load(const std::string &file, const std::vector<uint8_t> &bytes,
-                                      std::string *error);
+                                      std::string *error,
+                                      std::optional<uint32_t> memoryMax = std::nullopt);
   /// The function imports, in import order.
   const std::vector<EngineImport> &funcImports() const;
   /// Instantiate with `host` behind every function import; false with *error.

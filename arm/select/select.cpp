@@ -207,6 +207,10 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
   if (!wm.memories.empty()) {
     uint64_t pages = wm.memories[0]->page_limits.initial;
     sel.module.memoryPages = static_cast<uint32_t>(std::min<uint64_t>(pages, 65536));
+    const wabt::Limits &lim = wm.memories[0]->page_limits;
+    if (opt.memoryMax)
+      ctx.memoryMax = sel.module.memoryMax =
+          effectiveMemoryMax(*opt.memoryMax, pages, lim.has_max ? std::optional<uint64_t>(lim.max) : std::nullopt);
   }
   for (const wabt::DataSegment *ds : wm.data_segments) {  // for memory.init / data.drop
     mir::DataSegment seg;
@@ -234,6 +238,15 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
   declineCallers(sel, calls);
   detail::settleTable(sel.module);
   return sel;
+}
+
+std::optional<uint32_t> effectiveMemoryMax(uint32_t pages, uint64_t initial,
+                                           std::optional<uint64_t> declaredMax) {
+  if (initial > mir::kMaxGrowPages) return std::nullopt;
+  uint64_t max = pages;
+  if (declaredMax) max = std::min(max, *declaredMax);
+  max = std::max(max, initial);
+  return static_cast<uint32_t>(std::min<uint64_t>(max, mir::kMaxGrowPages));
 }
 
 }  // namespace vcr::select

@@ -34,7 +34,17 @@ struct SelectOptions {
   /// vregs (f64 stays words, F64 only at call boundaries), on cortex-m7 f64
   /// values are f64-class vregs too (docs/vfp.md "Selection").
   arm::Cpu cpu = arm::Cpu::CortexM4;
+  /// --memory-max PAGES: memory really grows (memory.grow is `memgrow`), up
+  /// to effectiveMemoryMax; unset: memory has a fixed size.
+  std::optional<uint32_t> memoryMax;
 };
+
+/// The maximum a growable memory gets under --memory-max `pages`:
+/// min(pages, the module's declared maximum if any), never below the initial
+/// size, at most mir::kMaxGrowPages; nullopt when even the initial size is
+/// above that (the memory then keeps its fixed size).
+[[nodiscard]] std::optional<uint32_t> effectiveMemoryMax(uint32_t pages, uint64_t initial,
+                                                         std::optional<uint64_t> declaredMax);
 
 /// The selected module plus what was declined.
 struct Selection {

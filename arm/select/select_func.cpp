@@ -477,6 +477,12 @@ void FuncSelector::lowerExpr(const wabt::Expr &e) {
   case T::MemoryInit:
   case T::DataDrop: lowerBulk(e); return;
   case T::MemoryGrow: {
+    if (ctx_.memoryMax) {  // --memory-max: memory really grows
+      Val delta = pop(), d = newTemp(false);
+      emitOp(Opcode::MemGrow, {d.lo}, {delta.lo});
+      push(d);
+      return;
+    }
     // Memory has a fixed size: growing by 0 gives the size in pages, any
     // other delta fails with -1 (wasm allows a grow to fail). d = delta ? -1 : size.
     Val delta = pop();

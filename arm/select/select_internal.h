@@ -40,6 +40,9 @@ struct ModuleCtx {
   std::vector<int32_t> globalWord;   ///< wasm global -> first table word, -1 if none
   std::vector<wabt::Type> globalType;
   bool hasMemory = false;
+  /// The memory's effective maximum when it can grow (--memory-max): then
+  /// memory.grow is `memgrow`, else the fixed-size lowering.
+  std::optional<uint32_t> memoryMax;
   SelectOptions opt;
   /// call_indirect (select_table.cpp): signature id per structural wasm type
   /// key, the ids' MIR signatures, per id the table's functions of that

@@ -173,6 +173,7 @@ std::unique_ptr<Allocator> makeGraphColouring() { return std::make_unique<GraphC
 ModuleAllocation allocateModule(Allocator &a, const mir::Module &m, const AllocOptions &opt) {
   ModuleAllocation out;
   out.module.memoryPages = m.memoryPages;
+  out.module.memoryMax = m.memoryMax;
   out.module.globals = m.globals;
   out.module.imports = m.imports;
   out.module.data = m.data;

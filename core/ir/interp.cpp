@@ -48,12 +48,13 @@ ExecResult execute(const Module &m, std::string_view fn, std::span<const uint64_
                 " arguments, " + std::to_string(args.size()) + " given";
     return res;
   }
+  interp_detail::Machine mach(m, env, res);
   try {
-    interp_detail::Machine mach(m, env, res);
     mach.run(static_cast<uint32_t>(f - m.functions.data()), args);
   } catch (const interp_detail::Halt &) {
     res.results.clear();
   }
+  mach.finishMemory();
   return res;
 }
 
@@ -63,6 +64,17 @@ using namespace interp_ops;
 
 void Machine::run(uint32_t fi, std::span<const uint64_t> args) {
   alloc_ = m_.functions[fi].allocated;
+  memBytes_ = env_.memory.size();
+  if (alloc_ && m_.memoryMax && env_.memory.size() < uint64_t(*m_.memoryMax) * 65536) {
+    const uint64_t reserve = uint64_t(*m_.memoryMax) * 65536;  // the image is reserved at the maximum
+    if (reserve > (uint64_t(1) << 32) - kMemBase) {
+      res_.status = ExecResult::Status::Error;
+      res_.error = "@" + m_.functions[fi].name + ": linear memory reserved at its maximum of " +
+                   std::to_string(*m_.memoryMax) + " pages does not fit the address space above " + hex(kMemBase);
+      throw Halt{};
+    }
+    env_.memory.resize(size_t(reserve));
+  }
   if (alloc_) {
     startAllocated(fi, args);
   } else {
@@ -148,6 +160,7 @@ void Machine::loop() {
       break;
     case Opcode::GGet: case Opcode::GSet: execGlobal(in); break;
     case Opcode::MemSize: write(in.defs[0], memorySizePages()); break;
+    case Opcode::MemGrow: execGrow(in); break;
     case Opcode::Param: execParam(in); break;
     case Opcode::Call: execCall(in); continue;
     case Opcode::CallInd: execCallInd(in); continue;

@@ -167,7 +167,7 @@ void Machine::startAllocated(uint32_t fi, std::span<const uint64_t> args) {
   }
   // the runtime registers of arm/target/runtime.h
   setReg(static_cast<unsigned>(PReg::R9), kGlobalsBase);
-  setReg(static_cast<unsigned>(PReg::R10), static_cast<uint32_t>(env_.memory.size()));
+  setReg(static_cast<unsigned>(PReg::R10), static_cast<uint32_t>(memBytes_));  // the size, not the reserved image
   setReg(static_cast<unsigned>(PReg::R11), kMemBase);
   if (env_.memory.size() > (uint64_t(1) << 32) - kMemBase) {
     res_.status = ExecResult::Status::Error;

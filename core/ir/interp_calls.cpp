@@ -205,6 +205,12 @@ bool Machine::execRet(const Instr &in) {
   for (unsigned r = 4; r <= 11; ++r) {
     if (!(fr.savedMask & (1u << r))) continue;
     const bool def = defined_ & (1u << r);
+    if (r == 10 && m_.memoryMax) {  // growable memory: R10 is the current size, not the entry value
+      if (!def || regs_[r] != memBytes_)
+        fail("r10 at the return of @" + fn_->name + " holds " + (def ? hex(regs_[r]) : "no value " + noValueText(r)) +
+             " but the memory size is " + hex(static_cast<uint32_t>(memBytes_)) + " bytes");
+      continue;
+    }
     if (!def || regs_[r] != fr.saved[r - 4])
       fail("callee-saved " + regName(r) + " not preserved by @" + fn_->name + ": it holds " +
            (def ? hex(regs_[r]) : "no value " + noValueText(r)) + " at the return but held " +

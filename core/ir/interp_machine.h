@@ -132,6 +132,9 @@ public:
   Machine(const Module &m, ExecEnv &env, ExecResult &res);
   /// Run function `fi` on `args` until it returns; throws Halt otherwise.
   void run(uint32_t fi, std::span<const uint64_t> args);
+  /// After a run of a growable memory in allocated form: cut the image
+  /// (reserved at the maximum) back to the memory size the run ended with.
+  void finishMemory();
 
 private:
   // preparation (interp_machine.cpp)
@@ -215,6 +218,10 @@ private:
   uint32_t globalByte(const Instr &in);
   /// memsize: pages of linear memory (allocated form: R10 >> 16).
   uint32_t memorySizePages();
+  /// memgrow (docs/mir.md "Growing memory"): vreg form grows the image
+  /// (zero-filled); allocated form reads and writes R10 only (the image is
+  /// reserved at the maximum), as the emitted code does.
+  void execGrow(const Instr &in);
   /// `call` of a function (new frame) or an import (host).
   void execCall(const Instr &in);
   /// `calli`: the three table traps, then a call of the slot's callee.
@@ -258,6 +265,9 @@ private:
   [[nodiscard]] uint32_t garbage(uint64_t loc) const;
   ExecResult &res_;
   bool alloc_ = false;
+  /// Allocated form, growable memory: the memory size in bytes, as the last
+  /// memgrow set it (R10 must equal it at every return); the image is bigger.
+  uint64_t memBytes_ = 0;
   std::vector<PreparedFn> prep_;
   std::vector<Placement> fnPlace_, impPlace_;
   std::vector<uint8_t> fnPlaced_, impPlaced_;

@@ -152,4 +152,27 @@ uint32_t Machine::memorySizePages() {
   return static_cast<uint32_t>(env_.memory.size() / 65536);
 }
 
+void Machine::execGrow(const Instr &in) {
+  const uint32_t delta = read(in.uses[0]);
+  if (!m_.memoryMax) fail("memgrow in a module whose memory cannot grow");
+  const uint64_t max = *m_.memoryMax;
+  if (!alloc_) {
+    const uint64_t old = env_.memory.size() / 65536;
+    if (old + delta > max) return write(in.defs[0], 0xffffffffu);
+    env_.memory.resize(size_t(old + delta) * 65536);  // the new pages are zero
+    return write(in.defs[0], static_cast<uint32_t>(old));
+  }
+  // The emitted expansion (arm/emit/emit_mem.cpp): R10 is the size in bytes.
+  const uint32_t old = readReg(kR10) >> 16;
+  if (uint64_t(old) + delta > max) return write(in.defs[0], 0xffffffffu);
+  const auto bytes = static_cast<uint32_t>((uint64_t(old) + delta) * 65536);
+  setReg(kR10, bytes);
+  memBytes_ = bytes;
+  write(in.defs[0], old);
+}
+
+void Machine::finishMemory() {
+  if (alloc_ && m_.memoryMax && memBytes_ < env_.memory.size()) env_.memory.resize(memBytes_);
+}
+
 }  // namespace vcr::mir::interp_detail

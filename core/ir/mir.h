@@ -261,8 +261,16 @@ struct TableSlot {
   uint32_t type = 0;  ///< Func: index in Module::types
 };
 
+/// The most pages a growable memory may have: R10 holds the size in bytes,
+/// so 65536 pages (4 GiB) do not fit.
+inline constexpr uint32_t kMaxGrowPages = 65535;
+
 struct Module {
   uint32_t memoryPages = 0;
+  /// Maximum memory size in pages when memory can grow (`memgrow`,
+  /// `--memory-max`), at least memoryPages and at most kMaxGrowPages;
+  /// nullopt: memory has the fixed size memoryPages (no `memgrow`).
+  std::optional<uint32_t> memoryMax;
   std::vector<Global> globals;
   std::vector<Import> imports;
   std::vector<Function> functions;

@@ -243,6 +243,18 @@ void Parser::parseModuleHeader() {
       if (mod_.memoryPages > kMaxMemoryPages)
         fail(pt, "memory of " + std::to_string(mod_.memoryPages) + " pages, more than wasm's " +
                      std::to_string(kMaxMemoryPages) + " (4 GiB)");
+      if (atWord("max")) {
+        next();
+        const Token &mt = peek();
+        const uint32_t max = number(false, "a maximum page count");
+        if (max < mod_.memoryPages)
+          fail(mt, "memory maximum " + std::to_string(max) + " is below the initial size " +
+                       std::to_string(mod_.memoryPages));
+        if (max > kMaxGrowPages)
+          fail(mt, "memory maximum " + std::to_string(max) + " pages, more than " +
+                       std::to_string(kMaxGrowPages) + " (R10 holds the size in bytes)");
+        mod_.memoryMax = max;
+      }
     } else if (atWord("global")) {
       next();
       const Token &it = peek();

@@ -182,10 +182,12 @@ std::string printFunction(const Function &f) {
 
 std::string printModule(const Module &m) {
   std::string s;
-  if (m.memoryPages != 0 || !m.globals.empty() || !m.imports.empty() || !m.data.empty() || !m.types.empty() ||
+  if (m.memoryPages != 0 || m.memoryMax || !m.globals.empty() || !m.imports.empty() || !m.data.empty() || !m.types.empty() ||
       !m.table.empty()) {
     s += "module {\n";
-    if (m.memoryPages != 0) s += "  memory " + std::to_string(m.memoryPages) + "\n";
+    if (m.memoryPages != 0 || m.memoryMax)
+      s += "  memory " + std::to_string(m.memoryPages) +
+           (m.memoryMax ? " max " + std::to_string(*m.memoryMax) : std::string()) + "\n";
     for (size_t g = 0; g < m.globals.size(); ++g)
       s += "  global " + std::to_string(g) + (m.globals[g].mut ? " mut " : " const ") +
            std::to_string(m.globals[g].init) + "\n";

@@ -210,6 +210,8 @@ private:
     if ((in.op == Opcode::GGet || in.op == Opcode::GSet) && in.imm >= m_.globals.size())
       report(b, i, "global index #" + std::to_string(in.imm) + " out of range (module has " +
                        std::to_string(m_.globals.size()) + " globals)");
+    if (in.op == Opcode::MemGrow && !m_.memoryMax)
+      report(b, i, "memgrow in a module whose memory cannot grow (no `memory N max M`)");
 
     // Operand kinds.
     for (size_t k = 0; k < in.defs.size(); ++k) {
@@ -349,6 +351,9 @@ bool validateModule(const Module &m, Diagnostics &out) {
     d.message = std::move(msg);
     out.push_back(std::move(d));
   };
+  if (m.memoryMax && (*m.memoryMax < m.memoryPages || *m.memoryMax > kMaxGrowPages))
+    report("", "memory maximum " + std::to_string(*m.memoryMax) + " pages is outside " +
+                   std::to_string(m.memoryPages) + ".." + std::to_string(kMaxGrowPages));
   std::unordered_set<std::string> names;
   for (const Import &im : m.imports) {
     if (!validName(im.name)) report("", "import name '" + im.name + "' is not a valid MIR name");

@@ -29,7 +29,9 @@ type func = {
   blocks : (string * instr list) list;   (* label, instructions in order *)
 }
 
-type modl = { imports : (string * signature) list; funcs : func list }
+(* growable: the header declares `memory N max M` (--memory-max): the memory
+   size is state and R10 changes, which proofs/coq's language does not model. *)
+type modl = { imports : (string * signature) list; funcs : func list; growable : bool }
 
 (* The runtime routines a call may name besides the module's functions and
    imports (soft-float on cortex-m4): the same table as the C++ side's
@@ -182,7 +184,7 @@ let func_header n s =
 
 let parse_string (text : string) : modl =
   let lines = String.split_on_char '\n' text in
-  let imports = ref [] and funcs = ref [] in
+  let imports = ref [] and funcs = ref [] and growable = ref false in
   let in_module = ref false in
   let cur = ref None and blocks = ref [] and cur_block = ref None in
   let close_block () =
@@ -194,6 +196,8 @@ let parse_string (text : string) : modl =
       if s = "" then ()
       else if !in_module then begin
         if s = "}" then in_module := false
+        else if String.length s > 7 && String.sub s 0 7 = "memory "
+                && List.mem "max" (String.split_on_char ' ' s) then growable := true
         else if String.length s > 7 && String.sub s 0 7 = "import " then begin
           let rest = strip (String.sub s 7 (String.length s - 7)) in
           let lp = try String.index rest '(' with Not_found -> fail n "bad import" in
@@ -225,7 +229,7 @@ let parse_string (text : string) : modl =
         | None -> fail n "instruction outside a block")
     lines;
   if !cur <> None || !in_module then fail (List.length lines) "unterminated function or module";
-  { imports = List.rev !imports; funcs = List.rev !funcs }
+  { imports = List.rev !imports; funcs = List.rev !funcs; growable = !growable }
 
 let parse_file path =
   let ic = open_in_bin path in

@@ -85,6 +85,7 @@ let () =
         let verdict =
           match List.find_opt (fun (g : func) -> g.name = af.name && not g.allocated) vm.funcs with
           | None -> Some "no vreg function of that name"
+          | Some _ when vm.growable -> Some "input: growable memory (memory N max M)"
           | Some vf ->
               if Policy.multi_value vm vf then Some "input: several results (multi-value)" else
               (match (if !policy then Policy.check vm vf af !pool else None) with

@@ -121,3 +121,25 @@ TEST_CASE("soundness campaign smoke finds no proved mutant that behaves differen
   CHECK(rep.count(Outcome::StructRejected) > 0);
   CHECK(rep.count(Outcome::ProvedDifferent) == 0);
 }
+
+TEST_CASE("soundness campaign under --memory-max: no proved mutant behaves differently") {
+  // Memory that really grows (memgrow, R10 changing): mutants of the arena
+  // and memory_grow fixtures, proved ones judged in Unicorn with memory
+  // mapped at the maximum and by the wabt oracle growing to it.
+  const bool as = vcr::testing::toolAvailable("arm-none-eabi-as");
+  if (!vcr::testing::toolAvailable("arm-none-eabi-ld") || !as) return;
+  CampaignOptions opt;
+  opt.mutants = vcr::testing::envCount("VCR_FUZZ_MUTANTS", 1000, 1000);
+  opt.generated = 0;
+  opt.seed = 5;
+  opt.memoryMax = 4;
+  const std::string src = VCR_SOURCE_DIR;
+  opt.corpus = {src + "/corpus/fixtures/arena.wat", src + "/corpus/fixtures/memory_grow.wat"};
+  const CampaignReport rep = runCampaign(opt);
+  MESSAGE(rep.text());
+  for (const auto &n : rep.notes) MESSAGE("note: " << n);
+  CHECK(rep.tried >= 1000);
+  CHECK(rep.provedRunInUnicorn > 0);
+  CHECK(rep.count(Outcome::Refuted) > 0);
+  CHECK(rep.count(Outcome::ProvedDifferent) == 0);
+}
