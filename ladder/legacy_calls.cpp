@@ -203,7 +203,20 @@ void Walker::emitCall(const Instr &in, size_t idx) {
     }
     srcs.pop_back();
   }
-  // Stack words first (through the scratch register), then R0-R3.
+  // Stack words first (through the scratch register), then R0-R3. The
+  // scratch is R12, unless R12 (a temp of a wider pool) still holds an
+  // argument (or the calli index); then the first of R0-R3 that holds none
+  // (the live caller-saved values were saved above; the argument moves
+  // below overwrite it), else a free temp.
+  auto holdsArg = [&](PReg r) {
+    if (index && index->isPReg() && index->preg() == r) return true;
+    return std::any_of(srcs.begin(), srcs.end(), [&](const Src &s) { return s.kind == Src::Kind::Reg && s.reg == r; });
+  };
+  PReg scratch = PReg::PC;  // none yet
+  for (PReg r : {PReg::R12, PReg::R0, PReg::R1, PReg::R2, PReg::R3})
+    if (scratch == PReg::PC && !holdsArg(r)) scratch = r;
+  for (PReg r : a_.temps)
+    if (scratch == PReg::PC && !holdsArg(r) && isFree(r)) scratch = r;
   for (size_t k = 0; k < locs.size(); ++k) {
     if (!locs[k].onStack) continue;
     Operand dst = Operand::stack(locs[k].offset);
@@ -212,11 +225,12 @@ void Walker::emitCall(const Instr &in, size_t idx) {
       out_.push_back(makeInstr(Opcode::Sts, {dst}, {preg(s.reg)}, Origin::OutArg));
       continue;
     }
+    if (scratch == PReg::PC) fail(LegacyError::NoFreeTemp);  // every candidate holds an argument
     if (s.kind == Src::Kind::Imm)
-      out_.push_back(makeInstr(Opcode::MovI, {preg(PReg::R12)}, {}, Origin::OutArg, s.imm));
+      out_.push_back(makeInstr(Opcode::MovI, {preg(scratch)}, {}, Origin::OutArg, s.imm));
     else
-      out_.push_back(makeInstr(Opcode::Lds, {preg(PReg::R12)}, {s.mem}, Origin::OutArg));
-    out_.push_back(makeInstr(Opcode::Sts, {dst}, {preg(PReg::R12)}, Origin::OutArg));
+      out_.push_back(makeInstr(Opcode::Lds, {preg(scratch)}, {s.mem}, Origin::OutArg));
+    out_.push_back(makeInstr(Opcode::Sts, {dst}, {preg(scratch)}, Origin::OutArg));
   }
   std::vector<std::pair<PReg, PReg>> moves;
   for (size_t k = 0; k < locs.size(); ++k)

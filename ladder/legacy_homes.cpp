@@ -13,6 +13,11 @@ namespace vcr::ladder::detail {
 /// zero-initialisation is not an access). R4..R8 in local-index order.
 void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
   const auto &fn = a.fn;
+  // The homes: R4..R8, those of them the pool has (a narrower pool of the
+  // pool-size experiment, e.g. r0-r7, has no R8 to give).
+  std::vector<PReg> homes;
+  for (unsigned r = unsigned(PReg::R4); r <= unsigned(PReg::R8); ++r)
+    if (std::find(a.temps.begin(), a.temps.end(), PReg(r)) != a.temps.end()) homes.push_back(PReg(r));
   if (wasm) {  // counted on the wasm operators (LEGACY.md)
     std::map<int32_t, VReg> byIndex;
     for (VReg v = 0; v < a.home.size(); ++v) {
@@ -22,10 +27,10 @@ void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
     }
     unsigned next = 0;
     for (auto [idx, v] : byIndex) {
-      if (next >= 5 || idx < 0 || static_cast<size_t>(idx) >= wasm->locals.size()) continue;
+      if (next >= homes.size() || idx < 0 || static_cast<size_t>(idx) >= wasm->locals.size()) continue;
       const WasmLocalFacts &l = wasm->locals[static_cast<size_t>(idx)];
       if (!l.firstWrite || !l.depth0 || l.accesses < 2) continue;
-      a.home[v] = {Home::Kind::Reg, static_cast<PReg>(static_cast<unsigned>(PReg::R4) + next), 0};
+      a.home[v] = {Home::Kind::Reg, homes[next], 0};
       ++next;
     }
     a.promoted = next;
@@ -67,8 +72,8 @@ void promote(Analysis &a, const mir::Cfg &cfg, const WasmFunctionFacts *wasm) {
   unsigned next = 0;
   for (auto &[idx, p] : byIndex) {
     const Acc &acc = p.second;
-    if (next >= 5 || !acc.ok || !acc.firstWrite || acc.count < 2) continue;
-    a.home[p.first] = {Home::Kind::Reg, static_cast<PReg>(static_cast<unsigned>(PReg::R4) + next), 0};
+    if (next >= homes.size() || !acc.ok || !acc.firstWrite || acc.count < 2) continue;
+    a.home[p.first] = {Home::Kind::Reg, homes[next], 0};
     ++next;
   }
   a.promoted = next;

@@ -9,19 +9,28 @@
 
 int main(int argc, char **argv) {
   using namespace vcr;
-  select::SelectOptions so;  // --cpu NAME first (default cortex-m4)
-  if (argc >= 3 && std::string(argv[1]) == "--cpu") {
-    auto c = arm::parseCpu(argv[2]);
-    if (!c) {
+  select::SelectOptions so;  // --cpu NAME and --pool SPEC first (default cortex-m4, r0-r8)
+  std::string pool;
+  while (argc >= 3 && (std::string(argv[1]) == "--cpu" || std::string(argv[1]) == "--pool")) {
+    if (std::string(argv[1]) == "--pool") {
+      pool = argv[2];
+      try {
+        (void)arm::Pool::parse(pool);
+      } catch (const std::exception &e) {
+        std::fprintf(stderr, "ladder-dump: --pool %s: %s\n", argv[2], e.what());
+        return 2;
+      }
+    } else if (auto c = arm::parseCpu(argv[2])) {
+      so.cpu = *c;
+    } else {
       std::fprintf(stderr, "ladder-dump: unknown cpu '%s' (%s)\n", argv[2], arm::cpuNames().c_str());
       return 2;
     }
-    so.cpu = *c;
     argv += 2;
     argc -= 2;
   }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: ladder-dump [--cpu NAME] FILE.wat|FILE.wasm [function]\n");
+    std::fprintf(stderr, "usage: ladder-dump [--cpu NAME] [--pool SPEC] FILE.wat|FILE.wasm [function]\n");
     return 2;
   }
   Diagnostics diags;
@@ -38,6 +47,7 @@ int main(int argc, char **argv) {
     env.wasm = facts ? facts->find(f.wasmIndex) : nullptr;
     env.fpu = !arm::softFloat(so.cpu);
     env.f64 = arm::hasF64(so.cpu);
+    if (!pool.empty()) env.temps = arm::Pool::parse(pool).regs.list();
     ladder::LadderResult r = ladder::runLadder(f, sel->module, env);
     std::printf("=== %s: rung %s (promoted %u, depth bound %u)\n", f.name.c_str(), r.rung.c_str(),
                 r.promotedLocals, r.depthBound);
