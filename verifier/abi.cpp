@@ -1,6 +1,8 @@
 // The checker's independent AAPCS (and AAPCS-VFP) parameter and result placement.
 #include "verifier/abi.h"
 
+#include <algorithm>
+
 namespace vcr::verifier::abi {
 
 namespace {
@@ -91,6 +93,8 @@ Walk resultWalk(const mir::Signature &sig) {
 std::vector<WordHome> resultHomes(const mir::Signature &sig) { return resultWalk(sig).homes; }
 
 uint32_t stackResultBytes(const mir::Signature &sig) { return resultWalk(sig).stackOff; }
+
+uint32_t areaBytes(const mir::Signature &sig) { return std::max(stackParamBytes(sig), stackResultBytes(sig)); }
 
 mir::Operand homeOperand(const WordHome &h) {
   if (h.onStack) return mir::Operand::stack(h.offset);

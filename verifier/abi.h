@@ -91,6 +91,9 @@ struct WordHome {
 [[nodiscard]] std::vector<WordHome> resultHomes(const mir::Signature &sig);
 /// Bytes of the caller's area the stack results of `sig` take.
 [[nodiscard]] uint32_t stackResultBytes(const mir::Signature &sig);
+/// The callee's area of the caller's stack (it may write all of it):
+/// max(stackParamBytes, stackResultBytes).
+[[nodiscard]] uint32_t areaBytes(const mir::Signature &sig);
 /// The operand that names a home in allocated MIR (`r2`, `s1`, `d0` or `[sp+8]`).
 [[nodiscard]] mir::Operand homeOperand(const WordHome &h);
 

@@ -181,7 +181,7 @@ struct Walker {
     }
     if (mir::isCall(v.op)) {
       const Signature *sig = mod.callSig(v);
-      const uint32_t argBytes = sig ? std::max(abi::stackParamBytes(*sig), abi::stackResultBytes(*sig)) : 0;
+      const uint32_t argBytes = sig ? abi::areaBytes(*sig) : 0;
       for (unsigned r = 0; r < kNumPRegs; ++r)
         if (abi::has(abi::kCallerSaved, static_cast<PReg>(r))) s.regs[r].clear();
       for (unsigned r = 0; r < kNumSRegs; ++r)
@@ -479,7 +479,7 @@ Dataflow computeDataflow(const Function &original, const Function &allocated,
     df.classes = vregClasses(original, &module);  // else all core
   }
   // the caller's area: stack parameters, and the stack results `ret` writes
-  df.inArgBytes = std::max(abi::stackParamBytes(original.sig), abi::stackResultBytes(original.sig));
+  df.inArgBytes = abi::areaBytes(original.sig);
   Walker w{original, allocated, module, p, live, df, {}, nullptr, 0, 0, stackLimit};
   const size_t nb = allocated.blocks.size();
   df.in.assign(nb, {});

@@ -513,7 +513,7 @@ struct Builder {
     if (grow)  // a callee may grow memory: both sides see its new size, the allocated code in R10
       regs[kR10] = vw.size = freshSize([&] { return cl() + ".pages"; });
     // the callee may write its whole area: stack arguments and stack results
-    const uint32_t argBytes = sig ? std::max(abi::stackParamBytes(*sig), abi::stackResultBytes(*sig)) : 0;
+    const uint32_t argBytes = sig ? abi::areaBytes(*sig) : 0;
     for (unsigned r = 0; r < kNumPRegs; ++r)
       if (abi::has(abi::kCallerSaved, PReg(r)))
         forget(r, calls);

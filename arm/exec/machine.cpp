@@ -309,7 +309,7 @@ void Machine::Impl::callImport(uint32_t addr) {
   if (!st.opts.clobberAtImports) return;
   // The callee owns its area (stack arguments and results): the words that
   // are not results hold garbage afterwards.
-  const uint32_t area = std::max(arm::stackArgBytes(imp.sig), arm::stackResultBytes(imp.sig));
+  const uint32_t area = arm::calleeAreaBytes(imp.sig);
   for (uint32_t off = 0; off < area; off += 4) {
     bool result = false;
     for (const arm::WordLoc &l : rlocs)

@@ -112,7 +112,7 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
   // the caller's area: stack arguments and stack results (docs/mir.md
   // "Several results"); garbage first, so a result the code does not
   // write is not read as a stale one
-  const uint32_t area = std::max(arm::stackArgBytes(sig), arm::stackResultBytes(sig));
+  const uint32_t area = arm::calleeAreaBytes(sig);
   const uint32_t sp = kStackTop - ((area + 7) & ~7u);
   for (uint32_t off = 0; off < area; off += 4) {
     const uint32_t junk = m.random();

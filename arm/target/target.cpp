@@ -169,6 +169,10 @@ std::vector<WordLoc> resultLocations(const mir::Signature &sig) {
   return paramLocations(asParams);
 }
 
+uint32_t calleeAreaBytes(const mir::Signature &sig) {
+  return std::max(stackArgBytes(sig), stackResultBytes(sig));
+}
+
 uint32_t stackResultBytes(const mir::Signature &sig) {
   uint32_t end = 0;
   for (const WordLoc &w : resultLocations(sig))

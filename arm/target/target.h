@@ -108,5 +108,7 @@ struct WordLoc {
 [[nodiscard]] std::vector<WordLoc> resultLocations(const mir::Signature &sig);
 /// Bytes of the caller's outgoing area the stack results of `sig` take.
 [[nodiscard]] uint32_t stackResultBytes(const mir::Signature &sig);
+/// The callee's area of the caller's stack: max(stackArgBytes, stackResultBytes).
+[[nodiscard]] uint32_t calleeAreaBytes(const mir::Signature &sig);
 
 }  // namespace vcr::arm

@@ -32,18 +32,22 @@ namespace {
 
 using arm::locOperand;
 
-/// Copy `src` into the register or outgoing word `l`.
-void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l) {
+/// Copy `src` into the register or stack word `l`. A stack word is an
+/// outgoing argument (`stack` = OutArg, [sp+N] at the call) or a stack
+/// result (`stack` = InArg: [entry sp + N], which the frame layout moves past
+/// the frame).
+void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l,
+               Origin stack = Origin::OutArg) {
   Operand dst = locOperand(l);
   if (src.isImm()) {
     if (l.onStack) {  // never produced by selection; kept total all the same
-      out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, Origin::OutArg, src.value));
-      out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, Origin::OutArg));
+      out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, stack, src.value));
+      out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, stack));
     } else {
       out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Move, src.value));
     }
   } else if (l.onStack) {
-    out.push_back(makeInstr(Opcode::Sts, {dst}, {src}, Origin::OutArg));
+    out.push_back(makeInstr(Opcode::Sts, {dst}, {src}, stack));
   } else {
     out.push_back(makeInstr(Opcode::Mov, {dst}, {src}, Origin::Move));
   }
@@ -55,7 +59,7 @@ struct CalleeAbi {
   uint32_t stackBytes = 0;  ///< outgoing area: stack arguments, and stack results
   static CalleeAbi of(const mir::Signature &sig) {
     return {arm::paramLocations(sig), arm::resultLocations(sig),
-            std::max(arm::stackArgBytes(sig), arm::stackResultBytes(sig))};
+            arm::calleeAreaBytes(sig)};
   }
 };
 
@@ -214,22 +218,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
           error = "'ret' operands do not match the signature (block " + w.fn.blocks[b].label + ")";
           return false;
         }
-        for (size_t i = 0; i < results.size(); ++i) {
-          if (!results[i].onStack) {
-            placeWord(out, in.uses[i], results[i]);
-            continue;
-          }
-          // A stack result goes to the caller's area, [entry sp + N]: an
-          // `!inarg` store, whose offset the frame layout moves past the frame.
-          const Operand dst = Operand::stack(results[i].offset);
-          if (in.uses[i].isImm()) {
-            out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, Origin::InArg,
-                                    in.uses[i].value));
-            out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, Origin::InArg));
-          } else {
-            out.push_back(makeInstr(Opcode::Sts, {dst}, {in.uses[i]}, Origin::InArg));
-          }
-        }
+        for (size_t i = 0; i < results.size(); ++i) placeWord(out, in.uses[i], results[i], Origin::InArg);
         Instr ret = in;
         ret.uses.clear();
         for (const auto &l : results) ret.uses.push_back(locOperand(l));
