@@ -45,14 +45,33 @@ bool arrivesIn(const std::vector<mir::Instr> &is, size_t use, mir::VReg v, mir::
   return false;
 }
 
+/// Calls fn(j, v) for each argument move `mov r, v` at position j of the
+/// marshalling just before the call at position k of `is`: inserted moves
+/// into registers and stores of outgoing stack words.
+template <class F> void forEachArgMove(const std::vector<mir::Instr> &is, size_t k, F &&fn) {
+  for (size_t j = k; j-- > 0;) {
+    const mir::Instr &a = is[j];
+    const bool marshal = a.inserted() && ((a.op == mir::Opcode::Mov && a.defs[0].isPReg()) ||
+                                          (a.op == mir::Opcode::MovI && a.defs[0].isPReg()) ||
+                                          (a.op == mir::Opcode::Sts && a.origin == mir::Origin::OutArg));
+    if (!marshal) break;
+    if (a.op == mir::Opcode::Mov && a.uses[0].isVReg()) fn(j, a.uses[0].value);
+  }
+}
+
 }  // namespace
 
 unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t n = w.numVRegs;
-  bool anyCall = false;
+  // Without an argument that arrives in its own register, no liveness.
+  bool anyCandidate = false;
   for (const mir::Block &b : w.fn.blocks)
-    for (const mir::Instr &i : b.instrs) anyCall |= mir::isCall(i.op);
-  if (!anyCall) return 0;
+    for (size_t k = 0; k < b.instrs.size() && !anyCandidate; ++k)
+      if (mir::isCall(b.instrs[k].op))
+        forEachArgMove(b.instrs, k, [&](size_t j, mir::VReg v) {
+          anyCandidate |= v < n && arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg());
+        });
+  if (!anyCandidate) return 0;
   NodeMap map;  // node = vreg
   map.numNodes = n;
   const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
@@ -68,22 +87,12 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
     std::vector<std::pair<size_t, mir::VReg>> at;  // (call position, value) to copy before the call
     for (size_t k = is.size(); k-- > 0;) {
       const mir::Instr &i = is[k];
-      if (mir::isCall(i.op)) {
-        // The argument marshalling just before the call: inserted moves
-        // into registers and stores of outgoing stack words.
-        for (size_t j = k; j-- > 0;) {
-          const mir::Instr &a = is[j];
-          const bool marshal = a.inserted() && ((a.op == mir::Opcode::Mov && a.defs[0].isPReg()) ||
-                                                (a.op == mir::Opcode::MovI && a.defs[0].isPReg()) ||
-                                                (a.op == mir::Opcode::Sts && a.origin == mir::Origin::OutArg));
-          if (!marshal) break;
-          if (a.op != mir::Opcode::Mov || !a.uses[0].isVReg()) continue;
-          const mir::VReg v = a.uses[0].value;
-          if (v < n && live[v] && arrivesIn(is, j, v, a.defs[0].preg()) &&
+      if (mir::isCall(i.op))
+        forEachArgMove(is, k, [&](size_t j, mir::VReg v) {
+          if (v < n && live[v] && arrivesIn(is, j, v, is[j].defs[0].preg()) &&
               std::none_of(at.begin(), at.end(), [&](auto &p) { return p.first == k && p.second == v; }))
             at.push_back({k, v});
-        }
-      }
+        });
       for (const mir::Operand &d : i.defs)
         if (d.isVReg() && d.value < n) live[d.value] = 0;
       for (const mir::Operand &u : i.uses)
@@ -130,6 +139,9 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
       for (const mir::Operand &u : i.uses)
         if (u.isVReg() && u.value < n && !argMove) cand[u.value] = 0;
     }
+  bool any = false;  // most functions have no candidate, and need no liveness
+  for (uint32_t v = 0; v < n && !any; ++v) any = cand[v] && defs[v] == 1;
+  if (!any) return 0;
   // Live across a call.
   NodeMap map;
   map.numNodes = n;

@@ -26,7 +26,6 @@
 #include "core/alloc/work.h"
 
 #include <numeric>
-#include <unordered_map>
 
 namespace vcr::alloc {
 
@@ -68,22 +67,43 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   for (uint32_t c : defs) any |= c > 1;
   if (!any) return 0;
 
-  NodeMap map;  // node = vreg; physical registers are no nodes
-  map.numNodes = n;
-  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  // Liveness of the multiply-defined vregs alone (the others need no web):
+  // the flat code holds only their operands.
+  FlatCode code;
+  for (const mir::Block &b : w.fn.blocks) {
+    code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
+    for (const mir::Instr &i : b.instrs) {
+      code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
+      for (const mir::Operand &d : i.defs)
+        if (multi(d)) code.ops.push_back(d.value);
+      code.numDefs.push_back(static_cast<uint8_t>(code.ops.size() - code.opStart.back()));
+      for (const mir::Operand &u : i.uses)
+        if (multi(u)) code.ops.push_back(u.value);
+    }
+  }
+  code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
+  code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
+  GlobalLiveness lv;
+  lv.compute(code, cfg, n);
   const size_t nb = w.fn.blocks.size();
 
-  // Elements: block entries first (entry (0, v) is the function's entry).
+  // Elements: block entries first, one per vreg live into a block, in
+  // block order then row order (entry (0, v) is the function's entry). An
+  // entry's element is the count of the entries before it: the running
+  // count at the start of its row word plus the set bits below it.
   UnionFind uf;
-  std::unordered_map<uint64_t, uint32_t> entry;
-  auto key = [&](size_t b, uint32_t v) { return uint64_t(b) * n + v; };
-  for (size_t b = 0; b < nb; ++b)
-    lv.forEachIn(lv.liveIn(b), [&](uint32_t v) {
-      if (v < n && defs[v] > 1) entry.emplace(key(b, v), uf.add());
-    });
+  const uint32_t words = lv.words;
+  std::vector<uint32_t> base(nb * words + 1, 0);
+  for (size_t k = 0; k < nb * words; ++k)
+    base[k + 1] = base[k] + static_cast<uint32_t>(__builtin_popcountll(lv.in[k]));
+  for (uint32_t e = 0; e < base[nb * words]; ++e) uf.add();
   auto entryOf = [&](size_t b, uint32_t v) {
-    auto it = entry.find(key(b, v));
-    return it == entry.end() ? kNone : it->second;
+    const uint32_t c = lv.compact[v];
+    if (c == kNone) return kNone;
+    const size_t k = b * words + (c >> 6);
+    const uint64_t below = (1ull << (c & 63)) - 1, word = lv.in[k];
+    if (!(word >> (c & 63) & 1)) return kNone;
+    return base[k] + static_cast<uint32_t>(__builtin_popcountll(word & below));
   };
 
   // One walk: definitions become elements, uses are joined to what reaches

@@ -49,6 +49,7 @@ private:
   std::vector<uint32_t> parent_;
   std::vector<std::optional<RegClass>> cls_;  ///< per root
   std::vector<Site> firstSite_;               ///< per root: where cls_ was fixed
+  std::vector<RegClass> sigDefs_, sigUses_;   ///< the visited instruction's signature classes
 
   uint32_t find(uint32_t v) {
     while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
@@ -100,6 +101,19 @@ private:
                       std::string(regClassName(*b)) + " (a reinterpreting move is fmovtoint/fmovfromint)");
     }
     if (in.op == Opcode::Push || in.op == Opcode::Pop) checkList(in, s);
+    // Param, ret and calls take their classes from a signature: looked up
+    // once per instruction (a call's callee is found by name).
+    sigDefs_.clear();
+    sigUses_.clear();
+    if (in.op == Opcode::Param || in.op == Opcode::Ret || isCall(in.op)) {
+      const Signature *sig = in.op == Opcode::Param || in.op == Opcode::Ret ? &f_.sig
+                             : m_                                           ? m_->callSig(in)
+                                                                            : nullptr;
+      if (sig) {
+        if (in.op != Opcode::Ret) sigDefs_ = operandClasses(in.op == Opcode::Param ? sig->params : sig->results);
+        if (in.op != Opcode::Param) sigUses_ = operandClasses(in.op == Opcode::Ret ? sig->results : sig->params);
+      }
+    }
     for (uint32_t k = 0; k < in.defs.size(); ++k) check(in, in.defs[k], Site{s.block, s.instr, true, k});
     for (uint32_t k = 0; k < in.uses.size(); ++k) check(in, in.uses[k], Site{s.block, s.instr, false, k});
   }
@@ -125,8 +139,12 @@ private:
   }
 
   void check(const Instr &in, const Operand &o, const Site &s) {
+    if (!o.isVReg() && !o.isPReg() && !o.isVfp()) return;  // an immediate or a stack word has no class
     std::optional<RegClass> want = operandClass(in, s.def, s.k);
-    if (!want) want = signatureClass(in, s.def, s.k, f_, m_);
+    if (!want) {
+      const auto &sigClasses = s.def ? sigDefs_ : sigUses_;
+      if (s.k < sigClasses.size()) want = sigClasses[s.k];
+    }
     if (!want) return;
     if (auto have = physClass(o)) {
       if (*have != *want)

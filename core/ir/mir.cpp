@@ -131,9 +131,14 @@ std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k, cons
   default: return std::nullopt;
   }
   if (!ts) return std::nullopt;
-  const std::vector<RegClass> cs = operandClasses(*ts);
-  if (k >= cs.size()) return std::nullopt;
-  return cs[k];
+  // The class of the k-th operand (an i64 takes two), without building the
+  // whole list: this runs for every operand of every call.
+  for (ValType t : *ts) {
+    const size_t units = t == ValType::I64 ? 2 : 1;
+    if (k < units) return t == ValType::F32 ? RegClass::F32 : t == ValType::F64 ? RegClass::F64 : RegClass::Core;
+    k -= units;
+  }
+  return std::nullopt;
 }
 
 bool touchesVfp(const Function &f, const Module &m) {
