@@ -142,22 +142,37 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   // are read from `f` directly and each instruction is copied once.
   // The same pass counts the vregs (Function::numVRegs, without a pass
   // of its own over a cold function).
+  // The same pass also finds whether the function touches a VFP value (a
+  // float opcode or register, a float in its own or a callee's signature;
+  // mir::touchesVfp): without one every vreg is core, and the class
+  // inference below is skipped (passes over the instructions dominate
+  // allocation time on large functions; alloc_bench).
   bool entryTargeted = false;
+  auto vfpSig = [](const mir::Signature &s) {
+    return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
+           std::any_of(s.results.begin(), s.results.end(), mir::isVfpType);
+  };
+  bool vfp = vfpSig(f.sig);
   auto see = [&](const Operand &o) {
     if (o.isVReg() && o.value >= w.numVRegs) w.numVRegs = o.value + 1;
+    vfp |= o.isVfp();
   };
   for (const auto &b : f.blocks)
     for (const auto &i : b.instrs) {
       if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) entryTargeted = true;
       for (const Operand &o : i.defs) see(o);
       for (const Operand &o : i.uses) see(o);
+      if (!vfp && mir::isFloatOp(i.op)) vfp = true;
+      if (!vfp && mir::isCall(i.op))
+        if (const mir::Signature *s = m.callSig(i); s && vfpSig(*s)) vfp = true;
     }
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
   w.multiDefWeb.assign(w.numVRegs, 0);
   // Register classes from the vreg form, where param, ret and call operands
   // take theirs from the signatures (the working form's are registers).
-  w.vclass = mir::vregClasses(f, &m);
+  if (vfp) w.vclass = mir::vregClasses(f, &m);
+  else w.vclass.clear();
   w.vclass.resize(w.numVRegs, mir::RegClass::Core);
   w.passClass = mir::RegClass::Core;
   mir::Function shifted;

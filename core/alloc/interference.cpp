@@ -112,17 +112,22 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     }
   const auto ng = static_cast<uint32_t>(g.globals.size());
   const uint32_t nw = (nn + 63) / 64, gw = (ng + 63) / 64;
+  // The rows are zero outside the words their summaries mark (clearMarked):
+  // clear those of the last build, then size them for this one.
+  clearMarked(g.globalRows, g.nodeWords, g.globalRowSum, g.nodeSumWords);
+  clearMarked(g.localGlobal, g.globalWords, g.localGlobalSum, g.globalSumWords);
   g.nodeWords = nw;
   g.globalWords = gw;
-  g.globalRows.assign(size_t(ng) * nw, 0);
-  g.localGlobal.assign(size_t(nn) * gw, 0);
+  g.globalRows.resize(size_t(ng) * nw);
+  g.localGlobal.resize(size_t(nn) * gw);
   g.preMask.assign(nn, 0);
   g.moves.clear();
   g.weight.assign(nn, 0.0);
   g.occurs.clear();
   g.occurs.resize(nn);
 
-  std::vector<uint64_t> gg(size_t(ng) * gw, 0), liveG(gw, 0);  // global-global rows; live globals
+  std::vector<uint64_t> &gg = g.scratchGG, liveG(gw, 0);  // global-global rows; live globals
+  gg.assign(size_t(ng) * gw, 0);
   std::vector<std::pair<uint32_t, uint32_t>> pairs;            // local-local edges, with repeats
   SparseSet liveL;                                             // live local vreg nodes
   liveL.reset(nn);
@@ -185,41 +190,51 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     }
   }
 
+  // Summaries (interference.h) of the local nodes' global rows.
+  g.nodeSumWords = summaryWords(nw);
+  g.globalSumWords = summaryWords(gw);
+  g.globalRowSum.assign(size_t(ng) * g.nodeSumWords, 0);
+  g.localGlobalSum.assign(size_t(nn) * g.globalSumWords, 0);
+  for (uint32_t n = kVRegBase; n < nn; ++n) {
+    if (g.isGlobal(n)) continue;
+    const uint64_t *row = g.globalNeighbours(n);
+    uint64_t *sum = g.localGlobalSum.data() + size_t(n) * g.globalSumWords;
+    for (uint32_t w = 0; w < gw; ++w)
+      if (row[w]) setBit(sum, w);
+  }
   // Rows of the global nodes: the symmetric closure of the global-global
-  // rows plus the transpose of the local nodes' global rows.
+  // rows plus the transpose of the local nodes' global rows, a bit per
+  // edge (the rows are sparse: a 64 x 64 block transpose over every block
+  // cost more than the edges themselves on large functions).
+  auto link = [&](uint32_t gi, uint32_t n) {
+    setBit(g.globalRows.data() + size_t(gi) * nw, n);
+    setBit(g.globalRowSum.data() + size_t(gi) * g.nodeSumWords, n >> 6);
+  };
   for (uint32_t i = 0; i < ng; ++i)
     forEachBit(gg.data() + size_t(i) * gw, gw, [&](uint32_t j) {
       if (j == i) return;
-      setBit(g.globalRows.data() + size_t(i) * nw, g.globals[j]);
-      setBit(g.globalRows.data() + size_t(j) * nw, g.globals[i]);
+      link(i, g.globals[j]);
+      link(j, g.globals[i]);
     });
-  // The transpose goes 64 x 64 bits at a time: one bit at a time it was
-  // the hottest loop of the build on dense graphs (alloc_bench).
-  for (uint32_t k = 0; k < nw; ++k)
-    for (uint32_t j = 0; j < gw; ++j) {
-      uint64_t blk[64];
-      uint64_t any = 0;
-      for (uint32_t r = 0; r < 64; ++r) {
-        const uint32_t n = 64 * k + r;
-        const bool local = n >= kVRegBase && n < nn && g.globalOf[n] == kNoNode;
-        blk[r] = local ? g.localGlobal[size_t(n) * gw + j] : 0;
-        any |= blk[r];
-      }
-      if (!any) continue;
-      transpose64(blk);  // blk[c] bit r: local node 64k+r meets global 64j+c
-      for (uint32_t c = 0; c < 64 && 64 * j + c < ng; ++c)
-        if (blk[c]) g.globalRows[size_t(64 * j + c) * nw + k] |= blk[c];
-    }
+  for (uint32_t n = kVRegBase; n < nn; ++n)
+    if (!g.isGlobal(n))
+      forEachBitMarked(g.globalNeighbours(n), g.globalNeighboursSum(n), g.globalSumWords,
+                       [&](uint32_t gi) { link(gi, n); });
   groupPairs(pairs, nn, g.localStart, g.localAdj);
 
+  auto popcountMarked = [](const uint64_t *row, const uint64_t *sum, uint32_t sumWords) {
+    uint32_t c = 0;
+    forEachMarkedWord(sum, sumWords, [&](uint32_t w) { c += popcountWords(row + w, 1); });
+    return c;
+  };
   g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   for (uint32_t n = kVRegBase; n < nn; ++n) {
     uint32_t d = static_cast<uint32_t>(__builtin_popcount(g.preMask[n]));
     if (g.isGlobal(n)) {
-      d += popcountWords(g.row(n), nw);
+      d += popcountMarked(g.row(n), g.rowSum(n), g.nodeSumWords);
     } else {
-      d += popcountWords(g.globalNeighbours(n), gw);
+      d += popcountMarked(g.globalNeighbours(n), g.globalNeighboursSum(n), g.globalSumWords);
       d += g.localStart[n + 1] - g.localStart[n];
     }
     g.degree[n] = d;

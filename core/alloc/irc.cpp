@@ -50,7 +50,13 @@ public:
       else if (spillNonEmpty()) selectSpill();
       else break;
     }
-    return assignColours();
+    Colouring out = assignColours();
+    // Leave the working rows zero (copyGraph copies only marked words).
+    clearMarked(rows_, gp_->nodeWords, rowSum_, gp_->nodeSumWords);
+    clearMarked(rowsLive_, gp_->nodeWords, rowSum_, gp_->nodeSumWords);
+    clearMarked(lg_, gp_->globalWords, lgSum_, gp_->globalSumWords);
+    clearMarked(lgLive_, gp_->globalWords, lgSum_, gp_->globalSumWords);
+    return out;
   }
 
 private:
@@ -61,6 +67,10 @@ private:
   /// The same rows with the nodes that left the graph cleared.
   uint64_t *liveRow(uint32_t n) { return rowsLive_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
   uint64_t *liveGlobalNbrs(uint32_t n) { return lgLive_.data() + size_t(n) * gp_->globalWords; }
+  /// Summaries (interference.h) of a global node's rows and of a local
+  /// node's global-neighbour rows, shared by both copies of each.
+  uint64_t *rowSum(uint32_t n) { return rowSum_.data() + size_t(gp_->globalOf[n]) * gp_->nodeSumWords; }
+  uint64_t *globalNbrsSum(uint32_t n) { return lgSum_.data() + size_t(n) * gp_->globalSumWords; }
   bool noSpill(uint32_t n) const {
     return !pre(n) && n - kVRegBase < wp_->noSpill.size() && wp_->noSpill[n - kVRegBase];
   }
@@ -71,13 +81,15 @@ private:
   /// graph are cleared on the way, a word at a time. (No node leaves the
   /// graph while a row is scanned.)
   template <class Map, class F>
-  bool anyBit(uint64_t *row, const uint64_t *alive, uint32_t words, Map &&map, F &&stop) {
-    for (uint32_t w = 0; w < words; ++w) {
-      uint64_t x = row[w] & alive[w];
-      row[w] = x;
-      for (; x; x &= x - 1)
-        if (stop(map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))))) return true;
-    }
+  bool anyBit(uint64_t *row, const uint64_t *sum, uint32_t sumWords, const uint64_t *alive, Map &&map, F &&stop) {
+    for (uint32_t s = 0; s < sumWords; ++s)
+      for (uint64_t marked = sum[s]; marked; marked &= marked - 1) {
+        const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(marked));
+        uint64_t x = row[w] & alive[w];
+        row[w] = x;
+        for (; x; x &= x - 1)
+          if (stop(map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))))) return true;
+      }
     return false;
   }
   /// Node n leaves the graph (simplified or merged away).
@@ -101,8 +113,9 @@ private:
   }
   /// anyAdjacent without the precoloured neighbours.
   template <class F> bool anyVRegAdjacent(uint32_t n, F &&stop) {
-    if (global(n)) return anyBit(liveRow(n), alive_.data(), gp_->nodeWords, [](uint32_t m) { return m; }, stop);
-    if (anyBit(liveGlobalNbrs(n), aliveGlobal_.data(), gp_->globalWords,
+    if (global(n))
+      return anyBit(liveRow(n), rowSum(n), gp_->nodeSumWords, alive_.data(), [](uint32_t m) { return m; }, stop);
+    if (anyBit(liveGlobalNbrs(n), globalNbrsSum(n), gp_->globalSumWords, aliveGlobal_.data(),
                [&](uint32_t i) { return gp_->globals[i]; }, stop))
       return true;
     return forLocalAdjacent(n, stop);
@@ -195,10 +208,15 @@ private:
   /// lists pruned as nodes leave the graph) and the live-move counts.
   void copyGraph() {
     const uint32_t nn = gp_->numNodes;
-    rows_ = gp_->globalRows;
-    lg_ = gp_->localGlobal;
-    rowsLive_ = rows_;
-    lgLive_ = lg_;
+    // The rows are zero on entry (run clears what it marked): copy the
+    // words the graph's summaries mark.
+    const uint32_t nw = gp_->nodeWords, gw = gp_->globalWords;
+    copyMarked(rows_, gp_->globalRows, nw, gp_->globalRowSum, gp_->nodeSumWords);
+    copyMarked(rowsLive_, gp_->globalRows, nw, gp_->globalRowSum, gp_->nodeSumWords);
+    copyMarked(lg_, gp_->localGlobal, gw, gp_->localGlobalSum, gp_->globalSumWords);
+    copyMarked(lgLive_, gp_->localGlobal, gw, gp_->localGlobalSum, gp_->globalSumWords);
+    rowSum_ = gp_->globalRowSum;
+    lgSum_ = gp_->localGlobalSum;
     pre_ = gp_->preMask;
     degree_ = gp_->degree;
     weight_ = gp_->weight;
@@ -353,21 +371,29 @@ private:
     if (degree_[u] + degree_[v] < k_) return true;
     if (global(u)) {
       unsigned k = static_cast<unsigned>(__builtin_popcount(pre_[u] | pre_[v]));
-      const uint64_t *ru = liveRow(u);
-      const uint32_t words = gp_->nodeWords;
+      const uint64_t *ru = liveRow(u), *su = rowSum(u);
+      const uint32_t sw = gp_->nodeSumWords;
+      // Over the words either summary marks (a word neither marks is zero in both).
+      auto count = [&](const uint64_t *rv, const uint64_t *sv) {
+        for (uint32_t s = 0; s < sw && k < k_; ++s)
+          for (uint64_t m = su[s] | (sv ? sv[s] : 0); m && k < k_; m &= m - 1) {
+            const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
+            k += static_cast<unsigned>(__builtin_popcountll((ru[w] | (rv ? rv[w] : 0)) & sig_[w]));
+          }
+      };
       if (global(v)) {
-        const uint64_t *rv = liveRow(v);
-        for (uint32_t w = 0; w < words && k < k_; ++w)
-          k += static_cast<unsigned>(__builtin_popcountll((ru[w] | rv[w]) & sig_[w]));
+        count(liveRow(v), rowSum(v));
         return k < k_;
       }
-      for (uint32_t w = 0; w < words && k < k_; ++w)
-        k += static_cast<unsigned>(__builtin_popcountll(ru[w] & sig_[w]));
+      count(nullptr, nullptr);
       auto outside = [&](uint32_t m) { return testBit(sig_.data(), m) && !testBit(ru, m); };
-      const uint64_t *gv = liveGlobalNbrs(v);
-      for (uint32_t w = 0; w < gp_->globalWords && k < k_; ++w)
-        for (uint64_t x = gv[w] & sigG_[w]; x && k < k_; x &= x - 1)
-          k += !testBit(ru, gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
+      const uint64_t *gv = liveGlobalNbrs(v), *gs = globalNbrsSum(v);
+      for (uint32_t s = 0; s < gp_->globalSumWords && k < k_; ++s)
+        for (uint64_t m = gs[s]; m && k < k_; m &= m - 1) {
+          const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
+          for (uint64_t x = gv[w] & sigG_[w]; x && k < k_; x &= x - 1)
+            k += !testBit(ru, gp_->globals[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))]);
+        }
       if (k < k_)
         forLocalAdjacent(v, [&](uint32_t m) {
           k += outside(m);
@@ -427,14 +453,18 @@ private:
       raiseDegree(n);
       return;
     }
-    if (global(u)) setBit(row(u), t), setBit(liveRow(u), t);
-    else if (global(t)) setBit(globalNbrs(u), gp_->globalOf[t]), setBit(liveGlobalNbrs(u), gp_->globalOf[t]);
+    if (global(u)) setBit(row(u), t), setBit(liveRow(u), t), setBit(rowSum(u), t >> 6);
+    else if (global(t))
+      setBit(globalNbrs(u), gp_->globalOf[t]), setBit(liveGlobalNbrs(u), gp_->globalOf[t]),
+          setBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
     else {
       extra_[u].push_back(t);
       extraAll_[u].push_back(t);
     }
-    if (global(t)) setBit(row(t), u), setBit(liveRow(t), u);
-    else if (global(u)) setBit(globalNbrs(t), gp_->globalOf[u]), setBit(liveGlobalNbrs(t), gp_->globalOf[u]);
+    if (global(t)) setBit(row(t), u), setBit(liveRow(t), u), setBit(rowSum(t), u >> 6);
+    else if (global(u))
+      setBit(globalNbrs(t), gp_->globalOf[u]), setBit(liveGlobalNbrs(t), gp_->globalOf[u]),
+          setBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
     else {
       extra_[t].push_back(u);
       extraAll_[t].push_back(u);
@@ -566,16 +596,24 @@ private:
     PRegMask taken = pre_[n];  // a precoloured neighbour's colour is its register
     const bool g = global(n);
     const uint64_t *r = g ? row(n) : globalNbrs(n);
+    const uint64_t *sum = g ? rowSum(n) : globalNbrsSum(n);
     const uint32_t words = g ? gp_->nodeWords : gp_->globalWords;
-    for (PRegMask left = poolMask_ & ~taken; left; left &= left - 1) {
-      const unsigned c = static_cast<unsigned>(__builtin_ctz(left));
-      const uint64_t *plane = (g ? planes_.data() : planesG_.data()) + size_t(c) * words;
-      for (uint32_t w = 0; w < words; ++w)
-        if (r[w] & plane[w]) {
-          taken |= 1u << c;
-          break;
+    const uint32_t sumWords = g ? gp_->nodeSumWords : gp_->globalSumWords;
+    const uint64_t *planes = g ? planes_.data() : planesG_.data();
+    // Word by word over the marked words, each against the colours not yet
+    // seen taken, until every colour is.
+    PRegMask left = poolMask_ & ~taken;
+    for (uint32_t s = 0; s < sumWords && left; ++s)
+      for (uint64_t m = sum[s]; m && left; m &= m - 1) {
+        const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
+        const uint64_t x = r[w];
+        if (!x) continue;
+        for (PRegMask l = left; l; l &= l - 1) {
+          const unsigned c = static_cast<unsigned>(__builtin_ctz(l));
+          if (x & planes[size_t(c) * words + w]) left &= ~(1u << c);
         }
-    }
+      }
+    taken |= poolMask_ & ~taken & ~left;
     if (!g) {
       auto visit = [&](uint32_t w) {
         uint32_t m = alias(w);
@@ -627,6 +665,7 @@ private:
   std::vector<uint32_t> mark_;
   std::vector<uint64_t> rows_, lg_;          ///< copies of the graph's bit rows, extended by merges
   std::vector<uint64_t> rowsLive_, lgLive_;  ///< the same, nodes that left the graph cleared
+  std::vector<uint64_t> rowSum_, lgSum_;      ///< their summaries (interference.h), marked by merges
   std::vector<uint32_t> pre_, degree_;       ///< copies of the precoloured masks and degrees
   std::vector<double> weight_;               ///< per node: spill weight (merged on coalescing)
   std::vector<uint32_t> nbr_, nbrLen_;       ///< local lists (starts as in the graph), pruned

@@ -41,6 +41,28 @@ GlobalLiveness GlobalLiveness::compute(const Function &f, const Cfg &cfg, const 
   return lv;
 }
 
+GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, const std::vector<uint8_t> &pick) {
+  const auto n = static_cast<uint32_t>(pick.size());
+  auto picked = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && pick[o.value]; };
+  FlatCode code;
+  for (const mir::Block &b : f.blocks) {
+    code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
+    for (const mir::Instr &i : b.instrs) {
+      code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
+      for (const mir::Operand &d : i.defs)
+        if (picked(d)) code.ops.push_back(d.value);
+      code.numDefs.push_back(static_cast<uint8_t>(code.ops.size() - code.opStart.back()));
+      for (const mir::Operand &u : i.uses)
+        if (picked(u)) code.ops.push_back(u.value);
+    }
+  }
+  code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
+  code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
+  GlobalLiveness lv;
+  lv.compute(code, cfg, n);
+  return lv;
+}
+
 void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numNodes) {
   const uint32_t nb = code.numBlocks();
   constexpr uint32_t kNone = UINT32_MAX;

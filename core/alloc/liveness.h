@@ -64,6 +64,12 @@ struct GlobalLiveness {
   void compute(const FlatCode &code, const mir::Cfg &cfg, uint32_t numNodes);
   [[nodiscard]] static GlobalLiveness compute(const mir::Function &f, const mir::Cfg &cfg,
                                               const NodeMap &map);
+  /// Liveness of the vregs v < pick.size() with pick[v] set, in a function
+  /// whose nodes are vregs (node = vreg; no other vreg and no physical
+  /// register is tracked). The passes before colouring each need a few
+  /// vregs' liveness; over all of them it cost more than they did.
+  [[nodiscard]] static GlobalLiveness computeSome(const mir::Function &f, const mir::Cfg &cfg,
+                                                  const std::vector<uint8_t> &pick);
 };
 
 /// Maximum over program points of the number of simultaneously live vregs

@@ -63,24 +63,26 @@ template <class F> void forEachArgMove(const std::vector<mir::Instr> &is, size_t
 
 unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t n = w.numVRegs;
-  // Without an argument that arrives in its own register, no liveness.
+  // The candidates: arguments that arrive in their own register. Only
+  // their liveness is needed (none at all without one).
+  std::vector<uint8_t> cand(n, 0);
   bool anyCandidate = false;
   for (const mir::Block &b : w.fn.blocks)
-    for (size_t k = 0; k < b.instrs.size() && !anyCandidate; ++k)
+    for (size_t k = 0; k < b.instrs.size(); ++k)
       if (mir::isCall(b.instrs[k].op))
         forEachArgMove(b.instrs, k, [&](size_t j, mir::VReg v) {
-          anyCandidate |= v < n && arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg());
+          if (v < n && !cand[v] && arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg()))
+            cand[v] = 1, anyCandidate = true;
         });
   if (!anyCandidate) return 0;
-  NodeMap map;  // node = vreg
-  map.numNodes = n;
-  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
   std::vector<uint8_t> live(n, 0);
   std::vector<uint32_t> touched;
   unsigned copies = 0;
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     auto &is = w.fn.blocks[b].instrs;
-    // Backwards: `live` is what is live after instruction k.
+    // Backwards: `live` is what is live after instruction k (exact for
+    // the candidates, which are all that is asked).
     lv.forEachIn(lv.liveOut(b), [&](uint32_t v) {
       if (v < n && !live[v]) live[v] = 1, touched.push_back(v);
     });
@@ -118,8 +120,17 @@ namespace vcr::alloc {
 
 unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, AllocStats &stats) {
   const uint32_t n = w.numVRegs;
-  // Stack parameters: one definition, the load from the incoming area.
-  std::vector<uint8_t> cand(n, 0);
+  if (w.inArgsWritten || w.fn.blocks.empty()) return 0;  // (a stack result may overwrite the incoming slot)
+  // Stack parameters are loaded in the entry block (lowerAbi): without
+  // such a load, nothing to do and no pass over the function.
+  const auto &entry = w.fn.blocks[0].instrs;
+  if (std::none_of(entry.begin(), entry.end(), [](const mir::Instr &i) {
+        return i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg;
+      }))
+    return 0;
+  // Candidates: one definition, the load from the incoming area, and every
+  // use an argument move into a register.
+  std::vector<uint8_t> cand(n, 0), otherUse(n, 0);
   std::vector<uint32_t> defs(n, 0);
   bool anyCall = false;
   for (const mir::Block &b : w.fn.blocks)
@@ -130,22 +141,19 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
           ++defs[d.value];
           cand[d.value] = i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg;
         }
-    }
-  if (!anyCall || w.inArgsWritten) return 0;  // (a stack result may overwrite the incoming slot)
-  // Every use an argument move into a register.
-  for (const mir::Block &b : w.fn.blocks)
-    for (const mir::Instr &i : b.instrs) {
       const bool argMove = i.inserted() && i.op == mir::Opcode::Mov && i.defs[0].isPReg();
-      for (const mir::Operand &u : i.uses)
-        if (u.isVReg() && u.value < n && !argMove) cand[u.value] = 0;
+      if (!argMove)
+        for (const mir::Operand &u : i.uses)
+          if (u.isVReg() && u.value < n) otherUse[u.value] = 1;
     }
+  if (!anyCall) return 0;
+  for (uint32_t v = 0; v < n; ++v) cand[v] = cand[v] && !otherUse[v];
   bool any = false;  // most functions have no candidate, and need no liveness
   for (uint32_t v = 0; v < n && !any; ++v) any = cand[v] && defs[v] == 1;
   if (!any) return 0;
-  // Live across a call.
-  NodeMap map;
-  map.numNodes = n;
-  const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
+  // Live across a call (the candidates' liveness is all that is asked).
+  for (uint32_t v = 0; v < n; ++v) cand[v] = cand[v] && defs[v] == 1;
+  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
   std::vector<uint8_t> live(n, 0), across(n, 0);
   std::vector<uint32_t> touched;
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
@@ -161,14 +169,14 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
         for (uint32_t v : touched)
           if (live[v]) across[v] = 1;
       for (const mir::Operand &u : i.uses)
-        if (u.isVReg() && u.value < n && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
+        if (u.isVReg() && u.value < n && cand[u.value] && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
     }
     for (uint32_t v : touched) live[v] = 0;
     touched.clear();
   }
   std::vector<uint32_t> nodes;
   for (uint32_t v = 0; v < n; ++v)
-    if (cand[v] && defs[v] == 1 && across[v]) nodes.push_back(kVRegBase + v);
+    if (cand[v] && across[v]) nodes.push_back(kVRegBase + v);
   if (!nodes.empty()) spillNodes(w, nodes, stats);
   return static_cast<unsigned>(nodes.size());
 }

@@ -67,24 +67,10 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   for (uint32_t c : defs) any |= c > 1;
   if (!any) return 0;
 
-  // Liveness of the multiply-defined vregs alone (the others need no web):
-  // the flat code holds only their operands.
-  FlatCode code;
-  for (const mir::Block &b : w.fn.blocks) {
-    code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
-    for (const mir::Instr &i : b.instrs) {
-      code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
-      for (const mir::Operand &d : i.defs)
-        if (multi(d)) code.ops.push_back(d.value);
-      code.numDefs.push_back(static_cast<uint8_t>(code.ops.size() - code.opStart.back()));
-      for (const mir::Operand &u : i.uses)
-        if (multi(u)) code.ops.push_back(u.value);
-    }
-  }
-  code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
-  code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
-  GlobalLiveness lv;
-  lv.compute(code, cfg, n);
+  // Liveness of the multiply-defined vregs alone (the others need no web).
+  std::vector<uint8_t> isMulti(n);
+  for (uint32_t v = 0; v < n; ++v) isMulti[v] = defs[v] > 1;
+  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, isMulti);
   const size_t nb = w.fn.blocks.size();
 
   // Elements: block entries first, one per vreg live into a block, in
