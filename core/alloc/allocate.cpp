@@ -122,6 +122,7 @@ private:
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     splitAtCalls(w, cfg_);
+    splitAtLoopExits(w, cfg_);
     splitWebs(w, cfg_);
     spillArgumentOnlyStackParams(w, cfg_, r.stats);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)

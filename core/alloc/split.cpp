@@ -24,6 +24,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace vcr::alloc {
 
@@ -179,6 +180,115 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
     if (cand[v] && across[v]) nodes.push_back(kVRegBase + v);
   if (!nodes.empty()) spillNodes(w, nodes, stats);
   return static_cast<unsigned>(nodes.size());
+}
+
+}  // namespace vcr::alloc
+
+namespace vcr::alloc {
+
+namespace {
+
+/// The natural loop of header h: h and every block that reaches one of its
+/// back edges' tails without passing h (body[b] = 1).
+void naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::vector<uint8_t> &body) {
+  body.assign(cfg.numBlocks(), 0);
+  body[h] = 1;
+  std::vector<mir::BlockId> work;
+  for (mir::BlockId t : cfg.preds[h])
+    if (cfg.dominates(h, t) && !body[t]) body[t] = 1, work.push_back(t);
+  while (!work.empty()) {
+    const mir::BlockId b = work.back();
+    work.pop_back();
+    for (mir::BlockId p : cfg.preds[b])
+      if (!body[p] && p < cfg.reachable.size() && cfg.reachable[p]) body[p] = 1, work.push_back(p);
+  }
+}
+
+}  // namespace
+
+unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
+  const uint32_t n = w.numVRegs;
+  const size_t nb = w.fn.blocks.size();
+  if (std::find(cfg.loopHeader.begin(), cfg.loopHeader.end(), true) == cfg.loopHeader.end()) return 0;
+  // Per loop: the values it defines exactly once, by a copy of a vreg it
+  // never defines (an invariant), and the exits they may leave by.
+  struct Site {
+    mir::BlockId header, exit;
+    mir::VReg v;
+  };
+  std::vector<Site> sites;
+  std::vector<uint8_t> body, cand(n, 0);
+  std::vector<std::vector<uint8_t>> loopOf(nb);  ///< per header: its loop's blocks
+  std::vector<uint32_t> defsIn(n, 0), src(n, 0);
+  std::vector<uint32_t> touched;
+  for (mir::BlockId h = 0; h < nb && h < cfg.loopHeader.size(); ++h) {
+    if (!cfg.loopHeader[h]) continue;
+    naturalLoop(cfg, h, body);
+    loopOf[h] = body;
+    for (uint32_t v : touched) defsIn[v] = 0;
+    touched.clear();
+    std::vector<mir::VReg> copies;
+    for (mir::BlockId b = 0; b < nb; ++b) {
+      if (!body[b]) continue;
+      for (const mir::Instr &i : w.fn.blocks[b].instrs)
+        for (const mir::Operand &d : i.defs) {
+          if (!d.isVReg() || d.value >= n) continue;
+          if (defsIn[d.value]++ == 0) touched.push_back(d.value);
+          if (i.op == mir::Opcode::Mov && i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != d.value)
+            src[d.value] = i.uses[0].value, copies.push_back(d.value);
+        }
+    }
+    for (mir::VReg v : copies) {
+      // One definition in the loop, the copy: its value leaves by the exits.
+      if (defsIn[v] != 1 || defsIn[src[v]] != 0) continue;
+      for (mir::BlockId b = 0; b < nb; ++b)
+        if (body[b])
+          for (mir::BlockId t : cfg.succs[b])
+            if (!body[t] && cfg.preds[t].size() == 1) sites.push_back({h, t, v}), cand[v] = 1;
+    }
+  }
+  if (sites.empty()) return 0;
+  // Only where the value is live out by the exit and not carried around
+  // the loop (live into its header).
+  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  auto liveIn = [&](mir::BlockId b, mir::VReg v) {
+    const uint32_t c = lv.compact[v];
+    return c != kNoNode && testBit(lv.liveIn(b), c);
+  };
+  std::sort(sites.begin(), sites.end(), [](const Site &a, const Site &b) {
+    return std::tie(a.exit, a.v) < std::tie(b.exit, b.v);
+  });
+  // A split pays only where the value after the loop is joined with
+  // another definition of the vreg (a path that bypasses the loop): then
+  // one web holds both, and the copy in the loop cannot coalesce with its
+  // invariant when the other definition interferes with it. Without a join
+  // the loop's definition is a web of its own already, and the split would
+  // only add a copy. A join shows as a block outside the loop, not
+  // dominated by an exit where the value is live, into which it is live.
+  auto joined = [&](const Site &s) {
+    for (mir::BlockId b = 0; b < nb; ++b) {
+      if (!liveIn(b, s.v) || b == s.header) continue;
+      bool belowExit = false;
+      for (const Site &o : sites)
+        if (o.header == s.header && o.v == s.v && liveIn(o.exit, s.v) && cfg.dominates(o.exit, b)) {
+          belowExit = true;
+          break;
+        }
+      if (!belowExit && !loopOf[s.header][b]) return true;
+    }
+    return false;
+  };
+  unsigned copiesMade = 0;
+  for (size_t k = 0; k < sites.size(); ++k) {
+    const Site &s = sites[k];
+    if (k > 0 && sites[k - 1].exit == s.exit && sites[k - 1].v == s.v) continue;
+    if (!liveIn(s.exit, s.v) || liveIn(s.header, s.v) || !joined(s)) continue;
+    auto &is = w.fn.blocks[s.exit].instrs;
+    is.insert(is.begin(), makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(s.v)}, {mir::Operand::vreg(s.v)},
+                                    mir::Origin::Move));
+    ++copiesMade;
+  }
+  return copiesMade;
 }
 
 }  // namespace vcr::alloc

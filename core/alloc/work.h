@@ -103,6 +103,16 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, s
 /// of its own. Returns how many copies were inserted.
 unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
 
+/// Live-range splitting at loop exits (split.cpp): a value a loop defines
+/// once, by a copy of a vreg the loop never defines (an invariant), and
+/// that is live out of the loop but not around it, gets `mov v, v` at the
+/// start of each exit block (one predecessor) where it is live. splitWebs
+/// then gives the part after the loop a vreg of its own, and the copy in
+/// the loop can coalesce with the invariant: the move leaves the loop for
+/// its exits (the optimum's answer in docs/experiments.md, experiment 1).
+/// Returns how many copies were inserted.
+unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg);
+
 /// A stack parameter whose every use is an argument move into a register
 /// and that lives across a call is spilled before colouring (split.cpp):
 /// its entry load goes and each argument is loaded straight from the
