@@ -154,6 +154,29 @@ private:
       (splittable ? movable : fixed) |= 1u << c;
     }
     PRegMask ok = poolMask_ & movable & ~fixed;
+    // Of several colours, free the one whose values are cheapest to split:
+    // one already split before the same reload costs nothing more (the
+    // splits merge, addSplit), one that refills without a slot (a constant,
+    // a stack parameter) its refill alone, any other a store and a reload.
+    if (ok & (ok - 1)) {
+      unsigned best = UINT32_MAX;
+      PRegMask cheapest = 0;
+      auto splitCost = [&](uint32_t m) -> unsigned {
+        const uint32_t reload = reloadAt(m, i, b), v = m - kVRegBase;
+        for (const Split &o : splits_)
+          if (o.block == b && o.reload == reload && o.value == v) return 0;
+        return refillsCheaply(v) ? 1 : 2;
+      };
+      for (PRegMask left = ok; left; left &= left - 1) {
+        const int c = __builtin_ctz(left);
+        unsigned cost = 0;
+        for (uint32_t m : seen_)
+          if (inLive_[m] == 1 && colour_[m] == c) cost += splitCost(m);
+        if (cost < best) best = cost, cheapest = 0;
+        if (cost == best) cheapest |= 1u << c;
+      }
+      ok = cheapest;
+    }
     int col = ok ? pickFreeColour(ok, usedCallee_, caller_) : -1;
     if (col >= 0) {
       for (uint32_t m : seen_)
@@ -162,6 +185,26 @@ private:
     for (uint32_t m : seen_) inLive_[m] = 0;
     for (uint32_t q = 0; q < n; ++q) inLive_[op[q]] = 0;
     return col;
+  }
+
+  /// Whether vreg v (a value of the round, not a temp) is refilled by
+  /// repeating its one definition, without a slot (refillsWithoutSlot).
+  /// The table is built on first use, from the code as it is then (a
+  /// value's definitions do not change while its colour stays).
+  bool refillsCheaply(mir::VReg v) {
+    if (cheap_.empty()) {
+      const uint32_t n = w_.numVRegs;
+      std::vector<uint32_t> defs(n, 0);
+      std::vector<const mir::Instr *> def(n, nullptr);
+      for (const mir::Block &b : w_.fn.blocks)
+        for (const mir::Instr &i : b.instrs)
+          for (const mir::Operand &d : i.defs)
+            if (d.isVReg() && d.value < n) ++defs[d.value], def[d.value] = &i;
+      cheap_.assign(n, 0);
+      for (uint32_t x = 0; x < n; ++x)
+        cheap_[x] = defs[x] == 1 && !w_.noSpill[x] && refillsWithoutSlot(w_, x, 1, *def[x]) ? 1 : 2;
+    }
+    return v < cheap_.size() && cheap_[v] == 1;
   }
 
   /// Where a value split at instruction i of block b is reloaded: at the
@@ -405,6 +448,7 @@ private:
   std::vector<Split> splits_;
   std::vector<uint32_t> groupStart_;  ///< see SpillSites::groupStart
   std::vector<uint8_t> inLive_, touches_;
+  std::vector<uint8_t> cheap_;  ///< per vreg: 1 refills without a slot, 2 not (refillsCheaply)
   std::vector<std::pair<uint32_t, uint32_t>> pairs_, prefs_;
 };
 

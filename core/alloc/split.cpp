@@ -227,7 +227,7 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
     loopOf[h] = body;
     for (uint32_t v : touched) defsIn[v] = 0;
     touched.clear();
-    std::vector<mir::VReg> copies;
+    std::vector<mir::VReg> loopCopies;
     for (mir::BlockId b = 0; b < nb; ++b) {
       if (!body[b]) continue;
       for (const mir::Instr &i : w.fn.blocks[b].instrs)
@@ -235,10 +235,10 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
           if (!d.isVReg() || d.value >= n) continue;
           if (defsIn[d.value]++ == 0) touched.push_back(d.value);
           if (i.op == mir::Opcode::Mov && i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != d.value)
-            src[d.value] = i.uses[0].value, copies.push_back(d.value);
+            src[d.value] = i.uses[0].value, loopCopies.push_back(d.value);
         }
     }
-    for (mir::VReg v : copies) {
+    for (mir::VReg v : loopCopies) {
       // One definition in the loop, the copy: its value leaves by the exits.
       if (defsIn[v] != 1 || defsIn[src[v]] != 0) continue;
       for (mir::BlockId b = 0; b < nb; ++b)
@@ -255,39 +255,41 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
     const uint32_t c = lv.compact[v];
     return c != kNoNode && testBit(lv.liveIn(b), c);
   };
+  // Per loop and value: the exits where the value is live. A split pays
+  // only where the value after the loop is joined with another definition
+  // of the vreg (a path that bypasses the loop): then one web holds both,
+  // and the copy in the loop cannot coalesce with its invariant when the
+  // other definition interferes with it. Without a join the loop's
+  // definition is a web of its own already, and the split would only add
+  // a copy. A join shows as a block outside the loop, not dominated by one
+  // of those exits, into which the value is live.
   std::sort(sites.begin(), sites.end(), [](const Site &a, const Site &b) {
-    return std::tie(a.exit, a.v) < std::tie(b.exit, b.v);
+    return std::tie(a.header, a.v, a.exit) < std::tie(b.header, b.v, b.exit);
   });
-  // A split pays only where the value after the loop is joined with
-  // another definition of the vreg (a path that bypasses the loop): then
-  // one web holds both, and the copy in the loop cannot coalesce with its
-  // invariant when the other definition interferes with it. Without a join
-  // the loop's definition is a web of its own already, and the split would
-  // only add a copy. A join shows as a block outside the loop, not
-  // dominated by an exit where the value is live, into which it is live.
-  auto joined = [&](const Site &s) {
-    for (mir::BlockId b = 0; b < nb; ++b) {
-      if (!liveIn(b, s.v) || b == s.header) continue;
-      bool belowExit = false;
-      for (const Site &o : sites)
-        if (o.header == s.header && o.v == s.v && liveIn(o.exit, s.v) && cfg.dominates(o.exit, b)) {
-          belowExit = true;
-          break;
-        }
-      if (!belowExit && !loopOf[s.header][b]) return true;
-    }
-    return false;
-  };
-  unsigned copiesMade = 0;
-  for (size_t k = 0; k < sites.size(); ++k) {
-    const Site &s = sites[k];
-    if (k > 0 && sites[k - 1].exit == s.exit && sites[k - 1].v == s.v) continue;
-    if (!liveIn(s.exit, s.v) || liveIn(s.header, s.v) || !joined(s)) continue;
-    auto &is = w.fn.blocks[s.exit].instrs;
-    is.insert(is.begin(), makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(s.v)}, {mir::Operand::vreg(s.v)},
-                                    mir::Origin::Move));
-    ++copiesMade;
+  std::vector<std::pair<mir::BlockId, mir::VReg>> copies;  // (exit, value)
+  std::vector<mir::BlockId> exits;
+  for (size_t k = 0; k < sites.size();) {
+    const mir::BlockId h = sites[k].header;
+    const mir::VReg v = sites[k].v;
+    exits.clear();
+    for (; k < sites.size() && sites[k].header == h && sites[k].v == v; ++k)
+      if (liveIn(sites[k].exit, v)) exits.push_back(sites[k].exit);
+    if (exits.empty() || liveIn(h, v)) continue;
+    bool joined = false;
+    for (mir::BlockId b = 0; b < nb && !joined; ++b)
+      joined = liveIn(b, v) && !loopOf[h][b] &&
+               std::none_of(exits.begin(), exits.end(), [&](mir::BlockId e) { return cfg.dominates(e, b); });
+    if (joined)
+      for (mir::BlockId e : exits) copies.push_back({e, v});
   }
+  std::sort(copies.begin(), copies.end());
+  copies.erase(std::unique(copies.begin(), copies.end()), copies.end());
+  for (auto [exit, v] : copies) {
+    auto &is = w.fn.blocks[exit].instrs;
+    is.insert(is.begin(), makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(v)}, {mir::Operand::vreg(v)},
+                                    mir::Origin::Move));
+  }
+  const auto copiesMade = static_cast<unsigned>(copies.size());
   return copiesMade;
 }
 

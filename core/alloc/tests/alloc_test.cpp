@@ -621,6 +621,49 @@ TEST_CASE("split at loop exits: no join after the loop, no split") {
   CHECK(realMoves(text) == 0);
 }
 
+TEST_CASE("colour repair frees the register that is cheapest to split: a constant before a loaded value") {
+  // Nine values live across `movi v10, #0`, whose result is never read: it
+  // still needs a register, the tenth of a nine-register pool. Repair frees
+  // one by splitting a value around it. Splitting the constant v9 (read
+  // right after) costs a remat; splitting a loaded value or the parameter
+  // costs a store and a reload (memory:widths64 in the corpus).
+  mir::Module m = parse(R"(
+func @f(i32) -> (i32) {
+bb0:
+  param v0
+  load.32 v1, [v0+0]
+  load.32 v2, [v0+4]
+  load.32 v3, [v0+8]
+  load.32 v4, [v0+12]
+  load.32 v5, [v0+16]
+  load.32 v6, [v0+20]
+  load.32 v7, [v0+24]
+  movi v9, #13
+  movi v10, #0
+  add v11, v1, v9
+  add v12, v11, v2
+  add v13, v12, v3
+  add v14, v13, v4
+  add v15, v14, v5
+  add v16, v15, v6
+  add v17, v16, v7
+  add v19, v17, v0
+  ret v19
+}
+)");
+  ModuleAllocation a = allocateChecked(m);
+  const mir::Function &f = fn(a, "f");
+  INFO(mir::printFunction(f));
+  unsigned stores = 0, remats = 0;
+  for (const auto &b : f.blocks)
+    for (const auto &i : b.instrs) {
+      stores += i.op == Opcode::Sts && i.origin == mir::Origin::Spill;
+      remats += i.origin == mir::Origin::Remat;
+    }
+  CHECK(stores == 0);
+  CHECK(remats == 1);
+}
+
 TEST_CASE("hint recolouring gives a move's ends one colour, moving a neighbour out of the way") {
   // After colouring, v3 <- v2 is a move whose ends got different colours;
   // v2's colour is taken by v5, a neighbour of v3 that can move.

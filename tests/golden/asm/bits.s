@@ -147,7 +147,6 @@ vcr_fn_trailing__zeros64:
 vcr_fn_bit__reverse64:
 .Lvcr_fn_bit__reverse64_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #4
 	mov r2, #56
 	mov r3, #0
 	sub sp, sp, #24
@@ -208,9 +207,9 @@ vcr_fn_bit__reverse64:
 	add sp, sp, #24
 	mov r2, #0
 	mov r2, #255
-	str r0, [sp, #0]
-	mov r0, #0
-	and r8, r8, r0
+	mov r2, #0
+	and r8, r8, r2
+	mov r2, #255
 	and r2, r6, r2
 	orr r5, r5, r8
 	orr r2, r4, r2
@@ -218,7 +217,6 @@ vcr_fn_bit__reverse64:
 	orr r3, r7, r2
 	mov r2, #8
 	mov r5, #0
-	ldr r0, [sp, #0]
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
@@ -247,15 +245,14 @@ vcr_fn_bit__reverse64:
 	add sp, sp, #24
 	mov r2, #16711680
 	mov r2, #0
-	str r0, [sp, #0]
-	mov r0, #16711680
-	and r8, r8, r0
+	mov r2, #16711680
+	and r8, r8, r2
+	mov r2, #0
 	and r2, r7, r2
 	orr r7, r6, r8
 	orr r2, r5, r2
 	mov r5, #40
 	mov r6, #0
-	ldr r0, [sp, #0]
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
@@ -267,14 +264,14 @@ vcr_fn_bit__reverse64:
 	ldr r5, [sp, #4]
 	add sp, sp, #24
 	mov r8, #65280
-	str r0, [sp, #0]
-	mov r0, #0
+	mov r8, #0
+	mov r8, #65280
 	and r6, r6, r8
 	mov r8, #0
 	and r5, r5, r8
 	mov r8, #56
-	mov r0, #0
-	ldr r0, [sp, #0]
+	mov r8, #0
+	mov r8, #56
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
@@ -393,7 +390,6 @@ vcr_fn_bit__reverse64:
 	add sp, sp, #24
 	orr r0, r4, r0
 	orr r1, r5, r1
-	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_bit__reverse64, .-vcr_fn_bit__reverse64
@@ -468,47 +464,48 @@ vcr_fn_isqrt64:
 	ite lo
 	movlo r7, #1
 	movhs r7, #0
-	str r0, [sp, #0]
-	mov r0, #0
+	str r6, [sp, #0]
+	mov r6, #0
 	cmp r7, #0
 	it eq
-	moveq r0, r4
-	str r0, [sp, #4]
-	mov r0, #0
+	moveq r6, r4
+	str r6, [sp, #4]
+	mov r6, #0
 	cmp r7, #0
 	it eq
-	moveq r0, r5
-	str r0, [sp, #8]
-	mov r0, #1
-	mov r0, #0
-	mov r0, #1
+	moveq r6, r5
+	str r6, [sp, #8]
+	mov r6, #1
+	mov r6, #0
+	mov r6, #1
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r0, [sp, #8]
+	str r6, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r2, [sp]
 	ldr r3, [sp, #4]
 	add sp, sp, #24
-	str r1, [sp, #12]
-	ldr r0, [sp, #4]
-	ldr r1, [sp, #8]
-	adds r2, r0, r2
-	adc r3, r1, r3
-	mov r0, #0
-	mov r0, #0
-	mov r0, #0
+	str r7, [sp, #12]
+	ldr r6, [sp, #4]
+	ldr r7, [sp, #8]
+	adds r2, r6, r2
+	adc r3, r7, r3
+	mov r6, #0
+	mov r6, #0
+	ldr r7, [sp, #12]
+	mov r6, #0
 	cmp r7, #0
 	it ne
-	movne r8, r0
-	mov r0, #0
+	movne r8, r6
+	ldr r6, [sp, #0]
+	str r2, [sp, #0]
+	mov r2, #0
 	cmp r7, #0
 	it ne
-	movne r6, r0
-	ldr r0, [sp, #0]
-	ldr r1, [sp, #12]
+	movne r6, r2
 	subs r0, r0, r8
 	sbc r1, r1, r6
 	mov r6, #3
@@ -530,6 +527,7 @@ vcr_fn_isqrt64:
 	ldr r4, [sp]
 	ldr r5, [sp, #4]
 	add sp, sp, #24
+	ldr r2, [sp, #0]
 	cmp r6, #0
 	bne .Lvcr_fn_isqrt64_5
 .Lvcr_fn_isqrt64_6:

@@ -146,9 +146,9 @@ vcr_fn_tree64:
 	eor r7, r3, r7
 	movw r8, #3225
 	movt r8, #2048
-	str r0, [sp, #0]
-	mov r0, #0
-	ldr r0, [sp, #0]
+	mov r8, #0
+	movw r8, #3225
+	movt r8, #2048
 	eor r8, r0, r8
 	str r0, [sp, #0]
 	mov r0, #0

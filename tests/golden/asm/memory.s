@@ -105,7 +105,6 @@ vcr_fn_widths:
 vcr_fn_widths64:
 .Lvcr_fn_widths64_0:
 	push {r4, r5, r6, r7, r8}
-	sub sp, sp, #4
 	movw r1, #32760
 	and r6, r0, r1
 	adds r12, r6, #1
@@ -187,8 +186,8 @@ vcr_fn_widths64:
 	add r6, r6, r11
 	ldrd r6, r7, [r6, #-8]
 	mov r8, #13
-	str r0, [sp, #0]
-	mov r0, #0
+	mov r8, #0
+	mov r8, #13
 	sub sp, sp, #24
 	str r6, [sp]
 	str r7, [sp, #4]
@@ -201,12 +200,10 @@ vcr_fn_widths64:
 	add sp, sp, #24
 	adds r4, r4, r6
 	adc r5, r5, r7
-	ldr r0, [sp, #0]
 	eor r0, r0, r4
 	eor r3, r3, r5
 	eor r0, r2, r0
 	eor r1, r1, r3
-	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 .Lvcr_fn_widths64_trap_oob:
