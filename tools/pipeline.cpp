@@ -205,6 +205,10 @@ struct FunctionOutcome {
   FunctionReport row;
   std::optional<mir::Function> allocated;  ///< vcr-ra's (or the --allocated) code
   std::optional<mir::Function> legacy;     ///< the legacy model's code (--legacy)
+  /// --optimal: vcr-ra's code for a function the optimal allocator
+  /// declined, linked into the module so that its callers' optimal code
+  /// runs; never reported as the function's own (its row stays declined).
+  std::optional<mir::Function> standIn;
   Diagnostics diags;
 };
 
@@ -264,6 +268,12 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
     if (opt.optimal) {  // the optimal allocation, checked like any other
       out.allocated = optimalAllocate(f, m, opt, r);
       if (out.allocated && opt.check) checkAllocation(f, *out.allocated, m, opt, outName, r);
+      if (!out.allocated && r.status == "declined") {
+        alloc::AllocOptions ao;
+        ao.pool = opt.pool;
+        alloc::AllocResult res = alloc::makeGraphColouring()->allocate(f, m, ao);
+        if (res.ok) out.standIn = std::move(res.function);
+      }
       return out;
     }
     if (!allocator) return out;
@@ -383,6 +393,7 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
   for (auto &o : w.outcomes) {
     w.diags.insert(w.diags.end(), o.diags.begin(), o.diags.end());
     if (o.allocated) allocated.functions.push_back(*o.allocated);
+    else if (o.standIn) allocated.functions.push_back(*o.standIn);
     if (o.legacy) legacyAllocated.functions.push_back(*o.legacy);
     if (o.row.artifacts) {
       if (o.allocated) o.row.artifacts->allocatedMir = mir::printFunction(*o.allocated);
@@ -393,7 +404,10 @@ void finishFile(FileWork &w, const PipelineOptions &opt, bool haveCode) {
     std::vector<FunctionReport> rows;
     for (auto &o : w.outcomes) rows.push_back(std::move(o.row));
     runFile(w.file, *w.lm, allocated, legacyAllocated, opt, rows, w.diags);
-    for (size_t j = 0; j < rows.size(); ++j) w.outcomes[j].row = std::move(rows[j]);
+    for (size_t j = 0; j < rows.size(); ++j) {
+      if (w.outcomes[j].standIn) rows[j].exec.reset();  // vcr-ra's code ran there, not the row's
+      w.outcomes[j].row = std::move(rows[j]);
+    }
   }
   for (const auto &d : w.lm->declined) {
     FunctionReport r;

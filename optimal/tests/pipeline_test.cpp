@@ -31,3 +31,34 @@ TEST_CASE("optimal - the pipeline's optimal rows are checked and carry the costs
   CHECK(vcr::tools::toCsv(rep).find("optimal_status") != std::string::npos);
   CHECK(rep.exitCode() == 0);
 }
+
+TEST_CASE("optimal - callers of a function the optimal allocator declines still run, the declined one does not") {
+  // The optimal allocator declines functions that return on the stack; the
+  // module that runs links vcr-ra's code for them as a stand-in, so their
+  // callers' optimal code runs. The stand-in's own run is not reported.
+  vcr::tools::PipelineOptions opt;
+  opt.optimal = true;
+  opt.optimalSeconds = 2;
+  opt.jobs = 1;
+  opt.run = true;
+  vcr::tools::Report rep =
+      vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/multi_value.wat"}, opt);
+  unsigned declined = 0, callersRun = 0;
+  for (const auto &f : rep.functions) {
+    INFO(f.function << ": " << f.status << " " << f.reason);
+    if (f.status == "declined") {
+      ++declined;
+      CHECK(!f.exec.has_value());
+      continue;
+    }
+    CHECK(f.status == "ok");
+    REQUIRE(f.exec.has_value());
+    CHECK(f.exec->runs > 0);
+    CHECK(f.exec->agree == f.exec->runs);
+    if (f.function == "sum_six" || f.function == "use_wide_tail" || f.function == "sum_tenf" ||
+        f.function == "use_floats")
+      ++callersRun;
+  }
+  CHECK(declined > 0);      // stack-result functions (the case exercised)
+  CHECK(callersRun > 0);    // and callers of them ran
+}
