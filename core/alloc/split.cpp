@@ -188,20 +188,19 @@ namespace vcr::alloc {
 
 namespace {
 
-/// The natural loop of header h: h and every block that reaches one of its
-/// back edges' tails without passing h (body[b] = 1).
-void naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::vector<uint8_t> &body) {
-  body.assign(cfg.numBlocks(), 0);
-  body[h] = 1;
-  std::vector<mir::BlockId> work;
+/// The blocks of the natural loop of header h: h and every block that
+/// reaches one of its back edges' tails without passing h. Marks them
+/// with `epoch` in `stamp`.
+std::vector<mir::BlockId> naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::vector<uint32_t> &stamp,
+                                      uint32_t epoch) {
+  std::vector<mir::BlockId> blocks{h};
+  stamp[h] = epoch;
   for (mir::BlockId t : cfg.preds[h])
-    if (cfg.dominates(h, t) && !body[t]) body[t] = 1, work.push_back(t);
-  while (!work.empty()) {
-    const mir::BlockId b = work.back();
-    work.pop_back();
-    for (mir::BlockId p : cfg.preds[b])
-      if (!body[p] && p < cfg.reachable.size() && cfg.reachable[p]) body[p] = 1, work.push_back(p);
-  }
+    if (stamp[t] != epoch && cfg.dominates(h, t)) stamp[t] = epoch, blocks.push_back(t);
+  for (size_t k = 1; k < blocks.size(); ++k)
+    for (mir::BlockId p : cfg.preds[blocks[k]])
+      if (stamp[p] != epoch && p < cfg.reachable.size() && cfg.reachable[p]) stamp[p] = epoch, blocks.push_back(p);
+  return blocks;
 }
 
 }  // namespace
@@ -210,77 +209,124 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t n = w.numVRegs;
   const size_t nb = w.fn.blocks.size();
   if (std::find(cfg.loopHeader.begin(), cfg.loopHeader.end(), true) == cfg.loopHeader.end()) return 0;
-  // Per loop: the values it defines exactly once, by a copy of a vreg it
-  // never defines (an invariant), and the exits they may leave by.
+  // Per loop: its blocks and exits (blocks outside it with one
+  // predecessor, in it), and the values it defines exactly once, by a copy
+  // of a vreg it never defines (an invariant): each may leave by an exit.
+  struct Loop {
+    mir::BlockId header;
+    std::vector<mir::BlockId> blocks, exits;
+  };
   struct Site {
-    mir::BlockId header, exit;
+    uint32_t loop;
     mir::VReg v;
   };
+  std::vector<Loop> loops;
   std::vector<Site> sites;
-  std::vector<uint8_t> body, cand(n, 0);
-  std::vector<std::vector<uint8_t>> loopOf(nb);  ///< per header: its loop's blocks
-  std::vector<uint32_t> defsIn(n, 0), src(n, 0);
-  std::vector<uint32_t> touched;
+  std::vector<uint8_t> cand(n, 0);
+  std::vector<uint32_t> stamp(nb, 0);
+  uint32_t epoch = 0;
+  // One pass over the code: the (vreg, block) of every definition, sorted
+  // by vreg, and the copies (mov v, u between two vregs) in loops. A loop
+  // then looks at its copies only, not at every instruction of its body
+  // (nested loops would see each instruction once per enclosing loop).
+  std::vector<std::pair<mir::VReg, mir::BlockId>> defAt;
+  struct Copy {
+    mir::BlockId block;
+    mir::VReg v, u;
+  };
+  std::vector<Copy> loopCopies;
+  for (mir::BlockId b = 0; b < nb; ++b)
+    for (const mir::Instr &i : w.fn.blocks[b].instrs)
+      for (const mir::Operand &d : i.defs) {
+        if (!d.isVReg() || d.value >= n) continue;
+        defAt.push_back({d.value, b});
+        if (i.op == mir::Opcode::Mov && i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != d.value &&
+            b < cfg.loopDepth.size() && cfg.loopDepth[b] > 0)
+          loopCopies.push_back({b, d.value, i.uses[0].value});
+      }
+  if (loopCopies.empty()) return 0;
+  std::sort(defAt.begin(), defAt.end());
+  std::vector<uint32_t> copyStart(nb + 1, 0);  // loopCopies grouped by block (CSR)
+  for (const Copy &c : loopCopies) ++copyStart[c.block + 1];
+  for (size_t b = 0; b < nb; ++b) copyStart[b + 1] += copyStart[b];
+  auto defsInLoop = [&](mir::VReg v) {
+    auto it = std::lower_bound(defAt.begin(), defAt.end(), std::pair<mir::VReg, mir::BlockId>{v, 0});
+    unsigned k = 0;
+    for (; it != defAt.end() && it->first == v; ++it) k += stamp[it->second] == epoch;
+    return k;
+  };
   for (mir::BlockId h = 0; h < nb && h < cfg.loopHeader.size(); ++h) {
     if (!cfg.loopHeader[h]) continue;
-    naturalLoop(cfg, h, body);
-    loopOf[h] = body;
-    for (uint32_t v : touched) defsIn[v] = 0;
-    touched.clear();
-    std::vector<mir::VReg> loopCopies;
-    for (mir::BlockId b = 0; b < nb; ++b) {
-      if (!body[b]) continue;
-      for (const mir::Instr &i : w.fn.blocks[b].instrs)
-        for (const mir::Operand &d : i.defs) {
-          if (!d.isVReg() || d.value >= n) continue;
-          if (defsIn[d.value]++ == 0) touched.push_back(d.value);
-          if (i.op == mir::Opcode::Mov && i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != d.value)
-            src[d.value] = i.uses[0].value, loopCopies.push_back(d.value);
-        }
-    }
-    for (mir::VReg v : loopCopies) {
-      // One definition in the loop, the copy: its value leaves by the exits.
-      if (defsIn[v] != 1 || defsIn[src[v]] != 0) continue;
-      for (mir::BlockId b = 0; b < nb; ++b)
-        if (body[b])
-          for (mir::BlockId t : cfg.succs[b])
-            if (!body[t] && cfg.preds[t].size() == 1) sites.push_back({h, t, v}), cand[v] = 1;
-    }
+    Loop loop{h, naturalLoop(cfg, h, stamp, ++epoch), {}};
+    for (mir::BlockId b : loop.blocks)
+      for (mir::BlockId t : cfg.succs[b])
+        if (stamp[t] != epoch && cfg.preds[t].size() == 1) loop.exits.push_back(t);
+    if (loop.exits.empty()) continue;
+    for (mir::BlockId b : loop.blocks)
+      for (uint32_t k = copyStart[b]; k < copyStart[b + 1]; ++k) {
+        const Copy &c = loopCopies[k];
+        if (defsInLoop(c.v) == 1 && defsInLoop(c.u) == 0)  // one definition in the loop, the copy
+          sites.push_back({static_cast<uint32_t>(loops.size()), c.v}), cand[c.v] = 1;
+      }
+    loops.push_back(std::move(loop));
   }
   if (sites.empty()) return 0;
-  // Only where the value is live out by the exit and not carried around
-  // the loop (live into its header).
+  // Only where the value is live out by an exit and not carried around the
+  // loop (live into its header).
   const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
   auto liveIn = [&](mir::BlockId b, mir::VReg v) {
     const uint32_t c = lv.compact[v];
     return c != kNoNode && testBit(lv.liveIn(b), c);
   };
-  // Per loop and value: the exits where the value is live. A split pays
-  // only where the value after the loop is joined with another definition
-  // of the vreg (a path that bypasses the loop): then one web holds both,
-  // and the copy in the loop cannot coalesce with its invariant when the
-  // other definition interferes with it. Without a join the loop's
-  // definition is a web of its own already, and the split would only add
-  // a copy. A join shows as a block outside the loop, not dominated by one
-  // of those exits, into which the value is live.
-  std::sort(sites.begin(), sites.end(), [](const Site &a, const Site &b) {
-    return std::tie(a.header, a.v, a.exit) < std::tie(b.header, b.v, b.exit);
-  });
+  // A split pays only where the value after the loop is joined with
+  // another definition of the vreg (a path that bypasses the loop): then
+  // one web holds both, and the copy in the loop cannot coalesce with its
+  // invariant when the other definition interferes with it. Without a join
+  // the loop's definition is a web of its own already, and the split would
+  // only add a copy. A join shows as a block outside the loop, not
+  // dominated by an exit where the value is live, into which it is live.
+  // Dominance in O(1): intervals of a depth-first walk of the dominator
+  // tree (Cfg::dominates walks the idom chain, as deep as the function is
+  // long in straight-line code).
+  std::vector<uint32_t> pre(nb, 0), post(nb, 0);
+  {
+    std::vector<std::vector<mir::BlockId>> kids(nb);
+    for (mir::BlockId b = 1; b < nb && b < cfg.idom.size(); ++b)
+      if (cfg.idom[b] >= 0) kids[static_cast<size_t>(cfg.idom[b])].push_back(b);
+    uint32_t clock = 0;
+    std::vector<std::pair<mir::BlockId, size_t>> stack{{0, 0}};
+    pre[0] = ++clock;
+    while (!stack.empty()) {
+      auto &[b, k] = stack.back();
+      if (k < kids[b].size()) {
+        const mir::BlockId c = kids[b][k++];
+        pre[c] = ++clock;
+        stack.push_back({c, 0});
+      } else {
+        post[b] = ++clock;
+        stack.pop_back();
+      }
+    }
+  }
+  auto dominates = [&](mir::BlockId a, mir::BlockId b) {
+    return pre[a] != 0 && pre[b] != 0 && pre[a] <= pre[b] && post[b] <= post[a];
+  };
   std::vector<std::pair<mir::BlockId, mir::VReg>> copies;  // (exit, value)
   std::vector<mir::BlockId> exits;
-  for (size_t k = 0; k < sites.size();) {
-    const mir::BlockId h = sites[k].header;
-    const mir::VReg v = sites[k].v;
+  for (const Site &s : sites) {
+    const Loop &loop = loops[s.loop];
     exits.clear();
-    for (; k < sites.size() && sites[k].header == h && sites[k].v == v; ++k)
-      if (liveIn(sites[k].exit, v)) exits.push_back(sites[k].exit);
-    if (exits.empty() || liveIn(h, v)) continue;
+    for (mir::BlockId e : loop.exits)
+      if (liveIn(e, s.v)) exits.push_back(e);
+    if (exits.empty() || liveIn(loop.header, s.v)) continue;
+    ++epoch;
+    for (mir::BlockId b : loop.blocks) stamp[b] = epoch;
     bool joined = false;
     for (mir::BlockId b = 0; b < nb && !joined; ++b)
-      joined = liveIn(b, v) && !loopOf[h][b] &&
-               std::none_of(exits.begin(), exits.end(), [&](mir::BlockId e) { return cfg.dominates(e, b); });
+      joined = stamp[b] != epoch && liveIn(b, s.v) &&
+               std::none_of(exits.begin(), exits.end(), [&](mir::BlockId e) { return dominates(e, b); });
     if (joined)
-      for (mir::BlockId e : exits) copies.push_back({e, v});
+      for (mir::BlockId e : exits) copies.push_back({e, s.v});
   }
   std::sort(copies.begin(), copies.end());
   copies.erase(std::unique(copies.begin(), copies.end()), copies.end());
