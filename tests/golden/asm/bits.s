@@ -147,6 +147,7 @@ vcr_fn_trailing__zeros64:
 vcr_fn_bit__reverse64:
 .Lvcr_fn_bit__reverse64_0:
 	push {r4, r5, r6, r7, r8}
+	sub sp, sp, #4
 	mov r2, #56
 	mov r3, #0
 	sub sp, sp, #24
@@ -174,120 +175,117 @@ vcr_fn_bit__reverse64:
 	mov r4, #0
 	mov r7, #16711680
 	and r2, r2, r4
-	and r4, r3, r7
-	orr r3, r6, r2
-	orr r7, r5, r4
+	and r3, r3, r7
+	orr r4, r6, r2
+	orr r3, r5, r3
 	mov r2, #24
-	mov r4, #0
-	sub sp, sp, #24
-	str r0, [sp]
-	str r1, [sp, #4]
-	str r2, [sp, #8]
-	str lr, [sp, #16]
-	bl __vcr_rt_shl64
-	ldr lr, [sp, #16]
-	ldr r2, [sp]
-	ldr r4, [sp, #4]
-	add sp, sp, #24
-	mov r5, #0
-	mov r6, #65280
-	and r5, r2, r5
-	and r4, r4, r6
-	mov r2, #8
-	mov r6, #0
-	sub sp, sp, #24
-	str r0, [sp]
-	str r1, [sp, #4]
-	str r2, [sp, #8]
-	str lr, [sp, #16]
-	bl __vcr_rt_shl64
-	ldr lr, [sp, #16]
-	ldr r8, [sp]
-	ldr r6, [sp, #4]
-	add sp, sp, #24
-	mov r2, #0
-	mov r2, #255
-	mov r2, #0
-	and r8, r8, r2
-	mov r2, #255
-	and r2, r6, r2
-	orr r5, r5, r8
-	orr r2, r4, r2
-	orr r4, r3, r5
-	orr r3, r7, r2
-	mov r2, #8
 	mov r5, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
 	str r2, [sp, #8]
 	str lr, [sp, #16]
-	bl __vcr_rt_shru64
+	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
 	ldr r2, [sp]
 	ldr r5, [sp, #4]
 	add sp, sp, #24
-	mov r6, #4278190080
-	mov r7, #0
+	mov r6, #0
+	mov r7, #65280
 	and r6, r2, r6
 	and r5, r5, r7
-	mov r2, #24
+	mov r2, #8
 	mov r7, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
 	str r2, [sp, #8]
 	str lr, [sp, #16]
-	bl __vcr_rt_shru64
+	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
 	ldr r8, [sp]
 	ldr r7, [sp, #4]
 	add sp, sp, #24
-	mov r2, #16711680
 	mov r2, #0
-	mov r2, #16711680
+	mov r2, #255
+	mov r2, #0
 	and r8, r8, r2
-	mov r2, #0
+	mov r2, #255
 	and r2, r7, r2
-	orr r7, r6, r8
+	orr r6, r6, r8
 	orr r2, r5, r2
-	mov r5, #40
-	mov r6, #0
+	orr r4, r4, r6
+	str r4, [sp, #0]
+	orr r7, r3, r2
+	mov r2, #8
+	mov r3, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
-	str r5, [sp, #8]
+	str r2, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
-	ldr r6, [sp]
-	ldr r5, [sp, #4]
+	ldr r2, [sp]
+	ldr r3, [sp, #4]
 	add sp, sp, #24
-	mov r8, #65280
-	mov r8, #0
-	mov r8, #65280
-	and r6, r6, r8
-	mov r8, #0
-	and r5, r5, r8
-	mov r8, #56
-	mov r8, #0
-	mov r8, #56
+	mov r4, #4278190080
+	mov r5, #0
+	and r8, r2, r4
+	and r6, r3, r5
+	mov r2, #24
+	mov r3, #0
 	sub sp, sp, #24
 	str r0, [sp]
 	str r1, [sp, #4]
-	str r8, [sp, #8]
+	str r2, [sp, #8]
+	str lr, [sp, #16]
+	bl __vcr_rt_shru64
+	ldr lr, [sp, #16]
+	ldr r4, [sp]
+	ldr r5, [sp, #4]
+	add sp, sp, #24
+	mov r3, #16711680
+	mov r2, #0
+	and r3, r4, r3
+	and r2, r5, r2
+	orr r8, r8, r3
+	orr r6, r6, r2
+	mov r2, #40
+	mov r3, #0
+	sub sp, sp, #24
+	str r0, [sp]
+	str r1, [sp, #4]
+	str r2, [sp, #8]
+	str lr, [sp, #16]
+	bl __vcr_rt_shru64
+	ldr lr, [sp, #16]
+	ldr r4, [sp]
+	ldr r5, [sp, #4]
+	add sp, sp, #24
+	mov r3, #65280
+	mov r2, #0
+	and r3, r4, r3
+	and r2, r5, r2
+	mov r4, #56
+	mov r5, #0
+	sub sp, sp, #24
+	str r0, [sp]
+	str r1, [sp, #4]
+	str r4, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shru64
 	ldr lr, [sp, #16]
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	orr r0, r6, r0
-	orr r1, r5, r1
-	orr r0, r7, r0
+	orr r0, r3, r0
 	orr r1, r2, r1
-	orr r0, r4, r0
-	orr r1, r3, r1
+	orr r0, r8, r0
+	orr r1, r6, r1
+	ldr r2, [sp, #0]
+	orr r0, r2, r0
+	orr r1, r7, r1
 	mov r2, #4
 	mov r3, #0
 	sub sp, sp, #24
@@ -390,6 +388,7 @@ vcr_fn_bit__reverse64:
 	add sp, sp, #24
 	orr r0, r4, r0
 	orr r1, r5, r1
+	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}
 	bx lr
 	.size vcr_fn_bit__reverse64, .-vcr_fn_bit__reverse64

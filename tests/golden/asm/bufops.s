@@ -517,14 +517,14 @@ vcr_fn_bufops__run:
 	bhi .Lvcr_fn_bufops__run_trap_oob
 	add r3, r3, r11
 	strd r0, r1, [r3, #-8]
-	mov r1, #0
 	mov r0, #0
+	mov r1, #0
 	adds r12, r4, #104
 	bcs .Lvcr_fn_bufops__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_bufops__run_trap_oob
 	add r12, r12, r11
-	strd r1, r0, [r12, #-8]
+	strd r0, r1, [r12, #-8]
 	mov r0, #322
 	adds r12, r4, #98
 	bcs .Lvcr_fn_bufops__run_trap_oob
@@ -619,27 +619,26 @@ vcr_fn_bufops__run:
 	movhs r0, #0
 	ldr r1, [sp, #28]
 	cmp r0, #0
-	ite ne
-	movne r0, r1
-	moveq r0, r5
-	cmp r0, r7
-	ite lo
-	movlo r1, #1
-	movhs r1, #0
-	cmp r1, #0
-	ite ne
-	movne r1, r0
-	moveq r1, r7
-	mov r2, #52
-	mov r0, #52
-	cmp r1, r0
+	it eq
+	moveq r1, r5
+	cmp r1, r7
 	ite lo
 	movlo r0, #1
 	movhs r0, #0
 	cmp r0, #0
 	ite ne
-	movne r0, r1
-	moveq r0, r2
+	movne r2, r1
+	moveq r2, r7
+	mov r1, #52
+	mov r0, #52
+	cmp r2, r0
+	ite lo
+	movlo r0, #1
+	movhs r0, #0
+	cmp r0, #0
+	ite ne
+	movne r0, r2
+	moveq r0, r1
 	add r0, r0, r6
 	ldr r1, [sp, #12]
 	add r1, r1, r0

@@ -104,8 +104,8 @@ vcr_fn_calls:
 .Lvcr_fn_calls_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #40
-	mov r8, r2
-	str r3, [sp, #24]
+	str r2, [sp, #24]
+	str r3, [sp, #28]
 	mov r1, #0
 	mov r1, #0
 	mov r1, #0
@@ -116,56 +116,56 @@ vcr_fn_calls:
 	mov r3, #5
 	add r3, r0, r3
 	str r3, [sp, #0]
-	mov r3, r8
-	mov r6, r0
+	ldr r3, [sp, #24]
+	mov r8, r0
 	bl vcr_fn_callee5
-	mov r5, r0
+	mov r7, r0
 	movw r0, #30600
 	movt r0, #21862
 	movw r1, #13124
 	movt r1, #4386
 	mov r2, #6
-	str r6, [sp, #0]
+	str r8, [sp, #0]
 	str r0, [sp, #8]
 	str r1, [sp, #12]
-	str r5, [sp, #16]
+	str r7, [sp, #16]
 	str r2, [sp, #20]
-	mov r0, r5
-	mov r2, r8
-	ldr r3, [sp, #24]
+	mov r0, r7
+	ldr r2, [sp, #24]
+	ldr r3, [sp, #28]
 	bl vcr_fn_callee6
-	mov r7, r0
-	mov r4, r1
-	mov r0, r5
-	mov r2, r7
-	mov r3, r4
+	mov r6, r0
+	mov r5, r1
+	mov r0, r7
+	mov r2, r6
+	mov r3, r5
 	bl vcr_imp_env_2eext
-	str r0, [sp, #28]
-	mul r0, r6, r6
+	mov r4, r0
+	mul r0, r8, r8
 	str r0, [sp, #32]
 	mov r0, #7
-	str r6, [sp, #0]
-	str r8, [sp, #8]
+	str r8, [sp, #0]
 	ldr r1, [sp, #24]
+	str r1, [sp, #8]
+	ldr r1, [sp, #28]
 	str r1, [sp, #12]
 	str r0, [sp, #16]
-	ldr r0, [sp, #28]
-	str r0, [sp, #20]
-	mov r0, r7
-	mov r1, r4
-	mov r2, r5
-	ldr r3, [sp, #28]
+	str r4, [sp, #20]
+	mov r0, r6
+	mov r1, r5
+	mov r2, r7
+	mov r3, r4
 	bl vcr_fn_callee7
 	ldr r1, [sp, #32]
 	add r2, r1, r0
-	str r7, [sp, #0]
-	mov r0, r5
-	ldr r1, [sp, #28]
-	mov r3, r6
+	str r6, [sp, #0]
+	mov r0, r7
+	mov r1, r4
+	mov r3, r8
 	bl vcr_fn_callee5
 	mov r1, #0
-	adds r0, r7, r0
-	adc r1, r4, r1
+	adds r0, r6, r0
+	adc r1, r5, r1
 	add sp, sp, #40
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_calls, .-vcr_fn_calls

@@ -36,16 +36,16 @@ vcr_fn_chain5:
 	mov r0, #17
 	mov r0, #19
 	mov r0, #23
-	mov r3, #29
-	mov r2, #31
-	mov r0, #37
+	mov r0, #29
+	mov r3, #31
+	mov r2, #37
 	mov r1, #41
 	mov r0, #43
 	mul r0, r1, r0
-	mov r1, #37
-	mul r0, r1, r0
 	mul r0, r2, r0
 	mul r0, r3, r0
+	mov r1, #29
+	mul r0, r1, r0
 	mov r1, #23
 	mul r0, r1, r0
 	mov r1, #19

@@ -127,159 +127,158 @@ vcr_fn_tree64:
 .Lvcr_fn_tree64_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #12
-	movw r4, #1613
-	movt r4, #1024
-	mov r5, #0
-	eor r7, r0, r4
-	eor r6, r1, r5
-	movw r4, #2016
-	movt r4, #1280
-	mov r5, #0
-	eor r4, r2, r4
-	eor r5, r3, r5
-	orr r4, r7, r4
-	orr r5, r6, r5
-	movw r6, #2822
-	movt r6, #1792
-	mov r7, #0
-	eor r6, r2, r6
-	eor r7, r3, r7
-	movw r8, #3225
-	movt r8, #2048
-	mov r8, #0
-	movw r8, #3225
-	movt r8, #2048
-	eor r8, r0, r8
 	str r0, [sp, #0]
+	movw r0, #1613
+	movt r0, #1024
+	mov r4, #0
+	ldr r5, [sp, #0]
+	eor r5, r5, r0
+	eor r6, r1, r4
+	movw r0, #2016
+	movt r0, #1280
+	mov r4, #0
+	eor r0, r2, r0
+	eor r4, r3, r4
+	orr r5, r5, r0
+	orr r6, r6, r4
+	movw r0, #2822
+	movt r0, #1792
+	mov r4, #0
+	eor r7, r2, r0
+	eor r8, r3, r4
+	movw r4, #3225
+	movt r4, #2048
 	mov r0, #0
-	eor r0, r1, r0
-	str r0, [sp, #4]
-	sub sp, sp, #24
-	str r6, [sp]
-	str r7, [sp, #4]
-	str r8, [sp, #8]
-	str lr, [sp, #16]
-	bl __vcr_rt_rotl64
-	ldr lr, [sp, #16]
-	ldr r6, [sp]
-	ldr r7, [sp, #4]
-	add sp, sp, #24
-	adds r4, r4, r6
-	adc r5, r5, r7
-	str r4, [sp, #4]
-	str r5, [sp, #8]
-	movw r4, #4434
-	movt r4, #2816
-	mov r5, #0
-	eor r7, r2, r4
-	eor r6, r3, r5
-	movw r4, #4837
-	movt r4, #3072
-	mov r5, #0
 	ldr r0, [sp, #0]
 	eor r4, r0, r4
-	eor r5, r1, r5
-	eor r4, r7, r4
-	str r4, [sp, #0]
-	eor r8, r6, r5
-	movw r5, #5643
-	movt r5, #3584
-	mov r4, #0
-	eor r7, r0, r5
-	eor r6, r1, r4
-	movw r4, #6046
-	movt r4, #3840
-	mov r5, #0
-	eor r5, r2, r4
-	mov r4, #0
-	eor r4, r3, r4
-	mul r12, r7, r4
-	mla r12, r6, r5, r12
-	umull r4, r5, r7, r5
-	add r5, r5, r12
-	ldr r6, [sp, #0]
-	subs r4, r6, r4
-	sbc r5, r8, r5
-	ldr r6, [sp, #4]
-	ldr r7, [sp, #8]
-	mul r12, r6, r5
-	mla r12, r7, r4, r12
-	umull r4, r5, r6, r4
-	add r5, r5, r12
-	str r4, [sp, #0]
-	str r5, [sp, #4]
-	movw r4, #7658
-	movt r4, #4864
-	mov r5, #0
-	eor r6, r2, r4
-	eor r7, r3, r5
-	movw r5, #8061
-	movt r5, #5120
-	mov r4, #0
-	eor r5, r0, r5
-	eor r4, r1, r4
+	mov r0, #0
+	eor r0, r1, r0
 	sub sp, sp, #24
-	str r6, [sp]
-	str r7, [sp, #4]
-	str r5, [sp, #8]
+	str r7, [sp]
+	str r8, [sp, #4]
+	str r4, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
 	ldr lr, [sp, #16]
-	ldr r4, [sp]
-	ldr r8, [sp, #4]
+	ldr r0, [sp]
+	ldr r4, [sp, #4]
 	add sp, sp, #24
+	adds r0, r5, r0
+	adc r4, r6, r4
+	str r0, [sp, #4]
 	str r4, [sp, #8]
-	movw r5, #8867
-	movt r5, #5632
+	movw r0, #4434
+	movt r0, #2816
 	mov r4, #0
-	eor r7, r0, r5
-	eor r6, r1, r4
+	eor r6, r2, r0
+	eor r5, r3, r4
+	movw r0, #4837
+	movt r0, #3072
+	mov r4, #0
+	ldr r7, [sp, #0]
+	eor r0, r7, r0
+	eor r4, r1, r4
+	eor r8, r6, r0
+	eor r7, r5, r4
+	movw r4, #5643
+	movt r4, #3584
+	mov r0, #0
+	ldr r5, [sp, #0]
+	eor r6, r5, r4
+	eor r5, r1, r0
+	movw r0, #6046
+	movt r0, #3840
+	mov r4, #0
+	eor r4, r2, r0
+	mov r0, #0
+	eor r0, r3, r0
+	mul r12, r6, r0
+	mla r12, r5, r4, r12
+	umull r0, r4, r6, r4
+	add r4, r4, r12
+	subs r0, r8, r0
+	sbc r4, r7, r4
+	ldr r5, [sp, #4]
+	ldr r6, [sp, #8]
+	mul r12, r5, r4
+	mla r12, r6, r0, r12
+	umull r0, r4, r5, r0
+	add r4, r4, r12
+	str r0, [sp, #4]
+	str r4, [sp, #8]
+	movw r0, #7658
+	movt r0, #4864
+	mov r4, #0
+	eor r5, r2, r0
+	eor r6, r3, r4
+	movw r4, #8061
+	movt r4, #5120
+	mov r0, #0
+	ldr r7, [sp, #0]
+	eor r4, r7, r4
+	eor r0, r1, r0
+	sub sp, sp, #24
+	str r5, [sp]
+	str r6, [sp, #4]
+	str r4, [sp, #8]
+	str lr, [sp, #16]
+	bl __vcr_rt_rotl64
+	ldr lr, [sp, #16]
+	ldr r5, [sp]
+	ldr r7, [sp, #4]
+	add sp, sp, #24
+	movw r4, #8867
+	movt r4, #5632
+	mov r0, #0
+	ldr r6, [sp, #0]
+	eor r6, r6, r4
+	eor r8, r1, r0
 	movw r4, #9270
 	movt r4, #5888
-	mov r5, #0
-	eor r5, r2, r4
-	mov r4, #0
-	eor r4, r3, r4
-	subs r5, r7, r5
-	sbc r4, r6, r4
-	ldr r6, [sp, #8]
-	orr r5, r6, r5
-	str r5, [sp, #8]
-	orr r4, r8, r4
+	mov r0, #0
+	eor r4, r2, r4
+	eor r0, r3, r0
+	subs r4, r6, r4
+	sbc r0, r8, r0
+	orr r4, r5, r4
+	orr r5, r7, r0
 	movw r6, #10479
 	movt r6, #6656
-	mov r5, #0
-	eor r7, r0, r6
-	eor r8, r1, r5
+	mov r0, #0
+	ldr r7, [sp, #0]
+	eor r7, r7, r6
+	eor r8, r1, r0
 	movw r6, #10882
 	movt r6, #6912
-	mov r5, #0
+	mov r0, #0
 	eor r6, r2, r6
-	eor r5, r3, r5
-	mul r12, r7, r5
+	eor r0, r3, r0
+	mul r12, r7, r0
 	mla r12, r8, r6, r12
-	umull r5, r6, r7, r6
-	add r6, r6, r12
-	movw r7, #11688
-	movt r7, #7424
-	mov r8, #0
-	eor r7, r2, r7
-	eor r8, r3, r8
-	movw r3, #12091
-	movt r3, #7680
-	mov r2, #0
-	eor r0, r0, r3
-	eor r1, r1, r2
-	adds r0, r7, r0
-	adc r1, r8, r1
-	eor r0, r5, r0
-	eor r1, r6, r1
-	ldr r2, [sp, #8]
-	adds r0, r2, r0
-	adc r1, r4, r1
-	ldr r2, [sp, #0]
-	eor r0, r2, r0
+	umull r6, r7, r7, r6
+	add r7, r7, r12
+	movw r8, #11688
+	movt r8, #7424
+	mov r0, #0
+	eor r8, r2, r8
+	eor r3, r3, r0
+	movw r2, #12091
+	movt r2, #7680
+	mov r0, #0
+	ldr r0, [sp, #0]
+	eor r2, r0, r2
+	mov r0, #0
+	eor r0, r1, r0
+	adds r12, r8, r2
+	adc r1, r3, r0
+	mov r0, r12
+	eor r0, r6, r0
+	eor r1, r7, r1
+	adds r0, r4, r0
+	adc r1, r5, r1
 	ldr r2, [sp, #4]
+	eor r0, r2, r0
+	ldr r2, [sp, #8]
 	eor r1, r2, r1
 	add sp, sp, #12
 	pop {r4, r5, r6, r7, r8}
@@ -347,12 +346,12 @@ vcr_fn_chain25:
 	add r2, r1, r2
 	str r2, [sp, #64]
 	mov r2, #18
-	eor r2, r1, r2
+	eor r8, r1, r2
+	mov r2, #19
+	orr r7, r1, r2
+	mov r2, #19
+	add r2, r1, r2
 	str r2, [sp, #68]
-	mov r2, #19
-	orr r8, r1, r2
-	mov r2, #19
-	add r7, r1, r2
 	mov r2, #21
 	add r6, r1, r2
 	mov r2, #22
@@ -381,13 +380,13 @@ vcr_fn_chain25:
 	ite hi
 	movhi r1, #1
 	movls r1, #0
+	ldr r3, [sp, #68]
 	cmp r1, #0
 	ite ne
-	movne r1, r7
+	movne r1, r3
 	moveq r1, r2
-	eor r1, r8, r1
-	ldr r2, [sp, #68]
-	mul r1, r2, r1
+	eor r1, r7, r1
+	mul r1, r8, r1
 	ldr r2, [sp, #64]
 	add r1, r2, r1
 	ldr r2, [sp, #60]
@@ -496,52 +495,52 @@ vcr_fn_cmp__mix:
 	mov r3, #4
 	and r3, r3, #31
 	lsl r2, r2, r3
-	str r2, [sp, #16]
 	cmp r0, r1
 	ite gt
-	movgt r2, #1
-	movle r2, #0
-	mov r3, #5
-	and r3, r3, #31
-	lsl r2, r2, r3
-	str r2, [sp, #20]
+	movgt r3, #1
+	movle r3, #0
+	mov r4, #5
+	and r4, r4, #31
+	lsl r3, r3, r4
+	str r3, [sp, #16]
 	cmp r0, r1
 	ite hi
-	movhi r3, #1
-	movls r3, #0
-	mov r2, #6
-	and r2, r2, #31
-	lsl r2, r3, r2
-	str r2, [sp, #24]
-	cmp r0, r1
-	ite le
-	movle r3, #1
-	movgt r3, #0
-	mov r2, #7
-	and r2, r2, #31
-	lsl r2, r3, r2
-	str r2, [sp, #28]
-	cmp r0, r1
-	ite ls
-	movls r3, #1
-	movhi r3, #0
-	mov r2, #8
-	and r2, r2, #31
-	lsl r2, r3, r2
-	cmp r0, r1
-	ite ge
-	movge r4, #1
-	movlt r4, #0
-	mov r3, #9
+	movhi r4, #1
+	movls r4, #0
+	mov r3, #6
 	and r3, r3, #31
 	lsl r3, r4, r3
 	cmp r0, r1
-	ite hs
-	movhs r5, #1
-	movlo r5, #0
-	mov r4, #10
+	ite le
+	movle r5, #1
+	movgt r5, #0
+	mov r4, #7
 	and r4, r4, #31
 	lsl r4, r5, r4
+	cmp r0, r1
+	ite ls
+	movls r6, #1
+	movhi r6, #0
+	mov r5, #8
+	and r5, r5, #31
+	lsl r5, r6, r5
+	str r5, [sp, #20]
+	cmp r0, r1
+	ite ge
+	movge r6, #1
+	movlt r6, #0
+	mov r5, #9
+	and r5, r5, #31
+	lsl r5, r6, r5
+	str r5, [sp, #24]
+	cmp r0, r1
+	ite hs
+	movhs r6, #1
+	movlo r6, #0
+	mov r5, #10
+	and r5, r5, #31
+	lsl r5, r6, r5
+	str r5, [sp, #28]
 	asr r6, r0, #31
 	mov r5, #0
 	cmp r0, r1
@@ -552,15 +551,15 @@ vcr_fn_cmp__mix:
 	mov r5, #11
 	and r5, r5, #31
 	lsl r5, r6, r5
-	clz r6, r0
-	mov r7, #12
+	clz r7, r0
+	mov r6, #12
+	and r6, r6, #31
+	lsl r6, r7, r6
+	rbit r8, r1
+	clz r8, r8
+	mov r7, #18
 	and r7, r7, #31
-	lsl r6, r6, r7
-	rbit r7, r1
-	clz r7, r7
-	mov r8, #18
-	and r8, r8, #31
-	lsl r7, r7, r8
+	lsl r7, r8, r7
 	lsr r12, r0, #1
 	and r12, r12, #0x55555555
 	sub r8, r0, r12
@@ -586,17 +585,17 @@ vcr_fn_cmp__mix:
 	add r0, r7, r0
 	add r0, r6, r0
 	add r0, r5, r0
-	add r0, r4, r0
-	add r0, r3, r0
-	add r0, r2, r0
 	ldr r1, [sp, #28]
 	add r0, r1, r0
 	ldr r1, [sp, #24]
 	add r0, r1, r0
 	ldr r1, [sp, #20]
 	add r0, r1, r0
+	add r0, r4, r0
+	add r0, r3, r0
 	ldr r1, [sp, #16]
 	add r0, r1, r0
+	add r0, r2, r0
 	ldr r1, [sp, #12]
 	add r0, r1, r0
 	ldr r1, [sp, #8]

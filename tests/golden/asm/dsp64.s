@@ -831,27 +831,27 @@ vcr_fn_dsp64__run:
 	and r1, r1, #31
 	lsl r0, r0, r1
 	str r0, [sp, #32]
-	mov r6, #0
-	movw r7, #0
-	movt r7, #16368
-	mov r0, #0
+	mov r4, #0
+	movw r5, #0
+	movt r5, #16368
 	mov r1, #0
-	str r0, [sp, #36]
-	str r1, [sp, #56]
-	mov r8, #0
+	mov r0, #0
+	str r1, [sp, #36]
+	str r0, [sp, #56]
+	mov r6, #0
 	ldr r0, [sp, #16]
 	str r0, [sp, #60]
 .Lvcr_fn_dsp64__run_5:
 	mov r2, #0
 	movw r3, #65408
 	movt r3, #16591
-	mov r0, r6
-	mov r1, r7
-	bl __aeabi_dmul
-	mov r4, r0
-	mov r5, r1
 	mov r0, r4
-	bic r1, r5, #2147483648
+	mov r1, r5
+	bl __aeabi_dmul
+	mov r7, r0
+	mov r8, r1
+	mov r0, r7
+	bic r1, r8, #2147483648
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16864
@@ -863,8 +863,8 @@ vcr_fn_dsp64__run:
 	cmp r0, #0
 	bne .Lvcr_fn_dsp64__run_7
 .Lvcr_fn_dsp64__run_6:
-	mov r0, r4
-	mov r1, r5
+	mov r0, r7
+	mov r1, r8
 	bl __vcr_fp_d2i_s
 	b .Lvcr_fn_dsp64__run_8
 .Lvcr_fn_dsp64__run_7:
@@ -878,19 +878,19 @@ vcr_fn_dsp64__run:
 	add r1, r1, r11
 	strh r0, [r1, #-2]
 	ldr r0, [sp, #8]
-	add r0, r0, r8
+	add r0, r0, r6
 	str r0, [sp, #64]
 	movw r2, #0
 	movt r2, #65408
 	movw r3, #65535
 	movt r3, #16847
-	mov r0, r6
-	mov r1, r7
-	bl __aeabi_dmul
-	mov r4, r0
-	mov r5, r1
 	mov r0, r4
-	bic r1, r5, #2147483648
+	mov r1, r5
+	bl __aeabi_dmul
+	mov r7, r0
+	mov r8, r1
+	mov r0, r7
+	bic r1, r8, #2147483648
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16864
@@ -902,8 +902,8 @@ vcr_fn_dsp64__run:
 	cmp r0, #0
 	bne .Lvcr_fn_dsp64__run_10
 .Lvcr_fn_dsp64__run_9:
-	mov r0, r4
-	mov r1, r5
+	mov r0, r7
+	mov r1, r8
 	bl __vcr_fp_d2i_s
 	b .Lvcr_fn_dsp64__run_11
 .Lvcr_fn_dsp64__run_10:
@@ -916,15 +916,15 @@ vcr_fn_dsp64__run:
 	bhi .Lvcr_fn_dsp64__run_trap_oob
 	add r1, r1, r11
 	str r0, [r1, #-4]
-	mov r0, r6
-	mov r1, r7
+	mov r0, r4
+	mov r1, r5
 	ldr r2, [sp, #40]
 	ldr r3, [sp, #44]
 	bl __aeabi_dmul
-	str r0, [sp, #64]
-	str r1, [sp, #68]
-	mov r0, r6
-	mov r1, r7
+	mov r7, r0
+	mov r8, r1
+	mov r0, r4
+	mov r1, r5
 	ldr r2, [sp, #48]
 	ldr r3, [sp, #52]
 	bl __aeabi_dmul
@@ -940,8 +940,8 @@ vcr_fn_dsp64__run:
 	mov r0, r4
 	mov r1, r5
 	bl __vcr_fp_dsub
-	mov r6, r0
-	mov r7, r1
+	mov r4, r0
+	mov r5, r1
 	mov r0, #2
 	ldr r1, [sp, #60]
 	add r0, r1, r0
@@ -953,15 +953,15 @@ vcr_fn_dsp64__run:
 	bl __aeabi_dmul
 	mov r2, r0
 	mov r3, r1
-	ldr r0, [sp, #64]
-	ldr r1, [sp, #68]
+	mov r0, r7
+	mov r1, r8
 	bl __vcr_fp_dadd
 	str r0, [sp, #36]
 	str r1, [sp, #56]
 	mov r0, #4
-	add r8, r8, r0
+	add r6, r6, r0
 	ldr r0, [sp, #32]
-	cmp r0, r8
+	cmp r0, r6
 	ite ne
 	movne r0, #1
 	moveq r0, #0

@@ -418,7 +418,7 @@ vcr_fn_fft__radix2:
 	str r0, [sp, #44]
 .Lvcr_fn_fft__radix2_6:
 	ldr r0, [sp, #28]
-	add r5, r4, r0
+	add r6, r4, r0
 	adds r0, r4, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
 	cmp r0, r10
@@ -426,7 +426,7 @@ vcr_fn_fft__radix2:
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	str r0, [sp, #48]
-	adds r0, r5, #4
+	adds r0, r6, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_fft__radix2_trap_oob
@@ -440,63 +440,65 @@ vcr_fn_fft__radix2:
 	and r1, r1, #31
 	lsl r0, r0, r1
 	ldr r1, [sp, #4]
-	add r6, r1, r0
-	adds r8, r6, #4
+	add r7, r1, r0
+	adds r0, r7, #4
+	bcs .Lvcr_fn_fft__radix2_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_fft__radix2_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	str r0, [sp, #56]
+	ldr r0, [sp, #52]
+	ldr r1, [sp, #56]
+	bl __aeabi_fmul
+	mov r5, r0
+	mov r0, #4
+	add r0, r7, r0
+	adds r8, r0, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
 	cmp r8, r10
 	bhi .Lvcr_fn_fft__radix2_trap_oob
 	add r8, r8, r11
 	ldr r8, [r8, #-4]
-	ldr r0, [sp, #52]
-	mov r1, r8
-	bl __aeabi_fmul
-	str r0, [sp, #56]
 	mov r0, #4
 	add r0, r6, r0
+	str r6, [sp, #60]
+	str r0, [sp, #64]
+	ldr r0, [sp, #64]
 	adds r7, r0, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
 	cmp r7, r10
 	bhi .Lvcr_fn_fft__radix2_trap_oob
 	add r7, r7, r11
 	ldr r7, [r7, #-4]
-	mov r0, #4
-	add r0, r5, r0
-	str r0, [sp, #60]
-	ldr r0, [sp, #60]
-	adds r0, r0, #4
-	bcs .Lvcr_fn_fft__radix2_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_fft__radix2_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #64]
-	mov r0, r7
-	ldr r1, [sp, #64]
+	mov r0, r8
+	mov r1, r7
 	bl __aeabi_fmul
 	mov r1, r0
-	ldr r0, [sp, #56]
+	mov r0, r5
 	bl __aeabi_fsub
 	mov r6, r0
 	ldr r0, [sp, #48]
 	mov r1, r6
 	bl __aeabi_fsub
-	adds r5, r5, #4
+	ldr r1, [sp, #60]
+	adds r1, r1, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
-	cmp r5, r10
+	cmp r1, r10
 	bhi .Lvcr_fn_fft__radix2_trap_oob
-	add r5, r5, r11
-	str r0, [r5, #-4]
+	add r1, r1, r11
+	str r0, [r1, #-4]
 	mov r0, #4
 	add r5, r4, r0
 	ldr r0, [sp, #52]
+	mov r1, r8
+	bl __aeabi_fmul
+	mov r8, r0
+	ldr r0, [sp, #56]
 	mov r1, r7
 	bl __aeabi_fmul
-	mov r7, r0
-	mov r0, r8
-	ldr r1, [sp, #64]
-	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r7
+	mov r0, r8
 	bl __aeabi_fadd
 	mov r8, r0
 	adds r7, r5, #4
@@ -517,7 +519,7 @@ vcr_fn_fft__radix2:
 	mov r0, r7
 	mov r1, r8
 	bl __aeabi_fsub
-	ldr r1, [sp, #60]
+	ldr r1, [sp, #64]
 	adds r1, r1, #4
 	bcs .Lvcr_fn_fft__radix2_trap_oob
 	cmp r1, r10
@@ -743,10 +745,10 @@ vcr_fn_fft__run:
 	it eq
 	moveq r0, r1
 	str r0, [sp, #0]
-	movw r5, #0
-	movt r5, #49024
-	mov r6, r4
-	mov r7, #0
+	movw r7, #0
+	movt r7, #49024
+	mov r5, r4
+	mov r6, #0
 	mov r0, #1
 	str r0, [sp, #4]
 .Lvcr_fn_fft__run_12:
@@ -773,40 +775,40 @@ vcr_fn_fft__run:
 	mov r0, r8
 	bl __aeabi_fadd
 	mov r8, r0
-	adds r12, r6, #4
+	adds r12, r5, #4
 	bcs .Lvcr_fn_fft__run_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_fft__run_trap_oob
 	add r12, r12, r11
 	str r8, [r12, #-4]
 	mov r0, #0
-	cmp r7, r0
+	cmp r6, r0
 	ite ne
 	movne r0, #1
 	moveq r0, #0
 	str r0, [sp, #8]
 	mov r0, r8
-	mov r1, r5
+	mov r1, r7
 	bl __aeabi_fcmpgt
 	ldr r1, [sp, #8]
 	and r0, r1, r0
 	cmp r0, #0
 	it ne
-	movne r5, r8
+	movne r7, r8
 	ldr r1, [sp, #4]
 	cmp r0, #0
 	ite ne
-	movne r0, r7
+	movne r0, r6
 	moveq r0, r1
 	str r0, [sp, #4]
 	mov r0, #8
 	add r4, r4, r0
 	mov r0, #4
-	add r6, r6, r0
+	add r5, r5, r0
 	mov r0, #1
-	add r7, r7, r0
+	add r6, r6, r0
 	ldr r0, [sp, #0]
-	cmp r0, r7
+	cmp r0, r6
 	ite ne
 	movne r0, #1
 	moveq r0, #0

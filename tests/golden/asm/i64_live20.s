@@ -13,11 +13,11 @@ vcr_fn_i64__live20:
 .Lvcr_fn_i64__live20_0:
 	push {r4, r5, r6, r7, r8}
 	sub sp, sp, #112
-	mov r5, r1
+	mov r6, r1
 	mov r1, #3
 	mov r4, #0
 	mul r12, r0, r4
-	mla r12, r5, r1, r12
+	mla r12, r6, r1, r12
 	umull r1, r4, r0, r1
 	add r4, r4, r12
 	str r1, [sp, #0]
@@ -33,7 +33,7 @@ vcr_fn_i64__live20:
 	mov r4, #0
 	sub sp, sp, #24
 	str r0, [sp]
-	str r5, [sp, #4]
+	str r6, [sp, #4]
 	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
@@ -61,7 +61,7 @@ vcr_fn_i64__live20:
 	mov r4, #0
 	sub sp, sp, #24
 	str r0, [sp]
-	str r5, [sp, #4]
+	str r6, [sp, #4]
 	str r1, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_rotl64
@@ -78,7 +78,7 @@ vcr_fn_i64__live20:
 	eor r1, r3, r1
 	str r1, [sp, #44]
 	subs r1, r0, r2
-	sbc r4, r5, r3
+	sbc r4, r6, r3
 	str r1, [sp, #48]
 	str r4, [sp, #52]
 	movw r4, #31765
@@ -95,7 +95,7 @@ vcr_fn_i64__live20:
 	mov r1, #0
 	orr r4, r0, r4
 	str r4, [sp, #64]
-	orr r1, r5, r1
+	orr r1, r6, r1
 	str r1, [sp, #68]
 	mov r1, #13
 	mov r4, #0
@@ -129,68 +129,68 @@ vcr_fn_i64__live20:
 	movw r1, #65535
 	and r4, r0, r4
 	str r4, [sp, #88]
-	and r1, r5, r1
+	and r1, r6, r1
 	str r1, [sp, #92]
 	adds r1, r0, r2
-	adc r4, r5, r3
+	adc r4, r6, r3
 	str r1, [sp, #96]
 	str r4, [sp, #100]
-	cmp r5, #0
+	cmp r6, #0
 	ite eq
-	moveq r6, #1
-	movne r6, #0
+	moveq r5, #1
+	movne r5, #0
 	clz r1, r0
 	add r4, r1, #32
-	clz r1, r5
-	cmp r6, #0
-	it ne
-	movne r1, r4
-	str r1, [sp, #104]
-	mov r1, #0
-	cmp r2, #0
-	ite eq
-	moveq r6, #1
-	movne r6, #0
-	rbit r1, r3
-	clz r1, r1
-	add r4, r1, #32
-	rbit r1, r2
-	clz r1, r1
-	cmp r6, #0
+	clz r1, r6
+	cmp r5, #0
 	it ne
 	movne r1, r4
 	mov r4, #0
+	cmp r2, #0
+	ite eq
+	moveq r7, #1
+	movne r7, #0
+	rbit r4, r3
+	clz r4, r4
+	add r5, r4, #32
+	rbit r4, r2
+	clz r4, r4
+	cmp r7, #0
+	it ne
+	movne r4, r5
+	mov r5, #0
 	lsr r12, r0, #1
 	and r12, r12, #0x55555555
-	sub r6, r0, r12
-	and r12, r6, #0x33333333
-	lsr r6, r6, #2
-	and r6, r6, #0x33333333
-	add r6, r6, r12
-	add r6, r6, r6, lsr #4
-	and r6, r6, #0x0f0f0f0f
-	add r6, r6, r6, lsl #8
-	add r6, r6, r6, lsl #16
-	lsr r6, r6, #24
-	lsr r12, r5, #1
+	sub r7, r0, r12
+	and r12, r7, #0x33333333
+	lsr r7, r7, #2
+	and r7, r7, #0x33333333
+	add r7, r7, r12
+	add r7, r7, r7, lsr #4
+	and r7, r7, #0x0f0f0f0f
+	add r7, r7, r7, lsl #8
+	add r7, r7, r7, lsl #16
+	lsr r7, r7, #24
+	lsr r12, r6, #1
 	and r12, r12, #0x55555555
-	sub r4, r5, r12
-	and r12, r4, #0x33333333
-	lsr r4, r4, #2
-	and r4, r4, #0x33333333
-	add r4, r4, r12
-	add r4, r4, r4, lsr #4
-	and r4, r4, #0x0f0f0f0f
-	add r4, r4, r4, lsl #8
-	add r4, r4, r4, lsl #16
-	lsr r4, r4, #24
-	add r4, r6, r4
+	sub r5, r6, r12
+	and r12, r5, #0x33333333
+	lsr r5, r5, #2
+	and r5, r5, #0x33333333
+	add r5, r5, r12
+	add r5, r5, r5, lsr #4
+	and r5, r5, #0x0f0f0f0f
+	add r5, r5, r5, lsl #8
+	add r5, r5, r5, lsl #16
+	lsr r5, r5, #24
+	add r5, r7, r5
+	mov r7, #0
+	mul r7, r0, r3
+	mla r7, r6, r2, r7
 	mov r6, #0
-	mul r6, r0, r3
-	mla r6, r5, r2, r6
-	mov r5, #0
-	umlal r5, r6, r0, r2
-	asr r7, r2, #31
+	umlal r6, r7, r0, r2
+	asr r8, r2, #31
+	str r8, [sp, #104]
 	asr r8, r0, #31
 	orr r3, r2, r3
 	cmp r3, #0
@@ -205,20 +205,20 @@ vcr_fn_i64__live20:
 	adds r0, r0, r3
 	adc r3, r8, r1
 	and r0, r2, r0
-	and r2, r7, r3
-	subs r0, r5, r0
-	sbc r2, r6, r2
-	eor r0, r4, r0
+	ldr r2, [sp, #104]
+	and r2, r2, r3
+	subs r0, r6, r0
+	sbc r2, r7, r2
+	eor r0, r5, r0
 	mov r3, #0
 	eor r2, r3, r2
-	ldr r1, [sp, #108]
 	mov r3, #0
-	adds r0, r1, r0
-	adc r1, r3, r2
-	ldr r2, [sp, #104]
-	orr r0, r2, r0
-	mov r2, #0
-	orr r1, r2, r1
+	adds r0, r4, r0
+	adc r2, r3, r2
+	ldr r1, [sp, #108]
+	orr r0, r1, r0
+	mov r1, #0
+	orr r1, r1, r2
 	ldr r2, [sp, #96]
 	ldr r3, [sp, #100]
 	subs r0, r2, r0

@@ -127,22 +127,22 @@ vcr_fn_i64__fragment:
 	str r4, [sp, #4]
 	mov r1, #3
 	mul r1, r0, r1
-	str r1, [sp, #8]
-	mov r1, #3
-	mov r4, #0
+	mov r4, #3
+	mov r5, #0
 	sub sp, sp, #24
 	str r2, [sp]
 	str r3, [sp, #4]
-	str r1, [sp, #8]
+	str r4, [sp, #8]
 	str lr, [sp, #16]
 	bl __vcr_rt_shl64
 	ldr lr, [sp, #16]
-	ldr r1, [sp]
-	ldr r4, [sp, #4]
+	ldr r4, [sp]
+	ldr r5, [sp, #4]
 	add sp, sp, #24
-	mov r5, #5
-	rsb r5, r5, #0
-	ror r5, r0, r5
+	mov r6, #5
+	rsb r6, r6, #0
+	ror r6, r0, r6
+	str r6, [sp, #8]
 	mov r6, #9
 	mov r7, #0
 	sub sp, sp, #24
@@ -155,8 +155,8 @@ vcr_fn_i64__fragment:
 	ldr r6, [sp]
 	ldr r7, [sp, #4]
 	add sp, sp, #24
-	clz r8, r0
-	str r8, [sp, #12]
+	str r7, [sp, #12]
+	clz r7, r0
 	lsr r12, r2, #1
 	and r12, r12, #0x55555555
 	sub r8, r2, r12
@@ -186,22 +186,23 @@ vcr_fn_i64__fragment:
 	mov r8, #2
 	and r8, r8, #31
 	lsr r0, r0, r8
-	sub r0, r0, r2
-	mov r2, #0
-	mov r8, #0
-	adds r0, r3, r0
-	adc r2, r8, r2
-	ldr r2, [sp, #12]
-	orr r2, r2, r0
+	sub r2, r0, r2
 	mov r0, #0
-	subs r12, r6, r2
-	sbc r2, r7, r0
+	mov r8, #0
+	adds r12, r3, r2
+	adc r2, r8, r0
 	mov r0, r12
-	eor r0, r5, r0
+	orr r2, r7, r0
+	mov r0, #0
+	ldr r3, [sp, #12]
+	subs r12, r6, r2
+	sbc r2, r3, r0
+	mov r0, r12
+	ldr r2, [sp, #8]
+	eor r0, r2, r0
 	asr r2, r0, #31
-	eor r0, r1, r0
-	eor r1, r4, r2
-	ldr r1, [sp, #8]
+	eor r0, r4, r0
+	eor r2, r5, r2
 	add r0, r1, r0
 	mov r1, #0
 	ldr r2, [sp, #0]

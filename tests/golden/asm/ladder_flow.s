@@ -19,38 +19,37 @@ vcr_fn_consts20:
 	mov r0, #5
 	mov r0, #6
 	mov r0, #7
-	mov r1, #8
-	mov r1, #9
-	mov r2, #10
-	mov r2, #11
-	mov r3, #12
-	mov r4, #13
+	mov r0, #8
+	mov r0, #9
+	mov r0, #10
+	mov r8, #11
+	mov r7, #12
+	mov r6, #13
 	mov r5, #14
-	mov r6, #15
-	mov r7, #16
-	mov r8, #17
-	mov r8, #18
-	mov r8, #19
-	mov r0, #20
-	mov r0, #20
-	add r8, r8, r0
-	mov r0, #18
-	add r8, r0, r8
+	mov r4, #15
+	mov r3, #16
 	mov r0, #17
-	add r8, r0, r8
-	add r7, r7, r8
-	add r6, r6, r7
-	add r5, r5, r6
-	add r4, r4, r5
-	add r3, r3, r4
-	add r2, r2, r3
-	mov r3, #10
-	add r2, r3, r2
-	add r1, r1, r2
-	mov r2, #8
-	add r1, r2, r1
-	mov r0, #7
-	add r0, r0, r1
+	mov r2, #18
+	mov r1, #19
+	mov r0, #20
+	add r0, r1, r0
+	add r0, r2, r0
+	mov r1, #17
+	add r0, r1, r0
+	add r0, r3, r0
+	add r0, r4, r0
+	add r0, r5, r0
+	add r0, r6, r0
+	add r0, r7, r0
+	add r0, r8, r0
+	mov r1, #10
+	add r0, r1, r0
+	mov r1, #9
+	add r0, r1, r0
+	mov r1, #8
+	add r0, r1, r0
+	mov r1, #7
+	add r0, r1, r0
 	mov r1, #6
 	add r0, r1, r0
 	mov r1, #5

@@ -42,8 +42,8 @@ vcr_fn_live20:
 	mov r0, #0
 	mov r0, #15
 	mov r0, #0
-	mov r8, #16
-	mov r0, #0
+	mov r0, #16
+	mov r8, #0
 	mov r7, #17
 	mov r6, #0
 	mov r5, #18
@@ -59,9 +59,9 @@ vcr_fn_live20:
 	adc r1, r4, r1
 	adds r0, r7, r0
 	adc r1, r6, r1
-	mov r2, #0
-	adds r0, r8, r0
-	adc r1, r2, r1
+	mov r2, #16
+	adds r0, r2, r0
+	adc r1, r8, r1
 	mov r2, #15
 	mov r3, #0
 	adds r0, r2, r0

@@ -562,76 +562,76 @@ vcr_fn_tenf:
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16368
-	mov r4, r0
-	mov r5, r1
+	mov r5, r0
+	mov r4, r1
 	bl __vcr_fp_dadd
 	str r0, [sp, #0]
 	str r1, [sp, #4]
 	mov r2, #0
 	mov r3, #1073741824
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
 	str r0, [sp, #8]
 	str r1, [sp, #12]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16392
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
 	str r0, [sp, #16]
-	mov r6, r1
+	str r1, [sp, #20]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16400
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
-	mov r7, r0
-	mov r8, r1
+	str r0, [sp, #24]
+	str r1, [sp, #28]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16404
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
-	str r0, [sp, #20]
-	str r1, [sp, #24]
+	str r0, [sp, #32]
+	str r1, [sp, #36]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16408
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
-	str r0, [sp, #28]
-	str r1, [sp, #32]
+	str r0, [sp, #40]
+	str r1, [sp, #44]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16412
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dadd
-	str r0, [sp, #36]
-	str r1, [sp, #40]
+	mov r8, r0
+	mov r7, r1
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16416
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __aeabi_dmul
-	str r0, [sp, #44]
+	mov r6, r0
 	str r1, [sp, #48]
 	mov r2, #0
 	movw r3, #0
 	movt r3, #16418
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	bl __vcr_fp_dsub
 	str r0, [sp, #52]
 	str r1, [sp, #56]
-	mov r0, r4
-	mov r1, r5
+	mov r0, r5
+	mov r1, r4
 	ldr r2, [sp, #0]
 	ldr r3, [sp, #4]
 	ldr r4, [sp, #8]
@@ -640,23 +640,23 @@ vcr_fn_tenf:
 	str r4, [sp, #92]
 	ldr r4, [sp, #16]
 	str r4, [sp, #96]
-	str r6, [sp, #100]
-	str r7, [sp, #104]
-	str r8, [sp, #108]
 	ldr r4, [sp, #20]
-	str r4, [sp, #112]
+	str r4, [sp, #100]
 	ldr r4, [sp, #24]
-	str r4, [sp, #116]
+	str r4, [sp, #104]
 	ldr r4, [sp, #28]
-	str r4, [sp, #120]
+	str r4, [sp, #108]
 	ldr r4, [sp, #32]
-	str r4, [sp, #124]
+	str r4, [sp, #112]
 	ldr r4, [sp, #36]
-	str r4, [sp, #128]
+	str r4, [sp, #116]
 	ldr r4, [sp, #40]
-	str r4, [sp, #132]
+	str r4, [sp, #120]
 	ldr r4, [sp, #44]
-	str r4, [sp, #136]
+	str r4, [sp, #124]
+	str r8, [sp, #128]
+	str r7, [sp, #132]
+	str r6, [sp, #136]
 	ldr r4, [sp, #48]
 	str r4, [sp, #140]
 	ldr r4, [sp, #52]

@@ -26,19 +26,19 @@ vcr_fn_pid__step:
 	mov r3, #0
 	mov r3, #0
 	mov r3, #0
-	adds r6, r0, #20
+	adds r7, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r6, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	sub r7, r1, r2
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	sub r8, r1, r2
 	adds r12, r0, #20
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r12, r12, r11
-	str r7, [r12, #-4]
+	str r8, [r12, #-4]
 	adds r1, r0, #32
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r1, r10
@@ -57,7 +57,7 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
-	add r3, r3, r7
+	add r3, r3, r8
 	cmp r3, r2
 	ite gt
 	movgt r4, #1
@@ -78,18 +78,18 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r12, r12, r11
 	str r1, [r12, #-4]
-	adds r5, r0, #24
+	adds r6, r0, #24
+	bcs .Lvcr_fn_pid__step_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_pid__step_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	adds r5, r0, #28
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r5, r10
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r5, r5, r11
 	ldr r5, [r5, #-4]
-	adds r4, r0, #28
-	bcs .Lvcr_fn_pid__step_trap_oob
-	cmp r4, r10
-	bhi .Lvcr_fn_pid__step_trap_oob
-	add r4, r4, r11
-	ldr r4, [r4, #-4]
 	adds r2, r0, #8
 	bcs .Lvcr_fn_pid__step_trap_oob
 	cmp r2, r10
@@ -97,11 +97,11 @@ vcr_fn_pid__step:
 	add r2, r2, r11
 	ldr r2, [r2, #-4]
 	asr r3, r2, #31
-	asr r8, r1, #31
-	mul r12, r2, r8
+	asr r4, r1, #31
+	mul r12, r2, r4
 	mla r12, r3, r1, r12
-	umull r1, r8, r2, r1
-	add r8, r8, r12
+	umull r4, r1, r2, r1
+	add r1, r1, r12
 	str r1, [sp, #0]
 	adds r3, r0, #4
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -110,14 +110,14 @@ vcr_fn_pid__step:
 	add r3, r3, r11
 	ldr r3, [r3, #-4]
 	asr r2, r3, #31
-	asr r1, r7, #31
+	asr r1, r8, #31
 	mul r12, r3, r1
-	mla r12, r2, r7, r12
-	umull r1, r2, r3, r7
+	mla r12, r2, r8, r12
+	umull r1, r2, r3, r8
 	add r2, r2, r12
 	ldr r3, [sp, #0]
-	adds r12, r3, r1
-	adc r3, r8, r2
+	adds r12, r4, r1
+	adc r3, r3, r2
 	mov r2, r12
 	adds r1, r0, #12
 	bcs .Lvcr_fn_pid__step_trap_oob
@@ -125,11 +125,11 @@ vcr_fn_pid__step:
 	bhi .Lvcr_fn_pid__step_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
-	asr r8, r1, #31
-	sub r0, r7, r6
-	asr r6, r0, #31
-	mul r12, r1, r6
-	mla r12, r8, r0, r12
+	asr r4, r1, #31
+	sub r0, r8, r7
+	asr r7, r0, #31
+	mul r12, r1, r7
+	mla r12, r4, r0, r12
 	umull r0, r1, r1, r0
 	add r1, r1, r12
 	adds r0, r2, r0
@@ -146,21 +146,21 @@ vcr_fn_pid__step:
 	ldr r0, [sp]
 	ldr r1, [sp, #4]
 	add sp, sp, #24
-	cmp r4, r0
+	cmp r5, r0
 	ite lt
 	movlt r1, #1
 	movge r1, #0
 	cmp r1, #0
 	ite ne
-	movne r1, r4
+	movne r1, r5
 	moveq r1, r0
-	cmp r5, r0
+	cmp r6, r0
 	ite gt
 	movgt r0, #1
 	movle r0, #0
 	cmp r0, #0
 	ite ne
-	movne r0, r5
+	movne r0, r6
 	moveq r0, r1
 	add sp, sp, #4
 	pop {r4, r5, r6, r7, r8}

@@ -31,12 +31,12 @@ vcr_fn_pidf__step:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	adds r6, r4, #32
+	adds r5, r4, #32
 	bcs .Lvcr_fn_pidf__step_trap_oob
-	cmp r6, r10
+	cmp r5, r10
 	bhi .Lvcr_fn_pidf__step_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
 	adds r0, r4, #24
 	bcs .Lvcr_fn_pidf__step_trap_oob
 	cmp r0, r10
@@ -45,26 +45,26 @@ vcr_fn_pidf__step:
 	ldr r0, [r0, #-4]
 	ldr r1, [sp, #0]
 	bl __aeabi_fsub
-	adds r7, r4, #16
+	adds r6, r4, #16
+	bcs .Lvcr_fn_pidf__step_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_pidf__step_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	mov r1, r6
+	bl __aeabi_fdiv
+	adds r7, r4, #28
 	bcs .Lvcr_fn_pidf__step_trap_oob
 	cmp r7, r10
 	bhi .Lvcr_fn_pidf__step_trap_oob
 	add r7, r7, r11
 	ldr r7, [r7, #-4]
 	mov r1, r7
-	bl __aeabi_fdiv
-	adds r5, r4, #28
-	bcs .Lvcr_fn_pidf__step_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_pidf__step_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
-	mov r1, r5
 	bl __aeabi_fsub
 	mov r1, r0
-	mov r0, r6
+	mov r0, r5
 	bl __aeabi_fmul
-	mov r1, r5
+	mov r1, r7
 	bl __aeabi_fadd
 	mov r1, r0
 	adds r12, r4, #28
@@ -81,27 +81,27 @@ vcr_fn_pidf__step:
 	ldr r0, [r0, #-4]
 	bl __aeabi_fmul
 	str r0, [sp, #4]
-	adds r6, r4, #4
+	adds r7, r4, #4
 	bcs .Lvcr_fn_pidf__step_trap_oob
-	cmp r6, r10
+	cmp r7, r10
 	bhi .Lvcr_fn_pidf__step_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
 	mov r0, r8
 	ldr r1, [sp, #0]
 	bl __aeabi_fsub
 	mov r5, r0
-	mov r0, r6
+	mov r0, r7
 	mov r1, r5
 	bl __aeabi_fmul
-	mov r8, r0
+	mov r7, r0
 	adds r1, r4, #8
 	bcs .Lvcr_fn_pidf__step_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_pidf__step_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
-	mov r0, r7
+	mov r0, r6
 	bl __aeabi_fmul
 	mov r1, r5
 	bl __aeabi_fmul
@@ -115,7 +115,7 @@ vcr_fn_pidf__step:
 	ldr r1, [sp, #8]
 	bl __aeabi_fadd
 	mov r6, r0
-	mov r0, r8
+	mov r0, r7
 	mov r1, r6
 	bl __aeabi_fadd
 	mov r1, r0

@@ -18,22 +18,21 @@ vcr_fn_pressure10:
 	mul r4, r0, r1
 	mov r5, #1515870810
 	eor r5, r0, r5
-	str r5, [sp, #0]
-	mov r5, #4080
-	and r5, r1, r5
-	orr r6, r0, r1
-	mov r7, #3
-	and r7, r7, #31
-	lsl r7, r0, r7
-	rsb r8, r0, #0
-	ror r8, r1, r8
-	str r0, [sp, #4]
-	mov r0, #1
-	mov r0, #1
-	and r0, r0, #31
-	lsr r0, r1, r0
-	str r0, [sp, #8]
-	ldr r0, [sp, #4]
+	mov r6, #4080
+	and r6, r1, r6
+	orr r7, r0, r1
+	mov r8, #3
+	and r8, r8, #31
+	lsl r8, r0, r8
+	str r2, [sp, #0]
+	rsb r2, r0, #0
+	ror r2, r1, r2
+	str r2, [sp, #4]
+	mov r2, #1
+	mov r2, #1
+	and r2, r2, #31
+	lsr r2, r1, r2
+	str r2, [sp, #8]
 	clz r0, r0
 	lsr r12, r1, #1
 	and r12, r12, #0x55555555
@@ -50,14 +49,15 @@ vcr_fn_pressure10:
 	add r0, r0, r1
 	ldr r1, [sp, #8]
 	add r0, r1, r0
+	ldr r1, [sp, #4]
+	add r0, r1, r0
 	add r0, r8, r0
 	add r0, r7, r0
 	add r0, r6, r0
 	add r0, r5, r0
-	ldr r1, [sp, #0]
-	add r0, r1, r0
 	add r0, r4, r0
 	add r0, r3, r0
+	ldr r2, [sp, #0]
 	add r0, r2, r0
 	add sp, sp, #12
 	pop {r4, r5, r6, r7, r8}

@@ -30,7 +30,27 @@ vcr_fn_quat__normalize:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	adds r0, r4, #16
+	adds r5, r4, #16
+	bcs .Lvcr_fn_quat__normalize_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_quat__normalize_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
+	mov r0, r5
+	mov r1, r5
+	bl __aeabi_fmul
+	mov r7, r0
+	adds r6, r4, #12
+	bcs .Lvcr_fn_quat__normalize_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_quat__normalize_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	mov r0, r6
+	mov r1, r6
+	bl __aeabi_fmul
+	mov r8, r0
+	adds r0, r4, #4
 	bcs .Lvcr_fn_quat__normalize_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__normalize_trap_oob
@@ -41,26 +61,6 @@ vcr_fn_quat__normalize:
 	ldr r1, [sp, #0]
 	bl __aeabi_fmul
 	str r0, [sp, #4]
-	adds r5, r4, #12
-	bcs .Lvcr_fn_quat__normalize_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_quat__normalize_trap_oob
-	add r5, r5, r11
-	ldr r5, [r5, #-4]
-	mov r0, r5
-	mov r1, r5
-	bl __aeabi_fmul
-	mov r7, r0
-	adds r6, r4, #4
-	bcs .Lvcr_fn_quat__normalize_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_quat__normalize_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	mov r0, r6
-	mov r1, r6
-	bl __aeabi_fmul
-	mov r8, r0
 	adds r0, r4, #8
 	bcs .Lvcr_fn_quat__normalize_trap_oob
 	cmp r0, r10
@@ -72,13 +72,13 @@ vcr_fn_quat__normalize:
 	ldr r1, [sp, #8]
 	bl __aeabi_fmul
 	mov r1, r0
+	ldr r0, [sp, #4]
+	bl __aeabi_fadd
+	mov r1, r0
 	mov r0, r8
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r7
-	bl __aeabi_fadd
-	mov r1, r0
-	ldr r0, [sp, #4]
 	bl __aeabi_fadd
 	bl __vcr_fp_fsqrt
 	mov r7, r0
@@ -97,7 +97,7 @@ vcr_fn_quat__normalize:
 	mov r1, r7
 	bl __aeabi_fdiv
 	mov r8, r0
-	ldr r0, [sp, #0]
+	mov r0, r5
 	mov r1, r8
 	bl __aeabi_fmul
 	adds r12, r4, #16
@@ -106,7 +106,7 @@ vcr_fn_quat__normalize:
 	bhi .Lvcr_fn_quat__normalize_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
-	mov r0, r5
+	mov r0, r6
 	mov r1, r8
 	bl __aeabi_fmul
 	adds r12, r4, #12
@@ -124,7 +124,7 @@ vcr_fn_quat__normalize:
 	bhi .Lvcr_fn_quat__normalize_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
-	mov r0, r6
+	ldr r0, [sp, #0]
 	mov r1, r8
 	bl __aeabi_fmul
 	adds r4, r4, #4
@@ -169,8 +169,8 @@ vcr_fn_quat__integrate:
 .Lvcr_fn_quat__integrate_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #24
-	mov r4, r0
-	str r1, [sp, #0]
+	mov r8, r0
+	mov r4, r1
 	mov r0, r2
 	mov r1, #0
 	mov r1, #0
@@ -181,44 +181,13 @@ vcr_fn_quat__integrate:
 	mov r1, #0
 	mov r1, #1056964608
 	bl __aeabi_fmul
-	mov r5, r0
-	adds r6, r4, #4
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
-	ldr r0, [sp, #0]
-	adds r7, r0, #12
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	mov r0, r6
-	mov r1, r7
-	bl __aeabi_fmul
-	str r0, [sp, #4]
-	adds r8, r4, #8
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r8, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r8, r8, r11
-	ldr r8, [r8, #-4]
-	ldr r0, [sp, #0]
-	adds r0, r0, #8
+	str r0, [sp, #0]
+	adds r0, r8, #4
 	bcs .Lvcr_fn_quat__integrate_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__integrate_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	str r0, [sp, #8]
-	mov r0, r8
-	ldr r1, [sp, #8]
-	bl __aeabi_fmul
-	mov r1, r0
-	ldr r0, [sp, #4]
-	bl __aeabi_fadd
 	str r0, [sp, #4]
 	adds r0, r4, #12
 	bcs .Lvcr_fn_quat__integrate_trap_oob
@@ -226,127 +195,154 @@ vcr_fn_quat__integrate:
 	bhi .Lvcr_fn_quat__integrate_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
+	str r0, [sp, #8]
+	ldr r0, [sp, #4]
+	ldr r1, [sp, #8]
+	bl __aeabi_fmul
+	mov r5, r0
+	adds r7, r8, #8
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	adds r6, r4, #8
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	mov r0, r7
+	mov r1, r6
+	bl __aeabi_fmul
+	mov r1, r0
+	mov r0, r5
+	bl __aeabi_fadd
 	str r0, [sp, #12]
-	ldr r0, [sp, #0]
-	adds r0, r0, #4
+	adds r0, r8, #12
 	bcs .Lvcr_fn_quat__integrate_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__integrate_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
-	str r0, [sp, #0]
-	ldr r0, [sp, #12]
-	ldr r1, [sp, #0]
-	bl __aeabi_fmul
-	mov r1, r0
-	ldr r0, [sp, #4]
-	bl __aeabi_fsub
-	mov r1, r0
-	mov r0, r5
-	bl __aeabi_fmul
-	adds r1, r4, #16
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r1, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r1, r1, r11
-	ldr r1, [r1, #-4]
-	str r1, [sp, #4]
-	ldr r1, [sp, #4]
-	bl __aeabi_fadd
-	adds r12, r4, #16
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r12, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
-	ldr r0, [sp, #4]
-	ldr r1, [sp, #0]
-	bl __aeabi_fmul
 	str r0, [sp, #16]
-	mov r0, r6
-	ldr r1, [sp, #8]
-	bl __aeabi_fmul
-	str r0, [sp, #20]
-	mov r0, r7
-	mov r1, r8
-	bl __aeabi_fmul
-	mov r1, r0
-	ldr r0, [sp, #20]
-	bl __aeabi_fsub
-	mov r1, r0
+	adds r5, r4, #4
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r5, r5, r11
+	ldr r5, [r5, #-4]
 	ldr r0, [sp, #16]
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r5
+	mov r1, r5
 	bl __aeabi_fmul
 	mov r1, r0
 	ldr r0, [sp, #12]
-	bl __aeabi_fadd
-	adds r12, r4, #12
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r12, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
-	mov r0, r6
-	ldr r1, [sp, #0]
-	bl __aeabi_fmul
-	str r0, [sp, #16]
-	ldr r0, [sp, #12]
-	mov r1, r7
-	bl __aeabi_fmul
-	mov r1, r0
-	ldr r0, [sp, #16]
-	bl __aeabi_fadd
-	str r0, [sp, #16]
-	ldr r0, [sp, #4]
-	ldr r1, [sp, #8]
-	bl __aeabi_fmul
-	mov r1, r0
-	ldr r0, [sp, #16]
 	bl __aeabi_fsub
 	mov r1, r0
-	mov r0, r5
-	bl __aeabi_fmul
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fadd
-	adds r12, r4, #8
-	bcs .Lvcr_fn_quat__integrate_trap_oob
-	cmp r12, r10
-	bhi .Lvcr_fn_quat__integrate_trap_oob
-	add r12, r12, r11
-	str r0, [r12, #-4]
-	eor r1, r8, #2147483648
 	ldr r0, [sp, #0]
 	bl __aeabi_fmul
-	mov r8, r0
-	ldr r0, [sp, #8]
-	ldr r1, [sp, #12]
-	bl __aeabi_fmul
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fsub
-	mov r8, r0
-	ldr r0, [sp, #4]
-	mov r1, r7
-	bl __aeabi_fmul
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fsub
-	mov r1, r0
-	mov r0, r5
-	bl __aeabi_fmul
-	mov r1, r0
-	mov r0, r6
+	adds r4, r8, #16
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r4, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r4, r4, r11
+	ldr r4, [r4, #-4]
+	mov r1, r4
 	bl __aeabi_fadd
-	adds r12, r4, #4
+	adds r12, r8, #16
 	bcs .Lvcr_fn_quat__integrate_trap_oob
 	cmp r12, r10
 	bhi .Lvcr_fn_quat__integrate_trap_oob
 	add r12, r12, r11
 	str r0, [r12, #-4]
 	mov r0, r4
+	mov r1, r5
+	bl __aeabi_fmul
+	str r0, [sp, #12]
+	ldr r0, [sp, #4]
+	mov r1, r6
+	bl __aeabi_fmul
+	str r0, [sp, #20]
+	ldr r0, [sp, #8]
+	mov r1, r7
+	bl __aeabi_fmul
+	mov r1, r0
+	ldr r0, [sp, #20]
+	bl __aeabi_fsub
+	mov r1, r0
+	ldr r0, [sp, #12]
+	bl __aeabi_fadd
+	mov r1, r0
+	ldr r0, [sp, #0]
+	bl __aeabi_fmul
+	mov r1, r0
+	ldr r0, [sp, #16]
+	bl __aeabi_fadd
+	adds r12, r8, #12
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r12, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r12, r12, r11
+	str r0, [r12, #-4]
+	ldr r0, [sp, #4]
+	mov r1, r5
+	bl __aeabi_fmul
+	str r0, [sp, #12]
+	ldr r0, [sp, #16]
+	ldr r1, [sp, #8]
+	bl __aeabi_fmul
+	mov r1, r0
+	ldr r0, [sp, #12]
+	bl __aeabi_fadd
+	str r0, [sp, #12]
+	mov r0, r4
+	mov r1, r6
+	bl __aeabi_fmul
+	mov r1, r0
+	ldr r0, [sp, #12]
+	bl __aeabi_fsub
+	mov r1, r0
+	ldr r0, [sp, #0]
+	bl __aeabi_fmul
+	mov r1, r0
+	mov r0, r7
+	bl __aeabi_fadd
+	adds r12, r8, #8
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r12, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r12, r12, r11
+	str r0, [r12, #-4]
+	eor r1, r7, #2147483648
+	mov r0, r5
+	bl __aeabi_fmul
+	mov r5, r0
+	mov r0, r6
+	ldr r1, [sp, #16]
+	bl __aeabi_fmul
+	mov r1, r0
+	mov r0, r5
+	bl __aeabi_fsub
+	mov r5, r0
+	mov r0, r4
+	ldr r1, [sp, #8]
+	bl __aeabi_fmul
+	mov r1, r0
+	mov r0, r5
+	bl __aeabi_fsub
+	mov r1, r0
+	ldr r0, [sp, #0]
+	bl __aeabi_fmul
+	mov r1, r0
+	ldr r0, [sp, #4]
+	bl __aeabi_fadd
+	adds r12, r8, #4
+	bcs .Lvcr_fn_quat__integrate_trap_oob
+	cmp r12, r10
+	bhi .Lvcr_fn_quat__integrate_trap_oob
+	add r12, r12, r11
+	str r0, [r12, #-4]
+	mov r0, r8
 	bl vcr_fn_quat__normalize
 	add sp, sp, #24
 	pop {r4, r5, r6, r7, r8, pc}
@@ -363,8 +359,8 @@ vcr_fn_quat__rotate:
 .Lvcr_fn_quat__rotate_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #32
-	mov r5, r0
-	mov r7, r1
+	mov r7, r0
+	mov r8, r1
 	str r2, [sp, #0]
 	mov r0, #0
 	mov r0, #0
@@ -374,19 +370,13 @@ vcr_fn_quat__rotate:
 	mov r0, #0
 	mov r0, #0
 	mov r0, #0
-	adds r0, r5, #4
+	adds r0, r7, #4
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	str r0, [sp, #4]
-	adds r6, r5, #12
-	bcs .Lvcr_fn_quat__rotate_trap_oob
-	cmp r6, r10
-	bhi .Lvcr_fn_quat__rotate_trap_oob
-	add r6, r6, r11
-	ldr r6, [r6, #-4]
 	adds r0, r7, #12
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r0, r10
@@ -394,28 +384,34 @@ vcr_fn_quat__rotate:
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	str r0, [sp, #8]
-	mov r0, r6
-	ldr r1, [sp, #8]
-	bl __aeabi_fmul
-	mov r4, r0
-	adds r0, r7, #8
+	adds r0, r8, #12
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r0, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	str r0, [sp, #12]
-	adds r8, r5, #16
+	ldr r0, [sp, #8]
+	ldr r1, [sp, #12]
+	bl __aeabi_fmul
+	mov r5, r0
+	adds r6, r8, #8
 	bcs .Lvcr_fn_quat__rotate_trap_oob
-	cmp r8, r10
+	cmp r6, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob
-	add r8, r8, r11
-	ldr r8, [r8, #-4]
-	ldr r0, [sp, #12]
-	mov r1, r8
+	add r6, r6, r11
+	ldr r6, [r6, #-4]
+	adds r4, r7, #16
+	bcs .Lvcr_fn_quat__rotate_trap_oob
+	cmp r4, r10
+	bhi .Lvcr_fn_quat__rotate_trap_oob
+	add r4, r4, r11
+	ldr r4, [r4, #-4]
+	mov r0, r6
+	mov r1, r4
 	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r4
+	mov r0, r5
 	bl __aeabi_fsub
 	mov r1, r0
 	bl __aeabi_fadd
@@ -423,53 +419,53 @@ vcr_fn_quat__rotate:
 	ldr r0, [sp, #4]
 	ldr r1, [sp, #16]
 	bl __aeabi_fmul
-	adds r4, r7, #4
-	bcs .Lvcr_fn_quat__rotate_trap_oob
-	cmp r4, r10
-	bhi .Lvcr_fn_quat__rotate_trap_oob
-	add r4, r4, r11
-	ldr r4, [r4, #-4]
-	mov r1, r4
-	bl __aeabi_fadd
-	str r0, [sp, #20]
-	adds r5, r5, #8
+	adds r5, r8, #4
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r5, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob
 	add r5, r5, r11
 	ldr r5, [r5, #-4]
-	mov r0, r5
-	ldr r1, [sp, #12]
-	bl __aeabi_fmul
-	str r0, [sp, #12]
-	mov r0, r4
+	mov r1, r5
+	bl __aeabi_fadd
+	str r0, [sp, #20]
+	adds r7, r7, #8
+	bcs .Lvcr_fn_quat__rotate_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_quat__rotate_trap_oob
+	add r7, r7, r11
+	ldr r7, [r7, #-4]
+	mov r0, r7
 	mov r1, r6
 	bl __aeabi_fmul
+	mov r6, r0
+	mov r0, r5
+	ldr r1, [sp, #8]
+	bl __aeabi_fmul
 	mov r1, r0
-	ldr r0, [sp, #12]
+	mov r0, r6
 	bl __aeabi_fsub
 	mov r1, r0
 	bl __aeabi_fadd
-	str r0, [sp, #12]
-	mov r0, r6
-	ldr r1, [sp, #12]
+	mov r6, r0
+	ldr r0, [sp, #8]
+	mov r1, r6
 	bl __aeabi_fmul
 	str r0, [sp, #24]
-	mov r0, r8
-	mov r1, r4
-	bl __aeabi_fmul
-	mov r4, r0
-	ldr r0, [sp, #8]
+	mov r0, r4
 	mov r1, r5
 	bl __aeabi_fmul
+	mov r5, r0
+	ldr r0, [sp, #12]
+	mov r1, r7
+	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r4
+	mov r0, r5
 	bl __aeabi_fsub
 	mov r1, r0
 	bl __aeabi_fadd
-	mov r4, r0
-	mov r0, r4
-	mov r1, r8
+	mov r5, r0
+	mov r0, r5
+	mov r1, r4
 	bl __aeabi_fmul
 	mov r1, r0
 	ldr r0, [sp, #24]
@@ -485,28 +481,28 @@ vcr_fn_quat__rotate:
 	add r1, r1, r11
 	str r0, [r1, #-4]
 	ldr r0, [sp, #4]
-	mov r1, r4
+	mov r1, r5
 	bl __aeabi_fmul
-	adds r1, r7, #8
+	adds r1, r8, #8
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob
 	add r1, r1, r11
 	ldr r1, [r1, #-4]
 	bl __aeabi_fadd
-	str r0, [sp, #8]
-	mov r0, r8
+	str r0, [sp, #12]
+	mov r0, r4
 	ldr r1, [sp, #16]
 	bl __aeabi_fmul
-	mov r8, r0
-	ldr r0, [sp, #12]
-	mov r1, r5
+	mov r4, r0
+	mov r0, r6
+	mov r1, r7
 	bl __aeabi_fmul
 	mov r1, r0
-	mov r0, r8
+	mov r0, r4
 	bl __aeabi_fsub
 	mov r1, r0
-	ldr r0, [sp, #8]
+	ldr r0, [sp, #12]
 	bl __aeabi_fadd
 	ldr r1, [sp, #0]
 	adds r1, r1, #8
@@ -515,21 +511,21 @@ vcr_fn_quat__rotate:
 	bhi .Lvcr_fn_quat__rotate_trap_oob
 	add r1, r1, r11
 	str r0, [r1, #-4]
-	mov r0, r5
-	mov r1, r4
+	mov r0, r7
+	mov r1, r5
 	bl __aeabi_fmul
 	mov r4, r0
 	ldr r0, [sp, #16]
-	mov r1, r6
+	ldr r1, [sp, #8]
 	bl __aeabi_fmul
 	mov r1, r0
 	mov r0, r4
 	bl __aeabi_fsub
 	mov r4, r0
 	ldr r0, [sp, #4]
-	ldr r1, [sp, #12]
+	mov r1, r6
 	bl __aeabi_fmul
-	adds r1, r7, #12
+	adds r1, r8, #12
 	bcs .Lvcr_fn_quat__rotate_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_quat__rotate_trap_oob

@@ -183,7 +183,7 @@ vcr_fn_sha256__compress:
 	ldr r1, [sp, #8]
 	orr r0, r1, r0
 	str r0, [sp, #16]
-	mov r5, #0
+	mov r7, #0
 	ldr r0, [sp, #0]
 	adds r0, r0, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob
@@ -192,224 +192,222 @@ vcr_fn_sha256__compress:
 	add r0, r0, r11
 	ldr r0, [r0, #-4]
 	str r0, [sp, #20]
-	ldr r8, [sp, #20]
-	ldr r0, [sp, #0]
-	adds r0, r0, #8
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #24]
-	ldr r1, [sp, #24]
-	ldr r0, [sp, #0]
-	adds r0, r0, #12
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r0, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r0, r0, r11
-	ldr r0, [r0, #-4]
-	str r0, [sp, #28]
-	ldr r0, [sp, #28]
-	ldr r2, [sp, #0]
-	adds r2, r2, #16
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	str r2, [sp, #32]
-	ldr r2, [sp, #32]
-	str r2, [sp, #36]
-	ldr r2, [sp, #0]
-	adds r2, r2, #32
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	str r2, [sp, #40]
-	ldr r2, [sp, #40]
-	str r2, [sp, #44]
-	ldr r2, [sp, #0]
-	adds r2, r2, #28
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	str r2, [sp, #48]
-	ldr r4, [sp, #48]
-	ldr r2, [sp, #0]
-	adds r2, r2, #24
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	str r2, [sp, #52]
-	ldr r3, [sp, #52]
-	ldr r2, [sp, #0]
-	adds r2, r2, #20
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	ldr r2, [r2, #-4]
-	str r2, [sp, #56]
-	ldr r2, [sp, #56]
-.Lvcr_fn_sha256__compress_5:
-	mov r6, r0
-	mov r0, r1
-	mov r1, r8
-	mov r7, #30
-	rsb r8, r7, #0
-	ror r8, r1, r8
-	mov r7, #19
-	rsb r7, r7, #0
-	ror r7, r1, r7
-	eor r8, r8, r7
-	mov r7, #10
-	rsb r7, r7, #0
-	ror r7, r1, r7
-	eor r7, r8, r7
-	str r7, [sp, #60]
-	eor r7, r0, r6
-	and r8, r1, r7
-	and r7, r0, r6
-	eor r7, r8, r7
-	ldr r8, [sp, #60]
-	add r7, r8, r7
-	str r7, [sp, #60]
-	mov r7, #26
-	rsb r8, r7, #0
-	ror r8, r2, r8
-	mov r7, #21
-	rsb r7, r7, #0
-	ror r7, r2, r7
-	eor r8, r8, r7
-	mov r7, #7
-	rsb r7, r7, #0
-	ror r7, r2, r7
-	eor r8, r8, r7
-	and r7, r3, r2
-	add r7, r8, r7
-	ldr r8, [sp, #44]
-	add r8, r7, r8
-	mov r7, #4294967295
-	eor r7, r2, r7
-	and r7, r4, r7
-	add r8, r8, r7
-	ldr r7, [sp, #4]
-	add r7, r7, r5
-	adds r7, r7, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	add r7, r8, r7
-	ldr r8, [sp, #12]
-	add r7, r7, r8
-	ldr r8, [sp, #60]
-	add r8, r8, r7
-	str r0, [sp, #12]
-	ldr r0, [sp, #36]
-	add r7, r7, r0
-	str r7, [sp, #60]
-	mov r7, #252
-	cmp r5, r7
-	ite eq
-	moveq r7, #1
-	movne r7, #0
-	ldr r0, [sp, #12]
-	cmp r7, #0
-	bne .Lvcr_fn_sha256__compress_7
-.Lvcr_fn_sha256__compress_6:
-	ldr r7, [sp, #16]
-	add r7, r7, r5
-	adds r7, r7, #4
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r7, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r7, r7, r11
-	ldr r7, [r7, #-4]
-	str r7, [sp, #12]
-	mov r7, #4
-	add r5, r5, r7
-	str r6, [sp, #36]
-	str r4, [sp, #44]
-	mov r4, r3
-	mov r3, r2
-	ldr r2, [sp, #60]
-	b .Lvcr_fn_sha256__compress_5
-.Lvcr_fn_sha256__compress_7:
-	ldr r5, [sp, #40]
-	add r4, r4, r5
-	ldr r5, [sp, #0]
-	adds r5, r5, #32
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r5, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r5, r5, r11
-	str r4, [r5, #-4]
-	ldr r4, [sp, #48]
-	add r3, r3, r4
-	ldr r4, [sp, #0]
-	adds r4, r4, #28
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r4, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r4, r4, r11
-	str r3, [r4, #-4]
-	ldr r3, [sp, #52]
-	add r2, r2, r3
-	ldr r3, [sp, #0]
-	adds r3, r3, #24
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r3, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r3, r3, r11
-	str r2, [r3, #-4]
-	ldr r2, [sp, #60]
-	ldr r3, [sp, #56]
-	add r2, r2, r3
-	ldr r3, [sp, #0]
-	adds r3, r3, #20
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r3, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r3, r3, r11
-	str r2, [r3, #-4]
-	ldr r2, [sp, #32]
-	add r2, r6, r2
-	ldr r3, [sp, #0]
-	adds r3, r3, #16
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r3, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r3, r3, r11
-	str r2, [r3, #-4]
-	ldr r2, [sp, #28]
-	add r0, r0, r2
-	ldr r2, [sp, #0]
-	adds r2, r2, #12
-	bcs .Lvcr_fn_sha256__compress_trap_oob
-	cmp r2, r10
-	bhi .Lvcr_fn_sha256__compress_trap_oob
-	add r2, r2, r11
-	str r0, [r2, #-4]
-	ldr r0, [sp, #24]
-	add r0, r1, r0
+	ldr r0, [sp, #20]
 	ldr r1, [sp, #0]
 	adds r1, r1, #8
 	bcs .Lvcr_fn_sha256__compress_trap_oob
 	cmp r1, r10
 	bhi .Lvcr_fn_sha256__compress_trap_oob
 	add r1, r1, r11
-	str r0, [r1, #-4]
-	ldr r0, [sp, #20]
-	add r0, r8, r0
+	ldr r1, [r1, #-4]
+	str r1, [sp, #24]
+	ldr r4, [sp, #24]
+	ldr r1, [sp, #0]
+	adds r1, r1, #12
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #28]
+	ldr r3, [sp, #28]
+	ldr r1, [sp, #0]
+	adds r1, r1, #16
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #32]
+	ldr r1, [sp, #32]
+	str r1, [sp, #36]
+	ldr r1, [sp, #0]
+	adds r1, r1, #32
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #40]
+	ldr r1, [sp, #40]
+	str r1, [sp, #44]
+	ldr r1, [sp, #0]
+	adds r1, r1, #28
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #48]
+	ldr r1, [sp, #48]
+	str r1, [sp, #52]
+	ldr r1, [sp, #0]
+	adds r1, r1, #24
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #56]
+	ldr r6, [sp, #56]
+	ldr r1, [sp, #0]
+	adds r1, r1, #20
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r1, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r1, r1, r11
+	ldr r1, [r1, #-4]
+	str r1, [sp, #60]
+	ldr r5, [sp, #60]
+.Lvcr_fn_sha256__compress_5:
+	mov r8, r3
+	mov r3, r4
+	mov r4, r0
+	mov r0, #30
+	rsb r1, r0, #0
+	ror r1, r4, r1
+	mov r0, #19
+	rsb r0, r0, #0
+	ror r0, r4, r0
+	eor r1, r1, r0
+	mov r0, #10
+	rsb r0, r0, #0
+	ror r0, r4, r0
+	eor r0, r1, r0
+	eor r1, r3, r8
+	and r1, r4, r1
+	and r2, r3, r8
+	eor r1, r1, r2
+	add r1, r0, r1
+	mov r0, #26
+	rsb r2, r0, #0
+	ror r2, r5, r2
+	mov r0, #21
+	rsb r0, r0, #0
+	ror r0, r5, r0
+	eor r2, r2, r0
+	mov r0, #7
+	rsb r0, r0, #0
+	ror r0, r5, r0
+	eor r0, r2, r0
+	and r2, r6, r5
+	add r0, r0, r2
+	ldr r2, [sp, #44]
+	add r2, r0, r2
+	mov r0, #4294967295
+	eor r0, r5, r0
+	str r1, [sp, #44]
+	ldr r1, [sp, #52]
+	and r0, r1, r0
+	add r2, r2, r0
+	ldr r0, [sp, #4]
+	add r0, r0, r7
+	adds r0, r0, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r0, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r0, r0, r11
+	ldr r0, [r0, #-4]
+	add r0, r2, r0
+	ldr r2, [sp, #12]
+	add r2, r0, r2
+	ldr r1, [sp, #44]
+	add r0, r1, r2
+	ldr r1, [sp, #36]
+	add r1, r2, r1
+	mov r2, #252
+	cmp r7, r2
+	ite eq
+	moveq r2, #1
+	movne r2, #0
+	cmp r2, #0
+	bne .Lvcr_fn_sha256__compress_7
+.Lvcr_fn_sha256__compress_6:
+	ldr r2, [sp, #16]
+	add r2, r2, r7
+	adds r2, r2, #4
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	ldr r2, [r2, #-4]
+	str r2, [sp, #12]
+	mov r2, #4
+	add r7, r7, r2
+	str r8, [sp, #36]
+	ldr r2, [sp, #52]
+	str r2, [sp, #44]
+	str r6, [sp, #52]
+	mov r6, r5
+	mov r5, r1
+	b .Lvcr_fn_sha256__compress_5
+.Lvcr_fn_sha256__compress_7:
+	ldr r2, [sp, #52]
+	ldr r7, [sp, #40]
+	add r2, r2, r7
+	ldr r7, [sp, #0]
+	adds r7, r7, #32
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r7, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r7, r7, r11
+	str r2, [r7, #-4]
+	ldr r2, [sp, #48]
+	add r2, r6, r2
+	ldr r6, [sp, #0]
+	adds r6, r6, #28
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r6, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r6, r6, r11
+	str r2, [r6, #-4]
+	ldr r2, [sp, #56]
+	add r2, r5, r2
+	ldr r5, [sp, #0]
+	adds r5, r5, #24
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r5, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r5, r5, r11
+	str r2, [r5, #-4]
+	ldr r2, [sp, #60]
+	add r1, r1, r2
+	ldr r2, [sp, #0]
+	adds r2, r2, #20
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	str r1, [r2, #-4]
+	ldr r1, [sp, #32]
+	add r1, r8, r1
+	ldr r2, [sp, #0]
+	adds r2, r2, #16
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	str r1, [r2, #-4]
+	ldr r1, [sp, #28]
+	add r1, r3, r1
+	ldr r2, [sp, #0]
+	adds r2, r2, #12
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	str r1, [r2, #-4]
+	ldr r1, [sp, #24]
+	add r1, r4, r1
+	ldr r2, [sp, #0]
+	adds r2, r2, #8
+	bcs .Lvcr_fn_sha256__compress_trap_oob
+	cmp r2, r10
+	bhi .Lvcr_fn_sha256__compress_trap_oob
+	add r2, r2, r11
+	str r1, [r2, #-4]
+	ldr r1, [sp, #20]
+	add r0, r0, r1
 	ldr r1, [sp, #0]
 	adds r1, r1, #4
 	bcs .Lvcr_fn_sha256__compress_trap_oob

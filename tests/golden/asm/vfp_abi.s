@@ -42,23 +42,23 @@ vcr_fn_backfill:
 vcr_fn_late:
 .Lvcr_fn_late_0:
 	push {r4, r5, r6, r7, r8, lr}
-	mov r4, r0
+	mov r8, r0
 	mov r0, #1065353216
 	mov r0, #1073741824
 	movw r0, #0
 	movt r0, #16448
 	mov r0, #1082130432
-	movw r5, #0
-	movt r5, #16544
-	movw r6, #0
-	movt r6, #16576
+	movw r0, #0
+	movt r0, #16544
+	movw r0, #0
+	movt r0, #16576
 	movw r7, #0
 	movt r7, #16608
-	mov r8, #1090519040
-	movw r0, #0
-	movt r0, #16656
-	movw r0, #0
-	movt r0, #16672
+	mov r6, #1090519040
+	movw r5, #0
+	movt r5, #16656
+	movw r4, #0
+	movt r4, #16672
 	movw r0, #0
 	movt r0, #16688
 	movw r0, #0
@@ -88,24 +88,24 @@ vcr_fn_late:
 	movt r0, #16688
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16672
+	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16656
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r7
+	mov r0, r5
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r6
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r5
+	mov r0, r7
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16576
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16544
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, #1082130432
@@ -120,7 +120,7 @@ vcr_fn_late:
 	mov r1, r0
 	mov r0, #1065353216
 	bl __aeabi_fadd
-	mov r1, r4
+	mov r1, r8
 	bl __aeabi_fadd
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_late, .-vcr_fn_late
@@ -136,23 +136,23 @@ vcr_fn_released:
 	mov r1, #0
 	mov r1, r0
 	bl __aeabi_fmul
-	mov r4, r0
+	mov r8, r0
 	mov r0, #1065353216
 	mov r0, #1073741824
 	movw r0, #0
 	movt r0, #16448
 	mov r0, #1082130432
-	movw r5, #0
-	movt r5, #16544
-	movw r6, #0
-	movt r6, #16576
+	movw r0, #0
+	movt r0, #16544
+	movw r0, #0
+	movt r0, #16576
 	movw r7, #0
 	movt r7, #16608
-	mov r8, #1090519040
-	movw r0, #0
-	movt r0, #16656
-	movw r0, #0
-	movt r0, #16672
+	mov r6, #1090519040
+	movw r5, #0
+	movt r5, #16656
+	movw r4, #0
+	movt r4, #16672
 	movw r0, #0
 	movt r0, #16688
 	movw r0, #0
@@ -182,24 +182,24 @@ vcr_fn_released:
 	movt r0, #16688
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16672
+	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16656
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r7
+	mov r0, r5
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r6
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r5
+	mov r0, r7
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16576
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16544
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, #1082130432
@@ -214,7 +214,7 @@ vcr_fn_released:
 	mov r1, r0
 	mov r0, #1065353216
 	bl __aeabi_fadd
-	mov r1, r4
+	mov r1, r8
 	bl __aeabi_fadd
 	pop {r4, r5, r6, r7, r8, pc}
 	.size vcr_fn_released, .-vcr_fn_released

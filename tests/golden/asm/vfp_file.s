@@ -16,16 +16,16 @@ vcr_fn_f32__16:
 	mov r0, #1073741824
 	movw r0, #0
 	movt r0, #16448
-	mov r4, #1082130432
-	movw r5, #0
-	movt r5, #16544
-	movw r6, #0
-	movt r6, #16576
+	mov r0, #1082130432
+	movw r8, #0
+	movt r8, #16544
 	movw r7, #0
-	movt r7, #16608
-	mov r8, #1090519040
-	movw r0, #0
-	movt r0, #16656
+	movt r7, #16576
+	movw r6, #0
+	movt r6, #16608
+	mov r5, #1090519040
+	movw r4, #0
+	movt r4, #16656
 	movw r0, #0
 	movt r0, #16672
 	movw r0, #0
@@ -61,23 +61,22 @@ vcr_fn_f32__16:
 	movt r0, #16672
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16656
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r7
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r6
+	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r5
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r4
+	mov r0, r6
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, r7
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, r8
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1082130432
 	bl __aeabi_fadd
 	mov r1, r0
 	movw r0, #0
@@ -104,18 +103,18 @@ vcr_fn_f32__17:
 	mov r0, #1073741824
 	movw r0, #0
 	movt r0, #16448
-	mov r4, #1082130432
-	movw r5, #0
-	movt r5, #16544
-	movw r6, #0
-	movt r6, #16576
+	mov r0, #1082130432
+	movw r0, #0
+	movt r0, #16544
+	movw r8, #0
+	movt r8, #16576
 	movw r7, #0
 	movt r7, #16608
-	mov r8, #1090519040
-	movw r0, #0
-	movt r0, #16656
-	movw r0, #0
-	movt r0, #16672
+	mov r6, #1090519040
+	movw r5, #0
+	movt r5, #16656
+	movw r4, #0
+	movt r4, #16672
 	movw r0, #0
 	movt r0, #16688
 	movw r0, #0
@@ -151,27 +150,26 @@ vcr_fn_f32__17:
 	movt r0, #16688
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16672
-	bl __aeabi_fadd
-	mov r1, r0
-	movw r0, #0
-	movt r0, #16656
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r8
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r7
-	bl __aeabi_fadd
-	mov r1, r0
-	mov r0, r6
+	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r5
 	bl __aeabi_fadd
 	mov r1, r0
-	mov r0, r4
+	mov r0, r6
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, r7
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, r8
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16544
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1082130432
 	bl __aeabi_fadd
 	mov r1, r0
 	movw r0, #0
@@ -270,18 +268,18 @@ vcr_fn_f64__9:
 	mov r0, #0
 	movw r0, #0
 	movt r0, #16392
-	mov r4, #0
+	mov r0, #0
 	movw r0, #0
 	movt r0, #16400
-	mov r5, #0
-	movw r6, #0
-	movt r6, #16404
-	mov r7, #0
+	mov r4, #0
+	movw r5, #0
+	movt r5, #16404
+	mov r6, #0
 	movw r0, #0
 	movt r0, #16408
 	mov r8, #0
-	movw r0, #0
-	movt r0, #16412
+	movw r7, #0
+	movt r7, #16412
 	mov r0, #0
 	movw r1, #0
 	movt r1, #16416
@@ -292,23 +290,22 @@ vcr_fn_f64__9:
 	mov r2, r0
 	mov r3, r1
 	mov r0, r8
-	movw r1, #0
-	movt r1, #16412
+	mov r1, r7
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, r7
+	mov r0, r6
 	movw r1, #0
 	movt r1, #16408
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, r5
-	mov r1, r6
+	mov r0, r4
+	mov r1, r5
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, r4
+	mov r0, #0
 	movw r1, #0
 	movt r1, #16400
 	bl __vcr_fp_dadd
@@ -349,17 +346,17 @@ vcr_fn_shared:
 	mov r0, #0
 	mov r0, #1073741824
 	mov r0, #0
+	movw r0, #0
+	movt r0, #16392
+	mov r0, #0
 	movw r4, #0
-	movt r4, #16392
+	movt r4, #16400
 	mov r5, #0
 	movw r6, #0
-	movt r6, #16400
-	mov r7, #0
-	movw r8, #0
-	movt r8, #16404
-	mov r0, #0
-	movw r0, #0
-	movt r0, #16408
+	movt r6, #16404
+	mov r8, #0
+	movw r7, #0
+	movt r7, #16408
 	mov r0, #0
 	movw r1, #0
 	movt r1, #16412
@@ -369,14 +366,8 @@ vcr_fn_shared:
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
-	mov r0, #0
-	movw r1, #0
-	movt r1, #16408
-	bl __vcr_fp_dadd
-	mov r2, r0
-	mov r3, r1
-	mov r0, r7
-	mov r1, r8
+	mov r0, r8
+	mov r1, r7
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
@@ -387,6 +378,12 @@ vcr_fn_shared:
 	mov r3, r1
 	mov r0, #0
 	mov r1, r4
+	bl __vcr_fp_dadd
+	mov r2, r0
+	mov r3, r1
+	mov r0, #0
+	movw r1, #0
+	movt r1, #16392
 	bl __vcr_fp_dadd
 	mov r2, r0
 	mov r3, r1
@@ -445,17 +442,17 @@ vcr_fn_both:
 	mov r0, #1082130432
 	movw r0, #0
 	movt r0, #16544
-	movw r7, #0
-	movt r7, #16576
+	movw r0, #0
+	movt r0, #16576
+	movw r0, #0
+	movt r0, #16608
+	mov r7, #1090519040
 	movw r6, #0
-	movt r6, #16608
-	mov r5, #1090519040
+	movt r6, #16656
+	movw r5, #0
+	movt r5, #16672
 	movw r4, #0
-	movt r4, #16656
-	movw r0, #0
-	movt r0, #16672
-	movw r0, #0
-	movt r0, #16688
+	movt r4, #16688
 	movw r0, #0
 	movt r0, #16704
 	movw r0, #0
@@ -485,14 +482,6 @@ vcr_fn_both:
 	movt r0, #16704
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16688
-	bl __aeabi_fadd
-	mov r1, r0
-	movw r0, #0
-	movt r0, #16672
-	bl __aeabi_fadd
-	mov r1, r0
 	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
@@ -503,6 +492,14 @@ vcr_fn_both:
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r7
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16608
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16576
 	bl __aeabi_fadd
 	mov r1, r0
 	movw r0, #0
@@ -672,21 +669,21 @@ vcr_fn_pool:
 	movt r0, #16576
 	movw r0, #0
 	movt r0, #16608
-	mov r8, #1090519040
+	mov r0, #1090519040
+	movw r0, #0
+	movt r0, #16656
+	movw r0, #0
+	movt r0, #16672
+	movw r8, #0
+	movt r8, #16688
 	movw r7, #0
-	movt r7, #16656
+	movt r7, #16704
 	movw r6, #0
-	movt r6, #16672
+	movt r6, #16720
 	movw r5, #0
-	movt r5, #16688
+	movt r5, #16736
 	movw r4, #0
-	movt r4, #16704
-	movw r0, #0
-	movt r0, #16720
-	movw r0, #0
-	movt r0, #16736
-	movw r0, #0
-	movt r0, #16752
+	movt r4, #16752
 	mov r0, #1098907648
 	movw r0, #0
 	movt r0, #16776
@@ -739,18 +736,6 @@ vcr_fn_pool:
 	mov r0, #1098907648
 	bl __aeabi_fadd
 	mov r1, r0
-	movw r0, #0
-	movt r0, #16752
-	bl __aeabi_fadd
-	mov r1, r0
-	movw r0, #0
-	movt r0, #16736
-	bl __aeabi_fadd
-	mov r1, r0
-	movw r0, #0
-	movt r0, #16720
-	bl __aeabi_fadd
-	mov r1, r0
 	mov r0, r4
 	bl __aeabi_fadd
 	mov r1, r0
@@ -764,6 +749,17 @@ vcr_fn_pool:
 	bl __aeabi_fadd
 	mov r1, r0
 	mov r0, r8
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16672
+	bl __aeabi_fadd
+	mov r1, r0
+	movw r0, #0
+	movt r0, #16656
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1090519040
 	bl __aeabi_fadd
 	mov r1, r0
 	movw r0, #0

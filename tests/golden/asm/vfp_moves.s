@@ -190,16 +190,16 @@ vcr_fn_interlock:
 	movt r0, #16576
 	movw r0, #0
 	movt r0, #16608
-	mov r4, #1090519040
-	mov r5, #0
+	mov r0, #1090519040
+	mov r4, #0
 	movw r0, #0
 	movt r0, #16418
-	mov r6, #0
+	mov r5, #0
 	movw r0, #0
 	movt r0, #16420
-	movw r7, #0
-	movt r7, #16688
-	mov r0, #0
+	movw r6, #0
+	movt r6, #16688
+	mov r7, #0
 	movw r0, #32768
 	movt r0, #16424
 	movw r0, #0
@@ -217,29 +217,29 @@ vcr_fn_interlock:
 	str r1, [sp, #16]
 	str r8, [sp, #20]
 	mov r0, r8
-	mov r2, #0
+	mov r2, r7
 	movw r3, #32768
 	movt r3, #16424
 	bl vcr_fn_gmix
 	mov r1, r0
-	mov r0, r7
-	bl __aeabi_fadd
-	mov r7, r0
 	mov r0, r6
-	movw r1, #0
-	movt r1, #16420
-	bl __aeabi_d2f
-	mov r1, r7
 	bl __aeabi_fadd
 	mov r6, r0
 	mov r0, r5
 	movw r1, #0
-	movt r1, #16418
+	movt r1, #16420
 	bl __aeabi_d2f
 	mov r1, r6
 	bl __aeabi_fadd
-	mov r1, r0
+	mov r5, r0
 	mov r0, r4
+	movw r1, #0
+	movt r1, #16418
+	bl __aeabi_d2f
+	mov r1, r5
+	bl __aeabi_fadd
+	mov r1, r0
+	mov r0, #1090519040
 	bl __aeabi_fadd
 	mov r1, r0
 	movw r0, #0
