@@ -285,32 +285,6 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   // the loop's definition is a web of its own already, and the split would
   // only add a copy. A join shows as a block outside the loop, not
   // dominated by an exit where the value is live, into which it is live.
-  // Dominance in O(1): intervals of a depth-first walk of the dominator
-  // tree (Cfg::dominates walks the idom chain, as deep as the function is
-  // long in straight-line code).
-  std::vector<uint32_t> pre(nb, 0), post(nb, 0);
-  {
-    std::vector<std::vector<mir::BlockId>> kids(nb);
-    for (mir::BlockId b = 1; b < nb && b < cfg.idom.size(); ++b)
-      if (cfg.idom[b] >= 0) kids[static_cast<size_t>(cfg.idom[b])].push_back(b);
-    uint32_t clock = 0;
-    std::vector<std::pair<mir::BlockId, size_t>> stack{{0, 0}};
-    pre[0] = ++clock;
-    while (!stack.empty()) {
-      auto &[b, k] = stack.back();
-      if (k < kids[b].size()) {
-        const mir::BlockId c = kids[b][k++];
-        pre[c] = ++clock;
-        stack.push_back({c, 0});
-      } else {
-        post[b] = ++clock;
-        stack.pop_back();
-      }
-    }
-  }
-  auto dominates = [&](mir::BlockId a, mir::BlockId b) {
-    return pre[a] != 0 && pre[b] != 0 && pre[a] <= pre[b] && post[b] <= post[a];
-  };
   std::vector<std::pair<mir::BlockId, mir::VReg>> copies;  // (exit, value)
   std::vector<mir::BlockId> exits;
   for (const Site &s : sites) {
@@ -324,7 +298,7 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
     bool joined = false;
     for (mir::BlockId b = 0; b < nb && !joined; ++b)
       joined = stamp[b] != epoch && liveIn(b, s.v) &&
-               std::none_of(exits.begin(), exits.end(), [&](mir::BlockId e) { return dominates(e, b); });
+               std::none_of(exits.begin(), exits.end(), [&](mir::BlockId e) { return cfg.dominates(e, b); });
     if (joined)
       for (mir::BlockId e : exits) copies.push_back({e, s.v});
   }
@@ -335,8 +309,7 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
     is.insert(is.begin(), makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(v)}, {mir::Operand::vreg(v)},
                                     mir::Origin::Move));
   }
-  const auto copiesMade = static_cast<unsigned>(copies.size());
-  return copiesMade;
+  return static_cast<unsigned>(copies.size());
 }
 
 }  // namespace vcr::alloc

@@ -95,7 +95,10 @@ void Cfg::rebuild(const Function &f) {
   for (size_t b = 1; b < n; ++b) g.idom[b] = idom[b];
 
   // Dominance in O(1): pre/post numbers of a DFS of the dominator tree.
-  std::vector<uint32_t> childStart(n + 1, 0), child(g.rpo.size()), pre(n, 0), last(n, 0);
+  std::vector<uint32_t> childStart(n + 1, 0), child(g.rpo.size());
+  std::vector<uint32_t> &pre = g.domPre, &last = g.domLast;
+  pre.assign(n, 0);
+  last.assign(n, 0);
   for (BlockId b : g.rpo)
     if (b != 0) ++childStart[idom[b] + 1];
   for (size_t i = 1; i <= n; ++i) childStart[i] += childStart[i - 1];
@@ -118,7 +121,6 @@ void Cfg::rebuild(const Function &f) {
       dstack.pop_back();
     }
   }
-  auto dominates = [&](BlockId a, BlockId b) { return pre[a] <= pre[b] && pre[b] <= last[a]; };
 
   // Natural loops: for each header h, the union over its back edges t->h
   // (h dominates t) of the blocks that reach t without passing h. Each
@@ -128,7 +130,7 @@ void Cfg::rebuild(const Function &f) {
     if (!g.reachable[h]) continue;
     body.clear();
     for (BlockId t : g.preds[h]) {
-      if (!g.reachable[t] || !dominates(h, t)) continue;
+      if (!g.dominates(h, t)) continue;
       if (!g.loopHeader[h]) {
         g.loopHeader[h] = true;
         stamp[h] = h;
@@ -155,11 +157,8 @@ void Cfg::rebuild(const Function &f) {
 }
 
 bool Cfg::dominates(BlockId a, BlockId b) const {
-  if (b >= reachable.size() || !reachable[b]) return false;
-  for (int32_t x = static_cast<int32_t>(b);; x = idom[x]) {
-    if (x == static_cast<int32_t>(a)) return true;
-    if (x <= 0) return a == 0;
-  }
+  if (a >= reachable.size() || b >= reachable.size() || !reachable[a] || !reachable[b]) return false;
+  return domPre[a] <= domPre[b] && domPre[b] <= domLast[a];
 }
 
 }  // namespace vcr::mir

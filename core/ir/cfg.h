@@ -16,6 +16,9 @@ struct Cfg {
   std::vector<int32_t> idom;      ///< -1 for the entry and unreachable blocks
   std::vector<uint32_t> loopDepth;
   std::vector<bool> loopHeader;
+  /// Per reachable block: its number in a depth-first walk of the dominator
+  /// tree, and the largest number in its subtree (dominates() in O(1)).
+  std::vector<uint32_t> domPre, domLast;
 
   [[nodiscard]] static Cfg build(const Function &f);
   /// The same into this object, reusing its storage (for callers that

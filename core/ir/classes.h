@@ -18,7 +18,7 @@ namespace vcr::mir {
 /// uses named) and per physical operand of the wrong class; returns true iff
 /// none was found. On a conflict `out[v]` keeps the first class seen.
 /// Parameter and result operands take their classes from `f.sig`, call and
-/// calli operands from the callee's signature in `m` (mir::signatureClass);
+/// calli operands from the callee's signature in `m` (mir::operandClasses);
 /// without `m` call operands constrain nothing.
 bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &diags,
                   const Module *m = nullptr);

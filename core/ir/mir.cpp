@@ -93,7 +93,7 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
     case Opcode::MovI: case Opcode::GGet: case Opcode::GSet: case Opcode::AdjSp:
       return def ? std::optional(RegClass::Core) : std::nullopt;
     case Opcode::Param: case Opcode::Ret: case Opcode::Call:
-      return std::nullopt;  // from the signature (signatureClass)
+      return std::nullopt;  // from the signature (operandClasses of it)
     case Opcode::CallInd:  // the table index (last use) is core; the rest from the signature
       return !def && k + 1 == in.uses.size() ? std::optional(RegClass::Core) : std::nullopt;
     default: break;
@@ -112,33 +112,6 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
   case 'D': return RegClass::F64;
   default: return std::nullopt;  // 'I': an immediate
   }
-}
-
-std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k, const Function &f,
-                                       const Module *m) {
-  const std::vector<ValType> *ts = nullptr;
-  switch (in.op) {
-  case Opcode::Param: ts = def ? &f.sig.params : nullptr; break;
-  case Opcode::Ret: ts = def ? nullptr : &f.sig.results; break;
-  case Opcode::Call:
-  case Opcode::CallInd: {
-    const Signature *s = m ? m->callSig(in) : nullptr;
-    if (!s) return std::nullopt;
-    ts = def ? &s->results : &s->params;
-    if (in.op == Opcode::CallInd && !def && k + 1 == in.uses.size()) return RegClass::Core;
-    break;
-  }
-  default: return std::nullopt;
-  }
-  if (!ts) return std::nullopt;
-  // The class of the k-th operand (an i64 takes two), without building the
-  // whole list: this runs for every operand of every call.
-  for (ValType t : *ts) {
-    const size_t units = t == ValType::I64 ? 2 : 1;
-    if (k < units) return t == ValType::F32 ? RegClass::F32 : t == ValType::F64 ? RegClass::F64 : RegClass::Core;
-    k -= units;
-  }
-  return std::nullopt;
 }
 
 bool touchesVfp(const Function &f, const Module &m) {

@@ -303,15 +303,11 @@ struct Module {
 /// immediate, a stack slot, or is class-polymorphic (`mov`, `lds`, `sts`,
 /// `push`, `pop`: any one class), and for the argument, result and parameter
 /// operands of call, calli, param and ret, whose classes come from a
-/// signature (signatureClass). All other non-float register positions are Core.
+/// signature: `operandClasses` of the function's own parameters (param) or
+/// results (ret), of the callee's (Module::callSig) arguments and results
+/// (call, calli; calli's last use, the table index, is core). All other
+/// non-float register positions are Core.
 [[nodiscard]] std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k);
-/// The class of operand k of a param (defs), ret (uses) or call/calli (uses:
-/// arguments then calli's core index; defs: results): from `f`'s signature
-/// for param and ret, the callee's (m.callSig) for calls. nullopt for other
-/// opcodes, a position past the list, or an unknown callee (`m` null or
-/// lacking it).
-[[nodiscard]] std::optional<RegClass> signatureClass(const Instr &in, bool def, size_t k,
-                                                     const Function &f, const Module *m);
 
 /// True when `f` holds a float opcode or a VFP register operand: the layers
 /// that do not handle the VFP classes yet decline such a function.
