@@ -25,6 +25,11 @@ struct AllocOptions {
 /// rewrite, frame layout.
 struct PhaseTimes {
   double lower = 0, flat = 0, liveness = 0, graph = 0, irc = 0, repair = 0, rewrite = 0, frame = 0;
+  PhaseTimes &operator+=(const PhaseTimes &o) {
+    lower += o.lower, flat += o.flat, liveness += o.liveness, graph += o.graph, irc += o.irc, repair += o.repair,
+        rewrite += o.rewrite, frame += o.frame;
+    return *this;
+  }
 };
 
 /// What an allocation did.

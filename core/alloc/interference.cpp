@@ -132,15 +132,31 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   SparseSet liveL;                                             // live local vreg nodes
   liveL.reset(nn);
   uint32_t livePre = 0;                                        // live precoloured nodes
+  uint32_t liveCount = 0;                                      // nodes live (all three kinds)
+  g.maxLive = 0;
   auto insert = [&](uint32_t n) {
-    if (pre(n)) livePre |= 1u << n;
-    else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) setBit(liveG.data(), gi);
-    else liveL.insert(n);
+    if (pre(n)) {
+      liveCount += !(livePre >> n & 1);
+      livePre |= 1u << n;
+    } else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) {
+      liveCount += !testBit(liveG.data(), gi);
+      setBit(liveG.data(), gi);
+    } else if (!liveL.contains(n)) {
+      ++liveCount;
+      liveL.insert(n);
+    }
   };
   auto erase = [&](uint32_t n) {
-    if (pre(n)) livePre &= ~(1u << n);
-    else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) liveG[gi >> 6] &= ~(1ull << (gi & 63));
-    else liveL.erase(n);
+    if (pre(n)) {
+      liveCount -= livePre >> n & 1;
+      livePre &= ~(1u << n);
+    } else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) {
+      liveCount -= testBit(liveG.data(), gi);
+      liveG[gi >> 6] &= ~(1ull << (gi & 63));
+    } else if (liveL.contains(n)) {
+      --liveCount;
+      liveL.erase(n);
+    }
   };
   static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 
@@ -148,8 +164,10 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   for (uint32_t b = 0; b < nb; ++b) {
     liveL.clear();
     livePre = 0;
+    liveCount = 0;
     std::fill(liveG.begin(), liveG.end(), 0);
     lv.forEachIn(lv.liveOut(b), insert);
+    g.maxLive = std::max(g.maxLive, liveCount);
     const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
     const double w = kPow10[depth];
     for (uint32_t i = code.blockStart[b + 1]; i-- > code.blockStart[b];) {
@@ -187,6 +205,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
         g.occurs.set(op[k]);
         g.weight[op[k]] += w;
       }
+      g.maxLive = std::max(g.maxLive, liveCount);  // live before instruction i
     }
   }
 

@@ -116,6 +116,10 @@ struct Interference {
   std::vector<uint32_t> moveStart, moveIdx;  ///< per node: indices into moves (CSR)
   std::vector<double> weight;                ///< per node: sum of 10^loopDepth per use/def
   Bits occurs;                               ///< per node: appears in the function
+  /// The most nodes live at once (before an instruction or at a block's
+  /// end; registers of the pool included): the pressure the code puts on
+  /// this class, where a call's clobbers count only where they are live.
+  uint32_t maxLive = 0;
   /// Build scratch, kept for the storage: the global-global rows, which
   /// buildInterference rewrites whole every time.
   std::vector<uint64_t> scratchGG;

@@ -32,6 +32,7 @@ struct ClassRegs {
   PRegMask caller = 0;  ///< clobbered by calls: free to use
   PRegMask callee = 0;  ///< callee-saved: the first use costs a save and a restore
   [[nodiscard]] unsigned size() const { return static_cast<unsigned>(__builtin_popcount(pool)); }
+  [[nodiscard]] unsigned calleeCount() const { return static_cast<unsigned>(__builtin_popcount(callee)); }
   /// Core: the pool's registers; caller-saved R0-R3 and R12, callee-saved R4-R11.
   [[nodiscard]] static ClassRegs core(const arm::Pool &p) {
     return {mir::RegClass::Core, p.regs.mask(), 0x100fu & p.regs.mask(), 0x0ff0u & p.regs.mask()};
@@ -112,6 +113,14 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
 /// its exits (the optimum's answer in docs/experiments.md, experiment 1).
 /// Returns how many copies were inserted.
 unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg);
+
+/// Live-range splitting for callee-saved pressure (callee_split.cpp): where
+/// more core values that live across calls are live at once than there are
+/// callee-saved registers (`calleeRegs`), the value cheapest to split gets
+/// a fresh vreg across each call it crosses (`mov s, v` before the call,
+/// `mov v, s` after), while that costs less than its spill weight. Runs on
+/// webs (after splitWebs). Returns how many copies were inserted.
+unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned calleeRegs, unsigned poolRegs);
 
 /// A stack parameter whose every use is an argument move into a register
 /// and that lives across a call is spilled before colouring (split.cpp):

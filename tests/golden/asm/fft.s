@@ -61,9 +61,8 @@ vcr_fn_fft__twiddles:
 	mov r0, r4
 	mov r1, r7
 	bl __aeabi_fsub
+	mov r1, r0
 	mov r4, r0
-	mov r0, r4
-	mov r1, r4
 	bl __aeabi_fmul
 	mov r8, r0
 	movw r1, #47246
@@ -111,10 +110,11 @@ vcr_fn_fft__twiddles:
 	mov r0, r7
 	bl __aeabi_fcmpgt
 	cmp r0, #0
-	it eq
-	moveq r4, r7
-	mov r0, r4
-	mov r1, r4
+	ite ne
+	movne r1, r4
+	moveq r1, r7
+	mov r0, r1
+	mov r4, r1
 	bl __aeabi_fmul
 	mov r7, r0
 	movw r1, #47246

@@ -195,48 +195,46 @@ vcr_fn_shift__window:
 .Lvcr_fn_shift__window_0:
 	push {r4, r5, r6, r7, r8, lr}
 	sub sp, sp, #8
-	mov r7, r1
-	mov r8, r2
+	mov r6, r1
+	mov r7, r2
 	mov r1, #0
 	mov r1, #0
 	mov r1, #0
 	mov r1, #0
-	cmp r8, r7
+	cmp r7, r6
 	ite hi
 	movhi r1, #1
 	movls r1, #0
 	cmp r1, #0
 	ite ne
-	movne r2, r7
-	moveq r2, r8
+	movne r2, r6
+	moveq r2, r7
 	mov r1, #1
-	and r1, r1, #31
-	lsl r1, r2, r1
-	str r1, [sp, #0]
-	ldr r1, [sp, #0]
-	add r1, r0, r1
-	sub r6, r7, r2
+	and r3, r1, #31
+	lsl r3, r2, r3
+	add r1, r0, r3
+	sub r5, r6, r2
 	mov r2, #1
-	and r2, r2, #31
-	lsl r2, r6, r2
-	str r2, [sp, #4]
-	ldr r2, [sp, #4]
+	and r8, r2, #31
+	lsl r8, r5, r8
+	mov r2, r8
 	mov r4, r0
+	str r3, [sp, #0]
 	bl __vcr_memory_copy
-	mov r5, #0
-	ldr r0, [sp, #4]
-	add r0, r4, r0
-	mov r1, #0
 	ldr r2, [sp, #0]
+	mov r3, #0
+	add r0, r4, r8
+	mov r1, #0
+	mov r8, r3
 	bl __vcr_memory_fill
-	cmp r7, r8
+	cmp r6, r7
 	ite ls
 	movls r0, #1
 	movhi r0, #0
 	cmp r0, #0
 	bne .Lvcr_fn_shift__window_4
 .Lvcr_fn_shift__window_1:
-	mov r5, #0
+	mov r8, #0
 .Lvcr_fn_shift__window_2:
 	adds r0, r4, #2
 	bcs .Lvcr_fn_shift__window_trap_oob
@@ -244,16 +242,16 @@ vcr_fn_shift__window:
 	bhi .Lvcr_fn_shift__window_trap_oob
 	add r0, r0, r11
 	ldrsh r0, [r0, #-2]
-	add r5, r5, r0
+	add r8, r8, r0
 	mov r0, #2
 	add r4, r4, r0
 	mov r0, #4294967295
-	add r6, r6, r0
-	cmp r6, #0
+	add r5, r5, r0
+	cmp r5, #0
 	bne .Lvcr_fn_shift__window_2
 .Lvcr_fn_shift__window_3:
 .Lvcr_fn_shift__window_4:
-	mov r0, r5
+	mov r0, r8
 	add sp, sp, #8
 	pop {r4, r5, r6, r7, r8, pc}
 .Lvcr_fn_shift__window_trap_oob:
