@@ -225,34 +225,47 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   std::vector<uint8_t> cand(n, 0);
   std::vector<uint32_t> stamp(nb, 0);
   uint32_t epoch = 0;
-  // One pass over the code: the (vreg, block) of every definition, sorted
-  // by vreg, and the copies (mov v, u between two vregs) in loops. A loop
-  // then looks at its copies only, not at every instruction of its body
-  // (nested loops would see each instruction once per enclosing loop).
-  std::vector<std::pair<mir::VReg, mir::BlockId>> defAt;
+  // One pass over the code: the copies (mov v, u between two vregs) in
+  // loops. A loop then looks at its copies only, not at every instruction
+  // of its body (nested loops would see each instruction once per
+  // enclosing loop).
   struct Copy {
     mir::BlockId block;
     mir::VReg v, u;
   };
   std::vector<Copy> loopCopies;
+  for (mir::BlockId b = 0; b < nb; ++b) {
+    if (b >= cfg.loopDepth.size() || cfg.loopDepth[b] == 0) continue;
+    for (const mir::Instr &i : w.fn.blocks[b].instrs)
+      if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.defs[0].isVReg() && i.defs[0].value < n &&
+          i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != i.defs[0].value)
+        loopCopies.push_back({b, i.defs[0].value, i.uses[0].value});
+  }
+  if (loopCopies.empty()) return 0;
+  // The blocks defining each vreg a loop copy mentions (CSR by vreg, in
+  // block order): a second pass, made only when there is a loop copy.
+  std::vector<uint8_t> asked(n, 0);
+  for (const Copy &c : loopCopies) asked[c.v] = asked[c.u] = 1;
+  std::vector<uint32_t> defStart(n + 1, 0), defBlock;
   for (mir::BlockId b = 0; b < nb; ++b)
     for (const mir::Instr &i : w.fn.blocks[b].instrs)
-      for (const mir::Operand &d : i.defs) {
-        if (!d.isVReg() || d.value >= n) continue;
-        defAt.push_back({d.value, b});
-        if (i.op == mir::Opcode::Mov && i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != d.value &&
-            b < cfg.loopDepth.size() && cfg.loopDepth[b] > 0)
-          loopCopies.push_back({b, d.value, i.uses[0].value});
-      }
-  if (loopCopies.empty()) return 0;
-  std::sort(defAt.begin(), defAt.end());
+      for (const mir::Operand &d : i.defs)
+        if (d.isVReg() && d.value < n && asked[d.value]) ++defStart[d.value + 1];
+  for (uint32_t v = 0; v < n; ++v) defStart[v + 1] += defStart[v];
+  defBlock.resize(defStart[n]);
+  {
+    std::vector<uint32_t> fill(defStart.begin(), defStart.end() - 1);
+    for (mir::BlockId b = 0; b < nb; ++b)
+      for (const mir::Instr &i : w.fn.blocks[b].instrs)
+        for (const mir::Operand &d : i.defs)
+          if (d.isVReg() && d.value < n && asked[d.value]) defBlock[fill[d.value]++] = b;
+  }
   std::vector<uint32_t> copyStart(nb + 1, 0);  // loopCopies grouped by block (CSR)
   for (const Copy &c : loopCopies) ++copyStart[c.block + 1];
   for (size_t b = 0; b < nb; ++b) copyStart[b + 1] += copyStart[b];
   auto defsInLoop = [&](mir::VReg v) {
-    auto it = std::lower_bound(defAt.begin(), defAt.end(), std::pair<mir::VReg, mir::BlockId>{v, 0});
     unsigned k = 0;
-    for (; it != defAt.end() && it->first == v; ++it) k += stamp[it->second] == epoch;
+    for (uint32_t j = defStart[v]; j < defStart[v + 1]; ++j) k += stamp[defBlock[j]] == epoch;
     return k;
   };
   for (mir::BlockId h = 0; h < nb && h < cfg.loopHeader.size(); ++h) {
