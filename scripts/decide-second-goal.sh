@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Issue 16's second goal where experiment 3 leaves it open: the functions of
 # docs/experiments/goal.csv whose optimal solve was time-limited ("unknown")
-# are solved again with a longer CBC limit (their whole module: every function
-# of it up to the limit), their verdicts go to docs/experiments/goal_long.csv,
+# are solved again with a longer CBC limit (`verify-alloc --optimal
+# --optimal-function NAME`), their verdicts go to docs/experiments/goal_long.csv,
 # and docs/experiments.md is rendered again from the last experiments run, the
 # open rows taking the longer solve's verdict.
 #
 # Usage: bash scripts/decide-second-goal.sh [seconds=1800] [build-dir=build]
 # Run after `bash scripts/experiments.sh` (it reads that run's raw reports and
-# generated modules). A long campaign: about half an hour at 1800 s.
+# generated modules). A long campaign: up to the limit per open function.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${1:-1800}

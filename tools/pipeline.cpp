@@ -265,7 +265,10 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
       out.allocated = *a;
       return out;
     }
-    if (opt.optimal) {  // the optimal allocation, checked like any other
+    const bool solve = opt.optimal && (opt.optimalFunctions.empty() ||
+                                       std::find(opt.optimalFunctions.begin(), opt.optimalFunctions.end(),
+                                                 f.name) != opt.optimalFunctions.end());
+    if (solve) {  // the optimal allocation, checked like any other
       out.allocated = optimalAllocate(f, m, opt, r);
       if (out.allocated && opt.check) checkAllocation(f, *out.allocated, m, opt, outName, r);
       if (!out.allocated && r.status == "declined") {

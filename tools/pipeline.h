@@ -70,6 +70,10 @@ struct PipelineOptions {
   bool optimal = false;
   double optimalSeconds = 10;          ///< CBC time limit per function
   size_t optimalMaxVariables = 200000; ///< larger programs are not attempted
+  /// --optimal-function: the functions (by name) the optimal allocator
+  /// solves; the others get vcr-ra's allocation as without --optimal.
+  /// Empty: every function.
+  std::vector<std::string> optimalFunctions;
   /// Called (serialised) whenever a function or a file is done.
   std::function<void(const Progress &)> onProgress;
 };

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -227,6 +228,10 @@ int main(int argc, char **argv) {
   app.add_option("--optimal-max-vars", opt.optimalMaxVariables,
                  "--optimal does not attempt a function whose program has more variables")
       ->capture_default_str();
+  app.add_option("--optimal-function", opt.optimalFunctions,
+                 "with --optimal: solve only the functions of this name (repeatable); the others are allocated "
+                 "by vcr-ra as without --optimal. A name no input defines is an error (exit 2)")
+      ->option_text("NAME");
 
   std::string htmlDir;
   app.add_option("--html", htmlDir,
@@ -288,6 +293,10 @@ int main(int argc, char **argv) {
     std::cerr << "verify-alloc: --native needs --run\n";
     return 2;
   }
+  if (!opt.optimalFunctions.empty() && !opt.optimal) {
+    std::cerr << "verify-alloc: --optimal-function needs --optimal\n";
+    return 2;
+  }
   if (opt.exec.countOrigins && !opt.run) {
     std::cerr << "verify-alloc: --count-origins needs --run\n";
     return 2;
@@ -306,6 +315,11 @@ int main(int argc, char **argv) {
     wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   const int rc = finish(rep, quiet, csvFile, jsonFile);
+  for (const std::string &name : opt.optimalFunctions)
+    if (std::none_of(rep.functions.begin(), rep.functions.end(), [&](const auto &f) { return f.function == name; })) {
+      std::cerr << "verify-alloc: --optimal-function: no input defines a function '" << name << "'\n";
+      return 2;
+    }
   if (opt.legacyTrace && jsonFile != "-")
     for (const auto &f : rep.functions)
       if (f.legacy) {

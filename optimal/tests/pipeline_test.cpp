@@ -62,3 +62,28 @@ TEST_CASE("optimal - callers of a function the optimal allocator declines still 
   CHECK(declined > 0);      // stack-result functions (the case exercised)
   CHECK(callersRun > 0);    // and callers of them ran
 }
+
+TEST_CASE("optimal - --optimal-function solves the named functions, the others get vcr-ra's allocation") {
+  vcr::tools::PipelineOptions opt;
+  opt.optimal = true;
+  opt.optimalSeconds = 2;
+  opt.jobs = 1;
+  vcr::tools::Report all = vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/simple.wat"}, opt);
+  REQUIRE(all.functions.size() >= 2);
+  const std::string named = all.functions.at(1).function;
+  opt.optimalFunctions = {named};
+  vcr::tools::Report rep = vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/simple.wat"}, opt);
+  REQUIRE(rep.functions.size() == all.functions.size());
+  unsigned solved = 0;
+  for (const auto &f : rep.functions) {
+    INFO(f.function << ": " << f.status << " " << f.reason);
+    CHECK(f.status == "ok");
+    CHECK(f.optimal.has_value() == (f.function == named));
+    solved += f.optimal.has_value();
+    REQUIRE(f.check.has_value());
+    CHECK(f.check->refuted == 0);
+    REQUIRE(f.alloc.has_value());
+  }
+  CHECK(solved == 1);
+  CHECK(rep.exitCode() == 0);
+}

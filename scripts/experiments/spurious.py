@@ -234,9 +234,9 @@ def selftest():
 
 
 def decide_open(goal_csv, va, seconds, out_csv, commit, date):
-    """Solve again, with `seconds` per function, the modules of the rows of goal.csv whose verdict is
-    unknown, and write their verdicts to out_csv (LONG_FIELDS). Rows of an earlier run for other
-    functions are kept."""
+    """Solve again, with `seconds` each, the functions of the rows of goal.csv whose verdict is unknown
+    (verify-alloc --optimal-function; the rest of each module is allocated by vcr-ra), and write their
+    verdicts to out_csv (LONG_FIELDS). Rows of an earlier run for other functions are kept."""
     with open(goal_csv, newline="") as fh:
         open_rows = [r for r in csv.DictReader(fh) if r["verdict"] == GOAL_UNKNOWN]
     kept = {}
@@ -245,10 +245,13 @@ def decide_open(goal_csv, va, seconds, out_csv, commit, date):
             kept = {(os.path.normpath(r["file"]), r["function"]): r for r in csv.DictReader(fh)}
     files = sorted({r["file"] for r in open_rows})
     for path in files:
+        names = sorted({r["function"] for r in open_rows if r["file"] == path})
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "r.json")
-            subprocess.run([va, path, "--optimal", "--optimal-time", str(seconds), "-j1", "-q", "--json", out],
-                           check=False)
+            cmd = [va, path, "--optimal", "--optimal-time", str(seconds), "-j1", "-q", "--json", out]
+            for name in names:
+                cmd += ["--optimal-function", name]
+            subprocess.run(cmd, check=False)
             with open(out) as fh:
                 rep = json.load(fh)
         by_name = {f["function"]: f for f in rep["functions"]}
