@@ -65,7 +65,8 @@ def goal_verdict(f, o):
 
 
 LONG_CSV = "goal_long.csv"
-LONG_FIELDS = ["file", "function", "seconds", "status", "cost", "bound", "verdict", "why", "commit", "date"]
+LONG_FIELDS = ["file", "function", "seconds", "solver_seconds", "status", "cost", "bound", "verdict", "why", "commit",
+               "date"]
 
 
 def load_long(out_dir):
@@ -81,8 +82,8 @@ def with_long(verdict, why, long_row):
     """A row left unknown at the experiment's limit takes the decisive verdict of a longer solve."""
     if verdict != GOAL_UNKNOWN or not long_row or long_row["verdict"] == GOAL_UNKNOWN:
         return verdict, why
-    return long_row["verdict"], (f"{long_row['why']} (CBC {long_row['seconds']} s, "
-                                 f"scripts/decide-second-goal.sh at {long_row['commit']})")
+    return long_row["verdict"], (f"{long_row['why']} (solved in {long_row.get('solver_seconds', '?')} s of "
+                                 f"{long_row['seconds']}, scripts/decide-second-goal.sh at {long_row['commit']})")
 
 
 def goal_section(fb9, opt, out_dir):
@@ -262,7 +263,8 @@ def decide_open(goal_csv, va, seconds, out_csv, commit, date):
             verdict, why = goal_verdict(None, o)
             opt = (o or {}).get("optimal") or {}
             kept[(os.path.normpath(path), r["function"])] = {
-                "file": path, "function": r["function"], "seconds": seconds, "status": opt.get("status", ""),
+                "file": path, "function": r["function"], "seconds": seconds,
+                "solver_seconds": round(opt.get("solver_seconds", -1)), "status": opt.get("status", ""),
                 "cost": opt.get("cost", ""), "bound": opt.get("bound", ""), "verdict": verdict, "why": why,
                 "commit": commit, "date": date}
             print(f"{path} {r['function']}: {verdict} ({why}; {opt.get('solver_seconds', '?')} s)", flush=True)
