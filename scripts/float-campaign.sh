@@ -28,8 +28,10 @@ status=0
 for cpu in cortex-m4 cortex-m4f cortex-m7; do
   out=$("$VA" "$dir" --cpu "$cpu" --run) || status=1
   echo "== --cpu $cpu"
-  echo "$out" | grep -E 'functions:|^run:|^checker:|ladder fired'
-  echo "$out" | grep -Eq '([0-9]+) functions: \1 ok, 0 declined, 0 error, 0 refuted/unknown, 0 mismatch' || status=1
-  echo "$out" | grep -Eq '\(0 declined by the emitter\), ([0-9]+) of \1 runs agree' || status=1
+  grep -E 'functions:|^run:|^checker:|ladder fired' <<<"$out"
+  # Here-strings, not pipes: under pipefail, `grep -q` stopping at its match
+  # kills a long `echo` with SIGPIPE and fails the check that just passed.
+  grep -Eq '([0-9]+) functions: \1 ok, 0 declined, 0 error, 0 refuted/unknown, 0 mismatch' <<<"$out" || status=1
+  grep -Eq '\(0 declined by the emitter\), ([0-9]+) of \1 runs agree' <<<"$out" || status=1
 done
 exit $status
