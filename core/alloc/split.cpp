@@ -131,7 +131,7 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
     return 0;
   // Candidates: one definition, the load from the incoming area, and every
   // use an argument move into a register.
-  std::vector<uint8_t> cand(n, 0), otherUse(n, 0);
+  std::vector<uint8_t> cand(n, 0), otherUse(n, 0), used(n, 0);
   std::vector<uint32_t> defs(n, 0);
   bool anyCall = false;
   for (const mir::Block &b : w.fn.blocks)
@@ -143,10 +143,23 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
           cand[d.value] = i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg;
         }
       const bool argMove = i.inserted() && i.op == mir::Opcode::Mov && i.defs[0].isPReg();
-      if (!argMove)
-        for (const mir::Operand &u : i.uses)
-          if (u.isVReg() && u.value < n) otherUse[u.value] = 1;
+      for (const mir::Operand &u : i.uses)
+        if (u.isVReg() && u.value < n) {
+          used[u.value] = 1;
+          if (!argMove) otherUse[u.value] = 1;
+        }
     }
+  // A stack parameter nothing reads (over webs: its one definition reaches
+  // no use) is not loaded at all: the load would cost an instruction per
+  // call for nothing.
+  auto &entryCode = w.fn.blocks[0].instrs;
+  entryCode.erase(std::remove_if(entryCode.begin(), entryCode.end(),
+                                 [&](const mir::Instr &i) {
+                                   return i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg &&
+                                          i.defs.size() == 1 && i.defs[0].isVReg() && i.defs[0].value < n &&
+                                          defs[i.defs[0].value] == 1 && !used[i.defs[0].value];
+                                 }),
+                  entryCode.end());
   if (!anyCall) return 0;
   for (uint32_t v = 0; v < n; ++v) cand[v] = cand[v] && !otherUse[v];
   bool any = false;  // most functions have no candidate, and need no liveness

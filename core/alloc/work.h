@@ -126,7 +126,8 @@ unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned c
 /// and that lives across a call is spilled before colouring (split.cpp):
 /// its entry load goes and each argument is loaded straight from the
 /// incoming area, where a register would hold it across the call and cost
-/// a move per argument. Returns how many were spilled.
+/// a move per argument. Returns how many were spilled. The same pass drops
+/// the entry load of a stack parameter that nothing reads.
 unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, AllocStats &stats);
 
 /// Split each multiply-defined vreg into its webs (webs.cpp): definitions

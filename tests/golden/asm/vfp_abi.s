@@ -244,18 +244,6 @@ vcr_fn_many:
 .Lvcr_fn_many_0:
 	push {lr}
 	sub sp, sp, #4
-	ldr r1, [sp, #8]
-	ldr r1, [sp, #12]
-	ldr r1, [sp, #16]
-	ldr r1, [sp, #20]
-	ldr r1, [sp, #24]
-	ldr r1, [sp, #28]
-	ldr r1, [sp, #32]
-	ldr r1, [sp, #36]
-	ldr r1, [sp, #40]
-	ldr r1, [sp, #44]
-	ldr r1, [sp, #48]
-	ldr r1, [sp, #52]
 	ldr r1, [sp, #56]
 	bl __aeabi_fadd
 	add sp, sp, #4
