@@ -32,10 +32,9 @@ private:
 /// (docs/optimal.md): 10^loop-depth per spill store, reload (stack
 /// parameters' included), rematerialisation and register move.
 double weightedCost(const mir::Function &f, const mir::Cfg &cfg) {
-  static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
   double c = 0;
   for (size_t b = 0; b < f.blocks.size(); ++b) {
-    const double w = kPow10[b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0];
+    const double w = depthWeight(cfg, b);
     for (const mir::Instr &i : f.blocks[b].instrs) {
       using mir::Opcode, mir::Origin;
       const bool counted = (i.op == Opcode::Sts && i.origin == Origin::Spill) ||

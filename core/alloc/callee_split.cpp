@@ -27,8 +27,6 @@ namespace vcr::alloc {
 
 namespace {
 
-constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-
 /// A call a value lives across: block and index of the call.
 struct Crossing {
   mir::VReg v;
@@ -72,7 +70,6 @@ unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned c
   for (uint32_t v = 0; v < n; ++v)
     core[v] = w.classOf(v) == mir::RegClass::Core && !(v < w.noSpill.size() && w.noSpill[v]);
   const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, core);
-  auto depthOf = [&](size_t b) { return b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0u; };
   auto isCore = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && core[o.value]; };
 
   // Pass 1: the calls each value lives across, and its spill weight
@@ -80,7 +77,7 @@ unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned c
   std::vector<Crossing> crossings;
   std::vector<double> weight(n, 0.0), defWeight(n, 0.0), splitCost(n, 0.0);
   std::vector<uint32_t> defs(n, 0);
-  std::vector<uint8_t> remat(n, 0);
+  std::vector<const mir::Instr *> lastDef(n, nullptr);
   LiveSet live(n);
   auto scanBlock = [&](size_t b, auto &&atPoint) {
     live.clear();
@@ -97,13 +94,10 @@ unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned c
   };
   for (size_t b = 0; b < nb; ++b) {
     const auto &is = w.fn.blocks[b].instrs;
-    const double wt = kPow10[depthOf(b)];
+    const double wt = depthWeight(cfg, b);
     for (const mir::Instr &i : is) {
       for (const mir::Operand &d : i.defs)
-        if (isCore(d)) {
-          defWeight[d.value] += wt, ++defs[d.value];
-          remat[d.value] = isRematDef(i.op) || (i.op == mir::Opcode::Lds && i.origin == mir::Origin::InArg);
-        }
+        if (isCore(d)) defWeight[d.value] += wt, ++defs[d.value], lastDef[d.value] = &i;
       for (const mir::Operand &u : i.uses)
         if (isCore(u)) weight[u.value] += wt;
     }
@@ -120,7 +114,7 @@ unsigned splitForCalleePressure(WorkFunction &w, const mir::Cfg &cfg, unsigned c
   // definition unless its one definition is refilled without a slot (a
   // constant, a stack parameter).
   for (uint32_t v = 0; v < n; ++v)
-    if (!(defs[v] == 1 && remat[v] && !(v < w.multiDefWeb.size() && w.multiDefWeb[v]))) weight[v] += defWeight[v];
+    if (!lastDef[v] || !refillsWithoutSlot(w, v, defs[v], *lastDef[v])) weight[v] += defWeight[v];
 
   // Pass 2: the points (away from a call) where more values that cross
   // calls are live than there are callee-saved registers; each point's

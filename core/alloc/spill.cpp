@@ -40,7 +40,6 @@ bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, c
 }
 
 void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg) {
-  static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
   const uint32_t n = w.numVRegs;
   std::vector<uint32_t> defs(n, 0);
   std::vector<std::pair<const Instr *, uint32_t>> def(n, {nullptr, 0});  // (definition, block)
@@ -52,9 +51,7 @@ void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg 
     const uint32_t node = kVRegBase + v;
     if (defs[v] != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
     if (cheapKind(w, v, 1, *def[v].first) == SpillKind::Slot) continue;
-    const uint32_t b = def[v].second;
-    const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
-    g.weight[node] = std::max(0.0, g.weight[node] - kPow10[depth]);
+    g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, def[v].second));
   }
 }
 

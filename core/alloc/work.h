@@ -12,6 +12,7 @@
 #include "core/alloc/liveness.h"
 #include "core/ir/cfg.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -53,6 +54,13 @@ struct ClassRegs {
   for (PRegMask pass : {ok & caller, ok & usedCallee, ok})
     if (pass) return __builtin_ctz(pass);
   return -1;
+}
+
+/// The weight of one instruction of block `b` in spill and move costs:
+/// 10^loop-depth, the depth capped at 8 (docs/optimal.md, the cost model).
+[[nodiscard]] inline double depthWeight(const mir::Cfg &cfg, size_t b) {
+  static constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  return kPow10[b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0];
 }
 
 /// The function being allocated and what the phases learn about it.

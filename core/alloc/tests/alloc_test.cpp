@@ -787,17 +787,27 @@ bb2:
   ret v23
 }
 )";
+
+/// kCalleeCrowd's @f lowered and split into webs: the form
+/// splitForCalleePressure runs on.
+struct LoweredCrowd {
+  mir::Module m = parse(kCalleeCrowd);
+  WorkFunction w;
+  mir::Cfg cfg;
+  LoweredCrowd() {
+    std::string error;
+    REQUIRE(lowerAbi(m.functions.at(1), m, w, error));
+    cfg = mir::Cfg::build(w.fn);
+    splitWebs(w, cfg);
+  }
+};
 }  // namespace
 
 TEST_CASE("split for callee-saved pressure: six values across calls, five callee-saved registers, no spill") {
-  mir::Module m = parse(kCalleeCrowd);
-  WorkFunction w;
-  std::string error;
-  REQUIRE(lowerAbi(m.functions.at(1), m, w, error));
-  const mir::Cfg cfg = mir::Cfg::build(w.fn);
-  splitWebs(w, cfg);
+  LoweredCrowd l;
   // One of v6 / v7 gets a piece of its own across its call: two copies.
-  CHECK(splitForCalleePressure(w, cfg, 5, 9) == 2);
+  CHECK(splitForCalleePressure(l.w, l.cfg, 5, 9) == 2);
+  const mir::Module &m = l.m;
   ModuleAllocation a = allocateChecked(m);
   const AllocResult &r = result(a, m, "f");
   INFO(mir::printFunction(fn(a, "f")));
@@ -807,18 +817,12 @@ TEST_CASE("split for callee-saved pressure: six values across calls, five callee
 }
 
 TEST_CASE("split for callee-saved pressure: not where the values exceed the pool anyway") {
-  mir::Module m = parse(kCalleeCrowd);
-  WorkFunction w;
-  std::string error;
-  REQUIRE(lowerAbi(m.functions.at(1), m, w, error));
-  const mir::Cfg cfg = mir::Cfg::build(w.fn);
-  splitWebs(w, cfg);
+  LoweredCrowd l;
   // A pool of six registers: seven values live at the end of bb0, a spill
-  // is due there anyway. Four callee-saved registers or more than six
-  // values: the same.
-  CHECK(splitForCalleePressure(w, cfg, 5, 6) == 0);
+  // is due there anyway.
+  CHECK(splitForCalleePressure(l.w, l.cfg, 5, 6) == 0);
   // Six callee-saved registers: nothing to mend.
-  CHECK(splitForCalleePressure(w, cfg, 6, 9) == 0);
+  CHECK(splitForCalleePressure(l.w, l.cfg, 6, 9) == 0);
 }
 
 TEST_CASE("a stack parameter nothing reads is not loaded") {
