@@ -37,28 +37,13 @@ namespace detail {
 
 namespace {
 
-/// Give the function a fresh entry block if a branch targets block 0 (the
-/// prologue must run once).
-void splitEntry(mir::Function &fn) {
-  bool targeted = false;
+/// Whether a branch targets block 0: invalid MIR (mir::validateFunction),
+/// since the entry's `param` and the prologue run once.
+bool entryTargeted(const mir::Function &fn) {
   for (const auto &b : fn.blocks)
     for (const auto &i : b.instrs)
-      targeted |= std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end();
-  if (!targeted) return;
-  for (auto &b : fn.blocks)
-    for (auto &i : b.instrs)
-      for (auto &t : i.targets) ++t;
-  mir::Block entry;
-  entry.label = "entry";
-  auto &old = fn.blocks[0].instrs;
-  if (!old.empty() && old.front().op == Opcode::Param) {
-    entry.instrs.push_back(old.front());
-    old.erase(old.begin());
-  }
-  Instr br = makeInstr(Opcode::Br, {}, {}, Origin::Original);
-  br.targets = {1};
-  entry.instrs.push_back(br);
-  fn.blocks.insert(fn.blocks.begin(), std::move(entry));
+      if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) return true;
+  return false;
 }
 
 /// The order in which wasm pushed an instruction's operands (MIR lists
@@ -207,7 +192,10 @@ Analysis analyse(const mir::Function &f, const mir::Module &m, const LegacyConfi
     a.error = "function has no blocks";
     return a;
   }
-  splitEntry(a.fn);
+  if (entryTargeted(a.fn)) {
+    a.error = "a branch targets the entry block (invalid MIR: the entry block has no predecessors)";
+    return a;
+  }
   auto &fn = a.fn;
   const uint32_t nv = fn.numVRegs();
   a.cls = mir::vregClasses(fn, &m);

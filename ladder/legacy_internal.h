@@ -60,7 +60,7 @@ struct AliasPush {
 
 /// Facts computed before the walk.
 struct Analysis {
-  mir::Function fn;                     ///< the input, with a fresh entry block if needed
+  mir::Function fn;                     ///< the input
   std::vector<Home> home;               ///< per vreg
   std::vector<mir::RegClass> cls;       ///< per vreg: core, f32 or f64
   std::vector<int64_t> release;         ///< per vreg with a Reg home (param or promoted local): last reserved position (-1: none)

@@ -284,7 +284,7 @@ struct Structure {
     for (const Block &b : orig.blocks)
       if (!b.instrs.empty())
         for (BlockId t : b.instrs.back().targets)
-          if (t == 0) refute(top, "the entry block is a branch target (unsupported)");
+          if (t == 0) refute(top, "a branch targets the entry block (invalid MIR: the entry block has no predecessors)");
     if (top.status != Status::Proved) {
       fatal = true;
       out.push_back(top);

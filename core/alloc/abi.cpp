@@ -137,9 +137,9 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     error = "function has no blocks";
     return false;
   }
-  // A branch back to the entry would re-run the prologue: give the function
-  // a fresh entry block that falls into the old one. Otherwise the blocks
-  // are read from `f` directly and each instruction is copied once.
+  // Blocks are read from `f` directly and each instruction is copied once.
+  // A branch to the entry block is invalid MIR (mir::validateFunction): the
+  // entry's `param` and the prologue run once.
   // The same pass counts the vregs (Function::numVRegs, without a pass
   // of its own over a cold function).
   // The same pass also finds whether the function touches a VFP value (a
@@ -166,6 +166,10 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
       if (!vfp && mir::isCall(i.op))
         if (const mir::Signature *s = m.callSig(i); s && vfpSig(*s)) vfp = true;
     }
+  if (entryTargeted) {
+    error = "a branch targets the entry block (invalid MIR: the entry block has no predecessors)";
+    return false;
+  }
   w.noSpill.assign(w.numVRegs, false);
   w.everSpilled.assign(w.numVRegs, false);
   w.multiDefWeb.assign(w.numVRegs, 0);
@@ -175,29 +179,9 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   else w.vclass.clear();
   w.vclass.resize(w.numVRegs, mir::RegClass::Core);
   w.passClass = mir::RegClass::Core;
-  mir::Function shifted;
-  const mir::Function *src = &f;
-  if (entryTargeted) {
-    shifted.blocks = f.blocks;
-    for (auto &b : shifted.blocks)
-      for (auto &i : b.instrs)
-        for (auto &t : i.targets) ++t;
-    mir::Block entry;
-    entry.label = "entry";
-    auto &old = shifted.blocks[0].instrs;
-    if (!old.empty() && old.front().op == Opcode::Param) {
-      entry.instrs.push_back(old.front());
-      old.erase(old.begin());
-    }
-    Instr br = makeInstr(Opcode::Br, {}, {}, Origin::Original);
-    br.targets = {1};
-    entry.instrs.push_back(br);
-    shifted.blocks.insert(shifted.blocks.begin(), std::move(entry));
-    src = &shifted;
-  }
-  w.fn.blocks.resize(src->blocks.size());
-  for (size_t b = 0; b < src->blocks.size(); ++b) {
-    w.fn.blocks[b].label = src->blocks[b].label;
+  w.fn.blocks.resize(f.blocks.size());
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    w.fn.blocks[b].label = f.blocks[b].label;
     w.fn.blocks[b].instrs.clear();
   }
 
@@ -207,7 +191,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   CalleeCache callees;
   for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
     std::vector<Instr> &out = w.fn.blocks[b].instrs;
-    const auto &instrs = src->blocks[b].instrs;
+    const auto &instrs = f.blocks[b].instrs;
     out.reserve(2 * instrs.size() + 8);  // room for the spill code to come
     bool sawParam = false;
     for (const Instr &in : instrs) {

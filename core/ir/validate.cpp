@@ -192,10 +192,14 @@ private:
       break;
     default: checkCount(b, i, "targets", in.targets.size(), 0);
     }
-    for (BlockId t : in.targets)
+    for (BlockId t : in.targets) {
       if (t >= f_.blocks.size())
         report(b, i, "branch target " + std::to_string(t) + " out of range (function has " +
                          std::to_string(f_.blocks.size()) + " blocks)");
+      else if (t == 0)
+        report(b, i, "branch to the entry block: the entry block has no predecessors (its `param` "
+                     "and the prologue run once); put the loop in a block of its own");
+    }
 
     // Opcode-specific fields.
     if ((in.op == Opcode::Set || in.op == Opcode::Set64) && in.cc == Cond::None)

@@ -243,7 +243,7 @@ TEST_CASE("spill choice follows the cost: the value read once spills, the loop's
   for (const auto &i : fn(a, "c").blocks[1].instrs) CHECK(!i.inserted());
 }
 
-TEST_CASE("a loop back to the entry block gets a fresh entry for the prologue") {
+TEST_CASE("a loop just after the entry keeps the blocks as they are, and a branch to the entry is an allocator error, not a crash") {
   mir::Module m = parse(R"(
 func @g(i32) -> (i32) {
 bb0:
@@ -267,6 +267,15 @@ bb2:
 )");
   ModuleAllocation a = allocateChecked(m);
   CHECK(fn(a, "loop").blocks.size() == 3);
+  // Invalid MIR (mir::validateFunction rejects it): the allocator declines
+  // with the reason instead of inventing an entry block.
+  mir::Function bad = m.functions[1];
+  bad.blocks[2].instrs.back() = bad.blocks[1].instrs.back();
+  bad.blocks[2].instrs.back().targets = {0, 1};
+  auto allocator = makeGraphColouring();
+  AllocResult r = allocator->allocate(bad, m, AllocOptions{});
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("entry block") != std::string::npos);
 }
 
 TEST_CASE("a wider pool (r12, lr) is used and LR is saved when allocated") {

@@ -182,6 +182,14 @@ TEST_CASE("block structure: terminators, empty blocks, targets, param placement"
   at(m, 0, 0, 2).targets[1] = 9;
   expectOne(m, {"branch target 9 out of range"});
 
+  // A branch back to the entry block (found by fuzz_pipeline: the allocator
+  // gave such a function a fresh entry, which the checker cannot pair, and
+  // which re-running `param` makes wrong when the loop redefines a parameter).
+  m = parseOk(kSimple);
+  at(m, 0, 1, 0) = at(m, 0, 0, 2);
+  at(m, 0, 1, 0).targets = {2, 0};
+  expectOne(m, {"block 'bb1', instruction 0", "branch to the entry block"});
+
   m = parseOk(kSimple);
   Instr bt;
   bt.op = Opcode::BrTable;
