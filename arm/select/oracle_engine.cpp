@@ -155,6 +155,25 @@ wi::Value toValue(wabt::Type t, uint64_t x) {
 
 }  // namespace
 
+std::vector<std::string> validateStreaming(const std::string &file, const std::vector<uint8_t> &bytes) {
+  wabt::Features features;
+  wabt::Errors errs;
+  wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/false,
+                               /*stop_on_first_error=*/true,
+                               /*fail_on_custom_section_error=*/false);
+  wi::ModuleDesc desc;
+  std::vector<std::string> out;
+  if (wabt::Succeeded(wi::ReadBinaryInterp(file, bytes.data(), bytes.size(), opts, &errs, &desc))) return out;
+  for (const auto &e : errs) {
+    if (e.error_level != wabt::ErrorLevel::Error) continue;
+    std::string m = e.message;
+    if (e.loc.offset != static_cast<size_t>(-1)) m += " (at byte offset " + std::to_string(e.loc.offset) + ")";
+    out.push_back(std::move(m));
+  }
+  if (out.empty()) out.push_back("invalid wasm binary");
+  return out;
+}
+
 Engine::Engine(std::unique_ptr<State> st) : st_(std::move(st)) {}
 Engine::~Engine() = default;
 

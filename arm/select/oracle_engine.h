@@ -35,6 +35,13 @@ struct EngineRun {
   std::string error;
 };
 
+/// Read `bytes` with wabt's interpreter reader, which validates every
+/// instruction as it streams by and builds no IR. wabt 1.0.32's IR reader
+/// fails assertions (aborts) on some malformed bodies and initialisers that
+/// this reader rejects with an error (found by fuzz_pipeline), so the loader
+/// runs it first. Empty on success, else the messages with " (at byte offset N)".
+std::vector<std::string> validateStreaming(const std::string &file, const std::vector<uint8_t> &bytes);
+
 /// A module loaded into, then instantiated in, the wabt interpreter.
 class Engine {
 public:

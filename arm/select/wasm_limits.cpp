@@ -33,10 +33,14 @@ public:
     depth_ = 0;
     locals_ = 0;
     inBody_ = true;
+    ended_ = false;
     return wabt::Result::Ok;
   }
   wabt::Result EndFunctionBody(wabt::Index) override {
     inBody_ = false;
+    // wabt 1.0.32 accepts a body whose last `end` closes an inner block
+    // and not the body itself: not valid wasm, refused here.
+    if (!ended_) return over("the body ends inside a block (an `end` is missing)");
     return wabt::Result::Ok;
   }
   wabt::Result OnLocalDecl(wabt::Index, wabt::Index count, wabt::Type) override {
@@ -44,6 +48,10 @@ public:
     if (locals_ > kMaxLocals)
       return over("declares " + std::to_string(locals_) + "+ locals, more than the limit of " +
                   std::to_string(kMaxLocals));
+    return wabt::Result::Ok;
+  }
+  wabt::Result OnOpcode(wabt::Opcode) override {
+    if (inBody_ && ended_) return over("an instruction after the `end` that closes the function body");
     return wabt::Result::Ok;
   }
   wabt::Result OnBlockExpr(wabt::Type) override { return open(); }
@@ -58,6 +66,7 @@ private:
   uint32_t depth_ = 0;
   uint64_t locals_ = 0;
   bool inBody_ = false;  ///< between BeginFunctionBody and EndFunctionBody
+  bool ended_ = false;   ///< the body's own `end` has been read
 
   wabt::Result open() {
     // wabt 1.0.32's IR reader fails an assertion (abort) on a block in a
@@ -69,6 +78,7 @@ private:
   }
   wabt::Result close() {
     if (depth_ > 0) --depth_;
+    else if (inBody_) ended_ = true;
     return wabt::Result::Ok;
   }
   wabt::Result over(const std::string &what) { return malformed("function " + std::to_string(func_) + ": " + what); }

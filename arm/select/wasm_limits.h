@@ -4,7 +4,9 @@
 /// per level, so a deep input would overflow the stack) and the number of
 /// locals of a function (a binary may declare four billion in a few bytes,
 /// and selection makes a vreg for each). Also refused: a block in a constant
-/// expression, on which wabt 1.0.32's IR reader aborts (found by fuzz_wasm). An input over a
+/// expression, on which wabt 1.0.32's IR reader aborts (found by fuzz_wasm),
+/// and a function body that does not end with the `end` closing it (one
+/// wabt 1.0.32 accepts when its last `end` closes an inner block). An input over a
 /// limit is rejected with an error naming the function or line and the place.
 
 #include "core/ir/diag.h"

@@ -1,6 +1,7 @@
 // Loading .wat/.wasm input with wabt: parse, validate, convert text to binary.
 #include "arm/select/wasm_load.h"
 
+#include "arm/select/oracle_engine.h"
 #include "arm/select/wasm_limits.h"
 
 #include <wabt/binary-reader-ir.h>
@@ -74,6 +75,11 @@ std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes, std::string
     return std::nullopt;
   }
   std::string fname(file);
+  // The streaming validator first: wabt's IR reader aborts on some malformed input.
+  if (auto problems = detail::validateStreaming(fname, bytes); !problems.empty()) {
+    for (auto &p : problems) addError(file, std::move(p), diags);
+    return std::nullopt;
+  }
   wabt::Result r = wabt::ReadBinaryIr(fname.c_str(), bytes.data(), bytes.size(), opts, &errs, &module);
   if (wabt::Succeeded(r))
     r = wabt::ValidateModule(&module, &errs, wabt::ValidateOptions(features));

@@ -172,3 +172,42 @@ TEST_CASE("limits: a loop in a global's initialiser is an error, not wabt's asse
   CHECK(allText(diags).find("block, loop, if or try in a constant expression (at byte offset 0x") !=
         std::string::npos);
 }
+
+TEST_CASE("limits: malformed binaries on which wabt's IR reader aborts are errors with their offset") {
+  // Found by fuzz_pipeline (mutations of corpus/kernels/fir.wasm): a global
+  // initialiser holding `unreachable`, and one holding nothing. The streaming
+  // validator (wabt's interpreter reader) rejects them before the IR reader runs.
+  for (const char *name : {"/fuzz/seeds/pipeline/crash-wabt-unreachable-global-init.wasm",
+                           "/fuzz/seeds/wasm/crash-wabt-empty-global-init.wasm"}) {
+    Diagnostics diags;
+    CHECK_FALSE(loadWasmFile(std::string(VCR_SOURCE_DIR) + name, diags));
+    INFO(allText(diags));
+    CHECK(allText(diags).find("initializer") != std::string::npos);
+    CHECK(allText(diags).find("(at byte offset ") != std::string::npos);
+  }
+}
+
+TEST_CASE("limits: a function body must end with the `end` that closes it, and nothing may follow it") {
+  const std::vector<uint8_t> head = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01,
+                                     0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00};
+  auto module = [&](std::vector<uint8_t> body) {
+    std::vector<uint8_t> b = head;
+    b.push_back(0x0a);
+    b.push_back(static_cast<uint8_t>(body.size() + 2));
+    b.push_back(0x01);
+    b.push_back(static_cast<uint8_t>(body.size()));
+    b.insert(b.end(), body.begin(), body.end());
+    return b;
+  };
+  Diagnostics diags;
+  // block nop end, and no `end` for the body: wabt 1.0.32 accepts this one
+  CHECK_FALSE(checkWasmBytes(module({0x00, 0x02, 0x40, 0x01, 0x0b}), "open.wasm", diags));
+  CHECK(allText(diags).find("open.wasm: error: function 0: the body ends inside a block") != std::string::npos);
+  diags.clear();
+  CHECK_FALSE(checkWasmBytes(module({0x00, 0x0b, 0x01, 0x0b}), "after.wasm", diags));
+  CHECK(allText(diags).find("function 0: an instruction after the `end` that closes the function body") !=
+        std::string::npos);
+  diags.clear();
+  CHECK(checkWasmBytes(module({0x00, 0x02, 0x40, 0x01, 0x0b, 0x0b}), "ok.wasm", diags));
+  CHECK(diags.empty());
+}
