@@ -44,7 +44,8 @@ Cost scoreAllocation(const mir::Function &f) {
         counter = &c.stores;
       else if (i.op == Opcode::Lds && (i.origin == Origin::Reload || i.origin == Origin::Frame))
         counter = &c.reloads;
-      else if (i.op == Opcode::MovI && i.origin == Origin::Remat)
+      else if ((i.op == Opcode::MovI || i.op == Opcode::FConst32 || i.op == Opcode::FConst64) &&
+               i.origin == Origin::Remat)
         counter = &c.remats;
       else if (i.op == Opcode::Mov && !selfMove(i))
         counter = &c.moves;

@@ -15,7 +15,7 @@ namespace vcr::optimal {
 struct Cost {
   unsigned stores = 0;   ///< `sts` marked !spill or !frame
   unsigned reloads = 0;  ///< `lds` marked !reload or !frame, and !inarg beyond the ABI's own
-  unsigned remats = 0;   ///< `movi` marked !remat
+  unsigned remats = 0;   ///< `movi` or `fconst` marked !remat
   unsigned moves = 0;    ///< `mov` that is not a self-move (any origin)
   uint64_t weighted = 0; ///< sum over those instructions of 10^min(depth, 8)
   [[nodiscard]] unsigned instructions() const { return stores + reloads + remats + moves; }

@@ -16,34 +16,35 @@ class Emitter {
 public:
   Emitter(const Formulation &f, const std::vector<double> &x, EmitCounts &c) : f_(f), x_(x), c_(c) {}
 
-  /// The register index of `v` in `s`, or -1.
+  /// The register index of `v` in `s` (among its class's registers), or -1.
   int reg(const State &s, mir::VReg v) const {
     int base = s.find(v);
     if (base < 0) return -1;
-    for (int j = 0; j < f_.k(); ++j)
+    for (int j = 0; j < f_.k(v); ++j)
       if (x_[static_cast<size_t>(base + j)] > 0.5) return j;
     return -1;
   }
   bool mem(const State &s, mir::VReg v) const {
     int base = s.find(v);
-    return base >= 0 && x_[static_cast<size_t>(base + f_.k())] > 0.5;
+    return base >= 0 && x_[static_cast<size_t>(base + f_.k(v))] > 0.5;
   }
-  Operand preg(int j) const { return Operand::preg(f_.regs[static_cast<size_t>(j)]); }
 
   /// The code of one gap, from state `a` to state `b`.
   void gap(const State &a, const State &b, std::vector<Instr> &out) {
+    // A move of `v` from register src to dst (indices among its class's
+    // registers); a move waits while another one still reads a unit it writes.
     struct Move {
       int src, dst;
       mir::VReg v;
     };
     std::vector<Move> moves;
     std::vector<std::pair<mir::VReg, int>> loads;
-    uint32_t busy = a.occupied | b.occupied;
+    UnitMask busy = a.occupied | b.occupied;
     for (const Present &p : a.vals)
-      if (int r = reg(a, p.v); r >= 0) busy |= 1u << r;
+      if (int r = reg(a, p.v); r >= 0) busy |= f_.units(p.v, r);
     for (const Present &p : b.vals) {
       int ra = reg(a, p.v), rb = reg(b, p.v);
-      if (rb >= 0) busy |= 1u << rb;
+      if (rb >= 0) busy |= f_.units(p.v, rb);
       if (f_.home[p.v] == Home::Slot && mem(b, p.v) && !mem(a, p.v) && ra >= 0) store(p.v, ra, out);
       if (rb < 0 || ra == rb) continue;
       if (ra >= 0) moves.push_back({ra, rb, p.v});
@@ -51,10 +52,13 @@ public:
     }
     while (!moves.empty()) {
       auto ready = std::find_if(moves.begin(), moves.end(), [&](const Move &m) {
-        return std::none_of(moves.begin(), moves.end(), [&](const Move &o) { return o.src == m.dst; });
+        return std::none_of(moves.begin(), moves.end(), [&](const Move &o) {
+          return &o != &m && (f_.units(o.v, o.src) & f_.units(m.v, m.dst)) != 0;
+        });
       });
       if (ready != moves.end()) {
-        out.push_back(mir::makeInstr(Opcode::Mov, {preg(ready->dst)}, {preg(ready->src)}, Origin::Move));
+        out.push_back(mir::makeInstr(Opcode::Mov, {f_.reg(ready->v, ready->dst)}, {f_.reg(ready->v, ready->src)},
+                                     Origin::Move));
         ++c_.moves;
         moves.erase(ready);
         continue;
@@ -62,12 +66,12 @@ public:
       // Only cycles are left: through a free register, else through memory.
       Move &m = moves.front();
       int t = -1;
-      for (int j = 0; j < f_.k() && t < 0; ++j)
-        if (!(busy >> j & 1)) t = j;
+      for (int j = 0; j < f_.k(m.v) && t < 0; ++j)
+        if (!(busy & f_.units(m.v, j))) t = j;
       if (t >= 0) {
-        out.push_back(mir::makeInstr(Opcode::Mov, {preg(t)}, {preg(m.src)}, Origin::Move));
+        out.push_back(mir::makeInstr(Opcode::Mov, {f_.reg(m.v, t)}, {f_.reg(m.v, m.src)}, Origin::Move));
         ++c_.moves;
-        busy |= 1u << t;
+        busy |= f_.units(m.v, t);
         m.src = t;
         continue;
       }
@@ -82,7 +86,7 @@ public:
   }
 
   void store(mir::VReg v, int r, std::vector<Instr> &out) {
-    out.push_back(mir::makeInstr(Opcode::Sts, {Operand::stack(v)}, {preg(r)}, Origin::Spill));
+    out.push_back(mir::makeInstr(Opcode::Sts, {Operand::stack(v)}, {f_.reg(v, r)}, Origin::Spill));
     ++c_.stores;
     c_.touched.push_back(v);
   }
@@ -90,13 +94,13 @@ public:
   void load(mir::VReg v, int r, std::vector<Instr> &out) {
     const Instr &def = f_.homeDef[v];
     if (f_.home[v] == Home::Remat) {
-      out.push_back(mir::makeInstr(Opcode::MovI, {preg(r)}, {}, Origin::Remat, def.imm));
+      out.push_back(mir::makeInstr(def.op, {f_.reg(v, r)}, def.uses, Origin::Remat, def.imm));  // movi, fconst
       ++c_.remats;
     } else if (f_.home[v] == Home::InArg) {
-      out.push_back(mir::makeInstr(Opcode::Lds, {preg(r)}, def.uses, Origin::InArg));
+      out.push_back(mir::makeInstr(Opcode::Lds, {f_.reg(v, r)}, def.uses, Origin::InArg));
       ++c_.reloads;
     } else {
-      out.push_back(mir::makeInstr(Opcode::Lds, {preg(r)}, {Operand::stack(v)}, Origin::Reload));
+      out.push_back(mir::makeInstr(Opcode::Lds, {f_.reg(v, r)}, {Operand::stack(v)}, Origin::Reload));
       ++c_.reloads;
     }
     c_.touched.push_back(v);
@@ -111,7 +115,7 @@ public:
         error = "internal: v" + std::to_string(o.value) + " has no register at its use or def";
         return false;
       }
-      o = preg(r);
+      o = f_.reg(o.value, r);
     }
     return true;
   }

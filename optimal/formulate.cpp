@@ -20,18 +20,16 @@ using Terms = std::vector<std::pair<int, double>>;
 class Builder {
 public:
   Builder(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, Formulation &f,
-          const std::vector<uint8_t> &noRemat)
+          const std::vector<uint8_t> &noRemat, const std::vector<mir::RegClass> &cls)
       : fn_(fn), cfg_(cfg), f_(f), noRemat_(noRemat) {
-    idx_.fill(-1);
-    f.regs = pool.regs.list();
-    for (size_t j = 0; j < f.regs.size(); ++j) idx_[static_cast<size_t>(f.regs[j])] = static_cast<int>(j);
-    for (mir::PReg r : arm::callerSaved().list())
-      if (idx_[static_cast<size_t>(r)] >= 0) callMask_ |= 1u << idx_[static_cast<size_t>(r)];
+    f.cls = cls;
+    const bool vfp = std::any_of(cls.begin(), cls.end(), [](mir::RegClass c) { return c != mir::RegClass::Core; });
+    f.file = RegFile(pool, vfp);
   }
 
   bool build(size_t maxVars, std::string &why) {
     classifyHomes();
-    lv_ = computeLiveness(fn_, cfg_, idx_);
+    lv_ = computeLiveness(fn_, cfg_, f_.file);
     copies_ = computeCopies(fn_, cfg_);
     const size_t nb = fn_.blocks.size();
     f_.blocks.assign(nb, {});
@@ -58,7 +56,7 @@ public:
               parent[root(static_cast<size_t>(slot(s, v)))] = root(static_cast<size_t>(o));
               break;
             }
-    std::vector<uint32_t> occ(parent.size(), 0);
+    std::vector<UnitMask> occ(parent.size(), 0);
     for (size_t b = 0; b < nb; ++b)
       for (size_t i = first[b]; i < first[b + 1]; ++i) occ[root(i)] |= lv_.pregLiveIn[b];
     std::vector<int> baseOf(parent.size(), -1);
@@ -88,12 +86,8 @@ private:
   const mir::Cfg &cfg_;
   Formulation &f_;
   const std::vector<uint8_t> &noRemat_;  ///< per vreg: never rematerialised (a web of a multiply-defined vreg)
-  PoolIndex idx_;
-  uint32_t callMask_ = 0;
   FunctionLiveness lv_;
   FunctionCopies copies_;
-
-  int k() const { return f_.k(); }
 
   void classifyHomes() {
     const uint32_t nv = fn_.numVRegs();
@@ -110,25 +104,26 @@ private:
     for (uint32_t v = 0; v < nv; ++v) {
       const mir::Instr &d = f_.homeDef[v];
       if (defs[v] != 1) continue;
-      if (d.op == mir::Opcode::MovI && !(v < noRemat_.size() && noRemat_[v])) f_.home[v] = Home::Remat;
+      const bool remat = d.op == mir::Opcode::MovI || d.op == mir::Opcode::FConst32 || d.op == mir::Opcode::FConst64;
+      if (remat && !(v < noRemat_.size() && noRemat_[v])) f_.home[v] = Home::Remat;
       else if (d.op == mir::Opcode::Lds && d.origin == mir::Origin::InArg) f_.home[v] = Home::InArg;
     }
   }
 
-  /// Columns of value `v` in a new state: x per register (0 where
-  /// `occupied`), m; at most one register, at least one location. A def
+  /// Columns of value `v` in a new state: x per register of its class (0
+  /// where it overlaps `occupied`), m; at most one register, at least one location. A def
   /// (`isDef`) is in a register and its slot is stale.
   /// A lazy def (`regCost` > 0: the load of a stack parameter) need not
   /// be in a register: the load is then left out, and each register costs
   /// `regCost` (the load, when made).
-  int group(mir::VReg v, uint32_t occupied, bool isDef, double regCost = 0) {
+  int group(mir::VReg v, UnitMask occupied, bool isDef, double regCost = 0) {
     Mip &mip = f_.mip;
     int base = -1;
     Terms regs, all;
-    for (int j = 0; j < k(); ++j) {
+    for (int j = 0; j < f_.k(v); ++j) {
       int c = mip.addBinary(regCost);
       if (base < 0) base = c;
-      if (occupied >> j & 1) mip.fix(c, 0);
+      if (f_.units(v, j) & occupied) mip.fix(c, 0);
       regs.push_back({c, 1});
     }
     int m = mip.addBinary();
@@ -142,8 +137,10 @@ private:
     return base;
   }
 
-  /// Per register: at most one value of `s` holds it, where copies of one
-  /// value (`pairs`) count as one: y(class, r) >= x(v, r) for each member.
+  /// Per register unit: at most one value of `s` holds it (an f64 value in
+  /// Dn holds both units of S2n, S2n+1), where copies of one value
+  /// (`pairs`, always of one class) count as one: y(class, r) >= x(v, r)
+  /// for each member.
   void exclusive(State &s, const CopyPairs &pairs) {
     s.exclusive = true;
     if (s.vals.size() < 2) return;
@@ -151,25 +148,28 @@ private:
     for (const Present &p : s.vals) present.push_back(p.v);
     const auto classes = copyClasses(pairs, present);
     std::vector<uint8_t> inClass(s.vals.size(), 0);
-    std::vector<int> classBase;
+    std::vector<std::pair<int, mir::VReg>> classBase;  // y's columns, and a member (for its register class)
     for (const auto &c : classes) {
       int base = static_cast<int>(f_.mip.numVars());
-      for (int j = 0; j < k(); ++j) f_.mip.addVar(0, 1, 0, false);
+      const int kc = f_.k(c.front());
+      for (int j = 0; j < kc; ++j) f_.mip.addVar(0, 1, 0, false);
       for (mir::VReg v : c) {
         int vb = s.find(v);
         const auto at = static_cast<size_t>(std::lower_bound(present.begin(), present.end(), v) - present.begin());
         inClass[at] = 1;
         s.vals[at].copyClass = static_cast<int>(classBase.size());
-        for (int j = 0; j < k(); ++j) f_.mip.addRow({{base + j, 1}, {vb + j, -1}}, 0, kInf);
+        for (int j = 0; j < kc; ++j) f_.mip.addRow({{base + j, 1}, {vb + j, -1}}, 0, kInf);
       }
-      classBase.push_back(base);
+      classBase.push_back({base, c.front()});
     }
-    for (int j = 0; j < k(); ++j) {
-      if (s.occupied >> j & 1) continue;
+    for (int u = 0; u < f_.file.numUnits(); ++u) {
+      if (s.occupied >> u & 1) continue;
       Terms t;
       for (size_t n = 0; n < s.vals.size(); ++n)
-        if (!inClass[n]) t.push_back({s.vals[n].base + j, 1});
-      for (int base : classBase) t.push_back({base + j, 1});
+        if (!inClass[n])
+          if (int j = f_.file.candidateAt(f_.classOf(s.vals[n].v), u); j >= 0) t.push_back({s.vals[n].base + j, 1});
+      for (auto [base, member] : classBase)
+        if (int j = f_.file.candidateAt(f_.classOf(member), u); j >= 0) t.push_back({base + j, 1});
       if (t.size() >= 2) f_.mip.addRow(t, -kInf, 1);
     }
   }
@@ -182,15 +182,16 @@ private:
       if (ab < 0 || ab == p.base) continue;
       // A move, reload or remat into a new register: one term per register
       // (the sum is the LP's tightest statement of "arrives in a new register").
-      for (int j = 0; j < k(); ++j) {
+      const int kv = f_.k(p.v);
+      for (int j = 0; j < kv; ++j) {
         int c = mip.addVar(0, 1, w, false);
         mip.addRow({{c, 1}, {p.base + j, -1}, {ab + j, 1}}, 0, kInf);
       }
       if (f_.home[p.v] != Home::Slot) continue;
       int s = mip.addVar(0, 1, w, false);  // a store
-      mip.addRow({{s, 1}, {p.base + k(), -1}, {ab + k(), 1}}, 0, kInf);
-      Terms src{{p.base + k(), 1}, {ab + k(), -1}};  // stored from a register
-      for (int j = 0; j < k(); ++j) src.push_back({ab + j, -1});
+      mip.addRow({{s, 1}, {p.base + kv, -1}, {ab + kv, 1}}, 0, kInf);
+      Terms src{{p.base + kv, 1}, {ab + kv, -1}};  // stored from a register
+      for (int j = 0; j < kv; ++j) src.push_back({ab + j, -1});
       mip.addRow(src, -kInf, 0);
     }
   }
@@ -202,16 +203,18 @@ private:
     Mip &mip = f_.mip;
     if (d.isVReg() && s.isVReg()) {
       int sb = before.find(s.value), db = after.find(d.value);
-      for (int j = 0; j < k(); ++j) {
+      for (int j = 0; j < f_.k(d.value); ++j) {
         int c = mip.addVar(0, 1, w, false);
         mip.addRow({{c, 1}, {sb + j, -1}, {db + j, 1}}, 0, kInf);
       }
     } else if (d.isVReg() != s.isVReg()) {
       const mir::Operand &r = d.isVReg() ? s : d;
-      if (!r.isPReg() || idx_[static_cast<size_t>(r.preg())] < 0) return;
+      const mir::VReg v = d.isVReg() ? d.value : s.value;
+      const int j = f_.file.candidate(f_.classOf(v), r);
+      if (j < 0) return;
       int base = d.isVReg() ? after.find(d.value) : before.find(s.value);
       int c = mip.addVar(0, 1, w, false);
-      mip.addRow({{c, 1}, {base + idx_[static_cast<size_t>(r.preg())], 1}}, 1, kInf);
+      mip.addRow({{c, 1}, {base + j, 1}}, 1, kInf);
     }
   }
 
@@ -220,14 +223,15 @@ private:
     const auto &instrs = fn_.blocks[b].instrs;
     const double w = static_cast<double>(depthWeight(b < cfg_.loopDepth.size() ? cfg_.loopDepth[b] : 0));
     bs.instrs.assign(instrs.size(), {});
-    // Per pool register: the vreg whose copy the physical register holds
+    // Per register unit: the vreg whose copy the physical register holds
     // (it was set by `mov r, v` and neither has changed since), else -1.
     // That vreg may stay in the register: `mov r0, v` with v in r0 is
     // free, as in vcr-ra's code, where coalescing gives both one register.
-    std::vector<long> copyOf(static_cast<size_t>(k()), -1);
+    const int nu = f_.file.numUnits();
+    std::vector<long> copyOf(static_cast<size_t>(nu), -1);
     auto copies = [&](mir::VReg v) {
-      uint32_t m = 0;
-      for (int j = 0; j < k(); ++j) m |= (copyOf[static_cast<size_t>(j)] == static_cast<long>(v) ? 1u : 0u) << j;
+      UnitMask m = 0;
+      for (int u = 0; u < nu; ++u) m |= UnitMask{copyOf[static_cast<size_t>(u)] == static_cast<long>(v)} << u;
       return m;
     };
     for (size_t n = 0; n < instrs.size(); ++n) {
@@ -244,13 +248,13 @@ private:
       for (mir::VReg v : vregsOf(i.uses)) {
         Terms t;
         int base = st.before.find(v);
-        for (int j = 0; j < k(); ++j) t.push_back({base + j, 1});
+        for (int j = 0; j < f_.k(v); ++j) t.push_back({base + j, 1});
         f_.mip.addRow(t, 1, kInf);
       }
       if (last) break;
       // After the instruction: values live through keep their columns; defs get new ones.
       const auto defs = vregsOf(i.defs);
-      st.after.occupied = pl.pregAfter | pregMask(i.defs, idx_) | (mir::isCall(i.op) ? callMask_ : 0);
+      st.after.occupied = pl.pregAfter | f_.file.unitsOf(i.defs) | (mir::isCall(i.op) ? f_.file.callClobbered() : 0);
       trackCopies(i, defs, copyOf);
       std::vector<mir::VReg> present;
       std::set_union(pl.after.begin(), pl.after.end(), defs.begin(), defs.end(), std::back_inserter(present));
@@ -265,10 +269,10 @@ private:
                           i.origin == mir::Origin::InArg && std::binary_search(pl.after.begin(), pl.after.end(), v);
         if (lazy) f_.mip.addVar(1, 1, -w, false);
         int base = isDef ? group(v, st.after.occupied, true, lazy ? w : 0) : st.before.find(v);
-        const uint32_t shared = isDef ? 0 : copies(v);
+        const UnitMask shared = isDef ? 0 : copies(v);
         if (!isDef)
-          for (int j = 0; j < k(); ++j)
-            if ((st.after.occupied & ~shared) >> j & 1) f_.mip.fix(base + j, 0);
+          for (int j = 0; j < f_.k(v); ++j)
+            if (f_.units(v, j) & st.after.occupied & ~shared) f_.mip.fix(base + j, 0);
         st.after.vals.push_back({v, base});
       }
       if (!defs.empty()) exclusive(st.after, copies_.after[b][n]);
@@ -280,27 +284,27 @@ private:
   /// register it writes holds no copy, unless `i` is `mov r, v`; a vreg it
   /// writes is no longer what a register copied.
   void trackCopies(const mir::Instr &i, const std::vector<mir::VReg> &defs, std::vector<long> &copyOf) const {
-    const uint32_t written = pregMask(i.defs, idx_) | (mir::isCall(i.op) ? callMask_ : 0);
-    for (int j = 0; j < k(); ++j) {
-      long &c = copyOf[static_cast<size_t>(j)];
-      if (written >> j & 1) c = -1;
+    const UnitMask written = f_.file.unitsOf(i.defs) | (mir::isCall(i.op) ? f_.file.callClobbered() : 0);
+    for (size_t u = 0; u < copyOf.size(); ++u) {
+      long &c = copyOf[u];
+      if (written >> u & 1) c = -1;
       if (c >= 0 && std::binary_search(defs.begin(), defs.end(), static_cast<mir::VReg>(c))) c = -1;
     }
-    if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0].isPReg() &&
+    if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && !i.defs[0].isVReg() &&
         i.uses[0].isVReg())
-      if (int j = idx_[static_cast<size_t>(i.defs[0].preg())]; j >= 0)
-        copyOf[static_cast<size_t>(j)] = static_cast<long>(i.uses[0].value);
+      for (size_t u = 0; u < copyOf.size(); ++u)
+        if (f_.file.unitsOf(i.defs[0]) >> u & 1) copyOf[u] = static_cast<long>(i.uses[0].value);
   }
 
   /// The columns of `v` before the terminator of `b`: those of the entry
   /// states of the successors where `v` is live (shared, see build).
-  int exitGroup(mir::BlockId b, mir::VReg v, uint32_t occupied) {
+  int exitGroup(mir::BlockId b, mir::VReg v, UnitMask occupied) {
     int base = -1;
     for (mir::BlockId s : cfg_.succs[b])
       if (base < 0) base = f_.blocks[s].entry.find(v);
     if (base >= 0)
-      for (int j = 0; j < k(); ++j)
-        if (occupied >> j & 1) f_.mip.fix(base + j, 0);
+      for (int j = 0; j < f_.k(v); ++j)
+        if (f_.units(v, j) & occupied) f_.mip.fix(base + j, 0);
     return base;
   }
 };
@@ -308,8 +312,9 @@ private:
 }  // namespace
 
 bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
-               Formulation &out, std::string &why, const std::vector<uint8_t> &noRemat) {
-  Builder b(fn, cfg, pool, out, noRemat);
+               Formulation &out, std::string &why, const std::vector<uint8_t> &noRemat,
+               const std::vector<mir::RegClass> &cls) {
+  Builder b(fn, cfg, pool, out, noRemat, cls);
   return b.build(maxVars, why);
 }
 

@@ -15,13 +15,6 @@ std::vector<mir::VReg> vregsOf(const mir::OperandList &ops) {
   return out;
 }
 
-uint32_t pregMask(const mir::OperandList &ops, const PoolIndex &idx) {
-  uint32_t m = 0;
-  for (const mir::Operand &o : ops)
-    if (o.isPReg() && idx[static_cast<size_t>(o.preg())] >= 0) m |= 1u << idx[static_cast<size_t>(o.preg())];
-  return m;
-}
-
 namespace {
 
 using Set = std::vector<mir::VReg>;
@@ -39,7 +32,7 @@ Set minus(const Set &a, const Set &b) {
 }
 
 /// Walk block `b` backwards from `out`/`pout`; fill `pts` when given. Returns live-in.
-Set walk(const mir::Block &b, Set live, uint32_t &preg, const PoolIndex &idx, std::vector<PointLiveness> *pts) {
+Set walk(const mir::Block &b, Set live, UnitMask &preg, const RegFile &file, std::vector<PointLiveness> *pts) {
   if (pts) pts->assign(b.instrs.size(), {});
   for (size_t k = b.instrs.size(); k-- > 0;) {
     const mir::Instr &i = b.instrs[k];
@@ -48,7 +41,7 @@ Set walk(const mir::Block &b, Set live, uint32_t &preg, const PoolIndex &idx, st
       (*pts)[k].pregAfter = preg;
     }
     live = unite(minus(live, vregsOf(i.defs)), vregsOf(i.uses));
-    preg = (preg & ~pregMask(i.defs, idx)) | pregMask(i.uses, idx);
+    preg = (preg & ~file.unitsOf(i.defs)) | file.unitsOf(i.uses);
     if (pts) {
       (*pts)[k].before = live;
       (*pts)[k].pregBefore = preg;
@@ -59,24 +52,24 @@ Set walk(const mir::Block &b, Set live, uint32_t &preg, const PoolIndex &idx, st
 
 }  // namespace
 
-FunctionLiveness computeLiveness(const mir::Function &fn, const mir::Cfg &cfg, const PoolIndex &idx) {
+FunctionLiveness computeLiveness(const mir::Function &fn, const mir::Cfg &cfg, const RegFile &file) {
   const size_t nb = fn.blocks.size();
   FunctionLiveness lv;
   lv.liveIn.assign(nb, {});
   lv.pregLiveIn.assign(nb, 0);
   std::vector<Set> liveOut(nb);
-  std::vector<uint32_t> pregOut(nb, 0);
+  std::vector<UnitMask> pregOut(nb, 0);
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t b = nb; b-- > 0;) {
       Set out;
-      uint32_t pout = 0;
+      UnitMask pout = 0;
       for (mir::BlockId s : cfg.succs[b]) {
         out = unite(out, lv.liveIn[s]);
         pout |= lv.pregLiveIn[s];
       }
-      uint32_t pin = pout;
-      Set in = walk(fn.blocks[b], out, pin, idx, nullptr);
+      UnitMask pin = pout;
+      Set in = walk(fn.blocks[b], out, pin, file, nullptr);
       if (in != lv.liveIn[b] || pin != lv.pregLiveIn[b]) {
         lv.liveIn[b] = std::move(in);
         lv.pregLiveIn[b] = pin;
@@ -88,8 +81,8 @@ FunctionLiveness computeLiveness(const mir::Function &fn, const mir::Cfg &cfg, c
   }
   lv.at.resize(nb);
   for (size_t b = 0; b < nb; ++b) {
-    uint32_t p = pregOut[b];
-    walk(fn.blocks[b], liveOut[b], p, idx, &lv.at[b]);
+    UnitMask p = pregOut[b];
+    walk(fn.blocks[b], liveOut[b], p, file, &lv.at[b]);
   }
   return lv;
 }

@@ -25,9 +25,6 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
     r.error = "function '" + f.name + "': optimal: " + info_.status + (info_.why.empty() ? "" : ": " + info_.why);
     return r;
   };
-  if (mir::touchesVfp(f, m)) {  // the formulation has one register class (docs/vfp.md, issue 16)
-    return fail("declined", "VFP register classes are not formulated (float opcode or S/D register)");
-  }
   alloc::WorkFunction w;
   if (!alloc::lowerAbi(f, m, w, r.error)) return fail("error", r.error);
   if (w.inArgsWritten)  // the formulation's Home::InArg reloads a stack parameter from its incoming slot
@@ -41,7 +38,8 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   alloc::splitWebs(w, cfg);
   Formulation form;
   std::string why;
-  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why, w.multiDefWeb)) return fail("too-large", why);
+  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why, w.multiDefWeb, w.vclass))
+    return fail("too-large", why);
   info_.variables = form.mip.numVars();
   info_.rows = form.mip.numRows();
   // Start from the cheaper of spilling everywhere and vcr-ra's colouring.

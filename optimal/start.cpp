@@ -1,6 +1,7 @@
 // Starting solutions for CBC: spill everywhere, or follow a colouring (vcr-ra's) and spill the rest everywhere.
 #include "optimal/start.h"
 
+#include "core/ir/text.h"
 #include "optimal/liveness.h"
 
 #include <algorithm>
@@ -18,23 +19,24 @@ public:
     for (size_t c = 0; c < x_.size(); ++c) x_[c] = f.mip.lowerBound(static_cast<int>(c));
   }
 
-  /// The registers (mask) already given to values of `s`.
-  uint32_t taken(const State &s) const {
-    uint32_t m = 0;
+  /// The register units already given to values of `s`.
+  UnitMask taken(const State &s) const {
+    UnitMask m = 0;
     for (const Present &p : s.vals)
-      for (int j = 0; j < f_.k(); ++j)
-        if (x_[static_cast<size_t>(p.base + j)] > 0.5) m |= 1u << j;
+      for (int j = 0; j < f_.k(p.v); ++j)
+        if (x_[static_cast<size_t>(p.base + j)] > 0.5) m |= f_.units(p.v, j);
     return m;
   }
 
-  /// Put the value with columns at `base` in a register outside
-  /// `forbidden` (unless it already has one); its register, or -1.
-  int place(int base, uint32_t forbidden) {
+  /// Put value `v` with columns at `base` in a register of its class
+  /// outside the units `forbidden` (unless it already has one); its
+  /// register, or -1.
+  int place(mir::VReg v, int base, UnitMask forbidden) {
     if (!forbid_.empty()) forbidden |= forbid_[static_cast<size_t>(base)];
-    for (int j = 0; j < f_.k(); ++j)
+    for (int j = 0; j < f_.k(v); ++j)
       if (x_[static_cast<size_t>(base + j)] > 0.5) return j;  // a terminator's operand, shared with a successor
-    for (int j = 0; j < f_.k(); ++j)
-      if (!(forbidden >> j & 1)) {
+    for (int j = 0; j < f_.k(v); ++j)
+      if (!(forbidden & f_.units(v, j))) {
         x_[static_cast<size_t>(base + j)] = 1;
         return j;
       }
@@ -48,7 +50,7 @@ public:
   /// it; a dead definition costs nothing more); a value that cannot keep its
   /// register somewhere else is spilled everywhere by run(), as are the rest.
   void keep(const mir::Function &fn, std::vector<int> want) {
-    auto wants = [&](mir::VReg v) { return v < want.size() && want[v] >= 0 && want[v] < f_.k(); };
+    auto wants = [&](mir::VReg v) { return v < want.size() && want[v] >= 0 && want[v] < f_.k(v); };
     // fn(state, defs of the instruction before it, or null)
     auto forEachState = [&](auto &&visit) {
       for (size_t b = 0; b < f_.blocks.size(); ++b) {
@@ -71,23 +73,27 @@ public:
       changed = false;
       std::fill(skip.begin(), skip.end(), 0);
       forEachState([&](const State &s, const mir::OperandList *defs) {
-        uint32_t mask = s.occupied;
-        std::array<int, 32> holder;  // per register: the copy class holding it (-1: a value of no class)
+        UnitMask mask = s.occupied;
+        std::array<int, 64> holder;  // per unit: the copy class holding it (-1: a value of no class)
         holder.fill(-2);
         for (const Present &p : s.vals) {
           if (!wants(p.v)) continue;
           const int j = want[p.v];
-          const bool shared = s.exclusive && p.copyClass >= 0 && holder[static_cast<size_t>(j)] == p.copyClass;
-          const bool clash = s.exclusive && (mask >> j & 1) && !shared;
+          const UnitMask units = f_.units(p.v, j);
+          bool shared = s.exclusive && p.copyClass >= 0;  // every unit held by its copy class
+          for (size_t u = 0; u < holder.size() && shared; ++u)
+            if (units >> u & 1) shared = holder[u] == p.copyClass;
+          const bool clash = s.exclusive && (mask & units) && !shared;
           if (!clash && f_.mip.upperBound(p.base + j) >= 0.5) {
-            mask |= 1u << j;
-            holder[static_cast<size_t>(j)] = p.copyClass;
+            mask |= units;
+            for (size_t u = 0; u < holder.size(); ++u)
+              if (units >> u & 1) holder[u] = p.copyClass;
           } else if (isDef(defs, p.v)) {
             skip[static_cast<size_t>(p.base)] = 1;
           } else {
             if (std::getenv("VCR_OPTIMAL_DEBUG"))
-              fprintf(stderr, "start: v%u loses r%d (mask %x, ub %g)\n", p.v,
-                      static_cast<int>(f_.regs[static_cast<size_t>(j)]), mask, f_.mip.upperBound(p.base + j));
+              fprintf(stderr, "start: v%u loses %s (mask %llx, ub %g)\n", p.v, mir::printOperand(f_.reg(p.v, j)).c_str(),
+                      static_cast<unsigned long long>(mask), f_.mip.upperBound(p.base + j));
             want[p.v] = -1;
             changed = true;
           }
@@ -97,12 +103,12 @@ public:
     kept_.assign(want.size(), 0);
     forbid_.assign(x_.size(), 0);
     forEachState([&](const State &s, const mir::OperandList *) {
-      uint32_t held = s.occupied;
+      UnitMask held = s.occupied;
       for (const Present &p : s.vals)
         if (wants(p.v) && !skip[static_cast<size_t>(p.base)]) {
           x_[static_cast<size_t>(p.base + want[p.v])] = 1;
           kept_[p.v] = 1;
-          held |= 1u << want[p.v];
+          held |= f_.units(p.v, want[p.v]);
         }
       // A column may stand for the value in several states (block entries
       // share them): a value placed later must avoid what is kept in each.
@@ -123,20 +129,20 @@ public:
       for (size_t n = 0; n < instrs.size(); ++n) {
         const InstrStates &st = bs.instrs[n];
         const bool last = n + 1 == instrs.size();
-        uint32_t busy = st.before.occupied | taken(st.before);
+        UnitMask busy = st.before.occupied | taken(st.before);
         for (mir::VReg v : vregsOf(instrs[n].uses)) {
           int base = st.before.find(v);
           bool through = !last && st.after.find(v) == base;
-          int j = place(base, busy | (through ? st.after.occupied : 0));
+          int j = place(v, base, busy | (through ? st.after.occupied : 0));
           if (j < 0) return fail("no register for a use");
-          busy |= 1u << j;
+          busy |= f_.units(v, j);
         }
         if (last) continue;
-        uint32_t after = st.after.occupied | taken(st.after);
+        UnitMask after = st.after.occupied | taken(st.after);
         for (mir::VReg v : vregsOf(instrs[n].defs)) {
-          int j = place(st.after.find(v), after);
+          int j = place(v, st.after.find(v), after);
           if (j < 0) return fail("no register for a definition");
-          after |= 1u << j;
+          after |= f_.units(v, j);
         }
       }
     }
@@ -149,7 +155,7 @@ private:
   const Formulation &f_;
   std::vector<double> x_;
   std::vector<uint8_t> kept_;  ///< per vreg: in its register everywhere (keep())
-  std::vector<uint32_t> forbid_;  ///< per column base of a value not kept: registers kept values hold where it is
+  std::vector<UnitMask> forbid_;  ///< per column base of a value not kept: registers kept values hold where it is
 
   static bool fail(const char *why) {
     if (std::getenv("VCR_OPTIMAL_DEBUG")) fprintf(stderr, "start: %s\n", why);
@@ -160,7 +166,7 @@ private:
 
   void markMemory(const State &s) {
     for (const Present &p : s.vals)
-      if (!isKept(p.v)) x_[static_cast<size_t>(p.base + f_.k())] = 1;
+      if (!isKept(p.v)) x_[static_cast<size_t>(p.base + f_.k(p.v))] = 1;
   }
 };
 
@@ -175,9 +181,15 @@ std::optional<std::vector<double>> spillEverywhereStart(const mir::Function &fn,
 std::optional<std::vector<double>> colouringStart(const mir::Function &fn, const Formulation &f,
                                                   const std::vector<int> &reg) {
   std::vector<int> want(reg.size(), -1);
-  for (size_t v = 0; v < reg.size(); ++v)
-    for (int j = 0; j < f.k() && reg[v] >= 0; ++j)
-      if (static_cast<int>(f.regs[static_cast<size_t>(j)]) == reg[v]) want[v] = j;
+  for (size_t v = 0; v < reg.size(); ++v) {
+    if (reg[v] < 0) continue;
+    const auto n = static_cast<uint32_t>(reg[v]);  // its number in its class's file (AllocResult::vregColour)
+    const auto c = f.classOf(static_cast<mir::VReg>(v));
+    const mir::Operand o = c == mir::RegClass::Core  ? mir::Operand::preg(static_cast<mir::PReg>(n))
+                           : c == mir::RegClass::F32 ? mir::Operand::sreg(n)
+                                                     : mir::Operand::dreg(n);
+    want[v] = f.file.candidate(c, o);
+  }
   Start s(f);
   s.keep(fn, std::move(want));
   if (!s.run(fn)) return std::nullopt;

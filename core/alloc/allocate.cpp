@@ -39,7 +39,7 @@ double weightedCost(const mir::Function &f, const mir::Cfg &cfg) {
       using mir::Opcode, mir::Origin;
       const bool counted = (i.op == Opcode::Sts && i.origin == Origin::Spill) ||
                            (i.op == Opcode::Lds && (i.origin == Origin::Reload || i.origin == Origin::InArg)) ||
-                           (i.op == Opcode::MovI && i.origin == Origin::Remat) ||
+                           (isRematDef(i.op) && i.origin == Origin::Remat) ||
                            (i.op == Opcode::Mov && !(i.defs[0] == i.uses[0]));
       if (counted) c += w;
     }
@@ -182,6 +182,7 @@ private:
     // registers left (the D registers now in the code are S pairs to them),
     // then core values.
     Colouring colours;
+    r.vregColour.assign(lowered, -1);
     for (mir::RegClass k : {mir::RegClass::F64, mir::RegClass::F32, mir::RegClass::Core}) {
       if (k != mir::RegClass::Core &&
           std::find(w.vclass.begin(), w.vclass.end(), k) == w.vclass.end())
@@ -197,14 +198,12 @@ private:
         cr.callee &= cr.pool;
       }
       if (!colourClass(w, cr, opt, k == mir::RegClass::Core ? &first : nullptr, colours, r, clock)) return r;
+      for (uint32_t v = 0; v < lowered; ++v) {  // before the next pass's colouring replaces `colours`
+        const uint32_t node = kVRegBase + v;
+        if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]) && w.classOf(v) == k)
+          r.vregColour[v] = colours.colour[node];
+      }
       if (k != mir::RegClass::Core && !rewriteClass(w, colours, r.error)) return r;
-    }
-    r.vregColour.assign(lowered, -1);
-    for (uint32_t v = 0; v < lowered; ++v) {
-      const uint32_t node = kVRegBase + v;
-      if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]) &&
-          w.classOf(v) == mir::RegClass::Core)
-        r.vregColour[v] = colours.colour[node];
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
     clock.lap(t.rewrite);

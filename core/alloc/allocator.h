@@ -56,9 +56,9 @@ struct AllocResult {
   AllocStats stats;
   std::string dot;        ///< interference graph, when AllocOptions::wantDot
   /// Per vreg of the ABI-lowered working form split into webs (lowerAbi's
-  /// then splitWebs' numbering, before spilling): the physical register
-  /// (mir::PReg number) it was given, or -1 when it was spilled or is no
-  /// value. Research use: the optimal allocator, which makes the same webs,
+  /// then splitWebs' numbering, before spilling): the register it was
+  /// given, as a number in its class's file (core: the mir::PReg number;
+  /// f32: n of Sn; f64: n of Dn), or -1 when it was spilled or is no value. Research use: the optimal allocator, which makes the same webs,
   /// starts its solver from it (optimal/start.h).
   std::vector<int> vregColour;
 };

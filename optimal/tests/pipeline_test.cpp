@@ -87,3 +87,34 @@ TEST_CASE("optimal - --optimal-function solves the named functions, the others g
   CHECK(solved == 1);
   CHECK(rep.exitCode() == 0);
 }
+
+TEST_CASE("optimal - VFP classes on cortex-m7: f32 in S, f64 in D, across calls, every allocation proved and run in Unicorn") {
+  // dsp64 keeps f64 values in D registers and f32 values in S registers on
+  // the M7, and calls between its functions: the program's register classes,
+  // D-over-S aliasing and S0-S15 call clobbers all matter here.
+  vcr::tools::PipelineOptions opt;
+  opt.optimal = true;
+  opt.optimalSeconds = 2;
+  opt.jobs = 1;
+  opt.run = true;
+  opt.cpu = vcr::arm::Cpu::CortexM7;
+  vcr::tools::Report rep =
+      vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/kernels/dsp64.wasm"}, opt);
+  REQUIRE(rep.functions.size() >= 5);
+  unsigned solved = 0;
+  for (const auto &f : rep.functions) {
+    INFO(f.function << ": " << f.status << " " << f.reason);
+    CHECK(f.status == "ok");
+    REQUIRE(f.optimal.has_value());
+    CHECK((f.optimal->status == "optimal" || f.optimal->status == "feasible"));
+    solved += f.optimal->status == "optimal";
+    CHECK(f.optimal->cost == static_cast<int64_t>(f.optimal->objective));
+    REQUIRE(f.check.has_value());
+    CHECK(f.check->refuted == 0);
+    CHECK(f.check->unknown == 0);
+    REQUIRE(f.exec.has_value());
+    CHECK(f.exec->runs > 0);
+    CHECK(f.exec->agree == f.exec->runs);
+  }
+  CHECK(solved >= 3);
+}
