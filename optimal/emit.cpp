@@ -63,7 +63,19 @@ public:
         moves.erase(ready);
         continue;
       }
-      // Only cycles are left: through a free register, else through memory.
+      // Only cycles are left. A member whose value is also in memory (its
+      // slot valid, or re-made from its def) is loaded instead of moved: no
+      // extra instruction. Otherwise one extra instruction breaks the
+      // cycle: a move through a free register, else a store to the slot.
+      auto freeCopy = std::find_if(moves.begin(), moves.end(), [&](const Move &m) {
+        return f_.home[m.v] != Home::Slot || mem(a, m.v) || mem(b, m.v);
+      });
+      if (freeCopy != moves.end()) {
+        loads.push_back({freeCopy->v, freeCopy->dst});
+        moves.erase(freeCopy);
+        continue;
+      }
+      recordCycle(a, b, moves);
       Move &m = moves.front();
       int t = -1;
       for (int j = 0; j < f_.k(m.v) && t < 0; ++j)
@@ -71,18 +83,42 @@ public:
       if (t >= 0) {
         out.push_back(mir::makeInstr(Opcode::Mov, {f_.reg(m.v, t)}, {f_.reg(m.v, m.src)}, Origin::Move));
         ++c_.moves;
+        ++c_.cycleBreaks;  // the program counts a cycle of n values as n moves; it takes n + 1
         busy |= f_.units(m.v, t);
         m.src = t;
         continue;
       }
-      if (f_.home[m.v] == Home::Slot && !mem(a, m.v) && !mem(b, m.v)) {
-        store(m.v, m.src, out);
-        ++c_.cycleBreaks;
-      }
+      store(m.v, m.src, out);
+      ++c_.cycleBreaks;
       loads.push_back({m.v, m.dst});
       moves.erase(moves.begin());
     }
     for (auto [v, r] : loads) load(v, r, out);
+  }
+
+  /// The block whose gaps are being emitted (for EmitCounts::cycles).
+  size_t block = 0;
+
+  /// Record the cycle through the first pending move (every pending move is
+  /// on a cycle here): its members, from the first, following the register
+  /// units each destination overwrites.
+  template <typename Moves>
+  void recordCycle(const State &a, const State &b, const Moves &moves) {
+    Cycle c;
+    c.block = block;
+    c.a = &a;
+    c.b = &b;
+    size_t at = 0;
+    for (size_t step = 0; step < moves.size(); ++step) {
+      const auto &m = moves[at];
+      c.members.push_back({m.v, m.src, m.dst});
+      size_t next = moves.size();
+      for (size_t o = 0; o < moves.size() && next == moves.size(); ++o)
+        if (f_.units(moves[o].v, moves[o].src) & f_.units(m.v, m.dst)) next = o;
+      if (next == moves.size() || next == 0) break;
+      at = next;
+    }
+    c_.cycles.push_back(std::move(c));
   }
 
   void store(mir::VReg v, int r, std::vector<Instr> &out) {
@@ -136,6 +172,7 @@ bool emitSolution(mir::Function &fn, const Formulation &f, const std::vector<dou
     std::vector<Instr> out;
     auto &instrs = fn.blocks[b].instrs;
     out.reserve(instrs.size() * 2);
+    e.block = b;
     for (size_t n = 0; n < instrs.size(); ++n) {
       const InstrStates &st = bs.instrs[n];
       e.gap(bs.gapA(n), st.before, out);

@@ -11,10 +11,27 @@
 
 namespace vcr::optimal {
 
+/// A register cycle of a gap's parallel move that took an instruction the
+/// program did not count: value v from register src (in state a) to dst
+/// (in state b), for each member, in cycle order.
+struct Cycle {
+  size_t block = 0;
+  const State *a = nullptr, *b = nullptr;
+  struct Member {
+    mir::VReg v;
+    int src, dst;
+  };
+  std::vector<Member> members;
+};
+
 /// What the emission inserted (static counts).
 struct EmitCounts {
   unsigned stores = 0, reloads = 0, remats = 0, moves = 0;
-  unsigned cycleBreaks = 0;  ///< register cycles broken through memory (cost the program did not see)
+  /// Instructions breaking register cycles, one per cycle none of whose
+  /// values is also in memory: a move via a free register or a store (cost
+  /// the program did not see).
+  unsigned cycleBreaks = 0;
+  std::vector<Cycle> cycles;  ///< those cycles
   std::vector<mir::VReg> touched;  ///< values stored or reloaded (sorted, unique)
 };
 

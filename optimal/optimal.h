@@ -33,13 +33,18 @@ struct OptimalInfo {
   std::string why;          ///< for too-large, declined and error
   double objective = -1;    ///< the program's cost of the best solution
   double bound = -1;        ///< the best proved lower bound (= objective when optimal); -1: unknown
-  double gap = -1;          ///< (objective - bound) / max(objective, 1), when both exist; else -1
+  double gap = -1;          ///< (codeCost - bound) / max(codeCost, 1), when both exist; else -1
   double seconds = 0;       ///< solver wall time
   size_t variables = 0, rows = 0;
   bool warmStart = false;   ///< CBC started from a feasible solution
   std::string startFrom;    ///< "vcr-ra" (its colouring) or "spill-everywhere"; empty: cold start
   double startCost = -1;    ///< the start's objective (-1: none)
-  unsigned cycleBreaks = 0; ///< register cycles broken through memory (code costs more than `objective`)
+  /// Instructions breaking a register cycle of a parallel move (a move
+  /// through a free register, or a store to the value's slot), which the
+  /// program charges only through the cuts of later rounds (cycleRounds).
+  unsigned cycleBreaks = 0;
+  unsigned cycleRounds = 0; ///< re-solves with cuts charging the cycles earlier solutions had
+  double codeCost = -1;     ///< scoreAllocation of the code made (objective, plus any cycle no cut charged)
   std::string stopped;      ///< CBC was killed: "hard time limit" or "solver crashed" (the warm start is kept)
   [[nodiscard]] bool allocated() const { return status == "optimal" || status == "feasible"; }
 };

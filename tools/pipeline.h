@@ -101,7 +101,7 @@ struct OptimalReport {
   double gap = -1;           ///< (objective - bound) / max(objective, 1)
   double solverSeconds = 0;
   size_t variables = 0, rows = 0;
-  unsigned cycleBreaks = 0;  ///< register cycles broken through memory
+  unsigned cycleBreaks = 0;  ///< instructions breaking register cycles (optimal::OptimalInfo::cycleBreaks)
   std::string stopped;       ///< the solve was cut off: "hard time limit" or "solver crashed" (else empty)
   std::string startFrom;     ///< CBC's start: "vcr-ra" (its colouring), "spill-everywhere", or empty
   double startCost = -1;     ///< the start's cost in the program (-1: none)
