@@ -28,6 +28,7 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
   o.variables = info.variables;
   o.rows = info.rows;
   o.cycleBreaks = info.cycleBreaks;
+  o.cycleRounds = info.cycleRounds;
   o.stopped = info.stopped;
   o.startFrom = info.startFrom;
   o.startCost = info.startCost;
@@ -69,6 +70,7 @@ nlohmann::json optimalJson(const OptimalReport &o) {
   return {{"status", o.status},           {"objective", o.objective},   {"bound", o.bound},
           {"gap", o.gap},                 {"solver_seconds", o.solverSeconds},
           {"variables", o.variables},     {"rows", o.rows},             {"cycle_breaks", o.cycleBreaks},
+          {"cycle_rounds", o.cycleRounds},
           {"stopped", o.stopped},         {"start_from", o.startFrom},  {"start_cost", o.startCost},
           {"cost", o.cost},               {"vcr_cost", o.vcrCost},      {"legacy_cost", o.legacyCost}};
 }
@@ -83,6 +85,7 @@ OptimalReport optimalFromJson(const nlohmann::json &j) {
   o.variables = j.value("variables", size_t{0});
   o.rows = j.value("rows", size_t{0});
   o.cycleBreaks = j.value("cycle_breaks", 0u);
+  o.cycleRounds = j.value("cycle_rounds", 0u);
   o.stopped = j.value("stopped", "");
   o.startFrom = j.value("start_from", "");
   o.startCost = j.value("start_cost", -1.0);

@@ -98,10 +98,11 @@ struct OptimalReport {
   std::string status;        ///< optimal, feasible, no-solution, infeasible, too-large, error
   double objective = -1;     ///< the program's optimum (or best) cost
   double bound = -1;         ///< proved lower bound on the optimum
-  double gap = -1;           ///< (objective - bound) / max(objective, 1)
+  double gap = -1;           ///< (cost - bound) / max(cost, 1): the code's gap
   double solverSeconds = 0;
   size_t variables = 0, rows = 0;
   unsigned cycleBreaks = 0;  ///< instructions breaking register cycles (optimal::OptimalInfo::cycleBreaks)
+  unsigned cycleRounds = 0;  ///< re-solves with cuts charging register cycles
   std::string stopped;       ///< the solve was cut off: "hard time limit" or "solver crashed" (else empty)
   std::string startFrom;     ///< CBC's start: "vcr-ra" (its colouring), "spill-everywhere", or empty
   double startCost = -1;     ///< the start's cost in the program (-1: none)
