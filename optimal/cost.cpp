@@ -1,10 +1,10 @@
 // The shared allocation cost model: weighted spill stores, reloads, remats, frame traffic and moves.
 #include "optimal/cost.h"
 
-#include "arm/target/target.h"
 #include "core/ir/cfg.h"
 
 #include <algorithm>
+#include <set>
 
 namespace vcr::optimal {
 
@@ -12,13 +12,6 @@ namespace {
 
 bool selfMove(const mir::Instr &i) {
   return i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.uses.size() == 1 && i.defs[0] == i.uses[0];
-}
-
-/// Stack words of the incoming parameters: the `lds !inarg` the ABI needs.
-unsigned stackParamWords(const mir::Signature &sig) {
-  unsigned n = 0;
-  for (const arm::WordLoc &l : arm::paramLocations(sig)) n += l.onStack;
-  return n;
 }
 
 }  // namespace
@@ -34,8 +27,10 @@ Cost scoreAllocation(const mir::Function &f) {
   using mir::Origin;
   Cost c;
   const mir::Cfg cfg = mir::Cfg::build(f);
-  unsigned inArgs = 0;
-  const unsigned abiInArgs = stackParamWords(f.sig);
+  // Per incoming stack slot: whether a load of it was already seen. The
+  // ABI's own load of each slot (one, at the entry, weight 1) is credited
+  // once: a slot loaded at weights w1..wn costs w1 + ... + wn - 1.
+  std::set<uint32_t> loadedSlots;
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     const uint64_t w = depthWeight(b < cfg.loopDepth.size() ? cfg.loopDepth[b] : 0);
     for (const mir::Instr &i : f.blocks[b].instrs) {
@@ -50,8 +45,11 @@ Cost scoreAllocation(const mir::Function &f) {
       else if (i.op == Opcode::Mov && !selfMove(i))
         counter = &c.moves;
       else if (i.op == Opcode::Lds && i.origin == Origin::InArg) {
-        // The first ones (in program order of the entry) are the ABI's own.
-        if (++inArgs <= abiInArgs) continue;
+        const bool first = i.uses.empty() || loadedSlots.insert(i.uses[0].value).second;
+        if (first) {  // the ABI's own load, wherever it is made: only its extra weight counts
+          c.weighted += w - 1;
+          continue;
+        }
         counter = &c.reloads;
       }
       if (!counter) continue;
