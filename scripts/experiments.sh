@@ -110,6 +110,10 @@ if grep -q -- '--optimal' <<<"$help"; then
     [ -n "$extra" ] && OPT_INPUTS+=("$extra")
   done < <("$PY" scripts/experiments/spurious.py --fits-but-spills "$RAW/static-9.json" "$RAW/gen" "$NOPT")
   va optimal "${OPT[@]}" --run --count-origins --run-inputs 3 --json "$RAW/optimal.json" "${OPT_INPUTS[@]}"
+  # Experiment 1b: the VFP classes, on the CPUs with an FPU (the static inputs alone).
+  for cpu in cortex-m4f cortex-m7; do
+    va "optimal-$cpu" --cpu "$cpu" "${OPT[@]}" --run --run-inputs 3 --json "$RAW/optimal-$cpu.json" "${STATIC[@]}"
+  done
 fi
 # Experiment 5: one thread, so that the times are one function's; REPS runs (the report takes the
 # minimum per function: on a shared machine preemption only ever adds time).

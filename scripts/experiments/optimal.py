@@ -58,9 +58,10 @@ def _f(v):
         return None
 
 
-def analyse(rows, png):
-    """Statistics and the CDF figure from optimal.csv rows (dicts). Ratio = vcr-ra cost / optimal cost;
-    a function whose optimum costs 0 is exact when vcr-ra's costs 0 too, and 'optimum free' otherwise."""
+def stats(rows):
+    """Statistics from optimal.csv rows (dicts): (st, solved, finite ratios, free). Ratio = vcr-ra cost /
+    optimal cost; a function whose optimum costs 0 is exact when vcr-ra's costs 0 too, and 'optimum free'
+    otherwise."""
     solved = [r for r in rows
               if r["status"] in SOLVED and _f(r["opt_cost"]) is not None and _f(r["vcr_cost"]) is not None]
     ratios, free = [], []
@@ -88,7 +89,12 @@ def analyse(rows, png):
           "solve_ms": sorted(_f(r["solve_ms"]) for r in rows if _f(r.get("solve_ms")) is not None)}
     for r in rows:
         st["statuses"][r["status"]] = st["statuses"].get(r["status"], 0) + 1
-    finite = sorted(x for x in ratios if math.isfinite(x))
+    return st, solved, sorted(x for x in ratios if math.isfinite(x)), free
+
+
+def analyse(rows, png):
+    """Statistics (see stats) and the CDF figure from optimal.csv rows (dicts)."""
+    st, solved, finite, free = stats(rows)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     if finite:
         n = len(solved)
@@ -165,6 +171,41 @@ def run(rep, out_dir, vcr_rep=None):
     return markdown(st, worst)
 
 
+VFP_CPUS = ("cortex-m4f", "cortex-m7")
+
+
+def run_vfp(reps, out_dir):
+    """Experiment 1 on the FPU CPUs, where f32 values take S registers and (cortex-m7) f64 values D
+    registers, in the ILP as in vcr-ra: `reps` maps a CPU to its --optimal report of the static inputs
+    (absent: not run). Writes optimal_vfp.csv; returns Markdown."""
+    head = "### 1b. The VFP register classes (cortex-m4f, cortex-m7)\n"
+    if not reps:
+        return head + "\nnot run (no `--cpu` runs with `--optimal` in this report).\n"
+    table, csv_rows = [], []
+    for cpu in VFP_CPUS:
+        if cpu not in reps:
+            continue
+        rows = extract(reps[cpu])
+        csv_rows += [[cpu] + r for r in rows]
+        path = os.path.join(out_dir, "experiments", f"optimal_{cpu}.csv")
+        write_csv(path, HEADER, rows)
+        st, _, _, _ = stats(read_csv(path))
+        os.remove(path)
+        table.append([cpu, st["rows"], st["solved"], st["exact"], f"{st['share_exact']:.1%}", st["geomean"],
+                      f"{st['proved']} of {st['with_code']}", f"{st['agree']} of {st['ran']}"])
+        HEADLINES.append(f"1b. On {cpu} (floats in S/D registers, in the ILP too): vcr-ra exactly optimal on "
+                         f"{st['exact']} of {st['solved']} ({st['share_exact']:.0%}), geomean {st['geomean']:.3f}")
+    write_csv(os.path.join(out_dir, "experiments", "optimal_vfp.csv"), ["cpu"] + HEADER, csv_rows)
+    return "\n".join([head, "The same comparison on the inputs of experiments 2-3 without the generated modules, "
+                      "selected for the CPUs with an FPU: f32 values live in S0-S31 and, on cortex-m7, f64 values in "
+                      "D0-D15, and the ILP has those classes too (a D register is two S units, calls clobber "
+                      "S0-S15; `docs/optimal.md`). On cortex-m4 (experiment 1) floats are core words and "
+                      "soft-float calls.\n",
+                      md_table(["cpu", "functions", "solved optimally", "vcr-ra exactly optimal", "share",
+                                "geomean ratio (optimum > 0)", "optimal code proved", "runs agree"], table),
+                      "\nData: `experiments/optimal_vfp.csv`.\n"])
+
+
 def selftest(tmp):
     """Extract a synthetic --optimal report, plot it, and check the statistics (exit 1 on a mismatch)."""
     def row(name, vcr, opt, status="optimal", leg=None):
@@ -185,8 +226,10 @@ def selftest(tmp):
           and st["solved"] == 6 and st["exact"] == 3 and st["free"] == 1 and abs(st["geomean"] - want_gm) < 1e-9
           and worst[0]["function"] == "f5" and worst[1]["function"] == "f3" and st["proved"] == 8
           and os.path.getsize(os.path.join(tmp, "experiments", "optimal_cdf.png")) > 1000)
+    vfp_md = run_vfp({"cortex-m7": rep}, tmp)
+    ok = ok and "| cortex-m7 | 8 | 6 | 3 | 50.0% |" in vfp_md and "cortex-m4f |" not in vfp_md
     with open(os.path.join(tmp, "optimal-selftest.md"), "w") as fh:
-        fh.write(markdown(st, worst))
+        fh.write(markdown(st, worst) + "\n" + vfp_md)
     print("optimal selftest:", "ok" if ok else f"FAILED {st} {[w['function'] for w in worst]}")
     return 0 if ok else 1
 

@@ -5,7 +5,8 @@ data and PNG figures under OUT/experiments/.
 
 Usage: report.py RAW_DIR OUT_DIR
 RAW_DIR holds static-<pool>.json, kernels-<pool>.json (pools 8..11),
-scale-<k>.json (k = 1.. repetitions), optimal.json (only with --optimal) and meta.json.
+scale-<k>.json (k = 1.. repetitions), optimal.json and optimal-<cpu>.json (only with --optimal) and
+meta.json.
 """
 import os
 import sys
@@ -33,8 +34,10 @@ def main(raw, out):
     static = {p: r for p in POOLS if (r := load_report(os.path.join(raw, f"static-{p}.json")))}
     kernels = {p: r for p in POOLS if (r := load_report(os.path.join(raw, f"kernels-{p}.json")))}
     opt = load_report(os.path.join(raw, "optimal.json")) if meta.get("optimal") else None
+    vfp = {c: r for c in optimal.VFP_CPUS if (r := load_report(os.path.join(raw, f"optimal-{c}.json")))}
     os.makedirs(os.path.join(out, "experiments"), exist_ok=True)
-    sections = [optimal.run(opt, out, static.get(9)), pools.run(static, kernels, out),
+    sections = [optimal.run(opt, out, static.get(9)) + "\n" + optimal.run_vfp(vfp, out),
+                pools.run(static, kernels, out),
                 spurious.run(static, out, pools.legacy_follows_pool(static), opt), dynamic.run(kernels.get(9), out, opt),
                 scaling.run(scale_reports(raw), out)]
     head = ["# Experiments (issue 16)\n",
