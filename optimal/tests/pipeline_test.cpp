@@ -108,7 +108,10 @@ TEST_CASE("optimal - VFP classes on cortex-m7: f32 in S, f64 in D, across calls,
     REQUIRE(f.optimal.has_value());
     CHECK((f.optimal->status == "optimal" || f.optimal->status == "feasible"));
     solved += f.optimal->status == "optimal";
-    CHECK(f.optimal->cost == static_cast<int64_t>(f.optimal->objective));
+    // An optimal row's code costs its objective; a time-limited one's may
+    // cost more (a register cycle the cut rounds had no time to charge).
+    if (f.optimal->status == "optimal") CHECK(f.optimal->cost == static_cast<int64_t>(f.optimal->objective));
+    else CHECK(f.optimal->cost >= static_cast<int64_t>(f.optimal->objective));
     REQUIRE(f.check.has_value());
     CHECK(f.check->refuted == 0);
     CHECK(f.check->unknown == 0);
