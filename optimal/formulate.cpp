@@ -20,8 +20,8 @@ using Terms = std::vector<std::pair<int, double>>;
 class Builder {
 public:
   Builder(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, Formulation &f,
-          const std::vector<uint8_t> &noRemat, const std::vector<mir::RegClass> &cls)
-      : fn_(fn), cfg_(cfg), f_(f), noRemat_(noRemat) {
+          const std::vector<uint8_t> &noRemat, const std::vector<mir::RegClass> &cls, bool inArgReloadable)
+      : fn_(fn), cfg_(cfg), f_(f), noRemat_(noRemat), inArgReloadable_(inArgReloadable) {
     f.cls = cls;
     const bool vfp = std::any_of(cls.begin(), cls.end(), [](mir::RegClass c) { return c != mir::RegClass::Core; });
     f.file = RegFile(pool, vfp);
@@ -86,6 +86,7 @@ private:
   const mir::Cfg &cfg_;
   Formulation &f_;
   const std::vector<uint8_t> &noRemat_;  ///< per vreg: never rematerialised (a web of a multiply-defined vreg)
+  bool inArgReloadable_;                 ///< a stack parameter may be reloaded from its incoming slot
   FunctionLiveness lv_;
   FunctionCopies copies_;
 
@@ -106,7 +107,8 @@ private:
       if (defs[v] != 1) continue;
       const bool remat = d.op == mir::Opcode::MovI || d.op == mir::Opcode::FConst32 || d.op == mir::Opcode::FConst64;
       if (remat && !(v < noRemat_.size() && noRemat_[v])) f_.home[v] = Home::Remat;
-      else if (d.op == mir::Opcode::Lds && d.origin == mir::Origin::InArg) f_.home[v] = Home::InArg;
+      else if (inArgReloadable_ && d.op == mir::Opcode::Lds && d.origin == mir::Origin::InArg)
+        f_.home[v] = Home::InArg;
     }
   }
 
@@ -313,8 +315,8 @@ private:
 
 bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
                Formulation &out, std::string &why, const std::vector<uint8_t> &noRemat,
-               const std::vector<mir::RegClass> &cls) {
-  Builder b(fn, cfg, pool, out, noRemat, cls);
+               const std::vector<mir::RegClass> &cls, bool inArgReloadable) {
+  Builder b(fn, cfg, pool, out, noRemat, cls, inArgReloadable);
   return b.build(maxVars, why);
 }
 

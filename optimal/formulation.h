@@ -79,10 +79,12 @@ struct Formulation {
 
 /// Build the program for working-form function `fn` (vregs mixed with the
 /// ABI's physical registers, core/alloc/abi.cpp) whose vregs have classes
-/// `cls` (empty: all core). False with `why` when it would exceed `maxVars`
-/// variables.
+/// `cls` (empty: all core). `inArgReloadable`: a stack parameter may be
+/// reloaded from its incoming slot (Home::InArg; not when a result returned
+/// on the stack may overwrite it). False with `why` when it would exceed
+/// `maxVars` variables.
 bool formulate(const mir::Function &fn, const mir::Cfg &cfg, const arm::Pool &pool, size_t maxVars,
                Formulation &out, std::string &why, const std::vector<uint8_t> &noRemat = {},
-               const std::vector<mir::RegClass> &cls = {});
+               const std::vector<mir::RegClass> &cls = {}, bool inArgReloadable = true);
 
 }  // namespace vcr::optimal

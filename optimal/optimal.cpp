@@ -67,8 +67,6 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   };
   alloc::WorkFunction w;
   if (!alloc::lowerAbi(f, m, w, r.error)) return fail("error", r.error);
-  if (w.inArgsWritten)  // the formulation's Home::InArg reloads a stack parameter from its incoming slot
-    return fail("declined", "a result returned on the stack overwrites the incoming area (not formulated)");
   r.stats.movesBefore = 0;
   for (const auto &b : w.fn.blocks)
     for (const auto &i : b.instrs) r.stats.movesBefore += i.op == mir::Opcode::Mov;
@@ -78,7 +76,9 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   alloc::splitWebs(w, cfg);
   Formulation form;
   std::string why;
-  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why, w.multiDefWeb, w.vclass))
+  // A result returned on the stack may overwrite the incoming area: a stack
+  // parameter is then no free reload from its slot (as in vcr-ra, spill.cpp).
+  if (!formulate(w.fn, cfg, opt.pool, opt_.maxVariables, form, why, w.multiDefWeb, w.vclass, !w.inArgsWritten))
     return fail("too-large", why);
   info_.variables = form.mip.numVars();
   info_.rows = form.mip.numRows();

@@ -27,7 +27,6 @@ struct OptimalInfo {
   /// "optimal" (proved), "feasible" (time-limited: best, bound and gap),
   /// "no-solution" (none within the time limit), "infeasible" (proved: a
   /// bug, since spilling everything is always possible), "too-large",
-  /// "declined" (a result returned on the stack: not formulated),
   /// or "error" (the solution could not be turned into code).
   std::string status;
   std::string why;          ///< for too-large, declined and error
