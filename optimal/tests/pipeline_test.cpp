@@ -8,6 +8,20 @@
 #include <fstream>
 #include <string>
 
+namespace {
+
+/// --optimal with a 2 s limit, one job, and --run.
+vcr::tools::PipelineOptions optimalRun() {
+  vcr::tools::PipelineOptions opt;
+  opt.optimal = true;
+  opt.optimalSeconds = 2;
+  opt.jobs = 1;
+  opt.run = true;
+  return opt;
+}
+
+}  // namespace
+
 TEST_CASE("optimal - the pipeline's optimal rows are checked and carry the costs of all three allocators") {
   vcr::tools::PipelineOptions opt;
   opt.optimal = true;
@@ -48,12 +62,8 @@ TEST_CASE("optimal - callers of a function the optimal allocator declines still 
     std::ofstream out(path);
     out << wat;
   }
-  vcr::tools::PipelineOptions opt;
-  opt.optimal = true;
-  opt.optimalSeconds = 2;
+  vcr::tools::PipelineOptions opt = optimalRun();
   opt.optimalMaxVariables = 300;
-  opt.jobs = 1;
-  opt.run = true;
   vcr::tools::Report rep = vcr::tools::runPipeline({path.string()}, opt);
   std::filesystem::remove(path);
   REQUIRE(rep.functions.size() == 2);
@@ -77,11 +87,7 @@ TEST_CASE("optimal - callers of a function the optimal allocator declines still 
 TEST_CASE("optimal - functions returning results on the stack are allocated, proved and run") {
   // A result returned on the stack may overwrite the incoming area: the
   // program then reloads no stack parameter from it (as vcr-ra, spill.cpp).
-  vcr::tools::PipelineOptions opt;
-  opt.optimal = true;
-  opt.optimalSeconds = 2;
-  opt.jobs = 1;
-  opt.run = true;
+  vcr::tools::PipelineOptions opt = optimalRun();
   vcr::tools::Report rep =
       vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/multi_value.wat"}, opt);
   unsigned stackResults = 0;
@@ -126,11 +132,7 @@ TEST_CASE("optimal - VFP classes on cortex-m7: f32 in S, f64 in D, across calls,
   // dsp64 keeps f64 values in D registers and f32 values in S registers on
   // the M7, and calls between its functions: the program's register classes,
   // D-over-S aliasing and S0-S15 call clobbers all matter here.
-  vcr::tools::PipelineOptions opt;
-  opt.optimal = true;
-  opt.optimalSeconds = 2;
-  opt.jobs = 1;
-  opt.run = true;
+  vcr::tools::PipelineOptions opt = optimalRun();
   opt.cpu = vcr::arm::Cpu::CortexM7;
   vcr::tools::Report rep =
       vcr::tools::runPipeline({std::string(VCR_SOURCE_DIR) + "/corpus/kernels/dsp64.wasm"}, opt);

@@ -33,6 +33,15 @@ bb0:
 }
 )";
 
+/// Whether some instruction of `fn` writes an S register.
+bool writesSReg(const mir::Function &fn) {
+  for (const auto &b : fn.blocks)
+    for (const auto &i : b.instrs)
+      for (const mir::Operand &o : i.defs)
+        if (o.isSReg()) return true;
+  return false;
+}
+
 mir::Module parse(const char *text) {
   mir::ParseResult r = mir::parseModule(text, "vfp.mir");
   REQUIRE(r.module);
@@ -47,11 +56,7 @@ TEST_CASE("vcr-ra, the legacy ladder and the optimal allocator allocate a float 
   const alloc::AllocOptions opt;
   const alloc::AllocResult irc = alloc::makeGraphColouring()->allocate(f, m, opt);
   REQUIRE_MESSAGE(irc.ok, irc.error);
-  bool sreg = false;
-  for (const auto &b : irc.function.blocks)
-    for (const auto &i : b.instrs)
-      for (const mir::Operand &o : i.defs) sreg |= o.isSReg();
-  CHECK(sreg);
+  CHECK(writesSReg(irc.function));
   const verifier::CheckResult c = verifier::checkFunction(f, irc.function, m, verifier::CheckOptions{});
   CHECK_MESSAGE(c.ok(), c.summary());
   const alloc::AllocResult lad = ladder::makeLadderAllocator()->allocate(f, m, opt);
@@ -71,11 +76,7 @@ TEST_CASE("vcr-ra, the legacy ladder and the optimal allocator allocate a float 
   const alloc::AllocResult op = opal.allocate(f, m, opt);
   REQUIRE_MESSAGE(op.ok, op.error);
   CHECK(opal.last().status == "optimal");
-  bool opSReg = false;
-  for (const auto &b : op.function.blocks)
-    for (const auto &i : b.instrs)
-      for (const mir::Operand &o : i.defs) opSReg |= o.isSReg();
-  CHECK(opSReg);
+  CHECK(writesSReg(op.function));
   const verifier::CheckResult oc = verifier::checkFunction(f, op.function, m, verifier::CheckOptions{});
   CHECK_MESSAGE(oc.ok(), oc.summary());
 }
