@@ -103,7 +103,7 @@ private:
     PhaseTimes &t = r.stats.phases;
     const mir::Cfg &cfg = cfg_;
     auto mapOf = [&] { return NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass); };
-    bool coloured = false, repaired = false;
+    bool coloured = false;
     unsigned rounds = 0;
     while (!coloured && rounds < kMaxRounds) {
       ++rounds;
@@ -121,12 +121,14 @@ private:
       colours = colourGraph(graph_, w, cr);
       coloured = colours.spilled.empty();
       clock.lap(t.irc);
-      // Keep every colour and spill around it; a full round again only if
-      // a spill temp is boxed in.
-      if (!coloured) {
-        coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
-        repaired = true;
-      }
+      // Hint recolouring (recolour.cpp) on this round's graph, then keep
+      // every colour and spill around it; a full round again only if a
+      // spill temp is boxed in. Recolouring before the repair needs no
+      // graph of the repaired code: the values to spill are uncoloured and
+      // constrain nothing, and the repair colours its temps around the
+      // colours as they are then.
+      recolourForMoves(graph_, cr, colours.colour);
+      if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
       clock.lap(t.repair);
     }
     if (!coloured) {
@@ -134,16 +136,6 @@ private:
                 std::to_string(kMaxRounds) + " rounds";
       return false;
     }
-    // Hint recolouring, on the graph of the final code (a repair rewrote it).
-    if (repaired) {
-      NodeMap map = mapOf();
-      code_.build(w.fn, map);
-      live_.compute(code_, cfg, map.numNodes);
-      buildInterference(graph_, code_, cfg, live_, map.numNodes);
-      colours.colour.resize(map.numNodes, -1);
-    }
-    recolourForMoves(graph_, cr, colours.colour);
-    clock.lap(t.repair);
     return true;
   }
 
