@@ -146,7 +146,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, Alloc
   arm::RegSet saved = sc.written & arm::calleeSaved();
   if (w.hasCalls || sc.written.contains(PReg::LR)) saved.add(PReg::LR);
   const uint32_t savedS = sc.writtenS & 0xffff0000u;
-  const uint32_t pushed = 4 * saved.size() + 4 * static_cast<uint32_t>(__builtin_popcount(savedS));
+  const uint32_t pushed = 4 * saved.size() + 4 * popcount32(savedS);
   uint32_t n = w.outgoingBytes + slotBytes;
   if (w.hasCalls && (pushed + n) % 8) n += 4;  // AAPCS: SP 8-byte aligned at calls
   const uint32_t frame = pushed + n;

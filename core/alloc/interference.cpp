@@ -16,19 +16,10 @@ bool Interference::interferes(uint32_t u, uint32_t v) const {
   return std::find(b, e, v) != e;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("popcnt", "default")))
-#endif
-uint32_t popcountWords(const uint64_t *row, uint32_t words) {
-  uint32_t n = 0;
-  for (uint32_t x = 0; x < words; ++x) n += static_cast<uint32_t>(__builtin_popcountll(row[x]));
-  return n;
-}
-
 size_t Interference::numEdges() const {
   size_t twice = 0, pre = 0;
   for (uint32_t n = kVRegBase; n < numNodes; ++n) {
-    auto p = static_cast<uint32_t>(__builtin_popcount(preMask[n]));
+    auto p = popcount32(preMask[n]);
     pre += p;
     twice += degree[n] - p;
   }
@@ -243,13 +234,13 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
 
   auto popcountMarked = [](const uint64_t *row, const uint64_t *sum, uint32_t sumWords) {
     uint32_t c = 0;
-    forEachMarkedWord(sum, sumWords, [&](uint32_t w) { c += popcountWords(row + w, 1); });
+    forEachMarkedWord(sum, sumWords, [&](uint32_t w) { c += popcount64(row[w]); });
     return c;
   };
   g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   for (uint32_t n = kVRegBase; n < nn; ++n) {
-    uint32_t d = static_cast<uint32_t>(__builtin_popcount(g.preMask[n]));
+    uint32_t d = popcount32(g.preMask[n]);
     if (g.isGlobal(n)) {
       d += popcountMarked(g.row(n), g.rowSum(n), g.nodeSumWords);
     } else {

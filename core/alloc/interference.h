@@ -80,10 +80,6 @@ inline void copyMarked(std::vector<uint64_t> &to, const std::vector<uint64_t> &f
                       [&](uint32_t w) { to[r * words + w] = from[r * words + w]; });
 }
 
-/// The number of set bits in a row of `words` words. Built twice, for
-/// CPUs with and without the POPCNT instruction, and picked at load time:
-/// the portable build otherwise calls libgcc for every word.
-[[nodiscard]] uint32_t popcountWords(const uint64_t *row, uint32_t words);
 
 /// Transpose the 64x64 bit block `b` in place (b[r] bit c = row r, column c).
 inline void transpose64(uint64_t b[64]) {

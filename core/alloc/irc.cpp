@@ -370,7 +370,7 @@ private:
   bool briggs(uint32_t u, uint32_t v) {
     if (degree_[u] + degree_[v] < k_) return true;
     if (global(u)) {
-      unsigned k = static_cast<unsigned>(__builtin_popcount(pre_[u] | pre_[v]));
+      unsigned k = popcount32(pre_[u] | pre_[v]);
       const uint64_t *ru = liveRow(u), *su = rowSum(u);
       const uint32_t sw = gp_->nodeSumWords;
       // Over the words either summary marks (a word neither marks is zero in both).
@@ -378,7 +378,7 @@ private:
         for (uint32_t s = 0; s < sw && k < k_; ++s)
           for (uint64_t m = su[s] | (sv ? sv[s] : 0); m && k < k_; m &= m - 1) {
             const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
-            k += static_cast<unsigned>(__builtin_popcountll((ru[w] | (rv ? rv[w] : 0)) & sig_[w]));
+            k += popcount64((ru[w] | (rv ? rv[w] : 0)) & sig_[w]);
           }
       };
       if (global(v)) {

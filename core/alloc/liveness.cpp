@@ -66,85 +66,58 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
 void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numNodes) {
   const uint32_t nb = code.numBlocks();
   constexpr uint32_t kNone = UINT32_MAX;
-  // One scan: the upward-exposed uses (a use with no def of the node before
-  // it in its block) decide which nodes are global, and each becomes a
-  // (global, block) pair; every first def of a node in a block a (node,
-  // block) pair.
+  // Pass 1: upward-exposed uses decide which nodes are global.
   nodes.clear();
   compact.assign(numNodes, kNone);
-  std::vector<uint32_t> defBlock(numNodes, kNone), useBlock(numNodes, kNone);
-  std::vector<std::pair<uint32_t, uint32_t>> defs, uses;  // (node, block), (global, block)
+  std::vector<uint32_t> defBlock(numNodes, kNone);
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
       const uint32_t *op = code.ops.data() + code.opStart[i];
       const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
-      for (uint32_t k = nd; k < n; ++k) {
-        const uint32_t x = op[k];
-        if (defBlock[x] == b || useBlock[x] == b) continue;
-        useBlock[x] = b;
-        if (compact[x] == kNone) {
-          compact[x] = static_cast<uint32_t>(nodes.size());
-          nodes.push_back(x);
+      for (uint32_t k = nd; k < n; ++k)
+        if (defBlock[op[k]] != b && compact[op[k]] == kNone) {
+          compact[op[k]] = static_cast<uint32_t>(nodes.size());
+          nodes.push_back(op[k]);
         }
-        uses.push_back({compact[x], b});
-      }
-      for (uint32_t k = 0; k < nd; ++k)
-        if (defBlock[op[k]] != b) {
-          defBlock[op[k]] = b;
-          defs.push_back({op[k], b});
-        }
+      for (uint32_t k = 0; k < nd; ++k) defBlock[op[k]] = b;
     }
   words = static_cast<uint32_t>((nodes.size() + 63) / 64);
   const size_t total = size_t(nb) * words;
   in.assign(total, 0);
   out.assign(total, 0);
   if (words == 0) return;
-  // Per global node, the blocks that define it and those where it is
-  // upward-exposed, as CSR lists.
-  const auto ng = static_cast<uint32_t>(nodes.size());
-  for (auto &pr : defs) pr.first = compact[pr.first];
-  defs.erase(std::remove_if(defs.begin(), defs.end(), [](const auto &pr) { return pr.first == kNone; }), defs.end());
-  auto group = [&](const std::vector<std::pair<uint32_t, uint32_t>> &pairs, std::vector<uint32_t> &start,
-                   std::vector<uint32_t> &items) {
-    start.assign(ng + 1, 0);
-    for (const auto &pr : pairs) ++start[pr.first + 1];
-    for (uint32_t c = 0; c < ng; ++c) start[c + 1] += start[c];
-    items.resize(pairs.size());
-    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (const auto &pr : pairs) items[fill[pr.first]++] = pr.second;
-  };
-  std::vector<uint32_t> defStart, defBlocks, useStart, useBlocks;
-  group(defs, defStart, defBlocks);
-  group(uses, useStart, useBlocks);
-  // The least fixpoint of live-in = use | (live-out & ~def),
-  // live-out = union of the successors' live-in, one node at a time: from
-  // each upward-exposed use, walk the predecessors until a block that
-  // defines the node (Appel's liveness by variable). The work is the size
-  // of the live sets, not blocks x nodes x iterations.
-  std::vector<uint32_t> defines(nb, kNone), stack;
-  for (uint32_t c = 0; c < ng; ++c) {
-    for (uint32_t k = defStart[c]; k < defStart[c + 1]; ++k) defines[defBlocks[k]] = c;
-    const uint32_t w = c >> 6;
-    const uint64_t bit = 1ull << (c & 63);
-    stack.clear();
-    for (uint32_t k = useStart[c]; k < useStart[c + 1]; ++k) {
-      uint64_t &x = in[size_t(useBlocks[k]) * words + w];
-      if (!(x & bit)) {
-        x |= bit;
-        stack.push_back(useBlocks[k]);
-      }
+  // Pass 2: upward-exposed uses and defs of each block, over global nodes.
+  std::vector<uint64_t> use(total, 0), def(total, 0);
+  for (uint32_t b = 0; b < nb; ++b) {
+    uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
+      const uint32_t *op = code.ops.data() + code.opStart[i];
+      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
+      for (uint32_t k = nd; k < n; ++k)
+        if (uint32_t c = compact[op[k]]; c != kNone && !(d[c >> 6] >> (c & 63) & 1)) u[c >> 6] |= 1ull << (c & 63);
+      for (uint32_t k = 0; k < nd; ++k)
+        if (uint32_t c = compact[op[k]]; c != kNone) d[c >> 6] |= 1ull << (c & 63);
     }
-    while (!stack.empty()) {
-      const uint32_t b = stack.back();
-      stack.pop_back();
-      for (BlockId p : cfg.preds[b]) {
-        uint64_t &o = out[size_t(p) * words + w];
-        if (o & bit) continue;
-        o |= bit;
-        uint64_t &x = in[size_t(p) * words + w];
-        if (defines[p] == c || (x & bit)) continue;
-        x |= bit;
-        stack.push_back(p);
+  }
+  // Visit order: post-order (successors first), then unreachable blocks.
+  std::vector<BlockId> order(cfg.rpo.rbegin(), cfg.rpo.rend());
+  for (uint32_t b = 0; b < nb; ++b)
+    if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(b);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (BlockId b : order) {
+      uint64_t *o = out.data() + size_t(b) * words, *li = in.data() + size_t(b) * words;
+      const uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+      for (BlockId s : cfg.succs[b]) {
+        const uint64_t *si = in.data() + size_t(s) * words;
+        for (uint32_t w = 0; w < words; ++w) o[w] |= si[w];
+      }
+      for (uint32_t w = 0; w < words; ++w) {
+        uint64_t x = (o[w] & ~d[w]) | u[w];
+        if (x != li[w]) {
+          li[w] = x;
+          changed = true;
+        }
       }
     }
   }

@@ -81,7 +81,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t words = lv.words;
   std::vector<uint32_t> base(nb * words + 1, 0);
   for (size_t k = 0; k < nb * words; ++k)
-    base[k + 1] = base[k] + static_cast<uint32_t>(__builtin_popcountll(lv.in[k]));
+    base[k + 1] = base[k] + popcount64(lv.in[k]);
   for (uint32_t e = 0; e < base[nb * words]; ++e) uf.add();
   auto entryOf = [&](size_t b, uint32_t v) {
     const uint32_t c = lv.compact[v];
@@ -89,7 +89,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
     const size_t k = b * words + (c >> 6);
     const uint64_t below = (1ull << (c & 63)) - 1, word = lv.in[k];
     if (!(word >> (c & 63) & 1)) return kNone;
-    return base[k] + static_cast<uint32_t>(__builtin_popcountll(word & below));
+    return base[k] + popcount64(word & below);
   };
 
   // One walk: definitions become elements, uses are joined to what reaches

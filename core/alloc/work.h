@@ -32,8 +32,8 @@ struct ClassRegs {
   PRegMask pool = 0;    ///< allocatable colours
   PRegMask caller = 0;  ///< clobbered by calls: free to use
   PRegMask callee = 0;  ///< callee-saved: the first use costs a save and a restore
-  [[nodiscard]] unsigned size() const { return static_cast<unsigned>(__builtin_popcount(pool)); }
-  [[nodiscard]] unsigned calleeCount() const { return static_cast<unsigned>(__builtin_popcount(callee)); }
+  [[nodiscard]] unsigned size() const { return popcount32(pool); }
+  [[nodiscard]] unsigned calleeCount() const { return popcount32(callee); }
   /// Core: the pool's registers; caller-saved R0-R3 and R12, callee-saved R4-R11.
   [[nodiscard]] static ClassRegs core(const arm::Pool &p) {
     return {mir::RegClass::Core, p.regs.mask(), 0x100fu & p.regs.mask(), 0x0ff0u & p.regs.mask()};
