@@ -45,6 +45,12 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
   const auto n = static_cast<uint32_t>(pick.size());
   auto picked = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && pick[o.value]; };
   FlatCode code;
+  size_t numInstrs = 0;
+  for (const mir::Block &b : f.blocks) numInstrs += b.instrs.size();
+  code.blockStart.reserve(f.blocks.size() + 1);  // (growing them was a third of the allocator's mallocs)
+  code.opStart.reserve(numInstrs + 1);
+  code.numDefs.reserve(numInstrs);
+  code.ops.reserve(numInstrs);
   for (const mir::Block &b : f.blocks) {
     code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
     for (const mir::Instr &i : b.instrs) {
