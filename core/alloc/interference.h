@@ -80,7 +80,6 @@ inline void copyMarked(std::vector<uint64_t> &to, const std::vector<uint64_t> &f
                       [&](uint32_t w) { to[r * words + w] = from[r * words + w]; });
 }
 
-
 /// Transpose the 64x64 bit block `b` in place (b[r] bit c = row r, column c).
 inline void transpose64(uint64_t b[64]) {
   uint64_t m = 0x00000000FFFFFFFFull;

@@ -96,3 +96,25 @@ TEST_CASE("interference graph: bit rows and lists equal the textbook edge set") 
   MESSAGE(checkedEdges << " edges checked");
   CHECK(checkedEdges > 1000);
 }
+
+TEST_CASE("popcount64 and popcount32 count the set bits of any word") {
+  auto slow = [](uint64_t x) {
+    uint32_t n = 0;
+    for (; x; x >>= 1) n += static_cast<uint32_t>(x & 1);
+    return n;
+  };
+  CHECK(popcount64(0) == 0);
+  CHECK(popcount64(~0ull) == 64);
+  CHECK(popcount64(1ull << 63) == 1);
+  CHECK(popcount32(0xffffffffu) == 32);
+  uint64_t x = 0x9e3779b97f4a7c15ull;  // splitmix-style walk over words
+  for (int i = 0; i < 10000; ++i) {
+    x += 0x9e3779b97f4a7c15ull;
+    uint64_t z = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    const uint64_t w = i % 3 == 0 ? z & (z >> 7) : (i % 3 == 1 ? z | (z << 5) : z);  // sparse, dense, even
+    REQUIRE(popcount64(w) == slow(w));
+    REQUIRE(popcount32(static_cast<uint32_t>(w)) == slow(static_cast<uint32_t>(w)));
+  }
+}
