@@ -3,6 +3,7 @@
 #include "arm/select/wasm_load.h"
 #include "core/alloc/allocator.h"
 #include "core/alloc/bench/mir_gen.h"
+#include "core/ir/text.h"
 #include "corpus/gen/wasmgen.h"
 
 #include <fmt/format.h>
@@ -34,7 +35,16 @@ struct Point {
   unsigned rounds = 0, spilled = 0;
   size_t outInstrs = 0;      ///< allocated instructions (summed over the seeds, then averaged)
   alloc::PhaseTimes phases;  ///< per instruction (ns), medians over the samples
+  uint64_t digest = 0;       ///< FNV-1a of the allocated functions' text (outside the timing)
 };
+
+/// FNV-1a over `text`, continuing from `h`: a change of speed work that
+/// should not change a single allocation decision shows as the same
+/// digest before and after.
+uint64_t fnv1a(uint64_t h, const std::string &text) {
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
 
 /// The fields of PhaseTimes, in the order they are printed.
 constexpr double alloc::PhaseTimes::*kPhases[] = {
@@ -139,7 +149,10 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
       alloc::PhaseTimes ph = res.stats.phases;
       for (auto field : kPhases) ph.*field *= 1000.0 / double(n);
       phases.push_back(ph);
-      if (r == 0) p.outInstrs += res.function.numInstrs();
+      if (r == 0) {
+        p.outInstrs += res.function.numInstrs();
+        p.digest = fnv1a(p.digest ? p.digest : 0xcbf29ce484222325ull, mir::printFunction(res.function));
+      }
       p.rounds = std::max(p.rounds, res.stats.rounds);
       p.spilled = std::max(p.spilled, res.stats.spilledVRegs);
     }
@@ -165,15 +178,15 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
   if (only) sizes = {only};
   std::vector<Point> pts;
   fmt::print("{} (median of {} runs x 3 seeds per size)\n", title, reps);
-  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8} {:>10}\n", "instrs", "instr/ms", "us/instr", "rounds", "spilled",
-             "out instrs");
+  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8} {:>10}  {}\n", "instrs", "instr/ms", "us/instr", "rounds", "spilled",
+             "out instrs", "output digest");
   bool fast = true;
   for (unsigned s : sizes) {
     Point p = measure(gen, scale, s, reps);
     pts.push_back(p);
     fast = fast && 1000.0 / p.usPerInstr >= 1000.0;
-    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8} {:>10}\n", p.instrs, 1000.0 / p.usPerInstr, p.usPerInstr,
-               p.rounds, p.spilled, p.outInstrs);
+    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8} {:>10}  {:016x}\n", p.instrs, 1000.0 / p.usPerInstr,
+               p.usPerInstr, p.rounds, p.spilled, p.outInstrs, p.digest);
   }
   fmt::print("phases, ns per instruction (median of each; wall time):\n{:>10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} "
              "{:>7} {:>7}\n",
