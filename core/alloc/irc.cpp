@@ -53,9 +53,7 @@ public:
     Colouring out = assignColours();
     // Leave the working rows zero (copyGraph copies only marked words).
     clearMarked(rows_, gp_->nodeWords, rowSum_, gp_->nodeSumWords);
-    clearMarked(rowsLive_, gp_->nodeWords, rowSum_, gp_->nodeSumWords);
     clearMarked(lg_, gp_->globalWords, lgSum_, gp_->globalSumWords);
-    clearMarked(lgLive_, gp_->globalWords, lgSum_, gp_->globalSumWords);
     return out;
   }
 
@@ -64,11 +62,8 @@ private:
   bool global(uint32_t n) const { return !pre(n) && gp_->globalOf[n] != kNoNode; }
   uint64_t *row(uint32_t n) { return rows_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
   uint64_t *globalNbrs(uint32_t n) { return lg_.data() + size_t(n) * gp_->globalWords; }
-  /// The same rows with the nodes that left the graph cleared.
-  uint64_t *liveRow(uint32_t n) { return rowsLive_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
-  uint64_t *liveGlobalNbrs(uint32_t n) { return lgLive_.data() + size_t(n) * gp_->globalWords; }
-  /// Summaries (interference.h) of a global node's rows and of a local
-  /// node's global-neighbour rows, shared by both copies of each.
+  /// Summaries (interference.h) of a global node's row and of a local
+  /// node's global-neighbour row.
   uint64_t *rowSum(uint32_t n) { return rowSum_.data() + size_t(gp_->globalOf[n]) * gp_->nodeSumWords; }
   uint64_t *globalNbrsSum(uint32_t n) { return lgSum_.data() + size_t(n) * gp_->globalSumWords; }
   bool noSpill(uint32_t n) const {
@@ -77,17 +72,16 @@ private:
 
   /// Calls `stop(m)` for each set bit m of a row (mapped by `map`) that is
   /// still in the graph (`alive`, in the row's index space), until it
-  /// returns true; returns whether it did. Bits of nodes that left the
-  /// graph are cleared on the way, a word at a time. (No node leaves the
-  /// graph while a row is scanned.)
+  /// returns true; returns whether it did. The rows keep the nodes that
+  /// left the graph (the select phase reads them): a word ANDed with
+  /// `alive` visits only the others, at no cost per departed node.
   template <class Map, class F>
-  bool anyBit(uint64_t *row, const uint64_t *sum, uint32_t sumWords, const uint64_t *alive, Map &&map, F &&stop) {
+  bool anyBit(const uint64_t *row, const uint64_t *sum, uint32_t sumWords, const uint64_t *alive, Map &&map,
+              F &&stop) {
     for (uint32_t s = 0; s < sumWords; ++s)
       for (uint64_t marked = sum[s]; marked; marked &= marked - 1) {
         const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(marked));
-        uint64_t x = row[w] & alive[w];
-        row[w] = x;
-        for (; x; x &= x - 1)
+        for (uint64_t x = row[w] & alive[w]; x; x &= x - 1)
           if (stop(map(w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))))) return true;
       }
     return false;
@@ -114,8 +108,8 @@ private:
   /// anyAdjacent without the precoloured neighbours.
   template <class F> bool anyVRegAdjacent(uint32_t n, F &&stop) {
     if (global(n))
-      return anyBit(liveRow(n), rowSum(n), gp_->nodeSumWords, alive_.data(), [](uint32_t m) { return m; }, stop);
-    if (anyBit(liveGlobalNbrs(n), globalNbrsSum(n), gp_->globalSumWords, aliveGlobal_.data(),
+      return anyBit(row(n), rowSum(n), gp_->nodeSumWords, alive_.data(), [](uint32_t m) { return m; }, stop);
+    if (anyBit(globalNbrs(n), globalNbrsSum(n), gp_->globalSumWords, aliveGlobal_.data(),
                [&](uint32_t i) { return gp_->globals[i]; }, stop))
       return true;
     return forLocalAdjacent(n, stop);
@@ -212,12 +206,14 @@ private:
     // words the graph's summaries mark.
     const uint32_t nw = gp_->nodeWords, gw = gp_->globalWords;
     copyMarked(rows_, gp_->globalRows, nw, gp_->globalRowSum, gp_->nodeSumWords);
-    copyMarked(rowsLive_, gp_->globalRows, nw, gp_->globalRowSum, gp_->nodeSumWords);
     copyMarked(lg_, gp_->localGlobal, gw, gp_->localGlobalSum, gp_->globalSumWords);
-    copyMarked(lgLive_, gp_->localGlobal, gw, gp_->localGlobalSum, gp_->globalSumWords);
     rowSum_ = gp_->globalRowSum;
     lgSum_ = gp_->localGlobalSum;
     pre_ = gp_->preMask;
+    preRows_.assign(size_t(kVRegBase) * nw, 0);
+    preRowsG_.assign(size_t(kVRegBase) * gw, 0);
+    for (uint32_t n = kVRegBase; n < nn; ++n)
+      for (PRegMask r = pre_[n]; r; r &= r - 1) notePre(n, static_cast<uint32_t>(__builtin_ctz(r)));
     degree_ = gp_->degree;
     weight_ = gp_->weight;
     nbr_ = gp_->localAdj;
@@ -358,9 +354,36 @@ private:
   bool georgeOk(uint32_t t, uint32_t r) {
     return degree_[t] < k_ || pre(t) || interferes(t, r);
   }
-  /// George: every significant neighbour of v already interferes with u.
+  /// George, for a register u: every significant neighbour of v already
+  /// interferes with u. A vreg neighbour still in the graph is significant
+  /// when it is in `sig_` (`sigG_` by global index), and interferes with u
+  /// when it is in u's row of `preRows_` (`preRowsG_`): v's bit rows are
+  /// tested a word at a time, and only a local node's local list one by
+  /// one. (Precoloured neighbours never fail the test.) A value live
+  /// across many blocks has hundreds of neighbours, and every argument
+  /// and result move of a call asks this (alloc_bench, 10k instructions).
   bool george(uint32_t u, uint32_t v) {
-    return !anyAdjacent(v, [&](uint32_t t) { return !georgeOk(t, u); });
+    if (global(v)) {
+      const uint64_t *rv = row(v), *su = rowSum(v), *pr = preRows_.data() + size_t(u) * gp_->nodeWords;
+      for (uint32_t s = 0; s < gp_->nodeSumWords; ++s)
+        for (uint64_t m = su[s]; m; m &= m - 1) {
+          const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
+          if (rv[w] & sig_[w] & ~pr[w]) return false;
+        }
+      return true;
+    }
+    const uint64_t *gv = globalNbrs(v), *gs = globalNbrsSum(v), *pr = preRowsG_.data() + size_t(u) * gp_->globalWords;
+    for (uint32_t s = 0; s < gp_->globalSumWords; ++s)
+      for (uint64_t m = gs[s]; m; m &= m - 1) {
+        const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
+        if (gv[w] & sigG_[w] & ~pr[w]) return false;
+      }
+    return !forLocalAdjacent(v, [&](uint32_t t) { return !georgeOk(t, u); });
+  }
+  /// Record that node n interferes with register r in the rows George reads.
+  void notePre(uint32_t n, uint32_t r) {
+    setBit(preRows_.data() + size_t(r) * gp_->nodeWords, n);
+    if (global(n)) setBit(preRowsG_.data() + size_t(r) * gp_->globalWords, gp_->globalOf[n]);
   }
   /// Briggs: the merged node has fewer than K significant neighbours.
   /// When u is a global node its significant neighbours are counted a word
@@ -371,7 +394,7 @@ private:
     if (degree_[u] + degree_[v] < k_) return true;
     if (global(u)) {
       unsigned k = popcount32(pre_[u] | pre_[v]);
-      const uint64_t *ru = liveRow(u), *su = rowSum(u);
+      const uint64_t *ru = row(u), *su = rowSum(u);
       const uint32_t sw = gp_->nodeSumWords;
       // Over the words either summary marks (a word neither marks is zero in both).
       auto count = [&](const uint64_t *rv, const uint64_t *sv) {
@@ -382,12 +405,12 @@ private:
           }
       };
       if (global(v)) {
-        count(liveRow(v), rowSum(v));
+        count(row(v), rowSum(v));
         return k < k_;
       }
       count(nullptr, nullptr);
       auto outside = [&](uint32_t m) { return testBit(sig_.data(), m) && !testBit(ru, m); };
-      const uint64_t *gv = liveGlobalNbrs(v), *gs = globalNbrsSum(v);
+      const uint64_t *gv = globalNbrs(v), *gs = globalNbrsSum(v);
       for (uint32_t s = 0; s < gp_->globalSumWords && k < k_; ++s)
         for (uint64_t m = gs[s]; m && k < k_; m &= m - 1) {
           const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(m));
@@ -450,21 +473,18 @@ private:
     if (pre(t) || pre(u)) {
       uint32_t r = pre(t) ? t : u, n = pre(t) ? u : t;
       pre_[n] |= 1u << r;
+      notePre(n, r);
       raiseDegree(n);
       return;
     }
-    if (global(u)) setBit(row(u), t), setBit(liveRow(u), t), setBit(rowSum(u), t >> 6);
-    else if (global(t))
-      setBit(globalNbrs(u), gp_->globalOf[t]), setBit(liveGlobalNbrs(u), gp_->globalOf[t]),
-          setBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
+    if (global(u)) setBit(row(u), t), setBit(rowSum(u), t >> 6);
+    else if (global(t)) setBit(globalNbrs(u), gp_->globalOf[t]), setBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
     else {
       extra_[u].push_back(t);
       extraAll_[u].push_back(t);
     }
-    if (global(t)) setBit(row(t), u), setBit(liveRow(t), u), setBit(rowSum(t), u >> 6);
-    else if (global(u))
-      setBit(globalNbrs(t), gp_->globalOf[u]), setBit(liveGlobalNbrs(t), gp_->globalOf[u]),
-          setBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
+    if (global(t)) setBit(row(t), u), setBit(rowSum(t), u >> 6);
+    else if (global(u)) setBit(globalNbrs(t), gp_->globalOf[u]), setBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
     else {
       extra_[t].push_back(u);
       extraAll_[t].push_back(u);
@@ -670,9 +690,8 @@ private:
   std::vector<int> colour_;
   std::vector<MoveState> mstate_;
   std::vector<uint32_t> mark_;
-  std::vector<uint64_t> rows_, lg_;          ///< copies of the graph's bit rows, extended by merges
-  std::vector<uint64_t> rowsLive_, lgLive_;  ///< the same, nodes that left the graph cleared
-  std::vector<uint64_t> rowSum_, lgSum_;      ///< their summaries (interference.h), marked by merges
+  std::vector<uint64_t> rows_, lg_;      ///< copies of the graph's bit rows, extended by merges
+  std::vector<uint64_t> rowSum_, lgSum_;  ///< their summaries (interference.h), marked by merges
   std::vector<uint32_t> pre_, degree_;       ///< copies of the precoloured masks and degrees
   std::vector<double> weight_;               ///< per node: spill weight (merged on coalescing)
   std::vector<uint32_t> nbr_, nbrLen_;       ///< local lists (starts as in the graph), pruned
@@ -682,6 +701,8 @@ private:
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> liveMoves_;
   std::vector<uint64_t> sig_, sigG_;  ///< significant nodes / global indices (see markSignificant)
+  /// Per register: the nodes / global indices that interfere with it (george).
+  std::vector<uint64_t> preRows_, preRowsG_;
   /// Per group representative: whether some move of the group may be
   /// Active. Set when a move of the group turns Active (and on merges),
   /// cleared when enableMoves has sent them all back: never false while
