@@ -44,22 +44,24 @@ GlobalLiveness GlobalLiveness::compute(const Function &f, const Cfg &cfg, const 
 GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, const std::vector<uint8_t> &pick) {
   const auto n = static_cast<uint32_t>(pick.size());
   auto picked = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && pick[o.value]; };
+  // The flat code holds only the instructions with a picked operand: the
+  // others add nothing to any block's sets, and the callers pick a few
+  // vregs (the multiply-defined ones at most).
   FlatCode code;
-  size_t numInstrs = 0;
-  for (const mir::Block &b : f.blocks) numInstrs += b.instrs.size();
   code.blockStart.reserve(f.blocks.size() + 1);  // (growing them was a third of the allocator's mallocs)
-  code.opStart.reserve(numInstrs + 1);
-  code.numDefs.reserve(numInstrs);
-  code.ops.reserve(numInstrs);
+  uint32_t start = 0;
   for (const mir::Block &b : f.blocks) {
     code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
     for (const mir::Instr &i : b.instrs) {
-      code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
       for (const mir::Operand &d : i.defs)
         if (picked(d)) code.ops.push_back(d.value);
-      code.numDefs.push_back(static_cast<uint8_t>(code.ops.size() - code.opStart.back()));
+      const auto nd = static_cast<uint32_t>(code.ops.size()) - start;
       for (const mir::Operand &u : i.uses)
         if (picked(u)) code.ops.push_back(u.value);
+      if (code.ops.size() == start) continue;
+      code.opStart.push_back(start);
+      code.numDefs.push_back(static_cast<uint8_t>(nd));
+      start = static_cast<uint32_t>(code.ops.size());
     }
   }
   code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
