@@ -167,7 +167,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   alloc::FrameScan scan;
   if (!alloc::rewriteColours(w, alloc::Colouring{}, r.function, scan, r.stats, r.error))
     return fail("error", r.error);
-  alloc::layoutFrame(r.function, w, scan, r.stats);
+  alloc::layoutFrame(r.function, w, cfg, scan, r.stats);
   // A cycle no cut charges makes the code cost more than the program said:
   // it is then not proved optimal (the bound still holds).
   info_.codeCost = static_cast<double>(scoreAllocation(r.function).weighted);

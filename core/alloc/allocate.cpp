@@ -199,7 +199,7 @@ private:
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
     clock.lap(t.rewrite);
-    layoutFrame(r.function, w, scan_, r.stats);
+    layoutFrame(r.function, w, cfg_, scan_, r.stats);
     clock.lap(t.frame);
     if (opt.wantDot) r.dot = renderDot(f.name, first, colours, w);
     r.ok = true;

@@ -13,91 +13,49 @@ using mir::PReg;
 
 namespace {
 
-
-/// M |= transpose(M) for an n x n bit matrix of rows of `words` words,
-/// one 64x64 block at a time.
-void symmetrise(std::vector<uint64_t> &mat, size_t n, size_t words) {
-  uint64_t blk[64];
-  for (size_t bi = 0; bi < words; ++bi)
-    for (size_t bj = bi; bj < words; ++bj) {
-      // Block (bi, bj) transposed goes to (bj, bi) and the reverse.
-      uint64_t a[64] = {}, c[64] = {};
-      for (size_t r = 0; r < 64 && bi * 64 + r < n; ++r) a[r] = mat[(bi * 64 + r) * words + bj];
-      for (size_t r = 0; r < 64 && bj * 64 + r < n; ++r) c[r] = mat[(bj * 64 + r) * words + bi];
-      std::copy(a, a + 64, blk);
-      transpose64(blk);
-      for (size_t r = 0; r < 64 && bj * 64 + r < n; ++r) mat[(bj * 64 + r) * words + bi] |= blk[r];
-      transpose64(c);
-      for (size_t r = 0; r < 64 && bi * 64 + r < n; ++r) mat[(bi * 64 + r) * words + bj] |= c[r];
-    }
-}
-
 /// Share frame slots between spilled values that are never live at once:
-/// liveness over the symbolic slots (`sts` defines, `lds` uses), then a
-/// greedy colouring of their interference. Returns symbolic id -> slot
-/// (kNoNode for ids that are not slots); sets are rows of flat word arrays
-/// and only blocks with slot accesses are read again. An f64 value (class
-/// of its id in `w`) takes a two-word slot shared only with f64 values;
-/// `wide[k]` says which slots are.
-std::vector<uint32_t> assignSlots(const mir::Function &f, const WorkFunction &w, FrameScan &sc,
-                                  uint32_t &numSlots, std::vector<uint8_t> &wide) {
-  const size_t ns = sc.ids.size(), nb = f.blocks.size(), words = (ns + 63) / 64;
+/// liveness over the slots (`sts` defines, `lds` uses; the slot accesses of
+/// `sc.slotCode`, with the dataflow over the slots live across a block
+/// boundary only), then a greedy colouring of their interference. Returns
+/// symbolic id -> slot (kNoNode for ids that are not slots). An f64 value
+/// (class of its id in `w`) takes a two-word slot shared only with f64
+/// values; `wide[k]` says which slots are.
+std::vector<uint32_t> assignSlots(const mir::Cfg &cfg, const WorkFunction &w, FrameScan &sc, uint32_t &numSlots,
+                                  std::vector<uint8_t> &wide) {
+  const size_t ns = sc.ids.size(), words = (ns + 63) / 64;
   std::vector<uint32_t> result(sc.dense.size(), kNoNode);
   numSlots = 0;
   wide.clear();
   if (ns == 0) return result;
-  std::vector<uint64_t> &use = sc.use, &def = sc.def, &in = sc.in, &out = sc.out;
-  for (auto *v : {&use, &def, &in, &out}) v->assign(nb * words, 0);
-  for (size_t b = 0; b < nb; ++b) {
-    if (!(sc.flags[b] & 1)) continue;
-    uint64_t *u = use.data() + b * words, *d = def.data() + b * words;
-    for (const Instr &i : f.blocks[b].instrs) {
-      if (!isSlotAccess(i)) continue;
-      uint32_t s = sc.dense[slotOf(i)];
-      if (i.op == Opcode::Lds && !testBit(d, s)) setBit(u, s);
-      if (i.op == Opcode::Sts) setBit(d, s);
-    }
-  }
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t b = nb; b-- > 0;) {
-      uint64_t *o = out.data() + b * words, *li = in.data() + b * words;
-      const uint64_t *u = use.data() + b * words, *d = def.data() + b * words;
-      for (uint32_t k = sc.succStart[b]; k < sc.succStart[b + 1]; ++k)
-        for (size_t w = 0; w < words; ++w) o[w] |= in[sc.succ[k] * words + w];
-      for (size_t w = 0; w < words; ++w) {
-        uint64_t x = (o[w] & ~d[w]) | u[w];
-        if (x != li[w]) {
-          li[w] = x;
-          changed = true;
-        }
-      }
-    }
-  }
+  const FlatCode &code = sc.slotCode;
+  GlobalLiveness &lv = sc.slotLive;
+  lv.compute(code, cfg, static_cast<uint32_t>(ns));
+  // A store conflicts with every slot live after it, in both rows: the
+  // matrix is symmetric as it is built.
   std::vector<uint64_t> &conflict = sc.conflict, &live = sc.live;
   conflict.assign(ns * words, 0);
   live.assign(words, 0);
-  for (size_t b = 0; b < nb; ++b) {
-    if (!(sc.flags[b] & 1)) continue;  // no store here: no conflict starts here
-    std::copy(out.begin() + b * words, out.begin() + (b + 1) * words, live.begin());
-    const auto &is = f.blocks[b].instrs;
-    for (auto it = is.rbegin(); it != is.rend(); ++it) {
-      if (!isSlotAccess(*it)) continue;
-      uint32_t s = sc.dense[slotOf(*it)];
-      if (it->op == Opcode::Sts) {
+  for (uint32_t b = 0; b < code.numBlocks(); ++b) {
+    if (code.blockStart[b] == code.blockStart[b + 1]) continue;  // no access: no conflict starts here
+    std::fill(live.begin(), live.end(), 0);
+    lv.forEachIn(lv.liveOut(b), [&](uint32_t s) { setBit(live.data(), s); });
+    for (uint32_t i = code.blockStart[b + 1]; i-- > code.blockStart[b];) {
+      const uint32_t s = code.ops[code.opStart[i]];
+      if (code.numDefs[i]) {
         uint64_t *row = conflict.data() + s * words;
-        for (size_t w = 0; w < words; ++w) row[w] |= live[w];
+        for (size_t k = 0; k < words; ++k) row[k] |= live[k];
+        forEachBit(live.data(), static_cast<uint32_t>(words),
+                   [&](uint32_t t) { setBit(conflict.data() + t * words, s); });
         live[s >> 6] &= ~(1ull << (s & 63));
       } else {
         setBit(live.data(), s);
       }
     }
   }
-  symmetrise(conflict, ns, words);
   // Greedy in order: the first slot none of whose members (all earlier
   // values) conflicts with s. Each slot's members are a bit row, so the
   // test is a few word ANDs rather than a visit per conflicting value.
-  std::vector<uint64_t> &members = sc.use;  // the dataflow is done with it
+  std::vector<uint64_t> &members = sc.members;
   members.clear();
   for (size_t s = 0; s < ns; ++s) {
     const uint64_t *row = conflict.data() + s * words;
@@ -106,9 +64,9 @@ std::vector<uint32_t> assignSlots(const mir::Function &f, const WorkFunction &w,
     for (; k < numSlots; ++k) {
       if (wide[k] != isWide) continue;
       const uint64_t *m = members.data() + size_t(k) * words;
-      size_t w = 0;
-      while (w < words && !(row[w] & m[w])) ++w;
-      if (w == words) break;
+      size_t x = 0;
+      while (x < words && !(row[x] & m[x])) ++x;
+      if (x == words) break;
     }
     if (k == numSlots) {
       ++numSlots;
@@ -132,10 +90,10 @@ Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
 
 }  // namespace
 
-void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &sc, AllocStats &stats) {
+void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg, FrameScan &sc, AllocStats &stats) {
   uint32_t numSlots = 0;
   std::vector<uint8_t> wide;
-  auto slots = assignSlots(out, w, sc, numSlots, wide);
+  auto slots = assignSlots(cfg, w, sc, numSlots, wide);
   std::vector<uint32_t> slotOffset(numSlots);  // above the outgoing area
   uint32_t slotBytes = 0;
   for (uint32_t k = 0; k < numSlots; ++k) slotOffset[k] = slotBytes, slotBytes += wide[k] ? 8 : 4;

@@ -170,13 +170,13 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
         if (d != s) g.moves.push_back({d, s, static_cast<float>(w)});
       }
       for (uint32_t k = 0; k < nd; ++k) insert(op[k]);
+      uint32_t preDefs = 0;  // a call's clobbers: one pass over the live values for all of them
       for (uint32_t k = 0; k < nd; ++k) {
         const uint32_t d = op[k];
         g.occurs.set(d);
         g.weight[d] += w;
         if (pre(d)) {
-          for (uint32_t l : liveL.members()) g.preMask[l] |= 1u << d;
-          forEachBit(liveG.data(), gw, [&](uint32_t gi) { g.preMask[g.globals[gi]] |= 1u << d; });
+          preDefs |= 1u << d;
         } else if (uint32_t gi = g.globalOf[d]; gi != kNoNode) {
           uint64_t *r = gg.data() + size_t(gi) * gw;
           for (uint32_t x = 0; x < gw; ++x) r[x] |= liveG[x];
@@ -189,6 +189,10 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
           for (uint32_t l : liveL.members())
             if (l != d) pairs.push_back({d, l});
         }
+      }
+      if (preDefs) {
+        for (uint32_t l : liveL.members()) g.preMask[l] |= preDefs;
+        forEachBit(liveG.data(), gw, [&](uint32_t gi) { g.preMask[g.globals[gi]] |= preDefs; });
       }
       for (uint32_t k = 0; k < nd; ++k) erase(op[k]);
       for (uint32_t k = nd; k < n; ++k) {

@@ -80,17 +80,6 @@ inline void copyMarked(std::vector<uint64_t> &to, const std::vector<uint64_t> &f
                       [&](uint32_t w) { to[r * words + w] = from[r * words + w]; });
 }
 
-/// Transpose the 64x64 bit block `b` in place (b[r] bit c = row r, column c).
-inline void transpose64(uint64_t b[64]) {
-  uint64_t m = 0x00000000FFFFFFFFull;
-  for (unsigned j = 32; j != 0; j >>= 1, m ^= m << j)
-    for (unsigned k = 0; k < 64; k = (k + j + 1) & ~j) {
-      uint64_t t = ((b[k] >> j) ^ b[k + j]) & m;
-      b[k] ^= t << j;
-      b[k + j] ^= t;
-    }
-}
-
 /// The interference graph of one round (see the file comment for the layout).
 struct Interference {
   uint32_t numNodes = 0;

@@ -272,17 +272,17 @@ private:
     auto partners = [&](uint32_t n) {
       return pre(n) ? UINT32_MAX : gp_->moveStart[n + 1] - gp_->moveStart[n];
     };
+    // One integer per move, compared in one instruction pair: the weight's
+    // bits (non-negative floats order like their bit patterns), then the
+    // complements of the partners and of the index (both descending).
     moveKey_.resize(nm);
     for (uint32_t mi = 0; mi < nm; ++mi) {
       const GraphMove &m = gp_->moves[mi];
-      moveKey_[mi] = {m.weight, std::min(partners(m.dst), partners(m.src)), mi};
+      const uint32_t partnersMin = std::min(partners(m.dst), partners(m.src));
+      moveKey_[mi] = MoveKey(std::bit_cast<uint32_t>(m.weight)) << 64 | MoveKey(~partnersMin) << 32 | MoveKey(~mi);
     }
-    std::sort(moveKey_.begin(), moveKey_.end(), [](const MoveKey &a, const MoveKey &b) {
-      if (a.weight != b.weight) return a.weight < b.weight;
-      if (a.partners != b.partners) return a.partners > b.partners;
-      return a.index > b.index;
-    });
-    for (const MoveKey &k : moveKey_) moveWl_.push_back(k.index);
+    std::sort(moveKey_.begin(), moveKey_.end());
+    for (const MoveKey &k : moveKey_) moveWl_.push_back(~static_cast<uint32_t>(k));
     spillQ_.endBulk();
   }
 
@@ -715,10 +715,7 @@ private:
   PRegMask poolMask_ = 0, usedCallee_ = 0, caller_ = 0, callee_ = 0;
   std::vector<uint32_t> simplifyWl_, freezeWl_, moveWl_, selectStack_;
   /// The initial order of the move worklist (copyGraph).
-  struct MoveKey {
-    float weight;
-    uint32_t partners, index;
-  };
+  using MoveKey = unsigned __int128;
   std::vector<MoveKey> moveKey_;
   SpillQueue spillQ_;  ///< spill candidates, keyed lazily (spill_queue.h)
 };

@@ -57,11 +57,15 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
   sc.written = {};
   sc.writtenS = 0;
   sc.ids.clear();
-  sc.succ.clear();
   sc.dense.assign(w.numVRegs, kNoNode);
   sc.flags.assign(nb, 0);
-  sc.succStart.assign(nb + 1, 0);
+  FlatCode &slots = sc.slotCode;
+  slots.blockStart.clear();
+  slots.opStart.clear();
+  slots.numDefs.clear();
+  slots.ops.clear();
   for (size_t b = 0; b < nb; ++b) {
+    slots.blockStart.push_back(static_cast<uint32_t>(slots.opStart.size()));
     auto &is = out.blocks[b].instrs;
     // An original move that coalescing made a self-move stays, so that the
     // allocated code keeps every original instruction in order (the
@@ -84,18 +88,20 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
       if ((i.op == mir::Opcode::Lds || i.op == mir::Opcode::Sts) && i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
       if (!isSlotAccess(i)) continue;
       sc.flags[b] |= 1;
-      if (uint32_t id = slotOf(i); id < w.numVRegs && sc.dense[id] == kNoNode) {
+      const uint32_t id = slotOf(i);
+      if (id >= w.numVRegs) continue;
+      if (sc.dense[id] == kNoNode) {
         sc.dense[id] = static_cast<uint32_t>(sc.ids.size());
         sc.ids.push_back(id);
       }
+      slots.opStart.push_back(static_cast<uint32_t>(slots.ops.size()));
+      slots.numDefs.push_back(i.op == mir::Opcode::Sts ? 1 : 0);
+      slots.ops.push_back(sc.dense[id]);
     }
     if (drop) std::erase_if(is, [](const mir::Instr &i) { return isSelfMove(i) && i.inserted(); });
-    if (!is.empty())
-      for (mir::BlockId t : is.back().targets)
-        if (t < nb && std::find(sc.succ.begin() + sc.succStart[b], sc.succ.end(), t) == sc.succ.end())
-          sc.succ.push_back(t);
-    sc.succStart[b + 1] = static_cast<uint32_t>(sc.succ.size());
   }
+  slots.blockStart.push_back(static_cast<uint32_t>(slots.opStart.size()));
+  slots.opStart.push_back(static_cast<uint32_t>(slots.ops.size()));
   return error.empty();
 }
 

@@ -220,9 +220,12 @@ struct FrameScan {
   std::vector<uint32_t> dense;            ///< symbolic slot id -> dense index, or kNoNode
   std::vector<uint32_t> ids;              ///< dense index -> symbolic slot id
   std::vector<uint8_t> flags;             ///< per block: 1 slot access, 2 in-arg reload
-  std::vector<uint32_t> succStart, succ;  ///< successors (CSR)
+  /// The slot accesses alone, over dense slot indices (a store defines its
+  /// slot, a reload uses it), for the slots' liveness.
+  FlatCode slotCode;
   /// Workspace of the slot sharing (kept from call to call).
-  std::vector<uint64_t> use, def, in, out, conflict, live;
+  GlobalLiveness slotLive;
+  std::vector<uint64_t> conflict, live, members;
 };
 
 /// A definition that spilling repeats instead of storing the value: a
@@ -256,7 +259,9 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
 
 /// Slot sharing, frame layout, prologue/epilogue and stack-offset fix-ups
 /// of `out`, given what rewriteColours learnt of it.
-void layoutFrame(mir::Function &out, const WorkFunction &w, FrameScan &scan, AllocStats &stats);
+/// `cfg` is the control flow of `out` (the blocks of the working form).
+void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg, FrameScan &scan,
+                 AllocStats &stats);
 
 /// Graphviz rendering of a snapshot of the interference graph.
 /// Spilled vregs are drawn dashed red, move pairs as dotted edges.
