@@ -10,23 +10,31 @@ using mir::Cfg;
 using mir::Function;
 
 void FlatCode::build(const Function &f, const NodeMap &map) {
-  blockStart.clear();
-  opStart.clear();
-  numDefs.clear();
-  move.clear();
-  ops.clear();
-  for (const mir::Block &b : f.blocks) {
-    blockStart.push_back(static_cast<uint32_t>(opStart.size()));
-    for (const mir::Instr &i : b.instrs) {
-      opStart.push_back(static_cast<uint32_t>(ops.size()));
-      map.forEachDef(i, [&](uint32_t n) { ops.push_back(n); });
-      numDefs.push_back(static_cast<uint8_t>(ops.size() - opStart.back()));
-      map.forEachUse(i, [&](uint32_t n) { ops.push_back(n); });
-      move.push_back(isNodeMove(i, map) ? 1 : 0);
-    }
+  // The per-instruction arrays are sized once and written by index (a
+  // push_back per array and instruction was most of this pass).
+  size_t numInstrs = 0;
+  blockStart.resize(f.blocks.size() + 1);
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    blockStart[b] = static_cast<uint32_t>(numInstrs);
+    numInstrs += f.blocks[b].instrs.size();
   }
-  blockStart.push_back(static_cast<uint32_t>(opStart.size()));
-  opStart.push_back(static_cast<uint32_t>(ops.size()));
+  blockStart.back() = static_cast<uint32_t>(numInstrs);
+  opStart.resize(numInstrs + 1);
+  numDefs.resize(numInstrs);
+  move.resize(numInstrs);
+  ops.clear();
+  size_t k = 0;
+  for (const mir::Block &b : f.blocks)
+    for (const mir::Instr &i : b.instrs) {
+      const auto start = static_cast<uint32_t>(ops.size());
+      opStart[k] = start;
+      map.forEachDef(i, [&](uint32_t n) { ops.push_back(n); });
+      numDefs[k] = static_cast<uint8_t>(ops.size() - start);
+      map.forEachUse(i, [&](uint32_t n) { ops.push_back(n); });
+      move[k] = isNodeMove(i, map) ? 1 : 0;
+      ++k;
+    }
+  opStart[numInstrs] = static_cast<uint32_t>(ops.size());
 }
 
 Liveness Liveness::compute(const Function &f, const Cfg &cfg) {

@@ -67,23 +67,28 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
   // The candidates: arguments that arrive in their own register. Only
   // their liveness is needed (none at all without one).
   std::vector<uint8_t> cand(n, 0);
-  bool anyCandidate = false;
-  for (const mir::Block &b : w.fn.blocks)
+  std::vector<uint32_t> candBlocks;  // the blocks with a candidate's call: the only ones walked below
+  for (size_t bi = 0; bi < w.fn.blocks.size(); ++bi) {
+    const mir::Block &b = w.fn.blocks[bi];
     for (size_t k = 0; k < b.instrs.size(); ++k)
       if (mir::isCall(b.instrs[k].op))
         forEachArgMove(b.instrs, k, [&](size_t j, mir::VReg v) {
-          if (v < n && !cand[v] && arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg()))
-            cand[v] = 1, anyCandidate = true;
+          const bool blockKnown = !candBlocks.empty() && candBlocks.back() == bi;
+          if (v >= n || (blockKnown && cand[v]) || !arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg())) return;
+          cand[v] = 1;
+          if (!blockKnown) candBlocks.push_back(static_cast<uint32_t>(bi));
         });
-  if (!anyCandidate) return 0;
+  }
+  if (candBlocks.empty()) return 0;
   const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
   std::vector<uint8_t> live(n, 0);
   std::vector<uint32_t> touched;
   unsigned copies = 0;
-  for (size_t b = 0; b < w.fn.blocks.size(); ++b) {
+  for (uint32_t b : candBlocks) {
     auto &is = w.fn.blocks[b].instrs;
-    // Backwards: `live` is what is live after instruction k (exact for
-    // the candidates, which are all that is asked).
+    // Backwards: `live` is what is live after instruction k, over the
+    // candidates (every value the test below can ask about is one: the
+    // same test picked them).
     lv.forEachIn(lv.liveOut(b), [&](uint32_t v) {
       if (v < n && !live[v]) live[v] = 1, touched.push_back(v);
     });
@@ -99,7 +104,7 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
       for (const mir::Operand &d : i.defs)
         if (d.isVReg() && d.value < n) live[d.value] = 0;
       for (const mir::Operand &u : i.uses)
-        if (u.isVReg() && u.value < n && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
+        if (u.isVReg() && u.value < n && cand[u.value] && !live[u.value]) live[u.value] = 1, touched.push_back(u.value);
     }
     for (uint32_t v : touched) live[v] = 0;
     touched.clear();
