@@ -90,7 +90,8 @@ Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
 
 }  // namespace
 
-void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg, FrameScan &sc, AllocStats &stats) {
+void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg, FrameScan &sc,
+                 AllocStats &stats) {
   uint32_t numSlots = 0;
   std::vector<uint8_t> wide;
   auto slots = assignSlots(cfg, w, sc, numSlots, wide);
