@@ -146,12 +146,11 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   // A branch to the entry block is invalid MIR (mir::validateFunction): the
   // entry's `param` and the prologue run once.
   // The same pass counts the vregs (Function::numVRegs, without a pass
-  // of its own over a cold function).
-  // The same pass also finds whether the function touches a VFP value (a
-  // float opcode or register, a float in its own or a callee's signature;
-  // mir::touchesVfp): without one every vreg is core, and the class
-  // inference below is skipped (passes over the instructions dominate
-  // allocation time on large functions; alloc_bench).
+  // of its own over a cold function) and finds whether the function
+  // touches a VFP value (a float opcode or register, a float in its own or
+  // a callee's signature; mir::touchesVfp): without one every vreg is core,
+  // and the class inference after the copy is skipped (passes over the instructions
+  // dominate allocation time on large functions; alloc_bench).
   bool entryTargeted = false;
   auto vfpSig = [](const mir::Signature &s) {
     return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
@@ -162,34 +161,11 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     if (o.isVReg() && o.value >= w.numVRegs) w.numVRegs = o.value + 1;
     vfp |= o.isVfp();
   };
-  for (const auto &b : f.blocks)
-    for (const auto &i : b.instrs) {
-      if (std::find(i.targets.begin(), i.targets.end(), 0u) != i.targets.end()) entryTargeted = true;
-      for (const Operand &o : i.defs) see(o);
-      for (const Operand &o : i.uses) see(o);
-      if (!vfp && mir::isFloatOp(i.op)) vfp = true;
-      if (!vfp && mir::isCall(i.op))
-        if (const mir::Signature *s = m.callSig(i); s && vfpSig(*s)) vfp = true;
-    }
-  if (entryTargeted) {
-    error = "a branch targets the entry block (invalid MIR: the entry block has no predecessors)";
-    return false;
-  }
-  w.noSpill.assign(w.numVRegs, false);
-  w.everSpilled.assign(w.numVRegs, false);
-  w.multiDefWeb.assign(w.numVRegs, 0);
-  // Register classes from the vreg form, where param, ret and call operands
-  // take theirs from the signatures (the working form's are registers).
-  if (vfp) w.vclass = mir::vregClasses(f, &m);
-  else w.vclass.clear();
-  w.vclass.resize(w.numVRegs, mir::RegClass::Core);
-  w.passClass = mir::RegClass::Core;
   w.fn.blocks.resize(f.blocks.size());
   for (size_t b = 0; b < f.blocks.size(); ++b) {
     w.fn.blocks[b].label = f.blocks[b].label;
     w.fn.blocks[b].instrs.clear();
   }
-
   const auto params = arm::paramLocations(f.sig);
   const auto results = arm::resultLocations(f.sig);
   w.inArgsWritten = arm::stackResultBytes(f.sig) > 0;
@@ -200,6 +176,12 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
     out.reserve(2 * instrs.size() + 8);  // room for the spill code to come
     bool sawParam = false;
     for (const Instr &in : instrs) {
+      if (std::find(in.targets.begin(), in.targets.end(), 0u) != in.targets.end()) entryTargeted = true;
+      for (const Operand &o : in.defs) see(o);
+      for (const Operand &o : in.uses) see(o);
+      if (!vfp && mir::isFloatOp(in.op)) vfp = true;
+      if (!vfp && mir::isCall(in.op))
+        if (const mir::Signature *sig = m.callSig(in); sig && vfpSig(*sig)) vfp = true;
       if (in.op == Opcode::Param) {
         if (b != 0 || sawParam || in.defs.size() != params.size()) {
           error = "malformed 'param' (block " + w.fn.blocks[b].label + ")";
@@ -236,6 +218,19 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
       return false;
     }
   }
+  if (entryTargeted) {
+    error = "a branch targets the entry block (invalid MIR: the entry block has no predecessors)";
+    return false;
+  }
+  w.noSpill.assign(w.numVRegs, false);
+  w.everSpilled.assign(w.numVRegs, false);
+  w.multiDefWeb.assign(w.numVRegs, 0);
+  // Register classes from the vreg form, where param, ret and call operands
+  // take theirs from the signatures (the working form's are registers).
+  if (vfp) w.vclass = mir::vregClasses(f, &m);
+  else w.vclass.clear();
+  w.vclass.resize(w.numVRegs, mir::RegClass::Core);
+  w.passClass = mir::RegClass::Core;
   return true;
 }
 

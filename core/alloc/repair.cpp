@@ -2,7 +2,6 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
-#include <iterator>
 #include <tuple>
 
 namespace vcr::alloc {
@@ -274,7 +273,7 @@ private:
                                   : makeInstr(mir::Opcode::Lds, {v}, {slot}, mir::Origin::Reload));
       }
       for (; pos < instrs.size(); ++pos) out.push_back(std::move(instrs[pos]));
-      instrs.assign(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+      std::swap(instrs, out);  // (as in spillNodes: no second move of the block)
     }
     splits_.clear();
   }

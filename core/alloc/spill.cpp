@@ -4,7 +4,6 @@
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
-#include <iterator>
 
 namespace vcr::alloc {
 
@@ -213,9 +212,10 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
       for (const auto &[v, t] : stores)
         out.push_back(makeInstr(Opcode::Sts, {Operand::stack(v)}, {Operand::vreg(t)}, Origin::Spill));
     }
-    // Back into the block's own storage: both buffers keep their capacity,
-    // so rewriting a block allocates nothing once they are large enough.
-    b.instrs.assign(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+    // The rewritten block takes the scratch buffer and the scratch takes
+    // the block's old one: no instruction is moved twice, and both buffers
+    // keep their capacity (the scratch was reserved for this block).
+    std::swap(b.instrs, out);
   }
 }
 
