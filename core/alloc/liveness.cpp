@@ -102,10 +102,11 @@ void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numN
   in.assign(total, 0);
   out.assign(total, 0);
   if (words == 0) return;
-  // Pass 2: upward-exposed uses and defs of each block, over global nodes.
-  std::vector<uint64_t> use(total, 0), def(total, 0);
+  // Pass 2: upward-exposed uses (straight into the live-in rows) and defs
+  // of each block, over global nodes.
+  std::vector<uint64_t> def(total, 0);
   for (uint32_t b = 0; b < nb; ++b) {
-    uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+    uint64_t *u = in.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
     for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
       const uint32_t *op = code.ops.data() + code.opStart[i];
       const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
@@ -119,17 +120,19 @@ void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numN
   std::vector<BlockId> order(cfg.rpo.rbegin(), cfg.rpo.rend());
   for (uint32_t b = 0; b < nb; ++b)
     if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(b);
+  // in = use | (out & ~def), and the sets only grow: OR-ing out & ~def
+  // into in (which starts as use) is the same without a row of uses.
   for (bool changed = true; changed;) {
     changed = false;
     for (BlockId b : order) {
       uint64_t *o = out.data() + size_t(b) * words, *li = in.data() + size_t(b) * words;
-      const uint64_t *u = use.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
+      const uint64_t *d = def.data() + size_t(b) * words;
       for (BlockId s : cfg.succs[b]) {
         const uint64_t *si = in.data() + size_t(s) * words;
         for (uint32_t w = 0; w < words; ++w) o[w] |= si[w];
       }
       for (uint32_t w = 0; w < words; ++w) {
-        uint64_t x = (o[w] & ~d[w]) | u[w];
+        const uint64_t x = li[w] | (o[w] & ~d[w]);
         if (x != li[w]) {
           li[w] = x;
           changed = true;
