@@ -12,8 +12,12 @@ constexpr const char *kFill[] = {"#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#8
                                  "#ccebc5", "#ffed6f", "#a6cee3", "#ffffff", "#b2df8a", "#ffffff"};
 
 std::string nodeName(uint32_t n) {
-  return n < kVRegBase ? std::string(mir::pregName(static_cast<mir::PReg>(n)))
-                       : "v" + std::to_string(n - kVRegBase);
+  if (n < kVRegBase) return std::string(mir::pregName(static_cast<mir::PReg>(n)));
+  // Appended, not "v" + to_string(...): GCC 12 at -O3 warns falsely on a
+  // literal prepended to a temporary string (-Wrestrict, GCC bug 105329).
+  std::string name = "v";
+  name += std::to_string(n - kVRegBase);
+  return name;
 }
 
 }  // namespace
