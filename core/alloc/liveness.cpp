@@ -116,29 +116,36 @@ void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numN
         if (uint32_t c = compact[op[k]]; c != kNone) d[c >> 6] |= 1ull << (c & 63);
     }
   }
-  // Visit order: post-order (successors first), then unreachable blocks.
-  std::vector<BlockId> order(cfg.rpo.rbegin(), cfg.rpo.rend());
-  for (uint32_t b = 0; b < nb; ++b)
-    if (b >= cfg.reachable.size() || !cfg.reachable[b]) order.push_back(b);
+  // A worklist, first in post-order (successors first) and then the
+  // unreachable blocks: a block is visited again only when the live-in set
+  // of a successor grew, not in whole sweeps until one changes nothing.
   // in = use | (out & ~def), and the sets only grow: OR-ing out & ~def
   // into in (which starts as use) is the same without a row of uses.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (BlockId b : order) {
-      uint64_t *o = out.data() + size_t(b) * words, *li = in.data() + size_t(b) * words;
-      const uint64_t *d = def.data() + size_t(b) * words;
-      for (BlockId s : cfg.succs[b]) {
-        const uint64_t *si = in.data() + size_t(s) * words;
-        for (uint32_t w = 0; w < words; ++w) o[w] |= si[w];
-      }
-      for (uint32_t w = 0; w < words; ++w) {
-        const uint64_t x = li[w] | (o[w] & ~d[w]);
-        if (x != li[w]) {
-          li[w] = x;
-          changed = true;
-        }
-      }
+  std::vector<BlockId> work;
+  work.reserve(nb);
+  for (uint32_t b = nb; b-- > 0;)
+    if (b >= cfg.reachable.size() || !cfg.reachable[b]) work.push_back(b);
+  work.insert(work.end(), cfg.rpo.begin(), cfg.rpo.end());  // popped from the back: post-order first
+  std::vector<uint8_t> queued(nb, 1);
+  while (!work.empty()) {
+    const BlockId b = work.back();
+    work.pop_back();
+    queued[b] = 0;
+    uint64_t *o = out.data() + size_t(b) * words, *li = in.data() + size_t(b) * words;
+    const uint64_t *d = def.data() + size_t(b) * words;
+    for (BlockId s : cfg.succs[b]) {
+      const uint64_t *si = in.data() + size_t(s) * words;
+      for (uint32_t w = 0; w < words; ++w) o[w] |= si[w];
     }
+    bool grew = false;
+    for (uint32_t w = 0; w < words; ++w) {
+      const uint64_t x = li[w] | (o[w] & ~d[w]);
+      grew |= x != li[w];
+      li[w] = x;
+    }
+    if (grew)
+      for (BlockId p : cfg.preds[b])
+        if (!queued[p]) queued[p] = 1, work.push_back(p);
   }
 }
 
