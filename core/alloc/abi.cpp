@@ -149,8 +149,8 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   // of its own over a cold function) and finds whether the function
   // touches a VFP value (a float opcode or register, a float in its own or
   // a callee's signature; mir::touchesVfp): without one every vreg is core,
-  // and the class inference after the copy is skipped (passes over the instructions
-  // dominate allocation time on large functions; alloc_bench).
+  // and the class inference after the copy is skipped (passes over the
+  // instructions dominate allocation time on large functions; alloc_bench).
   bool entryTargeted = false;
   auto vfpSig = [](const mir::Signature &s) {
     return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
