@@ -102,13 +102,12 @@ private:
                    Colouring &colours, AllocResult &r, PhaseClock &clock) {
     PhaseTimes &t = r.stats.phases;
     const mir::Cfg &cfg = cfg_;
-    auto mapOf = [&] { return NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass); };
     bool coloured = false;
     unsigned rounds = 0;
     while (!coloured && rounds < kMaxRounds) {
       ++rounds;
       ++r.stats.rounds;
-      NodeMap map = mapOf();
+      const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass);
       code_.build(w.fn, map);
       clock.lap(t.flat);
       live_.compute(code_, cfg, map.numNodes);

@@ -56,7 +56,7 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
   // others add nothing to any block's sets, and the callers pick a few
   // vregs (the multiply-defined ones at most).
   FlatCode code;
-  code.blockStart.reserve(f.blocks.size() + 1);  // (growing them was a third of the allocator's mallocs)
+  code.blockStart.reserve(f.blocks.size() + 1);  // (growing it was a sizeable share of the allocator's mallocs)
   uint32_t start = 0;
   for (const mir::Block &b : f.blocks) {
     code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
