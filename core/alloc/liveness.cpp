@@ -49,7 +49,8 @@ GlobalLiveness GlobalLiveness::compute(const Function &f, const Cfg &cfg, const 
   return lv;
 }
 
-GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, const std::vector<uint8_t> &pick) {
+GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, const std::vector<uint8_t> &pick,
+                                           FlatCode *flat) {
   const auto n = static_cast<uint32_t>(pick.size());
   auto picked = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && pick[o.value]; };
   // The flat code holds only the instructions with a picked operand: the
@@ -76,6 +77,7 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
   code.opStart.push_back(static_cast<uint32_t>(code.ops.size()));
   GlobalLiveness lv;
   lv.compute(code, cfg, n);
+  if (flat) *flat = std::move(code);
   return lv;
 }
 

@@ -68,8 +68,11 @@ struct GlobalLiveness {
   /// whose nodes are vregs (node = vreg; no other vreg and no physical
   /// register is tracked). The passes before colouring each need a few
   /// vregs' liveness; over all of them it cost more than they did.
+  /// With `flat`, the flat code of the picked operands is left there (the
+  /// instructions with none are left out): a caller that walks those
+  /// operands again reads it instead of the function.
   [[nodiscard]] static GlobalLiveness computeSome(const mir::Function &f, const mir::Cfg &cfg,
-                                                  const std::vector<uint8_t> &pick);
+                                                  const std::vector<uint8_t> &pick, FlatCode *flat = nullptr);
 };
 
 /// Maximum over program points of the number of simultaneously live vregs

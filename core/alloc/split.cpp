@@ -264,19 +264,19 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   // block order): a second pass, made only when there is a loop copy.
   std::vector<uint8_t> asked(n, 0);
   for (const Copy &c : loopCopies) asked[c.v] = asked[c.u] = 1;
-  std::vector<uint32_t> defStart(n + 1, 0), defBlock;
+  // (One walk over the code collects the (vreg, block) pairs; the
+  // grouping then works on those, not on the instructions again.)
+  std::vector<std::pair<mir::VReg, mir::BlockId>> defPairs;
   for (mir::BlockId b = 0; b < nb; ++b)
     for (const mir::Instr &i : w.fn.blocks[b].instrs)
       for (const mir::Operand &d : i.defs)
-        if (d.isVReg() && d.value < n && asked[d.value]) ++defStart[d.value + 1];
+        if (d.isVReg() && d.value < n && asked[d.value]) defPairs.push_back({d.value, b});
+  std::vector<uint32_t> defStart(n + 1, 0), defBlock(defPairs.size());
+  for (const auto &pr : defPairs) ++defStart[pr.first + 1];
   for (uint32_t v = 0; v < n; ++v) defStart[v + 1] += defStart[v];
-  defBlock.resize(defStart[n]);
   {
     std::vector<uint32_t> fill(defStart.begin(), defStart.end() - 1);
-    for (mir::BlockId b = 0; b < nb; ++b)
-      for (const mir::Instr &i : w.fn.blocks[b].instrs)
-        for (const mir::Operand &d : i.defs)
-          if (d.isVReg() && d.value < n && asked[d.value]) defBlock[fill[d.value]++] = b;
+    for (const auto &[v, b] : defPairs) defBlock[fill[v]++] = b;
   }
   std::vector<uint32_t> copyStart(nb + 1, 0);  // loopCopies grouped by block (CSR)
   for (const Copy &c : loopCopies) ++copyStart[c.block + 1];

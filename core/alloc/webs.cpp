@@ -70,7 +70,8 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   // Liveness of the multiply-defined vregs alone (the others need no web).
   std::vector<uint8_t> isMulti(n);
   for (uint32_t v = 0; v < n; ++v) isMulti[v] = defs[v] > 1;
-  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, isMulti);
+  FlatCode flat;  // the multiply-defined vregs' operands, in code order
+  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, isMulti, &flat);
   const size_t nb = w.fn.blocks.size();
 
   // Elements: block entries first, one per vreg live into a block, in
@@ -80,8 +81,8 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   UnionFind uf;
   const uint32_t words = lv.words;
   std::vector<uint32_t> base(nb * words + 1, 0);
-  for (size_t k = 0; k < nb * words; ++k)
-    base[k + 1] = base[k] + popcount64(lv.in[k]);
+  for (size_t k = 0; k < nb * words; ++k)  // (the rows are sparse: most words count nothing)
+    base[k + 1] = base[k] + (lv.in[k] ? popcount64(lv.in[k]) : 0);
   for (uint32_t e = 0; e < base[nb * words]; ++e) uf.add();
   auto entryOf = [&](size_t b, uint32_t v) {
     const uint32_t c = lv.compact[v];
@@ -97,20 +98,24 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   std::vector<uint32_t> cur(n, kNone), defElem, useElem;
   std::vector<uint32_t> touched;
   std::vector<std::pair<uint32_t, uint32_t>> orphans;  // (element, vreg): a use nothing reaches
+  // (It reads the flat operands: the same operands in the same order as
+  // the instructions, without a second walk over them.)
   for (size_t b = 0; b < nb; ++b) {
-    for (const mir::Instr &i : w.fn.blocks[b].instrs) {
-      for (const mir::Operand &u : i.uses) {
-        if (!multi(u)) continue;
-        uint32_t e = cur[u.value] != kNone ? cur[u.value] : entryOf(b, u.value);
-        if (e == kNone) orphans.push_back({e = uf.add(), u.value});  // unreachable code
+    for (uint32_t i = flat.blockStart[b]; i < flat.blockStart[b + 1]; ++i) {
+      const uint32_t *op = flat.ops.data() + flat.opStart[i];
+      const uint32_t nd = flat.numDefs[i], no = flat.opStart[i + 1] - flat.opStart[i];
+      for (uint32_t k = nd; k < no; ++k) {
+        const uint32_t v = op[k];
+        uint32_t e = cur[v] != kNone ? cur[v] : entryOf(b, v);
+        if (e == kNone) orphans.push_back({e = uf.add(), v});  // unreachable code
         useElem.push_back(e);
       }
-      for (const mir::Operand &d : i.defs) {
-        if (!multi(d)) continue;
+      for (uint32_t k = 0; k < nd; ++k) {
+        const uint32_t v = op[k];
         const uint32_t e = uf.add();
         defElem.push_back(e);
-        if (cur[d.value] == kNone) touched.push_back(d.value);
-        cur[d.value] = e;
+        if (cur[v] == kNone) touched.push_back(v);
+        cur[v] = e;
       }
     }
     if (b < cfg.succs.size())
