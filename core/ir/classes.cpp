@@ -23,17 +23,25 @@ public:
 
   bool run(std::vector<RegClass> &out) {
     const size_t before = diags_.size();
-    const uint32_t n = f_.numVRegs();
+    // 1. mov joins its operands' classes. One walk finds both the movs
+    // and the number of vregs (Function::numVRegs would be a walk more).
+    auto n = static_cast<uint32_t>(f_.vregInfo.size());
+    movs_.clear();
+    for (const Block &b : f_.blocks)
+      for (const Instr &in : b.instrs) {
+        for (const Operand &o : in.defs)
+          if (o.isVReg() && o.value >= n) n = o.value + 1;
+        for (const Operand &o : in.uses)
+          if (o.isVReg() && o.value >= n) n = o.value + 1;
+        if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1 && in.defs[0].isVReg() &&
+            in.uses[0].isVReg())
+          movs_.push_back({in.defs[0].value, in.uses[0].value});
+      }
     parent_.resize(n);
     std::iota(parent_.begin(), parent_.end(), 0u);
     cls_.assign(n, std::nullopt);
     firstSite_.assign(n, Site{});
-    // 1. mov joins its operands' classes
-    forEach([&](const Instr &in, const Site &) {
-      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1 &&
-          in.defs[0].isVReg() && in.uses[0].isVReg())
-        unite(in.defs[0].value, in.uses[0].value);
-    });
+    for (auto [d, u] : movs_) unite(d, u);
     // 2. every position with a class fixes its vreg's (joined) class
     forEach([&](const Instr &in, const Site &s) { visit(in, s); });
     out.assign(n, RegClass::Core);
@@ -50,6 +58,7 @@ private:
   std::vector<std::optional<RegClass>> cls_;  ///< per root
   std::vector<Site> firstSite_;               ///< per root: where cls_ was fixed
   std::vector<RegClass> sigDefs_, sigUses_;   ///< the visited instruction's signature classes
+  std::vector<std::pair<uint32_t, uint32_t>> movs_;  ///< (def, use) of the vreg-to-vreg movs
 
   uint32_t find(uint32_t v) {
     while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
@@ -110,8 +119,8 @@ private:
                              : m_                                           ? m_->callSig(in)
                                                                             : nullptr;
       if (sig) {
-        if (in.op != Opcode::Ret) sigDefs_ = operandClasses(in.op == Opcode::Param ? sig->params : sig->results);
-        if (in.op != Opcode::Param) sigUses_ = operandClasses(in.op == Opcode::Ret ? sig->results : sig->params);
+        if (in.op != Opcode::Ret) operandClasses(in.op == Opcode::Param ? sig->params : sig->results, sigDefs_);
+        if (in.op != Opcode::Param) operandClasses(in.op == Opcode::Ret ? sig->results : sig->params, sigUses_);
       }
     }
     for (uint32_t k = 0; k < in.defs.size(); ++k) check(in, in.defs[k], Site{s.block, s.instr, true, k});

@@ -83,10 +83,51 @@ std::optional<RegClass> physClass(const Operand &o) {
   }
 }
 
+namespace {
+/// A float opcode's class signature, parsed once (operandClass is asked
+/// for every operand of every instruction by the class inference):
+/// per def / use position a class, or -1 for an immediate.
+struct ParsedSig {
+  uint8_t numDefs = 0, numUses = 0;
+  std::array<int8_t, 4> defs{}, uses{};
+};
+constexpr int8_t sigClass(char c) {
+  return c == 'C' ? int8_t(RegClass::Core) : c == 'F' ? int8_t(RegClass::F32) : c == 'D' ? int8_t(RegClass::F64) : -1;
+}
+constexpr ParsedSig parseSig(std::string_view sig) {
+  ParsedSig p;
+  const size_t colon = sig.find(':');
+  const std::string_view d = sig.substr(0, colon), u = sig.substr(colon + 1);
+  p.numDefs = static_cast<uint8_t>(d.size());
+  p.numUses = static_cast<uint8_t>(u.size());
+  for (size_t i = 0; i < d.size() && i < p.defs.size(); ++i) p.defs[i] = sigClass(d[i]);
+  for (size_t i = 0; i < u.size() && i < p.uses.size(); ++i) p.uses[i] = sigClass(u[i]);
+  return p;
+}
+constexpr std::array<ParsedSig, kNumOpcodes> parseSigs() {
+  std::array<ParsedSig, kNumOpcodes> out{};
+  for (size_t i = 0; i < kNumOpcodes; ++i)
+    if (!kClassSig[i].empty()) out[i] = parseSig(kClassSig[i]);
+  return out;
+}
+constexpr std::array<ParsedSig, kNumOpcodes> kParsedSig = parseSigs();
+// A signature longer than the parsed arrays would lose positions.
+static_assert([] {
+  for (std::string_view s : kClassSig)
+    if (s.size() > 9 || (!s.empty() && (s.find(':') > 4 || s.size() - s.find(':') - 1 > 4))) return false;
+  return true;
+}());
+}  // namespace
+
 std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
   if (static_cast<size_t>(in.op) >= kNumOpcodes) return std::nullopt;
-  const std::string_view sig = kClassSig[static_cast<size_t>(in.op)];
-  if (sig.empty()) {
+  if (!kClassSig[static_cast<size_t>(in.op)].empty()) {
+    const ParsedSig &p = kParsedSig[static_cast<size_t>(in.op)];
+    if (k >= (def ? p.numDefs : p.numUses)) return std::nullopt;
+    const int8_t c = def ? p.defs[k] : p.uses[k];
+    return c < 0 ? std::nullopt : std::optional(static_cast<RegClass>(c));
+  }
+  {
     switch (in.op) {
     case Opcode::Mov: case Opcode::Lds: case Opcode::Sts: case Opcode::Push: case Opcode::Pop:
       return std::nullopt;  // class-polymorphic
@@ -102,15 +143,6 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
                            : (k < in.uses.size() ? &in.uses[k] : nullptr);
     if (o && (o->isImm() || o->isStack())) return std::nullopt;
     return RegClass::Core;
-  }
-  const size_t colon = sig.find(':');
-  const std::string_view part = def ? sig.substr(0, colon) : sig.substr(colon + 1);
-  if (k >= part.size()) return std::nullopt;
-  switch (part[k]) {
-  case 'C': return RegClass::Core;
-  case 'F': return RegClass::F32;
-  case 'D': return RegClass::F64;
-  default: return std::nullopt;  // 'I': an immediate
   }
 }
 
@@ -245,13 +277,18 @@ unsigned operandCount(const std::vector<ValType> &ts) {
 
 std::vector<RegClass> operandClasses(const std::vector<ValType> &ts) {
   std::vector<RegClass> out;
+  operandClasses(ts, out);
+  return out;
+}
+
+void operandClasses(const std::vector<ValType> &ts, std::vector<RegClass> &out) {
+  out.clear();
   for (ValType t : ts) switch (t) {
     case ValType::I32: out.push_back(RegClass::Core); break;
     case ValType::I64: out.insert(out.end(), 2, RegClass::Core); break;
     case ValType::F32: out.push_back(RegClass::F32); break;
     case ValType::F64: out.push_back(RegClass::F64); break;
     }
-  return out;
 }
 
 std::string_view vregKindName(VRegInfo::Kind k) {

@@ -189,6 +189,8 @@ enum class ValType : uint8_t { I32, I64, F32, F64 };
 /// i32 and both words of an i64, F32, F64): the classes of param defs, ret
 /// uses, and call/calli argument uses and result defs.
 [[nodiscard]] std::vector<RegClass> operandClasses(const std::vector<ValType> &ts);
+/// The same into `out` (cleared first; its storage is kept).
+void operandClasses(const std::vector<ValType> &ts, std::vector<RegClass> &out);
 /// True for F32 and F64.
 [[nodiscard]] inline bool isVfpType(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 
