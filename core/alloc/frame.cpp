@@ -52,28 +52,33 @@ std::vector<uint32_t> assignSlots(const mir::Cfg &cfg, const WorkFunction &w, Fr
       }
     }
   }
-  // Greedy in order: the first slot none of whose members (all earlier
-  // values) conflicts with s. Each slot's members are a bit row, so the
-  // test is a few word ANDs rather than a visit per conflicting value.
-  std::vector<uint64_t> &members = sc.members;
-  members.clear();
+  // Greedy in order: the first slot of s's width none of whose members
+  // (all earlier values) conflicts with s. The slots taken are marked from
+  // s's conflicts with earlier values, one visit per conflict, where a bit
+  // row of members per slot cost a word AND per slot and word of s's row
+  // (values x slots x words over a function).
+  std::vector<uint32_t> &slotOf = sc.slotOf;
+  std::vector<uint64_t> &taken = sc.taken;
+  slotOf.assign(ns, 0);
+  taken.clear();
   for (size_t s = 0; s < ns; ++s) {
     const uint64_t *row = conflict.data() + s * words;
     const uint8_t isWide = w.classOf(sc.ids[s]) == mir::RegClass::F64;
-    uint32_t k = 0;
-    for (; k < numSlots; ++k) {
-      if (wide[k] != isWide) continue;
-      const uint64_t *m = members.data() + size_t(k) * words;
-      size_t x = 0;
-      while (x < words && !(row[x] & m[x])) ++x;
-      if (x == words) break;
+    const auto upTo = static_cast<uint32_t>(s);  // earlier values: bits below s
+    for (uint32_t x = 0; x <= upTo >> 6; ++x) {
+      uint64_t bits = row[x];
+      if (x == upTo >> 6) bits &= (1ull << (upTo & 63)) - 1;
+      for (; bits; bits &= bits - 1) setBit(taken.data(), slotOf[x * 64 + static_cast<uint32_t>(__builtin_ctzll(bits))]);
     }
+    uint32_t k = 0;
+    while (k < numSlots && (wide[k] != isWide || testBit(taken.data(), k))) ++k;
     if (k == numSlots) {
       ++numSlots;
-      members.resize(size_t(numSlots) * words, 0);
       wide.push_back(isWide);
+      taken.resize((numSlots + 63) / 64, 0);
     }
-    setBit(members.data() + size_t(k) * words, static_cast<uint32_t>(s));
+    std::fill(taken.begin(), taken.end(), 0);
+    slotOf[s] = k;
     result[sc.ids[s]] = k;
   }
   return result;

@@ -225,7 +225,8 @@ struct FrameScan {
   FlatCode slotCode;
   /// Workspace of the slot sharing (kept from call to call).
   GlobalLiveness slotLive;
-  std::vector<uint64_t> conflict, live, members;
+  std::vector<uint64_t> conflict, live, taken;
+  std::vector<uint32_t> slotOf;
 };
 
 /// A definition that spilling repeats instead of storing the value: a
