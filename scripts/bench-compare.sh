@@ -38,7 +38,9 @@ for ((r = 0; r < ROUNDS; ++r)); do
       # The table rows of one generator: instrs, instr/ms, ..., output digest.
       out=$("${BENCHES[$i]}" "$REPS" "$row") || { echo "bench-compare: ${BENCHES[$i]} failed" >&2; exit 2; }
       k=0
-      while read -r instrs perms _ _ _ _ dig; do
+      # (the digest is the last field: a build without the cost column reads the same)
+      while read -r -a f; do
+        instrs=${f[0]} perms=${f[1]} dig=${f[${#f[@]} - 1]}
         key="$row $k $i"
         sizes["$row $k"]=$instrs
         if [[ -z "${best[$key]:-}" ]] || ((perms > best[$key])); then best[$key]=$perms; fi

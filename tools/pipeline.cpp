@@ -274,6 +274,7 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
       if (!out.allocated && r.status == "declined") {
         alloc::AllocOptions ao;
         ao.pool = opt.pool;
+        ao.passes = opt.passes;
         alloc::AllocResult res = alloc::makeGraphColouring()->allocate(f, m, ao);
         if (res.ok) out.standIn = std::move(res.function);
       }
@@ -282,6 +283,7 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
     if (!allocator) return out;
     alloc::AllocOptions ao;
     ao.pool = opt.pool;
+    ao.passes = opt.passes;
     ao.wantDot = !opt.dotDir.empty() || opt.keepArtifacts;
     GuardedAllocation g = guardedAllocate(*allocator, f, m, ao);
     r.firing = g.firing;
@@ -515,6 +517,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   Report rep;
   rep.permissive = opt.permissive;
   rep.cpu = std::string(arm::cpuName(opt.cpu));
+  rep.passesOff = opt.passesOff;
   rep.memoryMax = opt.memoryMax;
   rep.shardIndex = opt.shardIndex;
   rep.shardCount = std::max(1u, opt.shardCount);

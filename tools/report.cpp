@@ -156,6 +156,7 @@ nlohmann::json toJson(const Report &r) {
                         {"permissive", r.permissive},
                         {"cpu", r.cpu}};
   if (r.memoryMax) run["memory_max"] = *r.memoryMax;
+  if (!r.passesOff.empty()) run["passes_off"] = r.passesOff;
   return {{"tool", "verify-alloc"},       {"version", VCR_VERSION},
           {"functions", fns},             {"diagnostics", diags},
           {"diagnostic_records", records}, {"run", run},
@@ -163,7 +164,8 @@ nlohmann::json toJson(const Report &r) {
 }
 
 std::string toTable(const Report &r) {
-  std::string out = "cpu " + r.cpu + (r.memoryMax ? " memory-max " + std::to_string(*r.memoryMax) : "") + "\n";
+  std::string out = "cpu " + r.cpu + (r.memoryMax ? " memory-max " + std::to_string(*r.memoryMax) : "") +
+                    (r.passesOff.empty() ? "" : " without " + r.passesOff) + "\n";
   out += fmt::format("{:<22} {:<24} {:<8} {:>6} {:>5} {:>4} {:>5} {:>5} | {:>3} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:<14} {:>7} | {}\n",
                                 "file", "function", "status", "instrs", "vregs", "peak", "calls",
                                 "loops", "rnd", "spill", "store", "reld", "remat", "moves",

@@ -138,6 +138,7 @@ Report reportFromJson(const json &j) {
   r.permissive = at(run, "permissive").get<bool>();
   r.cpu = run.value("cpu", std::string("cortex-m4"));
   if (run.contains("memory_max")) r.memoryMax = run.at("memory_max").get<uint32_t>();
+  r.passesOff = run.value("passes_off", std::string());
   const json &s = at(j, "summary");
   r.filesRead = at(s, "files").get<unsigned>();
   r.filesFailed = at(s, "files_failed").get<unsigned>();
@@ -155,8 +156,9 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   std::vector<const Report *> byIndex(n + 1, nullptr);
   for (const Report &s : shards) {
     if (s.shardCount != n || s.inputs != first.inputs || s.permissive != first.permissive ||
-        s.cpu != first.cpu || s.memoryMax != first.memoryMax) {
-      error = "the reports are not shards of one run (different inputs, shard count or --permissive)";
+        s.cpu != first.cpu || s.memoryMax != first.memoryMax || s.passesOff != first.passesOff) {
+      error = "the reports are not shards of one run (different inputs, shard count, --permissive, --cpu, "
+              "--memory-max or --without)";
       return {};
     }
     if (s.shardIndex < 1 || s.shardIndex > n || byIndex[s.shardIndex]) {
@@ -177,6 +179,7 @@ Report mergeReports(const std::vector<Report> &shards, std::string &error) {
   m.permissive = first.permissive;
   m.cpu = first.cpu;
   m.memoryMax = first.memoryMax;
+  m.passesOff = first.passesOff;
   m.pathsFailed = first.pathsFailed;
   m.filesFailed = first.pathsFailed;
   // Run-wide diagnostics (missing paths, the --allocated file) are in every

@@ -219,6 +219,12 @@ int main(int argc, char **argv) {
                  "a function with more MIR instructions is an input error (exit 2), not a job")
       ->capture_default_str();
 
+  std::string without;
+  app.add_option("--without", without,
+                 "an ablation: switch off these quality passes (comma-separated: call-splits, loop-exit-splits, "
+                 "webs, arg-only-params, callee-split, recolour); the allocation stays checked and correct, "
+                 "and the report says which were off (scripts/ablation.sh)")
+      ->option_text("PASSES");
   app.add_flag("--optimal", opt.optimal,
                "allocate with the optimal allocator (integer program, CBC) instead of vcr-ra, check "
                "it, and report its cost, bound, gap and solver time beside vcr-ra's and the legacy "
@@ -292,6 +298,18 @@ int main(int argc, char **argv) {
   if (native && !opt.run) {
     std::cerr << "verify-alloc: --native needs --run\n";
     return 2;
+  }
+  if (!without.empty()) {
+    std::string error;
+    if (!vcr::alloc::disablePasses(without, opt.passes, error)) {
+      std::cerr << "verify-alloc: --without: " << error << "\n";
+      return 2;
+    }
+    if (opt.optimal) {  // the optimal allocator starts from vcr-ra's webs (optimal/start.h)
+      std::cerr << "verify-alloc: --without does not combine with --optimal\n";
+      return 2;
+    }
+    opt.passesOff = without;
   }
   if (!opt.optimalFunctions.empty() && !opt.optimal) {
     std::cerr << "verify-alloc: --optimal-function needs --optimal\n";

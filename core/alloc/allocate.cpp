@@ -68,7 +68,8 @@ public:
     // allocation with them is made as well and the cheaper one is kept.
     // (Where the pressure exceeds the pool, spills are due anyway and no
     // second allocation is spent.)
-    if (r.ok && work_.hasCalls && r.stats.spilledVRegs > 0 && coreMaxLive_ <= ClassRegs::core(opt.pool).size()) {
+    if (opt.passes.calleeSplit && r.ok && work_.hasCalls && r.stats.spilledVRegs > 0 &&
+        coreMaxLive_ <= ClassRegs::core(opt.pool).size()) {
       const double before = weightedCost(r.function, cfg_);
       AllocResult s = run(f, m, opt, true);
       if (s.ok && s.stats.rounds > 0 && weightedCost(s.function, cfg_) < before) std::swap(r, s);
@@ -126,7 +127,7 @@ private:
       // graph of the repaired code: the values to spill are uncoloured and
       // constrain nothing, and the repair colours its temps around the
       // colours as they are then.
-      recolourForMoves(graph_, cr, colours.colour);
+      if (opt.passes.recolour) recolourForMoves(graph_, cr, colours.colour);
       if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
       clock.lap(t.repair);
     }
@@ -150,10 +151,11 @@ private:
     if (!lowerAbi(f, m, w, r.error)) return r;
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
-    splitAtCalls(w, cfg_);
-    splitAtLoopExits(w, cfg_);
-    splitWebs(w, cfg_);
-    spillArgumentOnlyStackParams(w, cfg_, r.stats);
+    const QualityPasses &q = opt.passes;
+    if (q.callSplits) splitAtCalls(w, cfg_);
+    if (q.loopExitSplits) splitAtLoopExits(w, cfg_);
+    if (q.webs) splitWebs(w, cfg_);
+    if (q.argOnlyParams) spillArgumentOnlyStackParams(w, cfg_, r.stats);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
     if (calleeSplit) {
       if (splitForCalleePressure(w, cfg_, ClassRegs::core(opt.pool).calleeCount(), ClassRegs::core(opt.pool).size()) ==
@@ -164,7 +166,7 @@ private:
       }
       // A value's part after a call that no other definition joins becomes
       // a vreg of its own, which may stay in the piece's register.
-      splitWebs(w, cfg_);
+      if (q.webs) splitWebs(w, cfg_);
     }
     clock.lap(t.lower);
 
@@ -209,6 +211,34 @@ private:
 }  // namespace
 
 std::unique_ptr<Allocator> makeGraphColouring() { return std::make_unique<GraphColouring>(); }
+
+double allocationCost(const mir::Function &allocated) { return weightedCost(allocated, mir::Cfg::build(allocated)); }
+
+const std::vector<std::string_view> &qualityPassNames() {
+  static const std::vector<std::string_view> names = {"call-splits",     "loop-exit-splits", "webs",
+                                                      "arg-only-params", "callee-split",     "recolour"};
+  return names;
+}
+
+bool disablePasses(std::string_view list, QualityPasses &passes, std::string &error) {
+  bool *flags[] = {&passes.callSplits,    &passes.loopExitSplits, &passes.webs,
+                   &passes.argOnlyParams, &passes.calleeSplit,    &passes.recolour};
+  const auto &names = qualityPassNames();
+  for (size_t start = 0; start <= list.size();) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    const std::string_view name = list.substr(start, comma - start);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string known;
+      for (std::string_view n : names) known += (known.empty() ? "" : ", ") + std::string(n);
+      error = "unknown quality pass '" + std::string(name) + "' (known: " + known + ")";
+      return false;
+    }
+    *flags[it - names.begin()] = false;
+    start = comma + 1;
+  }
+  return true;
+}
 
 ModuleAllocation allocateModule(Allocator &a, const mir::Module &m, const AllocOptions &opt) {
   ModuleAllocation out;

@@ -13,10 +13,31 @@
 
 namespace vcr::alloc {
 
+/// The passes that exist for allocation quality alone (each file says what
+/// it buys). All run by default; switching one off measures what it costs
+/// and buys (`alloc_bench --without`, `verify-alloc --without`,
+/// scripts/ablation.sh). The allocation stays correct without any of them.
+struct QualityPasses {
+  bool callSplits = true;      ///< splitAtCalls (split.cpp)
+  bool loopExitSplits = true;  ///< splitAtLoopExits (split.cpp)
+  bool webs = true;            ///< splitWebs (webs.cpp)
+  bool argOnlyParams = true;   ///< spillArgumentOnlyStackParams (split.cpp)
+  bool calleeSplit = true;     ///< the second allocation split around calls (callee_split.cpp)
+  bool recolour = true;        ///< recolourForMoves (recolour.cpp)
+};
+
+/// The names of the quality passes, in QualityPasses' order:
+/// call-splits, loop-exit-splits, webs, arg-only-params, callee-split, recolour.
+[[nodiscard]] const std::vector<std::string_view> &qualityPassNames();
+/// Switch off the passes named in `list` (comma-separated names of
+/// qualityPassNames). False with `error` set for an unknown or empty name.
+[[nodiscard]] bool disablePasses(std::string_view list, QualityPasses &passes, std::string &error);
+
 /// What the caller asks of an allocation.
 struct AllocOptions {
-  arm::Pool pool;        ///< registers that may hold allocated values
-  bool wantDot = false;  ///< also render the interference graph (Graphviz)
+  arm::Pool pool;          ///< registers that may hold allocated values
+  bool wantDot = false;    ///< also render the interference graph (Graphviz)
+  QualityPasses passes;    ///< quality passes to run (all by default)
 };
 
 /// Where an allocation's time went, in microseconds of wall time, summed
@@ -78,6 +99,12 @@ public:
 /// code keeps it so that original instructions pair 1:1; it costs nothing
 /// (the emitter elides it) and is not counted in AllocStats::movesAfter.
 [[nodiscard]] bool isSelfMove(const mir::Instr &i);
+
+/// The cost of an allocated function as the optimal baseline counts it
+/// (docs/optimal.md): 10^loop-depth per spill store, reload (a stack
+/// parameter's included), rematerialisation and register move. vcr-ra
+/// keeps the cheaper of two allocations by it (callee_split.cpp).
+[[nodiscard]] double allocationCost(const mir::Function &allocated);
 
 /// vcr-ra's allocator: iterated register coalescing with integrated spilling.
 [[nodiscard]] std::unique_ptr<Allocator> makeGraphColouring();

@@ -34,6 +34,7 @@ struct Point {
   double usPerInstr = 0;
   unsigned rounds = 0, spilled = 0;
   size_t outInstrs = 0;      ///< allocated instructions (summed over the seeds, then averaged)
+  double cost = 0;           ///< alloc::allocationCost of the output (summed over the seeds, then averaged)
   alloc::PhaseTimes phases;  ///< per instruction (ns), medians over the samples
   uint64_t digest = 0xcbf29ce484222325ull;  ///< FNV-1a (from its offset basis) of the allocated functions' text
 };
@@ -125,10 +126,13 @@ Sample calibrated(const Generator &gen, unsigned target, unsigned s, double &sca
   return smp;
 }
 
+/// The allocation options of every run (`--without` switches quality passes off).
+alloc::AllocOptions g_options;
+
 /// Allocate samples of about `target` instructions `reps` times each.
 Point measure(const Generator &gen, double &scale, unsigned target, unsigned reps) {
   auto alloc = alloc::makeGraphColouring();
-  alloc::AllocOptions opt;
+  const alloc::AllocOptions &opt = g_options;
   std::vector<double> usPerInstr;
   std::vector<alloc::PhaseTimes> phases;  // ns per instruction
   Point p;
@@ -151,6 +155,7 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
       phases.push_back(ph);
       if (r == 0) {
         p.outInstrs += res.function.numInstrs();
+        p.cost += alloc::allocationCost(res.function);  // outside the timing, as the digest
         p.digest = fnv1a(p.digest, mir::printFunction(res.function));  // outside the timing
       }
       p.rounds = std::max(p.rounds, res.stats.rounds);
@@ -160,6 +165,7 @@ Point measure(const Generator &gen, double &scale, unsigned target, unsigned rep
   }
   p.instrs /= kSeeds;
   p.outInstrs /= kSeeds;
+  p.cost /= kSeeds;
   std::sort(usPerInstr.begin(), usPerInstr.end());
   p.usPerInstr = usPerInstr[usPerInstr.size() / 2];
   auto median = [&](double alloc::PhaseTimes::*field) {
@@ -178,15 +184,15 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
   if (only) sizes = {only};
   std::vector<Point> pts;
   fmt::print("{} (median of {} runs x 3 seeds per size)\n", title, reps);
-  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8} {:>10}  {}\n", "instrs", "instr/ms", "us/instr", "rounds", "spilled",
-             "out instrs", "output digest");
+  fmt::print("{:>10} {:>14} {:>12} {:>8} {:>8} {:>10} {:>10}  {}\n", "instrs", "instr/ms", "us/instr", "rounds",
+             "spilled", "out instrs", "cost", "output digest");
   bool fast = true;
   for (unsigned s : sizes) {
     Point p = measure(gen, scale, s, reps);
     pts.push_back(p);
     fast = fast && 1000.0 / p.usPerInstr >= 1000.0;
-    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8} {:>10}  {:016x}\n", p.instrs, 1000.0 / p.usPerInstr,
-               p.usPerInstr, p.rounds, p.spilled, p.outInstrs, p.digest);
+    fmt::print("{:>10} {:>14.0f} {:>12.4f} {:>8} {:>8} {:>10} {:>10.0f}  {:016x}\n", p.instrs, 1000.0 / p.usPerInstr,
+               p.usPerInstr, p.rounds, p.spilled, p.outInstrs, p.cost, p.digest);
   }
   fmt::print("phases, ns per instruction (median of each; wall time):\n{:>10} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} "
              "{:>7} {:>7}\n",
@@ -207,12 +213,26 @@ bool report(const char *title, const Generator &gen, double scale, unsigned reps
 }  // namespace
 
 int main(int argc, char **argv) {
-  // Usage: alloc_bench [reps [mir|float|wasm|all [size]]]
-  unsigned reps = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 20;
+  // Usage: alloc_bench [--without PASS[,PASS...]] [reps [mir|float|wasm|all [size]]]
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a != "--without") {
+      args.push_back(a);
+      continue;
+    }
+    std::string error;
+    if (i + 1 >= argc || !alloc::disablePasses(argv[++i], g_options.passes, error)) {
+      std::fprintf(stderr, "alloc_bench: --without: %s\n", i + 1 > argc ? "needs a list of passes" : error.c_str());
+      return 2;
+    }
+    fmt::print("quality passes off: {}\n\n", argv[i]);
+  }
+  unsigned reps = !args.empty() ? static_cast<unsigned>(std::atoi(args[0].c_str())) : 20;
   reps = std::max(reps, 1u);
-  // Profiling aids: argv[2] picks one generator ("mir" / "float" / "wasm"), argv[3] one size.
-  std::string which = argc > 2 ? argv[2] : "all";
-  unsigned only = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 0;
+  // Profiling aids: args[1] picks one generator ("mir" / "float" / "wasm"), args[2] one size.
+  std::string which = args.size() > 1 ? args[1] : "all";
+  unsigned only = args.size() > 2 ? static_cast<unsigned>(std::atoi(args[2].c_str())) : 0;
   bool met = true;
   if (which == "all" || which == "mir")
     met &= report("MIR generator (core/alloc/bench/mir_gen)", mirSample, 0.7, reps, only);
