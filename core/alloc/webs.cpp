@@ -106,8 +106,16 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
       const uint32_t nd = flat.numDefs[i], no = flat.opStart[i + 1] - flat.opStart[i];
       for (uint32_t k = nd; k < no; ++k) {
         const uint32_t v = op[k];
-        uint32_t e = cur[v] != kNone ? cur[v] : entryOf(b, v);
-        if (e == kNone) orphans.push_back({e = uf.add(), v});  // unreachable code
+        uint32_t e = cur[v];
+        if (e == kNone) {
+          e = entryOf(b, v);
+          if (e == kNone) {
+            orphans.push_back({e = uf.add(), v});  // unreachable code
+          } else {
+            cur[v] = e;  // what reaches the block's later uses too, until a definition
+            touched.push_back(v);
+          }
+        }
         useElem.push_back(e);
       }
       for (uint32_t k = 0; k < nd; ++k) {
@@ -118,13 +126,22 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
         cur[v] = e;
       }
     }
+    // (A successor's entries are read in row order, so each one's element
+    // is the running count, without entryOf's rank.)
     if (b < cfg.succs.size())
-      for (mir::BlockId s : cfg.succs[b])
-        lv.forEachIn(lv.liveIn(s), [&](uint32_t v) {
-          if (v >= n || defs[v] <= 1) return;
-          const uint32_t from = cur[v] != kNone ? cur[v] : entryOf(b, v);
-          if (from != kNone) uf.join(entryOf(s, v), from);
-        });
+      for (mir::BlockId s : cfg.succs[b]) {
+        const uint64_t *row = lv.liveIn(s);
+        for (uint32_t wi = 0; wi < words; ++wi) {
+          uint32_t e = base[s * words + wi];
+          for (uint64_t x = row[wi]; x; x &= x - 1, ++e) {
+            const uint32_t v = lv.nodes[wi * 64 + static_cast<uint32_t>(__builtin_ctzll(x))];
+            if (v >= n || defs[v] <= 1) continue;
+            uint32_t from = cur[v];
+            if (from == kNone && (from = entryOf(b, v)) != kNone) cur[v] = from, touched.push_back(v);
+            if (from != kNone) uf.join(e, from);
+          }
+        }
+      }
     for (uint32_t v : touched) cur[v] = kNone;
     touched.clear();
   }
