@@ -546,9 +546,11 @@ private:
     alias_[v] = u;
     next_[tail_[u]] = v;
     tail_[u] = tail_[v];
+    enableMoves(v);
+    // v's move chain joins u's after enableMoves(v), which may unlink
+    // members of it: forLiveMoves keeps the tail of the chain it walks.
     nextMv_[tailMv_[u]] = v;
     tailMv_[u] = tailMv_[v];
-    enableMoves(v);
     liveMoves_[u] += liveMoves_[v];
     if (testBit(mayHaveActive_.data(), v)) setBit(mayHaveActive_.data(), u);
     weight_[u] += weight_[v];
