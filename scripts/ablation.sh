@@ -27,7 +27,7 @@ while (($#)); do
     --rounds) ROUNDS=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "ablation.sh: unknown option $1" >&2; exit 2 ;;
     *) INPUTS+=("$1"); shift ;;
   esac
