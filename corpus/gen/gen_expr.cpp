@@ -163,7 +163,12 @@ std::string FuncGen::floatBinary(Ty t, unsigned depth) {
 std::string FuncGen::floatUnary(Ty t, unsigned depth) {
   static const std::array<const char *, 7> ops = {"abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"};
   count();
-  return "(" + tn(t) + "." + ops[rng_.below(ops.size())] + " " + expr(t, depth - 1) + ")";
+  // (Each draw its own statement: the operands of one + are evaluated in an
+  // unspecified order, and a seed must give one module in every build.
+  // Operand first, as the optimised build drew them.)
+  const std::string a = expr(t, depth - 1);
+  const char *op = ops[rng_.below(ops.size())];
+  return "(" + tn(t) + "." + op + " " + a + ")";
 }
 
 std::string FuncGen::callText(const Callee &c, unsigned argDepth) {

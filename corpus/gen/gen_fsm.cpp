@@ -53,18 +53,26 @@ std::string FuncGen::stateMachine(unsigned n, unsigned ind) {
   static const char *const kLoads[] = {"load8_u", "load8_u", "load8_s", "load16_u", "load"};
   for (unsigned k = 0; k < n; ++k) {
     s += ")" + pad(in) + ";; state " + std::to_string(k);
-    s += pad(in) + "(local.set " + x + " (i32." + kLoads[rng_.below(5)] + " offset=" +
-         std::to_string(rng_.below(8)) + " (i32.and " + get(pos) + " " + i32(0xff0) + ")))";
+    // (One draw per statement, right to left as the optimised build drew
+    // them: see gen_expr's unary.)
+    const unsigned offset = rng_.below(8);
+    const char *load = kLoads[rng_.below(5)];
+    s += pad(in) + "(local.set " + x + " (i32." + load + " offset=" + std::to_string(offset) + " (i32.and " + get(pos) +
+         " " + i32(0xff0) + ")))";
     s += pad(in) + "(local.set " + pos + " (i32.add " + get(pos) + " " + i32(1 + rng_.below(3)) + "))";
     s += caseWork(in);
     s += pad(in) + "(if (i32.lt_u " + get(x) + " " + i32(rng_.below(256)) + ")";
-    s += pad(in + 1) + "(then" + caseWork(in + 2) + next(2) + ")";
+    auto arm = [&](const char *kw, unsigned depth) {  // (next's draw first: see above)
+      const std::string leave = next(depth);
+      return kw + caseWork(in + depth) + leave;
+    };
+    s += pad(in + 1) + arm("(then", 2) + ")";
     if (rng_.chance(0.5)) {
       s += pad(in + 1) + "(else (if (i32.eq " + get(x) + " " + i32(rng_.below(256)) + ")";
-      s += pad(in + 2) + "(then" + caseWork(in + 3) + next(3) + ")";
-      s += pad(in + 2) + "(else" + caseWork(in + 3) + next(3) + "))))";
+      s += pad(in + 2) + arm("(then", 3) + ")";
+      s += pad(in + 2) + arm("(else", 3) + "))))";
     } else {
-      s += pad(in + 1) + "(else" + caseWork(in + 2) + next(2) + "))";
+      s += pad(in + 1) + arm("(else", 2) + "))";
     }
     s += pad(in) + "(br " + disp + ")";
   }

@@ -213,8 +213,11 @@ std::string FuncGen::branchStmt(unsigned ind) {
 std::string FuncGen::returnOrTrapStmt(unsigned ind) {
   count(3);
   std::string s = ind ? pad(ind) : "";
-  if (rng_.chance(0.5))
-    return s + "(if " + expr(Ty::I32, 2) + " (then (return " + expr(sig_.result, 2) + ")))";
+  if (rng_.chance(0.5)) {
+    const std::string value = expr(sig_.result, 2);  // (drawn first, as in gen_expr's unary)
+    const std::string cond = expr(Ty::I32, 2);
+    return s + "(if " + cond + " (then (return " + value + ")))";
+  }
   // unreachable behind an (almost) never-true test
   return s + "(if (i32.eq " + expr(Ty::I32, 2) + " (i32.const 1592594899)) (then (unreachable)))";
 }
