@@ -517,7 +517,7 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
   Report rep;
   rep.permissive = opt.permissive;
   rep.cpu = std::string(arm::cpuName(opt.cpu));
-  rep.passesOff = opt.passesOff;
+  rep.passesOff = alloc::disabledPasses(opt.passes);
   rep.memoryMax = opt.memoryMax;
   rep.shardIndex = opt.shardIndex;
   rep.shardCount = std::max(1u, opt.shardCount);

@@ -38,7 +38,6 @@ struct PipelineOptions {
   std::optional<uint32_t> memoryMax;
   /// --without: quality passes switched off (an ablation; all on by default).
   alloc::QualityPasses passes;
-  std::string passesOff;       ///< the --without list as given (reported), empty: none
   std::string emitMirDir;      ///< write allocated MIR here (empty: don't)
   std::string emitVregMirDir;  ///< write the vreg (selected, unallocated) MIR here (empty: don't)
   std::string emitAsmDir;      ///< write the emitted Thumb-2 assembly here (empty: don't)
@@ -179,7 +178,7 @@ struct Report {
   bool permissive = false;    ///< ladder firings do not fail the run
   std::string cpu = "cortex-m4";  ///< the target CPU (--cpu)
   std::optional<uint32_t> memoryMax;  ///< --memory-max PAGES, if given
-  std::string passesOff;  ///< --without: the quality passes switched off (empty: none)
+  std::string passesOff;  ///< --without: the quality passes switched off (alloc::disabledPasses; empty: none)
   [[nodiscard]] unsigned ladderFired() const;
 
   /// 2: some input was unreadable or invalid; else 1: a function failed

@@ -309,7 +309,6 @@ int main(int argc, char **argv) {
       std::cerr << "verify-alloc: --without does not combine with --optimal\n";
       return 2;
     }
-    opt.passesOff = without;
   }
   if (!opt.optimalFunctions.empty() && !opt.optimal) {
     std::cerr << "verify-alloc: --optimal-function needs --optimal\n";

@@ -2,6 +2,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace vcr::alloc {
@@ -220,9 +221,27 @@ const std::vector<std::string_view> &qualityPassNames() {
   return names;
 }
 
+namespace {
+/// The switches of `passes` in qualityPassNames' order.
+template <class Q> auto passFlags(Q &passes) {
+  return std::array{&passes.callSplits,    &passes.loopExitSplits, &passes.webs,
+                    &passes.argOnlyParams, &passes.calleeSplit,    &passes.recolour};
+}
+}  // namespace
+
+std::string disabledPasses(const QualityPasses &passes) {
+  std::string out;
+  const auto flags = passFlags(passes);
+  for (size_t k = 0; k < flags.size(); ++k)
+    if (!*flags[k]) {
+      if (!out.empty()) out += ',';
+      out += qualityPassNames()[k];
+    }
+  return out;
+}
+
 bool disablePasses(std::string_view list, QualityPasses &passes, std::string &error) {
-  bool *flags[] = {&passes.callSplits,    &passes.loopExitSplits, &passes.webs,
-                   &passes.argOnlyParams, &passes.calleeSplit,    &passes.recolour};
+  const auto flags = passFlags(passes);
   const auto &names = qualityPassNames();
   for (size_t start = 0; start <= list.size();) {
     const size_t comma = std::min(list.find(',', start), list.size());

@@ -32,6 +32,9 @@ struct QualityPasses {
 /// Switch off the passes named in `list` (comma-separated names of
 /// qualityPassNames). False with `error` set for an unknown or empty name.
 [[nodiscard]] bool disablePasses(std::string_view list, QualityPasses &passes, std::string &error);
+/// The passes switched off in `passes`, comma-separated in qualityPassNames'
+/// order (empty when all run): what a report says, whatever order --without gave.
+[[nodiscard]] std::string disabledPasses(const QualityPasses &passes);
 
 /// What the caller asks of an allocation.
 struct AllocOptions {

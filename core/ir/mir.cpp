@@ -111,10 +111,11 @@ constexpr std::array<ParsedSig, kNumOpcodes> parseSigs() {
   return out;
 }
 constexpr std::array<ParsedSig, kNumOpcodes> kParsedSig = parseSigs();
-// A signature longer than the parsed arrays would lose positions.
+// Every signature is "defs:uses" with at most four of each (the parsed
+// arrays would lose positions).
 static_assert([] {
   for (std::string_view s : kClassSig)
-    if (s.size() > 9 || (!s.empty() && (s.find(':') > 4 || s.size() - s.find(':') - 1 > 4))) return false;
+    if (!s.empty() && (s.find(':') > 4 || s.size() - s.find(':') - 1 > 4)) return false;
   return true;
 }());
 }  // namespace
@@ -127,23 +128,21 @@ std::optional<RegClass> operandClass(const Instr &in, bool def, size_t k) {
     const int8_t c = def ? p.defs[k] : p.uses[k];
     return c < 0 ? std::nullopt : std::optional(static_cast<RegClass>(c));
   }
-  {
-    switch (in.op) {
-    case Opcode::Mov: case Opcode::Lds: case Opcode::Sts: case Opcode::Push: case Opcode::Pop:
-      return std::nullopt;  // class-polymorphic
-    case Opcode::MovI: case Opcode::GGet: case Opcode::GSet: case Opcode::AdjSp:
-      return def ? std::optional(RegClass::Core) : std::nullopt;
-    case Opcode::Param: case Opcode::Ret: case Opcode::Call:
-      return std::nullopt;  // from the signature (operandClasses of it)
-    case Opcode::CallInd:  // the table index (last use) is core; the rest from the signature
-      return !def && k + 1 == in.uses.size() ? std::optional(RegClass::Core) : std::nullopt;
-    default: break;
-    }
-    const Operand *o = def ? (k < in.defs.size() ? &in.defs[k] : nullptr)
-                           : (k < in.uses.size() ? &in.uses[k] : nullptr);
-    if (o && (o->isImm() || o->isStack())) return std::nullopt;
-    return RegClass::Core;
+  switch (in.op) {
+  case Opcode::Mov: case Opcode::Lds: case Opcode::Sts: case Opcode::Push: case Opcode::Pop:
+    return std::nullopt;  // class-polymorphic
+  case Opcode::MovI: case Opcode::GGet: case Opcode::GSet: case Opcode::AdjSp:
+    return def ? std::optional(RegClass::Core) : std::nullopt;
+  case Opcode::Param: case Opcode::Ret: case Opcode::Call:
+    return std::nullopt;  // from the signature (operandClasses of it)
+  case Opcode::CallInd:  // the table index (last use) is core; the rest from the signature
+    return !def && k + 1 == in.uses.size() ? std::optional(RegClass::Core) : std::nullopt;
+  default: break;
   }
+  const Operand *o = def ? (k < in.defs.size() ? &in.defs[k] : nullptr)
+                         : (k < in.uses.size() ? &in.uses[k] : nullptr);
+  if (o && (o->isImm() || o->isStack())) return std::nullopt;
+  return RegClass::Core;
 }
 
 bool touchesVfp(const Function &f, const Module &m) {

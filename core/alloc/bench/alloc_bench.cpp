@@ -221,9 +221,9 @@ int main(int argc, char **argv) {
       args.push_back(a);
       continue;
     }
-    std::string error;
+    std::string error = "needs a list of passes";
     if (i + 1 >= argc || !alloc::disablePasses(argv[++i], g_options.passes, error)) {
-      std::fprintf(stderr, "alloc_bench: --without: %s\n", i + 1 > argc ? "needs a list of passes" : error.c_str());
+      std::fprintf(stderr, "alloc_bench: --without: %s\n", error.c_str());
       return 2;
     }
     fmt::print("quality passes off: {}\n\n", argv[i]);

@@ -4,11 +4,11 @@
 #include "core/alloc/tests/test_util.h"
 #include "core/ir/text.h"
 #include "core/ir/validate.h"
+#include "tests/recorded_hash.h"
 #include "tests/size_env.h"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -198,11 +198,6 @@ TEST_CASE("MIR generator: recorded seeds give the recorded modules in every buil
   // build (FNV-1a of the module's text; the ASan+UBSan pass of CI checks
   // the same hashes). After an intended change to the generator, record
   // the new hashes (printed).
-  auto fnv = [](const std::string &s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-    return h;
-  };
   std::vector<uint64_t> got;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     gen::MirGenOptions g;
@@ -212,16 +207,9 @@ TEST_CASE("MIR generator: recorded seeds give the recorded modules in every buil
     g.floatShare = seed % 2 ? 30 : 0;
     g.floatPressure = g.floatShare ? 4 : 0;
     g.states = seed % 3 == 0 ? 3 : 0;
-    got.push_back(fnv(mir::printModule(gen::generateModule(g))));
+    got.push_back(vcr::testing::fnv1a(mir::printModule(gen::generateModule(g))));
   }
   const std::vector<uint64_t> recorded = {0x1f64974477bf4fdfull, 0x5fc15f7255ff7a0eull, 0x57c3848815d572ecull,
                                           0x1daa89dc23db63d2ull, 0x583112a572f8493full, 0x064e813d936fa39cull};
-  std::string text;
-  for (uint64_t h : got) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%016llxull, ", static_cast<unsigned long long>(h));
-    text += buf;
-  }
-  CAPTURE(text);
-  CHECK(got == recorded);
+  vcr::testing::checkRecorded(got, recorded);
 }

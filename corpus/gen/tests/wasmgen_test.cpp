@@ -3,13 +3,13 @@
 
 #include "corpus/gen/wasmgen.h"
 #include "corpus/gen/tests/oracle_module.h"
+#include "tests/recorded_hash.h"
 #include "corpus/gen/watcheck.h"
 #include "arm/select/select.h"
 #include "arm/select/wasm_load.h"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -358,26 +358,14 @@ TEST_CASE("wasmgen: recorded seeds give the recorded modules in every build") {
   // once drew them differently. The ASan+UBSan pass of CI runs this test
   // too, against the same recorded hashes (FNV-1a of the WAT text). After
   // an intended change to the generator, record the new hashes (printed).
-  auto fnv = [](const std::string &s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-    return h;
-  };
   std::vector<uint64_t> got;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     GenOptions o = sweepOptions(seed);
     o.floatShare = seed % 2 ? 0.3 : 0.0;
     o.states = seed % 3 == 0 ? 4 : 0;
-    got.push_back(fnv(generateWat(o)));
+    got.push_back(vcr::testing::fnv1a(generateWat(o)));
   }
   const std::vector<uint64_t> recorded = {0xc5446794d5517748ull, 0x7064fa020b109aa2ull, 0x26fa90037b0d60f2ull,
                                           0x4fdc0617eceb754cull, 0xe1432422d57ea740ull, 0x1109a73846405324ull};
-  std::string text;
-  for (uint64_t h : got) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%016llxull, ", static_cast<unsigned long long>(h));
-    text += buf;
-  }
-  CAPTURE(text);
-  CHECK(got == recorded);
+  vcr::testing::checkRecorded(got, recorded);
 }
