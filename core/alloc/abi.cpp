@@ -137,6 +137,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   w.fn.allocated = false;
   w.numVRegs = static_cast<uint32_t>(f.vregInfo.size());  // then as Function::numVRegs, below
   w.hasCalls = false;
+  w.callBlocks.clear();
   w.outgoingBytes = 0;
   if (f.blocks.empty()) {
     error = "function has no blocks";
@@ -199,6 +200,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
         }
       } else if (mir::isCall(in.op)) {
         if (!lowerCall(in, m, w, out, callees, error)) return false;
+        if (w.callBlocks.empty() || w.callBlocks.back() != b) w.callBlocks.push_back(static_cast<uint32_t>(b));
       } else if (in.op == Opcode::Ret) {
         if (in.uses.size() != results.size()) {
           error = "'ret' operands do not match the signature (block " + w.fn.blocks[b].label + ")";

@@ -68,7 +68,7 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
   // their liveness is needed (none at all without one).
   std::vector<uint8_t> cand(n, 0);
   std::vector<uint32_t> candBlocks;  // the blocks with a candidate's call: the only ones walked below
-  for (size_t bi = 0; bi < w.fn.blocks.size(); ++bi) {
+  for (const uint32_t bi : w.callBlocks) {
     const mir::Block &b = w.fn.blocks[bi];
     for (size_t k = 0; k < b.instrs.size(); ++k)
       if (mir::isCall(b.instrs[k].op))
@@ -266,11 +266,14 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   for (const Copy &c : loopCopies) asked[c.v] = asked[c.u] = 1;
   // (One walk over the code collects the (vreg, block) pairs; the
   // grouping then works on those, not on the instructions again.)
+  // Only the blocks of some loop: defsInLoop counts definitions in a
+  // loop's blocks, and every block of a natural loop has a loop depth.
   std::vector<std::pair<mir::VReg, mir::BlockId>> defPairs;
   for (mir::BlockId b = 0; b < nb; ++b)
-    for (const mir::Instr &i : w.fn.blocks[b].instrs)
-      for (const mir::Operand &d : i.defs)
-        if (d.isVReg() && d.value < n && asked[d.value]) defPairs.push_back({d.value, b});
+    if (b < cfg.loopDepth.size() && cfg.loopDepth[b] > 0)
+      for (const mir::Instr &i : w.fn.blocks[b].instrs)
+        for (const mir::Operand &d : i.defs)
+          if (d.isVReg() && d.value < n && asked[d.value]) defPairs.push_back({d.value, b});
   std::vector<uint32_t> defStart(n + 1, 0), defBlock(defPairs.size());
   for (const auto &pr : defPairs) ++defStart[pr.first + 1];
   for (uint32_t v = 0; v < n; ++v) defStart[v + 1] += defStart[v];

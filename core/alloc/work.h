@@ -71,6 +71,10 @@ struct WorkFunction {
   // makes thousands), and vector<bool>'s append is a slow path.
   std::vector<uint8_t> noSpill;    ///< per vreg: a spill temp (never spilled again)
   bool hasCalls = false;
+  /// The blocks that hold a call (ascending; set by lowerAbi). Later passes
+  /// insert copies and spill code but never a call or a block, so the list
+  /// stays true: a pass that looks at calls walks these blocks only.
+  std::vector<uint32_t> callBlocks;
   uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument (and stack-result) area
   /// The function returns a result on the stack, into its incoming area: a
   /// stack parameter may not be reloaded from its incoming slot, which a
