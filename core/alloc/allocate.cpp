@@ -90,6 +90,7 @@ private:
   FrameScan scan_;
   FlatCode code_;
   GlobalLiveness live_;
+  PrePassLiveness pre_;
   Interference graph_;
   mir::Cfg cfg_;
 
@@ -153,9 +154,12 @@ private:
     r.stats.movesBefore = countMoves(w.fn);
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     const QualityPasses &q = opt.passes;
-    if (q.callSplits) splitAtCalls(w, cfg_);
-    if (q.loopExitSplits) splitAtLoopExits(w, cfg_);
-    if (q.webs) splitWebs(w, cfg_);
+    // One liveness for the splits and the webs (PrePassLiveness).
+    if (q.callSplits || q.loopExitSplits || q.webs)
+      computePrePassLiveness(w, cfg_, q.callSplits, q.loopExitSplits, q.webs, pre_);
+    if (q.callSplits) splitAtCalls(w, cfg_, &pre_);
+    if (q.loopExitSplits) splitAtLoopExits(w, cfg_, &pre_);
+    if (q.webs) splitWebs(w, cfg_, &pre_);
     if (q.argOnlyParams) spillArgumentOnlyStackParams(w, cfg_, r.stats);
     const uint32_t lowered = w.numVRegs;  // vregs of lowerAbi's and splitWebs' numbering (vregColour)
     if (calleeSplit) {

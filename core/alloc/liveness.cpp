@@ -61,7 +61,8 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
   uint32_t start = 0;
   for (const mir::Block &b : f.blocks) {
     code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
-    for (const mir::Instr &i : b.instrs) {
+    for (uint32_t pos = 0; pos < b.instrs.size(); ++pos) {
+      const mir::Instr &i = b.instrs[pos];
       for (const mir::Operand &d : i.defs)
         if (picked(d)) code.ops.push_back(d.value);
       const auto nd = static_cast<uint32_t>(code.ops.size()) - start;
@@ -69,6 +70,7 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
         if (picked(u)) code.ops.push_back(u.value);
       if (code.ops.size() == start) continue;
       code.opStart.push_back(start);
+      code.instrPos.push_back(pos);
       code.numDefs.push_back(static_cast<uint8_t>(nd));
       start = static_cast<uint32_t>(code.ops.size());
     }

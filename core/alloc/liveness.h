@@ -33,6 +33,9 @@ struct FlatCode {
   std::vector<uint8_t> numDefs;      ///< per instruction
   std::vector<uint8_t> move;         ///< per instruction: 1 for a node-to-node move
   std::vector<uint32_t> ops;         ///< node operands (defs, then uses)
+  /// computeSome's flat code only (it leaves out instructions): per
+  /// instruction, its index in its block.
+  std::vector<uint32_t> instrPos;
 
   /// Rebuild from `f` with numbering `map` (storage of earlier use kept).
   void build(const mir::Function &f, const NodeMap &map);

@@ -60,27 +60,85 @@ template <class F> void forEachArgMove(const std::vector<mir::Instr> &is, size_t
   }
 }
 
-}  // namespace
-
-unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
+/// splitAtCalls' candidates: arguments that arrive in their own register
+/// (`cand`, per vreg), and the blocks of their calls (`blocks`).
+void callCandidates(const WorkFunction &w, std::vector<uint8_t> &cand, std::vector<uint32_t> &blocks) {
   const uint32_t n = w.numVRegs;
-  // The candidates: arguments that arrive in their own register. Only
-  // their liveness is needed (none at all without one).
-  std::vector<uint8_t> cand(n, 0);
-  std::vector<uint32_t> candBlocks;  // the blocks with a candidate's call: the only ones walked below
+  cand.assign(n, 0);
+  blocks.clear();
   for (const uint32_t bi : w.callBlocks) {
     const mir::Block &b = w.fn.blocks[bi];
     for (size_t k = 0; k < b.instrs.size(); ++k)
       if (mir::isCall(b.instrs[k].op))
         forEachArgMove(b.instrs, k, [&](size_t j, mir::VReg v) {
-          const bool blockKnown = !candBlocks.empty() && candBlocks.back() == bi;
+          const bool blockKnown = !blocks.empty() && blocks.back() == bi;
           if (v >= n || (blockKnown && cand[v]) || !arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg())) return;
           cand[v] = 1;
-          if (!blockKnown) candBlocks.push_back(static_cast<uint32_t>(bi));
+          if (!blockKnown) blocks.push_back(static_cast<uint32_t>(bi));
         });
   }
+}
+
+/// The copies between two vregs in loop blocks (splitAtLoopExits looks at
+/// no other instruction of a loop).
+void loopCopiesOf(const WorkFunction &w, const mir::Cfg &cfg, std::vector<PrePassLiveness::LoopCopy> &out) {
+  const uint32_t n = w.numVRegs;
+  out.clear();
+  for (mir::BlockId b = 0; b < w.fn.blocks.size(); ++b) {
+    if (b >= cfg.loopDepth.size() || cfg.loopDepth[b] == 0) continue;
+    for (const mir::Instr &i : w.fn.blocks[b].instrs)
+      if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.defs[0].isVReg() && i.defs[0].value < n &&
+          i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != i.defs[0].value)
+        out.push_back({b, i.defs[0].value, i.uses[0].value});
+  }
+}
+
+bool anyLoop(const mir::Cfg &cfg) {
+  return std::find(cfg.loopHeader.begin(), cfg.loopHeader.end(), true) != cfg.loopHeader.end();
+}
+
+}  // namespace
+
+void computePrePassLiveness(const WorkFunction &w, const mir::Cfg &cfg, bool callSplits, bool loopExitSplits,
+                            bool webs, PrePassLiveness &out) {
+  const uint32_t n = w.numVRegs;
+  out.inserted.clear();
+  out.built = false;
+  out.defs.assign(n, 0);
+  for (const mir::Block &b : w.fn.blocks)
+    for (const mir::Instr &i : b.instrs)
+      for (const mir::Operand &d : i.defs)
+        if (d.isVReg() && d.value < n) ++out.defs[d.value];
+  if (callSplits) callCandidates(w, out.callCand, out.callCandBlocks);
+  else out.callCand.assign(n, 0), out.callCandBlocks.clear();
+  out.loopCopies.clear();
+  if (loopExitSplits && anyLoop(cfg)) loopCopiesOf(w, cfg, out.loopCopies);
+  std::vector<uint8_t> pick(n, 0);
+  bool any = false;
+  for (uint32_t v = 0; v < n; ++v) {
+    pick[v] = (webs && out.defs[v] > 1) || out.callCand[v];
+    any |= pick[v] != 0;
+  }
+  for (const auto &c : out.loopCopies) pick[c.v] = 1, any = true;
+  if (!any) return;  // no pass will ask
+  out.lv = GlobalLiveness::computeSome(w.fn, cfg, pick, &out.flat);
+  out.built = true;
+}
+
+unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre) {
+  const uint32_t n = w.numVRegs;
+  // The candidates: arguments that arrive in their own register. Only
+  // their liveness is needed (none at all without one).
+  std::vector<uint8_t> ownCand;
+  std::vector<uint32_t> ownBlocks;
+  if (!pre) callCandidates(w, ownCand, ownBlocks);
+  const std::vector<uint8_t> &cand = pre ? pre->callCand : ownCand;
+  // The blocks with a candidate's call: the only ones walked below.
+  const std::vector<uint32_t> &candBlocks = pre ? pre->callCandBlocks : ownBlocks;
   if (candBlocks.empty()) return 0;
-  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  GlobalLiveness ownLive;
+  if (!pre) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  const GlobalLiveness &lv = pre ? pre->lv : ownLive;
   std::vector<uint8_t> live(n, 0);
   std::vector<uint32_t> touched;
   unsigned copies = 0;
@@ -116,6 +174,14 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg) {
                 makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(v)}, {mir::Operand::vreg(v)}, mir::Origin::Move));
       ++copies;
     }
+    // The code before this pass had no copy: `pos` is a position in it. Of
+    // two copies at one position the later inserted stands first, so the
+    // code order is `at` backwards.
+    if (pre)
+      for (auto it = at.rbegin(); it != at.rend(); ++it) {
+        ++pre->defs[it->second];
+        pre->inserted.push_back({b, static_cast<uint32_t>(it->first), it->second});
+      }
   }
   return copies;
 }
@@ -223,10 +289,10 @@ std::vector<mir::BlockId> naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::
 
 }  // namespace
 
-unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
+unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre) {
   const uint32_t n = w.numVRegs;
   const size_t nb = w.fn.blocks.size();
-  if (std::find(cfg.loopHeader.begin(), cfg.loopHeader.end(), true) == cfg.loopHeader.end()) return 0;
+  if (!anyLoop(cfg)) return 0;
   // Per loop: its blocks and exits (blocks outside it with one
   // predecessor, in it), and the values it defines exactly once, by a copy
   // of a vreg it never defines (an invariant): each may leave by an exit.
@@ -246,19 +312,12 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   // One pass over the code: the copies (mov v, u between two vregs) in
   // loops. A loop then looks at its copies only, not at every instruction
   // of its body (nested loops would see each instruction once per
-  // enclosing loop).
-  struct Copy {
-    mir::BlockId block;
-    mir::VReg v, u;
-  };
-  std::vector<Copy> loopCopies;
-  for (mir::BlockId b = 0; b < nb; ++b) {
-    if (b >= cfg.loopDepth.size() || cfg.loopDepth[b] == 0) continue;
-    for (const mir::Instr &i : w.fn.blocks[b].instrs)
-      if (i.op == mir::Opcode::Mov && i.defs.size() == 1 && i.defs[0].isVReg() && i.defs[0].value < n &&
-          i.uses[0].isVReg() && i.uses[0].value < n && i.uses[0].value != i.defs[0].value)
-        loopCopies.push_back({b, i.defs[0].value, i.uses[0].value});
-  }
+  // enclosing loop). (splitAtCalls' copies are `mov v, v`: the list of the
+  // shared liveness is the same after them.)
+  using Copy = PrePassLiveness::LoopCopy;
+  std::vector<Copy> ownCopies;
+  if (!pre) loopCopiesOf(w, cfg, ownCopies);
+  const std::vector<Copy> &loopCopies = pre ? pre->loopCopies : ownCopies;
   if (loopCopies.empty()) return 0;
   // The blocks defining each vreg a loop copy mentions (CSR by vreg, in
   // block order): a second pass, made only when there is a loop copy.
@@ -307,7 +366,10 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
   if (sites.empty()) return 0;
   // Only where the value is live out by an exit and not carried around the
   // loop (live into its header).
-  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  // (The shared liveness covers every loop copy's target.)
+  GlobalLiveness ownLive;
+  if (!pre) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  const GlobalLiveness &lv = pre ? pre->lv : ownLive;
   auto liveIn = [&](mir::BlockId b, mir::VReg v) {
     const uint32_t c = lv.compact[v];
     return c != kNoNode && testBit(lv.liveIn(b), c);
@@ -343,6 +405,14 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg) {
     is.insert(is.begin(), makeInstr(mir::Opcode::Mov, {mir::Operand::vreg(v)}, {mir::Operand::vreg(v)},
                                     mir::Origin::Move));
   }
+  // Each copy stands before the block's first instruction of the code
+  // before any split (splitAtCalls' copies stand before calls, after their
+  // argument moves); of one block's, the later inserted first.
+  if (pre)
+    for (auto it = copies.rbegin(); it != copies.rend(); ++it) {
+      ++pre->defs[it->second];
+      pre->inserted.push_back({it->first, 0, it->second});
+    }
   return static_cast<unsigned>(copies.size());
 }
 

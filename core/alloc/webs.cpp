@@ -25,6 +25,7 @@
 // re-derives where each value lives, whatever register each def gets.
 #include "core/alloc/work.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace vcr::alloc {
@@ -55,23 +56,36 @@ constexpr uint32_t kNone = ~0u;
 
 }  // namespace
 
-unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
+unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *pre) {
   const uint32_t n = w.numVRegs;
-  std::vector<uint32_t> defs(n, 0);
-  for (const mir::Block &b : w.fn.blocks)
-    for (const mir::Instr &i : b.instrs)
-      for (const mir::Operand &d : i.defs)
-        if (d.isVReg() && d.value < n) ++defs[d.value];
+  std::vector<uint32_t> ownDefs;
+  if (!pre) {
+    ownDefs.assign(n, 0);
+    for (const mir::Block &b : w.fn.blocks)
+      for (const mir::Instr &i : b.instrs)
+        for (const mir::Operand &d : i.defs)
+          if (d.isVReg() && d.value < n) ++ownDefs[d.value];
+  }
+  const std::vector<uint32_t> &defs = pre ? pre->defs : ownDefs;
   auto multi = [&](const mir::Operand &o) { return o.isVReg() && o.value < n && defs[o.value] > 1; };
   bool any = false;
   for (uint32_t c : defs) any |= c > 1;
   if (!any) return 0;
 
-  // Liveness of the multiply-defined vregs alone (the others need no web).
-  std::vector<uint8_t> isMulti(n);
-  for (uint32_t v = 0; v < n; ++v) isMulti[v] = defs[v] > 1;
-  FlatCode flat;  // the multiply-defined vregs' operands, in code order
-  const GlobalLiveness lv = GlobalLiveness::computeSome(w.fn, cfg, isMulti, &flat);
+  // Liveness of the multiply-defined vregs alone (the others need no
+  // web), or the shared one, which covers them (and a few single
+  // definitions, skipped below): its flat code is the code before the
+  // splits' copies, which are read from their record in their places.
+  GlobalLiveness ownLive;
+  FlatCode ownFlat;  // the multiply-defined vregs' operands, in code order
+  const bool shared = pre && pre->built;
+  if (!shared) {
+    std::vector<uint8_t> isMulti(n);
+    for (uint32_t v = 0; v < n; ++v) isMulti[v] = defs[v] > 1;
+    ownLive = GlobalLiveness::computeSome(w.fn, cfg, isMulti, &ownFlat);
+  }
+  const GlobalLiveness &lv = shared ? pre->lv : ownLive;
+  const FlatCode &flat = shared ? pre->flat : ownFlat;
   const size_t nb = w.fn.blocks.size();
 
   // Elements: block entries first, one per vreg live into a block, in
@@ -99,33 +113,54 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg) {
   std::vector<uint32_t> touched;
   std::vector<std::pair<uint32_t, uint32_t>> orphans;  // (element, vreg): a use nothing reaches
   // (It reads the flat operands: the same operands in the same order as
-  // the instructions, without a second walk over them.)
+  // the instructions, without a second walk over them.) `visit` takes one
+  // instruction's operands, defs then uses as in the flat code.
+  auto visit = [&](size_t b, const uint32_t *op, uint32_t nd, uint32_t no) {
+    for (uint32_t k = nd; k < no; ++k) {
+      const uint32_t v = op[k];
+      if (defs[v] <= 1) continue;  // (in the shared flat code: not split)
+      uint32_t e = cur[v];
+      if (e == kNone) {
+        e = entryOf(b, v);
+        if (e == kNone) {
+          orphans.push_back({e = uf.add(), v});  // unreachable code
+        } else {
+          cur[v] = e;  // what reaches the block's later uses too, until a definition
+          touched.push_back(v);
+        }
+      }
+      useElem.push_back(e);
+    }
+    for (uint32_t k = 0; k < nd; ++k) {
+      const uint32_t v = op[k];
+      if (defs[v] <= 1) continue;
+      const uint32_t e = uf.add();
+      defElem.push_back(e);
+      if (cur[v] == kNone) touched.push_back(v);
+      cur[v] = e;
+    }
+  };
+  // The splits' copies, by block and position (in code order within one).
+  std::vector<PrePassLiveness::Inserted> copies;
+  if (shared) {
+    copies = pre->inserted;
+    std::stable_sort(copies.begin(), copies.end(), [](const auto &x, const auto &y) {
+      return x.block != y.block ? x.block < y.block : x.pos < y.pos;
+    });
+  }
+  size_t nextCopy = 0;
+  auto visitCopies = [&](size_t b, uint32_t beforePos) {  // the copies standing before instruction beforePos
+    for (; nextCopy < copies.size() && copies[nextCopy].block == b && copies[nextCopy].pos <= beforePos; ++nextCopy) {
+      const uint32_t op[2] = {copies[nextCopy].v, copies[nextCopy].v};  // mov v, v: def, use
+      visit(b, op, 1, 2);
+    }
+  };
   for (size_t b = 0; b < nb; ++b) {
     for (uint32_t i = flat.blockStart[b]; i < flat.blockStart[b + 1]; ++i) {
-      const uint32_t *op = flat.ops.data() + flat.opStart[i];
-      const uint32_t nd = flat.numDefs[i], no = flat.opStart[i + 1] - flat.opStart[i];
-      for (uint32_t k = nd; k < no; ++k) {
-        const uint32_t v = op[k];
-        uint32_t e = cur[v];
-        if (e == kNone) {
-          e = entryOf(b, v);
-          if (e == kNone) {
-            orphans.push_back({e = uf.add(), v});  // unreachable code
-          } else {
-            cur[v] = e;  // what reaches the block's later uses too, until a definition
-            touched.push_back(v);
-          }
-        }
-        useElem.push_back(e);
-      }
-      for (uint32_t k = 0; k < nd; ++k) {
-        const uint32_t v = op[k];
-        const uint32_t e = uf.add();
-        defElem.push_back(e);
-        if (cur[v] == kNone) touched.push_back(v);
-        cur[v] = e;
-      }
+      if (!copies.empty()) visitCopies(b, flat.instrPos[i]);
+      visit(b, flat.ops.data() + flat.opStart[i], flat.numDefs[i], flat.opStart[i + 1] - flat.opStart[i]);
     }
+    if (!copies.empty()) visitCopies(b, UINT32_MAX);
     // (A successor's entries are read in row order, so each one's element
     // is the running count, without entryOf's rank.)
     if (b < cfg.succs.size())

@@ -110,11 +110,54 @@ struct Colouring {
 /// working form. Returns false with `error` set on malformed input.
 bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &out, std::string &error);
 
+/// What the passes before colouring share (split.cpp): splitAtCalls,
+/// splitAtLoopExits and splitWebs each ask for the liveness of a few vregs,
+/// and each walk that builds one costs as much as the others. So one
+/// liveness is built for all three, over the vregs any of them can ask
+/// about. The splits only insert `mov v, v` where v is live on both
+/// sides, which changes no vreg's liveness: `lv` stays true through them.
+/// `flat` (the picked vregs' operands in code order, for splitWebs) does
+/// not: the splits record where each copy went (`inserted`), and splitWebs
+/// reads the copies from there, in their places among the flat code's.
+struct PrePassLiveness {
+  /// A copy `mov v, u` between two vregs in a loop block.
+  struct LoopCopy {
+    mir::BlockId block;
+    mir::VReg v, u;
+  };
+  std::vector<uint32_t> defs;            ///< per vreg: its definitions (the splits' copies added)
+  std::vector<uint8_t> callCand;         ///< per vreg: an argument that arrives in its own register
+  std::vector<uint32_t> callCandBlocks;  ///< the blocks of their calls, ascending
+  std::vector<LoopCopy> loopCopies;      ///< in block order
+  /// Over the vregs the enabled passes ask about: the multiply-defined
+  /// ones (splitWebs), callCand (splitAtCalls), the loop copies' targets
+  /// (splitAtLoopExits).
+  GlobalLiveness lv;
+  bool built = false;                    ///< false: nothing to ask about, `lv` is empty
+  FlatCode flat;                         ///< the picked vregs' operands, as the code was before any copy
+  /// A copy `mov v, v` a split inserted: in `block`, before the
+  /// instruction at index `pos` of the code before any copy.
+  struct Inserted {
+    uint32_t block, pos;
+    mir::VReg v;
+  };
+  /// The copies, in code order within each (block, pos) (the splits append
+  /// in any order of blocks and positions).
+  std::vector<Inserted> inserted;
+};
+
+/// Build the shared liveness of `w` as it is after lowerAbi, before the
+/// splits and splitWebs, for the passes that will run.
+void computePrePassLiveness(const WorkFunction &w, const mir::Cfg &cfg, bool callSplits, bool loopExitSplits,
+                            bool webs, PrePassLiveness &out);
+
 /// Live-range splitting at calls (split.cpp): insert `mov v, v` right
 /// before each call for every value that is an argument of the call and
 /// live after it, so that splitWebs can give the part after the call a vreg
-/// of its own. Returns how many copies were inserted.
-unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
+/// of its own. Returns how many copies were inserted. With `pre`
+/// (computePrePassLiveness of the function as it is), its liveness is
+/// used and its counts updated.
+unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre = nullptr);
 
 /// Live-range splitting at loop exits (split.cpp): a value a loop defines
 /// once, by a copy of a vreg the loop never defines (an invariant), and
@@ -123,8 +166,8 @@ unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg);
 /// then gives the part after the loop a vreg of its own, and the copy in
 /// the loop can coalesce with the invariant: the move leaves the loop for
 /// its exits (the optimum's answer in docs/experiments.md, experiment 1).
-/// Returns how many copies were inserted.
-unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg);
+/// Returns how many copies were inserted. `pre` as for splitAtCalls.
+unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre = nullptr);
 
 /// Live-range splitting for callee-saved pressure (callee_split.cpp): where
 /// more core values that live across calls are live at once than there are
@@ -145,8 +188,10 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
 /// Split each multiply-defined vreg into its webs (webs.cpp): definitions
 /// and uses linked by reaching stay one vreg, every other web gets a fresh
 /// one, so unrelated values of one wasm local get their own live ranges.
-/// Returns how many fresh vregs were made.
-unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg);
+/// Returns how many fresh vregs were made. With `pre` (the shared
+/// liveness, whose counts the splits kept), no liveness of its own is
+/// built.
+unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *pre = nullptr);
 
 /// Iterated register coalescing over `g` with the registers of `pool`
 /// (`g` is read only: the attempt works on copies of its rows and lists).
