@@ -22,6 +22,11 @@ namespace vcr::tools {
 
 namespace {
 
+/// Unicorn's instruction budget of a run: this many instructions per step
+/// of the MIR interpreter on the same input, plus the slack (and more for
+/// runtime routines: exec::runDiffInput).
+constexpr uint64_t kInsnsPerStep = 40, kInsnsSlack = 1'000'000;
+
 using Status = mir::ExecResult::Status;
 
 
@@ -163,13 +168,10 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
           why = "the wabt interpreter disagrees with the MIR interpreter (expected: MIR interpreter, got: wabt): " + d;
       }
       mir::ExecEnv env;
-      env.memory = in.memory;
-      env.globals = in.globals;
       exec::RunOptions ro;
-      ro.insnLimit = 40 * in.expected.steps + 1'000'000;
       ro.countOrigins = opt.countOrigins;
       ro.memoryMaxBytes = vreg.memoryMax ? uint64_t(*vreg.memoryMax) * 65536 : 0;
-      exec::RunResult rr = machine.run(fn, vf->sig, in.args, env, ro);
+      exec::RunResult rr = exec::runDiffInput(machine, fn, vf->sig, in, env, ro, kInsnsPerStep, kInsnsSlack);
       mir::Observed ob{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
       if (why.empty()) why = mir::compareOutcome(in, ob);
       ++r.runs;

@@ -99,13 +99,10 @@ std::string unicornDifference(exec::Machine &machine, const std::string &symbol,
   for (size_t k = 0; k < inputs.size(); ++k) {
     const mir::DiffInput &in = inputs[k];
     mir::ExecEnv env;
-    env.memory = in.memory;
-    env.globals = in.globals;
     exec::RunOptions ro;
     ro.countInsns = false;
     ro.memoryMaxBytes = vreg.memoryMax ? uint64_t(*vreg.memoryMax) * 65536 : 0;  // --memory-max
-    ro.insnLimit = 16 * in.expected.steps + 200'000;
-    exec::RunResult rr = machine.run(symbol, sig, in.args, env, ro);
+    exec::RunResult rr = exec::runDiffInput(machine, symbol, sig, in, env, ro, 16, 200'000);
     ++runs;
     mir::Observed o{exec::asExecStatus(rr.status), rr.results, rr.trap, rr.error, env.memory, env.globals};
     if (std::string d = mir::compareOutcome(in, o); !d.empty())

@@ -16,6 +16,7 @@
 ///   kSentinelAddr          return address: the run stops when PC gets there
 
 #include "arm/target/cpu.h"
+#include "core/ir/diff.h"
 #include "core/ir/interp.h"
 #include "core/ir/mir.h"
 
@@ -190,5 +191,22 @@ public:
 private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// Unicorn instructions a step of the MIR interpreter may take when it is a
+/// runtime routine (runDiffInput).
+inline constexpr uint64_t kRoutineStepInsns = 4000;
+
+/// Run `symbol` on a differential input, starting from its memory and
+/// globals (written into `env`, whose host functions are kept), with a
+/// budget of `perStep` instructions per step the MIR interpreter took on
+/// it plus `slack`. That fits compiled code, not steps that are runtime
+/// calls: on cortex-m4 an f64 division or square root is hundreds of
+/// instructions (Embench's nbody ran out of 40 per step). So when the
+/// budget runs out although the interpreter finished (returned or
+/// trapped), the run starts again with kRoutineStepInsns per step: correct
+/// code finishes then, and code that never ends is still Exhausted.
+[[nodiscard]] RunResult runDiffInput(Machine &machine, std::string_view symbol, const mir::Signature &sig,
+                                     const mir::DiffInput &in, mir::ExecEnv &env, RunOptions opts, uint64_t perStep,
+                                     uint64_t slack);
 
 }  // namespace vcr::exec

@@ -345,4 +345,20 @@ RunResult run(const Image &img, std::string_view symbol, const mir::Signature &s
   return machine.run(symbol, sig, args, env, opts);
 }
 
+RunResult runDiffInput(Machine &machine, std::string_view symbol, const mir::Signature &sig,
+                       const mir::DiffInput &in, mir::ExecEnv &env, RunOptions opts, uint64_t perStep,
+                       uint64_t slack) {
+  env.memory = in.memory;
+  env.globals = in.globals;
+  opts.insnLimit = perStep * in.expected.steps + slack;
+  RunResult rr = machine.run(symbol, sig, in.args, env, opts);
+  const bool finished = in.expected.status == mir::ExecResult::Status::Returned ||
+                        in.expected.status == mir::ExecResult::Status::Trapped;
+  if (rr.status != RunResult::Status::Exhausted || !finished || perStep >= kRoutineStepInsns) return rr;
+  env.memory = in.memory;
+  env.globals = in.globals;
+  opts.insnLimit = kRoutineStepInsns * in.expected.steps + slack;
+  return machine.run(symbol, sig, in.args, env, opts);
+}
+
 }  // namespace vcr::exec

@@ -319,6 +319,51 @@ TEST_CASE("soft float on cortex-m4: runtime calls run in Unicorn, and a wrong ro
   }
 }
 
+TEST_CASE("soft float on cortex-m4: a loop of f64 routines is not cut short, and one that never ends is caught") {
+  if (!haveBinutils()) return;
+  // Newton's square root, n rounds: each round is a few MIR steps, and on
+  // cortex-m4 each of them a runtime routine of hundreds of instructions
+  // (a division, a square root): far more than 40 instructions per step,
+  // the budget that fits compiled code (Embench's nbody ran out of it).
+  Selected s = selectWat(R"((module
+    (func (export "newton") (param f64 i32) (result f64) (local f64)
+      (local.set 2 (f64.add (local.get 0) (f64.const 1)))
+      (block (loop
+        (br_if 1 (i32.eqz (local.get 1)))
+        (local.set 2 (f64.mul (f64.const 0.5)
+          (f64.add (local.get 2) (f64.div (local.get 0) (local.get 2)))))
+        (local.set 2 (f64.add (local.get 2) (f64.sub (f64.sqrt (local.get 0)) (f64.sqrt (local.get 0)))))
+        (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+        (br 0)))
+      (local.get 2))))",
+                         "newton.wat");
+  mir::Module allocated = allocateAll(s.module);
+  tools::ExecOptions opt;
+  opt.inputs = 1;
+  // 2.0 and 3,000 rounds: some 30,000 steps, so 40 per step plus the slack
+  // (1,000,000) is too few for the routines' instructions.
+  const std::vector<uint64_t> args{0x4000000000000000ull, 3000};
+  const tools::Workloads w{{"newton", {tools::Workload{args, 1}}}};
+  mir::ExecEnv env;
+  env.memory.assign(size_t(s.module.memoryPages) * 65536, 0);
+  const mir::ExecResult vreg = mir::execute(s.module, "newton", args, env);
+  REQUIRE(vreg.status == mir::ExecResult::Status::Returned);
+  auto clean = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+  REQUIRE_MESSAGE(clean["newton"].status == "ok", clean["newton"].reason, clean["newton"].firstDifference);
+  CHECK_MESSAGE(clean["newton"].agree == clean["newton"].runs, clean["newton"].firstDifference);
+  CHECK(clean["newton"].workload);
+  // The workload's run did need more than the first budget.
+  CHECK(clean["newton"].insns > 40 * vreg.steps + 1'000'000);
+  SUBCASE("a square root that never returns is a disagreement, not a pass") {
+    opt.patchAsm = [](std::string &text) {
+      text = std::regex_replace(text, std::regex(R"(bl __vcr_fp_dsqrt)"), "b .");
+    };
+    auto bad = tools::executeModule(s.module, allocated, &s.bin, w, opt);
+    CHECK(bad["newton"].agree < bad["newton"].runs);
+    CHECK(bad["newton"].firstDifference.find("exhausted") != std::string::npos);
+  }
+}
+
 TEST_CASE("bulk memory: memory.copy and memory.fill run in Unicorn, and a wrong routine is caught") {
   if (!haveBinutils()) return;
   Selected s = selectFile(std::string(VCR_SOURCE_DIR) + "/corpus/fixtures/bulk_memory.wat");
