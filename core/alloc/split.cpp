@@ -104,6 +104,7 @@ void computePrePassLiveness(const WorkFunction &w, const mir::Cfg &cfg, bool cal
   const uint32_t n = w.numVRegs;
   out.inserted.clear();
   out.built = false;
+  out.forCalls = callSplits, out.forLoopExits = loopExitSplits, out.forWebs = webs;
   out.defs.assign(n, 0);
   for (const mir::Block &b : w.fn.blocks)
     for (const mir::Instr &i : b.instrs)
@@ -127,18 +128,21 @@ void computePrePassLiveness(const WorkFunction &w, const mir::Cfg &cfg, bool cal
 
 unsigned splitAtCalls(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre) {
   const uint32_t n = w.numVRegs;
+  // (The shared liveness is read only if it was built for this pass; the
+  // copies are recorded in it whenever it is given.)
+  const bool shared = pre && pre->forCalls;
   // The candidates: arguments that arrive in their own register. Only
   // their liveness is needed (none at all without one).
   std::vector<uint8_t> ownCand;
   std::vector<uint32_t> ownBlocks;
-  if (!pre) callCandidates(w, ownCand, ownBlocks);
-  const std::vector<uint8_t> &cand = pre ? pre->callCand : ownCand;
+  if (!shared) callCandidates(w, ownCand, ownBlocks);
+  const std::vector<uint8_t> &cand = shared ? pre->callCand : ownCand;
   // The blocks with a candidate's call: the only ones walked below.
-  const std::vector<uint32_t> &candBlocks = pre ? pre->callCandBlocks : ownBlocks;
+  const std::vector<uint32_t> &candBlocks = shared ? pre->callCandBlocks : ownBlocks;
   if (candBlocks.empty()) return 0;
   GlobalLiveness ownLive;
-  if (!pre) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
-  const GlobalLiveness &lv = pre ? pre->lv : ownLive;
+  if (!shared) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  const GlobalLiveness &lv = shared ? pre->lv : ownLive;
   std::vector<uint8_t> live(n, 0);
   std::vector<uint32_t> touched;
   unsigned copies = 0;
@@ -291,6 +295,7 @@ std::vector<mir::BlockId> naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::
 
 unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness *pre) {
   const uint32_t n = w.numVRegs;
+  const bool shared = pre && pre->forLoopExits;  // (as in splitAtCalls)
   const size_t nb = w.fn.blocks.size();
   if (!anyLoop(cfg)) return 0;
   // Per loop: its blocks and exits (blocks outside it with one
@@ -316,8 +321,8 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness 
   // shared liveness is the same after them.)
   using Copy = PrePassLiveness::LoopCopy;
   std::vector<Copy> ownCopies;
-  if (!pre) loopCopiesOf(w, cfg, ownCopies);
-  const std::vector<Copy> &loopCopies = pre ? pre->loopCopies : ownCopies;
+  if (!shared) loopCopiesOf(w, cfg, ownCopies);
+  const std::vector<Copy> &loopCopies = shared ? pre->loopCopies : ownCopies;
   if (loopCopies.empty()) return 0;
   // The blocks defining each vreg a loop copy mentions (CSR by vreg, in
   // block order): a second pass, made only when there is a loop copy.
@@ -368,8 +373,8 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness 
   // loop (live into its header).
   // (The shared liveness covers every loop copy's target.)
   GlobalLiveness ownLive;
-  if (!pre) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
-  const GlobalLiveness &lv = pre ? pre->lv : ownLive;
+  if (!shared) ownLive = GlobalLiveness::computeSome(w.fn, cfg, cand);
+  const GlobalLiveness &lv = shared ? pre->lv : ownLive;
   auto liveIn = [&](mir::BlockId b, mir::VReg v) {
     const uint32_t c = lv.compact[v];
     return c != kNoNode && testBit(lv.liveIn(b), c);

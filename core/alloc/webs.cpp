@@ -78,7 +78,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
   // splits' copies, which are read from their record in their places.
   GlobalLiveness ownLive;
   FlatCode ownFlat;  // the multiply-defined vregs' operands, in code order
-  const bool shared = pre && pre->built;
+  const bool shared = pre && pre->forWebs && pre->built;
   if (!shared) {
     std::vector<uint8_t> isMulti(n);
     for (uint32_t v = 0; v < n; ++v) isMulti[v] = defs[v] > 1;

@@ -134,6 +134,9 @@ struct PrePassLiveness {
   /// (splitAtLoopExits).
   GlobalLiveness lv;
   bool built = false;                    ///< false: nothing to ask about, `lv` is empty
+  /// The passes the liveness was built for: a pass given it for another
+  /// builds its own (its vregs may not be in `lv`).
+  bool forCalls = false, forLoopExits = false, forWebs = false;
   FlatCode flat;                         ///< the picked vregs' operands, as the code was before any copy
   /// A copy `mov v, v` a split inserted: in `block`, before the
   /// instruction at index `pos` of the code before any copy.

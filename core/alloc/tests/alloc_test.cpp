@@ -882,6 +882,16 @@ TEST_CASE("the shared liveness of the passes before colouring changes nothing th
       CHECK(a.numVRegs == b.numVRegs);
       CHECK(a.multiDefWeb == b.multiDefWeb);
       CHECK(mir::printFunction(a.fn) == mir::printFunction(b.fn));
+      // Built for the call splits alone: the other two build their own
+      // liveness, still reading the counts and copies it records.
+      WorkFunction c;
+      REQUIRE(lowerAbi(f, m, c, error));
+      PrePassLiveness callsOnly;
+      computePrePassLiveness(c, cfg, true, false, false, callsOnly);
+      CHECK(splitAtCalls(c, cfg, &callsOnly) == ca);
+      CHECK(splitAtLoopExits(c, cfg, &callsOnly) == la);
+      CHECK(splitWebs(c, cfg, &callsOnly) == wa);
+      CHECK(mir::printFunction(a.fn) == mir::printFunction(c.fn));
       ++functions, callCopies += ca, loopCopies += la, webs += wa;
     }
   };
