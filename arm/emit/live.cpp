@@ -1,5 +1,6 @@
 // Physical-register liveness of allocated MIR, so the emitter knows which registers are free as scratch.
 #include "arm/emit/emitter.h"
+#include "arm/target/target.h"
 
 namespace vcr::emit::detail {
 
@@ -22,7 +23,13 @@ UseDef regsOf(const Instr &in) {
   if (mir::isCall(in.op))
     ud.def |= regBit(PReg::R0) | regBit(PReg::R1) | regBit(PReg::R2) | regBit(PReg::R3) |
               regBit(PReg::R12) | regBit(PReg::LR);
-  if (in.op == Opcode::Ret) ud.use |= regBit(PReg::LR);
+  // A return reads LR, and the caller reads R4-R11 after it: each must
+  // hold its entry value there. A callee-saved register is therefore free
+  // as scratch only between the push that saved it and a pop that
+  // restores it, not wherever the body happens not to read it: a prologue
+  // push whose copy the epilogue drops (`adjsp` instead of `pop`) leaves
+  // the register live to the end, as the checker's preservation rule says.
+  if (in.op == Opcode::Ret) ud.use |= regBit(PReg::LR) | arm::calleeSaved().mask();
   return ud;
 }
 
@@ -33,6 +40,7 @@ UseDef vfpRegsOf(const Instr &in) {
   for (const auto &o : in.defs)
     for (uint32_t s : mir::sregsOf(o)) ud.def |= 1u << s;
   if (mir::isCall(in.op)) ud.def |= 0xffffu;  // S0-S15 are caller-saved (AAPCS-VFP)
+  if (in.op == Opcode::Ret) ud.use |= 0xffff0000u;  // S16-S31 are callee-saved: read at return (as R4-R11)
   return ud;
 }
 

@@ -2,6 +2,7 @@
 // allocation in verifier/tests/regress, emitted to Thumb-2 and run in Unicorn, must
 // behave differently from its original (or fail to run at all), and every control
 // case the same. Execution, not the checker, is the judge of the expectation.
+#include "arm/target/cpu.h"
 #include "core/ir/text.h"
 #include "tools/execute.h"
 
@@ -56,6 +57,11 @@ TEST_CASE("each wrong allocation of the checker's regression folder runs differe
     const mir::Module alloc = parseFile(dir / (name + ".alloc.mir"));
     tools::ExecOptions opt;
     opt.inputs = 40;
+    if (const std::string cpu = header(dir / (name + ".alloc.mir"), "cpu"); !cpu.empty()) {
+      const auto c = arm::parseCpu(cpu);
+      REQUIRE_MESSAGE(c.has_value(), "unknown `; cpu:` " << cpu);
+      opt.cpu = *c;
+    }
     const auto reports = tools::executeModule(vreg, alloc, nullptr, {}, opt);
     REQUIRE(!reports.empty());
     for (const auto &entry : reports) {  // no structured binding: the CHECK macros capture (clang-14)

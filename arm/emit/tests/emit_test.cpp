@@ -294,6 +294,15 @@ TEST_CASE("with r12 holding a value the expansion takes another free register, o
              "  add r1, r1, #305419896\n  add r0, r0, r1\n  add r0, r0, r2\n  add r0, r0, r3\n"
              "  add r0, r0, r12\n  pop r4, lr\n  ret r0\n");
   CHECK(has(b, "movw r4, #22136\nmovt r4, #4660\nadd r1, r1, r4\n"));
+  // r4 pushed but its copy dropped by the epilogue (adjsp, not pop): never
+  // written, r4 still holds the caller's value at the return, so it is no
+  // scratch (a push alone used to count as a save)
+  b = emitFn("(i32, i32) -> (i32)",
+             "  param r0, r1\n  push r4\n  movi r2, #2\n  movi r3, #3\n  movi r12, #12\n"
+             "  add r1, r1, #305419896\n  add r0, r0, r1\n  add r0, r0, r2\n  add r0, r0, r3\n"
+             "  add r0, r0, r12\n  adjsp #4\n  ret r0\n");
+  CHECK_FALSE(has(b, "movw r4"));
+  CHECK(has(b, "push {r12}\nmovw r12, #22136\nmovt r12, #4660\nadd r1, r1, r12\npop {r12}\n"));
   // nothing free and nothing saved: a register that is not an operand is borrowed around the expansion
   b = emitFn("(i32, i32) -> (i32)",
              "  param r0, r1\n  movi r2, #2\n  movi r3, #3\n  movi r12, #12\n"

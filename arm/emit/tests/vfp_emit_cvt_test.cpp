@@ -264,3 +264,42 @@ TEST_CASE("vfp emit: with S0-S15 all live and nothing saved, a VFP scratch is bo
     CHECK(r.trap == mir::TrapReason::BadConversion);
   }
 }
+
+TEST_CASE("vfp emit: a callee-saved S register pushed but never popped is no scratch (its entry value is read at return)") {
+  if (!haveArmTools()) return;
+  // S0-S15 all live across a trapping ftrunc, which needs two VFP scratch
+  // registers. The prologue pushes s16 and the epilogue drops the copy
+  // (adjsp): s16 is never written, so the allocation is correct (the
+  // checker proves it) and s16 must reach the return as it was. It used to
+  // be taken as scratch, because a push counted as a save whether or not a
+  // pop restored it (a soundness probe found it, session 21).
+  std::string params, sum, sig;
+  for (int k = 0; k < 16; ++k) {
+    params += fmt::format("{}s{}", k ? ", " : "", k);
+    sig += k ? ", f32" : "f32";
+    if (k) sum += fmt::format("  fadd.f32 s0, s0, s{}\n", k);
+  }
+  ModuleText m;
+  m.fn("dropped", "(" + sig + ") -> (i32)",
+       fmt::format("  param {}\n  push s16\n  ftrunc.s32.f32 r0, s3\n{}  fmovtoint.f32 r1, s0\n  add r0, r0, r1\n"
+                   "  adjsp #4\n  ret r0\n",
+                   params, sum));
+  for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
+    INFO(arm::cpuName(cpu));
+    std::string text;
+    auto mach = buildFor(m.text, cpu, &text);
+    const std::string body = bodyOf(text, "dropped");
+    CHECK(body.find("s16,") == std::string::npos);  // never a destination
+    CHECK(body.find("vpush {s15}") != std::string::npos);  // a borrowed scratch instead
+    std::vector<uint32_t> args;
+    float want = 0;
+    for (int k = 0; k < 16; ++k) {
+      args.push_back(fb(float(k) * 0.75f - 2.0f));
+      want = k ? want + bf(args.back()) : bf(args.back());
+    }
+    // (the harness faults a run whose S16-S31 differ at return from entry)
+    const exec::RunResult r = runS(*mach, "dropped", args);
+    REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+    CHECK(uint32_t(r.results.at(0)) == uint32_t(int32_t(std::trunc(bf(args[3])))) + fb(want));
+  }
+}
