@@ -464,6 +464,49 @@ std::optional<std::string> hugeFrame(Function &f, Rng &rng) {
   return insertAt(f, p, seq);
 }
 
+/// One or two callee-saved registers the function never writes (R4-R8, or
+/// S16-S31 in code that uses VFP) pushed at entry and dropped with `adjsp`
+/// before every return instead of popped. Correct in itself (the values
+/// are never changed), it must be proved and run the same: the emitter may
+/// take a register for scratch only where a pop restores it (session 21:
+/// it took any pushed one, and a caller's s16 came back changed).
+std::optional<std::string> droppedSave(Function &f, Rng &rng) {
+  uint32_t written = 0, writtenS = 0;
+  for (const auto &b : f.blocks)
+    for (const Instr &in : b.instrs) {
+      for (const Operand &o : in.defs) {
+        if (o.isPReg() && o.value < mir::kNumPRegs) written |= 1u << o.value;
+        for (uint32_t sr : mir::sregsOf(o)) writtenS |= 1u << sr;
+      }
+      if (in.op == Opcode::Push)  // a register saved already (pushed twice would be another shape)
+        for (const Operand &o : in.uses) {
+          if (o.isPReg() && o.value < mir::kNumPRegs) written |= 1u << o.value;
+          for (uint32_t sr : mir::sregsOf(o)) writtenS |= 1u << sr;
+        }
+    }
+  std::vector<Operand> free;
+  if (mir::usesVfp(f) && chance(rng, 0.5)) {
+    for (uint32_t sr = 16; sr < mir::kNumSRegs; ++sr)
+      if (!(writtenS >> sr & 1)) free.push_back(Operand::sreg(sr));
+  } else {
+    for (uint32_t r = 4; r <= 8; ++r)
+      if (!(written >> r & 1)) free.push_back(Operand::preg(static_cast<PReg>(r)));
+  }
+  if (free.empty() || f.blocks.empty()) return std::nullopt;
+  const size_t first = pick(rng, free.size());
+  mir::OperandList regs{free[first]};
+  if (first + 1 < free.size() && chance(rng, 0.5)) regs.push_back(free[first + 1]);  // ascending, as push lists are
+  const auto bytes = static_cast<uint32_t>(4 * regs.size());
+  for (auto &b : f.blocks)
+    for (size_t i = b.instrs.size(); i-- > 0;)
+      if (b.instrs[i].op == Opcode::Ret)
+        b.instrs.insert(b.instrs.begin() + static_cast<std::ptrdiff_t>(i), make(Opcode::AdjSp, {}, {}, Origin::Epilogue, bytes));
+  const auto &entry = f.blocks[0].instrs;
+  const uint32_t at = !entry.empty() && isParam(entry[0]) ? 1 : 0;
+  return insertAt(f, {0, at}, {make(Opcode::Push, {}, regs, Origin::Prologue)}) + ", and `adjsp #" +
+         std::to_string(bytes) + "` before every ret";
+}
+
 std::optional<std::string> apply(EditKind k, Function &f, Rng &rng) {
   switch (k) {
   case EditKind::RegOperand: return regOperand(f, rng);
@@ -485,6 +528,7 @@ std::optional<std::string> apply(EditKind k, Function &f, Rng &rng) {
   case EditKind::ForgottenFrameWord: return forgottenFrameWord(f, rng);
   case EditKind::ReservedClobber: return reservedClobber(f, rng);
   case EditKind::HugeFrame: return hugeFrame(f, rng);
+  case EditKind::DroppedSave: return droppedSave(f, rng);
   }
   return std::nullopt;
 }
@@ -496,7 +540,7 @@ std::string_view editKindName(EditKind k) {
       "RegOperand", "InsertMove", "InsertMovI", "InsertSpill", "InsertReload", "InsertPushPop",
       "Delete", "Duplicate", "StackOffset", "FrameSize", "Retag", "Reorder", "BranchTarget",
       "Immediate", "StoreBeforeTrap", "GsetBeforeTrap", "ForgottenFrameWord", "ReservedClobber",
-      "HugeFrame"};
+      "HugeFrame", "DroppedSave"};
   const auto i = static_cast<unsigned>(k);
   return i < kNumEditKinds ? kNames[i] : "?";
 }

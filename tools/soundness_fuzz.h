@@ -42,8 +42,9 @@ enum class EditKind : uint8_t {
   ForgottenFrameWord,  ///< a dropped frame word reloaded twice around a store to it
   ReservedClobber,     ///< R9/R10/R11 written (push/pop, movi, lds, mov) before an access
   HugeFrame,           ///< a huge `adjsp` with a spill store into it
+  DroppedSave,         ///< callee-saved registers the function never writes pushed at entry, the copies dropped (`adjsp`) before each return
 };
-inline constexpr unsigned kNumEditKinds = 19;
+inline constexpr unsigned kNumEditKinds = 20;
 /// "RegOperand", ...
 [[nodiscard]] std::string_view editKindName(EditKind k);
 /// The kind named `name`, if any.

@@ -90,7 +90,9 @@ TEST_CASE("soundness mutants are deterministic in the seed and mix single and mu
     distinct.insert(a->describe());
   }
   CHECK(sizes == std::set<size_t>{1, 2, 3, 4});
-  CHECK(distinct.size() > 190);
+  // (Some shapes have few variants on one small function: DroppedSave has
+  // about ten, so a few single-edit seeds repeat one another.)
+  CHECK(distinct.size() > 185);
 }
 
 TEST_CASE("soundness campaign smoke finds no proved mutant that behaves differently") {
