@@ -44,13 +44,22 @@ Diagnostic fileError(const std::string &file, std::string msg) {
 }
 
 std::optional<std::string> readText(const std::string &path, Diagnostics &diags) {
+  if (std::error_code ec; fs::is_directory(path, ec)) {  // (it would open, and reading it throws)
+    diags.push_back(fileError(path, "is a directory, not a .mir file"));
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.push_back(fileError(path, "cannot open file"));
     return std::nullopt;
   }
   std::ostringstream ss;
-  ss << in.rdbuf();
+  try {
+    ss << in.rdbuf();
+  } catch (const std::ios_base::failure &) {
+    diags.push_back(fileError(path, "cannot read file"));
+    return std::nullopt;
+  }
   return ss.str();
 }
 

@@ -15,6 +15,7 @@
 #include <wabt/wast-lexer.h>
 #include <wabt/wast-parser.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -130,12 +131,22 @@ std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file
 }
 
 std::optional<WasmBinary> loadWasmFile(const std::string &path, Diagnostics &diags) {
+  // (A directory opens as a stream on Linux; reading it throws.)
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    addError(path, "is a directory, not a .wat or .wasm file", diags);
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     addError(path, "cannot open file", diags);
     return std::nullopt;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure &) {
+    in.setstate(std::ios::badbit);
+  }
   if (in.bad()) {
     addError(path, "cannot read file", diags);
     return std::nullopt;

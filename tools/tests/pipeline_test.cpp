@@ -171,4 +171,14 @@ TEST_CASE("verify-alloc --allocated proves a correct allocation made elsewhere a
 
   ext.allocatedFile = (d / "missing.mir").string();
   CHECK(runPipeline({(d / "m.wat").string()}, ext).exitCode() == 2);
+  // a directory (named like a .mir file or not) is an error naming it, not a crash
+  for (const fs::path &dir : {d / "mir", d / "dir.mir"}) {
+    fs::create_directories(dir);
+    ext.allocatedFile = dir.string();
+    const Report r = runPipeline({(d / "m.wat").string()}, ext);
+    CHECK(r.exitCode() == 2);
+    bool named = false;
+    for (const auto &diag : r.diags) named |= diag.file == dir.string() && diag.message.find("directory") != std::string::npos;
+    CHECK_MESSAGE(named, dir.string());
+  }
 }

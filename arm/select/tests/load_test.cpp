@@ -110,6 +110,14 @@ TEST_CASE("loadWasmFile reads .wat and .wasm and reports unreadable files") {
   CHECK(diags[0].file == "/nonexistent/dir/missing.wasm");
   CHECK(diags[0].str().find("cannot open") != std::string::npos);
 
+  // a directory opens as a stream and throws when read: an error, not a crash
+  diags.clear();
+  const std::string dir = std::filesystem::path(watPath).parent_path().string();
+  CHECK_FALSE(loadWasmFile(dir, diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].file == dir);
+  CHECK(diags[0].str().find("is a directory") != std::string::npos);
+
   std::vector<uint8_t> junk = {0, 'a', 's', 'm', 1, 0, 0, 0, 0x01, 0x05, 0xff};
   std::string junkPath = writeTemp("junk.wasm", junk);
   diags.clear();
