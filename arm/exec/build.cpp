@@ -227,9 +227,12 @@ const std::string &libgccFor(arm::Cpu cpu) {
 }
 
 uint32_t Image::find(std::string_view name) const {
-  if (auto it = symbols.find(std::string(name)); it != symbols.end()) return it->second;
+  // The module's function first: a wasm function may be named like a
+  // runtime routine (`__divsf3`, exported by compiler-rt builds), and the
+  // linked libgcc defines that symbol too.
   if (auto it = symbols.find(arm::rt::functionSymbol(name)); it != symbols.end())
     return it->second;
+  if (auto it = symbols.find(std::string(name)); it != symbols.end()) return it->second;
   return 0;
 }
 

@@ -74,8 +74,9 @@ struct Image {
   std::vector<OriginRange> originRanges;    ///< origin-marked code (empty unless the asm was marked)
   arm::Cpu cpu = arm::Cpu::CortexM4;        ///< the CPU it was built for, and runs on (BuildOptions::cpu)
 
-  /// Address of a function: `name` as an assembler symbol, else as a MIR
-  /// name (rt::functionSymbol(name)); 0 if neither exists.
+  /// Address of a function: `name` as a MIR name (rt::functionSymbol(name)),
+  /// else as an assembler symbol; 0 if neither exists. (The MIR name first:
+  /// a module function named like a runtime routine is the module's.)
   [[nodiscard]] uint32_t find(std::string_view name) const;
 };
 

@@ -319,6 +319,26 @@ TEST_CASE("soft float on cortex-m4: runtime calls run in Unicorn, and a wrong ro
   }
 }
 
+TEST_CASE("a function named like the runtime routine its module links (__divsf3) runs as the module's") {
+  if (!haveBinutils()) return;
+  // f32.div on cortex-m4 links libgcc's __divsf3; the module's own export
+  // of that name used to be looked up as the libgcc routine and "disagreed".
+  Selected s = selectWat(R"((module
+    (func (export "__divsf3") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func (export "div") (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))))",
+                         "clash.wat");
+  mir::Module allocated = allocateAll(s.module);
+  tools::ExecOptions opt;
+  opt.inputs = 20;
+  auto r = tools::executeModule(s.module, allocated, &s.bin, {}, opt);
+  for (const char *fn : {"__divsf3", "div"}) {
+    CAPTURE(fn);
+    REQUIRE_MESSAGE(r[fn].status == "ok", r[fn].reason);
+    CHECK(r[fn].runs >= 20);
+    CHECK_MESSAGE(r[fn].agree == r[fn].runs, r[fn].firstDifference);
+  }
+}
+
 TEST_CASE("soft float on cortex-m4: a loop of f64 routines is not cut short, and one that never ends is caught") {
   if (!haveBinutils()) return;
   // Newton's square root, n rounds: each round is a few MIR steps, and on

@@ -29,6 +29,12 @@ TEST_CASE("build: symbols, sizes and bytes of two functions") {
   CHECK(img.find("add") == 0x10000000u);   // MIR name
   CHECK(img.find("second") == 0x10000004u);
   CHECK(img.find("nope") == 0);
+  {  // a module function named like a runtime routine is the module's
+    const Image clash = mustBuild(asmHeader() + thumbFunction("__divsf3", "  movs r0, #1\n  bx lr") +
+                                  thumbFunction(arm::rt::functionSymbol("__divsf3"), "  movs r0, #2\n  bx lr"));
+    CHECK(clash.find("__divsf3") == clash.symbols.at(arm::rt::functionSymbol("__divsf3")));
+    CHECK(clash.find("__divsf3") != clash.symbols.at("__divsf3"));
+  }
   REQUIRE(img.bytes.size() >= 10);
   CHECK(img.bytes[0] == 0x40);  // adds r0, r0, r1 = 0x1840
   CHECK(img.bytes[1] == 0x18);
