@@ -58,6 +58,7 @@ std::string firstLines(const std::string &s, size_t lines = 2) {
 /// The seeded inputs and the workloads of one function, with expectations.
 struct Inputs {
   std::vector<mir::DiffInput> seeded, fixed;
+  unsigned noVerdict = 0;  ///< inputs without an expected outcome (ExecReport::noVerdict)
 };
 
 Inputs makeInputs(const mir::Module &vreg, const std::string &fn, const Workloads &workloads,
@@ -69,7 +70,9 @@ Inputs makeInputs(const mir::Module &vreg, const std::string &fn, const Workload
     for (const Workload &w : it->second) {
       mir::DiffInput d = mir::expectOn(vreg, fn, w.args, mir::randomMemory(memBytes, w.memorySeed), 200'000'000);
       if (d.expected.status != Status::Exhausted) in.fixed.push_back(std::move(d));
+      else ++in.noVerdict;
     }
+  if (in.seeded.size() < opt.inputs) in.noVerdict += opt.inputs - static_cast<unsigned>(in.seeded.size());
   return in;
 }
 
@@ -157,6 +160,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
     if (auto it = machine.image().sizes.find(arm::rt::functionSymbol(fn)); it != machine.image().sizes.end())
       r.codeBytes = it->second;
     Inputs inputs = makeInputs(vreg, fn, workloads, opt);
+    r.noVerdict = inputs.noVerdict;
     std::vector<uint64_t> insns, loads, stores, fixedInsns, fixedLoads, fixedStores;
     std::map<unsigned, std::vector<uint64_t>> byOrigin, fixedByOrigin;
     auto runOne = [&](const mir::DiffInput &in, size_t k, bool fixed) {

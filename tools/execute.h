@@ -43,6 +43,11 @@ struct ExecReport {
   std::string status = "ok";   ///< "ok", "declined" (emitter), "error" (build failed)
   std::string reason;          ///< for declined and error
   unsigned runs = 0, agree = 0;
+  /// Inputs asked for but not run: the reference interpreter did not finish
+  /// them (no expected outcome: endless loops, runaway recursion), so there
+  /// is no verdict to compare with (seeded inputs short of ExecOptions::inputs,
+  /// plus workloads).
+  unsigned noVerdict = 0;
   std::string firstDifference; ///< "input #k (args): what differs", if any
   uint64_t insns = 0, loads = 0, stores = 0;  ///< medians over the measured runs
   bool workload = false;       ///< the medians come from workloads.json (else from the seeded inputs)

@@ -26,6 +26,7 @@ nlohmann::json execJson(const ExecReport &e) {
                       {"insns_executed", e.insns}, {"loads", e.loads}, {"stores", e.stores},
                       {"workload", e.workload}, {"code_bytes", e.codeBytes}};
   if (!e.reason.empty()) j["reason"] = e.reason;
+  if (e.noVerdict) j["no_verdict"] = e.noVerdict;
   if (!e.firstDifference.empty()) j["first_difference"] = e.firstDifference;
   if (e.nativeInsns) j["native_insns"] = *e.nativeInsns;
   if (e.nativeAgree) j["native_agree"] = *e.nativeAgree;
@@ -80,7 +81,7 @@ nlohmann::json toJson(const Report &r) {
   nlohmann::json rungs = nlohmann::json::object();
   bool anyLegacy = false;
   unsigned obligations = 0, proved = 0, refuted = 0, unknown = 0;
-  unsigned execRuns = 0, execAgree = 0, execDeclined = 0;
+  unsigned execRuns = 0, execAgree = 0, execDeclined = 0, execNoVerdict = 0;
   bool anyExec = false;
   for (const auto &f : r.functions) {
     if (f.exec) {
@@ -88,6 +89,7 @@ nlohmann::json toJson(const Report &r) {
       execRuns += f.exec->runs;
       execAgree += f.exec->agree;
       execDeclined += f.exec->status == "declined";
+      execNoVerdict += f.exec->noVerdict;
     }
     if (f.check) {
       obligations += f.check->obligations;
@@ -148,6 +150,7 @@ nlohmann::json toJson(const Report &r) {
     summary["exec_runs"] = execRuns;
     summary["exec_agree"] = execAgree;
     summary["exec_declined"] = execDeclined;
+    summary["exec_no_verdict"] = execNoVerdict;
     summary["mismatch_functions"] = byStatus["mismatch"];
   }
   nlohmann::json run = {{"inputs", r.inputs},
@@ -191,7 +194,8 @@ std::string toTable(const Report &r) {
     if (f.exec) {
       const auto &e = *f.exec;
       if (e.status == "ok")
-        out += fmt::format(" | run {}/{} insns {}{} code {}B", e.agree, e.runs, e.insns,
+        out += fmt::format(" | run {}/{}{} insns {}{} code {}B", e.agree, e.runs,
+                           e.noVerdict ? fmt::format(" (+{} no verdict)", e.noVerdict) : "", e.insns,
                            e.workload ? "w" : "", e.codeBytes);
       else
         out += fmt::format(" | run {}", e.status);
@@ -226,12 +230,14 @@ std::string toTable(const Report &r) {
     errors += f.status == "error";
     failed += f.status == "refuted" || f.status == "unknown";
   }
-  unsigned mismatch = 0, runs = 0, agree = 0, emitted = 0, execDeclined = 0;
+  unsigned mismatch = 0, runs = 0, agree = 0, emitted = 0, execDeclined = 0, noVerdict = 0, noRun = 0;
   for (const auto &f : r.functions)
     if (f.exec) {
       mismatch += f.status == "mismatch";
       runs += f.exec->runs;
       agree += f.exec->agree;
+      noVerdict += f.exec->noVerdict;
+      noRun += f.exec->status == "ok" && f.exec->runs == 0;
       emitted += f.exec->status == "ok";
       execDeclined += f.exec->status == "declined";
     }
@@ -240,8 +246,12 @@ std::string toTable(const Report &r) {
                      runs ? fmt::format(", {} mismatch", mismatch) : "");
   if (emitted + execDeclined)
     out += fmt::format("run: {} functions emitted and run in Unicorn ({} declined by the emitter), "
-                       "{} of {} runs agree with the oracles\n",
-                       emitted, execDeclined, agree, runs);
+                       "{} of {} runs agree with the oracles{}\n",
+                       emitted, execDeclined, agree, runs,
+                       noVerdict ? fmt::format("; {} inputs without a verdict (the reference interpreter did "
+                                               "not finish them), {} function{} with no run at all",
+                                               noVerdict, noRun, noRun == 1 ? "" : "s")
+                                 : "");
   if (obligations)
     out += fmt::format("checker: {} of {} obligations proved, {} ms\n", proved, obligations,
                        checkUs / 1000);

@@ -1,5 +1,6 @@
 #include "tools/pipeline.h"
 #include "tools/report.h"
+#include "tests/tool_guard.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -181,4 +182,34 @@ TEST_CASE("verify-alloc --allocated proves a correct allocation made elsewhere a
     for (const auto &diag : r.diags) named |= diag.file == dir.string() && diag.message.find("directory") != std::string::npos;
     CHECK_MESSAGE(named, dir.string());
   }
+}
+
+TEST_CASE("--run counts the inputs it could not judge: a function the interpreter never finishes has no run, and says so") {
+  if (!vcr::testing::toolAvailable("arm-none-eabi-as") || !vcr::testing::toolAvailable("arm-none-eabi-ld")) return;
+  fs::path d = makeDir("noverdict", {{"m.wat", R"((module
+  (func $runaway (export "runaway") (call $runaway))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))))"}});
+  PipelineOptions opt;
+  opt.run = true;
+  const Report r = runPipeline({(d / "m.wat").string()}, opt);
+  CHECK(r.exitCode() == 0);
+  const nlohmann::json j = toJson(r);
+  bool seen = false;
+  for (const auto &f : j["functions"]) {
+    CAPTURE(f["function"]);
+    if (f["function"] == "runaway") {
+      seen = true;
+      CHECK(f["exec"]["runs"] == 0);
+      CHECK(f["exec"]["no_verdict"] == 20);  // every seeded input, none with an expected outcome
+    } else {
+      CHECK(f["exec"]["runs"] == 20);
+      CHECK_FALSE(f["exec"].contains("no_verdict"));
+    }
+  }
+  CHECK(seen);
+  CHECK(j["summary"]["exec_no_verdict"] == 20);
+  const std::string table = toTable(r);
+  CHECK(table.find("run 0/0 (+20 no verdict)") != std::string::npos);
+  CHECK(table.find("20 inputs without a verdict") != std::string::npos);
+  CHECK(table.find("1 function with no run at all") != std::string::npos);
 }
