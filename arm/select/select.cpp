@@ -232,7 +232,7 @@ std::optional<Selection> selectModule(const WasmBinary &bin, Diagnostics &diags,
       calls[f.name] = s.callees();
       sel.module.functions.push_back(std::move(f));
     } catch (const detail::DeclineError &d) {
-      sel.declined.push_back({f.name, d.reason});
+      sel.declined.push_back({f.name, d.offset ? d.reason + " at " + bin.placeOf(*d.offset) : d.reason});
     }
   }
   declineCallers(sel, calls);

@@ -279,7 +279,7 @@ void FuncSelector::declineType(const std::string &what) const {
 }
 
 void FuncSelector::decline(const wabt::Expr &e, const std::string &what) const {
-  throw DeclineError{what + " at byte offset " + std::to_string(e.loc.offset)};
+  throw DeclineError{what, e.loc.offset};
 }
 
 // ---------------------------------------------------------------- stack

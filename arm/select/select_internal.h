@@ -23,6 +23,9 @@ namespace vcr::select::detail {
 /// Thrown inside the selector to decline the current function.
 struct DeclineError {
   std::string reason;
+  /// The byte offset of the instruction the reason is about, if any:
+  /// selectModule adds its place (WasmBinary::placeOf).
+  std::optional<size_t> offset = std::nullopt;
 };
 
 /// One entry of the wasm function space as callers see it.

@@ -7,6 +7,7 @@
 #include <wabt/binary-reader-ir.h>
 #include <wabt/binary-reader.h>
 #include <wabt/binary-writer.h>
+#include <wabt/cast.h>
 #include <wabt/error.h>
 #include <wabt/ir.h>
 #include <wabt/resolve-names.h>
@@ -15,6 +16,7 @@
 #include <wabt/wast-lexer.h>
 #include <wabt/wast-parser.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -90,8 +92,62 @@ std::optional<WasmBinary> checkWasmBytes(std::vector<uint8_t> bytes, std::string
     if (diags.size() == before) addError(file, "invalid wasm binary", diags);
     return std::nullopt;
   }
-  return WasmBinary{std::string(file), std::move(bytes)};
+  return WasmBinary{std::string(file), std::move(bytes), {}};
 }
+
+namespace {
+
+/// Pairs the instructions of a function parsed from text with the same
+/// function read back from its binary, in pre-order (both hold the same
+/// tree: the binary is written from the text's IR): the binary's offsets
+/// with the text's line and column. False if the trees differ.
+bool pairExprs(const wabt::ExprList &text, const wabt::ExprList &binary, std::vector<WatPlace> &out) {
+  auto t = text.begin(), b = binary.begin();
+  for (; t != text.end() && b != binary.end(); ++t, ++b) {
+    if (t->type() != b->type()) return false;
+    out.push_back({static_cast<uint32_t>(b->loc.offset), static_cast<uint32_t>(t->loc.line),
+                   static_cast<uint32_t>(t->loc.first_column)});
+    auto nested = [&](const auto *te, const auto *be) { return pairExprs(te->block.exprs, be->block.exprs, out); };
+    switch (t->type()) {
+    case wabt::ExprType::Block:
+      if (!nested(wabt::cast<wabt::BlockExpr>(&*t), wabt::cast<wabt::BlockExpr>(&*b))) return false;
+      break;
+    case wabt::ExprType::Loop:
+      if (!nested(wabt::cast<wabt::LoopExpr>(&*t), wabt::cast<wabt::LoopExpr>(&*b))) return false;
+      break;
+    case wabt::ExprType::If: {
+      const auto *ti = wabt::cast<wabt::IfExpr>(&*t), *bi = wabt::cast<wabt::IfExpr>(&*b);
+      if (!pairExprs(ti->true_.exprs, bi->true_.exprs, out) || !pairExprs(ti->false_, bi->false_, out)) return false;
+      break;
+    }
+    default: break;
+    }
+  }
+  return t == text.end() && b == binary.end();
+}
+
+/// WasmBinary::watPlaces of `bytes`, written from the text module `text`
+/// (empty where a function's trees do not pair up: its messages keep the
+/// byte offset).
+std::vector<WatPlace> watPlacesOf(const wabt::Module &text, const std::vector<uint8_t> &bytes,
+                                  const wabt::Features &features) {
+  std::vector<WatPlace> out;
+  wabt::Module binary;
+  wabt::Errors errs;
+  wabt::ReadBinaryOptions opts(features, nullptr, /*read_debug_names=*/false, /*stop_on_first_error=*/true,
+                               /*fail_on_custom_section_error=*/false);
+  if (wabt::Failed(wabt::ReadBinaryIr("", bytes.data(), bytes.size(), opts, &errs, &binary)) ||
+      binary.funcs.size() != text.funcs.size())
+    return out;
+  for (size_t f = 0; f < text.funcs.size(); ++f) {
+    const size_t before = out.size();
+    if (!pairExprs(text.funcs[f]->exprs, binary.funcs[f]->exprs, out)) out.resize(before);
+  }
+  std::sort(out.begin(), out.end(), [](const WatPlace &a, const WatPlace &b) { return a.offset < b.offset; });
+  return out;
+}
+
+}  // namespace
 
 std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file,
                                     Diagnostics &diags) {
@@ -125,9 +181,19 @@ std::optional<WasmBinary> watToWasm(std::string_view text, std::string_view file
     addError(file, "could not encode the module as a wasm binary", diags);
     return std::nullopt;
   }
-  WasmBinary bin{std::string(file), std::move(stream.output_buffer().data)};
+  WasmBinary bin{std::string(file), std::move(stream.output_buffer().data), {}};
   // The written binary is re-read and validated, so both paths agree.
-  return checkWasmBytes(std::move(bin.bytes), file, diags);
+  auto checked = checkWasmBytes(std::move(bin.bytes), file, diags);
+  if (checked) checked->watPlaces = watPlacesOf(*module, checked->bytes, features);
+  return checked;
+}
+
+std::string WasmBinary::placeOf(size_t offset) const {
+  auto it = std::lower_bound(watPlaces.begin(), watPlaces.end(), offset,
+                             [](const WatPlace &p, size_t o) { return p.offset < o; });
+  if (it != watPlaces.end() && it->offset == offset)
+    return file + ":" + std::to_string(it->line) + ":" + std::to_string(it->column);
+  return "byte offset " + std::to_string(offset);
 }
 
 std::optional<WasmBinary> loadWasmFile(const std::string &path, Diagnostics &diags) {

@@ -13,10 +13,23 @@
 
 namespace vcr::select {
 
+/// Where an instruction of a binary converted from text stands in the text.
+struct WatPlace {
+  uint32_t offset = 0;            ///< byte offset of the instruction in `bytes`
+  uint32_t line = 0, column = 0;  ///< its place in the .wat
+};
+
 /// A validated wasm binary and the file it came from (for diagnostics).
 struct WasmBinary {
   std::string file;
   std::vector<uint8_t> bytes;
+  /// From text (watToWasm): the .wat line and column of each instruction
+  /// of the defined functions, by offset (ascending); empty for a binary.
+  std::vector<WatPlace> watPlaces;
+
+  /// "FILE:LINE:COL" of the instruction at `offset` for text input, else
+  /// "byte offset N": the place a message about that instruction names.
+  [[nodiscard]] std::string placeOf(size_t offset) const;
 };
 
 /// Read `path` (.wat or .wasm by extension; anything else is tried as a

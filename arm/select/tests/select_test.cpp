@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 
 using namespace vcr;
 using namespace vcr::select;
@@ -360,4 +361,39 @@ TEST_CASE("memory.grow is memsize, -1 and a select: no call, no new opcode, neve
     REQUIRE(r.status == mir::ExecResult::Status::Returned);
     CHECK(r.results == std::vector<uint64_t>{delta == 0 ? 1u : 0xffffffffu});
   }
+}
+
+TEST_CASE("a declined operator of a .wat input is named with its file, line and column, of a .wasm with its byte offset") {
+  // The operator sits inside an if's else arm inside a loop inside a block,
+  // after folded and flat code: the places pair the text's instructions
+  // with the binary's in pre-order through every nesting.
+  const std::string wat = "(module\n"
+                          "  (table $t 1 funcref)\n"
+                          "  (func (export \"ok\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))\n"
+                          "  (func (export \"size\") (param i32) (result i32)\n"
+                          "    (block (result i32)\n"
+                          "      (loop (result i32)\n"
+                          "        local.get 0 drop\n"
+                          "        (if (result i32) (i32.eqz (local.get 0))\n"
+                          "          (then (i32.const 7))\n"
+                          "          (else\n"
+                          "              table.size $t)))))\n"
+                          "  (func (export \"top\") (result i32) (table.size $t)))\n";
+  Diagnostics diags;
+  auto bin = watToWasm(wat, "places.wat", diags);
+  REQUIRE(bin);
+  CHECK_FALSE(bin->watPlaces.empty());
+  auto sel = selectModule(*bin, diags);
+  REQUIRE(sel);
+  REQUIRE(sel->declined.size() == 2);
+  std::map<std::string, std::string> why;
+  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  CHECK(why["size"] == "unsupported operator 'TableSize' at places.wat:11:15");
+  CHECK(why["top"] == "unsupported operator 'TableSize' at places.wat:12:38");
+  // The same module as a binary: the offset, as before.
+  WasmBinary raw = *bin;
+  raw.watPlaces.clear();
+  auto fromBinary = selectModule(raw, diags);
+  REQUIRE(fromBinary);
+  for (const auto &d : fromBinary->declined) CHECK(d.reason.find("TableSize' at byte offset ") != std::string::npos);
 }
