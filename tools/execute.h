@@ -48,6 +48,12 @@ struct ExecReport {
   /// is no verdict to compare with (seeded inputs short of ExecOptions::inputs,
   /// plus workloads).
   unsigned noVerdict = 0;
+  /// Runs (counted in agree) whose outcome differed from the interpreters'
+  /// in NaN bits alone: the same run in default NaN mode (RunOptions::
+  /// defaultNaN) agrees. wasm lets a NaN result be any NaN; the hardware
+  /// propagates an operand's payload where the interpreters give the
+  /// canonical NaN, and integer code may read the bits.
+  unsigned nanBitsOnly = 0;
   std::string firstDifference; ///< "input #k (args): what differs", if any
   uint64_t insns = 0, loads = 0, stores = 0;  ///< medians over the measured runs
   bool workload = false;       ///< the medians come from workloads.json (else from the seeded inputs)

@@ -27,6 +27,7 @@ nlohmann::json execJson(const ExecReport &e) {
                       {"workload", e.workload}, {"code_bytes", e.codeBytes}};
   if (!e.reason.empty()) j["reason"] = e.reason;
   if (e.noVerdict) j["no_verdict"] = e.noVerdict;
+  if (e.nanBitsOnly) j["agree_up_to_nan_bits"] = e.nanBitsOnly;
   if (!e.firstDifference.empty()) j["first_difference"] = e.firstDifference;
   if (e.nativeInsns) j["native_insns"] = *e.nativeInsns;
   if (e.nativeAgree) j["native_agree"] = *e.nativeAgree;
@@ -230,13 +231,14 @@ std::string toTable(const Report &r) {
     errors += f.status == "error";
     failed += f.status == "refuted" || f.status == "unknown";
   }
-  unsigned mismatch = 0, runs = 0, agree = 0, emitted = 0, execDeclined = 0, noVerdict = 0, noRun = 0;
+  unsigned mismatch = 0, runs = 0, agree = 0, emitted = 0, execDeclined = 0, noVerdict = 0, noRun = 0, nanBits = 0;
   for (const auto &f : r.functions)
     if (f.exec) {
       mismatch += f.status == "mismatch";
       runs += f.exec->runs;
       agree += f.exec->agree;
       noVerdict += f.exec->noVerdict;
+      nanBits += f.exec->nanBitsOnly;
       noRun += f.exec->status == "ok" && f.exec->runs == 0;
       emitted += f.exec->status == "ok";
       execDeclined += f.exec->status == "declined";
@@ -246,8 +248,12 @@ std::string toTable(const Report &r) {
                      runs ? fmt::format(", {} mismatch", mismatch) : "");
   if (emitted + execDeclined)
     out += fmt::format("run: {} functions emitted and run in Unicorn ({} declined by the emitter), "
-                       "{} of {} runs agree with the oracles{}\n",
+                       "{} of {} runs agree with the oracles{}{}\n",
                        emitted, execDeclined, agree, runs,
+                       nanBits ? fmt::format(" ({} of them up to NaN bits: the hardware propagates NaN payloads, "
+                                             "the interpreters give the canonical NaN, as wasm allows)",
+                                             nanBits)
+                               : "",
                        noVerdict ? fmt::format("; {} inputs without a verdict (the reference interpreter did "
                                                "not finish them), {} function{} with no run at all",
                                                noVerdict, noRun, noRun == 1 ? "" : "s")

@@ -32,6 +32,7 @@ ExecReport execFromJson(const json &j) {
   e.runs = opt<unsigned>(j, "runs", 0);
   e.agree = opt<unsigned>(j, "agree", 0);
   e.noVerdict = opt<unsigned>(j, "no_verdict", 0);
+  e.nanBitsOnly = opt<unsigned>(j, "agree_up_to_nan_bits", 0);
   e.firstDifference = opt<std::string>(j, "first_difference", "");
   e.insns = opt<uint64_t>(j, "insns_executed", 0);
   e.loads = opt<uint64_t>(j, "loads", 0);

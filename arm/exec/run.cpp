@@ -100,7 +100,8 @@ void writeBack(uc_engine *uc, uint32_t memBase, mir::ExecEnv &env) {
 /// by AAPCS-VFP in S/D registers) and the runtime registers; `saved`
 /// receives the entry values of R0-PC and, on an FPU CPU, `savedS` those of
 /// S0-S31 (RunOptions::sArgs first, then the typed f32/f64 arguments; FPSCR
-/// 0: round to nearest, no flush to zero, no default NaN, flags clear).
+/// 0: round to nearest, no flush to zero, no default NaN unless
+/// RunOptions::defaultNaN, flags clear).
 void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const uint64_t> args,
                    mir::ExecEnv &env, const RunOptions &opts, uint32_t saved[16], uint32_t savedS[32]) {
   uc_engine *uc = m.uc;
@@ -154,7 +155,13 @@ void setEntryState(Machine::Impl &m, const mir::Signature &sig, std::span<const 
     if (sTyped[n]) savedS[n] = *sTyped[n];
     writeSReg(uc, n, savedS[n]);
   }
-  uint32_t fpscr = 0;
+  // The M-profile core loads FPSCR from FPDSCR (0 at reset) at the first
+  // FP instruction of a new FP context (CONTROL.FPCA clear), so a written
+  // FPSCR lasts only inside an active context: default NaN mode marks one
+  // active (CONTROL.FPCA) before setting FPSCR.DN.
+  uint32_t control = opts.defaultNaN ? 1u << 2 : 0;  // CONTROL.FPCA
+  uc_reg_write(uc, UC_ARM_REG_CONTROL, &control);
+  uint32_t fpscr = opts.defaultNaN ? 1u << 25 : 0;  // FPSCR.DN
   uc_reg_write(uc, UC_ARM_REG_FPSCR, &fpscr);
 }
 

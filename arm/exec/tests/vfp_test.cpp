@@ -69,6 +69,28 @@ TEST_CASE("vfp cortex-m4f: VADD VMUL VDIV VSQRT .F32 round like IEEE single prec
   }
 }
 
+TEST_CASE("vfp: a NaN operand's payload propagates at reset (FPSCR 0), and RunOptions::defaultNaN gives the canonical NaN") {
+  if (!haveAs()) return;
+  for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
+    INFO(arm::cpuName(cpu));
+    Image add = buildFor(cpu, "  vadd.f32 s0, s0, s1\n  vmov r0, s0\n  bx lr");
+    for (bool dn : {false, true}) {
+      mir::ExecEnv env;
+      RunOptions ro;
+      ro.sArgs = {0xffc00001u, fbits(1.0f)};
+      ro.defaultNaN = dn;
+      RunResult r = run(add, "f", sigOf(":i"), {}, env, ro);
+      REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
+      CHECK(r.results.at(0) == (dn ? 0x7fc00000u : 0xffc00001u));
+      if (cpu != Cpu::CortexM7) continue;  // f64 arithmetic: the M7's double precision
+      Image addD = buildFor(cpu, "  vcvt.f64.f32 d1, s0\n  vadd.f64 d1, d1, d1\n  vmov r0, r1, d1\n  bx lr");
+      RunResult d = run(addD, "f", sigOf(":l"), {}, env, ro);
+      REQUIRE_MESSAGE(d.status == Status::Returned, d.error);
+      CHECK(d.results.at(0) == (dn ? 0x7ff8000000000000ull : 0xfff8000020000000ull));
+    }
+  }
+}
+
 TEST_CASE("vfp cortex-m4f: VCMP.F32 and VMRS give the IEEE comparison flags") {
   if (!haveAs()) return;
   Image flags = buildFor(Cpu::CortexM4F, "  vcmp.f32 s0, s1\n  vmrs r0, fpscr\n  lsrs r0, r0, #28\n  bx lr");
