@@ -180,11 +180,12 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
       if (why.empty()) {
         why = mir::compareOutcome(in, ob);
         // The hardware propagates a NaN operand's payload (FPSCR.DN clear at
-        // reset); the interpreters give the canonical NaN. wasm allows
-        // either, but integer code that reads the bits (reinterpret, memory)
-        // sees the difference. Run again in default NaN mode: if it agrees
-        // there, the two differed in NaN bits alone.
-        if (!why.empty() && in.nanTolerant && !arm::softFloat(opt.cpu)) {
+        // reset; libgcc's soft-float routines alike); the interpreters give
+        // the canonical NaN. wasm allows either, but integer code that reads
+        // the bits (reinterpret, memory) sees the difference. Run again in
+        // default NaN mode: if it agrees there, the two differed in NaN bits
+        // alone.
+        if (!why.empty() && in.nanTolerant) {
           mir::ExecEnv env2;
           exec::RunOptions dn = ro;
           dn.defaultNaN = true;

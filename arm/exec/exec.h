@@ -125,12 +125,15 @@ struct RunOptions {
   /// callee-saved, and the memory handed back is R10 bytes long at the stop.
   /// 0: fixed size, mapped at env.memory.size().
   uint64_t memoryMaxBytes = 0;
-  /// On an FPU CPU: run with FPSCR.DN set (default NaN mode: every NaN an
-  /// operation makes is the canonical 0x7FC00000 / 0x7FF8000000000000, as
-  /// the wabt and MIR interpreters give) instead of the hardware's reset
-  /// value 0, under which a NaN operand's payload propagates. wasm allows
-  /// either; tools/execute.cpp retries a disagreeing run this way to tell a
-  /// difference in NaN bits alone from a real one.
+  /// Default NaN mode: every NaN an operation makes is the canonical
+  /// 0x7FC00000 / 0x7FF8000000000000, as the wabt and MIR interpreters give.
+  /// On an FPU CPU the run sets FPSCR.DN instead of the hardware's reset
+  /// value 0, under which a NaN operand's payload propagates; on cortex-m4
+  /// a NaN result of a soft-float routine (libgcc's __aeabi_f*/d*, the
+  /// __vcr_fp_* ones), which propagates payloads likewise, is made canonical
+  /// as the routine returns. wasm allows either; tools/execute.cpp retries a
+  /// disagreeing run this way to tell a difference in NaN bits alone from a
+  /// real one.
   bool defaultNaN = false;
 };
 

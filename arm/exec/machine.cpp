@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <stdexcept>
@@ -18,6 +19,36 @@ constexpr int kRegs[] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG
 
 Machine::Impl *implOf(void *user) { return static_cast<Machine::Impl *>(user); }
 
+/// Default NaN mode without an FPU (RunOptions::defaultNaN on cortex-m4):
+/// the soft-float routines propagate a NaN operand's payload, as the FPU
+/// does with FPSCR.DN clear; a NaN result is made the canonical NaN when
+/// its routine returns (the return address noted at the routine's entry).
+void canonicalNaNs(uc_engine *uc, Machine::Impl &m, uint64_t addr) {
+  auto &pending = m.st.nanReturns;
+  while (!pending.empty() && pending.back().first == addr) {
+    uint32_t lo = 0, hi = 0;
+    uc_reg_read(uc, UC_ARM_REG_R0, &lo);
+    if (pending.back().second) {
+      uc_reg_read(uc, UC_ARM_REG_R1, &hi);
+      if ((hi & 0x7fffffffu) > 0x7ff00000u || ((hi & 0x7fffffffu) == 0x7ff00000u && lo != 0)) {
+        lo = 0;
+        hi = 0x7ff80000u;
+        uc_reg_write(uc, UC_ARM_REG_R0, &lo);
+        uc_reg_write(uc, UC_ARM_REG_R1, &hi);
+      }
+    } else if ((lo & 0x7fffffffu) > 0x7f800000u) {
+      lo = 0x7fc00000u;
+      uc_reg_write(uc, UC_ARM_REG_R0, &lo);
+    }
+    pending.pop_back();
+  }
+  const auto it = std::lower_bound(m.floatRoutines.begin(), m.floatRoutines.end(), std::pair<uint32_t, bool>{static_cast<uint32_t>(addr), false});
+  if (it == m.floatRoutines.end() || it->first != addr) return;
+  uint32_t lr = 0;
+  uc_reg_read(uc, UC_ARM_REG_LR, &lr);
+  pending.push_back({lr & ~1u, it->second});
+}
+
 /// Count instructions in the image (the stubs excluded) and enforce the limit.
 void onCode(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
   RunState &st = implOf(user)->st;
@@ -29,6 +60,7 @@ void onCode(uc_engine *uc, uint64_t addr, uint32_t, void *user) {
     return;
   }
   ++st.insns;
+  if (st.opts.defaultNaN && !implOf(user)->floatRoutines.empty()) canonicalNaNs(uc, *implOf(user), addr);
   if (st.opts.countOrigins) {
     const std::vector<uint8_t> &of = implOf(user)->originOf;
     const uint64_t i = (addr - img.base) >> 1;
@@ -155,6 +187,21 @@ bool Machine::Impl::open(bool count, std::string &error) {
              "adding the exception hook"))
     return false;
   if (img.cpu == arm::Cpu::CortexM4) {
+    floatRoutines.clear();
+    static const struct {
+      const char *name;
+      bool f64;
+    } kFloatRoutines[] = {
+        {"__aeabi_fadd", false}, {"__aeabi_fsub", false}, {"__aeabi_fmul", false}, {"__aeabi_fdiv", false},
+        {"__aeabi_d2f", false},  {"__aeabi_dadd", true},  {"__aeabi_dsub", true},  {"__aeabi_dmul", true},
+        {"__aeabi_ddiv", true},  {"__aeabi_f2d", true},   {"__vcr_fp_fsqrt", false}, {"__vcr_fp_fmin", false},
+        {"__vcr_fp_fmax", false}, {"__vcr_fp_fceil", false}, {"__vcr_fp_ffloor", false}, {"__vcr_fp_ftrunc", false},
+        {"__vcr_fp_fnearest", false}, {"__vcr_fp_dsqrt", true}, {"__vcr_fp_dmin", true}, {"__vcr_fp_dmax", true},
+        {"__vcr_fp_dceil", true}, {"__vcr_fp_dfloor", true}, {"__vcr_fp_dtrunc", true}, {"__vcr_fp_dnearest", true},
+        {"__vcr_fp_dadd", true}, {"__vcr_fp_dsub", true}};
+    for (const auto &r : kFloatRoutines)
+      if (auto it = img.symbols.find(r.name); it != img.symbols.end()) floatRoutines.push_back({it->second, r.f64});
+    std::sort(floatRoutines.begin(), floatRoutines.end());
     vfpAt.assign(img.bytes.size() / 2, false);
     uint64_t lo = 0, hi = 0;
     bool any = false;

@@ -36,6 +36,9 @@ struct RunState {
   bool noFpu = false;  ///< a VFP instruction was reached on cortex-m4 (no FPU)
   uint32_t noFpuPc = 0;
   uint64_t rng = 0;  ///< splitmix64 state for garbage values
+  /// RunOptions::defaultNaN on cortex-m4: the return addresses of the
+  /// soft-float routines running now, and whether each returns an f64.
+  std::vector<std::pair<uint32_t, bool>> nanReturns;
 };
 
 struct Machine::Impl {
@@ -50,6 +53,10 @@ struct Machine::Impl {
   /// cortex-m4 only: halfwords of the image where a VFP instruction would
   /// begin (the no-FPU hook stops there); empty when there is none.
   std::vector<bool> vfpAt;
+  /// cortex-m4 only: entry address -> returns an f64 (else an f32), of the
+  /// routines of the image that compute a float (libgcc's __aeabi_fadd ...,
+  /// our __vcr_fp_*): RunOptions::defaultNaN canonicalises their NaN results.
+  std::vector<std::pair<uint32_t, bool>> floatRoutines;
 
   explicit Impl(Image image) : img(std::move(image)) {}
   ~Impl();
