@@ -167,6 +167,7 @@ BuildResult linkAndLoad(std::vector<std::string> objects, const BuildOptions &op
     if (r.end > r.begin && r.begin && r.origin < kOriginSlots) img.originRanges.push_back(r);
   for (const auto &[name, s] : elfImg.symbols) {
     const uint32_t addr = s.value & ~1u;
+    if (s.function && name.starts_with("__vcr_fp_")) img.fpRoutines[name] = addr;
     if (!s.function || name.starts_with("__vcr_")) continue;
     if (addr >= img.stubBegin && addr < img.stubEnd) continue;
     img.symbols[name] = addr;

@@ -68,6 +68,8 @@ struct Image {
   uint32_t base = 0;           ///< address of bytes[0]
   std::map<std::string, uint32_t> symbols;  ///< function symbol -> address (Thumb bit clear)
   std::map<std::string, uint32_t> sizes;    ///< function symbol -> size in bytes (from .size)
+  /// Our float runtime's routines (`__vcr_fp_*`, not in `symbols`) -> address.
+  std::map<std::string, uint32_t> fpRoutines;
   std::vector<mir::Import> imports;         ///< as given in BuildOptions
   std::map<uint32_t, size_t> stubs;         ///< stub address -> import index
   uint32_t stubBegin = 0, stubEnd = 0;      ///< address range of the stubs (empty if no imports)

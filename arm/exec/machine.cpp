@@ -199,8 +199,10 @@ bool Machine::Impl::open(bool count, std::string &error) {
         {"__vcr_fp_fnearest", false}, {"__vcr_fp_dsqrt", true}, {"__vcr_fp_dmin", true}, {"__vcr_fp_dmax", true},
         {"__vcr_fp_dceil", true}, {"__vcr_fp_dfloor", true}, {"__vcr_fp_dtrunc", true}, {"__vcr_fp_dnearest", true},
         {"__vcr_fp_dadd", true}, {"__vcr_fp_dsub", true}};
-    for (const auto &r : kFloatRoutines)
-      if (auto it = img.symbols.find(r.name); it != img.symbols.end()) floatRoutines.push_back({it->second, r.f64});
+    for (const auto &r : kFloatRoutines) {
+      const auto &from = std::string_view(r.name).starts_with("__vcr_fp_") ? img.fpRoutines : img.symbols;
+      if (auto it = from.find(r.name); it != from.end()) floatRoutines.push_back({it->second, r.f64});
+    }
     std::sort(floatRoutines.begin(), floatRoutines.end());
     vfpAt.assign(img.bytes.size() / 2, false);
     uint64_t lo = 0, hi = 0;

@@ -326,12 +326,14 @@ TEST_CASE("NaN bits: a payload the FPU propagates where the interpreters give th
   // give 0x7fc00000. wasm allows any NaN there.
   const std::string wat = R"((module
     (func (export "bits32") (param f32) (result i32) (i32.reinterpret_f32 (f32.add (f32.const 1) (local.get 0))))
-    (func (export "bits64") (param f64) (result i64) (i64.reinterpret_f64 (f64.add (f64.const 1) (local.get 0))))))";
+    (func (export "bits64") (param f64) (result i64) (i64.reinterpret_f64 (f64.add (f64.const 1) (local.get 0))))
+    (func (export "sqrt32") (param f32) (result i32) (i32.reinterpret_f32 (f32.sqrt (local.get 0))))))";
   Diagnostics diags;
   auto bin = select::watToWasm(wat, "nanbits.wat", diags);
   REQUIRE(bin);
   const tools::Workloads w{{"bits32", {tools::Workload{{0xffc00001u}, 1}, tools::Workload{{0x40000000u}, 1}}},
-                           {"bits64", {tools::Workload{{0xfff8000000000001ull}, 1}, tools::Workload{{0x4000000000000000ull}, 1}}}};
+                           {"bits64", {tools::Workload{{0xfff8000000000001ull}, 1}, tools::Workload{{0x4000000000000000ull}, 1}}},
+                           {"sqrt32", {tools::Workload{{0xffc00001u}, 1}, tools::Workload{{0x40800000u}, 1}}}};
   for (arm::Cpu cpu : {arm::Cpu::CortexM4, arm::Cpu::CortexM4F, arm::Cpu::CortexM7}) {
     CAPTURE(arm::cpuName(cpu));
     select::SelectOptions so;
@@ -343,7 +345,7 @@ TEST_CASE("NaN bits: a payload the FPU propagates where the interpreters give th
     opt.cpu = cpu;
     opt.inputs = 0;  // the workloads alone: a NaN with a payload, and 2.0
     auto r = tools::executeModule(sel->module, allocated, &*bin, w, opt);
-    for (const char *fn : {"bits32", "bits64"}) {
+    for (const char *fn : {"bits32", "bits64", "sqrt32"}) {
       CAPTURE(fn);
       REQUIRE_MESSAGE(r[fn].status == "ok", r[fn].reason);
       CHECK(r[fn].runs == 2);
@@ -351,6 +353,7 @@ TEST_CASE("NaN bits: a payload the FPU propagates where the interpreters give th
     }
     // VADD.F32 on the FPUs, libgcc's __aeabi_fadd on cortex-m4: both keep the payload
     CHECK(r["bits32"].nanBitsOnly == 1);
+    CHECK(r["sqrt32"].nanBitsOnly == 1);  // VSQRT, or our __vcr_fp_fsqrt on cortex-m4 (it keeps the payload too)
     if (cpu == arm::Cpu::CortexM7) CHECK(r["bits64"].nanBitsOnly == 1);  // VADD.F64 on the M7 (a routine elsewhere)
     // Teeth: 1 - x instead of 1 + x differs on 2.0, in default NaN mode too.
     opt.patchAsm = [](std::string &text) {
