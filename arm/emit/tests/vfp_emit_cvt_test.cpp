@@ -43,6 +43,29 @@ std::vector<double> truncInputs() {
   return v;
 }
 
+/// A function of 16 f32 parameters in S0-S15 that sums them into S0 after
+/// an instruction of the caller's: every caller-saved S register is live
+/// across that instruction, so a VFP scratch must come from elsewhere.
+struct AllSLive {
+  std::string params, sig, sum;  ///< "s0, ..., s15", "f32, ..., f32", the fadd chain into s0
+  AllSLive() {
+    for (int k = 0; k < 16; ++k) {
+      params += fmt::format("{}s{}", k ? ", " : "", k);
+      sig += k ? ", f32" : "f32";
+      if (k) sum += fmt::format("  fadd.f32 s0, s0, s{}\n", k);
+    }
+  }
+  /// Arguments k * scale + offset, k = 0..15; `sum` receives their f32 sum in order.
+  static std::vector<uint32_t> args(float scale, float offset, float &sum) {
+    std::vector<uint32_t> a;
+    for (int k = 0; k < 16; ++k) {
+      a.push_back(fb(float(k) * scale + offset));
+      sum = k ? sum + bf(a.back()) : bf(a.back());
+    }
+    return a;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("vfp emit: ftrunc traps badconv on NaN and overflow exactly out of range, ftruncsat saturates") {
@@ -230,28 +253,19 @@ TEST_CASE("vfp emit: lds/sts of D and S registers (slot low word at sp+N, high a
 
 TEST_CASE("vfp emit: with S0-S15 all live and nothing saved, a VFP scratch is borrowed with VPUSH/VPOP") {
   if (!haveArmTools()) return;
-  std::string params, sum, sig;
-  for (int k = 0; k < 16; ++k) {
-    params += fmt::format("{}s{}", k ? ", " : "", k);
-    sig += k ? ", f32" : "f32";
-    if (k) sum += fmt::format("  fadd.f32 s0, s0, s{}\n", k);
-  }
+  const AllSLive f;
   ModuleText m;
   for (const char *op : {"ftruncsat", "ftrunc"})
-    m.fn(op, "(" + sig + ") -> (i32)",
-         fmt::format("  param {}\n  {}.s32.f32 r0, s3\n{}  fmovtoint.f32 r1, s0\n  add r0, r0, r1\n  ret r0\n", params,
-                     op, sum));
+    m.fn(op, "(" + f.sig + ") -> (i32)",
+         fmt::format("  param {}\n  {}.s32.f32 r0, s3\n{}  fmovtoint.f32 r1, s0\n  add r0, r0, r1\n  ret r0\n", f.params,
+                     op, f.sum));
   for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
     std::string text;
     auto mach = buildFor(m.text, cpu, &text);
     CHECK(text.find("vpush {s15}") != std::string::npos);
     CHECK(text.find("vpop {s15}") != std::string::npos);
-    std::vector<uint32_t> args;
     float want = 0;
-    for (int k = 0; k < 16; ++k) {
-      args.push_back(fb(float(k) * 1.25f - 3.0f));
-      want = k ? want + bf(args.back()) : bf(args.back());
-    }
+    std::vector<uint32_t> args = AllSLive::args(1.25f, -3.0f, want);
     for (const char *op : {"ftruncsat", "ftrunc"}) {
       INFO(arm::cpuName(cpu) << " " << op);
       const exec::RunResult r = runS(*mach, op, args);
@@ -273,17 +287,12 @@ TEST_CASE("vfp emit: a callee-saved S register pushed but never popped is no scr
   // checker proves it) and s16 must reach the return as it was. It used to
   // be taken as scratch, because a push counted as a save whether or not a
   // pop restored it (a soundness probe found it, session 21).
-  std::string params, sum, sig;
-  for (int k = 0; k < 16; ++k) {
-    params += fmt::format("{}s{}", k ? ", " : "", k);
-    sig += k ? ", f32" : "f32";
-    if (k) sum += fmt::format("  fadd.f32 s0, s0, s{}\n", k);
-  }
+  const AllSLive f;
   ModuleText m;
-  m.fn("dropped", "(" + sig + ") -> (i32)",
+  m.fn("dropped", "(" + f.sig + ") -> (i32)",
        fmt::format("  param {}\n  push s16\n  ftrunc.s32.f32 r0, s3\n{}  fmovtoint.f32 r1, s0\n  add r0, r0, r1\n"
                    "  adjsp #4\n  ret r0\n",
-                   params, sum));
+                   f.params, f.sum));
   for (Cpu cpu : {Cpu::CortexM4F, Cpu::CortexM7}) {
     INFO(arm::cpuName(cpu));
     std::string text;
@@ -291,12 +300,8 @@ TEST_CASE("vfp emit: a callee-saved S register pushed but never popped is no scr
     const std::string body = bodyOf(text, "dropped");
     CHECK(body.find("s16,") == std::string::npos);  // never a destination
     CHECK(body.find("vpush {s15}") != std::string::npos);  // a borrowed scratch instead
-    std::vector<uint32_t> args;
     float want = 0;
-    for (int k = 0; k < 16; ++k) {
-      args.push_back(fb(float(k) * 0.75f - 2.0f));
-      want = k ? want + bf(args.back()) : bf(args.back());
-    }
+    const std::vector<uint32_t> args = AllSLive::args(0.75f, -2.0f, want);
     // (the harness faults a run whose S16-S31 differ at return from entry)
     const exec::RunResult r = runS(*mach, "dropped", args);
     REQUIRE_MESSAGE(r.status == Status::Returned, r.error);
