@@ -500,7 +500,8 @@ std::optional<std::string> droppedSave(Function &f, Rng &rng) {
   for (auto &b : f.blocks)
     for (size_t i = b.instrs.size(); i-- > 0;)
       if (b.instrs[i].op == Opcode::Ret)
-        b.instrs.insert(b.instrs.begin() + static_cast<std::ptrdiff_t>(i), make(Opcode::AdjSp, {}, {}, Origin::Epilogue, bytes));
+        b.instrs.insert(b.instrs.begin() + static_cast<std::ptrdiff_t>(i),
+                        make(Opcode::AdjSp, {}, {}, Origin::Epilogue, bytes));
   const auto &entry = f.blocks[0].instrs;
   const uint32_t at = !entry.empty() && isParam(entry[0]) ? 1 : 0;
   return insertAt(f, {0, at}, {make(Opcode::Push, {}, regs, Origin::Prologue)}) + ", and `adjsp #" +

@@ -42,7 +42,8 @@ void canonicalNaNs(uc_engine *uc, Machine::Impl &m, uint64_t addr) {
     }
     pending.pop_back();
   }
-  const auto it = std::lower_bound(m.floatRoutines.begin(), m.floatRoutines.end(), std::pair<uint32_t, bool>{static_cast<uint32_t>(addr), false});
+  const auto it = std::lower_bound(m.floatRoutines.begin(), m.floatRoutines.end(), addr,
+                                   [](const std::pair<uint32_t, bool> &r, uint64_t a) { return r.first < a; });
   if (it == m.floatRoutines.end() || it->first != addr) return;
   uint32_t lr = 0;
   uc_reg_read(uc, UC_ARM_REG_LR, &lr);
