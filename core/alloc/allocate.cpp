@@ -111,7 +111,11 @@ private:
       ++rounds;
       ++r.stats.rounds;
       const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass);
-      code_.build(w.fn, map);
+      // A VFP pass records only the instructions with a node of its class
+      // (its own values, S/D registers, calls' clobbers), most of a
+      // function's being core; the repair below wants every instruction.
+      const bool sparse = cr.cls != mir::RegClass::Core;
+      code_.build(w.fn, map, sparse);
       clock.lap(t.flat);
       live_.compute(code_, cfg, map.numNodes);
       clock.lap(t.liveness);
@@ -130,7 +134,10 @@ private:
       // constrain nothing, and the repair colours its temps around the
       // colours as they are then.
       if (opt.passes.recolour) recolourForMoves(graph_, cr, colours.colour);
-      if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
+      if (!coloured) {
+        if (sparse) code_.build(w.fn, map);  // (the liveness is the same: see FlatCode::build)
+        coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
+      }
       clock.lap(t.repair);
     }
     if (!coloured) {

@@ -9,9 +9,11 @@ using mir::BlockId;
 using mir::Cfg;
 using mir::Function;
 
-void FlatCode::build(const Function &f, const NodeMap &map) {
+void FlatCode::build(const Function &f, const NodeMap &map, bool sparse) {
   // The per-instruction arrays are sized once and written by index (a
-  // push_back per array and instruction was most of this pass).
+  // push_back per array and instruction was most of this pass), and so are
+  // the operands: room for an instruction's worst case is made once per
+  // instruction, not checked per operand.
   size_t numInstrs = 0;
   blockStart.resize(f.blocks.size() + 1);
   for (size_t b = 0; b < f.blocks.size(); ++b) {
@@ -22,19 +24,38 @@ void FlatCode::build(const Function &f, const NodeMap &map) {
   opStart.resize(numInstrs + 1);
   numDefs.resize(numInstrs);
   move.resize(numInstrs);
-  ops.clear();
-  size_t k = 0;
-  for (const mir::Block &b : f.blocks)
-    for (const mir::Instr &i : b.instrs) {
-      const auto start = static_cast<uint32_t>(ops.size());
+  instrPos.clear();
+  if (ops.size() < 64) ops.resize(64);
+  uint32_t k = 0, top = 0;  // instructions and operands written
+  for (size_t b = 0; b < f.blocks.size(); ++b) {
+    if (sparse) blockStart[b] = k;
+    const auto &instrs = f.blocks[b].instrs;
+    for (uint32_t pos = 0; pos < instrs.size(); ++pos) {
+      const mir::Instr &i = instrs[pos];
+      // At most two units per operand (a D register in the f32 class) and
+      // every clobbered unit of a call.
+      const size_t worst = 2 * (i.defs.size() + i.uses.size()) + kNumUnits;
+      if (top + worst > ops.size()) ops.resize(2 * (top + worst));
+      uint32_t *out = ops.data();
+      const uint32_t start = top;
+      map.forEachDef(i, [&](uint32_t n) { out[top++] = n; });
+      const uint32_t nd = top - start;
+      map.forEachUse(i, [&](uint32_t n) { out[top++] = n; });
+      if (sparse && top == start) continue;  // no node of the class: nothing to record
       opStart[k] = start;
-      map.forEachDef(i, [&](uint32_t n) { ops.push_back(n); });
-      numDefs[k] = static_cast<uint8_t>(ops.size() - start);
-      map.forEachUse(i, [&](uint32_t n) { ops.push_back(n); });
-      move[k] = isNodeMove(i, map) ? 1 : 0;
+      numDefs[k] = static_cast<uint8_t>(nd);
+      move[k] = i.op == mir::Opcode::Mov && nd == 1 && top - start == 2 && isNodeMove(i, map) ? 1 : 0;
+      if (sparse) instrPos.push_back(pos);
       ++k;
     }
-  opStart[numInstrs] = static_cast<uint32_t>(ops.size());
+  }
+  if (sparse) {
+    blockStart.back() = k;
+    opStart.resize(k + 1);
+    numDefs.resize(k);
+    move.resize(k);
+  }
+  opStart[k] = top;
 }
 
 Liveness Liveness::compute(const Function &f, const Cfg &cfg) {

@@ -32,13 +32,17 @@ struct FlatCode {
   std::vector<uint32_t> opStart;     ///< per instruction: first operand; one more at the end
   std::vector<uint8_t> numDefs;      ///< per instruction
   std::vector<uint8_t> move;         ///< per instruction: 1 for a node-to-node move
-  std::vector<uint32_t> ops;         ///< node operands (defs, then uses)
-  /// computeSome's flat code only (it leaves out instructions): per
-  /// instruction, its index in its block.
+  std::vector<uint32_t> ops;         ///< node operands (defs, then uses); may run on past the last opStart
+  /// Sparse flat code only (computeSome's, and build's with `sparse`: they
+  /// leave out instructions): per instruction, its index in its block.
   std::vector<uint32_t> instrPos;
 
   /// Rebuild from `f` with numbering `map` (storage of earlier use kept).
-  void build(const mir::Function &f, const NodeMap &map);
+  /// `sparse` leaves out the instructions without a node of the map (a
+  /// VFP class pass sees a few of a core function's instructions): the
+  /// liveness and the interference graph are the same from either form,
+  /// but the spill repair indexes instructions and needs the dense one.
+  void build(const mir::Function &f, const NodeMap &map, bool sparse = false);
   [[nodiscard]] uint32_t numBlocks() const { return static_cast<uint32_t>(blockStart.size()) - 1; }
 };
 
