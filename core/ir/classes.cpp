@@ -188,9 +188,63 @@ bool inferClasses(const Function &f, std::vector<RegClass> &out, Diagnostics &di
 }
 
 std::vector<RegClass> vregClasses(const Function &f, const Module *m) {
-  std::vector<RegClass> out;
-  Diagnostics ignored;
-  inferClasses(f, out, ignored, m);
+  // inferClasses' inference without its checks (the allocator asks this of
+  // every float function: the messages' sites and the physical operands'
+  // checks were half of the time): the same joins by mov, the same
+  // positions in the same order, so the same first class per joined set.
+  auto n = static_cast<uint32_t>(f.vregInfo.size());
+  std::vector<std::pair<uint32_t, uint32_t>> movs;
+  for (const Block &b : f.blocks)
+    for (const Instr &in : b.instrs) {
+      for (const Operand &o : in.defs)
+        if (o.isVReg() && o.value >= n) n = o.value + 1;
+      for (const Operand &o : in.uses)
+        if (o.isVReg() && o.value >= n) n = o.value + 1;
+      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1 && in.defs[0].isVReg() &&
+          in.uses[0].isVReg())
+        movs.push_back({in.defs[0].value, in.uses[0].value});
+    }
+  std::vector<uint32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](uint32_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (auto [d, u] : movs) {
+    const uint32_t a = find(d), b = find(u);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+  constexpr int8_t kUnset = -1;
+  std::vector<int8_t> cls(n, kUnset);  // per root
+  std::vector<RegClass> sigDefs, sigUses;
+  for (const Block &b : f.blocks)
+    for (const Instr &in : b.instrs) {
+      if (static_cast<unsigned>(in.op) >= kNumOpcodes) continue;
+      sigDefs.clear();
+      sigUses.clear();
+      if (in.op == Opcode::Param || in.op == Opcode::Ret || isCall(in.op)) {
+        const Signature *sig = in.op == Opcode::Param || in.op == Opcode::Ret ? &f.sig : m ? m->callSig(in) : nullptr;
+        if (sig) {
+          if (in.op != Opcode::Ret) operandClasses(in.op == Opcode::Param ? sig->params : sig->results, sigDefs);
+          if (in.op != Opcode::Param) operandClasses(in.op == Opcode::Ret ? sig->results : sig->params, sigUses);
+        }
+      }
+      auto fix = [&](const Operand &o, bool def, uint32_t k) {
+        if (!o.isVReg() || o.value >= n) return;
+        std::optional<RegClass> want = operandClass(in, def, k);
+        if (!want) {
+          const auto &fromSig = def ? sigDefs : sigUses;
+          if (k >= fromSig.size()) return;
+          want = fromSig[k];
+        }
+        if (int8_t &c = cls[find(o.value)]; c == kUnset) c = static_cast<int8_t>(*want);
+      };
+      for (uint32_t k = 0; k < in.defs.size(); ++k) fix(in.defs[k], true, k);
+      for (uint32_t k = 0; k < in.uses.size(); ++k) fix(in.uses[k], false, k);
+    }
+  std::vector<RegClass> out(n, RegClass::Core);
+  for (uint32_t v = 0; v < n; ++v)
+    if (const int8_t c = cls[find(v)]; c != kUnset) out[v] = static_cast<RegClass>(c);
   return out;
 }
 

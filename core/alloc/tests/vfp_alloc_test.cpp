@@ -1,6 +1,7 @@
 // The VFP register classes in the allocator: f32 values in S registers, f64 in D registers (S pairs),
 // calls clobbering S0-S15, callee-saved S16-S31 saved with push/pop, spills of S and D values, fconst remat.
 #include "core/alloc/allocator.h"
+#include "core/alloc/bench/mir_gen.h"
 #include "core/alloc/tests/test_util.h"
 #include "core/ir/classes.h"
 #include "core/ir/text.h"
@@ -228,4 +229,65 @@ TEST_CASE("fconst values are rematerialised when they spill") {
   // rematerialised constant needs a register while all 32 are busy (its value is split around it)
   CHECK(remat >= 8);
   CHECK(count(f, Opcode::Sts, mir::Origin::Spill) <= 2);
+}
+
+TEST_CASE("vregClasses (the allocator's inference) gives inferClasses' classes, conflicts included") {
+  // The allocator's lean inference must agree with the validator's, which
+  // also checks: on generated float functions (calls with float arguments
+  // and results, movs joining values) and on a function whose v1 is used in
+  // two classes (both keep the first class seen).
+  auto same = [](const mir::Function &f, const mir::Module &m) {
+    std::vector<mir::RegClass> checked;
+    Diagnostics ignored;
+    mir::inferClasses(f, checked, ignored, &m);
+    return mir::vregClasses(f, &m) == checked;
+  };
+  unsigned functions = 0, vfpVRegs = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    gen::MirGenOptions g;
+    g.seed = seed;
+    g.size = 20 + static_cast<unsigned>(seed * 7 % 150);
+    g.floatShare = 20 + static_cast<unsigned>(seed % 3) * 10;
+    g.floatPressure = static_cast<unsigned>(seed % 7);
+    const mir::Module m = gen::generateModule(g);
+    for (const mir::Function &f : m.functions) {
+      INFO("seed " << seed << ", function " << f.name);
+      CHECK(same(f, m));
+      ++functions;
+      for (mir::RegClass c : mir::vregClasses(f, &m)) vfpVRegs += c != mir::RegClass::Core;
+    }
+  }
+  CHECK(functions > 60);
+  CHECK(vfpVRegs > 500);  // the generator's floats reached the inference
+  mir::Module bad = [] {
+    mir::ParseResult p = mir::parseModule(R"(func @g(f32) -> (f64) {
+bb0:
+  param v0
+  fconst.f64 v1, #0, #0
+  ret v1
+}
+
+func @f(i32) -> (i32) {
+bb0:
+  param v0
+  fconst.f32 v1, #0
+  mov v2, v1
+  call @g (v2) -> (v3)
+  fmovtoint.f32 v5, v1
+  add v4, v0, v0
+  ret v4
+}
+)", "conflict.mir");
+    REQUIRE(p.module);
+    return *p.module;
+  }();
+  // (the parser validates: the conflict is made after it) add v4, v0, v2
+  for (mir::Instr &i : bad.functions[1].blocks[0].instrs)
+    if (i.op == Opcode::Add) i.uses[1] = mir::Operand::vreg(2);
+  std::vector<mir::RegClass> checked;
+  Diagnostics diags;
+  CHECK_FALSE(mir::inferClasses(bad.functions[1], checked, diags, &bad));  // v2 (joined to v1) read as core
+  CHECK(mir::vregClasses(bad.functions[1], &bad) == checked);
+  CHECK(checked[1] == mir::RegClass::F32);
+  CHECK(checked[3] == mir::RegClass::F64);
 }
