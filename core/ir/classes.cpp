@@ -98,6 +98,8 @@ private:
     Diagnostic d;
     d.function = f_.name;
     d.message = place(s) + ": " + msg;
+    d.block = static_cast<int32_t>(s.block);
+    d.instr = static_cast<int32_t>(s.instr);
     diags_.push_back(std::move(d));
   }
 

@@ -16,6 +16,10 @@ struct Diagnostic {
   uint32_t line = 0;     ///< 1-based; 0 when unknown
   uint32_t column = 0;   ///< 1-based; 0 when unknown
   std::string message;
+  /// The instruction the problem is at, when the producer knows it (the
+  /// MIR validator and class check): block index, and index in the block.
+  /// The text parser turns it into the instruction's line and column.
+  int32_t block = -1, instr = -1;
 
   /// "file:line:col: error: in function 'f': message"
   [[nodiscard]] std::string str() const;

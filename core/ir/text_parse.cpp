@@ -5,6 +5,7 @@
 #include "core/ir/validate.h"
 
 #include <span>
+#include <tuple>
 #include <unordered_map>
 
 namespace vcr::mir {
@@ -63,6 +64,9 @@ private:
   Module mod_;
   Diagnostics diags_;
   std::vector<std::pair<uint32_t, uint32_t>> fnPos_;  ///< header position per function
+  using Places = std::vector<std::vector<std::pair<uint32_t, uint32_t>>>;  ///< per block, per instruction
+  std::vector<Places> instrPos_;  ///< per function: where each instruction starts
+  Places bodyPos_;                ///< the same, for the function being parsed
   std::pair<uint32_t, uint32_t> modulePos_{1, 1};      ///< of 'module', else 1:1
 
   const Token &peek(size_t k = 0) const {
@@ -195,8 +199,13 @@ ParseResult Parser::run() {
     d.column = modulePos_.second;
     for (size_t i = 0; i < mod_.functions.size(); ++i)
       if (mod_.functions[i].name == d.function) {
+        // At the instruction where the validator names one, else at the
+        // function's header.
         d.line = fnPos_[i].first;
         d.column = fnPos_[i].second;
+        if (d.block >= 0 && d.instr >= 0 && i < instrPos_.size() && size_t(d.block) < instrPos_[i].size() &&
+            size_t(d.instr) < instrPos_[i][d.block].size())
+          std::tie(d.line, d.column) = instrPos_[i][d.block][d.instr];
         break;
       }
   }
@@ -369,6 +378,7 @@ void Parser::parseFunction() {
   Function f;
   f.name = std::string(expect(Tok::Name, "'@name' after 'func'").text.substr(1));
   fn_ = f.name;
+  bodyPos_.clear();
   f.sig = parseSig();
   if (atWord("allocated")) {
     next();
@@ -404,6 +414,8 @@ void Parser::parseFunction() {
   endLine();
   mod_.functions.push_back(std::move(f));
   fnPos_.emplace_back(ft.line, ft.col);
+  instrPos_.push_back(std::move(bodyPos_));
+  bodyPos_.clear();
   fn_.clear();
 }
 
@@ -421,6 +433,7 @@ void Parser::parseBodyLine(Function &f, std::unordered_map<std::string, size_t> 
     next();
     f.blocks.push_back(Block{name, {}});
     labelPos.emplace_back(t.line, t.col);
+    bodyPos_.emplace_back();
     endLine();
     return;
   }
@@ -441,9 +454,11 @@ void Parser::parseBodyLine(Function &f, std::unordered_map<std::string, size_t> 
   if (f.blocks.empty()) fail(t, "instruction before the first block label");
   // Label references are committed only once the whole line parsed.
   std::vector<PendingLabel> local;
+  const std::pair<uint32_t, uint32_t> at{t.line, t.col};
   Instr in = parseInstr(f, local);
   pending.insert(pending.end(), local.begin(), local.end());
   f.blocks.back().instrs.push_back(std::move(in));
+  if (!bodyPos_.empty()) bodyPos_.back().push_back(at);
 }
 
 void Parser::parseVRegLine(Function &f) {

@@ -100,7 +100,11 @@ private:
                          : "<opcode " + std::to_string(static_cast<unsigned>(in.op)) + ">";
     return "block '" + blockName(b) + "', instruction " + std::to_string(i) + " ('" + mn + "'): ";
   }
-  void report(size_t b, size_t i, const std::string &msg) { report(where(b, i) + msg); }
+  void report(size_t b, size_t i, const std::string &msg) {
+    report(where(b, i) + msg);
+    out_.back().block = static_cast<int32_t>(b);
+    out_.back().instr = static_cast<int32_t>(i);
+  }
 
   void checkBlock(size_t b) {
     const auto &is = f_.blocks[b].instrs;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -297,7 +298,7 @@ TEST_CASE("diagnostics: several line errors are all reported") {
   CHECK(r.diags[1].message == "unknown opcode 'bar'");
 }
 
-TEST_CASE("validator errors come back from the parser with the function header line") {
+TEST_CASE("validator errors come back from the parser at their instruction, else at the function header") {
   ParseResult r = parseModule(
       "func @ok() -> () {\nbb0:\n  ret\n}\n\nfunc @g(i32) -> (i32) {\nbb0:\n  param v0\n"
       "  ret v5\n}\n",
@@ -305,9 +306,32 @@ TEST_CASE("validator errors come back from the parser with the function header l
   CHECK(!r.module);
   REQUIRE(r.diags.size() == 1);
   CHECK(r.diags[0].function == "g");
-  CHECK(r.diags[0].line == 6);
+  CHECK(r.diags[0].line == 9);  // the ret reading v5, which nothing defines
+  CHECK(r.diags[0].column == 3);
   CHECK(r.diags[0].file == "v.mir");
   CHECK(r.diags[0].message.find("v5") != std::string::npos);
+
+  // An instruction of a later block, a class conflict (the class check's
+  // place), and a problem of the function as a whole (its header).
+  r = parseModule("func @h(i32) -> (i32) {\nbb0:\n  param v0\n  br bb1\nbb1:\n  movi v1, #1\n"
+                  "      calli #99, v1 (v0) -> (v2)\n  ret v2\n}\n\n"
+                  "func @k(i32) -> (i32) {\nbb0:\n  param v0\n  fconst.f32 v1, #0\n  add v2, v0, v1\n  ret v2\n}\n\n"
+                  "func @m() -> () {\nbb0:\n  br bb1\nbb1:\n}\n",
+                  "w.mir");
+  CHECK(!r.module);
+  std::map<std::string, std::vector<vcr::Diagnostic>> by;
+  for (const vcr::Diagnostic &d : r.diags) by[d.function].push_back(d);
+  REQUIRE(by["h"].size() >= 1);
+  CHECK(by["h"][0].message.find("#99") != std::string::npos);
+  CHECK(by["h"][0].line == 7);
+  CHECK(by["h"][0].column == 7);
+  REQUIRE(by["k"].size() >= 1);
+  CHECK(by["k"][0].message.find("two register classes") != std::string::npos);
+  CHECK(by["k"][0].line == 15);
+  REQUIRE(by["m"].size() >= 1);
+  CHECK(by["m"][0].message.find("empty") != std::string::npos);
+  CHECK(by["m"][0].line == 19);  // (an empty block: no instruction to point at)
+  CHECK(by["m"][0].column == 1);
 }
 
 TEST_CASE("robustness: every truncation and random mutations parse or diagnose") {
