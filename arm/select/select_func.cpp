@@ -166,27 +166,78 @@ void FuncSelector::finishLayout() {
 
 namespace {
 
-/// A readable name for an operator, for decline reasons.
+/// The wasm mnemonic of an operator (as in the text format), for decline
+/// reasons: the operators with an opcode of their own give its name, the
+/// rest a fixed one; wabt's expression kind ('RefFunc') only for a kind
+/// this table does not know (a newer wabt's).
 std::string exprName(const wabt::Expr &e) {
+  using T = wabt::ExprType;
   switch (e.type()) {
-  case wabt::ExprType::Binary: return wabt::cast<wabt::BinaryExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Compare: return wabt::cast<wabt::CompareExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Unary: return wabt::cast<wabt::UnaryExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Convert: return wabt::cast<wabt::ConvertExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Ternary: return wabt::cast<wabt::TernaryExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Load: return wabt::cast<wabt::LoadExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Store: return wabt::cast<wabt::StoreExpr>(&e)->opcode.GetName();
-  case wabt::ExprType::Const:
-    return wabt::cast<wabt::ConstExpr>(&e)->const_.type().GetName() + std::string(".const");
-  case wabt::ExprType::CallIndirect: return "call_indirect";
-  case wabt::ExprType::MemoryGrow: return "memory.grow";
-  case wabt::ExprType::MemoryCopy: return "memory.copy";
-  case wabt::ExprType::MemoryFill: return "memory.fill";
-  case wabt::ExprType::MemoryInit: return "memory.init";
-  case wabt::ExprType::ReturnCall: return "return_call";
-  case wabt::ExprType::ReturnCallIndirect: return "return_call_indirect";
-  default: return wabt::GetExprTypeName(e);
+  case T::Binary: return wabt::cast<wabt::BinaryExpr>(&e)->opcode.GetName();
+  case T::Compare: return wabt::cast<wabt::CompareExpr>(&e)->opcode.GetName();
+  case T::Unary: return wabt::cast<wabt::UnaryExpr>(&e)->opcode.GetName();
+  case T::Convert: return wabt::cast<wabt::ConvertExpr>(&e)->opcode.GetName();
+  case T::Ternary: return wabt::cast<wabt::TernaryExpr>(&e)->opcode.GetName();
+  case T::Load: return wabt::cast<wabt::LoadExpr>(&e)->opcode.GetName();
+  case T::Store: return wabt::cast<wabt::StoreExpr>(&e)->opcode.GetName();
+  case T::AtomicLoad: return wabt::cast<wabt::AtomicLoadExpr>(&e)->opcode.GetName();
+  case T::AtomicStore: return wabt::cast<wabt::AtomicStoreExpr>(&e)->opcode.GetName();
+  case T::AtomicRmw: return wabt::cast<wabt::AtomicRmwExpr>(&e)->opcode.GetName();
+  case T::AtomicRmwCmpxchg: return wabt::cast<wabt::AtomicRmwCmpxchgExpr>(&e)->opcode.GetName();
+  case T::AtomicWait: return wabt::cast<wabt::AtomicWaitExpr>(&e)->opcode.GetName();
+  case T::AtomicNotify: return wabt::cast<wabt::AtomicNotifyExpr>(&e)->opcode.GetName();
+  case T::LoadSplat: return wabt::cast<wabt::LoadSplatExpr>(&e)->opcode.GetName();
+  case T::LoadZero: return wabt::cast<wabt::LoadZeroExpr>(&e)->opcode.GetName();
+  case T::SimdLaneOp: return wabt::cast<wabt::SimdLaneOpExpr>(&e)->opcode.GetName();
+  case T::SimdLoadLane: return wabt::cast<wabt::SimdLoadLaneExpr>(&e)->opcode.GetName();
+  case T::SimdStoreLane: return wabt::cast<wabt::SimdStoreLaneExpr>(&e)->opcode.GetName();
+  case T::SimdShuffleOp: return wabt::cast<wabt::SimdShuffleOpExpr>(&e)->opcode.GetName();
+  case T::Const: return wabt::cast<wabt::ConstExpr>(&e)->const_.type().GetName() + std::string(".const");
+  case T::AtomicFence: return "atomic.fence";
+  case T::Block: return "block";
+  case T::Br: return "br";
+  case T::BrIf: return "br_if";
+  case T::BrTable: return "br_table";
+  case T::Call: return "call";
+  case T::CallIndirect: return "call_indirect";
+  case T::CallRef: return "call_ref";
+  case T::CodeMetadata: return "@metadata.code";
+  case T::Drop: return "drop";
+  case T::GlobalGet: return "global.get";
+  case T::GlobalSet: return "global.set";
+  case T::If: return "if";
+  case T::LocalGet: return "local.get";
+  case T::LocalSet: return "local.set";
+  case T::LocalTee: return "local.tee";
+  case T::Loop: return "loop";
+  case T::MemoryCopy: return "memory.copy";
+  case T::DataDrop: return "data.drop";
+  case T::MemoryFill: return "memory.fill";
+  case T::MemoryGrow: return "memory.grow";
+  case T::MemoryInit: return "memory.init";
+  case T::MemorySize: return "memory.size";
+  case T::Nop: return "nop";
+  case T::RefIsNull: return "ref.is_null";
+  case T::RefFunc: return "ref.func";
+  case T::RefNull: return "ref.null";
+  case T::Rethrow: return "rethrow";
+  case T::Return: return "return";
+  case T::ReturnCall: return "return_call";
+  case T::ReturnCallIndirect: return "return_call_indirect";
+  case T::Select: return "select";
+  case T::TableCopy: return "table.copy";
+  case T::ElemDrop: return "elem.drop";
+  case T::TableInit: return "table.init";
+  case T::TableGet: return "table.get";
+  case T::TableGrow: return "table.grow";
+  case T::TableSize: return "table.size";
+  case T::TableSet: return "table.set";
+  case T::TableFill: return "table.fill";
+  case T::Throw: return "throw";
+  case T::Try: return "try";
+  case T::Unreachable: return "unreachable";
   }
+  return wabt::GetExprTypeName(e);
 }
 
 /// Mark the locals written (local.set/tee) anywhere in `list`.

@@ -363,6 +363,29 @@ TEST_CASE("memory.grow is memsize, -1 and a select: no call, no new opcode, neve
   }
 }
 
+TEST_CASE("a declined operator is named by its wasm mnemonic, not by wabt's expression kind") {
+  const std::string wat = "(module\n"
+                          "  (table $t 1 funcref)\n"
+                          "  (elem $e func $ok)\n"
+                          "  (func $ok (export \"ok\") (result i32) (i32.const 1))\n"
+                          "  (func (export \"rf\") (result i32) (ref.is_null (ref.func $ok)))\n"
+                          "  (func (export \"tget\") (result i32) (ref.is_null (table.get $t (i32.const 0))))\n"
+                          "  (func (export \"ed\") (result i32) (elem.drop $e) (i32.const 0))\n"
+                          "  (func (export \"tinit\") (table.init $t $e (i32.const 0) (i32.const 0) (i32.const 1))))\n";
+  Diagnostics diags;
+  auto bin = watToWasm(wat, "names.wat", diags);
+  REQUIRE(bin);
+  auto sel = selectModule(*bin, diags);
+  REQUIRE(sel);
+  std::map<std::string, std::string> why;
+  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  CHECK(why.size() == 4);
+  CHECK(why["rf"].rfind("unsupported operator 'ref.func' at names.wat:5:", 0) == 0);
+  CHECK(why["tget"].rfind("unsupported operator 'table.get' at names.wat:6:", 0) == 0);
+  CHECK(why["ed"].rfind("unsupported operator 'elem.drop' at names.wat:7:", 0) == 0);
+  CHECK(why["tinit"].rfind("unsupported operator 'table.init' at names.wat:8:", 0) == 0);
+}
+
 TEST_CASE("a declined operator of a .wat input is named with its file, line and column, of a .wasm with its byte offset") {
   // The operator sits inside an if's else arm inside a loop inside a block,
   // after folded and flat code: the places pair the text's instructions
@@ -388,12 +411,12 @@ TEST_CASE("a declined operator of a .wat input is named with its file, line and 
   REQUIRE(sel->declined.size() == 2);
   std::map<std::string, std::string> why;
   for (const auto &d : sel->declined) why[d.function] = d.reason;
-  CHECK(why["size"] == "unsupported operator 'TableSize' at places.wat:11:15");
-  CHECK(why["top"] == "unsupported operator 'TableSize' at places.wat:12:38");
+  CHECK(why["size"] == "unsupported operator 'table.size' at places.wat:11:15");
+  CHECK(why["top"] == "unsupported operator 'table.size' at places.wat:12:38");
   // The same module as a binary: the offset, as before.
   WasmBinary raw = *bin;
   raw.watPlaces.clear();
   auto fromBinary = selectModule(raw, diags);
   REQUIRE(fromBinary);
-  for (const auto &d : fromBinary->declined) CHECK(d.reason.find("TableSize' at byte offset ") != std::string::npos);
+  for (const auto &d : fromBinary->declined) CHECK(d.reason.find("table.size' at byte offset ") != std::string::npos);
 }
