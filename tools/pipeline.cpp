@@ -388,6 +388,19 @@ void loadFile(FileWork &w, arm::Cpu cpu, std::optional<uint32_t> memoryMax) {
   if (!w.lm && !hasErrors(w.diags)) w.diags.push_back(fileError(w.file, "cannot load module"));
 }
 
+/// A module's listing without its functions: what `--allocated` cannot change.
+std::string moduleHeader(const mir::Module &m) {
+  mir::Module head;
+  head.memoryPages = m.memoryPages;
+  head.memoryMax = m.memoryMax;
+  head.globals = m.globals;
+  head.imports = m.imports;
+  head.data = m.data;
+  head.types = m.types;
+  head.table = m.table;
+  return mir::printModule(head);
+}
+
 /// The part of a module's listing that is function `name`'s.
 std::string asmOf(const std::string &asmText, const std::string &name) {
   const std::string head = "\n@ ---- @" + name + "\n";
@@ -561,6 +574,19 @@ Report runPipeline(const std::vector<std::string> &paths, const PipelineOptions 
     loadFile(work[k], opt.cpu, opt.memoryMax);
     if (opt.legacy && work[k].lm && work[k].lm->bin) work[k].facts = ladder::wasmFacts(*work[k].lm->bin);
   });
+  // The --allocated file's functions are checked and run in the input's
+  // module (its memory, globals, table, data, types and imports): a header
+  // edited in that file alone would change nothing, so say so.
+  if (external)
+    for (FileWork &w : work)
+      if (w.lm && moduleHeader(w.lm->module) != moduleHeader(*external)) {
+        Diagnostic d = fileError(opt.allocatedFile,
+                                 "its module header (memory, globals, table, data, types or imports) differs from "
+                                 "that of '" + w.file + "': the functions are checked and run in the input's module; "
+                                 "the allocated file's header is ignored");
+        d.level = Diagnostic::Level::Warning;
+        w.diags.push_back(std::move(d));
+      }
 
   // One task per function of every loaded file, run in any order, written
   // to its own slot: the report's order is the inputs' order whatever `jobs`.

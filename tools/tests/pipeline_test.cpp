@@ -157,6 +157,27 @@ TEST_CASE("verify-alloc --allocated proves a correct allocation made elsewhere a
   CHECK(same.exitCode() == 0);
   REQUIRE(find(same, "add"));
   CHECK(find(same, "add")->status == "ok");
+  auto headerWarnings = [](const Report &r) {
+    unsigned n = 0;
+    for (const auto &diag : r.diags)
+      n += diag.level == vcr::Diagnostic::Level::Warning && diag.message.find("module header") != std::string::npos;
+    return n;
+  };
+  CHECK(headerWarnings(same) == 0);
+  // A header edited in the allocated file alone changes nothing, and says so.
+  {
+    std::string grown = mirText;  // (the module has no memory: its header, if any, says no memory line)
+    REQUIRE(grown.find("memory ") == std::string::npos);
+    if (const size_t at = grown.find("module {\n"); at != std::string::npos) grown.insert(at + 9, "  memory 3\n");
+    else grown = "module {\n  memory 3\n}\n\n" + grown;
+    std::ofstream(d / "header.mir") << grown;
+    ext.allocatedFile = (d / "header.mir").string();
+    Report edited = runPipeline({(d / "m.wat").string()}, ext);
+    CHECK(edited.exitCode() == 0);
+    CHECK(headerWarnings(edited) == 1);
+    REQUIRE(find(edited, "add"));
+    CHECK(find(edited, "add")->status == "ok");
+  }
 
   // add r0, r0, r1 -> add r0, r0, r0: the checker refutes it with a counterexample.
   const std::string bad = "add r0, r0, r1";
