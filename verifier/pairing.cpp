@@ -165,6 +165,7 @@ struct Structure {
     Shape,         ///< opcode, fields, operand kinds or targets: no pairing (fatal)
     OutsidePool,   ///< a register outside the pool: reported, semantics still checked
     AbiOperand,    ///< an ABI operand outside r0-r3: reported, semantics still checked
+    SameResult,    ///< two results in one register: reported, semantics still checked
   };
 
   /// Compare an original instruction with its allocated counterpart.
@@ -172,7 +173,23 @@ struct Structure {
     Mismatch m = pairShape(v, a, why);
     if (m == Mismatch::None) m = pairRegisters(v.defs, a.defs, v.op, why);
     if (m == Mismatch::None) m = pairRegisters(v.uses, a.uses, v.op, why, v.op == Opcode::CallInd);
+    if (m == Mismatch::None) m = distinctResults(a, why);
     return m;
+  }
+
+  /// An instruction's results are in distinct registers. In MIR the later
+  /// def would simply win, but no Thumb-2 form writes one register twice:
+  /// UMULL/SMULL, LDRD and VMOV to a core pair are UNPREDICTABLE with both
+  /// destinations equal (ARM ARM), so such an allocation has no code.
+  static Mismatch distinctResults(const Instr &a, std::string &why) {
+    for (size_t k = 1; k < a.defs.size(); ++k)
+      for (size_t j = 0; j < k; ++j)
+        if (a.defs[j] == a.defs[k] && (a.defs[k].isPReg() || a.defs[k].isVfp())) {
+          why = "results " + std::to_string(j) + " and " + std::to_string(k) + " are both in " +
+                printOperand(a.defs[k]) + " (no Thumb-2 instruction writes one register twice)";
+          return Mismatch::SameResult;
+        }
+    return Mismatch::None;
   }
 
   /// Opcode, fields, operand counts, immediates and targets.

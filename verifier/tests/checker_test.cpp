@@ -342,3 +342,40 @@ TEST_CASE("r12 in the pool is an ordinary register: a value it carries across an
   CheckResult wrong = check("  mov r12, r0 !move\n  sub r0, r0, r1\n  add r0, r0, r12\n  ret r0\n", withR12);
   CHECK_FALSE(wrong.ok());
 }
+
+TEST_CASE("structural: two results of one instruction in one register are refuted, though the later one would win") {
+  // umull's low half is dead, so in MIR, where the later def wins, r1 = hi
+  // is a correct value; but UMULL with RdLo == RdHi (like LDRD and VMOV to
+  // a core pair) is UNPREDICTABLE in Thumb-2: no code implements it.
+  auto parse = [](const std::string &text) {
+    mir::ParseResult r = mir::parseModule(text, "same_result.mir");
+    std::string diags;
+    for (const auto &d : r.diags) diags += d.str() + "\n";
+    REQUIRE_MESSAGE(r.module.has_value(), diags);
+    return std::move(*r.module);
+  };
+  mir::Module orig = parse("func @hi(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n  umull v2, v3, v0, v1\n"
+                                 "  ret v3\n}\n\nfunc @ld(i32) -> (i32) {\nbb0:\n  param v0\n"
+                                 "  load64 v1, v2, [v0+0]\n  ret v2\n}\n");
+  auto check = [&](const std::string &fn, const std::string &allocatedText) {
+    mir::Module alloc = parse(allocatedText);
+    return checkFunction(fnOf(orig, fn), fnOf(alloc, fn), orig, {});
+  };
+  auto structureWhy = [](const CheckResult &r) {
+    for (const Obligation &o : r.obligations)
+      if (o.kind == "structure" && o.status == Status::Refuted) return o.detail;
+    return std::string();
+  };
+  const CheckResult same = check("hi", "func @hi(i32, i32) -> (i32) allocated {\nbb0:\n  param r0, r1\n"
+                                       "  umull r1, r1, r0, r1\n  mov r0, r1 !move\n  ret r0\n}\n");
+  CHECK_FALSE(same.ok());
+  CHECK(structureWhy(same).find("both in r1") != std::string::npos);
+  const CheckResult apart = check("hi", "func @hi(i32, i32) -> (i32) allocated {\nbb0:\n  param r0, r1\n"
+                                        "  umull r2, r1, r0, r1\n  mov r0, r1 !move\n  ret r0\n}\n");
+  INFO(failures(apart));
+  CHECK(apart.ok());
+  const CheckResult load = check("ld", "func @ld(i32) -> (i32) allocated {\nbb0:\n  param r0\n"
+                                       "  load64 r0, r0, [r0+0]\n  ret r0\n}\n");
+  CHECK_FALSE(load.ok());
+  CHECK(structureWhy(load).find("both in r0") != std::string::npos);
+}
