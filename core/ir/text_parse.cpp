@@ -451,7 +451,16 @@ void Parser::parseBodyLine(Function &f, std::unordered_map<std::string, size_t> 
     return;
   }
   if (t.kind != Tok::Ident) fail(t, "expected an instruction or a label, got " + describe(t));
-  if (f.blocks.empty()) fail(t, "instruction before the first block label");
+  if (f.blocks.empty()) {
+    // A word that is no opcode is more likely a mistyped (or cut-off)
+    // label or 'wasm'/'vreg' line than an instruction.
+    const std::string_view w = t.text;
+    const bool opcodeLike = opcodeFromMnemonic(w) || w.starts_with("fset.") ||
+                            (w.find('.') != std::string_view::npos && opcodeFromMnemonic(w.substr(0, w.find('.'))));
+    if (!opcodeLike)
+      fail(t, "expected a block label (like 'bb0:'), a 'wasm' line or a 'vreg' line, got '" + std::string(w) + "'");
+    fail(t, "instruction before the first block label");
+  }
   // Label references are committed only once the whole line parsed.
   std::vector<PendingLabel> local;
   const std::pair<uint32_t, uint32_t> at{t.line, t.col};

@@ -237,6 +237,15 @@ TEST_CASE("diagnostics: exact positions and messages") {
   CHECK(d.file == "t.mir");
   CHECK(d.str() == "t.mir:4:14: error: in function 'f': expected ',' after operand");
 
+  // Before the first label: an opcode is an instruction out of place, any
+  // other word a label or header line gone wrong (here a cut-off 'wasm').
+  d = parseErr("func @f() -> () {\n  was 3\nbb0:\n  ret\n}\n");
+  CHECK(d.message == "expected a block label (like 'bb0:'), a 'wasm' line or a 'vreg' line, got 'was'");
+  CHECK(d.line == 2);
+  CHECK(d.column == 3);
+  d = parseErr("func @f() -> () {\n  fadd.f32 s0, s0, s1\nbb0:\n  ret\n}\n");
+  CHECK(d.message == "instruction before the first block label");
+
   d = err("  ad v1, v0, v0\n  ret v1\n");
   CHECK(d.message == "unknown opcode 'ad'");
   CHECK(d.line == 4);
