@@ -107,26 +107,47 @@ private:
     const mir::Cfg &cfg = cfg_;
     bool coloured = false;
     unsigned rounds = 0;
-    while (!coloured && rounds < kMaxRounds) {
-      ++rounds;
-      ++r.stats.rounds;
-      const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass);
-      // A VFP pass records only the instructions with a node of its class
-      // (its own values, S/D registers, calls' clobbers), most of a
-      // function's being core; the repair below wants every instruction.
-      const bool sparse = cr.cls != mir::RegClass::Core;
-      code_.build(w.fn, map, sparse);
+    // One build and IRC colouring of the round's code. A VFP pass tries it
+    // first in the compact numbering (WorkFunction::vregNode) over the
+    // instructions with a node of its class (sparse flat code): the graph,
+    // the liveness and IRC's arrays then hold its own values, not every
+    // core vreg of the function. The node order is the vreg order, so the
+    // choices are those of the full numbering; if the colouring spills,
+    // the round is made again in the full numbering, in which the spill
+    // repair works (the same colouring, so nothing but time is lost).
+    auto buildAndColour = [&](bool compact, unsigned round) {
+      w.nodeVReg.clear();
+      w.vregNode.clear();
+      if (compact) {
+        w.vregNode.assign(w.numVRegs, kNoNode);
+        for (uint32_t v = 0; v < w.numVRegs; ++v)
+          if (w.classOf(v) == cr.cls) {
+            w.vregNode[v] = kVRegBase + static_cast<uint32_t>(w.nodeVReg.size());
+            w.nodeVReg.push_back(v);
+          }
+      }
+      const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass,
+                                             compact ? &w.vregNode : nullptr,
+                                             static_cast<uint32_t>(w.nodeVReg.size()));
+      code_.build(w.fn, map, compact);
       clock.lap(t.flat);
       live_.compute(code_, cfg, map.numNodes);
       clock.lap(t.liveness);
       buildInterference(graph_, code_, cfg, live_, map.numNodes);
       discountCheapSpills(graph_, w, cfg);
-      if (rounds == 1 && cr.cls == mir::RegClass::Core) coreMaxLive_ = graph_.maxLive;
-      if (opt.wantDot && snap && rounds == 1) *snap = snapshot(graph_);
+      if (round == 1 && cr.cls == mir::RegClass::Core) coreMaxLive_ = graph_.maxLive;
+      if (opt.wantDot && snap && round == 1) *snap = snapshot(graph_);
       clock.lap(t.graph);
       colours = colourGraph(graph_, w, cr);
-      coloured = colours.spilled.empty();
       clock.lap(t.irc);
+    };
+    while (!coloured && rounds < kMaxRounds) {
+      ++rounds;
+      ++r.stats.rounds;
+      const bool vfp = cr.cls != mir::RegClass::Core;
+      buildAndColour(vfp, rounds);
+      if (vfp && !colours.spilled.empty()) buildAndColour(false, rounds);
+      coloured = colours.spilled.empty();
       // Hint recolouring (recolour.cpp) on this round's graph, then keep
       // every colour and spill around it; a full round again only if a
       // spill temp is boxed in. Recolouring before the repair needs no
@@ -134,10 +155,15 @@ private:
       // constrain nothing, and the repair colours its temps around the
       // colours as they are then.
       if (opt.passes.recolour) recolourForMoves(graph_, cr, colours.colour);
-      if (!coloured) {
-        if (sparse) code_.build(w.fn, map);  // (the liveness is the same: see FlatCode::build)
-        coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
+      if (!w.nodeVReg.empty()) {  // back to the full numbering for the passes after
+        std::vector<int> full(kVRegBase + w.numVRegs, -1);
+        std::copy(colours.colour.begin(), colours.colour.begin() + kVRegBase, full.begin());
+        for (size_t k = 0; k < w.nodeVReg.size(); ++k) full[kVRegBase + w.nodeVReg[k]] = colours.colour[kVRegBase + k];
+        colours.colour = std::move(full);
       }
+      w.nodeVReg.clear();
+      w.vregNode.clear();
+      if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
       clock.lap(t.repair);
     }
     if (!coloured) {

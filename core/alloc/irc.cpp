@@ -67,7 +67,9 @@ private:
   uint64_t *rowSum(uint32_t n) { return rowSum_.data() + size_t(gp_->globalOf[n]) * gp_->nodeSumWords; }
   uint64_t *globalNbrsSum(uint32_t n) { return lgSum_.data() + size_t(n) * gp_->globalSumWords; }
   bool noSpill(uint32_t n) const {
-    return !pre(n) && n - kVRegBase < wp_->noSpill.size() && wp_->noSpill[n - kVRegBase];
+    if (pre(n)) return false;
+    const uint32_t v = wp_->vregOfNode(n);
+    return v < wp_->noSpill.size() && wp_->noSpill[v];
   }
 
   /// Calls `stop(m)` for each set bit m of a row (mapped by `map`) that is

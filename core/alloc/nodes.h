@@ -50,6 +50,9 @@ struct NodeMap {
   bool working = false;  ///< false: node = vreg; true: working-form numbering
   mir::RegClass cls = mir::RegClass::Core;
   const std::vector<mir::RegClass> *classes = nullptr;  ///< per vreg (working form), or all core
+  /// Working form, compact numbering: per vreg its node, or kNoNode (a
+  /// vreg of another class); null: node kVRegBase + v.
+  const std::vector<uint32_t> *vregNode = nullptr;
   uint32_t pool = 0;     ///< working form, core: registers that are nodes
   uint32_t clobbers = 0; ///< working form: units a call defines
   uint32_t numNodes = 0;
@@ -72,11 +75,16 @@ struct NodeMap {
   }
   /// The working form for one class: core with pool `corePool`, or f32 / f64
   /// (every S / D register a node; calls clobber S0-S15 / D0-D7).
+  /// With `vregNode` (and `numClassVRegs` its nodes), the compact
+  /// numbering of WorkFunction::vregNode.
   [[nodiscard]] static NodeMap classForm(uint32_t numVRegs, mir::RegClass c, arm::RegSet corePool,
-                                         const std::vector<mir::RegClass> *classes) {
-    NodeMap m = workingForm(numVRegs, corePool);
+                                         const std::vector<mir::RegClass> *classes,
+                                         const std::vector<uint32_t> *vregNode = nullptr,
+                                         uint32_t numClassVRegs = 0) {
+    NodeMap m = workingForm(vregNode ? numClassVRegs : numVRegs, corePool);
     m.cls = c;
     m.classes = classes;
+    m.vregNode = vregNode;
     if (c == mir::RegClass::F32) m.pool = 0xffffffffu, m.clobbers = 0x0000ffffu;
     if (c == mir::RegClass::F64) m.pool = 0x0000ffffu, m.clobbers = 0x000000ffu;
     return m;
@@ -87,6 +95,7 @@ struct NodeMap {
   [[nodiscard]] uint32_t node(const mir::Operand &o) const {
     if (o.isVReg()) {
       if (!working) return o.value;
+      if (vregNode) return o.value < vregNode->size() ? (*vregNode)[o.value] : kNoNode;
       if (classes && o.value < classes->size() ? (*classes)[o.value] != cls : cls != mir::RegClass::Core)
         return kNoNode;
       return kVRegBase + o.value;

@@ -47,7 +47,7 @@ void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg 
       for (const Operand &d : in.defs)
         if (d.isVReg() && d.value < n) ++defs[d.value], def[d.value] = {&in, b};
   for (uint32_t v = 0; v < n; ++v) {
-    const uint32_t node = kVRegBase + v;
+    const uint32_t node = w.nodeOfVReg(v);  // (kNoNode: not in this graph)
     if (defs[v] != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
     if (cheapKind(w, v, 1, *def[v].first) == SpillKind::Slot) continue;
     g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, def[v].second));

@@ -91,6 +91,18 @@ struct WorkFunction {
   /// The class being allocated: spill temps are of this class.
   mir::RegClass passClass = mir::RegClass::Core;
   std::vector<mir::Instr> scratch;  ///< a block being rewritten (storage reused)
+  /// The numbering of the current round's graph. Empty: node kVRegBase + v
+  /// for vreg v. A VFP class pass whose round needs no spill repair numbers
+  /// its class's vregs alone, in vreg order (allocate.cpp): node kVRegBase +
+  /// k is vreg nodeVReg[k], and vregNode[v] is v's node or kNoNode. The
+  /// order is the vregs' order, so every choice by node order is the same.
+  std::vector<uint32_t> nodeVReg, vregNode;
+  [[nodiscard]] uint32_t vregOfNode(uint32_t n) const {
+    return nodeVReg.empty() ? n - kVRegBase : nodeVReg[n - kVRegBase];
+  }
+  [[nodiscard]] uint32_t nodeOfVReg(mir::VReg v) const {
+    return vregNode.empty() ? kVRegBase + v : v < vregNode.size() ? vregNode[v] : kNoNode;
+  }
 
   /// A fresh vreg of class `c` (a spill temp when `temp`).
   mir::VReg freshVReg(bool temp, mir::RegClass c);
