@@ -146,6 +146,16 @@ private:
     if (static_cast<unsigned>(in.origin) > static_cast<unsigned>(Origin::Frame))
       report(b, i, "invalid origin");
     if (oi.allocatedOnly && !f_.allocated) report(b, i, "only allowed in allocated form");
+    // Two results of one instruction are two values: in vreg form they are
+    // two vregs (the allocated form's registers are the checker's concern).
+    if (!f_.allocated)
+      for (size_t k = 1; k < in.defs.size(); ++k)
+        for (size_t j = 0; j < k; ++j)
+          if (in.defs[k].isVReg() && in.defs[j] == in.defs[k]) {
+            report(b, i, "defines v" + std::to_string(in.defs[k].value) + " twice (defs " + std::to_string(j) +
+                             " and " + std::to_string(k) + ")");
+            break;  // once per def
+          }
 
     // Operand counts.
     switch (in.op) {

@@ -339,6 +339,15 @@ TEST_CASE("validator errors come back from the parser at their instruction, else
   CHECK(by["k"][0].line == 15);
   REQUIRE(by["m"].size() >= 1);
   CHECK(by["m"][0].message.find("empty") != std::string::npos);
+
+  // One vreg for both results of an instruction: the input's fault, said
+  // at the instruction (the checker would otherwise blame any allocation).
+  r = parseModule("func @u(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n  umull v2, v2, v0, v1\n  ret v2\n}\n",
+                  "u.mir");
+  CHECK(!r.module);
+  REQUIRE(r.diags.size() == 1);
+  CHECK(r.diags[0].message.find("defines v2 twice (defs 0 and 1)") != std::string::npos);
+  CHECK(r.diags[0].line == 4);
   CHECK(by["m"][0].line == 19);  // (an empty block: no instruction to point at)
   CHECK(by["m"][0].column == 1);
 }
