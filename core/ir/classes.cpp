@@ -16,18 +16,15 @@ struct Site {
   uint32_t k = 0;
 };
 
-class ClassInference {
+/// Vregs joined by vreg-to-vreg movs (union-find, the root the smallest).
+class MovJoins {
 public:
-  ClassInference(const Function &f, const Module *m, Diagnostics &diags)
-      : f_(f), m_(m), diags_(diags) {}
-
-  bool run(std::vector<RegClass> &out) {
-    const size_t before = diags_.size();
-    // 1. mov joins its operands' classes. One walk finds both the movs
-    // and the number of vregs (Function::numVRegs would be a walk more).
-    auto n = static_cast<uint32_t>(f_.vregInfo.size());
+  /// One walk finds both the movs and the number of vregs (vregInfo, or
+  /// past the largest vreg operand; Function::numVRegs would be a walk more).
+  void build(const Function &f) {
+    auto n = static_cast<uint32_t>(f.vregInfo.size());
     movs_.clear();
-    for (const Block &b : f_.blocks)
+    for (const Block &b : f.blocks)
       for (const Instr &in : b.instrs) {
         for (const Operand &o : in.defs)
           if (o.isVReg() && o.value >= n) n = o.value + 1;
@@ -39,14 +36,53 @@ public:
       }
     parent_.resize(n);
     std::iota(parent_.begin(), parent_.end(), 0u);
+    for (auto [d, u] : movs_) {
+      const uint32_t a = find(d), b = find(u);
+      if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+    }
+  }
+  [[nodiscard]] uint32_t size() const { return static_cast<uint32_t>(parent_.size()); }
+  uint32_t find(uint32_t v) {
+    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
+    return v;
+  }
+
+private:
+  std::vector<uint32_t> parent_;
+  std::vector<std::pair<uint32_t, uint32_t>> movs_;  ///< (def, use) of the vreg-to-vreg movs
+};
+
+/// The classes param, ret and call operands take from a signature (the
+/// function's own, or the callee's found by name); both lists empty for
+/// any other instruction or an unknown callee.
+void signatureClasses(const Instr &in, const Function &f, const Module *m, std::vector<RegClass> &defs,
+                      std::vector<RegClass> &uses) {
+  defs.clear();
+  uses.clear();
+  if (in.op != Opcode::Param && in.op != Opcode::Ret && !isCall(in.op)) return;
+  const Signature *sig = in.op == Opcode::Param || in.op == Opcode::Ret ? &f.sig : m ? m->callSig(in) : nullptr;
+  if (!sig) return;
+  if (in.op != Opcode::Ret) operandClasses(in.op == Opcode::Param ? sig->params : sig->results, defs);
+  if (in.op != Opcode::Param) operandClasses(in.op == Opcode::Ret ? sig->results : sig->params, uses);
+}
+
+class ClassInference {
+public:
+  ClassInference(const Function &f, const Module *m, Diagnostics &diags)
+      : f_(f), m_(m), diags_(diags) {}
+
+  bool run(std::vector<RegClass> &out) {
+    const size_t before = diags_.size();
+    // 1. mov joins its operands' classes
+    joins_.build(f_);
+    const uint32_t n = joins_.size();
     cls_.assign(n, std::nullopt);
     firstSite_.assign(n, Site{});
-    for (auto [d, u] : movs_) unite(d, u);
     // 2. every position with a class fixes its vreg's (joined) class
     forEach([&](const Instr &in, const Site &s) { visit(in, s); });
     out.assign(n, RegClass::Core);
     for (uint32_t v = 0; v < n; ++v)
-      if (auto c = cls_[find(v)]) out[v] = *c;
+      if (auto c = cls_[joins_.find(v)]) out[v] = *c;
     return diags_.size() == before;
   }
 
@@ -54,20 +90,10 @@ private:
   const Function &f_;
   const Module *m_;
   Diagnostics &diags_;
-  std::vector<uint32_t> parent_;
+  MovJoins joins_;
   std::vector<std::optional<RegClass>> cls_;  ///< per root
   std::vector<Site> firstSite_;               ///< per root: where cls_ was fixed
   std::vector<RegClass> sigDefs_, sigUses_;   ///< the visited instruction's signature classes
-  std::vector<std::pair<uint32_t, uint32_t>> movs_;  ///< (def, use) of the vreg-to-vreg movs
-
-  uint32_t find(uint32_t v) {
-    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
-    return v;
-  }
-  void unite(uint32_t a, uint32_t b) {
-    a = find(a), b = find(b);
-    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
-  }
 
   template <typename Fn> void forEach(Fn fn) {
     for (uint32_t b = 0; b < f_.blocks.size(); ++b) {
@@ -114,17 +140,7 @@ private:
     if (in.op == Opcode::Push || in.op == Opcode::Pop) checkList(in, s);
     // Param, ret and calls take their classes from a signature: looked up
     // once per instruction (a call's callee is found by name).
-    sigDefs_.clear();
-    sigUses_.clear();
-    if (in.op == Opcode::Param || in.op == Opcode::Ret || isCall(in.op)) {
-      const Signature *sig = in.op == Opcode::Param || in.op == Opcode::Ret ? &f_.sig
-                             : m_                                           ? m_->callSig(in)
-                                                                            : nullptr;
-      if (sig) {
-        if (in.op != Opcode::Ret) operandClasses(in.op == Opcode::Param ? sig->params : sig->results, sigDefs_);
-        if (in.op != Opcode::Param) operandClasses(in.op == Opcode::Ret ? sig->results : sig->params, sigUses_);
-      }
-    }
+    signatureClasses(in, f_, m_, sigDefs_, sigUses_);
     for (uint32_t k = 0; k < in.defs.size(); ++k) check(in, in.defs[k], Site{s.block, s.instr, true, k});
     for (uint32_t k = 0; k < in.uses.size(); ++k) check(in, in.uses[k], Site{s.block, s.instr, false, k});
   }
@@ -163,8 +179,8 @@ private:
                       "), expected a register of class " + std::string(regClassName(*want)));
       return;
     }
-    if (!o.isVReg() || o.value >= parent_.size()) return;
-    const uint32_t r = find(o.value);
+    if (!o.isVReg() || o.value >= joins_.size()) return;
+    const uint32_t r = joins_.find(o.value);
     if (!cls_[r]) {
       cls_[r] = *want;
       firstSite_[r] = s;
@@ -194,43 +210,16 @@ std::vector<RegClass> vregClasses(const Function &f, const Module *m) {
   // every float function: the messages' sites and the physical operands'
   // checks were half of the time): the same joins by mov, the same
   // positions in the same order, so the same first class per joined set.
-  auto n = static_cast<uint32_t>(f.vregInfo.size());
-  std::vector<std::pair<uint32_t, uint32_t>> movs;
-  for (const Block &b : f.blocks)
-    for (const Instr &in : b.instrs) {
-      for (const Operand &o : in.defs)
-        if (o.isVReg() && o.value >= n) n = o.value + 1;
-      for (const Operand &o : in.uses)
-        if (o.isVReg() && o.value >= n) n = o.value + 1;
-      if (in.op == Opcode::Mov && in.defs.size() == 1 && in.uses.size() == 1 && in.defs[0].isVReg() &&
-          in.uses[0].isVReg())
-        movs.push_back({in.defs[0].value, in.uses[0].value});
-    }
-  std::vector<uint32_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0u);
-  auto find = [&](uint32_t v) {
-    while (parent[v] != v) v = parent[v] = parent[parent[v]];
-    return v;
-  };
-  for (auto [d, u] : movs) {
-    const uint32_t a = find(d), b = find(u);
-    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-  }
+  MovJoins joins;
+  joins.build(f);
+  const uint32_t n = joins.size();
   constexpr int8_t kUnset = -1;
   std::vector<int8_t> cls(n, kUnset);  // per root
   std::vector<RegClass> sigDefs, sigUses;
   for (const Block &b : f.blocks)
     for (const Instr &in : b.instrs) {
       if (static_cast<unsigned>(in.op) >= kNumOpcodes) continue;
-      sigDefs.clear();
-      sigUses.clear();
-      if (in.op == Opcode::Param || in.op == Opcode::Ret || isCall(in.op)) {
-        const Signature *sig = in.op == Opcode::Param || in.op == Opcode::Ret ? &f.sig : m ? m->callSig(in) : nullptr;
-        if (sig) {
-          if (in.op != Opcode::Ret) operandClasses(in.op == Opcode::Param ? sig->params : sig->results, sigDefs);
-          if (in.op != Opcode::Param) operandClasses(in.op == Opcode::Ret ? sig->results : sig->params, sigUses);
-        }
-      }
+      signatureClasses(in, f, m, sigDefs, sigUses);
       auto fix = [&](const Operand &o, bool def, uint32_t k) {
         if (!o.isVReg() || o.value >= n) return;
         std::optional<RegClass> want = operandClass(in, def, k);
@@ -239,14 +228,14 @@ std::vector<RegClass> vregClasses(const Function &f, const Module *m) {
           if (k >= fromSig.size()) return;
           want = fromSig[k];
         }
-        if (int8_t &c = cls[find(o.value)]; c == kUnset) c = static_cast<int8_t>(*want);
+        if (int8_t &c = cls[joins.find(o.value)]; c == kUnset) c = static_cast<int8_t>(*want);
       };
       for (uint32_t k = 0; k < in.defs.size(); ++k) fix(in.defs[k], true, k);
       for (uint32_t k = 0; k < in.uses.size(); ++k) fix(in.uses[k], false, k);
     }
   std::vector<RegClass> out(n, RegClass::Core);
   for (uint32_t v = 0; v < n; ++v)
-    if (const int8_t c = cls[find(v)]; c != kUnset) out[v] = static_cast<RegClass>(c);
+    if (const int8_t c = cls[joins.find(v)]; c != kUnset) out[v] = static_cast<RegClass>(c);
   return out;
 }
 
