@@ -116,16 +116,8 @@ private:
     // the round is made again in the full numbering, in which the spill
     // repair works (the same colouring, so nothing but time is lost).
     auto buildAndColour = [&](bool compact, unsigned round) {
-      w.nodeVReg.clear();
-      w.vregNode.clear();
-      if (compact) {
-        w.vregNode.assign(w.numVRegs, kNoNode);
-        for (uint32_t v = 0; v < w.numVRegs; ++v)
-          if (w.classOf(v) == cr.cls) {
-            w.vregNode[v] = kVRegBase + static_cast<uint32_t>(w.nodeVReg.size());
-            w.nodeVReg.push_back(v);
-          }
-      }
+      if (compact) w.numberClass(cr.cls);
+      else w.numberAll();
       const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass,
                                              compact ? &w.vregNode : nullptr,
                                              static_cast<uint32_t>(w.nodeVReg.size()));
@@ -161,8 +153,7 @@ private:
         for (size_t k = 0; k < w.nodeVReg.size(); ++k) full[kVRegBase + w.nodeVReg[k]] = colours.colour[kVRegBase + k];
         colours.colour = std::move(full);
       }
-      w.nodeVReg.clear();
-      w.vregNode.clear();
+      w.numberAll();
       if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
       clock.lap(t.repair);
     }

@@ -103,6 +103,21 @@ struct WorkFunction {
   [[nodiscard]] uint32_t nodeOfVReg(mir::VReg v) const {
     return vregNode.empty() ? kVRegBase + v : v < vregNode.size() ? vregNode[v] : kNoNode;
   }
+  /// The compact numbering of class `c`'s vregs (nodeVReg, vregNode).
+  void numberClass(mir::RegClass c) {
+    nodeVReg.clear();
+    vregNode.assign(numVRegs, kNoNode);
+    for (uint32_t v = 0; v < numVRegs; ++v)
+      if (classOf(v) == c) {
+        vregNode[v] = kVRegBase + static_cast<uint32_t>(nodeVReg.size());
+        nodeVReg.push_back(v);
+      }
+  }
+  /// Back to the full numbering (node kVRegBase + v for vreg v).
+  void numberAll() {
+    nodeVReg.clear();
+    vregNode.clear();
+  }
 
   /// A fresh vreg of class `c` (a spill temp when `temp`).
   mir::VReg freshVReg(bool temp, mir::RegClass c);

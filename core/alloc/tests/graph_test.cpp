@@ -142,11 +142,20 @@ TEST_CASE("a VFP class's graph in the compact numbering over the sparse flat cod
       for (mir::RegClass cls : {mir::RegClass::F64, mir::RegClass::F32}) {
         CAPTURE(seed);
         CAPTURE(f.name);
-        std::vector<uint32_t> vregNode(w.numVRegs, kNoNode), nodeVReg;
-        for (uint32_t v = 0; v < w.numVRegs; ++v)
-          if (w.classOf(v) == cls) vregNode[v] = kVRegBase + static_cast<uint32_t>(nodeVReg.size()), nodeVReg.push_back(v);
+        w.numberClass(cls);  // the allocator's own numbering routine
+        const std::vector<uint32_t> &nodeVReg = w.nodeVReg;
+        // The numbering's contract: the class's vregs, each once, in vreg order.
+        for (size_t k = 0; k < nodeVReg.size(); ++k) {
+          CHECK(w.classOf(nodeVReg[k]) == cls);
+          CHECK(w.nodeOfVReg(nodeVReg[k]) == kVRegBase + k);
+          CHECK(w.vregOfNode(kVRegBase + static_cast<uint32_t>(k)) == nodeVReg[k]);
+          if (k > 0) CHECK(nodeVReg[k - 1] < nodeVReg[k]);
+        }
+        size_t ofClass = 0;
+        for (uint32_t v = 0; v < w.numVRegs; ++v) ofClass += w.classOf(v) == cls;
+        CHECK(nodeVReg.size() == ofClass);
         const NodeMap full = NodeMap::classForm(w.numVRegs, cls, pool.regs, &w.vclass);
-        const NodeMap compact = NodeMap::classForm(w.numVRegs, cls, pool.regs, &w.vclass, &vregNode,
+        const NodeMap compact = NodeMap::classForm(w.numVRegs, cls, pool.regs, &w.vclass, &w.vregNode,
                                                    static_cast<uint32_t>(nodeVReg.size()));
         CHECK(compact.numNodes == kVRegBase + nodeVReg.size());
         FlatCode dense, sparse;
@@ -187,7 +196,7 @@ TEST_CASE("a VFP class's graph in the compact numbering over the sparse flat cod
         }
         // Nodes of other classes are absent from the full graph: nothing is lost.
         for (uint32_t v = 0; v < w.numVRegs; ++v)
-          if (vregNode[v] == kNoNode) CHECK_FALSE(gd.occurs.test(kVRegBase + v));
+          if (w.nodeOfVReg(v) == kNoNode) CHECK_FALSE(gd.occurs.test(kVRegBase + v));
         classNodes += nodeVReg.size();
       }
     }
