@@ -326,7 +326,7 @@ const wabt::Expr *firstUnsupported(const wabt::ExprList &list, bool floats = tru
 void FuncSelector::declineType(const std::string &what) const {
   if (const wabt::Expr *e = firstUnsupported(fn_.exprs))
     decline(*e, "unsupported operator '" + exprName(*e) + "'");
-  throw DeclineError{what};
+  throw DeclineError{what, fn_.loc.offset};  // the function's own place (WasmBinary::watPlaces)
 }
 
 void FuncSelector::decline(const wabt::Expr &e, const std::string &what) const {

@@ -140,6 +140,11 @@ std::vector<WatPlace> watPlacesOf(const wabt::Module &text, const std::vector<ui
       binary.funcs.size() != text.funcs.size())
     return out;
   for (size_t f = 0; f < text.funcs.size(); ++f) {
+    // A defined function's own place (its body's offset, where no
+    // instruction starts): the declines of its signature and locals.
+    if (f >= binary.num_func_imports)
+      out.push_back({static_cast<uint32_t>(binary.funcs[f]->loc.offset), static_cast<uint32_t>(text.funcs[f]->loc.line),
+                     static_cast<uint32_t>(text.funcs[f]->loc.first_column)});
     const size_t before = out.size();
     if (!pairExprs(text.funcs[f]->exprs, binary.funcs[f]->exprs, out)) out.resize(before);
   }

@@ -15,7 +15,7 @@ namespace vcr::select {
 
 /// Where an instruction of a binary converted from text stands in the text.
 struct WatPlace {
-  uint32_t offset = 0;            ///< byte offset of the instruction in `bytes`
+  uint32_t offset = 0;            ///< byte offset of the instruction (or function body) in `bytes`
   uint32_t line = 0, column = 0;  ///< its place in the .wat
 };
 

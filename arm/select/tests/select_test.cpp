@@ -420,3 +420,32 @@ TEST_CASE("a declined operator of a .wat input is named with its file, line and 
   REQUIRE(fromBinary);
   for (const auto &d : fromBinary->declined) CHECK(d.reason.find("table.size' at byte offset ") != std::string::npos);
 }
+
+TEST_CASE("a declined parameter, result or local type is placed at its function's header") {
+  // No unsupported operator in the bodies: the reason is the type, and its
+  // place is the function's own (an imported function before them has no
+  // body and must not shift the places).
+  const std::string wat = "(module\n"
+                          "  (import \"env\" \"h\" (func $h (param i32)))\n"
+                          "  (func (export \"ok\") (param i32) (result i32) (local.get 0))\n"
+                          "  (func (export \"p\") (param i32 externref) (result i32)\n"
+                          "    (local.get 0))\n"
+                          "  (func (export \"l\") (result i32) (local i32 funcref) (i32.const 2)))\n";
+  Diagnostics diags;
+  auto bin = watToWasm(wat, "types.wat", diags);
+  REQUIRE(bin);
+  auto sel = selectModule(*bin, diags);
+  REQUIRE(sel);
+  std::map<std::string, std::string> why;
+  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  REQUIRE(why.size() == 2);
+  CHECK(why["p"].rfind("unsupported parameter type 'externref' at types.wat:4:", 0) == 0);
+  CHECK(why["l"].rfind("unsupported type 'funcref' of local 1 at types.wat:6:", 0) == 0);
+  // As a binary: the function body's byte offset.
+  WasmBinary raw = *bin;
+  raw.watPlaces.clear();
+  auto fromBinary = selectModule(raw, diags);
+  REQUIRE(fromBinary);
+  REQUIRE(fromBinary->declined.size() == 2);
+  for (const auto &d : fromBinary->declined) CHECK(d.reason.find(" at byte offset ") != std::string::npos);
+}
