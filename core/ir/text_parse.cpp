@@ -191,23 +191,23 @@ ParseResult Parser::run() {
     return r;
   }
   Diagnostics vd;
-  validateModule(mod_, vd);
-  for (Diagnostic &d : vd) {
+  std::vector<size_t> fnIndex;  // per diagnostic: its function (two of one name are told apart)
+  validateModule(mod_, vd, &fnIndex);
+  for (size_t k = 0; k < vd.size(); ++k) {
+    Diagnostic &d = vd[k];
     d.level = Diagnostic::Level::Error;
     d.file = file_;
     d.line = modulePos_.first;
     d.column = modulePos_.second;
-    for (size_t i = 0; i < mod_.functions.size(); ++i)
-      if (mod_.functions[i].name == d.function) {
-        // At the instruction where the validator names one, else at the
-        // function's header.
-        d.line = fnPos_[i].first;
-        d.column = fnPos_[i].second;
-        if (d.block >= 0 && d.instr >= 0 && i < instrPos_.size() && size_t(d.block) < instrPos_[i].size() &&
-            size_t(d.instr) < instrPos_[i][d.block].size())
-          std::tie(d.line, d.column) = instrPos_[i][d.block][d.instr];
-        break;
-      }
+    if (const size_t i = fnIndex[k]; i < mod_.functions.size() && i < fnPos_.size()) {
+      // At the instruction where the validator names one, else at the
+      // function's header.
+      d.line = fnPos_[i].first;
+      d.column = fnPos_[i].second;
+      if (d.block >= 0 && d.instr >= 0 && i < instrPos_.size() && size_t(d.block) < instrPos_[i].size() &&
+          size_t(d.instr) < instrPos_[i][d.block].size())
+        std::tie(d.line, d.column) = instrPos_[i][d.block][d.instr];
+    }
   }
   if (!vd.empty()) {
     r.diags = std::move(vd);

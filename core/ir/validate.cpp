@@ -6,6 +6,7 @@
 #include "core/ir/classes.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_set>
 
 namespace vcr::mir {
@@ -361,14 +362,20 @@ bool validateFunction(const Function &f, const Module &m, Diagnostics &out) {
   return out.size() == before;
 }
 
-bool validateModule(const Module &m, Diagnostics &out) {
+bool validateModule(const Module &m, Diagnostics &out, std::vector<size_t> *fnIndex) {
   const size_t before = out.size();
+  size_t current = SIZE_MAX;  // the function the diagnostics are about
+  auto tag = [&] {
+    if (fnIndex) fnIndex->resize(out.size(), current);
+  };
   auto report = [&](const std::string &fn, std::string msg) {
     Diagnostic d;
     d.function = fn;
     d.message = std::move(msg);
     out.push_back(std::move(d));
+    tag();
   };
+  if (fnIndex) fnIndex->resize(before, SIZE_MAX);
   if (m.memoryMax && (*m.memoryMax < m.memoryPages || *m.memoryMax > kMaxGrowPages))
     report("", "memory maximum " + std::to_string(*m.memoryMax) + " pages is outside " +
                    std::to_string(m.memoryPages) + ".." + std::to_string(kMaxGrowPages));
@@ -378,11 +385,14 @@ bool validateModule(const Module &m, Diagnostics &out) {
     if (!validTypes(im.sig)) report("", "import '@" + im.name + "' has an invalid value type");
     if (!names.insert(im.name).second) report("", "duplicate import '@" + im.name + "'");
   }
-  for (const Function &f : m.functions) {
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    const Function &f = m.functions[i];
+    current = i;
     if (!validName(f.name)) report(f.name, "function name '" + f.name + "' is not a valid MIR name");
     if (!names.insert(f.name).second)
       report(f.name, "duplicate function or import name '@" + f.name + "'");
   }
+  current = SIZE_MAX;
   for (size_t t = 0; t < m.types.size(); ++t)
     if (!validTypes(m.types[t])) report("", "signature id " + std::to_string(t) + " has an invalid value type");
   // A slot's function may be missing (an allocated module holds only the
@@ -397,7 +407,11 @@ bool validateModule(const Module &m, Diagnostics &out) {
       report("", at + "the function's signature is not signature id " + std::to_string(sl.type));
     }
   }
-  for (const Function &f : m.functions) validateFunction(f, m, out);
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    current = i;
+    validateFunction(m.functions[i], m, out);
+    tag();
+  }
   return out.size() == before;
 }
 

@@ -350,6 +350,23 @@ TEST_CASE("validator errors come back from the parser at their instruction, else
   CHECK(r.diags[0].line == 4);
   CHECK(by["m"][0].line == 19);  // (an empty block: no instruction to point at)
   CHECK(by["m"][0].column == 1);
+
+  // Two functions of one name: the duplicate is reported at the second
+  // header, and the second's instruction error at the second's instruction.
+  r = parseModule("func @d(i32) -> (i32) {\nbb0:\n  param v0\n  ret v0\n}\n\n"
+                  "func @d(i32) -> (i32) {\nbb0:\n  param v0\n  ret v7\n}\n",
+                  "d.mir");
+  CHECK(!r.module);
+  REQUIRE(r.diags.size() == 2);
+  std::map<std::string, const vcr::Diagnostic *> dup;
+  for (const vcr::Diagnostic &d : r.diags)
+    dup[d.message.find("duplicate") != std::string::npos ? "name" : "use"] = &d;
+  REQUIRE(dup.count("name"));
+  REQUIRE(dup.count("use"));
+  CHECK(dup["name"]->line == 7);
+  CHECK(dup["use"]->message.find("v7") != std::string::npos);
+  CHECK(dup["use"]->line == 10);
+  CHECK(dup["use"]->column == 3);
 }
 
 TEST_CASE("robustness: every truncation and random mutations parse or diagnose") {
