@@ -38,16 +38,20 @@ public:
   void addRow(const std::vector<std::pair<int, double>> &terms, double lo, double hi);
   [[nodiscard]] size_t numVars() const { return lb_.size(); }
   [[nodiscard]] size_t numRows() const { return rowLo_.size(); }
-  /// Solve with a wall-time limit. The objective is integral (the model
+  /// Solve with a time limit: wall time, or with `cpuTime` the solver's
+  /// own CPU time (the same search however loaded the machine is; the wall
+  /// time may then be longer). The objective is integral (the model
   /// weights are integers), so a gap below one unit is optimal.
   /// `warm`, when given, is a feasible solution CBC starts from (see
   /// completeStart).
   /// CBC runs in a child process (see solveIsolation) that is killed at
   /// hardLimit(seconds): CBC alone overruns its limit in root processing.
-  [[nodiscard]] MipResult solve(double seconds, bool log = false, const std::vector<double> *warm = nullptr) const;
+  [[nodiscard]] MipResult solve(double seconds, bool log = false, const std::vector<double> *warm = nullptr,
+                                bool cpuTime = false) const;
   /// The wall time after which a solve is killed: the limit plus a grace of
-  /// half of it (at least 2 s) for CBC to stop by itself.
-  [[nodiscard]] static double hardLimit(double seconds);
+  /// half of it (at least 2 s) for CBC to stop by itself; four times that
+  /// with `cpuTime` (a loaded machine gives the solver a share of a core).
+  [[nodiscard]] static double hardLimit(double seconds, bool cpuTime = false);
   /// The objective of the assignment `x` (numVars values).
   [[nodiscard]] double objectiveOf(const double *x) const;
   /// Complete a start whose integer variables are set: raise each

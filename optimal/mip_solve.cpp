@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <signal.h>
@@ -38,6 +39,13 @@ struct Outcome {
   double elapsed = 0;
 };
 
+/// CPU time of this process, in seconds (what CBC's timeMode cpu counts).
+double cpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 /// The program in CBC's compressed-column form.
 struct Csc {
   std::vector<CoinBigIndex> start;
@@ -49,8 +57,9 @@ struct Csc {
 /// CBC and this memory: it runs in a forked child of a threaded process.
 void runCbc(const Csc &p, int nc, int nr, const double *lb, const double *ub, const double *obj, const char *integer,
             const double *rowLo, const double *rowHi, double seconds, bool log, const std::vector<double> *warm,
-            Outcome *out, double *x) {
+            bool cpuTime, Outcome *out, double *x) {
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = cpuSeconds();
   Cbc_Model *m = Cbc_newModel();
   Cbc_loadProblem(m, nc, nr, p.start.data(), p.index.data(), p.value.data(), lb, ub, obj, rowLo, rowHi);
   for (int c = 0; c < nc; ++c)
@@ -60,7 +69,9 @@ void runCbc(const Csc &p, int nc, int nr, const double *lb, const double *ub, co
   if (const char *dump = std::getenv("VCR_OPTIMAL_LP")) Cbc_writeLp(m, dump);
   Cbc_setLogLevel(m, log ? 1 : 0);
   Cbc_setParameter(m, "slogLevel", log ? "1" : "0");  // the LP solver's messages too (stdout may carry JSON)
-  Cbc_setParameter(m, "timeMode", "elapsed");  // wall time, not CPU time
+  // Wall time by default (a user waits for it); CPU time on request: CBC
+  // then counts its process's own (the forked child's), whatever else runs.
+  Cbc_setParameter(m, "timeMode", cpuTime ? "cpu" : "elapsed");
   // CBC 2.10's integer preprocessing can crash (CglPreProcess::postProcess,
   // SIGSEGV) when the time limit stops the search it set up: off.
   Cbc_setParameter(m, "preprocess", "off");
@@ -79,7 +90,8 @@ void runCbc(const Csc &p, int nc, int nr, const double *lb, const double *ub, co
   if (std::getenv("VCR_OPTIMAL_DEBUG"))
     fprintf(stderr, "cbc status %d secondary %d optimal %d\n", out->status, out->secondary, out->proven);
   Cbc_deleteModel(m);
-  out->elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // In the unit of the limit (finish compares them).
+  out->elapsed = cpuTime ? cpuSeconds() - cpu0 : std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 /// Anonymous shared memory for the outcome and the solution, unmapped on scope exit.
@@ -150,9 +162,12 @@ MipResult &finish(const Mip &mip, MipResult &r, const Outcome &o, const double *
 
 }  // namespace
 
-double Mip::hardLimit(double seconds) { return seconds + std::max(2.0, 0.5 * seconds); }
+double Mip::hardLimit(double seconds, bool cpuTime) {
+  const double wall = seconds + std::max(2.0, 0.5 * seconds);
+  return cpuTime ? 4 * wall : wall;
+}
 
-MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) const {
+MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm, bool cpuTime) const {
   const auto t0 = std::chrono::steady_clock::now();
   const int nc = static_cast<int>(lb_.size()), nr = static_cast<int>(rowLo_.size());
   MipResult r;
@@ -187,11 +202,11 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
   if (pid == 0) {  // the child: solve, publish, leave without running the parent's exit handlers
     if (solveStallForTesting()) pause();  // the watchdog test: a solve that never ends
     runCbc(p, nc, nr, lb_.data(), ub_.data(), obj_.data(), integer_.data(), rowLo_.data(), rowHi_.data(), seconds,
-           log, warm, out, x);
+           log, warm, cpuTime, out, x);
     _exit(0);
   } else if (pid > 0) {
     const auto deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                   std::chrono::duration<double>(hardLimit(seconds)));
+                                   std::chrono::duration<double>(hardLimit(seconds, cpuTime)));
     const int st = reap(pid, deadline, killed);
     crashed = !killed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   } else {  // no child (no memory or processes left): solve here, one at a time (CbcMain1 has global state)
@@ -200,7 +215,7 @@ MipResult Mip::solve(double seconds, bool log, const std::vector<double> *warm) 
     std::vector<double> local(static_cast<size_t>(nc));
     Outcome o;
     runCbc(p, nc, nr, lb_.data(), ub_.data(), obj_.data(), integer_.data(), rowLo_.data(), rowHi_.data(), seconds,
-           log, warm, &o, local.data());
+           log, warm, cpuTime, &o, local.data());
     r.x = std::move(local);
     return finish(*this, r, o, r.x.data(), seconds, t0);
   }

@@ -101,7 +101,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
   if (start0 && info_.startFrom.empty()) info_.startFrom = "spill-everywhere";
   info_.warmStart = start0.has_value();
   info_.startCost = start0 ? std::round(form.mip.objectiveOf(start0->data())) : -1;
-  MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr);
+  MipResult sol = form.mip.solve(opt_.timeLimitSeconds, opt_.log, start0 ? &*start0 : nullptr, opt_.cpuTime);
   info_.seconds = sol.seconds;
   info_.stopped = sol.stopped;
   // Integral costs: a bound of 6.2 proves 7. -1: no bound known.
@@ -146,7 +146,7 @@ alloc::AllocResult OptimalAllocator::allocate(const mir::Function &f, const mir:
     std::vector<double> warm = sol.x;
     warm.resize(form.mip.numVars(), 0.0);
     if (!form.mip.completeStart(warm)) break;
-    MipResult next = form.mip.solve(opt_.timeLimitSeconds, opt_.log, &warm);
+    MipResult next = form.mip.solve(opt_.timeLimitSeconds, opt_.log, &warm, opt_.cpuTime);
     if (std::getenv("VCR_OPTIMAL_DEBUG"))
       fprintf(stderr, "re-solve: start %g, %s, objective %g\n", form.mip.objectiveOf(warm.data()), next.status.c_str(),
               next.objective);

@@ -13,6 +13,7 @@ std::optional<mir::Function> optimalAllocate(const mir::Function &f, const mir::
                                              const PipelineOptions &opt, FunctionReport &r) {
   optimal::OptimalOptions oo;
   oo.timeLimitSeconds = opt.optimalSeconds;
+  oo.cpuTime = opt.optimalCpuTime;
   oo.maxVariables = opt.optimalMaxVariables;
   optimal::OptimalAllocator ilp(oo);
   alloc::AllocOptions ao;

@@ -71,6 +71,7 @@ struct PipelineOptions {
   /// of vcr-ra, and score vcr-ra and the legacy model beside it.
   bool optimal = false;
   double optimalSeconds = 10;          ///< CBC time limit per function
+  bool optimalCpuTime = false;         ///< the limit counts the solver's CPU time (OptimalOptions::cpuTime)
   size_t optimalMaxVariables = 200000; ///< larger programs are not attempted
   /// --optimal-function: the functions (by name) the optimal allocator
   /// solves; the others get vcr-ra's allocation as without --optimal.

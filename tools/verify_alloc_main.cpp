@@ -231,6 +231,9 @@ int main(int argc, char **argv) {
                "model's cost under the same model (docs/optimal.md)");
   app.add_option("--optimal-time", opt.optimalSeconds, "CBC time limit per function for --optimal, in seconds")
       ->capture_default_str();
+  app.add_flag("--optimal-cpu-time", opt.optimalCpuTime,
+               "count --optimal-time in the solver's own CPU time, not wall time: the same search and the "
+               "same table however loaded the machine is (a solve may take longer to wait for)");
   app.add_option("--optimal-max-vars", opt.optimalMaxVariables,
                  "--optimal does not attempt a function whose program has more variables")
       ->capture_default_str();
