@@ -289,6 +289,13 @@ int main(int argc, char **argv) {
     std::cerr << "verify-alloc: --pool: " << e.what() << "\n";
     return 2;
   }
+  if (const unsigned n = opt.pool.regs.size(); n < vcr::arm::Pool::kMinRegisters) {
+    std::cerr << "verify-alloc: --pool: '" << pool << "' has " << n << " register" << (n == 1 ? "" : "s")
+              << "; vcr-ra needs at least " << vcr::arm::Pool::kMinRegisters
+              << " (with fewer, the ABI's argument and result registers can take the whole pool at one "
+                 "instruction)\n";
+    return 2;
+  }
   for (const auto *out : {&jsonFile, &csvFile}) {
     if (out->empty()) continue;
     if (std::string why = clobbersInput(*out, paths); !why.empty()) {

@@ -107,6 +107,16 @@ private:
     const mir::Cfg &cfg = cfg_;
     bool coloured = false;
     unsigned rounds = 0;
+    // A spilled value gets at most one temp per operand over all rounds
+    // (temps are never spilled again, a value is spilled once), so the
+    // vregs stay well within this bound; a colouring that keeps spilling
+    // past it is not converging (a pool too small for the function: with
+    // r0-r3 alone, a return of five results doubled the vregs each round
+    // until memory ran out), and stops here with an error instead.
+    size_t operands = 0;
+    for (const mir::Block &b : w.fn.blocks)
+      for (const mir::Instr &i : b.instrs) operands += i.defs.size() + i.uses.size();
+    const size_t vregLimit = size_t(w.numVRegs) + 4 * operands + 4096;
     // One build and IRC colouring of the round's code. A VFP pass tries it
     // first in the compact numbering (WorkFunction::vregNode) over the
     // instructions with a node of its class (sparse flat code): the graph,
@@ -134,6 +144,13 @@ private:
       clock.lap(t.irc);
     };
     while (!coloured && rounds < kMaxRounds) {
+      if (w.numVRegs > vregLimit) {
+        r.error = "internal: no colouring of the " + std::string(mir::regClassName(cr.cls)) + " values: " +
+                  std::to_string(rounds) + " rounds of spilling grew the function to " +
+                  std::to_string(w.numVRegs) + " vregs without converging (a pool of " +
+                  std::to_string(cr.size()) + " registers may be too small for it)";
+        return false;
+      }
       ++rounds;
       ++r.stats.rounds;
       const bool vfp = cr.cls != mir::RegClass::Core;

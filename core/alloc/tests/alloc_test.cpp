@@ -913,3 +913,26 @@ TEST_CASE("the shared liveness of the passes before colouring changes nothing th
   CHECK(loopCopies > 0);
   CHECK(webs > 0);
 }
+
+TEST_CASE("a colouring that does not converge ends with an error, not an endless spill") {
+  // Five parameters returned reversed with the pool r0-r3: at the return
+  // the ABI pins every pool register, and each round's spill temps doubled
+  // the vregs until memory ran out (an out-of-memory kill at 23.6 GB). Now
+  // the rounds stop at a bound on the vregs, with an error naming the
+  // pool's size. (verify-alloc refuses pools below Pool::kMinRegisters.)
+  const mir::Module m = parse("func @rev(i32, i32, i32, i32, i32) -> (i32, i32, i32, i32, i32) {\n"
+                              "bb0:\n  param v0, v1, v2, v3, v4\n  ret v4, v3, v2, v1, v0\n}\n");
+  AllocOptions small;
+  small.pool = arm::Pool::parse("r0-r3");
+  auto ra = makeGraphColouring();
+  const AllocResult r = ra->allocate(m.functions.at(0), m, small);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("without converging (a pool of 4 registers may be too small for it)") != std::string::npos);
+  CHECK(r.stats.rounds < 64);
+  // The smallest pool the command line takes allocates it, checked.
+  AllocOptions five;
+  five.pool = arm::Pool::parse("r0-r4");
+  REQUIRE(five.pool.regs.size() == arm::Pool::kMinRegisters);
+  ModuleAllocation a = allocateChecked(m, five);
+  CHECK(a.results.at(0).ok);
+}
