@@ -121,13 +121,20 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
   if (er.emitted.empty()) return reports;
   if (opt.patchAsm) opt.patchAsm(er.asmText);
   exec::BuildOptions bo;
-  if (vreg.memoryMax && uint64_t(*vreg.memoryMax) * 65536 > bo.textBase) {  // mapped at its maximum, at 0
+  // Linear memory is mapped at 0, at its maximum (or its size when it
+  // cannot grow), below the code: what does not fit is refused here, by
+  // name, before any run (an initial size over the limit was reported as
+  // a mismatch of every run, or exhausted the host's memory).
+  const uint64_t mappedPages = vreg.memoryMax ? *vreg.memoryMax : vreg.memoryPages;
+  if (mappedPages * 65536 > bo.textBase) {
+    const std::string what = vreg.memoryMax ? "memory maximum of " + std::to_string(*vreg.memoryMax) + " pages"
+                                            : "memory of " + std::to_string(vreg.memoryPages) + " pages";
     for (const auto &fn : er.emitted) {
       ExecReport &r = reports[fn];
       r.status = "error";
-      r.reason = "memory maximum of " + std::to_string(*vreg.memoryMax) + " pages: Unicorn maps linear memory at " +
-                 "its maximum below the code at 0x10000000, which holds at most " +
-                 std::to_string(bo.textBase / 65536) + " pages (lower --memory-max)";
+      r.reason = what + ": Unicorn maps linear memory at " + (vreg.memoryMax ? "its maximum" : "its size") +
+                 " below the code at 0x10000000, which holds at most " + std::to_string(bo.textBase / 65536) +
+                 " pages" + (vreg.memoryMax ? " (lower --memory-max)" : "");
     }
     return reports;
   }

@@ -92,3 +92,37 @@ TEST_CASE("memgrow: a wrong expansion is caught by the same run") {
   REQUIRE(reports.count("g") == 1);
   CHECK(reports.at("g").agree < reports.at("g").runs);
 }
+
+TEST_CASE("a linear memory that does not fit below the code is refused by name before any run") {
+  // Mapped at 0 and at its maximum, or at its size when it cannot grow:
+  // 4096 pages fit below the code at 0x10000000. A fixed memory of 4097
+  // pages was reported as a mismatch of every run (and one of 65536 pages
+  // exhausted the host's memory); a maximum over the limit always was an
+  // error. Both now are, naming the pages and the limit.
+  const char *fixedVreg = "module {\n  memory 4097\n}\nfunc @g(i32, i32) -> (i32) {\nbb0:\n  param v0, v1\n"
+                          "  add v2, v0, v1\n  ret v2\n}\n";
+  const char *fixedAlloc = "module {\n  memory 4097\n}\nfunc @g(i32, i32) -> (i32) allocated {\nbb0:\n"
+                           "  param r0, r1\n  add r0, r0, r1\n  ret r0\n}\n";
+  for (const bool grows : {false, true}) {
+    CAPTURE(grows);
+    mir::Module vreg = parse(grows ? kVreg : fixedVreg), alloc = parse(grows ? kAlloc : fixedAlloc);
+    if (grows)
+      for (mir::Module *m : {&vreg, &alloc}) m->memoryMax = 4097;
+    tools::Workloads w;
+    w["g"].push_back({{1, 2}, 1});
+    const auto reports = tools::executeModule(vreg, alloc, nullptr, w, tools::ExecOptions{});
+    REQUIRE(reports.count("g") == 1);
+    const tools::ExecReport &r = reports.at("g");
+    CHECK(r.status == "error");
+    CHECK(r.runs == 0);
+    CHECK(r.reason.find(grows ? "memory maximum of 4097 pages" : "memory of 4097 pages") == 0);
+    CHECK(r.reason.find("at most 4096 pages") != std::string::npos);
+  }
+  // At the limit it runs.
+  mir::Module vreg = parse(kVreg), alloc = parse(kAlloc);
+  for (mir::Module *m : {&vreg, &alloc}) m->memoryMax = 4096;
+  tools::Workloads w;
+  w["g"].push_back({{1, 2}, 1});
+  const auto reports = tools::executeModule(vreg, alloc, nullptr, w, tools::ExecOptions{});
+  CHECK(reports.at("g").status == "ok");
+}
