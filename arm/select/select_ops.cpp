@@ -240,9 +240,9 @@ void FuncSelector::lowerGlobal(const wabt::Expr &e) {
   const wabt::Var &var = get ? wabt::cast<wabt::GlobalGetExpr>(&e)->var
                              : wabt::cast<wabt::GlobalSetExpr>(&e)->var;
   wabt::Index gi = ctx_.wm->GetGlobalIndex(var);
-  if (gi >= ctx_.globalWord.size() || ctx_.globalWord[gi] < 0)
-    decline(e, std::string("unsupported operator '") + (get ? "global.get" : "global.set") +
-                   "' of a non-integer global");
+  if (gi >= ctx_.globalWord.size() || ctx_.globalWord[gi] < 0)  // a reference (or v128) global: no words
+    decline(e, std::string("unsupported operator '") + (get ? "global.get" : "global.set") + "' of a global of type '" +
+                   (gi < ctx_.globalType.size() ? ctx_.globalType[gi].GetName() : std::string("?")) + "'");
   auto word = static_cast<uint32_t>(ctx_.globalWord[gi]);
   const wabt::Type gt = ctx_.globalType[gi];
   bool wide = toValType(gt) == mir::ValType::I64;  // the table holds words on every CPU
