@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 namespace vcr::tools {
 
@@ -201,6 +202,7 @@ std::string toTable(const Report &r) {
       else
         out += fmt::format(" | run {}", e.status);
       if (e.nativeInsns) out += fmt::format(" native {}", *e.nativeInsns);
+      else if (!e.nativeNote.empty()) out += " native -";  // why: once per file, below the table
       if (f.legacy && f.legacy->exec && f.legacy->exec->status == "ok")
         out += fmt::format(" legacy {}{}", f.legacy->exec->insns,
                            f.legacy->exec->agree == f.legacy->exec->runs
@@ -216,6 +218,13 @@ std::string toTable(const Report &r) {
       out += fmt::format("\n{} in {}: {}\n{}{}", f.status, f.function, f.file, f.check->failureText,
                          f.check->failureText.ends_with('\n') ? "" : "\n");
   for (const auto &d : r.diags) out += d.str() + "\n";
+  // Why --native gave no figure (the C compile failed, a symbol is
+  // missing): said once per file and reason, not only in the JSON.
+  std::set<std::pair<std::string, std::string>> nativeNotes;
+  for (const auto &f : r.functions)
+    if (f.exec && !f.exec->nativeInsns && !f.exec->nativeNote.empty() &&
+        nativeNotes.emplace(f.file, f.exec->nativeNote).second)
+      out += fmt::format("{}: --native: {}\n", f.file, f.exec->nativeNote);
   unsigned ok = 0, declined = 0, errors = 0, failed = 0;
   unsigned proved = 0, obligations = 0;
   uint64_t checkUs = 0;

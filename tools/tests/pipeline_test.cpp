@@ -234,3 +234,39 @@ TEST_CASE("--run counts the inputs it could not judge: a function the interprete
   CHECK(table.find("20 inputs without a verdict") != std::string::npos);
   CHECK(table.find("1 function with no run at all") != std::string::npos);
 }
+
+TEST_CASE("the text table says why --native gave no figure, once per file and reason") {
+  // A failed compile of the sibling .c left the native column empty and its
+  // reason in the JSON alone (found by a sweep of clang-compiled C).
+  Report rep;
+  for (const char *fn : {"a", "b"}) {
+    FunctionReport f;
+    f.file = "k.wasm";
+    f.function = fn;
+    ExecReport e;
+    e.status = "ok";
+    e.runs = e.agree = 20;
+    e.nativeNote = "clang-14 failed: k.c:1:1: error: __int128 is not supported on this target";
+    f.exec = e;
+    rep.functions.push_back(f);
+  }
+  FunctionReport measured;
+  measured.file = "k.wasm";
+  measured.function = "c";
+  ExecReport e;
+  e.status = "ok";
+  e.runs = e.agree = 20;
+  e.nativeInsns = 17;
+  measured.exec = e;
+  rep.functions.push_back(measured);
+  const std::string table = toTable(rep);
+  INFO(table);
+  size_t dashes = 0;
+  for (size_t p = table.find(" native -"); p != std::string::npos; p = table.find(" native -", p + 1)) ++dashes;
+  CHECK(dashes == 2);
+  CHECK(table.find(" native 17") != std::string::npos);
+  const std::string note = "k.wasm: --native: clang-14 failed: k.c:1:1: error: __int128 is not supported on this target";
+  const size_t at = table.find(note);
+  REQUIRE(at != std::string::npos);
+  CHECK(table.find(note, at + 1) == std::string::npos);  // once
+}
