@@ -270,3 +270,29 @@ TEST_CASE("the text table says why --native gave no figure, once per file and re
   REQUIRE(at != std::string::npos);
   CHECK(table.find(note, at + 1) == std::string::npos);  // once
 }
+
+TEST_CASE("vreg MIR with VFP values is an input error on cortex-m4, which has no FPU") {
+  // A .vreg.mir written for cortex-m7 came out "ok" and proved on
+  // cortex-m4, with S registers the CPU does not have (only --run's
+  // emitter then declined it). It is the input's fault, said per function;
+  // its integer functions still allocate, and on cortex-m4f it all does.
+  const fs::path d = makeDir("vfp-on-m4", {{"m.vreg.mir", "func @h(f32) -> (f32) {\nbb0:\n  param v0\n"
+                                                          "  fmul.f32 v1, v0, v0\n  ret v1\n}\n\n"
+                                                          "func @i(i32) -> (i32) {\nbb0:\n  param v0\n"
+                                                          "  add v1, v0, v0\n  ret v1\n}\n"}});
+  PipelineOptions opt;
+  opt.jobs = 1;
+  Report rep = runPipeline({(d / "m.vreg.mir").string()}, opt);
+  const FunctionReport *h = find(rep, "h"), *i = find(rep, "i");
+  REQUIRE(h);
+  REQUIRE(i);
+  CHECK(h->status == "error");
+  CHECK(h->inputError);
+  CHECK(h->reason.find("which cortex-m4 has not") != std::string::npos);
+  CHECK(i->status == "ok");
+  opt.cpu = vcr::arm::Cpu::CortexM4F;
+  rep = runPipeline({(d / "m.vreg.mir").string()}, opt);
+  REQUIRE(find(rep, "h"));
+  CHECK(find(rep, "h")->status == "ok");
+  fs::remove_all(d);
+}
