@@ -55,25 +55,28 @@ std::string firstLines(const std::string &s, size_t lines = 2) {
   return pos == std::string::npos ? s : s.substr(0, pos);
 }
 
-/// The seeded inputs and the workloads of one function, with expectations.
-struct Inputs {
-  std::vector<mir::DiffInput> seeded, fixed;
-  unsigned noVerdict = 0;  ///< inputs without an expected outcome (ExecReport::noVerdict)
-};
-
-Inputs makeInputs(const mir::Module &vreg, const std::string &fn, const Workloads &workloads,
-                  const ExecOptions &opt) {
-  Inputs in;
-  in.seeded = mir::makeDiffInputs(vreg, fn, opt.inputs, opt.seed ^ std::hash<std::string>{}(fn));
+/// Runs `run(input, k, fixed)` on each input of `fn`: the seeded ones, then
+/// the workloads', one at a time (each holds two images of the linear
+/// memory: made all at once, 20 inputs of a 32 MiB memory held 1.3 GB).
+/// Returns the inputs without an expected outcome (ExecReport::noVerdict).
+template <class Run>
+unsigned forEachInput(const mir::Module &vreg, const std::string &fn, const Workloads &workloads,
+                      const ExecOptions &opt, Run &&run) {
+  size_t k = 0;
+  const unsigned made = mir::forEachDiffInput(vreg, fn, opt.inputs, opt.seed ^ std::hash<std::string>{}(fn),
+                                              [&](mir::DiffInput &&in) { run(in, k++, false); });
+  unsigned noVerdict = made < opt.inputs ? opt.inputs - made : 0;
   const size_t memBytes = size_t(vreg.memoryPages) * 65536;
-  if (auto it = workloads.find(fn); it != workloads.end())
-    for (const Workload &w : it->second) {
-      mir::DiffInput d = mir::expectOn(vreg, fn, w.args, mir::randomMemory(memBytes, w.memorySeed), 200'000'000);
-      if (d.expected.status != Status::Exhausted) in.fixed.push_back(std::move(d));
-      else ++in.noVerdict;
+  if (auto it = workloads.find(fn); it != workloads.end()) {
+    size_t w = 0;
+    for (const Workload &wl : it->second) {
+      const mir::DiffInput d =
+          mir::expectOn(vreg, fn, wl.args, mir::randomMemory(memBytes, wl.memorySeed), 200'000'000);
+      if (d.expected.status != Status::Exhausted) run(d, w++, true);
+      else ++noVerdict;
     }
-  if (in.seeded.size() < opt.inputs) in.noVerdict += opt.inputs - static_cast<unsigned>(in.seeded.size());
-  return in;
+  }
+  return noVerdict;
 }
 
 }  // namespace
@@ -166,8 +169,6 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
     }
     if (auto it = machine.image().sizes.find(arm::rt::functionSymbol(fn)); it != machine.image().sizes.end())
       r.codeBytes = it->second;
-    Inputs inputs = makeInputs(vreg, fn, workloads, opt);
-    r.noVerdict = inputs.noVerdict;
     std::vector<uint64_t> insns, loads, stores, fixedInsns, fixedLoads, fixedStores;
     std::map<unsigned, std::vector<uint64_t>> byOrigin, fixedByOrigin;
     auto runOne = [&](const mir::DiffInput &in, size_t k, bool fixed) {
@@ -218,8 +219,7 @@ std::map<std::string, ExecReport> executeModule(const mir::Module &vreg, const m
         for (unsigned o = 1; o <= static_cast<unsigned>(mir::Origin::Frame); ++o)  // 0 is Original
           (fixed ? fixedByOrigin : byOrigin)[o].push_back(rr.originInsns[o]);
     };
-    for (size_t k = 0; k < inputs.seeded.size(); ++k) runOne(inputs.seeded[k], k, false);
-    for (size_t k = 0; k < inputs.fixed.size(); ++k) runOne(inputs.fixed[k], k, true);
+    r.noVerdict = forEachInput(vreg, fn, workloads, opt, runOne);
     r.workload = !fixedInsns.empty();
     r.insns = median(r.workload ? fixedInsns : insns);
     r.loads = median(r.workload ? fixedLoads : loads);

@@ -180,19 +180,27 @@ size_t nanTolerantMismatch(std::span<const uint8_t> a, std::span<const uint8_t> 
 std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsigned count, uint64_t seed,
                                       uint64_t fuel) {
   std::vector<DiffInput> out;
+  forEachDiffInput(m, fn, count, seed, [&](DiffInput &&in) { out.push_back(std::move(in)); }, fuel);
+  return out;
+}
+
+unsigned forEachDiffInput(const Module &m, std::string_view fn, unsigned count, uint64_t seed,
+                          const std::function<void(DiffInput &&)> &take, uint64_t fuel) {
   const Function *f = m.findFunction(fn);
-  if (!f || f->allocated) return out;
+  if (!f || f->allocated) return 0;
   uint64_t state = seed;
   const size_t memBytes = size_t(m.memoryPages) * 65536;
-  for (unsigned tries = 0; tries < 4 * count && out.size() < count; ++tries) {
+  unsigned made = 0;
+  for (unsigned tries = 0; tries < 4 * count && made < count; ++tries) {
     std::vector<uint64_t> args = randomArgs(f->sig, memBytes, state);
     for (size_t i = 0; i < args.size() && i < f->floatParams.size(); ++i)
       if (f->floatParams[i]) args[i] = randomFloat(f->floatParams[i], args[i], state);
     DiffInput in = expectOn(m, fn, std::move(args), randomMemory(memBytes, next(state)), fuel);
     if (in.expected.status == ExecResult::Status::Exhausted) continue;
-    out.push_back(std::move(in));
+    ++made;
+    take(std::move(in));
   }
-  return out;
+  return made;
 }
 
 std::string compareOutcome(const DiffInput &in, const Observed &o) {

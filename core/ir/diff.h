@@ -10,6 +10,7 @@
 #include "core/ir/mir.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +71,12 @@ struct Observed {
 /// 4*count tries). Empty if there is no such vreg-form function.
 [[nodiscard]] std::vector<DiffInput> makeDiffInputs(const Module &m, std::string_view fn, unsigned count,
                                                     uint64_t seed, uint64_t fuel = 2'000'000);
+/// The same inputs, in the same order, handed to `take` one at a time: a
+/// caller that runs each and drops it holds one at once (an input carries
+/// two images of the linear memory: 20 inputs of a 32 MiB memory held 1.3
+/// GB). Returns how many were made.
+unsigned forEachDiffInput(const Module &m, std::string_view fn, unsigned count, uint64_t seed,
+                          const std::function<void(DiffInput &&)> &take, uint64_t fuel = 2'000'000);
 
 /// The input (`args`, `memory`, the module's initial globals) with the vreg
 /// form's outcome on it (`fuel` instructions at most).
