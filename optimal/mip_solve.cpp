@@ -39,7 +39,12 @@ struct Outcome {
   double elapsed = 0;
 };
 
-/// CPU time of this process, in seconds (what CBC's timeMode cpu counts).
+/// CPU time (user and system) of this process, in seconds. CBC's timeMode
+/// cpu counts user time, so this is never below CBC's figure and `finish`
+/// errs toward "stopped on time" (feasible), never toward a false optimum.
+/// In the in-process fallback (no child: no memory or processes, or
+/// SolveIsolation::InProcess) both clocks count every thread of the
+/// process: with other threads busy the limit is reached sooner.
 double cpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);

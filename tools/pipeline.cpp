@@ -222,21 +222,6 @@ struct FunctionOutcome {
 };
 
 /// Measure, allocate and check one function; exceptions become an "error" row.
-/// Whether f keeps values in the VFP register file: a vreg of class f32
-/// or f64, or an S/D register operand.
-bool usesVfp(const mir::Function &f, const mir::Module &m) {
-  for (mir::RegClass c : mir::vregClasses(f, &m))
-    if (c != mir::RegClass::Core) return true;
-  for (const mir::Block &b : f.blocks)
-    for (const mir::Instr &i : b.instrs) {
-      for (const mir::Operand &o : i.defs)
-        if (o.isVfp()) return true;
-      for (const mir::Operand &o : i.uses)
-        if (o.isVfp()) return true;
-    }
-  return false;
-}
-
 FunctionOutcome processFunction(const std::string &file, const std::string &outName, const mir::Module &m,
                                 const mir::Function &f, const PipelineOptions &opt,
                                 alloc::Allocator *allocator, const mir::Module *external,
@@ -257,7 +242,7 @@ FunctionOutcome processFunction(const std::string &file, const std::string &outN
       r.inputError = true;
       return out;
     }
-    if (arm::softFloat(opt.cpu) && usesVfp(f, m)) {  // MIR selected for another CPU (a .vreg.mir)
+    if (arm::softFloat(opt.cpu) && mir::touchesVfp(f, m)) {  // MIR selected for another CPU (a .vreg.mir)
       r.status = "error";
       r.reason = std::string("holds f32/f64 values in the VFP register file (S/D registers), which ") +
                  std::string(arm::cpuName(opt.cpu)) +

@@ -324,6 +324,10 @@ int main(int argc, char **argv) {
     std::cerr << "verify-alloc: --optimal-function needs --optimal\n";
     return 2;
   }
+  if (opt.optimalCpuTime && !opt.optimal) {
+    std::cerr << "verify-alloc: --optimal-cpu-time needs --optimal\n";
+    return 2;
+  }
   if (opt.exec.countOrigins && !opt.run) {
     std::cerr << "verify-alloc: --count-origins needs --run\n";
     return 2;

@@ -12,8 +12,10 @@ namespace {
 /// Full rounds before giving up. A round builds the graph and colours it
 /// by IRC; when values spill, repairColouring keeps every colour and only
 /// colours the spill temps, so a second full round happens only when a
-/// temp finds no free colour even by splitting a value around it. Spill
-/// temps are never spilled again: this only stops a bug.
+/// temp finds no free colour even by splitting a value around it. IRC
+/// spills a spill temp only when nothing else is left (its cost is all but
+/// infinite), so rounds end; this bound only stops a bug, and colourClass
+/// bounds the vregs too (a pool too small for the function).
 constexpr unsigned kMaxRounds = 64;
 
 /// Adds the time since the last lap to a phase.
@@ -108,9 +110,9 @@ private:
     bool coloured = false;
     unsigned rounds = 0;
     // A spilled value gets at most one temp per operand over all rounds
-    // (temps are never spilled again, a value is spilled once), so the
-    // vregs stay well within this bound; a colouring that keeps spilling
-    // past it is not converging (a pool too small for the function: with
+    // (a value is spilled once, and a temp only when nothing else is left),
+    // so the vregs stay well within this bound; a colouring that keeps
+    // spilling temps past it is not converging (a pool too small for the function: with
     // r0-r3 alone, a return of five results doubled the vregs each round
     // until memory ran out), and stops here with an error instead.
     size_t operands = 0;

@@ -16,10 +16,12 @@ namespace vcr::mir {
 /// Appends one diagnostic per problem (function name filled in) and returns
 /// true iff none was found.
 bool validateFunction(const Function &f, const Module &m, Diagnostics &out);
-/// With `fnIndex`, receives per diagnostic appended to `out` the index in
-/// m.functions of the function it is about (SIZE_MAX for the module's own):
-/// two functions of one name are told apart (a duplicate name is reported
-/// at the later definition).
+/// With `fnIndex`, the vector is made as long as `out` and, at the position
+/// of each diagnostic this call appends, holds the index in m.functions of
+/// the function it is about (SIZE_MAX for the module's own; positions of
+/// diagnostics `out` held before keep their entries, or SIZE_MAX): two
+/// functions of one name are told apart (a duplicate name is reported at
+/// the later definition).
 bool validateModule(const Module &m, Diagnostics &out, std::vector<size_t> *fnIndex = nullptr);
 
 }  // namespace vcr::mir

@@ -311,3 +311,10 @@ TEST_CASE("optimal - a register swap costs three moves, and the optimum says so"
   CHECK(s.cost.moves == 3);
   CHECK(s.proved);
 }
+
+TEST_CASE("optimal - a CPU-time limit gets four times the wall-time watchdog of a wall-time one") {
+  CHECK(optimal::Mip::hardLimit(10) == doctest::Approx(15));  // the limit plus half of it
+  CHECK(optimal::Mip::hardLimit(1) == doctest::Approx(3));    // at least 2 s of grace
+  CHECK(optimal::Mip::hardLimit(10, true) == doctest::Approx(60));
+  CHECK(optimal::Mip::hardLimit(1, true) == doctest::Approx(12));
+}
