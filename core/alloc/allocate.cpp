@@ -112,9 +112,9 @@ private:
     // A spilled value gets at most one temp per operand over all rounds
     // (a value is spilled once, and a temp only when nothing else is left),
     // so the vregs stay well within this bound; a colouring that keeps
-    // spilling temps past it is not converging (a pool too small for the function: with
-    // r0-r3 alone, a return of five results doubled the vregs each round
-    // until memory ran out), and stops here with an error instead.
+    // spilling temps past it is not converging (a pool too small for the
+    // function: with r0-r3 alone, a return of five results doubled the
+    // vregs each round until memory ran out), and stops with an error.
     size_t operands = 0;
     for (const mir::Block &b : w.fn.blocks)
       for (const mir::Instr &i : b.instrs) operands += i.defs.size() + i.uses.size();

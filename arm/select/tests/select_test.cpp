@@ -26,6 +26,13 @@ Selection selectWat(const std::string &wat, const SelectOptions &opt = {}) {
   return std::move(*sel);
 }
 
+/// Each declined function's reason, by function name.
+std::map<std::string, std::string> reasons(const Selection &sel) {
+  std::map<std::string, std::string> why;
+  for (const auto &d : sel.declined) why[d.function] = d.reason;
+  return why;
+}
+
 /// Every selected function passes the MIR validator.
 void requireValid(const Selection &sel) {
   for (const auto &f : sel.module.functions) {
@@ -381,8 +388,7 @@ TEST_CASE("a declined operator is named by its wasm mnemonic, not by wabt's expr
   REQUIRE(bin);
   auto sel = selectModule(*bin, diags);
   REQUIRE(sel);
-  std::map<std::string, std::string> why;
-  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  std::map<std::string, std::string> why = reasons(*sel);
   CHECK(why.size() == 5);  // gf64 is selected: a float global is words like an integer one
   INFO(why["gref"]);
   CHECK(why["gref"].rfind("unsupported operator 'global.get' of a global of type 'funcref' at names.wat:11:", 0) == 0);
@@ -415,8 +421,7 @@ TEST_CASE("a declined operator of a .wat input is named with its file, line and 
   auto sel = selectModule(*bin, diags);
   REQUIRE(sel);
   REQUIRE(sel->declined.size() == 2);
-  std::map<std::string, std::string> why;
-  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  std::map<std::string, std::string> why = reasons(*sel);
   CHECK(why["size"] == "unsupported operator 'table.size' at places.wat:11:15");
   CHECK(why["top"] == "unsupported operator 'table.size' at places.wat:12:38");
   // The same module as a binary: the offset, as before.
@@ -442,8 +447,7 @@ TEST_CASE("a declined parameter, result or local type is placed at its function'
   REQUIRE(bin);
   auto sel = selectModule(*bin, diags);
   REQUIRE(sel);
-  std::map<std::string, std::string> why;
-  for (const auto &d : sel->declined) why[d.function] = d.reason;
+  std::map<std::string, std::string> why = reasons(*sel);
   REQUIRE(why.size() == 2);
   CHECK(why["p"].rfind("unsupported parameter type 'externref' at types.wat:4:", 0) == 0);
   CHECK(why["l"].rfind("unsupported type 'funcref' of local 1 at types.wat:6:", 0) == 0);
