@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 
 namespace vcr::alloc {
 
@@ -115,10 +116,11 @@ private:
     // spilling temps past it is not converging (a pool too small for the
     // function: with r0-r3 alone, a return of five results doubled the
     // vregs each round until memory ran out), and stops with an error.
-    size_t operands = 0;
-    for (const mir::Block &b : w.fn.blocks)
-      for (const mir::Instr &i : b.instrs) operands += i.defs.size() + i.uses.size();
-    const size_t vregLimit = size_t(w.numVRegs) + 4 * operands + 4096;
+    // The operands counted are the class's nodes in the first round's flat
+    // code, not the function's: a walk of its own over the instructions
+    // (120 bytes each) was 2% of the allocation's cache misses at 10k
+    // instructions (callgrind --cache-sim, alloc_bench).
+    size_t vregLimit = SIZE_MAX;
     // One build and IRC colouring of the round's code. A VFP pass tries it
     // first in the compact numbering (WorkFunction::vregNode) over the
     // instructions with a node of its class (sparse flat code): the graph,
@@ -158,6 +160,7 @@ private:
       const bool vfp = cr.cls != mir::RegClass::Core;
       buildAndColour(vfp, rounds);
       if (vfp && !colours.spilled.empty()) buildAndColour(false, rounds);
+      if (rounds == 1) vregLimit = size_t(w.numVRegs) + 4 * size_t(code_.opStart.back()) + 4096;
       coloured = colours.spilled.empty();
       // Hint recolouring (recolour.cpp) on this round's graph, then keep
       // every colour and spill around it; a full round again only if a
