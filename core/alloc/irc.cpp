@@ -17,12 +17,14 @@ enum class MoveState : uint8_t { Worklist, Active, Coalesced, Constrained, Froze
 
 /// One colouring attempt. Worklists are vectors with lazy deletion: a
 /// node's state is authoritative, stale entries are skipped when popped.
-/// The graph `g` is not changed: the attempt works on copies of its rows,
-/// lists, degrees and weights, which coalescing extends. One object per
-/// thread is reused for every attempt, so its buffers keep their storage.
+/// Coalescing extends the bit rows of the graph `g` in place, noting each
+/// bit it sets in a trail, and clears them again at the end, so `g` is as
+/// built when run returns; the lists, degrees and weights are copies. One
+/// object per thread is reused for every attempt, so its buffers keep
+/// their storage.
 class Irc {
 public:
-  Colouring run(const Interference &g, const WorkFunction &w, const ClassRegs &cr) {
+  Colouring run(Interference &g, const WorkFunction &w, const ClassRegs &cr) {
     gp_ = &g;
     wp_ = &w;
     k_ = cr.size();
@@ -51,21 +53,31 @@ public:
       else break;
     }
     Colouring out = assignColours();
-    // Leave the working rows zero (copyGraph copies only marked words).
-    clearMarked(rows_, gp_->nodeWords, rowSum_, gp_->nodeSumWords);
-    clearMarked(lg_, gp_->globalWords, lgSum_, gp_->globalSumWords);
+    // The graph's rows as they were built: clear the bits merges set.
+    out.rowBitsAdded = static_cast<uint32_t>(trail_.size());
+    for (const auto &[word, bit] : trail_) *word &= ~bit;
+    trail_.clear();
     return out;
   }
 
 private:
   bool pre(uint32_t n) const { return Interference::precoloured(n); }
   bool global(uint32_t n) const { return !pre(n) && gp_->globalOf[n] != kNoNode; }
-  uint64_t *row(uint32_t n) { return rows_.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
-  uint64_t *globalNbrs(uint32_t n) { return lg_.data() + size_t(n) * gp_->globalWords; }
+  uint64_t *row(uint32_t n) { return gp_->globalRows.data() + size_t(gp_->globalOf[n]) * gp_->nodeWords; }
+  uint64_t *globalNbrs(uint32_t n) { return gp_->localGlobal.data() + size_t(n) * gp_->globalWords; }
   /// Summaries (interference.h) of a global node's row and of a local
   /// node's global-neighbour row.
-  uint64_t *rowSum(uint32_t n) { return rowSum_.data() + size_t(gp_->globalOf[n]) * gp_->nodeSumWords; }
-  uint64_t *globalNbrsSum(uint32_t n) { return lgSum_.data() + size_t(n) * gp_->globalSumWords; }
+  uint64_t *rowSum(uint32_t n) { return gp_->globalRowSum.data() + size_t(gp_->globalOf[n]) * gp_->nodeSumWords; }
+  uint64_t *globalNbrsSum(uint32_t n) { return gp_->localGlobalSum.data() + size_t(n) * gp_->globalSumWords; }
+  /// Set bit i of a row (or summary) of the graph for a merge, noting it
+  /// in the trail when it was clear (run clears them again at the end).
+  void setRowBit(uint64_t *row, uint32_t i) {
+    uint64_t &word = row[i >> 6];
+    const uint64_t bit = 1ull << (i & 63);
+    if (word & bit) return;
+    word |= bit;
+    trail_.push_back({&word, bit});
+  }
   bool noSpill(uint32_t n) const {
     if (pre(n)) return false;
     const uint32_t v = wp_->vregOfNode(n);
@@ -204,13 +216,10 @@ private:
   /// lists pruned as nodes leave the graph) and the live-move counts.
   void copyGraph() {
     const uint32_t nn = gp_->numNodes;
-    // The rows are zero on entry (run clears what it marked): copy the
-    // words the graph's summaries mark.
+    // The bit rows are the graph's own (merges extend them and run
+    // restores them): a copy of the rows' marked words was more than a
+    // tenth of IRC's time at 10k instructions (alloc_bench).
     const uint32_t nw = gp_->nodeWords, gw = gp_->globalWords;
-    copyMarked(rows_, gp_->globalRows, nw, gp_->globalRowSum, gp_->nodeSumWords);
-    copyMarked(lg_, gp_->localGlobal, gw, gp_->localGlobalSum, gp_->globalSumWords);
-    rowSum_ = gp_->globalRowSum;
-    lgSum_ = gp_->localGlobalSum;
     pre_ = gp_->preMask;
     preRows_.assign(size_t(kVRegBase) * nw, 0);
     preRowsG_.assign(size_t(kVRegBase) * gw, 0);
@@ -512,14 +521,14 @@ private:
       raiseDegree(n);
       return;
     }
-    if (global(u)) setBit(row(u), t), setBit(rowSum(u), t >> 6);
-    else if (global(t)) setBit(globalNbrs(u), gp_->globalOf[t]), setBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
+    if (global(u)) setRowBit(row(u), t), setRowBit(rowSum(u), t >> 6);
+    else if (global(t)) setRowBit(globalNbrs(u), gp_->globalOf[t]), setRowBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
     else {
       extra_[u].push_back(t);
       extraAll_[u].push_back(t);
     }
-    if (global(t)) setBit(row(t), u), setBit(rowSum(t), u >> 6);
-    else if (global(u)) setBit(globalNbrs(t), gp_->globalOf[u]), setBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
+    if (global(t)) setRowBit(row(t), u), setRowBit(rowSum(t), u >> 6);
+    else if (global(u)) setRowBit(globalNbrs(t), gp_->globalOf[u]), setRowBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
     else {
       extra_[t].push_back(u);
       extraAll_[t].push_back(u);
@@ -721,7 +730,7 @@ private:
     return out;
   }
 
-  const Interference *gp_ = nullptr;
+  Interference *gp_ = nullptr;
   const WorkFunction *wp_ = nullptr;
   unsigned k_ = 0;
   std::vector<NodeState> state_;
@@ -729,8 +738,9 @@ private:
   std::vector<int> colour_;
   std::vector<MoveState> mstate_;
   std::vector<uint32_t> mark_;
-  std::vector<uint64_t> rows_, lg_;      ///< copies of the graph's bit rows, extended by merges
-  std::vector<uint64_t> rowSum_, lgSum_;  ///< their summaries (interference.h), marked by merges
+  /// The bits of the graph's rows and summaries that merges set (word,
+  /// bit), cleared when run ends.
+  std::vector<std::pair<uint64_t *, uint64_t>> trail_;
   std::vector<uint32_t> pre_, degree_;       ///< copies of the precoloured masks and degrees
   std::vector<double> weight_;               ///< per node: spill weight (merged on coalescing)
   std::vector<uint32_t> nbr_, nbrLen_;       ///< local lists (starts as in the graph), pruned
@@ -762,7 +772,7 @@ private:
 
 }  // namespace
 
-Colouring colourGraph(const Interference &g, const WorkFunction &w, const ClassRegs &cr) {
+Colouring colourGraph(Interference &g, const WorkFunction &w, const ClassRegs &cr) {
   thread_local Irc irc;
   return irc.run(g, w, cr);
 }

@@ -131,6 +131,9 @@ struct WorkFunction {
 struct Colouring {
   std::vector<int> colour;       ///< per node: register number, or -1
   std::vector<uint32_t> spilled; ///< actual spills (vreg nodes)
+  /// Bits merges set in the graph's rows while IRC ran (it clears them
+  /// again): few, which is why IRC extends the graph's rows in place.
+  uint32_t rowBitsAdded = 0;
 };
 
 /// ABI lowering of a vreg-form function (params, calls, returns) into the
@@ -223,9 +226,11 @@ unsigned spillArgumentOnlyStackParams(WorkFunction &w, const mir::Cfg &cfg, Allo
 /// built.
 unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *pre = nullptr);
 
-/// Iterated register coalescing over `g` with the registers of `pool`
-/// (`g` is read only: the attempt works on copies of its rows and lists).
-[[nodiscard]] Colouring colourGraph(const Interference &g, const WorkFunction &w, const ClassRegs &cr);
+/// Iterated register coalescing over `g` with the registers of `pool`.
+/// Coalescing extends `g`'s bit rows while it runs; they are as built
+/// again when it returns (the attempt works on copies of the lists,
+/// degrees and weights).
+[[nodiscard]] Colouring colourGraph(Interference &g, const WorkFunction &w, const ClassRegs &cr);
 
 /// Whether vreg `v`, defined `defCount` times (once: by `def`), is spilled
 /// without a slot: rematerialised (its one definition a `movi`, and `v` is
