@@ -31,6 +31,34 @@ bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error) {
   return error.empty();
 }
 
+namespace {
+
+/// The S registers `o` writes, as a mask (a D register: both halves);
+/// mir::sregsOf without building a list per operand.
+uint32_t sregMask(const mir::Operand &o) {
+  if (o.isSReg()) return 1u << o.value;
+  if (o.isDReg()) return 3u << (2 * o.value);
+  return 0;
+}
+
+/// Note a slot access `i` of block `b` in the slots' flat code of `sc`
+/// (a store defines its slot, a reload uses it).
+void noteSlotAccess(const mir::Instr &i, size_t b, uint32_t numVRegs, FrameScan &sc) {
+  sc.flags[b] |= 1;
+  const uint32_t id = slotOf(i);
+  if (id >= numVRegs) return;
+  if (sc.dense[id] == kNoNode) {
+    sc.dense[id] = static_cast<uint32_t>(sc.ids.size());
+    sc.ids.push_back(id);
+  }
+  FlatCode &slots = sc.slotCode;
+  slots.opStart.push_back(static_cast<uint32_t>(slots.ops.size()));
+  slots.numDefs.push_back(i.op == mir::Opcode::Sts ? 1 : 0);
+  slots.ops.push_back(sc.dense[id]);
+}
+
+}  // namespace
+
 bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, FrameScan &sc, AllocStats &stats,
                     std::string &error) {
   out = mir::Function{};
@@ -44,9 +72,13 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
   // rest of the rewrite (alloc_bench).
   out.blocks = std::move(w.fn.blocks);
   w.fn.blocks.clear();
+  // The colours in locals: an operand store may alias the vector's
+  // fields, which the compiler would otherwise reload per operand.
+  const int *colour = c.colour.data();
+  const size_t numColours = c.colour.size();
   auto colourOf = [&](mir::Operand &o) {
     if (!o.isVReg()) return;
-    int r = kVRegBase + o.value < c.colour.size() ? c.colour[kVRegBase + o.value] : -1;
+    int r = kVRegBase + o.value < numColours ? colour[kVRegBase + o.value] : -1;
     if (r < 0) {
       error = "internal: v" + std::to_string(o.value) + " has no colour";
       r = 0;
@@ -54,7 +86,7 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
     o = mir::Operand::preg(static_cast<mir::PReg>(r));
   };
   const size_t nb = out.blocks.size();
-  sc.written = {};
+  uint32_t written = 0;  // as a mask here, a RegSet at the end (its add checks the bound)
   sc.writtenS = 0;
   sc.ids.clear();
   sc.dense.assign(w.numVRegs, kNoNode);
@@ -72,36 +104,39 @@ bool rewriteColours(WorkFunction &w, const Colouring &c, mir::Function &out, Fra
     // checker pairs them 1:1); the emitter elides it. Inserted ones go.
     bool drop = false;
     for (mir::Instr &i : is) {
+      const bool param = i.op == mir::Opcode::Param;
       for (auto &o : i.defs) {
         colourOf(o);
-        if (i.op == mir::Opcode::Param) continue;
-        if (o.isPReg()) sc.written.add(o.preg());
-        for (uint32_t s : mir::sregsOf(o)) sc.writtenS |= 1u << s;
+        if (param) continue;
+        if (o.isPReg()) written |= 1u << o.value;
+        sc.writtenS |= sregMask(o);
       }
       for (auto &o : i.uses) colourOf(o);
-      const bool self = isSelfMove(i);
-      drop = drop || (self && i.inserted());
-      stats.movesAfter += i.op == mir::Opcode::Mov && !self;
-      stats.spillStores += i.op == mir::Opcode::Sts && i.origin == mir::Origin::Spill;
-      stats.reloads += i.op == mir::Opcode::Lds && i.origin == mir::Origin::Reload;
-      stats.remats += i.op == mir::Opcode::MovI && i.origin == mir::Origin::Remat;
-      if ((i.op == mir::Opcode::Lds || i.op == mir::Opcode::Sts) && i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
-      if (!isSlotAccess(i)) continue;
-      sc.flags[b] |= 1;
-      const uint32_t id = slotOf(i);
-      if (id >= w.numVRegs) continue;
-      if (sc.dense[id] == kNoNode) {
-        sc.dense[id] = static_cast<uint32_t>(sc.ids.size());
-        sc.ids.push_back(id);
+      // One dispatch on the opcode for the counts and the frame's notes.
+      switch (i.op) {
+      case mir::Opcode::Mov: {
+        const bool self = isSelfMove(i);
+        drop = drop || (self && i.inserted());
+        stats.movesAfter += !self;
+        break;
       }
-      slots.opStart.push_back(static_cast<uint32_t>(slots.ops.size()));
-      slots.numDefs.push_back(i.op == mir::Opcode::Sts ? 1 : 0);
-      slots.ops.push_back(sc.dense[id]);
+      case mir::Opcode::MovI: stats.remats += i.origin == mir::Origin::Remat; break;
+      case mir::Opcode::Lds:
+      case mir::Opcode::Sts:
+        if (i.origin == mir::Origin::InArg) sc.flags[b] |= 2;
+        if (!isSlotAccess(i)) break;
+        ++(i.op == mir::Opcode::Sts ? stats.spillStores : stats.reloads);
+        noteSlotAccess(i, b, w.numVRegs, sc);
+        break;
+      default: break;
+      }
     }
     if (drop) std::erase_if(is, [](const mir::Instr &i) { return isSelfMove(i) && i.inserted(); });
   }
   slots.blockStart.push_back(static_cast<uint32_t>(slots.opStart.size()));
   slots.opStart.push_back(static_cast<uint32_t>(slots.ops.size()));
+  sc.written = {};
+  for (; written; written &= written - 1) sc.written.add(static_cast<mir::PReg>(__builtin_ctz(written)));
   return error.empty();
 }
 
