@@ -16,17 +16,20 @@ namespace {
 /// Share frame slots between spilled values that are never live at once:
 /// liveness over the slots (`sts` defines, `lds` uses; the slot accesses of
 /// `sc.slotCode`, with the dataflow over the slots live across a block
-/// boundary only), then a greedy colouring of their interference. Returns
-/// symbolic id -> slot (kNoNode for ids that are not slots). An f64 value
-/// (class of its id in `w`) takes a two-word slot shared only with f64
-/// values; `wide[k]` says which slots are.
-std::vector<uint32_t> assignSlots(const mir::Cfg &cfg, const WorkFunction &w, FrameScan &sc, uint32_t &numSlots,
-                                  std::vector<uint8_t> &wide) {
+/// boundary only), then a greedy colouring of their interference. Leaves
+/// in `sc.slotOf` dense slot index (sc.dense) -> frame slot: a table per
+/// symbolic id, as long as the vregs, cost more to fill than the rest of
+/// the sharing on large functions (alloc_bench). An f64 value (class of
+/// its id in `w`) takes a two-word slot shared only with f64 values;
+/// `wide[k]` says which slots are.
+void assignSlots(const mir::Cfg &cfg, const WorkFunction &w, FrameScan &sc, uint32_t &numSlots,
+                 std::vector<uint8_t> &wide) {
   const size_t ns = sc.ids.size(), words = (ns + 63) / 64;
-  std::vector<uint32_t> result(sc.dense.size(), kNoNode);
+  std::vector<uint32_t> &slotOf = sc.slotOf;
+  slotOf.assign(ns, 0);
   numSlots = 0;
   wide.clear();
-  if (ns == 0) return result;
+  if (ns == 0) return;
   const FlatCode &code = sc.slotCode;
   GlobalLiveness &lv = sc.slotLive;
   lv.compute(code, cfg, static_cast<uint32_t>(ns));
@@ -57,9 +60,7 @@ std::vector<uint32_t> assignSlots(const mir::Cfg &cfg, const WorkFunction &w, Fr
   // s's conflicts with earlier values, one visit per conflict, where a bit
   // row of members per slot cost a word AND per slot and word of s's row
   // (values x slots x words over a function).
-  std::vector<uint32_t> &slotOf = sc.slotOf;
   std::vector<uint64_t> &taken = sc.taken;
-  slotOf.assign(ns, 0);
   taken.clear();
   for (size_t s = 0; s < ns; ++s) {
     const uint64_t *row = conflict.data() + s * words;
@@ -79,9 +80,7 @@ std::vector<uint32_t> assignSlots(const mir::Cfg &cfg, const WorkFunction &w, Fr
     }
     std::fill(taken.begin(), taken.end(), 0);
     slotOf[s] = k;
-    result[sc.ids[s]] = k;
   }
-  return result;
 }
 
 Instr frameInstr(Opcode op, mir::OperandList regs, Origin o, uint32_t imm = 0) {
@@ -99,7 +98,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg,
                  AllocStats &stats) {
   uint32_t numSlots = 0;
   std::vector<uint8_t> wide;
-  auto slots = assignSlots(cfg, w, sc, numSlots, wide);
+  assignSlots(cfg, w, sc, numSlots, wide);
   std::vector<uint32_t> slotOffset(numSlots);  // above the outgoing area
   uint32_t slotBytes = 0;
   for (uint32_t k = 0; k < numSlots; ++k) slotOffset[k] = slotBytes, slotBytes += wide[k] ? 8 : 4;
@@ -122,7 +121,7 @@ void layoutFrame(mir::Function &out, const WorkFunction &w, const mir::Cfg &cfg,
     for (Instr &i : out.blocks[b].instrs) {
       if (isSlotAccess(i)) {
         Operand &o = i.op == Opcode::Lds ? i.uses[0] : i.defs[0];
-        o = Operand::stack(w.outgoingBytes + slotOffset[slots[o.value]]);
+        o = Operand::stack(w.outgoingBytes + slotOffset[sc.slotOf[sc.dense[o.value]]]);
       } else if (i.op == Opcode::Lds && i.origin == Origin::InArg) {
         i.uses[0] = Operand::stack(frame + i.uses[0].value);
       } else if (i.op == Opcode::Sts && i.origin == Origin::InArg) {  // a stack result
