@@ -3,6 +3,7 @@
 #include "core/ir/classes.h"
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 #include <unordered_map>
 
@@ -37,43 +38,65 @@ namespace {
 
 using arm::locOperand;
 
+/// Append an instruction `op defs, uses` of origin `o` to `out`, built in
+/// place (no operand lists built and moved in, no instruction moved).
+void emit(std::vector<Instr> &out, Opcode op, const Operand *def, const Operand *use, Origin o, uint32_t imm = 0) {
+  Instr &i = out.emplace_back();
+  i.op = op;
+  i.origin = o;
+  i.imm = imm;
+  if (def) i.defs.push_back(*def);
+  if (use) i.uses.push_back(*use);
+}
+
 /// Copy `src` into the register or stack word `l`. A stack word is an
 /// outgoing argument (`stack` = OutArg, [sp+N] at the call) or a stack
 /// result (`stack` = InArg: [entry sp + N], which the frame layout moves past
 /// the frame).
 void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l,
                Origin stack = Origin::OutArg) {
-  Operand dst = locOperand(l);
+  const Operand dst = locOperand(l);
   if (src.isImm()) {
     if (l.onStack) {  // never produced by selection; kept total all the same
-      out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, stack, src.value));
-      out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, stack));
+      const Operand r12 = Operand::preg(mir::PReg::R12);
+      emit(out, Opcode::MovI, &r12, nullptr, stack, src.value);
+      emit(out, Opcode::Sts, &dst, &r12, stack);
     } else {
-      out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Move, src.value));
+      emit(out, Opcode::MovI, &dst, nullptr, Origin::Move, src.value);
     }
   } else if (l.onStack) {
-    out.push_back(makeInstr(Opcode::Sts, {dst}, {src}, stack));
+    emit(out, Opcode::Sts, &dst, &src, stack);
   } else {
-    out.push_back(makeInstr(Opcode::Mov, {dst}, {src}, Origin::Move));
+    emit(out, Opcode::Mov, &dst, &src, Origin::Move);
   }
+}
+
+/// Whether a signature has an f32/f64 (mir::touchesVfp).
+bool vfpSignature(const mir::Signature &s) {
+  return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
+         std::any_of(s.results.begin(), s.results.end(), mir::isVfpType);
 }
 
 /// A callee's AAPCS locations, worked out once per lowering.
 struct CalleeAbi {
   std::vector<arm::WordLoc> params, results;
   uint32_t stackBytes = 0;  ///< outgoing area: stack arguments, and stack results
+  bool vfp = false;         ///< an f32/f64 in the signature
   static CalleeAbi of(const mir::Signature &sig) {
-    return {arm::paramLocations(sig), arm::resultLocations(sig),
-            arm::calleeAreaBytes(sig)};
+    return {arm::paramLocations(sig), arm::resultLocations(sig), arm::calleeAreaBytes(sig), vfpSignature(sig)};
   }
 };
 
-/// Callees by name (views of the input's `callee` strings, which outlive
-/// the lowering): a function calls the same few callees again and again.
-using CalleeCache = std::unordered_map<std::string_view, CalleeAbi>;
+/// Callees by name: the interned name's string (mir::Symbol: equal names
+/// are the same string), where a map by the name's characters hashed and
+/// compared them at every call; a function calls the same few callees
+/// again and again.
+using CalleeCache = std::unordered_map<const std::string *, CalleeAbi>;
 
+/// Lower call `in` into `out`; `vfp` is set if the callee's signature has
+/// an f32/f64.
 bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vector<Instr> &out,
-               CalleeCache &cache, std::string &error) {
+               CalleeCache &cache, bool &vfp, std::string &error) {
   // calli: the signature is types[imm]; its last use, the table index, is
   // an ordinary value the call reads (allocated like any operand).
   const bool ind = in.op == Opcode::CallInd;
@@ -87,14 +110,14 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
     }
     indAbi = CalleeAbi::of(*sig);
   } else {
-    auto it = cache.find(in.callee);
+    auto it = cache.find(&in.callee.str());
     if (it == cache.end()) {
       const mir::Signature *sig = m.calleeSig(in.callee);
       if (!sig) {
         error = "call to unknown function '@" + in.callee + "'";
         return false;
       }
-      it = cache.emplace(in.callee, CalleeAbi::of(*sig)).first;
+      it = cache.emplace(&in.callee.str(), CalleeAbi::of(*sig)).first;
     }
     abi = &it->second;
   }
@@ -105,24 +128,27 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
             " has operands that do not match its signature";
     return false;
   }
+  vfp |= abi->vfp;
   w.hasCalls = true;
   w.outgoingBytes = std::max(w.outgoingBytes, abi->stackBytes);
-  Instr call = in;
-  call.uses.clear();
-  call.defs.clear();
   // Stack words first, register words last: short R0-R3 live ranges.
   for (size_t i = 0; i < params.size(); ++i)
     if (params[i].onStack) placeWord(out, in.uses[i], params[i]);
   for (size_t i = 0; i < params.size(); ++i)
     if (!params[i].onStack) placeWord(out, in.uses[i], params[i]);
+  // The call itself, its operands the ABI locations (copied with the rest
+  // of `in`, then overwritten: no list grows past the copy's room).
+  Instr &call = out.emplace_back(in);
+  call.uses.clear();
+  call.defs.clear();
   for (const auto &l : params) call.uses.push_back(locOperand(l));
   if (ind) call.uses.push_back(in.uses.back());
   for (const auto &l : results) call.defs.push_back(locOperand(l));
-  out.push_back(std::move(call));
-  for (size_t i = 0; i < results.size(); ++i)  // a stack result: from the outgoing area
-    out.push_back(results[i].onStack
-                      ? makeInstr(Opcode::Lds, {in.defs[i]}, {locOperand(results[i])}, Origin::OutArg)
-                      : makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(results[i])}, Origin::Move));
+  for (size_t i = 0; i < results.size(); ++i) {  // a stack result: from the outgoing area
+    const Operand from = locOperand(results[i]);
+    if (results[i].onStack) emit(out, Opcode::Lds, &in.defs[i], &from, Origin::OutArg);
+    else emit(out, Opcode::Mov, &in.defs[i], &from, Origin::Move);
+  }
   return true;
 }
 
@@ -149,15 +175,18 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   // The same pass counts the vregs (Function::numVRegs, without a pass
   // of its own over a cold function) and finds whether the function
   // touches a VFP value (a float opcode or register, a float in its own or
-  // a callee's signature; mir::touchesVfp): without one every vreg is core,
-  // and the class inference after the copy is skipped (passes over the
+  // a callee's signature, which lowerCall checks with the callee's cached
+  // locations; mir::touchesVfp): without one every vreg is core, and the
+  // class inference after the copy is skipped (passes over the
   // instructions dominate allocation time on large functions; alloc_bench).
   bool entryTargeted = false;
-  auto vfpSig = [](const mir::Signature &s) {
-    return std::any_of(s.params.begin(), s.params.end(), mir::isVfpType) ||
-           std::any_of(s.results.begin(), s.results.end(), mir::isVfpType);
-  };
-  bool vfp = vfpSig(f.sig);
+  bool vfp = vfpSignature(f.sig);
+  // mir::isFloatOp by table: a call per instruction otherwise.
+  static const auto floatOp = [] {
+    std::array<bool, mir::kNumOpcodes> t{};
+    for (unsigned k = 0; k < mir::kNumOpcodes; ++k) t[k] = mir::isFloatOp(static_cast<Opcode>(k));
+    return t;
+  }();
   auto see = [&](const Operand &o) {
     if (o.isVReg() && o.value >= w.numVRegs) w.numVRegs = o.value + 1;
     vfp |= o.isVfp();
@@ -180,9 +209,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
       if (std::find(in.targets.begin(), in.targets.end(), 0u) != in.targets.end()) entryTargeted = true;
       for (const Operand &o : in.defs) see(o);
       for (const Operand &o : in.uses) see(o);
-      if (!vfp && mir::isFloatOp(in.op)) vfp = true;
-      if (!vfp && mir::isCall(in.op))
-        if (const mir::Signature *sig = m.callSig(in); sig && vfpSig(*sig)) vfp = true;
+      if (!vfp && static_cast<size_t>(in.op) < floatOp.size() && floatOp[static_cast<size_t>(in.op)]) vfp = true;
       if (in.op == Opcode::Param) {
         if (b != 0 || sawParam || in.defs.size() != params.size()) {
           error = "malformed 'param' (block " + w.fn.blocks[b].label + ")";
@@ -199,7 +226,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
             out.push_back(makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(params[i])}, Origin::Move));
         }
       } else if (mir::isCall(in.op)) {
-        if (!lowerCall(in, m, w, out, callees, error)) return false;
+        if (!lowerCall(in, m, w, out, callees, vfp, error)) return false;
         if (w.callBlocks.empty() || w.callBlocks.back() != b) w.callBlocks.push_back(static_cast<uint32_t>(b));
       } else if (in.op == Opcode::Ret) {
         if (in.uses.size() != results.size()) {
