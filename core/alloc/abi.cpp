@@ -38,36 +38,24 @@ namespace {
 
 using arm::locOperand;
 
-/// Append an instruction `op defs, uses` of origin `o` to `out`, built in
-/// place (no operand lists built and moved in, no instruction moved).
-void emit(std::vector<Instr> &out, Opcode op, const Operand *def, const Operand *use, Origin o, uint32_t imm = 0) {
-  Instr &i = out.emplace_back();
-  i.op = op;
-  i.origin = o;
-  i.imm = imm;
-  if (def) i.defs.push_back(*def);
-  if (use) i.uses.push_back(*use);
-}
-
 /// Copy `src` into the register or stack word `l`. A stack word is an
 /// outgoing argument (`stack` = OutArg, [sp+N] at the call) or a stack
 /// result (`stack` = InArg: [entry sp + N], which the frame layout moves past
 /// the frame).
 void placeWord(std::vector<Instr> &out, const Operand &src, const arm::WordLoc &l,
                Origin stack = Origin::OutArg) {
-  const Operand dst = locOperand(l);
+  Operand dst = locOperand(l);
   if (src.isImm()) {
     if (l.onStack) {  // never produced by selection; kept total all the same
-      const Operand r12 = Operand::preg(mir::PReg::R12);
-      emit(out, Opcode::MovI, &r12, nullptr, stack, src.value);
-      emit(out, Opcode::Sts, &dst, &r12, stack);
+      out.push_back(makeInstr(Opcode::MovI, {Operand::preg(mir::PReg::R12)}, {}, stack, src.value));
+      out.push_back(makeInstr(Opcode::Sts, {dst}, {Operand::preg(mir::PReg::R12)}, stack));
     } else {
-      emit(out, Opcode::MovI, &dst, nullptr, Origin::Move, src.value);
+      out.push_back(makeInstr(Opcode::MovI, {dst}, {}, Origin::Move, src.value));
     }
   } else if (l.onStack) {
-    emit(out, Opcode::Sts, &dst, &src, stack);
+    out.push_back(makeInstr(Opcode::Sts, {dst}, {src}, stack));
   } else {
-    emit(out, Opcode::Mov, &dst, &src, Origin::Move);
+    out.push_back(makeInstr(Opcode::Mov, {dst}, {src}, Origin::Move));
   }
 }
 
@@ -136,19 +124,20 @@ bool lowerCall(const Instr &in, const mir::Module &m, WorkFunction &w, std::vect
     if (params[i].onStack) placeWord(out, in.uses[i], params[i]);
   for (size_t i = 0; i < params.size(); ++i)
     if (!params[i].onStack) placeWord(out, in.uses[i], params[i]);
-  // The call itself, its operands the ABI locations (copied with the rest
-  // of `in`, then overwritten: no list grows past the copy's room).
+  // The call itself, copied into place from `in` (no Instr moved) and its
+  // operands replaced by the ABI locations (no list grows past the copy's
+  // room). Built by emplace_back() and assignments instead, an Instr was
+  // value-initialised (zeroed) first, which cost more (alloc_bench).
   Instr &call = out.emplace_back(in);
   call.uses.clear();
   call.defs.clear();
   for (const auto &l : params) call.uses.push_back(locOperand(l));
   if (ind) call.uses.push_back(in.uses.back());
   for (const auto &l : results) call.defs.push_back(locOperand(l));
-  for (size_t i = 0; i < results.size(); ++i) {  // a stack result: from the outgoing area
-    const Operand from = locOperand(results[i]);
-    if (results[i].onStack) emit(out, Opcode::Lds, &in.defs[i], &from, Origin::OutArg);
-    else emit(out, Opcode::Mov, &in.defs[i], &from, Origin::Move);
-  }
+  for (size_t i = 0; i < results.size(); ++i)  // a stack result: from the outgoing area
+    out.push_back(results[i].onStack
+                      ? makeInstr(Opcode::Lds, {in.defs[i]}, {locOperand(results[i])}, Origin::OutArg)
+                      : makeInstr(Opcode::Mov, {in.defs[i]}, {locOperand(results[i])}, Origin::Move));
   return true;
 }
 
