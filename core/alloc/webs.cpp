@@ -47,6 +47,13 @@ public:
     if (a != b) parent_[std::max(a, b)] = std::min(a, b);  // the root is the oldest element
   }
   [[nodiscard]] size_t size() const { return parent_.size(); }
+  /// Points every element at its root, so that each later find is one
+  /// look-up: a parent is never younger than its child (join keeps the
+  /// oldest as root, find's halving only moves up), so in age order each
+  /// element's parent already points at the root.
+  void flatten() {
+    for (uint32_t &p : parent_) p = parent_[p];
+  }
 
 private:
   std::vector<uint32_t> parent_;
@@ -91,44 +98,40 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
   // Elements: block entries first, one per vreg live into a block, in
   // block order then row order (entry (0, v) is the function's entry). An
   // entry's element is the count of the entries before it: the running
-  // count at the start of its row word plus the set bits below it.
+  // count at the start of its row word plus the set bits before it.
   UnionFind uf;
   const uint32_t words = lv.words;
   std::vector<uint32_t> base(nb * words + 1, 0);
   for (size_t k = 0; k < nb * words; ++k)  // (the rows are sparse: most words count nothing)
     base[k + 1] = base[k] + (lv.in[k] ? popcount64(lv.in[k]) : 0);
   for (uint32_t e = 0; e < base[nb * words]; ++e) uf.add();
-  auto entryOf = [&](size_t b, uint32_t v) {
-    const uint32_t c = lv.compact[v];
-    if (c == kNone) return kNone;
-    const size_t k = b * words + (c >> 6);
-    const uint64_t below = (1ull << (c & 63)) - 1, word = lv.in[k];
-    if (!(word >> (c & 63) & 1)) return kNone;
-    return base[k] + popcount64(word & below);
+  // Calls fn(v, e) for each vreg v live into block b, e its entry (read in
+  // row order, each entry's element is the running count).
+  auto forEachEntry = [&](size_t b, auto &&fn) {
+    const uint64_t *row = lv.liveIn(b);
+    for (uint32_t wi = 0; wi < words; ++wi) {
+      uint32_t e = base[b * words + wi];
+      for (uint64_t x = row[wi]; x; x &= x - 1, ++e)
+        fn(lv.nodes[wi * 64 + static_cast<uint32_t>(__builtin_ctzll(x))], e);
+    }
   };
 
   // One walk: definitions become elements, uses are joined to what reaches
   // them, block entries to what reaches the end of each predecessor.
+  // cur[v]: what reaches the current point of the block, which its entry
+  // does at the start if v is live in (kNone: nothing).
   std::vector<uint32_t> cur(n, kNone), defElem, useElem;
   std::vector<uint32_t> touched;
   std::vector<std::pair<uint32_t, uint32_t>> orphans;  // (element, vreg): a use nothing reaches
   // (It reads the flat operands: the same operands in the same order as
   // the instructions, without a second walk over them.) `visit` takes one
   // instruction's operands, defs then uses as in the flat code.
-  auto visit = [&](size_t b, const uint32_t *op, uint32_t nd, uint32_t no) {
+  auto visit = [&](const uint32_t *op, uint32_t nd, uint32_t no) {
     for (uint32_t k = nd; k < no; ++k) {
       const uint32_t v = op[k];
       if (defs[v] <= 1) continue;  // (in the shared flat code: not split)
       uint32_t e = cur[v];
-      if (e == kNone) {
-        e = entryOf(b, v);
-        if (e == kNone) {
-          orphans.push_back({e = uf.add(), v});  // unreachable code
-        } else {
-          cur[v] = e;  // what reaches the block's later uses too, until a definition
-          touched.push_back(v);
-        }
-      }
+      if (e == kNone) orphans.push_back({e = uf.add(), v});  // unreachable code
       useElem.push_back(e);
     }
     for (uint32_t k = 0; k < nd; ++k) {
@@ -148,45 +151,59 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
       return x.block != y.block ? x.block < y.block : x.pos < y.pos;
     });
   }
-  size_t nextCopy = 0;
-  auto visitCopies = [&](size_t b, uint32_t beforePos) {  // the copies standing before instruction beforePos
-    for (; nextCopy < copies.size() && copies[nextCopy].block == b && copies[nextCopy].pos <= beforePos; ++nextCopy) {
-      const uint32_t op[2] = {copies[nextCopy].v, copies[nextCopy].v};  // mov v, v: def, use
-      visit(b, op, 1, 2);
-    }
-  };
-  for (size_t b = 0; b < nb; ++b) {
+  // Walks block b in code order, the copies in their places (`next`: the
+  // first copy of b or a later block): onInstr(i, at) for flat instruction
+  // i, onCopy(v, at) for a copy `mov v, v`, where `at` is the index in the
+  // block now (the flat code's positions are those before the copies).
+  // Both walks below take this one path, so they meet the operands in one
+  // order.
+  auto walkBlock = [&](size_t b, size_t &next, auto &&onInstr, auto &&onCopy) {
+    uint32_t shift = 0;  // copies of block b walked so far
+    auto nextPos = [&] { return next < copies.size() && copies[next].block == b ? copies[next].pos : UINT32_MAX; };
+    uint32_t due = nextPos();  // (most instructions have no copy before them: one comparison each)
+    auto copiesBefore = [&](uint32_t pos) {
+      for (; next < copies.size() && copies[next].block == b && copies[next].pos <= pos; ++next, ++shift)
+        onCopy(copies[next].v, copies[next].pos + shift);
+      due = nextPos();
+    };
     for (uint32_t i = flat.blockStart[b]; i < flat.blockStart[b + 1]; ++i) {
-      if (!copies.empty()) visitCopies(b, flat.instrPos[i]);
-      visit(b, flat.ops.data() + flat.opStart[i], flat.numDefs[i], flat.opStart[i + 1] - flat.opStart[i]);
+      if (flat.instrPos[i] >= due) copiesBefore(flat.instrPos[i]);
+      onInstr(i, flat.instrPos[i] + shift);
     }
-    if (!copies.empty()) visitCopies(b, UINT32_MAX);
-    // (A successor's entries are read in row order, so each one's element
-    // is the running count, without entryOf's rank.)
+    if (due != UINT32_MAX) copiesBefore(UINT32_MAX);
+  };
+  auto multiVReg = [&](uint32_t v) { return v < n && defs[v] > 1; };
+  size_t next = 0;
+  for (size_t b = 0; b < nb; ++b) {
+    forEachEntry(b, [&](uint32_t v, uint32_t e) {
+      if (multiVReg(v)) cur[v] = e, touched.push_back(v);
+    });
+    walkBlock(
+        b, next,
+        [&](uint32_t i, uint32_t) {
+          visit(flat.ops.data() + flat.opStart[i], flat.numDefs[i], flat.opStart[i + 1] - flat.opStart[i]);
+        },
+        [&](uint32_t v, uint32_t) {
+          const uint32_t op[2] = {v, v};  // mov v, v: def, use
+          visit(op, 1, 2);
+        });
     if (b < cfg.succs.size())
-      for (mir::BlockId s : cfg.succs[b]) {
-        const uint64_t *row = lv.liveIn(s);
-        for (uint32_t wi = 0; wi < words; ++wi) {
-          uint32_t e = base[s * words + wi];
-          for (uint64_t x = row[wi]; x; x &= x - 1, ++e) {
-            const uint32_t v = lv.nodes[wi * 64 + static_cast<uint32_t>(__builtin_ctzll(x))];
-            if (v >= n || defs[v] <= 1) continue;
-            uint32_t from = cur[v];
-            if (from == kNone && (from = entryOf(b, v)) != kNone) cur[v] = from, touched.push_back(v);
-            if (from != kNone) uf.join(e, from);
-          }
-        }
-      }
+      for (mir::BlockId s : cfg.succs[b])
+        forEachEntry(s, [&](uint32_t v, uint32_t e) {
+          if (multiVReg(v) && cur[v] != kNone) uf.join(e, cur[v]);
+        });
     for (uint32_t v : touched) cur[v] = kNone;
     touched.clear();
   }
+  uf.flatten();  // (no join from here on)
 
   // Names: per vreg, the web holding its function entry or else its first
   // definition keeps the vreg; the rest get fresh vregs.
   std::vector<uint32_t> name(uf.size(), kNone);
   std::vector<uint8_t> named(n, 0);
-  for (uint32_t v = 0; v < n; ++v)
-    if (uint32_t e = entryOf(0, v); e != kNone) name[uf.find(e)] = v, named[v] = 1;
+  forEachEntry(0, [&](uint32_t v, uint32_t e) {
+    if (v < n) name[uf.find(e)] = v, named[v] = 1;
+  });
   for (auto [e, v] : orphans) name[uf.find(e)] = v;  // keeps its name: never a vreg without a definition
   unsigned webs = 0;
   size_t nd = 0, nu = 0;
@@ -205,13 +222,20 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
     }
     return nm;
   };
-  for (mir::Block &b : w.fn.blocks)
-    for (mir::Instr &i : b.instrs) {
-      for (mir::Operand &u : i.uses)
-        if (multi(u)) u.value = webName(useElem[nu++], u.value);
-      for (mir::Operand &d : i.defs)
-        if (multi(d)) d.value = webName(defElem[nd++], d.value);
-    }
+  // The multiply-defined vregs' operands are those of the flat code and
+  // the copies: the instructions without one are not looked at.
+  auto rename = [&](mir::Instr &i) {
+    for (mir::Operand &u : i.uses)
+      if (multi(u)) u.value = webName(useElem[nu++], u.value);
+    for (mir::Operand &d : i.defs)
+      if (multi(d)) d.value = webName(defElem[nd++], d.value);
+  };
+  next = 0;
+  for (size_t b = 0; b < nb; ++b) {
+    auto &is = w.fn.blocks[b].instrs;
+    walkBlock(
+        b, next, [&](uint32_t, uint32_t at) { rename(is[at]); }, [&](uint32_t, uint32_t at) { rename(is[at]); });
+  }
   // Every web of a multiply-defined vreg, the one that kept its number too.
   w.multiDefWeb.resize(std::max<size_t>(w.multiDefWeb.size(), w.numVRegs));
   for (uint32_t v = 0; v < n; ++v)
