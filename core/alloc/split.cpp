@@ -60,9 +60,16 @@ template <class F> void forEachArgMove(const std::vector<mir::Instr> &is, size_t
   }
 }
 
+/// Per vreg, where a move from a physical register defines it (the only
+/// definition arrivesIn says yes to): its block, or one of these.
+constexpr uint32_t kNoMoveIn = UINT32_MAX, kMovesInSeveral = UINT32_MAX - 1;
+
 /// splitAtCalls' candidates: arguments that arrive in their own register
-/// (`cand`, per vreg), and the blocks of their calls (`blocks`).
-void callCandidates(const WorkFunction &w, std::vector<uint8_t> &cand, std::vector<uint32_t> &blocks) {
+/// (`cand`, per vreg), and the blocks of their calls (`blocks`). With
+/// `movedIn` (per vreg, as above), an argument with no such definition in
+/// the call's block is not looked at further (most are not).
+void callCandidates(const WorkFunction &w, std::vector<uint8_t> &cand, std::vector<uint32_t> &blocks,
+                    const std::vector<uint32_t> *movedIn = nullptr) {
   const uint32_t n = w.numVRegs;
   cand.assign(n, 0);
   blocks.clear();
@@ -72,7 +79,9 @@ void callCandidates(const WorkFunction &w, std::vector<uint8_t> &cand, std::vect
       if (mir::isCall(b.instrs[k].op))
         forEachArgMove(b.instrs, k, [&](size_t j, mir::VReg v) {
           const bool blockKnown = !blocks.empty() && blocks.back() == bi;
-          if (v >= n || (blockKnown && cand[v]) || !arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg())) return;
+          if (v >= n || (blockKnown && cand[v])) return;
+          if (movedIn && (*movedIn)[v] != bi && (*movedIn)[v] != kMovesInSeveral) return;
+          if (!arrivesIn(b.instrs, j, v, b.instrs[j].defs[0].preg())) return;
           cand[v] = 1;
           if (!blockKnown) blocks.push_back(static_cast<uint32_t>(bi));
         });
@@ -106,11 +115,18 @@ void computePrePassLiveness(const WorkFunction &w, const mir::Cfg &cfg, bool cal
   out.built = false;
   out.forCalls = callSplits, out.forLoopExits = loopExitSplits, out.forWebs = webs;
   out.defs.assign(n, 0);
-  for (const mir::Block &b : w.fn.blocks)
-    for (const mir::Instr &i : b.instrs)
+  std::vector<uint32_t> movedIn(callSplits ? n : 0, kNoMoveIn);  // (callCandidates' filter, on the way)
+  for (uint32_t b = 0; b < w.fn.blocks.size(); ++b)
+    for (const mir::Instr &i : w.fn.blocks[b].instrs)
       for (const mir::Operand &d : i.defs)
-        if (d.isVReg() && d.value < n) ++out.defs[d.value];
-  if (callSplits) callCandidates(w, out.callCand, out.callCandBlocks);
+        if (d.isVReg() && d.value < n) {
+          ++out.defs[d.value];
+          if (callSplits && i.op == mir::Opcode::Mov && i.uses[0].isPReg()) {
+            uint32_t &m = movedIn[d.value];
+            m = m == kNoMoveIn || m == b ? b : kMovesInSeveral;
+          }
+        }
+  if (callSplits) callCandidates(w, out.callCand, out.callCandBlocks, &movedIn);
   else out.callCand.assign(n, 0), out.callCandBlocks.clear();
   out.loopCopies.clear();
   if (loopExitSplits && anyLoop(cfg)) loopCopiesOf(w, cfg, out.loopCopies);
