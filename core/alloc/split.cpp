@@ -24,6 +24,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <span>
 #include <tuple>
 
 namespace vcr::alloc {
@@ -292,19 +293,19 @@ namespace vcr::alloc {
 
 namespace {
 
-/// The blocks of the natural loop of header h: h and every block that
-/// reaches one of its back edges' tails without passing h. Marks them
-/// with `epoch` in `stamp`.
-std::vector<mir::BlockId> naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::vector<uint32_t> &stamp,
-                                      uint32_t epoch) {
-  std::vector<mir::BlockId> blocks{h};
+/// Appends the blocks of the natural loop of header h to `blocks`: h and
+/// every block that reaches one of its back edges' tails without passing
+/// h. Marks them with `epoch` in `stamp`.
+void naturalLoop(const mir::Cfg &cfg, mir::BlockId h, std::vector<uint32_t> &stamp, uint32_t epoch,
+                 std::vector<mir::BlockId> &blocks) {
+  const size_t first = blocks.size();
+  blocks.push_back(h);
   stamp[h] = epoch;
   for (mir::BlockId t : cfg.preds[h])
     if (stamp[t] != epoch && cfg.dominates(h, t)) stamp[t] = epoch, blocks.push_back(t);
-  for (size_t k = 1; k < blocks.size(); ++k)
+  for (size_t k = first + 1; k < blocks.size(); ++k)
     for (mir::BlockId p : cfg.preds[blocks[k]])
       if (stamp[p] != epoch && p < cfg.reachable.size() && cfg.reachable[p]) stamp[p] = epoch, blocks.push_back(p);
-  return blocks;
 }
 
 }  // namespace
@@ -317,9 +318,18 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness 
   // Per loop: its blocks and exits (blocks outside it with one
   // predecessor, in it), and the values it defines exactly once, by a copy
   // of a vreg it never defines (an invariant): each may leave by an exit.
+  // (A function has a loop per few blocks: the loops' blocks and exits
+  // are ranges of two shared lists, not two lists per loop.)
+  std::vector<mir::BlockId> loopBlocks, loopExits;
   struct Loop {
     mir::BlockId header;
-    std::vector<mir::BlockId> blocks, exits;
+    uint32_t blocksBegin, blocksEnd, exitsBegin, exitsEnd;  // in loopBlocks, loopExits
+  };
+  auto blocksOf = [&](const Loop &l) {
+    return std::span<const mir::BlockId>(loopBlocks.data() + l.blocksBegin, l.blocksEnd - l.blocksBegin);
+  };
+  auto exitsOf = [&](const Loop &l) {
+    return std::span<const mir::BlockId>(loopExits.data() + l.exitsBegin, l.exitsEnd - l.exitsBegin);
   };
   struct Site {
     uint32_t loop;
@@ -371,18 +381,24 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness 
   };
   for (mir::BlockId h = 0; h < nb && h < cfg.loopHeader.size(); ++h) {
     if (!cfg.loopHeader[h]) continue;
-    Loop loop{h, naturalLoop(cfg, h, stamp, ++epoch), {}};
-    for (mir::BlockId b : loop.blocks)
+    Loop loop{h, static_cast<uint32_t>(loopBlocks.size()), 0, static_cast<uint32_t>(loopExits.size()), 0};
+    naturalLoop(cfg, h, stamp, ++epoch, loopBlocks);
+    loop.blocksEnd = static_cast<uint32_t>(loopBlocks.size());
+    for (mir::BlockId b : blocksOf(loop))
       for (mir::BlockId t : cfg.succs[b])
-        if (stamp[t] != epoch && cfg.preds[t].size() == 1) loop.exits.push_back(t);
-    if (loop.exits.empty()) continue;
-    for (mir::BlockId b : loop.blocks)
+        if (stamp[t] != epoch && cfg.preds[t].size() == 1) loopExits.push_back(t);
+    loop.exitsEnd = static_cast<uint32_t>(loopExits.size());
+    if (loop.exitsBegin == loop.exitsEnd) {
+      loopBlocks.resize(loop.blocksBegin);  // (a loop without an exit is not kept)
+      continue;
+    }
+    for (mir::BlockId b : blocksOf(loop))
       for (uint32_t k = copyStart[b]; k < copyStart[b + 1]; ++k) {
         const Copy &c = loopCopies[k];
         if (defsInLoop(c.v) == 1 && defsInLoop(c.u) == 0)  // one definition in the loop, the copy
           sites.push_back({static_cast<uint32_t>(loops.size()), c.v}), cand[c.v] = 1;
       }
-    loops.push_back(std::move(loop));
+    loops.push_back(loop);
   }
   if (sites.empty()) return 0;
   // Only where the value is live out by an exit and not carried around the
@@ -407,11 +423,11 @@ unsigned splitAtLoopExits(WorkFunction &w, const mir::Cfg &cfg, PrePassLiveness 
   for (const Site &s : sites) {
     const Loop &loop = loops[s.loop];
     exits.clear();
-    for (mir::BlockId e : loop.exits)
+    for (mir::BlockId e : exitsOf(loop))
       if (liveIn(e, s.v)) exits.push_back(e);
     if (exits.empty() || liveIn(loop.header, s.v)) continue;
     ++epoch;
-    for (mir::BlockId b : loop.blocks) stamp[b] = epoch;
+    for (mir::BlockId b : blocksOf(loop)) stamp[b] = epoch;
     bool joined = false;
     for (mir::BlockId b = 0; b < nb && !joined; ++b)
       joined = stamp[b] != epoch && liveIn(b, s.v) &&
