@@ -38,6 +38,13 @@ public:
     parent_.push_back(static_cast<uint32_t>(parent_.size()));
     return parent_.back();
   }
+  void reserve(size_t n) { parent_.reserve(n); }
+  /// `count` elements at once, each its own root.
+  void add(uint32_t count) {
+    const size_t first = parent_.size();
+    parent_.resize(first + count);
+    std::iota(parent_.begin() + static_cast<long>(first), parent_.end(), static_cast<uint32_t>(first));
+  }
   uint32_t find(uint32_t x) {
     while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
     return x;
@@ -104,7 +111,10 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
   std::vector<uint32_t> base(nb * words + 1, 0);
   for (size_t k = 0; k < nb * words; ++k)  // (the rows are sparse: most words count nothing)
     base[k + 1] = base[k] + (lv.in[k] ? popcount64(lv.in[k]) : 0);
-  for (uint32_t e = 0; e < base[nb * words]; ++e) uf.add();
+  // (Then at most an element per operand and copy: reserved, not grown.)
+  const size_t operands = flat.ops.size() + 2 * (shared ? pre->inserted.size() : 0);
+  uf.reserve(base[nb * words] + operands);
+  uf.add(base[nb * words]);
   // Calls fn(v, e) for each vreg v live into block b, e its entry (read in
   // row order, each entry's element is the running count).
   auto forEachEntry = [&](size_t b, auto &&fn) {
@@ -122,6 +132,7 @@ unsigned splitWebs(WorkFunction &w, const mir::Cfg &cfg, const PrePassLiveness *
   // does at the start if v is live in (kNone: nothing).
   std::vector<uint32_t> cur(n, kNone), defElem, useElem;
   std::vector<uint32_t> touched;
+  defElem.reserve(operands), useElem.reserve(operands);
   std::vector<std::pair<uint32_t, uint32_t>> orphans;  // (element, vreg): a use nothing reaches
   // (It reads the flat operands: the same operands in the same order as
   // the instructions, without a second walk over them.) `visit` takes one
