@@ -153,6 +153,7 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
   w.numVRegs = static_cast<uint32_t>(f.vregInfo.size());  // then as Function::numVRegs, below
   w.hasCalls = false;
   w.callBlocks.clear();
+  w.loweredMoves = 0;
   w.outgoingBytes = 0;
   if (f.blocks.empty()) {
     error = "function has no blocks";
@@ -231,6 +232,9 @@ bool lowerAbi(const mir::Function &f, const mir::Module &m, WorkFunction &w, std
         out.push_back(in);
       }
     }
+    // Counted here, in the block just written (in the cache), rather than
+    // by a walk of the allocator's over the whole function.
+    for (const Instr &i : out) w.loweredMoves += i.op == Opcode::Mov;
     if (b == 0 && !sawParam && !params.empty()) {
       error = "entry block lacks the 'param' of a function with parameters";
       return false;

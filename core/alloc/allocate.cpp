@@ -51,13 +51,6 @@ double weightedCost(const mir::Function &f, const mir::Cfg &cfg) {
   return c;
 }
 
-unsigned countMoves(const mir::Function &f) {
-  unsigned n = 0;
-  for (const auto &b : f.blocks)
-    for (const auto &i : b.instrs) n += i.op == mir::Opcode::Mov;
-  return n;
-}
-
 class GraphColouring final : public Allocator {
 public:
   std::string_view name() const override { return "irc"; }
@@ -197,7 +190,7 @@ private:
     WorkFunction &w = work_;
     first = {};
     if (!lowerAbi(f, m, w, r.error)) return r;
-    r.stats.movesBefore = countMoves(w.fn);
+    r.stats.movesBefore = w.loweredMoves;
     cfg_.rebuild(w.fn);  // spilling never changes the blocks
     const QualityPasses &q = opt.passes;
     // One liveness for the splits and the webs (PrePassLiveness).

@@ -76,6 +76,7 @@ struct WorkFunction {
   /// stays true: a pass that looks at calls walks these blocks only.
   std::vector<uint32_t> callBlocks;
   uint32_t outgoingBytes = 0;   ///< largest outgoing stack-argument (and stack-result) area
+  uint32_t loweredMoves = 0;    ///< `mov`s in the ABI-lowered form (AllocStats::movesBefore)
   /// The function returns a result on the stack, into its incoming area: a
   /// stack parameter may not be reloaded from its incoming slot, which a
   /// result store may have overwritten (no SpillKind::InArg).
