@@ -188,22 +188,29 @@ private:
 
   /// Whether vreg v (a value of the round, not a temp) is refilled by
   /// repeating its one definition, without a slot (refillsWithoutSlot).
-  /// The table is built on first use, from the code as it is then (a
-  /// value's definitions do not change while its colour stays).
   bool refillsCheaply(mir::VReg v) {
-    if (cheap_.empty()) {
-      const uint32_t n = w_.numVRegs;
-      std::vector<uint32_t> defs(n, 0);
-      std::vector<const mir::Instr *> def(n, nullptr);
-      for (const mir::Block &b : w_.fn.blocks)
-        for (const mir::Instr &i : b.instrs)
-          for (const mir::Operand &d : i.defs)
-            if (d.isVReg() && d.value < n) ++defs[d.value], def[d.value] = &i;
-      cheap_.assign(n, 0);
-      for (uint32_t x = 0; x < n; ++x)
-        cheap_[x] = defs[x] == 1 && !w_.noSpill[x] && refillsWithoutSlot(w_, x, 1, *def[x]) ? 1 : 2;
-    }
-    return v < cheap_.size() && cheap_[v] == 1;
+    findDefs();
+    return v < defs_.size() && defs_[v].count == 1 && !w_.noSpill[v] && refillsWithoutSlot(w_, v, 1, *defs_[v].def);
+  }
+
+  /// Per vreg: how often the code defines it and the last definition.
+  struct Defs {
+    uint32_t count = 0;
+    const mir::Instr *def = nullptr;
+  };
+  /// One walk over the code for refillsCheaply and applySplits (each walk
+  /// of the 120-byte instructions is cache-miss heavy), made on first use
+  /// from the code as it is then: spillNodes has run, and a value's
+  /// definitions do not change while its colour stays. The pointers hold
+  /// until applySplits rewrites blocks.
+  void findDefs() {
+    if (!defs_.empty()) return;
+    const uint32_t n = w_.numVRegs;
+    defs_.assign(n, {});
+    for (const mir::Block &b : w_.fn.blocks)
+      for (const mir::Instr &i : b.instrs)
+        for (const mir::Operand &d : i.defs)
+          if (d.isVReg() && d.value < n) ++defs_[d.value].count, defs_[d.value].def = &i;
   }
 
   /// Where a value split at instruction i of block b is reloaded: at the
@@ -238,9 +245,7 @@ private:
       uint32_t value;
     };
     std::vector<Event> ev;
-    refills_.clear();
-    for (const Split &s : splits_) refills_.push_back({s.value, 0, nullptr});
-    findDefs();
+    findRefills();
     for (const Split &s : splits_) {
       // A constant or an incoming stack parameter needs no store: the
       // refill repeats its definition (as spillNodes does).
@@ -278,35 +283,25 @@ private:
     splits_.clear();
   }
 
-  /// Per split value: its definitions and the last one (findDefs).
+  /// Per split value: the definition its refill repeats, or null (a slot).
   struct Refill {
     mir::VReg v;
-    unsigned defs;
     const mir::Instr *def;
   };
-  std::vector<Refill> refills_;
+  std::vector<Refill> refills_;  ///< by value
   std::vector<mir::Instr> refillDefs_;  ///< copies: applySplits moves instructions
 
-  /// Count the definitions of the values in `refills_`.
-  void findDefs() {
-    if (refills_.empty()) return;
+  /// Fill `refills_` for the values of `splits_`.
+  void findRefills() {
+    refills_.clear();
+    for (const Split &s : splits_) refills_.push_back({s.value, nullptr});
     std::sort(refills_.begin(), refills_.end(), [](const Refill &a, const Refill &b) { return a.v < b.v; });
     refills_.erase(std::unique(refills_.begin(), refills_.end(), [](const Refill &a, const Refill &b) { return a.v == b.v; }),
                    refills_.end());
-    refillDefs_.assign(refills_.size(), {});
-    for (const mir::Block &b : w_.fn.blocks)
-      for (const mir::Instr &i : b.instrs)
-        for (const mir::Operand &d : i.defs) {
-          if (!d.isVReg()) continue;
-          auto it = std::lower_bound(refills_.begin(), refills_.end(), d.value,
-                                     [](const Refill &r, mir::VReg x) { return r.v < x; });
-          if (it == refills_.end() || it->v != d.value) continue;
-          ++it->defs;
-          refillDefs_[static_cast<size_t>(it - refills_.begin())] = i;
-        }
-    for (size_t k = 0; k < refills_.size(); ++k)
-      refills_[k].def = refills_[k].defs == 1 && refillsWithoutSlot(w_, refills_[k].v, 1, refillDefs_[k])
-                            ? &refillDefs_[k] : nullptr;
+    refillDefs_.clear();
+    refillDefs_.reserve(refills_.size());  // (no reallocation: the pointers to the copies hold)
+    for (Refill &r : refills_)
+      if (refillsCheaply(r.v)) r.def = &refillDefs_.emplace_back(*defs_[r.v].def);
   }
 
   /// The definition a split value's refill repeats, or null (a slot).
@@ -447,7 +442,7 @@ private:
   std::vector<Split> splits_;
   std::vector<uint32_t> groupStart_;  ///< see SpillSites::groupStart
   std::vector<uint8_t> inLive_, touches_;
-  std::vector<uint8_t> cheap_;  ///< per vreg: 1 refills without a slot, 2 not (refillsCheaply)
+  std::vector<Defs> defs_;  ///< per vreg (findDefs); empty until then
   std::vector<std::pair<uint32_t, uint32_t>> pairs_, prefs_;
 };
 
