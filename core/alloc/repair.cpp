@@ -326,9 +326,12 @@ private:
   /// The blocks (ascending) where the old nodes `nodes` occur: the blocks
   /// of the round's flat code that mention them (spilling moves no operand
   /// of another node, so they are still there).
-  /// Also flags each instruction that mentions them (`touches_`).
+  /// Also flags each instruction that mentions them (`touches_`) and
+  /// notes the first one of each block (`firstTouch_`, by blocks_).
+  /// Sizes `inLive_`, which every user leaves all zero again.
   void blocksOf(const std::vector<uint32_t> &nodes) {
     blocks_.clear();
+    firstTouch_.clear();
     inLive_.assign(g_.numNodes, 0);
     for (uint32_t n : nodes) inLive_[n] = 1;
     auto hit = [&](uint32_t i) {
@@ -341,6 +344,7 @@ private:
       bool any = false;
       for (uint32_t i = code_.blockStart[b]; i < code_.blockStart[b + 1]; ++i)
         if (hit(i)) {
+          if (!any) firstTouch_.push_back(i);
           any = true;
           touches_[i] = 1;
         }
@@ -349,15 +353,18 @@ private:
     for (uint32_t n : nodes) inLive_[n] = 0;
   }
 
-  /// Per instruction of the candidate blocks of the flat code: the colours
-  /// live before it (`inMask_`), and those live after it, its move source
-  /// aside, plus those of its defs (`outMask_`).
+  /// Per instruction of the candidate blocks of the flat code that
+  /// mentions a spilled node (`touches_`: only theirs are read, by
+  /// siteConstraints): the colours live before it (`inMask_`), and those
+  /// live after it, its move source aside, plus those of its defs
+  /// (`outMask_`). The others' entries are left as they are, and a block's
+  /// walk back from its live-out set stops at its first such instruction.
   void computeMasks() {
     const size_t ni = code_.numDefs.size();
-    inMask_.assign(ni, 0);
-    outMask_.assign(ni, 0);
-    inLive_.assign(g_.numNodes, 0);
-    for (uint32_t b : blocks_) {
+    inMask_.resize(ni);
+    outMask_.resize(ni);
+    for (size_t k = 0; k < blocks_.size(); ++k) {
+      const uint32_t b = blocks_[k];
       unsigned count[32] = {};
       PRegMask liveColours = 0;
       seen_.clear();
@@ -373,17 +380,19 @@ private:
         if (int c = colour_[n]; c >= 0 && --count[c] == 0) liveColours &= ~(1u << c);
       };
       lv_.forEachIn(lv_.liveOut(b), insert);
-      for (uint32_t i = code_.blockStart[b + 1]; i-- > code_.blockStart[b];) {
+      for (uint32_t i = code_.blockStart[b + 1]; i-- > firstTouch_[k];) {
         const uint32_t *op = code_.ops.data() + code_.opStart[i];
         const uint32_t nd = code_.numDefs[i], n = code_.opStart[i + 1] - code_.opStart[i];
         if (code_.move[i]) erase(op[1]);
-        PRegMask defColours = 0;
-        for (uint32_t k = 0; k < nd; ++k)
-          if (int c = colour_[op[k]]; c >= 0) defColours |= 1u << c;
-        outMask_[i] = liveColours | defColours;
+        if (touches_[i]) {
+          PRegMask defColours = 0;
+          for (uint32_t k = 0; k < nd; ++k)
+            if (int c = colour_[op[k]]; c >= 0) defColours |= 1u << c;
+          outMask_[i] = liveColours | defColours;
+        }
         for (uint32_t k = 0; k < nd; ++k) erase(op[k]);
         for (uint32_t k = nd; k < n; ++k) insert(op[k]);
-        inMask_[i] = liveColours;
+        if (touches_[i]) inMask_[i] = liveColours;
       }
       for (uint32_t n : seen_) inLive_[n] = 0;
     }
@@ -435,7 +444,7 @@ private:
   std::vector<int> &colour_;
   PRegMask poolMask_ = 0, usedCallee_ = 0, caller_ = 0, callee_ = 0;
   const FlatCode &code_;
-  std::vector<uint32_t> touched_, blocks_, seen_, nbrStart_, nbr_, prefStart_, pref_;
+  std::vector<uint32_t> touched_, blocks_, firstTouch_, seen_, nbrStart_, nbr_, prefStart_, pref_;
   std::vector<PRegMask> busy_;       ///< per new node: colours of old nodes it interferes with
   std::vector<PRegMask> inMask_, outMask_;  ///< per flat instruction (first step)
   SpillSites sites_;
