@@ -21,6 +21,7 @@
 #include "core/alloc/work.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vcr::alloc {
 
@@ -32,10 +33,7 @@ public:
       : g_(g), colour_(colour), pool_(pool), callee_(callee), used_(used) {}
 
   unsigned run() {
-    std::vector<uint32_t> order(g_.moves.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return g_.moves[a].weight > g_.moves[b].weight; });
+    const std::vector<uint32_t> order = heaviestFirst();
     unsigned changed = 0;
     for (int pass = 0; pass < 4; ++pass) {
       bool any = false;
@@ -60,6 +58,26 @@ private:
   PRegMask callee_;  ///< callee-saved colours of the class
   PRegMask used_;  ///< colours in use: a callee-saved one outside it costs a push and a pop
   std::vector<std::pair<uint32_t, int>> undo_;
+  std::vector<uint32_t> blockers_;  ///< tryGive's (storage kept from call to call)
+  std::vector<int> saved_;          ///< gain's
+
+  /// The moves by weight, heaviest first, in index order among equals (a
+  /// stable sort): one sort of 64-bit keys, the weight's bits made to
+  /// order as the weight does above the index, instead of a stable sort of
+  /// indices whose every comparison looks up two moves.
+  std::vector<uint32_t> heaviestFirst() const {
+    std::vector<uint64_t> key(g_.moves.size());
+    for (uint32_t i = 0; i < key.size(); ++i) {
+      uint32_t w;
+      std::memcpy(&w, &g_.moves[i].weight, sizeof w);
+      w = w >> 31 ? ~w : w | 0x80000000u;  // the float's order as an unsigned one (weights: 10^depth)
+      key[i] = uint64_t(~w) << 32 | i;     // ascending keys: descending weights
+    }
+    std::sort(key.begin(), key.end());
+    std::vector<uint32_t> order(key.size());
+    for (size_t k = 0; k < key.size(); ++k) order[k] = static_cast<uint32_t>(key[k]);
+    return order;
+  }
 
   int colourOf(uint32_t n) const {
     if (Interference::precoloured(n)) return static_cast<int>(n);
@@ -97,20 +115,27 @@ private:
 
   /// Give node x colour c, moving its neighbours of colour c elsewhere;
   /// kept only if the weighted moves of x and of the moved neighbours fall.
+  /// (Most calls end at the first test, which is kept apart from the rest
+  /// so that the call is cheap.)
   bool tryGive(uint32_t x, int c) {
     if (Interference::precoloured(x) || colour_[x] < 0 || !(pool_ >> c & 1) || (g_.preMask[x] >> c & 1))
       return false;
-    std::vector<uint32_t> blockers;
+    return give(x, c);
+  }
+
+  /// tryGive for a node that may take colour c.
+  bool give(uint32_t x, int c) {
+    blockers_.clear();
     bool fixed = false;
     g_.forEachNeighbour(x, [&](uint32_t n) {
       if (colourOf(n) != c) return;
       if (Interference::precoloured(n)) fixed = true;
-      else blockers.push_back(n);
+      else blockers_.push_back(n);
     });
     if (fixed) return false;
     undo_.clear();
     set(x, c);
-    for (uint32_t b : blockers) {
+    for (uint32_t b : blockers_) {
       int best = -1;
       double bestCost = 0;
       for (PRegMask r = freeFor(b); r; r &= r - 1) {
@@ -154,11 +179,11 @@ private:
       }
     };
     count(now);
-    std::vector<int> saved;
-    for (auto &[n, old] : undo_) saved.push_back(colour_[n]);
+    saved_.clear();
+    for (auto &[n, old] : undo_) saved_.push_back(colour_[n]);
     for (auto &[n, old] : undo_) colour_[n] = old;
     count(was);
-    for (size_t i = 0; i < undo_.size(); ++i) colour_[undo_[i].first] = saved[i];
+    for (size_t i = 0; i < undo_.size(); ++i) colour_[undo_[i].first] = saved_[i];
     return was - now;
   }
 
