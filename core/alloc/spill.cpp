@@ -91,13 +91,19 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
   auto spilledIdx = [&](const Operand &o) -> int32_t {
     return o.isVReg() && o.value < index.size() ? index[o.value] : -1;
   };
+  // Per instruction: whether it mentions a spilled value (sites->touches).
+  // (Raw pointers, here and for the groups: the vectors' data pointers
+  // would be loaded again for every instruction, as the pushes may alias them.)
+  const uint8_t *flag = sites && sites->touches ? sites->touches->data() : nullptr;
+  uint32_t *groupStart = sites && sites->groupStart ? sites->groupStart->data() : nullptr;
   // Classify: a value whose only def is a `movi` is rematerialised; one
   // whose only def loads an incoming stack parameter is reloaded from there.
-  const std::vector<uint8_t> *flagged = sites ? sites->touches : nullptr;
   for (uint32_t bi : *blocks) {
-    uint32_t at = flagged ? (*sites->blockBase)[bi] : 0;
-    for (const Instr &in : w.fn.blocks[bi].instrs) {
-      if (flagged && !(*flagged)[at++]) continue;
+    const std::vector<Instr> &instrs = w.fn.blocks[bi].instrs;
+    const uint32_t base = flag ? (*sites->blockBase)[bi] : 0;
+    for (size_t k = 0; k < instrs.size(); ++k) {
+      if (flag && !flag[base + k]) continue;  // (its instruction not even read)
+      const Instr &in = instrs[k];
       for (const Operand &d : in.defs)
         if (int32_t s = spilledIdx(d); s >= 0) {
           ++info[s].defCount;
@@ -141,8 +147,8 @@ void spillNodes(WorkFunction &w, const std::vector<uint32_t> &spilledNodes, Allo
     here = sites ? (*sites->blockBase)[bi] - 1 : 0;
     for (Instr &in : b.instrs) {
       ++here;
-      if (sites && sites->groupStart) (*sites->groupStart)[here] = static_cast<uint32_t>(out.size());
-      if (flagged && !(*flagged)[here]) {  // mentions no spilled value
+      if (groupStart) groupStart[here] = static_cast<uint32_t>(out.size());
+      if (flag && !flag[here]) {  // mentions no spilled value
         out.push_back(std::move(in));
         continue;
       }
