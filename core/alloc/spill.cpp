@@ -40,17 +40,20 @@ bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, c
 
 void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg) {
   const uint32_t n = w.numVRegs;
-  std::vector<uint32_t> defs(n, 0);
-  std::vector<std::pair<const Instr *, uint32_t>> def(n, {nullptr, 0});  // (definition, block)
+  struct Defs {  // of one vreg: how many, the last one and its block
+    uint32_t count, block;
+    const Instr *def;
+  };
+  std::vector<Defs> defs(n, {0, 0, nullptr});  // (one array: one allocation, one cache line per vreg)
   for (uint32_t b = 0; b < w.fn.blocks.size(); ++b)
     for (const Instr &in : w.fn.blocks[b].instrs)
       for (const Operand &d : in.defs)
-        if (d.isVReg() && d.value < n) ++defs[d.value], def[d.value] = {&in, b};
+        if (d.isVReg() && d.value < n) defs[d.value] = {defs[d.value].count + 1, b, &in};
   for (uint32_t v = 0; v < n; ++v) {
     const uint32_t node = w.nodeOfVReg(v);  // (kNoNode: not in this graph)
-    if (defs[v] != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
-    if (cheapKind(w, v, 1, *def[v].first) == SpillKind::Slot) continue;
-    g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, def[v].second));
+    if (defs[v].count != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
+    if (cheapKind(w, v, 1, *defs[v].def) == SpillKind::Slot) continue;
+    g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, defs[v].block));
   }
 }
 
