@@ -60,6 +60,60 @@ private:
   std::vector<uint32_t> dense_, pos_;
 };
 
+/// The live global indices of the backward scan: a bit row and an exact
+/// summary of its non-zero words (interference.h). A large function's row
+/// has a handful of non-zero words, so a def ORs, and a block start
+/// clears, those words only, and the summary a def ORs into its row's is
+/// that row's summary as built (no scan of the rows afterwards).
+class LiveRow {
+public:
+  void reset(uint32_t words) {
+    bits_.assign(words, 0);
+    sum_.assign(summaryWords(words), 0);
+  }
+  [[nodiscard]] bool test(uint32_t i) const { return testBit(bits_.data(), i); }
+  void set(uint32_t i) {
+    setBit(bits_.data(), i);
+    setBit(sum_.data(), i >> 6);
+  }
+  void erase(uint32_t i) {
+    uint64_t &word = bits_[i >> 6];
+    word &= ~(1ull << (i & 63));
+    if (!word) sum_[i >> 12] &= ~(1ull << (i >> 6 & 63));  // exact: the word is no longer marked
+  }
+  void clear() {
+    forEachMarkedWord(sum_.data(), sumWords(), [&](uint32_t w) { bits_[w] = 0; });
+    std::fill(sum_.begin(), sum_.end(), 0);
+  }
+  /// this = row (of as many words); returns the number of bits set.
+  uint32_t assign(const uint64_t *row) {
+    std::fill(sum_.begin(), sum_.end(), 0);
+    uint32_t count = 0;
+    for (uint32_t w = 0; w < bits_.size(); ++w) {
+      bits_[w] = row[w];
+      count += popcount64(row[w]);
+      sum_[w >> 6] |= uint64_t{row[w] != 0} << (w & 63);
+    }
+    return count;
+  }
+  /// row |= this, and rowSum (the summary of row) |= this summary.
+  void orInto(uint64_t *row, uint64_t *rowSum) const {
+    for (uint32_t s = 0; s < sumWords(); ++s) {
+      rowSum[s] |= sum_[s];
+      for (uint64_t x = sum_[s]; x; x &= x - 1) {
+        const uint32_t w = s * 64 + static_cast<uint32_t>(__builtin_ctzll(x));
+        row[w] |= bits_[w];
+      }
+    }
+  }
+  /// Calls fn(i) for each live global index i.
+  template <class F> void forEach(F &&fn) const { forEachBitMarked(bits_.data(), sum_.data(), sumWords(), fn); }
+
+private:
+  [[nodiscard]] uint32_t sumWords() const { return static_cast<uint32_t>(sum_.size()); }
+  std::vector<uint64_t> bits_, sum_;
+};
+
 /// Group undirected pairs into a deduplicated adjacency (CSR) over `nn` nodes.
 void groupPairs(const std::vector<std::pair<uint32_t, uint32_t>> &pairs, uint32_t nn,
                 std::vector<uint32_t> &start, std::vector<uint32_t> &adj) {
@@ -102,6 +156,9 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
       g.globals.push_back(n);
     }
   const auto ng = static_cast<uint32_t>(g.globals.size());
+  // No precoloured node is global (the usual case): the global indices are
+  // the liveness's compact ones, and a block's live-out row is liveG as is.
+  const bool sameIndices = ng == lv.nodes.size();
   const uint32_t nw = (nn + 63) / 64, gw = (ng + 63) / 64;
   // The rows are zero outside the words their summaries mark (clearMarked):
   // clear those of the last build, then size them for this one.
@@ -116,9 +173,19 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   g.weight.assign(nn, 0.0);
   g.occurs.clear();
   g.occurs.resize(nn);
+  g.nodeSumWords = summaryWords(nw);
+  g.globalSumWords = summaryWords(gw);
+  const uint32_t gsw = g.globalSumWords;
+  g.globalRowSum.assign(size_t(ng) * g.nodeSumWords, 0);
+  g.localGlobalSum.assign(size_t(nn) * gsw, 0);  // ORed as the rows are (LiveRow::orInto)
 
-  std::vector<uint64_t> &gg = g.scratchGG, liveG(gw, 0);  // global-global rows; live globals
-  gg.assign(size_t(ng) * gw, 0);
+  // The global-global rows, with summaries of their own. The rows are left
+  // zero by the last build (its closure below reads and clears the words
+  // its summaries mark), so only growth is zeroed here.
+  std::vector<uint64_t> &gg = g.scratchGG, ggSum(size_t(ng) * gsw, 0);
+  if (gg.size() < size_t(ng) * gw) gg.resize(size_t(ng) * gw);
+  LiveRow liveG;  // live globals
+  liveG.reset(gw);
   std::vector<std::pair<uint32_t, uint32_t>> pairs;            // local-local edges, with repeats
   SparseSet liveL;                                             // live local vreg nodes
   liveL.reset(nn);
@@ -130,8 +197,8 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
       liveCount += !(livePre >> n & 1);
       livePre |= 1u << n;
     } else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) {
-      liveCount += !testBit(liveG.data(), gi);
-      setBit(liveG.data(), gi);
+      liveCount += !liveG.test(gi);
+      liveG.set(gi);
     } else if (!liveL.contains(n)) {
       ++liveCount;
       liveL.insert(n);
@@ -142,8 +209,8 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
       liveCount -= livePre >> n & 1;
       livePre &= ~(1u << n);
     } else if (uint32_t gi = g.globalOf[n]; gi != kNoNode) {
-      liveCount -= testBit(liveG.data(), gi);
-      liveG[gi >> 6] &= ~(1ull << (gi & 63));
+      liveCount -= liveG.test(gi);
+      liveG.erase(gi);
     } else if (liveL.contains(n)) {
       --liveCount;
       liveL.erase(n);
@@ -156,8 +223,12 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     liveL.clear();
     livePre = 0;
     liveCount = 0;
-    std::fill(liveG.begin(), liveG.end(), 0);
-    lv.forEachIn(lv.liveOut(b), insert);
+    if (sameIndices) {
+      liveCount = liveG.assign(lv.liveOut(b));
+    } else {
+      liveG.clear();
+      lv.forEachIn(lv.liveOut(b), insert);
+    }
     g.maxLive = std::max(g.maxLive, liveCount);
     const uint32_t depth = b < cfg.loopDepth.size() ? std::min(cfg.loopDepth[b], 8u) : 0;
     const double w = kPow10[depth];
@@ -178,13 +249,14 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
         if (pre(d)) {
           preDefs |= 1u << d;
         } else if (uint32_t gi = g.globalOf[d]; gi != kNoNode) {
-          uint64_t *r = gg.data() + size_t(gi) * gw;
-          for (uint32_t x = 0; x < gw; ++x) r[x] |= liveG[x];
+          liveG.orInto(gg.data() + size_t(gi) * gw, ggSum.data() + size_t(gi) * gsw);
           g.preMask[d] |= livePre;
-          for (uint32_t l : liveL.members()) setBit(g.localGlobal.data() + size_t(l) * gw, gi);
+          for (uint32_t l : liveL.members()) {
+            setBit(g.localGlobal.data() + size_t(l) * gw, gi);
+            setBit(g.localGlobalSum.data() + size_t(l) * gsw, gi >> 6);
+          }
         } else {
-          uint64_t *r = g.localGlobal.data() + size_t(d) * gw;
-          for (uint32_t x = 0; x < gw; ++x) r[x] |= liveG[x];
+          liveG.orInto(g.localGlobal.data() + size_t(d) * gw, g.localGlobalSum.data() + size_t(d) * gsw);
           g.preMask[d] |= livePre;
           for (uint32_t l : liveL.members())
             if (l != d) pairs.push_back({d, l});
@@ -192,7 +264,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
       }
       if (preDefs) {
         for (uint32_t l : liveL.members()) g.preMask[l] |= preDefs;
-        forEachBit(liveG.data(), gw, [&](uint32_t gi) { g.preMask[g.globals[gi]] |= preDefs; });
+        liveG.forEach([&](uint32_t gi) { g.preMask[g.globals[gi]] |= preDefs; });
       }
       for (uint32_t k = 0; k < nd; ++k) erase(op[k]);
       for (uint32_t k = nd; k < n; ++k) {
@@ -204,18 +276,6 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     }
   }
 
-  // Summaries (interference.h) of the local nodes' global rows.
-  g.nodeSumWords = summaryWords(nw);
-  g.globalSumWords = summaryWords(gw);
-  g.globalRowSum.assign(size_t(ng) * g.nodeSumWords, 0);
-  g.localGlobalSum.assign(size_t(nn) * g.globalSumWords, 0);
-  for (uint32_t n = kVRegBase; n < nn; ++n) {
-    if (g.isGlobal(n)) continue;
-    const uint64_t *row = g.globalNeighbours(n);
-    uint64_t *sum = g.localGlobalSum.data() + size_t(n) * g.globalSumWords;
-    for (uint32_t w = 0; w < gw; ++w)
-      if (row[w]) setBit(sum, w);
-  }
   // Rows of the global nodes: the symmetric closure of the global-global
   // rows plus the transpose of the local nodes' global rows, a bit per
   // edge (the rows are sparse: a 64 x 64 block transpose over every block
@@ -224,16 +284,31 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     setBit(g.globalRows.data() + size_t(gi) * nw, n);
     setBit(g.globalRowSum.data() + size_t(gi) * g.nodeSumWords, n >> 6);
   };
-  for (uint32_t i = 0; i < ng; ++i)
-    forEachBit(gg.data() + size_t(i) * gw, gw, [&](uint32_t j) {
-      if (j == i) return;
-      link(i, g.globals[j]);
-      link(j, g.globals[i]);
+  for (uint32_t i = 0; i < ng; ++i) {
+    uint64_t *r = gg.data() + size_t(i) * gw;
+    forEachMarkedWord(ggSum.data() + size_t(i) * gsw, gsw, [&](uint32_t w) {
+      for (uint64_t x = r[w]; x; x &= x - 1) {
+        const uint32_t j = w * 64 + static_cast<uint32_t>(__builtin_ctzll(x));
+        if (j == i) continue;
+        link(i, g.globals[j]);
+        link(j, g.globals[i]);
+      }
+      r[w] = 0;  // left zero for the next build
     });
-  for (uint32_t n = kVRegBase; n < nn; ++n)
-    if (!g.isGlobal(n))
-      forEachBitMarked(g.globalNeighbours(n), g.globalNeighboursSum(n), g.globalSumWords,
-                       [&](uint32_t gi) { link(gi, n); });
+  }
+  // The transpose sets one bit (and its summary bit) per local-global
+  // edge, the most numerous kind: the word offsets and masks of node n are
+  // the same in every global row, so only the row changes per edge.
+  for (uint32_t n = kVRegBase; n < nn; ++n) {
+    if (g.isGlobal(n)) continue;
+    uint64_t *rows = g.globalRows.data() + (n >> 6), *sums = g.globalRowSum.data() + (n >> 12);
+    const uint64_t bit = 1ull << (n & 63), sumBit = 1ull << (n >> 6 & 63);
+    const size_t nsw = g.nodeSumWords;
+    forEachBitMarked(g.globalNeighbours(n), g.globalNeighboursSum(n), gsw, [&](uint32_t gi) {
+      rows[size_t(gi) * nw] |= bit;
+      sums[gi * nsw] |= sumBit;
+    });
+  }
   groupPairs(pairs, nn, g.localStart, g.localAdj);
 
   auto popcountMarked = [](const uint64_t *row, const uint64_t *sum, uint32_t sumWords) {
