@@ -2,6 +2,7 @@
 #include "core/alloc/liveness.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace vcr::alloc {
 
@@ -107,39 +108,54 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
 void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numNodes) {
   const uint32_t nb = code.numBlocks();
   constexpr uint32_t kNone = UINT32_MAX;
-  // Pass 1: upward-exposed uses decide which nodes are global.
+  // One pass over the operands: the upward-exposed uses decide which nodes
+  // are global, and each block's upward-exposed uses (compact indices) and
+  // defs (nodes, once each: which are global is known only at the end) are
+  // listed for the rows, which must wait for the row width `words`: the
+  // lists are shorter than the operands, which a second pass used to read.
   nodes.clear();
   compact.assign(numNodes, kNone);
   std::vector<uint32_t> defBlock(numNodes, kNone);
-  for (uint32_t b = 0; b < nb; ++b)
+  const uint32_t numOps = code.opStart.back();
+  const auto exposed = std::make_unique_for_overwrite<uint32_t[]>(numOps);
+  const auto defined = std::make_unique_for_overwrite<uint32_t[]>(numOps);
+  std::vector<uint32_t> exposedEnd(nb), definedEnd(nb);  // per block: end of its part of the list
+  uint32_t ne = 0, nd = 0;
+  for (uint32_t b = 0; b < nb; ++b) {
     for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
       const uint32_t *op = code.ops.data() + code.opStart[i];
-      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
-      for (uint32_t k = nd; k < n; ++k)
-        if (defBlock[op[k]] != b && compact[op[k]] == kNone) {
-          compact[op[k]] = static_cast<uint32_t>(nodes.size());
-          nodes.push_back(op[k]);
+      const uint32_t numDefs = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
+      for (uint32_t k = numDefs; k < n; ++k) {
+        const uint32_t x = op[k];
+        if (defBlock[x] == b) continue;  // defined above in the block
+        if (compact[x] == kNone) {
+          compact[x] = static_cast<uint32_t>(nodes.size());
+          nodes.push_back(x);
         }
-      for (uint32_t k = 0; k < nd; ++k) defBlock[op[k]] = b;
+        exposed[ne++] = compact[x];
+      }
+      for (uint32_t k = 0; k < numDefs; ++k)
+        if (const uint32_t x = op[k]; defBlock[x] != b) {
+          defBlock[x] = b;
+          defined[nd++] = x;
+        }
     }
+    exposedEnd[b] = ne;
+    definedEnd[b] = nd;
+  }
   words = static_cast<uint32_t>((nodes.size() + 63) / 64);
   const size_t total = size_t(nb) * words;
   in.assign(total, 0);
   out.assign(total, 0);
   if (words == 0) return;
-  // Pass 2: upward-exposed uses (straight into the live-in rows) and defs
-  // of each block, over global nodes.
+  // The rows: upward-exposed uses straight into the live-in rows, and the
+  // defs of global nodes.
   std::vector<uint64_t> def(total, 0);
-  for (uint32_t b = 0; b < nb; ++b) {
-    uint64_t *u = in.data() + size_t(b) * words, *d = def.data() + size_t(b) * words;
-    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
-      const uint32_t *op = code.ops.data() + code.opStart[i];
-      const uint32_t nd = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
-      for (uint32_t k = nd; k < n; ++k)
-        if (uint32_t c = compact[op[k]]; c != kNone && !(d[c >> 6] >> (c & 63) & 1)) u[c >> 6] |= 1ull << (c & 63);
-      for (uint32_t k = 0; k < nd; ++k)
-        if (uint32_t c = compact[op[k]]; c != kNone) d[c >> 6] |= 1ull << (c & 63);
-    }
+  for (uint32_t b = 0, e = 0, d = 0; b < nb; ++b) {
+    uint64_t *inRow = in.data() + size_t(b) * words, *defRow = def.data() + size_t(b) * words;
+    for (; e < exposedEnd[b]; ++e) inRow[exposed[e] >> 6] |= 1ull << (exposed[e] & 63);
+    for (; d < definedEnd[b]; ++d)
+      if (const uint32_t c = compact[defined[d]]; c != kNone) defRow[c >> 6] |= 1ull << (c & 63);
   }
   // A worklist, first in post-order (successors first) and then the
   // unreachable blocks: a block is visited again only when the live-in set
