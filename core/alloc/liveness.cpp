@@ -80,6 +80,16 @@ GlobalLiveness GlobalLiveness::computeSome(const Function &f, const Cfg &cfg, co
   // vregs (the multiply-defined ones at most).
   FlatCode code;
   code.blockStart.reserve(f.blocks.size() + 1);  // (growing it was a sizeable share of the allocator's mallocs)
+  // Room for every instruction (a bound) and two operands each (a guess,
+  // grown past if need be), so that the lists are not reallocated and
+  // copied as they grow (about 0.2% of the allocation at 10k instructions,
+  // alloc_bench).
+  size_t numInstrs = 0;
+  for (const mir::Block &b : f.blocks) numInstrs += b.instrs.size();
+  code.opStart.reserve(numInstrs + 1);
+  code.instrPos.reserve(numInstrs);
+  code.numDefs.reserve(numInstrs);
+  code.ops.reserve(2 * numInstrs);
   uint32_t start = 0;
   for (const mir::Block &b : f.blocks) {
     code.blockStart.push_back(static_cast<uint32_t>(code.opStart.size()));
