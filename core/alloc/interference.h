@@ -104,8 +104,9 @@ struct Interference {
   /// end; registers of the pool included): the pressure the code puts on
   /// this class, where a call's clobbers count only where they are live.
   uint32_t maxLive = 0;
-  /// Build scratch, kept for the storage: the global-global rows, which
-  /// buildInterference rewrites whole every time.
+  /// Build scratch, kept for the storage: the global-global rows. They are
+  /// all zero between builds (buildInterference clears the words it set
+  /// as it reads them), so a build zeroes only their growth.
   std::vector<uint64_t> scratchGG;
 
   [[nodiscard]] static bool precoloured(uint32_t n) { return n < kVRegBase; }
