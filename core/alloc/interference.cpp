@@ -299,7 +299,8 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   // The transpose sets one bit (and its summary bit) per local-global
   // edge, the most numerous kind: the word offsets and masks of node n are
   // the same in every global row, so only the row changes per edge.
-  for (uint32_t n = kVRegBase; n < nn; ++n) {
+  // (Without a global node there is no such edge, and no row to offset.)
+  for (uint32_t n = kVRegBase; ng != 0 && n < nn; ++n) {
     if (g.isGlobal(n)) continue;
     uint64_t *rows = g.globalRows.data() + (n >> 6), *sums = g.globalRowSum.data() + (n >> 12);
     const uint64_t bit = 1ull << (n & 63), sumBit = 1ull << (n >> 6 & 63);
