@@ -55,6 +55,27 @@ std::set<std::pair<uint32_t, uint32_t>> referenceEdges(const mir::Function &f, c
   return edges;
 }
 
+/// A function lowered to the working form and its core-class interference
+/// graph over `pool`, as one allocation round builds them.
+struct CoreGraph {
+  WorkFunction w;
+  NodeMap map;
+  Interference g;
+};
+CoreGraph coreGraph(const mir::Function &f, const mir::Module &m, const arm::Pool &pool) {
+  CoreGraph out;
+  std::string error;
+  REQUIRE_MESSAGE(lowerAbi(f, m, out.w, error), error);
+  out.map = NodeMap::workingForm(out.w.numVRegs, pool.regs);
+  const mir::Cfg cfg = mir::Cfg::build(out.w.fn);
+  FlatCode code;
+  code.build(out.w.fn, out.map);
+  GlobalLiveness lv;
+  lv.compute(code, cfg, out.map.numNodes);
+  buildInterference(out.g, code, cfg, lv, out.map.numNodes);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("interference graph: bit rows and lists equal the textbook edge set") {
@@ -62,17 +83,10 @@ TEST_CASE("interference graph: bit rows and lists equal the textbook edge set") 
   size_t checkedEdges = 0;
   for (const mir::Module &m : sampleModules())
     for (const mir::Function &f : m.functions) {
-      WorkFunction w;
-      std::string error;
-      REQUIRE_MESSAGE(lowerAbi(f, m, w, error), error);
-      const NodeMap map = NodeMap::workingForm(w.numVRegs, pool.regs);
-      const mir::Cfg cfg = mir::Cfg::build(w.fn);
-      FlatCode code;
-      code.build(w.fn, map);
-      GlobalLiveness lv;
-      lv.compute(code, cfg, map.numNodes);
-      Interference g;
-      buildInterference(g, code, cfg, lv, map.numNodes);
+      CoreGraph cg = coreGraph(f, m, pool);
+      const WorkFunction &w = cg.w;
+      const NodeMap &map = cg.map;
+      const Interference &g = cg.g;
 
       const auto ref = referenceEdges(w.fn, map);
       CHECK(g.numEdges() == ref.size());
@@ -235,17 +249,9 @@ TEST_CASE("IRC leaves the graph's bit rows as built (merges extend them only whi
   for (const arm::Pool &pool : {arm::Pool{}, arm::Pool{arm::RegSet::range(arm::PReg::R0, arm::PReg::R4)}})
     for (const mir::Module &m : modules)
       for (const mir::Function &f : m.functions) {
-        WorkFunction w;
-        std::string error;
-        REQUIRE_MESSAGE(lowerAbi(f, m, w, error), error);
-        const NodeMap map = NodeMap::workingForm(w.numVRegs, pool.regs);
-        const mir::Cfg cfg = mir::Cfg::build(w.fn);
-        FlatCode code;
-        code.build(w.fn, map);
-        GlobalLiveness lv;
-        lv.compute(code, cfg, map.numNodes);
-        Interference g;
-        buildInterference(g, code, cfg, lv, map.numNodes);
+        CoreGraph cg = coreGraph(f, m, pool);
+        Interference &g = cg.g;
+        const WorkFunction &w = cg.w;
         const Interference built = g;
         const Colouring c = colourGraph(g, w, ClassRegs::core(pool));
         added += c.rowBitsAdded;
