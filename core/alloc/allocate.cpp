@@ -94,6 +94,18 @@ private:
   /// Interference::maxLive of the core values' first round (before any spill).
   uint32_t coreMaxLive_ = 0;
 
+  /// A colouring of the compact numbering (WorkFunction::vregNode) in the
+  /// full one, where node kVRegBase + v is vreg v; nothing if the
+  /// numbering is the full one already.
+  static void toFullNumbering(const WorkFunction &w, Colouring &colours) {
+    if (w.nodeVReg.empty()) return;
+    std::vector<int> full(kVRegBase + w.numVRegs, -1);
+    std::copy(colours.colour.begin(), colours.colour.begin() + kVRegBase, full.begin());
+    for (size_t k = 0; k < w.nodeVReg.size(); ++k) full[kVRegBase + w.nodeVReg[k]] = colours.colour[kVRegBase + k];
+    colours.colour = std::move(full);
+    for (uint32_t &n : colours.spilled) n = kVRegBase + w.nodeVReg[n - kVRegBase];
+  }
+
   /// Colour the vregs of class `cr.cls` (build, IRC, repair of spills,
   /// rounds until coloured, hint recolouring); `colours` receives the
   /// colouring over the nodes of the final code. False with `r.error` set.
@@ -121,8 +133,11 @@ private:
     // core vreg of the function. The node order is the vreg order, so the
     // choices are those of the full numbering; if the colouring spills,
     // the round is made again in the full numbering, in which the spill
-    // repair works (the same colouring, so nothing but time is lost).
-    auto buildAndColour = [&](bool compact, unsigned round) {
+    // repair works. The colouring there would be the same, node for node,
+    // so it is not made again: the compact one is carried over (`colour`
+    // false), and only the flat code, the liveness and the graph that the
+    // repair and the recolouring read are built in the full numbering.
+    auto buildAndColour = [&](bool compact, unsigned round, bool colour = true) {
       if (compact) w.numberClass(cr.cls);
       else w.numberAll();
       const NodeMap map = NodeMap::classForm(w.numVRegs, cr.cls, opt.pool.regs, &w.vclass,
@@ -137,6 +152,7 @@ private:
       if (round == 1 && cr.cls == mir::RegClass::Core) coreMaxLive_ = graph_.maxLive;
       if (opt.wantDot && snap && round == 1) *snap = snapshot(graph_);
       clock.lap(t.graph);
+      if (!colour) return;
       colours = colourGraph(graph_, w, cr);
       clock.lap(t.irc);
     };
@@ -152,7 +168,10 @@ private:
       ++r.stats.rounds;
       const bool vfp = cr.cls != mir::RegClass::Core;
       buildAndColour(vfp, rounds);
-      if (vfp && !colours.spilled.empty()) buildAndColour(false, rounds);
+      if (vfp && !colours.spilled.empty()) {
+        toFullNumbering(w, colours);
+        buildAndColour(false, rounds, false);
+      }
       if (rounds == 1) vregLimit = size_t(w.numVRegs) + 4 * size_t(code_.opStart.back()) + 4096;
       coloured = colours.spilled.empty();
       // Hint recolouring (recolour.cpp) on this round's graph, then keep
@@ -162,12 +181,7 @@ private:
       // constrain nothing, and the repair colours its temps around the
       // colours as they are then.
       if (opt.passes.recolour) recolourForMoves(graph_, cr, colours.colour);
-      if (!w.nodeVReg.empty()) {  // back to the full numbering for the passes after
-        std::vector<int> full(kVRegBase + w.numVRegs, -1);
-        std::copy(colours.colour.begin(), colours.colour.begin() + kVRegBase, full.begin());
-        for (size_t k = 0; k < w.nodeVReg.size(); ++k) full[kVRegBase + w.nodeVReg[k]] = colours.colour[kVRegBase + k];
-        colours.colour = std::move(full);
-      }
+      toFullNumbering(w, colours);  // for the passes after
       w.numberAll();
       if (!coloured) coloured = repairColouring(w, code_, live_, graph_, cr, colours, r.stats);
       clock.lap(t.repair);
