@@ -93,6 +93,9 @@ private:
   GraphSnapshot first;
   /// Interference::maxLive of the core values' first round (before any spill).
   uint32_t coreMaxLive_ = 0;
+  /// Whether `code_` is the flat code of the working function as it is
+  /// after colourClass (its last round coloured without a spill repair).
+  bool codeAsBuilt_ = false;
 
   /// A colouring of the compact numbering (WorkFunction::vregNode) in the
   /// full one, where node kVRegBase + v is vreg v; nothing if the
@@ -174,6 +177,7 @@ private:
       }
       if (rounds == 1) vregLimit = size_t(w.numVRegs) + 4 * size_t(code_.opStart.back()) + 4096;
       coloured = colours.spilled.empty();
+      codeAsBuilt_ = coloured;  // else the repair below changes the code
       // Hint recolouring (recolour.cpp) on this round's graph, then keep
       // every colour and spill around it; a full round again only if a
       // spill temp is boxed in. Recolouring before the repair needs no
@@ -254,7 +258,7 @@ private:
         if (node < colours.colour.size() && !(v < w.everSpilled.size() && w.everSpilled[v]) && w.classOf(v) == k)
           r.vregColour[v] = colours.colour[node];
       }
-      if (k != mir::RegClass::Core && !rewriteClass(w, colours, r.error)) return r;
+      if (k != mir::RegClass::Core && !rewriteClass(w, colours, r.error, codeAsBuilt_ ? &code_ : nullptr)) return r;
     }
     if (!rewriteColours(w, colours, r.function, scan_, r.stats, r.error)) return r;
     clock.lap(t.rewrite);

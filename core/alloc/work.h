@@ -322,8 +322,11 @@ struct FrameScan {
 
 /// Give every vreg of class `w.passClass` its colour as an S or D register
 /// (a VFP pass; the core pass ends with rewriteColours). The other vregs stay.
-/// False with `error` set if one has no colour.
-bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error);
+/// False with `error` set if one has no colour. With `code`, the pass's
+/// flat code of `w.fn` as it is now (no spill repair since it was built),
+/// only the instructions it lists are visited: every other instruction has
+/// no vreg of the class.
+bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error, const FlatCode *code = nullptr);
 
 /// A spill-slot store or reload (`sts !spill` / `lds !reload`).
 [[nodiscard]] inline bool isSlotAccess(const mir::Instr &i) {
