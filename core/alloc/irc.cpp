@@ -232,10 +232,13 @@ private:
     for (uint32_t n = 0; n < nn; ++n) nbrLen_[n] = gp_->localStart[n + 1] - gp_->localStart[n];
     if (extra_.size() < nn) extra_.resize(nn);
     if (extraAll_.size() < nn) extraAll_.resize(nn);
-    for (uint32_t n = 0; n < nn; ++n) {
+    // Only the lists the last attempt filled are not empty (a clear of
+    // every node's two lists touched two vector headers per node).
+    for (uint32_t n : extraNodes_) {
       extra_[n].clear();
       extraAll_[n].clear();
     }
+    extraNodes_.clear();
     mv_ = gp_->moveIdx;
     mvLen_.resize(nn);
     for (uint32_t n = 0; n < nn; ++n) mvLen_[n] = gp_->moveStart[n + 1] - gp_->moveStart[n];
@@ -524,17 +527,21 @@ private:
     if (global(u)) setRowBit(row(u), t), setRowBit(rowSum(u), t >> 6);
     else if (global(t)) setRowBit(globalNbrs(u), gp_->globalOf[t]), setRowBit(globalNbrsSum(u), gp_->globalOf[t] >> 6);
     else {
-      extra_[u].push_back(t);
-      extraAll_[u].push_back(t);
+      addExtra(u, t);
     }
     if (global(t)) setRowBit(row(t), u), setRowBit(rowSum(t), u >> 6);
     else if (global(u)) setRowBit(globalNbrs(t), gp_->globalOf[u]), setRowBit(globalNbrsSum(t), gp_->globalOf[u] >> 6);
     else {
-      extra_[t].push_back(u);
-      extraAll_[t].push_back(u);
+      addExtra(t, u);
     }
     raiseDegree(t);
     raiseDegree(u);
+  }
+  /// A local edge {n, t} made by a merge, in n's lists.
+  void addExtra(uint32_t n, uint32_t t) {
+    if (extraAll_[n].empty()) extraNodes_.push_back(n);
+    extra_[n].push_back(t);
+    extraAll_[n].push_back(t);
   }
   void raiseDegree(uint32_t n) {
     if (++degree_[n] == k_) markSignificant(n, true);
@@ -746,6 +753,7 @@ private:
   std::vector<uint32_t> nbr_, nbrLen_;       ///< local lists (starts as in the graph), pruned
   std::vector<std::vector<uint32_t>> extra_;     ///< per node: local edges added by merges, pruned
   std::vector<std::vector<uint32_t>> extraAll_;  ///< per node: local edges added by merges
+  std::vector<uint32_t> extraNodes_;             ///< the nodes whose extraAll_ is not empty
   std::vector<uint32_t> mv_, mvLen_;         ///< per node: its live moves (starts as in the graph)
   std::vector<uint32_t> next_, tail_;        ///< coalesced groups as linked lists
   std::vector<uint32_t> nextMv_, tailMv_;    ///< the same without the members whose move lists emptied
