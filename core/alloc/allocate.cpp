@@ -151,7 +151,7 @@ private:
       live_.compute(code_, cfg, map.numNodes);
       clock.lap(t.liveness);
       buildInterference(graph_, code_, cfg, live_, map.numNodes);
-      discountCheapSpills(graph_, w, cfg);
+      discountCheapSpills(graph_, w, cfg, code_);
       if (round == 1 && cr.cls == mir::RegClass::Core) coreMaxLive_ = graph_.maxLive;
       if (opt.wantDot && snap && round == 1) *snap = snapshot(graph_);
       clock.lap(t.graph);

@@ -38,22 +38,34 @@ bool refillsWithoutSlot(const WorkFunction &w, mir::VReg v, unsigned defCount, c
   return cheapKind(w, v, defCount, def) != SpillKind::Slot;
 }
 
-void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg) {
-  const uint32_t n = w.numVRegs;
-  struct Defs {  // of one vreg: how many, the last one and its block
-    uint32_t count, block;
-    const Instr *def;
+void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg, const FlatCode &code) {
+  // The definitions are counted from the round's flat code (the graph's
+  // nodes, a few integers per instruction) and only a node defined once
+  // reads its instruction: a walk over every instruction's operands (120
+  // bytes each, and the whole function in every class pass) was 1-3% of
+  // the allocation time (alloc_bench).
+  const uint32_t nn = static_cast<uint32_t>(g.weight.size());
+  if (nn <= kVRegBase) return;
+  struct Def {  // of one vreg node: how many, and block and flat index of the last one
+    uint32_t count, block, instr;
   };
-  std::vector<Defs> defs(n, {0, 0, nullptr});  // (one array: one allocation, one cache line per vreg)
-  for (uint32_t b = 0; b < w.fn.blocks.size(); ++b)
-    for (const Instr &in : w.fn.blocks[b].instrs)
-      for (const Operand &d : in.defs)
-        if (d.isVReg() && d.value < n) defs[d.value] = {defs[d.value].count + 1, b, &in};
-  for (uint32_t v = 0; v < n; ++v) {
-    const uint32_t node = w.nodeOfVReg(v);  // (kNoNode: not in this graph)
-    if (defs[v].count != 1 || node >= g.weight.size() || w.noSpill[v]) continue;
-    if (cheapKind(w, v, 1, *defs[v].def) == SpillKind::Slot) continue;
-    g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, defs[v].block));
+  std::vector<Def> defs(nn - kVRegBase, {0, 0, 0});
+  for (uint32_t b = 0; b < code.numBlocks(); ++b)
+    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
+      const uint32_t *op = code.ops.data() + code.opStart[i];
+      for (uint32_t q = 0; q < code.numDefs[i]; ++q)
+        if (op[q] >= kVRegBase) {
+          Def &d = defs[op[q] - kVRegBase];
+          d = {d.count + 1, b, i};
+        }
+    }
+  for (uint32_t node = kVRegBase; node < nn; ++node) {
+    const Def &d = defs[node - kVRegBase];
+    const mir::VReg v = w.vregOfNode(node);
+    if (d.count != 1 || w.noSpill[v]) continue;
+    const uint32_t pos = code.instrPos.empty() ? d.instr - code.blockStart[d.block] : code.instrPos[d.instr];
+    if (cheapKind(w, v, 1, w.fn.blocks[d.block].instrs[pos]) == SpillKind::Slot) continue;
+    g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, d.block));
   }
 }
 

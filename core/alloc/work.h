@@ -252,7 +252,8 @@ unsigned recolourForMoves(const Interference &g, const ClassRegs &cr, std::vecto
 /// definition a `movi`) or reloaded from its incoming stack slot needs no
 /// store, so the weight of its definition is taken off its node's weight in
 /// `g`, leaving its uses. spillNodes makes the same classification.
-void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg);
+/// `code` is the flat code `g` was built from.
+void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg &cfg, const FlatCode &code);
 
 /// Where spillNodes put each temp it made: the instruction it serves
 /// (numbered across blocks from `blockBase`, the index of each block's

@@ -472,7 +472,7 @@ bb0:
   const GlobalLiveness lv = GlobalLiveness::compute(w.fn, cfg, map);
   buildInterference(g, code, cfg, lv, map.numNodes);
   const double before3 = g.weight[kVRegBase + three], before4 = g.weight[kVRegBase + four];
-  discountCheapSpills(g, w, cfg);
+  discountCheapSpills(g, w, cfg, code);
   CHECK(g.weight[kVRegBase + three] == before3);      // a store: no discount
   CHECK(g.weight[kVRegBase + four] == before4 - 1.0);  // remat: its uses only
   AllocStats stats;
