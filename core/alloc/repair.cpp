@@ -190,27 +190,49 @@ private:
   /// repeating its one definition, without a slot (refillsWithoutSlot).
   bool refillsCheaply(mir::VReg v) {
     findDefs();
-    return v < defs_.size() && defs_[v].count == 1 && !w_.noSpill[v] && refillsWithoutSlot(w_, v, 1, *defs_[v].def);
+    if (v >= defs_.size() || defs_[v].count != 1 || w_.noSpill[v]) return false;
+    const mir::Instr *def = definition(v);
+    return def && refillsWithoutSlot(w_, v, 1, *def);
   }
 
-  /// Per vreg: how often the code defines it and the last definition.
+  /// Per vreg of the round: how often the code defines it and the flat
+  /// index of the last definition.
   struct Defs {
-    uint32_t count = 0;
-    const mir::Instr *def = nullptr;
+    uint32_t count = 0, instr = 0;
   };
-  /// One walk over the code for refillsCheaply and applySplits (each walk
-  /// of the 120-byte instructions is cache-miss heavy), made on first use
-  /// from the code as it is then: spillNodes has run, and a value's
-  /// definitions do not change while its colour stays. The pointers hold
-  /// until applySplits rewrites blocks.
+  /// Counted from the round's flat code, on first use: a walk of the
+  /// 120-byte instructions was a fifth of repairColouring's own time
+  /// (cache misses; perf, alloc_bench MIR 10,000). spillNodes leaves the definitions of a value it
+  /// does not spill as they were, one per instruction that defined it.
   void findDefs() {
     if (!defs_.empty()) return;
-    const uint32_t n = w_.numVRegs;
-    defs_.assign(n, {});
-    for (const mir::Block &b : w_.fn.blocks)
-      for (const mir::Instr &i : b.instrs)
-        for (const mir::Operand &d : i.defs)
-          if (d.isVReg() && d.value < n) ++defs_[d.value].count, defs_[d.value].def = &i;
+    defs_.assign(g_.numNodes - kVRegBase, {});
+    for (uint32_t i = 0; i < code_.numDefs.size(); ++i) {
+      const uint32_t *op = code_.ops.data() + code_.opStart[i];
+      for (uint32_t q = 0; q < code_.numDefs[i]; ++q)
+        if (op[q] >= kVRegBase) {
+          Defs &d = defs_[op[q] - kVRegBase];
+          d = {d.count + 1, i};
+        }
+    }
+  }
+
+  /// The instruction that defines v once (defs_), in the code as spillNodes
+  /// left it, or null if that is not one that defines v alone. A rewritten
+  /// block has it at the start of its group (groupStart_): a constant or a
+  /// stack parameter load mentions no spilled value, so no reload comes
+  /// before it; an instruction with one does (or defines more), and is no
+  /// such definition. The pointer holds until applySplits rewrites blocks.
+  const mir::Instr *definition(mir::VReg v) const {
+    const uint32_t i = defs_[v].instr;
+    const uint32_t b = static_cast<uint32_t>(
+        std::upper_bound(code_.blockStart.begin(), code_.blockStart.end(), i) - code_.blockStart.begin() - 1);
+    const bool rewritten = std::binary_search(blocks_.begin(), blocks_.end(), b);
+    const uint32_t pos = rewritten ? groupStart_[i] : i - code_.blockStart[b];
+    const std::vector<mir::Instr> &instrs = w_.fn.blocks[b].instrs;
+    if (pos >= instrs.size()) return nullptr;
+    const mir::Instr &in = instrs[pos];
+    return in.defs.size() == 1 && in.defs[0].isVReg() && in.defs[0].value == v ? &in : nullptr;
   }
 
   /// Where a value split at instruction i of block b is reloaded: at the
@@ -301,7 +323,7 @@ private:
     refillDefs_.clear();
     refillDefs_.reserve(refills_.size());  // (no reallocation: the pointers to the copies hold)
     for (Refill &r : refills_)
-      if (refillsCheaply(r.v)) r.def = &refillDefs_.emplace_back(*defs_[r.v].def);
+      if (refillsCheaply(r.v)) r.def = &refillDefs_.emplace_back(*definition(r.v));
   }
 
   /// The definition a split value's refill repeats, or null (a slot).
@@ -451,7 +473,7 @@ private:
   std::vector<Split> splits_;
   std::vector<uint32_t> groupStart_;  ///< see SpillSites::groupStart
   std::vector<uint8_t> inLive_, touches_;
-  std::vector<Defs> defs_;  ///< per vreg (findDefs); empty until then
+  std::vector<Defs> defs_;  ///< per vreg of the round (findDefs); empty until then
   std::vector<std::pair<uint32_t, uint32_t>> pairs_, prefs_;
 };
 
