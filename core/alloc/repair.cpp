@@ -59,6 +59,7 @@ public:
     computeMasks();
     sites_.blockBase = &code_.blockStart;
     sites_.touches = &touches_;
+    sites_.code = &code_;
     groupStart_.assign(code_.numDefs.size(), 0);
     sites_.groupStart = &groupStart_;
     spillNodes(w_, nodes, stats, &touched_, &blocks_, &sites_);
@@ -202,8 +203,9 @@ private:
   };
   /// Counted from the round's flat code, on first use: a walk of the
   /// 120-byte instructions was a fifth of repairColouring's own time
-  /// (cache misses; perf, alloc_bench MIR 10,000). spillNodes leaves the definitions of a value it
-  /// does not spill as they were, one per instruction that defined it.
+  /// (cache misses; perf, alloc_bench MIR 10,000). spillNodes leaves the
+  /// definitions of a value it does not spill as they were, one per
+  /// instruction that defined it.
   void findDefs() {
     if (!defs_.empty()) return;
     defs_.assign(g_.numNodes - kVRegBase, {});

@@ -265,6 +265,10 @@ struct SpillSites {
   /// in, optional: per instruction (same numbering), whether it mentions a
   /// spilled value; the others are not read.
   const std::vector<uint8_t> *touches = nullptr;
+  /// in, optional: the flat code of that numbering (full node numbering),
+  /// where the spilled values' definitions are found without reading the
+  /// instructions.
+  const FlatCode *code = nullptr;
   uint32_t firstVReg = 0;                            ///< the first temp
   std::vector<uint32_t> instr;                       ///< per temp
   std::vector<uint8_t> kind;                         ///< per temp
