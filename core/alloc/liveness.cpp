@@ -218,9 +218,13 @@ void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numN
   // defs (nodes, once each: which are global is known only at the end) are
   // listed for the rows, which must wait for the row width `words`: the
   // lists are shorter than the operands, which a second pass used to read.
+  // A node's defining block and compact index sit side by side (one cache
+  // line per operand, not two; `compact` is filled from `nodes` after).
   nodes.clear();
-  compact.assign(numNodes, kNone);
-  std::vector<uint32_t> defBlock(numNodes, kNone);
+  struct NodeState {
+    uint32_t defBlock, compact;
+  };
+  std::vector<NodeState> state(numNodes, NodeState{kNone, kNone});
   const uint32_t numOps = code.opStart.back();
   const auto exposed = std::make_unique_for_overwrite<uint32_t[]>(numOps);
   const auto defined = std::make_unique_for_overwrite<uint32_t[]>(numOps);
@@ -231,23 +235,25 @@ void GlobalLiveness::compute(const FlatCode &code, const Cfg &cfg, uint32_t numN
       const uint32_t *op = code.ops.data() + code.opStart[i];
       const uint32_t numDefs = code.numDefs[i], n = code.opStart[i + 1] - code.opStart[i];
       for (uint32_t k = numDefs; k < n; ++k) {
-        const uint32_t x = op[k];
-        if (defBlock[x] == b) continue;  // defined above in the block
-        if (compact[x] == kNone) {
-          compact[x] = static_cast<uint32_t>(nodes.size());
-          nodes.push_back(x);
+        NodeState &x = state[op[k]];
+        if (x.defBlock == b) continue;  // defined above in the block
+        if (x.compact == kNone) {
+          x.compact = static_cast<uint32_t>(nodes.size());
+          nodes.push_back(op[k]);
         }
-        exposed[ne++] = compact[x];
+        exposed[ne++] = x.compact;
       }
       for (uint32_t k = 0; k < numDefs; ++k)
-        if (const uint32_t x = op[k]; defBlock[x] != b) {
-          defBlock[x] = b;
-          defined[nd++] = x;
+        if (NodeState &x = state[op[k]]; x.defBlock != b) {
+          x.defBlock = b;
+          defined[nd++] = op[k];
         }
     }
     exposedEnd[b] = ne;
     definedEnd[b] = nd;
   }
+  compact.assign(numNodes, kNone);
+  for (uint32_t c = 0; c < nodes.size(); ++c) compact[nodes[c]] = c;
   words = static_cast<uint32_t>((nodes.size() + 63) / 64);
   const size_t total = size_t(nb) * words;
   in.assign(total, 0);
