@@ -96,8 +96,9 @@ public:
     uint32_t count = 0;
     for (uint32_t w = 0; w < bits_.size(); ++w) {
       bits_[w] = row[w];
+      if (!row[w]) continue;  // most words of a large function's row: no popcount
       count += popcount64(row[w]);
-      sum_[w >> 6] |= uint64_t{row[w] != 0} << (w & 63);
+      sum_[w >> 6] |= 1ull << (w & 63);
     }
     return count;
   }
