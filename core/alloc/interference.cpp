@@ -127,7 +127,9 @@ private:
 /// function, 70 per local node); so the local nodes of one word of the rows
 /// (64 nodes) first gather their bits in a word per global index (`acc`, a
 /// few KB), and each global row then gets one OR, and one summary mark, per
-/// word it has bits in. `touched` is scratch: a clear row of globalWords.
+/// word it has bits in. As it reads every word of the local nodes' global
+/// rows, it also counts them: degree[n] = global neighbours of local node n.
+/// `touched` is scratch: a clear row of globalWords.
 void transposeLocalRows(Interference &g, LiveRow &touched) {
   const auto ng = static_cast<uint32_t>(g.globals.size());
   const uint32_t gsw = g.globalSumWords, nw = g.nodeWords, nsw = g.nodeSumWords;
@@ -138,10 +140,13 @@ void transposeLocalRows(Interference &g, LiveRow &touched) {
       if (g.isGlobal(n)) continue;
       const uint64_t bit = 1ull << (n & 63);
       const uint64_t *row = g.globalNeighbours(n);
+      uint32_t degree = 0;
       forEachMarkedWord(g.globalNeighboursSum(n), gsw, [&](uint32_t w) {
         touched.orWord(w, row[w]);
+        degree += popcount64(row[w]);
         for (uint64_t x = row[w]; x; x &= x - 1) acc[w * 64 + static_cast<uint32_t>(__builtin_ctzll(x))] |= bit;
       });
+      g.degree[n] = degree;
     }
     // touched: the global indices acc has bits for.
     uint64_t *rows = g.globalRows.data() + word, *sums = g.globalRowSum.data() + (word >> 6);
@@ -339,6 +344,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   }
   // (Without a global node there is no local-global edge, and no row to offset.)
   liveG.clear();
+  g.degree.assign(nn, 0);  // (a local node's global neighbours, if any: transposeLocalRows)
   if (ng != 0) transposeLocalRows(g, liveG);
   groupPairs(pairs, nn, g.localStart, g.localAdj);
 
@@ -347,15 +353,13 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
     forEachMarkedWord(sum, sumWords, [&](uint32_t w) { c += popcount64(row[w]); });
     return c;
   };
-  g.degree.assign(nn, 0);
   for (uint32_t r = 0; r < kVRegBase && r < nn; ++r) g.degree[r] = UINT32_MAX / 2;
   for (uint32_t n = kVRegBase; n < nn; ++n) {
     uint32_t d = popcount32(g.preMask[n]);
     if (g.isGlobal(n)) {
       d += popcountMarked(g.row(n), g.rowSum(n), g.nodeSumWords);
     } else {
-      d += popcountMarked(g.globalNeighbours(n), g.globalNeighboursSum(n), g.globalSumWords);
-      d += g.localStart[n + 1] - g.localStart[n];
+      d += g.degree[n] + g.localStart[n + 1] - g.localStart[n];
     }
     g.degree[n] = d;
   }
