@@ -133,7 +133,8 @@ private:
 void transposeLocalRows(Interference &g, LiveRow &touched) {
   const auto ng = static_cast<uint32_t>(g.globals.size());
   const uint32_t gsw = g.globalSumWords, nw = g.nodeWords, nsw = g.nodeSumWords;
-  std::vector<uint64_t> acc(ng, 0);
+  std::vector<uint64_t> &acc = g.scratchAcc;
+  acc.assign(ng, 0);
   for (uint32_t word = kVRegBase / 64; word < nw; ++word) {
     const uint32_t end = std::min(g.numNodes, (word + 1) * 64);
     for (uint32_t n = std::max(kVRegBase, word * 64); n < end; ++n) {
@@ -161,19 +162,22 @@ void transposeLocalRows(Interference &g, LiveRow &touched) {
 }
 
 /// Group undirected pairs into a deduplicated adjacency (CSR) over `nn` nodes.
+/// `scratch` is for the storage only.
 void groupPairs(const std::vector<std::pair<uint32_t, uint32_t>> &pairs, uint32_t nn,
-                std::vector<uint32_t> &start, std::vector<uint32_t> &adj) {
+                std::vector<uint32_t> &start, std::vector<uint32_t> &adj, std::vector<uint32_t> &scratch) {
   start.assign(nn + 1, 0);
   for (const auto &[u, v] : pairs) ++start[u + 1], ++start[v + 1];
   for (uint32_t i = 0; i < nn; ++i) start[i + 1] += start[i];
   adj.resize(start[nn]);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  std::vector<uint32_t> &fill = scratch;
+  fill.assign(start.begin(), start.end() - 1);
   for (const auto &[u, v] : pairs) {
     adj[fill[u]++] = v;
     adj[fill[v]++] = u;
   }
   // Deduplicate each list in place (stamp = owner of the last sighting).
-  std::vector<uint32_t> stamp(nn, kNoNode);
+  std::vector<uint32_t> &stamp = scratch;
+  stamp.assign(nn, kNoNode);
   uint32_t out = 0;
   for (uint32_t n = 0; n < nn; ++n) {
     const uint32_t b = start[n], e = start[n + 1];
@@ -228,11 +232,13 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   // The global-global rows, with summaries of their own. The rows are left
   // zero by the last build (its closure below reads and clears the words
   // its summaries mark), so only growth is zeroed here.
-  std::vector<uint64_t> &gg = g.scratchGG, ggSum(size_t(ng) * gsw, 0);
+  std::vector<uint64_t> &gg = g.scratchGG, &ggSum = g.scratchGGSum;
+  ggSum.assign(size_t(ng) * gsw, 0);
   if (gg.size() < size_t(ng) * gw) gg.resize(size_t(ng) * gw);
   LiveRow liveG;  // live globals
   liveG.reset(gw);
-  std::vector<std::pair<uint32_t, uint32_t>> pairs;            // local-local edges, with repeats
+  std::vector<std::pair<uint32_t, uint32_t>> &pairs = g.scratchPairs;  // local-local edges, with repeats
+  pairs.clear();
   SparseSet liveL;                                             // live local vreg nodes
   liveL.reset(nn);
   uint32_t livePre = 0;                                        // live precoloured nodes
@@ -346,7 +352,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   liveG.clear();
   g.degree.assign(nn, 0);  // (a local node's global neighbours, if any: transposeLocalRows)
   if (ng != 0) transposeLocalRows(g, liveG);
-  groupPairs(pairs, nn, g.localStart, g.localAdj);
+  groupPairs(pairs, nn, g.localStart, g.localAdj, g.scratchNodes);
 
   auto popcountMarked = [](const uint64_t *row, const uint64_t *sum, uint32_t sumWords) {
     uint32_t c = 0;
@@ -369,7 +375,8 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   for (const GraphMove &m : g.moves) ++g.moveStart[m.dst + 1], ++g.moveStart[m.src + 1];
   for (uint32_t i = 0; i < nn; ++i) g.moveStart[i + 1] += g.moveStart[i];
   g.moveIdx.resize(g.moveStart[nn]);
-  std::vector<uint32_t> fill(g.moveStart.begin(), g.moveStart.end() - 1);
+  std::vector<uint32_t> &fill = g.scratchNodes;
+  fill.assign(g.moveStart.begin(), g.moveStart.end() - 1);
   for (uint32_t mi = 0; mi < g.moves.size(); ++mi) {
     g.moveIdx[fill[g.moves[mi].dst]++] = mi;
     g.moveIdx[fill[g.moves[mi].src]++] = mi;
