@@ -123,11 +123,12 @@ private:
 /// Sets the local neighbours' bits in the rows of the global nodes: the
 /// transpose of the local nodes' global rows (localGlobal), whose edges
 /// are the most numerous kind. An OR per edge into rows a whole row apart
-/// was half the build's time on wasmgen 10000 (about 600,000 such edges per
-/// function, 70 per local node); so the local nodes of one word of the rows
-/// (64 nodes) first gather their bits in a word per global index (`acc`, a
-/// few KB), and each global row then gets one OR, and one summary mark, per
-/// word it has bits in. As it reads every word of the local nodes' global
+/// took half the build's time on wasmgen 10000 (perf; about 600,000 such
+/// edges per function, 70 per local node); so the local nodes of one word
+/// of the rows (64 nodes) first gather their bits in a word per global index
+/// (`acc`, a few KB), and each global row then gets one OR, and one summary
+/// mark, per word it has bits in (the build's share of the wasmgen 10000
+/// time: 12.3% -> 10.8%). As it reads every word of the local nodes' global
 /// rows, it also counts them: degree[n] = global neighbours of local node n.
 /// `touched` is scratch: a clear row of globalWords.
 void transposeLocalRows(Interference &g, LiveRow &touched) {
@@ -350,7 +351,7 @@ void buildInterference(Interference &g, const FlatCode &code, const mir::Cfg &cf
   }
   // (Without a global node there is no local-global edge, and no row to offset.)
   liveG.clear();
-  g.degree.assign(nn, 0);  // (a local node's global neighbours, if any: transposeLocalRows)
+  g.degree.assign(nn, 0);  // transposeLocalRows counts the local nodes' global neighbours
   if (ng != 0) transposeLocalRows(g, liveG);
   groupPairs(pairs, nn, g.localStart, g.localAdj, g.scratchNodes);
 
