@@ -141,9 +141,11 @@ TEST_CASE("a VFP class's graph in the compact numbering over the sparse flat cod
   // allocate.cpp colours a VFP class first in WorkFunction::vregNode's
   // numbering over the instructions with a node of the class; the claim
   // is that liveness and graph are those of the full numbering over every
-  // instruction, node for node (and so is IRC's colouring, by the order).
+  // instruction, node for node, and so is IRC's colouring (by the order):
+  // a compact colouring that spills is carried over to the full numbering
+  // for the spill repair, not made again.
   const arm::Pool pool;
-  size_t classNodes = 0, edges = 0;
+  size_t classNodes = 0, edges = 0, colourings = 0, spills = 0;
   for (uint64_t seed = 1; seed <= 16; ++seed) {
     alloc::gen::MirGenOptions o;
     o.seed = seed;
@@ -160,7 +162,7 @@ TEST_CASE("a VFP class's graph in the compact numbering over the sparse flat cod
         CAPTURE(seed);
         CAPTURE(f.name);
         w.numberClass(cls);  // the allocator's own numbering routine
-        const std::vector<uint32_t> &nodeVReg = w.nodeVReg;
+        const std::vector<uint32_t> nodeVReg = w.nodeVReg;  // (a copy: numberAll below clears it)
         // The numbering's contract: the class's vregs, each once, in vreg order.
         for (size_t k = 0; k < nodeVReg.size(); ++k) {
           CHECK(w.classOf(nodeVReg[k]) == cls);
@@ -215,12 +217,33 @@ TEST_CASE("a VFP class's graph in the compact numbering over the sparse flat cod
         for (uint32_t v = 0; v < w.numVRegs; ++v)
           if (w.nodeOfVReg(v) == kNoNode) CHECK_FALSE(gd.occurs.test(kVRegBase + v));
         classNodes += nodeVReg.size();
+        // IRC on both, as a round runs it (after the spill-cost discount),
+        // with the class's whole file and with eight registers of it (which
+        // makes values spill); each in the numbering its graph has.
+        discountCheapSpills(gs, w, cfg, sparse);
+        w.numberAll();
+        discountCheapSpills(gd, w, cfg, dense);
+        for (const PRegMask keep : {0xffffffffu, 0x000000ffu}) {
+          ClassRegs cr = ClassRegs::vfp(cls);
+          cr.pool &= keep, cr.caller &= cr.pool, cr.callee &= cr.pool;
+          w.numberClass(cls);
+          const Colouring cs = colourGraph(gs, w, cr);
+          w.numberAll();
+          const Colouring cd = colourGraph(gd, w, cr);
+          for (uint32_t n = 0; n < compact.numNodes; ++n) CHECK(cs.colour[n] == cd.colour[toFull(n)]);
+          REQUIRE(cs.spilled.size() == cd.spilled.size());
+          for (size_t k = 0; k < cs.spilled.size(); ++k) CHECK(toFull(cs.spilled[k]) == cd.spilled[k]);
+          ++colourings;
+          spills += cs.spilled.size();
+        }
       }
     }
   }
-  MESSAGE(classNodes << " VFP class nodes, " << edges << " neighbours compared");
+  MESSAGE(classNodes << " VFP class nodes, " << edges << " neighbours compared, " << colourings << " colourings, "
+                     << spills << " spills");
   CHECK(classNodes > 500);
   CHECK(edges > 1000);
+  CHECK(spills > 100);  // the carried-over case, not only colourings without a spill
 }
 
 TEST_CASE("IRC leaves the graph's bit rows as built (merges extend them only while it runs)") {
