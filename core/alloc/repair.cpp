@@ -201,27 +201,13 @@ private:
     return def && refillsWithoutSlot(w_, v, 1, *def);
   }
 
-  /// Per vreg of the round: how often the code defines it and the flat
-  /// index of the last definition.
-  struct Defs {
-    uint32_t count = 0, instr = 0;
-  };
-  /// Counted from the round's flat code, on first use: a walk of the
-  /// 120-byte instructions was a fifth of repairColouring's own time
-  /// (cache misses; perf, alloc_bench MIR 10,000). spillNodes leaves the
-  /// definitions of a value it does not spill as they were, one per
-  /// instruction that defined it.
+  /// Per vreg of the round, its definitions, counted from the round's flat
+  /// code on first use (a walk of the 120-byte instructions was a fifth of
+  /// repairColouring's own time; perf, alloc_bench MIR 10,000). spillNodes
+  /// leaves the definitions of a value it does not spill as they were, one
+  /// per instruction that defined it.
   void findDefs() {
-    if (!defs_.empty()) return;
-    defs_.assign(g_.numNodes - kVRegBase, {});
-    for (uint32_t i = 0; i < code_.numDefs.size(); ++i) {
-      const uint32_t *op = code_.ops.data() + code_.opStart[i];
-      for (uint32_t q = 0; q < code_.numDefs[i]; ++q)
-        if (op[q] >= kVRegBase) {
-          Defs &d = defs_[op[q] - kVRegBase];
-          d = {d.count + 1, i};
-        }
-    }
+    if (defs_.empty()) code_.countVRegDefs(g_.numNodes, defs_);
   }
 
   /// The instruction that defines v once (defs_), in the code as spillNodes
@@ -231,9 +217,7 @@ private:
   /// before it; an instruction with one does (or defines more), and is no
   /// such definition. The pointer holds until applySplits rewrites blocks.
   const mir::Instr *definition(mir::VReg v) const {
-    const uint32_t i = defs_[v].instr;
-    const uint32_t b = static_cast<uint32_t>(
-        std::upper_bound(code_.blockStart.begin(), code_.blockStart.end(), i) - code_.blockStart.begin() - 1);
+    const uint32_t i = defs_[v].instr, b = defs_[v].block;
     const bool rewritten = std::binary_search(blocks_.begin(), blocks_.end(), b);
     const uint32_t pos = rewritten ? groupStart_[i] : i - code_.blockStart[b];
     const std::vector<mir::Instr> &instrs = w_.fn.blocks[b].instrs;
@@ -480,7 +464,7 @@ private:
   std::vector<Split> splits_;
   std::vector<uint32_t> groupStart_;  ///< see SpillSites::groupStart
   std::vector<uint8_t> inLive_, touches_;
-  std::vector<Defs> defs_;  ///< per vreg of the round (findDefs); empty until then
+  std::vector<FlatCode::VRegDefs> defs_;  ///< per vreg of the round (findDefs); empty until then
   std::vector<std::pair<uint32_t, uint32_t>> pairs_, prefs_;
 };
 

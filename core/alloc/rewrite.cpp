@@ -35,11 +35,9 @@ bool rewriteClass(WorkFunction &w, const Colouring &c, std::string &error, const
   // The flat code's instructions only (a sparse one lists a fraction of
   // the function; a walk over every 120-byte instruction was 4% of the
   // float-heavy allocation at 1k instructions, alloc_bench).
-  const bool sparse = !code->instrPos.empty();
   for (uint32_t b = 0; b < code->numBlocks(); ++b) {
     auto &is = w.fn.blocks[b].instrs;
-    for (uint32_t k = code->blockStart[b]; k < code->blockStart[b + 1]; ++k)
-      rewrite(is[sparse ? code->instrPos[k] : k - code->blockStart[b]]);
+    for (uint32_t k = code->blockStart[b]; k < code->blockStart[b + 1]; ++k) rewrite(is[code->position(b, k)]);
   }
   return error.empty();
 }

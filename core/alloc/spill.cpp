@@ -82,26 +82,14 @@ void discountCheapSpills(Interference &g, const WorkFunction &w, const mir::Cfg 
   // bytes each, and the whole function in every class pass) was 1-3% of
   // the allocation time (alloc_bench).
   const uint32_t nn = static_cast<uint32_t>(g.weight.size());
-  if (nn <= kVRegBase) return;
-  struct Def {  // of one vreg node: how many, and block and flat index of the last one
-    uint32_t count, block, instr;
-  };
-  std::vector<Def> defs(nn - kVRegBase, {0, 0, 0});
-  for (uint32_t b = 0; b < code.numBlocks(); ++b)
-    for (uint32_t i = code.blockStart[b]; i < code.blockStart[b + 1]; ++i) {
-      const uint32_t *op = code.ops.data() + code.opStart[i];
-      for (uint32_t q = 0; q < code.numDefs[i]; ++q)
-        if (op[q] >= kVRegBase) {
-          Def &d = defs[op[q] - kVRegBase];
-          d = {d.count + 1, b, i};
-        }
-    }
+  std::vector<FlatCode::VRegDefs> defs;
+  code.countVRegDefs(nn, defs);
   for (uint32_t node = kVRegBase; node < nn; ++node) {
-    const Def &d = defs[node - kVRegBase];
+    const FlatCode::VRegDefs &d = defs[node - kVRegBase];
     const mir::VReg v = w.vregOfNode(node);
     if (d.count != 1 || w.noSpill[v]) continue;
-    const uint32_t pos = code.instrPos.empty() ? d.instr - code.blockStart[d.block] : code.instrPos[d.instr];
-    if (cheapKind(w, v, 1, w.fn.blocks[d.block].instrs[pos]) == SpillKind::Slot) continue;
+    const Instr &def = w.fn.blocks[d.block].instrs[code.position(d.block, d.instr)];
+    if (cheapKind(w, v, 1, def) == SpillKind::Slot) continue;
     g.weight[node] = std::max(0.0, g.weight[node] - depthWeight(cfg, d.block));
   }
 }
