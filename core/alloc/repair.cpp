@@ -219,7 +219,7 @@ private:
   const mir::Instr *definition(mir::VReg v) const {
     const uint32_t i = defs_[v].instr, b = defs_[v].block;
     const bool rewritten = std::binary_search(blocks_.begin(), blocks_.end(), b);
-    const uint32_t pos = rewritten ? groupStart_[i] : i - code_.blockStart[b];
+    const uint32_t pos = rewritten ? groupStart_[i] : code_.position(b, i);
     const std::vector<mir::Instr> &instrs = w_.fn.blocks[b].instrs;
     if (pos >= instrs.size()) return nullptr;
     const mir::Instr &in = instrs[pos];

@@ -58,13 +58,12 @@ void countDefs(const WorkFunction &w, const FlatCode &code, const std::vector<ui
                const std::vector<int32_t> &index, std::vector<SpillInfo> &info) {
   for (uint32_t bi : blocks) {
     const std::vector<Instr> &instrs = w.fn.blocks[bi].instrs;
-    const uint32_t first = code.blockStart[bi];
-    for (uint32_t i = first; i < code.blockStart[bi + 1]; ++i) {
+    for (uint32_t i = code.blockStart[bi]; i < code.blockStart[bi + 1]; ++i) {
       if (flag && !flag[i]) continue;
       const uint32_t *op = code.ops.data() + code.opStart[i];
       for (uint32_t q = 0; q < code.numDefs[i]; ++q)
         if (op[q] >= kVRegBase)
-          if (const int32_t s = index[op[q] - kVRegBase]; s >= 0) ++info[s].defCount, info[s].def = &instrs[i - first];
+          if (const int32_t s = index[op[q] - kVRegBase]; s >= 0) ++info[s].defCount, info[s].def = &instrs[code.position(bi, i)];
     }
   }
 }
