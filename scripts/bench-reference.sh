@@ -21,8 +21,9 @@
 #   --ref-bench PATH  an alloc_bench already built, instead of building COMMIT's
 #   --bench PATH      the current alloc_bench (default build/core/alloc/alloc_bench)
 #   --rounds, --reps  passed to scripts/bench-compare.sh (defaults 5 and 10)
-# Prints bench-compare's table (bench1 = the reference, bench2 = build/) and
-# then, per row and size, the current figure as a fraction of the reference's.
+# Prints bench-compare's table (bench1 = the reference, bench2 = build/),
+# then, per row and size, the current figure as a fraction of the reference's,
+# and the current float-heavy row as a fraction of the current MIR row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REF=c15aa1a ROUNDS=5 REPS=10 ref= cur=build/core/alloc/alloc_bench
@@ -67,5 +68,11 @@ echo
 echo "current / reference ($short), same machine, same run:"
 printf '%s\n' "$table" | awk '$1 ~ /^(mir|float|wasm)$/ {
   r = ($3 == "-" || $3 == 0) ? "-" : sprintf("%.2f", $4 / $3)
+  printf "%-6s %8s %8s\n", $1, $2, r
+}'
+echo
+echo "float-heavy / MIR row of the current build, size for size (what the float code costs; no reference has it):"
+printf '%s\n' "$table" | awk '$1 == "mir" {m[n++] = $4} $1 == "float" {
+  r = (m[f + 0] == 0) ? "-" : sprintf("%.2f", $4 / m[f + 0]); f++
   printf "%-6s %8s %8s\n", $1, $2, r
 }'
