@@ -290,4 +290,30 @@ bb0:
   CHECK(mir::vregClasses(bad.functions[1], &bad) == checked);
   CHECK(checked[1] == mir::RegClass::F32);
   CHECK(checked[3] == mir::RegClass::F64);
+
+  // A joined set's class comes from its earliest classed position, which
+  // need not be its smallest vreg's: v1 (the set's smallest) only moves, and
+  // the set {v1, v2, v4} takes v4's f32. Then a conflict whose first class
+  // is a larger member's: v1 also read as core, after v4's f32.
+  mir::ParseResult p = mir::parseModule(R"(func @h(i32) -> (i32) {
+bb0:
+  param v5
+  fconst.f32 v4, #0
+  mov v1, v4
+  mov v2, v1
+  fmovtoint.f32 v6, v2
+  add v7, v5, v5
+  ret v6
+}
+)", "joined.mir");
+  REQUIRE(p.module);
+  mir::Function &h = p.module->functions[0];
+  CHECK(mir::inferClasses(h, checked, diags, &*p.module));
+  CHECK(checked[1] == mir::RegClass::F32);
+  CHECK(mir::vregClasses(h, &*p.module) == checked);
+  for (mir::Instr &i : h.blocks[0].instrs)
+    if (i.op == Opcode::Add) i.uses[1] = mir::Operand::vreg(1);
+  CHECK_FALSE(mir::inferClasses(h, checked, diags, &*p.module));
+  CHECK(checked[1] == mir::RegClass::F32);
+  CHECK(mir::vregClasses(h, &*p.module) == checked);
 }
