@@ -51,9 +51,13 @@ else
   if [[ ! -x $wt/build/core/alloc/alloc_bench ]]; then
     echo "== building the reference's alloc_bench ($short) in $wt =="
     [[ -d $wt ]] || git worktree add --detach -f "$wt" "$commit" >/dev/null
-    type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt)
-    cmake -S "$wt" -B "$wt/build" -G Ninja -DCMAKE_BUILD_TYPE="${type:-RelWithDebInfo}" >/dev/null
-    cmake --build "$wt/build" -j2 --target alloc_bench >/dev/null
+    type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)
+    log=build-ref/$short.log
+    if ! { cmake -S "$wt" -B "$wt/build" -G Ninja -DCMAKE_BUILD_TYPE="${type:-RelWithDebInfo}" &&
+           cmake --build "$wt/build" -j2 --target alloc_bench; } >"$log" 2>&1; then
+      echo "bench-reference: the reference's alloc_bench did not build: see $log" >&2
+      exit 2
+    fi
   fi
   ref=$wt/build/core/alloc/alloc_bench
 fi
