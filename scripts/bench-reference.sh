@@ -25,13 +25,15 @@
 # then, per row and size, the current figure as a fraction of the reference's,
 # and the current float-heavy row as a fraction of the current MIR row.
 set -euo pipefail
+here=$PWD
+abs() { [[ $1 == /* ]] && echo "$1" || echo "$here/$1"; }  # a path given relative to the caller
 cd "$(dirname "$0")/.."
 REF=c15aa1a ROUNDS=5 REPS=10 ref= cur=build/core/alloc/alloc_bench
 while (($#)); do
   case "$1" in
     --ref) REF=$2; shift 2 ;;
-    --ref-bench) ref=$2; shift 2 ;;
-    --bench) cur=$2; shift 2 ;;
+    --ref-bench) ref=$(abs "$2"); shift 2 ;;
+    --bench) cur=$(abs "$2"); shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
